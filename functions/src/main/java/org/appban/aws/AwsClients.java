@@ -1,0 +1,76 @@
+package org.appban.aws;
+
+import java.net.URI;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Builds the AWS SDK clients a function needs, once per container, on the lean URLConnection HTTP client.
+ *
+ * <p>The region comes from {@code AWS_REGION} (set by Lambda). When {@code AWS_ENDPOINT_URL} is set (LocalStack,
+ * moto, or any other emulator), every client talks to it; on Lambda it is unset and the SDK uses the real
+ * endpoints. Credentials on Lambda come from the environment the runtime sets, which avoids the default chain's
+ * probing at cold start.
+ */
+public final class AwsClients {
+    private final Region region;
+    private final Optional<URI> endpoint;
+    private final AwsCredentialsProvider credentials;
+    private final SdkHttpClient http;
+
+    public AwsClients(Region region, Optional<URI> endpoint, AwsCredentialsProvider credentials) {
+        this.region = region;
+        this.endpoint = endpoint;
+        this.credentials = credentials;
+        this.http = UrlConnectionHttpClient.builder().build();
+    }
+
+    /** Clients configured from the process environment (Lambda, the CLI, or tests that set the emulator's URL). */
+    public static AwsClients fromEnvironment() {
+        String regionName = firstNonBlank(System.getenv("AWS_REGION"), System.getenv("AWS_DEFAULT_REGION"), "ap-southeast-2");
+        Optional<URI> endpoint = Optional.ofNullable(System.getenv("AWS_ENDPOINT_URL")).filter(s -> !s.isBlank()).map(URI::create);
+        AwsCredentialsProvider credentials = System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null
+                ? EnvironmentVariableCredentialsProvider.create()
+                : DefaultCredentialsProvider.builder().build();
+        return new AwsClients(Region.of(regionName), endpoint, credentials);
+    }
+
+    public Region region() {
+        return region;
+    }
+
+    public Optional<URI> endpoint() {
+        return endpoint;
+    }
+
+    public DynamoDbClient dynamoDb() {
+        return configure(DynamoDbClient.builder().httpClient(http)).build();
+    }
+
+    public S3Client s3() {
+        // Emulators serve buckets on the path, not as virtual hosts.
+        return configure(S3Client.builder().httpClient(http)).forcePathStyle(endpoint.isPresent()).build();
+    }
+
+    /** Applies region, credentials and the endpoint override to any service's builder. */
+    public <B extends AwsClientBuilder<B, C>, C> B configure(B builder) {
+        builder.region(region).credentialsProvider(credentials)
+                .overrideConfiguration(ClientOverrideConfiguration.builder().build());
+        endpoint.ifPresent(builder::endpointOverride);
+        return builder;
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String v : values) if (v != null && !v.isBlank()) return v;
+        return null;
+    }
+}

@@ -1,0 +1,94 @@
+package org.appban.policy;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A ban, as data: which app, when it is announced and enforced, in which zone, what members are told and when,
+ * and the limits the functions keep to. Nothing about a particular ban lives in code.
+ */
+public record BanPolicy(
+        String id,
+        String title,
+        String organisation,
+        BannedApp app,
+        ZoneId zone,
+        LocalDate announcement,
+        LocalDateTime deadline,
+        Notices notices,
+        PrivateDevices privateDevices,
+        Enforcement enforcement,
+        Exemptions exemptions,
+        Sender sender,
+        Contact contact) {
+
+    /**
+     * @param sendTime            local time of day scheduled notices go out
+     * @param weekendDaysBeforeDeadline within this many days before the deadline, weekends count as send days
+     *                            (0: business days only throughout)
+     * @param holidays            local dates that are not business days
+     */
+    public record Notices(LocalTime sendTime, int weekendDaysBeforeDeadline, List<LocalDate> holidays,
+                          List<NoticeStage> stages) {
+        public Optional<NoticeStage> stage(String id) {
+            return stages.stream().filter(s -> s.id().equals(id)).findFirst();
+        }
+
+        public Optional<NoticeStage> firstOfKind(StageKind kind) {
+            return stages.stream().filter(s -> s.kind() == kind).findFirst();
+        }
+    }
+
+    /**
+     * @param graceDays          after the deadline, days a private device has before its network access is cut
+     * @param quietPeriodDays    days without telemetry after which a quarantined device counts as clean
+     * @param attestationLinkDays how long a signed attestation link stays valid
+     */
+    public record PrivateDevices(int graceDays, int quietPeriodDays, int attestationLinkDays) {
+    }
+
+    /**
+     * @param escalateAfterDays days a corporate device may still carry the app after the deadline before escalation
+     * @param maxDevicesPerRun  blast-radius cap: more devices than this in one run needs explicit confirmation
+     * @param maxFleetShare     same, as a share of the in-scope fleet (0 to 1)
+     */
+    public record Enforcement(int escalateAfterDays, int maxDevicesPerRun, double maxFleetShare) {
+    }
+
+    /**
+     * @param maxDays            the longest an exemption may be granted for
+     * @param expiringNoticeDays how many days before expiry the member is told
+     * @param approvers          identities allowed to grant or refuse
+     */
+    public record Exemptions(int maxDays, int expiringNoticeDays, List<String> approvers, String requestInstructions) {
+    }
+
+    public record Sender(String address, String name, String replyTo) {
+    }
+
+    public record Contact(String name, String email, String phone) {
+    }
+
+    public ZonedDateTime deadlineInZone() {
+        return deadline.atZone(zone);
+    }
+
+    public Instant deadlineInstant() {
+        return deadlineInZone().toInstant();
+    }
+
+    public Instant announcementInstant() {
+        return announcement.atTime(notices.sendTime()).atZone(zone).toInstant();
+    }
+
+    /** The moment private devices that still carry the app lose network access. */
+    public Instant privateGraceEnds() {
+        return deadlineInZone().plusDays(privateDevices.graceDays()).toInstant();
+    }
+}

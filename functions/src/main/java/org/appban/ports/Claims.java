@@ -1,0 +1,41 @@
+package org.appban.ports;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Guards side effects that cannot be undone or repeated (an email, a destructive MDM or NAC command) against
+ * Lambda retries, duplicate events and concurrent runs. A caller claims a key before acting and completes it after:
+ * <ul>
+ *   <li>a completed key is never claimed again;</li>
+ *   <li>a key held by a live claim is refused to everyone else;</li>
+ *   <li>a claim whose lease ran out (its holder crashed between claiming and completing) can be taken over. That
+ *       crash window is the only place a side effect can happen twice, and it is as short as the action itself.</li>
+ * </ul>
+ */
+public interface Claims {
+    Outcome claim(String key, String holder, Instant now, Duration lease);
+
+    /** Marks the claimed action as done, with a short outcome (e.g. {@code sent}, {@code failed:throttled}). */
+    void complete(String key, String holder, String outcome, Instant now);
+
+    /** Gives a claim back without completing it (the action failed before any side effect), so a retry can take it. */
+    void release(String key, String holder);
+
+    Optional<State> state(String key);
+
+    enum Outcome {
+        /** The caller holds the key and should act. */
+        CLAIMED,
+        /** The caller holds the key, taken over from a claim whose lease expired: the action may have happened. */
+        TAKEN_OVER,
+        /** Someone completed this action before: do nothing. */
+        ALREADY_DONE,
+        /** Someone else is acting on it now: do nothing, a later run will see the result. */
+        HELD_ELSEWHERE
+    }
+
+    record State(String key, String holder, Instant leaseUntil, boolean completed, String outcome, Instant completedAt) {
+    }
+}
