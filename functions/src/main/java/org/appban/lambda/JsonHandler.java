@@ -1,0 +1,60 @@
+package org.appban.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.appban.input.InputProblem;
+import org.appban.input.InvalidInputException;
+
+/**
+ * Base of every handler: reads the event as JSON (each function accepts its triggers' events and manual admin
+ * requests on one entry point, so it tells them apart itself), and writes a structured report.
+ *
+ * <p>Input that is wrong is answered with a {@code rejected} report naming every problem rather than thrown:
+ * retrying a malformed event cannot make it valid, and an administrator wants to read why. Failures of the
+ * world (an AWS call that fails) are thrown, so that the platform retries them.
+ */
+public abstract class JsonHandler implements RequestStreamHandler {
+    /** Largest event accepted; Lambda's own limit for synchronous payloads is 6 MB. */
+    static final int MAX_EVENT_BYTES = 6 * 1024 * 1024;
+
+    @Override
+    public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        Object report;
+        byte[] bytes = input.readNBytes(MAX_EVENT_BYTES + 1);
+        if (bytes.length > MAX_EVENT_BYTES) {
+            report = rejected(new InvalidInputException("event", "", "larger than " + MAX_EVENT_BYTES + " bytes"));
+        } else {
+            try {
+                JsonNode event = Json.MAPPER.readTree(bytes);
+                if (event == null) throw new InvalidInputException("event", "", "empty event");
+                report = handle(event, context);
+            } catch (JsonProcessingException e) {
+                report = rejected(new InvalidInputException("event", "line " + e.getLocation().getLineNr(), "not valid JSON: " + e.getOriginalMessage()));
+            } catch (InvalidInputException e) {
+                report = rejected(e);
+            }
+        }
+        Json.MAPPER.writeValue(output, report);
+    }
+
+    protected abstract Object handle(JsonNode event, Context context);
+
+    public static Map<String, Object> rejected(InvalidInputException e) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("status", "rejected");
+        r.put("source", e.source());
+        r.put("error", e.getMessage());
+        List<Map<String, String>> problems = e.problems().stream()
+                .map((InputProblem p) -> Map.of("where", p.where(), "problem", p.problem())).toList();
+        r.put("problems", problems);
+        return r;
+    }
+}

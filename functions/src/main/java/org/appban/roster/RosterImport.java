@@ -1,0 +1,104 @@
+package org.appban.roster;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.appban.domain.Actor;
+import org.appban.domain.LedgerRecord;
+import org.appban.domain.Member;
+import org.appban.input.InvalidInputException;
+import org.appban.ports.Ledger;
+import org.appban.ports.MemberStore;
+
+/**
+ * Brings the stored roster in line with a roster file: new members are added, changed ones updated, members no
+ * longer on the roster marked inactive (never deleted: their ledger history must stay attributable). Each change
+ * is recorded in the ledger under a key derived from the file's content, so importing the same file again, or a
+ * Lambda retry half-way through, changes and records nothing twice.
+ */
+public final class RosterImport {
+    private final RosterParser parser;
+    private final MemberStore members;
+    private final Ledger ledger;
+    private final Clock clock;
+
+    public RosterImport(RosterParser parser, MemberStore members, Ledger ledger, Clock clock) {
+        this.parser = parser;
+        this.members = members;
+        this.ledger = ledger;
+        this.clock = clock;
+    }
+
+    /**
+     * @param source     where the file came from (bucket/key or path), for the report and the ledger
+     * @param contentTag a stable fingerprint of the content (S3 ETag or a hash), part of the ledger keys
+     */
+    public RosterImportReport importFile(String source, String contentTag, byte[] content, Actor actor, boolean dryRun) {
+        ParsedRoster roster;
+        try {
+            roster = parser.parse(source, content);
+        } catch (InvalidInputException e) {
+            record(actor, null, "roster.rejected", "failed", dryRun, key(contentTag, "file", "rejected", dryRun),
+                    Map.of("source", source, "error", e.getMessage()));
+            return RosterImportReport.failed(source, e.getMessage());
+        }
+        int rows = roster.members().size() + roster.rejected().size();
+        if (roster.members().isEmpty()) {
+            // An empty or wholly broken roster must not deactivate everybody.
+            record(actor, null, "roster.import", "nothing-imported", dryRun, null,
+                    Map.of("source", source, "rejected", Integer.toString(roster.rejected().size())));
+            return new RosterImportReport("nothing-imported", source, rows, List.of(), List.of(), 0, List.of(),
+                    roster.rejected(), "no valid row: nothing was imported and nobody was deactivated", dryRun);
+        }
+        Instant now = clock.instant();
+        List<String> created = new ArrayList<>();
+        List<String> updated = new ArrayList<>();
+        int unchanged = 0;
+        Set<String> onRoster = new HashSet<>();
+        for (Member incoming : roster.members()) {
+            onRoster.add(incoming.id());
+            Optional<Member> existing = members.find(incoming.id());
+            // The mail-blocked flag belongs to the system (set from bounces), not to the roster.
+            Member target = existing.map(e -> incoming.withMailBlocked(e.mailBlocked())).orElse(incoming);
+            if (existing.isPresent() && existing.get().equals(target)) {
+                unchanged++;
+                continue;
+            }
+            String action = existing.isEmpty() ? "roster.member-added" : "roster.member-updated";
+            (existing.isEmpty() ? created : updated).add(incoming.id());
+            if (!dryRun) members.save(target);
+            record(actor, incoming.id(), action, dryRun ? "would-do" : "ok", dryRun, key(contentTag, incoming.id(), action, dryRun),
+                    Map.of("source", source, "before", existing.map(RosterImport::describe).orElse("none"), "after", describe(target)));
+        }
+        List<String> deactivated = new ArrayList<>();
+        for (Member m : members.all()) {
+            if (!m.active() || onRoster.contains(m.id()) || roster.rejectedIds().contains(m.id())) continue;
+            deactivated.add(m.id());
+            if (!dryRun) members.save(m.deactivated());
+            record(actor, m.id(), "roster.member-deactivated", dryRun ? "would-do" : "ok", dryRun,
+                    key(contentTag, m.id(), "deactivated", dryRun), Map.of("source", source, "reason", "not on the roster"));
+        }
+        for (RejectedRow r : roster.rejected()) {
+            record(actor, null, "roster.row-rejected", "rejected", dryRun, key(contentTag, "line-" + r.line(), "rejected", dryRun),
+                    Map.of("source", source, "line", Integer.toString(r.line()), "reason", r.reason()));
+        }
+        return new RosterImportReport("imported", source, rows, created, updated, unchanged, deactivated, roster.rejected(), null, dryRun);
+    }
+
+    private static String key(String contentTag, String subject, String action, boolean dryRun) {
+        return dryRun ? null : "roster/" + contentTag + "/" + subject + "/" + action;
+    }
+
+    private void record(Actor actor, String member, String action, String outcome, boolean dryRun, String key, Map<String, String> details) {
+        ledger.append(new LedgerRecord(clock.instant(), actor, member, null, action, outcome, dryRun, key, details));
+    }
+
+    private static String describe(Member m) {
+        return m.name() + " <" + m.email() + "> " + m.role().wireName() + (m.active() ? "" : " inactive");
+    }
+}

@@ -1,0 +1,241 @@
+package org.appban.roster;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.appban.domain.Member;
+import org.appban.domain.Role;
+import org.appban.input.InvalidInputException;
+
+/**
+ * Reads a roster (CSV with a header row, or JSON: a list of members or {@code {"members": [...]}}) and validates
+ * each row on its own, so one bad row never stops the good ones.
+ *
+ * <p>Columns / fields: {@code id, name, email, role}, and optionally {@code active} (true/false). A file that
+ * cannot be read as a roster at all (not UTF-8, no header, not JSON) is rejected as a whole.
+ */
+public final class RosterParser {
+    private static final Pattern EMAIL = Pattern.compile("^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
+    private static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
+    private static final List<String> COLUMNS = List.of("id", "name", "email", "role", "active");
+    private static final int MAX_NAME = 200;
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final CsvMapper csv = new CsvMapper();
+
+    public ParsedRoster parse(String source, byte[] content) {
+        String text = decodeUtf8(source, content);
+        if (text.startsWith("\uFEFF")) text = text.substring(1);
+        String trimmed = text.stripLeading();
+        if (trimmed.startsWith("[") || trimmed.startsWith("{")) return parseJson(source, text);
+        return parseCsv(source, text);
+    }
+
+    private static String decodeUtf8(String source, byte[] content) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(content)).toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidInputException(source, "", "the roster is not valid UTF-8 text");
+        }
+    }
+
+    private ParsedRoster parseCsv(String source, String text) {
+        Validator v = new Validator();
+        CsvSchema schema = CsvSchema.emptySchema().withoutHeader();
+        try (MappingIterator<String[]> it = csv.readerFor(String[].class)
+                .with(CsvParser.Feature.WRAP_AS_ARRAY)
+                .with(schema)
+                .readValues(text)) {
+            List<String> header = null;
+            while (true) {
+                // The location before reading is the start of the record (fields may span lines when quoted).
+                int line;
+                String[] row;
+                try {
+                    if (!it.hasNextValue()) break;
+                    line = it.getCurrentLocation() == null ? -1 : it.getCurrentLocation().getLineNr();
+                    row = it.nextValue();
+                } catch (RuntimeException | IOException e) {
+                    int at = errorLine(e);
+                    v.reject(at, null, "unreadable CSV: " + firstLine(e.getMessage()));
+                    break;
+                }
+                if (row.length == 1 && row[0].isBlank()) continue;
+                if (header == null) {
+                    header = header(source, row, line);
+                    continue;
+                }
+                Map<String, String> fields = new LinkedHashMap<>();
+                if (row.length != header.size()) {
+                    v.reject(line, row.length > 0 ? row[0] : null, "has " + row.length + " fields, the header has " + header.size());
+                    continue;
+                }
+                for (int i = 0; i < header.size(); i++) fields.put(header.get(i), row[i]);
+                v.accept(line, fields);
+            }
+            if (header == null) throw new InvalidInputException(source, "line 1", "no header row (expected id,name,email,role)");
+        } catch (IOException e) {
+            throw new InvalidInputException(source, "", "unreadable CSV: " + e.getMessage());
+        }
+        return v.result();
+    }
+
+    private static List<String> header(String source, String[] row, int line) {
+        List<String> names = new ArrayList<>();
+        for (String cell : row) names.add(cell.trim().toLowerCase(Locale.ROOT));
+        for (String required : List.of("id", "name", "email", "role")) {
+            if (!names.contains(required)) {
+                throw new InvalidInputException(source, "line " + line, "header has no '" + required + "' column (expected id,name,email,role[,active])");
+            }
+        }
+        for (String n : names) {
+            if (!COLUMNS.contains(n)) throw new InvalidInputException(source, "line " + line, "unknown column '" + n + "' (expected id,name,email,role[,active])");
+        }
+        if (new HashSet<>(names).size() != names.size()) throw new InvalidInputException(source, "line " + line, "a column is named twice");
+        return names;
+    }
+
+    private ParsedRoster parseJson(String source, String text) {
+        Validator v = new Validator();
+        try (JsonParser p = json.getFactory().createParser(text)) {
+            JsonToken first = p.nextToken();
+            if (first == JsonToken.START_OBJECT) {
+                String field = p.nextFieldName();
+                if (!"members".equals(field)) throw new InvalidInputException(source, "line " + p.currentLocation().getLineNr(), "expected a list of members or {\"members\": [...]}");
+                if (p.nextToken() != JsonToken.START_ARRAY) throw new InvalidInputException(source, "members", "must be a list");
+            } else if (first != JsonToken.START_ARRAY) {
+                throw new InvalidInputException(source, "line 1", "expected a list of members or {\"members\": [...]}");
+            }
+            int index = 0;
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                int line = p.currentLocation().getLineNr();
+                JsonNode node = json.readTree(p);
+                String where = "members[" + index++ + "]";
+                if (node == null || !node.isObject()) {
+                    v.reject(line, null, where + " is not an object");
+                    continue;
+                }
+                Map<String, String> fields = new LinkedHashMap<>();
+                List<String> problems = new ArrayList<>();
+                node.fields().forEachRemaining(e -> {
+                    if (!COLUMNS.contains(e.getKey())) problems.add("unknown field '" + e.getKey() + "'");
+                    else if (e.getValue().isTextual()) fields.put(e.getKey(), e.getValue().textValue());
+                    else if (e.getKey().equals("active") && e.getValue().isBoolean()) fields.put("active", Boolean.toString(e.getValue().booleanValue()));
+                    else problems.add("field '" + e.getKey() + "' must be a string");
+                });
+                if (!problems.isEmpty()) {
+                    v.reject(line, node.path("id").isTextual() ? node.path("id").textValue() : null, String.join("; ", problems));
+                    continue;
+                }
+                v.accept(line, fields);
+            }
+        } catch (JsonProcessingException e) {
+            JsonLocation loc = e.getLocation();
+            throw new InvalidInputException(source, loc == null ? "" : "line " + loc.getLineNr(), "not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InvalidInputException(source, "", "unreadable roster: " + e.getMessage());
+        }
+        return v.result();
+    }
+
+    private static int errorLine(Exception e) {
+        if (e instanceof JsonProcessingException j && j.getLocation() != null) return j.getLocation().getLineNr();
+        if (e.getCause() instanceof JsonProcessingException j && j.getLocation() != null) return j.getLocation().getLineNr();
+        return -1;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** Row-level validation, shared by both formats. */
+    private static final class Validator {
+        private final List<Member> members = new ArrayList<>();
+        private final List<RejectedRow> rejected = new ArrayList<>();
+        private final Set<String> rejectedIds = new HashSet<>();
+        private final Map<String, Integer> firstLineOfId = new HashMap<>();
+
+        void reject(int line, String id, String reason) {
+            rejected.add(new RejectedRow(line, id == null || id.isBlank() ? null : clean(id), reason));
+            if (id != null && !id.isBlank()) rejectedIds.add(id.trim());
+        }
+
+        void accept(int line, Map<String, String> f) {
+            String id = f.getOrDefault("id", "");
+            List<String> problems = new ArrayList<>();
+            for (Map.Entry<String, String> e : f.entrySet()) {
+                if (e.getValue() != null && (e.getValue().indexOf('\r') >= 0 || e.getValue().indexOf('\n') >= 0)) {
+                    problems.add("field '" + e.getKey() + "' contains a line break");
+                } else if (e.getValue() != null && e.getValue().chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
+                    problems.add("field '" + e.getKey() + "' contains a control character");
+                }
+            }
+            String name = f.getOrDefault("name", "").trim();
+            String email = f.getOrDefault("email", "").trim();
+            String roleText = f.getOrDefault("role", "");
+            if (id.isBlank()) problems.add("missing id");
+            else if (!ID.matcher(id.trim()).matches()) problems.add("id '" + clean(id) + "' may only contain letters, digits, '.', '_' and '-'");
+            if (name.isEmpty()) problems.add("missing name");
+            else if (name.length() > MAX_NAME) problems.add("name is longer than " + MAX_NAME + " characters");
+            if (email.isEmpty()) problems.add("missing email");
+            else if (!EMAIL.matcher(email).matches()) problems.add("malformed email '" + clean(email) + "'");
+            Role role = Role.parse(roleText).orElse(null);
+            if (role == null) problems.add("unknown role '" + clean(roleText) + "' (expected member, staff or contractor)");
+            String activeText = f.getOrDefault("active", "true").trim().toLowerCase(Locale.ROOT);
+            if (!activeText.equals("true") && !activeText.equals("false") && !activeText.isEmpty()) {
+                problems.add("active must be true or false, found '" + clean(activeText) + "'");
+            }
+            if (problems.isEmpty() && firstLineOfId.containsKey(id.trim())) {
+                problems.add("duplicate id '" + id.trim() + "' (first on line " + firstLineOfId.get(id.trim()) + ")");
+            }
+            if (!problems.isEmpty()) {
+                reject(line, id, String.join("; ", problems));
+                return;
+            }
+            firstLineOfId.put(id.trim(), line);
+            boolean active = !activeText.equals("false");
+            members.add(new Member(id.trim(), name, email.toLowerCase(Locale.ROOT), role, active, false));
+        }
+
+        ParsedRoster result() {
+            // The first valid row of an id wins; later rows with the same id are rejected as duplicates.
+            Set<String> imported = new HashSet<>();
+            members.forEach(m -> imported.add(m.id()));
+            Set<String> untouched = new HashSet<>(rejectedIds);
+            untouched.removeAll(imported);
+            return new ParsedRoster(List.copyOf(members), List.copyOf(rejected), Set.copyOf(untouched));
+        }
+
+        /** Makes a value safe to echo in a report: no control characters, bounded length. */
+        private static String clean(String s) {
+            String c = s.replaceAll("\\p{Cntrl}", "?");
+            return c.length() > 80 ? c.substring(0, 80) + "…" : c;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package org.appban.roster;
+
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+
+/** Reads rosters from S3. Rosters are small (thousands of rows), so reading the object whole is fine. */
+public final class S3RosterFiles implements RosterFiles {
+    private static final long MAX_BYTES = 10L * 1024 * 1024;
+    private final S3Client s3;
+
+    public S3RosterFiles(S3Client s3) {
+        this.s3 = s3;
+    }
+
+    @Override
+    public RosterFile read(String bucket, String key) {
+        ResponseBytes<GetObjectResponse> object = s3.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(key).build());
+        if (object.response().contentLength() != null && object.response().contentLength() > MAX_BYTES) {
+            throw new org.appban.input.InvalidInputException(bucket + "/" + key, "", "roster larger than " + MAX_BYTES + " bytes");
+        }
+        String etag = object.response().eTag() == null ? "" : object.response().eTag().replace("\"", "");
+        return new RosterFile(object.asByteArray(), etag);
+    }
+}
