@@ -36,6 +36,7 @@ public final class AwsEmulator {
     public enum Kind { EXTERNAL, LOCALSTACK, MOTO }
 
     private static AwsEmulator shared;
+    private static IllegalStateException unavailable;
 
     private final Kind kind;
     private final URI endpoint;
@@ -54,8 +55,15 @@ public final class AwsEmulator {
 
     /** The emulator for this JVM, started on the first call. */
     public static synchronized AwsEmulator shared() {
+        // Fail every later test the same way, fast, instead of retrying an install or a container per test.
+        if (unavailable != null) throw new IllegalStateException(unavailable.getMessage(), unavailable);
         if (shared == null) {
-            shared = start();
+            try {
+                shared = start();
+            } catch (IllegalStateException e) {
+                unavailable = e;
+                throw e;
+            }
             System.err.println("[appban] AWS emulator: " + shared.kind.name().toLowerCase(Locale.ROOT) + " at " + shared.endpoint);
         }
         return shared;
@@ -126,8 +134,16 @@ public final class AwsEmulator {
         String forced = setting("appban.emulator", "APPBAN_EMULATOR");
         List<String> tried = new ArrayList<>();
         if (forced == null || forced.equals("localstack")) {
-            if (LocalStackEmulator.dockerAvailable()) return LocalStackEmulator.start();
-            tried.add("LocalStack: no Docker engine answered");
+            if (!LocalStackEmulator.dockerAvailable()) {
+                tried.add("LocalStack: no Docker engine answered");
+            } else {
+                try {
+                    return LocalStackEmulator.start();
+                } catch (RuntimeException e) {
+                    // e.g. the image cannot be pulled: moto may still work.
+                    tried.add("LocalStack: " + e);
+                }
+            }
         }
         if (forced == null || forced.equals("moto")) {
             try {
@@ -148,7 +164,7 @@ public final class AwsEmulator {
                 No AWS emulator for the integration tests. Provide one of:
                   (a) AWS_ENDPOINT_URL=http://host:port of a running emulator (LocalStack or moto server);
                   (b) a Docker engine, so Testcontainers can start %s;
-                  (c) python3 with the venv module and access to PyPI, so %s can be installed under %s.
+                  (c) python3 with pip and access to PyPI, so %s can be installed under %s.
                 Or skip the integration tests with -Dappban.it.skip=true.
                 Tried: %s""".formatted(LocalStackEmulator.IMAGE, MotoServer.REQUIREMENT, ProjectLayout.emulatorHome(),
                 String.join("; ", tried)));

@@ -21,18 +21,20 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * moto's server, installed at a pinned version into a virtualenv under the build folder (reused while its marker
- * names the same version) and run on a free loopback port until the JVM exits. Needs only python3 with the venv
- * module and a package index, which is all a fresh CI machine has.
+ * names the same version) and run on a free loopback port until the JVM exits. Needs only python3 with pip and a
+ * package index, which is all a fresh CI machine has.
  */
 public final class MotoServer implements AutoCloseable {
     public static final String REQUIREMENT = "moto[server]==5.2.5";
     private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final String MARKER = ".appban-requirement";
 
     private final Process process;
     private final URI endpoint;
@@ -50,7 +52,7 @@ public final class MotoServer implements AutoCloseable {
 
     /** Installs moto if needed, then starts it; a port taken between our probe and moto's bind is retried. */
     public static MotoServer start(Path home) throws IOException, InterruptedException {
-        Path python = install(home);
+        Python python = install(home);
         Path script = home.resolve("moto_serialized.py");
         try (InputStream in = MotoServer.class.getResourceAsStream("moto_serialized.py")) {
             if (in == null) throw new IllegalStateException("moto_serialized.py is missing from the test classpath");
@@ -60,9 +62,10 @@ public final class MotoServer implements AutoCloseable {
         for (int attempt = 1; attempt <= 3; attempt++) {
             int port = freeLoopbackPort();
             Path log = home.resolve("moto-" + port + ".log");
-            Process p = new ProcessBuilder(python.toString(), script.toString(), "127.0.0.1", Integer.toString(port))
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            MotoServer server = new MotoServer(p, URI.create("http://127.0.0.1:" + port), log);
+            ProcessBuilder builder = new ProcessBuilder(python.executable(), script.toString(), "127.0.0.1", Integer.toString(port))
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().putAll(python.environment());
+            MotoServer server = new MotoServer(builder.start(), URI.create("http://127.0.0.1:" + port), log);
             try {
                 server.awaitReady();
                 return server;
@@ -74,29 +77,67 @@ public final class MotoServer implements AutoCloseable {
         throw last;
     }
 
-    /** The venv's python, after installing {@link #REQUIREMENT} unless the venv already has it. */
-    static Path install(Path home) throws IOException, InterruptedException {
+    /** A Python that can import moto: the interpreter, and what to add to its environment. */
+    record Python(String executable, Map<String, String> environment) {
+    }
+
+    /**
+     * Installs {@link #REQUIREMENT} unless already there: into a virtualenv, or, where Python has no venv module
+     * (Debian's python3 without python3-venv), into a private folder put on PYTHONPATH.
+     */
+    static Python install(Path home) throws IOException, InterruptedException {
         Files.createDirectories(home);
         Path venv = home.resolve("venv");
-        Path marker = venv.resolve(".appban-requirement");
-        Path python = venv.resolve("bin").resolve("python");
-        // Two build JVMs (say, functions and cli run in parallel) must not install into one venv at once.
+        Path venvPython = venv.resolve("bin").resolve("python");
+        Path site = home.resolve("site");
+        Python inVenv = new Python(venvPython.toString(), Map.of());
+        Python onPath = new Python(systemPython(), Map.of("PYTHONPATH", site.toString()));
+        // Two build JVMs (say, functions and cli run in parallel) must not install into one folder at once.
         try (FileChannel channel = FileChannel.open(home.resolve("install.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = channel.lock()) {
-            if (Files.isExecutable(python) && Files.isRegularFile(marker)
-                    && Files.readString(marker, StandardCharsets.UTF_8).trim().equals(REQUIREMENT)) {
-                return python;
-            }
+            if (Files.isExecutable(venvPython) && installed(venv)) return inVenv;
+            if (installed(site)) return onPath;
             deleteTree(venv);
+            deleteTree(site);
             Path installLog = home.resolve("install.log");
             Instant started = Instant.now();
-            run(List.of(systemPython(), "-m", "venv", venv.toString()), installLog, "create a virtualenv at " + venv);
-            run(List.of(python.toString(), "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--quiet", REQUIREMENT),
-                    installLog, "pip install " + REQUIREMENT);
-            Files.writeString(marker, REQUIREMENT + "\n", StandardCharsets.UTF_8);
-            System.err.println("[appban] installed " + REQUIREMENT + " into " + venv + " in "
+            Python python;
+            Path target;
+            if (succeeds(List.of(systemPython(), "-m", "venv", venv.toString()), installLog) && Files.isExecutable(venvPython)) {
+                run(List.of(venvPython.toString(), "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--quiet", REQUIREMENT),
+                        installLog, "pip install " + REQUIREMENT + " into " + venv);
+                python = inVenv;
+                target = venv;
+            } else {
+                deleteTree(venv);
+                run(List.of(systemPython(), "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--quiet",
+                        "--target", site.toString(), REQUIREMENT), installLog, "pip install --target " + site + " " + REQUIREMENT);
+                python = onPath;
+                target = site;
+            }
+            Files.writeString(target.resolve(MARKER), REQUIREMENT + "\n", StandardCharsets.UTF_8);
+            System.err.println("[appban] installed " + REQUIREMENT + " into " + target + " in "
                     + Duration.between(started, Instant.now()).toSeconds() + " s");
             return python;
+        }
+    }
+
+    /** The marker names the requirement it was installed for, so a version bump reinstalls. */
+    private static boolean installed(Path folder) throws IOException {
+        Path marker = folder.resolve(MARKER);
+        return Files.isRegularFile(marker) && Files.readString(marker, StandardCharsets.UTF_8).trim().equals(REQUIREMENT);
+    }
+
+    private static boolean succeeds(List<String> command, Path log) throws IOException, InterruptedException {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            if (p.waitFor(INSTALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) return p.exitValue() == 0;
+            p.destroyForcibly();
+            return false;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + command.getFirst() + ": " + e.getMessage()
+                    + " (is python3 installed? APPBAN_PYTHON names another interpreter)", e);
         }
     }
 
