@@ -1,5 +1,6 @@
 package org.appban.ports;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.appban.domain.LedgerEntry;
@@ -11,6 +12,10 @@ import org.appban.domain.LedgerRecord;
  * two concurrent writers of the same key produce one entry.
  */
 public interface Ledger {
+    /** The order of an export across chains: when it was decided, then chain and seq to break ties. */
+    Comparator<LedgerEntry> DECIDED_ORDER = Comparator.comparing((LedgerEntry e) -> e.record().at())
+            .thenComparing(LedgerEntry::chain).thenComparingLong(LedgerEntry::seq);
+
     Appended append(LedgerRecord record);
 
     Optional<LedgerEntry> byIdempotencyKey(String key);
@@ -19,6 +24,18 @@ public interface Ledger {
     List<LedgerEntry> chain(String chain);
 
     List<String> chains();
+
+    /**
+     * Every entry about one device, across chains, in the order they were decided ({@code at}, then chain and
+     * seq): the per-device export. Adapters with an index override this full read.
+     */
+    default List<LedgerEntry> aboutDevice(String deviceId) {
+        return chains().stream()
+                .flatMap(c -> chain(c).stream())
+                .filter(e -> deviceId.equals(e.record().device()))
+                .sorted(DECIDED_ORDER)
+                .toList();
+    }
 
     /** The result of an append: the entry as stored, and whether this call wrote it. */
     record Appended(LedgerEntry entry, boolean written) {

@@ -1,0 +1,175 @@
+package org.appban.store.dynamo;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import org.appban.domain.LedgerEntry;
+import org.appban.domain.LedgerRecord;
+import org.appban.ledger.LedgerHasher;
+import org.appban.ports.Ledger;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * The ledger in DynamoDB: one item per entry at (chain, seq), hash-chained per chain.
+ *
+ * <p>Appending reads the chain's last entry and writes the next one in a single transaction that also reserves
+ * the record's idempotency key, each put conditional on its item not existing yet. So when writers race:
+ * <ul>
+ *   <li>on the same chain, only one of them gets each seq; the others re-read the chain and try again, so the chain
+ *       never forks;</li>
+ *   <li>with the same idempotency key, only one transaction reserves it; the others find the marker and return the
+ *       entry it points at, unwritten.</li>
+ * </ul>
+ */
+public final class DynamoLedger implements Ledger {
+    public static final String CHAIN_HEADS = "chainHeads";
+    public static final String BY_DEVICE = "byDevice";
+    static final int DEFAULT_PAGE_SIZE = 500;
+    /** Each round of a race lets one writer through, so this bounds how many writers one chain can take at once. */
+    private static final int MAX_ATTEMPTS = 40;
+    private static final String CONDITION_FAILED = "ConditionalCheckFailed";
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final int pageSize;
+
+    public DynamoLedger(DynamoDbClient dynamo, String table) {
+        this(dynamo, table, DEFAULT_PAGE_SIZE);
+    }
+
+    /** @param pageSize items per Query or Scan page when reading a chain or listing chains */
+    public DynamoLedger(DynamoDbClient dynamo, String table, int pageSize) {
+        if (pageSize < 1) throw new IllegalArgumentException("pageSize must be at least 1, was " + pageSize);
+        this.dynamo = dynamo;
+        this.table = table;
+        this.pageSize = pageSize;
+    }
+
+    @Override
+    public Appended append(LedgerRecord record) {
+        String key = record.idempotencyKey();
+        String chain = record.chain();
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            if (key != null) {
+                Optional<LedgerEntry> recorded = byIdempotencyKey(key);
+                if (recorded.isPresent()) return new Appended(recorded.get(), false);
+            }
+            Optional<LedgerEntry> last = lastEntry(chain);
+            long seq = last.map(e -> e.seq() + 1).orElse(1L);
+            String previous = last.map(LedgerEntry::hash).orElse(LedgerEntry.GENESIS);
+            LedgerEntry entry = new LedgerEntry(chain, seq, record, previous, LedgerHasher.hash(chain, seq, previous, record));
+            try {
+                write(entry, key);
+                return new Appended(entry, true);
+            } catch (TransactionCanceledException e) {
+                // Someone took this seq or this key first, or their transaction was still in flight on one of our
+                // items (TransactionConflict). Either way the next round re-reads and converges.
+                requireOnlyRaces(e, entry);
+                pause(attempt);
+            }
+        }
+        throw new IllegalStateException("ledger chain " + chain + ": gave up appending after " + MAX_ATTEMPTS
+                + " attempts, every one lost to a concurrent writer of the same chain");
+    }
+
+    private void write(LedgerEntry entry, String key) {
+        List<TransactWriteItem> items = new ArrayList<>(2);
+        items.add(putIfAbsent(LedgerItems.toItem(entry)));
+        if (key != null) items.add(putIfAbsent(LedgerItems.marker(key, entry)));
+        dynamo.transactWriteItems(r -> r.transactItems(items));
+    }
+
+    private TransactWriteItem putIfAbsent(Map<String, AttributeValue> item) {
+        return TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
+                .conditionExpression("attribute_not_exists(#chain)")
+                .expressionAttributeNames(Map.of("#chain", LedgerItems.CHAIN)).build()).build();
+    }
+
+    private static void requireOnlyRaces(TransactionCanceledException e, LedgerEntry entry) {
+        for (CancellationReason reason : e.cancellationReasons()) {
+            String code = reason.code();
+            if (code == null || code.equals("None") || code.equals(CONDITION_FAILED) || code.equals("TransactionConflict")) continue;
+            throw new IllegalStateException("ledger chain " + entry.chain() + " seq " + entry.seq()
+                    + ": append refused (" + code + ": " + reason.message() + ")", e);
+        }
+    }
+
+    private static void pause(int attempt) {
+        long bound = Math.min(200, 5L * attempt);
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, bound + 1));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while appending to the ledger", interrupted);
+        }
+    }
+
+    private Optional<LedgerEntry> lastEntry(String chain) {
+        List<Map<String, AttributeValue>> items = dynamo.query(chainQuery(chain).scanIndexForward(false).limit(1).build()).items();
+        return items.isEmpty() ? Optional.empty() : Optional.of(LedgerItems.fromItem(items.get(0), table));
+    }
+
+    private QueryRequest.Builder chainQuery(String chain) {
+        return QueryRequest.builder().tableName(table).consistentRead(true)
+                .keyConditionExpression("#chain = :chain")
+                .expressionAttributeNames(Map.of("#chain", LedgerItems.CHAIN))
+                .expressionAttributeValues(Map.of(":chain", AttributeValue.fromS(chain)));
+    }
+
+    @Override
+    public Optional<LedgerEntry> byIdempotencyKey(String key) {
+        Map<String, AttributeValue> marker = getItem(LedgerItems.markerKey(key));
+        if (marker.isEmpty()) return Optional.empty();
+        Map<String, AttributeValue> entryKey = LedgerItems.entryKeyOf(marker, table);
+        Map<String, AttributeValue> entry = getItem(entryKey);
+        if (entry.isEmpty()) {
+            // The marker and its entry are written in one transaction, so this means someone deleted the entry.
+            throw new IllegalStateException("ledger: idempotency key " + key + " points at " + entryKey + ", which is missing from " + table);
+        }
+        return Optional.of(LedgerItems.fromItem(entry, table));
+    }
+
+    private Map<String, AttributeValue> getItem(Map<String, AttributeValue> key) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(key).consistentRead(true)).item();
+        return item == null ? Map.of() : item;
+    }
+
+    @Override
+    public List<LedgerEntry> chain(String chain) {
+        List<LedgerEntry> entries = new ArrayList<>();
+        dynamo.queryPaginator(chainQuery(chain).scanIndexForward(true).limit(pageSize).build()).items()
+                .forEach(item -> entries.add(LedgerItems.fromItem(item, table)));
+        return entries;
+    }
+
+    /** Reads the sparse {@value #CHAIN_HEADS} index; a chain started a moment ago may show up a little later. */
+    @Override
+    public List<String> chains() {
+        TreeSet<String> chains = new TreeSet<>();
+        dynamo.scanPaginator(r -> r.tableName(table).indexName(CHAIN_HEADS).limit(pageSize)).items()
+                .forEach(item -> chains.add(item.get(LedgerItems.HEAD).s()));
+        return List.copyOf(chains);
+    }
+
+    /** Reads the sparse {@value #BY_DEVICE} index (eventually consistent); entries come in the order they were decided. */
+    @Override
+    public List<LedgerEntry> aboutDevice(String deviceId) {
+        List<LedgerEntry> entries = new ArrayList<>();
+        dynamo.queryPaginator(r -> r.tableName(table).indexName(BY_DEVICE).limit(pageSize)
+                        .keyConditionExpression("#device = :device")
+                        .expressionAttributeNames(Map.of("#device", LedgerItems.DEVICE_KEY))
+                        .expressionAttributeValues(Map.of(":device", AttributeValue.fromS(deviceId))))
+                .items().forEach(item -> entries.add(LedgerItems.fromItem(item, table)));
+        entries.sort(DECIDED_ORDER);
+        return entries;
+    }
+}

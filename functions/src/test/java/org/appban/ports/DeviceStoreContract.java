@@ -1,0 +1,93 @@
+package org.appban.ports;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.appban.domain.AppPresence;
+import org.appban.domain.ComplianceState;
+import org.appban.domain.Device;
+import org.appban.domain.MdmKind;
+import org.appban.domain.Ownership;
+import org.appban.domain.Platform;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link DeviceStore} does. Subclasses supply an empty store per test. */
+public abstract class DeviceStoreContract {
+    private DeviceStore store;
+
+    /** A new, empty store; called before each test. */
+    protected abstract DeviceStore newStore();
+
+    @BeforeEach
+    void freshStore() {
+        store = newStore();
+    }
+
+    static Device corporatePhone(String id, String owner) {
+        return new Device(id, owner, Ownership.CORPORATE, Platform.IOS, "iPhone 14", true, MdmKind.INTUNE,
+                "intune-" + id, "AA:BB:CC:DD:EE:01", AppPresence.PRESENT, ComplianceState.NONCOMPLIANT,
+                Instant.parse("2023-03-20T21:15:30.123456789Z"), false);
+    }
+
+    static Device privatePhone(String id, String owner) {
+        return new Device(id, owner, Ownership.PRIVATE, Platform.ANDROID, null, false, MdmKind.NONE,
+                null, null, AppPresence.UNKNOWN, ComplianceState.UNKNOWN, null, false);
+    }
+
+    @Test
+    void a_saved_device_is_found_by_id_with_every_field() {
+        Device device = corporatePhone("d-1", "m-1");
+        store.save(device);
+        assertEquals(Optional.of(device), store.find("d-1"));
+    }
+
+    @Test
+    void a_device_with_nothing_optional_known_reads_back_with_those_fields_empty() {
+        Device device = privatePhone("d-2", "m-1");
+        store.save(device);
+        assertEquals(Optional.of(device), store.find("d-2"));
+    }
+
+    @Test
+    void an_unknown_id_finds_nothing() {
+        assertEquals(Optional.empty(), store.find("no-such-device"));
+    }
+
+    @Test
+    void saving_a_device_again_replaces_it() {
+        Device device = corporatePhone("d-1", "m-1");
+        store.save(device);
+        Device updated = device.withAppPresence(AppPresence.ABSENT).withCompliance(ComplianceState.COMPLIANT).withRetired(true);
+        store.save(updated);
+        assertEquals(Optional.of(updated), store.find("d-1"));
+        assertEquals(List.of(updated), store.all());
+    }
+
+    @Test
+    void a_members_devices_are_theirs_only_in_id_order() {
+        store.save(corporatePhone("d-3", "m-1"));
+        store.save(privatePhone("d-1", "m-1"));
+        store.save(corporatePhone("d-2", "m-2"));
+        assertEquals(List.of("d-1", "d-3"), store.ofOwner("m-1").stream().map(Device::id).toList());
+        assertEquals(List.of("d-2"), store.ofOwner("m-2").stream().map(Device::id).toList());
+        assertTrue(store.ofOwner("m-9").isEmpty());
+    }
+
+    @Test
+    void a_device_that_changes_owner_is_listed_under_its_new_owner_only() {
+        store.save(corporatePhone("d-1", "m-1"));
+        store.save(corporatePhone("d-1", "m-2"));
+        assertTrue(store.ofOwner("m-1").isEmpty());
+        assertEquals(List.of("d-1"), store.ofOwner("m-2").stream().map(Device::id).toList());
+    }
+
+    @Test
+    void all_lists_every_device_once_in_id_order() {
+        for (String id : List.of("d-b", "d-c", "d-a")) store.save(privatePhone(id, "m-1"));
+        assertEquals(List.of("d-a", "d-b", "d-c"), store.all().stream().map(Device::id).toList());
+    }
+}
