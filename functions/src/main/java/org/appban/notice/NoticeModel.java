@@ -10,6 +10,7 @@ import java.util.Set;
 import org.appban.domain.Device;
 import org.appban.domain.Exemption;
 import org.appban.domain.Platform;
+import org.appban.mail.HeaderText;
 import org.appban.policy.BanPolicy;
 
 /**
@@ -51,7 +52,8 @@ public final class NoticeModel {
         m.put("policyTitle", policy.title());
         m.put("appName", policy.app().name());
         m.put("senderName", policy.sender().name());
-        m.put("memberName", notice.member().name());
+        // Names come from the roster and the MDM: one line each, whatever they contain.
+        m.put("memberName", HeaderText.clean(notice.member().name()));
         m.put("memberEmail", notice.member().email());
         m.put("stageId", notice.stage().id());
         m.put("stageKind", notice.stage().kind().wireName());
@@ -98,8 +100,8 @@ public final class NoticeModel {
 
     private Map<String, Object> device(Device d, DeviceLine line) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("label", d.label());
-        m.put("model", d.model() == null || d.model().isBlank() ? d.platform().displayName() + " device" : d.model());
+        m.put("label", HeaderText.clean(d.label()));
+        m.put("model", d.model() == null || d.model().isBlank() ? d.platform().displayName() + " device" : HeaderText.clean(d.model()));
         m.put("platform", d.platform().displayName());
         m.put("ownership", d.ownership().wireName());
         m.put("corporate", d.isCorporate());
@@ -118,7 +120,7 @@ public final class NoticeModel {
 
     private static String deviceLabel(DueNotice notice, String deviceId) {
         return notice.devices().stream().map(DeviceLine::device).filter(d -> d.id().equals(deviceId))
-                .map(Device::label).findFirst().orElse(deviceId);
+                .map(d -> HeaderText.clean(d.label())).findFirst().orElse(deviceId);
     }
 
     /** Steps for the platforms of devices the member must act on; all steps when none is known to need it. */

@@ -89,6 +89,14 @@ class NoticeRendererTest {
     }
 
     @Test
+    void a_name_with_line_breaks_stays_on_one_line_in_the_body() {
+        Member m = Member.active("m-3", "Evil\r\nBcc: x@y.z", "evil@example.org", Role.STAFF);
+        RenderedNotice r = scheduled(m, nz("2023-03-17T09:00"), iphone);
+        assertTrue(r.text().contains("Kia ora Evil Bcc: x@y.z,"), r.text());
+        assertTrue(r.html().contains("Kia ora Evil Bcc: x@y.z,"));
+    }
+
+    @Test
     void macrons_render_as_themselves() {
         RenderedNotice r = scheduled(member("m-1"), nz("2023-03-17T09:00"), iphone);
         assertTrue(r.html().contains("Kia ora Aroha Tūhoe,"));
