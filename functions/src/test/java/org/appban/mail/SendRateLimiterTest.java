@@ -147,10 +147,11 @@ class SendRateLimiterTest {
         pool.shutdown();
         List<Long> sorted = new ArrayList<>(starts);
         Collections.sort(sorted);
-        // Starts are stamped after the limiter lets a thread go, so scheduling jitter can bunch two a little;
-        // one extra per window is the measurement's slack, not the limiter's.
-        assertTrue(busiestSecond(sorted) <= rate + 1, "busiest second held " + busiestSecond(sorted));
+        // The limiter's slots are exactly 1/R apart (proved on the fake clock above). Here starts are stamped after
+        // a thread wakes, so on a busy machine scheduling jitter can bunch a few: the allowance is that jitter,
+        // not the limiter's. The average over the run must not exceed R beyond the same jitter.
+        assertTrue(busiestSecond(sorted) <= rate * 1.03 + 2, "busiest second held " + busiestSecond(sorted));
         double achieved = (total - 1) / ((sorted.get(total - 1) - sorted.get(0)) / 1e9);
-        assertTrue(achieved <= rate * 1.01, "achieved " + achieved);
+        assertTrue(achieved <= rate * 1.02, "achieved " + achieved);
     }
 }
