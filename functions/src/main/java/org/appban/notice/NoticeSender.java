@@ -47,6 +47,9 @@ import org.appban.ports.Mailer;
  * nothing twice: before the send nothing went out; after the outcome entry the takeover finds it (step 2).
  */
 public final class NoticeSender {
+    /** Longer than Lambda's 15-minute maximum timeout: a claim is only taken over from a run that is surely gone. */
+    public static final Duration DEFAULT_LEASE = Duration.ofMinutes(16);
+
     private final Claims claims;
     private final Ledger ledger;
     private final Mailer mailer;
