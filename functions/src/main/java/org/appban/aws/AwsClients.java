@@ -6,12 +6,14 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /**
  * Builds the AWS SDK clients a function needs, once per container, on the lean URLConnection HTTP client.
@@ -59,6 +61,17 @@ public final class AwsClients {
     public S3Client s3() {
         // Emulators serve buckets on the path, not as virtual hosts.
         return configure(S3Client.builder().httpClient(http)).forcePathStyle(endpoint.isPresent()).build();
+    }
+
+    /**
+     * SES v2, without SDK retries: a retry after a timeout could send an email twice, and throttling is retried by
+     * {@code RateLimitedMailer}, which knows the send rate. Named after the API version because SES v1 (a different
+     * SDK module) is not used.
+     */
+    public SesV2Client sesV2() {
+        return configure(SesV2Client.builder().httpClient(http))
+                .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(AwsRetryStrategy.doNotRetry()).build())
+                .build();
     }
 
     /** Applies region, credentials and the endpoint override to any service's builder. */

@@ -1,0 +1,79 @@
+package org.appban.mail;
+
+import java.util.Map;
+import org.appban.input.InvalidInputException;
+
+/**
+ * Keeps sends at or below R per second, across all threads that share it. Each send reserves the next free slot
+ * on a grid spaced 1/R apart (rounded up, so never faster than R) and waits for it; there is no burst allowance,
+ * so no one-second window holds more than R sends' starts plus the one on its edge. A throttling answer from the
+ * provider {@link #pause pauses} everyone, not only the thread that got it, because the limit is the account's.
+ */
+public final class SendRateLimiter {
+    public static final String ENV = "MAX_SEND_RATE";
+
+    private final double maxPerSecond;
+    private final long intervalNanos;
+    private final Ticker ticker;
+    private long nextSlot;
+    private boolean started;
+
+    public SendRateLimiter(double maxPerSecond, Ticker ticker) {
+        if (!(maxPerSecond > 0) || Double.isInfinite(maxPerSecond)) {
+            throw new IllegalArgumentException("the maximum send rate must be a positive number, not " + maxPerSecond);
+        }
+        this.maxPerSecond = maxPerSecond;
+        this.intervalNanos = (long) Math.ceil(1_000_000_000d / maxPerSecond);
+        this.ticker = ticker;
+    }
+
+    /** From {@code MAX_SEND_RATE} (messages per second, e.g. {@code 14} or {@code 0.5}); required. */
+    public static SendRateLimiter fromEnvironment(Map<String, String> env, Ticker ticker) {
+        String text = env.get(ENV);
+        if (text == null || text.isBlank()) throw new InvalidInputException("environment", ENV, "is not set (messages per second)");
+        double rate;
+        try {
+            rate = Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("environment", ENV, "'" + text + "' is not a number of messages per second");
+        }
+        if (!(rate > 0) || Double.isInfinite(rate)) {
+            throw new InvalidInputException("environment", ENV, "must be above 0, found " + text);
+        }
+        return new SendRateLimiter(rate, ticker);
+    }
+
+    public double maxPerSecond() {
+        return maxPerSecond;
+    }
+
+    /** Waits until this caller may send. */
+    public void acquire() {
+        long wait;
+        synchronized (this) {
+            long now = ticker.nanos();
+            long slot = started ? Math.max(now, nextSlot) : now;
+            started = true;
+            nextSlot = slot + intervalNanos;
+            wait = slot - now;
+        }
+        sleep(wait);
+    }
+
+    /** Moves the next free slot at least {@code nanos} into the future, for every caller. */
+    public synchronized void pause(long nanos) {
+        long resume = ticker.nanos() + nanos;
+        if (!started || resume > nextSlot) nextSlot = resume;
+        started = true;
+    }
+
+    private void sleep(long nanos) {
+        if (nanos <= 0) return;
+        try {
+            ticker.sleepNanos(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while pacing sends", e);
+        }
+    }
+}

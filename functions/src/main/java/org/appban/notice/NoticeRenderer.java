@@ -1,0 +1,96 @@
+package org.appban.notice;
+
+import com.samskivert.mustache.Mustache;
+import com.samskivert.mustache.MustacheException;
+import com.samskivert.mustache.Template;
+import java.io.StringReader;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import org.appban.mail.HeaderText;
+import org.appban.policy.BanPolicy;
+import org.appban.policy.NoticeStage;
+import org.appban.policy.StageKind;
+
+/**
+ * Renders notices from a template set with JMustache: the HTML part with HTML escaping (every value a member or
+ * the roster supplies, such as a name, is escaped), the text part and the subject without escaping. Templates are
+ * compiled once, when the renderer is built, so a missing or broken template fails at cold start rather than
+ * half-way through a campaign. A template that names a value the model does not have fails too (strict lookups),
+ * so a typo cannot silently drop a sentence.
+ *
+ * <p>The layout wraps each body: the body is rendered first and handed to the layout as {@code body}, which the
+ * HTML layout inserts unescaped ({@code {{{body}}}}); it is safe because the body was itself rendered with escaping.
+ */
+public final class NoticeRenderer {
+    private final BanPolicy policy;
+    private final NoticeModel model;
+    private final Template htmlLayout;
+    private final Template textLayout;
+    private final Map<StageKind, Template> htmlBodies = new EnumMap<>(StageKind.class);
+    private final Map<StageKind, Template> textBodies = new EnumMap<>(StageKind.class);
+    private final Map<String, Template> subjects = new HashMap<>();
+
+    public NoticeRenderer(BanPolicy policy, TemplateSet templates) {
+        this.policy = policy;
+        this.model = new NoticeModel(policy, new PeopleTime(policy.zone(), templates.settings()));
+        Mustache.Compiler html = compiler(templates, "html").escapeHTML(true);
+        Mustache.Compiler text = compiler(templates, "txt").escapeHTML(false);
+        this.htmlLayout = compile(html, templates, "layout.html.mustache");
+        this.textLayout = compile(text, templates, "layout.txt.mustache");
+        for (NoticeStage stage : policy.notices().stages()) {
+            StageKind kind = stage.kind();
+            htmlBodies.computeIfAbsent(kind, k -> compile(html, templates, k.wireName() + ".html.mustache"));
+            textBodies.computeIfAbsent(kind, k -> compile(text, templates, k.wireName() + ".txt.mustache"));
+            try {
+                subjects.put(stage.id(), text.compile(stage.subject()));
+            } catch (MustacheException e) {
+                throw new IllegalStateException("policy " + policy.id() + ", stage " + stage.id() + ": subject template: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Renders a notice the decision found due, with the member's signed links, as of {@code now}. */
+    public RenderedNotice render(DueNotice notice, NoticeLinks links, Instant now) {
+        Map<String, Object> values = model.build(notice, links, now);
+        String stage = notice.stage().id();
+        String subject = execute(subjects.get(stage), values, "subject of stage " + stage);
+        values.put("subject", subject);
+        String htmlBody = execute(htmlBodies.get(notice.stage().kind()), values, stage + " html body");
+        String textBody = execute(textBodies.get(notice.stage().kind()), values, stage + " text body");
+        Map<String, Object> htmlPage = new HashMap<>(values);
+        htmlPage.put("body", htmlBody);
+        Map<String, Object> textPage = new HashMap<>(values);
+        textPage.put("body", textBody);
+        return new RenderedNotice(HeaderText.clean(subject), execute(htmlLayout, htmlPage, "html layout"),
+                execute(textLayout, textPage, "text layout"));
+    }
+
+    public BanPolicy policy() {
+        return policy;
+    }
+
+    private static Mustache.Compiler compiler(TemplateSet templates, String extension) {
+        return Mustache.compiler()
+                .nullValue("")               // a null value renders empty; a missing key still fails
+                .emptyStringIsFalse(true)    // {{#contactPhone}} is skipped when there is no phone
+                .withLoader(name -> new StringReader(templates.require("partials/" + name + "." + extension + ".mustache")));
+    }
+
+    private static Template compile(Mustache.Compiler compiler, TemplateSet templates, String name) {
+        try {
+            return compiler.compile(templates.require(name));
+        } catch (MustacheException e) {
+            throw new IllegalStateException("template " + templates.describe(name) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String execute(Template template, Map<String, Object> values, String what) {
+        try {
+            return template.execute(values);
+        } catch (MustacheException e) {
+            throw new IllegalStateException("rendering the " + what + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package org.appban.notice;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.appban.domain.Actor;
+import org.appban.domain.Device;
+import org.appban.domain.Exemption;
+import org.appban.domain.LedgerRecord;
+import org.appban.domain.Member;
+import org.appban.mail.EmailAddress;
+import org.appban.policy.BanPolicy;
+import org.appban.policy.NoticeStage;
+import org.appban.ports.Claims;
+import org.appban.ports.DeviceStore;
+import org.appban.ports.ExemptionStore;
+import org.appban.ports.Ledger;
+import org.appban.ports.MemberStore;
+
+/**
+ * The notify-members service: loads each member's snapshot through the ports, asks the planner what is due,
+ * composes it and hands it to the sender. Every entry point returns a report; a problem with one member (a bad
+ * address, an unexpected error) is reported for that member and the run goes on; an account-wide refusal from
+ * the mail provider stops the run (every further send would fail the same way).
+ */
+public final class NotifyMembers {
+    private final BanPolicy policy;
+    private final MemberStore members;
+    private final DeviceStore devices;
+    private final ExemptionStore exemptions;
+    private final Claims claims;
+    private final Ledger ledger;
+    private final Attestations attestations;
+    private final NoticePlanner planner;
+    private final NoticeComposer composer;
+    private final NoticeSender sender;
+    private final Clock clock;
+
+    public NotifyMembers(BanPolicy policy, MemberStore members, DeviceStore devices, ExemptionStore exemptions,
+                         Claims claims, Ledger ledger, Attestations attestations, NoticePlanner planner,
+                         NoticeComposer composer, NoticeSender sender, Clock clock) {
+        this.policy = policy;
+        this.members = members;
+        this.devices = devices;
+        this.exemptions = exemptions;
+        this.claims = claims;
+        this.ledger = ledger;
+        this.attestations = attestations;
+        this.planner = planner;
+        this.composer = composer;
+        this.sender = sender;
+        this.clock = clock;
+    }
+
+    /** The daily schedule: every member on the roster gets what is due to them. */
+    public NotifyReport runScheduled(Actor actor, String runId) {
+        Map<String, List<Device>> byOwner = devices.all().stream().collect(Collectors.groupingBy(Device::owner));
+        Map<String, List<Exemption>> exemptionsOf = exemptions.all().stream().collect(Collectors.groupingBy(Exemption::member));
+        List<Member> roster = members.all();
+        return run(roster, m -> byOwner.getOrDefault(m.id(), List.of()), m -> exemptionsOf.getOrDefault(m.id(), List.of()),
+                actor, runId, false);
+    }
+
+    /** Listed members only: a manual send, or the member of a {@code DeviceStatusChanged} event (catch-up). */
+    public NotifyReport runFor(Collection<String> memberIds, Actor actor, String runId) {
+        return withUnknown(memberIds, run(load(memberIds), m -> devices.ofOwner(m.id()), m -> exemptions.ofMember(m.id()),
+                actor, runId, false));
+    }
+
+    /** Renders what is due for the listed members (all when empty), sends nothing, records nothing. */
+    public NotifyReport preview(Collection<String> memberIds) {
+        List<Member> list = memberIds.isEmpty() ? members.all() : load(memberIds);
+        return withUnknown(memberIds, run(list, m -> devices.ofOwner(m.id()), m -> exemptions.ofMember(m.id()), null, null, true));
+    }
+
+    /** An event-driven notice another function asked for. */
+    public NotifyReport request(NoticeRequest request, Actor actor, String runId) {
+        Instant now = clock.instant();
+        Optional<Member> member = members.find(request.member());
+        if (member.isEmpty()) {
+            return new NotifyReport(now, false, List.of(result(request.member(), null, "error", "no such member")), null);
+        }
+        MemberSnapshot snapshot = snapshot(member.get(), devices.ofOwner(request.member()), exemptions.ofMember(request.member()));
+        NoticeDecision decision = planner.requested(snapshot, request, now);
+        List<NotifyReport.MemberResult> results = new ArrayList<>();
+        String stopped = deliver(member.get(), decision, actor, runId, false, now, results);
+        return new NotifyReport(now, false, results, stopped);
+    }
+
+    /**
+     * Sends a scheduled stage again to one member, whatever was sent before, with the administrator's reason
+     * recorded. Its key is the resend's own ({@link NoticeKey#resend}), so repeating the same request id sends
+     * once more at most, and the original stage's record is untouched.
+     */
+    public NotifyReport resend(String memberId, String stageId, String reason, String requestId, Actor actor) {
+        Instant now = clock.instant();
+        if (reason == null || reason.isBlank()) throw new IllegalArgumentException("a resend needs a reason");
+        Member member = members.find(memberId).orElseThrow(() -> new IllegalArgumentException("no member " + memberId));
+        NoticeStage stage = policy.notices().stage(stageId).filter(s -> s.kind().isScheduled())
+                .orElseThrow(() -> new IllegalArgumentException("policy " + policy.id() + " has no scheduled stage " + stageId));
+        MemberSnapshot snapshot = snapshot(member, devices.ofOwner(memberId), exemptions.ofMember(memberId));
+        NoticePlanner.Assessment a = planner.assess(snapshot, now);
+        DueNotice notice = new DueNotice(member, stage, now, a.standing(), a.lines(), null, null, null);
+        ledger.append(new LedgerRecord(now, actor, memberId, null, "notice.resend-requested", "ok", false,
+                NoticeKey.resend(policy.id(), memberId, stageId, requestId) + "/requested",
+                Map.of("stage", stageId, "reason", reason, "requestId", requestId)));
+        List<NotifyReport.MemberResult> results = new ArrayList<>();
+        try {
+            ComposedNotice composed = composer.compose(notice, now);
+            ComposedNotice forced = new ComposedNotice(NoticeKey.resend(policy.id(), memberId, stageId, requestId),
+                    notice, composed.rendered(), composed.mail());
+            Delivery d = sender.send(forced, actor, runId(requestId));
+            results.add(delivered(notice, d));
+            return new NotifyReport(now, false, results, d.accountWide() ? d.detail() : null);
+        } catch (EmailAddress.InvalidAddressException e) {
+            results.add(result(memberId, notice, "invalid-address", e.getMessage()));
+            return new NotifyReport(now, false, results, null);
+        }
+    }
+
+    private static String runId(String requestId) {
+        return "resend/" + requestId;
+    }
+
+    private NotifyReport run(List<Member> list, java.util.function.Function<Member, List<Device>> devicesOf,
+                             java.util.function.Function<Member, List<Exemption>> exemptionsOf,
+                             Actor actor, String runId, boolean preview) {
+        Instant now = clock.instant();
+        List<NotifyReport.MemberResult> results = new ArrayList<>();
+        String stopped = null;
+        for (Member m : list) {
+            if (stopped != null) {
+                results.add(result(m.id(), null, "not-attempted", stopped));
+                continue;
+            }
+            try {
+                MemberSnapshot base = snapshot(m, devicesOf.apply(m), exemptionsOf.apply(m));
+                NoticeDecision decision = decide(base, now);
+                stopped = deliver(m, decision, actor, runId, preview, now, results);
+            } catch (RuntimeException e) {
+                results.add(result(m.id(), null, "error", e.getClass().getSimpleName() + ": " + e.getMessage()));
+            }
+        }
+        return new NotifyReport(now, preview, results, stopped);
+    }
+
+    /**
+     * Asks the planner twice: first as if nothing had been sent, to find the one candidate stage; then with what
+     * the claims say about that stage and the later ones. That reads one or two claims per member, not one per
+     * stage of the campaign.
+     */
+    private NoticeDecision decide(MemberSnapshot base, Instant now) {
+        NoticeDecision candidate = planner.due(base, now);
+        if (candidate.isEmpty()) return candidate;
+        Instant from = candidate.due().get(0).dueAt();
+        Set<String> sent = new HashSet<>();
+        for (ScheduledNotice s : planner.calendar().dueAt(now)) {
+            if (s.sendAt().isBefore(from)) continue;
+            String key = NoticeKey.scheduled(policy.id(), base.member().id(), s.stage().id());
+            if (claims.state(key).filter(st -> st.completed() || st.leaseUntil().isAfter(now)).isPresent()) {
+                sent.add(s.stage().id());
+            }
+        }
+        return sent.isEmpty() ? candidate : planner.due(base.withSent(sent), now);
+    }
+
+    /** @return why the run must stop, or null */
+    private String deliver(Member m, NoticeDecision decision, Actor actor, String runId, boolean preview, Instant now,
+                           List<NotifyReport.MemberResult> results) {
+        if (decision.isEmpty()) {
+            results.add(result(m.id(), null, "skipped:" + decision.reason(), null));
+            return null;
+        }
+        for (DueNotice notice : decision.due()) {
+            ComposedNotice composed;
+            try {
+                composed = composer.compose(notice, now);
+            } catch (EmailAddress.InvalidAddressException e) {
+                results.add(result(m.id(), notice, "invalid-address", e.getMessage()));
+                continue;
+            }
+            if (preview) {
+                results.add(new NotifyReport.MemberResult(m.id(), notice.stage().id(), notice.stage().kind().wireName(),
+                        "due", null, false, null, composed));
+                continue;
+            }
+            Delivery d = sender.send(composed, actor, runId);
+            results.add(delivered(notice, d));
+            if (d.accountWide()) return d.status().wireName() + ": " + d.detail();
+        }
+        return null;
+    }
+
+    private MemberSnapshot snapshot(Member m, List<Device> ds, List<Exemption> es) {
+        return new MemberSnapshot(m, ds, es, Set.of(), attestations.privateDevicesCleanSince(m.id()).orElse(null));
+    }
+
+    private List<Member> load(Collection<String> ids) {
+        List<Member> list = new ArrayList<>();
+        for (String id : new java.util.LinkedHashSet<>(ids)) {
+            members.find(id).ifPresentOrElse(list::add, () -> { });
+        }
+        return list;
+    }
+
+    /** Adds an {@code unknown-member} result for each listed id not on the roster. */
+    private NotifyReport withUnknown(Collection<String> ids, NotifyReport report) {
+        List<NotifyReport.MemberResult> all = new ArrayList<>(report.members());
+        for (String id : new java.util.LinkedHashSet<>(ids)) {
+            if (members.find(id).isEmpty()) all.add(result(id, null, "unknown-member", "not on the roster"));
+        }
+        return new NotifyReport(report.at(), report.preview(), all, report.stoppedBy());
+    }
+
+    private static NotifyReport.MemberResult delivered(DueNotice n, Delivery d) {
+        return new NotifyReport.MemberResult(n.member().id(), n.stage().id(), n.stage().kind().wireName(),
+                d.status().wireName(), d.providerMessageId(), d.takenOver(), d.detail(), null);
+    }
+
+    private static NotifyReport.MemberResult result(String member, DueNotice n, String result, String detail) {
+        return new NotifyReport.MemberResult(member, n == null ? null : n.stage().id(),
+                n == null ? null : n.stage().kind().wireName(), result, null, false, detail, null);
+    }
+}
