@@ -23,10 +23,9 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
-import org.appban.aws.AwsClients;
+import org.appban.testing.AwsEmulator;
 import org.appban.domain.Actor;
 import org.appban.domain.Member;
 import org.appban.domain.Role;
@@ -47,9 +46,6 @@ import org.appban.store.memory.InMemoryClaims;
 import org.appban.store.memory.InMemoryLedger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /**
@@ -66,10 +62,8 @@ class SesMailerIT {
 
     @BeforeAll
     static void emulator() {
-        endpoint = LocalEmulator.endpoint();
-        AwsClients clients = new AwsClients(Region.US_EAST_1, Optional.of(endpoint),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
-        ses = clients.sesV2();
+        endpoint = AwsEmulator.shared().endpoint();
+        ses = AwsEmulator.shared().clients().sesV2();
         // SES sends only from a verified identity; the emulator verifies on creation.
         ses.createEmailIdentity(r -> r.emailIdentity(POLICY.sender().address()));
         mailer = RateLimitedMailer.withDefaults(new SesMailer(ses, null), new SendRateLimiter(50, Ticker.system()));
@@ -86,12 +80,23 @@ class SesMailerIT {
         return "member-" + UUID.randomUUID() + "@example.org";
     }
 
-    /** Raw messages the emulator accepted (moto: GET /moto-api/data.json, ses.RawMessage). */
+    /**
+     * Raw messages the emulator accepted: moto lists them at GET /moto-api/data.json (ses.RawMessage, field
+     * raw_data), LocalStack at GET /_aws/ses (messages, field RawData); both normalised to {raw_data}.
+     */
     private static List<JsonNode> received() throws Exception {
+        List<JsonNode> list = new ArrayList<>();
+        ObjectMapper mapper = new ObjectMapper();
+        if (AwsEmulator.shared().kind() == AwsEmulator.Kind.LOCALSTACK) {
+            try (InputStream in = endpoint.resolve("/_aws/ses").toURL().openStream()) {
+                for (JsonNode m : mapper.readTree(in).path("messages")) {
+                    if (m.has("RawData")) list.add(mapper.createObjectNode().put("raw_data", m.path("RawData").asText()));
+                }
+            }
+            return list;
+        }
         try (InputStream in = endpoint.resolve("/moto-api/data.json").toURL().openStream()) {
-            JsonNode raw = new ObjectMapper().readTree(in).path("ses").path("RawMessage");
-            List<JsonNode> list = new ArrayList<>();
-            raw.forEach(list::add);
+            mapper.readTree(in).path("ses").path("RawMessage").forEach(list::add);
             return list;
         }
     }
