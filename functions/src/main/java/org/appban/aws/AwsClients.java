@@ -13,6 +13,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /**
@@ -72,6 +73,10 @@ public final class AwsClients {
         return configure(SesV2Client.builder().httpClient(http))
                 .overrideConfiguration(ClientOverrideConfiguration.builder().retryStrategy(AwsRetryStrategy.doNotRetry()).build())
                 .build();
+    }
+
+    public SsmClient ssm() {
+        return configure(SsmClient.builder().httpClient(http)).build();
     }
 
     /** Applies region, credentials and the endpoint override to any service's builder. */
