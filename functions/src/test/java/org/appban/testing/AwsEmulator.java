@@ -58,13 +58,15 @@ public final class AwsEmulator {
         // Fail every later test the same way, fast, instead of retrying an install or a container per test.
         if (unavailable != null) throw new IllegalStateException(unavailable.getMessage(), unavailable);
         if (shared == null) {
+            long started = System.nanoTime();
             try {
                 shared = start();
             } catch (IllegalStateException e) {
                 unavailable = e;
                 throw e;
             }
-            System.err.println("[appban] AWS emulator: " + shared.kind.name().toLowerCase(Locale.ROOT) + " at " + shared.endpoint);
+            System.err.println("[appban] AWS emulator: " + shared.kind.name().toLowerCase(Locale.ROOT) + " at " + shared.endpoint
+                    + ", ready in " + (System.nanoTime() - started) / 1_000_000 + " ms");
         }
         return shared;
     }
