@@ -12,6 +12,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Builds the AWS SDK clients a function needs, once per container, on the lean URLConnection HTTP client.
@@ -59,6 +60,10 @@ public final class AwsClients {
     public S3Client s3() {
         // Emulators serve buckets on the path, not as virtual hosts.
         return configure(S3Client.builder().httpClient(http)).forcePathStyle(endpoint.isPresent()).build();
+    }
+
+    public SecretsManagerClient secretsManager() {
+        return configure(SecretsManagerClient.builder().httpClient(http)).build();
     }
 
     /** Applies region, credentials and the endpoint override to any service's builder. */
