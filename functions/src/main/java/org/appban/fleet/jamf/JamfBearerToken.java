@@ -40,8 +40,15 @@ final class JamfBearerToken implements Authorizer {
         if (token == null) {
             take(send("token", "/api/v1/auth/token", basic.authorization()));
         } else if (!now.isBefore(expires.minus(SKEW))) {
-            ApiResponse r = send("keep-alive", "/api/v1/auth/keep-alive", "Bearer " + token);
-            take(r.ok() ? r : send("token", "/api/v1/auth/token", basic.authorization()));
+            ApiResponse r;
+            try {
+                r = send("keep-alive", "/api/v1/auth/keep-alive", "Bearer " + token);
+            } catch (RemoteFailure f) {
+                if (f.kind() != RemoteFailure.Kind.AUTH) throw f;
+                r = null;
+            }
+            // A token Jamf no longer honours cannot be kept alive: start over with the credentials.
+            take(r != null && r.ok() ? r : send("token", "/api/v1/auth/token", basic.authorization()));
         }
         return "Bearer " + token;
     }
