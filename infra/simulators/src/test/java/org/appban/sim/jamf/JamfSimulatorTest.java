@@ -49,7 +49,7 @@ class JamfSimulatorTest {
         var r = http.send("GET", jamf.baseUri().resolve("/api/v2/mobile-devices/detail?section=GENERAL&section=APPLICATIONS&page=0&page-size=2"), null, null,
                 "Authorization", "Bearer " + token);
         assertEquals(200, r.status(), r.text());
-        assertEquals(5, r.json().get("totalCount").asInt());
+        assertEquals(6, r.json().get("totalCount").asInt());
         assertEquals(2, r.json().get("results").size());
         var all = http.send("GET", jamf.baseUri().resolve("/api/v2/mobile-devices/detail?section=GENERAL&section=APPLICATIONS&page-size=100"), null, null,
                 "Authorization", "Bearer " + token).json().get("results");
@@ -60,7 +60,7 @@ class JamfSimulatorTest {
         for (String id : jamf.appListsDisclosed()) assertTrue(sims.world().device(id).orElseThrow().corporate());
         var filtered = http.send("GET", jamf.baseUri().resolve("/api/v2/mobile-devices/detail?section=GENERAL&filter=general.deviceOwnershipType%3D%3D%22Institutional%22"),
                 null, null, "Authorization", "Bearer " + token);
-        assertEquals(3, filtered.json().get("totalCount").asInt());
+        assertEquals(4, filtered.json().get("totalCount").asInt());
     }
 
     @Test
