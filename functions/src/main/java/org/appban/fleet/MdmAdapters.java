@@ -40,6 +40,13 @@ public final class MdmAdapters {
     private MdmAdapters() {
     }
 
+    /** The MDM named by the secret whose ARN is in {@code MDM_SECRET_ARN}. */
+    public static Mdm fromEnvironment(SecretSource secrets, RemoteOptions options) {
+        String arn = System.getenv("MDM_SECRET_ARN");
+        if (arn == null || arn.isBlank()) throw new IllegalStateException("MDM_SECRET_ARN is not set");
+        return fromSecret(secrets, arn, options);
+    }
+
     public static Mdm fromSecret(SecretSource secrets, String arn, RemoteOptions options) {
         Secret secret = secrets.secret(arn);
         String source = "secret " + arn;

@@ -22,6 +22,13 @@ public final class NacAdapters {
     private NacAdapters() {
     }
 
+    /** The NAC named by the secret whose ARN is in {@code NAC_SECRET_ARN}. */
+    public static NetworkAccess fromEnvironment(SecretSource secrets, RemoteOptions options) {
+        String arn = System.getenv("NAC_SECRET_ARN");
+        if (arn == null || arn.isBlank()) throw new IllegalStateException("NAC_SECRET_ARN is not set");
+        return fromSecret(secrets, arn, options);
+    }
+
     public static NetworkAccess fromSecret(SecretSource secrets, String arn, RemoteOptions options) {
         String source = "secret " + arn;
         JsonNode root;
