@@ -1,0 +1,228 @@
+package org.appban.fleet.intune;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.appban.remote.ApiClient;
+import org.appban.remote.ApiResponse;
+import org.appban.remote.OAuthClientCredentials;
+import org.appban.remote.RemoteFailure;
+import org.appban.remote.RemoteOptions;
+import org.appban.remote.TokenBucket;
+
+/**
+ * Microsoft Graph for Intune: token, budgets, paging by {@code @odata.nextLink}, and {@code $batch} with each inner
+ * request throttled and retried on its own. Shared by the Intune inventory and enforcement adapters.
+ */
+public final class IntuneGraphClient {
+    /** Graph's published Intune budgets per 20 seconds for one app (the per-tenant budget is twice these). */
+    static final int DEVICES_ANY = 2000, DEVICES_WRITES = 200, APPS_ANY = 1000, APPS_WRITES = 100;
+    static final Duration WINDOW = Duration.ofSeconds(20);
+    static final int MAX_BATCH = 20;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final IntuneConnection connection;
+    private final ApiClient api;
+    private final OAuthClientCredentials token;
+
+    public IntuneGraphClient(IntuneConnection connection, RemoteOptions options) {
+        this.connection = connection;
+        ApiClient tokenClient = new ApiClient("entra-id", options.http(), options.timeout(), options.retry(), options.sleeper(), options.jitter(),
+                ApiClient.Budgets.NONE, org.appban.remote.Authorizer.NONE);
+        this.token = new OAuthClientCredentials(tokenClient, ApiClient.at(connection.loginBase(), "/" + connection.tenant() + "/oauth2/v2.0/token"),
+                connection.clientId(), connection.clientSecret(), "https://graph.microsoft.com/.default", options.clock());
+        TokenBucket devicesAny = TokenBucket.forBudget("deviceManagement", options.scaled(DEVICES_ANY), WINDOW);
+        TokenBucket devicesWrites = TokenBucket.forBudget("deviceManagement writes", options.scaled(DEVICES_WRITES), WINDOW);
+        TokenBucket appsAny = TokenBucket.forBudget("deviceAppManagement", options.scaled(APPS_ANY), WINDOW);
+        TokenBucket appsWrites = TokenBucket.forBudget("deviceAppManagement writes", options.scaled(APPS_WRITES), WINDOW);
+        ApiClient.Budgets budgets = (method, path) -> {
+            boolean write = !method.equals("GET");
+            if (path.contains("/deviceManagement/")) return write ? List.of(devicesWrites, devicesAny) : List.of(devicesAny);
+            if (path.contains("/deviceAppManagement/")) return write ? List.of(appsWrites, appsAny) : List.of(appsAny);
+            return List.of();
+        };
+        this.api = new ApiClient("intune", options.http(), options.timeout(), options.retry(), options.sleeper(), options.jitter(), budgets, token);
+    }
+
+    public ApiClient.Stats stats() {
+        return api.stats();
+    }
+
+    /** How many access tokens were fetched so far. */
+    public int tokensFetched() {
+        return token.fetched();
+    }
+
+    URI graph(String pathAndQuery) {
+        return ApiClient.at(connection.graphBase(), pathAndQuery);
+    }
+
+    String directoryObjectUrl(String objectId) {
+        return ApiClient.at(connection.graphBase(), "/v1.0/directoryObjects/" + objectId).toString();
+    }
+
+    static String q(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    JsonNode get(String operation, String pathAndQuery) {
+        return expectOk(operation, api.send(operation, HttpRequest.newBuilder(graph(pathAndQuery)).header("Accept", "application/json").GET()));
+    }
+
+    Optional<JsonNode> getIfExists(String operation, String pathAndQuery) {
+        ApiResponse r = api.send(operation, HttpRequest.newBuilder(graph(pathAndQuery)).header("Accept", "application/json").GET());
+        if (r.status() == 404) return Optional.empty();
+        return Optional.of(expectOk(operation, r));
+    }
+
+    JsonNode post(String operation, String path, JsonNode body) {
+        return expectOk(operation, api.send(operation, HttpRequest.newBuilder(graph(path)).header("Content-Type", "application/json")
+                .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString()))));
+    }
+
+    private JsonNode expectOk(String operation, ApiResponse r) {
+        if (!r.ok()) throw api.unexpected(operation, r);
+        return r.json();
+    }
+
+    /** Every item of a listing, fetching the next page (the whole nextLink, as given) only when needed. */
+    Stream<JsonNode> pages(String operation, String pathAndQuery) {
+        Iterator<JsonNode> it = new Iterator<>() {
+            private String next = graph(pathAndQuery).toString();
+            private Iterator<JsonNode> page = List.<JsonNode>of().iterator();
+
+            @Override
+            public boolean hasNext() {
+                // Pages can be empty and still link on: keep following until there is an item or no link.
+                while (!page.hasNext() && next != null) {
+                    ApiResponse r = api.send(operation, HttpRequest.newBuilder(URI.create(next)).header("Accept", "application/json").GET());
+                    JsonNode body = expectOk(operation, r);
+                    List<JsonNode> items = new ArrayList<>();
+                    body.path("value").forEach(items::add);
+                    page = items.iterator();
+                    next = body.hasNonNull("@odata.nextLink") ? body.get("@odata.nextLink").asText() : null;
+                }
+                return page.hasNext();
+            }
+
+            @Override
+            public JsonNode next() {
+                if (!hasNext()) throw new NoSuchElementException();
+                return page.next();
+            }
+        };
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL), false);
+    }
+
+    /** One request of a batch; {@code url} is relative to the version, e.g. {@code /deviceManagement/managedDevices/1}. */
+    record BatchRequest(String id, String method, String url, JsonNode body) {
+    }
+
+    record BatchResult(String id, int status, JsonNode body) {
+        boolean ok() {
+            return status / 100 == 2;
+        }
+    }
+
+    /**
+     * Sends the requests in batches of twenty. Inner 429s and 5xx are retried on their own (Retry-After honoured,
+     * else backoff) up to the retry limit; what still fails comes back with its last status.
+     */
+    List<BatchResult> batch(String operation, List<BatchRequest> requests) {
+        Map<String, BatchResult> done = new LinkedHashMap<>();
+        for (int from = 0; from < requests.size(); from += MAX_BATCH) {
+            List<BatchRequest> pending = new ArrayList<>(requests.subList(from, Math.min(requests.size(), from + MAX_BATCH)));
+            int failures = 0;
+            while (!pending.isEmpty()) {
+                ObjectNode body = JSON.createObjectNode();
+                ArrayNode list = body.putArray("requests");
+                for (BatchRequest r : pending) {
+                    api.acquire(r.method(), "/v1.0" + pathOf(r.url()));
+                    ObjectNode o = list.addObject().put("id", r.id()).put("method", r.method()).put("url", r.url());
+                    if (r.body() != null) {
+                        o.set("body", r.body());
+                        o.putObject("headers").put("Content-Type", "application/json");
+                    }
+                }
+                JsonNode answer = post(operation, "/v1.0/$batch", body);
+                Map<String, BatchRequest> byId = new LinkedHashMap<>();
+                pending.forEach(r -> byId.put(r.id(), r));
+                List<BatchRequest> retry = new ArrayList<>();
+                Duration wait = Duration.ZERO;
+                boolean sawRetryAfter = false;
+                for (JsonNode resp : answer.path("responses")) {
+                    BatchRequest req = byId.remove(resp.path("id").asText());
+                    if (req == null) continue;
+                    int status = resp.path("status").asInt();
+                    if (status == 429 || status == 500 || status == 502 || status == 503 || status == 504) {
+                        if (status == 429) api.throttledOn(req.method(), "/v1.0" + pathOf(req.url()));
+                        Optional<Duration> after = ApiClient.retryAfter(header(resp.path("headers"), "Retry-After"));
+                        if (after.isPresent()) {
+                            sawRetryAfter = true;
+                            if (after.get().compareTo(wait) > 0) wait = after.get();
+                        }
+                        retry.add(req);
+                        done.put(req.id(), new BatchResult(req.id(), status, resp.get("body")));
+                    } else {
+                        done.put(req.id(), new BatchResult(req.id(), status, resp.get("body")));
+                    }
+                }
+                // A request the batch answer left out is retried like a transient failure.
+                retry.addAll(byId.values());
+                if (retry.isEmpty()) break;
+                failures++;
+                if (failures >= api.retryPolicy().maxAttempts()) break;
+                api.pause(sawRetryAfter ? api.retryPolicy().honour(wait) : api.backoff(failures));
+                pending = retry;
+            }
+        }
+        List<BatchResult> out = new ArrayList<>();
+        for (BatchRequest r : requests) {
+            BatchResult res = done.get(r.id());
+            out.add(res != null ? res : new BatchResult(r.id(), 0, null));
+        }
+        return out;
+    }
+
+    private static Optional<String> header(JsonNode headers, String name) {
+        var it = headers.fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            if (e.getKey().equalsIgnoreCase(name)) return Optional.of(e.getValue().asText());
+        }
+        return Optional.empty();
+    }
+
+    private static String pathOf(String url) {
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q);
+    }
+
+    RemoteFailure failure(String operation, BatchResult r) {
+        RemoteFailure.Kind kind = switch (r.status()) {
+            case 404 -> RemoteFailure.Kind.NOT_FOUND;
+            case 429 -> RemoteFailure.Kind.THROTTLED;
+            case 0, 500, 502, 503, 504 -> RemoteFailure.Kind.TRANSIENT;
+            case 401, 403 -> RemoteFailure.Kind.AUTH;
+            default -> RemoteFailure.Kind.PERMANENT;
+        };
+        return new RemoteFailure(kind, "intune", operation, r.status(), r.body() == null ? "" : r.body().path("error").path("message").asText(""));
+    }
+}

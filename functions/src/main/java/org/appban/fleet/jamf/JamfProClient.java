@@ -1,0 +1,60 @@
+package org.appban.fleet.jamf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.Optional;
+import org.appban.remote.ApiClient;
+import org.appban.remote.ApiResponse;
+import org.appban.remote.Authorizer;
+import org.appban.remote.OAuthClientCredentials;
+import org.appban.remote.RemoteOptions;
+
+/**
+ * Jamf Pro's two APIs behind one token: the Jamf Pro API (JSON, {@code /api}) and the Classic API (XML,
+ * {@code /JSSResource}). Jamf publishes no rate limit; it recommends at most five concurrent connections, and this
+ * client sends one request at a time.
+ */
+public final class JamfProClient {
+    private final JamfConnection connection;
+    private final ApiClient api;
+
+    public JamfProClient(JamfConnection connection, RemoteOptions options) {
+        this.connection = connection;
+        ApiClient tokenClient = new ApiClient("jamf", options.http(), options.timeout(), options.retry(), options.sleeper(), options.jitter(),
+                ApiClient.Budgets.NONE, Authorizer.NONE);
+        Authorizer auth = connection.usesApiClient()
+                ? new OAuthClientCredentials(tokenClient, ApiClient.at(connection.base(), "/api/oauth/token"), connection.clientId(), connection.clientSecret(), null, options.clock())
+                : new JamfBearerToken(tokenClient, connection.base(), connection.username(), connection.password(), options.clock());
+        this.api = new ApiClient("jamf", options.http(), options.timeout(), options.retry(), options.sleeper(), options.jitter(), ApiClient.Budgets.NONE, auth);
+    }
+
+    public ApiClient.Stats stats() {
+        return api.stats();
+    }
+
+    URI at(String pathAndQuery) {
+        return ApiClient.at(connection.base(), pathAndQuery);
+    }
+
+    JsonNode getJson(String operation, String pathAndQuery) {
+        ApiResponse r = api.send(operation, HttpRequest.newBuilder(at(pathAndQuery)).header("Accept", "application/json").GET());
+        if (!r.ok()) throw api.unexpected(operation, r);
+        return r.json();
+    }
+
+    /** A Classic API resource as XML, or empty when Jamf has none (404). */
+    Optional<String> getXml(String operation, String path) {
+        ApiResponse r = api.send(operation, HttpRequest.newBuilder(at(path)).header("Accept", "application/xml").GET());
+        if (r.status() == 404) return Optional.empty();
+        if (!r.ok()) throw api.unexpected(operation, r);
+        return Optional.of(r.body());
+    }
+
+    String sendXml(String operation, String method, String path, String xml) {
+        ApiResponse r = api.send(operation, HttpRequest.newBuilder(at(path)).header("Content-Type", "application/xml").header("Accept", "application/xml")
+                .method(method, xml == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(xml)));
+        if (!r.ok()) throw api.unexpected(operation, r);
+        return r.body();
+    }
+}

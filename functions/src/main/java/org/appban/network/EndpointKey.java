@@ -1,0 +1,21 @@
+package org.appban.network;
+
+import org.appban.domain.Device;
+
+/**
+ * What the network knows a device by. Phones randomise their MAC per network, so a NAC that can key on the MDM's
+ * device id (or a certificate) should prefer it; one that cannot uses the MAC and says so.
+ */
+public record EndpointKey(String macAddress, String mdmId) {
+    public enum Kind {
+        MAC, MDM_ID
+    }
+
+    public static EndpointKey of(Device device) {
+        return new EndpointKey(device.macAddress(), device.mdmId());
+    }
+
+    public static EndpointKey mac(String mac) {
+        return new EndpointKey(mac, null);
+    }
+}

@@ -1,0 +1,122 @@
+package org.appban.network.ise;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.http.HttpRequest;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.appban.network.AccessChange;
+import org.appban.network.EndpointKey;
+import org.appban.network.EndpointState;
+import org.appban.network.NetworkAccess;
+import org.appban.remote.ApiClient;
+import org.appban.remote.ApiResponse;
+import org.appban.remote.BasicAuth;
+import org.appban.remote.RemoteFailure;
+import org.appban.remote.RemoteOptions;
+
+/**
+ * Cisco ISE through ERS Adaptive Network Control. ANC keys endpoints by MAC address only, so the MAC is the key
+ * used, always. ISE refuses to apply a policy an endpoint already has and to clear an endpoint that has none;
+ * rather than trusting the wording of those errors, a refused apply or clear is followed by a read of the
+ * endpoint, and the answer decides between "already" and a real failure.
+ */
+public final class CiscoIseNetworkAccess implements NetworkAccess {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern MAC = Pattern.compile("^[0-9A-F]{2}(:[0-9A-F]{2}){5}$");
+    private static final int PAGE = 100;
+    private final IseConnection connection;
+    private final ApiClient api;
+
+    public CiscoIseNetworkAccess(IseConnection connection, RemoteOptions options) {
+        this.connection = connection;
+        this.api = new ApiClient("ise", options.http(), options.timeout(), options.retry(), options.sleeper(), options.jitter(),
+                ApiClient.Budgets.NONE, new BasicAuth(connection.username(), connection.password()));
+    }
+
+    public ApiClient.Stats stats() {
+        return api.stats();
+    }
+
+    private static String mac(EndpointKey key) {
+        if (key.macAddress() == null || key.macAddress().isBlank()) {
+            throw RemoteFailure.unsupported("ise", "key endpoint", "ISE ANC needs a MAC address and this device has none");
+        }
+        String m = key.macAddress().trim().toUpperCase(Locale.ROOT).replace('-', ':');
+        if (!MAC.matcher(m).matches()) throw RemoteFailure.unsupported("ise", "key endpoint", "'" + key.macAddress() + "' is not a MAC address");
+        return m;
+    }
+
+    @Override
+    public EndpointState state(EndpointKey key) {
+        String mac = mac(key);
+        return new EndpointState(EndpointKey.Kind.MAC, mac, policyOf(mac).orElse(null));
+    }
+
+    @Override
+    public AccessChange quarantine(EndpointKey key) {
+        String mac = mac(key);
+        String policy = connection.policyName();
+        ApiResponse r = put("/ers/config/ancendpoint/apply", mac, policy);
+        if (r.ok()) return new AccessChange(AccessChange.Outcome.QUARANTINED, EndpointKey.Kind.MAC, mac, policy, "ANC policy applied");
+        Optional<String> now = policyOf(mac);
+        if (now.isPresent() && now.get().equals(policy)) {
+            return new AccessChange(AccessChange.Outcome.ALREADY_QUARANTINED, EndpointKey.Kind.MAC, mac, policy, "ISE already had the policy: " + ersTitle(r));
+        }
+        throw new RemoteFailure(RemoteFailure.Kind.PERMANENT, "ise", "apply ANC policy", r.status(),
+                (now.isPresent() ? "endpoint is under another ANC policy '" + now.get() + "'; " : "") + ersTitle(r));
+    }
+
+    @Override
+    public AccessChange release(EndpointKey key) {
+        String mac = mac(key);
+        String policy = connection.policyName();
+        ApiResponse r = put("/ers/config/ancendpoint/clear", mac, policy);
+        if (r.ok()) return new AccessChange(AccessChange.Outcome.RELEASED, EndpointKey.Kind.MAC, mac, policy, "ANC policy cleared");
+        Optional<String> now = policyOf(mac);
+        if (now.isEmpty()) return new AccessChange(AccessChange.Outcome.ALREADY_CLEAR, EndpointKey.Kind.MAC, mac, policy, "ISE had no policy on it: " + ersTitle(r));
+        throw new RemoteFailure(RemoteFailure.Kind.PERMANENT, "ise", "clear ANC policy", r.status(),
+                "endpoint is under ANC policy '" + now.get() + "'; " + ersTitle(r));
+    }
+
+    private ApiResponse put(String path, String mac, String policy) {
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode data = body.putObject("OperationAdditionalData").putArray("additionalData");
+        data.addObject().put("name", "macAddress").put("value", mac);
+        data.addObject().put("name", "policyName").put("value", policy);
+        ApiResponse r = api.send(path.endsWith("apply") ? "apply ANC policy" : "clear ANC policy", HttpRequest.newBuilder(ApiClient.at(connection.base(), path))
+                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body.toString())));
+        if (r.ok() || r.status() == 400 || r.status() == 409 || r.status() == 500) return r;
+        throw api.unexpected(path.endsWith("apply") ? "apply ANC policy" : "clear ANC policy", r);
+    }
+
+    /** The ANC policy on a MAC: pages through the assignments (at most 100 a page) and reads each until found. */
+    private Optional<String> policyOf(String mac) {
+        for (int page = 1; ; page++) {
+            JsonNode result = get("list ANC endpoints", "/ers/config/ancendpoint?page=" + page + "&size=" + PAGE).path("SearchResult");
+            for (JsonNode res : result.path("resources")) {
+                JsonNode e = get("read ANC endpoint", "/ers/config/ancendpoint/" + res.path("id").asText()).path("ErsAncEndpoint");
+                if (mac.equalsIgnoreCase(e.path("macAddress").asText().replace('-', ':'))) return Optional.ofNullable(e.path("policyName").asText(null));
+            }
+            if (!result.has("nextPage") || result.path("resources").isEmpty()) return Optional.empty();
+        }
+    }
+
+    private JsonNode get(String operation, String pathAndQuery) {
+        ApiResponse r = api.send(operation, HttpRequest.newBuilder(ApiClient.at(connection.base(), pathAndQuery)).header("Accept", "application/json").GET());
+        if (!r.ok()) throw api.unexpected(operation, r);
+        return r.json();
+    }
+
+    private static String ersTitle(ApiResponse r) {
+        try {
+            return r.json().path("ERSResponse").path("messages").path(0).path("title").asText("HTTP " + r.status());
+        } catch (RuntimeException e) {
+            return "HTTP " + r.status();
+        }
+    }
+}

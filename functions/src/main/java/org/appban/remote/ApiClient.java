@@ -1,0 +1,211 @@
+package org.appban.remote;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The throttle-aware HTTP client every MDM and NAC adapter goes through. Per request: take from the API's budget
+ * (token buckets sized from the published limits), send with a timeout, and then
+ * <ul>
+ *   <li>401: renew the token once and retry; a second 401 is an {@link RemoteFailure.Kind#AUTH} failure;</li>
+ *   <li>429: wait the Retry-After (capped) or back off exponentially with jitter when there is none, and retry;</li>
+ *   <li>500/502/503/504, timeouts, broken connections: back off and retry;</li>
+ *   <li>anything else is handed back for the adapter to map.</li>
+ * </ul>
+ * Retries are bounded; running out gives a typed {@link RemoteFailure} (THROTTLED or TRANSIENT).
+ */
+public final class ApiClient {
+    /** Which of the API's budgets a request draws from. */
+    @FunctionalInterface
+    public interface Budgets {
+        List<TokenBucket> bucketsFor(String method, String path);
+
+        Budgets NONE = (m, p) -> List.of();
+    }
+
+    /** Counters for reports and benchmarks. */
+    public record Stats(long sent, long retries, long throttled, long transientFailures, long tokenRenewals) {
+    }
+
+    private final String api;
+    private final HttpClient http;
+    private final Duration timeout;
+    private final RetryPolicy retry;
+    private final Sleeper sleeper;
+    private final Random jitter;
+    private final Budgets budgets;
+    private final Authorizer auth;
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong retries = new AtomicLong();
+    private final AtomicLong throttled = new AtomicLong();
+    private final AtomicLong transients = new AtomicLong();
+    private final AtomicLong renewals = new AtomicLong();
+
+    public ApiClient(String api, HttpClient http, Duration timeout, RetryPolicy retry, Sleeper sleeper, Random jitter,
+                     Budgets budgets, Authorizer auth) {
+        this.api = api;
+        this.http = http;
+        this.timeout = timeout;
+        this.retry = retry;
+        this.sleeper = sleeper;
+        this.jitter = jitter;
+        this.budgets = budgets;
+        this.auth = auth;
+    }
+
+    public String api() {
+        return api;
+    }
+
+    public Stats stats() {
+        return new Stats(sent.get(), retries.get(), throttled.get(), transients.get(), renewals.get());
+    }
+
+    public RetryPolicy retryPolicy() {
+        return retry;
+    }
+
+    public Authorizer authorizer() {
+        return auth;
+    }
+
+    /** Sends the request as described above; the builder is rebuilt for each attempt. */
+    public ApiResponse send(String operation, HttpRequest.Builder request) {
+        HttpRequest probe = request.copy().build();
+        String method = probe.method();
+        String path = probe.uri().getPath();
+        boolean renewed = false;
+        int failures = 0;
+        while (true) {
+            acquire(method, path);
+            HttpRequest.Builder b = request.copy().timeout(timeout);
+            String authorization = auth.authorization();
+            if (authorization != null) b.setHeader("Authorization", authorization);
+            HttpResponse<String> response;
+            try {
+                sent.incrementAndGet();
+                response = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (HttpTimeoutException e) {
+                failures = transientFailure(operation, failures, 0, "no answer within " + timeout.toMillis() + " ms", e);
+                continue;
+            } catch (IOException e) {
+                failures = transientFailure(operation, failures, 0, "connection failed: " + e.getClass().getSimpleName(), e);
+                continue;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RemoteFailure(RemoteFailure.Kind.TRANSIENT, api, operation, 0, "interrupted", e);
+            }
+            int status = response.statusCode();
+            if (status == 401) {
+                if (renewed) throw new RemoteFailure(RemoteFailure.Kind.AUTH, api, operation, 401, "credentials refused after renewing the token");
+                renewed = true;
+                renewals.incrementAndGet();
+                auth.invalidate();
+                continue;
+            }
+            if (status == 429) {
+                throttled.incrementAndGet();
+                budgets.bucketsFor(method, path).forEach(TokenBucket::drain);
+                failures++;
+                if (failures >= retry.maxAttempts()) {
+                    throw new RemoteFailure(RemoteFailure.Kind.THROTTLED, api, operation, 429, "still throttled after " + failures + " attempts");
+                }
+                int soFar = failures;
+                pause(retryAfter(response.headers().firstValue("Retry-After")).map(retry::honour).orElseGet(() -> retry.backoff(soFar, jitter)));
+                retries.incrementAndGet();
+                continue;
+            }
+            if (status == 500 || status == 502 || status == 503 || status == 504) {
+                failures = transientFailure(operation, failures, status, "server error", null);
+                continue;
+            }
+            return new ApiResponse(status, response.headers(), response.body());
+        }
+    }
+
+    private int transientFailure(String operation, int failures, int status, String what, Throwable cause) {
+        transients.incrementAndGet();
+        int n = failures + 1;
+        if (n >= retry.maxAttempts()) {
+            throw new RemoteFailure(RemoteFailure.Kind.TRANSIENT, api, operation, status, what + ", " + n + " attempts", cause);
+        }
+        retries.incrementAndGet();
+        pause(retry.backoff(n, jitter));
+        return n;
+    }
+
+    /** Takes one request's worth from every budget the request draws on (also used per inner request of a batch). */
+    public void acquire(String method, String path) {
+        try {
+            for (TokenBucket bucket : budgets.bucketsFor(method, path)) bucket.take(sleeper);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RemoteFailure(RemoteFailure.Kind.TRANSIENT, api, "budget", 0, "interrupted", e);
+        }
+    }
+
+    /** Tells the budgets that the API throttled a request on this path (an inner 429 of a batch). */
+    public void throttledOn(String method, String path) {
+        throttled.incrementAndGet();
+        budgets.bucketsFor(method, path).forEach(TokenBucket::drain);
+    }
+
+    public void pause(Duration d) {
+        try {
+            sleeper.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RemoteFailure(RemoteFailure.Kind.TRANSIENT, api, "wait", 0, "interrupted", e);
+        }
+    }
+
+    public Duration backoff(int failures) {
+        return retry.backoff(failures, jitter);
+    }
+
+    /** Retry-After in seconds or as an HTTP date; empty when absent or unreadable. */
+    public static Optional<Duration> retryAfter(Optional<String> header) {
+        if (header.isEmpty() || header.get().isBlank()) return Optional.empty();
+        String v = header.get().trim();
+        try {
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(v))));
+        } catch (NumberFormatException e) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration d = Duration.between(ZonedDateTime.now(at.getZone()), at);
+                return Optional.of(d.isNegative() ? Duration.ZERO : d);
+            } catch (RuntimeException e2) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** Joins a base URI and a path that starts with a slash. */
+    public static URI at(URI base, String pathAndQuery) {
+        String b = base.toString();
+        return URI.create((b.endsWith("/") ? b.substring(0, b.length() - 1) : b) + pathAndQuery);
+    }
+
+    /** Maps an answer the adapter did not expect to a typed failure. */
+    public RemoteFailure unexpected(String operation, ApiResponse r) {
+        RemoteFailure.Kind kind = switch (r.status()) {
+            case 404 -> RemoteFailure.Kind.NOT_FOUND;
+            case 403 -> RemoteFailure.Kind.AUTH;
+            case 405, 501 -> RemoteFailure.Kind.UNSUPPORTED;
+            default -> RemoteFailure.Kind.PERMANENT;
+        };
+        String body = r.body() == null ? "" : r.body();
+        return new RemoteFailure(kind, api, operation, r.status(), body.length() > 300 ? body.substring(0, 300) + "..." : body);
+    }
+}

@@ -1,0 +1,27 @@
+package org.appban.secrets;
+
+import org.appban.remote.Secret;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/** Reads secrets from AWS Secrets Manager (or the emulator behind AWS_ENDPOINT_URL). */
+public final class SecretsManagerSecretSource implements SecretSource {
+    private final SecretsManagerClient client;
+
+    public SecretsManagerSecretSource(SecretsManagerClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public Secret secret(String arn) {
+        if (arn == null || arn.isBlank()) throw new SecretUnavailableException("no secret ARN configured");
+        try {
+            String value = client.getSecretValue(b -> b.secretId(arn)).secretString();
+            if (value == null) throw new SecretUnavailableException("secret " + arn + " has no string value");
+            return new Secret(value);
+        } catch (SdkException e) {
+            // The SDK's message names the secret and the error code, not its value.
+            throw new SecretUnavailableException("cannot read secret " + arn + ": " + e.getMessage(), e);
+        }
+    }
+}

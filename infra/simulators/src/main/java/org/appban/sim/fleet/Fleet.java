@@ -1,0 +1,53 @@
+package org.appban.sim.fleet;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A scenario fleet: the people, their devices, the exemptions on record and what happens to the devices over time.
+ * The simulators load it; the rehearsal and the tests drive it with a {@link org.appban.sim.SimClock}.
+ *
+ * @param startsAt where the simulated clock starts when nobody says otherwise
+ * @param catalog  display names of app identifiers, as an MDM's inventory reports them
+ */
+public record Fleet(
+        String source,
+        String name,
+        Instant startsAt,
+        List<CatalogApp> catalog,
+        List<FleetMember> members,
+        List<FleetDevice> devices,
+        List<FleetExemption> exemptions,
+        List<FleetEvent> events) {
+
+    public Fleet {
+        catalog = List.copyOf(catalog);
+        members = List.copyOf(members);
+        devices = List.copyOf(devices);
+        exemptions = List.copyOf(exemptions);
+        events = List.copyOf(events);
+    }
+
+    public Optional<FleetMember> member(String id) {
+        return members.stream().filter(m -> m.id().equals(id)).findFirst();
+    }
+
+    public Optional<FleetDevice> device(String id) {
+        return devices.stream().filter(d -> d.id().equals(id)).findFirst();
+    }
+
+    /** The name an MDM inventory shows for an app identifier (the identifier itself when the catalog has none). */
+    public String displayName(String identifier) {
+        return catalog.stream().filter(a -> a.identifier().equals(identifier)).map(CatalogApp::name).findFirst().orElse(identifier);
+    }
+
+    public Optional<CatalogApp> catalogApp(String identifier) {
+        return catalog.stream().filter(a -> a.identifier().equals(identifier)).findFirst();
+    }
+
+    /** True when the device joins the fleet only when an {@code enroll} event says so. */
+    public boolean joinsLater(String deviceId) {
+        return events.stream().anyMatch(e -> e.device().equals(deviceId) && e.action() == FleetEvent.Action.ENROLL);
+    }
+}

@@ -1,0 +1,353 @@
+package org.appban.sim.jamf;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.appban.sim.apple.Mobileconfig;
+import org.appban.sim.fleet.FleetDevice;
+import org.appban.sim.fleet.FleetMember;
+import org.appban.sim.http.HttpFailure;
+import org.appban.sim.http.Json;
+import org.appban.sim.http.RateBudget;
+import org.appban.sim.http.SimRequest;
+import org.appban.sim.http.SimResponse;
+import org.appban.sim.http.SimServer;
+import org.appban.sim.http.SimSettings;
+import org.appban.sim.http.Xml;
+import org.appban.sim.world.MdmBehaviour;
+import org.appban.sim.world.SimDevice;
+import org.appban.sim.world.SimWorld;
+import org.w3c.dom.Element;
+
+/**
+ * Jamf Pro for the fleet's Jamf-managed iPhones: both token flows (OAuth client credentials; Basic then bearer with
+ * keep-alive), the paged mobile device inventory ({@code /api/v2/mobile-devices/detail}), and the Classic API
+ * resources the ban needs: mobile device applications (whose scope decides who keeps an app), configuration
+ * profiles (a Restrictions payload blocking bundle ids) and the UpdateInventory command.
+ */
+public final class JamfSimulator extends SimServer {
+    private static final Set<String> SECTIONS = Set.of("GENERAL", "HARDWARE", "USER_AND_LOCATION", "APPLICATIONS", "SECURITY", "NETWORK");
+    private final String clientId;
+    private final String clientSecret;
+    private final String username;
+    private final String password;
+    private final Map<Integer, Scoped> apps = new LinkedHashMap<>();
+    private final Map<Integer, Scoped> profiles = new LinkedHashMap<>();
+    private int nextId = 1;
+
+    /** A Classic API object with a scope: an app record (bundle id) or a configuration profile (blocked ids). */
+    private static final class Scoped {
+        int id;
+        String name;
+        String bundleId;
+        boolean allDevices;
+        Set<Integer> devices = new LinkedHashSet<>();
+        Set<Integer> exclusions = new LinkedHashSet<>();
+        Set<String> blocked = Set.of();
+        String payloads;
+        Instant changedAt;
+
+        boolean covers(SimDevice d) {
+            return (allDevices || devices.contains(d.jamfId())) && !exclusions.contains(d.jamfId());
+        }
+    }
+
+    public JamfSimulator(SimWorld world, SimSettings settings, String clientId, String clientSecret, String username, String password) {
+        super("jamf", world, settings);
+        this.clientId = clientId;
+        this.clientSecret = clientSecret;
+        this.username = username;
+        this.password = password;
+        world.register(new Behaviour());
+    }
+
+    @Override
+    public JamfSimulator start() {
+        super.start();
+        return this;
+    }
+
+    /** Jamf publishes no request budget (it recommends at most 5 concurrent connections). */
+    @Override
+    protected List<RateBudget> budgets(LongSupplier nanoTime) {
+        return List.of();
+    }
+
+    @Override
+    protected SimResponse authenticate(SimRequest r) {
+        if (r.path().equals("/api/oauth/token") || r.path().equals("/api/v1/auth/token")) return null;
+        if (tokens.valid(bearer(r))) return null;
+        return error(401, "INVALID_TOKEN", "Unauthorized");
+    }
+
+    @Override
+    protected SimResponse error(int status, String code, String message) {
+        ObjectNode body = Json.object().put("httpStatus", status);
+        body.putArray("errors").addObject().put("code", code).put("description", message).put("id", "0").putNull("field");
+        return SimResponse.json(status, body);
+    }
+
+    @Override
+    protected SimResponse route(SimRequest r) {
+        String p = r.path();
+        String m = r.method();
+        if (p.equals("/api/oauth/token") && m.equals("POST")) return oauthToken(r);
+        if (p.equals("/api/v1/auth/token") && m.equals("POST")) return basicToken(r);
+        if (p.equals("/api/v1/auth/keep-alive") && m.equals("POST")) {
+            tokens.revoke(bearer(r));
+            return bearerToken();
+        }
+        if (p.equals("/api/v1/auth/invalidate-token") && m.equals("POST")) {
+            tokens.revoke(bearer(r));
+            return SimResponse.empty(204);
+        }
+        synchronized (world) {
+            Matcher x;
+            if (p.equals("/api/v2/mobile-devices/detail") && m.equals("GET")) return inventory(r);
+            if ((x = match("/JSSResource/mobiledeviceapplications/bundleid/([^/]+)", p)) != null && m.equals("GET")) {
+                String bundle = x.group(1);
+                return SimResponse.xml(200, appXml(apps.values().stream().filter(a -> a.bundleId.equals(bundle)).findFirst()
+                        .orElseThrow(() -> new HttpFailure(404, "NOT_FOUND", "The server has not found anything matching the request URI"))));
+            }
+            if ((x = match("/JSSResource/mobiledeviceapplications/id/(\\d+)", p)) != null && (m.equals("POST") || m.equals("PUT"))) {
+                return save(apps, Integer.parseInt(x.group(1)), m, r.body(), true);
+            }
+            if ((x = match("/JSSResource/mobiledeviceconfigurationprofiles/name/([^/]+)", p)) != null && m.equals("GET")) {
+                String name = x.group(1);
+                return SimResponse.xml(200, profileXml(profiles.values().stream().filter(a -> a.name.equals(name)).findFirst()
+                        .orElseThrow(() -> new HttpFailure(404, "NOT_FOUND", "The server has not found anything matching the request URI"))));
+            }
+            if ((x = match("/JSSResource/mobiledeviceconfigurationprofiles/id/(\\d+)", p)) != null && (m.equals("POST") || m.equals("PUT"))) {
+                return save(profiles, Integer.parseInt(x.group(1)), m, r.body(), false);
+            }
+            if ((x = match("/JSSResource/mobiledevicecommands/command/UpdateInventory/id/([\\d,]+)", p)) != null && m.equals("POST")) {
+                for (String id : x.group(1).split(",")) world.checkInNow(jamfDevice(Integer.parseInt(id)));
+                return SimResponse.xml(201, "<mobile_device_command><command>UpdateInventory</command></mobile_device_command>");
+            }
+        }
+        throw new HttpFailure(404, "NOT_FOUND", "No resource at " + m + " " + p);
+    }
+
+    private static Matcher match(String regex, String path) {
+        Matcher mt = Pattern.compile(regex).matcher(path);
+        return mt.matches() ? mt : null;
+    }
+
+    // ---- tokens ----
+
+    private SimResponse oauthToken(SimRequest r) {
+        Map<String, String> f = r.form();
+        if (!"client_credentials".equals(f.get("grant_type")) || !clientId.equals(f.get("client_id")) || !clientSecret.equals(f.get("client_secret"))) {
+            return SimResponse.json(401, Json.object().put("error", "invalid_client"));
+        }
+        long life = settings.tokenLifetime().toSeconds();
+        String token = tokens.issue(world.clock().instant().plusSeconds(life));
+        return SimResponse.ok(Json.object().put("access_token", token).put("scope", "api-role:1").put("token_type", "Bearer").put("expires_in", life));
+    }
+
+    private SimResponse basicToken(SimRequest r) {
+        String expected = "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+        if (!r.header("authorization").map(expected::equals).orElse(false)) return error(401, "INVALID_CREDENTIALS", "Unauthorized");
+        return bearerToken();
+    }
+
+    private SimResponse bearerToken() {
+        Instant expires = world.clock().instant().plus(settings.tokenLifetime());
+        return SimResponse.ok(Json.object().put("token", tokens.issue(expires)).put("expires", expires.toString()));
+    }
+
+    // ---- inventory ----
+
+    private List<SimDevice> jamfDevices() {
+        return world.devices().stream().filter(d -> d.enrolledIn(FleetDevice.Mdm.JAMF)).toList();
+    }
+
+    private SimDevice jamfDevice(int id) {
+        return jamfDevices().stream().filter(d -> d.jamfId() == id).findFirst()
+                .orElseThrow(() -> new HttpFailure(404, "NOT_FOUND", "Mobile device " + id + " not found"));
+    }
+
+    private static String ownershipType(SimDevice d) {
+        if (d.corporate()) return "Institutional";
+        return d.spec().enrollment() == null ? "UserEnrollment" : d.spec().enrollment();
+    }
+
+    private static final Pattern RSQL_EQ = Pattern.compile("^([\\w.]+)==\"?([^\";]*)\"?$");
+
+    private SimResponse inventory(SimRequest r) {
+        List<String> sections = r.paramValues("section");
+        if (sections.isEmpty()) sections = List.of("GENERAL");
+        for (String s : sections) if (!SECTIONS.contains(s)) throw new HttpFailure(400, "INVALID_FIELD", "Invalid section: " + s);
+        int page = r.intParam("page", 0);
+        int size = r.intParam("page-size", 100);
+        if (page < 0 || size < 1 || size > 2000) throw new HttpFailure(400, "INVALID_FIELD", "page must be >= 0 and page-size between 1 and 2000");
+        List<SimDevice> all = new ArrayList<>(jamfDevices());
+        String filter = r.param("filter").orElse(null);
+        if (filter != null) {
+            for (String clause : filter.split(";")) {
+                Matcher f = RSQL_EQ.matcher(clause.trim());
+                if (!f.matches()) throw new HttpFailure(400, "INVALID_FILTER", "Unsupported filter: " + clause);
+                String field = f.group(1);
+                String value = f.group(2);
+                all.removeIf(d -> !value.equals(switch (field) {
+                    case "general.deviceOwnershipType" -> ownershipType(d);
+                    case "general.managementId" -> d.managementId();
+                    case "mobileDeviceId" -> Integer.toString(d.jamfId());
+                    default -> throw new HttpFailure(400, "INVALID_FILTER", "Unsupported filter field: " + field);
+                }));
+            }
+        }
+        ObjectNode body = Json.object().put("totalCount", all.size());
+        ArrayNode results = body.putArray("results");
+        for (int i = page * size; i < Math.min(all.size(), (page + 1) * size); i++) results.add(detail(all.get(i), sections));
+        return SimResponse.ok(body);
+    }
+
+    private ObjectNode detail(SimDevice d, List<String> sections) {
+        FleetDevice s = d.spec();
+        FleetMember owner = world.fleet().member(s.owner()).orElseThrow();
+        ObjectNode o = Json.object().put("mobileDeviceId", Integer.toString(d.jamfId())).put("deviceType", "iOS");
+        if (sections.contains("GENERAL")) {
+            o.putObject("general").put("displayName", s.model() == null ? s.id() : s.model()).put("managementId", d.managementId())
+                    .put("supervised", s.supervised()).put("deviceOwnershipType", ownershipType(d))
+                    .put("lastInventoryUpdateDate", d.lastCheckIn() == null ? null : d.lastCheckIn().toString())
+                    .put("enrolledDate", d.enrolledAt().toString()).put("osVersion", "16.3.1").put("managed", true);
+        }
+        if (sections.contains("HARDWARE")) {
+            o.putObject("hardware").put("model", s.model()).put("serialNumber", d.serial()).put("wifiMacAddress", s.mac());
+        }
+        if (sections.contains("USER_AND_LOCATION")) {
+            o.putObject("userAndLocation").put("username", owner.email()).put("realName", owner.name()).put("emailAddress", owner.email());
+        }
+        if (sections.contains("APPLICATIONS")) {
+            ArrayNode a = o.putArray("applications");
+            // Jamf sees the app list of institutionally owned devices only.
+            if (d.corporate()) {
+                disclosedAppsOf(d.id());
+                for (String app : d.reportedApps()) {
+                    boolean managed = apps.values().stream().anyMatch(x -> x.bundleId.equals(app));
+                    a.addObject().put("identifier", app).put("name", world.fleet().displayName(app)).put("version", "1.0")
+                            .put("managementStatus", managed ? "Managed" : "Unmanaged");
+                }
+            }
+        }
+        return o;
+    }
+
+    // ---- classic resources ----
+
+    private SimResponse save(Map<Integer, Scoped> in, int id, String method, String body, boolean isApp) {
+        Element root = Xml.parse(body);
+        Scoped s;
+        if (method.equals("POST")) {
+            if (id != 0) throw new HttpFailure(409, "CONFLICT", "POST creates with id 0");
+            s = new Scoped();
+            s.id = nextId++;
+        } else {
+            s = in.get(id);
+            if (s == null) throw new HttpFailure(404, "NOT_FOUND", "The server has not found anything matching the request URI");
+        }
+        String name = Xml.text(root, "general/name");
+        if (name != null) s.name = name;
+        if (s.name == null) throw new HttpFailure(409, "CONFLICT", "Problem with name: a name is required");
+        if (isApp) {
+            String bundle = Xml.text(root, "general/bundle_id");
+            if (bundle != null) s.bundleId = bundle;
+            if (s.bundleId == null) throw new HttpFailure(409, "CONFLICT", "Problem with bundle_id: a bundle id is required");
+        } else {
+            String payloads = Xml.text(root, "general/payloads");
+            if (payloads != null) {
+                try {
+                    s.blocked = Mobileconfig.blockedAppBundleIds(payloads);
+                } catch (IllegalArgumentException e) {
+                    throw new HttpFailure(409, "CONFLICT", "Problem with payloads: " + e.getMessage());
+                }
+                s.payloads = payloads;
+            }
+        }
+        Element scope = Xml.child(root, "scope");
+        if (scope != null) {
+            s.allDevices = "true".equals(Xml.text(scope, "all_mobile_devices"));
+            s.devices = ids(Xml.child(scope, "mobile_devices"));
+            s.exclusions = ids(Xml.child(scope, "exclusions/mobile_devices"));
+        }
+        s.changedAt = world.clock().instant();
+        in.put(s.id, s);
+        String tag = isApp ? "mobile_device_application" : "configuration_profile";
+        return SimResponse.xml(201, "<" + tag + "><id>" + s.id + "</id></" + tag + ">");
+    }
+
+    private static Set<Integer> ids(Element list) {
+        Set<Integer> out = new LinkedHashSet<>();
+        for (Element d : Xml.children(list, "mobile_device")) {
+            try {
+                out.add(Integer.parseInt(Xml.text(d, "id")));
+            } catch (RuntimeException e) {
+                throw new HttpFailure(409, "CONFLICT", "Problem with scope: a mobile_device needs a numeric id");
+            }
+        }
+        return out;
+    }
+
+    private static String scopeXml(Scoped s) {
+        StringBuilder b = new StringBuilder("<scope><all_mobile_devices>").append(s.allDevices).append("</all_mobile_devices><mobile_devices>");
+        s.devices.forEach(id -> b.append("<mobile_device><id>").append(id).append("</id></mobile_device>"));
+        b.append("</mobile_devices><exclusions><mobile_devices>");
+        s.exclusions.forEach(id -> b.append("<mobile_device><id>").append(id).append("</id></mobile_device>"));
+        return b.append("</mobile_devices></exclusions></scope>").toString();
+    }
+
+    private static String appXml(Scoped s) {
+        return "<mobile_device_application><general><id>" + s.id + "</id><name>" + Xml.escape(s.name) + "</name><bundle_id>"
+                + Xml.escape(s.bundleId) + "</bundle_id></general>" + scopeXml(s) + "</mobile_device_application>";
+    }
+
+    private static String profileXml(Scoped s) {
+        return "<configuration_profile><general><id>" + s.id + "</id><name>" + Xml.escape(s.name) + "</name><payloads>"
+                + Xml.escape(s.payloads) + "</payloads></general>" + scopeXml(s) + "</configuration_profile>";
+    }
+
+    /** What Jamf does to its devices at check-in. */
+    private final class Behaviour implements MdmBehaviour {
+        @Override
+        public boolean manages(SimDevice d) {
+            return d.spec().mdm() == FleetDevice.Mdm.JAMF;
+        }
+
+        /** A device outside an app record's scope loses the app (simplified: see the README). */
+        @Override
+        public void onCheckIn(SimDevice d, Instant at, SimWorld w) {
+            if (!d.corporate()) return;
+            for (Scoped app : apps.values()) {
+                if (app.changedAt.isAfter(at) || app.covers(d) || !d.apps().contains(app.bundleId)) continue;
+                if (SimWorld.mdmCanRemoveUserApp(d)) {
+                    w.removeApp(d, app.bundleId);
+                    w.record(at, d.id(), "app-uninstalled-by-mdm", "jamf: " + app.bundleId);
+                } else {
+                    w.record(at, d.id(), "app-uninstall-failed", "jamf: " + app.bundleId + " is not managed on this device");
+                }
+            }
+        }
+
+        @Override
+        public String refusesInstall(SimDevice d, String app, Instant at) {
+            if (!d.spec().supervised()) return null;
+            for (Scoped p : profiles.values()) {
+                boolean received = d.lastCheckIn() != null && !d.lastCheckIn().isBefore(p.changedAt);
+                if (received && p.blocked.contains(app) && p.covers(d)) return "blocked by Jamf configuration profile '" + p.name + "'";
+            }
+            return null;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package org.appban.sim.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class FleetLoaderTest {
+    private final FleetLoader loader = new FleetLoader();
+
+    private static final String MEMBERS = """
+            "members": [{"id": "m1", "name": "Tūhoe Te Rangi", "email": "t@example.org", "role": "member"}]""";
+
+    private static String fleet(String devices, String rest) {
+        return "{" + MEMBERS + ", \"devices\": [" + devices + "]" + (rest.isEmpty() ? "" : ", " + rest) + "}";
+    }
+
+    private static final String PHONE = """
+            {"id": "d1", "owner": "m1", "ownership": "private", "platform": "ios", "supervised": false, "apps": ["x"], "mdm": "none", "mac": "aa-bb-cc-dd-ee-ff"}""";
+
+    private String rejected(String json) {
+        return assertThrows(InvalidFleetException.class, () -> loader.parse(json, "test-fleet.json")).getMessage();
+    }
+
+    @Test
+    void theBundledSampleFleetLoadsAndCoversTheCases() {
+        Fleet f = loader.bundled(FleetLoader.SAMPLE);
+        assertTrue(f.members().size() >= 30, "a few dozen members");
+        assertEquals(Instant.parse("2023-03-16T19:00:00Z"), f.startsAt());
+        assertTrue(f.members().stream().anyMatch(m -> m.name().contains("Tūhoe")));
+        assertTrue(f.members().stream().anyMatch(m -> m.name().contains("<b>&")));
+        assertTrue(f.devices().stream().anyMatch(d -> d.mdm() == FleetDevice.Mdm.JAMF));
+        assertTrue(f.devices().stream().anyMatch(d -> d.mac() == null && d.ownership() == FleetDevice.Ownership.PRIVATE));
+        assertTrue(f.joinsLater("d14-corp-iphone-late-enrol"));
+        assertEquals(2, f.devices().stream().filter(d -> "DA:A1:19:5E:00:01".equals(d.mac())).count());
+        assertTrue(f.members().stream().anyMatch(m -> f.devices().stream().noneMatch(d -> d.owner().equals(m.id()))), "someone has no device");
+    }
+
+    @Test
+    void macAddressesAreNormalisedToUpperCaseWithColons() {
+        Fleet f = loader.parse(fleet(PHONE, ""), "test-fleet.json");
+        assertEquals("AA:BB:CC:DD:EE:FF", f.devices().get(0).mac());
+        assertNull(f.startsAt());
+    }
+
+    @Test
+    void unknownFieldsAreRejectedWithTheirPathAndTheFile() {
+        String msg = rejected(fleet(PHONE.replace("\"mdm\"", "\"colour\": \"red\", \"mdm\""), ""));
+        assertTrue(msg.startsWith("test-fleet.json: "), msg);
+        assertTrue(msg.contains("devices[0].colour: unknown field"), msg);
+    }
+
+    @Test
+    void wrongTypesAndBadEnumValuesAreNamed() {
+        String msg = rejected(fleet(PHONE.replace("\"supervised\": false", "\"supervised\": \"no\"").replace("\"ios\"", "\"symbian\""), ""));
+        assertTrue(msg.contains("devices[0].supervised: must be true or false, found a string"), msg);
+        assertTrue(msg.contains("devices[0].platform: 'symbian' is not one of ios, android, windows, macos, other"), msg);
+    }
+
+    @Test
+    void danglingOwnersDuplicateIdsAndBadMacsAreAllReportedAtOnce() {
+        String second = PHONE.replace("\"owner\": \"m1\"", "\"owner\": \"m9\"").replace("aa-bb-cc-dd-ee-ff", "not-a-mac");
+        String msg = rejected(fleet(PHONE + "," + second, ""));
+        assertTrue(msg.contains("devices[1].id: duplicate device id 'd1'"), msg);
+        assertTrue(msg.contains("devices[1].owner: no member with id 'm9'"), msg);
+        assertTrue(msg.contains("devices[1].mac: 'not-a-mac' is not a MAC address"), msg);
+    }
+
+    @Test
+    void eventTimesMustCarryAnOffsetAndNameAKnownDevice() {
+        String msg = rejected(fleet(PHONE, """
+                "events": [{"at": "2023-03-31T09:00", "device": "d1", "action": "remove-app", "app": "x"},
+                           {"at": "2023-03-31T09:00+13:00", "device": "d7", "action": "enroll"},
+                           {"at": "2023-03-31T09:00+13:00", "device": "d1", "action": "install-app"}]"""));
+        assertTrue(msg.contains("events[0].at: '2023-03-31T09:00' is not a date-time with an offset"), msg);
+        assertTrue(msg.contains("events[1].device: no device with id 'd7'"), msg);
+        assertTrue(msg.contains("events[2].app: is required for install-app"), msg);
+    }
+
+    @Test
+    void exemptionsMustNameTheirMembersDevice() {
+        String msg = rejected(fleet(PHONE, """
+                "members2": 1, "exemptions": [{"member": "m1", "device": "d2", "reason": "r", "approvedBy": "a"},
+                                              {"member": "m1", "reason": "r", "status": "maybe"}]"""));
+        assertTrue(msg.contains("exemptions[0].device: no device with id 'd2'"), msg);
+        assertTrue(msg.contains("exemptions[1].status: 'maybe' is not one of requested, granted, refused, revoked"), msg);
+        assertTrue(msg.contains("members2: unknown field"), msg);
+    }
+
+    @Test
+    void duplicateJsonKeysAndBrokenJsonAreRejected() {
+        assertTrue(rejected("{\"members\": [], \"members\": []}").contains("Duplicate field 'members'"));
+        assertTrue(rejected("{\"members\": [").contains("not valid JSON"));
+    }
+}
