@@ -1,7 +1,18 @@
 package org.appban.wiring;
 
 import java.time.Clock;
+import java.util.List;
 import org.appban.aws.AwsClients;
+import org.appban.fleet.FleetInventory;
+import org.appban.fleet.MdmAdapters;
+import org.appban.inventory.EventBridgeDeviceEvents;
+import org.appban.inventory.InventorySync;
+import org.appban.lambda.Json;
+import org.appban.policy.BanPolicy;
+import org.appban.policy.PolicyLoader;
+import org.appban.remote.RemoteOptions;
+import org.appban.secrets.SecretsManagerSecretSource;
+import org.appban.store.dynamo.DynamoDeviceStore;
 import org.appban.roster.RosterFiles;
 import org.appban.roster.RosterImport;
 import org.appban.roster.RosterParser;
@@ -33,6 +44,23 @@ public final class Production {
     public static RosterImport rosterImport() {
         return new RosterImport(new RosterParser(),
                 new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
+                new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE")),
+                CLOCK);
+    }
+
+    /** The ban policy named by POLICY (a bundled policy's name). */
+    public static BanPolicy policy() {
+        return new PolicyLoader().resolve(SETTINGS.optional("POLICY").orElse(PolicyLoader.BUNDLED));
+    }
+
+    public static InventorySync inventorySync() {
+        RemoteOptions options = RemoteOptions.standard(CLOCK);
+        List<FleetInventory> mdms = MdmAdapters.allFromEnvironment(new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()), options)
+                .stream().map(MdmAdapters.Mdm::inventory).toList();
+        return new InventorySync(policy(), mdms,
+                new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
+                new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
+                new EventBridgeDeviceEvents(Aws.CLIENTS.eventBridge(), SETTINGS.required("EVENT_BUS_NAME"), Json.MAPPER),
                 new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE")),
                 CLOCK);
     }
