@@ -13,6 +13,10 @@ final class BenchCommand {
 
     int run(List<String> argv) {
         if (argv.isEmpty()) throw new Args.UsageException("bench needs a name: inventory, notify, enforce, access, coldstart, faults, reliability");
-        throw new Args.UsageException("unknown benchmark '" + argv.get(0) + "'");
+        List<String> rest = argv.subList(1, argv.size());
+        return switch (argv.get(0)) {
+            case "inventory" -> org.appban.bench.InventoryBench.run(rest, out);
+            default -> throw new Args.UsageException("unknown benchmark '" + argv.get(0) + "'");
+        };
     }
 }
