@@ -12,9 +12,11 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * Builds the AWS SDK clients a function needs, once per container, on the lean URLConnection HTTP client.
@@ -77,6 +79,14 @@ public final class AwsClients {
 
     public SsmClient ssm() {
         return configure(SsmClient.builder().httpClient(http)).build();
+    }
+
+    public EventBridgeClient eventBridge() {
+        return configure(EventBridgeClient.builder().httpClient(http)).build();
+    }
+
+    public SnsClient sns() {
+        return configure(SnsClient.builder().httpClient(http)).build();
     }
 
     /** Applies region, credentials and the endpoint override to any service's builder. */

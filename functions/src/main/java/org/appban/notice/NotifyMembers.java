@@ -59,25 +59,42 @@ public final class NotifyMembers {
         this.clock = clock;
     }
 
+    /** Why a run stopped when its {@link RunBudget} ran out. */
+    public static final String OUT_OF_TIME = "out of time: the members left are not attempted; the next run sends what is due to them";
+
+    public BanPolicy policy() {
+        return policy;
+    }
+
     /** The daily schedule: every member on the roster gets what is due to them. */
     public NotifyReport runScheduled(Actor actor, String runId) {
+        return runScheduled(actor, runId, RunBudget.unlimited());
+    }
+
+    /** The daily schedule, stopping between members once the budget is used up (see {@link #OUT_OF_TIME}). */
+    public NotifyReport runScheduled(Actor actor, String runId, RunBudget budget) {
         Map<String, List<Device>> byOwner = devices.all().stream().collect(Collectors.groupingBy(Device::owner));
         Map<String, List<Exemption>> exemptionsOf = exemptions.all().stream().collect(Collectors.groupingBy(Exemption::member));
         List<Member> roster = members.all();
         return run(roster, m -> byOwner.getOrDefault(m.id(), List.of()), m -> exemptionsOf.getOrDefault(m.id(), List.of()),
-                actor, runId, false);
+                actor, runId, false, budget);
     }
 
     /** Listed members only: a manual send, or the member of a {@code DeviceStatusChanged} event (catch-up). */
     public NotifyReport runFor(Collection<String> memberIds, Actor actor, String runId) {
+        return runFor(memberIds, actor, runId, RunBudget.unlimited());
+    }
+
+    public NotifyReport runFor(Collection<String> memberIds, Actor actor, String runId, RunBudget budget) {
         return withUnknown(memberIds, run(load(memberIds), m -> devices.ofOwner(m.id()), m -> exemptions.ofMember(m.id()),
-                actor, runId, false));
+                actor, runId, false, budget));
     }
 
     /** Renders what is due for the listed members (all when empty), sends nothing, records nothing. */
     public NotifyReport preview(Collection<String> memberIds) {
         List<Member> list = memberIds.isEmpty() ? members.all() : load(memberIds);
-        return withUnknown(memberIds, run(list, m -> devices.ofOwner(m.id()), m -> exemptions.ofMember(m.id()), null, null, true));
+        return withUnknown(memberIds, run(list, m -> devices.ofOwner(m.id()), m -> exemptions.ofMember(m.id()), null, null, true,
+                RunBudget.unlimited()));
     }
 
     /** An event-driven notice another function asked for. */
@@ -88,7 +105,13 @@ public final class NotifyMembers {
             return new NotifyReport(now, false, List.of(result(request.member(), null, "error", "no such member")), null);
         }
         MemberSnapshot snapshot = snapshot(member.get(), devices.ofOwner(request.member()), exemptions.ofMember(request.member()));
-        NoticeDecision decision = planner.requested(snapshot, request, now);
+        NoticeDecision decision;
+        try {
+            decision = planner.requested(snapshot, request, now);
+        } catch (IllegalArgumentException e) {
+            // The requester's bug (a device or exemption that is not the member's): nothing to mail, nothing to retry.
+            return new NotifyReport(now, false, List.of(result(request.member(), null, "refused", e.getMessage())), null);
+        }
         List<NotifyReport.MemberResult> results = new ArrayList<>();
         String stopped = deliver(member.get(), decision, actor, runId, false, now, results);
         return new NotifyReport(now, false, results, stopped);
@@ -105,6 +128,10 @@ public final class NotifyMembers {
         Member member = members.find(memberId).orElseThrow(() -> new IllegalArgumentException("no member " + memberId));
         NoticeStage stage = policy.notices().stage(stageId).filter(s -> s.kind().isScheduled())
                 .orElseThrow(() -> new IllegalArgumentException("policy " + policy.id() + " has no scheduled stage " + stageId));
+        // Forcing overrides what was sent before, never whom mail may reach: an inactive member has left, and a
+        // blocked address bounced or complained (the administrators clear the block first).
+        if (!member.active()) return new NotifyReport(now, false, List.of(result(memberId, null, "skipped:inactive", null)), null);
+        if (member.mailBlocked()) return new NotifyReport(now, false, List.of(result(memberId, null, "skipped:mail-blocked", null)), null);
         MemberSnapshot snapshot = snapshot(member, devices.ofOwner(memberId), exemptions.ofMember(memberId));
         NoticePlanner.Assessment a = planner.assess(snapshot, now);
         DueNotice notice = new DueNotice(member, stage, now, a.standing(), a.lines(), null, null, null);
@@ -131,11 +158,12 @@ public final class NotifyMembers {
 
     private NotifyReport run(List<Member> list, java.util.function.Function<Member, List<Device>> devicesOf,
                              java.util.function.Function<Member, List<Exemption>> exemptionsOf,
-                             Actor actor, String runId, boolean preview) {
+                             Actor actor, String runId, boolean preview, RunBudget budget) {
         Instant now = clock.instant();
         List<NotifyReport.MemberResult> results = new ArrayList<>();
         String stopped = null;
         for (Member m : list) {
+            if (stopped == null && budget.exhausted()) stopped = OUT_OF_TIME;
             if (stopped != null) {
                 results.add(result(m.id(), null, "not-attempted", stopped));
                 continue;
