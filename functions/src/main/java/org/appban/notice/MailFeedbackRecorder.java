@@ -36,6 +36,7 @@ public final class MailFeedbackRecorder {
     public static final String BLOCKED = "mail.blocked";
     public static final String NOT_BLOCKED = "mail.feedback-recorded";
     public static final String UNMATCHED = "mail.feedback-unmatched";
+    public static final String UNBLOCKED = "mail.unblocked";
 
     private final MemberStore members;
     private final Ledger ledger;
@@ -79,6 +80,22 @@ public final class MailFeedbackRecorder {
             results.add(new AddressResult(address, ids, result));
         }
         return results;
+    }
+
+    /**
+     * Lets mail reach a member again after the administrators fixed what bounced (or the member asked to be mailed
+     * again after a complaint). Recorded with the administrator's reason.
+     *
+     * @return {@code unblocked}, {@code not-blocked} (nothing to do) or {@code unknown-member}
+     */
+    public String unblock(String memberId, String reason, Actor actor) {
+        Optional<Member> member = members.find(memberId);
+        if (member.isEmpty()) return "unknown-member";
+        if (!member.get().mailBlocked()) return "not-blocked";
+        members.save(member.get().withMailBlocked(false));
+        ledger.append(new LedgerRecord(clock.instant(), actor, memberId, null, UNBLOCKED, "ok", false, null,
+                Map.of("reason", reason, "address", member.get().email())));
+        return "unblocked";
     }
 
     private String forMember(MailFeedback feedback, String address, Member member, Actor actor) {
