@@ -134,6 +134,18 @@ class NotifyMembersTest {
     }
 
     @Test
+    void a_run_out_of_time_stops_between_members_and_the_next_run_sends_the_rest() {
+        for (int i = 10; i < 20; i++) members.save(Member.active("m-" + i, "Member " + i, "m" + i + "@example.org", Role.STAFF));
+        int[] checks = {0};
+        NotifyReport first = notify.runScheduled(DAILY, "run-1", () -> ++checks[0] > 5);
+        assertEquals(NotifyMembers.OUT_OF_TIME, first.stoppedBy());
+        assertEquals(5, first.members().stream().filter(m -> !m.result().equals("not-attempted")).count());
+        NotifyReport second = notify.runScheduled(DAILY, "run-1");
+        assertEquals(null, second.stoppedBy());
+        assertEquals(12, mailer.count(), "every active, unblocked member got the announcement exactly once");
+    }
+
+    @Test
     void a_preview_renders_what_is_due_and_sends_and_records_nothing() {
         NotifyReport r = notify.preview(List.of());
         assertTrue(r.preview());
