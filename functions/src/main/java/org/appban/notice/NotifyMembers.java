@@ -9,6 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.appban.domain.Actor;
 import org.appban.domain.Device;
@@ -42,10 +47,25 @@ public final class NotifyMembers {
     private final NoticeComposer composer;
     private final NoticeSender sender;
     private final Clock clock;
+    private final int parallelism;
 
+    /** One member at a time. */
     public NotifyMembers(BanPolicy policy, MemberStore members, DeviceStore devices, ExemptionStore exemptions,
                          Claims claims, Ledger ledger, Attestations attestations, NoticePlanner planner,
                          NoticeComposer composer, NoticeSender sender, Clock clock) {
+        this(policy, members, devices, exemptions, claims, ledger, attestations, planner, composer, sender, clock, 1);
+    }
+
+    /**
+     * @param parallelism members worked on at once. One thread reaches R sends per second only while a send's round
+     *                    trip is under 1/R; SES answers in tens of milliseconds, so a rate above ~10/s needs a few
+     *                    sends in flight (see {@link #parallelismFor}). The rate limiter caps the rate either way.
+     */
+    public NotifyMembers(BanPolicy policy, MemberStore members, DeviceStore devices, ExemptionStore exemptions,
+                         Claims claims, Ledger ledger, Attestations attestations, NoticePlanner planner,
+                         NoticeComposer composer, NoticeSender sender, Clock clock, int parallelism) {
+        if (parallelism < 1) throw new IllegalArgumentException("parallelism must be at least 1");
+        this.parallelism = parallelism;
         this.policy = policy;
         this.members = members;
         this.devices = devices;
@@ -57,6 +77,14 @@ public final class NotifyMembers {
         this.composer = composer;
         this.sender = sender;
         this.clock = clock;
+    }
+
+    /**
+     * Enough members in flight to keep R sends per second going when a member's work (DynamoDB reads, claim, SES
+     * send, ledger appends) takes up to 200 ms: ceil(R / 5), from 1 to 16. More only adds contention.
+     */
+    public static int parallelismFor(double maxPerSecond) {
+        return (int) Math.max(1, Math.min(16, Math.ceil(maxPerSecond / 5)));
     }
 
     /** Why a run stopped when its {@link RunBudget} ran out. */
@@ -160,23 +188,61 @@ public final class NotifyMembers {
                              java.util.function.Function<Member, List<Exemption>> exemptionsOf,
                              Actor actor, String runId, boolean preview, RunBudget budget) {
         Instant now = clock.instant();
-        List<NotifyReport.MemberResult> results = new ArrayList<>();
-        String stopped = null;
-        for (Member m : list) {
-            if (stopped == null && budget.exhausted()) stopped = OUT_OF_TIME;
-            if (stopped != null) {
-                results.add(result(m.id(), null, "not-attempted", stopped));
-                continue;
-            }
+        AtomicReference<String> stopped = new AtomicReference<>();
+        java.util.function.Function<Member, List<NotifyReport.MemberResult>> one = m -> {
+            if (stopped.get() == null && budget.exhausted()) stopped.compareAndSet(null, OUT_OF_TIME);
+            if (stopped.get() != null) return List.of(result(m.id(), null, "not-attempted", stopped.get()));
+            List<NotifyReport.MemberResult> results = new ArrayList<>();
             try {
                 MemberSnapshot base = snapshot(m, devicesOf.apply(m), exemptionsOf.apply(m));
                 NoticeDecision decision = decide(base, now);
-                stopped = deliver(m, decision, actor, runId, preview, now, results);
+                String stop = deliver(m, decision, actor, runId, preview, now, results);
+                if (stop != null) stopped.compareAndSet(null, stop);
             } catch (RuntimeException e) {
                 results.add(result(m.id(), null, "error", e.getClass().getSimpleName() + ": " + e.getMessage()));
             }
+            return results;
+        };
+        List<NotifyReport.MemberResult> results = new ArrayList<>();
+        if (parallelism <= 1 || list.size() <= 1) {
+            for (Member m : list) results.addAll(one.apply(m));
+        } else {
+            results.addAll(inParallel(list, one));
         }
-        return new NotifyReport(now, preview, results, stopped);
+        return new NotifyReport(now, preview, results, stopped.get());
+    }
+
+    /**
+     * Works on up to {@code parallelism} members at once, so that sends overlap their round trips to the provider
+     * (the rate limiter, shared by all, still spaces their starts); results come back in roster order. Each member
+     * is one task: its claim, ledger chain and email are its own, so tasks share nothing but the limiter.
+     */
+    private List<NotifyReport.MemberResult> inParallel(List<Member> list,
+                                                       java.util.function.Function<Member, List<NotifyReport.MemberResult>> one) {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, list.size()), r -> {
+            Thread t = new Thread(r, "notify-member");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<List<NotifyReport.MemberResult>>> futures = new ArrayList<>(list.size());
+            for (Member m : list) futures.add(pool.submit(() -> one.apply(m)));
+            List<NotifyReport.MemberResult> results = new ArrayList<>();
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    results.addAll(futures.get(i).get());
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    results.add(result(list.get(i).id(), null, "error", cause.getClass().getSimpleName() + ": " + cause.getMessage()));
+                }
+            }
+            return results;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while notifying members", e);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /**

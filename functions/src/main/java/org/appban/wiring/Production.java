@@ -92,9 +92,9 @@ public final class Production {
         BanPolicy policy = Notify.POLICY;
         DynamoClaims claims = new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE"));
         // SES_CONFIGURATION_SET publishes this function's bounces and complaints back to it.
+        SendRateLimiter limiter = SendRateLimiter.fromEnvironment(System.getenv(), Ticker.system());
         RateLimitedMailer mailer = RateLimitedMailer.withDefaults(
-                new SesMailer(Aws.CLIENTS.sesV2(), SETTINGS.optional("SES_CONFIGURATION_SET").orElse(null)),
-                SendRateLimiter.fromEnvironment(System.getenv(), Ticker.system()));
+                new SesMailer(Aws.CLIENTS.sesV2(), SETTINGS.optional("SES_CONFIGURATION_SET").orElse(null)), limiter);
         NoticePlanner planner = new NoticePlanner(policy);
         // Signed exemption and attestation links come from the signing function once it exists; until then the
         // notices tell members to write to the contact.
@@ -104,7 +104,8 @@ public final class Production {
                 new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
                 new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")),
                 claims, Notify.LEDGER, Attestations.fromLedger(Notify.LEDGER), planner, composer,
-                new NoticeSender(claims, Notify.LEDGER, mailer, CLOCK, NoticeSender.DEFAULT_LEASE), CLOCK);
+                new NoticeSender(claims, Notify.LEDGER, mailer, CLOCK, NoticeSender.DEFAULT_LEASE), CLOCK,
+                NotifyMembers.parallelismFor(limiter.maxPerSecond()));
     }
 
     public static MailFeedbackRecorder mailFeedbackRecorder() {
