@@ -201,7 +201,9 @@ public final class NotifyBench {
         return late;
     }
 
-    private static long closestGap(long[] starts) {
+    private static long closestGap(long[] unsorted) {
+        long[] starts = unsorted.clone();
+        java.util.Arrays.sort(starts);
         long best = Long.MAX_VALUE;
         for (int i = 1; i < starts.length; i++) best = Math.min(best, starts[i] - starts[i - 1]);
         return best == Long.MAX_VALUE ? 0 : best;

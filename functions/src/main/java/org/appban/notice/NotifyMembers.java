@@ -130,7 +130,7 @@ public final class NotifyMembers {
         Instant now = clock.instant();
         Optional<Member> member = members.find(request.member());
         if (member.isEmpty()) {
-            return new NotifyReport(now, false, List.of(result(request.member(), null, "error", "no such member")), null);
+            return new NotifyReport(now, false, List.of(result(request.member(), null, "unknown-member", "not on the roster")), null);
         }
         MemberSnapshot snapshot = snapshot(member.get(), devices.ofOwner(request.member()), exemptions.ofMember(request.member()));
         NoticeDecision decision;

@@ -210,6 +210,13 @@ class NotifyMembersEventsTest {
     }
 
     @Test
+    void a_notice_request_for_someone_not_on_the_roster_is_reported_and_not_retried() {
+        JsonNode r = invoke(sample("notice-requested-access-revoked.json").replace("\"m-001\"", "\"m-999\""), TestContext.of("r"));
+        assertEquals("unknown-member", r.path("results").get(0).path("result").asText());
+        assertEquals(0, mailer.count());
+    }
+
+    @Test
     void a_notice_request_that_could_not_be_sent_fails_so_that_lambda_retries_it() {
         clock.set(nz("2023-04-07T09:06"));
         handler = handler(mail -> {
