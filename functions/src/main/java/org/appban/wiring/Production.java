@@ -1,5 +1,6 @@
 package org.appban.wiring;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import org.appban.aws.AwsClients;
@@ -13,10 +14,28 @@ import org.appban.policy.PolicyLoader;
 import org.appban.remote.RemoteOptions;
 import org.appban.secrets.SecretsManagerSecretSource;
 import org.appban.store.dynamo.DynamoDeviceStore;
+import org.appban.alerts.SnsAdminAlerts;
+import org.appban.mail.MimeWriter;
+import org.appban.mail.RateLimitedMailer;
+import org.appban.mail.SendRateLimiter;
+import org.appban.mail.SesMailer;
+import org.appban.mail.Ticker;
+import org.appban.notice.Attestations;
+import org.appban.notice.LinkIssuer;
+import org.appban.notice.MailFeedbackRecorder;
+import org.appban.notice.NoticeComposer;
+import org.appban.notice.NoticePlanner;
+import org.appban.notice.NoticeRenderer;
+import org.appban.notice.NoticeSender;
+import org.appban.notice.NotifyMembers;
+import org.appban.notice.TemplateSet;
 import org.appban.roster.RosterFiles;
 import org.appban.roster.RosterImport;
 import org.appban.roster.RosterParser;
 import org.appban.roster.S3RosterFiles;
+import org.appban.store.dynamo.DynamoClaims;
+import org.appban.store.dynamo.DynamoDeviceStore;
+import org.appban.store.dynamo.DynamoExemptionStore;
 import org.appban.store.dynamo.DynamoLedger;
 import org.appban.store.dynamo.DynamoMemberStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -48,11 +67,6 @@ public final class Production {
                 CLOCK);
     }
 
-    /** The ban policy named by POLICY (a bundled policy's name). */
-    public static BanPolicy policy() {
-        return new PolicyLoader().resolve(SETTINGS.optional("POLICY").orElse(PolicyLoader.BUNDLED));
-    }
-
     public static InventorySync inventorySync() {
         RemoteOptions options = RemoteOptions.standard(CLOCK);
         List<FleetInventory> mdms = MdmAdapters.allFromEnvironment(new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()), options)
@@ -67,5 +81,56 @@ public final class Production {
 
     public static RosterFiles rosterFiles() {
         return new S3RosterFiles(Aws.CLIENTS.s3());
+    }
+
+    /**
+     * The policy named by {@code POLICY}: a policy bundled in the jar, or {@code s3://bucket/key} of a policy file
+     * (read once per container; a bad policy stops the function at its first invocation, naming every problem).
+     */
+    public static BanPolicy policy() {
+        String reference = SETTINGS.required("POLICY");
+        PolicyLoader loader = new PolicyLoader();
+        if (!reference.startsWith("s3://")) return loader.bundled(reference);
+        String path = reference.substring("s3://".length());
+        int slash = path.indexOf('/');
+        if (slash <= 0 || slash == path.length() - 1) {
+            throw new IllegalStateException("POLICY '" + reference + "' is not s3://bucket/key");
+        }
+        String bucket = path.substring(0, slash);
+        String key = path.substring(slash + 1);
+        byte[] bytes = Aws.CLIENTS.s3().getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
+        return loader.parse(new String(bytes, StandardCharsets.UTF_8), reference);
+    }
+
+    /** The notify-members function's parts: its stores, SES v2 (no MDM, no NAC), built once per container. */
+    private static final class Notify {
+        static final BanPolicy POLICY = policy();
+        static final DynamoMemberStore MEMBERS = new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE"));
+        static final DynamoLedger LEDGER = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
+    }
+
+    public static NotifyMembers notifyMembers() {
+        BanPolicy policy = Notify.POLICY;
+        DynamoClaims claims = new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE"));
+        // SES_CONFIGURATION_SET publishes this function's bounces and complaints back to it.
+        SendRateLimiter limiter = SendRateLimiter.fromEnvironment(System.getenv(), Ticker.system());
+        RateLimitedMailer mailer = RateLimitedMailer.withDefaults(
+                new SesMailer(Aws.CLIENTS.sesV2(), SETTINGS.optional("SES_CONFIGURATION_SET").orElse(null)), limiter);
+        NoticePlanner planner = new NoticePlanner(policy);
+        // Signed exemption and attestation links come from the signing function once it exists; until then the
+        // notices tell members to write to the contact.
+        NoticeComposer composer = new NoticeComposer(policy, new NoticeRenderer(policy, TemplateSet.bundled()),
+                new MimeWriter(), LinkIssuer.none());
+        return new NotifyMembers(policy, Notify.MEMBERS,
+                new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
+                new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")),
+                claims, Notify.LEDGER, Attestations.fromLedger(Notify.LEDGER), planner, composer,
+                new NoticeSender(claims, Notify.LEDGER, mailer, CLOCK, NoticeSender.DEFAULT_LEASE), CLOCK,
+                NotifyMembers.parallelismFor(limiter.maxPerSecond()));
+    }
+
+    public static MailFeedbackRecorder mailFeedbackRecorder() {
+        return new MailFeedbackRecorder(Notify.MEMBERS, Notify.LEDGER,
+                new SnsAdminAlerts(Aws.CLIENTS.sns(), SETTINGS.required("ADMIN_TOPIC_ARN")), CLOCK);
     }
 }
