@@ -11,10 +11,17 @@ import java.util.UUID;
 public final class LocalContext implements Context {
     private final String functionName;
     private final String caller;
+    private final java.util.function.Consumer<String> log;
 
     public LocalContext(String functionName, String caller) {
+        this(functionName, caller, line -> System.err.print(line));
+    }
+
+    /** @param log where the function's log lines go (CloudWatch on Lambda; a file in the rehearsal) */
+    public LocalContext(String functionName, String caller, java.util.function.Consumer<String> log) {
         this.functionName = functionName;
         this.caller = caller;
+        this.log = log;
     }
 
     @Override
@@ -88,12 +95,12 @@ public final class LocalContext implements Context {
         return new LambdaLogger() {
             @Override
             public void log(String message) {
-                System.err.print(message);
+                log.accept("[" + functionName + "] " + message);
             }
 
             @Override
             public void log(byte[] message) {
-                System.err.write(message, 0, message.length);
+                log(new String(message, java.nio.charset.StandardCharsets.UTF_8));
             }
         };
     }

@@ -17,7 +17,11 @@ import java.util.Set;
 import org.appban.domain.Actor;
 import org.appban.domain.Exemption;
 import org.appban.domain.ExemptionStatus;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.appban.inventory.DeviceStatusChanged;
+import org.appban.mail.OutboxIndex;
+import org.appban.notice.MailFeedbackRecorder;
+import org.appban.notice.NotifyMembersHandler;
 import org.appban.inventory.InventorySync;
 import org.appban.inventory.RecordedDeviceEvents;
 import org.appban.lambda.Json;
@@ -64,6 +68,8 @@ public final class Rehearsal {
         Path dir = options.out();
         createDirectories(dir);
         clearPreviousRun(dir);
+        FunctionLog functionLog = new FunctionLog(dir.resolve("logs").resolve("functions.log"));
+        EventBus.log = functionLog::append;
         Instant start = start(policy, fleet);
         java.util.concurrent.atomic.AtomicReference<Timeline> timelineRef = new java.util.concurrent.atomic.AtomicReference<>();
         try (RehearsalWorld world = new RehearsalWorld(policy, fleet, start, dir, e -> timelineRef.get().entry(e))) {
@@ -94,10 +100,12 @@ public final class Rehearsal {
                 next.action().run();
             }
             world.clock.set(options.until());
+            new OutboxIndex(policy.zone(), "appban rehearsal: " + policy.title()).write(world.outbox.folder(), world.outbox.entries());
             RehearsalReport report = RehearsalReport.of(world, dir);
             report.write(dir);
             RehearsalReport.writeLedger(world, dir);
             timeline.footer(report, dir);
+            functionLog.close();
             return report;
         }
     }
@@ -110,6 +118,7 @@ public final class Rehearsal {
         private final RosterImportHandler rosterHandler;
         private final InventorySync inventory;
         private final RecordedDeviceEvents deviceEvents = new RecordedDeviceEvents();
+        private final NotifyMembersHandler notifyHandler;
         private int rosterVersion;
 
         Steps(RehearsalWorld world, Path dir, Timeline timeline) {
@@ -120,6 +129,8 @@ public final class Rehearsal {
                     new FolderRosterFiles(dir));
             this.inventory = new InventorySync(world.policy, world.inventories(), world.members, world.devices, deviceEvents,
                     world.ledger, world.clock);
+            this.notifyHandler = new NotifyMembersHandler(world.notify,
+                    new MailFeedbackRecorder(world.members, world.ledger, world.alerts, world.clock));
         }
 
         /** Exemptions decided before the campaign starts are on record from the start. */
@@ -159,7 +170,7 @@ public final class Rehearsal {
             String key = "roster-" + (++rosterVersion) + ".json";
             write(dir.resolve("roster").resolve(key), json.toString());
             String event = "{\"Records\":[{\"s3\":{\"bucket\":{\"name\":\"roster\"},\"object\":{\"key\":\"" + key + "\"}}}]}";
-            com.fasterxml.jackson.databind.JsonNode report = invoke(rosterHandler, event).path("imports").get(0);
+            JsonNode report = EventBus.invoke(rosterHandler, "appban-roster-import", event, null).path("imports").get(0);
             timeline.note("roster.import", key + ": " + report.path("created").size() + " added, " + report.path("updated").size()
                     + " updated, " + report.path("deactivated").size() + " deactivated " + report.path("deactivated")
                     + ", " + report.path("rejected").size() + " rejected");
@@ -168,42 +179,24 @@ public final class Rehearsal {
         void syncInventory() {
             deviceEvents.clear();
             inventory.run(Actor.schedule("inventory-hourly"), false);
-            List<DeviceStatusChanged> changes = deviceEvents.published();
-            if (changes.isEmpty()) return;
-            // EventBridge delivers each change to the notify function: a member newly found with the app after the
-            // announcement gets a catch-up notice the same day.
-            Set<String> membersWithNewApp = new LinkedHashSet<>();
-            for (DeviceStatusChanged c : changes) {
-                if ((c.change() == DeviceStatusChanged.Change.NEW_DEVICE || c.change() == DeviceStatusChanged.Change.APP_APPEARED)
-                        && !c.member().startsWith(InventorySync.UNKNOWN)
-                        && !world.clock.instant().isBefore(world.policy.announcementInstant())) {
-                    membersWithNewApp.add(c.member());
-                }
-            }
-            if (!membersWithNewApp.isEmpty()) {
-                world.notify.runFor(new ArrayList<>(membersWithNewApp), Actor.event("DeviceStatusChanged"), "catch-up-" + world.clock.instant());
+            // EventBridge's rules deliver each change to the functions that subscribe to it.
+            for (DeviceStatusChanged c : deviceEvents.published()) {
+                JsonNode event = EventBus.envelope(DeviceStatusChanged.SOURCE, DeviceStatusChanged.DETAIL_TYPE, c.at(),
+                        c.toDetail(Json.MAPPER));
+                EventBus.invoke(notifyHandler, "appban-notify-members", event);
             }
         }
 
         void notifyScheduled() {
-            world.notify.runScheduled(Actor.schedule("notify-daily"), "notify-" + world.clock.instant());
+            EventBus.invoke(notifyHandler, "appban-notify-members",
+                    Json.MAPPER.createObjectNode().put("trigger", "schedule").put("schedule", "notify-daily"));
         }
 
-        private static com.fasterxml.jackson.databind.JsonNode invoke(org.appban.lambda.JsonHandler handler, String event) {
-            try {
-                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-                handler.handleRequest(new java.io.ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), bytes,
-                        new LocalContext("appban-rehearsal", null));
-                return Json.MAPPER.readTree(bytes.toByteArray());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
     }
 
     /** Files of an earlier rehearsal in the same folder would mix with this one's: only appban's own are removed. */
     private static void clearPreviousRun(Path dir) {
-        for (String name : List.of("outbox", "roster")) deleteTree(dir.resolve(name));
+        for (String name : List.of("outbox", "roster", "logs")) deleteTree(dir.resolve(name));
         for (String name : List.of("report.json", "ledger.jsonl", "index.html", "status.html")) deleteTree(dir.resolve(name));
     }
 

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
 import org.appban.domain.LedgerEntry;
+import org.appban.alerts.InMemoryAdminAlerts;
 import org.appban.fleet.FleetInventory;
 import org.appban.fleet.MdmAdapters;
 import org.appban.fleet.intune.IntuneConnection;
@@ -52,6 +53,7 @@ final class RehearsalWorld implements AutoCloseable {
     final InMemoryExemptionStore exemptions = new InMemoryExemptionStore();
     final InMemoryClaims claims = new InMemoryClaims();
     final InMemoryKillSwitch killSwitch = new InMemoryKillSwitch();
+    final InMemoryAdminAlerts alerts = new InMemoryAdminAlerts();
     final RecordingLedger ledger;
     final OutboxMailer outbox;
     final RemoteOptions remote;

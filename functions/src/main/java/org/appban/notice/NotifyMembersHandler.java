@@ -72,10 +72,10 @@ public final class NotifyMembersHandler extends JsonHandler {
         String runId = runId(context);
         return switch (command) {
             case NotifyCommand.Scheduled s -> triggered(reply("schedule", notify.runScheduled(Actor.schedule(s.schedule()), runId, budget(context)), true)
-                    .with("schedule", s.schedule()));
-            case NotifyCommand.DeviceChanged d -> deviceChanged(d, runId);
+                    .with("schedule", s.schedule()), context);
+            case NotifyCommand.DeviceChanged d -> deviceChanged(d, runId, context);
             case NotifyCommand.Requested r -> triggered(reply("notice-requested", notify.request(r.request(), Actor.event(r.source() + ":" + r.eventId()), runId), false)
-                    .with("source", r.source()).with("occasion", r.request().occasion()));
+                    .with("source", r.source()).with("occasion", r.request().occasion()), context);
             case NotifyCommand.FeedbackReceived f -> {
                 Reply reply = new Reply("ses-" + f.feedback().kind().wireName(), "done");
                 reply.with("feedbackId", f.feedback().feedbackId())
@@ -92,14 +92,14 @@ public final class NotifyMembersHandler extends JsonHandler {
         };
     }
 
-    private Object deviceChanged(NotifyCommand.DeviceChanged d, String runId) {
+    private Object deviceChanged(NotifyCommand.DeviceChanged d, String runId, Context context) {
         if (!d.change().policy().equals(notify.policy().id())) {
             return new Reply("device-status-changed", "ignored").with("reason", "the event is for policy " + d.change().policy()
                     + "; this function runs " + notify.policy().id()).map;
         }
         NotifyReport report = notify.runFor(List.of(d.change().member()), Actor.event(DeviceStatusChanged.SOURCE + ":" + d.eventId()), runId);
         return triggered(reply("device-status-changed", report, false).with("member", d.change().member())
-                .with("device", d.change().device()).with("change", d.change().change().wireName()));
+                .with("device", d.change().device()).with("change", d.change().change().wireName()), context);
     }
 
     private Map<String, Object> preview(NotifyCommand.Preview p) {
@@ -130,14 +130,18 @@ public final class NotifyMembersHandler extends JsonHandler {
     }
 
     /** Logs the report of a triggered run and throws when a retry must finish it. */
-    private Map<String, Object> triggered(Reply reply) {
+    private Map<String, Object> triggered(Reply reply, Context context) {
         String json;
         try {
             json = Json.MAPPER.writeValueAsString(reply.map);
         } catch (JsonProcessingException e) {
             json = String.valueOf(reply.map);
         }
-        System.out.println(json);
+        if (context != null && context.getLogger() != null) {
+            context.getLogger().log(json + "\n");
+        } else {
+            System.out.println(json);
+        }
         if (reply.retry != null) throw new IncompleteRun(reply.retry);
         return reply.map;
     }
