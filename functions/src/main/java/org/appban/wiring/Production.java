@@ -1,17 +1,24 @@
 package org.appban.wiring;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import org.appban.admin.Administration;
 import org.appban.admin.NetworkAccessLookup;
 import org.appban.admin.preview.CampaignPreview;
 import org.appban.aws.AwsClients;
 import org.appban.exemption.ExemptionNotices;
 import org.appban.exemption.ExemptionService;
+import org.appban.fleet.FleetInventory;
+import org.appban.fleet.MdmAdapters;
+import org.appban.inventory.EventBridgeDeviceEvents;
+import org.appban.inventory.InventorySync;
+import org.appban.lambda.Json;
 import org.appban.policy.BanPolicy;
 import org.appban.policy.PolicyLoader;
+import org.appban.remote.RemoteOptions;
 import org.appban.report.S3Reports;
 import org.appban.safety.SsmKillSwitch;
+import org.appban.secrets.SecretsManagerSecretSource;
 import org.appban.store.dynamo.DynamoDeviceStore;
 import org.appban.store.dynamo.DynamoExemptionStore;
 import org.appban.roster.RosterFiles;
@@ -53,30 +60,25 @@ public final class Production {
                 CLOCK);
     }
 
+    /** The ban policy named by POLICY (a bundled policy's name). */
+    public static BanPolicy policy() {
+        return new PolicyLoader().resolve(SETTINGS.optional("POLICY").orElse(PolicyLoader.BUNDLED));
+    }
+
+    public static InventorySync inventorySync() {
+        RemoteOptions options = RemoteOptions.standard(CLOCK);
+        List<FleetInventory> mdms = MdmAdapters.allFromEnvironment(new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()), options)
+                .stream().map(MdmAdapters.Mdm::inventory).toList();
+        return new InventorySync(policy(), mdms,
+                new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
+                new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
+                new EventBridgeDeviceEvents(Aws.CLIENTS.eventBridge(), SETTINGS.required("EVENT_BUS_NAME"), Json.MAPPER),
+                new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE")),
+                CLOCK);
+    }
+
     public static RosterFiles rosterFiles() {
         return new S3RosterFiles(Aws.CLIENTS.s3());
-    }
-
-    /** The policy named by POLICY: a bundled policy's name, or s3://bucket/key of a policy file. */
-    public static BanPolicy policy() {
-        return Policy.POLICY;
-    }
-
-    private static final class Policy {
-        static final BanPolicy POLICY = load(SETTINGS.required("POLICY"));
-
-        private static BanPolicy load(String reference) {
-            if (!reference.startsWith("s3://")) return new PolicyLoader().bundled(reference);
-            String path = reference.substring("s3://".length());
-            int slash = path.indexOf('/');
-            if (slash <= 0 || slash == path.length() - 1) {
-                throw new IllegalStateException("POLICY must be a bundled policy name or s3://bucket/key, was " + reference);
-            }
-            String bucket = path.substring(0, slash);
-            String key = path.substring(slash + 1);
-            String json = S3.CLIENT.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asString(StandardCharsets.UTF_8);
-            return new PolicyLoader().parse(json, reference);
-        }
     }
 
     /**
