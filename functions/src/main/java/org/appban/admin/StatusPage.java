@@ -109,7 +109,7 @@ public final class StatusPage {
             }
             h.append("</ul>");
         }
-        h.append("</td>\n<td>");
+        h.append("</td>\n<td class=\"access\">");
         if (m.devices().isEmpty()) {
             h.append("<span class=\"none\">&ndash;</span>");
         } else {
@@ -200,6 +200,7 @@ public final class StatusPage {
             .name { font-weight: 600; }
             ul, ol { margin: 0; padding-left: 18px; }
             li { margin: 2px 0; }
+            td.access li { white-space: nowrap; }
             code { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; color: var(--muted); }
             small { color: var(--muted); }
             .reason { font-style: italic; }
