@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 import org.appban.exemption.ExemptionView;
+import org.appban.report.Html;
 
 /**
  * {@code status.html}: the campaign's status as an administrator reads it, one row per member (role, devices with
@@ -162,22 +163,8 @@ public final class StatusPage {
         return i == null ? "" : DAY.format(i.atZone(zone));
     }
 
-    /** HTML-escapes text for element content and quoted attribute values. */
     static String esc(String s) {
-        if (s == null) return "";
-        StringBuilder b = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&' -> b.append("&amp;");
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> b.append(c);
-            }
-        }
-        return b.toString();
+        return Html.escape(s);
     }
 
     private static final String CSS = """

@@ -49,6 +49,11 @@ public final class SignedExemptionLinks implements ExemptionLinks {
      * @throws SignedTokens.InvalidTokenException when the token is forged, altered, for another purpose or expired
      */
     public SignedTokens.Claims verify(String token, Instant now) {
+        return verify(tokens, token, now);
+    }
+
+    /** The same check where only the key is at hand (the page behind the link needs no base URL). */
+    public static SignedTokens.Claims verify(SignedTokens tokens, String token, Instant now) {
         return tokens.verify(token, PURPOSE, now);
     }
 }

@@ -114,4 +114,18 @@ public final class Production {
                 new S3Reports(S3.CLIENT, SETTINGS.required("REPORTS_BUCKET")),
                 CampaignPreview.standard(policy), NetworkAccessLookup.unknown(), CLOCK);
     }
+
+    public static DynamoMemberStore memberStore() {
+        return new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE"));
+    }
+
+    public static DynamoDeviceStore deviceStore() {
+        return new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE"));
+    }
+
+    /** Signed link tokens, keyed by the secret SIGNING_SECRET_ARN (read on first use, once per container). */
+    public static org.appban.signing.SignedTokens signedTokens() {
+        return new org.appban.signing.SignedTokens(org.appban.signing.Signer.fromSecret(
+                new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()), SETTINGS.required("SIGNING_SECRET_ARN")));
+    }
 }

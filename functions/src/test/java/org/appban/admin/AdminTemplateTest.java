@@ -68,6 +68,18 @@ class AdminTemplateTest {
         assertTrue(generate.path("PasswordLength").asInt() >= 32);
     }
 
+    @Test
+    void the_exemption_link_page_is_public_but_reads_only_the_signing_key_and_records_only_requests() {
+        JsonNode f = resources.path("ExemptionLinkFunction").path("Properties");
+        assertEquals(org.appban.exemption.ExemptionLinkHandler.class.getName() + "::handleRequest", f.path("Handler").asText());
+        assertEquals("NONE", f.path("FunctionUrlConfig").path("AuthType").asText());
+        assertEquals("SigningSecret", f.path("Environment").path("Variables").path("SIGNING_SECRET_ARN").path("Ref").asText());
+        java.util.Set<String> actions = new java.util.TreeSet<>();
+        f.path("Policies").get(0).path("Statement").forEach(st -> st.path("Action").forEach(a -> actions.add(a.asText())));
+        assertEquals(new java.util.TreeSet<>(java.util.List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query",
+                "secretsmanager:GetSecretValue")), actions, "no Scan, no delete, no SSM, no S3");
+    }
+
     private static JsonNode readJson(String text) {
         try {
             return new ObjectMapper().readTree(text);
