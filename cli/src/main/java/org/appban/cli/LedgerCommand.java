@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.appban.aws.AwsClients;
 import org.appban.domain.LedgerEntry;
 import org.appban.input.InvalidInputException;
@@ -19,13 +20,21 @@ import org.appban.ledger.ChainVerifier;
 import org.appban.ledger.LedgerJson;
 import org.appban.ports.Ledger;
 import org.appban.store.dynamo.DynamoLedger;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** {@code ./appban ledger verify}: checks every chain (or one) of an exported ledger file or of a DynamoDB table. */
 final class LedgerCommand {
     private final PrintStream out;
+    private final Supplier<DynamoDbClient> dynamo;
 
     LedgerCommand(PrintStream out) {
+        this(out, () -> AwsClients.fromEnvironment().dynamoDb());
+    }
+
+    /** @param dynamo the DynamoDB client for {@code --table} (tests point it at the emulator) */
+    LedgerCommand(PrintStream out, Supplier<DynamoDbClient> dynamo) {
         this.out = out;
+        this.dynamo = dynamo;
     }
 
     int run(List<String> argv) {
@@ -40,7 +49,7 @@ final class LedgerCommand {
             chains = fromFile(Path.of(source));
         } else if (args.get("table").isPresent()) {
             source = "table " + args.get("table").get();
-            chains = fromTable(new DynamoLedger(AwsClients.fromEnvironment().dynamoDb(), args.get("table").get()));
+            chains = fromTable(new DynamoLedger(dynamo.get(), args.get("table").get()));
         } else {
             throw new Args.UsageException("ledger verify needs --file FILE or --table NAME");
         }

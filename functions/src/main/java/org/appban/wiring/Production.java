@@ -3,7 +3,12 @@ package org.appban.wiring;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
+import org.appban.admin.Administration;
+import org.appban.admin.NetworkAccessLookup;
+import org.appban.admin.preview.CampaignPreview;
 import org.appban.aws.AwsClients;
+import org.appban.exemption.ExemptionNotices;
+import org.appban.exemption.ExemptionService;
 import org.appban.fleet.FleetInventory;
 import org.appban.fleet.MdmAdapters;
 import org.appban.inventory.EventBridgeDeviceEvents;
@@ -12,6 +17,8 @@ import org.appban.lambda.Json;
 import org.appban.policy.BanPolicy;
 import org.appban.policy.PolicyLoader;
 import org.appban.remote.RemoteOptions;
+import org.appban.report.S3Reports;
+import org.appban.safety.SsmKillSwitch;
 import org.appban.secrets.SecretsManagerSecretSource;
 import org.appban.store.dynamo.DynamoDeviceStore;
 import org.appban.alerts.SnsAdminAlerts;
@@ -21,6 +28,7 @@ import org.appban.mail.SendRateLimiter;
 import org.appban.mail.SesMailer;
 import org.appban.mail.Ticker;
 import org.appban.notice.Attestations;
+import org.appban.notice.EventBridgeNoticeRequests;
 import org.appban.notice.LinkIssuer;
 import org.appban.notice.MailFeedbackRecorder;
 import org.appban.notice.NoticeComposer;
@@ -29,6 +37,7 @@ import org.appban.notice.NoticeRenderer;
 import org.appban.notice.NoticeSender;
 import org.appban.notice.NotifyMembers;
 import org.appban.notice.TemplateSet;
+import org.appban.store.dynamo.DynamoExemptionStore;
 import org.appban.roster.RosterFiles;
 import org.appban.roster.RosterImport;
 import org.appban.roster.RosterParser;
@@ -58,6 +67,10 @@ public final class Production {
 
     private static final class Dynamo {
         static final DynamoDbClient CLIENT = Aws.CLIENTS.dynamoDb();
+    }
+
+    private static final class S3 {
+        static final software.amazon.awssdk.services.s3.S3Client CLIENT = Aws.CLIENTS.s3();
     }
 
     public static RosterImport rosterImport() {
@@ -132,5 +145,51 @@ public final class Production {
     public static MailFeedbackRecorder mailFeedbackRecorder() {
         return new MailFeedbackRecorder(Notify.MEMBERS, Notify.LEDGER,
                 new SnsAdminAlerts(Aws.CLIENTS.sns(), SETTINGS.required("ADMIN_TOPIC_ARN")), CLOCK);
+    }
+
+    /**
+     * Exemption notices on Lambda: published as NoticeRequested events on the project's bus, which the notify
+     * function sends (once per exemption and kind: the request's occasion is the exemption id).
+     */
+    public static ExemptionNotices exemptionNotices() {
+        EventBridgeNoticeRequests requests = new EventBridgeNoticeRequests(Aws.CLIENTS.eventBridge(),
+                SETTINGS.required("EVENT_BUS_NAME"), "appban.admin");
+        return ExemptionNotices.asRequests(requests::request);
+    }
+
+    public static ExemptionService exemptionService() {
+        return new ExemptionService(policy(),
+                new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
+                new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
+                new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")),
+                new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE")),
+                exemptionNotices(), CLOCK);
+    }
+
+    public static Administration administration() {
+        BanPolicy policy = policy();
+        DynamoMemberStore members = new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE"));
+        DynamoDeviceStore devices = new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE"));
+        DynamoExemptionStore exemptions = new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE"));
+        DynamoLedger ledger = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
+        ExemptionService exemptionService = new ExemptionService(policy, members, devices, exemptions, ledger, exemptionNotices(), CLOCK);
+        return new Administration(policy, members, devices, exemptions, ledger, exemptionService,
+                new SsmKillSwitch(Aws.CLIENTS.ssm(), SETTINGS.required("KILL_SWITCH_PARAMETER")),
+                new S3Reports(S3.CLIENT, SETTINGS.required("REPORTS_BUCKET")),
+                CampaignPreview.standard(policy), NetworkAccessLookup.unknown(), CLOCK);
+    }
+
+    public static DynamoMemberStore memberStore() {
+        return new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE"));
+    }
+
+    public static DynamoDeviceStore deviceStore() {
+        return new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE"));
+    }
+
+    /** Signed link tokens, keyed by the secret SIGNING_SECRET_ARN (read on first use, once per container). */
+    public static org.appban.signing.SignedTokens signedTokens() {
+        return new org.appban.signing.SignedTokens(org.appban.signing.Signer.fromSecret(
+                new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()), SETTINGS.required("SIGNING_SECRET_ARN")));
     }
 }
