@@ -15,9 +15,11 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Set;
 import org.appban.domain.Actor;
-import org.appban.domain.Exemption;
-import org.appban.domain.ExemptionStatus;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.appban.admin.AdminHandler;
+import org.appban.admin.FleetSnapshot;
+import org.appban.admin.StatusPage;
 import org.appban.inventory.DeviceStatusChanged;
 import org.appban.mail.OutboxIndex;
 import org.appban.notice.MailFeedbackRecorder;
@@ -43,7 +45,10 @@ public final class Rehearsal {
     /** Order of triggers that fall on the same instant: the world first, then the functions in pipeline order. */
     static final int ROSTER = 0;
     static final int INVENTORY = 1;
+    static final int EXEMPTIONS = 2;
     static final int NOTIFY = 3;
+    /** The service desk files exemption requests on members' behalf in the rehearsal. */
+    static final String SERVICE_DESK = "servicedesk@parliament.govt.nz";
 
     public record Options(BanPolicy policy, Fleet fleet, Path out, Instant until) {
     }
@@ -81,7 +86,6 @@ public final class Rehearsal {
             timeline.header(policy, fleet, start, options.until());
             PriorityQueue<Trigger> triggers = new PriorityQueue<>();
             Steps steps = new Steps(world, dir, timeline);
-            steps.exemptionsOnRecord();
             triggers.add(new Trigger(start, ROSTER, "roster import", () -> steps.importRoster(start)));
             // A new roster each time someone leaves (one per instant, however many leave then).
             fleet.members().stream().map(FleetMember::leavesAt)
@@ -94,6 +98,16 @@ public final class Rehearsal {
             for (Instant t : Schedules.daily(policy.notices().sendTime(), policy.zone(), start, options.until())) {
                 triggers.add(new Trigger(t, NOTIFY, "notify members", steps::notifyScheduled));
             }
+            if (!fleet.exemptions().isEmpty()) {
+                triggers.add(new Trigger(start.plus(Duration.ofMinutes(30)), EXEMPTIONS, "exemption decisions", steps::exemptionDecisions));
+                Instant revokeAt = policy.deadlineInZone().plusDays(3).withHour(10).toInstant();
+                if (revokeAt.isBefore(options.until())) {
+                    triggers.add(new Trigger(revokeAt, EXEMPTIONS, "exemption revocations", steps::exemptionRevocations));
+                }
+            }
+            for (Instant t : Schedules.daily(LocalTime.of(8, 45), policy.zone(), start.plus(Duration.ofHours(1)), options.until())) {
+                triggers.add(new Trigger(t, EXEMPTIONS, "exemption sweep", steps::exemptionSweep));
+            }
             while (!triggers.isEmpty()) {
                 Trigger next = triggers.poll();
                 world.clock.set(next.at());
@@ -101,6 +115,8 @@ public final class Rehearsal {
             }
             world.clock.set(options.until());
             new OutboxIndex(policy.zone(), "appban rehearsal: " + policy.title()).write(world.outbox.folder(), world.outbox.entries());
+            StatusPage.write(dir, FleetSnapshot.load(policy, world.clock.instant(), world.members, world.devices, world.exemptions,
+                    world.ledger), world.networkLookup());
             RehearsalReport report = RehearsalReport.of(world, dir);
             report.write(dir);
             RehearsalReport.writeLedger(world, dir);
@@ -119,6 +135,8 @@ public final class Rehearsal {
         private final InventorySync inventory;
         private final RecordedDeviceEvents deviceEvents = new RecordedDeviceEvents();
         private final NotifyMembersHandler notifyHandler;
+        private final AdminHandler adminHandler;
+        private final java.util.Map<FleetExemption, String> exemptionIds = new java.util.HashMap<>();
         private int rosterVersion;
 
         Steps(RehearsalWorld world, Path dir, Timeline timeline) {
@@ -131,22 +149,52 @@ public final class Rehearsal {
                     world.ledger, world.clock);
             this.notifyHandler = new NotifyMembersHandler(world.notify,
                     new MailFeedbackRecorder(world.members, world.ledger, world.alerts, world.clock));
+            this.adminHandler = new AdminHandler(world.administration(dir.resolve("reports")));
         }
 
-        /** Exemptions decided before the campaign starts are on record from the start. */
-        void exemptionsOnRecord() {
-            int n = 0;
+        /**
+         * The fleet's exemptions, decided through the admin function as administrators would: requested on the
+         * member's behalf by the service desk, then granted, refused or (granted and later) revoked by the approver
+         * the fleet names. Runs after the first inventory sync, so that device exemptions name stored devices.
+         */
+        void exemptionDecisions() {
             for (FleetExemption e : world.fleet.exemptions()) {
-                ExemptionStatus status = ExemptionStatus.valueOf(e.status().toUpperCase(java.util.Locale.ROOT));
-                Instant at = world.clock.instant();
-                Instant expires = e.expires() != null ? e.expires()
-                        : status == ExemptionStatus.GRANTED ? at.plus(Duration.ofDays(world.policy.exemptions().maxDays())) : null;
-                String id = e.id() != null ? e.id() : "fleet-exemption-" + (++n);
-                world.exemptions.create(new Exemption(id, e.member(), storeDeviceId(e.device()), e.reason(), status,
-                        e.requestedBy() != null ? e.requestedBy() : e.member(), at,
-                        status == ExemptionStatus.REQUESTED ? null : e.approvedBy(), status == ExemptionStatus.REQUESTED ? null : at,
-                        expires, status == ExemptionStatus.REVOKED ? e.approvedBy() : null, status == ExemptionStatus.REVOKED ? at : null));
+                ObjectNode request = Json.MAPPER.createObjectNode().put("operation", "exemption.request").put("member", e.member())
+                        .put("reason", e.reason()).put("requestId", "fleet-" + (e.id() == null ? e.member() : e.id()));
+                // A device the MDMs do not know (a private phone never enrolled) cannot be named: the request then
+                // covers the member, as the service desk would file it.
+                String device = e.device() == null ? null : storeDeviceId(e.device());
+                if (device != null && world.devices.find(device).isPresent()) request.putArray("devices").add(device);
+                JsonNode requested = admin(request, SERVICE_DESK);
+                String id = requested.findValue("exemption") == null ? null : requested.findValue("exemption").path("id").asText(null);
+                if (id == null) throw new IllegalStateException("the admin function did not record the request: " + requested);
+                exemptionIds.put(e, id);
+                switch (e.status()) {
+                    case "granted", "revoked" -> admin(Json.MAPPER.createObjectNode().put("operation", "exemption.grant").put("id", id)
+                            .put("expires", e.expires().toString()).put("note", "rehearsal: decision on record in the fleet file"), e.approvedBy());
+                    case "refused" -> admin(Json.MAPPER.createObjectNode().put("operation", "exemption.refuse").put("id", id)
+                            .put("reason", "rehearsal: refused as the fleet file records"), e.approvedBy());
+                    default -> { }
+                }
             }
+        }
+
+        /** Exemptions the fleet records as revoked are revoked a few days after the deadline. */
+        void exemptionRevocations() {
+            for (FleetExemption e : world.fleet.exemptions()) {
+                if (!e.status().equals("revoked")) continue;
+                admin(Json.MAPPER.createObjectNode().put("operation", "exemption.revoke").put("id", exemptionIds.get(e))
+                        .put("reason", "rehearsal: revoked as the fleet file records"), e.approvedBy());
+            }
+        }
+
+        /** The daily sweep: notices for exemptions about to expire and for those that have. */
+        void exemptionSweep() {
+            admin(Json.MAPPER.createObjectNode().put("operation", "exemption.sweep"), "schedule:exemption-sweep");
+        }
+
+        JsonNode admin(ObjectNode request, String caller) {
+            return EventBus.invoke(adminHandler, "appban-admin", request.toString(), caller);
         }
 
         /** A fleet device id as the device store knows it (the MDM's id), or null for a whole-member exemption. */

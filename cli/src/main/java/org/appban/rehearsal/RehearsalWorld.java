@@ -6,7 +6,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
 import org.appban.domain.LedgerEntry;
+import org.appban.admin.Administration;
+import org.appban.admin.NetworkAccessLookup;
+import org.appban.admin.preview.CampaignPreview;
 import org.appban.alerts.InMemoryAdminAlerts;
+import org.appban.domain.Actor;
+import org.appban.exemption.ExemptionNotices;
+import org.appban.exemption.ExemptionService;
+import org.appban.report.FolderReports;
 import org.appban.fleet.FleetInventory;
 import org.appban.fleet.MdmAdapters;
 import org.appban.fleet.intune.IntuneConnection;
@@ -81,6 +88,23 @@ final class RehearsalWorld implements AutoCloseable {
                 LinkIssuer.none());
         this.notify = new NotifyMembers(policy, members, devices, exemptions, claims, ledger, Attestations.fromLedger(ledger),
                 new NoticePlanner(policy), composer, new NoticeSender(claims, ledger, outbox, clock, NoticeSender.DEFAULT_LEASE), clock);
+    }
+
+    /** Exemption decisions; their notices go to the notify function, as NoticeRequested events would. */
+    ExemptionService exemptionService() {
+        return new ExemptionService(policy, members, devices, exemptions, ledger,
+                ExemptionNotices.asRequests(r -> notify.request(r, Actor.event("appban.admin:NoticeRequested"), "exemption/" + r.occasion())),
+                clock);
+    }
+
+    Administration administration(Path reports) {
+        return new Administration(policy, members, devices, exemptions, ledger, exemptionService(), killSwitch,
+                new FolderReports(reports), CampaignPreview.standard(policy), networkLookup(), clock);
+    }
+
+    /** Network access of a device as the ledger records the network function's decisions. */
+    NetworkAccessLookup networkLookup() {
+        return NetworkAccessLookup.fromLedger(java.util.Map.of("network.quarantined", "quarantined", "network.released", "allowed"));
     }
 
     List<FleetInventory> inventories() {

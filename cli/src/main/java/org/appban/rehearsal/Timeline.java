@@ -45,7 +45,8 @@ final class Timeline {
     /** One line per ledger entry worth reading; plumbing (send intents, roster rows) is left to the ledger. */
     void entry(LedgerEntry e) {
         LedgerRecord r = e.record();
-        if (r.dryRun() || r.action().equals("notice.send-intent") || r.action().startsWith("roster.member-")) return;
+        if (r.dryRun() || r.action().equals("notice.send-intent") || r.action().startsWith("roster.member-")
+                || r.action().equals("admin.exemption.sweep")) return;
         String subject = (r.member() == null ? "" : r.member()) + (r.device() == null ? "" : " " + deviceNames.apply(r.device()));
         String extra = r.action().equals("notice.sent") ? "\"" + r.details().getOrDefault("subject", "") + "\" to " + r.details().get("recipient")
                 : r.outcome();
