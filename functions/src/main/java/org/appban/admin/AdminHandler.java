@@ -11,6 +11,8 @@ import org.appban.input.InvalidInputException;
 import org.appban.lambda.Invoker;
 import org.appban.lambda.Json;
 import org.appban.lambda.JsonHandler;
+import org.appban.aws.SdkPriming;
+import org.appban.lambda.Priming;
 import org.appban.wiring.Production;
 
 /**
@@ -25,6 +27,20 @@ public final class AdminHandler extends JsonHandler {
 
     public AdminHandler() {
         this(Production.administration());
+        Priming.register("admin", AdminHandler::warmUp);
+    }
+
+    /** SnapStart priming: the SDK calls, a function URL request unwrapped and a request parsed; nothing done. */
+    static void warmUp() {
+        SdkPriming.dynamoDb();
+        SdkPriming.s3();
+        SdkPriming.ssm();
+        SdkPriming.eventBridge();
+        JsonNode event = JsonHandler.warmUp("{\"requestContext\":{\"http\":{\"method\":\"POST\"},\"authorizer\":{\"iam\":"
+                + "{\"userArn\":\"arn:aws:iam::000000000000:role/priming\"}}},\"body\":\"{\\\"operation\\\":\\\"status\\\"}\"}");
+        iamCaller(event);
+        AdminRequest.parse(body(event));
+        response(Json.MAPPER.createObjectNode().put("status", "done"));
     }
 
     public AdminHandler(Administration administration) {

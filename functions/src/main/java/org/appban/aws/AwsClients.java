@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sns.SnsClient;
+import org.appban.wiring.Settings;
 
 /**
  * Builds the AWS SDK clients a function needs, once per container, on the lean URLConnection HTTP client.
@@ -42,9 +43,14 @@ public final class AwsClients {
 
     /** Clients configured from the process environment (Lambda, the CLI, or tests that set the emulator's URL). */
     public static AwsClients fromEnvironment() {
-        String regionName = firstNonBlank(System.getenv("AWS_REGION"), System.getenv("AWS_DEFAULT_REGION"), "ap-southeast-2");
-        Optional<URI> endpoint = Optional.ofNullable(System.getenv("AWS_ENDPOINT_URL")).filter(s -> !s.isBlank()).map(URI::create);
-        AwsCredentialsProvider credentials = System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null
+        return from(Settings.fromEnvironment());
+    }
+
+    /** Clients configured from the runtime's variables in {@code settings} (never from template.yaml's). */
+    public static AwsClients from(Settings settings) {
+        String regionName = settings.optional("AWS_REGION").or(() -> settings.optional("AWS_DEFAULT_REGION")).orElse("ap-southeast-2");
+        Optional<URI> endpoint = settings.optional("AWS_ENDPOINT_URL").map(String::strip).map(URI::create);
+        AwsCredentialsProvider credentials = settings.optional("AWS_LAMBDA_FUNCTION_NAME").isPresent()
                 ? EnvironmentVariableCredentialsProvider.create()
                 : DefaultCredentialsProvider.builder().build();
         return new AwsClients(Region.of(regionName), endpoint, credentials);
@@ -102,8 +108,4 @@ public final class AwsClients {
         return builder;
     }
 
-    private static String firstNonBlank(String... values) {
-        for (String v : values) if (v != null && !v.isBlank()) return v;
-        return null;
-    }
 }

@@ -19,6 +19,8 @@ import org.appban.policy.BanPolicy;
 import org.appban.ports.DeviceStore;
 import org.appban.ports.MemberStore;
 import org.appban.signing.SignedTokens;
+import org.appban.aws.SdkPriming;
+import org.appban.lambda.Priming;
 import org.appban.wiring.Production;
 
 /**
@@ -44,6 +46,25 @@ public final class ExemptionLinkHandler extends JsonHandler {
     public ExemptionLinkHandler() {
         this(Production.policy(), Production.signedTokens(), Production.exemptionService(), Production.memberStore(),
                 Production.deviceStore(), Clock.systemUTC());
+        Priming.register("exemption-link", this::warmUp);
+    }
+
+    /**
+     * SnapStart priming: the SDK calls, a form read, a token signed and verified with a throwaway key, and the pages
+     * rendered for a made-up member (the signing secret is not read; nothing is recorded).
+     */
+    void warmUp() {
+        SdkPriming.secretsManager();
+        SdkPriming.dynamoDb();
+        SdkPriming.eventBridge();
+        form(JsonHandler.warmUp("{\"requestContext\":{\"http\":{\"method\":\"POST\"}},\"body\":\"token=t&reason=r&device=d\"}"));
+        SignedTokens throwaway = new SignedTokens(org.appban.signing.Signer.withKey("priming-key-priming-key-priming-key"));
+        java.time.Instant now = clock.instant();
+        String token = throwaway.issue(SignedExemptionLinks.PURPOSE, "priming", now.plusSeconds(60));
+        SignedExemptionLinks.verify(throwaway, token, now);
+        Member member = Member.active("priming", "Priming Person", "priming@example.org", org.appban.domain.Role.STAFF);
+        html(200, page.form(member, List.of(), token, List.of(), null));
+        html(403, page.refused("priming"));
     }
 
     public ExemptionLinkHandler(BanPolicy policy, SignedTokens tokens, ExemptionService service, MemberStore members,

@@ -18,6 +18,7 @@ import org.appban.input.StrictObject;
 import org.appban.remote.RemoteOptions;
 import org.appban.remote.Secret;
 import org.appban.secrets.SecretSource;
+import org.appban.wiring.Settings;
 
 /**
  * Builds the MDM adapters from the secret named by {@code MDM_SECRET_ARN}. The secret is JSON, one of:
@@ -42,9 +43,7 @@ public final class MdmAdapters {
 
     /** The MDM named by the secret whose ARN is in {@code MDM_SECRET_ARN}. */
     public static Mdm fromEnvironment(SecretSource secrets, RemoteOptions options) {
-        String arn = System.getenv("MDM_SECRET_ARN");
-        if (arn == null || arn.isBlank()) throw new IllegalStateException("MDM_SECRET_ARN is not set");
-        return fromSecret(secrets, arn, options);
+        return fromSecret(secrets, Settings.fromEnvironment().required("MDM_SECRET_ARN"), options);
     }
 
     /**
@@ -52,8 +51,7 @@ public final class MdmAdapters {
      * organisation with Intune for Android and Jamf for Apple devices has two).
      */
     public static java.util.List<Mdm> allFromEnvironment(SecretSource secrets, RemoteOptions options) {
-        String arns = System.getenv("MDM_SECRET_ARN");
-        if (arns == null || arns.isBlank()) throw new IllegalStateException("MDM_SECRET_ARN is not set");
+        String arns = Settings.fromEnvironment().required("MDM_SECRET_ARN");
         return java.util.Arrays.stream(arns.split(",")).map(String::trim).filter(a -> !a.isEmpty())
                 .map(arn -> fromSecret(secrets, arn, options)).toList();
     }

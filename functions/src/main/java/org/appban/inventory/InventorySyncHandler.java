@@ -7,6 +7,8 @@ import org.appban.input.InvalidInputException;
 import org.appban.input.StrictObject;
 import org.appban.lambda.Invoker;
 import org.appban.lambda.JsonHandler;
+import org.appban.aws.SdkPriming;
+import org.appban.lambda.Priming;
 import org.appban.wiring.Production;
 
 /**
@@ -19,6 +21,15 @@ public final class InventorySyncHandler extends JsonHandler {
 
     public InventorySyncHandler() {
         this(Production.inventorySync());
+        Priming.register("inventory-sync", InventorySyncHandler::warmUp);
+    }
+
+    /** SnapStart priming: the SDK calls and the event JSON; the MDM is not called. */
+    static void warmUp() {
+        SdkPriming.secretsManager();
+        SdkPriming.dynamoDb();
+        SdkPriming.eventBridge();
+        JsonHandler.warmUp("{\"trigger\":\"schedule\",\"schedule\":\"inventory-hourly\"}");
     }
 
     public InventorySyncHandler(InventorySync sync) {

@@ -47,6 +47,20 @@ public abstract class JsonHandler implements RequestStreamHandler {
 
     protected abstract Object handle(JsonNode event, Context context);
 
+    /**
+     * For SnapStart priming: reads {@code sampleEvent} and writes a report the way {@link #handleRequest} does,
+     * without handling anything; returns the event for the handler's own parsing.
+     */
+    public static JsonNode warmUp(String sampleEvent) {
+        try {
+            JsonNode event = Json.MAPPER.readTree(sampleEvent);
+            Json.MAPPER.writeValueAsBytes(rejected(new InvalidInputException("priming", "", "priming")));
+            return event;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static Map<String, Object> rejected(InvalidInputException e) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("status", "rejected");

@@ -11,6 +11,7 @@ import org.appban.network.ise.IseConnection;
 import org.appban.remote.RemoteOptions;
 import org.appban.remote.Secret;
 import org.appban.secrets.SecretSource;
+import org.appban.wiring.Settings;
 
 /**
  * Builds the network access adapter from the secret named by {@code NAC_SECRET_ARN}:
@@ -24,9 +25,7 @@ public final class NacAdapters {
 
     /** The NAC named by the secret whose ARN is in {@code NAC_SECRET_ARN}. */
     public static NetworkAccess fromEnvironment(SecretSource secrets, RemoteOptions options) {
-        String arn = System.getenv("NAC_SECRET_ARN");
-        if (arn == null || arn.isBlank()) throw new IllegalStateException("NAC_SECRET_ARN is not set");
-        return fromSecret(secrets, arn, options);
+        return fromSecret(secrets, Settings.fromEnvironment().required("NAC_SECRET_ARN"), options);
     }
 
     public static NetworkAccess fromSecret(SecretSource secrets, String arn, RemoteOptions options) {

@@ -15,6 +15,8 @@ import org.appban.inventory.DeviceStatusChanged;
 import org.appban.lambda.Invoker;
 import org.appban.lambda.Json;
 import org.appban.lambda.JsonHandler;
+import org.appban.aws.SdkPriming;
+import org.appban.lambda.Priming;
 import org.appban.wiring.Production;
 
 /**
@@ -51,6 +53,26 @@ public final class NotifyMembersHandler extends JsonHandler {
 
     public NotifyMembersHandler() {
         this(Production.notifyMembers(), Production.mailFeedbackRecorder());
+        Priming.register("notify-members", this::warmUp);
+    }
+
+    /**
+     * SnapStart priming: the SDK calls, a schedule event parsed, and the announcement planned, rendered and written
+     * as MIME for a made-up member (nothing is sent, claimed or recorded).
+     */
+    void warmUp() {
+        SdkPriming.dynamoDb();
+        SdkPriming.sesV2();
+        SdkPriming.sns();
+        commands.parse(JsonHandler.warmUp("{\"trigger\":\"schedule\",\"schedule\":\"notify-daily\"}"));
+        org.appban.policy.BanPolicy policy = notify.policy();
+        org.appban.domain.Member member = org.appban.domain.Member.active("priming", "Priming Person", "priming@example.org",
+                org.appban.domain.Role.STAFF);
+        java.time.Instant at = policy.announcementInstant().plusSeconds(3600);
+        NoticeDecision decision = new NoticePlanner(policy).due(new MemberSnapshot(member, List.of(), List.of(), Set.of(), null), at);
+        NoticeComposer composer = new NoticeComposer(policy, new NoticeRenderer(policy, TemplateSet.bundled()),
+                new org.appban.mail.MimeWriter(), LinkIssuer.none());
+        for (DueNotice due : decision.due()) composer.compose(due, at);
     }
 
     public NotifyMembersHandler(NotifyMembers notify, MailFeedbackRecorder feedback) {

@@ -13,6 +13,8 @@ import org.appban.input.InvalidInputException;
 import org.appban.input.StrictObject;
 import org.appban.lambda.Invoker;
 import org.appban.lambda.JsonHandler;
+import org.appban.aws.SdkPriming;
+import org.appban.lambda.Priming;
 import org.appban.wiring.Production;
 
 /**
@@ -25,6 +27,16 @@ public final class RosterImportHandler extends JsonHandler {
 
     public RosterImportHandler() {
         this(Production.rosterImport(), Production.rosterFiles());
+        Priming.register("roster-import", RosterImportHandler::warmUp);
+    }
+
+    /** SnapStart priming: the SDK calls, an S3 event read, a small roster parsed; nothing read or written. */
+    static void warmUp() {
+        SdkPriming.s3();
+        SdkPriming.dynamoDb();
+        JsonHandler.warmUp("{\"Records\":[{\"s3\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"roster.csv\"}}}]}");
+        new RosterParser().parse("priming.csv", "id,name,email,role\nm1,Priming Person,priming@example.org,staff\n"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     public RosterImportHandler(RosterImport rosterImport, RosterFiles files) {

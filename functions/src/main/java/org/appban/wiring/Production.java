@@ -3,6 +3,7 @@ package org.appban.wiring;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import org.appban.admin.Administration;
 import org.appban.admin.NetworkAccessLookup;
 import org.appban.admin.preview.CampaignPreview;
@@ -126,7 +127,8 @@ public final class Production {
         BanPolicy policy = Notify.POLICY;
         DynamoClaims claims = new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE"));
         // SES_CONFIGURATION_SET publishes this function's bounces and complaints back to it.
-        SendRateLimiter limiter = SendRateLimiter.fromEnvironment(System.getenv(), Ticker.system());
+        SendRateLimiter limiter = SendRateLimiter.fromEnvironment(
+                SETTINGS.optional(SendRateLimiter.ENV).map(rate -> Map.of(SendRateLimiter.ENV, rate)).orElse(Map.of()), Ticker.system());
         RateLimitedMailer mailer = RateLimitedMailer.withDefaults(
                 new SesMailer(Aws.CLIENTS.sesV2(), SETTINGS.optional("SES_CONFIGURATION_SET").orElse(null)), limiter);
         NoticePlanner planner = new NoticePlanner(policy);

@@ -1,0 +1,228 @@
+package org.appban.coldstart;
+
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.appban.lambda.Priming;
+import org.appban.wiring.Settings;
+
+/**
+ * Runs one handler the way a fresh Lambda container does, in a JVM of its own: builds it through its no-arg
+ * constructor (the production wiring, configured by this process's environment, which the caller sets from
+ * template.yaml), then invokes it with each event file in turn. Used by {@code ./appban bench coldstart} (one event,
+ * timed) and by TemplateContractIT (every sample event of a function, recording what it reads and calls).
+ *
+ * <pre>java -cp appban-functions-lambda.jar org.appban.coldstart.FirstInvocation [--prime] [--caller ARN] --out FILE HANDLER_CLASS EVENT_FILE...</pre>
+ *
+ * <p>{@code --prime} runs the handler's SnapStart priming after construction, as a snapshot would, and times the
+ * first invocation after it. The result goes to {@code --out} as one JSON object (written by hand: the baseline
+ * handler must not pay for a JSON library it does not use). Standard output is the function's log.
+ */
+public final class FirstInvocation {
+    private FirstInvocation() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long started = System.nanoTime();
+        boolean prime = false;
+        String caller = null;
+        Path out = null;
+        int i = 0;
+        for (; i < args.length && args[i].startsWith("--"); i++) {
+            switch (args[i]) {
+                case "--prime" -> prime = true;
+                case "--caller" -> caller = args[++i];
+                case "--out" -> out = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        if (out == null || args.length - i < 1) {
+            System.err.println("usage: FirstInvocation [--prime] [--caller ARN] --out FILE HANDLER_CLASS EVENT_FILE...");
+            System.exit(2);
+        }
+        String handlerClass = args[i++];
+        List<Path> events = new ArrayList<>();
+        for (; i < args.length; i++) events.add(Path.of(args[i]));
+
+        StringBuilder json = new StringBuilder("{\"handler\":").append(quote(handlerClass));
+        long t0 = System.nanoTime();
+        RequestStreamHandler handler;
+        try {
+            handler = (RequestStreamHandler) Class.forName(handlerClass).getConstructor().newInstance();
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
+            json.append(",\"constructError\":").append(quote(stackTrace(cause)));
+            finish(json, out, started);
+            return;
+        }
+        long constructed = System.nanoTime();
+        json.append(",\"constructNanos\":").append(constructed - t0);
+        if (prime) {
+            List<String> warmed = Priming.runAll();
+            json.append(",\"primeNanos\":").append(System.nanoTime() - constructed).append(",\"primed\":").append(quoteAll(warmed));
+        }
+        json.append(",\"invocations\":[");
+        for (int n = 0; n < events.size(); n++) {
+            Path event = events.get(n);
+            byte[] bytes = Files.readAllBytes(event);
+            ByteArrayOutputStream response = new ByteArrayOutputStream();
+            long s = System.nanoTime();
+            String error = null;
+            try {
+                handler.handleRequest(new ByteArrayInputStream(bytes), response, new RunContext(handlerClass, caller));
+            } catch (Exception | LinkageError e) {
+                error = stackTrace(e);
+            }
+            long nanos = System.nanoTime() - s;
+            if (n > 0) json.append(',');
+            json.append("{\"event\":").append(quote(event.toString())).append(",\"nanos\":").append(nanos)
+                    .append(",\"response\":").append(quote(response.toString(StandardCharsets.UTF_8)));
+            if (error != null) json.append(",\"error\":").append(quote(error));
+            json.append('}');
+            // The first completed invocation is what a cold start costs: say so at once for a timing caller.
+            if (n == 0) System.out.println("appban-first-invocation-done");
+        }
+        json.append(']');
+        finish(json, out, started);
+    }
+
+    private static void finish(StringBuilder json, Path out, long started) throws java.io.IOException {
+        json.append(",\"untilDoneNanos\":").append(System.nanoTime() - started);
+        // After the timings: the management classes this loads would otherwise count against the handler.
+        json.append(",\"classesLoaded\":").append(ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount());
+        json.append(",\"settingsAsked\":").append(quoteAll(List.copyOf(Settings.namesAsked()))).append("}\n");
+        Files.writeString(out, json, StandardCharsets.UTF_8);
+        System.out.flush();
+        // Handlers may leave non-daemon threads (HTTP keep-alive, executors); a container would be frozen instead.
+        System.exit(0);
+    }
+
+    private static String stackTrace(Throwable e) {
+        StringWriter w = new StringWriter();
+        e.printStackTrace(new PrintWriter(w));
+        return w.toString();
+    }
+
+    private static String quoteAll(List<String> values) {
+        StringBuilder b = new StringBuilder("[");
+        for (int k = 0; k < values.size(); k++) b.append(k == 0 ? "" : ",").append(quote(values.get(k)));
+        return b.append(']').toString();
+    }
+
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+                    else b.append(c);
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    /** The Lambda context of a local run: a fresh request id, the caller for manual requests, 15 minutes left. */
+    private record RunContext(String function, String caller) implements Context {
+        @Override
+        public String getAwsRequestId() {
+            return UUID.randomUUID().toString();
+        }
+
+        @Override
+        public String getLogGroupName() {
+            return "/aws/lambda/" + function;
+        }
+
+        @Override
+        public String getLogStreamName() {
+            return "local";
+        }
+
+        @Override
+        public String getFunctionName() {
+            return function;
+        }
+
+        @Override
+        public String getFunctionVersion() {
+            return "$LATEST";
+        }
+
+        @Override
+        public String getInvokedFunctionArn() {
+            return "arn:aws:lambda:local:000000000000:function:" + function;
+        }
+
+        @Override
+        public CognitoIdentity getIdentity() {
+            return null;
+        }
+
+        @Override
+        public ClientContext getClientContext() {
+            if (caller == null) return null;
+            return new ClientContext() {
+                @Override
+                public com.amazonaws.services.lambda.runtime.Client getClient() {
+                    return null;
+                }
+
+                @Override
+                public Map<String, String> getCustom() {
+                    return Map.of("caller", caller);
+                }
+
+                @Override
+                public Map<String, String> getEnvironment() {
+                    return Map.of();
+                }
+            };
+        }
+
+        @Override
+        public int getRemainingTimeInMillis() {
+            return 900_000;
+        }
+
+        @Override
+        public int getMemoryLimitInMB() {
+            return 1024;
+        }
+
+        @Override
+        public LambdaLogger getLogger() {
+            return new LambdaLogger() {
+                @Override
+                public void log(String message) {
+                    System.out.print(message);
+                }
+
+                @Override
+                public void log(byte[] message) {
+                    System.out.print(new String(message, StandardCharsets.UTF_8));
+                }
+            };
+        }
+    }
+}
