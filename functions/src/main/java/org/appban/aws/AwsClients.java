@@ -12,6 +12,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
@@ -82,6 +83,10 @@ public final class AwsClients {
 
     public SecretsManagerClient secretsManager() {
         return configure(SecretsManagerClient.builder().httpClient(http)).build();
+    }
+
+    public EventBridgeClient eventBridge() {
+        return configure(EventBridgeClient.builder().httpClient(http)).build();
     }
 
     /** Applies region, credentials and the endpoint override to any service's builder. */
