@@ -97,6 +97,10 @@ public final class NetworkAccessService {
         return rules;
     }
 
+    public String policyId() {
+        return policy.id();
+    }
+
     public AccessReport run(AccessRequest request, Actor actor, String runId) {
         return run(request, actor, runId, () -> true);
     }
