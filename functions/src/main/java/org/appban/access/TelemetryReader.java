@@ -40,17 +40,19 @@ public final class TelemetryReader {
         return null;
     }
 
-    /** What reading a whole object found wrong: a count, and the first few problems word for word. */
+    /** What reading a whole object found wrong: how many records were rejected, and the first few problems word for word. */
     public static final class Problems {
         static final int KEPT = 20;
         private final List<String> first = new ArrayList<>();
         private int count;
 
-        void add(String problem) {
+        /** One rejected record (a line, a row, an element) with everything wrong with it. */
+        void add(String... problems) {
             count++;
-            if (first.size() < KEPT) first.add(problem);
+            for (String p : problems) if (first.size() < KEPT) first.add(p);
         }
 
+        /** Records rejected. */
         public int count() {
             return count;
         }
@@ -150,6 +152,6 @@ public final class TelemetryReader {
             sink.accept(r);
             return;
         }
-        for (InputProblem ip : p.list()) problems.add(where + ": " + ip);
+        problems.add(p.list().stream().map((InputProblem ip) -> where + ": " + ip).toArray(String[]::new));
     }
 }
