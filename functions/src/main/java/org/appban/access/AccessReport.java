@@ -1,6 +1,5 @@
 package org.appban.access;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -8,6 +7,7 @@ import java.util.Map;
  * What one run decided and did. Devices left alone are counted, not listed (a fleet run looks at thousands);
  * every change to the network, every failure and every device needing an administrator is listed with its evidence.
  *
+ * @param at            when the run started (ISO-8601, UTC)
  * @param status        {@code done}, or {@code stopped} when the NAC failed repeatedly or time ran out (the next run
  *                      continues where this one stopped)
  * @param decisions     how many devices got each decision (wire names of {@link Decision.Action})
@@ -18,7 +18,7 @@ import java.util.Map;
  * @param killSwitch    null when off; who engaged it and why when on (quarantines were held back)
  * @param cap           the blast-radius verdict when quarantines were due
  */
-public record AccessReport(String status, String trigger, String runId, boolean dryRun, Instant at, int devices,
+public record AccessReport(String status, String trigger, String runId, boolean dryRun, String at, int devices,
                            Map<String, Integer> decisions, List<Action> actions, List<Unresolved> unresolved,
                            List<String> drift, List<String> notFound, String killSwitch, String cap, String note) {
     public AccessReport {

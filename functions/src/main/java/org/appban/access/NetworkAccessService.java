@@ -192,7 +192,7 @@ public final class NetworkAccessService {
             }
         }
         String status = run.stopped == null ? "done" : "stopped";
-        return new AccessReport(status, request.trigger(), runId, request.dryRun(), now, scope.size(), counts, run.actions,
+        return new AccessReport(status, request.trigger(), runId, request.dryRun(), now.toString(), scope.size(), counts, run.actions,
                 run.unresolved, drift, notFound, kill.engaged() ? describe(kill) : null, capVerdict, run.stopped);
     }
 
