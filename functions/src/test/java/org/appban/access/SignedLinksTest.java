@@ -1,6 +1,7 @@
 package org.appban.access;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,8 +72,25 @@ class SignedLinksTest {
     }
 
     @Test
+    void aTokenSignedWithThePreviousKeyStillVerifiesWhileTheKeyIsRotated() {
+        String oldKey = KEY.reveal();
+        String token = links.sign("m07", NOW.plusSeconds(60), "n1");
+        SignedLinks rotated = new SignedLinks(new Secret("{\"key\":\"new-key-0123456789abcdef0123456789abc\",\"previousKey\":\"" + oldKey + "\"}"),
+                SignedLinks.ATTESTATION);
+        assertTrue(rotated.verify(token, NOW).valid());
+        String fresh = rotated.sign("m07", NOW.plusSeconds(60), "n2");
+        assertEquals(SignedLinks.Problem.FORGED, links.verify(fresh, NOW).problem(), "new tokens are signed with the new key");
+        assertTrue(new SignedLinks(new Secret("{\"key\":\"" + oldKey + "\"}"), SignedLinks.ATTESTATION).verify(token, NOW).valid(),
+                "the JSON form the template generates");
+    }
+
+    @Test
     void aShortKeyIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new SignedLinks(new Secret("short"), SignedLinks.ATTESTATION));
+        assertThrows(IllegalArgumentException.class, () -> new SignedLinks(new Secret("{\"key\":\"short\"}"), SignedLinks.ATTESTATION));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new SignedLinks(new Secret("{not json hunter2-0123456789abcdef0123456789"), SignedLinks.ATTESTATION));
+        assertFalse(e.getMessage().contains("hunter2"), "the secret's value never shows in a message");
     }
 
     @Test
