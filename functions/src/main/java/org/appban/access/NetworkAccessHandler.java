@@ -27,7 +27,8 @@ import org.appban.wiring.Production;
 /**
  * The network-access function. One entry point for all its triggers, told apart by shape:
  * <ul>
- *   <li>the daily schedule: {@code {"trigger":"schedule"}} (the rules decide whether the grace period is over);</li>
+ *   <li>the daily schedule: {@code {"trigger":"schedule", "schedule"?: name}} (the rules decide whether the grace
+ *       period is over);</li>
  *   <li>EventBridge {@code DeviceStatusChanged} (inventory sync), {@code MemberAttested} (the attestation function),
  *       {@code NetworkTelemetry} ({@code detail: {"batch": id, "records": [...]}}, records as in
  *       {@link TelemetryRecord}): the devices concerned are evaluated at once;</li>
@@ -79,10 +80,11 @@ public final class NetworkAccessHandler extends JsonHandler {
         StrictObject.Problems problems = new StrictObject.Problems("scheduled event");
         StrictObject o = StrictObject.root(event, problems);
         String trigger = o.text("trigger");
+        String name = o.optionalText("schedule").orElse("network-access-daily");
         o.rejectUnknownFields();
         if (trigger != null && !trigger.equals("schedule")) o.problem("trigger", "must be schedule");
         problems.throwIfAny();
-        return function.service().run(AccessRequest.schedule(), Actor.schedule("network-access-daily"), runId, timeLeft);
+        return function.service().run(AccessRequest.schedule(), Actor.schedule(name), runId, timeLeft);
     }
 
     private Object eventBridge(JsonNode event, String runId, BooleanSupplier timeLeft) {
