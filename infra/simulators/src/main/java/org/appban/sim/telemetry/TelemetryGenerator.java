@@ -22,9 +22,12 @@ import org.appban.sim.world.WorldEntry;
  * <p>Lines are in the network-access function's telemetry format:
  * {@code {"log":"dns","time":...,"mac":...,"ip":...,"query":...,"qtype":"A"}}.
  *
- * <p>Whether a device carried an app at a past hour is reconstructed from the world's history (owner removals and
- * installs, MDM uninstalls); whether it is on the network is asked of {@code onNetwork} when the window is made (a
- * quarantined device is not), so make each window just after it has passed, as the rehearsal's clock moves on.
+ * <p>Whether a device carried an app at the moment of each lookup is reconstructed from the world's history (owner
+ * removals and installs, MDM uninstalls); whether it is on the network is asked of {@code onNetwork} when the window
+ * is made, so make each window just after it has passed, as the rehearsal's clock moves on. Whether a quarantined
+ * device still shows up is the caller's choice: a NAC quarantine usually still lets the device resolve names
+ * through the organisation's (logged) resolvers, to reach the remediation portal, so {@code mac -> true} is the
+ * realistic default; {@code mac -> nac.policyOf(mac) == null} models a quarantine that cuts DNS too.
  */
 public final class TelemetryGenerator {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,11 +54,11 @@ public final class TelemetryGenerator {
             String mac = d.spec().mac();
             if (!d.present() || mac == null || !onNetwork.test(mac)) continue;
             for (Instant hour = from; hour.isBefore(to); hour = hour.plus(Duration.ofHours(1))) {
-                if (!carriesAnApp(d, hour, history)) continue;
                 int lookups = 1 + random.nextInt(3);
                 for (int i = 0; i < lookups; i++) {
                     Instant at = hour.plusMillis((long) random.nextInt(3_600_000));
-                    if (!at.isBefore(to)) continue;
+                    // The app looks its domains up only while it is on the device: checked at the lookup's own time.
+                    if (!at.isBefore(to) || !carriesAnApp(d, at, history)) continue;
                     String name = PREFIXES.get(random.nextInt(PREFIXES.size())) + domains.get(random.nextInt(domains.size()));
                     String line = JSON.createObjectNode().put("log", "dns").put("time", at.toString()).put("mac", mac)
                             .put("ip", "10.20." + Math.floorMod(mac.hashCode(), 250) + "." + (1 + Math.floorMod(d.id().hashCode(), 250)))
