@@ -39,11 +39,17 @@ public final class EventBridgeAccessNotices implements AccessNotices {
         publish("access-restored", member, device, at, occasion);
     }
 
-    private void publish(String kind, String member, String device, Instant at, String occasion) {
+    /** The event's detail: the JSON form of a notice request. */
+    static String detail(ObjectMapper mapper, String kind, String member, String device, Instant at, String occasion) {
         ObjectNode detail = mapper.createObjectNode().put("kind", kind).put("member", member).put("device", device)
                 .put("occurredAt", at.toString()).put("occasion", occasion);
+        return detail.toString();
+    }
+
+    private void publish(String kind, String member, String device, Instant at, String occasion) {
+        String detail = detail(mapper, kind, member, device, at, occasion);
         PutEventsResponse r = events.putEvents(b -> b.entries(e -> e.eventBusName(busName).source(SOURCE)
-                .detailType(DETAIL_TYPE).detail(detail.toString())));
+                .detailType(DETAIL_TYPE).detail(detail)));
         if (r.failedEntryCount() != null && r.failedEntryCount() > 0) {
             var entry = r.entries().get(0);
             throw new IllegalStateException("EventBridge refused the " + kind + " notice request for " + member + " ("

@@ -295,14 +295,18 @@ public final class NetworkAccessService {
                 String outcome;
                 String policyName;
                 String keyUsed = mac;
-                if (state.quarantined()) {
+                if (state.quarantined() && claim == Claims.Outcome.TAKEN_OVER) {
+                    // A run that held this very claim died after applying it: the command is not sent again.
                     outcome = "already-quarantined";
                     policyName = state.policy();
                 } else {
+                    // Clear: apply. Already under a quarantine policy: ask the NAC to apply ours anyway, so that it
+                    // says whether that policy is ours ("already", success) or another one (a failure: a quarantine
+                    // someone else applied is never taken over, so never lifted by this function either).
                     AccessChange change = nac.quarantine(endpoint);
                     outcome = change.changed() ? "quarantined" : "already-quarantined";
                     policyName = change.policy();
-                    keyUsed = change.key();
+                    keyUsed = change.key() == null ? mac : change.key();
                     view.changed(mac, policyName);
                 }
                 consecutiveFailures = 0;

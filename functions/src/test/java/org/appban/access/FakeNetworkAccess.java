@@ -42,6 +42,9 @@ final class FakeNetworkAccess implements NetworkAccess {
         calls.add("quarantine " + mac(key));
         maybeFail();
         String before = policies.putIfAbsent(mac(key), POLICY);
+        if (before != null && !before.equals(POLICY)) {
+            throw new RemoteFailure(RemoteFailure.Kind.PERMANENT, "fake", "apply", 400, "endpoint is under another policy '" + before + "'");
+        }
         return new AccessChange(before == null ? AccessChange.Outcome.QUARANTINED : AccessChange.Outcome.ALREADY_QUARANTINED,
                 EndpointKey.Kind.MAC, mac(key), POLICY, "fake");
     }
@@ -50,6 +53,10 @@ final class FakeNetworkAccess implements NetworkAccess {
     public synchronized AccessChange release(EndpointKey key) {
         calls.add("release " + mac(key));
         maybeFail();
+        String current = policies.get(mac(key));
+        if (current != null && !current.equals(POLICY)) {
+            throw new RemoteFailure(RemoteFailure.Kind.PERMANENT, "fake", "clear", 400, "endpoint is under policy '" + current + "'");
+        }
         String before = policies.remove(mac(key));
         return new AccessChange(before == null ? AccessChange.Outcome.ALREADY_CLEAR : AccessChange.Outcome.RELEASED,
                 EndpointKey.Kind.MAC, mac(key), POLICY, "fake");

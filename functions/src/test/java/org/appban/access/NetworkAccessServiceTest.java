@@ -63,8 +63,22 @@ class NetworkAccessServiceTest {
             h.nac.policies.put(MAC7, "Quarantine");
             AccessReport r = h.run(AccessRequest.devices("test", List.of("intune:d07")));
             assertEquals(List.of("intune:d07"), r.devicesWith("quarantine", "already-quarantined"));
-            assertEquals(List.of("state " + MAC7), h.nac.calls, "read, found quarantined, no apply");
-            assertEquals("already", h.entries("m07", "nac.quarantined").get(0).outcome());
+            assertEquals(List.of("state " + MAC7, "quarantine " + MAC7), h.nac.calls, "read first; the NAC confirms the policy is ours");
+            LedgerRecord entry = h.entries("m07", "nac.quarantined").get(0);
+            assertEquals("already", entry.outcome());
+            assertEquals("Quarantine", entry.details().get("nac.stateBefore"));
+        }
+
+        @Test
+        void aDeviceUnderSomebodyElsesQuarantinePolicyIsNotTakenOver() {
+            AccessHarness h = new AccessHarness().with(keepsTheApp());
+            h.nac.policies.put(MAC7, "Shutdown");
+            AccessReport r = h.run(AccessRequest.devices("test", List.of("intune:d07")));
+            assertEquals(List.of("intune:d07"), r.devicesWith("quarantine", "failed"));
+            assertTrue(r.actions().get(0).error().contains("another policy 'Shutdown'"), r.actions().toString());
+            assertTrue(h.evidence.records(List.of("intune:d07")).isEmpty(), "not ours: never released by this function");
+            assertTrue(h.notices.isEmpty());
+            assertEquals("Shutdown", h.nac.policies.get(MAC7));
         }
 
         @Test
