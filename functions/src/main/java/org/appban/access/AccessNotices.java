@@ -1,12 +1,15 @@
 package org.appban.access;
 
 import java.time.Instant;
+import org.appban.notice.NoticeRequest;
+import org.appban.notice.NoticeRequests;
+import org.appban.policy.StageKind;
 
 /**
  * Asks for the event-driven notices of this function: {@code access-revoked} (with how to get back on the
  * network) and {@code access-restored}. The notify-members function renders and sends them; {@code occasion} makes
- * each notice once-only, so asking twice (a retry) sends one email. A minimal port of this package: on AWS it is
- * {@link EventBridgeAccessNotices}; the lead may adapt it to the notify function's request port instead.
+ * each notice once-only, so asking twice (a retry) sends one email. A minimal port of this package, carried by the
+ * notify function's {@link NoticeRequests} ({@link #asRequests}): on AWS, NoticeRequested events on the bus.
  *
  * <p>An occasion is 1 to 200 characters from letters, digits and {@code ._:/#@+=-} (see {@link #occasion}).
  */
@@ -23,6 +26,21 @@ public interface AccessNotices {
 
             @Override
             public void restored(String member, String device, Instant at, String occasion) {
+            }
+        };
+    }
+
+    /** The notices as notice requests to the notify function. */
+    static AccessNotices asRequests(NoticeRequests requests) {
+        return new AccessNotices() {
+            @Override
+            public void revoked(String member, String device, Instant at, String occasion) {
+                requests.request(new NoticeRequest(StageKind.ACCESS_REVOKED, member, device, null, at, occasion));
+            }
+
+            @Override
+            public void restored(String member, String device, Instant at, String occasion) {
+                requests.request(new NoticeRequest(StageKind.ACCESS_RESTORED, member, device, null, at, occasion));
             }
         };
     }

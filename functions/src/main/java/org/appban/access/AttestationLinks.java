@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import org.appban.domain.Member;
+import org.appban.exemption.ExemptionLinks;
 import org.appban.notice.LinkIssuer;
 import org.appban.notice.NoticeLinks;
 import org.appban.policy.NoticeStage;
@@ -34,6 +35,11 @@ public final class AttestationLinks implements LinkIssuer {
     @Override
     public NoticeLinks linksFor(Member member, NoticeStage stage, Instant now) {
         return new NoticeLinks(null, url(member.id(), stage.id(), now));
+    }
+
+    /** The notices' links: the exemption request link from {@code exemptions}, and this attestation link. */
+    public LinkIssuer withExemptionLinks(ExemptionLinks exemptions) {
+        return (member, stage, now) -> new NoticeLinks(exemptions.requestUrl(member, now).orElse(null), url(member.id(), stage.id(), now));
     }
 
     /** The link for a member, issued at {@code now} for the given purpose (a stage id, or any label). */

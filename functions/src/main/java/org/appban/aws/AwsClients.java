@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * Builds the AWS SDK clients a function needs, once per container, on the lean URLConnection HTTP client.
@@ -77,6 +78,10 @@ public final class AwsClients {
                 .build();
     }
 
+    public EventBridgeClient eventBridge() {
+        return configure(EventBridgeClient.builder().httpClient(http)).build();
+    }
+
     public SsmClient ssm() {
         return configure(SsmClient.builder().httpClient(http)).build();
     }
@@ -85,8 +90,8 @@ public final class AwsClients {
         return configure(SecretsManagerClient.builder().httpClient(http)).build();
     }
 
-    public EventBridgeClient eventBridge() {
-        return configure(EventBridgeClient.builder().httpClient(http)).build();
+    public SnsClient sns() {
+        return configure(SnsClient.builder().httpClient(http)).build();
     }
 
     /** Applies region, credentials and the endpoint override to any service's builder. */

@@ -1,12 +1,15 @@
 package org.appban.wiring;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import org.appban.access.AccessAlerts;
 import org.appban.access.AccessFunction;
+import org.appban.access.AccessNotices;
 import org.appban.access.AttestationLinks;
 import org.appban.access.AttestationService;
-import org.appban.access.EventBridgeAccessNotices;
 import org.appban.access.EventBridgeAttestationEvents;
 import org.appban.access.LoggedAccessAlerts;
 import org.appban.access.MdmWebhook;
@@ -15,22 +18,49 @@ import org.appban.access.S3TelemetryObjects;
 import org.appban.access.SignedLinks;
 import org.appban.access.TelemetryIngest;
 import org.appban.access.WebhookSignature;
+import org.appban.admin.Administration;
+import org.appban.admin.NetworkAccessLookup;
+import org.appban.admin.preview.CampaignPreview;
 import org.appban.aws.AwsClients;
+import org.appban.exemption.ExemptionNotices;
+import org.appban.exemption.ExemptionService;
+import org.appban.fleet.FleetInventory;
+import org.appban.fleet.MdmAdapters;
+import org.appban.inventory.EventBridgeDeviceEvents;
+import org.appban.inventory.InventorySync;
+import org.appban.lambda.Json;
 import org.appban.network.NacAdapters;
-import org.appban.notice.Attestations;
 import org.appban.policy.BanPolicy;
 import org.appban.policy.PolicyLoader;
 import org.appban.remote.RemoteOptions;
+import org.appban.report.S3Reports;
+import org.appban.safety.SsmKillSwitch;
+import org.appban.secrets.SecretsManagerSecretSource;
+import org.appban.store.dynamo.DynamoDeviceStore;
+import org.appban.alerts.SnsAdminAlerts;
+import org.appban.mail.MimeWriter;
+import org.appban.mail.RateLimitedMailer;
+import org.appban.mail.SendRateLimiter;
+import org.appban.mail.SesMailer;
+import org.appban.mail.Ticker;
+import org.appban.notice.Attestations;
+import org.appban.notice.EventBridgeNoticeRequests;
+import org.appban.notice.LinkIssuer;
+import org.appban.notice.MailFeedbackRecorder;
+import org.appban.notice.NoticeComposer;
+import org.appban.notice.NoticePlanner;
+import org.appban.notice.NoticeRenderer;
+import org.appban.notice.NoticeSender;
+import org.appban.notice.NotifyMembers;
+import org.appban.notice.TemplateSet;
+import org.appban.store.dynamo.DynamoEvidenceStore;
+import org.appban.store.dynamo.DynamoExemptionStore;
 import org.appban.roster.RosterFiles;
 import org.appban.roster.RosterImport;
 import org.appban.roster.RosterParser;
 import org.appban.roster.S3RosterFiles;
-import org.appban.safety.SsmKillSwitch;
-import org.appban.secrets.SecretSource;
-import org.appban.secrets.SecretsManagerSecretSource;
 import org.appban.store.dynamo.DynamoClaims;
 import org.appban.store.dynamo.DynamoDeviceStore;
-import org.appban.store.dynamo.DynamoEvidenceStore;
 import org.appban.store.dynamo.DynamoExemptionStore;
 import org.appban.store.dynamo.DynamoLedger;
 import org.appban.store.dynamo.DynamoMemberStore;
@@ -56,9 +86,25 @@ public final class Production {
         static final DynamoDbClient CLIENT = Aws.CLIENTS.dynamoDb();
     }
 
+    private static final class S3 {
+        static final software.amazon.awssdk.services.s3.S3Client CLIENT = Aws.CLIENTS.s3();
+    }
+
     public static RosterImport rosterImport() {
         return new RosterImport(new RosterParser(),
                 new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
+                new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE")),
+                CLOCK);
+    }
+
+    public static InventorySync inventorySync() {
+        RemoteOptions options = RemoteOptions.standard(CLOCK);
+        List<FleetInventory> mdms = MdmAdapters.allFromEnvironment(new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()), options)
+                .stream().map(MdmAdapters.Mdm::inventory).toList();
+        return new InventorySync(policy(), mdms,
+                new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
+                new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
+                new EventBridgeDeviceEvents(Aws.CLIENTS.eventBridge(), SETTINGS.required("EVENT_BUS_NAME"), Json.MAPPER),
                 new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE")),
                 CLOCK);
     }
@@ -67,30 +113,120 @@ public final class Production {
         return new S3RosterFiles(Aws.CLIENTS.s3());
     }
 
-    // --- Network access (quarantine and release of private devices) and the attestation link --------------------
-
-    private static final class Secrets {
-        static final SecretSource SOURCE = new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager());
-    }
-
-    /** The policy named by POLICY: a bundled name, or s3://bucket/key of a policy file. */
-    private static BanPolicy accessPolicy() {
+    /**
+     * The policy named by {@code POLICY}: a policy bundled in the jar, or {@code s3://bucket/key} of a policy file
+     * (read once per container; a bad policy stops the function at its first invocation, naming every problem).
+     */
+    public static BanPolicy policy() {
         String reference = SETTINGS.required("POLICY");
-        if (!reference.startsWith("s3://")) return new PolicyLoader().bundled(reference);
+        PolicyLoader loader = new PolicyLoader();
+        if (!reference.startsWith("s3://")) return loader.bundled(reference);
         String path = reference.substring("s3://".length());
         int slash = path.indexOf('/');
-        if (slash <= 0) throw new IllegalStateException("POLICY '" + reference + "' is not s3://bucket/key");
-        String json = Aws.CLIENTS.s3().getObjectAsBytes(b -> b.bucket(path.substring(0, slash)).key(path.substring(slash + 1))).asUtf8String();
-        return new PolicyLoader().parse(json, reference);
+        if (slash <= 0 || slash == path.length() - 1) {
+            throw new IllegalStateException("POLICY '" + reference + "' is not s3://bucket/key");
+        }
+        String bucket = path.substring(0, slash);
+        String key = path.substring(slash + 1);
+        byte[] bytes = Aws.CLIENTS.s3().getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
+        return loader.parse(new String(bytes, StandardCharsets.UTF_8), reference);
     }
+
+    /** The notify-members function's parts: its stores, SES v2 (no MDM, no NAC), built once per container. */
+    private static final class Notify {
+        static final BanPolicy POLICY = policy();
+        static final DynamoMemberStore MEMBERS = new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE"));
+        static final DynamoLedger LEDGER = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
+    }
+
+    public static NotifyMembers notifyMembers() {
+        BanPolicy policy = Notify.POLICY;
+        DynamoClaims claims = new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE"));
+        // SES_CONFIGURATION_SET publishes this function's bounces and complaints back to it.
+        SendRateLimiter limiter = SendRateLimiter.fromEnvironment(System.getenv(), Ticker.system());
+        RateLimitedMailer mailer = RateLimitedMailer.withDefaults(
+                new SesMailer(Aws.CLIENTS.sesV2(), SETTINGS.optional("SES_CONFIGURATION_SET").orElse(null)), limiter);
+        NoticePlanner planner = new NoticePlanner(policy);
+        // Signed exemption and attestation links come from the signing function once it exists; until then the
+        // notices tell members to write to the contact.
+        NoticeComposer composer = new NoticeComposer(policy, new NoticeRenderer(policy, TemplateSet.bundled()),
+                new MimeWriter(), LinkIssuer.none());
+        return new NotifyMembers(policy, Notify.MEMBERS,
+                new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
+                new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")),
+                claims, Notify.LEDGER, Attestations.fromLedger(Notify.LEDGER), planner, composer,
+                new NoticeSender(claims, Notify.LEDGER, mailer, CLOCK, NoticeSender.DEFAULT_LEASE), CLOCK,
+                NotifyMembers.parallelismFor(limiter.maxPerSecond()));
+    }
+
+    public static MailFeedbackRecorder mailFeedbackRecorder() {
+        return new MailFeedbackRecorder(Notify.MEMBERS, Notify.LEDGER,
+                new SnsAdminAlerts(Aws.CLIENTS.sns(), SETTINGS.required("ADMIN_TOPIC_ARN")), CLOCK);
+    }
+
+    /**
+     * Exemption notices on Lambda: published as NoticeRequested events on the project's bus, which the notify
+     * function sends (once per exemption and kind: the request's occasion is the exemption id).
+     */
+    public static ExemptionNotices exemptionNotices() {
+        EventBridgeNoticeRequests requests = new EventBridgeNoticeRequests(Aws.CLIENTS.eventBridge(),
+                SETTINGS.required("EVENT_BUS_NAME"), "appban.admin");
+        return ExemptionNotices.asRequests(requests::request);
+    }
+
+    public static ExemptionService exemptionService() {
+        return new ExemptionService(policy(),
+                new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
+                new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
+                new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")),
+                new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE")),
+                exemptionNotices(), CLOCK);
+    }
+
+    public static Administration administration() {
+        BanPolicy policy = policy();
+        DynamoMemberStore members = new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE"));
+        DynamoDeviceStore devices = new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE"));
+        DynamoExemptionStore exemptions = new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE"));
+        DynamoLedger ledger = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
+        ExemptionService exemptionService = new ExemptionService(policy, members, devices, exemptions, ledger, exemptionNotices(), CLOCK);
+        return new Administration(policy, members, devices, exemptions, ledger, exemptionService,
+                new SsmKillSwitch(Aws.CLIENTS.ssm(), SETTINGS.required("KILL_SWITCH_PARAMETER")),
+                new S3Reports(S3.CLIENT, SETTINGS.required("REPORTS_BUCKET")),
+                CampaignPreview.standard(policy),
+                // The network-access function's own record of each device, as its ledger entries tell it.
+                NetworkAccessLookup.fromLedger(java.util.Map.of("nac.quarantined", "quarantined", "nac.released", "allowed")), CLOCK);
+    }
+
+    public static DynamoMemberStore memberStore() {
+        return new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE"));
+    }
+
+    public static DynamoDeviceStore deviceStore() {
+        return new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE"));
+    }
+
+    /** Signed link tokens, keyed by the secret SIGNING_SECRET_ARN (read on first use, once per container). */
+    public static org.appban.signing.SignedTokens signedTokens() {
+        return new org.appban.signing.SignedTokens(org.appban.signing.Signer.fromSecret(
+                new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()), SETTINGS.required("SIGNING_SECRET_ARN")));
+    }
+
+    // --- Network access (quarantine and release of private devices) and the attestation link --------------------
 
     private static SignedLinks attestationSigner() {
-        return new SignedLinks(Secrets.SOURCE.secret(SETTINGS.required("SIGNING_SECRET_ARN")), SignedLinks.ATTESTATION);
+        return new SignedLinks(new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()).secret(SETTINGS.required("SIGNING_SECRET_ARN")),
+                SignedLinks.ATTESTATION);
     }
 
-    /** The network-access function: rules, telemetry, webhook, on DynamoDB, the NAC from NAC_SECRET_ARN, SSM, EventBridge. */
+    /**
+     * The network-access function: the rules over DynamoDB, the NAC from NAC_SECRET_ARN, the kill switch in SSM,
+     * notices asked for on the bus (NoticeRequested from appban.network), alerts to the administrators' topic and
+     * the log, telemetry from S3, the webhook keyed by WEBHOOK_SECRET_ARN.
+     */
     public static AccessFunction networkAccess() {
-        BanPolicy policy = accessPolicy();
+        BanPolicy policy = policy();
+        var secrets = new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager());
         var devices = new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE"));
         var ledger = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
         var claims = new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE"));
@@ -98,27 +234,31 @@ public final class Production {
         // reads it; what justified an action is copied into the ledger, which keeps it for good.
         Duration retention = Duration.ofDays(Math.max(30, 2L * policy.privateDevices().quietPeriodDays()));
         var evidence = new DynamoEvidenceStore(Dynamo.CLIENT, SETTINGS.required("EVIDENCE_TABLE"), retention);
-        var nac = NacAdapters.fromSecret(Secrets.SOURCE, SETTINGS.required("NAC_SECRET_ARN"), RemoteOptions.standard(CLOCK));
-        var events = Aws.CLIENTS.eventBridge();
+        var nac = NacAdapters.fromSecret(secrets, SETTINGS.required("NAC_SECRET_ARN"), RemoteOptions.standard(CLOCK));
+        AccessNotices notices = AccessNotices.asRequests(
+                new EventBridgeNoticeRequests(Aws.CLIENTS.eventBridge(), SETTINGS.required("EVENT_BUS_NAME"), "appban.network"));
+        AccessAlerts alerts = AccessAlerts.both(new LoggedAccessAlerts(System.out),
+                AccessAlerts.to(new SnsAdminAlerts(Aws.CLIENTS.sns(), SETTINGS.required("ADMIN_TOPIC_ARN"))));
         NetworkAccessService service = new NetworkAccessService(policy, devices,
                 new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")), Attestations.fromLedger(ledger), evidence, nac,
-                new SsmKillSwitch(Aws.CLIENTS.ssm(), SETTINGS.required("KILL_SWITCH_PARAMETER")), claims, ledger,
-                new EventBridgeAccessNotices(events, SETTINGS.required("EVENT_BUS_NAME")), new LoggedAccessAlerts(System.out), CLOCK);
+                new SsmKillSwitch(Aws.CLIENTS.ssm(), SETTINGS.required("KILL_SWITCH_PARAMETER")), claims, ledger, notices, alerts, CLOCK);
         TelemetryIngest telemetry = new TelemetryIngest(policy.app(), devices, evidence, ledger, CLOCK);
-        MdmWebhook webhook = new MdmWebhook(new WebhookSignature(Secrets.SOURCE.secret(SETTINGS.required("WEBHOOK_SECRET_ARN"))),
+        MdmWebhook webhook = new MdmWebhook(new WebhookSignature(secrets.secret(SETTINGS.required("WEBHOOK_SECRET_ARN"))),
                 claims, devices, ledger, service, CLOCK);
         return new AccessFunction(service, telemetry, new S3TelemetryObjects(Aws.CLIENTS.s3()), webhook);
     }
 
     /** The attestation function behind the signed link: members, ledger, the signing key, EventBridge. */
     public static AttestationService attestation() {
-        BanPolicy policy = accessPolicy();
         return new AttestationService(attestationSigner(), new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
                 new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE")),
-                new EventBridgeAttestationEvents(Aws.CLIENTS.eventBridge(), SETTINGS.required("EVENT_BUS_NAME")), policy, CLOCK);
+                new EventBridgeAttestationEvents(Aws.CLIENTS.eventBridge(), SETTINGS.required("EVENT_BUS_NAME")), policy(), CLOCK);
     }
 
-    /** The attestation links for the notices (the notify function): ATTESTATION_URL and SIGNING_SECRET_ARN. */
+    /**
+     * The attestation links for the notices (for the notify function's LinkIssuer): ATTESTATION_URL (the attestation
+     * function's URL, template output AttestationUrl) and SIGNING_SECRET_ARN.
+     */
     public static AttestationLinks attestationLinks(BanPolicy policy) {
         return new AttestationLinks(attestationSigner(), URI.create(SETTINGS.required("ATTESTATION_URL")), policy.privateDevices().attestationLinkDays());
     }

@@ -195,6 +195,15 @@ class AttestationHandlerTest {
     }
 
     @Test
+    void theNoticesCarryTheExemptionLinkBesideTheAttestationLink() {
+        NoticeStage stage = AccessFixtures.POLICY.notices().stage("overdue").orElseThrow();
+        NoticeLinks l = issuer.withExemptionLinks((m, now) -> java.util.Optional.of("https://exempt.example.org/?t=x"))
+                .linksFor(members.find("m08").orElseThrow(), stage, NOW);
+        assertEquals("https://exempt.example.org/?t=x", l.exemptionUrl());
+        assertTrue(l.attestationUrl().startsWith("https://abc123.lambda-url.ap-southeast-2.on.aws/?t="));
+    }
+
+    @Test
     void theLinksInTheNoticesAreHttpsAndExpireWithThePolicysLinkDays() {
         NoticeStage stage = AccessFixtures.POLICY.notices().stage("announcement").orElseThrow();
         String url = issuer.linksFor(members.find("m08").orElseThrow(), stage, NOW).attestationUrl();
