@@ -77,7 +77,7 @@ public final class AccessBench {
     }
 
     /** @return the process exit code: 0 done, 2 bad arguments, 1 the bench failed its own checks */
-    static int run(List<String> args, PrintStream out) {
+    public static int run(List<String> args, PrintStream out) {
         int devices = 20_000;
         double rate = CiscoIseNetworkAccess.ERS_TPS;
         long seed = 1;
