@@ -20,7 +20,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.appban.admin.AdminHandler;
 import org.appban.admin.FleetSnapshot;
 import org.appban.admin.StatusPage;
+import org.appban.access.AccessRequest;
 import org.appban.inventory.DeviceStatusChanged;
+import org.appban.sim.telemetry.TelemetryGenerator;
 import org.appban.mail.OutboxIndex;
 import org.appban.notice.MailFeedbackRecorder;
 import org.appban.notice.NotifyMembersHandler;
@@ -44,9 +46,11 @@ import org.appban.sim.fleet.FleetMember;
 public final class Rehearsal {
     /** Order of triggers that fall on the same instant: the world first, then the functions in pipeline order. */
     static final int ROSTER = 0;
+    static final int TELEMETRY = 1;
     static final int INVENTORY = 1;
     static final int EXEMPTIONS = 2;
     static final int NOTIFY = 3;
+    static final int ACCESS = 4;
     /** The service desk files exemption requests on members' behalf in the rehearsal. */
     static final String SERVICE_DESK = "servicedesk@parliament.govt.nz";
 
@@ -93,8 +97,15 @@ public final class Rehearsal {
                     .distinct().sorted()
                     .forEach(t -> triggers.add(new Trigger(t, ROSTER, "roster import", () -> steps.importRoster(t))));
             for (Instant t : Schedules.every(Duration.ofHours(1), start, options.until())) {
+                // The network's DNS log for the hour before, as the resolvers deliver it, then the hourly inventory.
+                triggers.add(new Trigger(t, TELEMETRY, "telemetry", () -> steps.telemetry(t.minus(Duration.ofHours(1)), t)));
                 triggers.add(new Trigger(t, INVENTORY, "inventory sync", steps::syncInventory));
             }
+            for (Instant t : Schedules.daily(LocalTime.of(7, 30), policy.zone(), start, options.until())) {
+                triggers.add(new Trigger(t, ACCESS, "network access", steps::networkAccessScheduled));
+            }
+            fleet.attestationsBetween(start, options.until()).forEach(a ->
+                    triggers.add(new Trigger(a.at(), ACCESS, "attestation", () -> steps.attest(a.member()))));
             for (Instant t : Schedules.daily(policy.notices().sendTime(), policy.zone(), start, options.until())) {
                 triggers.add(new Trigger(t, NOTIFY, "notify members", steps::notifyScheduled));
             }
@@ -136,6 +147,7 @@ public final class Rehearsal {
         private final RecordedDeviceEvents deviceEvents = new RecordedDeviceEvents();
         private final NotifyMembersHandler notifyHandler;
         private final AdminHandler adminHandler;
+        private final TelemetryGenerator telemetry;
         private final java.util.Map<FleetExemption, String> exemptionIds = new java.util.HashMap<>();
         private int rosterVersion;
 
@@ -150,6 +162,9 @@ public final class Rehearsal {
             this.notifyHandler = new NotifyMembersHandler(world.notify,
                     new MailFeedbackRecorder(world.members, world.ledger, world.alerts, world.clock));
             this.adminHandler = new AdminHandler(world.administration(dir.resolve("reports")));
+            java.util.Set<String> identifiers = new java.util.TreeSet<>();
+            world.policy.app().identifiers().values().forEach(identifiers::addAll);
+            this.telemetry = new TelemetryGenerator(world.sims.world(), identifiers, world.policy.app().domains(), 7);
         }
 
         /**
@@ -232,7 +247,24 @@ public final class Rehearsal {
                 JsonNode event = EventBus.envelope(DeviceStatusChanged.SOURCE, DeviceStatusChanged.DETAIL_TYPE, c.at(),
                         c.toDetail(Json.MAPPER));
                 EventBus.invoke(notifyHandler, "appban-notify-members", event);
+                world.access.run(AccessRequest.devices("device-status-changed", List.of(c.device())),
+                        Actor.event(DeviceStatusChanged.SOURCE + ":" + c.device()), "access-" + c.device() + "-" + c.at());
             }
+        }
+
+        /** The resolvers' log of the hour: only lookups of the banned app's domains leave a trace in the evidence. */
+        void telemetry(Instant from, Instant to) {
+            List<String> lines = telemetry.dns(from, to, mac -> true);
+            if (!lines.isEmpty()) world.access.telemetry("dns-" + to, lines);
+        }
+
+        void networkAccessScheduled() {
+            world.access.run(AccessRequest.schedule(), Actor.schedule("network-access-daily"), "access-" + world.clock.instant());
+        }
+
+        void attest(String member) {
+            world.access.attest(member);
+            timeline.note("attestation", member + " confirmed through their signed link that the app is gone from their private devices");
         }
 
         void notifyScheduled() {

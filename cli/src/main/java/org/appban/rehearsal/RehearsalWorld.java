@@ -9,7 +9,12 @@ import org.appban.domain.LedgerEntry;
 import org.appban.admin.Administration;
 import org.appban.admin.NetworkAccessLookup;
 import org.appban.admin.preview.CampaignPreview;
+import org.appban.access.AccessAlerts;
+import org.appban.access.AccessNotices;
+import org.appban.access.EmbeddedAccess;
 import org.appban.alerts.InMemoryAdminAlerts;
+import org.appban.notice.NoticeRequests;
+import org.appban.store.memory.InMemoryEvidenceStore;
 import org.appban.domain.Actor;
 import org.appban.exemption.ExemptionNotices;
 import org.appban.exemption.ExemptionService;
@@ -68,6 +73,8 @@ final class RehearsalWorld implements AutoCloseable {
     final MdmAdapters.Mdm jamf;
     final NetworkAccess nac;
     final NotifyMembers notify;
+    final InMemoryEvidenceStore evidence = new InMemoryEvidenceStore();
+    final EmbeddedAccess access;
 
     RehearsalWorld(BanPolicy policy, Fleet fleet, Instant start, Path out, Consumer<LedgerEntry> timeline) {
         this.policy = policy;
@@ -88,12 +95,19 @@ final class RehearsalWorld implements AutoCloseable {
                 LinkIssuer.none());
         this.notify = new NotifyMembers(policy, members, devices, exemptions, claims, ledger, Attestations.fromLedger(ledger),
                 new NoticePlanner(policy), composer, new NoticeSender(claims, ledger, outbox, clock, NoticeSender.DEFAULT_LEASE), clock);
+        this.access = EmbeddedAccess.of(policy, members, devices, exemptions, ledger, claims, evidence, nac, killSwitch,
+                AccessNotices.asRequests(noticeRequests("appban.network")), AccessAlerts.to(alerts), clock);
+    }
+
+    /** What a NoticeRequested event from {@code source} does on AWS: the notify function sends the notice. */
+    NoticeRequests noticeRequests(String source) {
+        return r -> notify.request(r, Actor.event(source + ":NoticeRequested"), source + "/" + r.occasion());
     }
 
     /** Exemption decisions; their notices go to the notify function, as NoticeRequested events would. */
     ExemptionService exemptionService() {
         return new ExemptionService(policy, members, devices, exemptions, ledger,
-                ExemptionNotices.asRequests(r -> notify.request(r, Actor.event("appban.admin:NoticeRequested"), "exemption/" + r.occasion())),
+                ExemptionNotices.asRequests(noticeRequests("appban.admin")::request),
                 clock);
     }
 
@@ -104,7 +118,7 @@ final class RehearsalWorld implements AutoCloseable {
 
     /** Network access of a device as the ledger records the network function's decisions. */
     NetworkAccessLookup networkLookup() {
-        return NetworkAccessLookup.fromLedger(java.util.Map.of("network.quarantined", "quarantined", "network.released", "allowed"));
+        return NetworkAccessLookup.fromLedger(java.util.Map.of("nac.quarantined", "quarantined", "nac.released", "allowed"));
     }
 
     List<FleetInventory> inventories() {

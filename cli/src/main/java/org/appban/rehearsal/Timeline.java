@@ -46,7 +46,7 @@ final class Timeline {
     void entry(LedgerEntry e) {
         LedgerRecord r = e.record();
         if (r.dryRun() || r.action().equals("notice.send-intent") || r.action().startsWith("roster.member-")
-                || r.action().equals("admin.exemption.sweep")) return;
+                || r.action().equals("admin.exemption.sweep") || r.action().equals("telemetry.ingested")) return;
         String subject = (r.member() == null ? "" : r.member()) + (r.device() == null ? "" : " " + deviceNames.apply(r.device()));
         String extra = r.action().equals("notice.sent") ? "\"" + r.details().getOrDefault("subject", "") + "\" to " + r.details().get("recipient")
                 : r.outcome();

@@ -1,9 +1,24 @@
 package org.appban.wiring;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.appban.access.AccessAlerts;
+import org.appban.access.AccessFunction;
+import org.appban.access.AccessNotices;
+import org.appban.access.AttestationLinks;
+import org.appban.access.AttestationService;
+import org.appban.access.EventBridgeAttestationEvents;
+import org.appban.access.LoggedAccessAlerts;
+import org.appban.access.MdmWebhook;
+import org.appban.access.NetworkAccessService;
+import org.appban.access.S3TelemetryObjects;
+import org.appban.access.SignedLinks;
+import org.appban.access.TelemetryIngest;
+import org.appban.access.WebhookSignature;
 import org.appban.admin.Administration;
 import org.appban.admin.NetworkAccessLookup;
 import org.appban.admin.preview.CampaignPreview;
@@ -15,6 +30,7 @@ import org.appban.fleet.MdmAdapters;
 import org.appban.inventory.EventBridgeDeviceEvents;
 import org.appban.inventory.InventorySync;
 import org.appban.lambda.Json;
+import org.appban.network.NacAdapters;
 import org.appban.policy.BanPolicy;
 import org.appban.policy.PolicyLoader;
 import org.appban.remote.RemoteOptions;
@@ -38,6 +54,7 @@ import org.appban.notice.NoticeRenderer;
 import org.appban.notice.NoticeSender;
 import org.appban.notice.NotifyMembers;
 import org.appban.notice.TemplateSet;
+import org.appban.store.dynamo.DynamoEvidenceStore;
 import org.appban.store.dynamo.DynamoExemptionStore;
 import org.appban.roster.RosterFiles;
 import org.appban.roster.RosterImport;
@@ -178,7 +195,9 @@ public final class Production {
         return new Administration(policy, members, devices, exemptions, ledger, exemptionService,
                 new SsmKillSwitch(Aws.CLIENTS.ssm(), SETTINGS.required("KILL_SWITCH_PARAMETER")),
                 new S3Reports(S3.CLIENT, SETTINGS.required("REPORTS_BUCKET")),
-                CampaignPreview.standard(policy), NetworkAccessLookup.unknown(), CLOCK);
+                CampaignPreview.standard(policy),
+                // The network-access function's own record of each device, as its ledger entries tell it.
+                NetworkAccessLookup.fromLedger(java.util.Map.of("nac.quarantined", "quarantined", "nac.released", "allowed")), CLOCK);
     }
 
     public static DynamoMemberStore memberStore() {
@@ -193,5 +212,56 @@ public final class Production {
     public static org.appban.signing.SignedTokens signedTokens() {
         return new org.appban.signing.SignedTokens(org.appban.signing.Signer.fromSecret(
                 new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()), SETTINGS.required("SIGNING_SECRET_ARN")));
+    }
+
+    // --- Network access (quarantine and release of private devices) and the attestation link --------------------
+
+    private static SignedLinks attestationSigner() {
+        return new SignedLinks(new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()).secret(SETTINGS.required("SIGNING_SECRET_ARN")),
+                SignedLinks.ATTESTATION);
+    }
+
+    /**
+     * The network-access function: the rules over DynamoDB, the NAC from NAC_SECRET_ARN, the kill switch in SSM,
+     * notices asked for on the bus (NoticeRequested from appban.network), alerts to the administrators' topic and
+     * the log, telemetry from S3, the webhook keyed by WEBHOOK_SECRET_ARN.
+     */
+    public static AccessFunction networkAccess() {
+        BanPolicy policy = policy();
+        var secrets = new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager());
+        var devices = new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE"));
+        var ledger = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
+        var claims = new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE"));
+        // Matched telemetry is kept twice the quiet period (at least 30 days), long enough for every decision that
+        // reads it; what justified an action is copied into the ledger, which keeps it for good.
+        Duration retention = Duration.ofDays(Math.max(30, 2L * policy.privateDevices().quietPeriodDays()));
+        var evidence = new DynamoEvidenceStore(Dynamo.CLIENT, SETTINGS.required("EVIDENCE_TABLE"), retention);
+        var nac = NacAdapters.fromSecret(secrets, SETTINGS.required("NAC_SECRET_ARN"), RemoteOptions.standard(CLOCK));
+        AccessNotices notices = AccessNotices.asRequests(
+                new EventBridgeNoticeRequests(Aws.CLIENTS.eventBridge(), SETTINGS.required("EVENT_BUS_NAME"), "appban.network"));
+        AccessAlerts alerts = AccessAlerts.both(new LoggedAccessAlerts(System.out),
+                AccessAlerts.to(new SnsAdminAlerts(Aws.CLIENTS.sns(), SETTINGS.required("ADMIN_TOPIC_ARN"))));
+        NetworkAccessService service = new NetworkAccessService(policy, devices,
+                new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")), Attestations.fromLedger(ledger), evidence, nac,
+                new SsmKillSwitch(Aws.CLIENTS.ssm(), SETTINGS.required("KILL_SWITCH_PARAMETER")), claims, ledger, notices, alerts, CLOCK);
+        TelemetryIngest telemetry = new TelemetryIngest(policy.app(), devices, evidence, ledger, CLOCK);
+        MdmWebhook webhook = new MdmWebhook(new WebhookSignature(secrets.secret(SETTINGS.required("WEBHOOK_SECRET_ARN"))),
+                claims, devices, ledger, service, CLOCK);
+        return new AccessFunction(service, telemetry, new S3TelemetryObjects(Aws.CLIENTS.s3()), webhook);
+    }
+
+    /** The attestation function behind the signed link: members, ledger, the signing key, EventBridge. */
+    public static AttestationService attestation() {
+        return new AttestationService(attestationSigner(), new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
+                new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE")),
+                new EventBridgeAttestationEvents(Aws.CLIENTS.eventBridge(), SETTINGS.required("EVENT_BUS_NAME")), policy(), CLOCK);
+    }
+
+    /**
+     * The attestation links for the notices (for the notify function's LinkIssuer): ATTESTATION_URL (the attestation
+     * function's URL, template output AttestationUrl) and SIGNING_SECRET_ARN.
+     */
+    public static AttestationLinks attestationLinks(BanPolicy policy) {
+        return new AttestationLinks(attestationSigner(), URI.create(SETTINGS.required("ATTESTATION_URL")), policy.privateDevices().attestationLinkDays());
     }
 }

@@ -1,6 +1,7 @@
 package org.appban.network;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,6 +45,17 @@ class CiscoIseNetworkAccessTest extends NetworkAccessContract {
             if (r.statusCode() != 204) throw new IllegalStateException(r.body());
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void neverMoreThanThePublishedErsCeilingInAnySecond() {
+        for (int i = 0; i < 260; i++) nac.quarantine(EndpointKey.mac(String.format("02:EF:00:00:%02X:%02X", i / 256, i % 256)));
+        var times = fleet.sims.ise().requests().all().stream().map(r -> r.wallTime()).sorted().toList();
+        assertTrue(times.size() >= 260, "requests: " + times.size());
+        for (int i = 0, j = 0; i < times.size(); i++) {
+            while (java.time.Duration.between(times.get(j), times.get(i)).toMillis() >= 1000) j++;
+            assertTrue(i - j + 1 <= CiscoIseNetworkAccess.ERS_TPS, (i - j + 1) + " requests within one second, ending at " + times.get(i));
         }
     }
 

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -17,24 +20,34 @@ import org.appban.remote.ApiResponse;
 import org.appban.remote.BasicAuth;
 import org.appban.remote.RemoteFailure;
 import org.appban.remote.RemoteOptions;
+import org.appban.remote.TokenBucket;
 
 /**
  * Cisco ISE through ERS Adaptive Network Control. ANC keys endpoints by MAC address only, so the MAC is the key
  * used, always. ISE refuses to apply a policy an endpoint already has and to clear an endpoint that has none;
  * rather than trusting the wording of those errors, a refused apply or clear is followed by a read of the
  * endpoint, and the answer decides between "already" and a real failure.
+ *
+ * <p>Cisco publishes a ceiling of {@value #ERS_TPS} transactions per second for concurrent ERS API connections per
+ * deployment (developer.cisco.com, ISE API, "Maximum concurrent ERS API connections"), and documents no 429 or
+ * rate-limit header: a client that goes faster is not told, the deployment just degrades. So this adapter keeps
+ * under it itself, with a token bucket over every call it makes (scaled by {@link RemoteOptions#budgetScale()}).
  */
 public final class CiscoIseNetworkAccess implements NetworkAccess {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern MAC = Pattern.compile("^[0-9A-F]{2}(:[0-9A-F]{2}){5}$");
     private static final int PAGE = 100;
+    /** The published ERS ceiling, transactions per second per deployment. */
+    public static final int ERS_TPS = 100;
     private final IseConnection connection;
     private final ApiClient api;
 
     public CiscoIseNetworkAccess(IseConnection connection, RemoteOptions options) {
         this.connection = connection;
+        TokenBucket ers = TokenBucket.forBudget("ise-ers", options.scaled(ERS_TPS), Duration.ofSeconds(1));
+        List<TokenBucket> every = List.of(ers);
         this.api = new ApiClient("ise", options.http(), options.timeout(), options.retry(), options.sleeper(), options.jitter(),
-                ApiClient.Budgets.NONE, new BasicAuth(connection.username(), connection.password()));
+                (method, path) -> every, new BasicAuth(connection.username(), connection.password()));
     }
 
     public ApiClient.Stats stats() {
@@ -92,6 +105,25 @@ public final class CiscoIseNetworkAccess implements NetworkAccess {
                 .PUT(HttpRequest.BodyPublishers.ofString(body.toString())));
         if (r.ok() || r.status() == 400 || r.status() == 409 || r.status() == 500) return r;
         throw api.unexpected(path.endsWith("apply") ? "apply ANC policy" : "clear ANC policy", r);
+    }
+
+    /**
+     * Every ANC assignment: one listing page per 100 assignments, then a read of each (the listing gives ids only).
+     * Costs {@code pages + assignments} calls, against {@code pages + position} for one {@link #state}.
+     */
+    @Override
+    public Optional<List<EndpointState>> quarantinedEndpoints() {
+        List<EndpointState> all = new ArrayList<>();
+        for (int page = 1; ; page++) {
+            JsonNode result = get("list ANC endpoints", "/ers/config/ancendpoint?page=" + page + "&size=" + PAGE).path("SearchResult");
+            for (JsonNode res : result.path("resources")) {
+                JsonNode e = get("read ANC endpoint", "/ers/config/ancendpoint/" + res.path("id").asText()).path("ErsAncEndpoint");
+                String mac = e.path("macAddress").asText().trim().toUpperCase(Locale.ROOT).replace('-', ':');
+                String policy = e.path("policyName").asText(null);
+                if (!mac.isEmpty() && policy != null) all.add(new EndpointState(EndpointKey.Kind.MAC, mac, policy));
+            }
+            if (!result.has("nextPage") || result.path("resources").isEmpty()) return Optional.of(List.copyOf(all));
+        }
     }
 
     /** The ANC policy on a MAC: pages through the assignments (at most 100 a page) and reads each until found. */

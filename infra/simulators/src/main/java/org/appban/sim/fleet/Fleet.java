@@ -8,8 +8,10 @@ import java.util.Optional;
  * A scenario fleet: the people, their devices, the exemptions on record and what happens to the devices over time.
  * The simulators load it; the rehearsal and the tests drive it with a {@link org.appban.sim.SimClock}.
  *
- * @param startsAt where the simulated clock starts when nobody says otherwise
- * @param catalog  display names of app identifiers, as an MDM's inventory reports them
+ * @param startsAt     where the simulated clock starts when nobody says otherwise
+ * @param catalog      display names of app identifiers, as an MDM's inventory reports them
+ * @param attestations members confirming their private devices are clean, in time order (the rehearsal records
+ *                     each through the attestation service when its time comes)
  */
 public record Fleet(
         String source,
@@ -19,7 +21,8 @@ public record Fleet(
         List<FleetMember> members,
         List<FleetDevice> devices,
         List<FleetExemption> exemptions,
-        List<FleetEvent> events) {
+        List<FleetEvent> events,
+        List<FleetAttestation> attestations) {
 
     public Fleet {
         catalog = List.copyOf(catalog);
@@ -27,6 +30,18 @@ public record Fleet(
         devices = List.copyOf(devices);
         exemptions = List.copyOf(exemptions);
         events = List.copyOf(events);
+        attestations = List.copyOf(attestations);
+    }
+
+    /** A fleet without attestations. */
+    public Fleet(String source, String name, Instant startsAt, List<CatalogApp> catalog, List<FleetMember> members, List<FleetDevice> devices,
+                 List<FleetExemption> exemptions, List<FleetEvent> events) {
+        this(source, name, startsAt, catalog, members, devices, exemptions, events, List.of());
+    }
+
+    /** The attestations with {@code after < at <= until}: those due when the clock moves from {@code after} to {@code until}. */
+    public List<FleetAttestation> attestationsBetween(Instant after, Instant until) {
+        return attestations.stream().filter(a -> a.at().isAfter(after) && !a.at().isAfter(until)).toList();
     }
 
     public Optional<FleetMember> member(String id) {

@@ -93,9 +93,10 @@ public final class FleetLoader {
         devices.forEach(d -> deviceById.putIfAbsent(d.id(), d));
         List<FleetExemption> exemptions = exemptions(o, memberById.keySet(), deviceById);
         List<FleetEvent> events = events(o, deviceById);
+        List<FleetAttestation> attestations = attestations(o, memberById.keySet());
         o.rejectUnknownFields();
         if (!problems.isEmpty()) throw new InvalidFleetException(source, problems);
-        return new Fleet(source, name == null ? source : name, startsAt, catalog, members, devices, exemptions, events);
+        return new Fleet(source, name == null ? source : name, startsAt, catalog, members, devices, exemptions, events, attestations);
     }
 
     private static List<CatalogApp> catalog(StrictNode o) {
@@ -223,6 +224,21 @@ public final class FleetLoader {
             if (at != null && device != null && action != null) out.add(new FleetEvent(at, device, action, app));
         }
         out.sort(Comparator.comparing(FleetEvent::at));
+        return out;
+    }
+
+    private static List<FleetAttestation> attestations(StrictNode o, Set<String> memberIds) {
+        List<FleetAttestation> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (StrictNode a : o.objects("attestations", false)) {
+            String member = a.text("member", true);
+            Instant at = a.instant("at", true);
+            a.rejectUnknownFields();
+            if (member != null && !memberIds.contains(member)) a.problem("member", "no member with id '" + member + "'");
+            if (member != null && at != null && !seen.add(member + "@" + at)) a.problem("at", "member '" + member + "' attests twice at " + at);
+            if (member != null && at != null) out.add(new FleetAttestation(member, at));
+        }
+        out.sort(Comparator.comparing(FleetAttestation::at));
         return out;
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FleetLoaderTest {
@@ -37,6 +38,8 @@ class FleetLoaderTest {
         assertTrue(f.joinsLater("d14-corp-iphone-late-enrol"));
         assertEquals(2, f.devices().stream().filter(d -> "DA:A1:19:5E:00:01".equals(d.mac())).count());
         assertTrue(f.members().stream().anyMatch(m -> f.devices().stream().noneMatch(d -> d.owner().equals(m.id()))), "someone has no device");
+        assertEquals(List.of("m17", "m25", "m10"), f.attestations().stream().map(FleetAttestation::member).toList(),
+                "one attests after removing the app, one attests and keeps it, one attests after losing access");
     }
 
     @Test
@@ -94,5 +97,27 @@ class FleetLoaderTest {
     void duplicateJsonKeysAndBrokenJsonAreRejected() {
         assertTrue(rejected("{\"members\": [], \"members\": []}").contains("Duplicate field 'members'"));
         assertTrue(rejected("{\"members\": [").contains("not valid JSON"));
+    }
+
+    @Test
+    void attestationsNameAMemberAndATimeAndComeInTimeOrder() {
+        Fleet f = loader.parse(fleet(PHONE, """
+                "attestations": [{"member": "m1", "at": "2023-04-10T12:05+12:00"}, {"member": "m1", "at": "2023-03-28T19:35+13:00"}]"""), "t.json");
+        assertEquals(List.of(new FleetAttestation("m1", Instant.parse("2023-03-28T06:35:00Z")), new FleetAttestation("m1", Instant.parse("2023-04-10T00:05:00Z"))),
+                f.attestations());
+        assertEquals(1, f.attestationsBetween(Instant.parse("2023-03-28T06:35:00Z"), Instant.parse("2023-04-11T00:00:00Z")).size(), "after, until]");
+        assertTrue(loader.parse(fleet(PHONE, ""), "t.json").attestations().isEmpty(), "optional");
+    }
+
+    @Test
+    void attestationsAreReadStrictly() {
+        String msg = rejected(fleet(PHONE, """
+                "attestations": [{"member": "m9", "at": "2023-04-10T12:05"}, {"member": "m1", "at": "2023-04-10T12:05+12:00", "device": "d1"},
+                                 {"member": "m1", "at": "2023-04-10T12:05+12:00"}, {"at": "2023-04-10T12:05+12:00"}]"""));
+        assertTrue(msg.contains("attestations[0].member: no member with id 'm9'"), msg);
+        assertTrue(msg.contains("attestations[0].at:"), msg);
+        assertTrue(msg.contains("attestations[1].device: unknown field"), msg);
+        assertTrue(msg.contains("attestations[2].at: member 'm1' attests twice"), msg);
+        assertTrue(msg.contains("attestations[3].member: is required"), msg);
     }
 }

@@ -1,0 +1,8 @@
+package org.appban.access;
+
+/**
+ * Everything the network-access handler calls: the rules run ({@link NetworkAccessService}), telemetry ingestion
+ * and where its log objects come from, and the MDM webhook.
+ */
+public record AccessFunction(NetworkAccessService service, TelemetryIngest telemetry, TelemetryObjects logs, MdmWebhook webhook) {
+}

@@ -1,0 +1,28 @@
+package org.appban.access;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
+
+/** Publishes {@code MemberAttested} ({@code {"member":...,"at":...}}) on the project's bus. */
+public final class EventBridgeAttestationEvents implements AttestationEvents {
+    private final EventBridgeClient events;
+    private final String busName;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    public EventBridgeAttestationEvents(EventBridgeClient events, String busName) {
+        this.events = events;
+        this.busName = busName;
+    }
+
+    @Override
+    public void attested(String member, Instant at) {
+        String detail = mapper.createObjectNode().put("member", member).put("at", at.toString()).toString();
+        PutEventsResponse r = events.putEvents(b -> b.entries(e -> e.eventBusName(busName).source(SOURCE).detailType(DETAIL_TYPE).detail(detail)));
+        if (r.failedEntryCount() != null && r.failedEntryCount() > 0) {
+            throw new IllegalStateException("EventBridge refused MemberAttested for " + member + " on bus " + busName + ": "
+                    + r.entries().get(0).errorCode() + " " + r.entries().get(0).errorMessage());
+        }
+    }
+}

@@ -1,0 +1,479 @@
+package org.appban.access;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import org.appban.domain.Actor;
+import org.appban.domain.Device;
+import org.appban.domain.Exemption;
+import org.appban.domain.LedgerRecord;
+import org.appban.network.AccessChange;
+import org.appban.network.EndpointKey;
+import org.appban.network.EndpointState;
+import org.appban.network.NetworkAccess;
+import org.appban.notice.Attestations;
+import org.appban.policy.BanPolicy;
+import org.appban.ports.Claims;
+import org.appban.ports.DeviceStore;
+import org.appban.ports.ExemptionStore;
+import org.appban.ports.Ledger;
+import org.appban.remote.RemoteFailure;
+import org.appban.safety.BlastRadius;
+import org.appban.safety.KillSwitch;
+
+/**
+ * The network-access function's work: load each device's facts through the ports, ask {@link AccessRules}, and
+ * carry out the quarantines and releases due, with the safety rails:
+ * <ul>
+ *   <li>dry run: decides and reports, records the would-do in the ledger, changes nothing;</li>
+ *   <li>kill switch, read at the start of every run: when engaged no quarantine happens (releases still do: they
+ *       only give access back);</li>
+ *   <li>blast-radius cap (policy {@code enforcement}): more quarantines in one run than the cap allows need the
+ *       request's explicit {@code confirm}; until then none happens, and the administrators are told;</li>
+ *   <li>each NAC command is guarded by a claim ({@code nac/quarantine/<device>/<episode>},
+ *       {@code nac/release/<device>/<episode>}), so a retry, a duplicate event or a concurrent run never repeats it;
+ *       the NAC state is read before each change, and "already so" counts as success;</li>
+ *   <li>every action lands in the device owner's ledger chain with the evidence that decided it.</li>
+ * </ul>
+ * Order within one action, for crash safety: claim, read NAC state, change NAC, append to the ledger (idempotent
+ * on the claim key), ask for the notice (once-only on the same key), save this function's record, complete the
+ * claim. A crash anywhere in between leaves the record unchanged and a claim whose lease runs out; the next run
+ * decides the same action under the same key, takes the claim over, reads the NAC state, finds the change made,
+ * and finishes the rest.
+ */
+public final class NetworkAccessService {
+    /** Longer than the function's timeout, so a live run's claims are never taken over. */
+    public static final Duration CLAIM_LEASE = Duration.ofMinutes(16);
+    /** Runs acting on more devices than this read the NAC in one listing rather than per device. */
+    static final int LISTING_THRESHOLD = 20;
+    /** Consecutive NAC failures (unreachable, throttled, refusing our credentials) after which a run stops. */
+    static final int MAX_CONSECUTIVE_NAC_FAILURES = 3;
+
+    private final BanPolicy policy;
+    private final AccessRules rules;
+    private final DeviceStore devices;
+    private final ExemptionStore exemptions;
+    private final Attestations attestations;
+    private final EvidenceStore evidence;
+    private final NetworkAccess nac;
+    private final KillSwitch killSwitch;
+    private final Claims claims;
+    private final Ledger ledger;
+    private final AccessNotices notices;
+    private final AccessAlerts alerts;
+    private final Clock clock;
+
+    public NetworkAccessService(BanPolicy policy, DeviceStore devices, ExemptionStore exemptions, Attestations attestations,
+                                EvidenceStore evidence, NetworkAccess nac, KillSwitch killSwitch, Claims claims, Ledger ledger,
+                                AccessNotices notices, AccessAlerts alerts, Clock clock) {
+        this.policy = policy;
+        this.rules = AccessRules.of(policy);
+        this.devices = devices;
+        this.exemptions = exemptions;
+        this.attestations = attestations;
+        this.evidence = evidence;
+        this.nac = nac;
+        this.killSwitch = killSwitch;
+        this.claims = claims;
+        this.ledger = ledger;
+        this.notices = notices;
+        this.alerts = alerts;
+        this.clock = clock;
+    }
+
+    public AccessRules rules() {
+        return rules;
+    }
+
+    public String policyId() {
+        return policy.id();
+    }
+
+    public AccessReport run(AccessRequest request, Actor actor, String runId) {
+        return run(request, actor, runId, () -> true);
+    }
+
+    /**
+     * @param timeLeft false once the run should start no further action (the Lambda's remaining time is short)
+     */
+    public AccessReport run(AccessRequest request, Actor actor, String runId, BooleanSupplier timeLeft) {
+        Instant now = clock.instant();
+        KillSwitch.State kill = killSwitch.read();
+        List<Device> all = devices.all();
+        Map<String, NetworkIdentity> identities = NetworkIdentity.of(all);
+        List<String> notFound = new ArrayList<>();
+        List<Device> scope = scope(request, all, notFound);
+
+        // Only devices this function acts on need their evidence: private ones, and any it holds in quarantine.
+        List<String> ids = scope.stream().map(Device::id).toList();
+        Map<String, AccessRecord> records = ids.isEmpty() ? Map.of() : evidence.records(ids);
+        List<String> privateIds = scope.stream().filter(Device::isPrivate).map(Device::id).toList();
+        Map<String, Sighting> sightings = privateIds.isEmpty() ? Map.of() : evidence.latestSightings(privateIds);
+        Map<String, List<Exemption>> exemptionsByMember = exemptions(request, scope);
+        Map<String, Optional<Instant>> attested = new HashMap<>();
+
+        List<Decision> decisions = new ArrayList<>();
+        Map<String, DeviceFacts> facts = new HashMap<>();
+        for (Device d : scope) {
+            if (!d.isPrivate() && !records.containsKey(d.id())) {
+                decisions.add(new Decision(d.id(), Decision.Action.NOT_IN_SCOPE, Decision.Standing.NOT_PRIVATE, List.of(), "not a private device"));
+                continue;
+            }
+            Exemption protecting = exemptionsByMember.getOrDefault(d.owner(), List.of()).stream()
+                    .filter(e -> e.protects(d, now)).findFirst().orElse(null);
+            Instant attestedAt = d.isPrivate() ? attested.computeIfAbsent(d.owner(), attestations::privateDevicesCleanSince).orElse(null) : null;
+            DeviceFacts f = new DeviceFacts(d, protecting, identities.get(d.id()), attestedAt, sightings.get(d.id()), records.get(d.id()));
+            facts.put(d.id(), f);
+            decisions.add(rules.decide(f, now));
+        }
+        Map<String, Integer> counts = new TreeMap<>();
+        decisions.forEach(dd -> counts.merge(dd.action().wireName(), 1, Integer::sum));
+
+        Run run = new Run(request, actor, runId, now, facts, timeLeft);
+        List<Decision> quarantines = decisions.stream().filter(dd -> dd.action() == Decision.Action.QUARANTINE && request.mode().allows(dd.action())).toList();
+        List<Decision> releases = decisions.stream().filter(dd -> dd.action() == Decision.Action.RELEASE && request.mode().allows(dd.action())).toList();
+        List<Decision> unresolvable = decisions.stream().filter(dd -> dd.action() == Decision.Action.REPORT_IDENTITY).toList();
+        List<Decision> kept = decisions.stream().filter(dd -> dd.action() == Decision.Action.KEEP_QUARANTINED).toList();
+
+        String capVerdict = null;
+        boolean quarantinesAllowed = true;
+        String hold = null;
+        if (!quarantines.isEmpty()) {
+            int inScope = (int) all.stream().filter(d -> d.isPrivate() && !d.retired()).count();
+            BlastRadius.Verdict v = new BlastRadius(policy.enforcement().maxDevicesPerRun(), policy.enforcement().maxFleetShare())
+                    .check(quarantines.size(), inScope, request.confirm() != null && request.confirm() >= quarantines.size());
+            capVerdict = v.reason();
+            if (!v.allowed()) {
+                quarantinesAllowed = false;
+                hold = "held-by-cap";
+                run.fleetEvent("nac.quarantine-capped", "held", "nac/capped/" + runId, Map.of("reason", v.reason(), "quarantines", Integer.toString(quarantines.size())));
+                if (!request.dryRun()) alerts.alert("Network quarantines held back by the blast-radius cap",
+                        v.reason() + ". Nothing was quarantined in run " + runId + ".", Map.of("run", runId, "quarantines", Integer.toString(quarantines.size())));
+            } else if (kill.engaged()) {
+                quarantinesAllowed = false;
+                hold = "held-by-kill-switch";
+                run.fleetEvent("nac.quarantine-stopped", "held", "nac/kill-switch/" + runId,
+                        Map.of("reason", "kill switch engaged" + (kill.by() == null ? "" : " by " + kill.by()) + (kill.reason() == null ? "" : ": " + kill.reason()),
+                                "quarantines", Integer.toString(quarantines.size())));
+            }
+        }
+
+        int changes = releases.size() + (quarantinesAllowed ? quarantines.size() : 0);
+        NacView view = request.dryRun() && changes == 0 ? NacView.live(nac)
+                : request.scope() == AccessRequest.Scope.FLEET || changes > LISTING_THRESHOLD ? NacView.listed(nac) : NacView.live(nac);
+
+        // Releases first: they give access back, and a run that stops early should have done those.
+        for (Decision dd : releases) run.release(dd, view);
+        for (Decision dd : quarantines) {
+            if (!quarantinesAllowed) run.held(dd, hold);
+            else run.quarantine(dd, view);
+        }
+        for (Decision dd : unresolvable) run.unresolved(dd);
+        List<String> drift = new ArrayList<>();
+        if (view.isListing()) {
+            for (Decision dd : kept) {
+                AccessRecord r = facts.get(dd.device()).record();
+                if (!view.state(EndpointKey.mac(r.key())).quarantined()) {
+                    drift.add(dd.device());
+                    run.drift(dd, r);
+                }
+            }
+        }
+        String status = run.stopped == null ? "done" : "stopped";
+        return new AccessReport(status, request.trigger(), runId, request.dryRun(), now.toString(), scope.size(), counts, run.actions,
+                run.unresolved, drift, notFound, kill.engaged() ? describe(kill) : null, capVerdict, run.stopped);
+    }
+
+    private static String describe(KillSwitch.State kill) {
+        return "engaged" + (kill.by() == null ? "" : " by " + kill.by()) + (kill.reason() == null ? "" : ": " + kill.reason());
+    }
+
+    private List<Device> scope(AccessRequest request, List<Device> all, List<String> notFound) {
+        return switch (request.scope()) {
+            case FLEET -> all;
+            case DEVICES -> {
+                Map<String, Device> byId = new HashMap<>();
+                all.forEach(d -> byId.put(d.id(), d));
+                List<Device> out = new ArrayList<>();
+                for (String id : new LinkedHashSet<>(request.ids())) {
+                    Device d = byId.get(id);
+                    if (d == null) notFound.add(id);
+                    else out.add(d);
+                }
+                yield out;
+            }
+            case MEMBERS -> {
+                Set<String> wanted = new LinkedHashSet<>(request.ids());
+                Set<String> seen = new LinkedHashSet<>();
+                List<Device> out = new ArrayList<>();
+                for (Device d : all) {
+                    if (wanted.contains(d.owner())) {
+                        out.add(d);
+                        seen.add(d.owner());
+                    }
+                }
+                wanted.stream().filter(m -> !seen.contains(m)).forEach(m -> notFound.add(m));
+                yield out;
+            }
+        };
+    }
+
+    private Map<String, List<Exemption>> exemptions(AccessRequest request, Collection<Device> scope) {
+        Map<String, List<Exemption>> out = new HashMap<>();
+        if (request.scope() == AccessRequest.Scope.FLEET) {
+            for (Exemption e : exemptions.all()) out.computeIfAbsent(e.member(), k -> new ArrayList<>()).add(e);
+            return out;
+        }
+        for (Device d : scope) out.computeIfAbsent(d.owner(), exemptions::ofMember);
+        return out;
+    }
+
+    /** One run's actions, with what it has done so far. */
+    private final class Run {
+        final AccessRequest request;
+        final Actor actor;
+        final String runId;
+        final Instant started;
+        final Map<String, DeviceFacts> facts;
+        final BooleanSupplier timeLeft;
+        final List<AccessReport.Action> actions = new ArrayList<>();
+        final List<AccessReport.Unresolved> unresolved = new ArrayList<>();
+        int consecutiveFailures;
+        String stopped;
+
+        Run(AccessRequest request, Actor actor, String runId, Instant started, Map<String, DeviceFacts> facts, BooleanSupplier timeLeft) {
+            this.request = request;
+            this.actor = actor;
+            this.runId = runId;
+            this.started = started;
+            this.facts = facts;
+            this.timeLeft = timeLeft;
+        }
+
+        boolean canAct() {
+            if (stopped == null && !timeLeft.getAsBoolean()) stopped = "out of time: the next run continues where this one stopped";
+            return stopped == null;
+        }
+
+        void quarantine(Decision d, NacView view) {
+            DeviceFacts f = facts.get(d.device());
+            Device device = f.device();
+            String mac = f.identity().mac();
+            AccessRecord before = f.record();
+            int episode = before == null ? 1 : before.episode() + 1;
+            String key = "nac/quarantine/" + device.id() + "/" + episode;
+            if (request.dryRun()) {
+                record(device, "nac.quarantined", "would-do", null, d, Map.of("nac.key", mac));
+                actions.add(action(d, "quarantine", "would-quarantine", mac, null));
+                return;
+            }
+            if (!canAct()) {
+                actions.add(action(d, "quarantine", "not-attempted", mac, stopped));
+                return;
+            }
+            Instant now = clock.instant();
+            Claims.Outcome claim = claims.claim(key, runId, now, CLAIM_LEASE);
+            if (claim == Claims.Outcome.ALREADY_DONE || claim == Claims.Outcome.HELD_ELSEWHERE) {
+                actions.add(action(d, "quarantine", "already-handled", mac, "claim " + key + " " + claim.name().toLowerCase(java.util.Locale.ROOT)));
+                return;
+            }
+            try {
+                EndpointKey endpoint = new EndpointKey(mac, device.mdmId());
+                EndpointState state = view.state(endpoint);
+                String outcome;
+                String policyName;
+                String keyUsed = mac;
+                if (state.quarantined() && claim == Claims.Outcome.TAKEN_OVER) {
+                    // A run that held this very claim died after applying it: the command is not sent again.
+                    outcome = "already-quarantined";
+                    policyName = state.policy();
+                } else {
+                    // Clear: apply. Already under a quarantine policy: ask the NAC to apply ours anyway, so that it
+                    // says whether that policy is ours ("already", success) or another one (a failure: a quarantine
+                    // someone else applied is never taken over, so never lifted by this function either).
+                    AccessChange change = nac.quarantine(endpoint);
+                    outcome = change.changed() ? "quarantined" : "already-quarantined";
+                    policyName = change.policy();
+                    keyUsed = change.key() == null ? mac : change.key();
+                    view.changed(mac, policyName);
+                }
+                consecutiveFailures = 0;
+                Instant at = clock.instant();
+                Map<String, String> nacFacts = new LinkedHashMap<>();
+                nacFacts.put("nac.key", keyUsed);
+                nacFacts.put("nac.keyKind", EndpointKey.Kind.MAC.name());
+                nacFacts.put("nac.policy", String.valueOf(policyName));
+                nacFacts.put("nac.stateBefore", state.quarantined() ? state.policy() : "clear");
+                nacFacts.put("episode", Integer.toString(episode));
+                record(device, "nac.quarantined", outcome.equals("quarantined") ? "ok" : "already", key, d, nacFacts);
+                notices.revoked(device.owner(), device.id(), at, AccessNotices.occasion(key));
+                // The record last: until it says quarantined, a rerun decides to quarantine again under the same
+                // key, takes the claim over, finds the NAC done, and finishes the ledger entry and the notice.
+                evidence.saveRecord(new AccessRecord(device.id(), AccessRecord.State.QUARANTINED, episode, keyUsed, policyName, at, d.reason()));
+                claims.complete(key, runId, outcome, clock.instant());
+                actions.add(action(d, "quarantine", outcome, keyUsed, null));
+            } catch (RemoteFailure e) {
+                failed(d, "quarantine", key, mac, e);
+            } catch (RuntimeException e) {
+                claims.release(key, runId);
+                throw e;
+            }
+        }
+
+        void release(Decision d, NacView view) {
+            DeviceFacts f = facts.get(d.device());
+            Device device = f.device();
+            AccessRecord before = f.record();
+            String mac = before.key();
+            String key = "nac/release/" + device.id() + "/" + before.episode();
+            if (request.dryRun()) {
+                record(device, "nac.released", "would-do", null, d, Map.of("nac.key", mac));
+                actions.add(action(d, "release", "would-release", mac, null));
+                return;
+            }
+            if (!canAct()) {
+                actions.add(action(d, "release", "not-attempted", mac, stopped));
+                return;
+            }
+            Instant now = clock.instant();
+            Claims.Outcome claim = claims.claim(key, runId, now, CLAIM_LEASE);
+            if (claim == Claims.Outcome.ALREADY_DONE || claim == Claims.Outcome.HELD_ELSEWHERE) {
+                actions.add(action(d, "release", "already-handled", mac, "claim " + key + " " + claim.name().toLowerCase(java.util.Locale.ROOT)));
+                return;
+            }
+            try {
+                EndpointKey endpoint = new EndpointKey(mac, device.mdmId());
+                EndpointState state = view.state(endpoint);
+                String outcome;
+                if (!state.quarantined()) {
+                    outcome = "already-clear";
+                } else {
+                    AccessChange change = nac.release(endpoint);
+                    outcome = change.changed() ? "released" : "already-clear";
+                    view.changed(mac, null);
+                }
+                consecutiveFailures = 0;
+                Instant at = clock.instant();
+                Map<String, String> nacFacts = new LinkedHashMap<>();
+                nacFacts.put("nac.key", mac);
+                nacFacts.put("nac.keyKind", EndpointKey.Kind.MAC.name());
+                nacFacts.put("nac.stateBefore", state.quarantined() ? state.policy() : "clear");
+                nacFacts.put("episode", Integer.toString(before.episode()));
+                nacFacts.put("quarantinedSince", before.since().toString());
+                record(device, "nac.released", outcome.equals("released") ? "ok" : "already", key, d, nacFacts);
+                notices.restored(device.owner(), device.id(), at, AccessNotices.occasion(key));
+                evidence.saveRecord(before.released(at, d.reason()));
+                claims.complete(key, runId, outcome, clock.instant());
+                actions.add(action(d, "release", outcome, mac, null));
+            } catch (RemoteFailure e) {
+                failed(d, "release", key, mac, e);
+            } catch (RuntimeException e) {
+                claims.release(key, runId);
+                throw e;
+            }
+        }
+
+        /**
+         * A NAC command failed. Nothing changed, or the change is in doubt: either way the claim is given back,
+         * because the next attempt reads the NAC state first and so cannot repeat a change that did happen.
+         */
+        private void failed(Decision d, String what, String key, String mac, RemoteFailure e) {
+            claims.release(key, runId);
+            DeviceFacts f = facts.get(d.device());
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("nac.key", String.valueOf(mac));
+            details.put("error", e.getMessage());
+            details.put("errorKind", e.kind().name());
+            record(f.device(), what.equals("quarantine") ? "nac.quarantine-failed" : "nac.release-failed", "failed", null, d, details);
+            actions.add(action(d, what, "failed", mac, e.getMessage()));
+            boolean systemic = e.retryable() || e.kind() == RemoteFailure.Kind.AUTH;
+            consecutiveFailures = systemic ? consecutiveFailures + 1 : 0;
+            if (consecutiveFailures >= MAX_CONSECUTIVE_NAC_FAILURES) {
+                stopped = "the NAC failed " + consecutiveFailures + " times in a row (" + e.kind().name().toLowerCase(java.util.Locale.ROOT)
+                        + "): stopped; the next run continues";
+                alerts.alert("Network access run stopped: the NAC is failing", stopped + ". Last error: " + e.getMessage(),
+                        Map.of("run", runId, "errorKind", e.kind().name()));
+            }
+        }
+
+        void held(Decision d, String why) {
+            actions.add(action(d, "quarantine", why, facts.get(d.device()).identity().mac(), null));
+        }
+
+        void unresolved(Decision d) {
+            DeviceFacts f = facts.get(d.device());
+            Device device = f.device();
+            unresolved.add(new AccessReport.Unresolved(device.id(), device.owner(), f.identity().explain(), describe(d.evidence())));
+            if (request.dryRun()) return;
+            LocalDate day = LocalDate.ofInstant(started, policy.zone());
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("problem", f.identity().explain());
+            details.put("standing", d.standing().wireName());
+            boolean first = record(device, "nac.identity-unresolved", "reported", "nac/identity/" + device.id() + "/" + day, d, details);
+            if (first) {
+                alerts.alert("A device cannot be identified on the network and was not quarantined",
+                        "Device " + device.id() + " of member " + device.owner() + " would lose network access (" + d.standing().wireName()
+                                + "), but " + f.identity().explain() + ". Correct its network address in the inventory, or decide by hand.",
+                        Map.of("device", device.id(), "member", device.owner(), "problem", f.identity().status().name()));
+            }
+        }
+
+        void drift(Decision d, AccessRecord r) {
+            if (request.dryRun()) return;
+            Device device = facts.get(d.device()).device();
+            LocalDate day = LocalDate.ofInstant(started, policy.zone());
+            boolean first = record(device, "nac.quarantine-lifted-elsewhere", "reported", "nac/drift/" + device.id() + "/" + day, d,
+                    Map.of("nac.key", r.key(), "quarantinedSince", r.since().toString()));
+            if (first) {
+                alerts.alert("A quarantine was lifted outside appban",
+                        "Device " + device.id() + " of member " + device.owner() + " is quarantined by appban since " + r.since()
+                                + ", but the NAC shows it clear. appban does not re-apply it; grant an exemption if that was intended, or quarantine it again by hand.",
+                        Map.of("device", device.id(), "member", device.owner()));
+            }
+        }
+
+        void fleetEvent(String action, String outcome, String key, Map<String, String> details) {
+            Map<String, String> all = new LinkedHashMap<>(details);
+            all.put("trigger", request.trigger());
+            all.put("run", runId);
+            ledger.append(new LedgerRecord(clock.instant(), actor, null, null, action, request.dryRun() ? "would-do" : outcome,
+                    request.dryRun(), request.dryRun() ? null : key, all));
+        }
+
+        /** Appends to the owner's chain; true when this call wrote the entry (false: recorded before under the key). */
+        private boolean record(Device device, String action, String outcome, String key, Decision d, Map<String, String> extra) {
+            Map<String, String> details = new LinkedHashMap<>(extra);
+            details.put("decision", d.action().wireName());
+            details.put("standing", d.standing().wireName());
+            details.put("reason", d.reason());
+            List<Evidence> ev = d.evidence();
+            for (int i = 0; i < ev.size(); i++) details.put("evidence." + (i + 1), ev.get(i).describe());
+            details.put("trigger", request.trigger());
+            details.put("run", runId);
+            boolean dry = request.dryRun();
+            return ledger.append(new LedgerRecord(clock.instant(), actor, device.owner(), device.id(), action, dry ? "would-do" : outcome, dry,
+                    dry ? null : key, details)).written();
+        }
+
+        private AccessReport.Action action(Decision d, String what, String outcome, String key, String error) {
+            Device device = facts.get(d.device()).device();
+            return new AccessReport.Action(device.id(), device.owner(), what, outcome, key, d.reason(), describe(d.evidence()), error);
+        }
+
+        private List<String> describe(List<Evidence> evidence) {
+            return evidence.stream().map(Evidence::describe).toList();
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package org.appban.store.dynamo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import org.appban.access.AccessRecord;
+import org.appban.access.EvidenceStore;
+import org.appban.access.Sighting;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+
+/**
+ * The network-access function's evidence table ({@code EvidenceTable}, {@code EVIDENCE_TABLE}): items at
+ * ({@code device}, {@code entry}):
+ * <ul>
+ *   <li>{@code latest}: the device's latest sighting of the app's domains;</li>
+ *   <li>{@code domain#<domain>}: its latest sighting of that domain;</li>
+ *   <li>{@code access}: this function's {@link AccessRecord} of it.</li>
+ * </ul>
+ * Sightings are written only if newer than the stored one (a conditional update on the epoch milliseconds, so the
+ * order in which log objects arrive does not matter) and carry {@code expiresAt}, the table's TTL attribute: matched
+ * evidence is kept for a retention period, then DynamoDB deletes it. Access records never expire.
+ */
+public final class DynamoEvidenceStore implements EvidenceStore {
+    static final String DEVICE = "device";
+    static final String ENTRY = "entry";
+    static final String LATEST = "latest";
+    static final String ACCESS = "access";
+    static final String DOMAIN_PREFIX = "domain#";
+    static final String EXPIRES_AT = "expiresAt";
+    /** BatchGetItem takes at most 100 keys. */
+    private static final int BATCH = 100;
+    private static final int MAX_UNPROCESSED_ROUNDS = 8;
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Duration retention;
+
+    /** @param retention how long a sighting is kept after it was seen (at least the policy's quiet period) */
+    public DynamoEvidenceStore(DynamoDbClient dynamo, String table, Duration retention) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.retention = retention;
+    }
+
+    @Override
+    public void recordSightings(Collection<Sighting> sightings) {
+        for (Sighting s : sightings) {
+            keepIfNewer(s, LATEST);
+            keepIfNewer(s, DOMAIN_PREFIX + s.domain());
+        }
+    }
+
+    private void keepIfNewer(Sighting s, String entry) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":domain", AttributeValue.fromS(s.domain()));
+        values.put(":at", AttributeValue.fromS(s.at().toString()));
+        values.put(":ms", AttributeValue.fromN(Long.toString(s.at().toEpochMilli())));
+        values.put(":via", AttributeValue.fromS(s.via().name()));
+        values.put(":source", AttributeValue.fromS(s.source()));
+        values.put(":exp", AttributeValue.fromN(Long.toString(s.at().plus(retention).getEpochSecond())));
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(key(s.device(), entry))
+                    .updateExpression("SET #domain = :domain, #at = :at, #ms = :ms, #via = :via, #source = :source, #exp = :exp")
+                    .conditionExpression("attribute_not_exists(#ms) OR #ms < :ms")
+                    .expressionAttributeNames(Map.of("#domain", "domain", "#at", "at", "#ms", "atMillis", "#via", "via",
+                            "#source", "source", "#exp", EXPIRES_AT))
+                    .expressionAttributeValues(values));
+        } catch (ConditionalCheckFailedException e) {
+            // A newer (or the same) sighting is stored already.
+        }
+    }
+
+    @Override
+    public Map<String, Sighting> latestSightings(Collection<String> deviceIds) {
+        Map<String, Sighting> out = new HashMap<>();
+        for (Map<String, AttributeValue> item : batchGet(deviceIds, LATEST)) {
+            ItemFields f = new ItemFields(item, table + " item " + item.get(DEVICE).s() + "/" + LATEST);
+            String device = f.string(DEVICE);
+            out.put(device, new Sighting(device, f.string("domain"), f.instant("at"), f.enumValue("via", Sighting.Via.class), f.string("source")));
+        }
+        return out;
+    }
+
+    @Override
+    public Map<String, AccessRecord> records(Collection<String> deviceIds) {
+        Map<String, AccessRecord> out = new HashMap<>();
+        for (Map<String, AttributeValue> item : batchGet(deviceIds, ACCESS)) {
+            ItemFields f = new ItemFields(item, table + " item " + item.get(DEVICE).s() + "/" + ACCESS);
+            String device = f.string(DEVICE);
+            out.put(device, new AccessRecord(device, f.enumValue("state", AccessRecord.State.class), (int) f.number("episode"),
+                    f.string("key"), f.optionalString("policy"), f.instant("since"), f.optionalString("grounds")));
+        }
+        return out;
+    }
+
+    @Override
+    public void saveRecord(AccessRecord r) {
+        Map<String, AttributeValue> item = new ItemBuilder()
+                .string(DEVICE, r.device())
+                .string(ENTRY, ACCESS)
+                .enumName("state", r.state())
+                .number("episode", r.episode())
+                .string("key", r.key())
+                .string("policy", r.policy())
+                .instant("since", r.since())
+                .string("grounds", r.grounds())
+                .build();
+        dynamo.putItem(b -> b.tableName(table).item(item));
+    }
+
+    private static Map<String, AttributeValue> key(String device, String entry) {
+        return Map.of(DEVICE, AttributeValue.fromS(device), ENTRY, AttributeValue.fromS(entry));
+    }
+
+    /** One entry of each device, 100 keys a call, retrying the keys DynamoDB left unprocessed. */
+    private List<Map<String, AttributeValue>> batchGet(Collection<String> deviceIds, String entry) {
+        List<String> ids = new ArrayList<>(new LinkedHashSet<>(deviceIds));
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        for (int from = 0; from < ids.size(); from += BATCH) {
+            List<Map<String, AttributeValue>> keys = ids.subList(from, Math.min(ids.size(), from + BATCH)).stream().map(id -> key(id, entry)).toList();
+            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+            for (int round = 0; !request.isEmpty(); round++) {
+                if (round == MAX_UNPROCESSED_ROUNDS) throw new IllegalStateException("DynamoDB left keys of " + table + " unprocessed after " + round + " rounds");
+                if (round > 0) pause(round);
+                Map<String, KeysAndAttributes> ask = request;
+                BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(ask));
+                items.addAll(response.responses().getOrDefault(table, List.of()));
+                request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+            }
+        }
+        return items;
+    }
+
+    private static void pause(int round) {
+        try {
+            Thread.sleep(Math.min(1000, 25L << round));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while retrying unprocessed keys", e);
+        }
+    }
+}

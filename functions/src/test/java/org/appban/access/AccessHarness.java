@@ -1,0 +1,87 @@
+package org.appban.access;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.appban.domain.Actor;
+import org.appban.domain.Device;
+import org.appban.domain.LedgerEntry;
+import org.appban.domain.LedgerRecord;
+import org.appban.notice.Attestations;
+import org.appban.safety.InMemoryKillSwitch;
+import org.appban.store.memory.InMemoryClaims;
+import org.appban.store.memory.InMemoryDeviceStore;
+import org.appban.store.memory.InMemoryEvidenceStore;
+import org.appban.store.memory.InMemoryExemptionStore;
+import org.appban.store.memory.InMemoryLedger;
+
+/** The network-access service over embedded adapters, a fake NAC and a hand-moved clock. */
+final class AccessHarness {
+    final TestClock clock = new TestClock(AccessFixtures.AFTER_GRACE);
+    final InMemoryDeviceStore devices = new InMemoryDeviceStore();
+    final InMemoryExemptionStore exemptions = new InMemoryExemptionStore();
+    final InMemoryLedger ledger = new InMemoryLedger();
+    final InMemoryClaims claims = new InMemoryClaims();
+    final InMemoryEvidenceStore evidence = new InMemoryEvidenceStore();
+    final FakeNetworkAccess nac = new FakeNetworkAccess();
+    final InMemoryKillSwitch killSwitch = new InMemoryKillSwitch();
+    final List<String> notices = new ArrayList<>();
+    final List<String> alerts = new ArrayList<>();
+    static final int BYSTANDERS = 12;
+    final NetworkAccessService service;
+    private int runs;
+
+    AccessHarness() {
+        AccessNotices recording = new AccessNotices() {
+            @Override
+            public void revoked(String member, String device, Instant at, String occasion) {
+                notices.add("access-revoked " + member + " " + device + " " + occasion);
+            }
+
+            @Override
+            public void restored(String member, String device, Instant at, String occasion) {
+                notices.add("access-restored " + member + " " + device + " " + occasion);
+            }
+        };
+        // Bystanders: private devices their MDM reports compliant, so that acting on a few devices stays within
+        // the blast radius's share of the fleet, as it does in a real one.
+        for (int i = 0; i < BYSTANDERS; i++) {
+            devices.save(AccessFixtures.privateEnrolled("bystander-" + i, "bm" + i, String.format("02:BB:00:00:00:%02X", i),
+                    org.appban.domain.ComplianceState.COMPLIANT, AccessFixtures.DEADLINE));
+        }
+        service = new NetworkAccessService(AccessFixtures.POLICY, devices, exemptions, Attestations.fromLedger(ledger), evidence, nac,
+                killSwitch, claims, ledger, recording, (subject, body, facts) -> alerts.add(subject + " " + facts), clock);
+    }
+
+    AccessHarness with(Device... ds) {
+        for (Device d : ds) devices.save(d);
+        return this;
+    }
+
+    /** What the attestation function records when the member confirms through their link. */
+    void attest(String member, Instant at) {
+        ledger.append(new LedgerRecord(at, Actor.event("attestation-link:test"), member, null, Attestations.ACTION, "ok", false,
+                "attestation/" + member + "/" + at, Map.of("via", "signed link")));
+    }
+
+    void seen(String device, Instant at) {
+        evidence.recordSightings(List.of(AccessFixtures.seen(device, at)));
+    }
+
+    AccessReport schedule() {
+        return service.run(AccessRequest.schedule(), Actor.schedule("test"), "run-" + (++runs));
+    }
+
+    AccessReport run(AccessRequest request) {
+        return service.run(request, Actor.administrator("admin@example.org"), "run-" + (++runs));
+    }
+
+    List<LedgerRecord> entries(String member, String action) {
+        return ledger.chain("member#" + member).stream().map(LedgerEntry::record).filter(r -> r.action().equals(action)).toList();
+    }
+
+    List<LedgerRecord> fleet(String action) {
+        return ledger.chain("fleet").stream().map(LedgerEntry::record).filter(r -> r.action().equals(action)).toList();
+    }
+}
