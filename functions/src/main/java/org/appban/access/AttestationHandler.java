@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.appban.input.InvalidInputException;
 import org.appban.lambda.JsonHandler;
+import org.appban.aws.SdkPriming;
+import org.appban.lambda.Priming;
 import org.appban.wiring.Production;
 
 /**
@@ -19,6 +21,18 @@ public final class AttestationHandler extends JsonHandler {
 
     public AttestationHandler() {
         this(Production.attestation());
+        Priming.register("attestation", this::warmUp);
+    }
+
+    /** SnapStart priming: the SDK calls, a function URL request read, the pages rendered; nothing verified or recorded. */
+    void warmUp() {
+        SdkPriming.dynamoDb();
+        SdkPriming.secretsManager();
+        SdkPriming.eventBridge();
+        FunctionUrlRequest.from(org.appban.lambda.JsonHandler.warmUp(
+                "{\"requestContext\":{\"http\":{\"method\":\"GET\"}},\"rawQueryString\":\"t=priming\"}"));
+        page.form("Priming Person", "priming", java.time.Instant.now().plusSeconds(60));
+        page.invalid();
     }
 
     public AttestationHandler(AttestationService service) {

@@ -22,6 +22,8 @@ import org.appban.inventory.DeviceStatusChanged;
 import org.appban.lambda.Invoker;
 import org.appban.lambda.Json;
 import org.appban.lambda.JsonHandler;
+import org.appban.aws.SdkPriming;
+import org.appban.lambda.Priming;
 import org.appban.wiring.Production;
 
 /**
@@ -50,6 +52,22 @@ public final class NetworkAccessHandler extends JsonHandler {
 
     public NetworkAccessHandler() {
         this(Production.networkAccess());
+        Priming.register("network-access", NetworkAccessHandler::warmUp);
+    }
+
+    /** SnapStart priming: the SDK calls and the trigger events read; neither the NAC nor a table is touched. */
+    static void warmUp() {
+        SdkPriming.dynamoDb();
+        SdkPriming.s3();
+        SdkPriming.ssm();
+        SdkPriming.secretsManager();
+        SdkPriming.eventBridge();
+        SdkPriming.sns();
+        FunctionUrlRequest.is(JsonHandler.warmUp("{\"requestContext\":{\"http\":{\"method\":\"POST\"}},\"body\":\"{}\"}"));
+        DeviceStatusChanged.fromDetail(StrictObject.root(JsonHandler.warmUp("{\"policy\":\"p\",\"device\":\"d\",\"member\":\"m\","
+                + "\"change\":\"new-device\",\"at\":\"2023-04-04T14:25:00+12:00\",\"after\":{\"appPresence\":\"unknown\",\"compliance\":\"noncompliant\"}}"),
+                new StrictObject.Problems("priming")));
+        FunctionUrlRequest.response(200, Map.of("Content-Type", "application/json"), "{}");
     }
 
     public NetworkAccessHandler(AccessFunction function) {

@@ -8,6 +8,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.warmup.http.CannedResponseHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -28,6 +29,8 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * touched. For SnapStart priming ({@link org.appban.lambda.Priming}).
  */
 public final class SdkPriming {
+    /** Marks the calls of priming clients (never sent anywhere), so that call recorders can leave them out. */
+    public static final ExecutionAttribute<Boolean> PRIMING = new ExecutionAttribute<>("appban.priming");
     private static final String TABLE = "priming";
     private static final Map<String, AttributeValue> KEY = Map.of("id", AttributeValue.fromS("priming"));
 
@@ -97,7 +100,8 @@ public final class SdkPriming {
     /** Configures {@code builder} for a canned 200 response with {@code body}, with throwaway credentials so that signing runs too. */
     private static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C canned(B builder, String body) {
         builder.httpClient(CannedResponseHttpClient.builder().statusCode(200).responseBody(body.getBytes(StandardCharsets.UTF_8)).build());
-        return builder.region(Region.AP_SOUTHEAST_2)
+        return builder.overrideConfiguration(c -> c.putExecutionAttribute(PRIMING, Boolean.TRUE))
+                .region(Region.AP_SOUTHEAST_2)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("priming", "priming")))
                 .endpointOverride(URI.create("http://localhost"))
                 .build();

@@ -33,6 +33,8 @@ import org.appban.wiring.Settings;
  * handler must not pay for a JSON library it does not use). Standard output is the function's log.
  */
 public final class FirstInvocation {
+    /** System property holding the event file being handled ("construct" and "priming" before the first). */
+    public static final String INVOCATION = "appban.invocation";
     private FirstInvocation() {
     }
 
@@ -60,6 +62,7 @@ public final class FirstInvocation {
 
         StringBuilder json = new StringBuilder("{\"handler\":").append(quote(handlerClass));
         long t0 = System.nanoTime();
+        System.setProperty(INVOCATION, "construct");
         RequestStreamHandler handler;
         try {
             handler = (RequestStreamHandler) Class.forName(handlerClass).getConstructor().newInstance();
@@ -72,14 +75,23 @@ public final class FirstInvocation {
         long constructed = System.nanoTime();
         json.append(",\"constructNanos\":").append(constructed - t0);
         if (prime) {
-            List<String> warmed = Priming.runAll();
-            json.append(",\"primeNanos\":").append(System.nanoTime() - constructed).append(",\"primed\":").append(quoteAll(warmed));
+            System.setProperty(INVOCATION, "priming");
+            try {
+                List<String> warmed = Priming.runAll();
+                json.append(",\"primeNanos\":").append(System.nanoTime() - constructed).append(",\"primed\":").append(quoteAll(warmed));
+            } catch (RuntimeException | LinkageError e) {
+                json.append(",\"primeError\":").append(quote(stackTrace(e)));
+                finish(json, out, started);
+                return;
+            }
         }
         json.append(",\"invocations\":[");
         for (int n = 0; n < events.size(); n++) {
             Path event = events.get(n);
             byte[] bytes = Files.readAllBytes(event);
             ByteArrayOutputStream response = new ByteArrayOutputStream();
+            // Which event the function is on, for tools that watch it (the contract test's call recorder).
+            System.setProperty(INVOCATION, event.toString());
             long s = System.nanoTime();
             String error = null;
             try {

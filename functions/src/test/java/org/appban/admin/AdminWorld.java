@@ -38,10 +38,11 @@ import org.appban.safety.KillSwitch;
 import org.appban.testing.ProjectLayout;
 
 /**
- * The small world the example admin requests in events/admin/ run against: three members, four devices, one
+ * The small world the example admin requests in events/admin/ run against (here, and on the emulator in
+ * TemplateContractIT): three members, four devices, one
  * exemption in each state an example needs, two notices sent; on any adapters of the ports.
  */
-final class AdminWorld {
+public final class AdminWorld {
     static final Instant NOW = nz("2023-03-20T10:00");
 
     final MemberStore members;
@@ -55,7 +56,7 @@ final class AdminWorld {
     final Administration administration;
     final AdminHandler handler;
 
-    AdminWorld(MemberStore members, DeviceStore devices, ExemptionStore exemptions, Ledger ledger, KillSwitch killSwitch, Reports reports) {
+    public AdminWorld(MemberStore members, DeviceStore devices, ExemptionStore exemptions, Ledger ledger, KillSwitch killSwitch, Reports reports) {
         this.members = members;
         this.devices = devices;
         this.exemptions = exemptions;
@@ -69,7 +70,7 @@ final class AdminWorld {
         this.handler = new AdminHandler(administration);
     }
 
-    AdminWorld seed() {
+    public AdminWorld seed() {
         members.save(Member.active("m-001", "Aroha Tūhoe", "aroha.tuhoe@parliament.govt.nz", Role.MEMBER));
         members.save(Member.active("m-002", "Ben O'Connor", "ben.oconnor@parliament.govt.nz", Role.MEMBER));
         members.save(Member.active("m-003", "Mere Ngata", "mere.ngata@parliament.govt.nz", Role.STAFF));

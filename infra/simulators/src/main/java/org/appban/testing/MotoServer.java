@@ -80,8 +80,13 @@ public final class MotoServer implements AutoCloseable {
         throw last;
     }
 
-    /** A Python that can import moto: the interpreter, and what to add to its environment. */
-    record Python(String executable, Map<String, String> environment) {
+    /** A Python that can import moto (and so boto3 and PyYAML): the interpreter, and what to add to its environment. */
+    public record Python(String executable, Map<String, String> environment) {
+    }
+
+    /** The Python of the pinned moto install under {@code home}, installing it first if needed. */
+    public static Python python(Path home) throws IOException, InterruptedException {
+        return install(home);
     }
 
     /**
