@@ -61,7 +61,6 @@ public final class EnforceRemoval {
     private final Claims claims;
     private final KillSwitch killSwitch;
     private final LazyMdms mdms;
-    private final LazyMdms workerMdms;
     private final WorkQueue queue;
     private final EnforcementNotices notices;
     private final Clock clock;
@@ -75,25 +74,23 @@ public final class EnforceRemoval {
     public EnforceRemoval(BanPolicy policy, DeviceStore devices, ExemptionStore exemptions, Ledger ledger, Claims claims,
                           KillSwitch killSwitch, Map<MdmKind, FleetEnforcement> mdms, WorkQueue queue,
                           EnforcementNotices notices, Clock clock) {
-        this(policy, devices, exemptions, ledger, claims, killSwitch, () -> mdms, () -> mdms, queue, notices, clock);
+        this(policy, devices, exemptions, ledger, claims, killSwitch, () -> mdms, queue, notices, clock);
     }
 
     /**
-     * As above, with the adapters built on first use (the Lambda builds them from a secret only when a run or a work
-     * item needs the MDM) and, if wanted, separate adapters for work items (a different share of the MDM's budget).
+     * As above, with the adapters built on first use: the Lambda builds them from the MDM secret only when a run or
+     * a work item gets as far as needing the MDM.
      */
     public EnforceRemoval(BanPolicy policy, DeviceStore devices, ExemptionStore exemptions, Ledger ledger, Claims claims,
-                          KillSwitch killSwitch, Supplier<Map<MdmKind, FleetEnforcement>> runMdms,
-                          Supplier<Map<MdmKind, FleetEnforcement>> workerMdms, WorkQueue queue, EnforcementNotices notices,
-                          Clock clock) {
+                          KillSwitch killSwitch, Supplier<Map<MdmKind, FleetEnforcement>> mdms, WorkQueue queue,
+                          EnforcementNotices notices, Clock clock) {
         this.policy = policy;
         this.devices = devices;
         this.exemptions = exemptions;
         this.ledger = ledger;
         this.claims = claims;
         this.killSwitch = killSwitch;
-        this.mdms = new LazyMdms(runMdms);
-        this.workerMdms = new LazyMdms(workerMdms);
+        this.mdms = new LazyMdms(mdms);
         this.queue = queue;
         this.notices = notices;
         this.clock = clock;
@@ -307,8 +304,8 @@ public final class EnforceRemoval {
     }
 
     private WorkOutcome sync(Device d, DeviceWork w, String deliveryId, Instant since, Instant now) {
-        FleetEnforcement mdm = workerMdms.get(d.mdm());
-        MdmCapabilities.Reach reach = MdmCapabilities.of(d, workerMdms.keySet());
+        FleetEnforcement mdm = mdms.get(d.mdm());
+        MdmCapabilities.Reach reach = MdmCapabilities.of(d, mdms.keySet());
         if (mdm == null || !reach.removable()) return skipped(w, deliveryId, "not removable through the MDM: " + reach.removalWhy());
         ZoneId zone = policy.zone();
         Map<String, String> started = new LinkedHashMap<>();
