@@ -456,8 +456,8 @@ public final class EnforceRemoval {
                     actions = new EnforcementReport.Actions(plan.actions(DeviceAction.Kind.SYNC).size(), plan.actions(DeviceAction.Kind.ESCALATE).size(), 0, List.of());
                 }
             }
-            return new EnforcementReport(status, request.trigger().wireName(), runId, actor.toString(), request.dryRun(), at,
-                    policy.deadlineInstant(), message, killSwitch, blastRadius, fleet, actions, counts, listed, omitted, notBlockable,
+            return new EnforcementReport(status, request.trigger().wireName(), runId, actor.toString(), request.dryRun(), at.toString(),
+                    policy.deadlineInZone().toOffsetDateTime().toString(), message, killSwitch, blastRadius, fleet, actions, counts, listed, omitted, notBlockable,
                     escalations, List.copyOf(problems));
         }
     }

@@ -1,6 +1,5 @@
 package org.appban.enforce;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.appban.domain.MdmKind;
@@ -8,6 +7,8 @@ import org.appban.domain.MdmKind;
 /**
  * What a run decided and did, for administrators (and the rehearsal's report).
  *
+ * @param at             when the run decided (ISO-8601 instant)
+ * @param deadline       the policy's deadline, in its zone
  * @param status         {@code done}, {@code dry-run}, {@code stopped} (kill switch), {@code needs-confirmation}
  *                       (blast-radius cap), {@code before-deadline}, {@code partial} (a fleet-wide step failed; the
  *                       rest was done and the next run retries it)
@@ -21,8 +22,8 @@ public record EnforcementReport(
         String runId,
         String actor,
         boolean dryRun,
-        Instant at,
-        Instant deadline,
+        String at,
+        String deadline,
         String message,
         KillSwitchView killSwitch,
         BlastRadiusView blastRadius,
