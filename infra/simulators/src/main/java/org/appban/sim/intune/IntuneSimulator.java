@@ -59,6 +59,7 @@ public final class IntuneSimulator extends SimServer {
     private final Map<String, SimDevice> byIntuneId = new java.util.HashMap<>();
     private final Map<String, SimDevice> byEntraObjectId = new java.util.HashMap<>();
     private final Map<String, SimDevice> byEntraDeviceId = new java.util.HashMap<>();
+    private final Map<String, FleetMember> members = new java.util.HashMap<>();
     private volatile boolean emptyPages;
 
     private static final class MobileApp {
@@ -93,6 +94,7 @@ public final class IntuneSimulator extends SimServer {
             byEntraObjectId.put(d.entraObjectId(), d);
             byEntraDeviceId.put(d.entraDeviceId(), d);
         }
+        for (FleetMember m : world.fleet().members()) members.put(m.id(), m);
         world.register(new Behaviour());
     }
 
@@ -219,7 +221,7 @@ public final class IntuneSimulator extends SimServer {
 
     private ObjectNode managedDevice(SimDevice d) {
         FleetDevice s = d.spec();
-        FleetMember owner = world.fleet().member(s.owner()).orElseThrow();
+        FleetMember owner = members.get(s.owner());
         ObjectNode o = Json.object();
         o.put("id", d.intuneId());
         o.put("userId", UUID.nameUUIDFromBytes(owner.id().getBytes(StandardCharsets.UTF_8)).toString());
