@@ -169,7 +169,7 @@ public final class EnforceBench {
                         drained.work().stream().filter(w -> w.result() == WorkOutcome.Result.RETRY).count(), drained.deadLetters().size());
                 List<RecordedRequest> log = intune.requests().all();
                 out.println();
-                out.println("budget (per 20 s, scaled)           phase    requests   span s    rate/s  budget/s  achieved");
+                out.println("budget (per 20 s, scaled)           phase    requests   busiest stretch: requests   span s    rate/s  budget/s  achieved");
                 List<Budget> budgets = List.of(
                         new Budget("deviceManagement writes", IntuneSimulator.DEVICES_WRITES, r -> r.path().contains("/deviceManagement/") && !r.method().equals("GET")),
                         new Budget("deviceManagement requests", IntuneSimulator.DEVICES_ANY, r -> r.path().contains("/deviceManagement/")),
@@ -239,11 +239,27 @@ public final class EnforceBench {
                     return;
                 }
                 times.sort(null);
-                double span = Duration.between(times.get(0), times.get(times.size() - 1)).toNanos() / 1e9;
+                // The budget binds only while requests of its kind are sent back to back; a phase also spends time on
+                // other calls (directory lookups, other budgets). Rate is measured over the busiest stretch: the
+                // longest run of these requests without a pause over two seconds.
+                int bestFrom = 0;
+                int bestTo = 0;
+                int start = 0;
+                for (int i = 1; i <= times.size(); i++) {
+                    boolean gap = i == times.size() || Duration.between(times.get(i - 1), times.get(i)).toMillis() > 2000;
+                    if (!gap) continue;
+                    if (i - 1 - start > bestTo - bestFrom) {
+                        bestFrom = start;
+                        bestTo = i - 1;
+                    }
+                    start = i;
+                }
+                double span = Duration.between(times.get(bestFrom), times.get(bestTo)).toNanos() / 1e9;
+                int n = bestTo - bestFrom + 1;
                 // n requests over the span between the first and the last: n - 1 intervals.
-                double rate = span <= 0 ? 0 : (times.size() - 1) / span;
-                out.printf(Locale.ROOT, "%-34s  %-6s  %8d  %7.1f  %8.1f  %8.1f  %8.2f%n", name + " (" + limit + ")", phase, times.size(), span, rate,
-                        perSecond, rate / perSecond);
+                double rate = span <= 0 ? 0 : (n - 1) / span;
+                out.printf(Locale.ROOT, "%-34s  %-6s  %8d  %26d  %7.1f  %8.1f  %8.1f  %8.2f%n", name + " (" + limit + ")", phase, times.size(), n, span,
+                        rate, perSecond, rate / perSecond);
             }
         }
     }
