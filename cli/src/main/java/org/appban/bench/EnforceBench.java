@@ -258,6 +258,11 @@ public final class EnforceBench {
                 int n = bestTo - bestFrom + 1;
                 // n requests over the span between the first and the last: n - 1 intervals.
                 double rate = span <= 0 ? 0 : (n - 1) / span;
+                if (n < limit / 10) {
+                    // Fewer than the client's burst allowance: the budget never bound, a rate would mean nothing.
+                    out.printf(Locale.ROOT, "%-34s  %-6s  %8d  %26s%n", name + " (" + limit + ")", phase, times.size(), "(within the burst: not bound)");
+                    return;
+                }
                 out.printf(Locale.ROOT, "%-34s  %-6s  %8d  %26d  %7.1f  %8.1f  %8.1f  %8.2f%n", name + " (" + limit + ")", phase, times.size(), n, span,
                         rate, perSecond, rate / perSecond);
             }
