@@ -54,9 +54,11 @@ public final class EnforceRemovalHandler extends JsonHandler {
             EnforcementReport report = service.run(request, Actor.schedule(request.trigger().wireName()), runId);
             // A schedule discards the answer: the log is where administrators read it.
             log(summary(report));
-            if (report.failed()) {
-                // Thrown so the invocation is retried (and counted in the function's Errors): the run is idempotent.
-                throw new IllegalStateException("enforce-removal " + request.trigger().wireName() + " run " + runId + ": " + report.message());
+            if (report.failed() || report.status().equals("needs-confirmation")) {
+                // Thrown so that the function's Errors alarm tells administrators: a failed fleet-wide step is retried
+                // (the run is idempotent), and a schedule stopped by the blast-radius cap waits for their "confirm".
+                throw new IllegalStateException("enforce-removal " + request.trigger().wireName() + " run " + runId + " " + report.status()
+                        + ": " + report.message());
             }
             return report;
         }

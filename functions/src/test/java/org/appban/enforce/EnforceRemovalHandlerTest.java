@@ -50,6 +50,8 @@ class EnforceRemovalHandlerTest {
     void everySampleEventIsAccepted(Path sample) throws IOException {
         world.at("2023-04-03T09:00+12:00");
         world.refreshInventory();
+        // Removal already under way (confirmed), so that the schedule samples are not stopped by the cap.
+        world.enforcement.run(EnforceRequest.deadline().confirmed(40), Actor.schedule("deadline"), "before-samples");
         JsonNode answer = invoke(Files.readString(sample));
         assertNotEquals("rejected", answer.path("status").asText(), sample + ": " + answer);
         if (sample.getFileName().toString().startsWith("sqs")) {
@@ -66,6 +68,25 @@ class EnforceRemovalHandlerTest {
         for (String expected : List.of("deadline.json", "reconcile.json", "sqs-batch.json", "enforce-members.json", "enforce-devices.json",
                 "enforce-all.json", "reconcile-device.json")) {
             assertTrue(names.contains(expected), expected + " missing from " + names);
+        }
+    }
+
+    @Test
+    void aScheduledRunStoppedByTheCapEndsInAnErrorSoTheAlarmTellsAdministrators() {
+        world.at("2023-03-31T00:00+13:00");
+        world.refreshInventory();
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> invoke("{\"trigger\":\"deadline\"}"));
+        assertTrue(e.getMessage().contains("needs-confirmation") && e.getMessage().contains("\"confirm\""), e.getMessage());
+        world.killSwitch.set(true, "admin", "pause");
+        assertDoesNotThrowOnStop();
+    }
+
+    private void assertDoesNotThrowOnStop() {
+        try {
+            JsonNode r = invoke("{\"trigger\":\"deadline\"}");
+            assertEquals("stopped", r.path("status").asText(), "an administrator's stop is not an error");
+        } catch (IOException e) {
+            throw new AssertionError(e);
         }
     }
 
