@@ -12,10 +12,12 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -77,12 +79,20 @@ public final class AwsClients {
                 .build();
     }
 
+    public EventBridgeClient eventBridge() {
+        return configure(EventBridgeClient.builder().httpClient(http)).build();
+    }
+
     public SsmClient ssm() {
         return configure(SsmClient.builder().httpClient(http)).build();
     }
 
     public SecretsManagerClient secretsManager() {
         return configure(SecretsManagerClient.builder().httpClient(http)).build();
+    }
+
+    public SnsClient sns() {
+        return configure(SnsClient.builder().httpClient(http)).build();
     }
 
     public SqsClient sqs() {

@@ -6,19 +6,20 @@ import java.util.Optional;
 import org.appban.domain.Device;
 import org.appban.domain.Exemption;
 import org.appban.domain.ExemptionStatus;
+import org.appban.exemption.ExemptionCheck;
 
 /**
  * Whether exemptions shield a device, and since when they stopped shielding it. Pure.
  *
- * <p>Kept local to enforcement until the shared exemption check (admin's {@code ExemptionCheck}) is on main; it
- * asks the same question through {@link Exemption#protects}, so swapping it in changes no answer.
+ * <p>Whether a device is protected is the shared {@link ExemptionCheck}'s answer; this adds what enforcement needs
+ * besides: which exemption (for the report) and since when a device is no longer protected.
  */
 public final class Protection {
     private Protection() {
     }
 
     public static boolean isProtected(Device device, Collection<Exemption> exemptions, Instant now) {
-        return protecting(device, exemptions, now).isPresent();
+        return ExemptionCheck.isExempt(exemptions, device, now);
     }
 
     /** The exemption that shields the device longest, if any shields it now. */

@@ -47,6 +47,17 @@ public final class MdmAdapters {
         return fromSecret(secrets, arn, options);
     }
 
+    /**
+     * Every MDM the organisation runs: {@code MDM_SECRET_ARN} may name several secrets, separated by commas (an
+     * organisation with Intune for Android and Jamf for Apple devices has two).
+     */
+    public static java.util.List<Mdm> allFromEnvironment(SecretSource secrets, RemoteOptions options) {
+        String arns = System.getenv("MDM_SECRET_ARN");
+        if (arns == null || arns.isBlank()) throw new IllegalStateException("MDM_SECRET_ARN is not set");
+        return java.util.Arrays.stream(arns.split(",")).map(String::trim).filter(a -> !a.isEmpty())
+                .map(arn -> fromSecret(secrets, arn, options)).toList();
+    }
+
     public static Mdm fromSecret(SecretSource secrets, String arn, RemoteOptions options) {
         Secret secret = secrets.secret(arn);
         String source = "secret " + arn;

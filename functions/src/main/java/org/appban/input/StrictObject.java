@@ -114,22 +114,24 @@ public final class StrictObject {
         return v.intValue();
     }
 
-    public Double number(String field, double defaultValue) {
+    /** A wrong type is recorded as a problem and answered with the default, so callers never unbox a null. */
+    public double number(String field, double defaultValue) {
         JsonNode v = get(field, false);
         if (v == null) return defaultValue;
         if (!v.isNumber()) {
             problems.add(at(field), "must be a number, found " + describe(v));
-            return null;
+            return defaultValue;
         }
         return v.doubleValue();
     }
 
-    public Boolean bool(String field, boolean defaultValue) {
+    /** A wrong type is recorded as a problem and answered with the default, so callers never unbox a null. */
+    public boolean bool(String field, boolean defaultValue) {
         JsonNode v = get(field, false);
         if (v == null) return defaultValue;
         if (!v.isBoolean()) {
             problems.add(at(field), "must be true or false, found " + describe(v));
-            return null;
+            return defaultValue;
         }
         return v.booleanValue();
     }

@@ -5,18 +5,29 @@ import org.appban.input.InvalidInputException;
 
 /**
  * Keeps sends at or below R per second, across all threads that share it. Each send reserves the next free slot
- * on a grid spaced 1/R apart (rounded up, so never faster than R) and waits for it; there is no burst allowance,
- * so no one-second window holds more than R sends' starts plus the one on its edge. A throttling answer from the
- * provider {@link #pause pauses} everyone, not only the thread that got it, because the limit is the account's.
+ * on a grid spaced 1/R apart (rounded up, so never faster than R) and waits for it; there is no burst allowance.
+ * A thread can wake late for its slot (a busy scheduler, a garbage collection) while the next one wakes on time,
+ * which would put two starts closer than 1/R; so, for R of 1 or more, the last floor(R) slots handed out are also
+ * kept, and no slot is given less than {@value #WINDOW_MILLIS} ms after the one floor(R) before it. No second then
+ * ever holds more than floor(R) starts, even when a request reaches the wire up to 50 ms after its slot; the price
+ * is a steady rate of R / 1.05 rather than R. A throttling answer from the provider {@link #pause pauses}
+ * everyone, not only the thread that got it, because the limit is the account's.
  */
 public final class SendRateLimiter {
     public static final String ENV = "MAX_SEND_RATE";
+    /** One second and a margin for the delay between a thread's permission and its request reaching the wire. */
+    static final long WINDOW_MILLIS = 1050;
+    private static final long WINDOW = WINDOW_MILLIS * 1_000_000L;
 
     private final double maxPerSecond;
     private final long intervalNanos;
     private final Ticker ticker;
     private long nextSlot;
     private boolean started;
+    /** The last floor(R) slots handed out, oldest at {@code head} once full; null when R is below 1. */
+    private final long[] recent;
+    private int head;
+    private int size;
 
     public SendRateLimiter(double maxPerSecond, Ticker ticker) {
         if (!(maxPerSecond > 0) || Double.isInfinite(maxPerSecond)) {
@@ -25,6 +36,7 @@ public final class SendRateLimiter {
         this.maxPerSecond = maxPerSecond;
         this.intervalNanos = (long) Math.ceil(1_000_000_000d / maxPerSecond);
         this.ticker = ticker;
+        this.recent = maxPerSecond >= 1 ? new long[(int) Math.min(Math.floor(maxPerSecond), 1_000_000)] : null;
     }
 
     /** From {@code MAX_SEND_RATE} (messages per second, e.g. {@code 14} or {@code 0.5}); required. */
@@ -54,6 +66,12 @@ public final class SendRateLimiter {
             long now = ticker.nanos();
             long slot = started ? Math.max(now, nextSlot) : now;
             started = true;
+            if (recent != null) {
+                if (size == recent.length) slot = Math.max(slot, recent[head] + WINDOW);
+                recent[head] = slot;
+                head = (head + 1) % recent.length;
+                if (size < recent.length) size++;
+            }
             nextSlot = slot + intervalNanos;
             wait = slot - now;
         }

@@ -1,6 +1,8 @@
 package org.appban.notice;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -17,6 +19,9 @@ import org.appban.policy.StageKind;
  * exemption notices, or the ledger idempotency key of the quarantine for access-revoked, so a device quarantined
  * twice on two occasions gets two notices, but a retried event gets one.
  *
+ * <p>Other functions send it as the {@code detail} of an EventBridge event with detail-type {@value #DETAIL_TYPE} on the
+ * project's bus (see {@link NoticeRequests}); the notify-members function sends the email.
+ *
  * <p>JSON form (strict; unknown fields rejected):
  * <pre>{"kind":"access-revoked","member":"m-001","device":"d-17","occurredAt":"2023-04-07T09:05+12:00",
  *  "occasion":"nac/quarantine/d-17/2023-04-07"}</pre>
@@ -27,6 +32,9 @@ import org.appban.policy.StageKind;
  */
 public record NoticeRequest(StageKind kind, String member, String device, String exemption, Instant occurredAt,
                             String occasion) {
+    /** The EventBridge detail-type of a notice request. */
+    public static final String DETAIL_TYPE = "NoticeRequested";
+
     private static final Pattern OCCASION = Pattern.compile("^[A-Za-z0-9._:/#@+=-]{1,200}$");
 
     public NoticeRequest {
@@ -58,6 +66,16 @@ public record NoticeRequest(StageKind kind, String member, String device, String
         } catch (RuntimeException e) {
             throw new InvalidInputException(source, "", e.getMessage());
         }
+    }
+
+    /** The JSON form {@link #parse} reads back. */
+    public ObjectNode toDetail(ObjectMapper mapper) {
+        ObjectNode o = mapper.createObjectNode();
+        o.put("kind", kind.wireName()).put("member", member);
+        if (device != null) o.put("device", device);
+        if (exemption != null) o.put("exemption", exemption);
+        o.put("occurredAt", occurredAt.toString()).put("occasion", occasion);
+        return o;
     }
 
     private static String problem(StageKind kind, String device, String exemption, String occasion) {

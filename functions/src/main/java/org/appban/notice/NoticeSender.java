@@ -139,6 +139,7 @@ public final class NoticeSender {
         d.put("kind", notice.notice().stage().kind().wireName());
         d.put("standing", notice.notice().standing().wireName());
         d.put("recipient", notice.mail().recipient().value());
+        d.put("subject", notice.rendered().subject());
         d.put("messageId", notice.mail().mime().messageId());
         if (notice.notice().request() != null) d.put("occasion", notice.notice().request().occasion());
         return d;

@@ -9,6 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.appban.domain.Actor;
 import org.appban.domain.Device;
@@ -42,10 +47,25 @@ public final class NotifyMembers {
     private final NoticeComposer composer;
     private final NoticeSender sender;
     private final Clock clock;
+    private final int parallelism;
 
+    /** One member at a time. */
     public NotifyMembers(BanPolicy policy, MemberStore members, DeviceStore devices, ExemptionStore exemptions,
                          Claims claims, Ledger ledger, Attestations attestations, NoticePlanner planner,
                          NoticeComposer composer, NoticeSender sender, Clock clock) {
+        this(policy, members, devices, exemptions, claims, ledger, attestations, planner, composer, sender, clock, 1);
+    }
+
+    /**
+     * @param parallelism members worked on at once. One thread reaches R sends per second only while a send's round
+     *                    trip is under 1/R; SES answers in tens of milliseconds, so a rate above ~10/s needs a few
+     *                    sends in flight (see {@link #parallelismFor}). The rate limiter caps the rate either way.
+     */
+    public NotifyMembers(BanPolicy policy, MemberStore members, DeviceStore devices, ExemptionStore exemptions,
+                         Claims claims, Ledger ledger, Attestations attestations, NoticePlanner planner,
+                         NoticeComposer composer, NoticeSender sender, Clock clock, int parallelism) {
+        if (parallelism < 1) throw new IllegalArgumentException("parallelism must be at least 1");
+        this.parallelism = parallelism;
         this.policy = policy;
         this.members = members;
         this.devices = devices;
@@ -59,25 +79,50 @@ public final class NotifyMembers {
         this.clock = clock;
     }
 
+    /**
+     * Enough members in flight to keep R sends per second going when a member's work (DynamoDB reads, claim, SES
+     * send, ledger appends) takes up to 200 ms: ceil(R / 5), from 1 to 16. More only adds contention.
+     */
+    public static int parallelismFor(double maxPerSecond) {
+        return (int) Math.max(1, Math.min(16, Math.ceil(maxPerSecond / 5)));
+    }
+
+    /** Why a run stopped when its {@link RunBudget} ran out. */
+    public static final String OUT_OF_TIME = "out of time: the members left are not attempted; the next run sends what is due to them";
+
+    public BanPolicy policy() {
+        return policy;
+    }
+
     /** The daily schedule: every member on the roster gets what is due to them. */
     public NotifyReport runScheduled(Actor actor, String runId) {
+        return runScheduled(actor, runId, RunBudget.unlimited());
+    }
+
+    /** The daily schedule, stopping between members once the budget is used up (see {@link #OUT_OF_TIME}). */
+    public NotifyReport runScheduled(Actor actor, String runId, RunBudget budget) {
         Map<String, List<Device>> byOwner = devices.all().stream().collect(Collectors.groupingBy(Device::owner));
         Map<String, List<Exemption>> exemptionsOf = exemptions.all().stream().collect(Collectors.groupingBy(Exemption::member));
         List<Member> roster = members.all();
         return run(roster, m -> byOwner.getOrDefault(m.id(), List.of()), m -> exemptionsOf.getOrDefault(m.id(), List.of()),
-                actor, runId, false);
+                actor, runId, false, budget);
     }
 
     /** Listed members only: a manual send, or the member of a {@code DeviceStatusChanged} event (catch-up). */
     public NotifyReport runFor(Collection<String> memberIds, Actor actor, String runId) {
+        return runFor(memberIds, actor, runId, RunBudget.unlimited());
+    }
+
+    public NotifyReport runFor(Collection<String> memberIds, Actor actor, String runId, RunBudget budget) {
         return withUnknown(memberIds, run(load(memberIds), m -> devices.ofOwner(m.id()), m -> exemptions.ofMember(m.id()),
-                actor, runId, false));
+                actor, runId, false, budget));
     }
 
     /** Renders what is due for the listed members (all when empty), sends nothing, records nothing. */
     public NotifyReport preview(Collection<String> memberIds) {
         List<Member> list = memberIds.isEmpty() ? members.all() : load(memberIds);
-        return withUnknown(memberIds, run(list, m -> devices.ofOwner(m.id()), m -> exemptions.ofMember(m.id()), null, null, true));
+        return withUnknown(memberIds, run(list, m -> devices.ofOwner(m.id()), m -> exemptions.ofMember(m.id()), null, null, true,
+                RunBudget.unlimited()));
     }
 
     /** An event-driven notice another function asked for. */
@@ -85,10 +130,16 @@ public final class NotifyMembers {
         Instant now = clock.instant();
         Optional<Member> member = members.find(request.member());
         if (member.isEmpty()) {
-            return new NotifyReport(now, false, List.of(result(request.member(), null, "error", "no such member")), null);
+            return new NotifyReport(now, false, List.of(result(request.member(), null, "unknown-member", "not on the roster")), null);
         }
         MemberSnapshot snapshot = snapshot(member.get(), devices.ofOwner(request.member()), exemptions.ofMember(request.member()));
-        NoticeDecision decision = planner.requested(snapshot, request, now);
+        NoticeDecision decision;
+        try {
+            decision = planner.requested(snapshot, request, now);
+        } catch (IllegalArgumentException e) {
+            // The requester's bug (a device or exemption that is not the member's): nothing to mail, nothing to retry.
+            return new NotifyReport(now, false, List.of(result(request.member(), null, "refused", e.getMessage())), null);
+        }
         List<NotifyReport.MemberResult> results = new ArrayList<>();
         String stopped = deliver(member.get(), decision, actor, runId, false, now, results);
         return new NotifyReport(now, false, results, stopped);
@@ -105,6 +156,10 @@ public final class NotifyMembers {
         Member member = members.find(memberId).orElseThrow(() -> new IllegalArgumentException("no member " + memberId));
         NoticeStage stage = policy.notices().stage(stageId).filter(s -> s.kind().isScheduled())
                 .orElseThrow(() -> new IllegalArgumentException("policy " + policy.id() + " has no scheduled stage " + stageId));
+        // Forcing overrides what was sent before, never whom mail may reach: an inactive member has left, and a
+        // blocked address bounced or complained (the administrators clear the block first).
+        if (!member.active()) return new NotifyReport(now, false, List.of(result(memberId, null, "skipped:inactive", null)), null);
+        if (member.mailBlocked()) return new NotifyReport(now, false, List.of(result(memberId, null, "skipped:mail-blocked", null)), null);
         MemberSnapshot snapshot = snapshot(member, devices.ofOwner(memberId), exemptions.ofMember(memberId));
         NoticePlanner.Assessment a = planner.assess(snapshot, now);
         DueNotice notice = new DueNotice(member, stage, now, a.standing(), a.lines(), null, null, null);
@@ -131,24 +186,63 @@ public final class NotifyMembers {
 
     private NotifyReport run(List<Member> list, java.util.function.Function<Member, List<Device>> devicesOf,
                              java.util.function.Function<Member, List<Exemption>> exemptionsOf,
-                             Actor actor, String runId, boolean preview) {
+                             Actor actor, String runId, boolean preview, RunBudget budget) {
         Instant now = clock.instant();
-        List<NotifyReport.MemberResult> results = new ArrayList<>();
-        String stopped = null;
-        for (Member m : list) {
-            if (stopped != null) {
-                results.add(result(m.id(), null, "not-attempted", stopped));
-                continue;
-            }
+        AtomicReference<String> stopped = new AtomicReference<>();
+        java.util.function.Function<Member, List<NotifyReport.MemberResult>> one = m -> {
+            if (stopped.get() == null && budget.exhausted()) stopped.compareAndSet(null, OUT_OF_TIME);
+            if (stopped.get() != null) return List.of(result(m.id(), null, "not-attempted", stopped.get()));
+            List<NotifyReport.MemberResult> results = new ArrayList<>();
             try {
                 MemberSnapshot base = snapshot(m, devicesOf.apply(m), exemptionsOf.apply(m));
                 NoticeDecision decision = decide(base, now);
-                stopped = deliver(m, decision, actor, runId, preview, now, results);
+                String stop = deliver(m, decision, actor, runId, preview, now, results);
+                if (stop != null) stopped.compareAndSet(null, stop);
             } catch (RuntimeException e) {
                 results.add(result(m.id(), null, "error", e.getClass().getSimpleName() + ": " + e.getMessage()));
             }
+            return results;
+        };
+        List<NotifyReport.MemberResult> results = new ArrayList<>();
+        if (parallelism <= 1 || list.size() <= 1) {
+            for (Member m : list) results.addAll(one.apply(m));
+        } else {
+            results.addAll(inParallel(list, one));
         }
-        return new NotifyReport(now, preview, results, stopped);
+        return new NotifyReport(now, preview, results, stopped.get());
+    }
+
+    /**
+     * Works on up to {@code parallelism} members at once, so that sends overlap their round trips to the provider
+     * (the rate limiter, shared by all, still spaces their starts); results come back in roster order. Each member
+     * is one task: its claim, ledger chain and email are its own, so tasks share nothing but the limiter.
+     */
+    private List<NotifyReport.MemberResult> inParallel(List<Member> list,
+                                                       java.util.function.Function<Member, List<NotifyReport.MemberResult>> one) {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, list.size()), r -> {
+            Thread t = new Thread(r, "notify-member");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<List<NotifyReport.MemberResult>>> futures = new ArrayList<>(list.size());
+            for (Member m : list) futures.add(pool.submit(() -> one.apply(m)));
+            List<NotifyReport.MemberResult> results = new ArrayList<>();
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    results.addAll(futures.get(i).get());
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    results.add(result(list.get(i).id(), null, "error", cause.getClass().getSimpleName() + ": " + cause.getMessage()));
+                }
+            }
+            return results;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while notifying members", e);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /**

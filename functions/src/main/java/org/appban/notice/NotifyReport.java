@@ -27,6 +27,7 @@ public record NotifyReport(Instant at, boolean preview, List<MemberResult> membe
      * @param result  a delivery status ({@code sent}, {@code already-sent}, {@code in-progress-elsewhere},
      *                {@code throttled}, {@code rejected}, {@code unknown}), {@code due} in a preview,
      *                {@code skipped:<reason>} when nothing was due, {@code invalid-address}, {@code error},
+     *                {@code refused} (a request about a device or exemption that is not the member's),
      *                or {@code not-attempted} after the run stopped
      * @param stage   the stage due, or null
      * @param preview the composed notice (preview runs only), else null

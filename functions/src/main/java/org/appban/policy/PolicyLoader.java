@@ -202,10 +202,10 @@ public final class PolicyLoader {
         if (o == null) return null;
         Integer escalate = nonNegative(o, "escalateAfterDays");
         Integer max = nonNegative(o, "maxDevicesPerRun");
-        Double share = o.number("maxFleetShare", 1.0);
-        if (share != null && (share <= 0 || share > 1)) o.problem("maxFleetShare", "must be above 0 and at most 1");
+        double share = o.number("maxFleetShare", 1.0);
+        if (share <= 0 || share > 1) o.problem("maxFleetShare", "must be above 0 and at most 1");
         o.rejectUnknownFields();
-        return new BanPolicy.Enforcement(orZero(escalate), orZero(max), share == null ? 1.0 : share);
+        return new BanPolicy.Enforcement(orZero(escalate), orZero(max), share);
     }
 
     private BanPolicy.Exemptions exemptions(StrictObject o) {

@@ -1,12 +1,22 @@
 package org.appban.ports;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.appban.domain.Device;
 
 /** The inventory as the last sync saw it. */
 public interface DeviceStore {
     Optional<Device> find(String id);
+
+    /** The stored devices among {@code ids}, by id (absent ids are left out). Adapters batch the reads. */
+    default Map<String, Device> findAll(Collection<String> ids) {
+        Map<String, Device> found = new HashMap<>();
+        for (String id : ids) find(id).ifPresent(d -> found.put(id, d));
+        return found;
+    }
 
     List<Device> ofOwner(String memberId);
 

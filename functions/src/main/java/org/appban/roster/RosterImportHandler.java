@@ -65,7 +65,7 @@ public final class RosterImportHandler extends JsonHandler {
         StrictObject request = StrictObject.root(event, problems);
         String bucket = request.text("bucket");
         String key = request.text("key");
-        Boolean dryRun = request.bool("dryRun", true);
+        boolean dryRun = request.bool("dryRun", true);
         request.rejectUnknownFields();
         problems.throwIfAny();
         return importObject(bucket, key, Invoker.administrator(context), dryRun);

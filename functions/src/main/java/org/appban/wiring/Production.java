@@ -1,22 +1,55 @@
 package org.appban.wiring;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.appban.admin.Administration;
+import org.appban.admin.NetworkAccessLookup;
+import org.appban.admin.preview.CampaignPreview;
 import org.appban.aws.AwsClients;
+import org.appban.domain.MdmKind;
 import org.appban.enforce.EnforceRemoval;
 import org.appban.enforce.EnforceRemovalHandler;
 import org.appban.enforce.LedgerEnforcementNotices;
 import org.appban.enforce.SqsWorkQueue;
+import org.appban.fleet.FleetEnforcement;
+import org.appban.exemption.ExemptionNotices;
+import org.appban.exemption.ExemptionService;
+import org.appban.fleet.FleetInventory;
 import org.appban.fleet.MdmAdapters;
+import org.appban.inventory.EventBridgeDeviceEvents;
+import org.appban.inventory.InventorySync;
+import org.appban.lambda.Json;
 import org.appban.policy.BanPolicy;
 import org.appban.policy.PolicyLoader;
 import org.appban.remote.RemoteOptions;
+import org.appban.report.S3Reports;
+import org.appban.safety.SsmKillSwitch;
+import org.appban.secrets.SecretsManagerSecretSource;
+import org.appban.store.dynamo.DynamoDeviceStore;
+import org.appban.alerts.SnsAdminAlerts;
+import org.appban.mail.MimeWriter;
+import org.appban.mail.RateLimitedMailer;
+import org.appban.mail.SendRateLimiter;
+import org.appban.mail.SesMailer;
+import org.appban.mail.Ticker;
+import org.appban.notice.Attestations;
+import org.appban.notice.EventBridgeNoticeRequests;
+import org.appban.notice.LinkIssuer;
+import org.appban.notice.MailFeedbackRecorder;
+import org.appban.notice.NoticeComposer;
+import org.appban.notice.NoticePlanner;
+import org.appban.notice.NoticeRenderer;
+import org.appban.notice.NoticeSender;
+import org.appban.notice.NotifyMembers;
+import org.appban.notice.TemplateSet;
+import org.appban.store.dynamo.DynamoExemptionStore;
 import org.appban.roster.RosterFiles;
 import org.appban.roster.RosterImport;
 import org.appban.roster.RosterParser;
 import org.appban.roster.S3RosterFiles;
-import org.appban.safety.SsmKillSwitch;
-import org.appban.secrets.SecretsManagerSecretSource;
 import org.appban.store.dynamo.DynamoClaims;
 import org.appban.store.dynamo.DynamoDeviceStore;
 import org.appban.store.dynamo.DynamoExemptionStore;
@@ -44,9 +77,25 @@ public final class Production {
         static final DynamoDbClient CLIENT = Aws.CLIENTS.dynamoDb();
     }
 
+    private static final class S3 {
+        static final software.amazon.awssdk.services.s3.S3Client CLIENT = Aws.CLIENTS.s3();
+    }
+
     public static RosterImport rosterImport() {
         return new RosterImport(new RosterParser(),
                 new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
+                new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE")),
+                CLOCK);
+    }
+
+    public static InventorySync inventorySync() {
+        RemoteOptions options = RemoteOptions.standard(CLOCK);
+        List<FleetInventory> mdms = MdmAdapters.allFromEnvironment(new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()), options)
+                .stream().map(MdmAdapters.Mdm::inventory).toList();
+        return new InventorySync(policy(), mdms,
+                new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
+                new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
+                new EventBridgeDeviceEvents(Aws.CLIENTS.eventBridge(), SETTINGS.required("EVENT_BUS_NAME"), Json.MAPPER),
                 new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE")),
                 CLOCK);
     }
@@ -57,22 +106,24 @@ public final class Production {
 
     /**
      * The enforce-removal function: DynamoDB (devices, exemptions, ledger, claims), SSM (kill switch), SQS (its
-     * work queue), Secrets Manager (the MDM secret, read only when a run or work item first needs the MDM).
-     * Each container's MDM client keeps to 1/{@link EnforceRemovalHandler#CONTAINERS} of the MDM's budget.
+     * work queue), Secrets Manager (the MDM secrets, read only when a run or work item first needs the MDM).
+     * Each container's MDM clients keep to 1/{@link EnforceRemovalHandler#CONTAINERS} of each MDM's budget.
      */
     public static EnforceRemoval enforceRemoval() {
         DynamoLedger ledger = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
         RemoteOptions options = RemoteOptions.standard(CLOCK).withBudgetScale(1.0 / EnforceRemovalHandler.CONTAINERS);
-        return new EnforceRemoval(bundledPolicy(),
+        return new EnforceRemoval(policy(),
                 new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
                 new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")),
                 ledger,
                 new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE")),
                 new SsmKillSwitch(Aws.CLIENTS.ssm(), SETTINGS.required("KILL_SWITCH_PARAMETER")),
                 () -> {
-                    MdmAdapters.Mdm mdm = MdmAdapters.fromSecret(new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()),
-                            SETTINGS.required("MDM_SECRET_ARN"), options);
-                    return Map.of(mdm.kind(), mdm.enforcement());
+                    Map<MdmKind, FleetEnforcement> mdms = new LinkedHashMap<>();
+                    for (MdmAdapters.Mdm mdm : MdmAdapters.allFromEnvironment(new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()), options)) {
+                        mdms.put(mdm.kind(), mdm.enforcement());
+                    }
+                    return mdms;
                 },
                 new SqsWorkQueue(Aws.CLIENTS.sqs(), SETTINGS.required("TRIGGER_QUEUE_URL")),
                 // Until the notify function's request port is wired here, owed notices are recorded in the ledger.
@@ -80,12 +131,100 @@ public final class Production {
                 CLOCK);
     }
 
-    /** A policy bundled in the jar (this function has no S3 client, so it does not read s3:// policies). */
-    private static BanPolicy bundledPolicy() {
+    /**
+     * The policy named by {@code POLICY}: a policy bundled in the jar, or {@code s3://bucket/key} of a policy file
+     * (read once per container; a bad policy stops the function at its first invocation, naming every problem).
+     */
+    public static BanPolicy policy() {
         String reference = SETTINGS.required("POLICY");
-        if (reference.startsWith("s3://")) {
-            throw new IllegalStateException("POLICY '" + reference + "': enforce-removal reads bundled policies only");
+        PolicyLoader loader = new PolicyLoader();
+        if (!reference.startsWith("s3://")) return loader.bundled(reference);
+        String path = reference.substring("s3://".length());
+        int slash = path.indexOf('/');
+        if (slash <= 0 || slash == path.length() - 1) {
+            throw new IllegalStateException("POLICY '" + reference + "' is not s3://bucket/key");
         }
-        return new PolicyLoader().bundled(reference);
+        String bucket = path.substring(0, slash);
+        String key = path.substring(slash + 1);
+        byte[] bytes = Aws.CLIENTS.s3().getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
+        return loader.parse(new String(bytes, StandardCharsets.UTF_8), reference);
+    }
+
+    /** The notify-members function's parts: its stores, SES v2 (no MDM, no NAC), built once per container. */
+    private static final class Notify {
+        static final BanPolicy POLICY = policy();
+        static final DynamoMemberStore MEMBERS = new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE"));
+        static final DynamoLedger LEDGER = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
+    }
+
+    public static NotifyMembers notifyMembers() {
+        BanPolicy policy = Notify.POLICY;
+        DynamoClaims claims = new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE"));
+        // SES_CONFIGURATION_SET publishes this function's bounces and complaints back to it.
+        SendRateLimiter limiter = SendRateLimiter.fromEnvironment(System.getenv(), Ticker.system());
+        RateLimitedMailer mailer = RateLimitedMailer.withDefaults(
+                new SesMailer(Aws.CLIENTS.sesV2(), SETTINGS.optional("SES_CONFIGURATION_SET").orElse(null)), limiter);
+        NoticePlanner planner = new NoticePlanner(policy);
+        // Signed exemption and attestation links come from the signing function once it exists; until then the
+        // notices tell members to write to the contact.
+        NoticeComposer composer = new NoticeComposer(policy, new NoticeRenderer(policy, TemplateSet.bundled()),
+                new MimeWriter(), LinkIssuer.none());
+        return new NotifyMembers(policy, Notify.MEMBERS,
+                new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
+                new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")),
+                claims, Notify.LEDGER, Attestations.fromLedger(Notify.LEDGER), planner, composer,
+                new NoticeSender(claims, Notify.LEDGER, mailer, CLOCK, NoticeSender.DEFAULT_LEASE), CLOCK,
+                NotifyMembers.parallelismFor(limiter.maxPerSecond()));
+    }
+
+    public static MailFeedbackRecorder mailFeedbackRecorder() {
+        return new MailFeedbackRecorder(Notify.MEMBERS, Notify.LEDGER,
+                new SnsAdminAlerts(Aws.CLIENTS.sns(), SETTINGS.required("ADMIN_TOPIC_ARN")), CLOCK);
+    }
+
+    /**
+     * Exemption notices on Lambda: published as NoticeRequested events on the project's bus, which the notify
+     * function sends (once per exemption and kind: the request's occasion is the exemption id).
+     */
+    public static ExemptionNotices exemptionNotices() {
+        EventBridgeNoticeRequests requests = new EventBridgeNoticeRequests(Aws.CLIENTS.eventBridge(),
+                SETTINGS.required("EVENT_BUS_NAME"), "appban.admin");
+        return ExemptionNotices.asRequests(requests::request);
+    }
+
+    public static ExemptionService exemptionService() {
+        return new ExemptionService(policy(),
+                new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
+                new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
+                new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")),
+                new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE")),
+                exemptionNotices(), CLOCK);
+    }
+
+    public static Administration administration() {
+        BanPolicy policy = policy();
+        DynamoMemberStore members = new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE"));
+        DynamoDeviceStore devices = new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE"));
+        DynamoExemptionStore exemptions = new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE"));
+        DynamoLedger ledger = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
+        ExemptionService exemptionService = new ExemptionService(policy, members, devices, exemptions, ledger, exemptionNotices(), CLOCK);
+        return new Administration(policy, members, devices, exemptions, ledger, exemptionService,
+                new SsmKillSwitch(Aws.CLIENTS.ssm(), SETTINGS.required("KILL_SWITCH_PARAMETER")),
+                new S3Reports(S3.CLIENT, SETTINGS.required("REPORTS_BUCKET")),
+                CampaignPreview.standard(policy), NetworkAccessLookup.unknown(), CLOCK);
+    }
+
+    public static DynamoMemberStore memberStore() {
+        return new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE"));
+    }
+
+    public static DynamoDeviceStore deviceStore() {
+        return new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE"));
+    }
+
+    /** Signed link tokens, keyed by the secret SIGNING_SECRET_ARN (read on first use, once per container). */
+    public static org.appban.signing.SignedTokens signedTokens() {
+        return new org.appban.signing.SignedTokens(org.appban.signing.Signer.fromSecret(
+                new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()), SETTINGS.required("SIGNING_SECRET_ARN")));
     }
 }

@@ -98,6 +98,39 @@ class NotifyMembersTest {
     }
 
     @Test
+    void members_worked_on_in_parallel_each_get_one_email_and_the_report_keeps_roster_order() throws Exception {
+        for (int i = 10; i < 60; i++) members.save(Member.active("m-" + i, "Member " + i, "m" + i + "@example.org", Role.STAFF));
+        NotifyMembers parallel = new NotifyMembers(POLICY, members, devices, exemptions, claims, ledger, Attestations.fromLedger(ledger),
+                new NoticePlanner(POLICY), new NoticeComposer(POLICY, RENDERER, new MimeWriter(), LinkIssuer.none()),
+                new NoticeSender(claims, ledger, mailer, clock, Duration.ofMinutes(16)), clock, 6);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        Future<NotifyReport> a = pool.submit(() -> parallel.runScheduled(DAILY, "run-a"));
+        Future<NotifyReport> b = pool.submit(() -> parallel.runScheduled(DAILY, "run-b"));
+        NotifyReport ra = a.get();
+        b.get();
+        pool.shutdown();
+        assertEquals(52, mailer.count());
+        assertEquals(52, mailer.sent.stream().map(m -> m.recipient().value()).distinct().count());
+        assertEquals(members.all().stream().map(Member::id).toList(), ra.members().stream().map(NotifyReport.MemberResult::member).toList());
+    }
+
+    @Test
+    void an_account_wide_refusal_stops_a_parallel_run_too() {
+        for (int i = 10; i < 60; i++) members.save(Member.active("m-" + i, "Member " + i, "m" + i + "@example.org", Role.STAFF));
+        RecordingMailer paused = new RecordingMailer();
+        paused.before = m -> {
+            throw new Mailer.Rejected("SendingPausedException", "sending is paused", true, null);
+        };
+        NotifyMembers parallel = new NotifyMembers(POLICY, members, devices, exemptions, claims, ledger, Attestations.fromLedger(ledger),
+                new NoticePlanner(POLICY), new NoticeComposer(POLICY, RENDERER, new MimeWriter(), LinkIssuer.none()),
+                new NoticeSender(claims, ledger, paused, clock, Duration.ofMinutes(16)), clock, 4);
+        NotifyReport r = parallel.runScheduled(DAILY, "run-1");
+        assertNotNull(r.stoppedBy());
+        assertTrue(r.counts().getOrDefault("rejected", 0) <= 4, r.counts().toString());
+        assertTrue(r.counts().get("not-attempted") >= 44, r.counts().toString());
+    }
+
+    @Test
     void reminders_stop_for_a_member_who_complied() {
         notify.runScheduled(DAILY, "run-1");
         devices.save(corporate("d-1", "m-1", Platform.IOS, "iPhone 14", AppPresence.ABSENT));
@@ -131,6 +164,18 @@ class NotifyMembersTest {
         NotifyReport again = notify.runFor(List.of("m-2"), Actor.event("evt-2"), "run-evt-2");
         assertEquals("skipped:already-sent", resultOf(again, "m-2"));
         assertEquals(3, mailer.count(), "two announcements, one catch-up");
+    }
+
+    @Test
+    void a_run_out_of_time_stops_between_members_and_the_next_run_sends_the_rest() {
+        for (int i = 10; i < 20; i++) members.save(Member.active("m-" + i, "Member " + i, "m" + i + "@example.org", Role.STAFF));
+        int[] checks = {0};
+        NotifyReport first = notify.runScheduled(DAILY, "run-1", () -> ++checks[0] > 5);
+        assertEquals(NotifyMembers.OUT_OF_TIME, first.stoppedBy());
+        assertEquals(5, first.members().stream().filter(m -> !m.result().equals("not-attempted")).count());
+        NotifyReport second = notify.runScheduled(DAILY, "run-1");
+        assertEquals(null, second.stoppedBy());
+        assertEquals(12, mailer.count(), "every active, unblocked member got the announcement exactly once");
     }
 
     @Test

@@ -90,4 +90,18 @@ public abstract class DeviceStoreContract {
         for (String id : List.of("d-b", "d-c", "d-a")) store.save(privatePhone(id, "m-1"));
         assertEquals(List.of("d-a", "d-b", "d-c"), store.all().stream().map(Device::id).toList());
     }
+
+    @Test
+    void finds_many_devices_at_once_across_batches_and_leaves_out_unknown_ids() {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 130; i++) {
+            store.save(corporatePhone("batch-" + i, "m" + (i % 7)));
+            ids.add("batch-" + i);
+        }
+        ids.add("never-stored");
+        java.util.Map<String, Device> found = store.findAll(ids);
+        assertEquals(130, found.size());
+        assertEquals("m3", found.get("batch-10").owner());
+        assertTrue(!found.containsKey("never-stored"));
+    }
 }

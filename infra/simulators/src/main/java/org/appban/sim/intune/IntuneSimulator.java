@@ -56,10 +56,13 @@ public final class IntuneSimulator extends SimServer {
     private final Map<String, Policy> configurations = new LinkedHashMap<>();
     private final Map<String, Policy> compliancePolicies = new LinkedHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
-    private final Map<String, SimDevice> byIntuneId = new java.util.HashMap<>();
+    /** Indexes over the fleet, which never changes shape: a 50 000-device listing must not search lists per device. */
+    private final Map<String, FleetMember> membersById = new java.util.HashMap<>();
+    private final Map<String, SimDevice> devicesByIntuneId = new java.util.HashMap<>();
+    private final Map<String, String> detectedAppIds = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Directory lookups (group membership, Entra devices) by id, for the same reason. */
     private final Map<String, SimDevice> byEntraObjectId = new java.util.HashMap<>();
     private final Map<String, SimDevice> byEntraDeviceId = new java.util.HashMap<>();
-    private final Map<String, FleetMember> members = new java.util.HashMap<>();
     private volatile boolean emptyPages;
 
     private static final class MobileApp {
@@ -86,15 +89,13 @@ public final class IntuneSimulator extends SimServer {
         this.tenant = tenant;
         this.clientId = clientId;
         this.clientSecret = clientSecret;
-        // The fleet's devices never change identity: index them once, so that a lookup by id stays O(1) in a fleet of
-        // tens of thousands (whether a device is enrolled or present is still read from the world at each lookup).
+        // The fleet's devices never change identity: index them once, so that a directory lookup stays O(1) in a fleet
+        // of tens of thousands (whether a device is present is still read from the world at each lookup).
         for (SimDevice d : world.devices()) {
             if (d.spec().mdm() != FleetDevice.Mdm.INTUNE) continue;
-            byIntuneId.put(d.intuneId(), d);
             byEntraObjectId.put(d.entraObjectId(), d);
             byEntraDeviceId.put(d.entraDeviceId(), d);
         }
-        for (FleetMember m : world.fleet().members()) members.put(m.id(), m);
         world.register(new Behaviour());
     }
 
@@ -210,18 +211,42 @@ public final class IntuneSimulator extends SimServer {
     }
 
     private SimDevice intuneDevice(String id) {
-        SimDevice d = byIntuneId.get(id);
-        if (d == null || !d.enrolledIn(FleetDevice.Mdm.INTUNE)) throw new HttpFailure(404, "ResourceNotFound", "managedDevice " + id + " was not found.");
+        synchronized (devicesByIntuneId) {
+            if (devicesByIntuneId.isEmpty()) world.devices().forEach(d -> devicesByIntuneId.put(d.intuneId(), d));
+        }
+        SimDevice d = devicesByIntuneId.get(id);
+        if (d == null || !d.enrolledIn(FleetDevice.Mdm.INTUNE)) {
+            throw new HttpFailure(404, "ResourceNotFound", "managedDevice " + id + " was not found.");
+        }
         return d;
     }
 
+    private FleetMember member(String id) {
+        synchronized (membersById) {
+            if (membersById.isEmpty()) world.fleet().members().forEach(m -> membersById.put(m.id(), m));
+            return membersById.get(id);
+        }
+    }
+
     private SimResponse managedDevices(SimRequest r) {
-        return page(r, intuneDevices().stream().map(this::managedDevice).toList());
+        // Only the page asked for is turned into JSON.
+        List<SimDevice> devices = intuneDevices();
+        return page(r, new java.util.AbstractList<JsonNode>() {
+            @Override
+            public JsonNode get(int i) {
+                return managedDevice(devices.get(i));
+            }
+
+            @Override
+            public int size() {
+                return devices.size();
+            }
+        });
     }
 
     private ObjectNode managedDevice(SimDevice d) {
         FleetDevice s = d.spec();
-        FleetMember owner = members.get(s.owner());
+        FleetMember owner = member(s.owner());
         ObjectNode o = Json.object();
         o.put("id", d.intuneId());
         o.put("userId", UUID.nameUUIDFromBytes(owner.id().getBytes(StandardCharsets.UTF_8)).toString());
@@ -260,7 +285,9 @@ public final class IntuneSimulator extends SimServer {
     }
 
     private String detectedAppId(SimDevice d, String identifier) {
-        return digest(world.fleet().displayName(identifier) + "|" + detectedPlatform(d));
+        // A hash per (identifier, platform), computed once: listings ask for it for every device on every page.
+        return detectedAppIds.computeIfAbsent(identifier + "|" + detectedPlatform(d),
+                k -> digest(world.fleet().displayName(identifier) + "|" + detectedPlatform(d)));
     }
 
     private static String detectedPlatform(SimDevice d) {

@@ -29,6 +29,9 @@ import java.util.stream.Stream;
  * moto's server, installed at a pinned version into a virtualenv under the build folder (reused while its marker
  * names the same version) and run on a free loopback port until the JVM exits. Needs only python3 with pip and a
  * package index, which is all a fresh CI machine has.
+ *
+ * <p>Main code of the simulators module (no dependency on the functions), so that both the integration tests
+ * (through {@code AwsEmulator}) and {@code ./appban bench} start the same pinned moto from the same install.
  */
 public final class MotoServer implements AutoCloseable {
     public static final String REQUIREMENT = "moto[server]==5.2.5";
@@ -55,7 +58,7 @@ public final class MotoServer implements AutoCloseable {
         Python python = install(home);
         Path script = home.resolve("moto_serialized.py");
         try (InputStream in = MotoServer.class.getResourceAsStream("moto_serialized.py")) {
-            if (in == null) throw new IllegalStateException("moto_serialized.py is missing from the test classpath");
+            if (in == null) throw new IllegalStateException("moto_serialized.py is missing from the classpath (appban-simulators jar)");
             Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
         }
         IllegalStateException last = null;

@@ -1,0 +1,225 @@
+package org.appban.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.appban.domain.Actor;
+import org.appban.domain.Device;
+import org.appban.domain.Member;
+import org.appban.domain.Role;
+import org.appban.fleet.intune.IntuneConnection;
+import org.appban.fleet.intune.IntuneGraphClient;
+import org.appban.fleet.intune.IntuneGraphInventory;
+import org.appban.inventory.InventorySync;
+import org.appban.inventory.DeviceEvents;
+import org.appban.domain.LedgerEntry;
+import org.appban.domain.LedgerRecord;
+import org.appban.ports.Ledger;
+import org.appban.inventory.SyncReport;
+import org.appban.lambda.Json;
+import org.appban.policy.BanPolicy;
+import org.appban.policy.PolicyLoader;
+import org.appban.ports.DeviceStore;
+import org.appban.remote.RemoteOptions;
+import org.appban.remote.Secret;
+import org.appban.sim.Simulators;
+import org.appban.store.memory.InMemoryMemberStore;
+
+/**
+ * {@code ./appban bench inventory --devices N [--scale F]}: one inventory sync of a generated Intune fleet of N
+ * devices against the Intune simulator enforcing Graph's published budget (2000 requests per 20 s for
+ * deviceManagement, times the scale factor). Prints the request rate achieved against that budget, 429s, wall time
+ * and the sync's peak heap.
+ *
+ * <p>The simulators run in a child process, so the heap is the sync's. The device store is the production
+ * DynamoDB table in a real run, outside the function's heap; here it is a sink that keeps only counts, for the
+ * same reason.
+ */
+public final class InventoryBench {
+    private static final int GRAPH_ANY_PER_20S = 2000;
+
+    private InventoryBench() {
+    }
+
+    public static int run(List<String> args, PrintStream out) {
+        int devices = 50_000;
+        double scale = 1.0;
+        for (int i = 0; i < args.size(); i++) {
+            switch (args.get(i)) {
+                case "--devices" -> devices = Integer.parseInt(args.get(++i));
+                case "--scale" -> scale = Double.parseDouble(args.get(++i));
+                default -> throw new IllegalArgumentException("bench inventory takes --devices N and --scale F, not " + args.get(i));
+            }
+        }
+        BanPolicy policy = new PolicyLoader().bundled(PolicyLoader.BUNDLED);
+        Path fleet = generateFleet(devices);
+        double budgetPerSecond = GRAPH_ANY_PER_20S * scale / 20.0;
+        out.printf("inventory bench: %d Intune devices, budget %.0f requests per 20 s (published 2000 x scale %.2f) = %.1f/s%n",
+                devices, GRAPH_ANY_PER_20S * scale, scale, budgetPerSecond);
+        try (SimulatorProcess sims = new SimulatorProcess(fleet, scale)) {
+            RemoteOptions options = RemoteOptions.standard(Clock.systemUTC()).withBudgetScale(scale).withTimeout(Duration.ofSeconds(30));
+            IntuneConnection connection = new IntuneConnection(sims.base("intune"), sims.base("intune"), Simulators.TENANT,
+                    Simulators.GRAPH_CLIENT_ID, new Secret(Simulators.GRAPH_CLIENT_SECRET));
+            InMemoryMemberStore members = new InMemoryMemberStore();
+            for (int i = 0; i < owners(devices); i++) members.save(Member.active("p" + i, "Person " + i, "p" + i + "@example.org", Role.STAFF));
+            CountingDeviceStore store = new CountingDeviceStore();
+            RecordedCount events = new RecordedCount();
+            InventorySync sync = new InventorySync(policy, List.of(new IntuneGraphInventory(new IntuneGraphClient(connection, options))),
+                    members, store, events, new DiscardingLedger(), Clock.systemUTC());
+            long cpuBefore = cpuNanos();
+            long start = System.nanoTime();
+            SyncReport report;
+            long peak;
+            long live;
+            try (HeapSampler heap = new HeapSampler()) {
+                report = sync.run(Actor.schedule("bench"), false);
+                peak = heap.peakBytes();
+                live = heap.peakLiveBytes();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long cpu = cpuNanos() - cpuBefore;
+            List<JsonNode> requests = requests(sims.base("intune"));
+            long api = requests.stream().filter(r -> r.path("path").asText().startsWith("/v1.0/deviceManagement")).count();
+            long throttled = requests.stream().filter(r -> r.path("status").asInt() == 429).count();
+            double rate = api / seconds;
+            out.printf("devices synced        %d (status %s, %d changes published)%n", report.perMdm().getOrDefault("intune", 0),
+                    report.status(), events.count);
+            out.printf("requests              %d to deviceManagement in %.1f s = %.1f/s%n", api, seconds, rate);
+            out.printf("achieved / budget     %.2f%n", rate / budgetPerSecond);
+            out.printf("429 responses         %d (%.2f%% of requests)%n", throttled, api == 0 ? 0 : 100.0 * throttled / api);
+            out.printf("wall time             %.1f s%n", seconds);
+            out.printf("CPU                   %.1f s%n", cpu / 1e9);
+            out.printf("peak heap in use      %s (with uncollected garbage)%n", HeapSampler.mib(peak));
+            out.printf("peak live heap        %s after GC (%.0f bytes per device; the devices table is remote in production)%n",
+                    HeapSampler.mib(live), (double) live / devices);
+            return 0;
+        }
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static List<JsonNode> requests(java.net.URI base) {
+        try (InputStream in = base.resolve("/_sim/requests").toURL().openStream()) {
+            List<JsonNode> list = new ArrayList<>();
+            Json.MAPPER.readTree(in).forEach(list::add);
+            return list;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Two devices a person, as in an organisation where most people have a work phone and a personal one. */
+    static int owners(int devices) {
+        return Math.max(1, devices / 2);
+    }
+
+    /** Three in four devices corporate supervised iPhones (half with the app), one in four private. */
+    static Path generateFleet(int devices) {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("name", "generated fleet of " + devices + " devices").put("startsAt", "2023-03-17T08:00+13:00");
+        root.putArray("catalog").addObject().put("identifier", "com.zhiliaoapp.musically").put("name", "TikTok");
+        ArrayNode members = root.putArray("members");
+        ArrayNode list = root.putArray("devices");
+        for (int i = 0; i < owners(devices); i++) {
+            members.addObject().put("id", "p" + i).put("name", "Person " + i).put("email", "p" + i + "@example.org").put("role", "staff");
+        }
+        for (int i = 0; i < devices; i++) {
+            boolean corporate = i % 4 != 3;
+            ObjectNode d = list.addObject();
+            d.put("id", "dev" + i).put("owner", "p" + (i % owners(devices))).put("ownership", corporate ? "corporate" : "private").put("platform", "ios")
+                    .put("supervised", corporate).put("mdm", "intune")
+                    .put("mac", String.format("02:CD:%02X:%02X:%02X:%02X", (i >> 24) & 255, (i >> 16) & 255, (i >> 8) & 255, i & 255));
+            ArrayNode apps = d.putArray("apps");
+            if (i % 2 == 0) apps.add("com.zhiliaoapp.musically");
+        }
+        try {
+            Path file = Files.createTempFile("appban-bench-fleet-", ".json");
+            file.toFile().deleteOnExit();
+            Json.MAPPER.writeValue(file.toFile(), root);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stands in for the remote devices table: answers "nothing stored yet" (a first sync) and counts writes. */
+    private static final class CountingDeviceStore implements DeviceStore {
+        long saved;
+
+        @Override
+        public Optional<Device> find(String id) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Map<String, Device> findAll(Collection<String> ids) {
+            return Map.of();
+        }
+
+        @Override
+        public List<Device> ofOwner(String memberId) {
+            return List.of();
+        }
+
+        @Override
+        public List<Device> all() {
+            return List.of();
+        }
+
+        @Override
+        public synchronized void save(Device device) {
+            saved++;
+        }
+    }
+
+    private static final class RecordedCount implements DeviceEvents {
+        long count;
+
+        @Override
+        public synchronized void publish(List<org.appban.inventory.DeviceStatusChanged> changes) {
+            count += changes.size();
+        }
+    }
+
+    /** Stands in for the remote ledger table: entries are appended elsewhere in production, not kept in the heap. */
+    private static final class DiscardingLedger implements Ledger {
+        long appended;
+
+        @Override
+        public synchronized Appended append(LedgerRecord record) {
+            appended++;
+            return new Appended(new LedgerEntry(record.chain(), appended, record, LedgerEntry.GENESIS, LedgerEntry.GENESIS), true);
+        }
+
+        @Override
+        public Optional<LedgerEntry> byIdempotencyKey(String key) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<LedgerEntry> chain(String chain) {
+            return List.of();
+        }
+
+        @Override
+        public List<String> chains() {
+            return List.of();
+        }
+    }
+}

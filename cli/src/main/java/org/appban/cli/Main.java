@@ -1,0 +1,52 @@
+package org.appban.cli;
+
+import java.io.PrintStream;
+import java.util.List;
+import org.appban.input.InvalidInputException;
+
+/** Entry point of {@code ./appban}. */
+public final class Main {
+    private static final String USAGE = """
+            usage: ./appban <command> [options]
+
+              rehearse [--policy FILE|NAME] [--fleet FILE] [--out DIR] [--until DATE]
+                        run a whole campaign on a simulated clock with embedded stores and simulators
+              simulators [--fleet FILE] [--start INSTANT]
+                        serve the Intune, Jamf Pro and Cisco ISE simulators on loopback until stopped
+              ledger verify (--file FILE | --table NAME) [--chain CHAIN]
+                        check the ledger's hash chains and report the first break
+              bench <inventory|notify|enforce|access|coldstart|faults|reliability> [options]
+                        print performance and reliability figures
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] argv) {
+        System.exit(run(List.of(argv), System.out, System.err));
+    }
+
+    static int run(List<String> argv, PrintStream out, PrintStream err) {
+        if (argv.isEmpty() || argv.get(0).equals("help") || argv.get(0).equals("--help")) {
+            out.print(USAGE);
+            return argv.isEmpty() ? 2 : 0;
+        }
+        List<String> rest = argv.subList(1, argv.size());
+        try {
+            return switch (argv.get(0)) {
+                case "rehearse" -> new RehearseCommand(out).run(rest);
+                case "simulators" -> new SimulatorsCommand().run(rest);
+                case "ledger" -> new LedgerCommand(out).run(rest);
+                case "bench" -> new BenchCommand(out).run(rest);
+                default -> throw new Args.UsageException("unknown command '" + argv.get(0) + "'");
+            };
+        } catch (Args.UsageException e) {
+            err.println("appban: " + e.getMessage());
+            err.print(USAGE);
+            return 2;
+        } catch (InvalidInputException e) {
+            err.println("appban: " + e.getMessage());
+            return 1;
+        }
+    }
+}

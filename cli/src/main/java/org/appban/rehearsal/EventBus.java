@@ -1,0 +1,52 @@
+package org.appban.rehearsal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
+import org.appban.lambda.Json;
+import org.appban.lambda.JsonHandler;
+
+/**
+ * Delivers events to handlers as Lambda would: the same JSON envelope EventBridge wraps a detail in, through the
+ * handler's stream entry point, with a local context.
+ */
+final class EventBus {
+    /** Where the functions' log lines go during a rehearsal: {@code logs/functions.log} in its folder. */
+    static volatile java.util.function.Consumer<String> log = line -> { };
+
+    private EventBus() {
+    }
+
+    static ObjectNode envelope(String source, String detailType, Instant time, JsonNode detail) {
+        ObjectNode e = Json.MAPPER.createObjectNode();
+        e.put("version", "0").put("id", UUID.randomUUID().toString()).put("detail-type", detailType).put("source", source)
+                .put("account", "000000000000").put("time", time.toString()).put("region", "ap-southeast-2");
+        e.putArray("resources");
+        e.set("detail", detail);
+        return e;
+    }
+
+    static JsonNode invoke(JsonHandler handler, String function, JsonNode event) {
+        return invoke(handler, function, event.toString(), null);
+    }
+
+    static JsonNode invoke(JsonHandler handler, String function, String event, String caller) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), bytes, new LocalContext(function, caller, log));
+            JsonNode out = Json.MAPPER.readTree(bytes.toByteArray());
+            if ("rejected".equals(out.path("status").asText())) {
+                throw new IllegalStateException(function + " rejected the rehearsal's event: " + out.path("error").asText());
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

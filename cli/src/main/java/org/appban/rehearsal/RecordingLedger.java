@@ -1,0 +1,54 @@
+package org.appban.rehearsal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.appban.domain.LedgerEntry;
+import org.appban.domain.LedgerRecord;
+import org.appban.ports.Ledger;
+
+/** Passes appends through to the real ledger and tells the rehearsal's timeline about each entry written. */
+final class RecordingLedger implements Ledger {
+    private final Ledger delegate;
+    private final Consumer<LedgerEntry> listener;
+    private final List<LedgerEntry> written = new ArrayList<>();
+
+    RecordingLedger(Ledger delegate, Consumer<LedgerEntry> listener) {
+        this.delegate = delegate;
+        this.listener = listener;
+    }
+
+    @Override
+    public Appended append(LedgerRecord record) {
+        Appended a = delegate.append(record);
+        if (a.written()) {
+            synchronized (written) {
+                written.add(a.entry());
+            }
+            listener.accept(a.entry());
+        }
+        return a;
+    }
+
+    @Override
+    public Optional<LedgerEntry> byIdempotencyKey(String key) {
+        return delegate.byIdempotencyKey(key);
+    }
+
+    @Override
+    public List<LedgerEntry> chain(String chain) {
+        return delegate.chain(chain);
+    }
+
+    @Override
+    public List<String> chains() {
+        return delegate.chains();
+    }
+
+    List<LedgerEntry> written() {
+        synchronized (written) {
+            return List.copyOf(written);
+        }
+    }
+}

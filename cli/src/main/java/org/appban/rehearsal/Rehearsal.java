@@ -1,0 +1,277 @@
+package org.appban.rehearsal;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Set;
+import org.appban.domain.Actor;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.appban.admin.AdminHandler;
+import org.appban.admin.FleetSnapshot;
+import org.appban.admin.StatusPage;
+import org.appban.inventory.DeviceStatusChanged;
+import org.appban.mail.OutboxIndex;
+import org.appban.notice.MailFeedbackRecorder;
+import org.appban.notice.NotifyMembersHandler;
+import org.appban.inventory.InventorySync;
+import org.appban.inventory.RecordedDeviceEvents;
+import org.appban.lambda.Json;
+import org.appban.policy.BanPolicy;
+import org.appban.roster.RosterImport;
+import org.appban.roster.RosterImportHandler;
+import org.appban.roster.RosterParser;
+import org.appban.sim.fleet.Fleet;
+import org.appban.sim.fleet.FleetExemption;
+import org.appban.sim.fleet.FleetMember;
+
+/**
+ * The main job on an embedded default: a whole campaign of a policy over a fleet scenario on a simulated clock,
+ * from before the announcement to {@code until}, invoking the same handlers and services that run on Lambda.
+ * The triggers are the template's schedules (computed in the policy's zone, as EventBridge Scheduler does) and
+ * the fleet's own events; each change the inventory finds is handed to its subscribers, as EventBridge would.
+ */
+public final class Rehearsal {
+    /** Order of triggers that fall on the same instant: the world first, then the functions in pipeline order. */
+    static final int ROSTER = 0;
+    static final int INVENTORY = 1;
+    static final int EXEMPTIONS = 2;
+    static final int NOTIFY = 3;
+    /** The service desk files exemption requests on members' behalf in the rehearsal. */
+    static final String SERVICE_DESK = "servicedesk@parliament.govt.nz";
+
+    public record Options(BanPolicy policy, Fleet fleet, Path out, Instant until) {
+    }
+
+    private final Options options;
+    private final PrintStream out;
+
+    public Rehearsal(Options options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    /** The instant the rehearsal starts: the fleet's own start, or the morning before the announcement. */
+    public static Instant start(BanPolicy policy, Fleet fleet) {
+        if (fleet.startsAt() != null) return fleet.startsAt();
+        return policy.announcement().minusDays(1).atTime(LocalTime.of(8, 0)).atZone(policy.zone()).toInstant();
+    }
+
+    public RehearsalReport run() {
+        BanPolicy policy = options.policy();
+        Fleet fleet = options.fleet();
+        Path dir = options.out();
+        createDirectories(dir);
+        clearPreviousRun(dir);
+        FunctionLog functionLog = new FunctionLog(dir.resolve("logs").resolve("functions.log"));
+        EventBus.log = functionLog::append;
+        Instant start = start(policy, fleet);
+        java.util.concurrent.atomic.AtomicReference<Timeline> timelineRef = new java.util.concurrent.atomic.AtomicReference<>();
+        try (RehearsalWorld world = new RehearsalWorld(policy, fleet, start, dir, e -> timelineRef.get().entry(e))) {
+            Timeline timeline = new Timeline(out, policy.zone(), world.clock);
+            timelineRef.set(timeline);
+            java.util.Map<String, String> fleetIds = new java.util.HashMap<>();
+            world.sims.world().devices().forEach(d -> fleetIds.put(RehearsalReport.storeId(d), d.id()));
+            timeline.deviceNames(id -> fleetIds.getOrDefault(id, id));
+            timeline.header(policy, fleet, start, options.until());
+            PriorityQueue<Trigger> triggers = new PriorityQueue<>();
+            Steps steps = new Steps(world, dir, timeline);
+            triggers.add(new Trigger(start, ROSTER, "roster import", () -> steps.importRoster(start)));
+            // A new roster each time someone leaves (one per instant, however many leave then).
+            fleet.members().stream().map(FleetMember::leavesAt)
+                    .filter(t -> t != null && t.isAfter(start) && !t.isAfter(options.until()))
+                    .distinct().sorted()
+                    .forEach(t -> triggers.add(new Trigger(t, ROSTER, "roster import", () -> steps.importRoster(t))));
+            for (Instant t : Schedules.every(Duration.ofHours(1), start, options.until())) {
+                triggers.add(new Trigger(t, INVENTORY, "inventory sync", steps::syncInventory));
+            }
+            for (Instant t : Schedules.daily(policy.notices().sendTime(), policy.zone(), start, options.until())) {
+                triggers.add(new Trigger(t, NOTIFY, "notify members", steps::notifyScheduled));
+            }
+            if (!fleet.exemptions().isEmpty()) {
+                triggers.add(new Trigger(start.plus(Duration.ofMinutes(30)), EXEMPTIONS, "exemption decisions", steps::exemptionDecisions));
+                Instant revokeAt = policy.deadlineInZone().plusDays(3).withHour(10).toInstant();
+                if (revokeAt.isBefore(options.until())) {
+                    triggers.add(new Trigger(revokeAt, EXEMPTIONS, "exemption revocations", steps::exemptionRevocations));
+                }
+            }
+            for (Instant t : Schedules.daily(LocalTime.of(8, 45), policy.zone(), start.plus(Duration.ofHours(1)), options.until())) {
+                triggers.add(new Trigger(t, EXEMPTIONS, "exemption sweep", steps::exemptionSweep));
+            }
+            while (!triggers.isEmpty()) {
+                Trigger next = triggers.poll();
+                world.clock.set(next.at());
+                next.action().run();
+            }
+            world.clock.set(options.until());
+            new OutboxIndex(policy.zone(), "appban rehearsal: " + policy.title()).write(world.outbox.folder(), world.outbox.entries());
+            StatusPage.write(dir, FleetSnapshot.load(policy, world.clock.instant(), world.members, world.devices, world.exemptions,
+                    world.ledger), world.networkLookup());
+            RehearsalReport report = RehearsalReport.of(world, dir);
+            report.write(dir);
+            RehearsalReport.writeLedger(world, dir);
+            timeline.footer(report, dir);
+            functionLog.close();
+            return report;
+        }
+    }
+
+    /** What each trigger does: the same handler or service the function runs on Lambda. */
+    private static final class Steps {
+        private final RehearsalWorld world;
+        private final Path dir;
+        private final Timeline timeline;
+        private final RosterImportHandler rosterHandler;
+        private final InventorySync inventory;
+        private final RecordedDeviceEvents deviceEvents = new RecordedDeviceEvents();
+        private final NotifyMembersHandler notifyHandler;
+        private final AdminHandler adminHandler;
+        private final java.util.Map<FleetExemption, String> exemptionIds = new java.util.HashMap<>();
+        private int rosterVersion;
+
+        Steps(RehearsalWorld world, Path dir, Timeline timeline) {
+            this.world = world;
+            this.dir = dir;
+            this.timeline = timeline;
+            this.rosterHandler = new RosterImportHandler(new RosterImport(new RosterParser(), world.members, world.ledger, world.clock),
+                    new FolderRosterFiles(dir));
+            this.inventory = new InventorySync(world.policy, world.inventories(), world.members, world.devices, deviceEvents,
+                    world.ledger, world.clock);
+            this.notifyHandler = new NotifyMembersHandler(world.notify,
+                    new MailFeedbackRecorder(world.members, world.ledger, world.alerts, world.clock));
+            this.adminHandler = new AdminHandler(world.administration(dir.resolve("reports")));
+        }
+
+        /**
+         * The fleet's exemptions, decided through the admin function as administrators would: requested on the
+         * member's behalf by the service desk, then granted, refused or (granted and later) revoked by the approver
+         * the fleet names. Runs after the first inventory sync, so that device exemptions name stored devices.
+         */
+        void exemptionDecisions() {
+            for (FleetExemption e : world.fleet.exemptions()) {
+                ObjectNode request = Json.MAPPER.createObjectNode().put("operation", "exemption.request").put("member", e.member())
+                        .put("reason", e.reason()).put("requestId", "fleet-" + (e.id() == null ? e.member() : e.id()));
+                // A device the MDMs do not know (a private phone never enrolled) cannot be named: the request then
+                // covers the member, as the service desk would file it.
+                String device = e.device() == null ? null : storeDeviceId(e.device());
+                if (device != null && world.devices.find(device).isPresent()) request.putArray("devices").add(device);
+                JsonNode requested = admin(request, SERVICE_DESK);
+                String id = requested.findValue("exemption") == null ? null : requested.findValue("exemption").path("id").asText(null);
+                if (id == null) throw new IllegalStateException("the admin function did not record the request: " + requested);
+                exemptionIds.put(e, id);
+                switch (e.status()) {
+                    case "granted", "revoked" -> admin(Json.MAPPER.createObjectNode().put("operation", "exemption.grant").put("id", id)
+                            .put("expires", e.expires().toString()).put("note", "rehearsal: decision on record in the fleet file"), e.approvedBy());
+                    case "refused" -> admin(Json.MAPPER.createObjectNode().put("operation", "exemption.refuse").put("id", id)
+                            .put("reason", "rehearsal: refused as the fleet file records"), e.approvedBy());
+                    default -> { }
+                }
+            }
+        }
+
+        /** Exemptions the fleet records as revoked are revoked a few days after the deadline. */
+        void exemptionRevocations() {
+            for (FleetExemption e : world.fleet.exemptions()) {
+                if (!e.status().equals("revoked")) continue;
+                admin(Json.MAPPER.createObjectNode().put("operation", "exemption.revoke").put("id", exemptionIds.get(e))
+                        .put("reason", "rehearsal: revoked as the fleet file records"), e.approvedBy());
+            }
+        }
+
+        /** The daily sweep: notices for exemptions about to expire and for those that have. */
+        void exemptionSweep() {
+            admin(Json.MAPPER.createObjectNode().put("operation", "exemption.sweep"), "schedule:exemption-sweep");
+        }
+
+        JsonNode admin(ObjectNode request, String caller) {
+            return EventBus.invoke(adminHandler, "appban-admin", request.toString(), caller);
+        }
+
+        /** A fleet device id as the device store knows it (the MDM's id), or null for a whole-member exemption. */
+        private String storeDeviceId(String fleetDevice) {
+            if (fleetDevice == null) return null;
+            return world.sims.world().device(fleetDevice).map(RehearsalReport::storeId).orElse(fleetDevice);
+        }
+
+        /** The roster as it stands at {@code at}: every fleet member who has not left by then. */
+        void importRoster(Instant at) {
+            StringBuilder json = new StringBuilder("{\"members\": [\n");
+            boolean first = true;
+            for (FleetMember m : world.fleet.members()) {
+                if (m.leavesAt() != null && !m.leavesAt().isAfter(at)) continue;
+                if (!first) json.append(",\n");
+                first = false;
+                json.append("  ").append(Json.MAPPER.createObjectNode().put("id", m.id()).put("name", m.name())
+                        .put("email", m.email()).put("role", m.role()));
+            }
+            json.append("\n]}\n");
+            String key = "roster-" + (++rosterVersion) + ".json";
+            write(dir.resolve("roster").resolve(key), json.toString());
+            String event = "{\"Records\":[{\"s3\":{\"bucket\":{\"name\":\"roster\"},\"object\":{\"key\":\"" + key + "\"}}}]}";
+            JsonNode report = EventBus.invoke(rosterHandler, "appban-roster-import", event, null).path("imports").get(0);
+            timeline.note("roster.import", key + ": " + report.path("created").size() + " added, " + report.path("updated").size()
+                    + " updated, " + report.path("deactivated").size() + " deactivated " + report.path("deactivated")
+                    + ", " + report.path("rejected").size() + " rejected");
+        }
+
+        void syncInventory() {
+            deviceEvents.clear();
+            inventory.run(Actor.schedule("inventory-hourly"), false);
+            // EventBridge's rules deliver each change to the functions that subscribe to it.
+            for (DeviceStatusChanged c : deviceEvents.published()) {
+                JsonNode event = EventBus.envelope(DeviceStatusChanged.SOURCE, DeviceStatusChanged.DETAIL_TYPE, c.at(),
+                        c.toDetail(Json.MAPPER));
+                EventBus.invoke(notifyHandler, "appban-notify-members", event);
+            }
+        }
+
+        void notifyScheduled() {
+            EventBus.invoke(notifyHandler, "appban-notify-members",
+                    Json.MAPPER.createObjectNode().put("trigger", "schedule").put("schedule", "notify-daily"));
+        }
+
+    }
+
+    /** Files of an earlier rehearsal in the same folder would mix with this one's: only appban's own are removed. */
+    private static void clearPreviousRun(Path dir) {
+        for (String name : List.of("outbox", "roster", "logs")) deleteTree(dir.resolve(name));
+        for (String name : List.of("report.json", "ledger.jsonl", "index.html", "status.html")) deleteTree(dir.resolve(name));
+    }
+
+    private static void deleteTree(Path path) {
+        if (!Files.exists(path)) return;
+        try (java.util.stream.Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear " + path + " from an earlier rehearsal", e);
+        }
+    }
+
+    static void write(Path file, String content) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, content, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+}

@@ -1,0 +1,118 @@
+package org.appban.rehearsal;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
+import org.appban.domain.LedgerEntry;
+import org.appban.admin.Administration;
+import org.appban.admin.NetworkAccessLookup;
+import org.appban.admin.preview.CampaignPreview;
+import org.appban.alerts.InMemoryAdminAlerts;
+import org.appban.domain.Actor;
+import org.appban.exemption.ExemptionNotices;
+import org.appban.exemption.ExemptionService;
+import org.appban.report.FolderReports;
+import org.appban.fleet.FleetInventory;
+import org.appban.fleet.MdmAdapters;
+import org.appban.fleet.intune.IntuneConnection;
+import org.appban.fleet.jamf.JamfConnection;
+import org.appban.mail.MimeWriter;
+import org.appban.mail.OutboxMailer;
+import org.appban.network.NetworkAccess;
+import org.appban.network.ise.CiscoIseNetworkAccess;
+import org.appban.network.ise.IseConnection;
+import org.appban.notice.Attestations;
+import org.appban.notice.LinkIssuer;
+import org.appban.notice.NoticeComposer;
+import org.appban.notice.NoticePlanner;
+import org.appban.notice.NoticeRenderer;
+import org.appban.notice.NoticeSender;
+import org.appban.notice.NotifyMembers;
+import org.appban.notice.TemplateSet;
+import org.appban.policy.BanPolicy;
+import org.appban.remote.RemoteOptions;
+import org.appban.remote.Secret;
+import org.appban.safety.InMemoryKillSwitch;
+import org.appban.sim.SimClock;
+import org.appban.sim.Simulators;
+import org.appban.sim.fleet.Fleet;
+import org.appban.sim.http.SimSettings;
+import org.appban.store.memory.InMemoryClaims;
+import org.appban.store.memory.InMemoryDeviceStore;
+import org.appban.store.memory.InMemoryExemptionStore;
+import org.appban.store.memory.InMemoryLedger;
+import org.appban.store.memory.InMemoryMemberStore;
+
+/**
+ * Everything the functions talk to during a rehearsal, embedded: in-process stores, an outbox for email, and the
+ * MDM and NAC simulators on loopback, all on one simulated clock. The functions' services are built on it exactly
+ * as the composition root builds them on Lambda, with these adapters instead of the AWS ones.
+ */
+final class RehearsalWorld implements AutoCloseable {
+    final BanPolicy policy;
+    final Fleet fleet;
+    final Simulators sims;
+    final SimClock clock;
+    final InMemoryMemberStore members = new InMemoryMemberStore();
+    final InMemoryDeviceStore devices = new InMemoryDeviceStore();
+    final InMemoryExemptionStore exemptions = new InMemoryExemptionStore();
+    final InMemoryClaims claims = new InMemoryClaims();
+    final InMemoryKillSwitch killSwitch = new InMemoryKillSwitch();
+    final InMemoryAdminAlerts alerts = new InMemoryAdminAlerts();
+    final RecordingLedger ledger;
+    final OutboxMailer outbox;
+    final RemoteOptions remote;
+    final MdmAdapters.Mdm intune;
+    final MdmAdapters.Mdm jamf;
+    final NetworkAccess nac;
+    final NotifyMembers notify;
+
+    RehearsalWorld(BanPolicy policy, Fleet fleet, Instant start, Path out, Consumer<LedgerEntry> timeline) {
+        this.policy = policy;
+        this.fleet = fleet;
+        // Budgets on, as the real services publish them: the rehearsal exercises the throttle-aware clients too.
+        this.sims = new Simulators(fleet, new SimClock(start), SimSettings.defaults()).start();
+        this.clock = sims.clock();
+        this.ledger = new RecordingLedger(new InMemoryLedger(), timeline);
+        this.outbox = new OutboxMailer(out.resolve("outbox"));
+        this.remote = RemoteOptions.standard(clock).withTimeout(Duration.ofSeconds(10));
+        this.intune = MdmAdapters.intune(new IntuneConnection(sims.intune().baseUri(), sims.intune().baseUri(),
+                Simulators.TENANT, Simulators.GRAPH_CLIENT_ID, new Secret(Simulators.GRAPH_CLIENT_SECRET)), remote);
+        this.jamf = MdmAdapters.jamf(JamfConnection.apiClient(sims.jamf().baseUri(), Simulators.JAMF_CLIENT_ID,
+                new Secret(Simulators.JAMF_CLIENT_SECRET)), remote);
+        this.nac = new CiscoIseNetworkAccess(new IseConnection(sims.ise().baseUri(), Simulators.ISE_USER,
+                new Secret(Simulators.ISE_PASSWORD), "Quarantine"), remote);
+        NoticeComposer composer = new NoticeComposer(policy, new NoticeRenderer(policy, TemplateSet.bundled()), new MimeWriter(),
+                LinkIssuer.none());
+        this.notify = new NotifyMembers(policy, members, devices, exemptions, claims, ledger, Attestations.fromLedger(ledger),
+                new NoticePlanner(policy), composer, new NoticeSender(claims, ledger, outbox, clock, NoticeSender.DEFAULT_LEASE), clock);
+    }
+
+    /** Exemption decisions; their notices go to the notify function, as NoticeRequested events would. */
+    ExemptionService exemptionService() {
+        return new ExemptionService(policy, members, devices, exemptions, ledger,
+                ExemptionNotices.asRequests(r -> notify.request(r, Actor.event("appban.admin:NoticeRequested"), "exemption/" + r.occasion())),
+                clock);
+    }
+
+    Administration administration(Path reports) {
+        return new Administration(policy, members, devices, exemptions, ledger, exemptionService(), killSwitch,
+                new FolderReports(reports), CampaignPreview.standard(policy), networkLookup(), clock);
+    }
+
+    /** Network access of a device as the ledger records the network function's decisions. */
+    NetworkAccessLookup networkLookup() {
+        return NetworkAccessLookup.fromLedger(java.util.Map.of("network.quarantined", "quarantined", "network.released", "allowed"));
+    }
+
+    List<FleetInventory> inventories() {
+        return List.of(intune.inventory(), jamf.inventory());
+    }
+
+    @Override
+    public void close() {
+        sims.close();
+    }
+}

@@ -1,0 +1,105 @@
+package org.appban.rehearsal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.appban.domain.LedgerEntry;
+import org.appban.lambda.Json;
+import org.appban.ledger.ChainVerifier;
+import org.appban.ledger.LedgerJson;
+import org.appban.policy.BanPolicy;
+import org.appban.policy.PolicyLoader;
+import org.appban.sim.fleet.Fleet;
+import org.appban.sim.fleet.FleetLoader;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The bundled rehearsal, run once, read as an administrator would read its report. */
+class RehearsalIT {
+    @TempDir
+    static Path dir;
+    static JsonNode report;
+    static String timeline;
+
+    @BeforeAll
+    static void rehearse() throws Exception {
+        BanPolicy policy = new PolicyLoader().bundled(PolicyLoader.BUNDLED);
+        Fleet fleet = new FleetLoader().bundled(FleetLoader.SAMPLE);
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        new Rehearsal(new Rehearsal.Options(policy, fleet, dir, policy.deadlineInZone().plusDays(14).toInstant()),
+                new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+        timeline = printed.toString(StandardCharsets.UTF_8);
+        report = Json.MAPPER.readTree(dir.resolve("report.json").toFile());
+    }
+
+    @Test
+    void every_email_is_in_the_outbox_and_no_member_gets_a_stage_twice() {
+        Set<String> memberStages = new HashSet<>();
+        for (JsonNode e : report.path("emails")) {
+            assertTrue(Files.isRegularFile(dir.resolve(e.path("file").asText())), e.toString());
+            assertTrue(memberStages.add(e.path("member").asText() + "/" + e.path("stage").asText()), "sent twice: " + e);
+        }
+    }
+
+    @Test
+    void the_campaign_sends_announcement_reminders_deadline_and_overdue_notices() {
+        Set<String> kinds = new HashSet<>();
+        report.path("emails").forEach(e -> kinds.add(e.path("kind").asText()));
+        assertTrue(kinds.containsAll(List.of("announcement", "reminder", "deadline", "overdue")), kinds.toString());
+    }
+
+    @Test
+    void a_member_who_left_gets_nothing_after_leaving() {
+        JsonNode deactivated = null;
+        for (JsonNode a : report.path("actions")) {
+            if (a.path("kind").asText().equals("roster.member-deactivated")) deactivated = a;
+        }
+        assertTrue(deactivated != null, "the sample fleet has a leaver");
+        String member = deactivated.path("member").asText();
+        String leftAt = deactivated.path("at").asText();
+        for (JsonNode e : report.path("emails")) {
+            if (e.path("member").asText().equals(member)) {
+                assertTrue(java.time.OffsetDateTime.parse(e.path("at").asText()).isBefore(java.time.OffsetDateTime.parse(leftAt)), e.toString());
+            }
+        }
+    }
+
+    @Test
+    void the_report_lists_every_device_of_the_fleet_at_the_end() {
+        assertEquals(new FleetLoader().bundled(FleetLoader.SAMPLE).devices().size(), report.path("devices").size());
+        for (JsonNode d : report.path("devices")) {
+            assertTrue(Set.of("allowed", "quarantined").contains(d.path("networkAccess").asText()), d.toString());
+            assertTrue(d.has("hasApp") && d.has("exempt") && d.has("member") && d.has("ownership"), d.toString());
+        }
+    }
+
+    @Test
+    void the_ledger_written_by_the_rehearsal_verifies() throws Exception {
+        LedgerJson codec = new LedgerJson(Json.MAPPER);
+        java.util.Map<String, List<LedgerEntry>> chains = new java.util.TreeMap<>();
+        for (String line : Files.readAllLines(dir.resolve("ledger.jsonl"))) {
+            LedgerEntry e = codec.fromJson(Json.MAPPER.readTree(line));
+            chains.computeIfAbsent(e.chain(), c -> new ArrayList<>()).add(e);
+        }
+        assertTrue(chains.size() > 10);
+        ChainVerifier verifier = new ChainVerifier();
+        chains.forEach((chain, entries) -> assertTrue(verifier.verify(chain, entries).intact(), chain));
+    }
+
+    @Test
+    void the_timeline_is_in_the_policy_zone_across_the_daylight_saving_change() {
+        assertTrue(timeline.contains("NZDT"), "before 2 April");
+        assertTrue(timeline.contains("NZST"), "after 2 April");
+    }
+}

@@ -1,0 +1,98 @@
+package org.appban.admin;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.UUID;
+import org.appban.input.InvalidInputException;
+import org.appban.lambda.Invoker;
+import org.appban.lambda.Json;
+import org.appban.lambda.JsonHandler;
+import org.appban.wiring.Production;
+
+/**
+ * The admin function: manual invocation only. Takes an {@link AdminRequest} either as the event itself (direct
+ * invocation; the caller is the client context's {@code caller}, see {@link Invoker}) or as the body of a function
+ * URL request with AWS_IAM auth (the caller is the IAM principal Lambda authenticated, from
+ * {@code requestContext.authorizer.iam.userArn}). Answers with the {@link Administration} report, wrapped as an
+ * HTTP response for the function URL (200 done, 400 rejected).
+ */
+public final class AdminHandler extends JsonHandler {
+    private final Administration administration;
+
+    public AdminHandler() {
+        this(Production.administration());
+    }
+
+    public AdminHandler(Administration administration) {
+        this.administration = administration;
+    }
+
+    @Override
+    protected Object handle(JsonNode event, Context context) {
+        String invocation = context != null && context.getAwsRequestId() != null ? context.getAwsRequestId() : UUID.randomUUID().toString();
+        if (!isFunctionUrlRequest(event)) {
+            return administration.handle(event, Caller.invoker(Invoker.administrator(context)), invocation);
+        }
+        ObjectNode report;
+        Caller caller;
+        try {
+            caller = Caller.iam(iamCaller(event));
+        } catch (InvalidInputException e) {
+            caller = new Caller(Caller.UNATTRIBUTED, Caller.UNATTRIBUTED);
+            report = administration.rejected(e, caller, invocation);
+            return response(report);
+        }
+        try {
+            report = administration.handle(body(event), caller, invocation);
+        } catch (InvalidInputException e) {
+            report = administration.rejected(e, caller, invocation);
+        }
+        return response(report);
+    }
+
+    private static ObjectNode response(ObjectNode report) {
+        ObjectNode response = Json.MAPPER.createObjectNode();
+        response.put("statusCode", "done".equals(report.path("status").asText()) ? 200 : 400);
+        response.putObject("headers").put("content-type", "application/json");
+        response.put("body", report.toString());
+        return response;
+    }
+
+    /** A function URL (payload format 2.0) request: it has {@code requestContext.http}. */
+    static boolean isFunctionUrlRequest(JsonNode event) {
+        return event.path("requestContext").path("http").isObject();
+    }
+
+    static String iamCaller(JsonNode event) {
+        JsonNode arn = event.path("requestContext").path("authorizer").path("iam").path("userArn");
+        if (!arn.isTextual() || arn.textValue().isBlank()) {
+            throw new InvalidInputException("function URL request", "requestContext.authorizer.iam.userArn",
+                    "no IAM caller: the admin function URL must use AuthType AWS_IAM");
+        }
+        return arn.textValue();
+    }
+
+    static JsonNode body(JsonNode event) {
+        JsonNode body = event.get("body");
+        if (body == null || !body.isTextual() || body.textValue().isBlank()) {
+            throw new InvalidInputException("function URL request", "body", "is empty; send the admin request as JSON");
+        }
+        String text = body.textValue();
+        if (event.path("isBase64Encoded").asBoolean(false)) {
+            try {
+                text = new String(Base64.getDecoder().decode(text), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException("function URL request", "body", "is marked base64 but is not");
+            }
+        }
+        try {
+            return Json.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException("function URL request", "body", "not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package org.appban.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.appban.admin.preview.CampaignPreview;
+import org.appban.admin.preview.PreviewReport;
+import org.appban.domain.LedgerRecord;
+import org.appban.exemption.ExemptionOutcome;
+import org.appban.exemption.ExemptionService;
+import org.appban.exemption.ExemptionView;
+import org.appban.exemption.SweepReport;
+import org.appban.input.InvalidInputException;
+import org.appban.lambda.JsonHandler;
+import org.appban.policy.BanPolicy;
+import org.appban.ports.DeviceStore;
+import org.appban.ports.ExemptionStore;
+import org.appban.ports.Ledger;
+import org.appban.ports.MemberStore;
+import org.appban.report.Reports;
+import org.appban.safety.KillSwitch;
+
+/**
+ * The administrators' operations behind the admin function (and callable in-process, e.g. by the rehearsal). Every
+ * call, accepted or rejected, is answered with a report and recorded in the fleet's ledger chain as
+ * {@code admin.<operation>} with the caller's identity and how it was established.
+ *
+ * <p>Report: {@code {"status": "done", "operation", "caller", "callerSource", "at", "result"}}; a rejected request
+ * gets {@code {"status": "rejected", "operation", "caller", "callerSource", "source", "error", "problems": [{where,
+ * problem}]}}. Failures of the world (a store that does not answer) are thrown, for the platform to retry.
+ */
+public final class Administration {
+    static final int MAX_DETAIL = 500;
+
+    private final BanPolicy policy;
+    private final MemberStore members;
+    private final DeviceStore devices;
+    private final ExemptionStore exemptions;
+    private final Ledger ledger;
+    private final ExemptionService exemptionService;
+    private final KillSwitch killSwitch;
+    private final Reports reports;
+    private final CampaignPreview preview;
+    private final NetworkAccessLookup network;
+    private final Clock clock;
+
+    public Administration(BanPolicy policy, MemberStore members, DeviceStore devices, ExemptionStore exemptions,
+                          Ledger ledger, ExemptionService exemptionService, KillSwitch killSwitch, Reports reports,
+                          CampaignPreview preview, NetworkAccessLookup network, Clock clock) {
+        this.policy = policy;
+        this.members = members;
+        this.devices = devices;
+        this.exemptions = exemptions;
+        this.ledger = ledger;
+        this.exemptionService = exemptionService;
+        this.killSwitch = killSwitch;
+        this.reports = reports;
+        this.preview = preview;
+        this.network = network;
+        this.clock = clock;
+    }
+
+    /**
+     * Reads, runs and records one request.
+     *
+     * @param invocationId unique per invocation (Lambda's request id): the call's ledger key, and the default request
+     *                     key of an {@code exemption.request}, so a retried invocation repeats nothing
+     */
+    public ObjectNode handle(JsonNode request, Caller caller, String invocationId) {
+        Objects.requireNonNull(caller, "caller");
+        Objects.requireNonNull(invocationId, "invocationId");
+        Instant at = clock.instant();
+        String operation = AdminRequest.operationOf(request);
+        try {
+            AdminRequest parsed = AdminRequest.parse(request);
+            Outcome outcome = run(parsed, caller, invocationId);
+            record(at, caller, parsed.operation(), "ok", invocationId, outcome.summary());
+            ObjectNode report = envelope("done", parsed.operation(), caller, at);
+            report.set("result", AdminJson.MAPPER.valueToTree(outcome.result()));
+            return report;
+        } catch (InvalidInputException e) {
+            return rejected(e, operation, caller, invocationId, at);
+        }
+    }
+
+    /** Records and answers a request that could not even be read (e.g. a function URL body that is not JSON). */
+    public ObjectNode rejected(InvalidInputException e, Caller caller, String invocationId) {
+        return rejected(e, null, caller, invocationId, clock.instant());
+    }
+
+    private ObjectNode rejected(InvalidInputException e, String operation, Caller caller, String invocationId, Instant at) {
+        record(at, caller, operation, "rejected", invocationId, e.getMessage());
+        ObjectNode report = envelope("rejected", operation, caller, at);
+        report.setAll((ObjectNode) AdminJson.MAPPER.valueToTree(JsonHandler.rejected(e)));
+        return report;
+    }
+
+    private record Outcome(Object result, String summary) {
+    }
+
+    private Outcome run(AdminRequest request, Caller caller, String invocationId) {
+        Instant now = clock.instant();
+        return switch (request) {
+            case AdminRequest.ExemptionRequest r -> {
+                List<ExemptionOutcome> out = exemptionService.request(r.member(), r.devices(), r.reason(),
+                        r.requestId() == null ? invocationId : r.requestId(), caller.actor());
+                yield new Outcome(Map.of("exemptions", out), "member " + r.member() + ": "
+                        + String.join(", ", out.stream().map(o -> o.result() + " " + o.exemption().id()).toList()));
+            }
+            case AdminRequest.ExemptionGrant r -> exemption(exemptionService.grant(r.id(), r.expires(), r.note(), caller.actor()));
+            case AdminRequest.ExemptionRefuse r -> exemption(exemptionService.refuse(r.id(), r.reason(), caller.actor()));
+            case AdminRequest.ExemptionRevoke r -> exemption(exemptionService.revoke(r.id(), r.reason(), caller.actor()));
+            case AdminRequest.ExemptionList r -> {
+                if (r.member() != null && members.find(r.member()).isEmpty()) {
+                    throw new InvalidInputException("exemption.list", "member", "no member '" + r.member() + "' on the roster");
+                }
+                List<ExemptionView> list = exemptionService.list(r.member(), r.state());
+                yield new Outcome(Map.of("count", list.size(), "exemptions", list), list.size() + " exemptions");
+            }
+            case AdminRequest.ExemptionSweep r -> {
+                SweepReport sweep = exemptionService.sweep(caller.actor());
+                yield new Outcome(sweep, sweep.notices().size() + " exemption notices asked for");
+            }
+            case AdminRequest.Status r -> status(r, now);
+            case AdminRequest.Preview r -> {
+                Instant from = r.from() == null ? now : r.from();
+                PreviewReport report = preview.preview(snapshot(now), from, from.plus(Duration.ofDays(r.days())));
+                yield new Outcome(report, report.actions().size() + " actions, " + report.losesAccess().size() + " losing access, "
+                        + r.days() + " days from " + from);
+            }
+            case AdminRequest.KillSwitchSet r -> {
+                KillSwitch.State before = killSwitch.read();
+                killSwitch.set(r.engage(), caller.identity(), r.reason());
+                KillSwitch.State after = killSwitch.read();
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("engaged", after.engaged());
+                result.put("by", after.by());
+                result.put("reason", after.reason());
+                result.put("wasEngaged", before.engaged());
+                yield new Outcome(result, (r.engage() ? "engaged" : "disengaged") + ": " + r.reason());
+            }
+            case AdminRequest.LedgerVerify r -> {
+                LedgerAudit.Verification v = new LedgerAudit(ledger, reports).verify(r.chain());
+                yield new Outcome(v, v.intact() ? v.chains() + " chains intact" : "BROKEN: " + v.firstBreak().chain() + " at " + v.firstBreak().seq());
+            }
+            case AdminRequest.LedgerExport r -> {
+                LedgerAudit audit = new LedgerAudit(ledger, reports);
+                LedgerAudit.Export x;
+                if (r.member() != null) {
+                    if (members.find(r.member()).isEmpty()) throw new InvalidInputException("ledger.export", "member", "no member '" + r.member() + "' on the roster");
+                    x = audit.exportMember(r.member(), now);
+                } else {
+                    if (devices.find(r.device()).isEmpty()) throw new InvalidInputException("ledger.export", "device", "no device '" + r.device() + "' in the inventory");
+                    x = audit.exportDevice(r.device(), now);
+                }
+                yield new Outcome(x, x.subject() + ": " + x.entries() + " entries to " + x.location());
+            }
+        };
+    }
+
+    private Outcome exemption(ExemptionOutcome o) {
+        return new Outcome(o, o.result() + " " + o.exemption().id() + " (member " + o.exemption().member() + ")");
+    }
+
+    private Outcome status(AdminRequest.Status r, Instant now) {
+        StatusReport report = new CampaignStatus(network).build(snapshot(now));
+        Map<String, String> where = new StatusExport(reports).export(report);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("policy", report.policy());
+        result.put("at", report.at());
+        result.put("totals", report.totals());
+        result.put("reports", where);
+        if (r.includeMembers()) result.put("members", report.members());
+        return new Outcome(result, report.totals().members() + " members, " + report.totals().devices() + " devices; " + where.get("json"));
+    }
+
+    /** The campaign as it stands, for the status report, the status page and previews. */
+    public FleetSnapshot snapshot(Instant at) {
+        return FleetSnapshot.load(policy, at, members, devices, exemptions, ledger);
+    }
+
+    private ObjectNode envelope(String status, String operation, Caller caller, Instant at) {
+        ObjectNode o = AdminJson.MAPPER.createObjectNode();
+        o.put("status", status);
+        if (operation != null) o.put("operation", operation);
+        o.put("caller", caller.identity());
+        o.put("callerSource", caller.source());
+        o.put("at", at.toString());
+        return o;
+    }
+
+    private void record(Instant at, Caller caller, String operation, String outcome, String invocationId, String detail) {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("operation", operation == null ? "(unknown)" : operation);
+        details.put("callerSource", caller.source());
+        details.put("invocation", invocationId);
+        if (detail != null) details.put(outcome.equals("ok") ? "summary" : "error", truncate(detail));
+        ledger.append(new LedgerRecord(at, caller.actor(), null, null, "admin." + (operation == null ? "unknown" : operation),
+                outcome, false, "admin/" + invocationId, details));
+    }
+
+    static String truncate(String s) {
+        return s.length() <= MAX_DETAIL ? s : s.substring(0, MAX_DETAIL - 1) + "…";
+    }
+}

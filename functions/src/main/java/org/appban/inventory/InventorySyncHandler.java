@@ -1,0 +1,49 @@
+package org.appban.inventory;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.appban.domain.Actor;
+import org.appban.input.InvalidInputException;
+import org.appban.input.StrictObject;
+import org.appban.lambda.Invoker;
+import org.appban.lambda.JsonHandler;
+import org.appban.wiring.Production;
+
+/**
+ * Inventory sync. Triggers: the hourly schedule ({@code {"trigger": "schedule"}}, as template.yaml sends it) and
+ * manual requests ({@code {"trigger": "manual", "dryRun": true|false}}, dry-run by default: it reports the changes
+ * it would publish).
+ */
+public final class InventorySyncHandler extends JsonHandler {
+    private final InventorySync sync;
+
+    public InventorySyncHandler() {
+        this(Production.inventorySync());
+    }
+
+    public InventorySyncHandler(InventorySync sync) {
+        this.sync = sync;
+    }
+
+    @Override
+    protected Object handle(JsonNode event, Context context) {
+        StrictObject.Problems problems = new StrictObject.Problems("inventory sync request");
+        StrictObject request = StrictObject.root(event, problems);
+        String trigger = request.text("trigger");
+        if ("schedule".equals(trigger)) {
+            request.optionalText("schedule");
+            request.rejectUnknownFields();
+            problems.throwIfAny();
+            return sync.run(Actor.schedule("inventory-hourly"), false);
+        }
+        if ("manual".equals(trigger)) {
+            boolean dryRun = request.bool("dryRun", true);
+            request.rejectUnknownFields();
+            problems.throwIfAny();
+            return sync.run(Invoker.administrator(context), dryRun);
+        }
+        if (trigger != null) request.problem("trigger", "must be schedule or manual, found '" + trigger + "'");
+        problems.throwIfAny();
+        throw new InvalidInputException("inventory sync request", "trigger", "is required");
+    }
+}

@@ -1,0 +1,22 @@
+package org.appban.report;
+
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** Reports in the reports bucket; the bucket's default encryption and versioning apply (template.yaml). */
+public final class S3Reports implements Reports {
+    private final S3Client s3;
+    private final String bucket;
+
+    public S3Reports(S3Client s3, String bucket) {
+        this.s3 = s3;
+        this.bucket = bucket;
+    }
+
+    @Override
+    public String put(String key, String contentType, byte[] content) {
+        Reports.checkKey(key);
+        s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(content));
+        return "s3://" + bucket + "/" + key;
+    }
+}

@@ -1,0 +1,118 @@
+package org.appban.admin;
+
+import static org.appban.exemption.ExemptionFixtures.CLERK;
+import static org.appban.exemption.ExemptionFixtures.MANAGER;
+import static org.appban.exemption.ExemptionFixtures.POLICY;
+import static org.appban.exemption.ExemptionFixtures.corporate;
+import static org.appban.exemption.ExemptionFixtures.nz;
+import static org.appban.exemption.ExemptionFixtures.personal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import org.appban.admin.preview.CampaignPreview;
+import org.appban.domain.Actor;
+import org.appban.domain.AppPresence;
+import org.appban.domain.ComplianceState;
+import org.appban.domain.Exemption;
+import org.appban.domain.ExemptionStatus;
+import org.appban.domain.LedgerRecord;
+import org.appban.domain.Member;
+import org.appban.domain.Role;
+import org.appban.exemption.ExemptionFixtures;
+import org.appban.exemption.ExemptionService;
+import org.appban.lambda.Json;
+import org.appban.ports.DeviceStore;
+import org.appban.ports.ExemptionStore;
+import org.appban.ports.Ledger;
+import org.appban.ports.MemberStore;
+import org.appban.report.Reports;
+import org.appban.safety.KillSwitch;
+import org.appban.testing.ProjectLayout;
+
+/**
+ * The small world the example admin requests in events/admin/ run against: three members, four devices, one
+ * exemption in each state an example needs, two notices sent; on any adapters of the ports.
+ */
+final class AdminWorld {
+    static final Instant NOW = nz("2023-03-20T10:00");
+
+    final MemberStore members;
+    final DeviceStore devices;
+    final ExemptionStore exemptions;
+    final Ledger ledger;
+    final KillSwitch killSwitch;
+    final Reports reports;
+    final ExemptionFixtures.MovableClock clock = new ExemptionFixtures.MovableClock(NOW);
+    final ExemptionFixtures.RecordedNotices notices = new ExemptionFixtures.RecordedNotices();
+    final Administration administration;
+    final AdminHandler handler;
+
+    AdminWorld(MemberStore members, DeviceStore devices, ExemptionStore exemptions, Ledger ledger, KillSwitch killSwitch, Reports reports) {
+        this.members = members;
+        this.devices = devices;
+        this.exemptions = exemptions;
+        this.ledger = ledger;
+        this.killSwitch = killSwitch;
+        this.reports = reports;
+        ExemptionService service = new ExemptionService(POLICY, members, devices, exemptions, ledger, notices, clock);
+        this.administration = new Administration(POLICY, members, devices, exemptions, ledger, service, killSwitch, reports,
+                CampaignPreview.standard(POLICY),
+                NetworkAccessLookup.fromLedger(Map.of("network.quarantined", "quarantined", "network.released", "allowed")), clock);
+        this.handler = new AdminHandler(administration);
+    }
+
+    AdminWorld seed() {
+        members.save(Member.active("m-001", "Aroha Tūhoe", "aroha.tuhoe@parliament.govt.nz", Role.MEMBER));
+        members.save(Member.active("m-002", "Ben O'Connor", "ben.oconnor@parliament.govt.nz", Role.MEMBER));
+        members.save(Member.active("m-003", "Mere Ngata", "mere.ngata@parliament.govt.nz", Role.STAFF));
+        devices.save(corporate("d-101", "m-001", AppPresence.PRESENT));
+        devices.save(personal("d-102", "m-001", ComplianceState.NONCOMPLIANT));
+        devices.save(corporate("d-201", "m-002", AppPresence.ABSENT));
+        devices.save(personal("d-301", "m-003", ComplianceState.NONCOMPLIANT));
+        exemptions.create(ExemptionFixtures.requested("ex-example-requested", "m-001", null, CLERK));
+        exemptions.create(ExemptionFixtures.requested("ex-example-requested-by-manager", "m-001", "d-101", MANAGER));
+        exemptions.create(ExemptionFixtures.requested("ex-example-to-refuse", "m-002", null, CLERK));
+        exemptions.create(new Exemption("ex-example-granted", "m-003", "d-301", "Chairs the inquiry's hearings", ExemptionStatus.GRANTED,
+                CLERK, nz("2023-03-17T10:00"), MANAGER, nz("2023-03-17T12:00"), nz("2023-06-30T17:00"), null, null));
+        notice("m-001", "announcement", nz("2023-03-17T09:00"));
+        notice("m-002", "announcement", nz("2023-03-17T09:00"));
+        return this;
+    }
+
+    private void notice(String member, String stage, Instant at) {
+        ledger.append(new LedgerRecord(at, Actor.schedule("notify-daily"), member, null, "notice.sent", "ok", false,
+                "notice/" + POLICY.id() + "/" + member + "/" + stage + "/sent",
+                Map.of("stage", stage, "kind", stage, "providerMessageId", "0100-" + member)));
+    }
+
+    /** Invokes the handler with the event's bytes, as Lambda would. */
+    JsonNode invoke(String event, String caller) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, new ManualInvocation(caller));
+            return Json.MAPPER.readTree(out.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Path events() {
+        return ProjectLayout.root().resolve("events").resolve("admin");
+    }
+
+    static String event(String name) {
+        try {
+            return Files.readString(events().resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

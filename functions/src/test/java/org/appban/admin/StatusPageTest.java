@@ -1,0 +1,51 @@
+package org.appban.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.appban.domain.Member;
+import org.appban.domain.Role;
+import org.appban.report.InMemoryReports;
+import org.appban.safety.InMemoryKillSwitch;
+import org.appban.store.memory.InMemoryDeviceStore;
+import org.appban.store.memory.InMemoryExemptionStore;
+import org.appban.store.memory.InMemoryLedger;
+import org.appban.store.memory.InMemoryMemberStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StatusPageTest {
+    private final AdminWorld world = new AdminWorld(new InMemoryMemberStore(), new InMemoryDeviceStore(), new InMemoryExemptionStore(),
+            new InMemoryLedger(), new InMemoryKillSwitch(), new InMemoryReports()).seed();
+
+    @Test
+    void the_page_is_one_self_contained_file_with_a_row_per_member(@TempDir Path out) throws Exception {
+        Path file = StatusPage.write(out, world.administration.snapshot(world.clock.instant()),
+                NetworkAccessLookup.fromLedger(Map.of("network.quarantined", "quarantined")));
+        assertEquals(out.resolve("status.html"), file);
+        String html = Files.readString(file);
+        assertTrue(html.startsWith("<!DOCTYPE html>"));
+        assertFalse(html.contains("<script"), "no scripts");
+        assertFalse(html.contains("src=") || html.contains("href="), "no external resources");
+        assertEquals(3, html.split("<th scope=\"row\">", -1).length - 1, "one row per member");
+        assertTrue(html.contains("Aroha Tūhoe"));
+        assertTrue(html.contains("Ben O&#39;Connor"), "names are escaped");
+        assertTrue(html.contains("state-app-present\">app-present</span> iPhone 14 (iOS, corporate) <code>d-101</code>"));
+        assertTrue(html.contains("exempt until Fri 30 Jun 2023 17:00 NZST (ex-example-granted)"), "times in the policy zone");
+        assertTrue(html.contains("announcement <small>17 Mar 2023</small>"));
+        assertTrue(html.contains("<span class=\"badge access-managed\">managed</span>"));
+    }
+
+    @Test
+    void whatever_people_typed_is_escaped() {
+        world.members.save(Member.active("m-666", "<script>alert('x')</script> & co", "x@parliament.govt.nz", Role.STAFF));
+        String html = new StatusPage(world.administration.snapshot(world.clock.instant()).policy().zone())
+                .render(new CampaignStatus(NetworkAccessLookup.unknown()).build(world.administration.snapshot(world.clock.instant())));
+        assertFalse(html.contains("<script>"));
+        assertTrue(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co"));
+    }
+}

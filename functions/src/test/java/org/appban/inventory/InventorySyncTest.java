@@ -1,0 +1,151 @@
+package org.appban.inventory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.appban.domain.Actor;
+import org.appban.domain.AppPresence;
+import org.appban.domain.Device;
+import org.appban.domain.Member;
+import org.appban.domain.Role;
+import org.appban.fleet.FleetInventory;
+import org.appban.fleet.SimulatedFleet;
+import org.appban.fleet.intune.IntuneConnection;
+import org.appban.fleet.intune.IntuneGraphClient;
+import org.appban.fleet.intune.IntuneGraphInventory;
+import org.appban.fleet.jamf.JamfConnection;
+import org.appban.fleet.jamf.JamfProClient;
+import org.appban.fleet.jamf.JamfProInventory;
+import org.appban.inventory.DeviceStatusChanged.Change;
+import org.appban.policy.BanPolicy;
+import org.appban.policy.PolicyLoader;
+import org.appban.remote.Secret;
+import org.appban.sim.Simulators;
+import org.appban.sim.fleet.FleetMember;
+import org.appban.store.memory.InMemoryDeviceStore;
+import org.appban.store.memory.InMemoryLedger;
+import org.appban.store.memory.InMemoryMemberStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Inventory sync over the Intune and Jamf simulators (real HTTP), with the sample fleet's scripted changes. */
+class InventorySyncTest {
+    private static final BanPolicy POLICY = new PolicyLoader().bundled(PolicyLoader.BUNDLED);
+    private SimulatedFleet fleet;
+    private final InMemoryMemberStore members = new InMemoryMemberStore();
+    private final InMemoryDeviceStore devices = new InMemoryDeviceStore();
+    private final InMemoryLedger ledger = new InMemoryLedger();
+    private final RecordedDeviceEvents events = new RecordedDeviceEvents();
+    private InventorySync sync;
+
+    @BeforeEach
+    void setUp() {
+        fleet = SimulatedFleet.sample();
+        for (FleetMember m : fleet.sims.world().fleet().members()) {
+            // One member is left off the roster: their devices must be reported, not dropped.
+            if (m.id().equals(fleet.sims.world().fleet().members().get(0).id())) continue;
+            members.save(Member.active(m.id(), m.name(), m.email(), Role.parse(m.role()).orElseThrow()));
+        }
+        IntuneConnection intune = new IntuneConnection(fleet.sims.intune().baseUri(), fleet.sims.intune().baseUri(),
+                Simulators.TENANT, Simulators.GRAPH_CLIENT_ID, new Secret(Simulators.GRAPH_CLIENT_SECRET));
+        List<FleetInventory> mdms = List.of(
+                new IntuneGraphInventory(new IntuneGraphClient(intune, fleet.options)),
+                new JamfProInventory(new JamfProClient(JamfConnection.apiClient(fleet.sims.jamf().baseUri(),
+                        Simulators.JAMF_CLIENT_ID, new Secret(Simulators.JAMF_CLIENT_SECRET)), fleet.options)));
+        sync = new InventorySync(POLICY, mdms, members, devices, events, ledger, fleet.sims.clock());
+    }
+
+    @AfterEach
+    void tearDown() {
+        fleet.close();
+    }
+
+    private SyncReport syncNow() {
+        return sync.run(Actor.schedule("inventory-hourly"), false);
+    }
+
+    @Test
+    void the_first_sync_announces_every_enrolled_device_and_a_second_announces_nothing() {
+        SyncReport first = syncNow();
+        long enrolled = fleet.sims.world().devices().stream().filter(d -> d.enrolled()).count();
+        assertEquals(enrolled, events.published().size());
+        assertTrue(events.published().stream().allMatch(e -> e.change() == Change.NEW_DEVICE));
+        assertEquals("synced", first.status());
+        assertEquals(2, first.perMdm().size());
+
+        events.clear();
+        SyncReport second = syncNow();
+        assertEquals(List.of(), events.published());
+        assertEquals(0, second.saved());
+    }
+
+    @Test
+    void private_devices_are_stored_without_app_lists_and_corporate_ones_with_the_apps_presence() {
+        syncNow();
+        assertTrue(devices.all().stream().filter(Device::isPrivate).allMatch(d -> d.appPresence() == AppPresence.UNKNOWN));
+        assertTrue(devices.all().stream().anyMatch(d -> d.isCorporate() && d.appPresence() == AppPresence.PRESENT));
+        assertEquals(List.of(), fleet.sims.intune().appListsDisclosed().stream()
+                .filter(id -> !fleet.device(id).corporate()).toList());
+    }
+
+    @Test
+    void a_scripted_change_is_published_once_exactly_for_the_device_that_changed() {
+        syncNow();
+        events.clear();
+        // The sample fleet has a corporate iPhone whose owner removes the app on 24 March, and a late enrolment on the 27th.
+        fleet.sims.clock().set(Instant.parse("2023-03-28T00:00:00Z"));
+        syncNow();
+        Map<Change, List<String>> byChange = events.published().stream()
+                .collect(Collectors.groupingBy(DeviceStatusChanged::change, Collectors.mapping(DeviceStatusChanged::device, Collectors.toList())));
+        assertTrue(byChange.getOrDefault(Change.APP_DISAPPEARED, List.of()).stream().anyMatch(id -> id.equals(storeId("d12-corp-iphone-self-removes"))),
+                byChange.toString());
+        assertTrue(byChange.getOrDefault(Change.NEW_DEVICE, List.of()).contains(storeId("d14-corp-iphone-late-enrol")), byChange.toString());
+        int published = events.published().size();
+        assertEquals(published, events.published().stream().distinct().count());
+
+        events.clear();
+        syncNow();
+        assertEquals(List.of(), events.published());
+    }
+
+    @Test
+    void a_device_unenrolled_from_its_mdm_is_marked_gone_not_deleted() {
+        syncNow();
+        String id = storeId("d22-private-iphone-unenrols");
+        fleet.sims.clock().advance(Duration.ofDays(16));
+        events.clear();
+        syncNow();
+        assertTrue(events.published().stream().anyMatch(e -> e.change() == Change.DEVICE_GONE && e.device().equals(id)), events.published().toString());
+        assertTrue(devices.find(id).orElseThrow().retired());
+    }
+
+    @Test
+    void a_device_whose_owner_is_not_on_the_roster_is_stored_and_reported() {
+        SyncReport report = syncNow();
+        String missing = fleet.sims.world().fleet().members().get(0).id();
+        long theirs = fleet.sims.world().devices().stream().filter(d -> d.enrolled() && d.spec().owner().equals(missing)).count();
+        assertEquals(theirs, report.unknownOwners().size());
+        assertTrue(devices.all().stream().filter(d -> d.owner().startsWith(InventorySync.UNKNOWN)).count() >= theirs);
+    }
+
+    @Test
+    void a_dry_run_reports_changes_and_publishes_and_saves_nothing() {
+        SyncReport report = sync.run(Actor.administrator("ana"), true);
+        assertTrue(report.changes().get("new-device") > 0);
+        assertEquals(List.of(), events.published());
+        assertEquals(List.of(), devices.all());
+        assertFalse(ledger.chains().iterator().hasNext());
+    }
+
+    private String storeId(String fleetId) {
+        var d = fleet.device(fleetId);
+        return (d.spec().mdm() == org.appban.sim.fleet.FleetDevice.Mdm.JAMF ? "jamf:" : "intune:") + SimulatedFleet.mdmId(d);
+    }
+}
