@@ -265,6 +265,9 @@ class EnforceRemovalTest {
         assertTrue(world.fleet.sims.world().history().stream().anyMatch(e -> e.device().equals("d13-corp-iphone-reinstaller")
                 && e.what().equals("app-install-blocked")), "the reinstall block reached the device");
         assertFalse(world.hasApp("d13-corp-iphone-reinstaller"));
+        assertTrue(world.fleet.sims.world().history().stream().anyMatch(e -> e.device().equals("d29-jamf-iphone-supervised")
+                && e.what().equals("app-install-blocked")), "and on the Jamf iPhone");
+        assertFalse(world.hasApp("d29-jamf-iphone-supervised"));
         assertTrue(world.hasApp("d02-corp-iphone-unsupervised"));
         world.refreshInventory();
         EmbeddedEnforcement.Result r = world.run(EnforceRequest.reconcile());
