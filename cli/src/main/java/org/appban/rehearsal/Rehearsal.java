@@ -21,6 +21,9 @@ import org.appban.admin.AdminHandler;
 import org.appban.admin.FleetSnapshot;
 import org.appban.admin.StatusPage;
 import org.appban.access.AccessRequest;
+import org.appban.enforce.EmbeddedEnforcement;
+import org.appban.enforce.EnforceRequest;
+import org.appban.enforce.EnforcementReport;
 import org.appban.inventory.DeviceStatusChanged;
 import org.appban.sim.telemetry.TelemetryGenerator;
 import org.appban.mail.OutboxIndex;
@@ -51,6 +54,7 @@ public final class Rehearsal {
     static final int EXEMPTIONS = 2;
     static final int NOTIFY = 3;
     static final int ACCESS = 4;
+    static final int ENFORCE = 5;
     /** The service desk files exemption requests on members' behalf in the rehearsal. */
     static final String SERVICE_DESK = "servicedesk@parliament.govt.nz";
 
@@ -100,6 +104,16 @@ public final class Rehearsal {
                 // The network's DNS log for the hour before, as the resolvers deliver it, then the hourly inventory.
                 triggers.add(new Trigger(t, TELEMETRY, "telemetry", () -> steps.telemetry(t.minus(Duration.ofHours(1)), t)));
                 triggers.add(new Trigger(t, INVENTORY, "inventory sync", steps::syncInventory));
+            }
+            // At the deadline, administrators on duty run the removal as a dry run, read how many devices it will act
+            // on, and confirm that number (the blast-radius cap asks for it; the template's DeadlineConfirm does the
+            // same for an unattended deadline).
+            Instant deadline = policy.deadlineInstant();
+            if (deadline.isAfter(start) && !deadline.isAfter(options.until())) {
+                triggers.add(new Trigger(deadline, ENFORCE, "enforce removal", steps::enforceDeadline));
+            }
+            for (Instant t : Schedules.daily(LocalTime.of(6, 0), policy.zone(), deadline.plus(Duration.ofHours(1)), options.until())) {
+                triggers.add(new Trigger(t, ENFORCE, "enforce reconcile", steps::enforceReconcile));
             }
             for (Instant t : Schedules.daily(LocalTime.of(7, 30), policy.zone(), start, options.until())) {
                 triggers.add(new Trigger(t, ACCESS, "network access", steps::networkAccessScheduled));
@@ -261,6 +275,33 @@ public final class Rehearsal {
         void networkAccessScheduled() {
             world.access.run(AccessRequest.schedule(), Actor.schedule("network-access-daily"), "access-" + world.clock.instant());
         }
+
+        void enforceDeadline() {
+            EnforcementReport preview = world.enforcement.run(EnforceRequest.deadline().asDryRun(), Actor.administrator(SERVICE_DESK),
+                    "enforce-preview").report();
+            int confirm = preview.blastRadius() == null ? 0 : preview.blastRadius().acting();
+            timeline.note("enforce.dry-run", "the deadline run would start removal on " + confirm + " corporate devices; "
+                    + "administrators confirm that number");
+            report(world.enforcement.run(EnforceRequest.deadline().confirmed(confirm), Actor.administrator(SERVICE_DESK),
+                    "enforce-deadline"));
+        }
+
+        void enforceReconcile() {
+            report(world.enforcement.run(EnforceRequest.reconcile(), Actor.schedule("enforce-reconcile"), "enforce-" + world.clock.instant()));
+        }
+
+        private void report(EmbeddedEnforcement.Result result) {
+            EnforcementReport r = result.report();
+            if (!"done".equals(r.status()) && !"ok".equals(r.status())) timeline.note("enforce." + r.status(), r.message() == null ? "" : r.message());
+            for (EnforcementReport.Unblockable u : r.notBlockable()) {
+                if (notBlockable.add(u.device())) {
+                    timeline.note("enforce.not-blockable", u.member() + " " + timeline.deviceName(u.device()) + ": " + u.why()
+                            + " (left to compliance and network access)");
+                }
+            }
+        }
+
+        private final java.util.Set<String> notBlockable = new java.util.TreeSet<>();
 
         void attest(String member) {
             world.access.attest(member);

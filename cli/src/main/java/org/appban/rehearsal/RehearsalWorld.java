@@ -13,6 +13,8 @@ import org.appban.access.AccessAlerts;
 import org.appban.access.AccessNotices;
 import org.appban.access.EmbeddedAccess;
 import org.appban.alerts.InMemoryAdminAlerts;
+import org.appban.domain.MdmKind;
+import org.appban.enforce.EmbeddedEnforcement;
 import org.appban.notice.NoticeRequests;
 import org.appban.store.memory.InMemoryEvidenceStore;
 import org.appban.domain.Actor;
@@ -75,6 +77,7 @@ final class RehearsalWorld implements AutoCloseable {
     final NotifyMembers notify;
     final InMemoryEvidenceStore evidence = new InMemoryEvidenceStore();
     final EmbeddedAccess access;
+    final EmbeddedEnforcement enforcement;
 
     RehearsalWorld(BanPolicy policy, Fleet fleet, Instant start, Path out, Consumer<LedgerEntry> timeline) {
         this.policy = policy;
@@ -97,6 +100,9 @@ final class RehearsalWorld implements AutoCloseable {
                 new NoticePlanner(policy), composer, new NoticeSender(claims, ledger, outbox, clock, NoticeSender.DEFAULT_LEASE), clock);
         this.access = EmbeddedAccess.of(policy, members, devices, exemptions, ledger, claims, evidence, nac, killSwitch,
                 AccessNotices.asRequests(noticeRequests("appban.network")), AccessAlerts.to(alerts), clock);
+        this.enforcement = EmbeddedEnforcement.of(policy, devices, exemptions, ledger, claims, killSwitch,
+                java.util.Map.of(MdmKind.INTUNE, intune.enforcement(), MdmKind.JAMF, jamf.enforcement()),
+                noticeRequests("appban.enforce")::request, clock);
     }
 
     /** What a NoticeRequested event from {@code source} does on AWS: the notify function sends the notice. */

@@ -42,11 +42,21 @@ final class Timeline {
         out.printf("%-26s %-28s %s%n", when(clock.instant()), function, message);
     }
 
+    String deviceName(String id) {
+        return deviceNames.apply(id);
+    }
+
+    private final java.util.Set<String> reported = new java.util.HashSet<>();
+
     /** One line per ledger entry worth reading; plumbing (send intents, roster rows) is left to the ledger. */
     void entry(LedgerEntry e) {
         LedgerRecord r = e.record();
         if (r.dryRun() || r.action().equals("notice.send-intent") || r.action().startsWith("roster.member-")
-                || r.action().equals("admin.exemption.sweep") || r.action().equals("telemetry.ingested")) return;
+                || r.action().equals("admin.exemption.sweep") || r.action().equals("telemetry.ingested")
+                || r.action().startsWith("mdm.") && r.outcome().equals("in-place")
+                || r.action().equals("enforce.run") && r.outcome().equals("ok")) return;
+        // What an MDM cannot do is worth saying once, not every day.
+        if (r.outcome().equals("unsupported") && !reported.add(r.action() + "/" + r.device())) return;
         String subject = (r.member() == null ? "" : r.member()) + (r.device() == null ? "" : " " + deviceNames.apply(r.device()));
         String extra = r.action().equals("notice.sent") ? "\"" + r.details().getOrDefault("subject", "") + "\" to " + r.details().get("recipient")
                 : r.outcome();

@@ -102,4 +102,77 @@ class RehearsalIT {
         assertTrue(timeline.contains("NZDT"), "before 2 April");
         assertTrue(timeline.contains("NZST"), "after 2 April");
     }
+
+    private static JsonNode device(String fleetId) {
+        for (JsonNode d : report.path("devices")) if (d.path("id").asText().equals(fleetId)) return d;
+        throw new AssertionError("no device " + fleetId + " in the report");
+    }
+
+    @Test
+    void at_the_deadline_the_app_leaves_every_corporate_device_that_is_not_exempt_and_can_be_managed() {
+        for (JsonNode d : report.path("devices")) {
+            if (!d.path("ownership").asText().equals("corporate") || d.path("exempt").asBoolean()) continue;
+            String id = d.path("id").asText();
+            if (id.contains("unsupervised")) continue;
+            assertTrue(!d.path("hasApp").asBoolean(), id + " still has the app: " + d);
+        }
+        // A supervised iPhone whose owner tries to install it again after the deadline stays clean.
+        assertTrue(!device("d13-corp-iphone-reinstaller").path("hasApp").asBoolean());
+    }
+
+    @Test
+    void exempt_devices_keep_the_app_and_their_network_access() {
+        for (String id : List.of("d15-corp-iphone-exempt", "d35-jamf-iphone-exempt", "d16-private-android-exempt")) {
+            JsonNode d = device(id);
+            assertTrue(d.path("exempt").asBoolean() && d.path("hasApp").asBoolean(), d.toString());
+            assertEquals("allowed", d.path("networkAccess").asText(), d.toString());
+        }
+    }
+
+    @Test
+    void an_unsupervised_iphone_is_reported_as_not_blockable_and_left_to_compliance_and_network_access() {
+        assertTrue(timeline.contains("enforce.not-blockable") && timeline.contains("d02-corp-iphone-unsupervised"), "reported");
+        assertTrue(device("d02-corp-iphone-unsupervised").path("hasApp").asBoolean());
+    }
+
+    @Test
+    void a_private_device_that_keeps_the_app_loses_network_access_after_the_grace_period_with_its_notice() {
+        assertEquals("quarantined", device("d24-private-android").path("networkAccess").asText());
+        boolean noticed = false;
+        for (JsonNode e : report.path("emails")) {
+            if (e.path("kind").asText().equals("access-revoked") && e.path("member").asText().equals("m24")) noticed = true;
+        }
+        assertTrue(noticed, "m24 is told how to get back on the network");
+    }
+
+    @Test
+    void a_quarantined_device_is_released_once_its_member_removes_the_app() {
+        boolean quarantined = false;
+        boolean released = false;
+        for (JsonNode a : report.path("actions")) {
+            String kind = a.path("kind").asText();
+            if (!timelineNames(a).contains("d18")) continue;
+            if (kind.equals("nac.quarantined")) quarantined = true;
+            if (kind.equals("nac.released") && quarantined) released = true;
+        }
+        assertTrue(quarantined && released, "d18 quarantined, then released");
+        assertEquals("allowed", device("d18-private-iphone").path("networkAccess").asText());
+    }
+
+    @Test
+    void an_expired_exemption_stops_protecting_and_a_revoked_one_re_exposes_the_device() {
+        assertEquals("quarantined", device("d20-private-iphone-exempt-expiring").path("networkAccess").asText());
+        assertTrue(!device("d20-private-iphone-exempt-expiring").path("exempt").asBoolean());
+        // m19's member-wide exemption is revoked after the deadline: the corporate iPhone is then cleaned.
+        assertTrue(!device("d19-corp-iphone").path("hasApp").asBoolean());
+    }
+
+    /** The report names devices by their store id; the fleet id of the same device, for matching. */
+    private static String timelineNames(JsonNode action) {
+        String device = action.path("device").asText("");
+        for (JsonNode d : report.path("devices")) {
+            if (device.equals(d.path("mdmDevice").asText(null))) return d.path("id").asText();
+        }
+        return device;
+    }
 }

@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import org.appban.wiring.Settings;
 
 /**
@@ -98,6 +99,10 @@ public final class AwsClients {
 
     public SnsClient sns() {
         return configure(SnsClient.builder().httpClient(http)).build();
+    }
+
+    public SqsClient sqs() {
+        return configure(SqsClient.builder().httpClient(http)).build();
     }
 
     /** Applies region, credentials and the endpoint override to any service's builder. */

@@ -19,10 +19,17 @@ import org.appban.access.S3TelemetryObjects;
 import org.appban.access.SignedLinks;
 import org.appban.access.TelemetryIngest;
 import org.appban.access.WebhookSignature;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.appban.admin.Administration;
 import org.appban.admin.NetworkAccessLookup;
 import org.appban.admin.preview.CampaignPreview;
 import org.appban.aws.AwsClients;
+import org.appban.domain.MdmKind;
+import org.appban.enforce.EnforceRemoval;
+import org.appban.enforce.EnforceRemovalHandler;
+import org.appban.enforce.SqsWorkQueue;
+import org.appban.fleet.FleetEnforcement;
 import org.appban.exemption.ExemptionNotices;
 import org.appban.exemption.ExemptionService;
 import org.appban.fleet.FleetInventory;
@@ -112,6 +119,33 @@ public final class Production {
 
     public static RosterFiles rosterFiles() {
         return new S3RosterFiles(Aws.CLIENTS.s3());
+    }
+
+    /**
+     * The enforce-removal function: DynamoDB (devices, exemptions, ledger, claims), SSM (kill switch), SQS (its
+     * work queue), Secrets Manager (the MDM secrets, read only when a run or work item first needs the MDM).
+     * Each container's MDM clients keep to 1/{@link EnforceRemovalHandler#CONTAINERS} of each MDM's budget.
+     */
+    public static EnforceRemoval enforceRemoval() {
+        DynamoLedger ledger = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
+        RemoteOptions options = RemoteOptions.standard(CLOCK).withBudgetScale(1.0 / EnforceRemovalHandler.CONTAINERS);
+        return new EnforceRemoval(policy(),
+                new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
+                new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")),
+                ledger,
+                new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE")),
+                new SsmKillSwitch(Aws.CLIENTS.ssm(), SETTINGS.required("KILL_SWITCH_PARAMETER")),
+                () -> {
+                    Map<MdmKind, FleetEnforcement> mdms = new LinkedHashMap<>();
+                    for (MdmAdapters.Mdm mdm : MdmAdapters.allFromEnvironment(new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()), options)) {
+                        mdms.put(mdm.kind(), mdm.enforcement());
+                    }
+                    return mdms;
+                },
+                new SqsWorkQueue(Aws.CLIENTS.sqs(), SETTINGS.required("TRIGGER_QUEUE_URL")),
+                // removal-escalated notices go to the notify function as NoticeRequested events on the project bus.
+                new EventBridgeNoticeRequests(Aws.CLIENTS.eventBridge(), SETTINGS.required("EVENT_BUS_NAME"), "appban.enforce")::request,
+                CLOCK);
     }
 
     /**

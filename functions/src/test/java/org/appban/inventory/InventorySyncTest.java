@@ -148,4 +148,18 @@ class InventorySyncTest {
         var d = fleet.device(fleetId);
         return (d.spec().mdm() == org.appban.sim.fleet.FleetDevice.Mdm.JAMF ? "jamf:" : "intune:") + SimulatedFleet.mdmId(d);
     }
+
+    @Test
+    void every_sample_event_in_events_inventory_sync_is_accepted() throws Exception {
+        InventorySyncHandler handler = new InventorySyncHandler(sync);
+        for (String file : List.of("schedule.json", "manual.json")) {
+            byte[] event = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("..", "events", "inventory-sync", file));
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            handler.handleRequest(new java.io.ByteArrayInputStream(event), out, null);
+            com.fasterxml.jackson.databind.JsonNode r = org.appban.lambda.Json.MAPPER.readTree(out.toByteArray());
+            assertEquals("synced", r.path("status").asText(), file + ": " + r);
+        }
+        // The manual sample is a dry run: only the scheduled one saved devices.
+        assertTrue(!devices.all().isEmpty());
+    }
 }

@@ -60,6 +60,9 @@ public abstract class SimServer implements AutoCloseable {
 
     public synchronized SimServer start(int port) {
         if (server != null) return this;
+        // Without TCP_NODELAY the JDK server's separate writes of headers and body meet the client's delayed ACK:
+        // about 40 ms per response. Read once, when the JDK's server first loads, so set before the first server.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) System.setProperty("sun.net.httpserver.nodelay", "true");
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         } catch (IOException e) {

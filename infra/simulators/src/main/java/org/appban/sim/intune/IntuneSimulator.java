@@ -60,6 +60,9 @@ public final class IntuneSimulator extends SimServer {
     private final Map<String, FleetMember> membersById = new java.util.HashMap<>();
     private final Map<String, SimDevice> devicesByIntuneId = new java.util.HashMap<>();
     private final Map<String, String> detectedAppIds = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Directory lookups (group membership, Entra devices) by id, for the same reason. */
+    private final Map<String, SimDevice> byEntraObjectId = new java.util.HashMap<>();
+    private final Map<String, SimDevice> byEntraDeviceId = new java.util.HashMap<>();
     private volatile boolean emptyPages;
 
     private static final class MobileApp {
@@ -86,6 +89,13 @@ public final class IntuneSimulator extends SimServer {
         this.tenant = tenant;
         this.clientId = clientId;
         this.clientSecret = clientSecret;
+        // The fleet's devices never change identity: index them once, so that a directory lookup stays O(1) in a fleet
+        // of tens of thousands (whether a device is present is still read from the world at each lookup).
+        for (SimDevice d : world.devices()) {
+            if (d.spec().mdm() != FleetDevice.Mdm.INTUNE) continue;
+            byEntraObjectId.put(d.entraObjectId(), d);
+            byEntraDeviceId.put(d.entraDeviceId(), d);
+        }
         world.register(new Behaviour());
     }
 
@@ -472,7 +482,8 @@ public final class IntuneSimulator extends SimServer {
         int at = ref.lastIndexOf("/directoryObjects/");
         if (at < 0) throw new HttpFailure(400, "Request_BadRequest", "Invalid object identifier '" + ref + "'.");
         String objectId = ref.substring(at + "/directoryObjects/".length());
-        if (entraRegistered().stream().noneMatch(d -> d.entraObjectId().equals(objectId))) {
+        SimDevice member = byEntraObjectId.get(objectId);
+        if (member == null || !member.present()) {
             throw new HttpFailure(404, "Request_ResourceNotFound", "Resource '" + objectId + "' does not exist or one of its queried reference-property objects are not present.");
         }
         if (!g.members.add(objectId)) {
@@ -490,7 +501,8 @@ public final class IntuneSimulator extends SimServer {
         String filter = r.param("$filter").orElseThrow(() -> new HttpFailure(400, "Request_UnsupportedQuery", "The simulator lists devices only by $filter=deviceId eq '...'"));
         Matcher f = EQ_FILTER.matcher(filter);
         if (!f.matches() || !f.group(1).equals("deviceId")) throw new HttpFailure(400, "Request_UnsupportedQuery", "Unsupported query: " + filter);
-        return listOf(entraRegistered().stream().filter(d -> d.entraDeviceId().equals(f.group(2))).map(this::entraDevice).toList());
+        SimDevice d = byEntraDeviceId.get(f.group(2));
+        return listOf(d == null || !d.present() ? List.of() : List.of(entraDevice(d)));
     }
 
     // ---- configurations and compliance ----

@@ -31,7 +31,8 @@ public final class SimWorld {
     private final List<FleetEvent> pending;
     private final PriorityQueue<Due> checkIns = new PriorityQueue<>(Comparator.comparing(Due::at).thenComparing(Due::device));
     private final List<MdmBehaviour> behaviours = new CopyOnWriteArrayList<>();
-    private final List<WorldEntry> history = new CopyOnWriteArrayList<>();
+    // Appended under the world's lock, read from anywhere; not copy-on-write, so a large fleet's history stays linear.
+    private final java.util.concurrent.ConcurrentLinkedQueue<WorldEntry> history = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final List<Consumer<WorldEntry>> watchers = new CopyOnWriteArrayList<>();
 
     private record Due(Instant at, String device) {
