@@ -33,7 +33,8 @@ class AdminTemplateTest {
         assertEquals("KillSwitchParameter", f.path("Environment").path("Variables").path("KILL_SWITCH_PARAMETER").path("Ref").asText());
         assertEquals("functions/target/appban-functions-lambda.jar", f.path("CodeUri").asText());
         assertTrue(resources.path("AdminFunction").path("Metadata").path("SkipBuild").asBoolean());
-        assertEquals(365, resources.path("AdminLogGroup").path("Properties").path("RetentionInDays").asInt());
+        assertEquals("LogRetentionDays", resources.path("AdminLogGroup").path("Properties").path("RetentionInDays").path("Ref").asText());
+        assertEquals(365, template().path("Parameters").path("LogRetentionDays").path("Default").asInt());
     }
 
     @Test

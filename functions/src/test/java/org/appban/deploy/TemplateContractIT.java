@@ -256,11 +256,20 @@ class TemplateContractIT {
     }
 
     /**
-     * Grants in a function's policy that serve Lambda itself rather than the code: the event source mapping polls
-     * its queue with the function's role.
+     * Grants in a function's policy that serve AWS on the function's behalf rather than its code's own calls: the
+     * event source mapping polls its queue with the function's role; SNS uses the topic's key for a publisher.
      */
     private Set<Grant> platformGrants(Function f) {
         Set<Grant> platform = new TreeSet<>();
+        // Publishing to a topic under a customer managed key: SNS encrypts with the key on the publisher's behalf.
+        for (Grant g : f.grants()) {
+            if (!g.action().equals("sns:Publish")) continue;
+            JsonNode key = template.resources().path(g.resource()).path("Properties").path("KmsMasterKeyId");
+            if (key.has("Ref") && template.resources().has(key.path("Ref").asText())) {
+                platform.add(new Grant("kms:GenerateDataKey", key.path("Ref").asText()));
+                platform.add(new Grant("kms:Decrypt", key.path("Ref").asText()));
+            }
+        }
         template.resources().properties().forEach(e -> {
             JsonNode r = e.getValue();
             if (!"AWS::Lambda::EventSourceMapping".equals(r.path("Type").asText())) return;

@@ -49,7 +49,9 @@ class EnforceRemovalTemplateTest {
         JsonNode env = props("EnforceRemovalFunction").path("Environment").path("Variables");
         List<String> names = new ArrayList<>();
         env.fieldNames().forEachRemaining(names::add);
-        assertEquals(List.of("KILL_SWITCH_PARAMETER", "MDM_SECRET_ARN", "TRIGGER_QUEUE_URL"), names);
+        // Exactly what Production.enforceRemoval() asks for (TemplateContractIT checks it against the running code).
+        assertEquals(List.of("CLAIMS_TABLE", "DEVICES_TABLE", "EVENT_BUS_NAME", "EXEMPTIONS_TABLE", "KILL_SWITCH_PARAMETER",
+                "LEDGER_TABLE", "MDM_SECRET_ARN", "POLICY", "TRIGGER_QUEUE_URL"), names);
         JsonNode deadline = props("EnforceDeadlineSchedule");
         assertEquals("at(${DeadlineLocal})", deadline.path("ScheduleExpression").path("Fn::Sub").asText());
         assertEquals("ScheduleTimezone", deadline.path("ScheduleExpressionTimezone").path("Ref").asText());
