@@ -18,7 +18,7 @@ import software.amazon.awssdk.regions.Region;
  * the integration tests use ({@link MotoServer}, same install under functions/target/emulator), started on a
  * loopback port for the length of the benchmark. Never real AWS: a benchmark must not send real email.
  */
-final class LocalEmulator implements AutoCloseable {
+public final class LocalEmulator implements AutoCloseable {
     private final URI endpoint;
     private final MotoServer started;
     private final AwsClients clients;
@@ -59,7 +59,7 @@ final class LocalEmulator implements AutoCloseable {
     }
 
     /** The repository root: {@code -Dappban.root}, else upwards from the working folder, else from this class's jar. */
-    static Path root() {
+    public static Path root() {
         String configured = System.getProperty("appban.root");
         if (configured != null && !configured.isBlank()) return Path.of(configured).toAbsolutePath().normalize();
         Optional<Path> found = upFrom(Path.of(System.getProperty("user.dir")));

@@ -3,6 +3,7 @@ package org.appban.cli;
 import java.io.PrintStream;
 import java.util.List;
 import org.appban.bench.AccessBench;
+import org.appban.bench.ColdStartBench;
 import org.appban.bench.InventoryBench;
 import org.appban.bench.NotifyBench;
 
@@ -22,6 +23,7 @@ final class BenchCommand {
         return switch (argv.get(0)) {
             case "inventory" -> InventoryBench.run(rest, out);
             case "notify" -> NotifyBench.run(rest, out);
+            case "coldstart" -> ColdStartBench.run(rest, out);
             case "access" -> AccessBench.run(rest, out);
             default -> throw new Args.UsageException(NAMES.contains(argv.get(0))
                     ? "bench " + argv.get(0) + " is not available yet"

@@ -25,6 +25,8 @@ public final class BaselineHandler implements RequestStreamHandler {
         Settings settings = Settings.fromEnvironment();
         this.dynamo = AwsClients.from(settings).dynamoDb();
         this.table = settings.required("BASELINE_TABLE");
+        // Primed like the functions, so that the bench's SnapStart column compares like with like.
+        org.appban.lambda.Priming.register("baseline", org.appban.aws.SdkPriming::dynamoDb);
     }
 
     @Override

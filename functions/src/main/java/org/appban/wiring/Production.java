@@ -152,7 +152,15 @@ public final class Production {
      * The policy named by {@code POLICY}: a policy bundled in the jar, or {@code s3://bucket/key} of a policy file
      * (read once per container; a bad policy stops the function at its first invocation, naming every problem).
      */
-    public static BanPolicy policy() {
+    public static synchronized BanPolicy policy() {
+        // Once per container: a function's parts each ask for it, and parsing and checking it twice costs a cold start.
+        if (loadedPolicy == null) loadedPolicy = loadPolicy();
+        return loadedPolicy;
+    }
+
+    private static BanPolicy loadedPolicy;
+
+    private static BanPolicy loadPolicy() {
         String reference = SETTINGS.required("POLICY");
         PolicyLoader loader = new PolicyLoader();
         if (!reference.startsWith("s3://")) return loader.bundled(reference);

@@ -1,0 +1,233 @@
+package org.appban.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.appban.coldstart.BaselineHandler;
+import org.appban.coldstart.FirstInvocation;
+import org.appban.sim.Simulators;
+import org.appban.sim.fleet.FleetLoader;
+import org.appban.sim.http.SimSettings;
+import org.appban.testing.TemplateResources;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * {@code ./appban bench coldstart [--runs N] [--prime] [--only FUNCTION]}: each handler's cold start, the way a new
+ * Lambda container pays it, beside a baseline handler that makes one DynamoDB GetItem and nothing else.
+ *
+ * <p>For each function of template.yaml: a fresh JVM ({@code java -cp functions/target/appban-functions-lambda.jar
+ * org.appban.coldstart.FirstInvocation}, JVM flags as Lambda's java21 runtime sets them) builds the handler through
+ * its no-arg constructor (the production wiring) with the environment template.yaml gives it, pointed at the emulator
+ * (the stack created by the LocalStack init hook, the MDM and NAC simulators behind its secrets), and invokes it once
+ * with one of its samples from events/. Printed per handler (median of the runs): the time from starting the JVM to
+ * the first completed invocation, its ratio to the baseline's, the handler's construction and first invocation
+ * within the JVM, and the classes loaded. {@code --prime} also runs the SnapStart priming before the invocation and
+ * prints the invocation alone, as a restored snapshot would pay it.
+ */
+public final class ColdStartBench {
+    private static final String USAGE = "usage: ./appban bench coldstart [--runs N] [--prime] [--only FUNCTION]";
+    /** Lambda's java21 runtime starts the JVM with C1 only (tiered compilation stopped at level 1). */
+    static final List<String> LAMBDA_JVM_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    /** The sample each function's first invocation handles: a real trigger, as light as the function allows. */
+    static final Map<String, String> FIRST_EVENTS = Map.of(
+            "RosterImportFunction", "roster-import/s3-object-created.json",
+            "InventorySyncFunction", "inventory-sync/schedule.json",
+            "NotifyMembersFunction", "notify-members/schedule.json",
+            "AdminFunction", "admin/status.json",
+            "ExemptionLinkFunction", "exemption-link/get-form.json",
+            "ExemptionSweepFunction", "exemption-sweep/schedule.json",
+            "NetworkAccessFunction", "network-access/schedule.json",
+            "AttestationFunction", "attestation/open-link.json",
+            "EnforceRemovalFunction", "enforce-removal/sqs-batch.json");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ColdStartBench() {
+    }
+
+    public static int run(List<String> args, PrintStream out) {
+        int runs = 3;
+        boolean prime = false;
+        String only = null;
+        for (int i = 0; i < args.size(); i++) {
+            switch (args.get(i)) {
+                case "--runs" -> runs = Integer.parseInt(value(args, ++i));
+                case "--prime" -> prime = true;
+                case "--only" -> only = value(args, ++i);
+                case "--help", "-h" -> {
+                    out.println(USAGE);
+                    return 0;
+                }
+                default -> {
+                    System.err.println(USAGE);
+                    return 2;
+                }
+            }
+        }
+        try {
+            return bench(runs, prime, only, out);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    private static int bench(int runs, boolean prime, String only, PrintStream out) throws IOException, InterruptedException {
+        Path root = LocalEmulator.root();
+        Path jar = root.resolve("functions/target/appban-functions-lambda.jar");
+        if (!Files.isRegularFile(jar)) throw new IllegalStateException(jar + " is missing: ./mvnw -B -DskipTests package");
+        Path work = Files.createTempDirectory("appban-coldstart-");
+        try (LocalEmulator emulator = LocalEmulator.start(out);
+             Simulators sims = Simulators.of(new FleetLoader().bundled(FleetLoader.SAMPLE), SimSettings.defaults()).start()) {
+            String stage = "cs" + UUID.randomUUID().toString().substring(0, 6);
+            EmulatedStack stack = EmulatedStack.create(root, emulator.endpoint(), emulator.clients().region().id(), stage,
+                    new TemplateResources.SimulatorPorts("127.0.0.1", sims.intune().baseUri().getPort(), sims.jamf().baseUri().getPort(),
+                            sims.ise().baseUri().getPort()));
+            emulator.clients().s3().putObject(r -> r.bucket(stack.bucket("RosterBucket")).key("rosters/parliament 2023-03-16.csv"),
+                    RequestBody.fromFile(root.resolve("events/roster-import/rosters/parliament 2023-03-16.csv")));
+            Map<String, String> common = new LinkedHashMap<>();
+            common.put("AWS_ENDPOINT_URL", emulator.endpoint().toString());
+            common.put("AWS_REGION", emulator.clients().region().id());
+            common.put("AWS_ACCESS_KEY_ID", "test");
+            common.put("AWS_SECRET_ACCESS_KEY", "test");
+
+            long jarBytes = Files.size(jar);
+            out.printf("jar: %s, %.1f MB (%d bytes)%n", root.relativize(jar), jarBytes / 1e6, jarBytes);
+            out.printf("JVM: %s %s, flags %s; median of %d run(s) per handler%n%n", System.getProperty("java.vm.name"),
+                    System.getProperty("java.version"), String.join(" ", LAMBDA_JVM_FLAGS), runs);
+
+            Map<String, String> baselineEnv = new LinkedHashMap<>(common);
+            baselineEnv.put("BASELINE_TABLE", stack.environment("AdminFunction").get("MEMBERS_TABLE"));
+            baselineEnv.put("AWS_LAMBDA_FUNCTION_NAME", "baseline");
+            Path baselineEvent = Files.writeString(work.resolve("baseline.json"), "{}");
+            Result baseline = measure("baseline (one GetItem)", BaselineHandler.class.getName(), baselineEnv, baselineEvent, jar, runs, prime, work);
+
+            List<Result> results = new ArrayList<>();
+            for (Map.Entry<String, String> f : stack.handlers().entrySet()) {
+                if (only != null && !stack.function(only).equals(f.getKey())) continue;
+                String sample = FIRST_EVENTS.get(f.getKey());
+                if (sample == null) throw new IllegalStateException("no first event chosen for " + f.getKey() + " (ColdStartBench.FIRST_EVENTS)");
+                Path event = Files.writeString(work.resolve(f.getKey() + ".json"),
+                        stack.localNames(Files.readString(root.resolve("events").resolve(sample))));
+                Map<String, String> env = new LinkedHashMap<>(common);
+                env.putAll(stack.environment(f.getKey()));
+                env.put("AWS_LAMBDA_FUNCTION_NAME", "appban-" + stage + "-" + f.getKey());
+                results.add(measure(f.getKey() + " (" + sample + ")", f.getValue(), env, event, jar, runs, prime, work));
+            }
+
+            out.printf("%-58s %11s %6s %9s %9s %8s%s%n", "handler (first event)", "first (ms)", "x base", "init (ms)", "call (ms)", "classes",
+                    prime ? "  primed call (ms)" : "");
+            print(out, baseline, baseline, prime);
+            boolean within = true;
+            for (Result r : results) {
+                print(out, r, baseline, prime);
+                if (r.firstMillis > 1.5 * baseline.firstMillis) within = false;
+            }
+            out.printf("%ntarget: every handler's first invocation within 1.5x the baseline's (%.0f ms): %s%n", 1.5 * baseline.firstMillis,
+                    within ? "met" : "NOT met");
+            out.printf("target: deployable jar under 20 MB: %s (%.1f MB)%n", jarBytes < 20_000_000 ? "met" : "NOT met", jarBytes / 1e6);
+            return 0;
+        }
+    }
+
+    private record Result(String name, double firstMillis, double initMillis, double callMillis, long classes, double primedCallMillis, String error) {
+    }
+
+    private static void print(PrintStream out, Result r, Result baseline, boolean prime) {
+        if (r.error != null) {
+            out.printf("%-58s failed: %s%n", r.name, r.error);
+            return;
+        }
+        out.printf("%-58s %11.0f %6.2f %9.0f %9.0f %8d%s%n", r.name, r.firstMillis, r.firstMillis / baseline.firstMillis,
+                r.initMillis, r.callMillis, r.classes, prime && r.primedCallMillis >= 0 ? String.format("  %17.0f", r.primedCallMillis) : "");
+    }
+
+    private static Result measure(String name, String handler, Map<String, String> env, Path event, Path jar, int runs, boolean prime, Path work)
+            throws IOException, InterruptedException {
+        double[] first = new double[runs];
+        double[] init = new double[runs];
+        double[] call = new double[runs];
+        long classes = 0;
+        for (int i = 0; i < runs; i++) {
+            Run r = once(handler, env, event, jar, false, work);
+            if (r.error != null) return new Result(name, -1, -1, -1, 0, -1, r.error);
+            first[i] = r.firstMillis;
+            init[i] = r.result.path("constructNanos").asLong() / 1e6;
+            call[i] = r.result.path("invocations").path(0).path("nanos").asLong() / 1e6;
+            classes = r.result.path("classesLoaded").asLong();
+        }
+        double primed = -1;
+        if (prime) {
+            Run r = once(handler, env, event, jar, true, work);
+            primed = r.error != null ? -1 : r.result.path("invocations").path(0).path("nanos").asLong() / 1e6;
+        }
+        return new Result(name, median(first), median(init), median(call), classes, primed, null);
+    }
+
+    private record Run(double firstMillis, JsonNode result, String error) {
+    }
+
+    private static Run once(String handler, Map<String, String> env, Path event, Path jar, boolean prime, Path work)
+            throws IOException, InterruptedException {
+        Path result = work.resolve(UUID.randomUUID() + ".json");
+        Path log = work.resolve(UUID.randomUUID() + ".log");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(LAMBDA_JVM_FLAGS);
+        command.addAll(List.of("-cp", jar.toString(), FirstInvocation.class.getName()));
+        if (prime) command.add("--prime");
+        command.addAll(List.of("--caller", "bench@appban.invalid", "--out", result.toString(), handler, event.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
+        builder.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("APPBAN_"));
+        builder.environment().putAll(env);
+        long started = System.nanoTime();
+        Process p = builder.start();
+        double firstMillis = -1;
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = lines.readLine()) != null; ) {
+                if (firstMillis < 0 && line.equals("appban-first-invocation-done")) firstMillis = (System.nanoTime() - started) / 1e6;
+            }
+        }
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            return new Run(-1, null, "did not finish within 5 minutes");
+        }
+        if (!Files.exists(result)) return new Run(-1, null, "no result (exit " + p.exitValue() + "); log " + log);
+        JsonNode r = JSON.readTree(result.toFile());
+        if (r.has("constructError")) return new Run(-1, r, firstLine(r.path("constructError").asText()));
+        if (r.has("primeError")) return new Run(-1, r, firstLine(r.path("primeError").asText()));
+        JsonNode inv = r.path("invocations").path(0);
+        if (inv.has("error")) return new Run(-1, r, firstLine(inv.path("error").asText()));
+        return new Run(firstMillis, r, null);
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static String value(List<String> args, int i) {
+        if (i >= args.size()) throw new IllegalArgumentException(args.get(i - 1) + " needs a value");
+        return args.get(i);
+    }
+}

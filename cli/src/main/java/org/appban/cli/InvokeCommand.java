@@ -1,0 +1,201 @@
+package org.appban.cli;
+
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.appban.aws.AwsClients;
+import org.appban.bench.EmulatedStack;
+import org.appban.lambda.Json;
+import org.appban.testing.TemplateResources;
+import org.appban.wiring.Settings;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * {@code ./appban invoke FUNCTION EVENT_FILE [--caller ID] [--stage NAME] [--init]}: runs one function's handler in
+ * this process, built through its no-arg constructor (the production wiring) with the environment template.yaml
+ * gives it, against the AWS emulator at {@code AWS_ENDPOINT_URL} (LocalStack from infra/localstack, or moto), and
+ * prints its answer. The environment is the one the LocalStack init hook recorded for the stage (default
+ * {@code local}); {@code --init} runs the hook first (for an emulator without it, e.g. moto). Sample events naming a
+ * production stack's buckets ({@code appban-prod-...}) are pointed at the stage's. Never runs against AWS itself.
+ */
+final class InvokeCommand {
+    static final String USAGE = "usage: ./appban invoke FUNCTION EVENT_FILE [--caller ID] [--stage NAME] [--init]";
+    private final PrintStream out;
+    private final Map<String, String> environment;
+
+    InvokeCommand(PrintStream out) {
+        this(out, System.getenv());
+    }
+
+    InvokeCommand(PrintStream out, Map<String, String> environment) {
+        this.out = out;
+        this.environment = environment;
+    }
+
+    int run(List<String> argv) {
+        Args args = new Args(argv, Set.of("caller", "stage"), Set.of("init"));
+        if (args.positional().size() != 2) throw new Args.UsageException(USAGE);
+        String endpoint = Optional.ofNullable(environment.get("AWS_ENDPOINT_URL")).filter(s -> !s.isBlank())
+                .orElseThrow(() -> new Args.UsageException("invoke runs against an emulator only: set AWS_ENDPOINT_URL "
+                        + "(http://localhost:4566 for infra/localstack)"));
+        String region = Optional.ofNullable(environment.get("AWS_REGION")).or(() -> Optional.ofNullable(environment.get("AWS_DEFAULT_REGION")))
+                .filter(s -> !s.isBlank()).orElse("ap-southeast-2");
+        String stage = args.get("stage").orElse("local");
+        Path root = org.appban.bench.LocalEmulator.root();
+        AwsClients clients = new AwsClients(Region.of(region), Optional.of(URI.create(endpoint)), StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(environment.getOrDefault("AWS_ACCESS_KEY_ID", "test"), environment.getOrDefault("AWS_SECRET_ACCESS_KEY", "test"))));
+        EmulatedStack stack;
+        try {
+            stack = args.flag("init")
+                    ? EmulatedStack.create(root, URI.create(endpoint), region, stage, TemplateResources.SimulatorPorts.standalone())
+                    : EmulatedStack.recorded(root, clients, stage);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+        String function = stack.function(args.positional().get(0));
+        Path eventFile = Path.of(args.positional().get(1));
+        String event;
+        try {
+            event = stack.localNames(Files.readString(eventFile));
+        } catch (IOException e) {
+            throw new Args.UsageException("cannot read " + eventFile + ": " + e.getMessage());
+        }
+
+        Map<String, String> env = new LinkedHashMap<>(stack.environment(function));
+        env.put("AWS_ENDPOINT_URL", endpoint);
+        env.put("AWS_REGION", region);
+        Settings.overlay(env);
+        // The SDK's own credential chain reads system properties first: the emulator takes any.
+        if (environment.get("AWS_ACCESS_KEY_ID") == null && System.getProperty("aws.accessKeyId") == null) {
+            System.setProperty("aws.accessKeyId", "test");
+            System.setProperty("aws.secretAccessKey", "test");
+        }
+        String handlerClass = stack.handlers().get(function);
+        RequestStreamHandler handler;
+        try {
+            handler = (RequestStreamHandler) Class.forName(handlerClass).getConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException("building " + handlerClass + " failed: " + cause, cause);
+        }
+        ByteArrayOutputStream response = new ByteArrayOutputStream();
+        try {
+            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), response,
+                    new LocalInvocation(function, args.get("caller").orElse(null)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(Json.MAPPER.readTree(response.toByteArray())));
+        } catch (IOException notJson) {
+            out.println(response.toString(StandardCharsets.UTF_8));
+        }
+        return 0;
+    }
+
+    /** The context of a local invocation: a fresh request id, the caller for manual requests, 15 minutes left. */
+    private record LocalInvocation(String function, String caller) implements Context {
+        @Override
+        public String getAwsRequestId() {
+            return UUID.randomUUID().toString();
+        }
+
+        @Override
+        public String getLogGroupName() {
+            return "/aws/lambda/" + function;
+        }
+
+        @Override
+        public String getLogStreamName() {
+            return "local";
+        }
+
+        @Override
+        public String getFunctionName() {
+            return function;
+        }
+
+        @Override
+        public String getFunctionVersion() {
+            return "$LATEST";
+        }
+
+        @Override
+        public String getInvokedFunctionArn() {
+            return "arn:aws:lambda:local:000000000000:function:" + function;
+        }
+
+        @Override
+        public CognitoIdentity getIdentity() {
+            return null;
+        }
+
+        @Override
+        public ClientContext getClientContext() {
+            if (caller == null) return null;
+            return new ClientContext() {
+                @Override
+                public com.amazonaws.services.lambda.runtime.Client getClient() {
+                    return null;
+                }
+
+                @Override
+                public Map<String, String> getCustom() {
+                    return Map.of("caller", caller);
+                }
+
+                @Override
+                public Map<String, String> getEnvironment() {
+                    return Map.of();
+                }
+            };
+        }
+
+        @Override
+        public int getRemainingTimeInMillis() {
+            return 900_000;
+        }
+
+        @Override
+        public int getMemoryLimitInMB() {
+            return 1024;
+        }
+
+        @Override
+        public LambdaLogger getLogger() {
+            return new LambdaLogger() {
+                @Override
+                public void log(String message) {
+                    System.err.print(message);
+                }
+
+                @Override
+                public void log(byte[] message) {
+                    System.err.print(new String(message, StandardCharsets.UTF_8));
+                }
+            };
+        }
+    }
+}
