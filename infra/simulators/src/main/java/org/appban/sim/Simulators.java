@@ -57,6 +57,14 @@ public final class Simulators implements AutoCloseable {
         return this;
     }
 
+    /** On fixed loopback ports (the LocalStack stack's secrets name 4601, 4602, 4603). */
+    public Simulators start(int intunePort, int jamfPort, int isePort) {
+        intune.start(intunePort);
+        jamf.start(jamfPort);
+        ise.start(isePort);
+        return this;
+    }
+
     public SimClock clock() {
         return clock;
     }
@@ -97,6 +105,7 @@ public final class Simulators implements AutoCloseable {
         String fleetRef = FleetLoader.SAMPLE;
         SimSettings settings = SimSettings.defaults();
         Instant start = null;
+        String[] ports = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--fleet" -> fleetRef = value(args, ++i, "--fleet");
@@ -104,15 +113,18 @@ public final class Simulators implements AutoCloseable {
                 case "--budget-scale" -> settings.budgetScale(Double.parseDouble(value(args, ++i, "--budget-scale")));
                 case "--latency-ms" -> settings.latency(java.time.Duration.ofMillis(Long.parseLong(value(args, ++i, "--latency-ms"))));
                 case "--seed" -> settings.seed(Long.parseLong(value(args, ++i, "--seed")));
+                case "--ports" -> ports = value(args, ++i, "--ports").split(",");
                 default -> {
-                    System.err.println("usage: Simulators [--fleet FILE|NAME] [--start INSTANT] [--budget-scale F] [--latency-ms N] [--seed N]");
+                    System.err.println("usage: Simulators [--fleet FILE|NAME] [--start INSTANT] [--budget-scale F] [--latency-ms N] [--seed N] [--ports INTUNE,JAMF,ISE]");
                     System.exit(2);
                 }
             }
         }
         Fleet fleet = new FleetLoader().resolve(fleetRef);
         SimClock clock = new SimClock(start != null ? start : fleet.startsAt() != null ? fleet.startsAt() : Instant.now());
-        Simulators sims = new Simulators(fleet, clock, settings).start();
+        Simulators sims = ports == null ? new Simulators(fleet, clock, settings).start()
+                : new Simulators(fleet, clock, settings).start(Integer.parseInt(ports[0].trim()), Integer.parseInt(ports[1].trim()),
+                        Integer.parseInt(ports[2].trim()));
         sims.describe(System.out);
         System.out.flush();
         CountDownLatch stop = new CountDownLatch(1);
