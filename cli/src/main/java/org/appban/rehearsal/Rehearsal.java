@@ -171,8 +171,8 @@ public final class Rehearsal {
             this.timeline = timeline;
             this.rosterHandler = new RosterImportHandler(new RosterImport(new RosterParser(), world.members, world.ledger, world.clock),
                     new FolderRosterFiles(dir));
-            this.inventory = new InventorySync(world.policy, world.inventories(), world.members, world.devices, deviceEvents,
-                    world.ledger, world.clock);
+            this.inventory = new InventorySync(world.policy, world.inventories(), java.util.Optional.of(world.registry), world.members,
+                    world.devices, deviceEvents, world.ledger, world.clock);
             this.notifyHandler = new NotifyMembersHandler(world.notify,
                     new MailFeedbackRecorder(world.members, world.ledger, world.alerts, world.clock));
             this.adminHandler = new AdminHandler(world.administration(dir.resolve("reports")));
