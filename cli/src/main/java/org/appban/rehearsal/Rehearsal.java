@@ -89,7 +89,10 @@ public final class Rehearsal {
             Timeline timeline = new Timeline(out, policy.zone(), world.clock);
             timelineRef.set(timeline);
             java.util.Map<String, String> fleetIds = new java.util.HashMap<>();
-            world.sims.world().devices().forEach(d -> fleetIds.put(RehearsalReport.storeId(d), d.id()));
+            world.sims.world().devices().forEach(d -> {
+                fleetIds.put(RehearsalReport.storeId(d), d.id());
+                if (d.spec().mac() != null) fleetIds.putIfAbsent(RehearsalReport.registryId(d), d.id());
+            });
             timeline.deviceNames(id -> fleetIds.getOrDefault(id, id));
             timeline.header(policy, fleet, start, options.until());
             PriorityQueue<Trigger> triggers = new PriorityQueue<>();
@@ -171,8 +174,8 @@ public final class Rehearsal {
             this.timeline = timeline;
             this.rosterHandler = new RosterImportHandler(new RosterImport(new RosterParser(), world.members, world.ledger, world.clock),
                     new FolderRosterFiles(dir));
-            this.inventory = new InventorySync(world.policy, world.inventories(), world.members, world.devices, deviceEvents,
-                    world.ledger, world.clock);
+            this.inventory = new InventorySync(world.policy, world.inventories(), java.util.Optional.of(world.registry), world.members,
+                    world.devices, deviceEvents, world.ledger, world.clock);
             this.notifyHandler = new NotifyMembersHandler(world.notify,
                     new MailFeedbackRecorder(world.members, world.ledger, world.alerts, world.clock));
             this.adminHandler = new AdminHandler(world.administration(dir.resolve("reports")));

@@ -28,6 +28,7 @@ import org.appban.fleet.jamf.JamfConnection;
 import org.appban.mail.MimeWriter;
 import org.appban.mail.OutboxMailer;
 import org.appban.network.NetworkAccess;
+import org.appban.network.RegisteredDevices;
 import org.appban.network.ise.CiscoIseNetworkAccess;
 import org.appban.network.ise.IseConnection;
 import org.appban.notice.Attestations;
@@ -74,6 +75,8 @@ final class RehearsalWorld implements AutoCloseable {
     final MdmAdapters.Mdm intune;
     final MdmAdapters.Mdm jamf;
     final NetworkAccess nac;
+    /** The same ISE adapter read as the NAC's device registry (its endpoint store), for inventory sync. */
+    final RegisteredDevices registry;
     final NotifyMembers notify;
     final InMemoryEvidenceStore evidence = new InMemoryEvidenceStore();
     final EmbeddedAccess access;
@@ -92,8 +95,10 @@ final class RehearsalWorld implements AutoCloseable {
                 Simulators.TENANT, Simulators.GRAPH_CLIENT_ID, new Secret(Simulators.GRAPH_CLIENT_SECRET)), remote);
         this.jamf = MdmAdapters.jamf(JamfConnection.apiClient(sims.jamf().baseUri(), Simulators.JAMF_CLIENT_ID,
                 new Secret(Simulators.JAMF_CLIENT_SECRET)), remote);
-        this.nac = new CiscoIseNetworkAccess(new IseConnection(sims.ise().baseUri(), Simulators.ISE_USER,
+        CiscoIseNetworkAccess ise = new CiscoIseNetworkAccess(new IseConnection(sims.ise().baseUri(), Simulators.ISE_USER,
                 new Secret(Simulators.ISE_PASSWORD), "Quarantine"), remote);
+        this.nac = ise;
+        this.registry = ise;
         NoticeComposer composer = new NoticeComposer(policy, new NoticeRenderer(policy, TemplateSet.bundled()), new MimeWriter(),
                 LinkIssuer.none());
         this.notify = new NotifyMembers(policy, members, devices, exemptions, claims, ledger, Attestations.fromLedger(ledger),

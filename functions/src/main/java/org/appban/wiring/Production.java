@@ -20,6 +20,7 @@ import org.appban.access.TelemetryIngest;
 import org.appban.access.WebhookSignature;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.appban.admin.Administration;
 import org.appban.admin.NetworkAccessLookup;
 import org.appban.admin.preview.CampaignPreview;
@@ -37,6 +38,7 @@ import org.appban.inventory.EventBridgeDeviceEvents;
 import org.appban.inventory.InventorySync;
 import org.appban.lambda.Json;
 import org.appban.network.NacAdapters;
+import org.appban.network.RegisteredDevices;
 import org.appban.policy.BanPolicy;
 import org.appban.policy.PolicyLoader;
 import org.appban.remote.RemoteOptions;
@@ -108,7 +110,11 @@ public final class Production {
         RemoteOptions options = RemoteOptions.standard(CLOCK);
         List<FleetInventory> mdms = MdmAdapters.allFromEnvironment(new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()), options)
                 .stream().map(MdmAdapters.Mdm::inventory).toList();
-        return new InventorySync(policy(), mdms,
+        // With a NAC configured, its device registry adds the private devices no MDM enrols (read with the same secret).
+        String nac = System.getenv("NAC_SECRET_ARN");
+        Optional<RegisteredDevices> registry = nac == null || nac.isBlank() ? Optional.empty()
+                : Optional.of(NacAdapters.registryFromSecret(new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()), nac, options));
+        return new InventorySync(policy(), mdms, registry,
                 new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
                 new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
                 new EventBridgeDeviceEvents(Aws.CLIENTS.eventBridge(), SETTINGS.required("EVENT_BUS_NAME"), Json.MAPPER),
