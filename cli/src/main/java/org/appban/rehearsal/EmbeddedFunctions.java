@@ -105,6 +105,14 @@ public final class EmbeddedFunctions implements AutoCloseable {
         return this;
     }
 
+    /** Moves the clock on to {@code when} (the simulated devices catch up) and syncs the inventory again. */
+    public EmbeddedFunctions at(java.time.Instant when) {
+        world.clock.set(when);
+        world.sims.world().catchUp();
+        inventory.run(Actor.schedule("inventory-hourly"), false);
+        return this;
+    }
+
     public java.util.Set<String> functions() {
         return handlers.keySet();
     }
@@ -150,7 +158,8 @@ public final class EmbeddedFunctions implements AutoCloseable {
         for (String chain : world.ledger.chains()) {
             for (LedgerEntry e : world.ledger.chain(chain)) ledger.append(chain).append(' ').append(ledgerLine(e).replace("\n", "\\n")).append('\n');
         }
-        parts.put("ledger", ledger.toString());
+        // Sorted: under concurrent deliveries the order within a chain is the race's, not a difference of effect.
+        parts.put("ledger", sorted(ledger.toString().lines()));
         parts.put("outbox", outbox());
         parts.put("simulator writes", writes());
         return parts;
@@ -158,7 +167,8 @@ public final class EmbeddedFunctions implements AutoCloseable {
 
     /** A ledger entry as what it says happened: action, subject and details, without ids, times and hashes. */
     static String ledgerLine(LedgerEntry e) {
-        return e.toString().replaceAll("(?i)(hash|previousHash|seq|at|recordedAt|runId|requestId|id)=[^,)\\]]*", "$1=*");
+        return e.toString().replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<uuid>")
+                .replaceAll("invocation=[0-9a-f-]+", "invocation=*").replaceAll("(?i)(hash|previousHash|seq|at|recordedAt|runId|requestId|id)=[^,)\\]]*", "$1=*");
     }
 
     private String outbox() {
@@ -192,12 +202,37 @@ public final class EmbeddedFunctions implements AutoCloseable {
         return String.join("\n", lines.sorted().toList());
     }
 
-    /** Every write the MDM and NAC simulators received (not reads, not token requests), in order of arrival. */
+    /**
+     * Every write the MDM and NAC simulators received (not reads, not token requests; a Graph {@code $batch} counts
+     * as its writing parts), with loopback ports and ids the simulators mint per world (groups, profiles) masked.
+     */
     public String writes() {
         return sorted(Stream.of(world.sims.intune(), world.sims.jamf(), world.sims.ise())
                 .flatMap(s -> s.requests().all().stream())
                 .filter(r -> !r.method().equals("GET") && !r.path().toLowerCase().contains("token") && !r.path().toLowerCase().contains("oauth"))
-                .map(r -> r.api() + " " + r.method() + " " + r.path() + " " + (r.body() == null ? "" : r.body().replaceAll("\\s+", " "))));
+                .flatMap(r -> writesOf(r.api(), r.method(), r.path(), r.body()))
+                .map(EmbeddedFunctions::masked));
+    }
+
+    private static Stream<String> writesOf(String api, String method, String path, String body) {
+        if (path.endsWith("$batch") && body != null) {
+            try {
+                java.util.List<String> parts = new java.util.ArrayList<>();
+                for (JsonNode part : Json.MAPPER.readTree(body).path("requests")) {
+                    if (part.path("method").asText().equals("GET")) continue;
+                    parts.add(api + " " + part.path("method").asText() + " " + part.path("url").asText() + " " + part.path("body"));
+                }
+                return parts.stream();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return Stream.of(api + " " + method + " " + path + " " + (body == null ? "" : body.replaceAll("\\s+", " ")));
+    }
+
+    private static String masked(String write) {
+        return write.replaceAll("\"groupId\":\"[0-9a-f-]{36}\"", "\"groupId\":\"*\"").replaceAll("127\\.0\\.0\\.1:[0-9]+", "127.0.0.1:*")
+                .replaceAll("/(groups|deviceAppManagement/mobileApps|assignments|deviceConfigurations|deviceCompliancePolicies)/[0-9a-f-]{36}", "/$1/*");
     }
 
     public java.time.Instant now() {
