@@ -90,7 +90,7 @@ public final class FaultsBench {
         Path base = tmp("appban-faults");
         Map<String, Integer> cleanWrites = new HashMap<>();
         RehearsalReport clean = new Rehearsal(new Rehearsal.Options(policy, fleet, base.resolve("clean"), until,
-                new FaultSetup(s -> { }, l -> l, m -> m, 0, t -> { }, s -> cleanWrites.putAll(writes(s)))), quiet()).run();
+                new FaultSetup(s -> { }, l -> l, m -> m, 0, t -> { }, s -> cleanWrites.putAll(writes(s)), r -> r)), quiet()).run();
 
         AtomicReference<Simulators> sims = new AtomicReference<>();
         AtomicInteger crashes = new AtomicInteger();
@@ -113,7 +113,9 @@ public final class FaultsBench {
                 }, s -> {
                     faultWrites.putAll(writes(s));
                     served.set((int) Stream.of(s.intune(), s.jamf(), s.ise()).mapToLong(x -> x.requests().count(r -> r.status() >= 500 || r.status() == 429)).sum());
-                });
+                },
+                // Backoffs and Retry-After waits run 100 times faster than asked: the simulated campaign spans weeks.
+                r -> r.withSleeper(d -> Thread.sleep(Math.max(0, d.toMillis() / 100))));
         Rehearsal faulted = new Rehearsal(new Rehearsal.Options(policy, fleet, base.resolve("faults"), until, faults), quiet());
         RehearsalReport report = faulted.run();
 

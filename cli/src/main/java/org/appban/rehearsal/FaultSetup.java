@@ -17,8 +17,10 @@ import org.appban.sim.Simulators;
  * @param platformRetries how many more times a trigger that threw is run, as Lambda retries an async invocation
  * @param beforeTrigger   runs before each trigger (e.g. expiring the simulators' tokens at some of them)
  * @param atEnd           sees the simulators after the last trigger, before they close
+ * @param remote          adjusts the API clients' options (e.g. a compressed sleeper, so backoffs do not take real minutes)
  */
 public record FaultSetup(Consumer<Simulators> simulators, UnaryOperator<Ledger> ledger, UnaryOperator<Mailer> mailer,
-                         int platformRetries, Consumer<String> beforeTrigger, Consumer<Simulators> atEnd) {
-    public static final FaultSetup NONE = new FaultSetup(s -> { }, l -> l, m -> m, 0, t -> { }, s -> { });
+                         int platformRetries, Consumer<String> beforeTrigger, Consumer<Simulators> atEnd,
+                         UnaryOperator<org.appban.remote.RemoteOptions> remote) {
+    public static final FaultSetup NONE = new FaultSetup(s -> { }, l -> l, m -> m, 0, t -> { }, s -> { }, r -> r);
 }

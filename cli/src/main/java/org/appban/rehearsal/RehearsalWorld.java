@@ -92,7 +92,7 @@ final class RehearsalWorld implements AutoCloseable {
         this.clock = sims.clock();
         this.ledger = new RecordingLedger(faults.ledger().apply(new InMemoryLedger()), timeline);
         this.outbox = new OutboxMailer(out.resolve("outbox"));
-        this.remote = RemoteOptions.standard(clock).withTimeout(Duration.ofSeconds(10));
+        this.remote = faults.remote().apply(RemoteOptions.standard(clock).withTimeout(Duration.ofSeconds(10)));
         this.intune = MdmAdapters.intune(new IntuneConnection(sims.intune().baseUri(), sims.intune().baseUri(),
                 Simulators.TENANT, Simulators.GRAPH_CLIENT_ID, new Secret(Simulators.GRAPH_CLIENT_SECRET)), remote);
         this.jamf = MdmAdapters.jamf(JamfConnection.apiClient(sims.jamf().baseUri(), Simulators.JAMF_CLIENT_ID,
