@@ -48,7 +48,7 @@ public final class FaultsBench {
 
     public record Figures(int devices, int converged, List<String> notConverged, int duplicateEmails, int duplicateUninstalls,
                           int duplicateQuarantines, int lostLedgerEntries, int wrongfulQuarantines, int crashes, int retried,
-                          List<String> failedTriggers, int serverFaultsSeen, Duration took) {
+                          List<String> failedTriggers, int serverFaultsSeen, int secretLeaks, Duration took) {
     }
 
     public static int run(List<String> args, PrintStream out) {
@@ -78,6 +78,7 @@ public final class FaultsBench {
         out.printf("  NAC writes beyond the clean run: %d%n", f.duplicateQuarantines());
         out.printf("  ledger entries lost (outbox mail without notice.sent): %d%n", f.lostLedgerEntries());
         out.printf("  wrongful quarantines: %d%n", f.wrongfulQuarantines());
+        out.printf("  secrets in the fault run's logs and outputs: %d%n", f.secretLeaks());
         out.printf("  crashes injected: %d, triggers retried: %d, failed after retries: %d, simulator faults served: %d%n",
                 f.crashes(), f.retried(), f.failedTriggers().size(), f.serverFaultsSeen());
         f.failedTriggers().stream().limit(5).forEach(t -> out.println("    failed: " + t.substring(0, Math.min(240, t.length()))));
@@ -138,10 +139,17 @@ public final class FaultsBench {
         int duplicateEmails = perMemberStage.values().stream().mapToInt(n -> n - 1).sum();
         long recorded = report.emails().stream().filter(e -> e.file() != null).map(RehearsalReport.Email::file).distinct().count();
         int lost = (int) Math.max(0, mails.size() - recorded);
+        int leaks;
+        try {
+            // The fault run's logs, report, ledger and outbox, scanned for the same secrets as the rehearsal's.
+            leaks = SecurityChecks.scan(base.resolve("faults"), "", List.of()).secretLeaks().size();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return new Figures(report.devices().size(), converged, notConverged, duplicateEmails,
                 Math.max(0, faultWrites.getOrDefault("uninstall", 0) - cleanWrites.getOrDefault("uninstall", 0)),
                 Math.max(0, faultWrites.getOrDefault("nac", 0) - cleanWrites.getOrDefault("nac", 0)),
-                lost, wrongful, crashes.get(), faulted.retried.get(), List.copyOf(faulted.failedTriggers), served.get(),
+                lost, wrongful, crashes.get(), faulted.retried.get(), List.copyOf(faulted.failedTriggers), served.get(), leaks,
                 Duration.ofNanos(System.nanoTime() - t0));
     }
 

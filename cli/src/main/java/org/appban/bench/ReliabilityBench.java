@@ -55,6 +55,7 @@ public final class ReliabilityBench {
             row(out, "fault run: duplicate uninstall assignments", String.valueOf(f.duplicateUninstalls()), "0 beyond crash window");
             row(out, "fault run: NAC writes beyond the clean run", String.valueOf(f.duplicateQuarantines()), "0 beyond crash window");
             row(out, "fault run: ledger entries lost", String.valueOf(f.lostLedgerEntries()), "0");
+            row(out, "fault run: secrets in its logs and outputs", String.valueOf(f.secretLeaks()), "0");
             row(out, "fault run: wrongful quarantines", String.valueOf(f.wrongfulQuarantines()), "0");
             row(out, "fault run: crashes / retries / failed after retries",
                     f.crashes() + " / " + f.retried() + " / " + f.failedTriggers().size(), "failed 0");
