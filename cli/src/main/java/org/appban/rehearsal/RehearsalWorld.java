@@ -83,14 +83,19 @@ final class RehearsalWorld implements AutoCloseable {
     final EmbeddedEnforcement enforcement;
 
     RehearsalWorld(BanPolicy policy, Fleet fleet, Instant start, Path out, Consumer<LedgerEntry> timeline) {
+        this(policy, fleet, start, out, timeline, FaultSetup.NONE);
+    }
+
+    RehearsalWorld(BanPolicy policy, Fleet fleet, Instant start, Path out, Consumer<LedgerEntry> timeline, FaultSetup faults) {
         this.policy = policy;
         this.fleet = fleet;
         // Budgets on, as the real services publish them: the rehearsal exercises the throttle-aware clients too.
         this.sims = new Simulators(fleet, new SimClock(start), SimSettings.defaults()).start();
+        faults.simulators().accept(sims);
         this.clock = sims.clock();
-        this.ledger = new RecordingLedger(new InMemoryLedger(), timeline);
+        this.ledger = new RecordingLedger(faults.ledger().apply(new InMemoryLedger()), timeline);
         this.outbox = new OutboxMailer(out.resolve("outbox"));
-        this.remote = RemoteOptions.standard(clock).withTimeout(Duration.ofSeconds(10));
+        this.remote = faults.remote().apply(RemoteOptions.standard(clock).withTimeout(Duration.ofSeconds(10)));
         this.intune = MdmAdapters.intune(new IntuneConnection(sims.intune().baseUri(), sims.intune().baseUri(),
                 Simulators.TENANT, Simulators.GRAPH_CLIENT_ID, new Secret(Simulators.GRAPH_CLIENT_SECRET)), remote);
         this.jamf = MdmAdapters.jamf(JamfConnection.apiClient(sims.jamf().baseUri(), Simulators.JAMF_CLIENT_ID,
@@ -102,7 +107,7 @@ final class RehearsalWorld implements AutoCloseable {
         NoticeComposer composer = new NoticeComposer(policy, new NoticeRenderer(policy, TemplateSet.bundled()), new MimeWriter(),
                 LinkIssuer.none());
         this.notify = new NotifyMembers(policy, members, devices, exemptions, claims, ledger, Attestations.fromLedger(ledger),
-                new NoticePlanner(policy), composer, new NoticeSender(claims, ledger, outbox, clock, NoticeSender.DEFAULT_LEASE), clock);
+                new NoticePlanner(policy), composer, new NoticeSender(claims, ledger, faults.mailer().apply(outbox), clock, NoticeSender.DEFAULT_LEASE), clock);
         this.access = EmbeddedAccess.of(policy, members, devices, exemptions, ledger, claims, evidence, nac, killSwitch,
                 AccessNotices.asRequests(noticeRequests("appban.network")), AccessAlerts.to(alerts), clock);
         this.enforcement = EmbeddedEnforcement.of(policy, devices, exemptions, ledger, claims, killSwitch,
