@@ -27,7 +27,7 @@ import org.appban.sim.world.SimDevice;
  */
 public record RehearsalReport(List<Email> emails, List<Action> actions, List<DeviceState> devices, Map<String, Integer> totals) {
 
-    public record Email(String at, String member, String to, String kind, String stage, String subject, String file) {
+    public record Email(String at, String member, String device, String to, String kind, String stage, String subject, String file) {
     }
 
     public record Action(String at, String kind, String member, String device, String outcome) {
@@ -59,7 +59,7 @@ public record RehearsalReport(List<Email> emails, List<Action> actions, List<Dev
             if (r.dryRun()) continue;
             if (r.action().equals("notice.sent")) {
                 Path file = outboxFiles.get(r.details().get("providerMessageId"));
-                emails.add(new Email(local(world, r.at()), r.member(), r.details().get("recipient"), r.details().get("kind"), r.details().get("stage"),
+                emails.add(new Email(local(world, r.at()), r.member(), r.device(), r.details().get("recipient"), r.details().get("kind"), r.details().get("stage"),
                         r.details().get("subject"), file == null ? null : dir.relativize(file).toString()));
             }
             if (isDecision(r)) {

@@ -54,7 +54,7 @@ class RehearsalIT {
         for (JsonNode e : report.path("emails")) {
             assertTrue(Files.isRegularFile(dir.resolve(e.path("file").asText())), e.toString());
             String key = e.path("member").asText() + "/" + e.path("stage").asText()
-                    + (scheduled.contains(e.path("kind").asText()) ? "" : "/" + e.path("device").asText("") + "/" + e.path("at").asText());
+                    + (scheduled.contains(e.path("kind").asText()) ? "" : "/" + e.path("device").asText("") + "/" + e.path("subject").asText());
             assertTrue(seen.add(key), "sent twice: " + e);
         }
     }
