@@ -25,6 +25,8 @@ final class BenchCommand {
             case "notify" -> NotifyBench.run(rest, out);
             case "coldstart" -> ColdStartBench.run(rest, out);
             case "access" -> AccessBench.run(rest, out);
+            case "faults" -> org.appban.bench.FaultsBench.run(rest, out);
+            case "reliability" -> org.appban.bench.ReliabilityBench.run(rest, out);
             default -> throw new Args.UsageException(NAMES.contains(argv.get(0))
                     ? "bench " + argv.get(0) + " is not available yet"
                     : "unknown benchmark '" + argv.get(0) + "'; one of " + String.join(", ", NAMES));

@@ -58,8 +58,15 @@ public final class Rehearsal {
     /** The service desk files exemption requests on members' behalf in the rehearsal. */
     static final String SERVICE_DESK = "servicedesk@parliament.govt.nz";
 
-    public record Options(BanPolicy policy, Fleet fleet, Path out, Instant until) {
+    public record Options(BanPolicy policy, Fleet fleet, Path out, Instant until, FaultSetup faults) {
+        public Options(BanPolicy policy, Fleet fleet, Path out, Instant until) {
+            this(policy, fleet, out, until, FaultSetup.NONE);
+        }
     }
+
+    /** Triggers that threw and were run again (platform retries), and those still failing after the last retry. */
+    public final java.util.concurrent.atomic.AtomicInteger retried = new java.util.concurrent.atomic.AtomicInteger();
+    public final java.util.List<String> failedTriggers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final Options options;
     private final PrintStream out;
@@ -75,6 +82,23 @@ public final class Rehearsal {
         return policy.announcement().minusDays(1).atTime(LocalTime.of(8, 0)).atZone(policy.zone()).toInstant();
     }
 
+    /** A trigger as the platform runs it: again, up to the retry budget, when it throws. */
+    private void runWithRetries(Trigger t) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                t.action().run();
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= options.faults().platformRetries()) {
+                    if (options.faults().platformRetries() == 0) throw e;
+                    failedTriggers.add(t + ": " + e);
+                    return;
+                }
+                retried.incrementAndGet();
+            }
+        }
+    }
+
     public RehearsalReport run() {
         BanPolicy policy = options.policy();
         Fleet fleet = options.fleet();
@@ -85,11 +109,14 @@ public final class Rehearsal {
         EventBus.log = functionLog::append;
         Instant start = start(policy, fleet);
         java.util.concurrent.atomic.AtomicReference<Timeline> timelineRef = new java.util.concurrent.atomic.AtomicReference<>();
-        try (RehearsalWorld world = new RehearsalWorld(policy, fleet, start, dir, e -> timelineRef.get().entry(e))) {
+        try (RehearsalWorld world = new RehearsalWorld(policy, fleet, start, dir, e -> timelineRef.get().entry(e), options.faults())) {
             Timeline timeline = new Timeline(out, policy.zone(), world.clock);
             timelineRef.set(timeline);
             java.util.Map<String, String> fleetIds = new java.util.HashMap<>();
-            world.sims.world().devices().forEach(d -> fleetIds.put(RehearsalReport.storeId(d), d.id()));
+            world.sims.world().devices().forEach(d -> {
+                fleetIds.put(RehearsalReport.storeId(d), d.id());
+                if (d.spec().mac() != null) fleetIds.putIfAbsent(RehearsalReport.registryId(d), d.id());
+            });
             timeline.deviceNames(id -> fleetIds.getOrDefault(id, id));
             timeline.header(policy, fleet, start, options.until());
             PriorityQueue<Trigger> triggers = new PriorityQueue<>();
@@ -136,8 +163,10 @@ public final class Rehearsal {
             while (!triggers.isEmpty()) {
                 Trigger next = triggers.poll();
                 world.clock.set(next.at());
-                next.action().run();
+                options.faults().beforeTrigger().accept(next.name() + "@" + next.at());
+                runWithRetries(next);
             }
+            options.faults().atEnd().accept(world.sims);
             world.clock.set(options.until());
             new OutboxIndex(policy.zone(), "appban rehearsal: " + policy.title()).write(world.outbox.folder(), world.outbox.entries());
             StatusPage.write(dir, FleetSnapshot.load(policy, world.clock.instant(), world.members, world.devices, world.exemptions,
@@ -171,8 +200,8 @@ public final class Rehearsal {
             this.timeline = timeline;
             this.rosterHandler = new RosterImportHandler(new RosterImport(new RosterParser(), world.members, world.ledger, world.clock),
                     new FolderRosterFiles(dir));
-            this.inventory = new InventorySync(world.policy, world.inventories(), world.members, world.devices, deviceEvents,
-                    world.ledger, world.clock);
+            this.inventory = new InventorySync(world.policy, world.inventories(), java.util.Optional.of(world.registry), world.members,
+                    world.devices, deviceEvents, world.ledger, world.clock);
             this.notifyHandler = new NotifyMembersHandler(world.notify,
                     new MailFeedbackRecorder(world.members, world.ledger, world.alerts, world.clock));
             this.adminHandler = new AdminHandler(world.administration(dir.resolve("reports")));

@@ -27,7 +27,7 @@ import org.appban.sim.world.SimDevice;
  */
 public record RehearsalReport(List<Email> emails, List<Action> actions, List<DeviceState> devices, Map<String, Integer> totals) {
 
-    public record Email(String at, String member, String to, String kind, String stage, String subject, String file) {
+    public record Email(String at, String member, String device, String to, String kind, String stage, String subject, String file) {
     }
 
     public record Action(String at, String kind, String member, String device, String outcome) {
@@ -59,7 +59,7 @@ public record RehearsalReport(List<Email> emails, List<Action> actions, List<Dev
             if (r.dryRun()) continue;
             if (r.action().equals("notice.sent")) {
                 Path file = outboxFiles.get(r.details().get("providerMessageId"));
-                emails.add(new Email(local(world, r.at()), r.member(), r.details().get("recipient"), r.details().get("kind"), r.details().get("stage"),
+                emails.add(new Email(local(world, r.at()), r.member(), r.device(), r.details().get("recipient"), r.details().get("kind"), r.details().get("stage"),
                         r.details().get("subject"), file == null ? null : dir.relativize(file).toString()));
             }
             if (isDecision(r)) {
@@ -71,7 +71,7 @@ public record RehearsalReport(List<Email> emails, List<Action> actions, List<Dev
         Instant now = world.clock.instant();
         for (SimDevice d : world.sims.world().devices()) {
             FleetDevice spec = d.spec();
-            String storeId = d.enrolled() ? storeId(d) : null;
+            String storeId = d.enrolled() ? storeId(d) : spec.mac() != null && world.devices.find(registryId(d)).isPresent() ? registryId(d) : null;
             Device stored = storeId == null ? null : world.devices.find(storeId).orElse(null);
             boolean exempt = world.exemptions.all().stream().anyMatch(x -> stored != null ? x.protects(stored, now)
                     : x.member().equals(spec.owner()) && x.device() == null && x.status() == org.appban.domain.ExemptionStatus.GRANTED
@@ -91,6 +91,11 @@ public record RehearsalReport(List<Email> emails, List<Action> actions, List<Dev
     static boolean hasBannedApp(RehearsalWorld world, SimDevice d) {
         Platform platform = Platform.parse(d.spec().platform().wire());
         return d.apps().stream().anyMatch(a -> world.policy.app().identifiersFor(platform).contains(a));
+    }
+
+    /** The id inventory sync gives a device known only from the NAC's registry (by its MAC). */
+    static String registryId(SimDevice d) {
+        return org.appban.inventory.InventorySync.REGISTRY_PREFIX + org.appban.network.RegisteredDevice.normalisedMac(d.spec().mac());
     }
 
     /** The id inventory sync gives a simulated device in the device store. */

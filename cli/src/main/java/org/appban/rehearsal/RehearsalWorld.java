@@ -28,6 +28,7 @@ import org.appban.fleet.jamf.JamfConnection;
 import org.appban.mail.MimeWriter;
 import org.appban.mail.OutboxMailer;
 import org.appban.network.NetworkAccess;
+import org.appban.network.RegisteredDevices;
 import org.appban.network.ise.CiscoIseNetworkAccess;
 import org.appban.network.ise.IseConnection;
 import org.appban.notice.Attestations;
@@ -74,30 +75,39 @@ final class RehearsalWorld implements AutoCloseable {
     final MdmAdapters.Mdm intune;
     final MdmAdapters.Mdm jamf;
     final NetworkAccess nac;
+    /** The same ISE adapter read as the NAC's device registry (its endpoint store), for inventory sync. */
+    final RegisteredDevices registry;
     final NotifyMembers notify;
     final InMemoryEvidenceStore evidence = new InMemoryEvidenceStore();
     final EmbeddedAccess access;
     final EmbeddedEnforcement enforcement;
 
     RehearsalWorld(BanPolicy policy, Fleet fleet, Instant start, Path out, Consumer<LedgerEntry> timeline) {
+        this(policy, fleet, start, out, timeline, FaultSetup.NONE);
+    }
+
+    RehearsalWorld(BanPolicy policy, Fleet fleet, Instant start, Path out, Consumer<LedgerEntry> timeline, FaultSetup faults) {
         this.policy = policy;
         this.fleet = fleet;
         // Budgets on, as the real services publish them: the rehearsal exercises the throttle-aware clients too.
         this.sims = new Simulators(fleet, new SimClock(start), SimSettings.defaults()).start();
+        faults.simulators().accept(sims);
         this.clock = sims.clock();
-        this.ledger = new RecordingLedger(new InMemoryLedger(), timeline);
+        this.ledger = new RecordingLedger(faults.ledger().apply(new InMemoryLedger()), timeline);
         this.outbox = new OutboxMailer(out.resolve("outbox"));
-        this.remote = RemoteOptions.standard(clock).withTimeout(Duration.ofSeconds(10));
+        this.remote = faults.remote().apply(RemoteOptions.standard(clock).withTimeout(Duration.ofSeconds(10)));
         this.intune = MdmAdapters.intune(new IntuneConnection(sims.intune().baseUri(), sims.intune().baseUri(),
                 Simulators.TENANT, Simulators.GRAPH_CLIENT_ID, new Secret(Simulators.GRAPH_CLIENT_SECRET)), remote);
         this.jamf = MdmAdapters.jamf(JamfConnection.apiClient(sims.jamf().baseUri(), Simulators.JAMF_CLIENT_ID,
                 new Secret(Simulators.JAMF_CLIENT_SECRET)), remote);
-        this.nac = new CiscoIseNetworkAccess(new IseConnection(sims.ise().baseUri(), Simulators.ISE_USER,
+        CiscoIseNetworkAccess ise = new CiscoIseNetworkAccess(new IseConnection(sims.ise().baseUri(), Simulators.ISE_USER,
                 new Secret(Simulators.ISE_PASSWORD), "Quarantine"), remote);
+        this.nac = ise;
+        this.registry = ise;
         NoticeComposer composer = new NoticeComposer(policy, new NoticeRenderer(policy, TemplateSet.bundled()), new MimeWriter(),
                 LinkIssuer.none());
         this.notify = new NotifyMembers(policy, members, devices, exemptions, claims, ledger, Attestations.fromLedger(ledger),
-                new NoticePlanner(policy), composer, new NoticeSender(claims, ledger, outbox, clock, NoticeSender.DEFAULT_LEASE), clock);
+                new NoticePlanner(policy), composer, new NoticeSender(claims, ledger, faults.mailer().apply(outbox), clock, NoticeSender.DEFAULT_LEASE), clock);
         this.access = EmbeddedAccess.of(policy, members, devices, exemptions, ledger, claims, evidence, nac, killSwitch,
                 AccessNotices.asRequests(noticeRequests("appban.network")), AccessAlerts.to(alerts), clock);
         this.enforcement = EmbeddedEnforcement.of(policy, devices, exemptions, ledger, claims, killSwitch,

@@ -43,12 +43,19 @@ class RehearsalIT {
         report = Json.MAPPER.readTree(dir.resolve("report.json").toFile());
     }
 
+    /**
+     * Scheduled stages go once per member; event-driven notices (access, exemptions, escalation) once per occasion,
+     * so a member with two quarantined devices rightly gets two access-revoked notices, but never two for one device.
+     */
     @Test
-    void every_email_is_in_the_outbox_and_no_member_gets_a_stage_twice() {
-        Set<String> memberStages = new HashSet<>();
+    void every_email_is_in_the_outbox_and_no_member_gets_a_scheduled_stage_or_an_occasion_twice() {
+        Set<String> seen = new HashSet<>();
+        Set<String> scheduled = Set.of("announcement", "reminder", "deadline", "overdue");
         for (JsonNode e : report.path("emails")) {
             assertTrue(Files.isRegularFile(dir.resolve(e.path("file").asText())), e.toString());
-            assertTrue(memberStages.add(e.path("member").asText() + "/" + e.path("stage").asText()), "sent twice: " + e);
+            String key = e.path("member").asText() + "/" + e.path("stage").asText()
+                    + (scheduled.contains(e.path("kind").asText()) ? "" : "/" + e.path("device").asText("") + "/" + e.path("subject").asText());
+            assertTrue(seen.add(key), "sent twice: " + e);
         }
     }
 
@@ -174,5 +181,75 @@ class RehearsalIT {
             if (device.equals(d.path("mdmDevice").asText(null))) return d.path("id").asText();
         }
         return device;
+    }
+
+    /** The network actions on record for a member's devices, in order. */
+    private static java.util.List<String> networkActions(String member) {
+        java.util.List<String> kinds = new java.util.ArrayList<>();
+        for (JsonNode a : report.path("actions")) {
+            if (a.path("kind").asText().startsWith("nac.") && member.equals(a.path("member").asText())) kinds.add(a.path("kind").asText());
+        }
+        return kinds;
+    }
+
+    /** The policy's deadline plus its grace for private devices, in the policy's zone, as the report writes times. */
+    private static String deadlinePlusGrace() {
+        var policy = new org.appban.policy.PolicyLoader().bundled(org.appban.policy.PolicyLoader.BUNDLED);
+        return policy.deadline().plusDays(policy.privateDevices().graceDays()).atZone(policy.zone()).toOffsetDateTime().toString();
+    }
+
+    @Test
+    void private_phones_no_mdm_enrols_are_known_from_the_nac_registry_and_quarantined_after_the_grace_period() {
+        for (String member : java.util.List.of("m10", "m25")) {
+            JsonNode quarantine = null;
+            for (JsonNode a : report.path("actions")) {
+                if (a.path("kind").asText().equals("nac.quarantined") && a.path("member").asText().equals(member)) {
+                    quarantine = a;
+                    break;
+                }
+            }
+            assertTrue(quarantine != null, member + " was never quarantined");
+            assertTrue(quarantine.path("device").asText().startsWith("nac:"), quarantine.toString());
+            assertTrue(java.time.OffsetDateTime.parse(quarantine.path("at").asText()).toInstant()
+                    .compareTo(java.time.OffsetDateTime.parse(deadlinePlusGrace()).toInstant()) >= 0, quarantine.toString());
+        }
+        // d25's owner attested, kept the app and was seen using it after: still quarantined at the end.
+        assertEquals("quarantined", device("d25-private-iphone-unmanaged").path("networkAccess").asText());
+        // d10's owner removed it and attested: quarantined, then released.
+        assertEquals(java.util.List.of("nac.quarantined", "nac.released"), networkActions("m10"));
+        assertEquals("allowed", device("d10-private-iphone-unmanaged").path("networkAccess").asText());
+    }
+
+    @Test
+    void a_private_phone_whose_owner_attested_and_removed_the_app_is_never_touched() {
+        assertEquals(java.util.List.of(), networkActions("m17"));
+        assertEquals("allowed", device("d17-private-iphone").path("networkAccess").asText());
+    }
+
+    @Test
+    void a_device_without_a_mac_is_reported_and_never_acted_on() {
+        assertTrue(networkActions("m28").contains("nac.identity-unresolved"), networkActions("m28").toString());
+        assertTrue(networkActions("m28").stream().allMatch("nac.identity-unresolved"::equals), networkActions("m28").toString());
+        assertEquals("allowed", device("d28-private-android-no-mac").path("networkAccess").asText());
+    }
+
+    /**
+     * d26 (unmanaged, registered on the network by m26) and d27 (m27's iPad, enrolled in Intune) use the same MAC:
+     * the network cannot tell them apart, so neither is acted on; the ambiguity is reported.
+     */
+    @Test
+    void two_devices_sharing_a_mac_are_reported_and_never_acted_on() {
+        assertEquals("allowed", device("d26-private-iphone-shared-mac").path("networkAccess").asText());
+        assertEquals("allowed", device("d27-private-ipad-shared-mac").path("networkAccess").asText());
+        assertTrue(networkActions("m26").contains("nac.identity-unresolved"), networkActions("m26").toString());
+        assertTrue(networkActions("m26").stream().allMatch("nac.identity-unresolved"::equals), networkActions("m26").toString());
+        assertTrue(networkActions("m27").stream().allMatch("nac.identity-unresolved"::equals), networkActions("m27").toString());
+    }
+
+    @Test
+    void exempt_devices_keep_their_network_access() {
+        for (JsonNode d : report.path("devices")) {
+            if (d.path("exempt").asBoolean()) assertEquals("allowed", d.path("networkAccess").asText(), d.toString());
+        }
     }
 }

@@ -158,13 +158,29 @@ public final class EnforceRemoval {
         boolean failed = false;
         for (MdmDesiredState desired : plan.fleet()) {
             FleetEnforcement mdm = mdms.get(desired.mdm());
-            for (EnforcementStep.Step step : EnforcementStep.Step.values()) {
-                EnforcementReport.FleetStep done = reconcile(run, mdm, desired, step);
-                steps.add(done);
-                failed |= done.outcome().equals("failed");
-                if (step == EnforcementStep.Step.BLOCK_REINSTALL && !done.outcome().equals("changed") && !done.outcome().equals("in-place")) {
-                    noBlock.put(desired.mdm(), "reinstall block " + done.outcome() + " on " + desired.mdm().wireName() + ": " + done.detail());
+            // One run at a time reconciles an MDM: two runs at once (the deadline schedule and a manual run) would
+            // both find the app or a policy missing and both create it. The lock is a claim given back afterwards.
+            String lock = "enforce/fleet/" + desired.mdm().wireName();
+            Claims.Outcome held = claims.claim(lock, runId, now, FLEET_LOCK_LEASE);
+            if (held == Claims.Outcome.HELD_ELSEWHERE || held == Claims.Outcome.ALREADY_DONE) {
+                for (EnforcementStep.Step step : EnforcementStep.Step.values()) {
+                    steps.add(new EnforcementReport.FleetStep(desired.mdm(), wire(step), "busy",
+                            "another run is reconciling " + desired.mdm().wireName() + " now; the next run checks its result",
+                            desired.uninstallTargets().size(), desired.exempt().size()));
                 }
+                continue;
+            }
+            try {
+                for (EnforcementStep.Step step : EnforcementStep.Step.values()) {
+                    EnforcementReport.FleetStep done = reconcile(run, mdm, desired, step);
+                    steps.add(done);
+                    failed |= done.outcome().equals("failed");
+                    if (step == EnforcementStep.Step.BLOCK_REINSTALL && !done.outcome().equals("changed") && !done.outcome().equals("in-place")) {
+                        noBlock.put(desired.mdm(), "reinstall block " + done.outcome() + " on " + desired.mdm().wireName() + ": " + done.detail());
+                    }
+                }
+            } finally {
+                claims.release(lock, runId);
             }
         }
         plan = plan.withReinstallUnsupported(noBlock);
@@ -188,6 +204,9 @@ public final class EnforceRemoval {
         return run.report(failed ? "partial" : "done", message, plan, steps, new EnforcementReport.Actions(
                 plan.actions(DeviceAction.Kind.SYNC).size(), plan.actions(DeviceAction.Kind.ESCALATE).size(), enqueued, performed));
     }
+
+    /** Longer than a run can last (Lambda's 15 minutes), so a crashed run's lock frees itself. */
+    static final java.time.Duration FLEET_LOCK_LEASE = java.time.Duration.ofMinutes(16);
 
     private EnforcementReport.FleetStep reconcile(Run run, FleetEnforcement mdm, MdmDesiredState desired, EnforcementStep.Step step) {
         String outcome;

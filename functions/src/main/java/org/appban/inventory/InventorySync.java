@@ -15,11 +15,18 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.appban.domain.Actor;
+import org.appban.domain.AppPresence;
+import org.appban.domain.ComplianceState;
+import org.appban.domain.MdmKind;
+import org.appban.domain.Ownership;
+import org.appban.domain.Platform;
 import org.appban.domain.Device;
 import org.appban.domain.LedgerRecord;
 import org.appban.domain.Member;
 import org.appban.fleet.FleetInventory;
 import org.appban.fleet.InventoriedDevice;
+import org.appban.network.RegisteredDevice;
+import org.appban.network.RegisteredDevices;
 import org.appban.policy.BanPolicy;
 import org.appban.ports.DeviceStore;
 import org.appban.ports.Ledger;
@@ -36,6 +43,12 @@ import org.appban.remote.RemoteFailure;
  *
  * <p>A device is marked gone only after its MDM's listing completed: a listing that failed part-way says nothing
  * about the devices it did not reach.
+ *
+ * <p>After the MDMs, the NAC's device registry (when there is one): a member's private phone that no MDM enrols
+ * still joins the network by being registered in the NAC's device portal. Each registered endpoint whose MAC no
+ * MDM device has becomes a private, unmanaged device {@code nac:<mac>} owned by whoever registered it, so the
+ * network access function can decide about it. Endpoints nobody registered (corporate devices, printers) are
+ * counted, not stored: there is no one to hold to the policy.
  */
 public final class InventorySync {
     static final int BATCH = 200;
@@ -47,10 +60,22 @@ public final class InventorySync {
     private final DeviceEvents events;
     private final Ledger ledger;
     private final Clock clock;
+    private final Optional<RegisteredDevices> registry;
+
+    /** Name of the registry in the report's per-source counts and failures. */
+    public static final String REGISTRY = "nac";
+    /** Prefix of the ids of devices known only from the NAC's registry. */
+    public static final String REGISTRY_PREFIX = "nac:";
 
     public InventorySync(BanPolicy policy, List<FleetInventory> mdms, MemberStore members, DeviceStore devices,
                          DeviceEvents events, Ledger ledger, Clock clock) {
+        this(policy, mdms, Optional.empty(), members, devices, events, ledger, clock);
+    }
+
+    public InventorySync(BanPolicy policy, List<FleetInventory> mdms, Optional<RegisteredDevices> registry, MemberStore members,
+                         DeviceStore devices, DeviceEvents events, Ledger ledger, Clock clock) {
         this.policy = policy;
+        this.registry = registry;
         this.mdms = List.copyOf(mdms);
         this.members = members;
         this.devices = devices;
@@ -86,8 +111,66 @@ public final class InventorySync {
             run.perMdm.put(name, count);
             run.markGone(mdm, seen);
         }
+        registry.ifPresent(r -> syncRegistry(r, run, memberByAddress));
         String status = run.failures.isEmpty() ? "synced" : "partial";
         return new SyncReport(status, dryRun, run.perMdm, run.changeCounts, run.saved, run.unknownOwners, run.failures);
+    }
+
+    /**
+     * The registry's endpoints that no MDM device accounts for, as private unmanaged devices. The MACs the MDMs
+     * account for are those seen in this run plus those of stored MDM devices not retired (which covers an MDM
+     * whose listing failed this time). An endpoint registered by someone other than the owner of the MDM device
+     * with the same MAC is a second device on that address: it is kept, so that network access sees two devices
+     * sharing one MAC and reports them instead of acting on a guess.
+     */
+    private void syncRegistry(RegisteredDevices registry, Run run, Map<String, String> memberByAddress) {
+        Map<String, Set<String>> managedMacOwners = new HashMap<>();
+        run.mdmMacOwners.forEach((mac, owners) -> managedMacOwners.computeIfAbsent(mac, k -> new HashSet<>()).addAll(owners));
+        for (Device d : devices.all()) {
+            if (d.mdm() != MdmKind.NONE && !d.retired() && d.macAddress() != null) {
+                managedMacOwners.computeIfAbsent(RegisteredDevice.normalisedMac(d.macAddress()), k -> new HashSet<>()).add(d.owner());
+            }
+        }
+        Set<String> seen = new HashSet<>();
+        int count = 0;
+        int unclaimed = 0;
+        List<RegisteredDevice> batch = new ArrayList<>(BATCH);
+        try (Stream<RegisteredDevice> stream = registry.registered()) {
+            Iterator<RegisteredDevice> it = stream.iterator();
+            while (it.hasNext()) {
+                RegisteredDevice endpoint = it.next();
+                String mac = RegisteredDevice.normalisedMac(endpoint.mac());
+                if (mac == null || accountedFor(managedMacOwners.get(mac), endpoint, memberByAddress) || !seen.add(REGISTRY_PREFIX + mac)) continue;
+                if (endpoint.portalUser() == null) {
+                    unclaimed++;
+                    seen.remove(REGISTRY_PREFIX + mac);
+                    continue;
+                }
+                batch.add(endpoint);
+                count++;
+                if (batch.size() == BATCH) {
+                    run.applyRegistered(batch, memberByAddress);
+                    batch.clear();
+                }
+            }
+            run.applyRegistered(batch, memberByAddress);
+        } catch (RemoteFailure e) {
+            run.applyRegistered(batch, memberByAddress);
+            run.failures.add(REGISTRY + ": listing failed after " + count + " registered devices (" + e.kind() + "): " + e.getMessage());
+            run.perMdm.put(REGISTRY, count);
+            return;
+        }
+        run.perMdm.put(REGISTRY, count);
+        if (unclaimed > 0) run.perMdm.put(REGISTRY + "-unregistered", unclaimed);
+        run.markRegistryGone(seen);
+    }
+
+    /** True when an MDM device with the endpoint's MAC belongs to whoever registered the endpoint (or nobody did). */
+    private static boolean accountedFor(Set<String> mdmOwners, RegisteredDevice endpoint, Map<String, String> memberByAddress) {
+        if (mdmOwners == null) return false;
+        if (endpoint.portalUser() == null) return true;
+        String registrant = memberByAddress.get(endpoint.portalUser().toLowerCase(Locale.ROOT));
+        return registrant == null || mdmOwners.contains(registrant);
     }
 
     /** Members by the addresses an MDM may name them with (email, case-insensitively). Inactive members included. */
@@ -106,6 +189,8 @@ public final class InventorySync {
         final Map<String, Integer> changeCounts = new TreeMap<>();
         final List<SyncReport.UnknownOwner> unknownOwners = new ArrayList<>();
         final List<String> failures = new ArrayList<>();
+        /** Normalised MACs of the devices the MDMs reported in this run. */
+        final Map<String, Set<String>> mdmMacOwners = new HashMap<>();
         int saved;
 
         Run(Actor actor, boolean dryRun, Instant now) {
@@ -121,7 +206,9 @@ public final class InventorySync {
             List<Device> toSave = new ArrayList<>();
             for (InventoriedDevice reported : batch) {
                 seen.add(reported.deviceId());
+                String mac = RegisteredDevice.normalisedMac(reported.macAddress());
                 String owner = owner(reported, memberByAddress);
+                if (mac != null) mdmMacOwners.computeIfAbsent(mac, k -> new HashSet<>()).add(owner);
                 Optional<Device> before = Optional.ofNullable(stored.get(reported.deviceId()));
                 Device fresh = reported.toDevice(owner, reported.lastCheckIn() != null ? reported.lastCheckIn()
                         : before.map(Device::lastSeen).orElse(now));
@@ -143,6 +230,38 @@ public final class InventorySync {
             commit(changes, toSave);
         }
 
+        void applyRegistered(List<RegisteredDevice> batch, Map<String, String> memberByAddress) {
+            if (batch.isEmpty()) return;
+            List<String> ids = batch.stream().map(e -> REGISTRY_PREFIX + RegisteredDevice.normalisedMac(e.mac())).toList();
+            Map<String, Device> stored = devices.findAll(ids);
+            List<DeviceStatusChanged> changes = new ArrayList<>();
+            List<Device> toSave = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                RegisteredDevice endpoint = batch.get(i);
+                String id = ids.get(i);
+                String owner = owner(id, endpoint.portalUser(), null, memberByAddress);
+                Optional<Device> before = Optional.ofNullable(stored.get(id));
+                // The NAC says nothing of when the device was last on the network; first seen by this sync it is.
+                Device fresh = new Device(id, owner, Ownership.PRIVATE, Platform.OTHER, before.map(Device::model).orElse(null), false,
+                        MdmKind.NONE, null, endpoint.mac(), AppPresence.UNKNOWN, ComplianceState.NOT_ENROLLED,
+                        before.filter(d -> !d.retired()).map(Device::lastSeen).orElse(now), false);
+                changes.addAll(DeviceChanges.between(policy.id(), before, fresh, now));
+                if (before.isEmpty() || !before.get().equals(fresh)) toSave.add(fresh);
+            }
+            commit(changes, toSave);
+        }
+
+        void markRegistryGone(Set<String> seen) {
+            List<DeviceStatusChanged> changes = new ArrayList<>();
+            List<Device> toSave = new ArrayList<>();
+            for (Device d : devices.all()) {
+                if (!d.id().startsWith(REGISTRY_PREFIX) || d.retired() || seen.contains(d.id())) continue;
+                changes.add(DeviceChanges.gone(policy.id(), d, now));
+                toSave.add(d.withRetired(true));
+            }
+            commit(changes, toSave);
+        }
+
         private void commit(List<DeviceStatusChanged> changes, List<Device> toSave) {
             changes.forEach(c -> changeCounts.merge(c.change().wireName(), 1, Integer::sum));
             if (dryRun) return;
@@ -158,16 +277,20 @@ public final class InventorySync {
         }
 
         private String owner(InventoriedDevice d, Map<String, String> memberByAddress) {
-            for (String address : new String[] {d.ownerEmail(), d.ownerPrincipal()}) {
+            return owner(d.deviceId(), d.ownerEmail(), d.ownerPrincipal(), memberByAddress);
+        }
+
+        private String owner(String deviceId, String email, String principal, Map<String, String> memberByAddress) {
+            for (String address : new String[] {email, principal}) {
                 if (address == null) continue;
                 String id = memberByAddress.get(address.toLowerCase(Locale.ROOT));
                 if (id != null) return id;
             }
-            String reported = d.ownerEmail() != null ? d.ownerEmail() : d.ownerPrincipal() != null ? d.ownerPrincipal() : "none";
-            unknownOwners.add(new SyncReport.UnknownOwner(d.deviceId(), reported));
+            String reported = email != null ? email : principal != null ? principal : "none";
+            unknownOwners.add(new SyncReport.UnknownOwner(deviceId, reported));
             if (!dryRun) {
-                ledger.append(new LedgerRecord(now, actor, null, d.deviceId(), "inventory.unknown-owner", "reported", false,
-                        "inventory/unknown-owner/" + d.deviceId() + "/" + reported, Map.of("reportedOwner", reported)));
+                ledger.append(new LedgerRecord(now, actor, null, deviceId, "inventory.unknown-owner", "reported", false,
+                        "inventory/unknown-owner/" + deviceId + "/" + reported, Map.of("reportedOwner", reported)));
             }
             return UNKNOWN + reported;
         }

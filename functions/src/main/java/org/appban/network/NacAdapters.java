@@ -29,6 +29,15 @@ public final class NacAdapters {
     }
 
     public static NetworkAccess fromSecret(SecretSource secrets, String arn, RemoteOptions options) {
+        return ise(secrets, arn, options);
+    }
+
+    /** The NAC's device registry (its endpoint store), from the same secret as {@link #fromSecret}. */
+    public static RegisteredDevices registryFromSecret(SecretSource secrets, String arn, RemoteOptions options) {
+        return ise(secrets, arn, options);
+    }
+
+    private static CiscoIseNetworkAccess ise(SecretSource secrets, String arn, RemoteOptions options) {
         String source = "secret " + arn;
         JsonNode root;
         try {

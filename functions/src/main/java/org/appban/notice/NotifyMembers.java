@@ -20,6 +20,7 @@ import org.appban.domain.Device;
 import org.appban.domain.Exemption;
 import org.appban.domain.LedgerRecord;
 import org.appban.domain.Member;
+import org.appban.input.InvalidInputException;
 import org.appban.mail.EmailAddress;
 import org.appban.policy.BanPolicy;
 import org.appban.policy.NoticeStage;
@@ -152,10 +153,12 @@ public final class NotifyMembers {
      */
     public NotifyReport resend(String memberId, String stageId, String reason, String requestId, Actor actor) {
         Instant now = clock.instant();
-        if (reason == null || reason.isBlank()) throw new IllegalArgumentException("a resend needs a reason");
-        Member member = members.find(memberId).orElseThrow(() -> new IllegalArgumentException("no member " + memberId));
+        // Wrong requests are the administrator's to correct: rejected with what and where, never retried.
+        if (reason == null || reason.isBlank()) throw new InvalidInputException("resend", "reason", "a resend needs a reason");
+        Member member = members.find(memberId)
+                .orElseThrow(() -> new InvalidInputException("resend", "member", "no member '" + memberId + "' on the roster"));
         NoticeStage stage = policy.notices().stage(stageId).filter(s -> s.kind().isScheduled())
-                .orElseThrow(() -> new IllegalArgumentException("policy " + policy.id() + " has no scheduled stage " + stageId));
+                .orElseThrow(() -> new InvalidInputException("resend", "stage", "policy " + policy.id() + " has no scheduled stage '" + stageId + "'"));
         // Forcing overrides what was sent before, never whom mail may reach: an inactive member has left, and a
         // blocked address bounced or complained (the administrators clear the block first).
         if (!member.active()) return new NotifyReport(now, false, List.of(result(memberId, null, "skipped:inactive", null)), null);

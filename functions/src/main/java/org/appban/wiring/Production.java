@@ -21,6 +21,7 @@ import org.appban.access.TelemetryIngest;
 import org.appban.access.WebhookSignature;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.appban.admin.Administration;
 import org.appban.admin.NetworkAccessLookup;
 import org.appban.admin.preview.CampaignPreview;
@@ -38,6 +39,7 @@ import org.appban.inventory.EventBridgeDeviceEvents;
 import org.appban.inventory.InventorySync;
 import org.appban.lambda.Json;
 import org.appban.network.NacAdapters;
+import org.appban.network.RegisteredDevices;
 import org.appban.policy.BanPolicy;
 import org.appban.policy.PolicyLoader;
 import org.appban.remote.RemoteOptions;
@@ -109,7 +111,10 @@ public final class Production {
         RemoteOptions options = RemoteOptions.standard(CLOCK);
         List<FleetInventory> mdms = MdmAdapters.allFromEnvironment(new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()), options)
                 .stream().map(MdmAdapters.Mdm::inventory).toList();
-        return new InventorySync(policy(), mdms,
+        // With a NAC configured, its device registry adds the private devices no MDM enrols (read with the same secret).
+        Optional<RegisteredDevices> registry = SETTINGS.optional("NAC_SECRET_ARN")
+                .map(nac -> NacAdapters.registryFromSecret(new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()), nac, options));
+        return new InventorySync(policy(), mdms, registry,
                 new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
                 new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
                 new EventBridgeDeviceEvents(Aws.CLIENTS.eventBridge(), SETTINGS.required("EVENT_BUS_NAME"), Json.MAPPER),

@@ -133,7 +133,7 @@ class AccessRehearsalTest {
                 assertNull(fleet.sims.ise().policyOf(fleet.device(exempt).spec().mac()), exempt);
             }
             assertNull(fleet.sims.ise().policyOf("DA:A1:19:5E:00:01"));
-            assertTrue(alerts.stream().anyMatch(a -> a.contains("d28-private-android-no-mac")), alerts.toString());
+            assertTrue(alerts.stream().anyMatch(a -> a.contains(id(fleet, "d28-private-android-no-mac"))), alerts.toString());
             assertEquals(List.of(), nonDryRunFailures(ledger));
             System.out.println("network access timeline (device: day outcome, ...):");
             timeline.forEach((device, events) -> System.out.println("  " + device + ": " + events));

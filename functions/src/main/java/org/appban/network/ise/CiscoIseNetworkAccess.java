@@ -11,10 +11,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.appban.network.AccessChange;
 import org.appban.network.EndpointKey;
 import org.appban.network.EndpointState;
 import org.appban.network.NetworkAccess;
+import org.appban.network.RegisteredDevice;
+import org.appban.network.RegisteredDevices;
 import org.appban.remote.ApiClient;
 import org.appban.remote.ApiResponse;
 import org.appban.remote.BasicAuth;
@@ -33,7 +37,7 @@ import org.appban.remote.TokenBucket;
  * rate-limit header: a client that goes faster is not told, the deployment just degrades. So this adapter keeps
  * under it itself, with a token bucket over every call it makes (scaled by {@link RemoteOptions#budgetScale()}).
  */
-public final class CiscoIseNetworkAccess implements NetworkAccess {
+public final class CiscoIseNetworkAccess implements NetworkAccess, RegisteredDevices {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern MAC = Pattern.compile("^[0-9A-F]{2}(:[0-9A-F]{2}){5}$");
     private static final int PAGE = 100;
@@ -124,6 +128,47 @@ public final class CiscoIseNetworkAccess implements NetworkAccess {
             }
             if (!result.has("nextPage") || result.path("resources").isEmpty()) return Optional.of(List.copyOf(all));
         }
+    }
+
+    /**
+     * Every endpoint in ISE's identity store ({@code GET /ers/config/endpoint}, 100 a page, then a read of each, as
+     * the listing gives ids and names only). Lazy: a page is fetched when the stream reaches it, so a caller holds
+     * one page; costs {@code pages + endpoints} calls, within the same ERS budget as the ANC calls. An endpoint
+     * whose MAC is not a MAC is skipped (ISE stores what it was given; nothing can be keyed on it).
+     */
+    @Override
+    public Stream<RegisteredDevice> registered() {
+        java.util.Iterator<RegisteredDevice> pages = new java.util.Iterator<>() {
+            private int page = 1;
+            private boolean more = true;
+            private final java.util.ArrayDeque<RegisteredDevice> buffer = new java.util.ArrayDeque<>();
+
+            @Override
+            public boolean hasNext() {
+                while (buffer.isEmpty() && more) fetch();
+                return !buffer.isEmpty();
+            }
+
+            @Override
+            public RegisteredDevice next() {
+                if (!hasNext()) throw new java.util.NoSuchElementException();
+                return buffer.poll();
+            }
+
+            private void fetch() {
+                JsonNode result = get("list endpoints", "/ers/config/endpoint?page=" + page + "&size=" + PAGE).path("SearchResult");
+                for (JsonNode res : result.path("resources")) {
+                    JsonNode e = get("read endpoint", "/ers/config/endpoint/" + res.path("id").asText()).path("ERSEndPoint");
+                    String mac = e.path("mac").asText("").trim().toUpperCase(Locale.ROOT).replace('-', ':');
+                    if (!MAC.matcher(mac).matches()) continue;
+                    String user = e.path("portalUser").asText("").trim();
+                    buffer.add(new RegisteredDevice(mac, user.isEmpty() ? null : user, e.path("id").asText(res.path("id").asText())));
+                }
+                more = result.has("nextPage") && !result.path("resources").isEmpty();
+                page++;
+            }
+        };
+        return StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(pages, java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL), false);
     }
 
     /** The ANC policy on a MAC: pages through the assignments (at most 100 a page) and reads each until found. */

@@ -26,6 +26,11 @@ import org.appban.sim.world.SimWorld;
  * Cisco ISE's External RESTful Services for Adaptive Network Control: apply and clear an ANC policy on an endpoint
  * (by MAC address), and list or read the current assignments. ISE keys endpoints by MAC, so two devices sharing a
  * MAC share one assignment.
+ *
+ * <p>Also the endpoint identity store ({@code /ers/config/endpoint}): every present fleet device with a MAC has
+ * joined the network, so ISE knows it as an endpoint. Private devices were registered by their owner through the
+ * BYOD / My Devices portal, so their endpoint names the owner as {@code portalUser}; corporate devices were not.
+ * Two devices sharing a MAC are one endpoint, whose portalUser is whoever registered first.
  */
 public final class IseSimulator extends SimServer {
     private static final Pattern MAC = Pattern.compile("^[0-9A-F]{2}(:[0-9A-F]{2}){5}$");
@@ -35,7 +40,21 @@ public final class IseSimulator extends SimServer {
     /** MAC -> assignment, in the order they were applied. */
     private final Map<String, Assignment> assignments = new LinkedHashMap<>();
 
+    /** MAC -> the endpoint ISE created when a device with that MAC first joined; never forgotten, as in ISE. */
+    private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+
     private record Assignment(String id, String mac, String policy) {
+    }
+
+    private record Endpoint(String id, String mac, String portalUser, String profile) {
+    }
+
+    /** ISE's built-in endpoint identity groups (ids fixed per simulator, as a deployment's are). */
+    private static final String REGISTERED_DEVICES_GROUP = uuid("group:RegisteredDevices");
+    private static final String UNKNOWN_GROUP = uuid("group:Unknown");
+
+    private static String uuid(String seed) {
+        return UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     public IseSimulator(SimWorld world, SimSettings settings, String username, String password, Set<String> policies) {
@@ -86,6 +105,7 @@ public final class IseSimulator extends SimServer {
     private static String operation(SimRequest r) {
         if (r.path().endsWith("/apply")) return "PUT-apply-ancendpoint";
         if (r.path().endsWith("/clear")) return "PUT-clear-ancendpoint";
+        if (r.path().startsWith("/ers/config/endpoint")) return r.method() + "-" + (r.path().startsWith("/ers/config/endpoint/") ? "getbyid" : "getall") + "-endpoint";
         return r.method() + "-" + (r.path().contains("/ancendpoint/") ? "getbyid" : "getall") + "-ancendpoint";
     }
 
@@ -101,6 +121,9 @@ public final class IseSimulator extends SimServer {
         if (p.equals("/ers/config/ancendpoint") && m.equals("GET")) return list(r);
         Matcher x = Pattern.compile("/ers/config/ancendpoint/([^/]+)").matcher(p);
         if (x.matches() && m.equals("GET")) return byId(x.group(1));
+        if (p.equals("/ers/config/endpoint") && m.equals("GET")) return endpoints(r);
+        Matcher e = Pattern.compile("/ers/config/endpoint/([^/]+)").matcher(p);
+        if (e.matches() && m.equals("GET")) return endpoint(e.group(1));
         return ers(404, m + "-ancendpoint", "Resource not found: " + m + " " + p, "Resource not found exception");
     }
 
@@ -185,5 +208,58 @@ public final class IseSimulator extends SimServer {
 
     private ObjectNode link(String rel, String path) {
         return Json.object().put("rel", rel).put("href", baseUri() + path).put("type", "application/json");
+    }
+
+    /**
+     * The endpoints of devices on the network now, in the order they first joined. A device that joins with a MAC
+     * ISE already knows adds nothing: the endpoint (and its portal user) stays the first registrant's.
+     */
+    private List<Endpoint> currentEndpoints() {
+        Set<String> present = new java.util.HashSet<>();
+        for (org.appban.sim.world.SimDevice d : world().devices()) {
+            String mac = d.spec().mac();
+            if (!d.present() || mac == null || mac.isBlank()) continue;
+            String norm = mac.trim().toUpperCase(java.util.Locale.ROOT).replace('-', ':');
+            present.add(norm);
+            endpoints.computeIfAbsent(norm, k -> new Endpoint(uuid("endpoint:" + k), k,
+                    d.corporate() ? null : world().fleet().member(d.spec().owner()).map(org.appban.sim.fleet.FleetMember::email).orElse(null),
+                    d.spec().platform() == null ? null : d.spec().platform().name()));
+        }
+        return endpoints.values().stream().filter(x -> present.contains(x.mac())).toList();
+    }
+
+    private SimResponse endpoints(SimRequest r) {
+        int page = r.intParam("page", 1);
+        int size = r.intParam("size", 20);
+        if (page < 1 || size < 1 || size > 100) {
+            return ers(400, "GET-getall-endpoint", "page must be 1 or more and size between 1 and 100", "Application resource validation exception");
+        }
+        List<Endpoint> all = currentEndpoints();
+        ObjectNode body = Json.object();
+        ObjectNode result = body.putObject("SearchResult").put("total", all.size());
+        ArrayNode resources = result.putArray("resources");
+        for (int i = (page - 1) * size; i < Math.min(all.size(), page * size); i++) {
+            Endpoint a = all.get(i);
+            resources.addObject().put("id", a.id()).put("name", a.mac()).set("link", link("self", "/ers/config/endpoint/" + a.id()));
+        }
+        if (page * size < all.size()) result.set("nextPage", link("next", "/ers/config/endpoint?page=" + (page + 1) + "&size=" + size));
+        if (page > 1) result.set("previousPage", link("previous", "/ers/config/endpoint?page=" + (page - 1) + "&size=" + size));
+        return SimResponse.ok(body);
+    }
+
+    private SimResponse endpoint(String id) {
+        Endpoint a = currentEndpoints().stream().filter(x -> x.id().equals(id)).findFirst().orElse(null);
+        if (a == null) return ers(404, "GET-getbyid-endpoint", "Resource not found: endpoint " + id, "Resource not found exception");
+        ObjectNode body = Json.object();
+        ObjectNode e = body.putObject("ERSEndPoint").put("id", a.id()).put("name", a.mac()).put("description", "").put("mac", a.mac())
+                .put("profileId", uuid("profile:" + a.profile())).put("staticProfileAssignment", false);
+        if (a.portalUser() != null) {
+            e.put("groupId", REGISTERED_DEVICES_GROUP).put("staticGroupAssignment", true)
+                    .put("portalUser", a.portalUser()).put("identityStore", "Internal Users").put("identityStoreId", uuid("store:Internal Users"));
+        } else {
+            e.put("groupId", UNKNOWN_GROUP).put("staticGroupAssignment", false).put("identityStore", "").put("identityStoreId", "");
+        }
+        e.set("link", link("self", "/ers/config/endpoint/" + a.id()));
+        return SimResponse.ok(body);
     }
 }

@@ -75,4 +75,46 @@ class IseSimulatorTest {
         assertEquals(401, http.send("GET", ise.baseUri().resolve("/ers/config/ancendpoint"), null, null, "Accept", "application/json", "Authorization", "Basic eDp5").status());
         assertEquals(400, put("apply", "02:AB:00:00:00:09", "NoSuchPolicy").status());
     }
+
+    /** Every endpoint ISE lists, read by id, keyed by MAC. */
+    private java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> allEndpoints() {
+        java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> byMac = new java.util.LinkedHashMap<>();
+        for (int page = 1; ; page++) {
+            var result = get("/ers/config/endpoint?page=" + page + "&size=7").json().get("SearchResult");
+            for (var res : result.get("resources")) {
+                var e = get("/ers/config/endpoint/" + res.get("id").asText()).json().get("ERSEndPoint");
+                assertEquals(res.get("name").asText(), e.get("mac").asText());
+                byMac.put(e.get("mac").asText(), e);
+            }
+            if (!result.has("nextPage")) return byMac;
+        }
+    }
+
+    @Test
+    void everyPresentDeviceWithAMacIsOneEndpointAndPrivateOnesNameTheirPortalUser() {
+        var endpoints = allEndpoints();
+        long macs = sims.world().devices().stream().filter(d -> d.present() && d.spec().mac() != null)
+                .map(d -> d.spec().mac()).distinct().count();
+        assertEquals(macs, endpoints.size());
+        assertEquals(macs, get("/ers/config/endpoint?size=1").json().get("SearchResult").get("total").asInt());
+        // d10: private, not enrolled anywhere; registered through the portal by its owner.
+        var d10 = endpoints.get("02:AB:00:00:00:0B");
+        assertEquals(sims.world().fleet().member("m10").orElseThrow().email(), d10.get("portalUser").asText());
+        assertTrue(d10.get("staticGroupAssignment").asBoolean());
+        // d01: corporate, so nobody registered it.
+        assertTrue(!endpoints.get("02:AB:00:00:00:01").has("portalUser"));
+    }
+
+    @Test
+    void twoDevicesSharingAMacAreOneEndpointOwnedByTheFirstRegistrant() {
+        var shared = allEndpoints().get("DA:A1:19:5E:00:01");
+        assertEquals(sims.world().fleet().member("m26").orElseThrow().email(), shared.get("portalUser").asText());
+    }
+
+    @Test
+    void aDeviceWithoutAMacIsNoEndpoint() {
+        assertTrue(allEndpoints().values().stream().noneMatch(e -> e.get("mac").asText().isEmpty()));
+        assertEquals(400, get("/ers/config/endpoint?size=101").status());
+        assertEquals(404, get("/ers/config/endpoint/no-such-id").status());
+    }
 }

@@ -1,0 +1,72 @@
+package org.appban.bench;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.appban.policy.BanPolicy;
+import org.appban.policy.PolicyLoader;
+import org.appban.sim.fleet.Fleet;
+import org.appban.sim.fleet.FleetLoader;
+
+/**
+ * {@code ./appban bench reliability [--scale N] [--repo DIR]}: the bad-input corpus, the idempotency run, the
+ * security scans of a full rehearsal and the fault run, as one table (run from the repository root, or name it).
+ */
+public final class ReliabilityBench {
+    public static int run(List<String> args, PrintStream out) {
+        int scale = 10;
+        Path repo = Path.of("").toAbsolutePath();
+        for (int i = 0; i < args.size(); i++) {
+            switch (args.get(i)) {
+                case "--scale" -> scale = Integer.parseInt(args.get(++i));
+                case "--repo" -> repo = Path.of(args.get(++i));
+                default -> {
+                    out.println("usage: bench reliability [--scale N] [--repo DIR]");
+                    return 2;
+                }
+            }
+        }
+        BanPolicy policy = new PolicyLoader().bundled(PolicyLoader.BUNDLED);
+        Fleet fleet = new FleetLoader().resolve(FleetLoader.SAMPLE);
+        try {
+            List<BadInputCorpus.Outcome> corpus = new BadInputCorpus(repo, policy, fleet).run();
+            long corpusFailed = corpus.stream().filter(o -> !o.passed()).count();
+            List<IdempotencyRun.Outcome> idem = new IdempotencyRun(repo, policy, fleet).run();
+            long seqDiff = idem.stream().filter(o -> !o.sequentialSame()).count();
+            long conDiff = idem.stream().filter(o -> !o.concurrentSame()).count();
+            SecurityChecks.Result sec = SecurityChecks.run(policy, fleet, Files.createTempDirectory("appban-sec"),
+                    policy.deadlineInZone().plusDays(14).toInstant());
+            FaultsBench.Figures f = FaultsBench.measure(policy, fleet, scale, 2, out);
+
+            out.println();
+            out.printf("%-58s %-22s %s%n", "check", "measured", "target");
+            row(out, "bad input corpus: cases rejected clearly, no partial writes", (corpus.size() - corpusFailed) + " / " + corpus.size(), "all");
+            corpus.stream().filter(o -> !o.passed()).forEach(o -> out.println("    failed: " + o.name() + ": " + o.why()));
+            row(out, "idempotency: samples x2 in sequence = once", (idem.size() - seqDiff) + " / " + idem.size(), "all");
+            row(out, "idempotency: samples x2 at once = once", (idem.size() - conDiff) + " / " + idem.size(), "all");
+            idem.stream().filter(o -> !o.passed()).forEach(o -> out.println("    differs: " + o.function() + "/" + o.sample()
+                    + (o.sequentialSame() ? " (concurrent only)" : "")));
+            row(out, "secrets in log lines (rehearsal, " + sec.linesScanned() + " lines)", String.valueOf(sec.secretLeaks().size()), "0");
+            row(out, "injected/unexpected email headers (" + sec.emails() + " .eml)", String.valueOf(sec.headerProblems().size()), "0");
+            row(out, "raw <script> in HTML outputs (" + sec.htmlFiles() + " files/parts)", String.valueOf(sec.unescaped().size()), "0");
+            row(out, "fault run (" + f.devices() + " devices, x" + scale + "): converged", f.converged() + " / " + f.devices(), "all");
+            row(out, "fault run: duplicate emails", String.valueOf(f.duplicateEmails()), "0");
+            row(out, "fault run: duplicate uninstall assignments", String.valueOf(f.duplicateUninstalls()), "0 beyond crash window");
+            row(out, "fault run: NAC writes beyond the clean run", String.valueOf(f.duplicateQuarantines()), "0 beyond crash window");
+            row(out, "fault run: ledger entries lost", String.valueOf(f.lostLedgerEntries()), "0");
+            row(out, "fault run: secrets in its logs and outputs", String.valueOf(f.secretLeaks()), "0");
+            row(out, "fault run: wrongful quarantines", String.valueOf(f.wrongfulQuarantines()), "0");
+            row(out, "fault run: crashes / retries / failed after retries",
+                    f.crashes() + " / " + f.retried() + " / " + f.failedTriggers().size(), "failed 0");
+            out.println("fault run took " + f.took().toSeconds() + " s; simulator faults served: " + f.serverFaultsSeen());
+            return 0;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void row(PrintStream out, String check, String measured, String target) {
+        out.printf("%-58s %-22s %s%n", check, measured, target);
+    }
+}
