@@ -107,20 +107,11 @@ class TemplateContractIT {
             "NotifyMembersFunction", Map.of(
                     new Grant("dynamodb:DeleteItem", "ClaimsTable"),
                     "a notice's claim is released only when SES refuses the message outright (NoticeSender), which the emulator never does"),
-            "EnforceRemovalFunction", Map.of(
-                    new Grant("dynamodb:DeleteItem", "ClaimsTable"),
-                    "an MDM command's claim is released only when the MDM refuses the command"),
             "NetworkAccessFunction", Map.of(
-                    new Grant("sns:Publish", "AdminAlertsTopic"),
-                    "administrators are alerted when the blast-radius cap holds quarantines back, the NAC keeps failing, a device "
-                            + "cannot be identified on the network or a quarantine was lifted outside appban: none happens in the samples' world",
                     new Grant("dynamodb:GetItem", "ClaimsTable"),
                     "a NAC command's claim is read only when another run holds it (a concurrent or retried run)",
                     new Grant("dynamodb:DeleteItem", "ClaimsTable"),
-                    "a NAC command's claim is released only when the NAC refuses the command",
-                    new Grant("dynamodb:UpdateItem", "EvidenceTable"),
-                    "a sighting is kept only for telemetry from an address the inventory knows; the samples' logs come from a "
-                            + "network whose addresses the simulators' fleet does not use"));
+                    "a NAC command's claim is released only when the NAC refuses the command"));
 
     private final SamTemplate template = SamTemplate.load();
     private final Path root = ProjectLayout.root();
