@@ -250,12 +250,13 @@ class NetworkAccessEndToEndIT {
         }
         List<String> unresolved = new ArrayList<>();
         r.path("unresolved").forEach(u -> unresolved.add(u.path("device").asText()));
-        // d27 never attested either: it shares d26's MAC, so neither is acted on.
-        // d28 is Intune-enrolled without a MAC: known to the MDM, unknown to the NAC.
-        assertEquals(Stream.of("d26-private-iphone-shared-mac", "d27-private-ipad-shared-mac", "d28-private-android-no-mac").map(NetworkAccessEndToEndIT::id).sorted().toList(),
+        // d26 would be quarantined but shares its MAC with m27's iPad d27 (enrolled, compliant: nothing to decide
+        // for it), so the address is reported and never acted on. d28 is Intune-enrolled without a MAC: known to the
+        // MDM, unknown to the NAC.
+        assertEquals(Stream.of("d26-private-iphone-shared-mac", "d28-private-android-no-mac").map(NetworkAccessEndToEndIT::id).sorted().toList(),
                 unresolved.stream().sorted().toList());
         assertNull(policyOn("d26-private-iphone-shared-mac"), "never acted on by guess");
-        assertEquals(3, alerts.size(), alerts.toString());
+        assertEquals(2, alerts.size(), alerts.toString());
         var entry = ledger.chain("member#m18").stream().filter(e -> e.record().action().equals("nac.quarantined")).findFirst().orElseThrow().record();
         assertTrue(entry.details().get("evidence.1").startsWith("mdm-noncompliant"), entry.details().toString());
         assertEquals(mac("d18-private-iphone"), entry.details().get("nac.key"));
