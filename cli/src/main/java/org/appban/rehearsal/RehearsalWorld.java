@@ -32,7 +32,6 @@ import org.appban.network.RegisteredDevices;
 import org.appban.network.ise.CiscoIseNetworkAccess;
 import org.appban.network.ise.IseConnection;
 import org.appban.notice.Attestations;
-import org.appban.notice.LinkIssuer;
 import org.appban.notice.NoticeComposer;
 import org.appban.notice.NoticePlanner;
 import org.appban.notice.NoticeRenderer;
@@ -105,7 +104,7 @@ final class RehearsalWorld implements AutoCloseable {
         this.nac = ise;
         this.registry = ise;
         NoticeComposer composer = new NoticeComposer(policy, new NoticeRenderer(policy, TemplateSet.bundled()), new MimeWriter(),
-                LinkIssuer.none());
+                EmbeddedAccess.rehearsalLinks(policy));
         this.notify = new NotifyMembers(policy, members, devices, exemptions, claims, ledger, Attestations.fromLedger(ledger),
                 new NoticePlanner(policy), composer, new NoticeSender(claims, ledger, faults.mailer().apply(outbox), clock, NoticeSender.DEFAULT_LEASE), clock);
         this.access = EmbeddedAccess.of(policy, members, devices, exemptions, ledger, claims, evidence, nac, killSwitch,

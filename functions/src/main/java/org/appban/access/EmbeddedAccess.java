@@ -76,6 +76,12 @@ public final class EmbeddedAccess {
         return self[0];
     }
 
+    /** The signed attestation links the rehearsal's notices carry: the same key and base as {@link #attest}'s. */
+    public static AttestationLinks rehearsalLinks(BanPolicy policy) {
+        return new AttestationLinks(new SignedLinks(REHEARSAL_KEY, SignedLinks.ATTESTATION), URI.create("https://attest.rehearsal.invalid/"),
+                policy.privateDevices().attestationLinkDays());
+    }
+
     public NetworkAccessService service() {
         return service;
     }
