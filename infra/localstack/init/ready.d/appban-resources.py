@@ -336,8 +336,9 @@ class Emulator:
         return {"ref": name, "name": name}
 
     def function_url(self, logical_id, p):
-        # Functions run in-process here: a URL that names the function, for links the code only formats.
-        url = "http://localhost/%s/" % logical_id
+        # Functions run in-process here, so nothing serves this URL: it has the shape of a real function URL (https,
+        # one host per function) because the code formats links with it and refuses anything but https.
+        url = "https://%s.lambda-url.%s.on.aws/" % (("appban-%s-%s" % (self.stage, logical_id[:-3])).lower(), self.region)
         return {"ref": url, "functionUrl": url, "functionArn": url}
 
     def function(self, logical_id, p):

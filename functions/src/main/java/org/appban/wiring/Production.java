@@ -33,6 +33,7 @@ import org.appban.enforce.SqsWorkQueue;
 import org.appban.fleet.FleetEnforcement;
 import org.appban.exemption.ExemptionNotices;
 import org.appban.exemption.ExemptionService;
+import org.appban.exemption.SignedExemptionLinks;
 import org.appban.fleet.FleetInventory;
 import org.appban.fleet.MdmAdapters;
 import org.appban.inventory.EventBridgeDeviceEvents;
@@ -196,16 +197,29 @@ public final class Production {
         RateLimitedMailer mailer = RateLimitedMailer.withDefaults(
                 new SesMailer(Aws.CLIENTS.sesV2(), SETTINGS.optional("SES_CONFIGURATION_SET").orElse(null)), limiter);
         NoticePlanner planner = new NoticePlanner(policy);
-        // Signed exemption and attestation links come from the signing function once it exists; until then the
-        // notices tell members to write to the contact.
         NoticeComposer composer = new NoticeComposer(policy, new NoticeRenderer(policy, TemplateSet.bundled()),
-                new MimeWriter(), LinkIssuer.none());
+                new MimeWriter(), noticeLinks(policy));
         return new NotifyMembers(policy, Notify.MEMBERS,
                 new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
                 new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")),
                 claims, Notify.LEDGER, Attestations.fromLedger(Notify.LEDGER), planner, composer,
                 new NoticeSender(claims, Notify.LEDGER, mailer, CLOCK, NoticeSender.DEFAULT_LEASE), CLOCK,
                 NotifyMembers.parallelismFor(limiter.maxPerSecond()));
+    }
+
+    /**
+     * The links each notice carries: the member's attestation link (ATTESTATION_URL, the attestation function) and
+     * exemption request link (EXEMPTION_LINK_URL, the exemption-link function), both signed with the key in
+     * SIGNING_SECRET_ARN (read once, here) and valid for the policy's attestationLinkDays.
+     */
+    static LinkIssuer noticeLinks(BanPolicy policy) {
+        String arn = SETTINGS.required("SIGNING_SECRET_ARN");
+        org.appban.remote.Secret key = new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()).secret(arn);
+        int days = policy.privateDevices().attestationLinkDays();
+        SignedExemptionLinks exemptions = new SignedExemptionLinks(URI.create(SETTINGS.required("EXEMPTION_LINK_URL")),
+                new org.appban.signing.SignedTokens(org.appban.signing.Signer.fromSecret(same -> key, arn)), Duration.ofDays(days));
+        return new AttestationLinks(new SignedLinks(key, SignedLinks.ATTESTATION), URI.create(SETTINGS.required("ATTESTATION_URL")), days)
+                .withExemptionLinks(exemptions);
     }
 
     public static MailFeedbackRecorder mailFeedbackRecorder() {
@@ -302,13 +316,5 @@ public final class Production {
         return new AttestationService(attestationSigner(), new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
                 new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE")),
                 new EventBridgeAttestationEvents(Aws.CLIENTS.eventBridge(), SETTINGS.required("EVENT_BUS_NAME")), policy(), CLOCK);
-    }
-
-    /**
-     * The attestation links for the notices (for the notify function's LinkIssuer): ATTESTATION_URL (the attestation
-     * function's URL, template output AttestationUrl) and SIGNING_SECRET_ARN.
-     */
-    public static AttestationLinks attestationLinks(BanPolicy policy) {
-        return new AttestationLinks(attestationSigner(), URI.create(SETTINGS.required("ATTESTATION_URL")), policy.privateDevices().attestationLinkDays());
     }
 }
