@@ -47,6 +47,8 @@ import software.amazon.awssdk.services.sesv2.model.SendEmailRequest;
 public final class CallRecorder implements ExecutionInterceptor {
     /** System property naming the file the calls are appended to. */
     public static final String OUTPUT = "appban.calls";
+    /** System property naming a folder where each raw message given to SES is kept (NNNN.eml), to read what was sent. */
+    public static final String MAIL = "appban.mail";
 
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
@@ -57,9 +59,27 @@ public final class CallRecorder implements ExecutionInterceptor {
         List<String> lines = new ArrayList<>();
         String during = System.getProperty(FirstInvocation.INVOCATION, "");
         for (String[] call : calls(service, operation, context.request())) lines.add(call[0] + "\t" + call[1] + "\t" + during);
+        keepMessage(context.request());
         try {
             synchronized (CallRecorder.class) {
                 Files.write(Path.of(out), lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void keepMessage(SdkRequest request) {
+        String dir = System.getProperty(MAIL);
+        if (dir == null || !(request instanceof SendEmailRequest s) || s.content() == null || s.content().raw() == null) return;
+        try {
+            synchronized (CallRecorder.class) {
+                Path folder = Files.createDirectories(Path.of(dir));
+                long n;
+                try (var files = Files.list(folder)) {
+                    n = files.count();
+                }
+                Files.write(folder.resolve(String.format("%04d.eml", n)), s.content().raw().data().asByteArray());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

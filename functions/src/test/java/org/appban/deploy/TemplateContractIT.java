@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,6 +29,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.appban.access.SignedLinks;
 import org.appban.access.WebhookSignature;
@@ -239,7 +242,41 @@ class TemplateContractIT {
             assertEquals(Set.of(), unused, f.logicalId() + " is granted more than it calls (or list the grant in NOT_REACHED with why)");
             assertEquals(Set.of(), stale, f.logicalId() + ": NOT_REACHED entries that are no longer granted, or were reached after all");
         }));
+        if (f.logicalId().equals("NotifyMembersFunction")) {
+            tests.add(DynamicTest.dynamicTest("its notices carry this stack's signed attestation and exemption links", () -> {
+                requireRun(run[0]);
+                List<String> notices = run[0].messages().stream().map(TemplateContractIT::decodedBodies).toList();
+                assertTrue(!notices.isEmpty(), "the notify samples sent no notice");
+                String attestation = stack.environment(f.logicalId()).get("ATTESTATION_URL");
+                String exemption = stack.environment(f.logicalId()).get("EXEMPTION_LINK_URL");
+                assertTrue(notices.stream().anyMatch(n -> n.contains(attestation + "?t=") && n.contains(exemption + "?token=")),
+                        () -> "no notice carries both " + attestation + "?t=... and " + exemption + "?token=...; the first:\n" + notices.get(0));
+                Pattern functionUrl = Pattern.compile("https://[a-z0-9-]+\\.lambda-url\\.[a-z0-9-]+\\.on\\.aws/");
+                for (String notice : notices) {
+                    Matcher m = functionUrl.matcher(notice);
+                    while (m.find()) {
+                        assertTrue(Set.of(attestation, exemption).contains(m.group()), "a notice links to another function: " + m.group());
+                    }
+                }
+            }));
+        }
         return tests.stream();
+    }
+
+    /** A raw message with its quoted-printable bodies decoded (soft line breaks joined, =XX bytes restored). */
+    static String decodedBodies(String raw) {
+        String joined = raw.replace("=\r\n", "");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < joined.length(); i++) {
+            char c = joined.charAt(i);
+            if (c == '=' && i + 2 < joined.length() && HexFormat.isHexDigit(joined.charAt(i + 1)) && HexFormat.isHexDigit(joined.charAt(i + 2))) {
+                out.write(HexFormat.fromHexDigits(joined, i + 1, i + 3));
+                i += 2;
+            } else {
+                out.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     private static void requireRun(Run run) {
@@ -285,7 +322,16 @@ class TemplateContractIT {
     // --- running a function ------------------------------------------------------------------------------------------
 
     /** @param superseded samples fed beside a fresh copy (their own calls and failures concern another stack) */
-    private record Run(JsonNode result, List<String> calls, List<Path> events, Set<String> superseded) {
+    private record Run(JsonNode result, List<String> calls, List<Path> events, Set<String> superseded, Path mail) {
+        /** The raw messages the function gave SES, in order. */
+        List<String> messages() throws IOException {
+            if (!Files.isDirectory(mail)) return List.of();
+            try (Stream<Path> files = Files.list(mail)) {
+                List<String> out = new ArrayList<>();
+                for (Path p : files.sorted().toList()) out.add(Files.readString(p, StandardCharsets.UTF_8));
+                return out;
+            }
+        }
     }
 
     private Run run(Function f) throws Exception {
@@ -305,7 +351,8 @@ class TemplateContractIT {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = String.join(java.io.File.pathSeparator, jar.toString(),
                 root.resolve("functions/target/test-classes").toString(), work.resolve("interceptors").toString());
-        List<String> command = new ArrayList<>(List.of(javaBin, "-D" + CallRecorder.OUTPUT + "=" + calls, "-cp", classpath,
+        List<String> command = new ArrayList<>(List.of(javaBin, "-D" + CallRecorder.OUTPUT + "=" + calls,
+                "-D" + CallRecorder.MAIL + "=" + dir.resolve("mail"), "-cp", classpath,
                 "org.appban.coldstart.FirstInvocation", "--prime", "--caller", APPROVER, "--out", out.toString(), f.handlerClass()));
         events.forEach(e -> command.add(e.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -323,7 +370,7 @@ class TemplateContractIT {
         if (!Files.exists(out)) fail(f.logicalId() + " wrote no result (exit " + p.exitValue() + "):\n" + tail(log));
         List<String> recorded = Files.exists(calls) ? Files.readAllLines(calls) : List.of();
         afterRun(f);
-        return new Run(JSON.readTree(out.toFile()), recorded, events, superseded);
+        return new Run(JSON.readTree(out.toFile()), recorded, events, superseded, dir.resolve("mail"));
     }
 
     /** What a function's samples need in place before it runs. */
