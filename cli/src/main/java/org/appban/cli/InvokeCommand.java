@@ -1,9 +1,5 @@
 package org.appban.cli;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -19,10 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import org.appban.aws.AwsClients;
 import org.appban.bench.EmulatedStack;
 import org.appban.lambda.Json;
+import org.appban.lambda.LocalContext;
 import org.appban.testing.TemplateResources;
 import org.appban.wiring.Settings;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -103,7 +99,7 @@ final class InvokeCommand {
         ByteArrayOutputStream response = new ByteArrayOutputStream();
         try {
             handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), response,
-                    new LocalInvocation(function, args.get("caller").orElse(null)));
+                    LocalContext.invocation(function, args.get("caller").orElse(null)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -113,89 +109,5 @@ final class InvokeCommand {
             out.println(response.toString(StandardCharsets.UTF_8));
         }
         return 0;
-    }
-
-    /** The context of a local invocation: a fresh request id, the caller for manual requests, 15 minutes left. */
-    private record LocalInvocation(String function, String caller) implements Context {
-        @Override
-        public String getAwsRequestId() {
-            return UUID.randomUUID().toString();
-        }
-
-        @Override
-        public String getLogGroupName() {
-            return "/aws/lambda/" + function;
-        }
-
-        @Override
-        public String getLogStreamName() {
-            return "local";
-        }
-
-        @Override
-        public String getFunctionName() {
-            return function;
-        }
-
-        @Override
-        public String getFunctionVersion() {
-            return "$LATEST";
-        }
-
-        @Override
-        public String getInvokedFunctionArn() {
-            return "arn:aws:lambda:local:000000000000:function:" + function;
-        }
-
-        @Override
-        public CognitoIdentity getIdentity() {
-            return null;
-        }
-
-        @Override
-        public ClientContext getClientContext() {
-            if (caller == null) return null;
-            return new ClientContext() {
-                @Override
-                public com.amazonaws.services.lambda.runtime.Client getClient() {
-                    return null;
-                }
-
-                @Override
-                public Map<String, String> getCustom() {
-                    return Map.of("caller", caller);
-                }
-
-                @Override
-                public Map<String, String> getEnvironment() {
-                    return Map.of();
-                }
-            };
-        }
-
-        @Override
-        public int getRemainingTimeInMillis() {
-            return 900_000;
-        }
-
-        @Override
-        public int getMemoryLimitInMB() {
-            return 1024;
-        }
-
-        @Override
-        public LambdaLogger getLogger() {
-            return new LambdaLogger() {
-                @Override
-                public void log(String message) {
-                    System.err.print(message);
-                }
-
-                @Override
-                public void log(byte[] message) {
-                    System.err.print(new String(message, StandardCharsets.UTF_8));
-                }
-            };
-        }
     }
 }

@@ -138,7 +138,7 @@ public final class EmbeddedFunctions implements AutoCloseable {
         if (handler == null) throw new IllegalArgumentException("no function " + function + "; one of " + handlers.keySet());
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            handler.handleRequest(new ByteArrayInputStream(event), out, new LocalContext("appban-" + function, caller, EventBus.log));
+            handler.handleRequest(new ByteArrayInputStream(event), out, EventBus.context("appban-" + function, caller, EventBus.log));
             return Json.MAPPER.readTree(out.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -20,6 +20,11 @@ final class EventBus {
     /** Where the functions' log lines go during a rehearsal: {@code logs/functions.log} in its folder. */
     static volatile java.util.function.Consumer<String> log = line -> { };
 
+    /** A new invocation of {@code function} whose log lines go to {@code log}, each marked with the function's name. */
+    static org.appban.lambda.LocalContext context(String function, String caller, java.util.function.Consumer<String> log) {
+        return org.appban.lambda.LocalContext.invocation(function, caller).withLog(line -> log.accept("[" + function + "] " + line));
+    }
+
     private EventBus() {
     }
 
@@ -39,7 +44,7 @@ final class EventBus {
     static JsonNode invoke(JsonHandler handler, String function, String event, String caller) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), bytes, new LocalContext(function, caller, log));
+            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), bytes, context(function, caller, log));
             JsonNode out = Json.MAPPER.readTree(bytes.toByteArray());
             if ("rejected".equals(out.path("status").asText())) {
                 throw new IllegalStateException(function + " rejected the rehearsal's event: " + out.path("error").asText());

@@ -1,9 +1,5 @@
 package org.appban.coldstart;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,8 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
+import org.appban.lambda.LocalContext;
 import org.appban.lambda.Priming;
 import org.appban.wiring.Settings;
 
@@ -95,7 +90,7 @@ public final class FirstInvocation {
             long s = System.nanoTime();
             String error = null;
             try {
-                handler.handleRequest(new ByteArrayInputStream(bytes), response, new RunContext(handlerClass, caller));
+                handler.handleRequest(new ByteArrayInputStream(bytes), response, LocalContext.invocation(handlerClass, caller).withLog(System.out::print));
             } catch (Exception | LinkageError e) {
                 error = stackTrace(e);
             }
@@ -152,89 +147,5 @@ public final class FirstInvocation {
             }
         }
         return b.append('"').toString();
-    }
-
-    /** The Lambda context of a local run: a fresh request id, the caller for manual requests, 15 minutes left. */
-    private record RunContext(String function, String caller) implements Context {
-        @Override
-        public String getAwsRequestId() {
-            return UUID.randomUUID().toString();
-        }
-
-        @Override
-        public String getLogGroupName() {
-            return "/aws/lambda/" + function;
-        }
-
-        @Override
-        public String getLogStreamName() {
-            return "local";
-        }
-
-        @Override
-        public String getFunctionName() {
-            return function;
-        }
-
-        @Override
-        public String getFunctionVersion() {
-            return "$LATEST";
-        }
-
-        @Override
-        public String getInvokedFunctionArn() {
-            return "arn:aws:lambda:local:000000000000:function:" + function;
-        }
-
-        @Override
-        public CognitoIdentity getIdentity() {
-            return null;
-        }
-
-        @Override
-        public ClientContext getClientContext() {
-            if (caller == null) return null;
-            return new ClientContext() {
-                @Override
-                public com.amazonaws.services.lambda.runtime.Client getClient() {
-                    return null;
-                }
-
-                @Override
-                public Map<String, String> getCustom() {
-                    return Map.of("caller", caller);
-                }
-
-                @Override
-                public Map<String, String> getEnvironment() {
-                    return Map.of();
-                }
-            };
-        }
-
-        @Override
-        public int getRemainingTimeInMillis() {
-            return 900_000;
-        }
-
-        @Override
-        public int getMemoryLimitInMB() {
-            return 1024;
-        }
-
-        @Override
-        public LambdaLogger getLogger() {
-            return new LambdaLogger() {
-                @Override
-                public void log(String message) {
-                    System.out.print(message);
-                }
-
-                @Override
-                public void log(byte[] message) {
-                    System.out.print(new String(message, StandardCharsets.UTF_8));
-                }
-            };
-        }
     }
 }

@@ -1,12 +1,5 @@
 package org.appban.admin;
 
-import static org.appban.exemption.ExemptionFixtures.CLERK;
-import static org.appban.exemption.ExemptionFixtures.MANAGER;
-import static org.appban.exemption.ExemptionFixtures.POLICY;
-import static org.appban.exemption.ExemptionFixtures.corporate;
-import static org.appban.exemption.ExemptionFixtures.nz;
-import static org.appban.exemption.ExemptionFixtures.personal;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -29,6 +22,7 @@ import org.appban.domain.Role;
 import org.appban.exemption.ExemptionFixtures;
 import org.appban.exemption.ExemptionService;
 import org.appban.lambda.Json;
+import org.appban.lambda.LocalContext;
 import org.appban.ports.DeviceStore;
 import org.appban.ports.ExemptionStore;
 import org.appban.ports.Ledger;
@@ -36,6 +30,12 @@ import org.appban.ports.MemberStore;
 import org.appban.report.Reports;
 import org.appban.safety.KillSwitch;
 import org.appban.testing.ProjectLayout;
+import static org.appban.exemption.ExemptionFixtures.CLERK;
+import static org.appban.exemption.ExemptionFixtures.MANAGER;
+import static org.appban.exemption.ExemptionFixtures.POLICY;
+import static org.appban.exemption.ExemptionFixtures.corporate;
+import static org.appban.exemption.ExemptionFixtures.nz;
+import static org.appban.exemption.ExemptionFixtures.personal;
 
 /**
  * The small world the example admin requests in events/admin/ run against (here, and on the emulator in
@@ -98,7 +98,7 @@ public final class AdminWorld {
     JsonNode invoke(String event, String caller) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, new ManualInvocation(caller));
+            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, LocalContext.invocation("appban-admin", caller));
             return Json.MAPPER.readTree(out.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
