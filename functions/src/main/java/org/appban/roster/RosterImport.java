@@ -22,23 +22,48 @@ import org.appban.ports.MemberStore;
  * Lambda retry half-way through, changes and records nothing twice.
  */
 public final class RosterImport {
+    /**
+     * How many members one import may deactivate without an administrator's confirmation: more than {@code members}
+     * AND more than {@code share} of the active members is held. A roster export that lost half its rows would
+     * otherwise silently take those people out of every notice; normal turnover stays well under both.
+     */
+    public record DeactivationLimit(int members, double share) {
+        public static final DeactivationLimit DEFAULT = new DeactivationLimit(10, 0.10);
+
+        boolean holds(int deactivating, int active) {
+            return deactivating > members && deactivating > share * active;
+        }
+    }
+
     private final RosterParser parser;
     private final MemberStore members;
     private final Ledger ledger;
     private final Clock clock;
+    private final DeactivationLimit limit;
 
     public RosterImport(RosterParser parser, MemberStore members, Ledger ledger, Clock clock) {
+        this(parser, members, ledger, clock, DeactivationLimit.DEFAULT);
+    }
+
+    public RosterImport(RosterParser parser, MemberStore members, Ledger ledger, Clock clock, DeactivationLimit limit) {
         this.parser = parser;
         this.members = members;
         this.ledger = ledger;
         this.clock = clock;
+        this.limit = limit;
+    }
+
+    public RosterImportReport importFile(String source, String contentTag, byte[] content, Actor actor, boolean dryRun) {
+        return importFile(source, contentTag, content, actor, dryRun, null);
     }
 
     /**
      * @param source     where the file came from (bucket/key or path), for the report and the ledger
      * @param contentTag a stable fingerprint of the content (S3 ETag or a hash), part of the ledger keys
+     * @param confirm    an administrator's go-ahead to deactivate this many members (null: none)
      */
-    public RosterImportReport importFile(String source, String contentTag, byte[] content, Actor actor, boolean dryRun) {
+    public RosterImportReport importFile(String source, String contentTag, byte[] content, Actor actor, boolean dryRun,
+                                         Integer confirm) {
         ParsedRoster roster;
         try {
             roster = parser.parse(source, content);
@@ -52,7 +77,7 @@ public final class RosterImport {
             // An empty or wholly broken roster must not deactivate everybody.
             record(actor, null, "roster.import", "nothing-imported", dryRun, null,
                     Map.of("source", source, "rejected", Integer.toString(roster.rejected().size())));
-            return new RosterImportReport("nothing-imported", source, rows, List.of(), List.of(), 0, List.of(),
+            return new RosterImportReport("nothing-imported", source, rows, List.of(), List.of(), 0, List.of(), List.of(),
                     roster.rejected(), "no valid row: nothing was imported and nobody was deactivated", dryRun);
         }
         Instant now = clock.instant();
@@ -75,19 +100,34 @@ public final class RosterImport {
             record(actor, incoming.id(), action, dryRun ? "would-do" : "ok", dryRun, key(contentTag, incoming.id(), action, dryRun),
                     Map.of("source", source, "before", existing.map(RosterImport::describe).orElse("none"), "after", describe(target)));
         }
-        List<String> deactivated = new ArrayList<>();
+        List<Member> leaving = new ArrayList<>();
+        int active = 0;
         for (Member m : members.all()) {
+            if (m.active()) active++;
             if (!m.active() || onRoster.contains(m.id()) || roster.rejectedIds().contains(m.id())) continue;
-            deactivated.add(m.id());
-            if (!dryRun) members.save(m.deactivated());
-            record(actor, m.id(), "roster.member-deactivated", dryRun ? "would-do" : "ok", dryRun,
-                    key(contentTag, m.id(), "deactivated", dryRun), Map.of("source", source, "reason", "not on the roster"));
+            leaving.add(m);
         }
         for (RejectedRow r : roster.rejected()) {
             record(actor, null, "roster.row-rejected", "rejected", dryRun, key(contentTag, "line-" + r.line(), "rejected", dryRun),
                     Map.of("source", source, "line", Integer.toString(r.line()), "reason", r.reason()));
         }
-        return new RosterImportReport("imported", source, rows, created, updated, unchanged, deactivated, roster.rejected(), null, dryRun);
+        List<String> ids = leaving.stream().map(Member::id).toList();
+        boolean confirmed = confirm != null && confirm >= leaving.size();
+        if (limit.holds(leaving.size(), active) && !confirmed) {
+            String why = "the roster would deactivate " + leaving.size() + " of " + active + " active members, over the limit of "
+                    + limit.members() + " members and " + Math.round(limit.share() * 100) + "%; additions and updates were applied, "
+                    + "nobody was deactivated. If the roster is right, import it again by hand with \"confirm\": " + leaving.size();
+            record(actor, null, "roster.deactivations-held", "needs-confirmation", dryRun, key(contentTag, "deactivations", "held", dryRun),
+                    Map.of("source", source, "members", Integer.toString(leaving.size()), "active", Integer.toString(active)));
+            return new RosterImportReport("needs-confirmation", source, rows, created, updated, unchanged, List.of(), ids,
+                    roster.rejected(), why, dryRun);
+        }
+        for (Member m : leaving) {
+            if (!dryRun) members.save(m.deactivated());
+            record(actor, m.id(), "roster.member-deactivated", dryRun ? "would-do" : "ok", dryRun,
+                    key(contentTag, m.id(), "deactivated", dryRun), Map.of("source", source, "reason", "not on the roster"));
+        }
+        return new RosterImportReport("imported", source, rows, created, updated, unchanged, ids, List.of(), roster.rejected(), null, dryRun);
     }
 
     private static String key(String contentTag, String subject, String action, boolean dryRun) {

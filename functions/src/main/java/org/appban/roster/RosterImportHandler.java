@@ -12,6 +12,7 @@ import org.appban.domain.Actor;
 import org.appban.input.InvalidInputException;
 import org.appban.input.StrictObject;
 import org.appban.lambda.Invoker;
+import org.appban.lambda.Json;
 import org.appban.lambda.JsonHandler;
 import org.appban.aws.SdkPriming;
 import org.appban.lambda.Priming;
@@ -19,7 +20,8 @@ import org.appban.wiring.Production;
 
 /**
  * Roster import. Triggers: an object created in the roster bucket (S3 event, one or more records), or a manual
- * request {@code {"bucket": "...", "key": "...", "dryRun": true|false}} (dry-run by default).
+ * request {@code {"bucket": "...", "key": "...", "dryRun": true|false, "confirm": N}} (dry-run by default; {@code confirm}
+ * lets the import deactivate up to N members when that is more than one import may on its own).
  */
 public final class RosterImportHandler extends JsonHandler {
     private final RosterImport rosterImport;
@@ -46,11 +48,11 @@ public final class RosterImportHandler extends JsonHandler {
 
     @Override
     protected Object handle(JsonNode event, Context context) {
-        if (event.has("Records")) return s3Event(event);
+        if (event.has("Records")) return s3Event(event, context);
         return manual(event, context);
     }
 
-    private Object s3Event(JsonNode event) {
+    private Object s3Event(JsonNode event, Context context) {
         List<RosterImportReport> reports = new ArrayList<>();
         JsonNode records = event.get("Records");
         if (!records.isArray()) throw new InvalidInputException("event", "Records", "must be a list");
@@ -64,11 +66,18 @@ public final class RosterImportHandler extends JsonHandler {
             }
             // S3 event keys are URL-encoded, with '+' for spaces.
             String key = URLDecoder.decode(rawKey, StandardCharsets.UTF_8);
-            reports.add(importObject(bucket, key, Actor.event("s3:" + bucket + "/" + key), false));
+            reports.add(importObject(bucket, key, Actor.event("s3:" + bucket + "/" + key), false, null));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("status", "done");
         out.put("imports", reports);
+        List<RosterImportReport> held = reports.stream().filter(r -> r.status().equals("needs-confirmation")).toList();
+        if (!held.isEmpty()) {
+            // An S3 trigger discards the answer: the log carries the report, and the failure raises the function's
+            // Errors alarm so that an administrator looks at the roster (a retry holds the same members again).
+            log(context, out);
+            throw new IllegalStateException("roster import held deactivations: " + held.stream().map(RosterImportReport::error).toList());
+        }
         return out;
     }
 
@@ -78,12 +87,14 @@ public final class RosterImportHandler extends JsonHandler {
         String bucket = request.text("bucket");
         String key = request.text("key");
         boolean dryRun = request.bool("dryRun", true);
+        Integer confirm = request.has("confirm") ? request.integer("confirm") : null;
+        if (confirm != null && confirm < 0) request.problem("confirm", "must be a number of members, 0 or more");
         request.rejectUnknownFields();
         problems.throwIfAny();
-        return importObject(bucket, key, Invoker.administrator(context), dryRun);
+        return importObject(bucket, key, Invoker.administrator(context), dryRun, confirm);
     }
 
-    private RosterImportReport importObject(String bucket, String key, Actor actor, boolean dryRun) {
+    private RosterImportReport importObject(String bucket, String key, Actor actor, boolean dryRun, Integer confirm) {
         String source = bucket + "/" + key;
         RosterFiles.RosterFile file;
         try {
@@ -91,6 +102,17 @@ public final class RosterImportHandler extends JsonHandler {
         } catch (InvalidInputException e) {
             return RosterImportReport.failed(source, e.getMessage());
         }
-        return rosterImport.importFile(source, file.contentTag(), file.content(), actor, dryRun);
+        return rosterImport.importFile(source, file.contentTag(), file.content(), actor, dryRun, confirm);
+    }
+
+    private static void log(Context context, Object line) {
+        String text;
+        try {
+            text = Json.MAPPER.writeValueAsString(line);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            text = String.valueOf(line);
+        }
+        if (context != null && context.getLogger() != null) context.getLogger().log(text + "\n");
+        else System.out.println(text);
     }
 }

@@ -5,9 +5,13 @@ import java.util.List;
 /**
  * What a roster import did.
  *
- * @param status    {@code imported}, {@code rejected} (the file as a whole could not be read) or
- *                  {@code nothing-imported} (no valid row: nothing deactivated either)
+ * @param status    {@code imported}, {@code rejected} (the file as a whole could not be read),
+ *                  {@code nothing-imported} (no valid row: nothing deactivated either) or {@code needs-confirmation}
+ *                  (additions and updates applied; more members would be deactivated than one import may without
+ *                  an administrator's {@code confirm})
  * @param deactivated ids of members missing from the roster, now marked inactive
+ * @param held        ids of members missing from the roster whose deactivation waits for confirmation
+ * @param error       why the file was rejected, or what the administrator must confirm
  */
 public record RosterImportReport(
         String status,
@@ -17,11 +21,12 @@ public record RosterImportReport(
         List<String> updated,
         int unchanged,
         List<String> deactivated,
+        List<String> held,
         List<RejectedRow> rejected,
         String error,
         boolean dryRun) {
 
     public static RosterImportReport failed(String source, String error) {
-        return new RosterImportReport("rejected", source, 0, List.of(), List.of(), 0, List.of(), List.of(), error, false);
+        return new RosterImportReport("rejected", source, 0, List.of(), List.of(), 0, List.of(), List.of(), List.of(), error, false);
     }
 }

@@ -52,4 +52,26 @@ class RosterImportEventsTest {
         assertEquals(1, r.path("created").size());
         assertEquals(0, members.all().size());
     }
+
+    @Test
+    void an_s3_import_that_would_deactivate_too_many_applies_the_rest_and_fails_so_the_errors_alarm_calls_an_administrator() {
+        for (int i = 2; i <= 40; i++) {
+            members.save(org.appban.domain.Member.active("m" + i, "Member " + i, "m" + i + "@example.org", org.appban.domain.Role.STAFF));
+        }
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> invoke("s3-object-created.json"));
+        assertTrue(e.getMessage().contains("\"confirm\": 39"), e.getMessage());
+        assertEquals(40, members.all().stream().filter(org.appban.domain.Member::active).count());
+        assertTrue(members.find("m1").isPresent(), "the roster's own member was still added");
+    }
+
+    @Test
+    void a_manual_request_with_a_negative_confirm_is_rejected() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream("{\"bucket\":\"b\",\"key\":\"k\",\"confirm\":-1}".getBytes(StandardCharsets.UTF_8)), out, null);
+        JsonNode r = Json.MAPPER.readTree(out.toByteArray());
+        assertEquals("rejected", r.path("status").asText(), r.toString());
+        assertTrue(r.toString().contains("confirm"), r.toString());
+        assertEquals(List.of(), read);
+    }
 }

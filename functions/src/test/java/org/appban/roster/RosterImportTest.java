@@ -103,4 +103,46 @@ class RosterImportTest {
         ChainVerifier verifier = new ChainVerifier();
         for (String chain : ledger.chains()) assertTrue(verifier.verify(chain, ledger.chain(chain)).intact(), chain);
     }
+
+    private static String roster(int from, int to) {
+        return "id,name,email,role\n" + IntStream.rangeClosed(from, to)
+                .mapToObj(i -> "m" + i + ",Member " + i + ",m" + i + "@example.org,staff").collect(Collectors.joining("\n")) + "\n";
+    }
+
+    @Test
+    void a_roster_that_would_deactivate_more_than_the_limit_applies_its_additions_and_holds_the_deactivations() {
+        importCsv(roster(1, 200), "full");
+        // An export that lost its last 100 rows, plus one newcomer.
+        RosterImportReport report = importCsv(roster(1, 100) + "m999,New Person,new@example.org,staff\n", "truncated");
+        assertEquals("needs-confirmation", report.status());
+        assertEquals(List.of("m999"), report.created());
+        assertEquals(List.of(), report.deactivated());
+        assertEquals(100, report.held().size());
+        assertTrue(report.error().contains("\"confirm\": 100"), report.error());
+        assertTrue(members.find("m150").orElseThrow().active());
+        assertEquals("roster.deactivations-held", ledger.chain("fleet").get(ledger.chain("fleet").size() - 1).record().action());
+    }
+
+    @Test
+    void the_held_deactivations_go_ahead_when_an_administrator_confirms_that_many() {
+        importCsv(roster(1, 200), "full");
+        importCsv(roster(1, 100), "truncated");
+        RosterImportReport notEnough = rosterImport.importFile("roster/roster.csv", "truncated", roster(1, 100).getBytes(StandardCharsets.UTF_8),
+                Actor.administrator("admin@example.org"), false, 99);
+        assertEquals("needs-confirmation", notEnough.status());
+        RosterImportReport confirmed = rosterImport.importFile("roster/roster.csv", "truncated", roster(1, 100).getBytes(StandardCharsets.UTF_8),
+                Actor.administrator("admin@example.org"), false, 100);
+        assertEquals("imported", confirmed.status());
+        assertEquals(100, confirmed.deactivated().size());
+        assertFalse(members.find("m150").orElseThrow().active());
+    }
+
+    @Test
+    void normal_turnover_under_the_limit_needs_no_confirmation() {
+        importCsv(roster(1, 200), "full");
+        // 15 leave: more than 10 members but under 10% of 200.
+        RosterImportReport report = importCsv(roster(1, 185), "turnover");
+        assertEquals("imported", report.status());
+        assertEquals(15, report.deactivated().size());
+    }
 }
