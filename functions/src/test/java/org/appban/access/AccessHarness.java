@@ -1,5 +1,6 @@
 package org.appban.access;
 
+import org.appban.testing.TestClock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package org.appban.access;
 
+import org.appban.testing.TestClock;
 import static org.appban.access.AccessFixtures.privateEnrolled;
 import static org.appban.access.AccessFixtures.privateUnmanaged;
 import static org.junit.jupiter.api.Assertions.assertEquals;

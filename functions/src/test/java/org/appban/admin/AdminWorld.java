@@ -1,5 +1,6 @@
 package org.appban.admin;
 
+import org.appban.testing.TestClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -51,7 +52,7 @@ public final class AdminWorld {
     final Ledger ledger;
     final KillSwitch killSwitch;
     final Reports reports;
-    final ExemptionFixtures.MovableClock clock = new ExemptionFixtures.MovableClock(NOW);
+    final TestClock clock = new TestClock(NOW);
     final ExemptionFixtures.RecordedNotices notices = new ExemptionFixtures.RecordedNotices();
     final Administration administration;
     final AdminHandler handler;

@@ -1,11 +1,8 @@
 package org.appban.exemption;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.appban.domain.AppPresence;
@@ -63,38 +60,6 @@ public final class ExemptionFixtures {
     public static Exemption granted(String id, String member, String device, Instant expires) {
         return new Exemption(id, member, device, "select committee inquiry into social media", ExemptionStatus.GRANTED,
                 CLERK, nz("2023-03-18T10:00"), MANAGER, nz("2023-03-20T10:00"), expires, null, null);
-    }
-
-    /** A clock the test moves by hand. */
-    public static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        public MovableClock(Instant start) {
-            this.now = start;
-        }
-
-        public void set(Instant instant) {
-            now = instant;
-        }
-
-        public void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 
     /** Exemption notices asked for, in order, as "kind exemption-id". */

@@ -1,5 +1,6 @@
 package org.appban.exemption;
 
+import org.appban.testing.TestClock;
 import static org.appban.exemption.ExemptionFixtures.POLICY;
 import static org.appban.exemption.ExemptionFixtures.corporate;
 import static org.appban.exemption.ExemptionFixtures.member;
@@ -37,7 +38,7 @@ class ExemptionLinkHandlerTest {
     /** The key the example events in events/exemption-link/ are signed with. Never a deployed key. */
     static final String EXAMPLE_KEY = "example-signing-key-for-events-only-0123456789";
 
-    private final ExemptionFixtures.MovableClock clock = new ExemptionFixtures.MovableClock(nz("2023-03-20T10:00"));
+    private final TestClock clock = new TestClock(nz("2023-03-20T10:00"));
     private final InMemoryMemberStore members = new InMemoryMemberStore();
     private final InMemoryDeviceStore devices = new InMemoryDeviceStore();
     private final InMemoryExemptionStore exemptions = new InMemoryExemptionStore();

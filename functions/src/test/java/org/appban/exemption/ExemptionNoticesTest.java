@@ -1,5 +1,6 @@
 package org.appban.exemption;
 
+import org.appban.testing.TestClock;
 import static org.appban.exemption.ExemptionFixtures.CLERK;
 import static org.appban.exemption.ExemptionFixtures.MANAGER;
 import static org.appban.exemption.ExemptionFixtures.POLICY;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * the requests go through the event bus): each kind is emailed once per exemption, however often it is asked for.
  */
 class ExemptionNoticesTest {
-    private final ExemptionFixtures.MovableClock clock = new ExemptionFixtures.MovableClock(nz("2023-03-20T10:00"));
+    private final TestClock clock = new TestClock(nz("2023-03-20T10:00"));
     private final InMemoryMemberStore members = new InMemoryMemberStore();
     private final InMemoryDeviceStore devices = new InMemoryDeviceStore();
     private final InMemoryExemptionStore exemptions = new InMemoryExemptionStore();

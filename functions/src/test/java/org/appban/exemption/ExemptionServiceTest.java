@@ -1,5 +1,6 @@
 package org.appban.exemption;
 
+import org.appban.testing.TestClock;
 import static org.appban.exemption.ExemptionFixtures.APPROVER_SESSION;
 import static org.appban.exemption.ExemptionFixtures.CLERK;
 import static org.appban.exemption.ExemptionFixtures.MANAGER;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.Test;
 
 /** The lifecycle over embedded adapters: what is stored, recorded and asked for at each step, and on retries. */
 class ExemptionServiceTest {
-    private final ExemptionFixtures.MovableClock clock = new ExemptionFixtures.MovableClock(nz("2023-03-20T10:00"));
+    private final TestClock clock = new TestClock(nz("2023-03-20T10:00"));
     private final InMemoryMemberStore members = new InMemoryMemberStore();
     private final InMemoryDeviceStore devices = new InMemoryDeviceStore();
     private final InMemoryExemptionStore exemptions = new InMemoryExemptionStore();

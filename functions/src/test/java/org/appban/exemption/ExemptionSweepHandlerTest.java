@@ -1,5 +1,6 @@
 package org.appban.exemption;
 
+import org.appban.testing.TestClock;
 import static org.appban.exemption.ExemptionFixtures.CLERK;
 import static org.appban.exemption.ExemptionFixtures.MANAGER;
 import static org.appban.exemption.ExemptionFixtures.POLICY;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /** The daily sweep's function: its schedule event, what it reports, and what it refuses. */
 class ExemptionSweepHandlerTest {
-    private final ExemptionFixtures.MovableClock clock = new ExemptionFixtures.MovableClock(nz("2023-03-20T10:00"));
+    private final TestClock clock = new TestClock(nz("2023-03-20T10:00"));
     private final InMemoryMemberStore members = new InMemoryMemberStore();
     private final ExemptionFixtures.RecordedNotices notices = new ExemptionFixtures.RecordedNotices();
     private final ExemptionService service = new ExemptionService(POLICY, members, new InMemoryDeviceStore(), new InMemoryExemptionStore(),

@@ -1,5 +1,6 @@
 package org.appban.notice;
 
+import org.appban.testing.TestClock;
 import static org.appban.notice.Fixtures.POLICY;
 import static org.appban.notice.Fixtures.corporate;
 import static org.appban.notice.Fixtures.member;
@@ -37,7 +38,7 @@ class NoticeSenderTest {
     private static final NoticeComposer COMPOSER = new NoticeComposer(POLICY, new NoticeRenderer(POLICY, TemplateSet.bundled()),
             new MimeWriter(), LinkIssuer.none());
 
-    private final MutableClock clock = new MutableClock(nz("2023-03-17T09:00"));
+    private final TestClock clock = new TestClock(nz("2023-03-17T09:00"));
     private final InMemoryClaims claims = new InMemoryClaims();
     private final InMemoryLedger ledger = new InMemoryLedger();
     private final RecordingMailer mailer = new RecordingMailer();

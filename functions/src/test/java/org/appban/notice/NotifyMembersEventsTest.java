@@ -1,5 +1,6 @@
 package org.appban.notice;
 
+import org.appban.testing.TestClock;
 import static org.appban.notice.Fixtures.POLICY;
 import static org.appban.notice.Fixtures.corporate;
 import static org.appban.notice.Fixtures.granted;
@@ -55,7 +56,7 @@ class NotifyMembersEventsTest {
     private static final Path EVENTS = ProjectLayout.root().resolve("events").resolve("notify-members");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final MutableClock clock = new MutableClock(nz("2023-03-17T09:05"));
+    private final TestClock clock = new TestClock(nz("2023-03-17T09:05"));
     private final InMemoryMemberStore members = new InMemoryMemberStore();
     private final InMemoryDeviceStore devices = new InMemoryDeviceStore();
     private final InMemoryExemptionStore exemptions = new InMemoryExemptionStore();

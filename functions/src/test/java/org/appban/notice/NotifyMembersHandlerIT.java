@@ -1,5 +1,6 @@
 package org.appban.notice;
 
+import org.appban.testing.TestClock;
 import static org.appban.notice.Fixtures.POLICY;
 import static org.appban.notice.Fixtures.corporate;
 import static org.appban.notice.Fixtures.nz;
@@ -57,7 +58,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
 class NotifyMembersHandlerIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final MutableClock clock = new MutableClock(nz("2023-03-17T09:00"));
+    private final TestClock clock = new TestClock(nz("2023-03-17T09:00"));
     private final String token = AwsEmulator.uniquePrefix("notify").replaceAll("[^a-z0-9]", "");
     private final List<String> alerts = new CopyOnWriteArrayList<>();
     private TemplateTables.Created tables;

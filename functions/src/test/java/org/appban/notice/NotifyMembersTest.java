@@ -1,5 +1,6 @@
 package org.appban.notice;
 
+import org.appban.testing.TestClock;
 import static org.appban.notice.Fixtures.POLICY;
 import static org.appban.notice.Fixtures.corporate;
 import static org.appban.notice.Fixtures.nz;
@@ -37,7 +38,7 @@ class NotifyMembersTest {
     private static final NoticeRenderer RENDERER = new NoticeRenderer(POLICY, TemplateSet.bundled());
     private static final Actor DAILY = Actor.schedule("notify-daily");
 
-    private final MutableClock clock = new MutableClock(nz("2023-03-17T09:00"));
+    private final TestClock clock = new TestClock(nz("2023-03-17T09:00"));
     private final InMemoryMemberStore members = new InMemoryMemberStore();
     private final InMemoryDeviceStore devices = new InMemoryDeviceStore();
     private final InMemoryExemptionStore exemptions = new InMemoryExemptionStore();

@@ -1,4 +1,4 @@
-package org.appban.access;
+package org.appban.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,19 +6,22 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the specification moves by hand. */
-final class TestClock extends Clock {
+/**
+ * A clock a specification moves by hand, forwards or back (the simulators' SimClock only goes forwards, because
+ * the simulated fleet replays what a move passes over).
+ */
+public final class TestClock extends Clock {
     private volatile Instant now;
 
-    TestClock(Instant start) {
+    public TestClock(Instant start) {
         this.now = start;
     }
 
-    void set(Instant instant) {
+    public void set(Instant instant) {
         now = instant;
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now = now.plus(d);
     }
 
