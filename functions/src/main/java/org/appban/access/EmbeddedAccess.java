@@ -76,10 +76,15 @@ public final class EmbeddedAccess {
         return self[0];
     }
 
-    /** The signed attestation links the rehearsal's notices carry: the same key and base as {@link #attest}'s. */
-    public static AttestationLinks rehearsalLinks(BanPolicy policy) {
-        return new AttestationLinks(new SignedLinks(REHEARSAL_KEY, SignedLinks.ATTESTATION), URI.create("https://attest.rehearsal.invalid/"),
-                policy.privateDevices().attestationLinkDays());
+    /**
+     * The signed links the rehearsal's notices carry, as the deployed notify function's do: the attestation link (the
+     * same key and base as {@link #attest}'s) and the exemption request link, both with the rehearsal's key.
+     */
+    public static org.appban.notice.LinkIssuer rehearsalLinks(BanPolicy policy) {
+        int days = policy.privateDevices().attestationLinkDays();
+        return new AttestationLinks(new SignedLinks(REHEARSAL_KEY, SignedLinks.ATTESTATION), URI.create("https://attest.rehearsal.invalid/"), days)
+                .withExemptionLinks(new org.appban.exemption.SignedExemptionLinks(URI.create("https://exemption.rehearsal.invalid/"),
+                        new org.appban.signing.SignedTokens(org.appban.signing.Signer.withKey(REHEARSAL_KEY.reveal())), java.time.Duration.ofDays(days)));
     }
 
     public NetworkAccessService service() {
