@@ -44,7 +44,13 @@ public final class Signer {
     public static Signer fromSecret(SecretSource secrets, String arn) {
         Objects.requireNonNull(secrets, "secrets");
         Objects.requireNonNull(arn, "arn");
-        return new Signer(() -> parse(secrets.secret(arn), arn));
+        return new Signer(() -> parse(secrets.secret(arn), "signing secret " + arn));
+    }
+
+    /** The keys of a secret already read: checked now, so a bad secret fails where it is given. */
+    public static Signer of(Secret secret) {
+        List<byte[]> keys = parse(secret, "the signing secret");
+        return new Signer(() -> keys);
     }
 
     /** A fixed key, for the rehearsal and tests. */
@@ -89,7 +95,8 @@ public final class Signer {
         }
     }
 
-    static List<byte[]> parse(Secret secret, String arn) {
+    /** @param source how messages name the secret (never its value) */
+    static List<byte[]> parse(Secret secret, String source) {
         String value = secret.reveal().strip();
         List<byte[]> out = new ArrayList<>(2);
         if (value.startsWith("{")) {
@@ -98,19 +105,19 @@ public final class Signer {
                 json = new ObjectMapper().readTree(value);
             } catch (IOException e) {
                 // The parser's message may quote the value: leave it out.
-                throw new SecretUnavailableException("signing secret " + arn + " starts with '{' but is not valid JSON");
+                throw new SecretUnavailableException(source + " starts with '{' but is not valid JSON");
             }
             JsonNode key = json.get("key");
             if (key == null || !key.isTextual()) {
-                throw new SecretUnavailableException("signing secret " + arn + " has no string field \"key\"");
+                throw new SecretUnavailableException(source + " has no string field \"key\"");
             }
-            out.add(checked(key.textValue(), "field \"key\" of signing secret " + arn));
+            out.add(checked(key.textValue(), "field \"key\" of " + source));
             JsonNode previous = json.get("previousKey");
             if (previous != null && previous.isTextual() && !previous.textValue().isBlank()) {
-                out.add(checked(previous.textValue(), "field \"previousKey\" of signing secret " + arn));
+                out.add(checked(previous.textValue(), "field \"previousKey\" of " + source));
             }
         } else {
-            out.add(checked(value, "signing secret " + arn));
+            out.add(checked(value, source));
         }
         return out;
     }

@@ -214,11 +214,11 @@ public final class Production {
      */
     static LinkIssuer noticeLinks(BanPolicy policy) {
         String arn = SETTINGS.required("SIGNING_SECRET_ARN");
-        org.appban.remote.Secret key = new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()).secret(arn);
+        org.appban.signing.Signer signer = org.appban.signing.Signer.of(new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()).secret(arn));
         int days = policy.privateDevices().attestationLinkDays();
         SignedExemptionLinks exemptions = new SignedExemptionLinks(URI.create(SETTINGS.required("EXEMPTION_LINK_URL")),
-                new org.appban.signing.SignedTokens(org.appban.signing.Signer.fromSecret(same -> key, arn)), Duration.ofDays(days));
-        return new AttestationLinks(new SignedLinks(key, SignedLinks.ATTESTATION), URI.create(SETTINGS.required("ATTESTATION_URL")), days)
+                new org.appban.signing.SignedTokens(signer), Duration.ofDays(days));
+        return new AttestationLinks(new SignedLinks(signer, SignedLinks.ATTESTATION), URI.create(SETTINGS.required("ATTESTATION_URL")), days)
                 .withExemptionLinks(exemptions);
     }
 

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import org.appban.remote.Secret;
+import org.appban.secrets.SecretUnavailableException;
 import org.junit.jupiter.api.Test;
 
 class SignedLinksTest {
@@ -86,9 +87,9 @@ class SignedLinksTest {
 
     @Test
     void aShortKeyIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new SignedLinks(new Secret("short"), SignedLinks.ATTESTATION));
-        assertThrows(IllegalArgumentException.class, () -> new SignedLinks(new Secret("{\"key\":\"short\"}"), SignedLinks.ATTESTATION));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        assertThrows(SecretUnavailableException.class, () -> new SignedLinks(new Secret("short"), SignedLinks.ATTESTATION));
+        assertThrows(SecretUnavailableException.class, () -> new SignedLinks(new Secret("{\"key\":\"short\"}"), SignedLinks.ATTESTATION));
+        SecretUnavailableException e = assertThrows(SecretUnavailableException.class,
                 () -> new SignedLinks(new Secret("{not json hunter2-0123456789abcdef0123456789"), SignedLinks.ATTESTATION));
         assertFalse(e.getMessage().contains("hunter2"), "the secret's value never shows in a message");
     }
