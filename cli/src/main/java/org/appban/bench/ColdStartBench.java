@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.appban.coldstart.BaselineHandler;
+import org.appban.coldstart.CallTimer;
 import org.appban.coldstart.FirstInvocation;
 import org.appban.sim.Simulators;
 import org.appban.sim.fleet.FleetLoader;
@@ -38,7 +39,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * prints the invocation alone, as a restored snapshot would pay it.
  */
 public final class ColdStartBench {
-    private static final String USAGE = "usage: ./appban bench coldstart [--runs N] [--prime] [--only FUNCTION]";
+    private static final String USAGE = "usage: ./appban bench coldstart [--runs N] [--prime] [--only FUNCTION] [--phases] [--jvm-opt OPTION]...";
     /** Lambda's java21 runtime starts the JVM with C1 only (tiered compilation stopped at level 1). */
     static final List<String> LAMBDA_JVM_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
     /** The sample each function's first invocation handles: a real trigger, as light as the function allows. */
@@ -60,12 +61,17 @@ public final class ColdStartBench {
     public static int run(List<String> args, PrintStream out) {
         int runs = 3;
         boolean prime = false;
+        boolean phases = false;
         String only = null;
+        List<String> extra = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             switch (args.get(i)) {
                 case "--runs" -> runs = Integer.parseInt(value(args, ++i));
                 case "--prime" -> prime = true;
+                case "--phases" -> phases = true;
                 case "--only" -> only = value(args, ++i);
+                // For finding out why a handler is slow, e.g. --jvm-opt -Xlog:class+load:file=/tmp/cl-%p.log:uptime
+                case "--jvm-opt" -> extra.add(value(args, ++i));
                 case "--help", "-h" -> {
                     out.println(USAGE);
                     return 0;
@@ -77,7 +83,7 @@ public final class ColdStartBench {
             }
         }
         try {
-            return bench(runs, prime, only, out);
+            return bench(runs, prime, phases, only, extra, out);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -86,7 +92,7 @@ public final class ColdStartBench {
         }
     }
 
-    private static int bench(int runs, boolean prime, String only, PrintStream out) throws IOException, InterruptedException {
+    private static int bench(int runs, boolean prime, boolean phases, String only, List<String> extra, PrintStream out) throws IOException, InterruptedException {
         Path root = LocalEmulator.root();
         Path jar = root.resolve("functions/target/appban-functions-lambda.jar");
         if (!Files.isRegularFile(jar)) throw new IllegalStateException(jar + " is missing: ./mvnw -B -DskipTests package");
@@ -109,12 +115,13 @@ public final class ColdStartBench {
             out.printf("jar: %s, %.1f MB (%d bytes)%n", root.relativize(jar), jarBytes / 1e6, jarBytes);
             out.printf("JVM: %s %s, flags %s; median of %d run(s) per handler%n%n", System.getProperty("java.vm.name"),
                     System.getProperty("java.version"), String.join(" ", LAMBDA_JVM_FLAGS), runs);
+            if (!extra.isEmpty()) out.printf("extra JVM options (diagnostics, not Lambda's): %s%n", String.join(" ", extra));
 
             Map<String, String> baselineEnv = new LinkedHashMap<>(common);
             baselineEnv.put("BASELINE_TABLE", stack.environment("AdminFunction").get("MEMBERS_TABLE"));
             baselineEnv.put("AWS_LAMBDA_FUNCTION_NAME", "baseline");
             Path baselineEvent = Files.writeString(work.resolve("baseline.json"), "{}");
-            Result baseline = measure("baseline (one GetItem)", BaselineHandler.class.getName(), baselineEnv, baselineEvent, jar, runs, prime, work);
+            Result baseline = measure("baseline (one GetItem)", BaselineHandler.class.getName(), baselineEnv, baselineEvent, jar, runs, prime, phases, extra, work);
 
             List<Result> results = new ArrayList<>();
             for (Map.Entry<String, String> f : stack.handlers().entrySet()) {
@@ -126,7 +133,7 @@ public final class ColdStartBench {
                 Map<String, String> env = new LinkedHashMap<>(common);
                 env.putAll(stack.environment(f.getKey()));
                 env.put("AWS_LAMBDA_FUNCTION_NAME", "appban-" + stage + "-" + f.getKey());
-                results.add(measure(f.getKey() + " (" + sample + ")", f.getValue(), env, event, jar, runs, prime, work));
+                results.add(measure(f.getKey() + " (" + sample + ")", f.getValue(), env, event, jar, runs, prime, phases, extra, work));
             }
 
             out.printf("%-58s %11s %6s %9s %9s %8s%s%n", "handler (first event)", "first (ms)", "x base", "init (ms)", "call (ms)", "classes",
@@ -139,12 +146,20 @@ public final class ColdStartBench {
             }
             out.printf("%ntarget: every handler's first invocation within 1.5x the baseline's (%.0f ms): %s%n", 1.5 * baseline.firstMillis,
                     within ? "met" : "NOT met");
+            if (phases) {
+                out.printf("%nwhere the time goes (one more run each, its AWS calls timed by a global SDK interceptor; ms):%n");
+                out.printf("%-24s %7s %9s %6s %9s %6s %5s %8s  %s%n", "handler", "first", "jvm start", "init", "(aws)", "call", "(aws", "calls)",
+                        "AWS calls in the first invocation: count x operation = ms (first call ms)");
+                printPhases(out, baseline);
+                for (Result r : results) printPhases(out, r);
+            }
             out.printf("target: deployable jar under 20 MB: %s (%.1f MB)%n", jarBytes < 20_000_000 ? "met" : "NOT met", jarBytes / 1e6);
             return 0;
         }
     }
 
-    private record Result(String name, double firstMillis, double initMillis, double callMillis, long classes, double primedCallMillis, String error) {
+    private record Result(String name, double firstMillis, double initMillis, double callMillis, long classes, double primedCallMillis, String error,
+            Run timed) {
     }
 
     private static void print(PrintStream out, Result r, Result baseline, boolean prime) {
@@ -156,15 +171,44 @@ public final class ColdStartBench {
                 r.initMillis, r.callMillis, r.classes, prime && r.primedCallMillis >= 0 ? String.format("  %17.0f", r.primedCallMillis) : "");
     }
 
-    private static Result measure(String name, String handler, Map<String, String> env, Path event, Path jar, int runs, boolean prime, Path work)
-            throws IOException, InterruptedException {
+    private static void printPhases(PrintStream out, Result r) {
+        if (r.timed == null || r.timed.result == null || r.timed.error != null) {
+            out.printf("%-24s failed: %s%n", r.name.split(" ")[0], r.timed == null ? "not run" : r.timed.error);
+            return;
+        }
+        JsonNode res = r.timed.result;
+        double first = r.timed.firstMillis;
+        double untilDone = res.path("firstDoneNanos").asLong() / 1e6;
+        double init = res.path("constructNanos").asLong() / 1e6;
+        double call = res.path("invocations").path(0).path("nanos").asLong() / 1e6;
+        double initAws = 0, callAws = 0;
+        long callCount = 0;
+        List<String> calls = new ArrayList<>();
+        for (JsonNode c : res.path("awsCalls")) {
+            double ms = c.path("nanos").asLong() / 1e6;
+            if (c.path("phase").asText().equals("construct")) {
+                initAws += ms;
+                calls.add("init: " + c.path("count").asLong() + " x " + c.path("call").asText() + String.format(" = %.0f", ms));
+            } else {
+                callAws += ms;
+                callCount += c.path("count").asLong();
+                calls.add(c.path("count").asLong() + " x " + c.path("call").asText()
+                        + String.format(" = %.0f (%.0f)", ms, c.path("firstNanos").asLong() / 1e6));
+            }
+        }
+        out.printf("%-24s %7.0f %9.0f %6.0f %9.0f %6.0f %5.0f %8d  %s%n", r.name.split(" ")[0], first, first - untilDone, init, initAws, call,
+                callAws, callCount, String.join(", ", calls));
+    }
+
+    private static Result measure(String name, String handler, Map<String, String> env, Path event, Path jar, int runs, boolean prime, boolean phases,
+            List<String> extra, Path work) throws IOException, InterruptedException {
         double[] first = new double[runs];
         double[] init = new double[runs];
         double[] call = new double[runs];
         long classes = 0;
         for (int i = 0; i < runs; i++) {
-            Run r = once(handler, env, event, jar, false, work);
-            if (r.error != null) return new Result(name, -1, -1, -1, 0, -1, r.error);
+            Run r = once(handler, env, event, jar, false, false, extra, work);
+            if (r.error != null) return new Result(name, -1, -1, -1, 0, -1, r.error, null);
             first[i] = r.firstMillis;
             init[i] = r.result.path("constructNanos").asLong() / 1e6;
             call[i] = r.result.path("invocations").path(0).path("nanos").asLong() / 1e6;
@@ -172,23 +216,37 @@ public final class ColdStartBench {
         }
         double primed = -1;
         if (prime) {
-            Run r = once(handler, env, event, jar, true, work);
+            Run r = once(handler, env, event, jar, true, false, extra, work);
             primed = r.error != null ? -1 : r.result.path("invocations").path(0).path("nanos").asLong() / 1e6;
         }
-        return new Result(name, median(first), median(init), median(call), classes, primed, null);
+        Run timed = phases ? once(handler, env, event, jar, false, true, extra, work) : null;
+        return new Result(name, median(first), median(init), median(call), classes, primed, null, timed);
     }
 
     private record Run(double firstMillis, JsonNode result, String error) {
     }
 
-    private static Run once(String handler, Map<String, String> env, Path event, Path jar, boolean prime, Path work)
-            throws IOException, InterruptedException {
+    private static Run once(String handler, Map<String, String> env, Path event, Path jar, boolean prime, boolean timed, List<String> extra,
+            Path work) throws IOException, InterruptedException {
         Path result = work.resolve(UUID.randomUUID() + ".json");
         Path log = work.resolve(UUID.randomUUID() + ".log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(LAMBDA_JVM_FLAGS);
-        command.addAll(List.of("-cp", jar.toString(), FirstInvocation.class.getName()));
+        command.addAll(extra);
+        String classpath = jar.toString();
+        if (timed) {
+            // CallTimer as a global SDK interceptor, for this run only: the timed runs do not load it.
+            Path interceptors = work.resolve("interceptors");
+            Path file = interceptors.resolve("software/amazon/awssdk/global/handlers/execution.interceptors");
+            if (!Files.exists(file)) {
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, CallTimer.class.getName() + "\n");
+            }
+            classpath += java.io.File.pathSeparator + interceptors;
+            command.add("-D" + FirstInvocation.TIMED_CALLS + "=true");
+        }
+        command.addAll(List.of("-cp", classpath, FirstInvocation.class.getName()));
         if (prime) command.add("--prime");
         command.addAll(List.of("--caller", "bench@appban.invalid", "--out", result.toString(), handler, event.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());

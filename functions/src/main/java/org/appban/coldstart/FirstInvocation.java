@@ -35,6 +35,8 @@ import org.appban.wiring.Settings;
 public final class FirstInvocation {
     /** System property holding the event file being handled ("construct" and "priming" before the first). */
     public static final String INVOCATION = "appban.invocation";
+    /** System property the bench sets when it installed {@link CallTimer}: the result then lists the AWS calls timed. */
+    public static final String TIMED_CALLS = "appban.timedCalls";
     private FirstInvocation() {
     }
 
@@ -85,6 +87,7 @@ public final class FirstInvocation {
                 return;
             }
         }
+        long firstDone = -1;
         json.append(",\"invocations\":[");
         for (int n = 0; n < events.size(); n++) {
             Path event = events.get(n);
@@ -106,9 +109,14 @@ public final class FirstInvocation {
             if (error != null) json.append(",\"error\":").append(quote(error));
             json.append('}');
             // The first completed invocation is what a cold start costs: say so at once for a timing caller.
-            if (n == 0) System.out.println("appban-first-invocation-done");
+            if (n == 0) {
+                System.out.println("appban-first-invocation-done");
+                firstDone = System.nanoTime() - started;
+            }
         }
         json.append(']');
+        // From main() to the first completed invocation: the rest of the bench's figure is the JVM starting.
+        json.append(",\"firstDoneNanos\":").append(firstDone);
         finish(json, out, started);
     }
 
@@ -116,6 +124,7 @@ public final class FirstInvocation {
         json.append(",\"untilDoneNanos\":").append(System.nanoTime() - started);
         // After the timings: the management classes this loads would otherwise count against the handler.
         json.append(",\"classesLoaded\":").append(ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount());
+        if (Boolean.getBoolean(TIMED_CALLS)) json.append(",\"awsCalls\":").append(CallTimer.json());
         json.append(",\"settingsAsked\":").append(quoteAll(List.copyOf(Settings.namesAsked()))).append("}\n");
         Files.writeString(out, json, StandardCharsets.UTF_8);
         System.out.flush();
