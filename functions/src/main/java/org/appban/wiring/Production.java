@@ -100,6 +100,34 @@ public final class Production {
         static final software.amazon.awssdk.services.s3.S3Client CLIENT = Aws.CLIENTS.s3();
     }
 
+    // The other clients are handed to their adapters as suppliers of these holders, so a container builds a
+    // client only when its function's run first calls that service: building one loads a few hundred classes,
+    // which a run that never calls the service (a status page, a schedule with nothing to send) should not pay.
+
+    private static final class Secrets {
+        static final software.amazon.awssdk.services.secretsmanager.SecretsManagerClient CLIENT = Aws.CLIENTS.secretsManager();
+    }
+
+    private static final class Events {
+        static final software.amazon.awssdk.services.eventbridge.EventBridgeClient CLIENT = Aws.CLIENTS.eventBridge();
+    }
+
+    private static final class Ssm {
+        static final software.amazon.awssdk.services.ssm.SsmClient CLIENT = Aws.CLIENTS.ssm();
+    }
+
+    private static final class Sns {
+        static final software.amazon.awssdk.services.sns.SnsClient CLIENT = Aws.CLIENTS.sns();
+    }
+
+    private static final class Sqs {
+        static final software.amazon.awssdk.services.sqs.SqsClient CLIENT = Aws.CLIENTS.sqs();
+    }
+
+    private static final class Ses {
+        static final software.amazon.awssdk.services.sesv2.SesV2Client CLIENT = Aws.CLIENTS.sesV2();
+    }
+
     public static RosterImport rosterImport() {
         return new RosterImport(new RosterParser(),
                 new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
@@ -109,21 +137,21 @@ public final class Production {
 
     public static InventorySync inventorySync() {
         RemoteOptions options = RemoteOptions.standard(CLOCK);
-        List<FleetInventory> mdms = MdmAdapters.allFromEnvironment(new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()), options)
+        List<FleetInventory> mdms = MdmAdapters.allFromEnvironment(new SecretsManagerSecretSource(() -> Secrets.CLIENT), options)
                 .stream().map(MdmAdapters.Mdm::inventory).toList();
         // With a NAC configured, its device registry adds the private devices no MDM enrols (read with the same secret).
         Optional<RegisteredDevices> registry = SETTINGS.optional("NAC_SECRET_ARN")
-                .map(nac -> NacAdapters.registryFromSecret(new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()), nac, options));
+                .map(nac -> NacAdapters.registryFromSecret(new SecretsManagerSecretSource(() -> Secrets.CLIENT), nac, options));
         return new InventorySync(policy(), mdms, registry,
                 new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
                 new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
-                new EventBridgeDeviceEvents(Aws.CLIENTS.eventBridge(), SETTINGS.required("EVENT_BUS_NAME"), Json.MAPPER),
+                new EventBridgeDeviceEvents(() -> Events.CLIENT, SETTINGS.required("EVENT_BUS_NAME"), Json.MAPPER),
                 new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE")),
                 CLOCK);
     }
 
     public static RosterFiles rosterFiles() {
-        return new S3RosterFiles(Aws.CLIENTS.s3());
+        return new S3RosterFiles(() -> S3.CLIENT);
     }
 
     /**
@@ -139,17 +167,17 @@ public final class Production {
                 new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")),
                 ledger,
                 new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE")),
-                new SsmKillSwitch(Aws.CLIENTS.ssm(), SETTINGS.required("KILL_SWITCH_PARAMETER")),
+                new SsmKillSwitch(() -> Ssm.CLIENT, SETTINGS.required("KILL_SWITCH_PARAMETER")),
                 () -> {
                     Map<MdmKind, FleetEnforcement> mdms = new LinkedHashMap<>();
-                    for (MdmAdapters.Mdm mdm : MdmAdapters.allFromEnvironment(new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()), options)) {
+                    for (MdmAdapters.Mdm mdm : MdmAdapters.allFromEnvironment(new SecretsManagerSecretSource(() -> Secrets.CLIENT), options)) {
                         mdms.put(mdm.kind(), mdm.enforcement());
                     }
                     return mdms;
                 },
-                new SqsWorkQueue(Aws.CLIENTS.sqs(), SETTINGS.required("TRIGGER_QUEUE_URL")),
+                new SqsWorkQueue(() -> Sqs.CLIENT, SETTINGS.required("TRIGGER_QUEUE_URL")),
                 // removal-escalated notices go to the notify function as NoticeRequested events on the project bus.
-                new EventBridgeNoticeRequests(Aws.CLIENTS.eventBridge(), SETTINGS.required("EVENT_BUS_NAME"), "appban.enforce")::request,
+                new EventBridgeNoticeRequests(() -> Events.CLIENT, SETTINGS.required("EVENT_BUS_NAME"), "appban.enforce")::request,
                 CLOCK);
     }
 
@@ -176,7 +204,7 @@ public final class Production {
         }
         String bucket = path.substring(0, slash);
         String key = path.substring(slash + 1);
-        byte[] bytes = Aws.CLIENTS.s3().getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
+        byte[] bytes = S3.CLIENT.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
         return loader.parse(new String(bytes, StandardCharsets.UTF_8), reference);
     }
 
@@ -194,7 +222,7 @@ public final class Production {
         SendRateLimiter limiter = SendRateLimiter.fromEnvironment(
                 SETTINGS.optional(SendRateLimiter.ENV).map(rate -> Map.of(SendRateLimiter.ENV, rate)).orElse(Map.of()), Ticker.system());
         RateLimitedMailer mailer = RateLimitedMailer.withDefaults(
-                new SesMailer(Aws.CLIENTS.sesV2(), SETTINGS.optional("SES_CONFIGURATION_SET").orElse(null)), limiter);
+                new SesMailer(() -> Ses.CLIENT, SETTINGS.optional("SES_CONFIGURATION_SET").orElse(null)), limiter);
         NoticePlanner planner = new NoticePlanner(policy);
         // Signed exemption and attestation links come from the signing function once it exists; until then the
         // notices tell members to write to the contact.
@@ -210,7 +238,7 @@ public final class Production {
 
     public static MailFeedbackRecorder mailFeedbackRecorder() {
         return new MailFeedbackRecorder(Notify.MEMBERS, Notify.LEDGER,
-                new SnsAdminAlerts(Aws.CLIENTS.sns(), SETTINGS.required("ADMIN_TOPIC_ARN")), CLOCK);
+                new SnsAdminAlerts(() -> Sns.CLIENT, SETTINGS.required("ADMIN_TOPIC_ARN")), CLOCK);
     }
 
     /**
@@ -218,7 +246,7 @@ public final class Production {
      * function sends (once per exemption and kind: the request's occasion is the exemption id).
      */
     public static ExemptionNotices exemptionNotices() {
-        EventBridgeNoticeRequests requests = new EventBridgeNoticeRequests(Aws.CLIENTS.eventBridge(),
+        EventBridgeNoticeRequests requests = new EventBridgeNoticeRequests(() -> Events.CLIENT,
                 SETTINGS.required("EVENT_BUS_NAME"), "appban.admin");
         return ExemptionNotices.asRequests(requests::request);
     }
@@ -240,8 +268,8 @@ public final class Production {
         DynamoLedger ledger = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
         ExemptionService exemptionService = new ExemptionService(policy, members, devices, exemptions, ledger, exemptionNotices(), CLOCK);
         return new Administration(policy, members, devices, exemptions, ledger, exemptionService,
-                new SsmKillSwitch(Aws.CLIENTS.ssm(), SETTINGS.required("KILL_SWITCH_PARAMETER")),
-                new S3Reports(S3.CLIENT, SETTINGS.required("REPORTS_BUCKET")),
+                new SsmKillSwitch(() -> Ssm.CLIENT, SETTINGS.required("KILL_SWITCH_PARAMETER")),
+                new S3Reports(() -> S3.CLIENT, SETTINGS.required("REPORTS_BUCKET")),
                 CampaignPreview.standard(policy),
                 // The network-access function's own record of each device, as its ledger entries tell it.
                 NetworkAccessLookup.fromLedger(java.util.Map.of("nac.quarantined", "quarantined", "nac.released", "allowed")), CLOCK);
@@ -258,13 +286,13 @@ public final class Production {
     /** Signed link tokens, keyed by the secret SIGNING_SECRET_ARN (read on first use, once per container). */
     public static org.appban.signing.SignedTokens signedTokens() {
         return new org.appban.signing.SignedTokens(org.appban.signing.Signer.fromSecret(
-                new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()), SETTINGS.required("SIGNING_SECRET_ARN")));
+                new SecretsManagerSecretSource(() -> Secrets.CLIENT), SETTINGS.required("SIGNING_SECRET_ARN")));
     }
 
     // --- Network access (quarantine and release of private devices) and the attestation link --------------------
 
     private static SignedLinks attestationSigner() {
-        return new SignedLinks(new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()).secret(SETTINGS.required("SIGNING_SECRET_ARN")),
+        return new SignedLinks(new SecretsManagerSecretSource(() -> Secrets.CLIENT).secret(SETTINGS.required("SIGNING_SECRET_ARN")),
                 SignedLinks.ATTESTATION);
     }
 
@@ -275,7 +303,7 @@ public final class Production {
      */
     public static AccessFunction networkAccess() {
         BanPolicy policy = policy();
-        var secrets = new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager());
+        var secrets = new SecretsManagerSecretSource(() -> Secrets.CLIENT);
         var devices = new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE"));
         var ledger = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
         var claims = new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE"));
@@ -285,23 +313,24 @@ public final class Production {
         var evidence = new DynamoEvidenceStore(Dynamo.CLIENT, SETTINGS.required("EVIDENCE_TABLE"), retention);
         var nac = NacAdapters.fromSecret(secrets, SETTINGS.required("NAC_SECRET_ARN"), RemoteOptions.standard(CLOCK));
         AccessNotices notices = AccessNotices.asRequests(
-                new EventBridgeNoticeRequests(Aws.CLIENTS.eventBridge(), SETTINGS.required("EVENT_BUS_NAME"), "appban.network"));
+                new EventBridgeNoticeRequests(() -> Events.CLIENT, SETTINGS.required("EVENT_BUS_NAME"), "appban.network"));
         AccessAlerts alerts = AccessAlerts.both(new LoggedAccessAlerts(System.out),
-                AccessAlerts.to(new SnsAdminAlerts(Aws.CLIENTS.sns(), SETTINGS.required("ADMIN_TOPIC_ARN"))));
+                AccessAlerts.to(new SnsAdminAlerts(() -> Sns.CLIENT, SETTINGS.required("ADMIN_TOPIC_ARN"))));
         NetworkAccessService service = new NetworkAccessService(policy, devices,
                 new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")), Attestations.fromLedger(ledger), evidence, nac,
-                new SsmKillSwitch(Aws.CLIENTS.ssm(), SETTINGS.required("KILL_SWITCH_PARAMETER")), claims, ledger, notices, alerts, CLOCK);
+                new SsmKillSwitch(() -> Ssm.CLIENT, SETTINGS.required("KILL_SWITCH_PARAMETER")), claims, ledger, notices, alerts, CLOCK);
         TelemetryIngest telemetry = new TelemetryIngest(policy.app(), devices, evidence, ledger, CLOCK);
-        MdmWebhook webhook = new MdmWebhook(new WebhookSignature(secrets.secret(SETTINGS.required("WEBHOOK_SECRET_ARN"))),
+        String webhookSecret = SETTINGS.required("WEBHOOK_SECRET_ARN");
+        MdmWebhook webhook = new MdmWebhook(new WebhookSignature(() -> secrets.secret(webhookSecret)),
                 claims, devices, ledger, service, CLOCK);
-        return new AccessFunction(service, telemetry, new S3TelemetryObjects(Aws.CLIENTS.s3()), webhook);
+        return new AccessFunction(service, telemetry, new S3TelemetryObjects(() -> S3.CLIENT), webhook);
     }
 
     /** The attestation function behind the signed link: members, ledger, the signing key, EventBridge. */
     public static AttestationService attestation() {
         return new AttestationService(attestationSigner(), new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
                 new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE")),
-                new EventBridgeAttestationEvents(Aws.CLIENTS.eventBridge(), SETTINGS.required("EVENT_BUS_NAME")), policy(), CLOCK);
+                new EventBridgeAttestationEvents(() -> Events.CLIENT, SETTINGS.required("EVENT_BUS_NAME")), policy(), CLOCK);
     }
 
     /**
