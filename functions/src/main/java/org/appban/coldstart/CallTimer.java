@@ -10,7 +10,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
- * How long a function's AWS calls took, per phase (construction, first invocation) and operation: for
+ * How long a function's AWS calls took, per phase (construction, first invocation, later invocations: warm) and operation: for
  * {@code ./appban bench coldstart --phases}, which installs it as a global SDK interceptor (a
  * {@code software/amazon/awssdk/global/handlers/execution.interceptors} file on the runner's classpath) so that the
  * first invocation's time can be split into the AWS calls it makes and the rest. Never installed on Lambda; the
@@ -41,7 +41,7 @@ public final class CallTimer implements ExecutionInterceptor {
         if (started == null || Boolean.TRUE.equals(attributes.getAttribute(SdkPriming.PRIMING))) return;
         long nanos = System.nanoTime() - started;
         String phase = System.getProperty(FirstInvocation.INVOCATION, "");
-        phase = phase.equals("construct") || phase.equals("priming") ? phase : "invoke";
+        phase = phase.equals("construct") || phase.equals("priming") ? phase : Boolean.getBoolean(FirstInvocation.FIRST_DONE) ? "warm" : "invoke";
         String key = phase + " " + attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + ":"
                 + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
         synchronized (CALLS) {

@@ -37,6 +37,8 @@ public final class FirstInvocation {
     public static final String INVOCATION = "appban.invocation";
     /** System property the bench sets when it installed {@link CallTimer}: the result then lists the AWS calls timed. */
     public static final String TIMED_CALLS = "appban.timedCalls";
+    /** System property set once the first invocation completed (CallTimer counts later calls as warm). */
+    static final String FIRST_DONE = "appban.firstDone";
     private FirstInvocation() {
     }
 
@@ -88,6 +90,7 @@ public final class FirstInvocation {
             }
         }
         long firstDone = -1;
+        long classesAtFirst = -1;
         json.append(",\"invocations\":[");
         for (int n = 0; n < events.size(); n++) {
             Path event = events.get(n);
@@ -112,11 +115,15 @@ public final class FirstInvocation {
             if (n == 0) {
                 System.out.println("appban-first-invocation-done");
                 firstDone = System.nanoTime() - started;
+                System.setProperty(FIRST_DONE, "true");
+                // Counted here, not after the later events: what the first invocation needed (plus the few
+                // management classes counting them loads).
+                classesAtFirst = ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount();
             }
         }
         json.append(']');
         // From main() to the first completed invocation: the rest of the bench's figure is the JVM starting.
-        json.append(",\"firstDoneNanos\":").append(firstDone);
+        json.append(",\"firstDoneNanos\":").append(firstDone).append(",\"classesAtFirst\":").append(classesAtFirst);
         finish(json, out, started);
     }
 
