@@ -26,21 +26,38 @@ import org.appban.testing.TemplateResources;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
- * {@code ./appban bench coldstart [--runs N] [--prime] [--only FUNCTION]}: each handler's cold start, the way a new
- * Lambda container pays it, beside a baseline handler that makes one DynamoDB GetItem and nothing else.
+ * {@code ./appban bench coldstart [--runs N] [--prime] [--only FUNCTION] [--phases] [--jvm-opt OPTION]...}: each
+ * handler's cold start, the way a new Lambda container pays it, beside a baseline handler that makes one DynamoDB
+ * GetItem and nothing else.
  *
  * <p>For each function of template.yaml: a fresh JVM ({@code java -cp functions/target/appban-functions-lambda.jar
  * org.appban.coldstart.FirstInvocation}, JVM flags as Lambda's java21 runtime sets them) builds the handler through
  * its no-arg constructor (the production wiring) with the environment template.yaml gives it, pointed at the emulator
- * (the stack created by the LocalStack init hook, the MDM and NAC simulators behind its secrets), and invokes it once
- * with one of its samples from events/. Printed per handler (median of the runs): the time from starting the JVM to
- * the first completed invocation, its ratio to the baseline's, the handler's construction and first invocation
- * within the JVM, and the classes loaded. {@code --prime} also runs the SnapStart priming before the invocation and
- * prints the invocation alone, as a restored snapshot would pay it.
+ * (the stack created by the LocalStack init hook, the MDM and NAC simulators behind its secrets), and invokes it with
+ * one of its samples from events/, then once more with the same sample in the same JVM. The handlers run in
+ * template order on one stack, so each sees what the ones before it left (the roster imported, the fleet synced).
+ *
+ * <p>Printed per handler (median of the runs): the time from starting the JVM to the first completed invocation
+ * ("first") and its ratio to the baseline's; the handler's construction ("init") and first invocation ("call")
+ * within the JVM; the second invocation ("warm": the same work without the cold start); "cold" = first - warm, what
+ * the cold start itself costs, and its ratio; the classes loaded by the end of the first invocation.
+ * {@code --phases} runs each once more with its AWS calls timed (a global SDK interceptor, {@code CallTimer}) and
+ * prints where the time went: JVM start, construction, the first invocation, and the AWS calls in each by operation.
+ * {@code --prime} also runs the SnapStart priming before the invocation and prints the invocation alone, as a
+ * restored snapshot would pay it.
+ *
+ * <p>Conditions, to read the figures by: the JVM is the one running this command (the build's JDK, not Lambda's
+ * Corretto 21), with the flags Lambda's java21 runtime uses by default ({@link #LAMBDA_JVM_FLAGS}) and the JDK's
+ * default CDS archive (on by default since JDK 12, as on Lambda); the emulator is moto on loopback (every AWS call
+ * a local HTTP round trip, about 10-20 ms each warm); the machine is shared, so compare ratios measured in one
+ * command, not absolute times across commands.
  */
 public final class ColdStartBench {
     private static final String USAGE = "usage: ./appban bench coldstart [--runs N] [--prime] [--only FUNCTION] [--phases] [--jvm-opt OPTION]...";
-    /** Lambda's java21 runtime starts the JVM with C1 only (tiered compilation stopped at level 1). */
+    /**
+     * Lambda's java17 and java21 runtimes stop tiered compilation at level 1 (C1 only) by default, and use the
+     * serial collector (AWS Lambda developer guide, "Customize Java runtime startup behavior").
+     */
     static final List<String> LAMBDA_JVM_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
     /** The sample each function's first invocation handles: a real trigger, as light as the function allows. */
     static final Map<String, String> FIRST_EVENTS = Map.of(

@@ -161,7 +161,6 @@ public final class Production {
      */
     public static EnforceRemoval enforceRemoval() {
         DynamoLedger ledger = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
-        RemoteOptions options = RemoteOptions.standard(CLOCK).withBudgetScale(1.0 / EnforceRemovalHandler.CONTAINERS);
         return new EnforceRemoval(policy(),
                 new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
                 new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")),
@@ -169,6 +168,9 @@ public final class Production {
                 new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE")),
                 new SsmKillSwitch(() -> Ssm.CLIENT, SETTINGS.required("KILL_SWITCH_PARAMETER")),
                 () -> {
+                    // Built here, when a run first needs an MDM: the HTTP client and its TLS set-up are a cold-start
+                    // cost that runs with nothing for the MDMs (a work item already done, a kill switch on) avoid.
+                    RemoteOptions options = RemoteOptions.standard(CLOCK).withBudgetScale(1.0 / EnforceRemovalHandler.CONTAINERS);
                     Map<MdmKind, FleetEnforcement> mdms = new LinkedHashMap<>();
                     for (MdmAdapters.Mdm mdm : MdmAdapters.allFromEnvironment(new SecretsManagerSecretSource(() -> Secrets.CLIENT), options)) {
                         mdms.put(mdm.kind(), mdm.enforcement());
