@@ -53,7 +53,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * command, not absolute times across commands.
  */
 public final class ColdStartBench {
-    private static final String USAGE = "usage: ./appban bench coldstart [--runs N] [--prime] [--only FUNCTION] [--phases] [--jvm-opt OPTION]...";
+    private static final String USAGE = "usage: ./appban bench coldstart [--runs N] [--prime] [--only FUNCTION] [--phases] [--against JAR] [--jvm-opt OPTION]...";
     /**
      * Lambda's java17 and java21 runtimes stop tiered compilation at level 1 (C1 only) by default, and use the
      * serial collector (AWS Lambda developer guide, "Customize Java runtime startup behavior").
@@ -80,12 +80,15 @@ public final class ColdStartBench {
         boolean prime = false;
         boolean phases = false;
         String only = null;
+        Path against = null;
         List<String> extra = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             switch (args.get(i)) {
                 case "--runs" -> runs = Integer.parseInt(value(args, ++i));
                 case "--prime" -> prime = true;
                 case "--phases" -> phases = true;
+                // Another build's deployable jar (an earlier commit's), measured run for run alternately with this one.
+                case "--against" -> against = Path.of(value(args, ++i)).toAbsolutePath();
                 case "--only" -> only = value(args, ++i);
                 // For finding out why a handler is slow, e.g. --jvm-opt -Xlog:class+load:file=/tmp/cl-%p.log:uptime
                 case "--jvm-opt" -> extra.add(value(args, ++i));
@@ -100,7 +103,7 @@ public final class ColdStartBench {
             }
         }
         try {
-            return bench(runs, prime, phases, only, extra, out);
+            return bench(runs, prime, phases, only, against, extra, out);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -109,7 +112,7 @@ public final class ColdStartBench {
         }
     }
 
-    private static int bench(int runs, boolean prime, boolean phases, String only, List<String> extra, PrintStream out) throws IOException, InterruptedException {
+    private static int bench(int runs, boolean prime, boolean phases, String only, Path against, List<String> extra, PrintStream out) throws IOException, InterruptedException {
         Path root = LocalEmulator.root();
         Path jar = root.resolve("functions/target/appban-functions-lambda.jar");
         if (!Files.isRegularFile(jar)) throw new IllegalStateException(jar + " is missing: ./mvnw -B -DskipTests package");
@@ -138,6 +141,9 @@ public final class ColdStartBench {
             baselineEnv.put("BASELINE_TABLE", stack.environment("AdminFunction").get("MEMBERS_TABLE"));
             baselineEnv.put("AWS_LAMBDA_FUNCTION_NAME", "baseline");
             Path baselineEvent = Files.writeString(work.resolve("baseline.json"), "{}");
+            if (against != null) {
+                return compare(stack, root, common, stage, baselineEnv, baselineEvent, jar, against, only, runs, extra, work, out);
+            }
             Result baseline = measure("baseline (one GetItem)", BaselineHandler.class.getName(), baselineEnv, baselineEvent, jar, runs, prime, phases, extra, work);
 
             List<Result> results = new ArrayList<>();
@@ -153,8 +159,8 @@ public final class ColdStartBench {
                 results.add(measure(f.getKey() + " (" + sample + ")", f.getValue(), env, event, jar, runs, prime, phases, extra, work));
             }
 
-            out.printf("%-58s %11s %6s %9s %9s %9s %9s %6s %8s%s%n", "handler (first event)", "first (ms)", "x base", "init (ms)", "call (ms)",
-                    "warm (ms)", "cold (ms)", "x base", "classes",
+            out.printf("%-58s %11s %6s %9s %9s %9s %9s %6s %8s %6s %8s%s%n", "handler (first event)", "first (ms)", "x base", "init (ms)",
+                    "call (ms)", "warm (ms)", "cold (ms)", "x base", "cpu (ms)", "x base", "classes",
                     prime ? "  primed call (ms)" : "");
             print(out, baseline, baseline, prime);
             List<String> over = new ArrayList<>();
@@ -183,7 +189,7 @@ public final class ColdStartBench {
 
     private record Result(String name, double firstMillis, double initMillis, double callMillis, double warmMillis,
             double coldMillis, long classes, double primedCallMillis, String error,
-            Run timed) {
+            Run timed, double cpuMillis) {
     }
 
     private static void print(PrintStream out, Result r, Result baseline, boolean prime) {
@@ -191,8 +197,78 @@ public final class ColdStartBench {
             out.printf("%-58s failed: %s%n", r.name, r.error);
             return;
         }
-        out.printf("%-58s %11.0f %6.2f %9.0f %9.0f %9.0f %9.0f %6.2f %8d%s%n", r.name, r.firstMillis, r.firstMillis / baseline.firstMillis,
-                r.initMillis, r.callMillis, r.warmMillis, r.coldMillis, r.coldMillis / baseline.coldMillis, r.classes, prime && r.primedCallMillis >= 0 ? String.format("  %17.0f", r.primedCallMillis) : "");
+        out.printf("%-58s %11.0f %6.2f %9.0f %9.0f %9.0f %9.0f %6.2f %8.0f %6.2f %8d%s%n", r.name, r.firstMillis,
+                r.firstMillis / baseline.firstMillis, r.initMillis, r.callMillis, r.warmMillis, r.coldMillis, r.coldMillis / baseline.coldMillis,
+                r.cpuMillis, r.cpuMillis / baseline.cpuMillis, r.classes, prime && r.primedCallMillis >= 0 ? String.format("  %17.0f", r.primedCallMillis) : "");
+    }
+
+    /**
+     * {@code --against}: the baseline and each handler on this build's jar and on {@code before}, run for run
+     * alternately (A B, then B A, ...), after one unmeasured run that brings the stack to the state later runs see:
+     * a loaded machine then slows both sides alike, and the before/after figures can be set side by side.
+     */
+    private static int compare(EmulatedStack stack, Path root, Map<String, String> common, String stage, Map<String, String> baselineEnv,
+                               Path baselineEvent, Path after, Path before, String only, int runs, List<String> extra, Path work, PrintStream out)
+            throws IOException, InterruptedException {
+        out.printf("comparing with %s (%.1f MB): median of %d alternating run(s) each, after one unmeasured run%n%n", before,
+                Files.size(before) / 1e6, runs);
+        out.printf("%-24s | %-46s | %-46s%n", "", "before", "after (this build)");
+        out.printf("%-24s | %7s %6s %7s %7s %6s %8s | %7s %6s %7s %7s %6s %8s%n", "handler", "first", "x base", "cold x", "cpu", "x base",
+                "classes", "first", "x base", "cold x", "cpu", "x base", "classes");
+        Result[] base = pair("baseline", BaselineHandler.class.getName(), baselineEnv, baselineEvent, before, after, runs, extra, work);
+        printPair(out, "baseline", base, base);
+        for (Map.Entry<String, String> f : stack.handlers().entrySet()) {
+            if (only != null && !stack.function(only).equals(f.getKey())) continue;
+            Path event = Files.writeString(work.resolve(f.getKey() + ".json"),
+                    stack.localNames(Files.readString(root.resolve("events").resolve(FIRST_EVENTS.get(f.getKey())))));
+            Map<String, String> env = new LinkedHashMap<>(common);
+            env.putAll(stack.environment(f.getKey()));
+            env.put("AWS_LAMBDA_FUNCTION_NAME", "appban-" + stage + "-" + f.getKey());
+            printPair(out, f.getKey(), pair(f.getKey(), f.getValue(), env, event, before, after, runs, extra, work), base);
+        }
+        return 0;
+    }
+
+    private static Result[] pair(String name, String handler, Map<String, String> env, Path event, Path before, Path after, int runs,
+                                 List<String> extra, Path work) throws IOException, InterruptedException {
+        once(handler, env, event, after, false, false, extra, work);
+        Path[] jars = {before, after};
+        double[][] first = new double[2][runs];
+        double[][] cold = new double[2][runs];
+        double[][] cpu = new double[2][runs];
+        long[] classes = new long[2];
+        for (int i = 0; i < runs; i++) {
+            for (int k = 0; k < 2; k++) {
+                int side = (i % 2 == 0) ? k : 1 - k;
+                Run r = once(handler, env, event, jars[side], false, false, extra, work);
+                if (r.error != null) {
+                    Result failed = new Result(name, -1, -1, -1, -1, -1, 0, -1, r.error, null, -1);
+                    return new Result[] {failed, failed};
+                }
+                first[side][i] = r.firstMillis;
+                cold[side][i] = r.firstMillis - r.result.path("invocations").path(1).path("nanos").asLong() / 1e6;
+                cpu[side][i] = r.cpuMillis;
+                classes[side] = r.result.has("classesAtFirst") ? r.result.path("classesAtFirst").asLong() : r.result.path("classesLoaded").asLong();
+            }
+        }
+        Result[] results = new Result[2];
+        for (int side = 0; side < 2; side++) {
+            results[side] = new Result(name, median(first[side]), -1, -1, -1, median(cold[side]), classes[side], -1, null, null,
+                    median(cpu[side]));
+        }
+        return results;
+    }
+
+    private static void printPair(PrintStream out, String name, Result[] r, Result[] base) {
+        if (r[0].error != null) {
+            out.printf("%-24s | failed: %s%n", name, r[0].error);
+            return;
+        }
+        out.printf("%-24s | %7.0f %6.2f %7.2f %7s %6s %8d | %7.0f %6.2f %7.2f %7.0f %6.2f %8d%n", name,
+                r[0].firstMillis, r[0].firstMillis / base[0].firstMillis, r[0].coldMillis / base[0].coldMillis,
+                r[0].cpuMillis < 0 ? "-" : String.format("%.0f", r[0].cpuMillis), r[0].cpuMillis < 0 ? "-" : String.format("%.2f", r[0].cpuMillis / base[0].cpuMillis),
+                r[0].classes, r[1].firstMillis, r[1].firstMillis / base[1].firstMillis, r[1].coldMillis / base[1].coldMillis, r[1].cpuMillis,
+                r[1].cpuMillis / base[1].cpuMillis, r[1].classes);
     }
 
     private static void printPhases(PrintStream out, Result r) {
@@ -234,15 +310,17 @@ public final class ColdStartBench {
         double[] call = new double[runs];
         double[] warm = new double[runs];
         double[] cold = new double[runs];
+        double[] cpu = new double[runs];
         long classes = 0;
         for (int i = 0; i < runs; i++) {
             Run r = once(handler, env, event, jar, false, false, extra, work);
-            if (r.error != null) return new Result(name, -1, -1, -1, -1, -1, 0, -1, r.error, null);
+            if (r.error != null) return new Result(name, -1, -1, -1, -1, -1, 0, -1, r.error, null, -1);
             first[i] = r.firstMillis;
             init[i] = r.result.path("constructNanos").asLong() / 1e6;
             call[i] = r.result.path("invocations").path(0).path("nanos").asLong() / 1e6;
             warm[i] = r.result.path("invocations").path(1).path("nanos").asLong() / 1e6;
             cold[i] = first[i] - warm[i];
+            cpu[i] = r.cpuMillis;
             classes = r.result.path("classesAtFirst").asLong();
         }
         double primed = -1;
@@ -251,10 +329,15 @@ public final class ColdStartBench {
             primed = r.error != null ? -1 : r.result.path("invocations").path(0).path("nanos").asLong() / 1e6;
         }
         Run timed = phases ? once(handler, env, event, jar, false, true, extra, work) : null;
-        return new Result(name, median(first), median(init), median(call), median(warm), median(cold), classes, primed, null, timed);
+        return new Result(name, median(first), median(init), median(call), median(warm), median(cold), classes, primed, null, timed,
+                median(cpu));
     }
 
-    private record Run(double firstMillis, JsonNode result, String error) {
+    /** {@code cpuMillis}: CPU the handler's JVM had used when it finished its first invocation (all its threads). */
+    private record Run(double firstMillis, JsonNode result, String error, double cpuMillis) {
+        Run(double firstMillis, JsonNode result, String error) {
+            this(firstMillis, result, error, -1);
+        }
     }
 
     private static Run once(String handler, Map<String, String> env, Path event, Path jar, boolean prime, boolean timed, List<String> extra,
@@ -286,9 +369,15 @@ public final class ColdStartBench {
         long started = System.nanoTime();
         Process p = builder.start();
         double firstMillis = -1;
+        double cpuMillis = -1;
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = lines.readLine()) != null; ) {
-                if (firstMillis < 0 && line.equals("appban-first-invocation-done")) firstMillis = (System.nanoTime() - started) / 1e6;
+                if (firstMillis < 0 && line.equals("appban-first-invocation-done")) {
+                    firstMillis = (System.nanoTime() - started) / 1e6;
+                    // Unlike the wall clock, CPU time does not grow when other processes share the machine, nor
+                    // with the emulator's latency: the steadier figure to compare builds by on a loaded machine.
+                    cpuMillis = p.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e6).orElse(-1.0);
+                }
             }
         }
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
@@ -301,7 +390,7 @@ public final class ColdStartBench {
         if (r.has("primeError")) return new Run(-1, r, firstLine(r.path("primeError").asText()));
         JsonNode inv = r.path("invocations").path(0);
         if (inv.has("error")) return new Run(-1, r, firstLine(inv.path("error").asText()));
-        return new Run(firstMillis, r, null);
+        return new Run(firstMillis, r, null, cpuMillis);
     }
 
     private static String firstLine(String s) {
