@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.appban.coldstart.BaselineHandler;
+import org.appban.coldstart.CallTimer;
 import org.appban.coldstart.FirstInvocation;
 import org.appban.sim.Simulators;
 import org.appban.sim.fleet.FleetLoader;
@@ -25,21 +26,38 @@ import org.appban.testing.TemplateResources;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
- * {@code ./appban bench coldstart [--runs N] [--prime] [--only FUNCTION]}: each handler's cold start, the way a new
- * Lambda container pays it, beside a baseline handler that makes one DynamoDB GetItem and nothing else.
+ * {@code ./appban bench coldstart [--runs N] [--prime] [--only FUNCTION] [--phases] [--jvm-opt OPTION]...}: each
+ * handler's cold start, the way a new Lambda container pays it, beside a baseline handler that makes one DynamoDB
+ * GetItem and nothing else.
  *
  * <p>For each function of template.yaml: a fresh JVM ({@code java -cp functions/target/appban-functions-lambda.jar
  * org.appban.coldstart.FirstInvocation}, JVM flags as Lambda's java21 runtime sets them) builds the handler through
  * its no-arg constructor (the production wiring) with the environment template.yaml gives it, pointed at the emulator
- * (the stack created by the LocalStack init hook, the MDM and NAC simulators behind its secrets), and invokes it once
- * with one of its samples from events/. Printed per handler (median of the runs): the time from starting the JVM to
- * the first completed invocation, its ratio to the baseline's, the handler's construction and first invocation
- * within the JVM, and the classes loaded. {@code --prime} also runs the SnapStart priming before the invocation and
- * prints the invocation alone, as a restored snapshot would pay it.
+ * (the stack created by the LocalStack init hook, the MDM and NAC simulators behind its secrets), and invokes it with
+ * one of its samples from events/, then once more with the same sample in the same JVM. The handlers run in
+ * template order on one stack, so each sees what the ones before it left (the roster imported, the fleet synced).
+ *
+ * <p>Printed per handler (median of the runs): the time from starting the JVM to the first completed invocation
+ * ("first") and its ratio to the baseline's; the handler's construction ("init") and first invocation ("call")
+ * within the JVM; the second invocation ("warm": the same work without the cold start); "cold" = first - warm, what
+ * the cold start itself costs, and its ratio; the classes loaded by the end of the first invocation.
+ * {@code --phases} runs each once more with its AWS calls timed (a global SDK interceptor, {@code CallTimer}) and
+ * prints where the time went: JVM start, construction, the first invocation, and the AWS calls in each by operation.
+ * {@code --prime} also runs the SnapStart priming before the invocation and prints the invocation alone, as a
+ * restored snapshot would pay it.
+ *
+ * <p>Conditions, to read the figures by: the JVM is the one running this command (the build's JDK, not Lambda's
+ * Corretto 21), with the flags Lambda's java21 runtime uses by default ({@link #LAMBDA_JVM_FLAGS}) and the JDK's
+ * default CDS archive (on by default since JDK 12, as on Lambda); the emulator is moto on loopback (every AWS call
+ * a local HTTP round trip, about 10-20 ms each warm); the machine is shared, so compare ratios measured in one
+ * command, not absolute times across commands.
  */
 public final class ColdStartBench {
-    private static final String USAGE = "usage: ./appban bench coldstart [--runs N] [--prime] [--only FUNCTION]";
-    /** Lambda's java21 runtime starts the JVM with C1 only (tiered compilation stopped at level 1). */
+    private static final String USAGE = "usage: ./appban bench coldstart [--runs N] [--prime] [--only FUNCTION] [--phases] [--against JAR] [--jvm-opt OPTION]...";
+    /**
+     * Lambda's java17 and java21 runtimes stop tiered compilation at level 1 (C1 only) by default, and use the
+     * serial collector (AWS Lambda developer guide, "Customize Java runtime startup behavior").
+     */
     static final List<String> LAMBDA_JVM_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
     /** The sample each function's first invocation handles: a real trigger, as light as the function allows. */
     static final Map<String, String> FIRST_EVENTS = Map.of(
@@ -60,12 +78,20 @@ public final class ColdStartBench {
     public static int run(List<String> args, PrintStream out) {
         int runs = 3;
         boolean prime = false;
+        boolean phases = false;
         String only = null;
+        Path against = null;
+        List<String> extra = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             switch (args.get(i)) {
                 case "--runs" -> runs = Integer.parseInt(value(args, ++i));
                 case "--prime" -> prime = true;
+                case "--phases" -> phases = true;
+                // Another build's deployable jar (an earlier commit's), measured run for run alternately with this one.
+                case "--against" -> against = Path.of(value(args, ++i)).toAbsolutePath();
                 case "--only" -> only = value(args, ++i);
+                // For finding out why a handler is slow, e.g. --jvm-opt -Xlog:class+load:file=/tmp/cl-%p.log:uptime
+                case "--jvm-opt" -> extra.add(value(args, ++i));
                 case "--help", "-h" -> {
                     out.println(USAGE);
                     return 0;
@@ -77,7 +103,7 @@ public final class ColdStartBench {
             }
         }
         try {
-            return bench(runs, prime, only, out);
+            return bench(runs, prime, phases, only, against, extra, out);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -86,7 +112,7 @@ public final class ColdStartBench {
         }
     }
 
-    private static int bench(int runs, boolean prime, String only, PrintStream out) throws IOException, InterruptedException {
+    private static int bench(int runs, boolean prime, boolean phases, String only, Path against, List<String> extra, PrintStream out) throws IOException, InterruptedException {
         Path root = LocalEmulator.root();
         Path jar = root.resolve("functions/target/appban-functions-lambda.jar");
         if (!Files.isRegularFile(jar)) throw new IllegalStateException(jar + " is missing: ./mvnw -B -DskipTests package");
@@ -109,12 +135,16 @@ public final class ColdStartBench {
             out.printf("jar: %s, %.1f MB (%d bytes)%n", root.relativize(jar), jarBytes / 1e6, jarBytes);
             out.printf("JVM: %s %s, flags %s; median of %d run(s) per handler%n%n", System.getProperty("java.vm.name"),
                     System.getProperty("java.version"), String.join(" ", LAMBDA_JVM_FLAGS), runs);
+            if (!extra.isEmpty()) out.printf("extra JVM options (diagnostics, not Lambda's): %s%n", String.join(" ", extra));
 
             Map<String, String> baselineEnv = new LinkedHashMap<>(common);
             baselineEnv.put("BASELINE_TABLE", stack.environment("AdminFunction").get("MEMBERS_TABLE"));
             baselineEnv.put("AWS_LAMBDA_FUNCTION_NAME", "baseline");
             Path baselineEvent = Files.writeString(work.resolve("baseline.json"), "{}");
-            Result baseline = measure("baseline (one GetItem)", BaselineHandler.class.getName(), baselineEnv, baselineEvent, jar, runs, prime, work);
+            if (against != null) {
+                return compare(stack, root, common, stage, baselineEnv, baselineEvent, jar, against, only, runs, extra, work, out);
+            }
+            Result baseline = measure("baseline (one GetItem)", BaselineHandler.class.getName(), baselineEnv, baselineEvent, jar, runs, prime, phases, extra, work);
 
             List<Result> results = new ArrayList<>();
             for (Map.Entry<String, String> f : stack.handlers().entrySet()) {
@@ -126,25 +156,40 @@ public final class ColdStartBench {
                 Map<String, String> env = new LinkedHashMap<>(common);
                 env.putAll(stack.environment(f.getKey()));
                 env.put("AWS_LAMBDA_FUNCTION_NAME", "appban-" + stage + "-" + f.getKey());
-                results.add(measure(f.getKey() + " (" + sample + ")", f.getValue(), env, event, jar, runs, prime, work));
+                results.add(measure(f.getKey() + " (" + sample + ")", f.getValue(), env, event, jar, runs, prime, phases, extra, work));
             }
 
-            out.printf("%-58s %11s %6s %9s %9s %8s%s%n", "handler (first event)", "first (ms)", "x base", "init (ms)", "call (ms)", "classes",
+            out.printf("%-58s %11s %6s %9s %9s %9s %9s %6s %8s %6s %8s%s%n", "handler (first event)", "first (ms)", "x base", "init (ms)",
+                    "call (ms)", "warm (ms)", "cold (ms)", "x base", "cpu (ms)", "x base", "classes",
                     prime ? "  primed call (ms)" : "");
             print(out, baseline, baseline, prime);
-            boolean within = true;
+            List<String> over = new ArrayList<>();
+            List<String> coldOver = new ArrayList<>();
             for (Result r : results) {
                 print(out, r, baseline, prime);
-                if (r.firstMillis > 1.5 * baseline.firstMillis) within = false;
+                String fn = r.name.split(" ")[0];
+                if (r.error != null || r.firstMillis > 1.5 * baseline.firstMillis) over.add(fn);
+                if (r.error != null || r.coldMillis > 1.5 * baseline.coldMillis) coldOver.add(fn);
             }
             out.printf("%ntarget: every handler's first invocation within 1.5x the baseline's (%.0f ms): %s%n", 1.5 * baseline.firstMillis,
-                    within ? "met" : "NOT met");
+                    over.isEmpty() ? "met" : "NOT met by " + String.join(", ", over));
+            out.printf("        the same without the invocation's warm cost (cold = first - warm; %.0f ms): %s%n", 1.5 * baseline.coldMillis,
+                    coldOver.isEmpty() ? "met" : "NOT met by " + String.join(", ", coldOver));
+            if (phases) {
+                out.printf("%nwhere the time goes (one more run each, its AWS calls timed by a global SDK interceptor; ms):%n");
+                out.printf("%-24s %7s %9s %6s %9s %6s %5s %8s %6s %5s  %s%n", "handler", "first", "jvm start", "init", "(aws)", "call", "(aws",
+                        "calls)", "warm", "(aws)", "AWS calls in the first invocation: count x operation = ms (first call ms)");
+                printPhases(out, baseline);
+                for (Result r : results) printPhases(out, r);
+            }
             out.printf("target: deployable jar under 20 MB: %s (%.1f MB)%n", jarBytes < 20_000_000 ? "met" : "NOT met", jarBytes / 1e6);
             return 0;
         }
     }
 
-    private record Result(String name, double firstMillis, double initMillis, double callMillis, long classes, double primedCallMillis, String error) {
+    private record Result(String name, double firstMillis, double initMillis, double callMillis, double warmMillis,
+            double coldMillis, long classes, double primedCallMillis, String error,
+            Run timed, double cpuMillis) {
     }
 
     private static void print(PrintStream out, Result r, Result baseline, boolean prime) {
@@ -152,54 +197,187 @@ public final class ColdStartBench {
             out.printf("%-58s failed: %s%n", r.name, r.error);
             return;
         }
-        out.printf("%-58s %11.0f %6.2f %9.0f %9.0f %8d%s%n", r.name, r.firstMillis, r.firstMillis / baseline.firstMillis,
-                r.initMillis, r.callMillis, r.classes, prime && r.primedCallMillis >= 0 ? String.format("  %17.0f", r.primedCallMillis) : "");
+        out.printf("%-58s %11.0f %6.2f %9.0f %9.0f %9.0f %9.0f %6.2f %8.0f %6.2f %8d%s%n", r.name, r.firstMillis,
+                r.firstMillis / baseline.firstMillis, r.initMillis, r.callMillis, r.warmMillis, r.coldMillis, r.coldMillis / baseline.coldMillis,
+                r.cpuMillis, r.cpuMillis / baseline.cpuMillis, r.classes, prime && r.primedCallMillis >= 0 ? String.format("  %17.0f", r.primedCallMillis) : "");
     }
 
-    private static Result measure(String name, String handler, Map<String, String> env, Path event, Path jar, int runs, boolean prime, Path work)
+    /**
+     * {@code --against}: the baseline and each handler on this build's jar and on {@code before}, run for run
+     * alternately (A B, then B A, ...), after one unmeasured run that brings the stack to the state later runs see:
+     * a loaded machine then slows both sides alike, and the before/after figures can be set side by side.
+     */
+    private static int compare(EmulatedStack stack, Path root, Map<String, String> common, String stage, Map<String, String> baselineEnv,
+                               Path baselineEvent, Path after, Path before, String only, int runs, List<String> extra, Path work, PrintStream out)
             throws IOException, InterruptedException {
+        out.printf("comparing with %s (%.1f MB): median of %d alternating run(s) each, after one unmeasured run%n%n", before,
+                Files.size(before) / 1e6, runs);
+        out.printf("%-24s | %-46s | %-46s%n", "", "before", "after (this build)");
+        out.printf("%-24s | %7s %6s %7s %7s %6s %8s | %7s %6s %7s %7s %6s %8s%n", "handler", "first", "x base", "cold x", "cpu", "x base",
+                "classes", "first", "x base", "cold x", "cpu", "x base", "classes");
+        Result[] base = pair("baseline", BaselineHandler.class.getName(), baselineEnv, baselineEvent, before, after, runs, extra, work);
+        printPair(out, "baseline", base, base);
+        for (Map.Entry<String, String> f : stack.handlers().entrySet()) {
+            if (only != null && !stack.function(only).equals(f.getKey())) continue;
+            Path event = Files.writeString(work.resolve(f.getKey() + ".json"),
+                    stack.localNames(Files.readString(root.resolve("events").resolve(FIRST_EVENTS.get(f.getKey())))));
+            Map<String, String> env = new LinkedHashMap<>(common);
+            env.putAll(stack.environment(f.getKey()));
+            env.put("AWS_LAMBDA_FUNCTION_NAME", "appban-" + stage + "-" + f.getKey());
+            printPair(out, f.getKey(), pair(f.getKey(), f.getValue(), env, event, before, after, runs, extra, work), base);
+        }
+        return 0;
+    }
+
+    private static Result[] pair(String name, String handler, Map<String, String> env, Path event, Path before, Path after, int runs,
+                                 List<String> extra, Path work) throws IOException, InterruptedException {
+        once(handler, env, event, after, false, false, extra, work);
+        Path[] jars = {before, after};
+        double[][] first = new double[2][runs];
+        double[][] cold = new double[2][runs];
+        double[][] cpu = new double[2][runs];
+        long[] classes = new long[2];
+        for (int i = 0; i < runs; i++) {
+            for (int k = 0; k < 2; k++) {
+                int side = (i % 2 == 0) ? k : 1 - k;
+                Run r = once(handler, env, event, jars[side], false, false, extra, work);
+                if (r.error != null) {
+                    Result failed = new Result(name, -1, -1, -1, -1, -1, 0, -1, r.error, null, -1);
+                    return new Result[] {failed, failed};
+                }
+                first[side][i] = r.firstMillis;
+                cold[side][i] = r.firstMillis - r.result.path("invocations").path(1).path("nanos").asLong() / 1e6;
+                cpu[side][i] = r.cpuMillis;
+                classes[side] = r.result.has("classesAtFirst") ? r.result.path("classesAtFirst").asLong() : r.result.path("classesLoaded").asLong();
+            }
+        }
+        Result[] results = new Result[2];
+        for (int side = 0; side < 2; side++) {
+            results[side] = new Result(name, median(first[side]), -1, -1, -1, median(cold[side]), classes[side], -1, null, null,
+                    median(cpu[side]));
+        }
+        return results;
+    }
+
+    private static void printPair(PrintStream out, String name, Result[] r, Result[] base) {
+        if (r[0].error != null) {
+            out.printf("%-24s | failed: %s%n", name, r[0].error);
+            return;
+        }
+        out.printf("%-24s | %7.0f %6.2f %7.2f %7s %6s %8d | %7.0f %6.2f %7.2f %7.0f %6.2f %8d%n", name,
+                r[0].firstMillis, r[0].firstMillis / base[0].firstMillis, r[0].coldMillis / base[0].coldMillis,
+                r[0].cpuMillis < 0 ? "-" : String.format("%.0f", r[0].cpuMillis), r[0].cpuMillis < 0 ? "-" : String.format("%.2f", r[0].cpuMillis / base[0].cpuMillis),
+                r[0].classes, r[1].firstMillis, r[1].firstMillis / base[1].firstMillis, r[1].coldMillis / base[1].coldMillis, r[1].cpuMillis,
+                r[1].cpuMillis / base[1].cpuMillis, r[1].classes);
+    }
+
+    private static void printPhases(PrintStream out, Result r) {
+        if (r.timed == null || r.timed.result == null || r.timed.error != null) {
+            out.printf("%-24s failed: %s%n", r.name.split(" ")[0], r.timed == null ? "not run" : r.timed.error);
+            return;
+        }
+        JsonNode res = r.timed.result;
+        double first = r.timed.firstMillis;
+        double untilDone = res.path("firstDoneNanos").asLong() / 1e6;
+        double init = res.path("constructNanos").asLong() / 1e6;
+        double call = res.path("invocations").path(0).path("nanos").asLong() / 1e6;
+        double initAws = 0, callAws = 0, warmAws = 0;
+        double warm = res.path("invocations").path(1).path("nanos").asLong() / 1e6;
+        long callCount = 0;
+        List<String> calls = new ArrayList<>();
+        for (JsonNode c : res.path("awsCalls")) {
+            double ms = c.path("nanos").asLong() / 1e6;
+            if (c.path("phase").asText().equals("warm")) {
+                warmAws += ms;
+            } else if (c.path("phase").asText().equals("construct")) {
+                initAws += ms;
+                calls.add("init: " + c.path("count").asLong() + " x " + c.path("call").asText() + String.format(" = %.0f", ms));
+            } else {
+                callAws += ms;
+                callCount += c.path("count").asLong();
+                calls.add(c.path("count").asLong() + " x " + c.path("call").asText()
+                        + String.format(" = %.0f (%.0f)", ms, c.path("firstNanos").asLong() / 1e6));
+            }
+        }
+        out.printf("%-24s %7.0f %9.0f %6.0f %9.0f %6.0f %5.0f %8d %6.0f %5.0f  %s%n", r.name.split(" ")[0], first, first - untilDone, init, initAws,
+                call, callAws, callCount, warm, warmAws, String.join(", ", calls));
+    }
+
+    private static Result measure(String name, String handler, Map<String, String> env, Path event, Path jar, int runs, boolean prime, boolean phases,
+            List<String> extra, Path work) throws IOException, InterruptedException {
         double[] first = new double[runs];
         double[] init = new double[runs];
         double[] call = new double[runs];
+        double[] warm = new double[runs];
+        double[] cold = new double[runs];
+        double[] cpu = new double[runs];
         long classes = 0;
         for (int i = 0; i < runs; i++) {
-            Run r = once(handler, env, event, jar, false, work);
-            if (r.error != null) return new Result(name, -1, -1, -1, 0, -1, r.error);
+            Run r = once(handler, env, event, jar, false, false, extra, work);
+            if (r.error != null) return new Result(name, -1, -1, -1, -1, -1, 0, -1, r.error, null, -1);
             first[i] = r.firstMillis;
             init[i] = r.result.path("constructNanos").asLong() / 1e6;
             call[i] = r.result.path("invocations").path(0).path("nanos").asLong() / 1e6;
-            classes = r.result.path("classesLoaded").asLong();
+            warm[i] = r.result.path("invocations").path(1).path("nanos").asLong() / 1e6;
+            cold[i] = first[i] - warm[i];
+            cpu[i] = r.cpuMillis;
+            classes = r.result.path("classesAtFirst").asLong();
         }
         double primed = -1;
         if (prime) {
-            Run r = once(handler, env, event, jar, true, work);
+            Run r = once(handler, env, event, jar, true, false, extra, work);
             primed = r.error != null ? -1 : r.result.path("invocations").path(0).path("nanos").asLong() / 1e6;
         }
-        return new Result(name, median(first), median(init), median(call), classes, primed, null);
+        Run timed = phases ? once(handler, env, event, jar, false, true, extra, work) : null;
+        return new Result(name, median(first), median(init), median(call), median(warm), median(cold), classes, primed, null, timed,
+                median(cpu));
     }
 
-    private record Run(double firstMillis, JsonNode result, String error) {
+    /** {@code cpuMillis}: CPU the handler's JVM had used when it finished its first invocation (all its threads). */
+    private record Run(double firstMillis, JsonNode result, String error, double cpuMillis) {
+        Run(double firstMillis, JsonNode result, String error) {
+            this(firstMillis, result, error, -1);
+        }
     }
 
-    private static Run once(String handler, Map<String, String> env, Path event, Path jar, boolean prime, Path work)
-            throws IOException, InterruptedException {
+    private static Run once(String handler, Map<String, String> env, Path event, Path jar, boolean prime, boolean timed, List<String> extra,
+            Path work) throws IOException, InterruptedException {
         Path result = work.resolve(UUID.randomUUID() + ".json");
         Path log = work.resolve(UUID.randomUUID() + ".log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(LAMBDA_JVM_FLAGS);
-        command.addAll(List.of("-cp", jar.toString(), FirstInvocation.class.getName()));
+        command.addAll(extra);
+        String classpath = jar.toString();
+        if (timed) {
+            // CallTimer as a global SDK interceptor, for this run only: the timed runs do not load it.
+            Path interceptors = work.resolve("interceptors");
+            Path file = interceptors.resolve("software/amazon/awssdk/global/handlers/execution.interceptors");
+            if (!Files.exists(file)) {
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, CallTimer.class.getName() + "\n");
+            }
+            classpath += java.io.File.pathSeparator + interceptors;
+            command.add("-D" + FirstInvocation.TIMED_CALLS + "=true");
+        }
+        command.addAll(List.of("-cp", classpath, FirstInvocation.class.getName()));
         if (prime) command.add("--prime");
-        command.addAll(List.of("--caller", "bench@appban.invalid", "--out", result.toString(), handler, event.toString()));
+        command.addAll(List.of("--caller", "bench@appban.invalid", "--out", result.toString(), handler, event.toString(), event.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("APPBAN_"));
         builder.environment().putAll(env);
         long started = System.nanoTime();
         Process p = builder.start();
         double firstMillis = -1;
+        double cpuMillis = -1;
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = lines.readLine()) != null; ) {
-                if (firstMillis < 0 && line.equals("appban-first-invocation-done")) firstMillis = (System.nanoTime() - started) / 1e6;
+                if (firstMillis < 0 && line.equals("appban-first-invocation-done")) {
+                    firstMillis = (System.nanoTime() - started) / 1e6;
+                    // Unlike the wall clock, CPU time does not grow when other processes share the machine, nor
+                    // with the emulator's latency: the steadier figure to compare builds by on a loaded machine.
+                    cpuMillis = p.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e6).orElse(-1.0);
+                }
             }
         }
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
@@ -212,7 +390,7 @@ public final class ColdStartBench {
         if (r.has("primeError")) return new Run(-1, r, firstLine(r.path("primeError").asText()));
         JsonNode inv = r.path("invocations").path(0);
         if (inv.has("error")) return new Run(-1, r, firstLine(inv.path("error").asText()));
-        return new Run(firstMillis, r, null);
+        return new Run(firstMillis, r, null, cpuMillis);
     }
 
     private static String firstLine(String s) {

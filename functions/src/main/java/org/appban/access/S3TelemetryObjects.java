@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 import org.appban.input.InvalidInputException;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -21,9 +22,14 @@ public final class S3TelemetryObjects implements TelemetryObjects {
     /** Larger objects are refused: split logs into objects a run can read within its timeout. */
     static final long MAX_BYTES = 512L * 1024 * 1024;
 
-    private final S3Client s3;
+    private final Supplier<S3Client> s3;
 
     public S3TelemetryObjects(S3Client s3) {
+        this(() -> s3);
+    }
+
+    /** With the client built on first use: a run that never calls S3 never pays for building its client (cold start). */
+    public S3TelemetryObjects(Supplier<S3Client> s3) {
         this.s3 = s3;
     }
 
@@ -32,7 +38,7 @@ public final class S3TelemetryObjects implements TelemetryObjects {
         String where = "s3://" + bucket + "/" + key;
         ResponseInputStream<GetObjectResponse> in;
         try {
-            in = s3.getObject(b -> b.bucket(bucket).key(key));
+            in = s3.get().getObject(b -> b.bucket(bucket).key(key));
         } catch (NoSuchKeyException e) {
             throw new InvalidInputException(where, "", "no such object (deleted since the event?)");
         }

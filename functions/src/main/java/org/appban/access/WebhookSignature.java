@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.appban.remote.Secret;
@@ -26,12 +27,33 @@ public final class WebhookSignature {
     public static final Duration TOLERANCE = Duration.ofMinutes(5);
     static final int MIN_KEY_BYTES = 32;
 
-    private final byte[] key;
+    private final Supplier<Secret> secret;
+    private volatile byte[] key;
 
     public WebhookSignature(Secret secret) {
+        this.secret = () -> secret;
+        this.key = key(secret);
+    }
+
+    /**
+     * With the secret read at the first request checked, not when the function starts: the network-access
+     * function serves its schedule and S3 triggers too, which have no use for the webhook's secret (cold start).
+     * A secret too short then fails that first webhook request, naming the problem.
+     */
+    public WebhookSignature(Supplier<Secret> secret) {
+        this.secret = secret;
+    }
+
+    private static byte[] key(Secret secret) {
         byte[] bytes = secret.reveal().getBytes(StandardCharsets.UTF_8);
         if (bytes.length < MIN_KEY_BYTES) throw new IllegalArgumentException("the webhook secret must have at least " + MIN_KEY_BYTES + " bytes");
-        this.key = bytes;
+        return bytes;
+    }
+
+    private byte[] key() {
+        byte[] k = key;
+        if (k == null) key = k = key(secret.get());
+        return k;
     }
 
     public enum Problem {
@@ -75,7 +97,7 @@ public final class WebhookSignature {
     private byte[] mac(String payload) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            mac.init(new SecretKeySpec(key(), "HmacSHA256"));
             return mac.doFinal(payload.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HmacSHA256 is unavailable", e);

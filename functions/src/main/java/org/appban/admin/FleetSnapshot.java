@@ -60,8 +60,10 @@ public record FleetSnapshot(BanPolicy policy, Instant at, List<Member> members, 
                 roster.add(new Member(owner, "(not on the roster)", "", org.appban.domain.Role.MEMBER, false, true));
             }
         }
+        List<String> names = roster.stream().map(m -> "member#" + m.id()).toList();
+        Map<String, List<LedgerEntry>> byName = ledger.chainsNamed(names);
         Map<String, List<LedgerEntry>> chains = new LinkedHashMap<>();
-        for (Member m : roster) chains.put(m.id(), ledger.chain("member#" + m.id()));
+        for (Member m : roster) chains.put(m.id(), byName.get("member#" + m.id()));
         return new FleetSnapshot(policy, at, roster, byOwner, byMember, chains, strangers);
     }
 

@@ -3,6 +3,7 @@ package org.appban.alerts;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 
@@ -16,10 +17,15 @@ public final class SnsAdminAlerts implements AdminAlerts {
     /** SNS allows 10 message attributes. */
     static final int MAX_ATTRIBUTES = 10;
 
-    private final SnsClient sns;
+    private final Supplier<SnsClient> sns;
     private final String topicArn;
 
     public SnsAdminAlerts(SnsClient sns, String topicArn) {
+        this(constant(Objects.requireNonNull(sns, "sns")), topicArn);
+    }
+
+    /** With the client built on first use: a run that never calls Sns never pays for building its client (cold start). */
+    public SnsAdminAlerts(Supplier<SnsClient> sns, String topicArn) {
         this.sns = Objects.requireNonNull(sns, "sns");
         this.topicArn = Objects.requireNonNull(topicArn, "topicArn");
     }
@@ -34,7 +40,7 @@ public final class SnsAdminAlerts implements AdminAlerts {
         }
         StringBuilder body = new StringBuilder(alert.body()).append("\n\n");
         alert.facts().forEach((k, v) -> body.append(k).append(": ").append(v).append('\n'));
-        sns.publish(r -> r.topicArn(topicArn).subject(subject(alert.subject())).message(body.toString())
+        sns.get().publish(r -> r.topicArn(topicArn).subject(subject(alert.subject())).message(body.toString())
                 .messageAttributes(attributes));
     }
 
@@ -46,5 +52,9 @@ public final class SnsAdminAlerts implements AdminAlerts {
         }
         String t = out.toString().strip();
         return t.isEmpty() ? "appban alert" : t;
+    }
+
+    private static <T> Supplier<T> constant(T value) {
+        return () -> value;
     }
 }

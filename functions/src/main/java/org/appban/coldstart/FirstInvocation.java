@@ -30,6 +30,10 @@ import org.appban.wiring.Settings;
 public final class FirstInvocation {
     /** System property holding the event file being handled ("construct" and "priming" before the first). */
     public static final String INVOCATION = "appban.invocation";
+    /** System property the bench sets when it installed {@link CallTimer}: the result then lists the AWS calls timed. */
+    public static final String TIMED_CALLS = "appban.timedCalls";
+    /** System property set once the first invocation completed (CallTimer counts later calls as warm). */
+    static final String FIRST_DONE = "appban.firstDone";
     private FirstInvocation() {
     }
 
@@ -80,6 +84,8 @@ public final class FirstInvocation {
                 return;
             }
         }
+        long firstDone = -1;
+        long classesAtFirst = -1;
         json.append(",\"invocations\":[");
         for (int n = 0; n < events.size(); n++) {
             Path event = events.get(n);
@@ -101,9 +107,18 @@ public final class FirstInvocation {
             if (error != null) json.append(",\"error\":").append(quote(error));
             json.append('}');
             // The first completed invocation is what a cold start costs: say so at once for a timing caller.
-            if (n == 0) System.out.println("appban-first-invocation-done");
+            if (n == 0) {
+                System.out.println("appban-first-invocation-done");
+                firstDone = System.nanoTime() - started;
+                System.setProperty(FIRST_DONE, "true");
+                // Counted here, not after the later events: what the first invocation needed (plus the few
+                // management classes counting them loads).
+                classesAtFirst = ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount();
+            }
         }
         json.append(']');
+        // From main() to the first completed invocation: the rest of the bench's figure is the JVM starting.
+        json.append(",\"firstDoneNanos\":").append(firstDone).append(",\"classesAtFirst\":").append(classesAtFirst);
         finish(json, out, started);
     }
 
@@ -111,6 +126,7 @@ public final class FirstInvocation {
         json.append(",\"untilDoneNanos\":").append(System.nanoTime() - started);
         // After the timings: the management classes this loads would otherwise count against the handler.
         json.append(",\"classesLoaded\":").append(ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount());
+        if (Boolean.getBoolean(TIMED_CALLS)) json.append(",\"awsCalls\":").append(CallTimer.json());
         json.append(",\"settingsAsked\":").append(quoteAll(List.copyOf(Settings.namesAsked()))).append("}\n");
         Files.writeString(out, json, StandardCharsets.UTF_8);
         System.out.flush();

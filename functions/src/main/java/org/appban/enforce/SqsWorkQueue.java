@@ -2,6 +2,7 @@ package org.appban.enforce;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
@@ -11,10 +12,15 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 public final class SqsWorkQueue implements WorkQueue {
     private static final int BATCH = 10;
     private static final int ATTEMPTS = 5;
-    private final SqsClient sqs;
+    private final Supplier<SqsClient> sqs;
     private final String queueUrl;
 
     public SqsWorkQueue(SqsClient sqs, String queueUrl) {
+        this(() -> sqs, queueUrl);
+    }
+
+    /** With the client built on first use: a run that never calls Sqs never pays for building its client (cold start). */
+    public SqsWorkQueue(Supplier<SqsClient> sqs, String queueUrl) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
     }
@@ -29,7 +35,7 @@ public final class SqsWorkQueue implements WorkQueue {
             }
             for (int attempt = 1; !pending.isEmpty(); attempt++) {
                 List<SendMessageBatchRequestEntry> batch = pending;
-                SendMessageBatchResponse r = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(batch));
+                SendMessageBatchResponse r = sqs.get().sendMessageBatch(b -> b.queueUrl(queueUrl).entries(batch));
                 if (r.failed().isEmpty()) break;
                 if (attempt >= ATTEMPTS) {
                     BatchResultErrorEntry e = r.failed().get(0);

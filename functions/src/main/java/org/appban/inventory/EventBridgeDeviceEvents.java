@@ -3,6 +3,7 @@ package org.appban.inventory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
@@ -16,11 +17,16 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 public final class EventBridgeDeviceEvents implements DeviceEvents {
     private static final int PER_CALL = 10;
     private static final int ATTEMPTS = 4;
-    private final EventBridgeClient events;
+    private final Supplier<EventBridgeClient> events;
     private final String bus;
     private final ObjectMapper mapper;
 
     public EventBridgeDeviceEvents(EventBridgeClient events, String bus, ObjectMapper mapper) {
+        this(() -> events, bus, mapper);
+    }
+
+    /** With the client built on first use: a run that never calls EventBridge never pays for building its client (cold start). */
+    public EventBridgeDeviceEvents(Supplier<EventBridgeClient> events, String bus, ObjectMapper mapper) {
         this.events = events;
         this.bus = bus;
         this.mapper = mapper;
@@ -46,7 +52,7 @@ public final class EventBridgeDeviceEvents implements DeviceEvents {
                             + ATTEMPTS + " attempts");
                 }
                 List<PutEventsRequestEntry> batch = pending;
-                PutEventsResponse response = events.putEvents(r -> r.entries(batch));
+                PutEventsResponse response = events.get().putEvents(r -> r.entries(batch));
                 pending = failed(batch, response);
             }
         }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.appban.ports.Mailer;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
@@ -28,11 +29,16 @@ import software.amazon.awssdk.services.sesv2.model.TooManyRequestsException;
  * timeout could send the message twice, and throttling is retried above this adapter, where the rate is known.
  */
 public final class SesMailer implements Mailer {
-    private final SesV2Client ses;
+    private final Supplier<SesV2Client> ses;
     private final String configurationSet;
 
     /** @param configurationSet the SES configuration set that publishes bounces and complaints, or null */
     public SesMailer(SesV2Client ses, String configurationSet) {
+        this(() -> ses, configurationSet);
+    }
+
+    /** With the client built on first use: a run that never calls SesV2 never pays for building its client (cold start). */
+    public SesMailer(Supplier<SesV2Client> ses, String configurationSet) {
         this.ses = ses;
         this.configurationSet = configurationSet;
     }
@@ -46,7 +52,7 @@ public final class SesMailer implements Mailer {
                 .emailTags(tags(mail.tags()));
         if (configurationSet != null) request.configurationSetName(configurationSet);
         try {
-            return ses.sendEmail(request.build()).messageId();
+            return ses.get().sendEmail(request.build()).messageId();
         } catch (TooManyRequestsException | LimitExceededException e) {
             throw throttled(e);
         } catch (MessageRejectedException | BadRequestException e) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
@@ -25,12 +26,17 @@ public final class EventBridgeNoticeRequests implements NoticeRequests {
     /** PutEvents takes at most 10 entries per call. */
     static final int BATCH = 10;
 
-    private final EventBridgeClient events;
+    private final Supplier<EventBridgeClient> events;
     private final String busName;
     private final String source;
     private final ObjectMapper mapper = new ObjectMapper();
 
     public EventBridgeNoticeRequests(EventBridgeClient events, String busName, String source) {
+        this(constant(Objects.requireNonNull(events, "events")), busName, source);
+    }
+
+    /** With the client built on first use: a run that never calls EventBridge never pays for building its client (cold start). */
+    public EventBridgeNoticeRequests(Supplier<EventBridgeClient> events, String busName, String source) {
         this.events = Objects.requireNonNull(events, "events");
         this.busName = Objects.requireNonNull(busName, "busName");
         if (!SOURCE.matcher(source).matches()) {
@@ -57,7 +63,7 @@ public final class EventBridgeNoticeRequests implements NoticeRequests {
                         .detail(json(r))
                         .build());
             }
-            PutEventsResponse response = events.putEvents(b -> b.entries(entries));
+            PutEventsResponse response = events.get().putEvents(b -> b.entries(entries));
             if (response.failedEntryCount() != null && response.failedEntryCount() > 0) {
                 List<String> failures = new ArrayList<>();
                 for (int i = 0; i < response.entries().size(); i++) {
@@ -80,5 +86,9 @@ public final class EventBridgeNoticeRequests implements NoticeRequests {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static <T> Supplier<T> constant(T value) {
+        return () -> value;
     }
 }

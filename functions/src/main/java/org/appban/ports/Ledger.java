@@ -1,7 +1,9 @@
 package org.appban.ports;
 
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.appban.domain.LedgerEntry;
 import org.appban.domain.LedgerRecord;
@@ -24,6 +26,16 @@ public interface Ledger {
     List<LedgerEntry> chain(String chain);
 
     List<String> chains();
+
+    /**
+     * Several chains, by name, in the order asked (a status report reads every member's). Adapters whose reads are
+     * network round trips override this to overlap them.
+     */
+    default Map<String, List<LedgerEntry>> chainsNamed(List<String> names) {
+        Map<String, List<LedgerEntry>> chains = new LinkedHashMap<>();
+        for (String name : names) chains.put(name, chain(name));
+        return chains;
+    }
 
     /**
      * Every entry about one device, across chains, in the order they were decided ({@code at}, then chain and

@@ -3,6 +3,7 @@ package org.appban.safety;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
@@ -14,11 +15,16 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  * destructive actions stop.
  */
 public final class SsmKillSwitch implements KillSwitch {
-    private final SsmClient ssm;
+    private final Supplier<SsmClient> ssm;
     private final String parameter;
     private final ObjectMapper mapper = new ObjectMapper();
 
     public SsmKillSwitch(SsmClient ssm, String parameter) {
+        this(() -> ssm, parameter);
+    }
+
+    /** With the client built on first use: a run that never calls Ssm never pays for building its client (cold start). */
+    public SsmKillSwitch(Supplier<SsmClient> ssm, String parameter) {
         this.ssm = ssm;
         this.parameter = parameter;
     }
@@ -27,7 +33,7 @@ public final class SsmKillSwitch implements KillSwitch {
     public State read() {
         String value;
         try {
-            value = ssm.getParameter(r -> r.name(parameter)).parameter().value();
+            value = ssm.get().getParameter(r -> r.name(parameter)).parameter().value();
         } catch (ParameterNotFoundException e) {
             return State.OFF;
         }
@@ -52,6 +58,6 @@ public final class SsmKillSwitch implements KillSwitch {
     @Override
     public void set(boolean engaged, String by, String reason) {
         ObjectNode o = mapper.createObjectNode().put("engaged", engaged).put("by", by).put("reason", reason);
-        ssm.putParameter(r -> r.name(parameter).value(o.toString()).type(ParameterType.STRING).overwrite(true));
+        ssm.get().putParameter(r -> r.name(parameter).value(o.toString()).type(ParameterType.STRING).overwrite(true));
     }
 }

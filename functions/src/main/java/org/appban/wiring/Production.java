@@ -101,6 +101,76 @@ public final class Production {
         static final software.amazon.awssdk.services.s3.S3Client CLIENT = Aws.CLIENTS.s3();
     }
 
+    // The other clients are handed to their adapters as suppliers of these holders (through lazily()), so a
+    // container builds a client only when its function's run first calls that service: building one loads a few
+    // hundred classes, which a run that never calls the service (a status page, a schedule with nothing to send)
+    // should not pay.
+
+    /** Services whose client is built before a SnapStart snapshot (see {@link #lazily}). */
+    private static final java.util.Set<String> PRIMED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * {@code holder} as handed to an adapter: built on first use, and also before a SnapStart snapshot (a priming
+     * resource), so a restored function does not build after the restore a client its wiring may call. Only the
+     * services a function's wiring asks for are registered.
+     */
+    private static <T> java.util.function.Supplier<T> lazily(String service, java.util.function.Supplier<T> holder) {
+        if (PRIMED.add(service)) org.appban.lambda.Priming.register("client " + service, holder::get);
+        return holder;
+    }
+
+    private static final class Secrets {
+        static final software.amazon.awssdk.services.secretsmanager.SecretsManagerClient CLIENT = Aws.CLIENTS.secretsManager();
+    }
+
+    private static final class Events {
+        static final software.amazon.awssdk.services.eventbridge.EventBridgeClient CLIENT = Aws.CLIENTS.eventBridge();
+    }
+
+    private static final class Ssm {
+        static final software.amazon.awssdk.services.ssm.SsmClient CLIENT = Aws.CLIENTS.ssm();
+    }
+
+    private static final class Sns {
+        static final software.amazon.awssdk.services.sns.SnsClient CLIENT = Aws.CLIENTS.sns();
+    }
+
+    private static final class Sqs {
+        static final software.amazon.awssdk.services.sqs.SqsClient CLIENT = Aws.CLIENTS.sqs();
+    }
+
+    private static final class Ses {
+        static final software.amazon.awssdk.services.sesv2.SesV2Client CLIENT = Aws.CLIENTS.sesV2();
+    }
+
+    private static java.util.function.Supplier<software.amazon.awssdk.services.secretsmanager.SecretsManagerClient> secretsClient() {
+        return lazily("secretsmanager", () -> Secrets.CLIENT);
+    }
+
+    private static java.util.function.Supplier<software.amazon.awssdk.services.eventbridge.EventBridgeClient> eventsClient() {
+        return lazily("eventbridge", () -> Events.CLIENT);
+    }
+
+    private static java.util.function.Supplier<software.amazon.awssdk.services.ssm.SsmClient> ssmClient() {
+        return lazily("ssm", () -> Ssm.CLIENT);
+    }
+
+    private static java.util.function.Supplier<software.amazon.awssdk.services.sns.SnsClient> snsClient() {
+        return lazily("sns", () -> Sns.CLIENT);
+    }
+
+    private static java.util.function.Supplier<software.amazon.awssdk.services.sqs.SqsClient> sqsClient() {
+        return lazily("sqs", () -> Sqs.CLIENT);
+    }
+
+    private static java.util.function.Supplier<software.amazon.awssdk.services.sesv2.SesV2Client> sesClient() {
+        return lazily("sesv2", () -> Ses.CLIENT);
+    }
+
+    private static java.util.function.Supplier<software.amazon.awssdk.services.s3.S3Client> s3Client() {
+        return lazily("s3", () -> S3.CLIENT);
+    }
+
     public static RosterImport rosterImport() {
         return new RosterImport(new RosterParser(),
                 new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
@@ -110,21 +180,21 @@ public final class Production {
 
     public static InventorySync inventorySync() {
         RemoteOptions options = RemoteOptions.standard(CLOCK);
-        List<FleetInventory> mdms = MdmAdapters.allFromEnvironment(new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()), options)
+        List<FleetInventory> mdms = MdmAdapters.allFromEnvironment(new SecretsManagerSecretSource(secretsClient()), options)
                 .stream().map(MdmAdapters.Mdm::inventory).toList();
         // With a NAC configured, its device registry adds the private devices no MDM enrols (read with the same secret).
         Optional<RegisteredDevices> registry = SETTINGS.optional("NAC_SECRET_ARN")
-                .map(nac -> NacAdapters.registryFromSecret(new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()), nac, options));
+                .map(nac -> NacAdapters.registryFromSecret(new SecretsManagerSecretSource(secretsClient()), nac, options));
         return new InventorySync(policy(), mdms, registry,
                 new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
                 new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
-                new EventBridgeDeviceEvents(Aws.CLIENTS.eventBridge(), SETTINGS.required("EVENT_BUS_NAME"), Json.MAPPER),
+                new EventBridgeDeviceEvents(eventsClient(), SETTINGS.required("EVENT_BUS_NAME"), Json.MAPPER),
                 new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE")),
                 CLOCK);
     }
 
     public static RosterFiles rosterFiles() {
-        return new S3RosterFiles(Aws.CLIENTS.s3());
+        return new S3RosterFiles(s3Client());
     }
 
     /**
@@ -134,23 +204,25 @@ public final class Production {
      */
     public static EnforceRemoval enforceRemoval() {
         DynamoLedger ledger = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
-        RemoteOptions options = RemoteOptions.standard(CLOCK).withBudgetScale(1.0 / EnforceRemovalHandler.CONTAINERS);
         return new EnforceRemoval(policy(),
                 new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
                 new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")),
                 ledger,
                 new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE")),
-                new SsmKillSwitch(Aws.CLIENTS.ssm(), SETTINGS.required("KILL_SWITCH_PARAMETER")),
+                new SsmKillSwitch(ssmClient(), SETTINGS.required("KILL_SWITCH_PARAMETER")),
                 () -> {
+                    // Built here, when a run first needs an MDM: the HTTP client and its TLS set-up are a cold-start
+                    // cost that runs with nothing for the MDMs (a work item already done, a kill switch on) avoid.
+                    RemoteOptions options = RemoteOptions.standard(CLOCK).withBudgetScale(1.0 / EnforceRemovalHandler.CONTAINERS);
                     Map<MdmKind, FleetEnforcement> mdms = new LinkedHashMap<>();
-                    for (MdmAdapters.Mdm mdm : MdmAdapters.allFromEnvironment(new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()), options)) {
+                    for (MdmAdapters.Mdm mdm : MdmAdapters.allFromEnvironment(new SecretsManagerSecretSource(secretsClient()), options)) {
                         mdms.put(mdm.kind(), mdm.enforcement());
                     }
                     return mdms;
                 },
-                new SqsWorkQueue(Aws.CLIENTS.sqs(), SETTINGS.required("TRIGGER_QUEUE_URL")),
+                new SqsWorkQueue(sqsClient(), SETTINGS.required("TRIGGER_QUEUE_URL")),
                 // removal-escalated notices go to the notify function as NoticeRequested events on the project bus.
-                new EventBridgeNoticeRequests(Aws.CLIENTS.eventBridge(), SETTINGS.required("EVENT_BUS_NAME"), "appban.enforce")::request,
+                new EventBridgeNoticeRequests(eventsClient(), SETTINGS.required("EVENT_BUS_NAME"), "appban.enforce")::request,
                 CLOCK);
     }
 
@@ -177,7 +249,7 @@ public final class Production {
         }
         String bucket = path.substring(0, slash);
         String key = path.substring(slash + 1);
-        byte[] bytes = Aws.CLIENTS.s3().getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
+        byte[] bytes = S3.CLIENT.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
         return loader.parse(new String(bytes, StandardCharsets.UTF_8), reference);
     }
 
@@ -195,7 +267,7 @@ public final class Production {
         SendRateLimiter limiter = SendRateLimiter.fromEnvironment(
                 SETTINGS.optional(SendRateLimiter.ENV).map(rate -> Map.of(SendRateLimiter.ENV, rate)).orElse(Map.of()), Ticker.system());
         RateLimitedMailer mailer = RateLimitedMailer.withDefaults(
-                new SesMailer(Aws.CLIENTS.sesV2(), SETTINGS.optional("SES_CONFIGURATION_SET").orElse(null)), limiter);
+                new SesMailer(sesClient(), SETTINGS.optional("SES_CONFIGURATION_SET").orElse(null)), limiter);
         NoticePlanner planner = new NoticePlanner(policy);
         NoticeComposer composer = new NoticeComposer(policy, new NoticeRenderer(policy, TemplateSet.bundled()),
                 new MimeWriter(), noticeLinks(policy));
@@ -224,7 +296,7 @@ public final class Production {
 
     public static MailFeedbackRecorder mailFeedbackRecorder() {
         return new MailFeedbackRecorder(Notify.MEMBERS, Notify.LEDGER,
-                new SnsAdminAlerts(Aws.CLIENTS.sns(), SETTINGS.required("ADMIN_TOPIC_ARN")), CLOCK);
+                new SnsAdminAlerts(snsClient(), SETTINGS.required("ADMIN_TOPIC_ARN")), CLOCK);
     }
 
     /**
@@ -232,7 +304,7 @@ public final class Production {
      * function sends (once per exemption and kind: the request's occasion is the exemption id).
      */
     public static ExemptionNotices exemptionNotices() {
-        EventBridgeNoticeRequests requests = new EventBridgeNoticeRequests(Aws.CLIENTS.eventBridge(),
+        EventBridgeNoticeRequests requests = new EventBridgeNoticeRequests(eventsClient(),
                 SETTINGS.required("EVENT_BUS_NAME"), "appban.admin");
         return ExemptionNotices.asRequests(requests::request);
     }
@@ -254,8 +326,8 @@ public final class Production {
         DynamoLedger ledger = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
         ExemptionService exemptionService = new ExemptionService(policy, members, devices, exemptions, ledger, exemptionNotices(), CLOCK);
         return new Administration(policy, members, devices, exemptions, ledger, exemptionService,
-                new SsmKillSwitch(Aws.CLIENTS.ssm(), SETTINGS.required("KILL_SWITCH_PARAMETER")),
-                new S3Reports(S3.CLIENT, SETTINGS.required("REPORTS_BUCKET")),
+                new SsmKillSwitch(ssmClient(), SETTINGS.required("KILL_SWITCH_PARAMETER")),
+                new S3Reports(s3Client(), SETTINGS.required("REPORTS_BUCKET")),
                 CampaignPreview.standard(policy),
                 // The network-access function's own record of each device, as its ledger entries tell it.
                 NetworkAccessLookup.fromLedger(java.util.Map.of("nac.quarantined", "quarantined", "nac.released", "allowed")), CLOCK);
@@ -272,13 +344,13 @@ public final class Production {
     /** Signed link tokens, keyed by the secret SIGNING_SECRET_ARN (read on first use, once per container). */
     public static org.appban.signing.SignedTokens signedTokens() {
         return new org.appban.signing.SignedTokens(org.appban.signing.Signer.fromSecret(
-                new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()), SETTINGS.required("SIGNING_SECRET_ARN")));
+                new SecretsManagerSecretSource(secretsClient()), SETTINGS.required("SIGNING_SECRET_ARN")));
     }
 
     // --- Network access (quarantine and release of private devices) and the attestation link --------------------
 
     private static SignedLinks attestationSigner() {
-        return new SignedLinks(new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()).secret(SETTINGS.required("SIGNING_SECRET_ARN")),
+        return new SignedLinks(new SecretsManagerSecretSource(secretsClient()).secret(SETTINGS.required("SIGNING_SECRET_ARN")),
                 SignedLinks.ATTESTATION);
     }
 
@@ -289,7 +361,7 @@ public final class Production {
      */
     public static AccessFunction networkAccess() {
         BanPolicy policy = policy();
-        var secrets = new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager());
+        var secrets = new SecretsManagerSecretSource(secretsClient());
         var devices = new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE"));
         var ledger = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
         var claims = new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE"));
@@ -299,22 +371,23 @@ public final class Production {
         var evidence = new DynamoEvidenceStore(Dynamo.CLIENT, SETTINGS.required("EVIDENCE_TABLE"), retention);
         var nac = NacAdapters.fromSecret(secrets, SETTINGS.required("NAC_SECRET_ARN"), RemoteOptions.standard(CLOCK));
         AccessNotices notices = AccessNotices.asRequests(
-                new EventBridgeNoticeRequests(Aws.CLIENTS.eventBridge(), SETTINGS.required("EVENT_BUS_NAME"), "appban.network"));
+                new EventBridgeNoticeRequests(eventsClient(), SETTINGS.required("EVENT_BUS_NAME"), "appban.network"));
         AccessAlerts alerts = AccessAlerts.both(new LoggedAccessAlerts(System.out),
-                AccessAlerts.to(new SnsAdminAlerts(Aws.CLIENTS.sns(), SETTINGS.required("ADMIN_TOPIC_ARN"))));
+                AccessAlerts.to(new SnsAdminAlerts(snsClient(), SETTINGS.required("ADMIN_TOPIC_ARN"))));
         NetworkAccessService service = new NetworkAccessService(policy, devices,
                 new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")), Attestations.fromLedger(ledger), evidence, nac,
-                new SsmKillSwitch(Aws.CLIENTS.ssm(), SETTINGS.required("KILL_SWITCH_PARAMETER")), claims, ledger, notices, alerts, CLOCK);
+                new SsmKillSwitch(ssmClient(), SETTINGS.required("KILL_SWITCH_PARAMETER")), claims, ledger, notices, alerts, CLOCK);
         TelemetryIngest telemetry = new TelemetryIngest(policy.app(), devices, evidence, ledger, CLOCK);
-        MdmWebhook webhook = new MdmWebhook(new WebhookSignature(secrets.secret(SETTINGS.required("WEBHOOK_SECRET_ARN"))),
+        String webhookSecret = SETTINGS.required("WEBHOOK_SECRET_ARN");
+        MdmWebhook webhook = new MdmWebhook(new WebhookSignature(() -> secrets.secret(webhookSecret)),
                 claims, devices, ledger, service, CLOCK);
-        return new AccessFunction(service, telemetry, new S3TelemetryObjects(Aws.CLIENTS.s3()), webhook);
+        return new AccessFunction(service, telemetry, new S3TelemetryObjects(s3Client()), webhook);
     }
 
     /** The attestation function behind the signed link: members, ledger, the signing key, EventBridge. */
     public static AttestationService attestation() {
         return new AttestationService(attestationSigner(), new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
                 new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE")),
-                new EventBridgeAttestationEvents(Aws.CLIENTS.eventBridge(), SETTINGS.required("EVENT_BUS_NAME")), policy(), CLOCK);
+                new EventBridgeAttestationEvents(eventsClient(), SETTINGS.required("EVENT_BUS_NAME")), policy(), CLOCK);
     }
 }

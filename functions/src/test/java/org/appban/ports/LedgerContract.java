@@ -92,6 +92,19 @@ public abstract class LedgerContract {
     }
 
     @Test
+    void several_chains_read_at_once_are_each_the_chain_read_alone_in_the_order_asked() {
+        for (int m = 1; m <= 12; m++) {
+            for (int n = 0; n < m % 4; n++) ledger.append(record("m-" + m, "step-" + n, null));
+        }
+        List<String> names = new ArrayList<>();
+        for (int m = 12; m >= 0; m--) names.add("member#m-" + m);
+        Map<String, List<LedgerEntry>> read = ledger.chainsNamed(names);
+        assertEquals(names, List.copyOf(read.keySet()));
+        for (String name : names) assertEquals(ledger.chain(name), read.get(name), name);
+        assertEquals(List.of(), read.get("member#m-0"));
+    }
+
+    @Test
     void appending_with_a_used_idempotency_key_returns_the_first_entry_and_writes_nothing() {
         Appended first = ledger.append(record("m-1", "notice.sent", "notice#m-1#final"));
         Appended again = ledger.append(record("m-1", "notice.sent-again", "notice#m-1#final"));
