@@ -286,7 +286,7 @@ public final class Production {
      */
     static LinkIssuer noticeLinks(BanPolicy policy) {
         String arn = SETTINGS.required("SIGNING_SECRET_ARN");
-        org.appban.signing.Signer signer = org.appban.signing.Signer.of(new SecretsManagerSecretSource(Aws.CLIENTS.secretsManager()).secret(arn));
+        org.appban.signing.Signer signer = org.appban.signing.Signer.of(new SecretsManagerSecretSource(secretsClient()).secret(arn));
         int days = policy.privateDevices().attestationLinkDays();
         SignedExemptionLinks exemptions = new SignedExemptionLinks(URI.create(SETTINGS.required("EXEMPTION_LINK_URL")),
                 new org.appban.signing.SignedTokens(signer), Duration.ofDays(days));
