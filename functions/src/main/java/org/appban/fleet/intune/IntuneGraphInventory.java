@@ -3,9 +3,13 @@ package org.appban.fleet.intune;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.appban.domain.AppPresence;
 import org.appban.domain.ComplianceState;
@@ -14,6 +18,8 @@ import org.appban.domain.Ownership;
 import org.appban.domain.Platform;
 import org.appban.fleet.FleetInventory;
 import org.appban.fleet.InventoriedDevice;
+import org.appban.fleet.PagePipeline;
+import org.appban.remote.RemoteFailure;
 import org.appban.policy.BannedApp;
 
 /**
@@ -21,13 +27,37 @@ import org.appban.policy.BannedApp;
  * platform, since Graph gives no bundle id there) and their {@code managedDevices}: Intune reports those for
  * corporate devices only, and this adapter never asks for a personal device's apps. Presence is as of each device's
  * last inventory report, which can be days old.
+ *
+ * <p>Throughput: a listing that follows nextLinks is one request at a time, so paging one cursor is bound by Graph's
+ * latency, far under its budget. The listing is therefore split into independent cursors fetched at once (see
+ * {@link PagePipeline}): the devices of each {@code managedDeviceOwnerType} ({@code eq} on it is what Graph's
+ * managedDevices filter honours; {@code ne} is not honoured, so there is no "everything else" filter), alongside the
+ * app holders' listing. The split is trusted only when it is provably exact: the partitions' {@code @odata.count}s
+ * must add up to the unfiltered count, and every device a partition returns must carry the partition's owner type.
+ * Otherwise (no counts, counts that disagree, a filter Graph ignored) the adapter lists everything through one
+ * cursor, as before: slower, never wrong. Personal (and unknown-owner) devices need no app data and stream at once;
+ * corporate devices wait until the app holders are known.
+ *
+ * <p>Memory: the holders are kept as 16-byte ids ({@link CompactIdSet}), and at most {@link #QUEUED_PAGES} pages wait
+ * for the consumer.
  */
 public final class IntuneGraphInventory implements FleetInventory {
     private static final int PAGE = 100;
+    static final int QUEUED_PAGES = 8;
+    /** managedDeviceOwnerType's documented values; "unknown" ownership is treated as private. */
+    static final List<String> OWNER_TYPES = List.of("company", "personal", "unknown");
+    private static final String DEVICES = "/v1.0/deviceManagement/managedDevices";
     private final IntuneGraphClient graph;
+    private final boolean split;
 
     public IntuneGraphInventory(IntuneGraphClient graph) {
+        this(graph, true);
+    }
+
+    /** {@code split=false} lists through one cursor (for comparison; the split falls back to it by itself). */
+    public IntuneGraphInventory(IntuneGraphClient graph, boolean split) {
         this.graph = graph;
+        this.split = split;
     }
 
     @Override
@@ -37,23 +67,107 @@ public final class IntuneGraphInventory implements FleetInventory {
 
     @Override
     public Stream<InventoriedDevice> devices(BannedApp app) {
-        Map<String, String> holders = holders(app);
-        return graph.pages("list managed devices", "/v1.0/deviceManagement/managedDevices?$top=" + PAGE).map(d -> device(d, holders));
+        PagePipeline<InventoriedDevice> pipeline = new PagePipeline<>("intune-listing", QUEUED_PAGES);
+        Future<Holders> holders = pipeline.side(() -> holders(app));
+        pipeline.produce(emit -> {
+            List<Partition> partitions = split ? plan(pipeline) : List.of();
+            if (partitions.isEmpty()) {
+                Holders h = await(holders);
+                follow(new Partition(null, null), DEVICES + "?$top=" + PAGE, emit, h);
+                return;
+            }
+            for (Partition p : partitions) {
+                pipeline.produce(e -> {
+                    Holders h = p.ownerType().equals("company") ? await(holders) : Holders.NONE;
+                    e.page(p.first().items().stream().map(d -> p.device(d, h)).toList());
+                    if (p.first().nextLink() != null) follow(p, p.first().nextLink(), e, h);
+                });
+            }
+        });
+        return pipeline.stream();
     }
 
-    /** managedDevice id -> evidence, for every device Intune reports the app on. */
-    private Map<String, String> holders(BannedApp app) {
-        Map<String, String> out = new HashMap<>();
+    /** One cursor's pages from {@code url} on, each checked against its partition and handed on. */
+    private void follow(Partition p, String url, PagePipeline.Emitter<InventoriedDevice> emit, Holders h) throws InterruptedException {
+        for (String next = url; next != null; ) {
+            if (Thread.currentThread().isInterrupted()) throw new InterruptedException();
+            IntuneGraphClient.Page page = graph.page("list managed devices", next);
+            emit.page(page.items().stream().map(d -> p.device(d, h)).toList());
+            next = page.nextLink();
+        }
+    }
+
+    /** The exact split of the listing by owner type, or none when it cannot be shown exact. */
+    private List<Partition> plan(PagePipeline<InventoriedDevice> pipeline) throws InterruptedException {
+        Future<IntuneGraphClient.Page> total = pipeline.side(() -> graph.page("count managed devices", DEVICES + "?$top=1"));
+        Map<String, Future<IntuneGraphClient.Page>> firsts = new LinkedHashMap<>();
+        for (String type : OWNER_TYPES) {
+            firsts.put(type, pipeline.side(() -> graph.page("list managed devices",
+                    DEVICES + "?$top=" + PAGE + "&$filter=" + IntuneGraphClient.q("managedDeviceOwnerType eq '" + type + "'"))));
+        }
+        long all = await(total).count();
+        long sum = 0;
+        List<Partition> out = new ArrayList<>();
+        for (var e : firsts.entrySet()) {
+            IntuneGraphClient.Page first = await(e.getValue());
+            if (first.count() < 0 || !first.items().stream().allMatch(d -> ownerTypeOf(d).equals(e.getKey()))) return List.of();
+            sum += first.count();
+            out.add(new Partition(e.getKey(), first));
+        }
+        return all >= 0 && sum == all ? out : List.of();
+    }
+
+    /** A cursor over the devices of one owner type (null: every device, one cursor). */
+    private record Partition(String ownerType, IntuneGraphClient.Page first) {
+        InventoriedDevice device(JsonNode d, Holders holders) {
+            if (ownerType != null && !ownerTypeOf(d).equals(ownerType)) {
+                // Devices moved between partitions while they were listed: the listing cannot vouch for completeness,
+                // so fail it (the sync then marks nothing gone) rather than risk a device missed.
+                throw new RemoteFailure(RemoteFailure.Kind.TRANSIENT, "intune", "list managed devices", 200,
+                        "the listing of owner type '" + ownerType + "' returned a device of owner type '" + ownerTypeOf(d) + "'");
+            }
+            return IntuneGraphInventory.device(d, holders);
+        }
+    }
+
+    private static String ownerTypeOf(JsonNode d) {
+        return d.path("managedDeviceOwnerType").asText("unknown").toLowerCase(Locale.ROOT);
+    }
+
+    private static <T> T await(Future<T> f) throws InterruptedException {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new RemoteFailure(RemoteFailure.Kind.TRANSIENT, "intune", "listing", 0, String.valueOf(e.getCause()), e.getCause());
+        }
+    }
+
+    /** The devices Intune reports the app on, per matching detected app (evidence names the app). */
+    record Holders(List<String> evidence, List<CompactIdSet> devices) {
+        static final Holders NONE = new Holders(List.of(), List.of());
+
+        String evidenceFor(String deviceId) {
+            for (int i = 0; i < devices.size(); i++) if (devices.get(i).contains(deviceId)) return evidence.get(i);
+            return null;
+        }
+    }
+
+    private Holders holders(BannedApp app) {
+        List<String> evidence = new ArrayList<>();
+        List<CompactIdSet> devices = new ArrayList<>();
         graph.pages("list detected apps", "/v1.0/deviceManagement/detectedApps?$top=" + PAGE)
                 .filter(a -> app.matchesDisplayName(a.path("displayName").asText(null)))
                 .filter(a -> app.platforms().contains(platformOfDetectedApp(a.path("platform").asText(""))))
                 .toList()
                 .forEach(a -> {
-                    String evidence = "detectedApps:" + a.path("displayName").asText() + "/" + a.path("platform").asText();
+                    CompactIdSet ids = new CompactIdSet();
                     graph.pages("list devices with a detected app", "/v1.0/deviceManagement/detectedApps/" + a.path("id").asText() + "/managedDevices?$top=" + PAGE)
-                            .forEach(d -> out.put(d.path("id").asText(), evidence));
+                            .forEach(d -> ids.add(d.path("id").asText()));
+                    evidence.add("detectedApps:" + a.path("displayName").asText() + "/" + a.path("platform").asText());
+                    devices.add(ids);
                 });
-        return out;
+        return new Holders(evidence, devices);
     }
 
     private static Platform platformOfDetectedApp(String p) {
@@ -65,12 +179,13 @@ public final class IntuneGraphInventory implements FleetInventory {
         return Platform.OTHER;
     }
 
-    private InventoriedDevice device(JsonNode d, Map<String, String> holders) {
+    private static InventoriedDevice device(JsonNode d, Holders holders) {
         String id = d.path("id").asText();
         // "unknown" ownership is treated as private: when in doubt, never look at the apps.
         Ownership ownership = d.path("managedDeviceOwnerType").asText("").equals("company") ? Ownership.CORPORATE : Ownership.PRIVATE;
-        AppPresence presence = ownership == Ownership.PRIVATE ? AppPresence.UNKNOWN : holders.containsKey(id) ? AppPresence.PRESENT : AppPresence.ABSENT;
-        String evidence = ownership == Ownership.PRIVATE ? "compliance only (personal device)" : holders.getOrDefault(id, "detectedApps: not reported");
+        String held = ownership == Ownership.PRIVATE ? null : holders.evidenceFor(id);
+        AppPresence presence = ownership == Ownership.PRIVATE ? AppPresence.UNKNOWN : held != null ? AppPresence.PRESENT : AppPresence.ABSENT;
+        String evidence = ownership == Ownership.PRIVATE ? "compliance only (personal device)" : held != null ? held : "detectedApps: not reported";
         return new InventoriedDevice(MdmKind.INTUNE, id, text(d, "emailAddress"), text(d, "userPrincipalName"), ownership,
                 platform(d.path("operatingSystem").asText("")), text(d, "model"), d.path("isSupervised").asBoolean(false),
                 mac(text(d, "wiFiMacAddress")), ComplianceState.parse(text(d, "complianceState")), presence,

@@ -1,0 +1,85 @@
+package org.appban.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.appban.fleet.intune.IntuneGraphClient;
+import org.appban.fleet.intune.IntuneGraphInventory;
+import org.appban.sim.Simulators;
+import org.appban.sim.fleet.FleetDevice;
+import org.appban.sim.world.SimDevice;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The Intune listing split into concurrent cursors by owner type: exact, or not split at all. */
+class IntuneGraphInventorySplitTest {
+    private SimulatedFleet fleet;
+
+    @AfterEach
+    void stop() {
+        if (fleet != null) fleet.close();
+    }
+
+    private IntuneGraphInventory adapter() {
+        return new IntuneGraphInventory(new IntuneGraphClient(IntuneGraphInventoryTest.connection(fleet, Simulators.GRAPH_CLIENT_SECRET), fleet.options));
+    }
+
+    private Set<String> enrolledIds() {
+        Set<String> ids = new HashSet<>();
+        fleet.sims.world().devices().stream().filter(d -> d.enrolledIn(FleetDevice.Mdm.INTUNE)).map(SimDevice::intuneId).forEach(ids::add);
+        return ids;
+    }
+
+    private long filteredRequests() {
+        return fleet.sims.intune().requests().count(r -> r.path().equals("/v1.0/deviceManagement/managedDevices") && r.query() != null && r.query().contains("filter"));
+    }
+
+    @Test
+    void theSplitListingReturnsEveryDeviceExactlyOnceThroughOneCursorPerOwnerType() {
+        fleet = SimulatedFleet.large(430);
+        fleet.sims.intune().emptyPages(true);
+        List<InventoriedDevice> listed = adapter().devices(SimulatedFleet.APP).toList();
+        Set<String> unique = new HashSet<>();
+        listed.forEach(d -> assertTrue(unique.add(d.mdmId()), "listed twice: " + d.mdmId()));
+        assertEquals(enrolledIds(), unique);
+        assertTrue(filteredRequests() > 3, "the owner-type cursors did the listing");
+        assertEquals(0, fleet.sims.intune().requests().count(r -> r.path().equals("/v1.0/deviceManagement/managedDevices") && r.query() != null
+                && !r.query().contains("filter") && !r.query().contains("top=1&") && !r.query().endsWith("top=1")), "no unfiltered cursor ran");
+    }
+
+    @Test
+    void whenGraphIgnoresTheFilterTheCountsDisagreeAndOneCursorListsEverythingOnce() {
+        fleet = SimulatedFleet.large(230);
+        fleet.sims.intune().ignoreDeviceFilters(true);
+        List<InventoriedDevice> listed = adapter().devices(SimulatedFleet.APP).toList();
+        Set<String> unique = new HashSet<>();
+        listed.forEach(d -> assertTrue(unique.add(d.mdmId()), "listed twice: " + d.mdmId()));
+        assertEquals(enrolledIds(), unique);
+        assertEquals(3, filteredRequests(), "only the first page of each owner type was asked for, then the split was abandoned");
+    }
+
+    @Test
+    void corporateDevicesWaitForTheAppHoldersSoTheirPresenceIsRight() {
+        fleet = SimulatedFleet.large(230);
+        for (InventoriedDevice d : adapter().devices(SimulatedFleet.APP).toList()) {
+            SimDevice truth = fleet.sims.world().devices().stream().filter(x -> x.intuneId().equals(d.mdmId())).findFirst().orElseThrow();
+            if (!truth.corporate()) continue;
+            boolean has = truth.reportedApps().contains("com.zhiliaoapp.musically");
+            assertEquals(has ? org.appban.domain.AppPresence.PRESENT : org.appban.domain.AppPresence.ABSENT, d.appPresence(), truth.id());
+        }
+    }
+
+    @Test
+    void closingTheStreamEarlyStopsTheCursors() throws InterruptedException {
+        fleet = SimulatedFleet.large(430);
+        try (var stream = adapter().devices(SimulatedFleet.APP)) {
+            assertEquals(10, stream.limit(10).count());
+        }
+        int after = fleet.sims.intune().requests().all().size();
+        Thread.sleep(300);
+        assertEquals(after, fleet.sims.intune().requests().all().size(), "no request after the stream was closed");
+    }
+}
