@@ -73,6 +73,28 @@ class IntuneGraphInventorySplitTest {
     }
 
     @Test
+    void corporatePagesListedBeforeTheHoldersAreKnownAreParkedAndStillGetTheirPresence() {
+        fleet = SimulatedFleet.large(430);
+        // The holders' listing is slowed (each of its pages first hangs and is retried), so the corporate cursor runs ahead.
+        for (int i = 0; i < 4; i++) fleet.sims.intune().faults().next(org.appban.sim.http.Fault.hang(java.time.Duration.ofMillis(300)), r -> r.path().contains("/detectedApps/"));
+        List<InventoriedDevice> listed = adapter().devices(SimulatedFleet.APP).toList();
+        Set<String> unique = new HashSet<>();
+        listed.forEach(d -> assertTrue(unique.add(d.mdmId()), "listed twice: " + d.mdmId()));
+        assertEquals(enrolledIds(), unique);
+        for (InventoriedDevice d : listed) {
+            SimDevice truth = fleet.sims.world().devices().stream().filter(x -> x.intuneId().equals(d.mdmId())).findFirst().orElseThrow();
+            if (!truth.corporate()) continue;
+            boolean has = truth.reportedApps().contains("com.zhiliaoapp.musically");
+            assertEquals(has ? org.appban.domain.AppPresence.PRESENT : org.appban.domain.AppPresence.ABSENT, d.appPresence(), truth.id());
+        }
+        var log = fleet.sims.intune().requests().all();
+        java.time.Instant holdersDone = log.stream().filter(r -> r.path().contains("/detectedApps/") && r.status() == 200)
+                .map(org.appban.sim.http.RecordedRequest::wallTime).max(java.util.Comparator.naturalOrder()).orElseThrow();
+        long companyPagesBefore = log.stream().filter(r -> r.query() != null && r.query().contains("company") && r.wallTime().isBefore(holdersDone)).count();
+        assertTrue(companyPagesBefore > 1, "the corporate cursor kept listing while the holders were fetched: " + companyPagesBefore);
+    }
+
+    @Test
     void closingTheStreamEarlyStopsTheCursors() throws InterruptedException {
         fleet = SimulatedFleet.large(430);
         try (var stream = adapter().devices(SimulatedFleet.APP)) {

@@ -72,15 +72,18 @@ public final class IntuneGraphInventory implements FleetInventory {
         pipeline.produce(emit -> {
             List<Partition> partitions = split ? plan(pipeline) : List.of();
             if (partitions.isEmpty()) {
-                Holders h = await(holders);
-                follow(new Partition(null, null), DEVICES + "?$top=" + PAGE, emit, h);
+                Partition all = new Partition(null, graph.page("list managed devices", DEVICES + "?$top=" + PAGE));
+                followWithHolders(all, emit, holders);
                 return;
             }
             for (Partition p : partitions) {
                 pipeline.produce(e -> {
-                    Holders h = p.ownerType().equals("company") ? await(holders) : Holders.NONE;
-                    e.page(p.first().items().stream().map(d -> p.device(d, h)).toList());
-                    if (p.first().nextLink() != null) follow(p, p.first().nextLink(), e, h);
+                    if (p.ownerType().equals("company")) {
+                        followWithHolders(p, e, holders);
+                    } else {
+                        e.page(p.first().items().stream().map(d -> p.device(d, Holders.NONE)).toList());
+                        if (p.first().nextLink() != null) follow(p, p.first().nextLink(), e, Holders.NONE);
+                    }
                 });
             }
         });
@@ -94,6 +97,31 @@ public final class IntuneGraphInventory implements FleetInventory {
             IntuneGraphClient.Page page = graph.page("list managed devices", next);
             emit.page(page.items().stream().map(d -> p.device(d, h)).toList());
             next = page.nextLink();
+        }
+    }
+
+    /**
+     * A cursor whose corporate devices need the app holders: it does not wait for them. Pages that arrive before the
+     * holders are known are parked on local disk (a line of the fields used per device; /tmp in Lambda), and handed
+     * on once they are, so the two listings overlap and memory still holds only a page.
+     */
+    private void followWithHolders(Partition p, PagePipeline.Emitter<InventoriedDevice> emit, Future<Holders> holders) throws InterruptedException {
+        List<JsonNode> pending = p.first().items();
+        String next = p.first().nextLink();
+        try (ParkedDevices parked = new ParkedDevices()) {
+            while (!holders.isDone()) {
+                parked.park(pending);
+                pending = List.of();
+                if (next == null) break;
+                if (Thread.currentThread().isInterrupted()) throw new InterruptedException();
+                IntuneGraphClient.Page page = graph.page("list managed devices", next);
+                pending = page.items();
+                next = page.nextLink();
+            }
+            Holders h = await(holders);
+            for (List<JsonNode> page : parked.replay(PAGE)) emit.page(page.stream().map(d -> p.device(d, h)).toList());
+            emit.page(pending.stream().map(d -> p.device(d, h)).toList());
+            if (next != null) follow(p, next, emit, h);
         }
     }
 
