@@ -51,6 +51,35 @@ class IntuneGraphInventorySplitTest {
     }
 
     @Test
+    void aMixedFleetsCorporateDevicesAreSplitByOperatingSystemToo() {
+        StringBuilder members = new StringBuilder();
+        StringBuilder devices = new StringBuilder();
+        String[] platforms = {"ios", "android", "windows"};
+        for (int i = 0; i < 900; i++) {
+            if (i > 0) {
+                members.append(',');
+                devices.append(',');
+            }
+            boolean corporate = i % 5 != 4;
+            members.append("{\"id\":\"p").append(i).append("\",\"name\":\"P ").append(i).append("\",\"email\":\"p").append(i).append("@example.org\",\"role\":\"staff\"}");
+            devices.append("{\"id\":\"dev").append(i).append("\",\"owner\":\"p").append(i).append("\",\"ownership\":\"").append(corporate ? "corporate" : "private")
+                    .append("\",\"platform\":\"").append(platforms[i % 3]).append("\",\"supervised\":").append(corporate && i % 3 == 0)
+                    .append(",\"apps\":[").append(i % 2 == 0 ? "\"com.zhiliaoapp.musically\"" : "").append("],\"mdm\":\"intune\"}");
+        }
+        String json = "{\"startsAt\":\"2023-03-17T08:00+13:00\",\"catalog\":[{\"identifier\":\"com.zhiliaoapp.musically\",\"name\":\"TikTok\"}],"
+                + "\"members\":[" + members + "],\"devices\":[" + devices + "]}";
+        fleet = new SimulatedFleet(new org.appban.sim.fleet.FleetLoader().parse(json, "mixed-fleet"), org.appban.sim.http.SimSettings.defaults());
+        List<InventoriedDevice> listed = adapter().devices(SimulatedFleet.APP).toList();
+        Set<String> unique = new HashSet<>();
+        listed.forEach(d -> assertTrue(unique.add(d.mdmId()), "listed twice: " + d.mdmId()));
+        assertEquals(enrolledIds(), unique);
+        for (String os : List.of("iOS", "Android", "Windows")) {
+            assertTrue(fleet.sims.intune().requests().count(r -> r.query() != null && r.query().contains("skiptoken")
+                    && r.query().contains("operatingSystem") && r.query().contains(os)) > 0, "a cursor of its own paged the corporate " + os + " devices");
+        }
+    }
+
+    @Test
     void whenGraphIgnoresTheFilterTheCountsDisagreeAndOneCursorListsEverythingOnce() {
         fleet = SimulatedFleet.large(230);
         fleet.sims.intune().ignoreDeviceFilters(true);
@@ -58,7 +87,7 @@ class IntuneGraphInventorySplitTest {
         Set<String> unique = new HashSet<>();
         listed.forEach(d -> assertTrue(unique.add(d.mdmId()), "listed twice: " + d.mdmId()));
         assertEquals(enrolledIds(), unique);
-        assertEquals(3, filteredRequests(), "only the first page of each owner type was asked for, then the split was abandoned");
+        assertEquals(3 + 5, filteredRequests(), "only the first page of each owner type (and of each corporate OS) was asked for, then the split was abandoned");
     }
 
     @Test
@@ -100,6 +129,7 @@ class IntuneGraphInventorySplitTest {
         try (var stream = adapter().devices(SimulatedFleet.APP)) {
             assertEquals(10, stream.limit(10).count());
         }
+        Thread.sleep(200); // requests in flight at the close are logged as they complete
         int after = fleet.sims.intune().requests().all().size();
         Thread.sleep(300);
         assertEquals(after, fleet.sims.intune().requests().all().size(), "no request after the stream was closed");

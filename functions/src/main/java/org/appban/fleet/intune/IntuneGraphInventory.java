@@ -36,7 +36,13 @@ import org.appban.policy.BannedApp;
  * must add up to the unfiltered count, and every device a partition returns must carry the partition's owner type.
  * Otherwise (no counts, counts that disagree, a filter Graph ignored) the adapter lists everything through one
  * cursor, as before: slower, never wrong. Personal (and unknown-owner) devices need no app data and stream at once;
- * corporate devices wait until the app holders are known.
+ * corporate devices need the app holders, and those listed before the holders are known are parked on local disk
+ * ({@link ParkedDevices}) until they are.
+ *
+ * <p>What still bounds the speed: each cursor is sequential, so the largest partition (in most fleets, the corporate
+ * devices) takes its page count times Graph's latency. Graph offers no further filter that is both honoured and
+ * stable for a device (operating system could split a mixed fleet further; compliance state changes during a
+ * listing, and a device that moves between partitions mid-listing could be missed).
  *
  * <p>Memory: the holders are kept as 16-byte ids ({@link CompactIdSet}), and at most {@link #QUEUED_PAGES} pages wait
  * for the consumer.
@@ -46,6 +52,9 @@ public final class IntuneGraphInventory implements FleetInventory {
     static final int QUEUED_PAGES = 8;
     /** managedDeviceOwnerType's documented values; "unknown" ownership is treated as private. */
     static final List<String> OWNER_TYPES = List.of("company", "personal", "unknown");
+    /** operatingSystem values Intune reports for the platforms the policy covers (iPads may report iPadOS). */
+    static final List<String> OPERATING_SYSTEMS = List.of("iOS", "iPadOS", "Android", "Windows", "macOS");
+    private static final String OWNER_TYPE = "managedDeviceOwnerType", OPERATING_SYSTEM = "operatingSystem";
     private static final String DEVICES = "/v1.0/deviceManagement/managedDevices";
     private final IntuneGraphClient graph;
     private final boolean split;
@@ -72,13 +81,13 @@ public final class IntuneGraphInventory implements FleetInventory {
         pipeline.produce(emit -> {
             List<Partition> partitions = split ? plan(pipeline) : List.of();
             if (partitions.isEmpty()) {
-                Partition all = new Partition(null, graph.page("list managed devices", DEVICES + "?$top=" + PAGE));
+                Partition all = new Partition(Map.of(), graph.page("list managed devices", DEVICES + "?$top=" + PAGE));
                 followWithHolders(all, emit, holders);
                 return;
             }
             for (Partition p : partitions) {
                 pipeline.produce(e -> {
-                    if (p.ownerType().equals("company")) {
+                    if (p.needsHolders()) {
                         followWithHolders(p, e, holders);
                     } else {
                         e.page(p.first().items().stream().map(d -> p.device(d, Holders.NONE)).toList());
@@ -125,34 +134,73 @@ public final class IntuneGraphInventory implements FleetInventory {
         }
     }
 
-    /** The exact split of the listing by owner type, or none when it cannot be shown exact. */
+    /**
+     * The exact split of the listing, or none when it cannot be shown exact: by owner type, and the corporate devices
+     * further by operating system when the operating systems asked for account for all of them (a mixed fleet).
+     * Every first page is asked for at once, and each becomes its cursor's first page.
+     */
     private List<Partition> plan(PagePipeline<InventoriedDevice> pipeline) throws InterruptedException {
         Future<IntuneGraphClient.Page> total = pipeline.side(() -> graph.page("count managed devices", DEVICES + "?$top=1"));
-        Map<String, Future<IntuneGraphClient.Page>> firsts = new LinkedHashMap<>();
-        for (String type : OWNER_TYPES) {
-            firsts.put(type, pipeline.side(() -> graph.page("list managed devices",
-                    DEVICES + "?$top=" + PAGE + "&$filter=" + IntuneGraphClient.q("managedDeviceOwnerType eq '" + type + "'"))));
+        Map<Map<String, String>, Future<IntuneGraphClient.Page>> byOwner = new LinkedHashMap<>();
+        for (String type : OWNER_TYPES) byOwner.put(Map.of(OWNER_TYPE, type), first(pipeline, Map.of(OWNER_TYPE, type)));
+        Map<Map<String, String>, Future<IntuneGraphClient.Page>> corporateByOs = new LinkedHashMap<>();
+        for (String os : OPERATING_SYSTEMS) {
+            Map<String, String> where = new LinkedHashMap<>();
+            where.put(OWNER_TYPE, "company");
+            where.put(OPERATING_SYSTEM, os);
+            corporateByOs.put(where, first(pipeline, where));
         }
-        long all = await(total).count();
+        List<Partition> owners = exact(byOwner, await(total).count());
+        if (owners.isEmpty()) return owners;
+        Partition company = owners.stream().filter(p -> p.where().get(OWNER_TYPE).equals("company")).findFirst().orElseThrow();
+        List<Partition> bySystem = exact(corporateByOs, company.first().count());
+        if (bySystem.isEmpty()) return owners;
+        List<Partition> out = new ArrayList<>(owners);
+        out.remove(company);
+        bySystem.stream().filter(p -> p.first().count() > 0).forEach(out::add);
+        return out;
+    }
+
+    private Future<IntuneGraphClient.Page> first(PagePipeline<InventoriedDevice> pipeline, Map<String, String> where) {
+        StringBuilder filter = new StringBuilder();
+        where.forEach((field, value) -> filter.append(filter.isEmpty() ? "" : " and ").append(field).append(" eq '").append(value).append("'"));
+        return pipeline.side(() -> graph.page("list managed devices", DEVICES + "?$top=" + PAGE + "&$filter=" + IntuneGraphClient.q(filter.toString())));
+    }
+
+    /** The partitions, when their counts add up to {@code expected} and their first pages hold only their own devices. */
+    private static List<Partition> exact(Map<Map<String, String>, Future<IntuneGraphClient.Page>> firsts, long expected) throws InterruptedException {
         long sum = 0;
         List<Partition> out = new ArrayList<>();
         for (var e : firsts.entrySet()) {
-            IntuneGraphClient.Page first = await(e.getValue());
-            if (first.count() < 0 || !first.items().stream().allMatch(d -> ownerTypeOf(d).equals(e.getKey()))) return List.of();
-            sum += first.count();
-            out.add(new Partition(e.getKey(), first));
+            Partition p = new Partition(e.getKey(), await(e.getValue()));
+            if (p.first().count() < 0 || !p.first().items().stream().allMatch(p::holds)) return List.of();
+            sum += p.first().count();
+            out.add(p);
         }
-        return all >= 0 && sum == all ? out : List.of();
+        return expected >= 0 && sum == expected ? out : List.of();
     }
 
-    /** A cursor over the devices of one owner type (null: every device, one cursor). */
-    private record Partition(String ownerType, IntuneGraphClient.Page first) {
+    /** A cursor over the devices matching {@code where} (field equals value; empty: every device, one cursor). */
+    private record Partition(Map<String, String> where, IntuneGraphClient.Page first) {
+        boolean holds(JsonNode d) {
+            for (var e : where.entrySet()) {
+                String actual = e.getKey().equals(OWNER_TYPE) ? ownerTypeOf(d) : d.path(e.getKey()).asText("");
+                if (!actual.equalsIgnoreCase(e.getValue())) return false;
+            }
+            return true;
+        }
+
+        boolean needsHolders() {
+            return where.isEmpty() || "company".equals(where.get(OWNER_TYPE));
+        }
+
         InventoriedDevice device(JsonNode d, Holders holders) {
-            if (ownerType != null && !ownerTypeOf(d).equals(ownerType)) {
+            if (!holds(d)) {
                 // Devices moved between partitions while they were listed: the listing cannot vouch for completeness,
                 // so fail it (the sync then marks nothing gone) rather than risk a device missed.
                 throw new RemoteFailure(RemoteFailure.Kind.TRANSIENT, "intune", "list managed devices", 200,
-                        "the listing of owner type '" + ownerType + "' returned a device of owner type '" + ownerTypeOf(d) + "'");
+                        "the listing of " + where + " returned a device of owner type '" + ownerTypeOf(d) + "' on '"
+                                + d.path(OPERATING_SYSTEM).asText("") + "'");
             }
             return IntuneGraphInventory.device(d, holders);
         }
