@@ -60,31 +60,35 @@ public final class InventoryBench {
         double scale = 1.0;
         int latencyMs = 0;
         boolean split = true;
+        int members = -1;
         for (int i = 0; i < args.size(); i++) {
             switch (args.get(i)) {
                 case "--devices" -> devices = Integer.parseInt(args.get(++i));
                 case "--scale" -> scale = Double.parseDouble(args.get(++i));
                 case "--latency-ms" -> latencyMs = Integer.parseInt(args.get(++i));
                 case "--single-cursor" -> split = false;
-                default -> throw new IllegalArgumentException("bench inventory takes --devices N, --scale F, --latency-ms N and --single-cursor, not " + args.get(i));
+                case "--members" -> members = Integer.parseInt(args.get(++i));
+                default -> throw new IllegalArgumentException("bench inventory takes --devices N, --scale F, --latency-ms N, --members N and --single-cursor, not " + args.get(i));
             }
         }
         BanPolicy policy = new PolicyLoader().bundled(PolicyLoader.BUNDLED);
-        Path fleet = generateFleet(devices);
+        int owners = members > 0 ? members : owners(devices);
+        Path fleet = generateFleet(devices, owners);
         double budgetPerSecond = GRAPH_ANY_PER_20S * scale / 20.0;
         out.printf("inventory bench: %d Intune devices, budget %.0f requests per 20 s (published 2000 x scale %.2f) = %.1f/s%n",
                 devices, GRAPH_ANY_PER_20S * scale, scale, budgetPerSecond);
+        out.printf("                 %d members on the roster (the sync's member index grows with them, not with devices)%n", owners);
         out.printf("                 simulator latency %d ms per request, listing %s%n", latencyMs,
                 split ? "split by owner type (concurrent cursors)" : "one cursor");
         try (SimulatorProcess sims = new SimulatorProcess(fleet, scale, latencyMs)) {
             RemoteOptions options = RemoteOptions.standard(Clock.systemUTC()).withBudgetScale(scale).withTimeout(Duration.ofSeconds(30));
             IntuneConnection connection = new IntuneConnection(sims.base("intune"), sims.base("intune"), Simulators.TENANT,
                     Simulators.GRAPH_CLIENT_ID, new Secret(Simulators.GRAPH_CLIENT_SECRET));
-            MemberStore members = new GeneratedMembers(owners(devices));
+            MemberStore roster = new GeneratedMembers(owners);
             CountingDeviceStore store = new CountingDeviceStore();
             RecordedCount events = new RecordedCount(devices);
             InventorySync sync = new InventorySync(policy, List.of(new IntuneGraphInventory(new IntuneGraphClient(connection, options), split)),
-                    members, store, events, new DiscardingLedger(), Clock.systemUTC());
+                    roster, store, events, new DiscardingLedger(), Clock.systemUTC());
             long cpuBefore = cpuNanos();
             long start = System.nanoTime();
             SyncReport report;
@@ -194,19 +198,19 @@ public final class InventoryBench {
     }
 
     /** Three in four devices corporate supervised iPhones (half with the app), one in four private. */
-    static Path generateFleet(int devices) {
+    static Path generateFleet(int devices, int owners) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("name", "generated fleet of " + devices + " devices").put("startsAt", "2023-03-17T08:00+13:00");
         root.putArray("catalog").addObject().put("identifier", "com.zhiliaoapp.musically").put("name", "TikTok");
         ArrayNode members = root.putArray("members");
         ArrayNode list = root.putArray("devices");
-        for (int i = 0; i < owners(devices); i++) {
+        for (int i = 0; i < owners; i++) {
             members.addObject().put("id", "p" + i).put("name", "Person " + i).put("email", "p" + i + "@example.org").put("role", "staff");
         }
         for (int i = 0; i < devices; i++) {
             boolean corporate = i % 4 != 3;
             ObjectNode d = list.addObject();
-            d.put("id", "dev" + i).put("owner", "p" + (i % owners(devices))).put("ownership", corporate ? "corporate" : "private").put("platform", "ios")
+            d.put("id", "dev" + i).put("owner", "p" + (i % owners)).put("ownership", corporate ? "corporate" : "private").put("platform", "ios")
                     .put("supervised", corporate).put("mdm", "intune")
                     .put("mac", String.format("02:CD:%02X:%02X:%02X:%02X", (i >> 24) & 255, (i >> 16) & 255, (i >> 8) & 255, i & 255));
             ArrayNode apps = d.putArray("apps");
