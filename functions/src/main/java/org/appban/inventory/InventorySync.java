@@ -92,31 +92,37 @@ public final class InventorySync {
         // only a dry run, which saves nothing, must remember them on the way (a map as large as the fleet).
         Run run = new Run(actor, dryRun, now, registry.isPresent() && dryRun);
         for (FleetInventory mdm : mdms) {
-            String name = mdm.mdm().wireName();
-            SeenDevices seen = new SeenDevices();
-            int count = 0;
-            try (Stream<InventoriedDevice> stream = mdm.devices(policy.app())) {
-                Iterator<InventoriedDevice> it = stream.iterator();
-                List<InventoriedDevice> batch = new ArrayList<>(BATCH);
-                while (it.hasNext()) {
-                    batch.add(it.next());
-                    if (batch.size() == BATCH) {
-                        count += run.apply(batch, memberByAddress, seen);
-                        batch.clear();
-                    }
-                }
-                count += run.apply(batch, memberByAddress, seen);
-            } catch (RemoteFailure e) {
-                run.failures.add(name + ": listing failed after " + count + " devices (" + e.kind() + "): " + e.getMessage());
-                run.perMdm.put(name, count);
-                continue;
+            try (SeenDevices seen = new SeenDevices()) {
+                if (list(mdm, run, memberByAddress, seen)) run.markGone(mdm, seen);
             }
-            run.perMdm.put(name, count);
-            run.markGone(mdm, seen);
         }
         registry.ifPresent(r -> syncRegistry(r, run, memberByAddress));
         String status = run.failures.isEmpty() ? "synced" : "partial";
         return new SyncReport(status, dryRun, run.perMdm, run.changeCounts, run.saved, run.unknownOwners, run.failures);
+    }
+
+    /** Lists one MDM into the store; false when the listing failed part-way (recorded in the run's failures). */
+    private boolean list(FleetInventory mdm, Run run, Map<String, String> memberByAddress, SeenDevices seen) {
+        String name = mdm.mdm().wireName();
+        int count = 0;
+        try (Stream<InventoriedDevice> stream = mdm.devices(policy.app())) {
+            Iterator<InventoriedDevice> it = stream.iterator();
+            List<InventoriedDevice> batch = new ArrayList<>(BATCH);
+            while (it.hasNext()) {
+                batch.add(it.next());
+                if (batch.size() == BATCH) {
+                    count += run.apply(batch, memberByAddress, seen);
+                    batch.clear();
+                }
+            }
+            count += run.apply(batch, memberByAddress, seen);
+        } catch (RemoteFailure e) {
+            run.failures.add(name + ": listing failed after " + count + " devices (" + e.kind() + "): " + e.getMessage());
+            run.perMdm.put(name, count);
+            return false;
+        }
+        run.perMdm.put(name, count);
+        return true;
     }
 
     /**

@@ -1,58 +1,36 @@
 package org.appban.inventory;
 
+import org.appban.fleet.SortedKeyFile;
+
 /**
- * The ids of the devices one MDM listed in this run, kept as 64-bit fingerprints (16 bytes a device at most, in one
- * array) rather than Strings in a HashSet (about 150 bytes): after the listing, each stored device of that MDM is
- * asked for here, and those not found are gone.
+ * The ids of the devices one MDM listed in this run, kept as 64-bit fingerprints in a {@link SortedKeyFile} (local
+ * disk, a bounded chunk in the heap) rather than Strings in a HashSet (about 150 bytes each, on the heap): after the
+ * listing, each stored device of that MDM is asked for here, and those not found are gone.
  *
  * <p>A fingerprint can collide: a gone device whose fingerprint equals a listed one's would stay "present". With 64
  * bits and a fleet of a million devices the chance is about one in thirty million per run; the cost of that rare
  * miss (a device kept a while longer) is the safe direction, never a present device reported gone.
  */
-final class SeenDevices {
-    private long[] slots = new long[1024];
-    private int size;
-    /** 0 marks an empty slot; the one id hashing to 0 is remembered apart. */
-    private boolean zero;
+final class SeenDevices implements AutoCloseable {
+    private final SortedKeyFile fingerprints = new SortedKeyFile(1);
+    private boolean sealed;
 
     void add(String id) {
-        long f = fingerprint(id);
-        if (f == 0) {
-            zero = true;
-            return;
-        }
-        if ((size + 1) * 2 > slots.length) grow();
-        if (insert(slots, f)) size++;
+        fingerprints.add(fingerprint(id));
     }
 
+    /** Asked once the listing is complete (the first question ends the adding). */
     boolean contains(String id) {
-        long f = fingerprint(id);
-        if (f == 0) return zero;
-        int mask = slots.length - 1;
-        for (int i = slot(f, mask); slots[i] != 0; i = (i + 1) & mask) {
-            if (slots[i] == f) return true;
+        if (!sealed) {
+            fingerprints.seal();
+            sealed = true;
         }
-        return false;
+        return fingerprints.contains(fingerprint(id));
     }
 
-    private static boolean insert(long[] slots, long f) {
-        int mask = slots.length - 1;
-        int i = slot(f, mask);
-        for (; slots[i] != 0; i = (i + 1) & mask) {
-            if (slots[i] == f) return false;
-        }
-        slots[i] = f;
-        return true;
-    }
-
-    private void grow() {
-        long[] old = slots;
-        slots = new long[old.length * 2];
-        for (long f : old) if (f != 0) insert(slots, f);
-    }
-
-    private static int slot(long f, int mask) {
-        return (int) (f ^ (f >>> 32)) & mask;
+    @Override
+    public void close() {
+        fingerprints.close();
     }
 
     /** FNV-1a over the UTF-16 units, then a 64-bit finaliser (murmur3's fmix64) to spread the bits. */

@@ -44,8 +44,8 @@ import org.appban.policy.BannedApp;
  * stable for a device (operating system could split a mixed fleet further; compliance state changes during a
  * listing, and a device that moves between partitions mid-listing could be missed).
  *
- * <p>Memory: the holders are kept as 16-byte ids ({@link CompactIdSet}), and at most {@link #QUEUED_PAGES} pages wait
- * for the consumer.
+ * <p>Memory: the holders are kept on local disk as 16-byte ids ({@link CompactIdSet}), parked devices too, and at most
+ * {@link #QUEUED_PAGES} pages wait for the consumer: the heap holds pages, not the fleet.
  */
 public final class IntuneGraphInventory implements FleetInventory {
     private static final int PAGE = 100;
@@ -96,7 +96,15 @@ public final class IntuneGraphInventory implements FleetInventory {
                 });
             }
         });
-        return pipeline.stream();
+        return pipeline.stream().onClose(() -> {
+            if (holders.isDone() && !holders.isCancelled()) {
+                try {
+                    holders.get().close();
+                } catch (ExecutionException | InterruptedException | RuntimeException e) {
+                    // Nothing to release: the holders' listing failed (and the stream said so).
+                }
+            }
+        });
     }
 
     /** One cursor's pages from {@code url} on, each checked against its partition and handed on. */
@@ -220,8 +228,13 @@ public final class IntuneGraphInventory implements FleetInventory {
     }
 
     /** The devices Intune reports the app on, per matching detected app (evidence names the app). */
-    record Holders(List<String> evidence, List<CompactIdSet> devices) {
+    record Holders(List<String> evidence, List<CompactIdSet> devices) implements AutoCloseable {
         static final Holders NONE = new Holders(List.of(), List.of());
+
+        @Override
+        public void close() {
+            devices.forEach(CompactIdSet::close);
+        }
 
         String evidenceFor(String deviceId) {
             for (int i = 0; i < devices.size(); i++) if (devices.get(i).contains(deviceId)) return evidence.get(i);
@@ -241,7 +254,7 @@ public final class IntuneGraphInventory implements FleetInventory {
                     graph.pages("list devices with a detected app", "/v1.0/deviceManagement/detectedApps/" + a.path("id").asText() + "/managedDevices?$top=" + PAGE)
                             .forEach(d -> ids.add(d.path("id").asText()));
                     evidence.add("detectedApps:" + a.path("displayName").asText() + "/" + a.path("platform").asText());
-                    devices.add(ids);
+                    devices.add(ids.seal());
                 });
         return new Holders(evidence, devices);
     }
