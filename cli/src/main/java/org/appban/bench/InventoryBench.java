@@ -79,7 +79,7 @@ public final class InventoryBench {
                 devices, GRAPH_ANY_PER_20S * scale, scale, budgetPerSecond);
         out.printf("                 %d members on the roster (the sync's member index grows with them, not with devices)%n", owners);
         out.printf("                 simulator latency %d ms per request, listing %s%n", latencyMs,
-                split ? "split by owner type (concurrent cursors)" : "one cursor");
+                split ? "split into concurrent cursors (owner type, corporate by OS when exact)" : "one cursor");
         try (SimulatorProcess sims = new SimulatorProcess(fleet, scale, latencyMs)) {
             RemoteOptions options = RemoteOptions.standard(Clock.systemUTC()).withBudgetScale(scale).withTimeout(Duration.ofSeconds(30));
             IntuneConnection connection = new IntuneConnection(sims.base("intune"), sims.base("intune"), Simulators.TENANT,
