@@ -21,9 +21,13 @@ final class SimulatorProcess implements AutoCloseable {
     private final Map<String, URI> bases = new HashMap<>();
 
     SimulatorProcess(Path fleet, double budgetScale) {
+        this(fleet, budgetScale, 0);
+    }
+
+    SimulatorProcess(Path fleet, double budgetScale, int latencyMs) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx4g", "-cp", System.getProperty("java.class.path"),
-                "org.appban.sim.Simulators", "--fleet", fleet.toString(), "--budget-scale", Double.toString(budgetScale)));
+                "org.appban.sim.Simulators", "--fleet", fleet.toString(), "--budget-scale", Double.toString(budgetScale), "--latency-ms", Integer.toString(latencyMs)));
         try {
             process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

@@ -42,7 +42,8 @@ import org.appban.remote.RemoteFailure;
  * (consumers reconcile, so a duplicate is harmless); the other order could lose a change for good.
  *
  * <p>A device is marked gone only after its MDM's listing completed: a listing that failed part-way says nothing
- * about the devices it did not reach.
+ * about the devices it did not reach. The listed ids are remembered as fingerprints ({@link SeenDevices}), and the
+ * stored devices are then streamed from the store, not loaded at once.
  *
  * <p>After the MDMs, the NAC's device registry (when there is one): a member's private phone that no MDM enrols
  * still joins the network by being registered in the NAC's device portal. Each registered endpoint whose MAC no
@@ -87,33 +88,41 @@ public final class InventorySync {
     public SyncReport run(Actor actor, boolean dryRun) {
         Instant now = clock.instant();
         Map<String, String> memberByAddress = memberIndex();
-        Run run = new Run(actor, dryRun, now);
+        // The registry needs the MACs the MDMs report. A real run has saved them all by then, so the store has them;
+        // only a dry run, which saves nothing, must remember them on the way (a map as large as the fleet).
+        Run run = new Run(actor, dryRun, now, registry.isPresent() && dryRun);
         for (FleetInventory mdm : mdms) {
-            String name = mdm.mdm().wireName();
-            Set<String> seen = new HashSet<>();
-            int count = 0;
-            try (Stream<InventoriedDevice> stream = mdm.devices(policy.app())) {
-                Iterator<InventoriedDevice> it = stream.iterator();
-                List<InventoriedDevice> batch = new ArrayList<>(BATCH);
-                while (it.hasNext()) {
-                    batch.add(it.next());
-                    if (batch.size() == BATCH) {
-                        count += run.apply(batch, memberByAddress, seen);
-                        batch.clear();
-                    }
-                }
-                count += run.apply(batch, memberByAddress, seen);
-            } catch (RemoteFailure e) {
-                run.failures.add(name + ": listing failed after " + count + " devices (" + e.kind() + "): " + e.getMessage());
-                run.perMdm.put(name, count);
-                continue;
+            try (SeenDevices seen = new SeenDevices()) {
+                if (list(mdm, run, memberByAddress, seen)) run.markGone(mdm, seen);
             }
-            run.perMdm.put(name, count);
-            run.markGone(mdm, seen);
         }
         registry.ifPresent(r -> syncRegistry(r, run, memberByAddress));
         String status = run.failures.isEmpty() ? "synced" : "partial";
         return new SyncReport(status, dryRun, run.perMdm, run.changeCounts, run.saved, run.unknownOwners, run.failures);
+    }
+
+    /** Lists one MDM into the store; false when the listing failed part-way (recorded in the run's failures). */
+    private boolean list(FleetInventory mdm, Run run, Map<String, String> memberByAddress, SeenDevices seen) {
+        String name = mdm.mdm().wireName();
+        int count = 0;
+        try (Stream<InventoriedDevice> stream = mdm.devices(policy.app())) {
+            Iterator<InventoriedDevice> it = stream.iterator();
+            List<InventoriedDevice> batch = new ArrayList<>(BATCH);
+            while (it.hasNext()) {
+                batch.add(it.next());
+                if (batch.size() == BATCH) {
+                    count += run.apply(batch, memberByAddress, seen);
+                    batch.clear();
+                }
+            }
+            count += run.apply(batch, memberByAddress, seen);
+        } catch (RemoteFailure e) {
+            run.failures.add(name + ": listing failed after " + count + " devices (" + e.kind() + "): " + e.getMessage());
+            run.perMdm.put(name, count);
+            return false;
+        }
+        run.perMdm.put(name, count);
+        return true;
     }
 
     /**
@@ -126,11 +135,11 @@ public final class InventorySync {
     private void syncRegistry(RegisteredDevices registry, Run run, Map<String, String> memberByAddress) {
         Map<String, Set<String>> managedMacOwners = new HashMap<>();
         run.mdmMacOwners.forEach((mac, owners) -> managedMacOwners.computeIfAbsent(mac, k -> new HashSet<>()).addAll(owners));
-        for (Device d : devices.all()) {
+        devices.forEach(d -> {
             if (d.mdm() != MdmKind.NONE && !d.retired() && d.macAddress() != null) {
                 managedMacOwners.computeIfAbsent(RegisteredDevice.normalisedMac(d.macAddress()), k -> new HashSet<>()).add(d.owner());
             }
-        }
+        });
         Set<String> seen = new HashSet<>();
         int count = 0;
         int unclaimed = 0;
@@ -189,17 +198,19 @@ public final class InventorySync {
         final Map<String, Integer> changeCounts = new TreeMap<>();
         final List<SyncReport.UnknownOwner> unknownOwners = new ArrayList<>();
         final List<String> failures = new ArrayList<>();
-        /** Normalised MACs of the devices the MDMs reported in this run. */
+        /** Normalised MACs of the devices the MDMs reported in this run (kept only when {@code rememberMacs}). */
         final Map<String, Set<String>> mdmMacOwners = new HashMap<>();
+        final boolean rememberMacs;
         int saved;
 
-        Run(Actor actor, boolean dryRun, Instant now) {
+        Run(Actor actor, boolean dryRun, Instant now, boolean rememberMacs) {
             this.actor = actor;
             this.dryRun = dryRun;
             this.now = now;
+            this.rememberMacs = rememberMacs;
         }
 
-        int apply(List<InventoriedDevice> batch, Map<String, String> memberByAddress, Set<String> seen) {
+        int apply(List<InventoriedDevice> batch, Map<String, String> memberByAddress, SeenDevices seen) {
             if (batch.isEmpty()) return 0;
             Map<String, Device> stored = devices.findAll(batch.stream().map(InventoriedDevice::deviceId).toList());
             List<DeviceStatusChanged> changes = new ArrayList<>();
@@ -208,7 +219,7 @@ public final class InventorySync {
                 seen.add(reported.deviceId());
                 String mac = RegisteredDevice.normalisedMac(reported.macAddress());
                 String owner = owner(reported, memberByAddress);
-                if (mac != null) mdmMacOwners.computeIfAbsent(mac, k -> new HashSet<>()).add(owner);
+                if (mac != null && rememberMacs) mdmMacOwners.computeIfAbsent(mac, k -> new HashSet<>()).add(owner);
                 Optional<Device> before = Optional.ofNullable(stored.get(reported.deviceId()));
                 Device fresh = reported.toDevice(owner, reported.lastCheckIn() != null ? reported.lastCheckIn()
                         : before.map(Device::lastSeen).orElse(now));
@@ -219,14 +230,20 @@ public final class InventorySync {
             return batch.size();
         }
 
-        void markGone(FleetInventory mdm, Set<String> seen) {
+        /** The stored devices of this MDM it did not list, read from the store as it streams them, a batch at a time. */
+        void markGone(FleetInventory mdm, SeenDevices seen) {
             List<DeviceStatusChanged> changes = new ArrayList<>();
             List<Device> toSave = new ArrayList<>();
-            for (Device d : devices.all()) {
-                if (d.mdm() != mdm.mdm() || d.retired() || seen.contains(d.id())) continue;
+            devices.forEach(d -> {
+                if (d.mdm() != mdm.mdm() || d.retired() || seen.contains(d.id())) return;
                 changes.add(DeviceChanges.gone(policy.id(), d, now));
                 toSave.add(d.withRetired(true));
-            }
+                if (toSave.size() == BATCH) {
+                    commit(List.copyOf(changes), List.copyOf(toSave));
+                    changes.clear();
+                    toSave.clear();
+                }
+            });
             commit(changes, toSave);
         }
 
@@ -254,11 +271,11 @@ public final class InventorySync {
         void markRegistryGone(Set<String> seen) {
             List<DeviceStatusChanged> changes = new ArrayList<>();
             List<Device> toSave = new ArrayList<>();
-            for (Device d : devices.all()) {
-                if (!d.id().startsWith(REGISTRY_PREFIX) || d.retired() || seen.contains(d.id())) continue;
+            devices.forEach(d -> {
+                if (!d.id().startsWith(REGISTRY_PREFIX) || d.retired() || seen.contains(d.id())) return;
                 changes.add(DeviceChanges.gone(policy.id(), d, now));
                 toSave.add(d.withRetired(true));
-            }
+            });
             commit(changes, toSave);
         }
 

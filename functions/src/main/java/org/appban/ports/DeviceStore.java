@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.appban.domain.Device;
 
 /** The inventory as the last sync saw it. */
@@ -21,6 +22,14 @@ public interface DeviceStore {
     List<Device> ofOwner(String memberId);
 
     List<Device> all();
+
+    /**
+     * Every stored device, handed over as the store reads them (a page at a time where the store pages), so that a
+     * caller walking a large inventory does not hold it all. Order is the store's.
+     */
+    default void forEach(Consumer<Device> action) {
+        all().forEach(action);
+    }
 
     void save(Device device);
 }

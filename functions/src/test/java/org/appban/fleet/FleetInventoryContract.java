@@ -95,7 +95,9 @@ public abstract class FleetInventoryContract {
 
     @Test
     void aTokenThatExpiresMidRunIsRenewedAndTheRunCompletes() {
-        fleet = SimulatedFleet.large(230);
+        // Large enough that an adapter reading ahead of its consumer (a few pages queued, some parked) still has
+        // pages to ask for after the token expires.
+        fleet = SimulatedFleet.large(3000);
         Iterator<InventoriedDevice> it = adapter(fleet, fleet.options).devices(SimulatedFleet.APP).iterator();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < 120; i++) seen.add(it.next().mdmId());

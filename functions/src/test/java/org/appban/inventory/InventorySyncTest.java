@@ -44,6 +44,7 @@ class InventorySyncTest {
     private final InMemoryLedger ledger = new InMemoryLedger();
     private final RecordedDeviceEvents events = new RecordedDeviceEvents();
     private InventorySync sync;
+    private List<FleetInventory> mdms;
 
     @BeforeEach
     void setUp() {
@@ -55,7 +56,7 @@ class InventorySyncTest {
         }
         IntuneConnection intune = new IntuneConnection(fleet.sims.intune().baseUri(), fleet.sims.intune().baseUri(),
                 Simulators.TENANT, Simulators.GRAPH_CLIENT_ID, new Secret(Simulators.GRAPH_CLIENT_SECRET));
-        List<FleetInventory> mdms = List.of(
+        mdms = List.of(
                 new IntuneGraphInventory(new IntuneGraphClient(intune, fleet.options)),
                 new JamfProInventory(new JamfProClient(JamfConnection.apiClient(fleet.sims.jamf().baseUri(),
                         Simulators.JAMF_CLIENT_ID, new Secret(Simulators.JAMF_CLIENT_SECRET)), fleet.options)));
@@ -124,6 +125,31 @@ class InventorySyncTest {
         syncNow();
         assertTrue(events.published().stream().anyMatch(e -> e.change() == Change.DEVICE_GONE && e.device().equals(id)), events.published().toString());
         assertTrue(devices.find(id).orElseThrow().retired());
+    }
+
+    @Test
+    void gone_devices_are_found_by_streaming_the_store_never_by_loading_it_whole() {
+        syncNow();
+        String id = storeId("d22-private-iphone-unenrols");
+        // The same store, but one that refuses to hand over the whole inventory at once.
+        org.appban.ports.DeviceStore streamingOnly = new org.appban.ports.DeviceStore() {
+            public java.util.Optional<Device> find(String i) { return devices.find(i); }
+            public Map<String, Device> findAll(java.util.Collection<String> ids) { return devices.findAll(ids); }
+            public List<Device> ofOwner(String m) { return devices.ofOwner(m); }
+            public List<Device> all() { throw new AssertionError("the sync loaded the whole devices table"); }
+            public void forEach(java.util.function.Consumer<Device> action) { devices.all().forEach(action); }
+            public void save(Device d) { devices.save(d); }
+        };
+        InventorySync streaming = new InventorySync(POLICY, mdms, members, streamingOnly, events, ledger, fleet.sims.clock());
+        fleet.sims.clock().advance(Duration.ofDays(16));
+        events.clear();
+        SyncReport report = streaming.run(Actor.schedule("inventory-hourly"), false);
+        assertEquals("synced", report.status());
+        assertEquals(List.of(id), events.published().stream().filter(e -> e.change() == Change.DEVICE_GONE).map(DeviceStatusChanged::device).toList());
+        assertTrue(devices.find(id).orElseThrow().retired());
+        events.clear();
+        streaming.run(Actor.schedule("inventory-hourly"), false);
+        assertEquals(List.of(), events.published().stream().filter(e -> e.change() == Change.DEVICE_GONE).toList(), "gone once, not again");
     }
 
     @Test

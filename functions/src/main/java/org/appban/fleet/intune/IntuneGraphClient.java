@@ -102,6 +102,24 @@ public final class IntuneGraphClient {
         return r.json();
     }
 
+    /**
+     * One page of a listing: its items, the whole nextLink to follow as given (null on the last page) and
+     * {@code @odata.count} when Graph sent one (-1 when not).
+     */
+    record Page(List<JsonNode> items, String nextLink, long count) {
+    }
+
+    /** Fetches the page at {@code url}: a path and query under the Graph base, or a nextLink (absolute). */
+    Page page(String operation, String url) {
+        URI uri = url.startsWith("/") ? graph(url) : URI.create(url);
+        JsonNode body = expectOk(operation, api.send(operation, HttpRequest.newBuilder(uri).header("Accept", "application/json").GET()));
+        List<JsonNode> items = new ArrayList<>();
+        body.path("value").forEach(items::add);
+        String next = body.hasNonNull("@odata.nextLink") ? body.get("@odata.nextLink").asText() : null;
+        long count = body.path("@odata.count").canConvertToLong() ? body.path("@odata.count").asLong() : -1;
+        return new Page(items, next, count);
+    }
+
     /** Every item of a listing, fetching the next page (the whole nextLink, as given) only when needed. */
     Stream<JsonNode> pages(String operation, String pathAndQuery) {
         Iterator<JsonNode> it = new Iterator<>() {

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.appban.domain.Device;
 import org.appban.ports.DeviceStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -89,6 +90,13 @@ public final class DynamoDeviceStore implements DeviceStore {
                 .forEach(item -> devices.add(DeviceItems.fromItem(item, table)));
         devices.sort(Comparator.comparing(Device::id));
         return devices;
+    }
+
+    /** A consistent Scan, one page (up to 1 MB) in memory at a time. */
+    @Override
+    public void forEach(Consumer<Device> action) {
+        dynamo.scanPaginator(r -> r.tableName(table).consistentRead(true)).items()
+                .forEach(item -> action.accept(DeviceItems.fromItem(item, table)));
     }
 
     @Override

@@ -235,7 +235,8 @@ public abstract class SimServer implements AutoCloseable {
                 for (RecordedRequest q : log.all()) {
                     ObjectNode o = out.addObject();
                     o.put("seq", q.seq()).put("method", q.method()).put("path", q.path()).put("query", q.query())
-                            .put("status", q.status()).put("simTime", q.simTime().toString()).put("inner", q.inner());
+                            .put("status", q.status()).put("simTime", q.simTime().toString()).put("wallMillis", q.wallTime().toEpochMilli())
+                            .put("inner", q.inner());
                 }
                 return SimResponse.ok(out);
             }

@@ -64,6 +64,7 @@ public final class IntuneSimulator extends SimServer {
     private final Map<String, SimDevice> byEntraObjectId = new java.util.HashMap<>();
     private final Map<String, SimDevice> byEntraDeviceId = new java.util.HashMap<>();
     private volatile boolean emptyPages;
+    private volatile boolean ignoreDeviceFilters;
 
     private static final class MobileApp {
         ObjectNode node;
@@ -107,6 +108,15 @@ public final class IntuneSimulator extends SimServer {
 
     public String tenant() {
         return tenant;
+    }
+
+    /**
+     * managedDevices ignores {@code $filter} and lists everything, as the real service does for filters it does not
+     * support (reported for deviceEnrollmentType and skuFamily): a client must not trust a filter blindly.
+     */
+    public IntuneSimulator ignoreDeviceFilters(boolean on) {
+        this.ignoreDeviceFilters = on;
+        return this;
     }
 
     /** Every page of a listing is followed by an empty page that still links on (Graph does this). */
@@ -206,8 +216,28 @@ public final class IntuneSimulator extends SimServer {
 
     // ---- devices ----
 
+    /** Derived views of the world kept until it changes: a 50 000-device listing must not rescan the fleet per page. */
+    private long viewsVersion = -1;
+    private List<SimDevice> enrolledView = List.of();
+    private final Map<String, List<SimDevice>> reportingView = new java.util.HashMap<>();
+    private final Map<String, List<SimDevice>> filteredView = new java.util.HashMap<>();
+
+    /** Views are guarded by the world's monitor, which every route already holds: one lock, one order. */
+    private void refreshViews() {
+        assert Thread.holdsLock(world);
+        long v = world.version();
+        if (v == viewsVersion) return;
+        enrolledView = world.devices().stream().filter(d -> d.enrolledIn(FleetDevice.Mdm.INTUNE)).toList();
+        reportingView.clear();
+        filteredView.clear();
+        viewsVersion = v;
+    }
+
     private List<SimDevice> intuneDevices() {
-        return world.devices().stream().filter(d -> d.enrolledIn(FleetDevice.Mdm.INTUNE)).toList();
+        synchronized (world) {
+            refreshViews();
+            return enrolledView;
+        }
     }
 
     private SimDevice intuneDevice(String id) {
@@ -228,9 +258,58 @@ public final class IntuneSimulator extends SimServer {
         }
     }
 
+    /**
+     * Graph filters managedDevices by equality on a few properties; these two are the ones reported to work
+     * ({@code ne} is not honoured by the real service: it behaves like {@code eq}, so it is refused here rather than
+     * imitated). Clauses can be joined with {@code and}. Anything else is refused, so that a client relying on an
+     * unsupported filter finds out in tests.
+     */
+    private static final Map<String, java.util.function.BiPredicate<SimDevice, String>> DEVICE_FILTERS = Map.of(
+            "managedDeviceOwnerType", (d, v) -> ownerType(d).equalsIgnoreCase(v),
+            "operatingSystem", (d, v) -> operatingSystem(d).equalsIgnoreCase(v));
+
+    private List<SimDevice> filteredDevices(SimRequest r) {
+        String filter = r.param("$filter").orElse(null);
+        if (filter == null || filter.isBlank() || ignoreDeviceFilters) return intuneDevices();
+        synchronized (world) {
+            return filteredDevices(filter);
+        }
+    }
+
+    private List<SimDevice> filteredDevices(String filter) {
+        refreshViews();
+        List<SimDevice> cached = filteredView.get(filter);
+        if (cached != null) return cached;
+        List<java.util.function.Predicate<SimDevice>> clauses = new ArrayList<>();
+        for (String clause : filter.split("(?i)\\s+and\\s+")) {
+            Matcher f = EQ_FILTER.matcher(clause.replaceAll("^\\s*\\((.*)\\)\\s*$", "$1"));
+            var test = f.matches() ? DEVICE_FILTERS.get(f.group(1)) : null;
+            if (test == null) throw new HttpFailure(400, "BadRequest", "Invalid filter clause: " + clause.trim());
+            String value = f.group(2).replace("''", "'");
+            clauses.add(d -> test.test(d, value));
+        }
+        List<SimDevice> out = enrolledView.stream().filter(d -> clauses.stream().allMatch(c -> c.test(d))).toList();
+        filteredView.put(filter, out);
+        return out;
+    }
+
+    private static String ownerType(SimDevice d) {
+        return d.corporate() ? "company" : "personal";
+    }
+
+    private static String operatingSystem(SimDevice d) {
+        return switch (d.spec().platform()) {
+            case IOS -> "iOS";
+            case ANDROID -> "Android";
+            case WINDOWS -> "Windows";
+            case MACOS -> "macOS";
+            case OTHER -> "Other";
+        };
+    }
+
     private SimResponse managedDevices(SimRequest r) {
         // Only the page asked for is turned into JSON.
-        List<SimDevice> devices = intuneDevices();
+        List<SimDevice> devices = filteredDevices(r);
         return page(r, new java.util.AbstractList<JsonNode>() {
             @Override
             public JsonNode get(int i) {
@@ -251,16 +330,10 @@ public final class IntuneSimulator extends SimServer {
         o.put("id", d.intuneId());
         o.put("userId", UUID.nameUUIDFromBytes(owner.id().getBytes(StandardCharsets.UTF_8)).toString());
         o.put("deviceName", s.model() == null ? s.id() : s.model());
-        o.put("managedDeviceOwnerType", d.corporate() ? "company" : "personal");
+        o.put("managedDeviceOwnerType", ownerType(d));
         o.put("enrolledDateTime", d.enrolledAt().toString());
         o.put("lastSyncDateTime", d.lastCheckIn() == null ? "0001-01-01T00:00:00Z" : d.lastCheckIn().toString());
-        o.put("operatingSystem", switch (s.platform()) {
-            case IOS -> "iOS";
-            case ANDROID -> "Android";
-            case WINDOWS -> "Windows";
-            case MACOS -> "macOS";
-            case OTHER -> "Other";
-        });
+        o.put("operatingSystem", operatingSystem(d));
         o.put("complianceState", d.compliance() == null ? "unknown" : d.compliance());
         o.put("managementAgent", "mdm");
         o.put("osVersion", s.platform() == FleetDevice.Platform.IOS ? "16.3.1" : "13");
@@ -280,8 +353,11 @@ public final class IntuneSimulator extends SimServer {
     }
 
     private List<SimDevice> corporateReporting(String detectedAppId) {
-        return intuneDevices().stream().filter(SimDevice::corporate)
-                .filter(d -> d.reportedApps().stream().anyMatch(a -> detectedAppId(d, a).equals(detectedAppId))).toList();
+        synchronized (world) {
+            refreshViews();
+            return reportingView.computeIfAbsent(detectedAppId, id -> enrolledView.stream().filter(SimDevice::corporate)
+                    .filter(d -> d.reportedApps().stream().anyMatch(a -> detectedAppId(d, a).equals(id))).toList());
+        }
     }
 
     private String detectedAppId(SimDevice d, String identifier) {
@@ -317,12 +393,21 @@ public final class IntuneSimulator extends SimServer {
     }
 
     private SimResponse detectedAppDevices(SimRequest r, String appId) {
-        List<ObjectNode> out = new ArrayList<>();
-        for (SimDevice d : corporateReporting(appId)) {
-            disclosedAppsOf(d.id());
-            out.add(Json.object().put("id", d.intuneId()).put("deviceName", d.spec().model() == null ? d.id() : d.spec().model()));
-        }
-        return page(r, out);
+        List<SimDevice> holders = corporateReporting(appId);
+        // Only the page asked for is built, and only its devices count as disclosed.
+        return page(r, new java.util.AbstractList<JsonNode>() {
+            @Override
+            public JsonNode get(int i) {
+                SimDevice d = holders.get(i);
+                disclosedAppsOf(d.id());
+                return Json.object().put("id", d.intuneId()).put("deviceName", d.spec().model() == null ? d.id() : d.spec().model());
+            }
+
+            @Override
+            public int size() {
+                return holders.size();
+            }
+        });
     }
 
     private SimResponse deviceDetectedApps(SimDevice d) {
@@ -359,7 +444,9 @@ public final class IntuneSimulator extends SimServer {
         }
         if (next < all.size()) {
             String token = (!emptyNow && emptyPages) ? "o" + next + "e" : "o" + next;
-            body.put("@odata.nextLink", baseUri() + r.path() + "?$top=" + top + "&$skiptoken=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+            // The link carries the filter on, as Graph's does (there it is folded into the opaque skip token).
+            String filter = r.param("$filter").map(f -> "&$filter=" + URLEncoder.encode(f, StandardCharsets.UTF_8).replace("+", "%20")).orElse("");
+            body.put("@odata.nextLink", baseUri() + r.path() + "?$top=" + top + filter + "&$skiptoken=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
         }
         body.put("@odata.count", all.size());
         return SimResponse.ok(body);

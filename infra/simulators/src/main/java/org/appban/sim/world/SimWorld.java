@@ -34,6 +34,13 @@ public final class SimWorld {
     // Appended under the world's lock, read from anywhere; not copy-on-write, so a large fleet's history stays linear.
     private final java.util.concurrent.ConcurrentLinkedQueue<WorldEntry> history = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final List<Consumer<WorldEntry>> watchers = new CopyOnWriteArrayList<>();
+    /** The devices never change identity (only their state does): one list, not a copy per listing request. */
+    private List<SimDevice> all = List.of();
+    /**
+     * Bumped by every change to which devices are present, enrolled or report which apps, so that a simulator can
+     * keep derived views (a listing's device list) until the world changes instead of rebuilding them per request.
+     */
+    private long version;
 
     private record Due(Instant at, String device) {
     }
@@ -58,6 +65,7 @@ public final class SimWorld {
                 schedule(d, d.lastCheckIn.plus(spec.checkIn()));
             }
         }
+        this.all = List.copyOf(devices.values());
         this.pending = new ArrayList<>(fleet.events());
         clock.onMove(now -> catchUp());
         catchUp();
@@ -81,7 +89,13 @@ public final class SimWorld {
 
     public synchronized Collection<SimDevice> devices() {
         catchUp();
-        return List.copyOf(devices.values());
+        return all;
+    }
+
+    /** Changes whenever a device's presence, enrolment or reported apps may have changed (after catching up). */
+    public synchronized long version() {
+        catchUp();
+        return version;
     }
 
     public synchronized Optional<SimDevice> device(String fleetId) {
@@ -121,6 +135,7 @@ public final class SimWorld {
     }
 
     private void checkIn(SimDevice d, Instant at) {
+        version++;
         for (MdmBehaviour b : behaviours) if (b.manages(d)) b.onCheckIn(d, at, this);
         d.reportedApps.clear();
         d.reportedApps.addAll(d.apps);
@@ -134,6 +149,7 @@ public final class SimWorld {
     }
 
     private void apply(FleetEvent e) {
+        version++;
         SimDevice d = devices.get(e.device());
         Instant at = e.at();
         switch (e.action()) {
@@ -187,6 +203,7 @@ public final class SimWorld {
 
     /** Removes an app as an MDM command does (under the lock, from a behaviour's check-in). */
     public boolean removeApp(SimDevice d, String app) {
+        version++;
         return d.apps.remove(app);
     }
 
