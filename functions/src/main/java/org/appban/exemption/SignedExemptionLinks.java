@@ -39,7 +39,9 @@ public final class SignedExemptionLinks implements ExemptionLinks {
 
     @Override
     public Optional<String> requestUrl(Member member, Instant now) {
-        String token = tokens.issue(PURPOSE, member.id(), now.plus(validity));
+        // Derived, not random: the same member and instant give the same link, so a notice composed again on a
+        // retry is byte for byte the one first composed.
+        String token = tokens.issue(PURPOSE, member.id(), now.plus(validity), tokens.nonce(PURPOSE, member.id(), now.toString()));
         return Optional.of(base + "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
     }
 

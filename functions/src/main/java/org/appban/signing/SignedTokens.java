@@ -61,7 +61,16 @@ public final class SignedTokens {
         return issue(purpose, subject, expires, HexFormat.of().formatHex(nonce));
     }
 
-    /** With a given nonce, for reproducible tests. */
+    /**
+     * A nonce derived from {@code parts} under the key: the same parts give the same nonce (so a notice rendered again
+     * for a retry carries the same link), and nobody without the key can tell what nonce a link will carry.
+     */
+    public String nonce(String... parts) {
+        byte[] mac = signer.sign(("nonce\n" + String.join("\u0000", parts)).getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(java.util.Arrays.copyOf(mac, 12));
+    }
+
+    /** With a given nonce (see {@link #nonce}). */
     public String issue(String purpose, String subject, Instant expires, String nonce) {
         if (!PURPOSE.matcher(purpose).matches()) throw new IllegalArgumentException("purpose must be lower-case words with dashes: " + purpose);
         Objects.requireNonNull(subject, "subject");

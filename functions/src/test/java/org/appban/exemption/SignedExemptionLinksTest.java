@@ -2,6 +2,7 @@ package org.appban.exemption;
 
 import static org.appban.exemption.ExemptionFixtures.member;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,9 +51,12 @@ class SignedExemptionLinksTest {
     }
 
     @Test
-    void two_links_for_the_same_member_differ_so_each_request_form_is_its_own_request() {
+    void a_notice_composed_again_carries_the_same_link_and_each_later_notice_its_own_request() {
         String a = token(links.requestUrl(member("m-001"), now).orElseThrow());
-        String b = token(links.requestUrl(member("m-001"), now).orElseThrow());
-        assertTrue(!a.equals(b) && !links.verify(a, now).nonce().equals(links.verify(b, now).nonce()));
+        String again = token(links.requestUrl(member("m-001"), now).orElseThrow());
+        String later = token(links.requestUrl(member("m-001"), now.plusSeconds(86_400)).orElseThrow());
+        assertEquals(a, again, "a retried notice is byte for byte the same");
+        assertNotEquals(links.verify(a, now).nonce(), links.verify(later, now).nonce(), "another notice, another request");
+        assertNotEquals(links.verify(a, now).nonce(), links.verify(token(links.requestUrl(member("m-002"), now).orElseThrow()), now).nonce());
     }
 }
