@@ -20,7 +20,32 @@ final class EventBus {
     /** Where the functions' log lines go during a rehearsal: {@code logs/functions.log} in its folder. */
     static volatile java.util.function.Consumer<String> log = line -> { };
 
+    /** The request id of the invocation being (re)tried on this thread: a retry reuses it, as Lambda's does. */
+    private static final ThreadLocal<Attempt> ATTEMPT = new ThreadLocal<>();
+
+    private record Attempt(String base, java.util.concurrent.atomic.AtomicInteger invocations) {
+    }
+
     private EventBus() {
+    }
+
+    /**
+     * Runs one attempt of an invocation (or of a trigger that invokes several handlers): the handlers it invokes get
+     * request ids made from {@code id} and their order, the same again when the platform retries the attempt.
+     */
+    static void attempt(String id, Runnable action) {
+        Attempt previous = ATTEMPT.get();
+        ATTEMPT.set(new Attempt(id, new java.util.concurrent.atomic.AtomicInteger()));
+        try {
+            action.run();
+        } finally {
+            ATTEMPT.set(previous);
+        }
+    }
+
+    private static String requestId() {
+        Attempt a = ATTEMPT.get();
+        return a == null ? UUID.randomUUID().toString() : a.base() + "#" + a.invocations().incrementAndGet();
     }
 
     static ObjectNode envelope(String source, String detailType, Instant time, JsonNode detail) {
@@ -39,7 +64,7 @@ final class EventBus {
     static JsonNode invoke(JsonHandler handler, String function, String event, String caller) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), bytes, new LocalContext(function, caller, log));
+            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), bytes, new LocalContext(function, caller, log, requestId()));
             JsonNode out = Json.MAPPER.readTree(bytes.toByteArray());
             if ("rejected".equals(out.path("status").asText())) {
                 throw new IllegalStateException(function + " rejected the rehearsal's event: " + out.path("error").asText());

@@ -19,14 +19,22 @@ public final class LocalContext implements Context {
 
     /** @param log where the function's log lines go (CloudWatch on Lambda; a file in the rehearsal) */
     public LocalContext(String functionName, String caller, java.util.function.Consumer<String> log) {
+        this(functionName, caller, log, UUID.randomUUID().toString());
+    }
+
+    /** @param requestId the invocation's id: one per invocation, kept by the platform's retries of it */
+    public LocalContext(String functionName, String caller, java.util.function.Consumer<String> log, String requestId) {
         this.functionName = functionName;
         this.caller = caller;
         this.log = log;
+        this.requestId = requestId;
     }
+
+    private final String requestId;
 
     @Override
     public String getAwsRequestId() {
-        return UUID.randomUUID().toString();
+        return requestId;
     }
 
     @Override

@@ -92,6 +92,10 @@ public final class EmbeddedEnforcement {
                     outcome = service.work(w, "in-process-" + n);
                 } catch (RuntimeException e) {
                     outcome = new WorkOutcome(w.action(), w.device(), WorkOutcome.Result.RETRY, e.toString());
+                } catch (Error e) {
+                    // The worker died mid-item: SQS hands the message out again after its visibility timeout.
+                    queue.redeliver(w);
+                    throw e;
                 }
                 if (outcome.retry() && n < MAX_DELIVERIES) {
                     queue.redeliver(w);

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Supplier;
 import org.appban.domain.Actor;
 import org.appban.domain.AppPresence;
@@ -213,6 +212,12 @@ public final class EnforceRemoval {
         String detail;
         Map<String, String> details = new LinkedHashMap<>();
         details.put("desired", describe(step, desired));
+        // The attempt is marked before the MDM is touched and cleared once recorded: a retry of this run that finds
+        // the mark still open knows an earlier attempt may have made the change and stopped before recording it.
+        String key = EnforcementKeys.fleetStep(run.runId, desired.mdm().wireName(), wire(step));
+        String attempt = key + "/attempt";
+        boolean interrupted = claims.state(attempt).filter(st -> !st.completed()).isPresent();
+        Claims.Outcome marked = claims.claim(attempt, run.runId, clock.instant(), FLEET_LOCK_LEASE);
         try {
             EnforcementStep result = switch (step) {
                 case UNINSTALL -> mdm.ensureUninstall(policy.app(), desired.uninstallTargets(), desired.exempt());
@@ -232,6 +237,11 @@ public final class EnforceRemoval {
             });
             details.put("after", result.outcome() == EnforcementStep.Outcome.UNSUPPORTED ? "unchanged" : "as desired: " + result.detail());
             result.evidence().forEach((k, v) -> details.put("evidence." + k, v));
+            if (interrupted && result.outcome() == EnforcementStep.Outcome.ALREADY_IN_PLACE) {
+                details.put("before", "unknown: an earlier attempt of this run reached the MDM and stopped before recording");
+                details.put("interruptedAttempt", "true");
+                detail = detail + " (an earlier attempt of this run may have made the change and stopped before recording it)";
+            }
         } catch (RemoteFailure f) {
             outcome = "failed";
             detail = f.getMessage();
@@ -244,7 +254,8 @@ public final class EnforceRemoval {
             case COMPLIANCE_RULE -> "mdm.compliance-rule";
         };
         details.put("mdm", desired.mdm().wireName());
-        record(run, null, null, action, outcome, EnforcementKeys.fleetStep(run.runId, desired.mdm().wireName(), wire(step)), details);
+        record(run, null, null, action, outcome, key, details);
+        if (marked == Claims.Outcome.CLAIMED || marked == Claims.Outcome.TAKEN_OVER) claims.complete(attempt, run.runId, outcome, clock.instant());
         return new EnforcementReport.FleetStep(desired.mdm(), wire(step), outcome, detail, desired.uninstallTargets().size(), desired.exempt().size());
     }
 
@@ -335,10 +346,19 @@ public final class EnforceRemoval {
         ledger.append(new LedgerRecord(now, w.actor(), d.owner(), d.id(), "enforce.removal-started", "ok", false,
                 EnforcementKeys.removalStarted(d.id(), since, zone), started));
         String key = EnforcementKeys.sync(d.id(), w.day());
-        String holder = "enforce/" + w.runId() + "/" + deliveryId + "/" + UUID.randomUUID();
+        // The holder is the same for every delivery of this run's item, so a redelivery after a crash re-enters the
+        // claim at once instead of waiting out the lease (and a check-in asked twice is harmless).
+        String holder = "enforce/" + w.runId() + "/" + d.id();
         Claims.Outcome claim = claims.claim(key, holder, now, CLAIM_LEASE);
         if (claim == Claims.Outcome.ALREADY_DONE) return new WorkOutcome(w.action(), d.id(), WorkOutcome.Result.DONE, "check-in already requested on " + w.day());
-        if (claim == Claims.Outcome.HELD_ELSEWHERE) return new WorkOutcome(w.action(), d.id(), WorkOutcome.Result.DONE, "another worker is requesting the check-in");
+        // Held by another run: it may stop before recording, so this item comes back after the lease rather than
+        // being dropped with nothing in the ledger.
+        if (claim == Claims.Outcome.HELD_ELSEWHERE) return new WorkOutcome(w.action(), d.id(), WorkOutcome.Result.RETRY, "another worker is requesting the check-in");
+        if (ledger.byIdempotencyKey(key).isPresent()) {
+            // Recorded by an attempt that stopped before completing the claim: finish it, ask nothing again.
+            claims.complete(key, holder, "requested", now);
+            return new WorkOutcome(w.action(), d.id(), WorkOutcome.Result.DONE, "check-in already requested on " + w.day());
+        }
         Map<String, String> details = new LinkedHashMap<>();
         details.put("mdmId", d.mdmId());
         details.put("before", "app " + d.appPresence().name().toLowerCase() + " in the inventory" + seen(d));
@@ -356,21 +376,22 @@ public final class EnforceRemoval {
                 record(w.actor(), now, d, "mdm.sync-requested", "failed-will-retry", null, details);
                 return new WorkOutcome(w.action(), d.id(), WorkOutcome.Result.RETRY, f.getMessage());
             }
-            claims.complete(key, holder, "failed:" + f.kind().name().toLowerCase(), now);
             record(w.actor(), now, d, "mdm.sync-requested", "failed", key, details);
+            claims.complete(key, holder, "failed:" + f.kind().name().toLowerCase(), now);
             return new WorkOutcome(w.action(), d.id(), WorkOutcome.Result.FAILED, f.getMessage());
         }
         switch (outcome.status()) {
             case REQUESTED -> {
-                claims.complete(key, holder, "requested", now);
+                // The record first, the claim after: a crash in between leaves the record, which the retry finds.
                 details.put("after", "check-in requested: " + outcome.detail());
                 record(w.actor(), now, d, "mdm.sync-requested", "ok", key, details);
+                claims.complete(key, holder, "requested", now);
                 return new WorkOutcome(w.action(), d.id(), WorkOutcome.Result.DONE, "check-in requested");
             }
             case NOT_FOUND -> {
-                claims.complete(key, holder, "not-found", now);
                 details.put("after", d.mdm().wireName() + " does not know device " + d.mdmId());
                 record(w.actor(), now, d, "mdm.sync-requested", "failed", key, details);
+                claims.complete(key, holder, "not-found", now);
                 return new WorkOutcome(w.action(), d.id(), WorkOutcome.Result.FAILED, d.mdm().wireName() + " does not know the device");
             }
             default -> {

@@ -45,6 +45,8 @@ import org.appban.ports.Mailer;
  * Message-ID (derived from the key), which mail clients collapse. The lease must be longer than the function's
  * timeout, so a claim is only taken over from a run that is certainly dead. A crash at any other point sends
  * nothing twice: before the send nothing went out; after the outcome entry the takeover finds it (step 2).
+ * When the run after such a crash sends, its {@code notice.sent} entry carries {@code earlierAttempt} (the holder
+ * whose intent has no outcome), so the ledger accounts for both copies: none is sent without an entry naming it.
  */
 public final class NoticeSender {
     /** Longer than Lambda's 15-minute maximum timeout: a claim is only taken over from a run that is surely gone. */
@@ -73,6 +75,9 @@ public final class NoticeSender {
         Objects.requireNonNull(holder, "holder");
         String key = notice.key();
         Instant now = clock.instant();
+        // A claim left unfinished is the trace of an earlier attempt that stopped after claiming: this run's own
+        // (the platform retrying it under the same request id) or another's (taken over after the lease).
+        Optional<Claims.State> before = claims.state(key).filter(st -> !st.completed());
         Claims.Outcome claim = claims.claim(key, holder, now, lease);
         switch (claim) {
             case ALREADY_DONE -> {
@@ -95,6 +100,11 @@ public final class NoticeSender {
 
         Map<String, String> details = details(notice);
         details.put("takeover", String.valueOf(takeover));
+        // That attempt's intent without an outcome: it may have reached the provider. The outcome written below
+        // then names it, so the ledger accounts for a possible earlier copy (the crash window described above).
+        Optional<String> earlier = before.map(Claims.State::holder)
+                .filter(h -> ledger.byIdempotencyKey(key + "/intent/" + h).isPresent());
+        earlier.ifPresent(h -> details.put("earlierAttempt", h + ": outcome unknown, may have been delivered"));
         ledger.append(record(notice, actor, now, "notice.send-intent", "pending", key + "/intent/" + holder, details));
 
         String providerId;
