@@ -34,8 +34,8 @@ import org.appban.rehearsal.SimulatedCrash;
  * Every point where a function has made a side effect (an email accepted, an MDM or NAC command, an event or notice
  * request published) and has not yet finished recording it (its ledger entry, its claim), with a crash injected
  * there: the process dies ({@link SimulatedCrash}) right after the side effect. Each point crashes at its
- * {@code first} occurrence, then at every {@code every}-th, at most {@code max} times, so each is exercised in
- * turn through the campaign and each crash is followed by the platform's retry.
+ * {@code first} occurrence, then again {@code every} occurrences after its last crash, at most {@code max} times,
+ * so each is exercised in turn through the campaign and each crash is followed by the platform's retry.
  *
  * <p>Each crash leaves a check: after the run, the side effect it interrupted must have its ledger entry (a check
  * that fails is a lost entry). The accounting checks ({@link #mailCopies}, the NAC's request log) cover the
@@ -80,7 +80,33 @@ final class CrashPoints implements FaultSetup.Decorators {
     /** Message-IDs whose send was interrupted by a crash in the SES window. */
     final Set<String> sesWindow = ConcurrentHashMap.newKeySet();
 
-    CrashPoints(int first, int every, int max, Clock clock) {
+    private final int perTrigger;
+    /** Occurrences of each point in a run without crashes (the clean reference run), when known. */
+    private Map<String, Integer> expected = Map.of();
+
+    /** A point's first crash: at its first occurrence, or its second when it is frequent (3 or more in a clean run). */
+    private int firstAt(String point) {
+        return expected.getOrDefault(point, 0) >= 3 ? Math.max(first, 2) : first;
+    }
+
+    /**
+     * Tells the points how often each occurs in a clean run. A trigger can crash only as often as the platform retries
+     * it, and one trigger may pass several points (the deadline run: uninstall, reinstall block, compliance rule,
+     * each changed once in the whole campaign): frequent points then wait for their second occurrence, leaving that
+     * trigger's crashes to the rare ones, and are crashed later.
+     */
+    CrashPoints expecting(Map<String, Integer> occurrences) {
+        this.expected = Map.copyOf(occurrences);
+        return this;
+    }
+
+    /** Points that only count occurrences (the clean reference run), never crashing. */
+    static CrashPoints counting() {
+        return new CrashPoints(1, 1, 0, 0, null);
+    }
+
+    CrashPoints(int first, int every, int max, int perTrigger, Clock clock) {
+        this.perTrigger = perTrigger;
         this.first = first;
         this.every = every;
         this.max = max;
@@ -94,22 +120,27 @@ final class CrashPoints implements FaultSetup.Decorators {
      */
     private synchronized boolean due(String point) {
         int n = seen.merge(point, 1, Integer::sum);
-        if (!armed || fired.getOrDefault(point, 0) >= max || n < nextAt.getOrDefault(point, first)) return false;
+        // The trigger's last crash is kept for a point never crashed yet, so points that come late in busy
+        // triggers get their turn too.
+        int limit = fired.getOrDefault(point, 0) == 0 ? perTrigger : perTrigger - 1;
+        if (thisTrigger.size() >= limit || thisTrigger.contains(point)) return false;
+        if (fired.getOrDefault(point, 0) >= max || n < nextAt.getOrDefault(point, firstAt(point))) return false;
         fired.merge(point, 1, Integer::sum);
         nextAt.put(point, n + every);
-        armed = false;
+        thisTrigger.add(point);
         return true;
     }
 
     /**
-     * One crash per trigger: after a crash, the platform's retries of that trigger's invocations run undisturbed,
-     * as crashes are rare and independent; the next trigger arms the points again.
+     * A new trigger: up to {@code perTrigger} crashes in it (the retry budget), each at a different point, so that
+     * the retry after the last one runs undisturbed; a trigger whose side effects pass several points (the deadline
+     * run: uninstall, reinstall block, compliance rule) crashes at each in turn, one per attempt.
      */
-    synchronized void rearm() {
-        armed = true;
+    synchronized void nextTrigger() {
+        thisTrigger.clear();
     }
 
-    private boolean armed = true;
+    private final Set<String> thisTrigger = new java.util.HashSet<>();
     private final Map<String, Integer> nextAt = new ConcurrentHashMap<>();
 
     private void crash(String point, String subject, Predicate<LedgerRecord> recordedBy) {

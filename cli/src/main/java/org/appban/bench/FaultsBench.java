@@ -21,6 +21,9 @@ import org.appban.remote.RemoteOptions;
 import org.appban.domain.LedgerEntry;
 import org.appban.domain.LedgerRecord;
 import org.appban.mail.OutgoingMail;
+import org.appban.mail.RateLimitedMailer;
+import org.appban.mail.SendRateLimiter;
+import org.appban.mail.Ticker;
 import org.appban.policy.BanPolicy;
 import org.appban.policy.PolicyLoader;
 import org.appban.ports.Ledger;
@@ -40,8 +43,8 @@ import org.appban.sim.http.RecordedRequest;
 /**
  * {@code ./appban bench faults [--scale N] [--retries N]}: the rehearsal campaign over the sample fleet cloned N
  * times, once clean (the reference end state) and once under faults: the simulators answer 10% of requests with a
- * transient 5xx, throttle 5% (with Retry-After) and hang 2%; their tokens expire every 10th trigger; the mail
- * provider throttles 5% of sends; and the process dies at each {@link CrashPoints crash point} in turn (right after
+ * transient 5xx, throttle 5% (with Retry-After) and hang 2% (a stall ending in a gateway timeout); their tokens
+ * expire every 10th trigger; the mail provider throttles 5% of calls (behind the production RateLimitedMailer); and the process dies at each {@link CrashPoints crash point} in turn (right after
  * a side effect, before it is recorded), after which the platform retries the invocation under the same request id,
  * up to the retry budget.
  *
@@ -66,6 +69,8 @@ public final class FaultsBench {
     static final int TIME_COMPRESSION = 100;
     /** A few thousand devices: the sample fleet (38 devices) cloned this many times. */
     static final int DEFAULT_SCALE = 60;
+    /** The platform's retries of a failed asynchronous invocation (Lambda's, for schedules and events alike). */
+    static final int DEFAULT_RETRIES = 2;
 
     public record Figures(int devices, int converged, List<String> notConverged, int duplicateEmails, int duplicateEmailsInWindow,
                           int duplicateUninstalls, int duplicateNacCommands, int lostLedgerEntries, List<String> lostDetail,
@@ -76,7 +81,7 @@ public final class FaultsBench {
 
     public static int run(List<String> args, PrintStream out) {
         int scale = DEFAULT_SCALE;
-        int retries = 2;
+        int retries = DEFAULT_RETRIES;
         for (int i = 0; i < args.size(); i++) {
             switch (args.get(i)) {
                 case "--scale" -> scale = Integer.parseInt(args.get(++i));
@@ -125,9 +130,10 @@ public final class FaultsBench {
 
         long c0 = System.nanoTime();
         Map<String, Integer> cleanWrites = new HashMap<>();
+        CrashPoints counted = CrashPoints.counting();
         RehearsalReport clean = new Rehearsal(new Rehearsal.Options(policy, fleet, base.resolve("clean"), until,
-                new FaultSetup(s -> { }, l -> l, m -> m, 0, t -> { }, s -> cleanWrites.putAll(writes(s)), compressed, TIME_COMPRESSION,
-                        FaultSetup.Decorators.NONE)), quiet()).run();
+                new FaultSetup(s -> { }, counted::ledger, counted::mailer, 0, t -> { }, s -> cleanWrites.putAll(writes(s)), compressed,
+                        TIME_COMPRESSION, counted)), quiet()).run();
         Duration cleanTook = Duration.ofNanos(System.nanoTime() - c0);
         out.printf("clean reference run: %d devices in %ds%n", clean.devices().size(), cleanTook.toSeconds());
 
@@ -142,16 +148,23 @@ public final class FaultsBench {
         Random random = new Random(7);
         FaultSetup faults = new FaultSetup(s -> {
             sims.set(s);
-            points.set(new CrashPoints(1, 25, 4, s.clock()));
+            points.set(new CrashPoints(1, 25, 4, retries, s.clock()).expecting(counted.seen()));
             for (var server : List.of(s.intune(), s.jamf(), s.ise())) {
-                server.faults().serverErrors(0.10).throttles(0.05, true).hangs(0.02, Duration.ofMillis(200));
+                // A hang stands for a 2 s stall ending in a gateway timeout (504), compressed like every other wait.
+                server.faults().serverErrors(0.10).throttles(0.05, true).hangs(0.02, Duration.ofMillis(2000 / TIME_COMPRESSION));
             }
         }, l -> {
             stored.set(l);
             return points.get().ledger(l);
-        }, m -> new ThrottlingMailer(points.get().mailer(m), 0.05, random), retries,
+        },
+                // SES throttles 5% of calls; the production mailer (RateLimitedMailer: pacing, 5 attempts with jittered
+                // backoff) handles them, paced and backing off 100 times faster like every other wait.
+                m -> new RateLimitedMailer(new ThrottlingMailer(points.get().mailer(m), 0.05, random),
+                        new SendRateLimiter(14.0 * TIME_COMPRESSION, Ticker.system()), 5,
+                        Duration.ofMillis(200).dividedBy(TIME_COMPRESSION), Duration.ofSeconds(10).dividedBy(TIME_COMPRESSION),
+                        java.util.random.RandomGenerator.of("L64X128MixRandom")), retries,
                 t -> {
-                    points.get().rearm();
+                    points.get().nextTrigger();
                     if (triggers.incrementAndGet() % 10 == 0) {
                         sims.get().intune().expireTokensNow();
                         sims.get().jamf().expireTokensNow();

@@ -37,7 +37,7 @@ public final class ReliabilityBench {
             long conDiff = idem.stream().filter(o -> !o.concurrentSame()).count();
             SecurityChecks.Result sec = SecurityChecks.run(policy, fleet, Files.createTempDirectory("appban-sec"),
                     policy.deadlineInZone().plusDays(14).toInstant());
-            FaultsBench.Figures f = FaultsBench.measure(policy, fleet, scale, 2, out);
+            FaultsBench.Figures f = FaultsBench.measure(policy, fleet, scale, FaultsBench.DEFAULT_RETRIES, out);
 
             out.println();
             out.printf("%-58s %-22s %s%n", "check", "measured", "target");
