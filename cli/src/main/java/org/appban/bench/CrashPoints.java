@@ -64,6 +64,11 @@ final class CrashPoints implements FaultSetup.Decorators {
             "inventory: change recorded, device not saved",
             "admin: exemption notice requested, not acknowledged");
 
+    /** Points inside a removal work item (a queue delivery, retried by redelivery rather than with the run). */
+    static final Set<String> WORK_ITEM_POINTS = Set.of("mdm: check-in requested, not recorded",
+            "mdm: mdm.sync-requested written, claim not completed", "enforce: enforce.escalated written, notice not requested",
+            "enforce: escalation notice requested, item not acknowledged");
+
     /** A crash that happened, and how to tell that what it interrupted was recorded after all. */
     record Crash(String point, Instant at, String subject, Predicate<LedgerRecord> recordedBy) {
     }
@@ -123,24 +128,42 @@ final class CrashPoints implements FaultSetup.Decorators {
         // The trigger's last crash is kept for a point never crashed yet, so points that come late in busy
         // triggers get their turn too.
         int limit = fired.getOrDefault(point, 0) == 0 ? perTrigger : perTrigger - 1;
-        if (thisTrigger.size() >= limit || thisTrigger.contains(point)) return false;
+        // A removal work item is an SQS delivery of its own, redelivered up to five times: not the run's budget.
+        boolean ownBudget = WORK_ITEM_POINTS.contains(point) && perTrigger > 0;
+        if (!ownBudget && (thisTrigger.size() >= limit || thisTrigger.contains(point))) return false;
         if (fired.getOrDefault(point, 0) >= max || n < nextAt.getOrDefault(point, firstAt(point))) return false;
         fired.merge(point, 1, Integer::sum);
         nextAt.put(point, n + every);
-        thisTrigger.add(point);
+        if (!ownBudget) thisTrigger.add(point);
         return true;
     }
 
     /**
-     * A new trigger: up to {@code perTrigger} crashes in it (the retry budget), each at a different point, so that
-     * the retry after the last one runs undisturbed; a trigger whose side effects pass several points (the deadline
-     * run: uninstall, reinstall block, compliance rule) crashes at each in turn, one per attempt.
+     * An invocation with its retries (a trigger, or one subscriber's delivery of an event within it): up to
+     * {@code perTrigger} crashes in it (the retry budget), each at a different point, so that the retry after the
+     * last one runs undisturbed; an invocation whose side effects pass several points (the deadline run: uninstall,
+     * reinstall block, compliance rule) crashes at each in turn, one per attempt. An event delivered within a
+     * trigger has a budget of its own, as it is retried on its own; the trigger's is restored after it.
      */
-    synchronized void nextTrigger() {
-        thisTrigger.clear();
+    @Override
+    public Runnable invocation(String id, Runnable withRetries) {
+        return () -> {
+            Set<String> outer;
+            synchronized (this) {
+                outer = thisTrigger;
+                thisTrigger = new java.util.HashSet<>();
+            }
+            try {
+                withRetries.run();
+            } finally {
+                synchronized (this) {
+                    thisTrigger = outer;
+                }
+            }
+        };
     }
 
-    private final Set<String> thisTrigger = new java.util.HashSet<>();
+    private Set<String> thisTrigger = new java.util.HashSet<>();
     private final Map<String, Integer> nextAt = new ConcurrentHashMap<>();
 
     private void crash(String point, String subject, Predicate<LedgerRecord> recordedBy) {

@@ -164,7 +164,6 @@ public final class FaultsBench {
                         Duration.ofMillis(200).dividedBy(TIME_COMPRESSION), Duration.ofSeconds(10).dividedBy(TIME_COMPRESSION),
                         java.util.random.RandomGenerator.of("L64X128MixRandom")), retries,
                 t -> {
-                    points.get().nextTrigger();
                     if (triggers.incrementAndGet() % 10 == 0) {
                         sims.get().intune().expireTokensNow();
                         sims.get().jamf().expireTokensNow();
@@ -268,6 +267,11 @@ public final class FaultsBench {
         @Override
         public org.appban.inventory.DeviceEvents deviceEvents(org.appban.inventory.DeviceEvents events) {
             return points.get().deviceEvents(events);
+        }
+
+        @Override
+        public Runnable invocation(String id, Runnable withRetries) {
+            return points.get().invocation(id, withRetries);
         }
     }
 

@@ -61,5 +61,10 @@ public record FaultSetup(Consumer<Simulators> simulators, UnaryOperator<Ledger> 
         default DeviceEvents deviceEvents(DeviceEvents events) {
             return events;
         }
+
+        /** Wraps one invocation with all its retries (a trigger, or one subscriber's delivery of an event). */
+        default Runnable invocation(String id, Runnable withRetries) {
+            return withRetries;
+        }
     }
 }

@@ -93,19 +93,21 @@ public final class Rehearsal {
      * counted in {@link #failedTriggers}, the rehearsal goes on.
      */
     void retrying(String id, Runnable action) {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                EventBus.attempt(id, action);
-                return;
-            } catch (RuntimeException | SimulatedCrash e) {
-                if (attempt >= options.faults().platformRetries()) {
-                    if (options.faults().platformRetries() == 0) throw e;
-                    failedTriggers.add(id + ": " + e);
+        options.faults().decorators().invocation(id, () -> {
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    EventBus.attempt(id, action);
                     return;
+                } catch (RuntimeException | SimulatedCrash e) {
+                    if (attempt >= options.faults().platformRetries()) {
+                        if (options.faults().platformRetries() == 0) throw e;
+                        failedTriggers.add(id + ": " + e);
+                        return;
+                    }
+                    retried.incrementAndGet();
                 }
-                retried.incrementAndGet();
             }
-        }
+        }).run();
     }
 
     public RehearsalReport run() {

@@ -93,9 +93,9 @@ public final class EmbeddedEnforcement {
                 } catch (RuntimeException e) {
                     outcome = new WorkOutcome(w.action(), w.device(), WorkOutcome.Result.RETRY, e.toString());
                 } catch (Error e) {
-                    // The worker died mid-item: SQS hands the message out again after its visibility timeout.
-                    queue.redeliver(w);
-                    throw e;
+                    // The worker process died mid-item (the fault bench's crashes): the run that queued it is not
+                    // affected, and SQS hands the message out again after its visibility timeout.
+                    outcome = new WorkOutcome(w.action(), w.device(), WorkOutcome.Result.RETRY, "worker died: " + e.getMessage());
                 }
                 if (outcome.retry() && n < MAX_DELIVERIES) {
                     queue.redeliver(w);
