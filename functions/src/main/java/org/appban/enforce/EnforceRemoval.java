@@ -356,7 +356,7 @@ public final class EnforceRemoval {
         if (claim == Claims.Outcome.HELD_ELSEWHERE) return new WorkOutcome(w.action(), d.id(), WorkOutcome.Result.RETRY, "another worker is requesting the check-in");
         if (ledger.byIdempotencyKey(key).isPresent()) {
             // Recorded by an attempt that stopped before completing the claim: finish it, ask nothing again.
-            claims.complete(key, holder, "requested", now);
+            completeSync(key, holder, "requested", now);
             return new WorkOutcome(w.action(), d.id(), WorkOutcome.Result.DONE, "check-in already requested on " + w.day());
         }
         Map<String, String> details = new LinkedHashMap<>();
@@ -377,7 +377,7 @@ public final class EnforceRemoval {
                 return new WorkOutcome(w.action(), d.id(), WorkOutcome.Result.RETRY, f.getMessage());
             }
             record(w.actor(), now, d, "mdm.sync-requested", "failed", key, details);
-            claims.complete(key, holder, "failed:" + f.kind().name().toLowerCase(), now);
+            completeSync(key, holder, "failed:" + f.kind().name().toLowerCase(), now);
             return new WorkOutcome(w.action(), d.id(), WorkOutcome.Result.FAILED, f.getMessage());
         }
         switch (outcome.status()) {
@@ -385,13 +385,13 @@ public final class EnforceRemoval {
                 // The record first, the claim after: a crash in between leaves the record, which the retry finds.
                 details.put("after", "check-in requested: " + outcome.detail());
                 record(w.actor(), now, d, "mdm.sync-requested", "ok", key, details);
-                claims.complete(key, holder, "requested", now);
+                completeSync(key, holder, "requested", now);
                 return new WorkOutcome(w.action(), d.id(), WorkOutcome.Result.DONE, "check-in requested");
             }
             case NOT_FOUND -> {
                 details.put("after", d.mdm().wireName() + " does not know device " + d.mdmId());
                 record(w.actor(), now, d, "mdm.sync-requested", "failed", key, details);
-                claims.complete(key, holder, "not-found", now);
+                completeSync(key, holder, "not-found", now);
                 return new WorkOutcome(w.action(), d.id(), WorkOutcome.Result.FAILED, d.mdm().wireName() + " does not know the device");
             }
             default -> {
@@ -400,6 +400,18 @@ public final class EnforceRemoval {
                 record(w.actor(), now, d, "mdm.sync-requested", "failed-will-retry", null, details);
                 return new WorkOutcome(w.action(), d.id(), WorkOutcome.Result.RETRY, outcome.detail());
             }
+        }
+    }
+
+    /**
+     * Completes the check-in claim. Two deliveries of the same item at once (SQS delivers at least once) share the
+     * holder and may both ask for the check-in, which is harmless; the second then finds the claim completed.
+     */
+    private void completeSync(String key, String holder, String outcome, Instant now) {
+        try {
+            claims.complete(key, holder, outcome, now);
+        } catch (IllegalStateException e) {
+            if (claims.state(key).filter(Claims.State::completed).isEmpty()) throw e;
         }
     }
 
