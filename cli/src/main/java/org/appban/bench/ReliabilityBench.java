@@ -60,14 +60,15 @@ public final class ReliabilityBench {
             row(out, "fault run: secrets in its logs and outputs", String.valueOf(f.secretLeaks()), "0");
             row(out, "fault run: wrongful quarantines", String.valueOf(f.wrongfulQuarantines()), "0");
             long exercised = f.crashesPerPoint().values().stream().filter(n -> n > 0).count();
-            row(out, "fault run: crash points exercised", exercised + " / " + f.crashesPerPoint().size(), "all that occur");
+            long occurring = f.occurrencesPerPoint().values().stream().filter(n -> n > 0).count();
+            row(out, "fault run: crash points crashed / passed (of " + f.crashesPerPoint().size() + ")", exercised + " / " + occurring, "all passed");
             row(out, "fault run: crashes / retries / failed after retries",
                     f.crashes() + " / " + f.retried() + " / " + f.failedTriggers().size(), "failed 0");
             out.println("fault run took " + f.took().toSeconds() + " s (clean reference " + f.cleanTook().toSeconds()
                     + " s); simulator faults served: " + f.serverFaultsSeen());
             f.crashesPerPoint().forEach((p, n) -> out.printf("    crash point %-66s %6d seen / %d crashed%n", p, f.occurrencesPerPoint().getOrDefault(p, 0), n));
             boolean ok = corpusFailed == 0 && seqDiff == 0 && conDiff == 0 && sec.secretLeaks().isEmpty() && sec.headerProblems().isEmpty()
-                    && sec.unescaped().isEmpty() && f.secretLeaks() == 0 && FaultsBench.meetsTargets(f);
+                    && sec.unescaped().isEmpty() && f.secretLeaks() == 0 && FaultsBench.meetsTargets(f) && exercised == occurring;
             out.println(ok ? "all targets met" : "TARGETS MISSED (see above)");
             return ok ? 0 : 1;
         } catch (java.io.IOException e) {

@@ -177,6 +177,11 @@ public final class Rehearsal {
                 options.faults().beforeTrigger().accept(next.name() + "@" + next.at());
                 runWithRetries(next);
             }
+            if (world.enforcement.queue().size() > 0) {
+                // Work items of workers that died, back after the queue's visibility timeout.
+                world.clock.set(world.clock.instant().plus(Duration.ofMinutes(90)));
+                retrying("enforce work redelivered@" + world.clock.instant(), () -> world.enforcement.drain(1));
+            }
             options.faults().atEnd().accept(world.sims);
             world.clock.set(options.until());
             new OutboxIndex(policy.zone(), "appban rehearsal: " + policy.title()).write(world.outbox.folder(), world.outbox.entries());

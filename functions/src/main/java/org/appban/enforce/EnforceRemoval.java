@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Supplier;
 import org.appban.domain.Actor;
 import org.appban.domain.AppPresence;
@@ -311,6 +312,7 @@ public final class EnforceRemoval {
      */
     public WorkOutcome work(DeviceWork w, String deliveryId) {
         Instant now = clock.instant();
+        if (w.action() == DeviceAction.Kind.SYNC) settleInterruptedSync(w, deliveryId, now);
         KillSwitch.State ks = killSwitch.read();
         if (ks.engaged()) {
             // Acknowledged, not retried: a stop means stop, and the next reconcile after the release re-decides from
@@ -346,14 +348,13 @@ public final class EnforceRemoval {
         ledger.append(new LedgerRecord(now, w.actor(), d.owner(), d.id(), "enforce.removal-started", "ok", false,
                 EnforcementKeys.removalStarted(d.id(), since, zone), started));
         String key = EnforcementKeys.sync(d.id(), w.day());
-        // The holder is the same for every delivery of this run's item, so a redelivery after a crash re-enters the
-        // claim at once instead of waiting out the lease (and a check-in asked twice is harmless).
-        String holder = "enforce/" + w.runId() + "/" + d.id();
+        // One holder per delivery: two deliveries of the item at once (SQS delivers at least once) exclude each other.
+        // A worker that died holding the claim is no obstacle: its message comes back after the queue's visibility
+        // timeout (90 minutes), past the lease, and the redelivery takes the claim over.
+        String holder = "enforce/" + w.runId() + "/" + deliveryId + "/" + UUID.randomUUID();
         Claims.Outcome claim = claims.claim(key, holder, now, CLAIM_LEASE);
         if (claim == Claims.Outcome.ALREADY_DONE) return new WorkOutcome(w.action(), d.id(), WorkOutcome.Result.DONE, "check-in already requested on " + w.day());
-        // Held by another run: it may stop before recording, so this item comes back after the lease rather than
-        // being dropped with nothing in the ledger.
-        if (claim == Claims.Outcome.HELD_ELSEWHERE) return new WorkOutcome(w.action(), d.id(), WorkOutcome.Result.RETRY, "another worker is requesting the check-in");
+        if (claim == Claims.Outcome.HELD_ELSEWHERE) return new WorkOutcome(w.action(), d.id(), WorkOutcome.Result.DONE, "another worker is requesting the check-in");
         if (ledger.byIdempotencyKey(key).isPresent()) {
             // Recorded by an attempt that stopped before completing the claim: finish it, ask nothing again.
             completeSync(key, holder, "requested", now);
@@ -404,9 +405,29 @@ public final class EnforceRemoval {
     }
 
     /**
-     * Completes the check-in claim. Two deliveries of the same item at once (SQS delivers at least once) share the
-     * holder and may both ask for the check-in, which is harmless; the second then finds the claim completed.
+     * A check-in claim left unfinished past its lease: a worker claimed, may have asked the MDM, and died before
+     * recording. Its entry is written now, outcome {@code unknown}, whatever this delivery decides next (the device
+     * may since have dropped out of scope), and the claim is completed so the request is not sent again.
      */
+    private void settleInterruptedSync(DeviceWork w, String deliveryId, Instant now) {
+        String key = EnforcementKeys.sync(w.device(), w.day());
+        Optional<Claims.State> st = claims.state(key);
+        if (st.isEmpty() || st.get().completed() || st.get().leaseUntil().isAfter(now) || ledger.byIdempotencyKey(key).isPresent()) return;
+        String holder = "enforce/" + w.runId() + "/" + deliveryId + "/" + UUID.randomUUID();
+        if (claims.claim(key, holder, now, CLAIM_LEASE) != Claims.Outcome.TAKEN_OVER) return;
+        Optional<Device> d = devices.find(w.device());
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("mdmId", d.map(Device::mdmId).orElse(w.device().substring(w.device().indexOf(':') + 1)));
+        details.put("before", "unknown");
+        details.put("after", "unknown: a worker claimed this check-in and stopped before recording whether it asked the MDM");
+        details.put("interruptedAttempt", "true");
+        details.put("runId", w.runId());
+        details.put("delivery", deliveryId);
+        ledger.append(new LedgerRecord(now, w.actor(), d.map(Device::owner).orElse(null), w.device(), "mdm.sync-requested", "unknown", false, key, details));
+        completeSync(key, holder, "unknown", now);
+    }
+
+    /** Completes the check-in claim; one completed meanwhile (a taken-over claim finished by its first holder) is fine. */
     private void completeSync(String key, String holder, String outcome, Instant now) {
         try {
             claims.complete(key, holder, outcome, now);
