@@ -183,7 +183,7 @@ public final class Rehearsal {
                 retrying("enforce work redelivered@" + world.clock.instant(), () -> world.enforcement.drain(1));
             }
             options.faults().atEnd().accept(world.sims);
-            world.clock.set(options.until());
+            if (world.clock.instant().isBefore(options.until())) world.clock.set(options.until());
             new OutboxIndex(policy.zone(), "appban rehearsal: " + policy.title()).write(world.outbox.folder(), world.outbox.entries());
             StatusPage.write(dir, FleetSnapshot.load(policy, world.clock.instant(), world.members, world.devices, world.exemptions,
                     world.ledger), world.networkLookup());
