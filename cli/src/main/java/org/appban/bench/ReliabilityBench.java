@@ -15,7 +15,7 @@ import org.appban.sim.fleet.FleetLoader;
  */
 public final class ReliabilityBench {
     public static int run(List<String> args, PrintStream out) {
-        int scale = 10;
+        int scale = FaultsBench.DEFAULT_SCALE;
         Path repo = Path.of("").toAbsolutePath();
         for (int i = 0; i < args.size(); i++) {
             switch (args.get(i)) {
@@ -37,7 +37,7 @@ public final class ReliabilityBench {
             long conDiff = idem.stream().filter(o -> !o.concurrentSame()).count();
             SecurityChecks.Result sec = SecurityChecks.run(policy, fleet, Files.createTempDirectory("appban-sec"),
                     policy.deadlineInZone().plusDays(14).toInstant());
-            FaultsBench.Figures f = FaultsBench.measure(policy, fleet, scale, 2, out);
+            FaultsBench.Figures f = FaultsBench.measure(policy, fleet, scale, FaultsBench.DEFAULT_RETRIES, out);
 
             out.println();
             out.printf("%-58s %-22s %s%n", "check", "measured", "target");
@@ -51,16 +51,26 @@ public final class ReliabilityBench {
             row(out, "injected/unexpected email headers (" + sec.emails() + " .eml)", String.valueOf(sec.headerProblems().size()), "0");
             row(out, "raw <script> in HTML outputs (" + sec.htmlFiles() + " files/parts)", String.valueOf(sec.unescaped().size()), "0");
             row(out, "fault run (" + f.devices() + " devices, x" + scale + "): converged", f.converged() + " / " + f.devices(), "all");
-            row(out, "fault run: duplicate emails", String.valueOf(f.duplicateEmails()), "0");
-            row(out, "fault run: duplicate uninstall assignments", String.valueOf(f.duplicateUninstalls()), "0 beyond crash window");
-            row(out, "fault run: NAC writes beyond the clean run", String.valueOf(f.duplicateQuarantines()), "0 beyond crash window");
+            row(out, "fault run: duplicate emails (of " + f.emails() + " accepted)", String.valueOf(f.duplicateEmails()), "0 beyond crash window");
+            row(out, "  of which within the documented SES crash window", String.valueOf(f.duplicateEmailsInWindow()), "documented");
+            row(out, "fault run: duplicate uninstall assignments", String.valueOf(f.duplicateUninstalls()), "0");
+            row(out, "fault run: NAC commands repeated beyond the clean run", String.valueOf(f.duplicateNacCommands()), "0");
             row(out, "fault run: ledger entries lost", String.valueOf(f.lostLedgerEntries()), "0");
+            f.lostDetail().stream().limit(5).forEach(d -> out.println("    lost: " + d));
             row(out, "fault run: secrets in its logs and outputs", String.valueOf(f.secretLeaks()), "0");
             row(out, "fault run: wrongful quarantines", String.valueOf(f.wrongfulQuarantines()), "0");
+            long exercised = f.crashesPerPoint().values().stream().filter(n -> n > 0).count();
+            long occurring = f.occurrencesPerPoint().values().stream().filter(n -> n > 0).count();
+            row(out, "fault run: crash points crashed / passed (of " + f.crashesPerPoint().size() + ")", exercised + " / " + occurring, "all passed");
             row(out, "fault run: crashes / retries / failed after retries",
                     f.crashes() + " / " + f.retried() + " / " + f.failedTriggers().size(), "failed 0");
-            out.println("fault run took " + f.took().toSeconds() + " s; simulator faults served: " + f.serverFaultsSeen());
-            return 0;
+            out.println("fault run took " + f.took().toSeconds() + " s (clean reference " + f.cleanTook().toSeconds()
+                    + " s); simulator faults served: " + f.serverFaultsSeen());
+            f.crashesPerPoint().forEach((p, n) -> out.printf("    crash point %-66s %6d seen / %d crashed%n", p, f.occurrencesPerPoint().getOrDefault(p, 0), n));
+            boolean ok = corpusFailed == 0 && seqDiff == 0 && conDiff == 0 && sec.secretLeaks().isEmpty() && sec.headerProblems().isEmpty()
+                    && sec.unescaped().isEmpty() && f.secretLeaks() == 0 && FaultsBench.meetsTargets(f) && exercised == occurring;
+            out.println(ok ? "all targets met" : "TARGETS MISSED (see above)");
+            return ok ? 0 : 1;
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -20,12 +20,41 @@ final class EventBus {
     /** Where the functions' log lines go during a rehearsal: {@code logs/functions.log} in its folder. */
     static volatile java.util.function.Consumer<String> log = line -> { };
 
-    /** A new invocation of {@code function} whose log lines go to {@code log}, each marked with the function's name. */
-    static org.appban.lambda.LocalContext context(String function, String caller, java.util.function.Consumer<String> log) {
-        return org.appban.lambda.LocalContext.invocation(function, caller).withLog(line -> log.accept("[" + function + "] " + line));
+    /** The request id of the invocation being (re)tried on this thread: a retry reuses it, as Lambda's does. */
+    private static final ThreadLocal<Attempt> ATTEMPT = new ThreadLocal<>();
+
+    private record Attempt(String base, java.util.concurrent.atomic.AtomicInteger invocations) {
     }
 
     private EventBus() {
+    }
+
+    /**
+     * Runs one attempt of an invocation (or of a trigger that invokes several handlers): the handlers it invokes get
+     * request ids made from {@code id} and their order, the same again when the platform retries the attempt.
+     */
+    static void attempt(String id, Runnable action) {
+        Attempt previous = ATTEMPT.get();
+        ATTEMPT.set(new Attempt(id, new java.util.concurrent.atomic.AtomicInteger()));
+        try {
+            action.run();
+        } finally {
+            ATTEMPT.set(previous);
+        }
+    }
+
+    private static String requestId() {
+        Attempt a = ATTEMPT.get();
+        return a == null ? UUID.randomUUID().toString() : a.base() + "#" + a.invocations().incrementAndGet();
+    }
+
+    /**
+     * The context of an invocation of {@code function}: its request id (the attempt's, see {@link #attempt}), log lines
+     * to {@code log}, each marked with the function's name.
+     */
+    static org.appban.lambda.LocalContext context(String function, String caller, java.util.function.Consumer<String> log) {
+        return org.appban.lambda.LocalContext.invocation(function, caller).withRequestId(requestId())
+                .withLog(line -> log.accept("[" + function + "] " + line));
     }
 
     static ObjectNode envelope(String source, String detailType, Instant time, JsonNode detail) {

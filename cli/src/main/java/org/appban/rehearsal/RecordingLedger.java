@@ -21,14 +21,23 @@ final class RecordingLedger implements Ledger {
 
     @Override
     public Appended append(LedgerRecord record) {
-        Appended a = delegate.append(record);
-        if (a.written()) {
-            synchronized (written) {
-                written.add(a.entry());
-            }
-            listener.accept(a.entry());
+        Appended a;
+        try {
+            a = delegate.append(record);
+        } catch (SimulatedCrash crash) {
+            // The fault bench's process died just after the write: the entry is in the ledger all the same.
+            if (record.idempotencyKey() != null) delegate.byIdempotencyKey(record.idempotencyKey()).ifPresent(this::saw);
+            throw crash;
         }
+        if (a.written()) saw(a.entry());
         return a;
+    }
+
+    private void saw(LedgerEntry entry) {
+        synchronized (written) {
+            written.add(entry);
+        }
+        listener.accept(entry);
     }
 
     @Override

@@ -84,19 +84,30 @@ public final class Rehearsal {
 
     /** A trigger as the platform runs it: again, up to the retry budget, when it throws. */
     private void runWithRetries(Trigger t) {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                t.action().run();
-                return;
-            } catch (RuntimeException e) {
-                if (attempt >= options.faults().platformRetries()) {
-                    if (options.faults().platformRetries() == 0) throw e;
-                    failedTriggers.add(t + ": " + e);
+        retrying(t.name() + "@" + t.at(), t.action());
+    }
+
+    /**
+     * One invocation as the platform runs it: again under the same request id, up to the retry budget, when it throws
+     * or its process dies ({@link SimulatedCrash}). Past the budget the event goes to the on-failure destination:
+     * counted in {@link #failedTriggers}, the rehearsal goes on.
+     */
+    void retrying(String id, Runnable action) {
+        options.faults().decorators().invocation(id, () -> {
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    EventBus.attempt(id, action);
                     return;
+                } catch (RuntimeException | SimulatedCrash e) {
+                    if (attempt >= options.faults().platformRetries()) {
+                        if (options.faults().platformRetries() == 0) throw e;
+                        failedTriggers.add(id + ": " + e);
+                        return;
+                    }
+                    retried.incrementAndGet();
                 }
-                retried.incrementAndGet();
             }
-        }
+        }).run();
     }
 
     public RehearsalReport run() {
@@ -120,7 +131,7 @@ public final class Rehearsal {
             timeline.deviceNames(id -> fleetIds.getOrDefault(id, id));
             timeline.header(policy, fleet, start, options.until());
             PriorityQueue<Trigger> triggers = new PriorityQueue<>();
-            Steps steps = new Steps(world, dir, timeline);
+            Steps steps = new Steps(world, dir, timeline, this::retrying);
             triggers.add(new Trigger(start, ROSTER, "roster import", () -> steps.importRoster(start)));
             // A new roster each time someone leaves (one per instant, however many leave then).
             fleet.members().stream().map(FleetMember::leavesAt)
@@ -166,8 +177,13 @@ public final class Rehearsal {
                 options.faults().beforeTrigger().accept(next.name() + "@" + next.at());
                 runWithRetries(next);
             }
+            if (world.enforcement.queue().size() > 0) {
+                // Work items of workers that died, back after the queue's visibility timeout.
+                world.clock.set(world.clock.instant().plus(Duration.ofMinutes(90)));
+                retrying("enforce work redelivered@" + world.clock.instant(), () -> world.enforcement.drain(1));
+            }
             options.faults().atEnd().accept(world.sims);
-            world.clock.set(options.until());
+            if (world.clock.instant().isBefore(options.until())) world.clock.set(options.until());
             new OutboxIndex(policy.zone(), "appban rehearsal: " + policy.title()).write(world.outbox.folder(), world.outbox.entries());
             StatusPage.write(dir, FleetSnapshot.load(policy, world.clock.instant(), world.members, world.devices, world.exemptions,
                     world.ledger), world.networkLookup());
@@ -193,15 +209,18 @@ public final class Rehearsal {
         private final TelemetryGenerator telemetry;
         private final java.util.Map<FleetExemption, String> exemptionIds = new java.util.HashMap<>();
         private int rosterVersion;
+        /** Runs one invocation with the platform's retries (each subscriber's delivery of an event is its own). */
+        private final java.util.function.BiConsumer<String, Runnable> platform;
 
-        Steps(RehearsalWorld world, Path dir, Timeline timeline) {
+        Steps(RehearsalWorld world, Path dir, Timeline timeline, java.util.function.BiConsumer<String, Runnable> platform) {
+            this.platform = platform;
             this.world = world;
             this.dir = dir;
             this.timeline = timeline;
             this.rosterHandler = new RosterImportHandler(new RosterImport(new RosterParser(), world.members, world.ledger, world.clock),
                     new FolderRosterFiles(dir));
             this.inventory = new InventorySync(world.policy, world.inventories(), java.util.Optional.of(world.registry), world.members,
-                    world.devices, deviceEvents, world.ledger, world.clock);
+                    world.devices, world.faults.decorators().deviceEvents(deviceEvents), world.ledger, world.clock);
             this.notifyHandler = new NotifyMembersHandler(world.notify,
                     new MailFeedbackRecorder(world.members, world.ledger, world.alerts, world.clock));
             this.adminHandler = new AdminHandler(world.administration(dir.resolve("reports")));
@@ -289,9 +308,10 @@ public final class Rehearsal {
             for (DeviceStatusChanged c : deviceEvents.published()) {
                 JsonNode event = EventBus.envelope(DeviceStatusChanged.SOURCE, DeviceStatusChanged.DETAIL_TYPE, c.at(),
                         c.toDetail(Json.MAPPER));
-                EventBus.invoke(notifyHandler, "appban-notify-members", event);
-                world.access.run(AccessRequest.devices("device-status-changed", List.of(c.device())),
-                        Actor.event(DeviceStatusChanged.SOURCE + ":" + c.device()), "access-" + c.device() + "-" + c.at());
+                String id = "event-" + c.device() + "-" + c.change().wireName() + "-" + c.at();
+                platform.accept("notify/" + id, () -> EventBus.invoke(notifyHandler, "appban-notify-members", event));
+                platform.accept("access/" + id, () -> world.access.run(AccessRequest.devices("device-status-changed", List.of(c.device())),
+                        Actor.event(DeviceStatusChanged.SOURCE + ":" + c.device()), "access-" + c.device() + "-" + c.at()));
             }
         }
 

@@ -85,16 +85,20 @@ final class RehearsalWorld implements AutoCloseable {
         this(policy, fleet, start, out, timeline, FaultSetup.NONE);
     }
 
+    final FaultSetup faults;
+
     RehearsalWorld(BanPolicy policy, Fleet fleet, Instant start, Path out, Consumer<LedgerEntry> timeline, FaultSetup faults) {
+        this.faults = faults;
         this.policy = policy;
         this.fleet = fleet;
         // Budgets on, as the real services publish them: the rehearsal exercises the throttle-aware clients too.
-        this.sims = new Simulators(fleet, new SimClock(start), SimSettings.defaults()).start();
+        this.sims = new Simulators(fleet, new SimClock(start), SimSettings.defaults().budgetScale(faults.budgetScale())).start();
         faults.simulators().accept(sims);
         this.clock = sims.clock();
         this.ledger = new RecordingLedger(faults.ledger().apply(new InMemoryLedger()), timeline);
         this.outbox = new OutboxMailer(out.resolve("outbox"));
-        this.remote = faults.remote().apply(RemoteOptions.standard(clock).withTimeout(Duration.ofSeconds(10)));
+        this.remote = faults.remote().apply(RemoteOptions.standard(clock).withTimeout(Duration.ofSeconds(10))
+                .withBudgetScale(faults.budgetScale()));
         this.intune = MdmAdapters.intune(new IntuneConnection(sims.intune().baseUri(), sims.intune().baseUri(),
                 Simulators.TENANT, Simulators.GRAPH_CLIENT_ID, new Secret(Simulators.GRAPH_CLIENT_SECRET)), remote);
         this.jamf = MdmAdapters.jamf(JamfConnection.apiClient(sims.jamf().baseUri(), Simulators.JAMF_CLIENT_ID,
@@ -107,16 +111,16 @@ final class RehearsalWorld implements AutoCloseable {
                 EmbeddedAccess.rehearsalLinks(policy));
         this.notify = new NotifyMembers(policy, members, devices, exemptions, claims, ledger, Attestations.fromLedger(ledger),
                 new NoticePlanner(policy), composer, new NoticeSender(claims, ledger, faults.mailer().apply(outbox), clock, NoticeSender.DEFAULT_LEASE), clock);
-        this.access = EmbeddedAccess.of(policy, members, devices, exemptions, ledger, claims, evidence, nac, killSwitch,
+        this.access = EmbeddedAccess.of(policy, members, devices, exemptions, ledger, claims, evidence, faults.decorators().nac(nac), killSwitch,
                 AccessNotices.asRequests(noticeRequests("appban.network")), AccessAlerts.to(alerts), clock);
         this.enforcement = EmbeddedEnforcement.of(policy, devices, exemptions, ledger, claims, killSwitch,
-                java.util.Map.of(MdmKind.INTUNE, intune.enforcement(), MdmKind.JAMF, jamf.enforcement()),
+                java.util.Map.of(MdmKind.INTUNE, faults.decorators().mdm(intune.enforcement()), MdmKind.JAMF, faults.decorators().mdm(jamf.enforcement())),
                 noticeRequests("appban.enforce")::request, clock);
     }
 
     /** What a NoticeRequested event from {@code source} does on AWS: the notify function sends the notice. */
     NoticeRequests noticeRequests(String source) {
-        return r -> notify.request(r, Actor.event(source + ":NoticeRequested"), source + "/" + r.occasion());
+        return faults.decorators().requests(source, r -> notify.request(r, Actor.event(source + ":NoticeRequested"), source + "/" + r.occasion()));
     }
 
     /** Exemption decisions; their notices go to the notify function, as NoticeRequested events would. */

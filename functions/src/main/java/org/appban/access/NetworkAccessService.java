@@ -51,7 +51,9 @@ import org.appban.safety.KillSwitch;
  * on the claim key), ask for the notice (once-only on the same key), save this function's record, complete the
  * claim. A crash anywhere in between leaves the record unchanged and a claim whose lease runs out; the next run
  * decides the same action under the same key, takes the claim over, reads the NAC state, finds the change made,
- * and finishes the rest.
+ * and finishes the rest. A retry of the same run (the platform's, under the same request id) re-enters its own
+ * unfinished claim and is treated alike: the NAC is read, the change is not sent again, and the entry recording it is
+ * written with {@code interruptedAttempt=true}, so every change the NAC accepted has its ledger entry.
  */
 public final class NetworkAccessService {
     /** Longer than the function's timeout, so a live run's claims are never taken over. */
@@ -284,22 +286,27 @@ public final class NetworkAccessService {
                 return;
             }
             Instant now = clock.instant();
+            boolean interrupted = interruptedHere(key);
             Claims.Outcome claim = claims.claim(key, runId, now, CLAIM_LEASE);
             if (claim == Claims.Outcome.ALREADY_DONE || claim == Claims.Outcome.HELD_ELSEWHERE) {
                 actions.add(action(d, "quarantine", "already-handled", mac, "claim " + key + " " + claim.name().toLowerCase(java.util.Locale.ROOT)));
                 return;
             }
+            boolean resumed = interrupted || claim == Claims.Outcome.TAKEN_OVER;
+            boolean touched = false;
             try {
                 EndpointKey endpoint = new EndpointKey(mac, device.mdmId());
                 EndpointState state = view.state(endpoint);
                 String outcome;
                 String policyName;
                 String keyUsed = mac;
-                if (state.quarantined() && claim == Claims.Outcome.TAKEN_OVER) {
-                    // A run that held this very claim died after applying it: the command is not sent again.
-                    outcome = "already-quarantined";
+                if (state.quarantined() && resumed) {
+                    // An attempt that held this very claim (this run's, retried, or one whose lease ran out) stopped
+                    // after applying it: the command is not sent again, and this entry records that attempt's change.
+                    outcome = "quarantined";
                     policyName = state.policy();
                 } else {
+                    touched = true;
                     // Clear: apply. Already under a quarantine policy: ask the NAC to apply ours anyway, so that it
                     // says whether that policy is ours ("already", success) or another one (a failure: a quarantine
                     // someone else applied is never taken over, so never lifted by this function either).
@@ -315,7 +322,8 @@ public final class NetworkAccessService {
                 nacFacts.put("nac.key", keyUsed);
                 nacFacts.put("nac.keyKind", EndpointKey.Kind.MAC.name());
                 nacFacts.put("nac.policy", String.valueOf(policyName));
-                nacFacts.put("nac.stateBefore", state.quarantined() ? state.policy() : "clear");
+                nacFacts.put("nac.stateBefore", state.quarantined() && resumed ? "clear before an earlier attempt applied it" : state.quarantined() ? state.policy() : "clear");
+                if (resumed && state.quarantined()) nacFacts.put("interruptedAttempt", "true");
                 nacFacts.put("episode", Integer.toString(episode));
                 record(device, "nac.quarantined", outcome.equals("quarantined") ? "ok" : "already", key, d, nacFacts);
                 notices.revoked(device.owner(), device.id(), at, AccessNotices.occasion(key));
@@ -327,9 +335,16 @@ public final class NetworkAccessService {
             } catch (RemoteFailure e) {
                 failed(d, "quarantine", key, mac, e);
             } catch (RuntimeException e) {
-                claims.release(key, runId);
+                // Given back only while the NAC is untouched; after a change the claim stays as the mark of an
+                // unrecorded change, for the retry (or the run after the lease) to find and record.
+                if (!touched) claims.release(key, runId);
                 throw e;
             }
+        }
+
+        /** An attempt of this run claimed the key before and did not complete it: the platform is retrying us. */
+        private boolean interruptedHere(String key) {
+            return claims.state(key).filter(st -> !st.completed() && st.holder().equals(runId)).isPresent();
         }
 
         void release(Decision d, NacView view) {
@@ -348,18 +363,23 @@ public final class NetworkAccessService {
                 return;
             }
             Instant now = clock.instant();
+            boolean interrupted = interruptedHere(key);
             Claims.Outcome claim = claims.claim(key, runId, now, CLAIM_LEASE);
             if (claim == Claims.Outcome.ALREADY_DONE || claim == Claims.Outcome.HELD_ELSEWHERE) {
                 actions.add(action(d, "release", "already-handled", mac, "claim " + key + " " + claim.name().toLowerCase(java.util.Locale.ROOT)));
                 return;
             }
+            boolean resumed = interrupted || claim == Claims.Outcome.TAKEN_OVER;
+            boolean touched = false;
             try {
                 EndpointKey endpoint = new EndpointKey(mac, device.mdmId());
                 EndpointState state = view.state(endpoint);
                 String outcome;
                 if (!state.quarantined()) {
-                    outcome = "already-clear";
+                    // Clear already. After an attempt that stopped mid-way, that attempt's release is recorded now.
+                    outcome = resumed ? "released" : "already-clear";
                 } else {
+                    touched = true;
                     AccessChange change = nac.release(endpoint);
                     outcome = change.changed() ? "released" : "already-clear";
                     view.changed(mac, null);
@@ -369,7 +389,8 @@ public final class NetworkAccessService {
                 Map<String, String> nacFacts = new LinkedHashMap<>();
                 nacFacts.put("nac.key", mac);
                 nacFacts.put("nac.keyKind", EndpointKey.Kind.MAC.name());
-                nacFacts.put("nac.stateBefore", state.quarantined() ? state.policy() : "clear");
+                nacFacts.put("nac.stateBefore", !state.quarantined() && resumed ? "quarantined before an earlier attempt cleared it" : state.quarantined() ? state.policy() : "clear");
+                if (resumed && !state.quarantined()) nacFacts.put("interruptedAttempt", "true");
                 nacFacts.put("episode", Integer.toString(before.episode()));
                 nacFacts.put("quarantinedSince", before.since().toString());
                 record(device, "nac.released", outcome.equals("released") ? "ok" : "already", key, d, nacFacts);
@@ -380,7 +401,7 @@ public final class NetworkAccessService {
             } catch (RemoteFailure e) {
                 failed(d, "release", key, mac, e);
             } catch (RuntimeException e) {
-                claims.release(key, runId);
+                if (!touched) claims.release(key, runId);
                 throw e;
             }
         }

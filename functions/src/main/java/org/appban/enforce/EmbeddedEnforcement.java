@@ -83,6 +83,7 @@ public final class EmbeddedEnforcement {
         List<WorkOutcome> done = Collections.synchronizedList(new ArrayList<>());
         List<DeviceWork> dead = Collections.synchronizedList(new ArrayList<>());
         Map<DeviceWork, Integer> deliveries = Collections.synchronizedMap(new IdentityHashMap<>());
+        List<DeviceWork> later = Collections.synchronizedList(new ArrayList<>());
         Runnable worker = () -> {
             for (Optional<DeviceWork> next = queue.poll(); next.isPresent(); next = queue.poll()) {
                 DeviceWork w = next.get();
@@ -92,6 +93,12 @@ public final class EmbeddedEnforcement {
                     outcome = service.work(w, "in-process-" + n);
                 } catch (RuntimeException e) {
                     outcome = new WorkOutcome(w.action(), w.device(), WorkOutcome.Result.RETRY, e.toString());
+                } catch (Error e) {
+                    // The worker process died mid-item (the fault bench's crashes): the run that queued it is not
+                    // affected, and SQS hands the message out again only after its visibility timeout (90 minutes,
+                    // past any claim the dead worker held): here, at the next drain.
+                    later.add(w);
+                    continue;
                 }
                 if (outcome.retry() && n < MAX_DELIVERIES) {
                     queue.redeliver(w);
@@ -115,6 +122,7 @@ public final class EmbeddedEnforcement {
                 throw new IllegalStateException(e.getCause());
             }
         }
+        later.forEach(queue::redeliver);
         return new Drained(List.copyOf(done), List.copyOf(dead));
     }
 }

@@ -213,6 +213,12 @@ public final class EnforceRemoval {
         String detail;
         Map<String, String> details = new LinkedHashMap<>();
         details.put("desired", describe(step, desired));
+        // The attempt is marked before the MDM is touched and cleared once recorded: a retry of this run that finds
+        // the mark still open knows an earlier attempt may have made the change and stopped before recording it.
+        String key = EnforcementKeys.fleetStep(run.runId, desired.mdm().wireName(), wire(step));
+        String attempt = key + "/attempt";
+        boolean interrupted = claims.state(attempt).filter(st -> !st.completed()).isPresent();
+        Claims.Outcome marked = claims.claim(attempt, run.runId, clock.instant(), FLEET_LOCK_LEASE);
         try {
             EnforcementStep result = switch (step) {
                 case UNINSTALL -> mdm.ensureUninstall(policy.app(), desired.uninstallTargets(), desired.exempt());
@@ -232,6 +238,11 @@ public final class EnforceRemoval {
             });
             details.put("after", result.outcome() == EnforcementStep.Outcome.UNSUPPORTED ? "unchanged" : "as desired: " + result.detail());
             result.evidence().forEach((k, v) -> details.put("evidence." + k, v));
+            if (interrupted && result.outcome() == EnforcementStep.Outcome.ALREADY_IN_PLACE) {
+                details.put("before", "unknown: an earlier attempt of this run reached the MDM and stopped before recording");
+                details.put("interruptedAttempt", "true");
+                detail = detail + " (an earlier attempt of this run may have made the change and stopped before recording it)";
+            }
         } catch (RemoteFailure f) {
             outcome = "failed";
             detail = f.getMessage();
@@ -244,7 +255,8 @@ public final class EnforceRemoval {
             case COMPLIANCE_RULE -> "mdm.compliance-rule";
         };
         details.put("mdm", desired.mdm().wireName());
-        record(run, null, null, action, outcome, EnforcementKeys.fleetStep(run.runId, desired.mdm().wireName(), wire(step)), details);
+        record(run, null, null, action, outcome, key, details);
+        if (marked == Claims.Outcome.CLAIMED || marked == Claims.Outcome.TAKEN_OVER) claims.complete(attempt, run.runId, outcome, clock.instant());
         return new EnforcementReport.FleetStep(desired.mdm(), wire(step), outcome, detail, desired.uninstallTargets().size(), desired.exempt().size());
     }
 
@@ -300,6 +312,7 @@ public final class EnforceRemoval {
      */
     public WorkOutcome work(DeviceWork w, String deliveryId) {
         Instant now = clock.instant();
+        if (w.action() == DeviceAction.Kind.SYNC) settleInterruptedSync(w, deliveryId, now);
         KillSwitch.State ks = killSwitch.read();
         if (ks.engaged()) {
             // Acknowledged, not retried: a stop means stop, and the next reconcile after the release re-decides from
@@ -335,10 +348,18 @@ public final class EnforceRemoval {
         ledger.append(new LedgerRecord(now, w.actor(), d.owner(), d.id(), "enforce.removal-started", "ok", false,
                 EnforcementKeys.removalStarted(d.id(), since, zone), started));
         String key = EnforcementKeys.sync(d.id(), w.day());
+        // One holder per delivery: two deliveries of the item at once (SQS delivers at least once) exclude each other.
+        // A worker that died holding the claim is no obstacle: its message comes back after the queue's visibility
+        // timeout (90 minutes), past the lease, and the redelivery takes the claim over.
         String holder = "enforce/" + w.runId() + "/" + deliveryId + "/" + UUID.randomUUID();
         Claims.Outcome claim = claims.claim(key, holder, now, CLAIM_LEASE);
         if (claim == Claims.Outcome.ALREADY_DONE) return new WorkOutcome(w.action(), d.id(), WorkOutcome.Result.DONE, "check-in already requested on " + w.day());
         if (claim == Claims.Outcome.HELD_ELSEWHERE) return new WorkOutcome(w.action(), d.id(), WorkOutcome.Result.DONE, "another worker is requesting the check-in");
+        if (ledger.byIdempotencyKey(key).isPresent()) {
+            // Recorded by an attempt that stopped before completing the claim: finish it, ask nothing again.
+            completeSync(key, holder, "requested", now);
+            return new WorkOutcome(w.action(), d.id(), WorkOutcome.Result.DONE, "check-in already requested on " + w.day());
+        }
         Map<String, String> details = new LinkedHashMap<>();
         details.put("mdmId", d.mdmId());
         details.put("before", "app " + d.appPresence().name().toLowerCase() + " in the inventory" + seen(d));
@@ -356,21 +377,22 @@ public final class EnforceRemoval {
                 record(w.actor(), now, d, "mdm.sync-requested", "failed-will-retry", null, details);
                 return new WorkOutcome(w.action(), d.id(), WorkOutcome.Result.RETRY, f.getMessage());
             }
-            claims.complete(key, holder, "failed:" + f.kind().name().toLowerCase(), now);
             record(w.actor(), now, d, "mdm.sync-requested", "failed", key, details);
+            completeSync(key, holder, "failed:" + f.kind().name().toLowerCase(), now);
             return new WorkOutcome(w.action(), d.id(), WorkOutcome.Result.FAILED, f.getMessage());
         }
         switch (outcome.status()) {
             case REQUESTED -> {
-                claims.complete(key, holder, "requested", now);
+                // The record first, the claim after: a crash in between leaves the record, which the retry finds.
                 details.put("after", "check-in requested: " + outcome.detail());
                 record(w.actor(), now, d, "mdm.sync-requested", "ok", key, details);
+                completeSync(key, holder, "requested", now);
                 return new WorkOutcome(w.action(), d.id(), WorkOutcome.Result.DONE, "check-in requested");
             }
             case NOT_FOUND -> {
-                claims.complete(key, holder, "not-found", now);
                 details.put("after", d.mdm().wireName() + " does not know device " + d.mdmId());
                 record(w.actor(), now, d, "mdm.sync-requested", "failed", key, details);
+                completeSync(key, holder, "not-found", now);
                 return new WorkOutcome(w.action(), d.id(), WorkOutcome.Result.FAILED, d.mdm().wireName() + " does not know the device");
             }
             default -> {
@@ -379,6 +401,38 @@ public final class EnforceRemoval {
                 record(w.actor(), now, d, "mdm.sync-requested", "failed-will-retry", null, details);
                 return new WorkOutcome(w.action(), d.id(), WorkOutcome.Result.RETRY, outcome.detail());
             }
+        }
+    }
+
+    /**
+     * A check-in claim left unfinished past its lease: a worker claimed, may have asked the MDM, and died before
+     * recording. Its entry is written now, outcome {@code unknown}, whatever this delivery decides next (the device
+     * may since have dropped out of scope), and the claim is completed so the request is not sent again.
+     */
+    private void settleInterruptedSync(DeviceWork w, String deliveryId, Instant now) {
+        String key = EnforcementKeys.sync(w.device(), w.day());
+        Optional<Claims.State> st = claims.state(key);
+        if (st.isEmpty() || st.get().completed() || st.get().leaseUntil().isAfter(now) || ledger.byIdempotencyKey(key).isPresent()) return;
+        String holder = "enforce/" + w.runId() + "/" + deliveryId + "/" + UUID.randomUUID();
+        if (claims.claim(key, holder, now, CLAIM_LEASE) != Claims.Outcome.TAKEN_OVER) return;
+        Optional<Device> d = devices.find(w.device());
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("mdmId", d.map(Device::mdmId).orElse(w.device().substring(w.device().indexOf(':') + 1)));
+        details.put("before", "unknown");
+        details.put("after", "unknown: a worker claimed this check-in and stopped before recording whether it asked the MDM");
+        details.put("interruptedAttempt", "true");
+        details.put("runId", w.runId());
+        details.put("delivery", deliveryId);
+        ledger.append(new LedgerRecord(now, w.actor(), d.map(Device::owner).orElse(null), w.device(), "mdm.sync-requested", "unknown", false, key, details));
+        completeSync(key, holder, "unknown", now);
+    }
+
+    /** Completes the check-in claim; one completed meanwhile (a taken-over claim finished by its first holder) is fine. */
+    private void completeSync(String key, String holder, String outcome, Instant now) {
+        try {
+            claims.complete(key, holder, outcome, now);
+        } catch (IllegalStateException e) {
+            if (claims.state(key).filter(Claims.State::completed).isEmpty()) throw e;
         }
     }
 

@@ -45,6 +45,10 @@ import org.appban.ports.Mailer;
  * Message-ID (derived from the key), which mail clients collapse. The lease must be longer than the function's
  * timeout, so a claim is only taken over from a run that is certainly dead. A crash at any other point sends
  * nothing twice: before the send nothing went out; after the outcome entry the takeover finds it (step 2).
+ * The run after such a crash records {@code notice.outcome-unknown} (key {@code <key>/outcome-unknown}, naming the
+ * holder whose intent has no outcome) before it sends, and its {@code notice.sent} carries {@code earlierAttempt}:
+ * the ledger accounts for both copies, and a duplicate is always one of these, never silent. The fault bench
+ * ({@code ./appban bench faults}) counts duplicates after a crash at this point apart, as within this window.
  */
 public final class NoticeSender {
     /** Longer than Lambda's 15-minute maximum timeout: a claim is only taken over from a run that is surely gone. */
@@ -73,6 +77,9 @@ public final class NoticeSender {
         Objects.requireNonNull(holder, "holder");
         String key = notice.key();
         Instant now = clock.instant();
+        // A claim left unfinished is the trace of an earlier attempt that stopped after claiming: this run's own
+        // (the platform retrying it under the same request id) or another's (taken over after the lease).
+        Optional<Claims.State> before = claims.state(key).filter(st -> !st.completed());
         Claims.Outcome claim = claims.claim(key, holder, now, lease);
         switch (claim) {
             case ALREADY_DONE -> {
@@ -95,6 +102,20 @@ public final class NoticeSender {
 
         Map<String, String> details = details(notice);
         details.put("takeover", String.valueOf(takeover));
+        // That attempt's intent without an outcome: it may have reached the provider. The outcome written below
+        // then names it, so the ledger accounts for a possible earlier copy (the crash window described above).
+        // Found once, it is recorded under a key of its own: the claim that showed it may be given back later (a
+        // refused send), and the run that finally sends must still know a copy may be out.
+        Optional<String> earlier = before.map(Claims.State::holder)
+                .filter(h -> ledger.byIdempotencyKey(key + "/intent/" + h).isPresent());
+        if (earlier.isPresent()) {
+            Map<String, String> d = new LinkedHashMap<>(details);
+            d.put("earlierAttempt", earlier.get());
+            ledger.append(record(notice, actor, now, "notice.outcome-unknown", "unknown", key + "/outcome-unknown", d));
+        } else {
+            earlier = ledger.byIdempotencyKey(key + "/outcome-unknown").map(e -> e.record().details().get("earlierAttempt"));
+        }
+        earlier.ifPresent(h -> details.put("earlierAttempt", h + ": outcome unknown, may have been delivered"));
         ledger.append(record(notice, actor, now, "notice.send-intent", "pending", key + "/intent/" + holder, details));
 
         String providerId;

@@ -274,10 +274,26 @@ class NetworkAccessServiceTest {
             h.nac.quarantine(EndpointKey.mac(MAC7));
             h.clock.advance(Duration.ofMinutes(17));
             AccessReport r = h.schedule();
-            assertEquals(List.of("intune:d07"), r.devicesWith("quarantine", "already-quarantined"));
+            assertEquals(List.of("intune:d07"), r.devicesWith("quarantine", "quarantined"), "the dead run's quarantine, recorded now");
             assertEquals(1, h.nac.count("quarantine"), "only the dead run's");
             assertEquals(1, h.notices.size());
+            assertEquals("true", h.entries("m07", "nac.quarantined").get(0).details().get("interruptedAttempt"));
+            assertEquals("ok", h.entries("m07", "nac.quarantined").get(0).outcome());
             assertEquals(Claims.Outcome.ALREADY_DONE, h.claims.claim("nac/quarantine/intune:d07/1", "x", h.clock.instant(), Duration.ofMinutes(1)));
+        }
+
+        @Test
+        void thePlatformsRetryOfARunThatDiedAfterTheNacChangeRecordsItWithoutSendingItAgain() {
+            AccessHarness h = new AccessHarness().with(keepsTheApp());
+            // run-1 claimed and quarantined, then died; the platform retries it under the same id at once.
+            h.claims.claim("nac/quarantine/intune:d07/1", "run-1", h.clock.instant(), Duration.ofMinutes(16));
+            h.nac.quarantine(EndpointKey.mac(MAC7));
+            AccessReport r = h.schedule();
+            assertEquals(List.of("intune:d07"), r.devicesWith("quarantine", "quarantined"));
+            assertEquals(1, h.nac.count("quarantine"), "the command is not sent again");
+            assertEquals(1, h.entries("m07", "nac.quarantined").size(), "and the change has its entry");
+            assertEquals("ok", h.entries("m07", "nac.quarantined").get(0).outcome());
+            assertEquals(1, h.notices.size());
         }
 
         @Test

@@ -33,6 +33,35 @@ class EnforceRemovalTest {
         return world.run(EnforceRequest.deadline().confirmed(CONFIRM));
     }
 
+    /**
+     * A worker claimed a device's check-in, may have asked the MDM, and died before recording. Its message comes back
+     * after the queue's visibility timeout, past the claim's lease: that delivery records the check-in (outcome
+     * unknown, as nobody knows whether it went out) before anything else, even for a device no longer in scope, and
+     * does not ask again.
+     */
+    @Test
+    void aCheckInLeftUnrecordedByAWorkerThatDiedIsRecordedByItsRedeliveryWithoutAskingAgain() {
+        world.at(DEADLINE);
+        world.refreshInventory();
+        String device = world.id("d01-corp-iphone");
+        java.time.Instant now = world.fleet.sims.clock().instant();
+        java.time.LocalDate day = now.atZone(EnforcementWorld.POLICY.zone()).toLocalDate();
+        String key = EnforcementKeys.sync(device, day);
+        world.claims.claim(key, "enforce/run-1/m-1/dead-worker", now, EnforceRemoval.CLAIM_LEASE);
+        world.fleet.sims.clock().advance(java.time.Duration.ofMinutes(90));
+        long syncsBefore = world.fleet.sims.intune().requests().count(q -> q.path().endsWith("/syncDevice"));
+
+        WorkOutcome redelivered = world.enforcement.service().work(new DeviceWork(DeviceAction.Kind.SYNC, device, "run-1",
+                org.appban.domain.Actor.schedule("test"), day, true, now), "m-1");
+
+        assertEquals(WorkOutcome.Result.DONE, redelivered.result(), redelivered.toString());
+        List<LedgerEntry> recorded = world.ledger.aboutDevice(device).stream().filter(e -> e.record().action().equals("mdm.sync-requested")).toList();
+        assertEquals(List.of("unknown"), recorded.stream().map(e -> e.record().outcome()).toList());
+        assertEquals("true", recorded.get(0).record().details().get("interruptedAttempt"));
+        assertEquals(syncsBefore, world.fleet.sims.intune().requests().count(q -> q.path().endsWith("/syncDevice")), "not asked again");
+        assertTrue(world.claims.state(key).orElseThrow().completed());
+    }
+
     @Test
     void atTheDeadlineCorporateDevicesLoseTheAppAtTheirCheckInAndExemptOnesKeepIt() {
         EmbeddedEnforcement.Result r = deadlineRun();

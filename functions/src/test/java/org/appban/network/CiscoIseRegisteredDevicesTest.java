@@ -45,6 +45,25 @@ class CiscoIseRegisteredDevicesTest {
     }
 
     @Test
+    void anEndpointReadWithinADayIsNotReadAgainUnlessNewOrRenamed() {
+        try (SimulatedFleet fleet = SimulatedFleet.sample()) {
+            RegisteredDevices registry = registry(fleet, Simulators.ISE_PASSWORD);
+            Map<String, RegisteredDevice> first = byMac(registry);
+            java.util.function.LongSupplier reads = () -> fleet.sims.ise().requests().count(r -> r.path().startsWith("/ers/config/endpoint/"));
+            long afterFirst = reads.getAsLong();
+            assertTrue(afterFirst >= first.size(), "the first listing reads each endpoint");
+
+            fleet.sims.clock().advance(Duration.ofHours(1));
+            assertEquals(first, byMac(registry), "an hour later: the same registry");
+            assertEquals(afterFirst, reads.getAsLong(), "from the pages alone");
+
+            fleet.sims.clock().advance(CiscoIseNetworkAccess.REGISTRY_DETAILS_TRUSTED);
+            assertEquals(first, byMac(registry));
+            assertEquals(2 * afterFirst, reads.getAsLong(), "a day on, every endpoint is read again");
+        }
+    }
+
+    @Test
     void everyPageIsRead() {
         try (SimulatedFleet fleet = SimulatedFleet.large(70)) {
             assertEquals(140, byMac(registry(fleet, Simulators.ISE_PASSWORD)).size());

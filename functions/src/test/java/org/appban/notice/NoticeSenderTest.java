@@ -27,6 +27,7 @@ import org.appban.domain.LedgerEntry;
 import org.appban.domain.Platform;
 import org.appban.mail.MimeWriter;
 import org.appban.ports.Claims;
+import org.appban.ports.Ledger;
 import org.appban.ports.Mailer;
 import org.appban.store.memory.InMemoryClaims;
 import org.appban.store.memory.InMemoryLedger;
@@ -162,9 +163,81 @@ class NoticeSenderTest {
         assertEquals(mailer.sent.get(0).mime().messageId(), mailer.sent.get(1).mime().messageId(),
                 "both copies carry one Message-ID, which mail clients collapse");
         List<LedgerEntry> chain = ledger.chain("member#m-1");
-        assertEquals(List.of("notice.send-intent:pending", "notice.send-intent:pending", "notice.sent:ok"), actions());
+        assertEquals(List.of("notice.send-intent:pending", "notice.outcome-unknown:unknown", "notice.send-intent:pending", "notice.sent:ok"), actions());
         assertEquals("false", chain.get(0).record().details().get("takeover"));
-        assertEquals("true", chain.get(1).record().details().get("takeover"));
+        assertEquals("run-1", chain.get(1).record().details().get("earlierAttempt"), "the attempt whose copy may be out is named");
+        assertEquals("true", chain.get(2).record().details().get("takeover"));
+        assertTrue(chain.get(3).record().details().get("earlierAttempt").startsWith("run-1"), "the outcome accounts for the earlier copy");
+    }
+
+    /**
+     * The platform retries the crashed invocation under the same request id: it re-enters its own claim at once, and
+     * as the outcome is unknown it sends again (the documented window), saying so in the ledger.
+     */
+    @Test
+    void a_retry_under_the_same_request_id_after_a_crash_in_the_window_sends_again_and_says_so() {
+        mailer.after = m -> {
+            throw new Crash();
+        };
+        assertThrows(Crash.class, () -> sender.send(announcement, DAILY, "req-1"));
+        mailer.after = m -> { };
+
+        Delivery retry = sender.send(announcement, DAILY, "req-1");
+        assertEquals(Delivery.Status.SENT, retry.status());
+        assertEquals(2, mailer.count());
+        assertEquals(List.of("notice.send-intent:pending", "notice.outcome-unknown:unknown", "notice.sent:ok"), actions());
+        assertTrue(ledger.byIdempotencyKey(announcement.key() + "/sent").orElseThrow().record().details().get("earlierAttempt").startsWith("req-1"));
+    }
+
+    /** A retry that is throttled gives the claim back; the trace of the possible earlier copy stays in the ledger. */
+    @Test
+    void the_trace_of_a_possible_earlier_copy_survives_a_throttled_retry() {
+        mailer.after = m -> {
+            throw new Crash();
+        };
+        assertThrows(Crash.class, () -> sender.send(announcement, DAILY, "req-1"));
+        mailer.after = m -> { };
+        mailer.before = m -> {
+            throw new Mailer.Throttled("Maximum sending rate exceeded.", false, null);
+        };
+        assertEquals(Delivery.Status.THROTTLED, sender.send(announcement, DAILY, "req-1").status());
+        assertTrue(claims.state(announcement.key()).isEmpty(), "released: nothing went out in this attempt");
+        mailer.before = m -> { };
+
+        assertEquals(Delivery.Status.SENT, sender.send(announcement, DAILY, "run-2").status());
+        assertTrue(ledger.byIdempotencyKey(announcement.key() + "/sent").orElseThrow().record().details().get("earlierAttempt").startsWith("req-1"));
+    }
+
+    /** A crash right after the outcome is written: the retry finds it, completes the claim and sends nothing. */
+    @Test
+    void a_retry_after_a_crash_between_the_outcome_and_the_claim_sends_nothing() {
+        Ledger crashing = new Ledger() {
+            @Override
+            public Appended append(org.appban.domain.LedgerRecord record) {
+                Appended a = ledger.append(record);
+                if (record.action().equals("notice.sent")) throw new Crash();
+                return a;
+            }
+
+            @Override
+            public java.util.Optional<LedgerEntry> byIdempotencyKey(String key) {
+                return ledger.byIdempotencyKey(key);
+            }
+
+            @Override
+            public List<LedgerEntry> chain(String chain) {
+                return ledger.chain(chain);
+            }
+
+            @Override
+            public List<String> chains() {
+                return ledger.chains();
+            }
+        };
+        assertThrows(Crash.class, () -> new NoticeSender(claims, crashing, mailer, clock, LEASE).send(announcement, DAILY, "req-1"));
+        assertEquals(Delivery.Status.ALREADY_SENT, sender.send(announcement, DAILY, "req-1").status());
+        assertEquals(1, mailer.count());
+        assertTrue(claims.state(announcement.key()).orElseThrow().completed());
     }
 
     @Test

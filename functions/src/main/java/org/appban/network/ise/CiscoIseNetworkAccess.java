@@ -43,11 +43,24 @@ public final class CiscoIseNetworkAccess implements NetworkAccess, RegisteredDev
     private static final int PAGE = 100;
     /** The published ERS ceiling, transactions per second per deployment. */
     public static final int ERS_TPS = 100;
+    /**
+     * How long an endpoint's details read for the registry are trusted: within it, an endpoint listed again under the
+     * same id and name (its MAC) is not read again. A registration changing hands on the same endpoint is seen
+     * within this long; new and renamed endpoints at once.
+     */
+    public static final Duration REGISTRY_DETAILS_TRUSTED = Duration.ofHours(24);
     private final IseConnection connection;
     private final ApiClient api;
+    private final java.time.Clock clock;
+    /** Endpoint details by ERS id, as last read: kept while the container lives (hourly syncs on a warm one). */
+    private final java.util.Map<String, Known> known = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Known(String name, RegisteredDevice device, java.time.Instant readAt) {
+    }
 
     public CiscoIseNetworkAccess(IseConnection connection, RemoteOptions options) {
         this.connection = connection;
+        this.clock = options.clock();
         TokenBucket ers = TokenBucket.forBudget("ise-ers", options.scaled(ERS_TPS), Duration.ofSeconds(1));
         List<TokenBucket> every = List.of(ers);
         this.api = new ApiClient("ise", options.http(), options.timeout(), options.retry(), options.sleeper(), options.jitter(),
@@ -133,7 +146,9 @@ public final class CiscoIseNetworkAccess implements NetworkAccess, RegisteredDev
     /**
      * Every endpoint in ISE's identity store ({@code GET /ers/config/endpoint}, 100 a page, then a read of each, as
      * the listing gives ids and names only). Lazy: a page is fetched when the stream reaches it, so a caller holds
-     * one page; costs {@code pages + endpoints} calls, within the same ERS budget as the ANC calls. An endpoint
+     * one page; costs {@code pages + endpoints} calls, within the same ERS budget as the ANC calls, except that an
+     * endpoint read within {@link #REGISTRY_DETAILS_TRUSTED} and listed again under the same name is not read again
+     * (hourly syncs on a warm container cost the pages and the new endpoints only). An endpoint
      * whose MAC is not a MAC is skipped (ISE stores what it was given; nothing can be keyed on it).
      */
     @Override
@@ -157,12 +172,22 @@ public final class CiscoIseNetworkAccess implements NetworkAccess, RegisteredDev
 
             private void fetch() {
                 JsonNode result = get("list endpoints", "/ers/config/endpoint?page=" + page + "&size=" + PAGE).path("SearchResult");
+                java.time.Instant now = clock.instant();
                 for (JsonNode res : result.path("resources")) {
-                    JsonNode e = get("read endpoint", "/ers/config/endpoint/" + res.path("id").asText()).path("ERSEndPoint");
+                    String id = res.path("id").asText();
+                    String name = res.path("name").asText("");
+                    Known k = known.get(id);
+                    if (k != null && k.name().equals(name) && now.isBefore(k.readAt().plus(REGISTRY_DETAILS_TRUSTED))) {
+                        if (k.device() != null) buffer.add(k.device());
+                        continue;
+                    }
+                    JsonNode e = get("read endpoint", "/ers/config/endpoint/" + id).path("ERSEndPoint");
                     String mac = e.path("mac").asText("").trim().toUpperCase(Locale.ROOT).replace('-', ':');
-                    if (!MAC.matcher(mac).matches()) continue;
                     String user = e.path("portalUser").asText("").trim();
-                    buffer.add(new RegisteredDevice(mac, user.isEmpty() ? null : user, e.path("id").asText(res.path("id").asText())));
+                    RegisteredDevice device = MAC.matcher(mac).matches()
+                            ? new RegisteredDevice(mac, user.isEmpty() ? null : user, e.path("id").asText(id)) : null;
+                    known.put(id, new Known(name, device, now));
+                    if (device != null) buffer.add(device);
                 }
                 more = result.has("nextPage") && !result.path("resources").isEmpty();
                 page++;

@@ -49,8 +49,14 @@ public final class TelemetryGenerator {
     /** DNS lookups in {@code [from, to)}, in time order, one JSON object per line. */
     public List<String> dns(Instant from, Instant to, Predicate<String> onNetwork) {
         List<Line> lines = new ArrayList<>();
-        List<WorldEntry> history = world.history();
+        // Only changes after the window's start can undo today's apps at a lookup's time: those, by device, so a
+        // lookup reads its own device's few entries instead of the whole fleet's history.
+        java.util.Map<String, List<WorldEntry>> later = new java.util.HashMap<>();
+        for (WorldEntry e : world.history()) {
+            if (e.at().isAfter(from)) later.computeIfAbsent(e.device(), k -> new ArrayList<>()).add(e);
+        }
         for (SimDevice d : world.devices()) {
+            List<WorldEntry> history = later.getOrDefault(d.id(), List.of());
             String mac = d.spec().mac();
             if (!d.present() || mac == null || !onNetwork.test(mac)) continue;
             for (Instant hour = from; hour.isBefore(to); hour = hour.plus(Duration.ofHours(1))) {
