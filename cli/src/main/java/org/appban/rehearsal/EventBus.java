@@ -43,6 +43,12 @@ final class EventBus {
         }
     }
 
+    /** The id of the attempt running on this thread, if any: what the invocations made during it are retried under. */
+    static java.util.Optional<String> attemptId() {
+        Attempt a = ATTEMPT.get();
+        return a == null ? java.util.Optional.empty() : java.util.Optional.of(a.base());
+    }
+
     private static String requestId() {
         Attempt a = ATTEMPT.get();
         return a == null ? UUID.randomUUID().toString() : a.base() + "#" + a.invocations().incrementAndGet();

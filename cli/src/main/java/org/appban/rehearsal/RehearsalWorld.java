@@ -118,9 +118,15 @@ final class RehearsalWorld implements AutoCloseable {
                 noticeRequests("appban.enforce")::request, clock);
     }
 
-    /** What a NoticeRequested event from {@code source} does on AWS: the notify function sends the notice. */
+    /**
+     * What a NoticeRequested event from {@code source} does on AWS: the notify function sends the notice. Each delivery
+     * is its own invocation with its own request id (the claim holder), kept when the platform retries it: here the
+     * attempt of the invocation that asked (see {@link EventBus#attempt}), or a fresh id outside one. Two concurrent
+     * deliveries of one request therefore exclude each other rather than both sending.
+     */
     NoticeRequests noticeRequests(String source) {
-        return faults.decorators().requests(source, r -> notify.request(r, Actor.event(source + ":NoticeRequested"), source + "/" + r.occasion()));
+        return faults.decorators().requests(source, r -> notify.request(r, Actor.event(source + ":NoticeRequested"),
+                EventBus.attemptId().orElseGet(() -> java.util.UUID.randomUUID().toString()) + "/" + source + "/" + r.occasion()));
     }
 
     /** Exemption decisions; their notices go to the notify function, as NoticeRequested events would. */
