@@ -300,9 +300,10 @@ public final class NetworkAccessService {
                 String outcome;
                 String policyName;
                 String keyUsed = mac;
-                if (state.quarantined() && resumed) {
+                if (resumed && state.quarantined() && nac.ownPolicy().filter(state.policy()::equals).isPresent()) {
                     // An attempt that held this very claim (this run's, retried, or one whose lease ran out) stopped
                     // after applying it: the command is not sent again, and this entry records that attempt's change.
+                    // Only under our own policy: a quarantine someone else applied meanwhile is never adopted.
                     outcome = "quarantined";
                     policyName = state.policy();
                 } else {
@@ -322,8 +323,9 @@ public final class NetworkAccessService {
                 nacFacts.put("nac.key", keyUsed);
                 nacFacts.put("nac.keyKind", EndpointKey.Kind.MAC.name());
                 nacFacts.put("nac.policy", String.valueOf(policyName));
-                nacFacts.put("nac.stateBefore", state.quarantined() && resumed ? "clear before an earlier attempt applied it" : state.quarantined() ? state.policy() : "clear");
-                if (resumed && state.quarantined()) nacFacts.put("interruptedAttempt", "true");
+                boolean adopted = !touched;
+                nacFacts.put("nac.stateBefore", adopted ? "clear before an earlier attempt applied it" : state.quarantined() ? state.policy() : "clear");
+                if (adopted) nacFacts.put("interruptedAttempt", "true");
                 nacFacts.put("episode", Integer.toString(episode));
                 record(device, "nac.quarantined", outcome.equals("quarantined") ? "ok" : "already", key, d, nacFacts);
                 notices.revoked(device.owner(), device.id(), at, AccessNotices.occasion(key));

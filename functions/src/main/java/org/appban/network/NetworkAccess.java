@@ -23,4 +23,12 @@ public interface NetworkAccess {
     default Optional<List<EndpointState>> quarantinedEndpoints() {
         return Optional.empty();
     }
+
+    /**
+     * The quarantine policy this function applies, when the NAC adapter knows it. A run resuming an interrupted
+     * attempt adopts a quarantine it finds only under this policy; when it is unknown, the NAC is asked instead.
+     */
+    default Optional<String> ownPolicy() {
+        return Optional.empty();
+    }
 }

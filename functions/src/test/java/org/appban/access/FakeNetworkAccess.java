@@ -32,6 +32,11 @@ final class FakeNetworkAccess implements NetworkAccess {
     }
 
     @Override
+    public Optional<String> ownPolicy() {
+        return Optional.of(POLICY);
+    }
+
+    @Override
     public synchronized EndpointState state(EndpointKey key) {
         calls.add("state " + mac(key));
         return new EndpointState(EndpointKey.Kind.MAC, mac(key), policies.get(mac(key)));

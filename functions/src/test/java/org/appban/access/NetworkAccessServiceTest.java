@@ -297,6 +297,18 @@ class NetworkAccessServiceTest {
         }
 
         @Test
+        void aResumedAttemptNeverAdoptsAQuarantineSomeoneElseAppliedMeanwhile() {
+            AccessHarness h = new AccessHarness().with(keepsTheApp());
+            // run-1 claimed and died before touching the NAC; meanwhile the network team put the device under its own policy.
+            h.claims.claim("nac/quarantine/intune:d07/1", "run-1", h.clock.instant(), Duration.ofMinutes(16));
+            h.nac.policies.put(MAC7, "Shutdown");
+            AccessReport r = h.schedule();
+            assertEquals(List.of(), r.devicesWith("quarantine", "quarantined"), "not recorded as ours");
+            assertTrue(r.actions().get(0).error().contains("another policy 'Shutdown'"), r.actions().toString());
+            assertEquals("Shutdown", h.nac.policies.get(MAC7));
+        }
+
+        @Test
         void aFailingNacStopsTheRunAfterThreeFailuresInARowAndGivesTheClaimsBack() {
             AccessHarness h = new AccessHarness();
             IntStream.range(0, 5).forEach(i -> h.devices.save(privateUnmanaged("p" + i, "m" + i, String.format("02:CD:00:00:00:%02X", i))));

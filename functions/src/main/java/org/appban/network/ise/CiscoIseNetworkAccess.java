@@ -87,6 +87,11 @@ public final class CiscoIseNetworkAccess implements NetworkAccess, RegisteredDev
     }
 
     @Override
+    public Optional<String> ownPolicy() {
+        return Optional.of(connection.policyName());
+    }
+
+    @Override
     public AccessChange quarantine(EndpointKey key) {
         String mac = mac(key);
         String policy = connection.policyName();
