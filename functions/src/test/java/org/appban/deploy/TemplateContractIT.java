@@ -111,8 +111,6 @@ class TemplateContractIT {
                     new Grant("dynamodb:DeleteItem", "ClaimsTable"),
                     "a notice's claim is released only when SES refuses the message outright (NoticeSender), which the emulator never does"),
             "NetworkAccessFunction", Map.of(
-                    new Grant("dynamodb:GetItem", "ClaimsTable"),
-                    "a NAC command's claim is read only when another run holds it (a concurrent or retried run)",
                     new Grant("dynamodb:DeleteItem", "ClaimsTable"),
                     "a NAC command's claim is released only when the NAC refuses the command"));
 
