@@ -282,6 +282,11 @@ final class CrashPoints implements FaultSetup.Decorators {
             public Optional<List<EndpointState>> quarantinedEndpoints() {
                 return nac.quarantinedEndpoints();
             }
+
+            @Override
+            public Optional<String> ownPolicy() {
+                return nac.ownPolicy();
+            }
         };
     }
 

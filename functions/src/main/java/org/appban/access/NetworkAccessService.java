@@ -300,19 +300,24 @@ public final class NetworkAccessService {
                 String outcome;
                 String policyName;
                 String keyUsed = mac;
+                // Set when this entry records the change an interrupted attempt of this very claim made (this run's,
+                // retried, or one whose lease ran out): the NAC already shows it, so the command is not sent again.
+                boolean adopted;
                 if (resumed && state.quarantined() && nac.ownPolicy().filter(state.policy()::equals).isPresent()) {
-                    // An attempt that held this very claim (this run's, retried, or one whose lease ran out) stopped
-                    // after applying it: the command is not sent again, and this entry records that attempt's change.
                     // Only under our own policy: a quarantine someone else applied meanwhile is never adopted.
                     outcome = "quarantined";
                     policyName = state.policy();
+                    adopted = true;
                 } else {
                     touched = true;
                     // Clear: apply. Already under a quarantine policy: ask the NAC to apply ours anyway, so that it
                     // says whether that policy is ours ("already", success) or another one (a failure: a quarantine
-                    // someone else applied is never taken over, so never lifted by this function either).
+                    // someone else applied is never taken over, so never lifted by this function either). When the
+                    // adapter cannot name our policy, a resumed attempt learns it here: "already" under ours is the
+                    // interrupted attempt's change.
                     AccessChange change = nac.quarantine(endpoint);
-                    outcome = change.changed() ? "quarantined" : "already-quarantined";
+                    adopted = resumed && !change.changed();
+                    outcome = change.changed() || adopted ? "quarantined" : "already-quarantined";
                     policyName = change.policy();
                     keyUsed = change.key() == null ? mac : change.key();
                     view.changed(mac, policyName);
@@ -323,7 +328,6 @@ public final class NetworkAccessService {
                 nacFacts.put("nac.key", keyUsed);
                 nacFacts.put("nac.keyKind", EndpointKey.Kind.MAC.name());
                 nacFacts.put("nac.policy", String.valueOf(policyName));
-                boolean adopted = !touched;
                 nacFacts.put("nac.stateBefore", adopted ? "clear before an earlier attempt applied it" : state.quarantined() ? state.policy() : "clear");
                 if (adopted) nacFacts.put("interruptedAttempt", "true");
                 nacFacts.put("episode", Integer.toString(episode));
