@@ -276,23 +276,9 @@ public final class NetworkAccessService {
             AccessRecord before = f.record();
             int episode = before == null ? 1 : before.episode() + 1;
             String key = "nac/quarantine/" + device.id() + "/" + episode;
-            if (request.dryRun()) {
-                record(device, "nac.quarantined", "would-do", null, d, Map.of("nac.key", mac));
-                actions.add(action(d, "quarantine", "would-quarantine", mac, null));
-                return;
-            }
-            if (!canAct()) {
-                actions.add(action(d, "quarantine", "not-attempted", mac, stopped));
-                return;
-            }
-            Instant now = clock.instant();
-            boolean interrupted = interruptedHere(key);
-            Claims.Outcome claim = claims.claim(key, runId, now, CLAIM_LEASE);
-            if (claim == Claims.Outcome.ALREADY_DONE || claim == Claims.Outcome.HELD_ELSEWHERE) {
-                actions.add(action(d, "quarantine", "already-handled", mac, "claim " + key + " " + claim.name().toLowerCase(java.util.Locale.ROOT)));
-                return;
-            }
-            boolean resumed = interrupted || claim == Claims.Outcome.TAKEN_OVER;
+            Optional<Boolean> resumedOrNot = claimToAct(d, device, "quarantine", "nac.quarantined", mac, key);
+            if (resumedOrNot.isEmpty()) return;
+            boolean resumed = resumedOrNot.get();
             boolean touched = false;
             try {
                 EndpointKey endpoint = new EndpointKey(mac, device.mdmId());
@@ -348,6 +334,31 @@ public final class NetworkAccessService {
             }
         }
 
+        /**
+         * What comes before a NAC command, the same for quarantine and release: a dry run records what it would do, a
+         * stopped run leaves the device, and the command's claim decides who acts. Empty when this run must not send
+         * the command; otherwise whether it resumes an interrupted attempt of this very claim (this run's, retried by
+         * the platform, or one whose lease ran out).
+         */
+        private Optional<Boolean> claimToAct(Decision d, Device device, String verb, String entry, String mac, String key) {
+            if (request.dryRun()) {
+                record(device, entry, "would-do", null, d, Map.of("nac.key", mac));
+                actions.add(action(d, verb, "would-" + verb, mac, null));
+                return Optional.empty();
+            }
+            if (!canAct()) {
+                actions.add(action(d, verb, "not-attempted", mac, stopped));
+                return Optional.empty();
+            }
+            boolean interrupted = interruptedHere(key);
+            Claims.Outcome claim = claims.claim(key, runId, clock.instant(), CLAIM_LEASE);
+            if (claim == Claims.Outcome.ALREADY_DONE || claim == Claims.Outcome.HELD_ELSEWHERE) {
+                actions.add(action(d, verb, "already-handled", mac, "claim " + key + " " + claim.name().toLowerCase(java.util.Locale.ROOT)));
+                return Optional.empty();
+            }
+            return Optional.of(interrupted || claim == Claims.Outcome.TAKEN_OVER);
+        }
+
         /** An attempt of this run claimed the key before and did not complete it: the platform is retrying us. */
         private boolean interruptedHere(String key) {
             return claims.state(key).filter(st -> !st.completed() && st.holder().equals(runId)).isPresent();
@@ -359,23 +370,9 @@ public final class NetworkAccessService {
             AccessRecord before = f.record();
             String mac = before.key();
             String key = "nac/release/" + device.id() + "/" + before.episode();
-            if (request.dryRun()) {
-                record(device, "nac.released", "would-do", null, d, Map.of("nac.key", mac));
-                actions.add(action(d, "release", "would-release", mac, null));
-                return;
-            }
-            if (!canAct()) {
-                actions.add(action(d, "release", "not-attempted", mac, stopped));
-                return;
-            }
-            Instant now = clock.instant();
-            boolean interrupted = interruptedHere(key);
-            Claims.Outcome claim = claims.claim(key, runId, now, CLAIM_LEASE);
-            if (claim == Claims.Outcome.ALREADY_DONE || claim == Claims.Outcome.HELD_ELSEWHERE) {
-                actions.add(action(d, "release", "already-handled", mac, "claim " + key + " " + claim.name().toLowerCase(java.util.Locale.ROOT)));
-                return;
-            }
-            boolean resumed = interrupted || claim == Claims.Outcome.TAKEN_OVER;
+            Optional<Boolean> resumedOrNot = claimToAct(d, device, "release", "nac.released", mac, key);
+            if (resumedOrNot.isEmpty()) return;
+            boolean resumed = resumedOrNot.get();
             boolean touched = false;
             try {
                 EndpointKey endpoint = new EndpointKey(mac, device.mdmId());
