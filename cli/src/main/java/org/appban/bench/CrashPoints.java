@@ -237,6 +237,11 @@ final class CrashPoints implements FaultSetup.Decorators {
             }
 
             @Override
+            public java.util.Set<String> usedKeys(java.util.Collection<String> keys) {
+                return delegate.usedKeys(keys);
+            }
+
+            @Override
             public List<LedgerEntry> chain(String chain) {
                 return delegate.chain(chain);
             }

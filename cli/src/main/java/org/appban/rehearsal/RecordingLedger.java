@@ -46,6 +46,11 @@ final class RecordingLedger implements Ledger {
     }
 
     @Override
+    public java.util.Set<String> usedKeys(java.util.Collection<String> keys) {
+        return delegate.usedKeys(keys);
+    }
+
+    @Override
     public List<LedgerEntry> chain(String chain) {
         return delegate.chain(chain);
     }

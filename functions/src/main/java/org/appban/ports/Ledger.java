@@ -1,10 +1,13 @@
 package org.appban.ports;
 
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.appban.domain.LedgerEntry;
 import org.appban.domain.LedgerRecord;
 
@@ -21,6 +24,18 @@ public interface Ledger {
     Appended append(LedgerRecord record);
 
     Optional<LedgerEntry> byIdempotencyKey(String key);
+
+    /**
+     * Which of these idempotency keys an entry already carries: lets a caller with many records, most of them
+     * recorded by an earlier run, append only the others. Adapters whose reads are round trips override this to
+     * read the keys together. A key absent from the answer may still be taken by a concurrent writer by the time
+     * it is appended; {@link #append} stays the arbiter.
+     */
+    default Set<String> usedKeys(Collection<String> keys) {
+        Set<String> used = new HashSet<>();
+        for (String key : keys) if (byIdempotencyKey(key).isPresent()) used.add(key);
+        return used;
+    }
 
     /** A chain in order of {@code seq}. */
     List<LedgerEntry> chain(String chain);

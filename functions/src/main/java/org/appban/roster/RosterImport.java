@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,11 +86,17 @@ public final class RosterImport {
         List<String> updated = new ArrayList<>();
         int unchanged = 0;
         Set<String> onRoster = new HashSet<>();
+        // One read of the roster table (a Scan, paged) rather than a GetItem per row: the rows are compared with it
+        // and the members it has that the file has not are the ones leaving.
+        Map<String, Member> stored = new LinkedHashMap<>();
+        for (Member m : members.all()) stored.put(m.id(), m);
+        int active = 0;
         for (Member incoming : roster.members()) {
             onRoster.add(incoming.id());
-            Optional<Member> existing = members.find(incoming.id());
+            Optional<Member> existing = Optional.ofNullable(stored.get(incoming.id()));
             // The mail-blocked flag belongs to the system (set from bounces), not to the roster.
             Member target = existing.map(e -> incoming.withMailBlocked(e.mailBlocked())).orElse(incoming);
+            if (target.active()) active++;
             if (existing.isPresent() && existing.get().equals(target)) {
                 unchanged++;
                 continue;
@@ -100,12 +107,13 @@ public final class RosterImport {
             record(actor, incoming.id(), action, dryRun ? "would-do" : "ok", dryRun, key(contentTag, incoming.id(), action, dryRun),
                     Map.of("source", source, "before", existing.map(RosterImport::describe).orElse("none"), "after", describe(target)));
         }
+        // Active members as the import leaves them (those on the file as it says, the others as stored), the same
+        // whether or not this is a dry run.
         List<Member> leaving = new ArrayList<>();
-        int active = 0;
-        for (Member m : members.all()) {
-            if (m.active()) active++;
-            if (!m.active() || onRoster.contains(m.id()) || roster.rejectedIds().contains(m.id())) continue;
-            leaving.add(m);
+        for (Member m : stored.values()) {
+            if (!m.active() || onRoster.contains(m.id())) continue;
+            active++;
+            if (!roster.rejectedIds().contains(m.id())) leaving.add(m);
         }
         for (RejectedRow r : roster.rejected()) {
             record(actor, null, "roster.row-rejected", "rejected", dryRun, key(contentTag, "line-" + r.line(), "rejected", dryRun),

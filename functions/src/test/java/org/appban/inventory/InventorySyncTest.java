@@ -162,6 +162,16 @@ class InventorySyncTest {
     }
 
     @Test
+    void an_unknown_owner_is_recorded_in_the_ledger_once_however_many_syncs_report_it() {
+        SyncReport first = syncNow();
+        SyncReport second = syncNow();
+        assertEquals(first.unknownOwners(), second.unknownOwners(), "still reported by every sync");
+        List<String> recorded = ledger.chain("fleet").stream().filter(e -> e.record().action().equals("inventory.unknown-owner"))
+                .map(e -> e.record().device()).toList();
+        assertEquals(first.unknownOwners().stream().map(SyncReport.UnknownOwner::device).sorted().toList(), recorded.stream().sorted().toList());
+    }
+
+    @Test
     void a_dry_run_reports_changes_and_publishes_and_saves_nothing() {
         SyncReport report = sync.run(Actor.administrator("ana"), true);
         assertTrue(report.changes().get("new-device") > 0);

@@ -127,6 +127,24 @@ public abstract class LedgerContract {
     }
 
     @Test
+    void of_many_idempotency_keys_it_names_those_an_entry_carries_even_past_a_hundred() {
+        List<String> asked = new ArrayList<>();
+        java.util.Set<String> recorded = new HashSet<>();
+        for (int i = 0; i < 130; i++) {
+            String key = "unknown-owner/d-" + i;
+            asked.add(key);
+            if (i % 3 == 0) {
+                ledger.append(record(null, "inventory.unknown-owner", key));
+                recorded.add(key);
+            }
+        }
+        ledger.append(record("m-1", "notice.sent", null));
+        asked.add("unknown-owner/d-0");
+        assertEquals(recorded, ledger.usedKeys(asked));
+        assertEquals(java.util.Set.of(), ledger.usedKeys(List.of()));
+    }
+
+    @Test
     void eight_concurrent_writers_of_one_idempotency_key_produce_exactly_one_entry() {
         List<Appended> results = Concurrently.run(8, i -> ledger.append(
                 new LedgerRecord(T0, Actor.event("evt-" + i), "m-1", "d-1", "nac.quarantined", "ok", false, "quarantine#d-1", Map.of())));

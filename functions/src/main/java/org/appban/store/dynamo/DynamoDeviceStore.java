@@ -13,8 +13,6 @@ import org.appban.domain.Device;
 import org.appban.ports.DeviceStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 /**
  * The device inventory in DynamoDB, keyed by {@code id}. A member's devices come from the {@value #BY_OWNER}
@@ -38,37 +36,16 @@ public final class DynamoDeviceStore implements DeviceStore {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(DeviceItems.fromItem(item, table));
     }
 
-    /** BatchGetItem, 100 keys a request; unprocessed keys (throttling) are asked for again. */
+    /** One BatchGetItem per hundred ids ({@link BatchReads}). */
     @Override
     public Map<String, Device> findAll(Collection<String> ids) {
         Map<String, Device> found = new HashMap<>();
-        List<String> unique = new ArrayList<>(new LinkedHashSet<>(ids));
-        for (int from = 0; from < unique.size(); from += 100) {
-            List<Map<String, AttributeValue>> keys = unique.subList(from, Math.min(unique.size(), from + 100)).stream()
-                    .map(DeviceItems::key).toList();
-            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
-            for (int attempt = 0; !request.isEmpty(); attempt++) {
-                if (attempt > 0) pause(attempt);
-                Map<String, KeysAndAttributes> ask = request;
-                BatchGetItemResponse response = dynamo.batchGetItem(r -> r.requestItems(ask));
-                response.responses().getOrDefault(table, List.of()).forEach(item -> {
-                    Device d = DeviceItems.fromItem(item, table);
-                    found.put(d.id(), d);
-                });
-                request = response.unprocessedKeys() == null ? Map.of() : response.unprocessedKeys();
-                if (attempt > 8 && !request.isEmpty()) throw new IllegalStateException("DynamoDB left keys unprocessed after 8 retries");
-            }
+        List<Map<String, AttributeValue>> keys = new LinkedHashSet<>(ids).stream().map(DeviceItems::key).toList();
+        for (Map<String, AttributeValue> item : BatchReads.get(dynamo, table, keys)) {
+            Device d = DeviceItems.fromItem(item, table);
+            found.put(d.id(), d);
         }
         return found;
-    }
-
-    private static void pause(int attempt) {
-        try {
-            Thread.sleep(Math.min(1000L, 25L << attempt));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

@@ -12,9 +12,7 @@ import org.appban.access.EvidenceStore;
 import org.appban.access.Sighting;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 /**
  * The network-access function's evidence table ({@code EvidenceTable}, {@code EVIDENCE_TABLE}): items at
@@ -35,9 +33,6 @@ public final class DynamoEvidenceStore implements EvidenceStore {
     static final String ACCESS = "access";
     static final String DOMAIN_PREFIX = "domain#";
     static final String EXPIRES_AT = "expiresAt";
-    /** BatchGetItem takes at most 100 keys. */
-    private static final int BATCH = 100;
-    private static final int MAX_UNPROCESSED_ROUNDS = 8;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -120,31 +115,8 @@ public final class DynamoEvidenceStore implements EvidenceStore {
         return Map.of(DEVICE, AttributeValue.fromS(device), ENTRY, AttributeValue.fromS(entry));
     }
 
-    /** One entry of each device, 100 keys a call, retrying the keys DynamoDB left unprocessed. */
+    /** One entry of each device ({@link BatchReads}). */
     private List<Map<String, AttributeValue>> batchGet(Collection<String> deviceIds, String entry) {
-        List<String> ids = new ArrayList<>(new LinkedHashSet<>(deviceIds));
-        List<Map<String, AttributeValue>> items = new ArrayList<>();
-        for (int from = 0; from < ids.size(); from += BATCH) {
-            List<Map<String, AttributeValue>> keys = ids.subList(from, Math.min(ids.size(), from + BATCH)).stream().map(id -> key(id, entry)).toList();
-            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
-            for (int round = 0; !request.isEmpty(); round++) {
-                if (round == MAX_UNPROCESSED_ROUNDS) throw new IllegalStateException("DynamoDB left keys of " + table + " unprocessed after " + round + " rounds");
-                if (round > 0) pause(round);
-                Map<String, KeysAndAttributes> ask = request;
-                BatchGetItemResponse response = dynamo.batchGetItem(b -> b.requestItems(ask));
-                items.addAll(response.responses().getOrDefault(table, List.of()));
-                request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
-            }
-        }
-        return items;
-    }
-
-    private static void pause(int round) {
-        try {
-            Thread.sleep(Math.min(1000, 25L << round));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while retrying unprocessed keys", e);
-        }
+        return BatchReads.get(dynamo, table, new LinkedHashSet<>(deviceIds).stream().map(id -> key(id, entry)).toList());
     }
 }

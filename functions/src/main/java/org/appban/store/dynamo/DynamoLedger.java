@@ -1,10 +1,14 @@
 package org.appban.store.dynamo;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -143,6 +147,15 @@ public final class DynamoLedger implements Ledger {
             throw new IllegalStateException("ledger: idempotency key " + key + " points at " + entryKey + ", which is missing from " + table);
         }
         return Optional.of(LedgerItems.fromItem(entry, table));
+    }
+
+    /** The markers of the keys, read a hundred at a time ({@link BatchReads}); the entries they point at are not read. */
+    @Override
+    public Set<String> usedKeys(Collection<String> keys) {
+        List<Map<String, AttributeValue>> markers = new LinkedHashSet<>(keys).stream().map(LedgerItems::markerKey).toList();
+        Set<String> used = new HashSet<>();
+        for (Map<String, AttributeValue> marker : BatchReads.get(dynamo, table, markers)) used.add(LedgerItems.keyOfMarker(marker, table));
+        return used;
     }
 
     private Map<String, AttributeValue> getItem(Map<String, AttributeValue> key) {

@@ -53,6 +53,13 @@ final class LedgerItems {
         return key(MARKER_PREFIX + idempotencyKey, 0);
     }
 
+    /** The idempotency key a marker item reserves. */
+    static String keyOfMarker(Map<String, AttributeValue> marker, String table) {
+        String chain = new ItemFields(marker, table + " marker").string(CHAIN);
+        if (!chain.startsWith(MARKER_PREFIX)) throw new IllegalStateException(table + ": " + chain + " is not an idempotency marker");
+        return chain.substring(MARKER_PREFIX.length());
+    }
+
     static Map<String, AttributeValue> toItem(LedgerEntry e) {
         LedgerRecord r = e.record();
         ItemBuilder b = new ItemBuilder()
