@@ -124,7 +124,9 @@ public final class NetworkAccessService {
         List<String> privateIds = scope.stream().filter(Device::isPrivate).map(Device::id).toList();
         Map<String, Sighting> sightings = privateIds.isEmpty() ? Map.of() : evidence.latestSightings(privateIds);
         Map<String, List<Exemption>> exemptionsByMember = exemptions(request, scope);
-        Map<String, Optional<Instant>> attested = new HashMap<>();
+        // Attestations are read from each owner's ledger chain: together, not one round trip after another.
+        Map<String, Instant> attested = attestations.privateDevicesCleanSince(
+                scope.stream().filter(Device::isPrivate).map(Device::owner).distinct().toList());
 
         List<Decision> decisions = new ArrayList<>();
         Map<String, DeviceFacts> facts = new HashMap<>();
@@ -135,7 +137,7 @@ public final class NetworkAccessService {
             }
             Exemption protecting = exemptionsByMember.getOrDefault(d.owner(), List.of()).stream()
                     .filter(e -> e.protects(d, now)).findFirst().orElse(null);
-            Instant attestedAt = d.isPrivate() ? attested.computeIfAbsent(d.owner(), attestations::privateDevicesCleanSince).orElse(null) : null;
+            Instant attestedAt = d.isPrivate() ? attested.get(d.owner()) : null;
             DeviceFacts f = new DeviceFacts(d, protecting, identities.get(d.id()), attestedAt, sightings.get(d.id()), records.get(d.id()));
             facts.put(d.id(), f);
             decisions.add(rules.decide(f, now));

@@ -101,9 +101,7 @@ public record FleetSnapshot(BanPolicy policy, Instant at, List<Member> members, 
 
     /** When the member last attested that their private devices are clean, if ever. */
     public Optional<Instant> attestedAt(String memberId) {
-        return ledgerOf(memberId).stream().map(LedgerEntry::record)
-                .filter(r -> Attestations.ACTION.equals(r.action()) && "ok".equals(r.outcome()) && !r.dryRun())
-                .map(LedgerRecord::at).max(Comparator.naturalOrder());
+        return Attestations.latest(ledgerOf(memberId));
     }
 
     /** True when the member's chain holds an entry with this idempotency key. */
