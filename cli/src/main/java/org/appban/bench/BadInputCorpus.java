@@ -45,14 +45,14 @@ public final class BadInputCorpus {
         try (Stream<Path> s = Files.list(repo.resolve("functions/src/test/resources/corpus"))) {
             files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
         }
-        JsonNode adminCorpus = Json.MAPPER.readTree(repo.resolve("events/admin/malformed/corpus.json").toFile()).path("cases");
+        JsonNode adminCorpus = Json.parse(repo.resolve("events/admin/malformed/corpus.json")).path("cases");
         List<Outcome> outcomes = new ArrayList<>();
         Path tmp = Files.createTempDirectory("appban-corpus");
         try (EmbeddedFunctions world = new EmbeddedFunctions(policy, fleet, tmp).seeded()) {
             for (Path f : files) {
                 String name = f.getFileName().toString().replace(".json", "");
                 try {
-                    outcomes.add(runCase(world, name, Json.MAPPER.readTree(f.toFile()), adminCorpus));
+                    outcomes.add(runCase(world, name, Json.parse(f), adminCorpus));
                 } catch (RuntimeException e) {
                     outcomes.add(new Outcome(name, false, "threw " + e));
                 }
@@ -80,15 +80,15 @@ public final class BadInputCorpus {
             String content = ro.path("content").asText();
             if (ro.path("withFleet").asBoolean()) {
                 // The roster is the whole list: the fleet's members stay, the case's rows are added.
-                ObjectNode doc = (ObjectNode) Json.MAPPER.readTree(content);
+                ObjectNode doc = (ObjectNode) Json.parse(content);
                 world.rosterRows().forEach(((com.fasterxml.jackson.databind.node.ArrayNode) doc.path("members"))::add);
                 content = doc.toString();
             }
             world.putRosterObject(ro.path("key").asText(), ro.has("contentHex") ? HexFormat.of().parseHex(ro.path("contentHex").asText())
                     : content.getBytes(StandardCharsets.UTF_8));
         }
-        if (c.has("webhook")) event = webhook(world, (ObjectNode) Json.MAPPER.readTree(event), c.path("webhook").asText());
-        if (c.has("link")) event = link(world, (ObjectNode) Json.MAPPER.readTree(event), c.path("link").asText());
+        if (c.has("webhook")) event = webhook(world, (ObjectNode) Json.parse(event), c.path("webhook").asText());
+        if (c.has("link")) event = link(world, (ObjectNode) Json.parse(event), c.path("link").asText());
 
         Map<String, String> before = world.fingerprint();
         JsonNode answer = world.invoke(function, event, caller);

@@ -298,7 +298,7 @@ public final class FaultsBench {
 
     private static String macOf(String body) {
         try {
-            for (com.fasterxml.jackson.databind.JsonNode d : org.appban.lambda.Json.MAPPER.readTree(body).path("OperationAdditionalData").path("additionalData")) {
+            for (com.fasterxml.jackson.databind.JsonNode d : org.appban.lambda.Json.parse(body).path("OperationAdditionalData").path("additionalData")) {
                 if (d.path("name").asText().equals("macAddress")) return d.path("value").asText();
             }
         } catch (IOException e) {

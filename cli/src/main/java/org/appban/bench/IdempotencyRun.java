@@ -126,7 +126,7 @@ public final class IdempotencyRun {
             return "{\"Records\":[{\"s3\":{\"bucket\":{\"name\":\"roster\"},\"object\":{\"key\":\"seed.json\"}}}]}".getBytes(StandardCharsets.UTF_8);
         }
         byte[] bytes = Files.readAllBytes(sample);
-        JsonNode node = Json.MAPPER.readTree(bytes);
+        JsonNode node = Json.parse(bytes);
         if (node instanceof ObjectNode o && o.path("headers").has("x-appban-signature")) {
             ((ObjectNode) o.path("headers")).put("x-appban-signature", new WebhookSignature(EmbeddedFunctions.WEBHOOK_KEY).sign(o.path("body").asText(), w.now()));
             return o.toString().getBytes(StandardCharsets.UTF_8);

@@ -190,7 +190,7 @@ public final class InventoryBench {
     private static List<JsonNode> requests(java.net.URI base) {
         try (InputStream in = base.resolve("/_sim/requests").toURL().openStream()) {
             List<JsonNode> list = new ArrayList<>();
-            Json.MAPPER.readTree(in).forEach(list::add);
+            Json.parse(in.readAllBytes()).forEach(list::add);
             return list;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -204,7 +204,7 @@ public final class InventoryBench {
 
     /** Three in four devices corporate supervised iPhones (half with the app), one in four private. */
     static Path generateFleet(int devices, int owners) {
-        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode root = Json.object();
         root.put("name", "generated fleet of " + devices + " devices").put("startsAt", "2023-03-17T08:00+13:00");
         root.putArray("catalog").addObject().put("identifier", "com.zhiliaoapp.musically").put("name", "TikTok");
         ArrayNode members = root.putArray("members");
@@ -224,7 +224,7 @@ public final class InventoryBench {
         try {
             Path file = Files.createTempFile("appban-bench-fleet-", ".json");
             file.toFile().deleteOnExit();
-            Json.MAPPER.writeValue(file.toFile(), root);
+            Files.writeString(file, Json.write(root));
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -104,7 +104,7 @@ final class InvokeCommand {
             throw new UncheckedIOException(e);
         }
         try {
-            out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(Json.MAPPER.readTree(response.toByteArray())));
+            out.println(Json.pretty(Json.parse(response.toByteArray())));
         } catch (IOException notJson) {
             out.println(response.toString(StandardCharsets.UTF_8));
         }

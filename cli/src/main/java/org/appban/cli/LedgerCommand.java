@@ -78,7 +78,7 @@ final class LedgerCommand {
     }
 
     private static Map<String, List<LedgerEntry>> fromFile(Path file) {
-        LedgerJson codec = new LedgerJson(Json.MAPPER);
+        LedgerJson codec = new LedgerJson();
         Map<String, List<LedgerEntry>> chains = new LinkedHashMap<>();
         try {
             int lineNo = 0;
@@ -86,7 +86,7 @@ final class LedgerCommand {
                 lineNo++;
                 if (line.isBlank()) continue;
                 try {
-                    JsonNode node = Json.MAPPER.readTree(line);
+                    JsonNode node = Json.parse(line);
                     LedgerEntry e = codec.fromJson(node);
                     chains.computeIfAbsent(e.chain(), c -> new ArrayList<>()).add(e);
                 } catch (IOException | RuntimeException e) {

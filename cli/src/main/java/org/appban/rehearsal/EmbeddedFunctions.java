@@ -82,7 +82,7 @@ public final class EmbeddedFunctions implements AutoCloseable {
 
     /** The fleet's members as roster rows. */
     public java.util.List<com.fasterxml.jackson.databind.node.ObjectNode> rosterRows() {
-        return world.fleet.members().stream().map(m -> Json.MAPPER.createObjectNode().put("id", m.id()).put("name", m.name())
+        return world.fleet.members().stream().map(m -> Json.object().put("id", m.id()).put("name", m.name())
                 .put("email", m.email()).put("role", m.role())).toList();
     }
 
@@ -91,7 +91,7 @@ public final class EmbeddedFunctions implements AutoCloseable {
         StringBuilder json = new StringBuilder("{\"members\": [");
         String sep = "";
         for (var m : world.fleet.members()) {
-            json.append(sep).append(Json.MAPPER.createObjectNode().put("id", m.id()).put("name", m.name())
+            json.append(sep).append(Json.object().put("id", m.id()).put("name", m.name())
                     .put("email", m.email()).put("role", m.role()));
             sep = ",";
         }
@@ -139,7 +139,7 @@ public final class EmbeddedFunctions implements AutoCloseable {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             handler.handleRequest(new ByteArrayInputStream(event), out, EventBus.context("appban-" + function, caller, EventBus.log));
-            return Json.MAPPER.readTree(out.toByteArray());
+            return Json.parse(out.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -218,7 +218,7 @@ public final class EmbeddedFunctions implements AutoCloseable {
         if (path.endsWith("$batch") && body != null) {
             try {
                 java.util.List<String> parts = new java.util.ArrayList<>();
-                for (JsonNode part : Json.MAPPER.readTree(body).path("requests")) {
+                for (JsonNode part : Json.parse(body).path("requests")) {
                     if (part.path("method").asText().equals("GET")) continue;
                     parts.add(api + " " + part.path("method").asText() + " " + part.path("url").asText() + " " + part.path("body"));
                 }

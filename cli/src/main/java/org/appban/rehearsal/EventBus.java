@@ -64,7 +64,7 @@ final class EventBus {
     }
 
     static ObjectNode envelope(String source, String detailType, Instant time, JsonNode detail) {
-        ObjectNode e = Json.MAPPER.createObjectNode();
+        ObjectNode e = Json.object();
         e.put("version", "0").put("id", UUID.randomUUID().toString()).put("detail-type", detailType).put("source", source)
                 .put("account", "000000000000").put("time", time.toString()).put("region", "ap-southeast-2");
         e.putArray("resources");
@@ -80,7 +80,7 @@ final class EventBus {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), bytes, context(function, caller, log));
-            JsonNode out = Json.MAPPER.readTree(bytes.toByteArray());
+            JsonNode out = Json.parse(bytes.toByteArray());
             if ("rejected".equals(out.path("status").asText())) {
                 throw new IllegalStateException(function + " rejected the rehearsal's event: " + out.path("error").asText());
             }

@@ -236,7 +236,7 @@ public final class Rehearsal {
          */
         void exemptionDecisions() {
             for (FleetExemption e : world.fleet.exemptions()) {
-                ObjectNode request = Json.MAPPER.createObjectNode().put("operation", "exemption.request").put("member", e.member())
+                ObjectNode request = Json.object().put("operation", "exemption.request").put("member", e.member())
                         .put("reason", e.reason()).put("requestId", "fleet-" + (e.id() == null ? e.member() : e.id()));
                 // A device the MDMs do not know (a private phone never enrolled) cannot be named: the request then
                 // covers the member, as the service desk would file it.
@@ -247,9 +247,9 @@ public final class Rehearsal {
                 if (id == null) throw new IllegalStateException("the admin function did not record the request: " + requested);
                 exemptionIds.put(e, id);
                 switch (e.status()) {
-                    case "granted", "revoked" -> admin(Json.MAPPER.createObjectNode().put("operation", "exemption.grant").put("id", id)
+                    case "granted", "revoked" -> admin(Json.object().put("operation", "exemption.grant").put("id", id)
                             .put("expires", e.expires().toString()).put("note", "rehearsal: decision on record in the fleet file"), e.approvedBy());
-                    case "refused" -> admin(Json.MAPPER.createObjectNode().put("operation", "exemption.refuse").put("id", id)
+                    case "refused" -> admin(Json.object().put("operation", "exemption.refuse").put("id", id)
                             .put("reason", "rehearsal: refused as the fleet file records"), e.approvedBy());
                     default -> { }
                 }
@@ -260,14 +260,14 @@ public final class Rehearsal {
         void exemptionRevocations() {
             for (FleetExemption e : world.fleet.exemptions()) {
                 if (!e.status().equals("revoked")) continue;
-                admin(Json.MAPPER.createObjectNode().put("operation", "exemption.revoke").put("id", exemptionIds.get(e))
+                admin(Json.object().put("operation", "exemption.revoke").put("id", exemptionIds.get(e))
                         .put("reason", "rehearsal: revoked as the fleet file records"), e.approvedBy());
             }
         }
 
         /** The daily sweep: notices for exemptions about to expire and for those that have. */
         void exemptionSweep() {
-            admin(Json.MAPPER.createObjectNode().put("operation", "exemption.sweep"), "schedule:exemption-sweep");
+            admin(Json.object().put("operation", "exemption.sweep"), "schedule:exemption-sweep");
         }
 
         JsonNode admin(ObjectNode request, String caller) {
@@ -288,7 +288,7 @@ public final class Rehearsal {
                 if (m.leavesAt() != null && !m.leavesAt().isAfter(at)) continue;
                 if (!first) json.append(",\n");
                 first = false;
-                json.append("  ").append(Json.MAPPER.createObjectNode().put("id", m.id()).put("name", m.name())
+                json.append("  ").append(Json.object().put("id", m.id()).put("name", m.name())
                         .put("email", m.email()).put("role", m.role()));
             }
             json.append("\n]}\n");
@@ -307,7 +307,7 @@ public final class Rehearsal {
             // EventBridge's rules deliver each change to the functions that subscribe to it.
             for (DeviceStatusChanged c : deviceEvents.published()) {
                 JsonNode event = EventBus.envelope(DeviceStatusChanged.SOURCE, DeviceStatusChanged.DETAIL_TYPE, c.at(),
-                        c.toDetail(Json.MAPPER));
+                        c.toDetail());
                 String id = "event-" + c.device() + "-" + c.change().wireName() + "-" + c.at();
                 platform.accept("notify/" + id, () -> EventBus.invoke(notifyHandler, "appban-notify-members", event));
                 platform.accept("access/" + id, () -> world.access.run(AccessRequest.devices("device-status-changed", List.of(c.device())),
@@ -359,7 +359,7 @@ public final class Rehearsal {
 
         void notifyScheduled() {
             EventBus.invoke(notifyHandler, "appban-notify-members",
-                    Json.MAPPER.createObjectNode().put("trigger", "schedule").put("schedule", "notify-daily"));
+                    Json.object().put("trigger", "schedule").put("schedule", "notify-daily"));
         }
 
     }

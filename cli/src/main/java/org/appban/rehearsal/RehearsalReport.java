@@ -105,25 +105,25 @@ public record RehearsalReport(List<Email> emails, List<Action> actions, List<Dev
 
     void write(Path dir) {
         try {
-            ObjectNode root = Json.MAPPER.createObjectNode();
+            ObjectNode root = Json.object();
             ArrayNode e = root.putArray("emails");
-            emails.forEach(x -> e.add(Json.MAPPER.valueToTree(x)));
+            emails.forEach(x -> e.add(Json.tree(x)));
             ArrayNode a = root.putArray("actions");
-            actions.forEach(x -> a.add(Json.MAPPER.valueToTree(x)));
+            actions.forEach(x -> a.add(Json.tree(x)));
             ArrayNode d = root.putArray("devices");
-            devices.forEach(x -> d.add(Json.MAPPER.valueToTree(x)));
-            root.set("totals", Json.MAPPER.valueToTree(totals));
-            Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("report.json").toFile(), root);
+            devices.forEach(x -> d.add(Json.tree(x)));
+            root.set("totals", Json.tree(totals));
+            java.nio.file.Files.writeString(dir.resolve("report.json"), Json.pretty(root));
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
     }
 
     static void writeLedger(RehearsalWorld world, Path dir) {
-        LedgerJson codec = new LedgerJson(Json.MAPPER);
+        LedgerJson codec = new LedgerJson();
         StringBuilder lines = new StringBuilder();
         for (String chain : world.ledger.chains()) {
-            for (LedgerEntry e : world.ledger.chain(chain)) lines.append(codec.toJson(e)).append('\n');
+            for (LedgerEntry e : world.ledger.chain(chain)) lines.append(codec.toLine(e)).append('\n');
         }
         Rehearsal.write(dir.resolve("ledger.jsonl"), lines.toString());
     }

@@ -31,7 +31,7 @@ class InvokeCommandIT {
                 "--caller", "ict-security-manager@parliament.govt.nz", "admin",
                 ProjectLayout.root().resolve("events/admin/status.json").toString()));
         assertEquals(0, exit);
-        JsonNode report = Json.MAPPER.readTree(out.toString(StandardCharsets.UTF_8));
+        JsonNode report = Json.parse(out.toString(StandardCharsets.UTF_8));
         assertEquals("done", report.path("status").asText(), report.toPrettyString());
         assertEquals("ict-security-manager@parliament.govt.nz", report.path("caller").asText());
     }

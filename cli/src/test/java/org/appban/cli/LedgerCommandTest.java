@@ -45,9 +45,9 @@ class LedgerCommandTest {
     }
 
     private Path export(InMemoryLedger ledger) throws Exception {
-        LedgerJson codec = new LedgerJson(Json.MAPPER);
+        LedgerJson codec = new LedgerJson();
         List<String> lines = new ArrayList<>();
-        for (String chain : ledger.chains()) for (LedgerEntry e : ledger.chain(chain)) lines.add(codec.toJson(e).toString());
+        for (String chain : ledger.chains()) for (LedgerEntry e : ledger.chain(chain)) lines.add(codec.toLine(e));
         Path file = dir.resolve("ledger.jsonl");
         Files.write(file, lines);
         return file;

@@ -61,7 +61,7 @@ class AnotherBanRehearsalIT {
         new Rehearsal(new Rehearsal.Options(policy, fleet, dir, policy.deadlineInZone().plusDays(14).toInstant()),
                 new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
         timeline = printed.toString(StandardCharsets.UTF_8);
-        report = Json.MAPPER.readTree(dir.resolve("report.json").toFile());
+        report = Json.parse(dir.resolve("report.json"));
     }
 
     /** The sample fleet, its instants shifted from the bundled deadline to this one and its app made this policy's. */
@@ -69,7 +69,7 @@ class AnotherBanRehearsalIT {
         Duration shift = Duration.between(original.deadlineInZone().toInstant(), policy.deadlineInZone().toInstant());
         String text = new String(FleetLoader.class.getResourceAsStream("/fleets/" + FleetLoader.SAMPLE + ".json").readAllBytes(), StandardCharsets.UTF_8)
                 .replace("parliament.govt.nz", "council.example.gov.uk").replace("TikTok", "WeChat");
-        ObjectNode fleet = (ObjectNode) Json.MAPPER.readTree(text);
+        ObjectNode fleet = (ObjectNode) Json.parse(text);
         shiftInstants(fleet, shift);
         // The story starts on the announcement day before its send time, as the sample fleet does for its own policy.
         fleet.put("startsAt", policy.announcement().atStartOfDay(policy.zone()).toOffsetDateTime()
@@ -91,7 +91,7 @@ class AnotherBanRehearsalIT {
         for (String id : List.of("com.tencent.xin", "com.tencent.mm")) {
             catalog.addObject().put("identifier", id).put("name", "WeChat").put("publisher", "Tencent Holdings Ltd.");
         }
-        return new FleetLoader().parse(Json.MAPPER.writeValueAsString(fleet), "sample fleet moved to " + policy.id());
+        return new FleetLoader().parse(Json.write(fleet), "sample fleet moved to " + policy.id());
     }
 
     private static boolean isBanned(BanPolicy policy, String identifier) {
@@ -224,10 +224,10 @@ class AnotherBanRehearsalIT {
 
     @Test
     void the_ledger_verifies() throws Exception {
-        LedgerJson codec = new LedgerJson(Json.MAPPER);
+        LedgerJson codec = new LedgerJson();
         Map<String, List<LedgerEntry>> chains = new TreeMap<>();
         for (String line : Files.readAllLines(dir.resolve("ledger.jsonl"))) {
-            LedgerEntry e = codec.fromJson(Json.MAPPER.readTree(line));
+            LedgerEntry e = codec.fromJson(Json.parse(line));
             chains.computeIfAbsent(e.chain(), c -> new ArrayList<>()).add(e);
         }
         ChainVerifier verifier = new ChainVerifier();

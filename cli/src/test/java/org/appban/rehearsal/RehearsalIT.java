@@ -40,7 +40,7 @@ class RehearsalIT {
         new Rehearsal(new Rehearsal.Options(policy, fleet, dir, policy.deadlineInZone().plusDays(14).toInstant()),
                 new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
         timeline = printed.toString(StandardCharsets.UTF_8);
-        report = Json.MAPPER.readTree(dir.resolve("report.json").toFile());
+        report = Json.parse(dir.resolve("report.json"));
     }
 
     /**
@@ -93,10 +93,10 @@ class RehearsalIT {
 
     @Test
     void the_ledger_written_by_the_rehearsal_verifies() throws Exception {
-        LedgerJson codec = new LedgerJson(Json.MAPPER);
+        LedgerJson codec = new LedgerJson();
         java.util.Map<String, List<LedgerEntry>> chains = new java.util.TreeMap<>();
         for (String line : Files.readAllLines(dir.resolve("ledger.jsonl"))) {
-            LedgerEntry e = codec.fromJson(Json.MAPPER.readTree(line));
+            LedgerEntry e = codec.fromJson(Json.parse(line));
             chains.computeIfAbsent(e.chain(), c -> new ArrayList<>()).add(e);
         }
         assertTrue(chains.size() > 10);

@@ -1,6 +1,5 @@
 package org.appban.access;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.StringReader;
 import java.net.URI;
@@ -19,6 +18,7 @@ import org.appban.ports.Ledger;
 import org.appban.ports.MemberStore;
 import org.appban.remote.Secret;
 import org.appban.safety.KillSwitch;
+import org.appban.lambda.Json;
 
 /**
  * The network-access and attestation functions in process, for the rehearsal and the benchmark: the same services
@@ -122,11 +122,7 @@ public final class EmbeddedAccess {
 
     /** A report as the function would return it, for printing. */
     public static String json(Object report) {
-        try {
-            return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.pretty(report);
     }
 
     private synchronized String nextRunId(String what) {

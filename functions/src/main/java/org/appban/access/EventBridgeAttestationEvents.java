@@ -1,16 +1,15 @@
 package org.appban.access;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
+import org.appban.lambda.Json;
 
 /** Publishes {@code MemberAttested} ({@code {"member":...,"at":...}}) on the project's bus. */
 public final class EventBridgeAttestationEvents implements AttestationEvents {
     private final Supplier<EventBridgeClient> events;
     private final String busName;
-    private final ObjectMapper mapper = new ObjectMapper();
 
     public EventBridgeAttestationEvents(EventBridgeClient events, String busName) {
         this(() -> events, busName);
@@ -24,7 +23,7 @@ public final class EventBridgeAttestationEvents implements AttestationEvents {
 
     @Override
     public void attested(String member, Instant at) {
-        String detail = mapper.createObjectNode().put("member", member).put("at", at.toString()).toString();
+        String detail = Json.write(Json.object().put("member", member).put("at", at.toString()));
         PutEventsResponse r = events.get().putEvents(b -> b.entries(e -> e.eventBusName(busName).source(SOURCE).detailType(DETAIL_TYPE).detail(detail)));
         if (r.failedEntryCount() != null && r.failedEntryCount() > 0) {
             throw new IllegalStateException("EventBridge refused MemberAttested for " + member + " on bus " + busName + ": "

@@ -1,10 +1,10 @@
 package org.appban.access;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.TreeMap;
+import org.appban.lambda.Json;
 
 /**
  * Administrator alerts as one JSON line each in the function's log ({@code "level":"WARN","alert":...}), which a
@@ -13,7 +13,6 @@ import java.util.TreeMap;
  */
 public final class LoggedAccessAlerts implements AccessAlerts {
     private final PrintStream out;
-    private final ObjectMapper mapper = new ObjectMapper();
 
     public LoggedAccessAlerts(PrintStream out) {
         this.out = out;
@@ -21,10 +20,10 @@ public final class LoggedAccessAlerts implements AccessAlerts {
 
     @Override
     public void alert(String subject, String body, Map<String, String> facts) {
-        ObjectNode line = mapper.createObjectNode().put("level", "WARN").put("alert", "appban.network-access")
+        ObjectNode line = Json.object().put("level", "WARN").put("alert", "appban.network-access")
                 .put("subject", subject).put("body", body);
         ObjectNode f = line.putObject("facts");
         new TreeMap<>(facts).forEach(f::put);
-        out.println(line);
+        out.println(Json.write(line));
     }
 }

@@ -2,7 +2,6 @@ package org.appban.access;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +19,7 @@ import org.appban.input.StrictObject;
 import org.appban.ports.Claims;
 import org.appban.ports.DeviceStore;
 import org.appban.ports.Ledger;
+import org.appban.lambda.Json;
 
 /**
  * The MDM's webhook: "this device's compliance changed". The request must carry a valid, fresh signature
@@ -34,7 +34,6 @@ import org.appban.ports.Ledger;
 public final class MdmWebhook {
     public static final String TYPE = "device.compliance-changed";
     private static final Pattern ID = Pattern.compile("^[A-Za-z0-9._:-]{1,128}$");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final WebhookSignature signature;
     private final Claims claims;
@@ -62,7 +61,7 @@ public final class MdmWebhook {
         if (problem != null) return refuse(401, "signature " + problem.name().toLowerCase(Locale.ROOT));
         JsonNode json;
         try {
-            json = JSON.readTree(body);
+            json = Json.parse(body);
         } catch (JsonProcessingException e) {
             return refuse(400, "the body is not JSON");
         }

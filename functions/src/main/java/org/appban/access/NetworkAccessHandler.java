@@ -1,7 +1,6 @@
 package org.appban.access;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -230,10 +229,6 @@ public final class NetworkAccessHandler extends JsonHandler {
     }
 
     private static String json(Object body) {
-        try {
-            return Json.MAPPER.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.write(body);
     }
 }

@@ -2,7 +2,6 @@ package org.appban.access;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,6 +13,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.appban.input.InputProblem;
 import org.appban.input.StrictObject;
+import org.appban.lambda.Json;
 
 /**
  * Reads a telemetry log object line by line (it may be large: nothing but the current line is held), handing each
@@ -29,7 +29,6 @@ public final class TelemetryReader {
     }
 
     private static final List<String> CSV_COLUMNS = List.of("log", "time", "mac", "ip", "name");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The format a log object's key names (a trailing {@code .gz} aside), or null when it names none we read. */
     public static Format formatOf(String key) {
@@ -79,7 +78,7 @@ public final class TelemetryReader {
             if (line.isBlank()) continue;
             JsonNode node;
             try {
-                node = JSON.readTree(line);
+                node = Json.parse(line);
             } catch (JsonProcessingException e) {
                 problems.add("line " + n + ": not valid JSON: " + e.getOriginalMessage());
                 continue;
@@ -106,7 +105,7 @@ public final class TelemetryReader {
                 problems.add("line " + n + ": expected " + CSV_COLUMNS.size() + " columns, found " + cells.size());
                 continue;
             }
-            ObjectNode o = JSON.createObjectNode();
+            ObjectNode o = Json.object();
             o.put("log", cells.get(0).trim()).put("time", cells.get(1).trim()).put("mac", cells.get(2).trim());
             if (!cells.get(3).isBlank()) o.put("ip", cells.get(3).trim());
             String log = cells.get(0).trim();

@@ -40,7 +40,7 @@ public final class AdminHandler extends JsonHandler {
                 + "{\"userArn\":\"arn:aws:iam::000000000000:role/priming\"}}},\"body\":\"{\\\"operation\\\":\\\"status\\\"}\"}");
         iamCaller(event);
         AdminRequest.parse(body(event));
-        response(Json.MAPPER.createObjectNode().put("status", "done"));
+        response(Json.object().put("status", "done"));
     }
 
     public AdminHandler(Administration administration) {
@@ -71,10 +71,10 @@ public final class AdminHandler extends JsonHandler {
     }
 
     private static ObjectNode response(ObjectNode report) {
-        ObjectNode response = Json.MAPPER.createObjectNode();
+        ObjectNode response = Json.object();
         response.put("statusCode", "done".equals(report.path("status").asText()) ? 200 : 400);
         response.putObject("headers").put("content-type", "application/json");
-        response.put("body", report.toString());
+        response.put("body", Json.write(report));
         return response;
     }
 
@@ -106,7 +106,7 @@ public final class AdminHandler extends JsonHandler {
             }
         }
         try {
-            return Json.MAPPER.readTree(text);
+            return Json.parse(text);
         } catch (JsonProcessingException e) {
             throw new InvalidInputException("function URL request", "body", "not valid JSON: " + e.getOriginalMessage());
         }

@@ -25,6 +25,7 @@ import org.appban.ports.Ledger;
 import org.appban.ports.MemberStore;
 import org.appban.report.Reports;
 import org.appban.safety.KillSwitch;
+import org.appban.lambda.Json;
 
 /**
  * The administrators' operations behind the admin function (and callable in-process, e.g. by the rehearsal). Every
@@ -82,7 +83,7 @@ public final class Administration {
             Outcome outcome = run(parsed, caller, invocationId);
             record(at, caller, parsed.operation(), "ok", invocationId, outcome.summary());
             ObjectNode report = envelope("done", parsed.operation(), caller, at);
-            report.set("result", AdminJson.MAPPER.valueToTree(outcome.result()));
+            report.set("result", Json.tree(outcome.result()));
             return report;
         } catch (InvalidInputException e) {
             return rejected(e, operation, caller, invocationId, at);
@@ -97,7 +98,7 @@ public final class Administration {
     private ObjectNode rejected(InvalidInputException e, String operation, Caller caller, String invocationId, Instant at) {
         record(at, caller, operation, "rejected", invocationId, e.getMessage());
         ObjectNode report = envelope("rejected", operation, caller, at);
-        report.setAll((ObjectNode) AdminJson.MAPPER.valueToTree(JsonHandler.rejected(e)));
+        report.setAll((ObjectNode) Json.tree(JsonHandler.rejected(e)));
         return report;
     }
 
@@ -186,7 +187,7 @@ public final class Administration {
     }
 
     private ObjectNode envelope(String status, String operation, Caller caller, Instant at) {
-        ObjectNode o = AdminJson.MAPPER.createObjectNode();
+        ObjectNode o = Json.object();
         o.put("status", status);
         if (operation != null) o.put("operation", operation);
         o.put("caller", caller.identity());

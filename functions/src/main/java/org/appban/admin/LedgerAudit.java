@@ -74,9 +74,9 @@ public final class LedgerAudit {
     }
 
     private Export export(String kind, String id, List<LedgerEntry> entries, Instant at) {
-        LedgerJson codec = new LedgerJson(Json.MAPPER);
+        LedgerJson codec = new LedgerJson();
         StringBuilder lines = new StringBuilder();
-        for (LedgerEntry e : entries) lines.append(codec.toJson(e)).append('\n');
+        for (LedgerEntry e : entries) lines.append(codec.toLine(e)).append('\n');
         byte[] content = lines.toString().getBytes(StandardCharsets.UTF_8);
         String key = "ledger/" + kind + "/" + safe(id) + "/" + StatusExport.STAMP.format(at) + ".jsonl";
         String location = reports.put(key, "application/x-ndjson", content);

@@ -1,6 +1,5 @@
 package org.appban.admin;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -9,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.appban.lambda.Json;
 import org.appban.report.Reports;
 
 /**
@@ -31,12 +31,7 @@ public final class StatusExport {
     /** @return where each file went, by format ({@code json}, {@code csv}) */
     public Map<String, String> export(StatusReport report) {
         String folder = "status/" + STAMP.format(report.at()) + "/";
-        byte[] json;
-        try {
-            json = AdminJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(report);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("status report does not serialise: " + e.getMessage(), e);
-        }
+        byte[] json = Json.pretty(report).getBytes(StandardCharsets.UTF_8);
         String jsonAt = reports.put(folder + "status.json", "application/json", json);
         String csvAt = reports.put(folder + "status.csv", "text/csv; charset=utf-8", csv(report).getBytes(StandardCharsets.UTF_8));
         return Map.of("json", jsonAt, "csv", csvAt);

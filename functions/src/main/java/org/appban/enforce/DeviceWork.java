@@ -27,17 +27,17 @@ public record DeviceWork(DeviceAction.Kind action, String device, String runId, 
     }
 
     public String toJson() {
-        ObjectNode o = Json.MAPPER.createObjectNode();
+        ObjectNode o = Json.object();
         o.put("action", action.wireName()).put("device", device).put("runId", runId).put("actor", actor.toString())
                 .put("day", day.toString()).put("newRemoval", newRemoval).put("inScopeSince", inScopeSince.toString());
-        return o.toString();
+        return Json.write(o);
     }
 
     /** Parses a message body strictly; every problem is named with {@code source} (e.g. the SQS message id). */
     public static DeviceWork parse(String body, String source) {
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(body);
+            node = Json.parse(body);
         } catch (java.io.IOException e) {
             throw new InvalidInputException(source, "", "not JSON");
         }

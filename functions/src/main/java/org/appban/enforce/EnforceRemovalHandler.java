@@ -145,10 +145,6 @@ public final class EnforceRemovalHandler extends JsonHandler {
     }
 
     private static void log(Object line) {
-        try {
-            System.out.println(Json.MAPPER.writeValueAsString(line));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            System.out.println(String.valueOf(line));
-        }
+        System.out.println(Json.write(line));
     }
 }

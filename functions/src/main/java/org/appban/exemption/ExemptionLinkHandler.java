@@ -170,7 +170,7 @@ public final class ExemptionLinkHandler extends JsonHandler {
     }
 
     private static ObjectNode html(int status, String body) {
-        ObjectNode r = Json.MAPPER.createObjectNode();
+        ObjectNode r = Json.object();
         r.put("statusCode", status);
         ObjectNode headers = r.putObject("headers");
         headers.put("content-type", "text/html; charset=utf-8");

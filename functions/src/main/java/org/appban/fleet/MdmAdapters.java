@@ -2,7 +2,6 @@ package org.appban.fleet;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import org.appban.domain.MdmKind;
 import org.appban.fleet.intune.IntuneConnection;
@@ -19,6 +18,7 @@ import org.appban.remote.RemoteOptions;
 import org.appban.remote.Secret;
 import org.appban.secrets.SecretSource;
 import org.appban.wiring.Settings;
+import org.appban.lambda.Json;
 
 /**
  * Builds the MDM adapters from the secret named by {@code MDM_SECRET_ARN}. The secret is JSON, one of:
@@ -32,7 +32,6 @@ import org.appban.wiring.Settings;
 public final class MdmAdapters {
     /** Starts the display name of every MDM object appban creates. */
     public static final String PREFIX = "appban";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The inventory and enforcement adapters of one MDM. */
     public record Mdm(MdmKind kind, FleetInventory inventory, FleetEnforcement enforcement) {
@@ -61,7 +60,7 @@ public final class MdmAdapters {
         String source = "secret " + arn;
         JsonNode root;
         try {
-            root = JSON.readTree(secret.reveal());
+            root = Json.parse(secret.reveal());
         } catch (JsonProcessingException e) {
             // Jackson's message can quote the input: say only that it is not JSON.
             throw new InvalidInputException(source, "", "is not JSON");

@@ -1,12 +1,12 @@
 package org.appban.inventory;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.Locale;
 import org.appban.domain.AppPresence;
 import org.appban.domain.ComplianceState;
 import org.appban.input.StrictObject;
+import org.appban.lambda.Json;
 
 /**
  * The event inventory sync publishes (EventBridge, source {@value #SOURCE}, detail-type {@value #DETAIL_TYPE}) for
@@ -44,8 +44,8 @@ public record DeviceStatusChanged(
     public record State(AppPresence appPresence, ComplianceState compliance) {
     }
 
-    public ObjectNode toDetail(ObjectMapper mapper) {
-        ObjectNode o = mapper.createObjectNode();
+    public ObjectNode toDetail() {
+        ObjectNode o = Json.object();
         o.put("policy", policy).put("device", device).put("member", member).put("change", change.wireName()).put("at", at.toString());
         if (before != null) state(o.putObject("before"), before);
         if (after != null) state(o.putObject("after"), after);

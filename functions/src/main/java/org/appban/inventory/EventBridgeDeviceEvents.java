@@ -1,6 +1,5 @@
 package org.appban.inventory;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -8,6 +7,7 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
+import org.appban.lambda.Json;
 
 /**
  * Publishes device changes on the project's event bus, ten to a PutEvents call (its limit). Entries EventBridge
@@ -19,17 +19,15 @@ public final class EventBridgeDeviceEvents implements DeviceEvents {
     private static final int ATTEMPTS = 4;
     private final Supplier<EventBridgeClient> events;
     private final String bus;
-    private final ObjectMapper mapper;
 
-    public EventBridgeDeviceEvents(EventBridgeClient events, String bus, ObjectMapper mapper) {
-        this(() -> events, bus, mapper);
+    public EventBridgeDeviceEvents(EventBridgeClient events, String bus) {
+        this(() -> events, bus);
     }
 
     /** With the client built on first use: a run that never calls EventBridge never pays for building its client (cold start). */
-    public EventBridgeDeviceEvents(Supplier<EventBridgeClient> events, String bus, ObjectMapper mapper) {
+    public EventBridgeDeviceEvents(Supplier<EventBridgeClient> events, String bus) {
         this.events = events;
         this.bus = bus;
-        this.mapper = mapper;
     }
 
     @Override
@@ -43,7 +41,7 @@ public final class EventBridgeDeviceEvents implements DeviceEvents {
                         .detailType(DeviceStatusChanged.DETAIL_TYPE)
                         .time(c.at())
                         .resources(List.of())
-                        .detail(c.toDetail(mapper).toString())
+                        .detail(Json.write(c.toDetail()))
                         .build());
             }
             for (int attempt = 1; !pending.isEmpty(); attempt++) {

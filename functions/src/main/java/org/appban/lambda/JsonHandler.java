@@ -33,7 +33,7 @@ public abstract class JsonHandler implements RequestStreamHandler {
             report = rejected(new InvalidInputException("event", "", "larger than " + MAX_EVENT_BYTES + " bytes"));
         } else {
             try {
-                JsonNode event = Json.MAPPER.readTree(bytes);
+                JsonNode event = Json.parse(bytes);
                 if (event == null) throw new InvalidInputException("event", "", "empty event");
                 report = handle(event, context);
             } catch (JsonProcessingException e) {
@@ -42,7 +42,7 @@ public abstract class JsonHandler implements RequestStreamHandler {
                 report = rejected(e);
             }
         }
-        Json.MAPPER.writeValue(output, report);
+        Json.write(report, output);
     }
 
     protected abstract Object handle(JsonNode event, Context context);
@@ -53,8 +53,8 @@ public abstract class JsonHandler implements RequestStreamHandler {
      */
     public static JsonNode warmUp(String sampleEvent) {
         try {
-            JsonNode event = Json.MAPPER.readTree(sampleEvent);
-            Json.MAPPER.writeValueAsBytes(rejected(new InvalidInputException("priming", "", "priming")));
+            JsonNode event = Json.parse(sampleEvent);
+            Json.bytes(rejected(new InvalidInputException("priming", "", "priming")));
             return event;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

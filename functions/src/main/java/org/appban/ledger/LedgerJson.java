@@ -1,7 +1,6 @@
 package org.appban.ledger;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -9,21 +8,21 @@ import java.util.Map;
 import org.appban.domain.Actor;
 import org.appban.domain.LedgerEntry;
 import org.appban.domain.LedgerRecord;
+import org.appban.lambda.Json;
 
 /**
  * The export format of ledger entries: one JSON object per entry, every field that the hash covers, so an
  * exported ledger can be verified away from the table it came from.
  */
 public final class LedgerJson {
-    private final ObjectMapper mapper;
-
-    public LedgerJson(ObjectMapper mapper) {
-        this.mapper = mapper;
+    /** The entry as one line of an export (compact JSON, no line break). */
+    public String toLine(LedgerEntry e) {
+        return Json.write(toJson(e));
     }
 
     public ObjectNode toJson(LedgerEntry e) {
         LedgerRecord r = e.record();
-        ObjectNode o = mapper.createObjectNode();
+        ObjectNode o = Json.object();
         o.put("chain", e.chain());
         o.put("seq", e.seq());
         o.put("at", r.at().toString());

@@ -2,7 +2,6 @@ package org.appban.network;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import org.appban.input.InvalidInputException;
 import org.appban.input.StrictObject;
@@ -12,13 +11,13 @@ import org.appban.remote.RemoteOptions;
 import org.appban.remote.Secret;
 import org.appban.secrets.SecretSource;
 import org.appban.wiring.Settings;
+import org.appban.lambda.Json;
 
 /**
  * Builds the network access adapter from the secret named by {@code NAC_SECRET_ARN}:
  * {@code {"kind": "ise", "url": "https://ise.example:9060", "username": "...", "password": "...", "policyName"?: "Quarantine"}}.
  */
 public final class NacAdapters {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private NacAdapters() {
     }
@@ -41,7 +40,7 @@ public final class NacAdapters {
         String source = "secret " + arn;
         JsonNode root;
         try {
-            root = JSON.readTree(secrets.secret(arn).reveal());
+            root = Json.parse(secrets.secret(arn).reveal());
         } catch (JsonProcessingException e) {
             throw new InvalidInputException(source, "", "is not JSON");
         }

@@ -1,7 +1,5 @@
 package org.appban.notice;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -11,6 +9,7 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
+import org.appban.lambda.Json;
 
 /**
  * Publishes notice requests on the project's event bus ({@code EVENT_BUS_NAME}) as detail-type
@@ -29,7 +28,6 @@ public final class EventBridgeNoticeRequests implements NoticeRequests {
     private final Supplier<EventBridgeClient> events;
     private final String busName;
     private final String source;
-    private final ObjectMapper mapper = new ObjectMapper();
 
     public EventBridgeNoticeRequests(EventBridgeClient events, String busName, String source) {
         this(constant(Objects.requireNonNull(events, "events")), busName, source);
@@ -80,12 +78,8 @@ public final class EventBridgeNoticeRequests implements NoticeRequests {
         }
     }
 
-    private String json(NoticeRequest r) {
-        try {
-            return mapper.writeValueAsString(r.toDetail(mapper));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    private static String json(NoticeRequest r) {
+        return Json.write(r.toDetail());
     }
 
     private static <T> Supplier<T> constant(T value) {

@@ -1,7 +1,6 @@
 package org.appban.notice;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.Objects;
@@ -9,6 +8,7 @@ import java.util.regex.Pattern;
 import org.appban.input.InvalidInputException;
 import org.appban.input.StrictObject;
 import org.appban.policy.StageKind;
+import org.appban.lambda.Json;
 
 /**
  * Another function asks for an event-driven notice (access revoked or restored, removal escalated, exemption
@@ -69,8 +69,8 @@ public record NoticeRequest(StageKind kind, String member, String device, String
     }
 
     /** The JSON form {@link #parse} reads back. */
-    public ObjectNode toDetail(ObjectMapper mapper) {
-        ObjectNode o = mapper.createObjectNode();
+    public ObjectNode toDetail() {
+        ObjectNode o = Json.object();
         o.put("kind", kind.wireName()).put("member", member);
         if (device != null) o.put("device", device);
         if (exemption != null) o.put("exemption", exemption);

@@ -153,12 +153,7 @@ public final class NotifyMembersHandler extends JsonHandler {
 
     /** Logs the report of a triggered run and throws when a retry must finish it. */
     private Map<String, Object> triggered(Reply reply, Context context) {
-        String json;
-        try {
-            json = Json.MAPPER.writeValueAsString(reply.map);
-        } catch (JsonProcessingException e) {
-            json = String.valueOf(reply.map);
-        }
+        String json = Json.write(reply.map);
         if (context != null && context.getLogger() != null) {
             context.getLogger().log(json + "\n");
         } else {

@@ -2,7 +2,6 @@ package org.appban.policy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,6 +22,7 @@ import org.appban.domain.Platform;
 import org.appban.input.InvalidInputException;
 import org.appban.input.StrictObject;
 import org.appban.input.StrictObject.Problems;
+import org.appban.lambda.Json;
 
 /**
  * Reads a ban policy file (JSON) and validates it strictly. Every problem is reported with the file and the
@@ -35,7 +35,6 @@ public final class PolicyLoader {
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
     private static final Pattern ID = Pattern.compile("^[a-z0-9][a-z0-9-]{0,62}$");
     private static final Pattern DOMAIN = Pattern.compile("^([a-z0-9-]+\\.)+[a-z]{2,}$");
-    private final ObjectMapper mapper = new ObjectMapper();
 
     public BanPolicy load(Path file) {
         try {
@@ -66,7 +65,7 @@ public final class PolicyLoader {
     public BanPolicy parse(String json, String source) {
         JsonNode root;
         try {
-            root = mapper.readTree(json);
+            root = Json.parse(json);
         } catch (JsonProcessingException e) {
             throw new InvalidInputException(source, "line " + e.getLocation().getLineNr(), "not valid JSON: " + e.getOriginalMessage());
         }

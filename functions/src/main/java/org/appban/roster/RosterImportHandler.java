@@ -106,12 +106,7 @@ public final class RosterImportHandler extends JsonHandler {
     }
 
     private static void log(Context context, Object line) {
-        String text;
-        try {
-            text = Json.MAPPER.writeValueAsString(line);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            text = String.valueOf(line);
-        }
+        String text = Json.write(line);
         if (context != null && context.getLogger() != null) context.getLogger().log(text + "\n");
         else System.out.println(text);
     }

@@ -5,9 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
@@ -27,6 +25,7 @@ import java.util.regex.Pattern;
 import org.appban.domain.Member;
 import org.appban.domain.Role;
 import org.appban.input.InvalidInputException;
+import org.appban.lambda.Json;
 
 /**
  * Reads a roster (CSV with a header row, or JSON: a list of members or {@code {"members": [...]}}) and validates
@@ -41,8 +40,7 @@ public final class RosterParser {
     private static final List<String> COLUMNS = List.of("id", "name", "email", "role", "active");
     private static final int MAX_NAME = 200;
 
-    private final ObjectMapper json = new ObjectMapper();
-    private final CsvMapper csv = new CsvMapper();
+    private static final CsvFactory CSV = new CsvFactory();
 
     public ParsedRoster parse(String source, byte[] content) {
         String text = decodeUtf8(source, content);
@@ -65,20 +63,19 @@ public final class RosterParser {
 
     private ParsedRoster parseCsv(String source, String text) {
         Validator v = new Validator();
-        CsvSchema schema = CsvSchema.emptySchema().withoutHeader();
-        try (MappingIterator<String[]> it = csv.readerFor(String[].class)
-                .with(CsvParser.Feature.WRAP_AS_ARRAY)
-                .with(schema)
-                .readValues(text)) {
+        // jackson-core's streaming CSV parser, not a CsvMapper: a mapper costs a cold start 100+ ms to build (see Json).
+        try (CsvParser p = CSV.createParser(text)) {
+            p.setSchema(CsvSchema.emptySchema().withoutHeader());
             List<String> header = null;
             while (true) {
-                // The location before reading is the start of the record (fields may span lines when quoted).
+                // The location once the record's first token is read is the start of the record (fields may span
+                // lines when quoted).
                 int line;
                 String[] row;
                 try {
-                    if (!it.hasNextValue()) break;
-                    line = it.getCurrentLocation() == null ? -1 : it.getCurrentLocation().getLineNr();
-                    row = it.nextValue();
+                    if (p.nextToken() == null) break;
+                    line = p.currentLocation() == null ? -1 : p.currentLocation().getLineNr();
+                    row = row(p);
                 } catch (RuntimeException | IOException e) {
                     int at = errorLine(e);
                     v.reject(at, null, "unreadable CSV: " + firstLine(e.getMessage()));
@@ -104,6 +101,17 @@ public final class RosterParser {
         return v.result();
     }
 
+    /** The cells of the record the parser has just opened (a schema without columns gives each record as an array). */
+    private static String[] row(CsvParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_ARRAY) throw new IOException("expected a record, found " + p.currentToken());
+        List<String> cells = new ArrayList<>();
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            if (t == null) throw new IOException("the file ends inside a record");
+            cells.add(p.getText());
+        }
+        return cells.toArray(String[]::new);
+    }
+
     private static List<String> header(String source, String[] row, int line) {
         List<String> names = new ArrayList<>();
         for (String cell : row) names.add(cell.trim().toLowerCase(Locale.ROOT));
@@ -121,7 +129,7 @@ public final class RosterParser {
 
     private ParsedRoster parseJson(String source, String text) {
         Validator v = new Validator();
-        try (JsonParser p = json.getFactory().createParser(text)) {
+        try (JsonParser p = Json.parser(text)) {
             JsonToken first = p.nextToken();
             if (first == JsonToken.START_OBJECT) {
                 String field = p.nextFieldName();
@@ -133,7 +141,7 @@ public final class RosterParser {
             int index = 0;
             while (p.nextToken() != JsonToken.END_ARRAY) {
                 int line = p.currentLocation().getLineNr();
-                JsonNode node = json.readTree(p);
+                JsonNode node = Json.read(p);
                 String where = "members[" + index++ + "]";
                 if (node == null || !node.isObject()) {
                     v.reject(line, null, where + " is not an object");

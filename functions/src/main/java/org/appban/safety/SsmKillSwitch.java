@@ -1,12 +1,12 @@
 package org.appban.safety;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
+import org.appban.lambda.Json;
 
 /**
  * The kill switch as an SSM parameter (named by KILL_SWITCH_PARAMETER). Its value is JSON
@@ -17,7 +17,6 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
 public final class SsmKillSwitch implements KillSwitch {
     private final Supplier<SsmClient> ssm;
     private final String parameter;
-    private final ObjectMapper mapper = new ObjectMapper();
 
     public SsmKillSwitch(SsmClient ssm, String parameter) {
         this(() -> ssm, parameter);
@@ -37,15 +36,15 @@ public final class SsmKillSwitch implements KillSwitch {
         } catch (ParameterNotFoundException e) {
             return State.OFF;
         }
-        return parse(value, mapper);
+        return parse(value);
     }
 
-    static State parse(String value, ObjectMapper mapper) {
+    static State parse(String value) {
         String v = value == null ? "" : value.trim();
         if (v.equalsIgnoreCase("off") || v.equalsIgnoreCase("false") || v.isEmpty()) return State.OFF;
         if (v.equalsIgnoreCase("on") || v.equalsIgnoreCase("true")) return new State(true, null, null);
         try {
-            JsonNode n = mapper.readTree(v);
+            JsonNode n = Json.parse(v);
             if (n != null && n.path("engaged").isBoolean()) {
                 return new State(n.path("engaged").booleanValue(), n.path("by").asText(null), n.path("reason").asText(null));
             }
@@ -57,7 +56,7 @@ public final class SsmKillSwitch implements KillSwitch {
 
     @Override
     public void set(boolean engaged, String by, String reason) {
-        ObjectNode o = mapper.createObjectNode().put("engaged", engaged).put("by", by).put("reason", reason);
-        ssm.get().putParameter(r -> r.name(parameter).value(o.toString()).type(ParameterType.STRING).overwrite(true));
+        ObjectNode o = Json.object().put("engaged", engaged).put("by", by).put("reason", reason);
+        ssm.get().putParameter(r -> r.name(parameter).value(Json.write(o)).type(ParameterType.STRING).overwrite(true));
     }
 }

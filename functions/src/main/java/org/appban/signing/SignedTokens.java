@@ -1,7 +1,6 @@
 package org.appban.signing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +10,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.appban.lambda.Json;
 
 /**
  * Tokens for signed links: who a link is for ({@code subject}, e.g. a member id), what it may be used for
@@ -28,7 +28,6 @@ public final class SignedTokens {
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
     private final Signer signer;
-    private final ObjectMapper mapper = new ObjectMapper();
     private final SecureRandom random = new SecureRandom();
 
     public SignedTokens(Signer signer) {
@@ -75,9 +74,9 @@ public final class SignedTokens {
         if (!PURPOSE.matcher(purpose).matches()) throw new IllegalArgumentException("purpose must be lower-case words with dashes: " + purpose);
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(expires, "expires");
-        ObjectNode payload = mapper.createObjectNode()
+        ObjectNode payload = Json.object()
                 .put("p", purpose).put("s", subject).put("exp", expires.getEpochSecond()).put("n", nonce);
-        String body = VERSION + "." + ENCODER.encodeToString(payload.toString().getBytes(StandardCharsets.UTF_8));
+        String body = VERSION + "." + ENCODER.encodeToString(Json.write(payload).getBytes(StandardCharsets.UTF_8));
         return body + "." + ENCODER.encodeToString(signer.sign(body.getBytes(StandardCharsets.US_ASCII)));
     }
 
@@ -104,7 +103,7 @@ public final class SignedTokens {
         }
         JsonNode payload;
         try {
-            payload = mapper.readTree(payloadBytes);
+            payload = Json.parse(payloadBytes);
         } catch (IOException e) {
             throw malformed();
         }

@@ -1,7 +1,6 @@
 package org.appban.signing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -15,6 +14,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.appban.remote.Secret;
 import org.appban.secrets.SecretSource;
 import org.appban.secrets.SecretUnavailableException;
+import org.appban.lambda.Json;
 
 /**
  * HMAC-SHA256 over bytes, with the key from Secrets Manager ({@code SIGNING_SECRET_ARN}). Shared by every signed
@@ -102,7 +102,7 @@ public final class Signer {
         if (value.startsWith("{")) {
             JsonNode json;
             try {
-                json = new ObjectMapper().readTree(value);
+                json = Json.parse(value);
             } catch (IOException e) {
                 // The parser's message may quote the value: leave it out.
                 throw new SecretUnavailableException(source + " starts with '{' but is not valid JSON");

@@ -188,7 +188,7 @@ public final class Production {
         return new InventorySync(policy(), mdms, registry,
                 new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
                 new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
-                new EventBridgeDeviceEvents(eventsClient(), SETTINGS.required("EVENT_BUS_NAME"), Json.MAPPER),
+                new EventBridgeDeviceEvents(eventsClient(), SETTINGS.required("EVENT_BUS_NAME")),
                 new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE")),
                 CLOCK);
     }

@@ -3,11 +3,11 @@ package org.appban.access;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.appban.lambda.Json;
 import org.appban.alerts.AdminAlert;
 import org.appban.notice.InMemoryNoticeRequests;
 import org.appban.notice.NoticeRequest;
@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 
 /** What this function asks of the notify function is a notice request the notify function accepts. */
 class AccessNoticesTest {
-    static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void theRevokedAndRestoredNoticesAreNoticeRequestsThatSurviveTheBus() throws Exception {
@@ -29,7 +28,7 @@ class AccessNoticesTest {
         List<NoticeRequest> sent = requests.requested();
         assertEquals(StageKind.ACCESS_REVOKED, sent.get(0).kind());
         assertEquals(StageKind.ACCESS_RESTORED, sent.get(1).kind());
-        NoticeRequest roundTrip = NoticeRequest.parse(JSON.readTree(sent.get(0).toDetail(JSON).toString()), "test");
+        NoticeRequest roundTrip = NoticeRequest.parse(Json.parse(Json.write(sent.get(0).toDetail())), "test");
         assertEquals(sent.get(0), roundTrip);
         assertEquals("nac/quarantine/" + device + "/1", roundTrip.occasion());
     }

@@ -47,8 +47,8 @@ class AdminEventsTest {
     void there_is_an_example_for_every_operation() throws IOException {
         Set<String> covered = new TreeSet<>();
         for (Path p : examples()) {
-            JsonNode event = Json.MAPPER.readTree(p.toFile());
-            JsonNode request = AdminHandler.isFunctionUrlRequest(event) ? Json.MAPPER.readTree(event.get("body").asText()) : event;
+            JsonNode event = Json.parse(p);
+            JsonNode request = AdminHandler.isFunctionUrlRequest(event) ? Json.parse(event.get("body").asText()) : event;
             covered.add(request.path("operation").asText());
         }
         assertEquals(new TreeSet<>(AdminRequest.OPERATIONS), covered);
@@ -60,13 +60,13 @@ class AdminEventsTest {
         for (Path p : examples()) {
             tests.add(DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
                 AdminWorld w = world();
-                JsonNode event = Json.MAPPER.readTree(p.toFile());
+                JsonNode event = Json.parse(p);
                 JsonNode response = w.invoke(Files.readString(p), MANAGER);
                 JsonNode report;
                 String caller;
                 if (AdminHandler.isFunctionUrlRequest(event)) {
                     assertEquals(200, response.path("statusCode").asInt(), response.toString());
-                    report = Json.MAPPER.readTree(response.path("body").asText());
+                    report = Json.parse(response.path("body").asText());
                     caller = event.path("requestContext").path("authorizer").path("iam").path("userArn").asText();
                     assertEquals(Caller.IAM, report.path("callerSource").asText());
                 } else {
@@ -87,7 +87,7 @@ class AdminEventsTest {
 
     @TestFactory
     List<DynamicTest> every_malformed_request_is_rejected_with_a_message_naming_what_is_wrong() throws IOException {
-        JsonNode corpus = Json.MAPPER.readTree(AdminWorld.events().resolve("malformed").resolve("corpus.json").toFile());
+        JsonNode corpus = Json.parse(AdminWorld.events().resolve("malformed").resolve("corpus.json"));
         assertTrue(corpus.path("cases").size() >= 15, "a corpus of at least 15 cases");
         List<DynamicTest> tests = new ArrayList<>();
         for (JsonNode c : corpus.path("cases")) {

@@ -100,7 +100,7 @@ public final class AdminWorld {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, LocalContext.invocation("appban-admin", caller));
-            return Json.MAPPER.readTree(out.toByteArray());
+            return Json.parse(out.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

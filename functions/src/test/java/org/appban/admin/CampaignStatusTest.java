@@ -98,14 +98,14 @@ class CampaignStatusTest {
 
     @Test
     void the_status_operation_exports_json_and_csv_and_answers_with_totals_and_where_they_are() throws Exception {
-        JsonNode report = world.administration.handle(Json.MAPPER.readTree("{\"operation\":\"status\"}"),
+        JsonNode report = world.administration.handle(Json.parse("{\"operation\":\"status\"}"),
                 new Caller("ops@parliament.govt.nz", Caller.CLIENT_CONTEXT), "inv-status");
         JsonNode result = report.path("result");
         assertEquals(3, result.path("totals").path("members").asInt());
         assertTrue(result.path("members").isMissingNode(), "members only on request");
         InMemoryReports reports = (InMemoryReports) world.reports;
         String jsonKey = result.path("reports").path("json").asText().substring("memory:".length());
-        JsonNode exported = Json.MAPPER.readTree(reports.text(jsonKey).orElseThrow());
+        JsonNode exported = Json.parse(reports.text(jsonKey).orElseThrow());
         assertEquals("m-001", exported.path("members").get(0).path("id").asText());
         assertEquals("2023-03-30T11:00:00Z", exported.path("deadline").asText());
         assertTrue(reports.text(jsonKey.replace(".json", ".csv")).orElseThrow().startsWith("member,name,email"));

@@ -84,9 +84,9 @@ class LedgerAuditTest {
         assertEquals(5, x.entries());
         assertEquals("memory:ledger/member/m-001/20230320T200000Z.jsonl", x.location());
         String[] lines = reports.text("ledger/member/m-001/20230320T200000Z.jsonl").orElseThrow().split("\n");
-        LedgerJson codec = new LedgerJson(Json.MAPPER);
+        LedgerJson codec = new LedgerJson();
         java.util.List<LedgerEntry> back = new java.util.ArrayList<>();
-        for (String line : lines) back.add(codec.fromJson(Json.MAPPER.readTree(line)));
+        for (String line : lines) back.add(codec.fromJson(Json.parse(line)));
         assertTrue(new ChainVerifier().verify("member#m-001", back).intact());
         assertEquals(64, x.sha256().length());
     }
@@ -97,7 +97,7 @@ class LedgerAuditTest {
         LedgerAudit.Export x = audit.exportDevice("d-1", nz("2023-03-21T09:00"));
         assertEquals(3, x.entries());
         String[] lines = reports.text("ledger/device/d-1/20230320T200000Z.jsonl").orElseThrow().split("\n");
-        JsonNode last = Json.MAPPER.readTree(lines[2]);
+        JsonNode last = Json.parse(lines[2]);
         assertEquals("member#m-002", last.path("chain").asText());
     }
 }

@@ -114,6 +114,11 @@ class TemplateContractIT {
                     new Grant("dynamodb:DeleteItem", "ClaimsTable"),
                     "a NAC command's claim is released only when the NAC refuses the command"));
 
+    /** The function's JVM's class-loading log, beside its result. */
+    private static final String CLASSES_LOADED = "classes-loaded.log";
+    private static final List<String> MAPPER_CLASSES = List.of("com.fasterxml.jackson.databind.ObjectMapper",
+            "com.fasterxml.jackson.dataformat.csv.CsvMapper");
+
     private final SamTemplate template = SamTemplate.load();
     private final Path root = ProjectLayout.root();
     private AwsEmulator aws;
@@ -207,6 +212,14 @@ class TemplateContractIT {
             }
             assertEquals(List.of(), failures, "invocations that threw");
             assertEquals(run[0].events.size(), run[0].result.path("invocations").size(), "every event invoked");
+        }));
+        tests.add(DynamicTest.dynamicTest("no sample's path builds a Jackson ObjectMapper (a cold start's 100+ ms, see Json)", () -> {
+            requireRun(run[0]);
+            List<String> mappers;
+            try (var lines = Files.lines(work.resolve(f.logicalId()).resolve(CLASSES_LOADED))) {
+                mappers = lines.filter(l -> MAPPER_CLASSES.stream().anyMatch(c -> l.contains(" " + c + " "))).toList();
+            }
+            assertEquals(List.of(), mappers, "classes loaded by the function's JVM; JsonNode.toString() builds one: write nodes with Json.write");
         }));
         tests.add(DynamicTest.dynamicTest("its environment is exactly what its code reads", () -> {
             requireRun(run[0]);
@@ -349,7 +362,8 @@ class TemplateContractIT {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = String.join(java.io.File.pathSeparator, jar.toString(),
                 root.resolve("functions/target/test-classes").toString(), work.resolve("interceptors").toString());
-        List<String> command = new ArrayList<>(List.of(javaBin, "-D" + CallRecorder.OUTPUT + "=" + calls,
+        List<String> command = new ArrayList<>(List.of(javaBin, "-Xlog:class+load=info:file=" + dir.resolve(CLASSES_LOADED),
+                "-D" + CallRecorder.OUTPUT + "=" + calls,
                 "-D" + CallRecorder.MAIL + "=" + dir.resolve("mail"), "-cp", classpath,
                 "org.appban.coldstart.FirstInvocation", "--prime", "--caller", APPROVER, "--out", out.toString(), f.handlerClass()));
         events.forEach(e -> command.add(e.toString()));

@@ -62,17 +62,17 @@ class ExemptionLinkHandlerTest {
     private JsonNode invoke(String event) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
-        return Json.MAPPER.readTree(out.toByteArray());
+        return Json.parse(out.toByteArray());
     }
 
     private JsonNode get(String token) throws Exception {
-        return invoke(Json.MAPPER.createObjectNode().<com.fasterxml.jackson.databind.node.ObjectNode>set("requestContext",
-                Json.MAPPER.createObjectNode().set("http", Json.MAPPER.createObjectNode().put("method", "GET")))
-                .set("queryStringParameters", Json.MAPPER.createObjectNode().put("token", token)).toString());
+        return invoke(Json.object().<com.fasterxml.jackson.databind.node.ObjectNode>set("requestContext",
+                Json.object().set("http", Json.object().put("method", "GET")))
+                .set("queryStringParameters", Json.object().put("token", token)).toString());
     }
 
     private JsonNode post(String form, boolean base64) throws Exception {
-        var event = Json.MAPPER.createObjectNode();
+        var event = Json.object();
         event.putObject("requestContext").putObject("http").put("method", "POST");
         event.put("body", base64 ? Base64.getEncoder().encodeToString(form.getBytes(StandardCharsets.UTF_8)) : form);
         event.put("isBase64Encoded", base64);

@@ -69,7 +69,7 @@ class InventorySyncIT {
         InventorySync sync = new InventorySync(new PolicyLoader().bundled(PolicyLoader.BUNDLED),
                 List.of(new IntuneGraphInventory(new IntuneGraphClient(intune, fleet.options))),
                 members, new DynamoDeviceStore(aws.dynamoDb(), tables.name("DevicesTable")),
-                new EventBridgeDeviceEvents(eventBridge, bus, Json.MAPPER),
+                new EventBridgeDeviceEvents(eventBridge, bus),
                 new DynamoLedger(aws.dynamoDb(), tables.name("LedgerTable")), fleet.sims.clock());
         handler = new InventorySyncHandler(sync);
     }
@@ -83,7 +83,7 @@ class InventorySyncIT {
     private JsonNode invoke(String event) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
-        return Json.MAPPER.readTree(out.toByteArray());
+        return Json.parse(out.toByteArray());
     }
 
     private List<DeviceStatusChanged> drain() {
@@ -93,7 +93,7 @@ class InventorySyncIT {
             if (messages.isEmpty()) return received;
             for (Message m : messages) {
                 try {
-                    JsonNode event = Json.MAPPER.readTree(m.body());
+                    JsonNode event = Json.parse(m.body());
                     StrictObject.Problems problems = new StrictObject.Problems("event");
                     received.add(DeviceStatusChanged.fromDetail(StrictObject.root(event.path("detail"), problems)));
                     problems.throwIfAny();

@@ -192,7 +192,7 @@ class InventorySyncTest {
             byte[] event = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("..", "events", "inventory-sync", file));
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
             handler.handleRequest(new java.io.ByteArrayInputStream(event), out, null);
-            com.fasterxml.jackson.databind.JsonNode r = org.appban.lambda.Json.MAPPER.readTree(out.toByteArray());
+            com.fasterxml.jackson.databind.JsonNode r = org.appban.lambda.Json.parse(out.toByteArray());
             assertEquals("synced", r.path("status").asText(), file + ": " + r);
         }
         // The manual sample is a dry run: only the scheduled one saved devices.

@@ -3,21 +3,20 @@ package org.appban.notice;
 import static org.appban.notice.Fixtures.nz;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
+import org.appban.lambda.Json;
 import org.appban.policy.StageKind;
 import org.junit.jupiter.api.Test;
 
 /** What a publisher writes is what notify-members reads. */
 class NoticeRequestsTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
-    void a_request_survives_its_trip_as_an_event_detail() {
+    void a_request_survives_its_trip_as_an_event_detail() throws Exception {
         for (NoticeRequest r : List.of(
                 new NoticeRequest(StageKind.ACCESS_REVOKED, "m-1", "d-1", null, nz("2023-04-07T09:05"), "nac/quarantine/d-1"),
                 new NoticeRequest(StageKind.EXEMPTION_EXPIRING, "m/2", null, "x-9", nz("2023-09-16T09:00"), "x-9/expiring"))) {
-            assertEquals(r, NoticeRequest.parse(JSON.valueToTree(r.toDetail(JSON)), "test"));
+            assertEquals(r, NoticeRequest.parse(Json.parse(Json.write(r.toDetail())), "test"));
         }
     }
 

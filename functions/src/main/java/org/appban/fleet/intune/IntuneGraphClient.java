@@ -1,7 +1,6 @@
 package org.appban.fleet.intune;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
@@ -26,6 +25,7 @@ import org.appban.remote.OAuthClientCredentials;
 import org.appban.remote.RemoteFailure;
 import org.appban.remote.RemoteOptions;
 import org.appban.remote.TokenBucket;
+import org.appban.lambda.Json;
 
 /**
  * Microsoft Graph for Intune: token, budgets, paging by {@code @odata.nextLink}, and {@code $batch} with each inner
@@ -36,7 +36,6 @@ public final class IntuneGraphClient {
     static final int DEVICES_ANY = 2000, DEVICES_WRITES = 200, APPS_ANY = 1000, APPS_WRITES = 100;
     static final Duration WINDOW = Duration.ofSeconds(20);
     static final int MAX_BATCH = 20;
-    static final ObjectMapper JSON = new ObjectMapper();
 
     private final IntuneConnection connection;
     private final ApiClient api;
@@ -94,7 +93,7 @@ public final class IntuneGraphClient {
 
     JsonNode post(String operation, String path, JsonNode body) {
         return expectOk(operation, api.send(operation, HttpRequest.newBuilder(graph(path)).header("Content-Type", "application/json")
-                .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString()))));
+                .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))));
     }
 
     private JsonNode expectOk(String operation, ApiResponse r) {
@@ -169,7 +168,7 @@ public final class IntuneGraphClient {
             List<BatchRequest> pending = new ArrayList<>(requests.subList(from, Math.min(requests.size(), from + MAX_BATCH)));
             int failures = 0;
             while (!pending.isEmpty()) {
-                ObjectNode body = JSON.createObjectNode();
+                ObjectNode body = Json.object();
                 ArrayNode list = body.putArray("requests");
                 for (BatchRequest r : pending) {
                     api.acquire(r.method(), "/v1.0" + pathOf(r.url()));

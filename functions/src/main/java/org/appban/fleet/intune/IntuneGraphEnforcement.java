@@ -28,6 +28,7 @@ import org.appban.fleet.intune.IntuneGraphClient.BatchRequest;
 import org.appban.fleet.intune.IntuneGraphClient.BatchResult;
 import org.appban.policy.BannedApp;
 import org.appban.remote.RemoteFailure;
+import org.appban.lambda.Json;
 
 /**
  * Puts Intune into the desired state for a ban:
@@ -99,7 +100,7 @@ public final class IntuneGraphEnforcement implements FleetEnforcement {
                 Set<String> desired = Set.of("uninstall|" + GROUP_TARGET + "|" + uninstall.id(), "uninstall|" + EXCLUSION_TARGET + "|" + excluded.id());
                 JsonNode current = graph.get("read app assignments", "/v1.0/deviceAppManagement/mobileApps/" + mobileApp.id() + "/assignments");
                 if (!assignmentKeys(current.path("value"), true).equals(desired)) {
-                    ObjectNode body = IntuneGraphClient.JSON.createObjectNode();
+                    ObjectNode body = Json.object();
                     ArrayNode list = body.putArray("mobileAppAssignments");
                     list.add(appAssignment(GROUP_TARGET, uninstall.id()));
                     list.add(appAssignment(EXCLUSION_TARGET, excluded.id()));
@@ -129,7 +130,7 @@ public final class IntuneGraphEnforcement implements FleetEnforcement {
 
     private Optional<MobileApp> createApp(BannedApp app, Platform platform, String identifier, Map<String, String> evidence) {
         String store = app.storeUrls().get(platform);
-        ObjectNode body = IntuneGraphClient.JSON.createObjectNode().put("displayName", app.name()).put("publisher", app.name())
+        ObjectNode body = Json.object().put("displayName", app.name()).put("publisher", app.name())
                 .put("description", "Managed by appban so that it can be removed");
         if (platform == Platform.IOS) {
             if (store == null) {
@@ -153,7 +154,7 @@ public final class IntuneGraphEnforcement implements FleetEnforcement {
     }
 
     private static ObjectNode appAssignment(String targetType, String groupId) {
-        ObjectNode a = IntuneGraphClient.JSON.createObjectNode().put("@odata.type", "#microsoft.graph.mobileAppAssignment").put("intent", "uninstall");
+        ObjectNode a = Json.object().put("@odata.type", "#microsoft.graph.mobileAppAssignment").put("intent", "uninstall");
         a.putObject("target").put("@odata.type", targetType).put("groupId", groupId);
         return a;
     }
@@ -181,7 +182,7 @@ public final class IntuneGraphEnforcement implements FleetEnforcement {
         }
         if (value.size() == 1) return new Group(value.get(0).path("id").asText(), false);
         String nickname = displayName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
-        ObjectNode body = IntuneGraphClient.JSON.createObjectNode().put("displayName", displayName).put("mailEnabled", false)
+        ObjectNode body = Json.object().put("displayName", displayName).put("mailEnabled", false)
                 .put("mailNickname", nickname).put("securityEnabled", true).put("description", "Managed by appban: do not edit by hand");
         return new Group(graph.post("create group", "/v1.0/groups", body).path("id").asText(), true);
     }
@@ -196,7 +197,7 @@ public final class IntuneGraphEnforcement implements FleetEnforcement {
         int n = 0;
         for (String objectId : desired) {
             if (current.contains(objectId)) continue;
-            ObjectNode body = IntuneGraphClient.JSON.createObjectNode().put("@odata.id", graph.directoryObjectUrl(objectId));
+            ObjectNode body = Json.object().put("@odata.id", graph.directoryObjectUrl(objectId));
             changes.add(new BatchRequest("add-" + (++n), "POST", "/groups/" + group.id() + "/members/$ref", body));
         }
         int adds = changes.size();
@@ -204,7 +205,7 @@ public final class IntuneGraphEnforcement implements FleetEnforcement {
             if (!desired.contains(objectId)) changes.add(new BatchRequest("remove-" + (++n), "DELETE", "/groups/" + group.id() + "/members/" + objectId + "/$ref", null));
         }
         for (BatchResult r : graph.batch("update group members", changes)) {
-            boolean alreadyThere = r.status() == 400 && r.body() != null && r.body().toString().contains("already exist");
+            boolean alreadyThere = r.status() == 400 && r.body() != null && Json.write(r.body()).contains("already exist");
             boolean alreadyGone = r.status() == 404 && r.id().startsWith("remove-");
             if (!r.ok() && !alreadyThere && !alreadyGone) throw graph.failure("update group members", r);
         }
@@ -265,7 +266,7 @@ public final class IntuneGraphEnforcement implements FleetEnforcement {
             id = existing.get().path("id").asText();
         } else {
             String plist = RestrictionsProfile.plist(displayName, bundleIds);
-            ObjectNode body = IntuneGraphClient.JSON.createObjectNode().put("@odata.type", "#microsoft.graph.iosCustomConfiguration")
+            ObjectNode body = Json.object().put("@odata.type", "#microsoft.graph.iosCustomConfiguration")
                     .put("displayName", displayName).put("description", "Managed by appban: blocks " + app.name() + " on supervised iOS devices")
                     .put("payloadName", displayName).put("payloadFileName", "appban-block.mobileconfig")
                     .put("payload", Base64.getEncoder().encodeToString(plist.getBytes(StandardCharsets.UTF_8)));
@@ -284,7 +285,7 @@ public final class IntuneGraphEnforcement implements FleetEnforcement {
         Set<String> desired = Set.of(ALL_DEVICES + "|", EXCLUSION_TARGET + "|" + exemptGroup);
         JsonNode current = graph.get("read policy assignments", policyPath + "/assignments");
         if (assignmentKeys(current.path("value"), false).equals(desired)) return false;
-        ObjectNode body = IntuneGraphClient.JSON.createObjectNode();
+        ObjectNode body = Json.object();
         ArrayNode list = body.putArray("assignments");
         list.addObject().putObject("target").put("@odata.type", ALL_DEVICES);
         list.addObject().putObject("target").put("@odata.type", EXCLUSION_TARGET).put("groupId", exemptGroup);
@@ -310,7 +311,7 @@ public final class IntuneGraphEnforcement implements FleetEnforcement {
             if (found.isPresent()) {
                 id = found.get().path("id").asText();
             } else {
-                ObjectNode body = IntuneGraphClient.JSON.createObjectNode()
+                ObjectNode body = Json.object()
                         .put("@odata.type", platform == Platform.IOS ? "#microsoft.graph.iosCompliancePolicy" : "#microsoft.graph.androidCompliancePolicy")
                         .put("displayName", displayName).put("description", "Managed by appban: devices carrying " + app.name() + " are noncompliant");
                 ArrayNode restricted = body.putArray("restrictedApps");

@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.appban.remote.RemoteFailure;
+import org.appban.lambda.Json;
 
 /**
  * Listed devices set aside on local disk until the data they need arrives (the app holders), one JSON line each with
@@ -37,9 +38,9 @@ final class ParkedDevices implements AutoCloseable {
                 out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
             }
             for (JsonNode d : devices) {
-                ObjectNode slim = IntuneGraphClient.JSON.createObjectNode();
+                ObjectNode slim = Json.object();
                 for (String f : FIELDS) if (d.has(f)) slim.set(f, d.get(f));
-                out.write(slim.toString());
+                out.write(Json.write(slim));
                 out.newLine();
                 count++;
             }
@@ -65,7 +66,7 @@ final class ParkedDevices implements AutoCloseable {
                     try {
                         List<JsonNode> page = new ArrayList<>(pageSize);
                         String line;
-                        while (page.size() < pageSize && (line = in.readLine()) != null) page.add(IntuneGraphClient.JSON.readTree(line));
+                        while (page.size() < pageSize && (line = in.readLine()) != null) page.add(Json.parse(line));
                         if (page.isEmpty()) in.close();
                         return page;
                     } catch (IOException e) {

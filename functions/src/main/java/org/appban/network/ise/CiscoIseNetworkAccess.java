@@ -1,7 +1,6 @@
 package org.appban.network.ise;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.http.HttpRequest;
@@ -25,6 +24,7 @@ import org.appban.remote.BasicAuth;
 import org.appban.remote.RemoteFailure;
 import org.appban.remote.RemoteOptions;
 import org.appban.remote.TokenBucket;
+import org.appban.lambda.Json;
 
 /**
  * Cisco ISE through ERS Adaptive Network Control. ANC keys endpoints by MAC address only, so the MAC is the key
@@ -38,7 +38,6 @@ import org.appban.remote.TokenBucket;
  * under it itself, with a token bucket over every call it makes (scaled by {@link RemoteOptions#budgetScale()}).
  */
 public final class CiscoIseNetworkAccess implements NetworkAccess, RegisteredDevices {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern MAC = Pattern.compile("^[0-9A-F]{2}(:[0-9A-F]{2}){5}$");
     private static final int PAGE = 100;
     /** The published ERS ceiling, transactions per second per deployment. */
@@ -118,13 +117,13 @@ public final class CiscoIseNetworkAccess implements NetworkAccess, RegisteredDev
     }
 
     private ApiResponse put(String path, String mac, String policy) {
-        ObjectNode body = JSON.createObjectNode();
+        ObjectNode body = Json.object();
         ArrayNode data = body.putObject("OperationAdditionalData").putArray("additionalData");
         data.addObject().put("name", "macAddress").put("value", mac);
         data.addObject().put("name", "policyName").put("value", policy);
         ApiResponse r = api.send(path.endsWith("apply") ? "apply ANC policy" : "clear ANC policy", HttpRequest.newBuilder(ApiClient.at(connection.base(), path))
                 .header("Content-Type", "application/json").header("Accept", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body.toString())));
+                .PUT(HttpRequest.BodyPublishers.ofString(Json.write(body))));
         if (r.ok() || r.status() == 400 || r.status() == 409 || r.status() == 500) return r;
         throw api.unexpected(path.endsWith("apply") ? "apply ANC policy" : "clear ANC policy", r);
     }
