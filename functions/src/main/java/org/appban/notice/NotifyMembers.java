@@ -191,6 +191,7 @@ public final class NotifyMembers {
                              java.util.function.Function<Member, List<Exemption>> exemptionsOf,
                              Actor actor, String runId, boolean preview, RunBudget budget) {
         Instant now = clock.instant();
+        Map<String, Claims.State> claimed = claims.states(scheduledKeys(list, now));
         AtomicReference<String> stopped = new AtomicReference<>();
         java.util.function.Function<Member, List<NotifyReport.MemberResult>> one = m -> {
             if (stopped.get() == null && budget.exhausted()) stopped.compareAndSet(null, OUT_OF_TIME);
@@ -198,7 +199,7 @@ public final class NotifyMembers {
             List<NotifyReport.MemberResult> results = new ArrayList<>();
             try {
                 MemberSnapshot base = snapshot(m, devicesOf.apply(m), exemptionsOf.apply(m));
-                NoticeDecision decision = decide(base, now);
+                NoticeDecision decision = decide(base, now, claimed);
                 String stop = deliver(m, decision, actor, runId, preview, now, results);
                 if (stop != null) stopped.compareAndSet(null, stop);
             } catch (RuntimeException e) {
@@ -249,11 +250,22 @@ public final class NotifyMembers {
     }
 
     /**
-     * Asks the planner twice: first as if nothing had been sent, to find the one candidate stage; then with what
-     * the claims say about that stage and the later ones. That reads one or two claims per member, not one per
-     * stage of the campaign.
+     * The claim keys of the scheduled stages due by now, for every listed member: what {@link #decide} asks about,
+     * read before the run in one go (a hundred keys a read) rather than one or two reads per member.
      */
-    private NoticeDecision decide(MemberSnapshot base, Instant now) {
+    private List<String> scheduledKeys(List<Member> list, Instant now) {
+        List<ScheduledNotice> due = planner.calendar().dueAt(now);
+        List<String> keys = new ArrayList<>(list.size() * due.size());
+        for (Member m : list) for (ScheduledNotice s : due) keys.add(NoticeKey.scheduled(policy.id(), m.id(), s.stage().id()));
+        return keys;
+    }
+
+    /**
+     * Asks the planner twice: first as if nothing had been sent, to find the one candidate stage; then with what
+     * the claims (as read at the start of the run) say about that stage and the later ones. A stage another run
+     * completes meanwhile is still refused by the sender's own claim, so at worst it is reported as already sent.
+     */
+    private NoticeDecision decide(MemberSnapshot base, Instant now, Map<String, Claims.State> claimed) {
         NoticeDecision candidate = planner.due(base, now);
         if (candidate.isEmpty()) return candidate;
         Instant from = candidate.due().get(0).dueAt();
@@ -261,7 +273,7 @@ public final class NotifyMembers {
         for (ScheduledNotice s : planner.calendar().dueAt(now)) {
             if (s.sendAt().isBefore(from)) continue;
             String key = NoticeKey.scheduled(policy.id(), base.member().id(), s.stage().id());
-            if (claims.state(key).filter(st -> st.completed() || st.leaseUntil().isAfter(now)).isPresent()) {
+            if (Optional.ofNullable(claimed.get(key)).filter(st -> st.completed() || st.leaseUntil().isAfter(now)).isPresent()) {
                 sent.add(s.stage().id());
             }
         }

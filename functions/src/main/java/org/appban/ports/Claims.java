@@ -2,6 +2,10 @@ package org.appban.ports;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -24,6 +28,17 @@ public interface Claims {
     void release(String key, String holder);
 
     Optional<State> state(String key);
+
+    /**
+     * The states of several keys (the keys never claimed absent). Adapters whose reads are round trips override
+     * this to read the keys together. A snapshot: a key may be claimed or completed right after it was read, so the
+     * answer may steer a decision but never replaces {@link #claim}.
+     */
+    default Map<String, State> states(Collection<String> keys) {
+        Map<String, State> states = new HashMap<>();
+        for (String key : new LinkedHashSet<>(keys)) state(key).ifPresent(s -> states.put(key, s));
+        return states;
+    }
 
     enum Outcome {
         /** The caller holds the key and should act. */

@@ -45,6 +45,23 @@ public abstract class ClaimsContract {
     }
 
     @Test
+    void many_keys_are_read_at_once_each_as_state_reads_it_even_past_a_hundred() {
+        List<String> keys = new java.util.ArrayList<>();
+        java.util.Map<String, State> expected = new java.util.HashMap<>();
+        for (int i = 0; i < 130; i++) {
+            String key = "notice#m-" + i + "#reminder";
+            keys.add(key);
+            if (i % 4 == 0) claims.claim(key, "run-a", T0, LEASE);
+            if (i % 8 == 0) claims.complete(key, "run-a", "sent", T0.plusSeconds(1));
+            claims.state(key).ifPresent(s -> expected.put(key, s));
+        }
+        keys.add("notice#m-0#reminder");
+        assertEquals(33, expected.size());
+        assertEquals(expected, claims.states(keys));
+        assertEquals(java.util.Map.of(), claims.states(List.of()));
+    }
+
+    @Test
     void a_live_claim_is_refused_to_anyone_else() {
         claims.claim(KEY, "run-a", T0, LEASE);
         assertEquals(Outcome.HELD_ELSEWHERE, claims.claim(KEY, "run-b", T0.plus(LEASE).minusNanos(1), LEASE));

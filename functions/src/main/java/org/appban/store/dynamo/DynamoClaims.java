@@ -2,6 +2,9 @@ package org.appban.store.dynamo;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import org.appban.ports.Claims;
@@ -105,6 +108,17 @@ public final class DynamoClaims implements Claims {
         } catch (ConditionalCheckFailedException e) {
             // Not ours (taken over, or completed): nothing to give back, as in the port's contract.
         }
+    }
+
+    /** A hundred keys a read ({@link BatchReads}). */
+    @Override
+    public Map<String, State> states(Collection<String> keys) {
+        Map<String, State> states = new HashMap<>();
+        for (Map<String, AttributeValue> item : BatchReads.get(dynamo, table, new LinkedHashSet<>(keys).stream().map(ClaimItems::key).toList())) {
+            State s = ClaimItems.fromItem(item, table);
+            states.put(s.key(), s);
+        }
+        return states;
     }
 
     @Override
