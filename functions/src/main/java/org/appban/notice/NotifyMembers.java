@@ -280,6 +280,11 @@ public final class NotifyMembers {
         return sent.isEmpty() ? candidate : planner.due(base.withSent(sent), now);
     }
 
+    /** A notice as this function would send it (its links signed), sending and recording nothing: for priming. */
+    public ComposedNotice compose(DueNotice notice, Instant now) {
+        return composer.compose(notice, now);
+    }
+
     /** @return why the run must stop, or null */
     private String deliver(Member m, NoticeDecision decision, Actor actor, String runId, boolean preview, Instant now,
                            List<NotifyReport.MemberResult> results) {

@@ -70,9 +70,8 @@ public final class NotifyMembersHandler extends JsonHandler {
                 org.appban.domain.Role.STAFF);
         java.time.Instant at = policy.announcementInstant().plusSeconds(3600);
         NoticeDecision decision = new NoticePlanner(policy).due(new MemberSnapshot(member, List.of(), List.of(), Set.of(), null), at);
-        NoticeComposer composer = new NoticeComposer(policy, new NoticeRenderer(policy, TemplateSet.bundled()),
-                new org.appban.mail.MimeWriter(), LinkIssuer.none());
-        for (DueNotice due : decision.due()) composer.compose(due, at);
+        // With the function's own composer: its links are signed, so the signing key is read before the snapshot.
+        for (DueNotice due : decision.due()) notify.compose(due, at);
     }
 
     public NotifyMembersHandler(NotifyMembers notify, MailFeedbackRecorder feedback) {

@@ -282,11 +282,14 @@ public final class Production {
     /**
      * The links each notice carries: the member's attestation link (ATTESTATION_URL, the attestation function) and
      * exemption request link (EXEMPTION_LINK_URL, the exemption-link function), both signed with the key in
-     * SIGNING_SECRET_ARN (read once, here) and valid for the policy's attestationLinkDays.
+     * SIGNING_SECRET_ARN and valid for the policy's attestationLinkDays. The key is read when the first notice is
+     * composed, not when the function starts: most invocations send nothing (a round with nothing due, a device
+     * change that changes no notice) and need neither the key nor a Secrets Manager client. SnapStart priming
+     * composes a notice, so a published version has the key read before its snapshot.
      */
     static LinkIssuer noticeLinks(BanPolicy policy) {
         String arn = SETTINGS.required("SIGNING_SECRET_ARN");
-        org.appban.signing.Signer signer = org.appban.signing.Signer.of(new SecretsManagerSecretSource(secretsClient()).secret(arn));
+        org.appban.signing.Signer signer = org.appban.signing.Signer.fromSecret(new SecretsManagerSecretSource(secretsClient()), arn);
         int days = policy.privateDevices().attestationLinkDays();
         SignedExemptionLinks exemptions = new SignedExemptionLinks(URI.create(SETTINGS.required("EXEMPTION_LINK_URL")),
                 new org.appban.signing.SignedTokens(signer), Duration.ofDays(days));
