@@ -49,11 +49,13 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * <p>Conditions, to read the figures by: the JVM is the one running this command (the build's JDK, not Lambda's
  * Corretto 21), with the flags Lambda's java21 runtime uses by default ({@link #LAMBDA_JVM_FLAGS}) and the JDK's
  * default CDS archive (on by default since JDK 12, as on Lambda); the emulator is moto on loopback (every AWS call
- * a local HTTP round trip, about 10-20 ms each warm); the machine is shared, so compare ratios measured in one
- * command, not absolute times across commands.
+ * a local round trip, about 10-20 ms each warm), behind a TLS front ({@link TlsFront}) so that AWS calls are HTTPS
+ * as on Lambda ({@code --plain-http} for plain HTTP); the MDM and NAC simulators answer plain HTTP (the real services
+ * are HTTPS: a function calling them shares the TLS set-up with its AWS calls, and pays its own handshakes); the
+ * machine is shared, so compare ratios measured in one command, not absolute times across commands.
  */
 public final class ColdStartBench {
-    private static final String USAGE = "usage: ./appban bench coldstart [--runs N] [--prime] [--only FUNCTION] [--phases] [--against JAR] [--jvm-opt OPTION]...";
+    private static final String USAGE = "usage: ./appban bench coldstart [--runs N] [--prime] [--only FUNCTION] [--phases] [--against JAR] [--plain-http] [--jvm-opt OPTION]...";
     /**
      * Lambda's java17 and java21 runtimes stop tiered compilation at level 1 (C1 only) by default, and use the
      * serial collector (AWS Lambda developer guide, "Customize Java runtime startup behavior").
@@ -79,6 +81,7 @@ public final class ColdStartBench {
         int runs = 3;
         boolean prime = false;
         boolean phases = false;
+        boolean plainHttp = false;
         String only = null;
         Path against = null;
         List<String> extra = new ArrayList<>();
@@ -87,6 +90,8 @@ public final class ColdStartBench {
                 case "--runs" -> runs = Integer.parseInt(value(args, ++i));
                 case "--prime" -> prime = true;
                 case "--phases" -> phases = true;
+                // The AWS calls in plain HTTP straight to the emulator, as the bench measured before it had a TLS front.
+                case "--plain-http" -> plainHttp = true;
                 // Another build's deployable jar (an earlier commit's), measured run for run alternately with this one.
                 case "--against" -> against = Path.of(value(args, ++i)).toAbsolutePath();
                 case "--only" -> only = value(args, ++i);
@@ -103,7 +108,9 @@ public final class ColdStartBench {
             }
         }
         try {
-            return bench(runs, prime, phases, only, against, extra, out);
+            return bench(runs, prime, phases, only, against, plainHttp, extra, out);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot set up the TLS front: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -112,12 +119,14 @@ public final class ColdStartBench {
         }
     }
 
-    private static int bench(int runs, boolean prime, boolean phases, String only, Path against, List<String> extra, PrintStream out) throws IOException, InterruptedException {
+    private static int bench(int runs, boolean prime, boolean phases, String only, Path against, boolean plainHttp, List<String> diagnostics,
+                             PrintStream out) throws IOException, InterruptedException, java.security.GeneralSecurityException {
         Path root = LocalEmulator.root();
         Path jar = root.resolve("functions/target/appban-functions-lambda.jar");
         if (!Files.isRegularFile(jar)) throw new IllegalStateException(jar + " is missing: ./mvnw -B -DskipTests package");
         Path work = Files.createTempDirectory("appban-coldstart-");
         try (LocalEmulator emulator = LocalEmulator.start(out);
+             TlsFront tls = plainHttp ? null : TlsFront.start(emulator.endpoint(), work);
              Simulators sims = Simulators.of(new FleetLoader().bundled(FleetLoader.SAMPLE), SimSettings.defaults()).start()) {
             String stage = "cs" + UUID.randomUUID().toString().substring(0, 6);
             EmulatedStack stack = EmulatedStack.create(root, emulator.endpoint(), emulator.clients().region().id(), stage,
@@ -126,7 +135,9 @@ public final class ColdStartBench {
             emulator.clients().s3().putObject(r -> r.bucket(stack.bucket("RosterBucket")).key("rosters/parliament 2023-03-16.csv"),
                     RequestBody.fromFile(root.resolve("events/roster-import/rosters/parliament 2023-03-16.csv")));
             Map<String, String> common = new LinkedHashMap<>();
-            common.put("AWS_ENDPOINT_URL", emulator.endpoint().toString());
+            common.put("AWS_ENDPOINT_URL", (tls == null ? emulator.endpoint() : tls.endpoint()).toString());
+            List<String> extra = new ArrayList<>(diagnostics);
+            if (tls != null) extra.addAll(tls.jvmOptions());
             common.put("AWS_REGION", emulator.clients().region().id());
             common.put("AWS_ACCESS_KEY_ID", "test");
             common.put("AWS_SECRET_ACCESS_KEY", "test");
@@ -135,7 +146,9 @@ public final class ColdStartBench {
             out.printf("jar: %s, %.1f MB (%d bytes)%n", root.relativize(jar), jarBytes / 1e6, jarBytes);
             out.printf("JVM: %s %s, flags %s; median of %d run(s) per handler%n%n", System.getProperty("java.vm.name"),
                     System.getProperty("java.version"), String.join(" ", LAMBDA_JVM_FLAGS), runs);
-            if (!extra.isEmpty()) out.printf("extra JVM options (diagnostics, not Lambda's): %s%n", String.join(" ", extra));
+            out.println(tls == null ? "AWS calls: plain HTTP to the emulator (--plain-http); the functions that call an MDM or NAC still set up TLS"
+                    : "AWS calls: HTTPS, as on Lambda (a TLS front to the emulator, trusted with the JDK's CA certificates); MDM and NAC simulators: HTTP");
+            if (!diagnostics.isEmpty()) out.printf("extra JVM options (diagnostics, not Lambda's): %s%n", String.join(" ", diagnostics));
 
             Map<String, String> baselineEnv = new LinkedHashMap<>(common);
             baselineEnv.put("BASELINE_TABLE", stack.environment("AdminFunction").get("MEMBERS_TABLE"));
