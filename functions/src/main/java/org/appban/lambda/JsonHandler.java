@@ -34,7 +34,7 @@ public abstract class JsonHandler implements RequestStreamHandler {
         } else {
             try {
                 JsonNode event = Json.parse(bytes);
-                if (event == null) throw new InvalidInputException("event", "", "empty event");
+                if (event.isMissingNode()) throw new InvalidInputException("event", "", "empty event");
                 report = handle(event, context);
             } catch (JsonProcessingException e) {
                 report = rejected(new InvalidInputException("event", "line " + e.getLocation().getLineNr(), "not valid JSON: " + e.getOriginalMessage()));
