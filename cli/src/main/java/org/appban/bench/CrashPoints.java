@@ -18,7 +18,6 @@ import org.appban.fleet.FleetEnforcement;
 import org.appban.fleet.SyncOutcome;
 import org.appban.inventory.DeviceEvents;
 import org.appban.inventory.DeviceStatusChanged;
-import org.appban.mail.OutgoingMail;
 import org.appban.network.AccessChange;
 import org.appban.network.EndpointKey;
 import org.appban.network.EndpointState;

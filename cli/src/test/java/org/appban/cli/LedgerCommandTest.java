@@ -17,7 +17,6 @@ import org.appban.domain.Actor;
 import org.appban.domain.LedgerEntry;
 import org.appban.domain.LedgerRecord;
 import org.appban.input.InvalidInputException;
-import org.appban.lambda.Json;
 import org.appban.ledger.LedgerJson;
 import org.appban.store.memory.InMemoryLedger;
 import org.junit.jupiter.api.Test;

@@ -9,7 +9,6 @@ import java.util.HexFormat;
 import java.util.List;
 import org.appban.domain.LedgerEntry;
 import org.appban.input.InvalidInputException;
-import org.appban.lambda.Json;
 import org.appban.ledger.ChainVerifier;
 import org.appban.ledger.LedgerJson;
 import org.appban.ports.Ledger;

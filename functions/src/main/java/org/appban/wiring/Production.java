@@ -38,7 +38,6 @@ import org.appban.fleet.FleetInventory;
 import org.appban.fleet.MdmAdapters;
 import org.appban.inventory.EventBridgeDeviceEvents;
 import org.appban.inventory.InventorySync;
-import org.appban.lambda.Json;
 import org.appban.network.NacAdapters;
 import org.appban.network.RegisteredDevices;
 import org.appban.policy.BanPolicy;

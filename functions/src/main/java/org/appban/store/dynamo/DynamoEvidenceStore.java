@@ -1,7 +1,6 @@
 package org.appban.store.dynamo;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
