@@ -101,8 +101,10 @@ public final class ApiClient {
             try {
                 sent.incrementAndGet();
                 response = exchange(request, auth.authorization());
-            } catch (SocketTimeoutException e) {
-                failures = transientFailure(operation, failures, 0, "no answer within " + timeout.toMillis() + " ms", e);
+            } catch (java.net.ConnectException | SocketTimeoutException e) {
+                String what = e instanceof SocketTimeoutException && !isConnectTimeout(e) ? "no answer within " + timeout.toMillis() + " ms"
+                        : "no connection within " + CONNECT_TIMEOUT.toMillis() + " ms";
+                failures = transientFailure(operation, failures, 0, e instanceof java.net.ConnectException ? "connection refused" : what, e);
                 continue;
             } catch (IOException e) {
                 failures = transientFailure(operation, failures, 0, "connection failed: " + e.getClass().getSimpleName(), e);
@@ -143,7 +145,12 @@ public final class ApiClient {
         c.setReadTimeout((int) timeout.toMillis());
         c.setUseCaches(false);
         c.setInstanceFollowRedirects(false);
-        c.setRequestMethod(request.method());
+        try {
+            c.setRequestMethod(request.method());
+        } catch (java.net.ProtocolException e) {
+            // Not a failure of the remote side: a method this transport has not (PATCH), which no retry changes.
+            throw new IllegalArgumentException(api + ": HTTP method " + request.method() + " is not supported", e);
+        }
         request.headers().forEach(c::setRequestProperty);
         if (authorization != null) c.setRequestProperty("Authorization", authorization);
         int status;
@@ -173,6 +180,10 @@ public final class ApiClient {
             }
         }
         return new ApiResponse(status, headers, body);
+    }
+
+    private static boolean isConnectTimeout(IOException e) {
+        return e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("connect");
     }
 
     /** The charset a Content-Type names, UTF-8 when it names none (JSON's only encoding on the wire). */
