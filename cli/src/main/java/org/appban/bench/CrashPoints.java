@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
-import org.appban.domain.LedgerEntry;
 import org.appban.domain.LedgerRecord;
 import org.appban.fleet.EnforcementStep;
 import org.appban.fleet.FleetEnforcement;
@@ -24,6 +23,7 @@ import org.appban.network.EndpointState;
 import org.appban.network.NetworkAccess;
 import org.appban.notice.NoticeRequests;
 import org.appban.policy.BannedApp;
+import org.appban.ports.ForwardingLedger;
 import org.appban.ports.Ledger;
 import org.appban.ports.Mailer;
 import org.appban.rehearsal.FaultSetup;
@@ -208,8 +208,8 @@ final class CrashPoints implements FaultSetup.Decorators {
         };
     }
 
-    Ledger ledger(Ledger delegate) {
-        return new Ledger() {
+    Ledger ledger(Ledger ledger) {
+        return new ForwardingLedger(ledger) {
             @Override
             public Appended append(LedgerRecord record) {
                 Appended a = delegate.append(record);
@@ -229,26 +229,6 @@ final class CrashPoints implements FaultSetup.Decorators {
                 }
                 return a;
             }
-
-            @Override
-            public Optional<LedgerEntry> byIdempotencyKey(String key) {
-                return delegate.byIdempotencyKey(key);
-            }
-
-            @Override
-            public java.util.Set<String> usedKeys(java.util.Collection<String> keys) {
-                return delegate.usedKeys(keys);
-            }
-
-            @Override
-            public List<LedgerEntry> chain(String chain) {
-                return delegate.chain(chain);
-            }
-
-            @Override
-            public List<String> chains() {
-                return delegate.chains();
-            }
         };
     }
 
@@ -262,24 +242,12 @@ final class CrashPoints implements FaultSetup.Decorators {
 
             @Override
             public AccessChange quarantine(EndpointKey key) {
-                AccessChange c = nac.quarantine(key);
-                String point = "nac: quarantine applied, not recorded";
-                if (c.changed() && due(point)) {
-                    String mac = norm(key.macAddress());
-                    crash(point, mac, r -> r.action().equals("nac.quarantined") && r.outcome().equals("ok") && mac.equals(norm(r.details().get("nac.key"))));
-                }
-                return c;
+                return afterNac(nac.quarantine(key), key, "nac: quarantine applied, not recorded", "nac.quarantined");
             }
 
             @Override
             public AccessChange release(EndpointKey key) {
-                AccessChange c = nac.release(key);
-                String point = "nac: release applied, not recorded";
-                if (c.changed() && due(point)) {
-                    String mac = norm(key.macAddress());
-                    crash(point, mac, r -> r.action().equals("nac.released") && r.outcome().equals("ok") && mac.equals(norm(r.details().get("nac.key"))));
-                }
-                return c;
+                return afterNac(nac.release(key), key, "nac: release applied, not recorded", "nac.released");
             }
 
             @Override
@@ -292,6 +260,15 @@ final class CrashPoints implements FaultSetup.Decorators {
                 return nac.ownPolicy();
             }
         };
+    }
+
+    /** A NAC command that changed the endpoint, then the process dies before the ledger has {@code action} for it. */
+    private AccessChange afterNac(AccessChange c, EndpointKey key, String point, String action) {
+        if (c.changed() && due(point)) {
+            String mac = norm(key.macAddress());
+            crash(point, mac, r -> r.action().equals(action) && r.outcome().equals("ok") && mac.equals(norm(r.details().get("nac.key"))));
+        }
+        return c;
     }
 
     static String norm(String mac) {

@@ -2,20 +2,19 @@ package org.appban.rehearsal;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Consumer;
 import org.appban.domain.LedgerEntry;
 import org.appban.domain.LedgerRecord;
+import org.appban.ports.ForwardingLedger;
 import org.appban.ports.Ledger;
 
 /** Passes appends through to the real ledger and tells the rehearsal's timeline about each entry written. */
-final class RecordingLedger implements Ledger {
-    private final Ledger delegate;
+final class RecordingLedger extends ForwardingLedger {
     private final Consumer<LedgerEntry> listener;
     private final List<LedgerEntry> written = new ArrayList<>();
 
     RecordingLedger(Ledger delegate, Consumer<LedgerEntry> listener) {
-        this.delegate = delegate;
+        super(delegate);
         this.listener = listener;
     }
 
@@ -38,26 +37,6 @@ final class RecordingLedger implements Ledger {
             written.add(entry);
         }
         listener.accept(entry);
-    }
-
-    @Override
-    public Optional<LedgerEntry> byIdempotencyKey(String key) {
-        return delegate.byIdempotencyKey(key);
-    }
-
-    @Override
-    public java.util.Set<String> usedKeys(java.util.Collection<String> keys) {
-        return delegate.usedKeys(keys);
-    }
-
-    @Override
-    public List<LedgerEntry> chain(String chain) {
-        return delegate.chain(chain);
-    }
-
-    @Override
-    public List<String> chains() {
-        return delegate.chains();
     }
 
     List<LedgerEntry> written() {
