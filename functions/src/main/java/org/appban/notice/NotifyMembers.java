@@ -192,13 +192,15 @@ public final class NotifyMembers {
                              Actor actor, String runId, boolean preview, RunBudget budget) {
         Instant now = clock.instant();
         Map<String, Claims.State> claimed = claims.states(scheduledKeys(list, now));
+        // Read together like the claims: one pass over the ledger when most members are listed, not a read each.
+        Map<String, Instant> attested = attestations.privateDevicesCleanSince(list.stream().map(Member::id).toList());
         AtomicReference<String> stopped = new AtomicReference<>();
         java.util.function.Function<Member, List<NotifyReport.MemberResult>> one = m -> {
             if (stopped.get() == null && budget.exhausted()) stopped.compareAndSet(null, OUT_OF_TIME);
             if (stopped.get() != null) return List.of(result(m.id(), null, "not-attempted", stopped.get()));
             List<NotifyReport.MemberResult> results = new ArrayList<>();
             try {
-                MemberSnapshot base = snapshot(m, devicesOf.apply(m), exemptionsOf.apply(m));
+                MemberSnapshot base = new MemberSnapshot(m, devicesOf.apply(m), exemptionsOf.apply(m), Set.of(), attested.get(m.id()));
                 NoticeDecision decision = decide(base, now, claimed);
                 String stop = deliver(m, decision, actor, runId, preview, now, results);
                 if (stop != null) stopped.compareAndSet(null, stop);

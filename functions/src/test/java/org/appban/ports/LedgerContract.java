@@ -105,6 +105,31 @@ public abstract class LedgerContract {
     }
 
     @Test
+    void a_few_chains_of_many_read_at_once_are_each_the_chain_read_alone() {
+        for (int m = 1; m <= 20; m++) ledger.append(record("m-" + m, "notice.sent", "notice#m-" + m));
+        List<String> names = List.of("member#m-7", "member#m-3", "member#m-19");
+        Map<String, List<LedgerEntry>> read = ledger.chainsNamed(names);
+        assertEquals(names, List.copyOf(read.keySet()));
+        for (String name : names) assertEquals(ledger.chain(name), read.get(name), name);
+    }
+
+    @Test
+    void most_chains_read_at_once_hold_their_entries_only_whatever_else_the_ledger_keeps() {
+        for (int m = 1; m <= 12; m++) {
+            for (int n = 0; n <= m % 3; n++) ledger.append(record("m-" + m, "step-" + n, "step#m-" + m + "#" + n));
+        }
+        ledger.append(record(null, "mdm.policy-assigned", "policy#1"));
+        List<String> names = new ArrayList<>();
+        for (int m = 11; m >= 1; m--) names.add("member#m-" + m);
+        names.add("member#never");
+        Map<String, List<LedgerEntry>> read = ledger.chainsNamed(names);
+        assertEquals(names, List.copyOf(read.keySet()));
+        for (String name : names) assertEquals(ledger.chain(name), read.get(name), name);
+        assertEquals(List.of(), read.get("member#never"));
+        assertEquals(3, read.get("member#m-2").size());
+    }
+
+    @Test
     void appending_with_a_used_idempotency_key_returns_the_first_entry_and_writes_nothing() {
         Appended first = ledger.append(record("m-1", "notice.sent", "notice#m-1#final"));
         Appended again = ledger.append(record("m-1", "notice.sent-again", "notice#m-1#final"));

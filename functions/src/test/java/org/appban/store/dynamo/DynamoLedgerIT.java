@@ -3,8 +3,11 @@ package org.appban.store.dynamo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.Map;
+import java.util.TreeMap;
 import org.appban.domain.Actor;
 import org.appban.domain.LedgerRecord;
 import org.appban.ledger.ChainVerifier;
@@ -12,6 +15,7 @@ import org.appban.ports.Ledger;
 import org.appban.ports.LedgerContract;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 class DynamoLedgerIT extends LedgerContract {
@@ -45,5 +49,40 @@ class DynamoLedgerIT extends LedgerContract {
         ChainVerifier.Result result = new ChainVerifier().verify("member#m-1", ledger.chain("member#m-1"));
         assertFalse(result.intact());
         assertEquals(2, result.firstBreak().orElseThrow().seq());
+    }
+
+    @Test
+    void most_of_the_chains_are_read_in_one_pass_over_the_table_and_a_few_by_a_query_each() {
+        Ledger writer = new DynamoLedger(tables.dynamo(), table, PAGE_SIZE);
+        for (int m = 1; m <= 20; m++) writer.append(new LedgerRecord(Instant.parse("2023-03-30T11:00:00Z"), Actor.schedule("s"),
+                "m-" + m, null, "notice.sent", "ok", false, "notice#m-" + m, Map.of()));
+        Map<String, Integer> calls = new TreeMap<>();
+        Ledger reader = new DynamoLedger(counting(tables.dynamo(), calls), table, PAGE_SIZE);
+
+        reader.chainsNamed(java.util.stream.IntStream.rangeClosed(1, 12).mapToObj(m -> "member#m-" + m).toList());
+        assertEquals(Map.of("scanPaginator", 2), calls, "chains counted through the index, then the table read once");
+
+        calls.clear();
+        reader.chainsNamed(java.util.stream.IntStream.rangeClosed(1, 9).mapToObj(m -> "member#m-" + m).toList());
+        assertEquals(Map.of("scanPaginator", 1, "queryPaginator", 9), calls, "under half the chains: counted, then a query each");
+
+        calls.clear();
+        reader.chainsNamed(java.util.stream.IntStream.rangeClosed(1, 8).mapToObj(m -> "member#m-" + m).toList());
+        assertEquals(Map.of("queryPaginator", 8), calls, "one round of queries needs no count");
+    }
+
+    /** The client, counting the calls made to it by method name (a paginator counts once, whatever its pages). */
+    private static DynamoDbClient counting(DynamoDbClient real, Map<String, Integer> calls) {
+        return (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(), new Class<?>[] {DynamoDbClient.class},
+                (proxy, method, args) -> {
+                    synchronized (calls) {
+                        calls.merge(method.getName(), 1, Integer::sum);
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 }
