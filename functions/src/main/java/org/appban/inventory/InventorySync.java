@@ -3,6 +3,7 @@ package org.appban.inventory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -91,14 +92,29 @@ public final class InventorySync {
         // The registry needs the MACs the MDMs report. A real run has saved them all by then, so the store has them;
         // only a dry run, which saves nothing, must remember them on the way (a map as large as the fleet).
         Run run = new Run(actor, dryRun, now, registry.isPresent() && dryRun);
-        for (FleetInventory mdm : mdms) {
-            try (SeenDevices seen = new SeenDevices()) {
-                if (list(mdm, run, memberByAddress, seen)) run.markGone(mdm, seen);
+        Map<MdmKind, SeenDevices> listed = new EnumMap<>(MdmKind.class);
+        try {
+            for (FleetInventory mdm : mdms) {
+                SeenDevices seen = new SeenDevices();
+                if (list(mdm, run, memberByAddress, seen)) listed.put(mdm.mdm(), seen);
+                else seen.close();
             }
+            Sweep sweep = listed.isEmpty() && registry.isEmpty() ? new Sweep() : run.sweep(listed, registry.isPresent());
+            registry.ifPresent(r -> syncRegistry(r, run, memberByAddress, sweep));
+        } finally {
+            listed.values().forEach(SeenDevices::close);
         }
-        registry.ifPresent(r -> syncRegistry(r, run, memberByAddress));
         String status = run.failures.isEmpty() ? "synced" : "partial";
         return new SyncReport(status, dryRun, run.perMdm, run.changeCounts, run.saved, run.unknownOwners, run.failures);
+    }
+
+    /**
+     * What one pass over the stored devices, after the MDM listings, leaves for the registry: the owners of each
+     * MAC the MDMs account for, and the registry devices stored before this run.
+     */
+    private static final class Sweep {
+        final Map<String, Set<String>> managedMacOwners = new HashMap<>();
+        final Set<String> storedRegistryDevices = new HashSet<>();
     }
 
     /** Lists one MDM into the store; false when the listing failed part-way (recorded in the run's failures). */
@@ -132,14 +148,9 @@ public final class InventorySync {
      * with the same MAC is a second device on that address: it is kept, so that network access sees two devices
      * sharing one MAC and reports them instead of acting on a guess.
      */
-    private void syncRegistry(RegisteredDevices registry, Run run, Map<String, String> memberByAddress) {
-        Map<String, Set<String>> managedMacOwners = new HashMap<>();
+    private void syncRegistry(RegisteredDevices registry, Run run, Map<String, String> memberByAddress, Sweep sweep) {
+        Map<String, Set<String>> managedMacOwners = sweep.managedMacOwners;
         run.mdmMacOwners.forEach((mac, owners) -> managedMacOwners.computeIfAbsent(mac, k -> new HashSet<>()).addAll(owners));
-        devices.forEach(d -> {
-            if (d.mdm() != MdmKind.NONE && !d.retired() && d.macAddress() != null) {
-                managedMacOwners.computeIfAbsent(RegisteredDevice.normalisedMac(d.macAddress()), k -> new HashSet<>()).add(d.owner());
-            }
-        });
         Set<String> seen = new HashSet<>();
         int count = 0;
         int unclaimed = 0;
@@ -171,7 +182,8 @@ public final class InventorySync {
         }
         run.perMdm.put(REGISTRY, count);
         if (unclaimed > 0) run.perMdm.put(REGISTRY + "-unregistered", unclaimed);
-        run.markRegistryGone(seen);
+        sweep.storedRegistryDevices.removeAll(seen);
+        run.markRegistryGone(sweep.storedRegistryDevices);
     }
 
     /** True when an MDM device with the endpoint's MAC belongs to whoever registered the endpoint (or nobody did). */
@@ -232,21 +244,36 @@ public final class InventorySync {
             return batch.size();
         }
 
-        /** The stored devices of this MDM it did not list, read from the store as it streams them, a batch at a time. */
-        void markGone(FleetInventory mdm, SeenDevices seen) {
+        /**
+         * One pass over the stored devices: those of a completely listed MDM that it did not list are gone (saved
+         * retired a batch at a time, as the store hands them over); what the registry needs is gathered on the way.
+         * One scan of the table for the whole sync, not one per MDM and two more for the registry.
+         */
+        Sweep sweep(Map<MdmKind, SeenDevices> listed, boolean forRegistry) {
+            Sweep sweep = new Sweep();
             List<DeviceStatusChanged> changes = new ArrayList<>();
             List<Device> toSave = new ArrayList<>();
             devices.forEach(d -> {
-                if (d.mdm() != mdm.mdm() || d.retired() || seen.contains(d.id())) return;
-                changes.add(DeviceChanges.gone(policy.id(), d, now));
-                toSave.add(d.withRetired(true));
-                if (toSave.size() == BATCH) {
-                    commit(List.copyOf(changes), List.copyOf(toSave));
-                    changes.clear();
-                    toSave.clear();
+                if (d.retired()) return;
+                SeenDevices seen = listed.get(d.mdm());
+                if (seen != null && !seen.contains(d.id())) {
+                    changes.add(DeviceChanges.gone(policy.id(), d, now));
+                    toSave.add(d.withRetired(true));
+                    if (toSave.size() == BATCH) {
+                        commit(List.copyOf(changes), List.copyOf(toSave));
+                        changes.clear();
+                        toSave.clear();
+                    }
+                } else if (!forRegistry) {
+                    return;
+                } else if (d.id().startsWith(REGISTRY_PREFIX)) {
+                    sweep.storedRegistryDevices.add(d.id());
+                } else if (d.mdm() != MdmKind.NONE && d.macAddress() != null) {
+                    sweep.managedMacOwners.computeIfAbsent(RegisteredDevice.normalisedMac(d.macAddress()), k -> new HashSet<>()).add(d.owner());
                 }
             });
             commit(changes, toSave);
+            return sweep;
         }
 
         void applyRegistered(List<RegisteredDevice> batch, Map<String, String> memberByAddress) {
@@ -270,14 +297,16 @@ public final class InventorySync {
             commit(changes, toSave);
         }
 
-        void markRegistryGone(Set<String> seen) {
+        /** The registry devices stored before this run that its listing no longer has (usually none: one read). */
+        void markRegistryGone(Set<String> unseen) {
+            if (unseen.isEmpty()) return;
             List<DeviceStatusChanged> changes = new ArrayList<>();
             List<Device> toSave = new ArrayList<>();
-            devices.forEach(d -> {
-                if (!d.id().startsWith(REGISTRY_PREFIX) || d.retired() || seen.contains(d.id())) return;
+            for (Device d : devices.findAll(unseen).values()) {
+                if (d.retired()) continue;
                 changes.add(DeviceChanges.gone(policy.id(), d, now));
                 toSave.add(d.withRetired(true));
-            });
+            }
             commit(changes, toSave);
         }
 

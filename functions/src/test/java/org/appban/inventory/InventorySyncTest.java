@@ -8,13 +8,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.appban.domain.Actor;
 import org.appban.domain.AppPresence;
 import org.appban.domain.Device;
+import org.appban.domain.MdmKind;
 import org.appban.domain.Member;
 import org.appban.domain.Role;
 import org.appban.fleet.FleetInventory;
+import org.appban.fleet.InventoriedDevice;
 import org.appban.fleet.SimulatedFleet;
 import org.appban.fleet.intune.IntuneConnection;
 import org.appban.fleet.intune.IntuneGraphClient;
@@ -24,7 +28,9 @@ import org.appban.fleet.jamf.JamfProClient;
 import org.appban.fleet.jamf.JamfProInventory;
 import org.appban.inventory.DeviceStatusChanged.Change;
 import org.appban.policy.BanPolicy;
+import org.appban.policy.BannedApp;
 import org.appban.policy.PolicyLoader;
+import org.appban.remote.RemoteFailure;
 import org.appban.remote.Secret;
 import org.appban.sim.Simulators;
 import org.appban.sim.fleet.FleetMember;
@@ -150,6 +156,47 @@ class InventorySyncTest {
         events.clear();
         streaming.run(Actor.schedule("inventory-hourly"), false);
         assertEquals(List.of(), events.published().stream().filter(e -> e.change() == Change.DEVICE_GONE).toList(), "gone once, not again");
+    }
+
+    @Test
+    void an_mdm_whose_listing_fails_loses_none_of_its_devices_while_the_others_are_synced_in_one_pass_over_the_store() {
+        syncNow();
+        String gone = storeId("d22-private-iphone-unenrols");
+        MdmKind goneFrom = devices.find(gone).orElseThrow().mdm();
+        FleetInventory failing = new FleetInventory() {
+            @Override
+            public MdmKind mdm() {
+                return goneFrom == MdmKind.INTUNE ? MdmKind.JAMF : MdmKind.INTUNE;
+            }
+
+            @Override
+            public Stream<InventoriedDevice> devices(BannedApp app) {
+                return Stream.generate(() -> {
+                    throw new RemoteFailure(RemoteFailure.Kind.THROTTLED, mdm().wireName(), "list devices", 429, "still throttled");
+                });
+            }
+        };
+        List<FleetInventory> oneFailing = mdms.stream().map(m -> m.mdm() == failing.mdm() ? failing : m).toList();
+        AtomicInteger passes = new AtomicInteger();
+        org.appban.ports.DeviceStore counting = new org.appban.ports.DeviceStore() {
+            public java.util.Optional<Device> find(String i) { return devices.find(i); }
+            public Map<String, Device> findAll(java.util.Collection<String> ids) { return devices.findAll(ids); }
+            public List<Device> ofOwner(String m) { return devices.ofOwner(m); }
+            public List<Device> all() { throw new AssertionError("the sync loaded the whole devices table"); }
+            public void forEach(java.util.function.Consumer<Device> action) { passes.incrementAndGet(); devices.all().forEach(action); }
+            public void save(Device d) { devices.save(d); }
+        };
+        fleet.sims.clock().advance(Duration.ofDays(16));
+        events.clear();
+
+        SyncReport report = new InventorySync(POLICY, oneFailing, members, counting, events, ledger, fleet.sims.clock())
+                .run(Actor.schedule("inventory-hourly"), false);
+
+        assertEquals("partial", report.status());
+        assertEquals(1, passes.get(), "the stored devices are read once for the whole sync");
+        assertEquals(List.of(gone), events.published().stream().filter(e -> e.change() == Change.DEVICE_GONE).map(DeviceStatusChanged::device).toList());
+        assertTrue(devices.all().stream().filter(d -> d.mdm() == failing.mdm()).noneMatch(Device::retired),
+                "nothing of the MDM that could not be listed is gone");
     }
 
     @Test
