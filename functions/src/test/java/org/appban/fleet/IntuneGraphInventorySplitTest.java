@@ -47,7 +47,15 @@ class IntuneGraphInventorySplitTest {
         assertEquals(enrolledIds(), unique);
         assertTrue(filteredRequests() > 3, "the owner-type cursors did the listing");
         assertEquals(0, fleet.sims.intune().requests().count(r -> r.path().equals("/v1.0/deviceManagement/managedDevices") && r.query() != null
-                && !r.query().contains("filter") && !r.query().contains("top=1&") && !r.query().endsWith("top=1")), "no unfiltered cursor ran");
+                && !r.query().contains("filter") && r.query().contains("skiptoken")), "no unfiltered cursor ran past its first page");
+    }
+
+    @Test
+    void aFleetOfAFewPagesIsListedThroughOneCursor() {
+        fleet = SimulatedFleet.sample();
+        List<InventoriedDevice> listed = adapter().devices(SimulatedFleet.APP).toList();
+        assertEquals(enrolledIds(), new HashSet<>(listed.stream().map(InventoriedDevice::mdmId).toList()));
+        assertEquals(0, filteredRequests(), "no split for a listing of a page or two");
     }
 
     @Test

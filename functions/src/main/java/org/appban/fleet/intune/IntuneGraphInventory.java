@@ -35,7 +35,7 @@ import org.appban.policy.BannedApp;
  * app holders' listing. The split is trusted only when it is provably exact: the partitions' {@code @odata.count}s
  * must add up to the unfiltered count, and every device a partition returns must carry the partition's owner type.
  * Otherwise (no counts, counts that disagree, a filter Graph ignored) the adapter lists everything through one
- * cursor, as before: slower, never wrong. Personal (and unknown-owner) devices need no app data and stream at once;
+ * cursor, as before: slower, never wrong. A fleet of {@value #SPLIT_ABOVE_PAGES} pages or fewer is not split at all. Personal (and unknown-owner) devices need no app data and stream at once;
  * corporate devices need the app holders, and those listed before the holders are known are parked on local disk
  * ({@link ParkedDevices}) until they are.
  *
@@ -49,6 +49,11 @@ import org.appban.policy.BannedApp;
  */
 public final class IntuneGraphInventory implements FleetInventory {
     private static final int PAGE = 100;
+    /**
+     * A listing this many pages long or shorter goes through one cursor: splitting asks for eight first pages at
+     * once, more requests (and, against Graph, TLS connections) than such a fleet needs in all.
+     */
+    static final int SPLIT_ABOVE_PAGES = 2;
     static final int QUEUED_PAGES = 8;
     /** managedDeviceOwnerType's documented values; "unknown" ownership is treated as private. */
     static final List<String> OWNER_TYPES = List.of("company", "personal", "unknown");
@@ -79,10 +84,12 @@ public final class IntuneGraphInventory implements FleetInventory {
         PagePipeline<InventoriedDevice> pipeline = new PagePipeline<>("intune-listing", QUEUED_PAGES);
         Future<Holders> holders = pipeline.side(() -> holders(app));
         pipeline.produce(emit -> {
-            List<Partition> partitions = split ? plan(pipeline) : List.of();
+            // The unfiltered first page comes first: its count says whether splitting is worth its extra requests,
+            // and it is the single cursor's first page when not (and when the split cannot be shown exact).
+            IntuneGraphClient.Page first = graph.page("list managed devices", DEVICES + "?$top=" + PAGE);
+            List<Partition> partitions = split && first.count() > SPLIT_ABOVE_PAGES * PAGE ? plan(pipeline, first.count()) : List.of();
             if (partitions.isEmpty()) {
-                Partition all = new Partition(Map.of(), graph.page("list managed devices", DEVICES + "?$top=" + PAGE));
-                followWithHolders(all, emit, holders);
+                followWithHolders(new Partition(Map.of(), first), emit, holders);
                 return;
             }
             for (Partition p : partitions) {
@@ -147,8 +154,7 @@ public final class IntuneGraphInventory implements FleetInventory {
      * further by operating system when the operating systems asked for account for all of them (a mixed fleet).
      * Every first page is asked for at once, and each becomes its cursor's first page.
      */
-    private List<Partition> plan(PagePipeline<InventoriedDevice> pipeline) throws InterruptedException {
-        Future<IntuneGraphClient.Page> total = pipeline.side(() -> graph.page("count managed devices", DEVICES + "?$top=1"));
+    private List<Partition> plan(PagePipeline<InventoriedDevice> pipeline, long total) throws InterruptedException {
         Map<Map<String, String>, Future<IntuneGraphClient.Page>> byOwner = new LinkedHashMap<>();
         for (String type : OWNER_TYPES) byOwner.put(Map.of(OWNER_TYPE, type), first(pipeline, Map.of(OWNER_TYPE, type)));
         Map<Map<String, String>, Future<IntuneGraphClient.Page>> corporateByOs = new LinkedHashMap<>();
@@ -158,7 +164,7 @@ public final class IntuneGraphInventory implements FleetInventory {
             where.put(OPERATING_SYSTEM, os);
             corporateByOs.put(where, first(pipeline, where));
         }
-        List<Partition> owners = exact(byOwner, await(total).count());
+        List<Partition> owners = exact(byOwner, total);
         if (owners.isEmpty()) return owners;
         Partition company = owners.stream().filter(p -> p.where().get(OWNER_TYPE).equals("company")).findFirst().orElseThrow();
         List<Partition> bySystem = exact(corporateByOs, company.first().count());
