@@ -16,37 +16,57 @@ import org.appban.remote.RemoteFailure;
 import org.appban.lambda.Json;
 
 /**
- * Listed devices set aside on local disk until the data they need arrives (the app holders), one JSON line each with
- * only the fields the inventory reads. The file is created on first use and deleted on close. Local disk, not heap:
- * in a large fleet most corporate devices may be listed before the holders are known.
+ * Listed devices set aside until the data they need arrives (the app holders), each with only the fields the
+ * inventory reads. The first {@value #IN_MEMORY} stay in the heap; past that all of them go to local disk, one JSON
+ * line each, in a file created then and deleted on close. Local disk, not heap, for a large fleet: most of its
+ * corporate devices may be listed before the holders are known. A small one never touches the disk.
  */
 final class ParkedDevices implements AutoCloseable {
     /** The managedDevice fields the inventory reads; the rest of Graph's record is dropped. */
     static final List<String> FIELDS = List.of("id", "emailAddress", "userPrincipalName", "managedDeviceOwnerType", "operatingSystem",
             "model", "isSupervised", "wiFiMacAddress", "complianceState", "lastSyncDateTime", "serialNumber");
+    /** Ten pages of Graph's: about a megabyte of slim records, freed when they go to disk. */
+    static final int IN_MEMORY = 1000;
 
+    private final List<JsonNode> held = new ArrayList<>();
     private Path file;
     private BufferedWriter out;
     private BufferedReader in;
     private int count;
 
     void park(List<JsonNode> devices) {
-        if (devices.isEmpty()) return;
         try {
-            if (out == null) {
-                file = Files.createTempFile("appban-intune-parked-", ".jsonl");
-                out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-            }
             for (JsonNode d : devices) {
                 ObjectNode slim = Json.object();
                 for (String f : FIELDS) if (d.has(f)) slim.set(f, d.get(f));
-                out.write(Json.write(slim));
-                out.newLine();
                 count++;
+                if (out == null && held.size() < IN_MEMORY) {
+                    held.add(slim);
+                    continue;
+                }
+                if (out == null) spill();
+                write(slim);
             }
         } catch (IOException e) {
             throw failure(e);
         }
+    }
+
+    private void spill() throws IOException {
+        file = Files.createTempFile("appban-intune-parked-", ".jsonl");
+        out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+        for (JsonNode d : held) write(d);
+        held.clear();
+    }
+
+    private void write(JsonNode slim) throws IOException {
+        out.write(Json.write(slim));
+        out.newLine();
+    }
+
+    /** True once the devices went to local disk. */
+    boolean onDisk() {
+        return file != null;
     }
 
     int count() {
@@ -55,7 +75,11 @@ final class ParkedDevices implements AutoCloseable {
 
     /** The parked devices in the order parked, {@code pageSize} at a time, read as they are iterated. */
     Iterable<List<JsonNode>> replay(int pageSize) {
-        if (out == null) return List.of();
+        if (out == null) {
+            List<List<JsonNode>> pages = new ArrayList<>();
+            for (int from = 0; from < held.size(); from += pageSize) pages.add(held.subList(from, Math.min(held.size(), from + pageSize)));
+            return pages;
+        }
         try {
             out.close();
             in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
