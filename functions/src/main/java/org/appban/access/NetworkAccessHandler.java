@@ -23,6 +23,7 @@ import org.appban.lambda.Json;
 import org.appban.lambda.JsonHandler;
 import org.appban.aws.SdkPriming;
 import org.appban.lambda.Priming;
+import org.appban.wiring.AdapterPriming;
 import org.appban.wiring.Production;
 
 /**
@@ -54,8 +55,12 @@ public final class NetworkAccessHandler extends JsonHandler {
         Priming.register("network-access", NetworkAccessHandler::warmUp);
     }
 
-    /** SnapStart priming: the SDK calls and the trigger events read; neither the NAC nor a table is touched. */
+    /**
+     * SnapStart priming: the SDK calls, the NAC's path against canned answers, and the trigger events read; neither
+     * the NAC nor a table is touched.
+     */
     static void warmUp() {
+        AdapterPriming.networkAccess();
         SdkPriming.dynamoDb();
         SdkPriming.s3();
         SdkPriming.ssm();

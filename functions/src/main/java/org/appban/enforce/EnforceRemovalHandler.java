@@ -15,6 +15,7 @@ import org.appban.lambda.Json;
 import org.appban.lambda.JsonHandler;
 import org.appban.aws.SdkPriming;
 import org.appban.lambda.Priming;
+import org.appban.wiring.AdapterPriming;
 import org.appban.wiring.Production;
 
 /**
@@ -44,8 +45,12 @@ public final class EnforceRemovalHandler extends JsonHandler {
         Priming.register("enforce-removal", EnforceRemovalHandler::warmUp);
     }
 
-    /** SnapStart priming: the SDK calls and the trigger events read; the MDM is not called, nothing is queued or recorded. */
+    /**
+     * SnapStart priming: the SDK calls, each MDM's check-in request against canned answers, and the trigger events
+     * read; nothing is sent, queued or recorded.
+     */
     static void warmUp() {
+        AdapterPriming.enforcement();
         SdkPriming.dynamoDb();
         SdkPriming.ssm();
         SdkPriming.secretsManager();

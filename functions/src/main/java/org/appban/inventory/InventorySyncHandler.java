@@ -9,6 +9,7 @@ import org.appban.lambda.Invoker;
 import org.appban.lambda.JsonHandler;
 import org.appban.aws.SdkPriming;
 import org.appban.lambda.Priming;
+import org.appban.wiring.AdapterPriming;
 import org.appban.wiring.Production;
 
 /**
@@ -24,11 +25,12 @@ public final class InventorySyncHandler extends JsonHandler {
         Priming.register("inventory-sync", InventorySyncHandler::warmUp);
     }
 
-    /** SnapStart priming: the SDK calls and the event JSON; the MDM is not called. */
+    /** SnapStart priming: the SDK calls, the MDM and NAC listings against canned answers, and the event JSON. */
     static void warmUp() {
         SdkPriming.secretsManager();
         SdkPriming.dynamoDb();
         SdkPriming.eventBridge();
+        AdapterPriming.inventory();
         JsonHandler.warmUp("{\"trigger\":\"schedule\",\"schedule\":\"inventory-hourly\"}");
     }
 

@@ -1,21 +1,14 @@
 package org.appban.remote;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpRetryException;
-import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -30,10 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  * Retries are bounded; running out gives a typed {@link RemoteFailure} (THROTTLED or TRANSIENT).
  *
- * <p>Requests go through the JDK's {@link HttpURLConnection}, the HTTP stack the AWS SDK's client already loads
- * (and keeps connections alive through), not {@code java.net.http.HttpClient}: that second stack costs a cold start
- * 60-190 ms (its classes, its selector thread, and a TLS context it builds eagerly, measured in a fresh JVM with
- * Lambda's flags) for calls HTTP/1.1 serves as well.
+ * <p>Each attempt goes through a {@link Transport}: HTTP on the wire ({@link Transport#HTTP}), or canned answers when
+ * SnapStart priming runs an adapter's path.
  */
 public final class ApiClient {
     /** Which of the API's budgets a request draws from. */
@@ -48,8 +39,6 @@ public final class ApiClient {
     public record Stats(long sent, long retries, long throttled, long transientFailures, long tokenRenewals) {
     }
 
-    /** How long to wait for a connection; {@code timeout} bounds each wait for the answer. */
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private final String api;
     private final Duration timeout;
     private final RetryPolicy retry;
@@ -57,6 +46,7 @@ public final class ApiClient {
     private final Random jitter;
     private final Budgets budgets;
     private final Authorizer auth;
+    private final Transport transport;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong throttled = new AtomicLong();
@@ -64,7 +54,18 @@ public final class ApiClient {
     private final AtomicLong renewals = new AtomicLong();
 
     public ApiClient(String api, Duration timeout, RetryPolicy retry, Sleeper sleeper, Random jitter, Budgets budgets, Authorizer auth) {
+        this(api, timeout, retry, sleeper, jitter, budgets, auth, Transport.HTTP);
+    }
+
+    /** With the options' timeout, retries, waits and transport. */
+    public ApiClient(String api, RemoteOptions options, Budgets budgets, Authorizer auth) {
+        this(api, options.timeout(), options.retry(), options.sleeper(), options.jitter(), budgets, auth, options.transport());
+    }
+
+    public ApiClient(String api, Duration timeout, RetryPolicy retry, Sleeper sleeper, Random jitter, Budgets budgets, Authorizer auth,
+                     Transport transport) {
         this.api = api;
+        this.transport = transport;
         this.timeout = timeout;
         this.retry = retry;
         this.sleeper = sleeper;
@@ -100,10 +101,10 @@ public final class ApiClient {
             ApiResponse response;
             try {
                 sent.incrementAndGet();
-                response = exchange(request, auth.authorization());
+                response = transport.exchange(api, request, auth.authorization(), timeout);
             } catch (java.net.ConnectException | SocketTimeoutException e) {
                 String what = e instanceof SocketTimeoutException && !isConnectTimeout(e) ? "no answer within " + timeout.toMillis() + " ms"
-                        : "no connection within " + CONNECT_TIMEOUT.toMillis() + " ms";
+                        : "no connection within " + UrlConnectionTransport.CONNECT_TIMEOUT.toMillis() + " ms";
                 failures = transientFailure(operation, failures, 0, e instanceof java.net.ConnectException ? "connection refused" : what, e);
                 continue;
             } catch (IOException e) {
@@ -138,69 +139,8 @@ public final class ApiClient {
         }
     }
 
-    /** One attempt: the request with its authorization, the whole answer read (so the connection can be reused). */
-    private ApiResponse exchange(ApiRequest request, String authorization) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) request.uri().toURL().openConnection();
-        c.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
-        c.setReadTimeout((int) timeout.toMillis());
-        c.setUseCaches(false);
-        c.setInstanceFollowRedirects(false);
-        try {
-            c.setRequestMethod(request.method());
-        } catch (java.net.ProtocolException e) {
-            // Not a failure of the remote side: a method this transport has not (PATCH), which no retry changes.
-            throw new IllegalArgumentException(api + ": HTTP method " + request.method() + " is not supported", e);
-        }
-        request.headers().forEach(c::setRequestProperty);
-        if (authorization != null) c.setRequestProperty("Authorization", authorization);
-        int status;
-        try {
-            if (request.body() != null) {
-                // Not in streaming mode: a streamed request answered 401 makes the connection throw instead of
-                // handing the 401 back for the token to be renewed.
-                c.setDoOutput(true);
-                try (OutputStream out = c.getOutputStream()) {
-                    out.write(request.body().getBytes(StandardCharsets.UTF_8));
-                }
-            }
-            status = c.getResponseCode();
-        } catch (HttpRetryException e) {
-            c.disconnect();
-            return new ApiResponse(e.responseCode(), Map.of(), "");
-        }
-        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        c.getHeaderFields().forEach((name, values) -> {
-            if (name != null) headers.put(name, values);
-        });
-        InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
-        String body = "";
-        if (in != null) {
-            try (in) {
-                body = new String(in.readAllBytes(), charset(c.getContentType()));
-            }
-        }
-        return new ApiResponse(status, headers, body);
-    }
-
     private static boolean isConnectTimeout(IOException e) {
         return e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("connect");
-    }
-
-    /** The charset a Content-Type names, UTF-8 when it names none (JSON's only encoding on the wire). */
-    static Charset charset(String contentType) {
-        if (contentType != null) {
-            for (String param : contentType.split(";")) {
-                String p = param.trim();
-                if (p.regionMatches(true, 0, "charset=", 0, 8)) {
-                    try {
-                        return Charset.forName(p.substring(8).replace("\"", "").trim());
-                    } catch (IllegalArgumentException e) {
-                        return StandardCharsets.UTF_8;
-                    }
-                }
-            }
-        }
-        return StandardCharsets.UTF_8;
     }
 
     private int transientFailure(String operation, int failures, int status, String what, Throwable cause) {

@@ -43,8 +43,7 @@ public final class IntuneGraphClient {
 
     public IntuneGraphClient(IntuneConnection connection, RemoteOptions options) {
         this.connection = connection;
-        ApiClient tokenClient = new ApiClient("entra-id", options.timeout(), options.retry(), options.sleeper(), options.jitter(),
-                ApiClient.Budgets.NONE, org.appban.remote.Authorizer.NONE);
+        ApiClient tokenClient = new ApiClient("entra-id", options, ApiClient.Budgets.NONE, org.appban.remote.Authorizer.NONE);
         this.token = new OAuthClientCredentials(tokenClient, ApiClient.at(connection.loginBase(), "/" + connection.tenant() + "/oauth2/v2.0/token"),
                 connection.clientId(), connection.clientSecret(), "https://graph.microsoft.com/.default", options.clock());
         TokenBucket devicesAny = TokenBucket.forBudget("deviceManagement", options.scaled(DEVICES_ANY), WINDOW);
@@ -57,7 +56,7 @@ public final class IntuneGraphClient {
             if (path.contains("/deviceAppManagement/")) return write ? List.of(appsWrites, appsAny) : List.of(appsAny);
             return List.of();
         };
-        this.api = new ApiClient("intune", options.timeout(), options.retry(), options.sleeper(), options.jitter(), budgets, token);
+        this.api = new ApiClient("intune", options, budgets, token);
     }
 
     public ApiClient.Stats stats() {

@@ -21,12 +21,11 @@ public final class JamfProClient {
 
     public JamfProClient(JamfConnection connection, RemoteOptions options) {
         this.connection = connection;
-        ApiClient tokenClient = new ApiClient("jamf", options.timeout(), options.retry(), options.sleeper(), options.jitter(),
-                ApiClient.Budgets.NONE, Authorizer.NONE);
+        ApiClient tokenClient = new ApiClient("jamf", options, ApiClient.Budgets.NONE, Authorizer.NONE);
         Authorizer auth = connection.usesApiClient()
                 ? new OAuthClientCredentials(tokenClient, ApiClient.at(connection.base(), "/api/oauth/token"), connection.clientId(), connection.clientSecret(), null, options.clock())
                 : new JamfBearerToken(tokenClient, connection.base(), connection.username(), connection.password(), options.clock());
-        this.api = new ApiClient("jamf", options.timeout(), options.retry(), options.sleeper(), options.jitter(), ApiClient.Budgets.NONE, auth);
+        this.api = new ApiClient("jamf", options, ApiClient.Budgets.NONE, auth);
     }
 
     public ApiClient.Stats stats() {

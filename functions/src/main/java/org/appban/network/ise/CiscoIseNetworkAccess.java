@@ -62,8 +62,7 @@ public final class CiscoIseNetworkAccess implements NetworkAccess, RegisteredDev
         this.clock = options.clock();
         TokenBucket ers = TokenBucket.forBudget("ise-ers", options.scaled(ERS_TPS), Duration.ofSeconds(1));
         List<TokenBucket> every = List.of(ers);
-        this.api = new ApiClient("ise", options.timeout(), options.retry(), options.sleeper(), options.jitter(),
-                (method, path) -> every, new BasicAuth(connection.username(), connection.password()));
+        this.api = new ApiClient("ise", options, (method, path) -> every, new BasicAuth(connection.username(), connection.password()));
     }
 
     public ApiClient.Stats stats() {
