@@ -14,8 +14,9 @@ import org.crac.Resource;
  * the first invocation after a restore.
  *
  * <p>A warm-up must have no side effects: it parses a sample event, renders a template, marshals and unmarshals the
- * function's SDK calls against a canned HTTP response ({@link org.appban.aws.SdkPriming}); it never sends, writes or
- * opens a connection. A failing warm-up is logged and ignored: a snapshot without priming is only slower.
+ * function's SDK calls against a canned HTTP response ({@link org.appban.aws.SdkPriming}), runs its MDM and NAC
+ * adapters against canned answers ({@link org.appban.wiring.AdapterPriming}); it never sends, writes or opens a
+ * connection. A failing warm-up is logged and ignored: a snapshot without priming is only slower.
  * Outside a CRaC JVM (a plain Lambda container, tests) org.crac's global context never calls it.
  */
 public final class Priming implements Resource {
