@@ -53,10 +53,6 @@ public final class ApiClient {
     private final AtomicLong transients = new AtomicLong();
     private final AtomicLong renewals = new AtomicLong();
 
-    public ApiClient(String api, Duration timeout, RetryPolicy retry, Sleeper sleeper, Random jitter, Budgets budgets, Authorizer auth) {
-        this(api, timeout, retry, sleeper, jitter, budgets, auth, Transport.HTTP);
-    }
-
     /** With the options' timeout, retries, waits and transport. */
     public ApiClient(String api, RemoteOptions options, Budgets budgets, Authorizer auth) {
         this(api, options.timeout(), options.retry(), options.sleeper(), options.jitter(), budgets, auth, options.transport());

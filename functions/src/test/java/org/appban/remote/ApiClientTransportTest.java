@@ -49,7 +49,7 @@ class ApiClientTransportTest {
 
     private ApiClient client(Duration timeout, Authorizer auth) {
         return new ApiClient("test", timeout, new RetryPolicy(3, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5)),
-                sleeper, new Random(1), ApiClient.Budgets.NONE, auth);
+                sleeper, new Random(1), ApiClient.Budgets.NONE, auth, Transport.HTTP);
     }
 
     private static void answer(HttpExchange ex, int status, String body, Map<String, String> headers) throws IOException {
