@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.appban.domain.Platform;
 import org.appban.fleet.MdmAdapters;
 import org.appban.fleet.intune.IntuneConnection;
@@ -40,11 +41,18 @@ public final class AdapterPriming {
 
     /** The inventory sync's path: the Intune and Jamf listings and the ISE registry. */
     public static void inventory() {
-        MdmAdapters.intune(new IntuneConnection(BASE, BASE, "priming", "priming", new Secret("priming")), options(AdapterPriming::intune))
-                .inventory().devices(APP).forEach(d -> { });
-        MdmAdapters.jamf(JamfConnection.apiClient(BASE, "priming", new Secret("priming")), options(AdapterPriming::jamf))
-                .inventory().devices(APP).forEach(d -> { });
-        ise().registered().forEach(d -> { });
+        drain(MdmAdapters.intune(new IntuneConnection(BASE, BASE, "priming", "priming", new Secret("priming")), options(AdapterPriming::intune))
+                .inventory().devices(APP));
+        drain(MdmAdapters.jamf(JamfConnection.apiClient(BASE, "priming", new Secret("priming")), options(AdapterPriming::jamf))
+                .inventory().devices(APP));
+        drain(ise().registered());
+    }
+
+    /** Consumes a listing and closes it, as the sync does: its threads end and its local files are deleted before the snapshot. */
+    private static void drain(Stream<?> listing) {
+        try (listing) {
+            listing.forEach(item -> { });
+        }
     }
 
     /** Enforcement's path through each MDM: a check-in request. */

@@ -3,8 +3,14 @@ package org.appban.wiring;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.appban.remote.ApiRequest;
 import org.appban.remote.CannedTransport;
 import org.junit.jupiter.api.Test;
@@ -18,6 +24,27 @@ class AdapterPrimingTest {
     @Test
     void the_inventory_path_lists_every_mdm_and_the_registry_without_sending_anything() {
         assertDoesNotThrow(AdapterPriming::inventory);
+    }
+
+    @Test
+    void priming_leaves_no_listing_thread_running_and_no_temporary_file_before_the_snapshot() throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Set<Path> before = appbanFiles(tmp);
+        AdapterPriming.inventory();
+        assertEquals(before, appbanFiles(tmp));
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (listingThreads() > 0 && System.nanoTime() < deadline) Thread.sleep(20);
+        assertEquals(0, listingThreads(), "the listing's threads ended");
+    }
+
+    private static Set<Path> appbanFiles(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("appban-")).collect(Collectors.toSet());
+        }
+    }
+
+    private static long listingThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().contains("-listing-")).count();
     }
 
     @Test
