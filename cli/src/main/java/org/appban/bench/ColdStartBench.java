@@ -22,6 +22,7 @@ import org.appban.coldstart.FirstInvocation;
 import org.appban.sim.Simulators;
 import org.appban.sim.fleet.FleetLoader;
 import org.appban.sim.http.SimSettings;
+import org.appban.coldstart.ServiceCosts;
 import org.appban.testing.TemplateResources;
 import software.amazon.awssdk.core.sync.RequestBody;
 
@@ -55,7 +56,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * machine is shared, so compare ratios measured in one command, not absolute times across commands.
  */
 public final class ColdStartBench {
-    private static final String USAGE = "usage: ./appban bench coldstart [--runs N] [--prime] [--only FUNCTION] [--phases] [--against JAR] [--plain-http] [--jvm-opt OPTION]...";
+    private static final String USAGE = "usage: ./appban bench coldstart [--runs N] [--prime] [--only FUNCTION] [--phases] [--against JAR] [--plain-http] [--jvm-opt OPTION]...\n"
+            + "       ./appban bench coldstart --services [--runs N]";
     /**
      * Lambda's java17 and java21 runtimes stop tiered compilation at level 1 (C1 only) by default, and use the
      * serial collector (AWS Lambda developer guide, "Customize Java runtime startup behavior").
@@ -82,6 +84,7 @@ public final class ColdStartBench {
         boolean prime = false;
         boolean phases = false;
         boolean plainHttp = false;
+        boolean services = false;
         String only = null;
         Path against = null;
         List<String> extra = new ArrayList<>();
@@ -92,6 +95,8 @@ public final class ColdStartBench {
                 case "--phases" -> phases = true;
                 // The AWS calls in plain HTTP straight to the emulator, as the bench measured before it had a TLS front.
                 case "--plain-http" -> plainHttp = true;
+                // What each AWS service (and the MDM and NAC adapters) costs a fresh JVM the first time, no emulator.
+                case "--services" -> services = true;
                 // Another build's deployable jar (an earlier commit's), measured run for run alternately with this one.
                 case "--against" -> against = Path.of(value(args, ++i)).toAbsolutePath();
                 case "--only" -> only = value(args, ++i);
@@ -108,6 +113,7 @@ public final class ColdStartBench {
             }
         }
         try {
+            if (services) return services(runs, extra, out);
             return bench(runs, prime, phases, only, against, plainHttp, extra, out);
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up the TLS front: " + e.getMessage(), e);
@@ -404,6 +410,48 @@ public final class ColdStartBench {
         JsonNode inv = r.path("invocations").path(0);
         if (inv.has("error")) return new Run(-1, r, firstLine(inv.path("error").asText()));
         return new Run(firstMillis, r, null, cpuMillis);
+    }
+
+    /**
+     * Each service's first use in a JVM of its own that has paid for DynamoDB first (the baseline's service, and the
+     * SDK's core with it), so a figure is what that service adds to a function that already uses DynamoDB.
+     */
+    private static int services(int runs, List<String> extra, PrintStream out) throws IOException, InterruptedException {
+        Path jar = LocalEmulator.root().resolve("functions/target/appban-functions-lambda.jar");
+        List<String> names = ServiceCosts.names();
+        Map<String, double[]> millis = new LinkedHashMap<>();
+        names.forEach(n -> millis.put(n, new double[runs * (n.equals(names.get(0)) ? names.size() - 1 : 1)]));
+        int firstIndex = 0;
+        for (int run = 0; run < runs; run++) {
+            for (String name : names.subList(1, names.size())) {
+                List<String> command = new ArrayList<>();
+                command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+                command.addAll(LAMBDA_JVM_FLAGS);
+                command.addAll(extra);
+                command.addAll(List.of("-cp", jar.toString(), ServiceCosts.class.getName(), names.get(0), name));
+                Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                List<String> lines;
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    lines = r.lines().toList();
+                }
+                if (p.waitFor() != 0 || lines.size() != 2) {
+                    out.println("failed: " + String.join(" ", command.subList(command.size() - 2, command.size())) + " exited " + p.exitValue());
+                    return 1;
+                }
+                millis.get(names.get(0))[firstIndex++] = Double.parseDouble(lines.get(0).split(" ")[1]);
+                millis.get(name)[run] = Double.parseDouble(lines.get(1).split(" ")[1]);
+            }
+        }
+        out.printf("first use of each service in a fresh JVM (%s, flags %s), after DynamoDB; canned responses, no network; "
+                + "median of %d%n%n", System.getProperty("java.version"), String.join(" ", LAMBDA_JVM_FLAGS), runs);
+        out.printf("%-18s %9s %9s %9s%n", "service", "ms", "min", "max");
+        for (Map.Entry<String, double[]> e : millis.entrySet()) {
+            double[] v = e.getValue().clone();
+            Arrays.sort(v);
+            out.printf("%-18s %9.0f %9.0f %9.0f%s%n", e.getKey(), median(v), v[0], v[v.length - 1],
+                    e.getKey().equals(names.get(0)) ? "   (with the SDK's core: the baseline pays this)" : "");
+        }
+        return 0;
     }
 
     private static String firstLine(String s) {
