@@ -363,10 +363,7 @@ public final class ColdStartBench {
             Path work) throws IOException, InterruptedException {
         Path result = work.resolve(UUID.randomUUID() + ".json");
         Path log = work.resolve(UUID.randomUUID() + ".log");
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(LAMBDA_JVM_FLAGS);
-        command.addAll(extra);
+        List<String> command = lambdaJvm(extra);
         String classpath = jar.toString();
         if (timed) {
             // CallTimer as a global SDK interceptor, for this run only: the timed runs do not load it.
@@ -424,10 +421,7 @@ public final class ColdStartBench {
         int firstIndex = 0;
         for (int run = 0; run < runs; run++) {
             for (String name : names.subList(1, names.size())) {
-                List<String> command = new ArrayList<>();
-                command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-                command.addAll(LAMBDA_JVM_FLAGS);
-                command.addAll(extra);
+                List<String> command = lambdaJvm(extra);
                 command.addAll(List.of("-cp", jar.toString(), ServiceCosts.class.getName(), names.get(0), name));
                 Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
                 List<String> lines;
@@ -452,6 +446,15 @@ public final class ColdStartBench {
                     e.getKey().equals(names.get(0)) ? "   (with the SDK's core: the baseline pays this)" : "");
         }
         return 0;
+    }
+
+    /** This JDK's java with Lambda's java21 flags and {@code extra}; the caller adds the class path and main class. */
+    private static List<String> lambdaJvm(List<String> extra) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(LAMBDA_JVM_FLAGS);
+        command.addAll(extra);
+        return command;
     }
 
     private static String firstLine(String s) {

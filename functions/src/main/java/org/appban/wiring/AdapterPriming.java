@@ -41,10 +41,8 @@ public final class AdapterPriming {
 
     /** The inventory sync's path: the Intune and Jamf listings and the ISE registry. */
     public static void inventory() {
-        drain(MdmAdapters.intune(new IntuneConnection(BASE, BASE, "priming", "priming", new Secret("priming")), options(AdapterPriming::intune))
-                .inventory().devices(APP));
-        drain(MdmAdapters.jamf(JamfConnection.apiClient(BASE, "priming", new Secret("priming")), options(AdapterPriming::jamf))
-                .inventory().devices(APP));
+        drain(intuneMdm().inventory().devices(APP));
+        drain(jamfMdm().inventory().devices(APP));
         drain(ise().registered());
     }
 
@@ -57,10 +55,8 @@ public final class AdapterPriming {
 
     /** Enforcement's path through each MDM: a check-in request. */
     public static void enforcement() {
-        MdmAdapters.intune(new IntuneConnection(BASE, BASE, "priming", "priming", new Secret("priming")), options(AdapterPriming::intune))
-                .enforcement().sync(List.of(DEVICE));
-        MdmAdapters.jamf(JamfConnection.apiClient(BASE, "priming", new Secret("priming")), options(AdapterPriming::jamf))
-                .enforcement().sync(List.of("1"));
+        intuneMdm().enforcement().sync(List.of(DEVICE));
+        jamfMdm().enforcement().sync(List.of("1"));
     }
 
     /** Network access's path through the NAC: the quarantine list, one endpoint's state, a quarantine and a release. */
@@ -71,6 +67,14 @@ public final class AdapterPriming {
         ise.state(key);
         ise.quarantine(key);
         ise.release(key);
+    }
+
+    private static MdmAdapters.Mdm intuneMdm() {
+        return MdmAdapters.intune(new IntuneConnection(BASE, BASE, "priming", "priming", new Secret("priming")), options(AdapterPriming::intune));
+    }
+
+    private static MdmAdapters.Mdm jamfMdm() {
+        return MdmAdapters.jamf(JamfConnection.apiClient(BASE, "priming", new Secret("priming")), options(AdapterPriming::jamf));
     }
 
     private static RemoteOptions options(Supplier<CannedTransport> answers) {
