@@ -60,6 +60,9 @@ public final class BadInputCorpus {
         return outcomes;
     }
 
+    /** An approver as IAM Identity Center signs them in; admin cases are calls to the function URL, signed by them. */
+    static final String APPROVER = "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AppbanApprover_5f1c2e3d4a6b7c8d/ict-security-manager@parliament.govt.nz";
+
     private Outcome runCase(EmbeddedFunctions world, String name, JsonNode c, JsonNode adminCorpus) throws IOException {
         String function = c.path("function").asText();
         String caller = null;
@@ -71,9 +74,9 @@ public final class BadInputCorpus {
         else if (c.has("adminCase")) {
             JsonNode a = adminCorpus.path(c.path("adminCase").asInt());
             event = a.path("request").toString().getBytes(StandardCharsets.UTF_8);
-            caller = a.path("caller").asText("ict-security-manager@parliament.govt.nz");
+            caller = a.path("caller").asText(APPROVER);
         } else event = c.path("event").toString().getBytes(StandardCharsets.UTF_8);
-        if (function.equals("admin") && caller == null) caller = "ict-security-manager@parliament.govt.nz";
+        if (function.equals("admin") && caller == null) caller = APPROVER;
         JsonNode ro = c.path("rosterObject");
         if (!ro.isMissingNode()) {
             String content = ro.path("content").asText();

@@ -378,7 +378,7 @@ public final class ColdStartBench {
         }
         command.addAll(List.of("-cp", classpath, FirstInvocation.class.getName()));
         if (prime) command.add("--prime");
-        command.addAll(List.of("--caller", "bench@appban.invalid", "--out", result.toString(), handler, event.toString(), event.toString()));
+        command.addAll(List.of("--out", result.toString(), handler, event.toString(), event.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("APPBAN_"));
         builder.environment().putAll(env);

@@ -35,7 +35,8 @@ public final class IdempotencyRun {
         }
     }
 
-    private static final String APPROVER = "ict-security-manager@parliament.govt.nz";
+    /** An approver as IAM Identity Center signs them in: admin calls go through the function URL, signed. */
+    private static final String APPROVER = "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AppbanApprover_5f1c2e3d4a6b7c8d/ict-security-manager@parliament.govt.nz";
 
     private final Path repo;
     private final BanPolicy policy;

@@ -26,15 +26,17 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * {@code ./appban invoke FUNCTION EVENT_FILE [--caller ID] [--stage NAME] [--init]}: runs one function's handler in
+ * {@code ./appban invoke FUNCTION EVENT_FILE [--stage NAME] [--init]}: runs one function's handler in
  * this process, built through its no-arg constructor (the production wiring) with the environment template.yaml
  * gives it, against the AWS emulator at {@code AWS_ENDPOINT_URL} (LocalStack from infra/localstack, or moto), and
  * prints its answer. The environment is the one the LocalStack init hook recorded for the stage (default
  * {@code local}); {@code --init} runs the hook first (for an emulator without it, e.g. moto). Sample events naming a
  * production stack's buckets ({@code appban-prod-...}) are pointed at the stage's. Never runs against AWS itself.
+ * It is a direct invocation, which names no caller: the admin function's samples are function URL events that carry
+ * their (sample) signer, as Lambda delivers them; {@code ./appban admin} is the signed way in on a deployed stack.
  */
 final class InvokeCommand {
-    static final String USAGE = "usage: ./appban invoke FUNCTION EVENT_FILE [--caller ID] [--stage NAME] [--init]";
+    static final String USAGE = "usage: ./appban invoke FUNCTION EVENT_FILE [--stage NAME] [--init]";
     private final PrintStream out;
     private final Map<String, String> environment;
 
@@ -48,7 +50,7 @@ final class InvokeCommand {
     }
 
     int run(List<String> argv) {
-        Args args = new Args(argv, Set.of("caller", "stage"), Set.of("init"));
+        Args args = new Args(argv, Set.of("stage"), Set.of("init"));
         if (args.positional().size() != 2) throw new Args.UsageException(USAGE);
         String endpoint = Optional.ofNullable(environment.get("AWS_ENDPOINT_URL")).filter(s -> !s.isBlank())
                 .orElseThrow(() -> new Args.UsageException("invoke runs against an emulator only: set AWS_ENDPOINT_URL "
@@ -99,7 +101,7 @@ final class InvokeCommand {
         ByteArrayOutputStream response = new ByteArrayOutputStream();
         try {
             handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), response,
-                    LocalContext.invocation(function, args.get("caller").orElse(null)));
+                    LocalContext.invocation(function));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

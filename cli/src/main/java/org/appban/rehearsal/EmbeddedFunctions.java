@@ -132,14 +132,26 @@ public final class EmbeddedFunctions implements AutoCloseable {
         return invoke(function, event.getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
     }
 
-    /** The handler's answer to these bytes, through its stream entry point, as Lambda delivers them. */
+    /**
+     * The handler's answer to these bytes, through its stream entry point, as Lambda delivers them.
+     *
+     * @param caller null for a direct invocation; else the IAM principal ARN that signed a call to the function's URL:
+     *               the bytes are then the request body, delivered as the function URL event Lambda would build, and
+     *               the answer is the response's body
+     */
     public JsonNode invoke(String function, byte[] event, String caller) {
         JsonHandler handler = handlers.get(function);
         if (handler == null) throw new IllegalArgumentException("no function " + function + "; one of " + handlers.keySet());
+        if (caller != null) {
+            event = org.appban.identity.FunctionUrlEvent.signedBy(caller, new String(event, java.nio.charset.StandardCharsets.UTF_8))
+                    .toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            handler.handleRequest(new ByteArrayInputStream(event), out, EventBus.context("appban-" + function, caller, EventBus.log));
-            return Json.parse(out.toByteArray());
+            handler.handleRequest(new ByteArrayInputStream(event), out, EventBus.context("appban-" + function, null, EventBus.log));
+            JsonNode answer = Json.parse(out.toByteArray());
+            if (caller != null && answer.path("body").isTextual()) return Json.parse(answer.path("body").asText());
+            return answer;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -59,7 +59,7 @@ final class EventBus {
      * to {@code log}, each marked with the function's name.
      */
     static org.appban.lambda.LocalContext context(String function, String caller, java.util.function.Consumer<String> log) {
-        return org.appban.lambda.LocalContext.invocation(function, caller).withRequestId(requestId())
+        return org.appban.lambda.LocalContext.invocation(function).withRequestId(requestId())
                 .withLog(line -> log.accept("[" + function + "] " + line));
     }
 

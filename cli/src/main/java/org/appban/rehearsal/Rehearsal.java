@@ -54,7 +54,8 @@ public final class Rehearsal {
     static final int ACCESS = 4;
     static final int ENFORCE = 5;
     /** The service desk files exemption requests on members' behalf in the rehearsal. */
-    static final String SERVICE_DESK = "servicedesk@parliament.govt.nz";
+    /** The service desk lead, as IAM Identity Center signs them in (an administrator in the bundled policy). */
+    static final String SERVICE_DESK = "arn:aws:sts::111122223333:assumed-role/appban-operator/servicedesk";
 
     public record Options(BanPolicy policy, Fleet fleet, Path out, Instant until, FaultSetup faults) {
         public Options(BanPolicy policy, Fleet fleet, Path out, Instant until) {
@@ -265,11 +266,19 @@ public final class Rehearsal {
 
         /** The daily sweep: notices for exemptions about to expire and for those that have. */
         void exemptionSweep() {
-            admin(Json.object().put("operation", "exemption.sweep"), "schedule:exemption-sweep");
+            // As the exemption-sweep function's daily schedule does it (the system, not an administrator).
+            world.exemptionService().sweep(org.appban.domain.Actor.schedule("exemption-sweep"));
         }
 
+        /** A call to the admin function URL, signed by {@code caller} (an IAM principal ARN), as Lambda delivers it. */
         JsonNode admin(ObjectNode request, String caller) {
-            return EventBus.invoke(adminHandler, "appban-admin", request.toString(), caller);
+            JsonNode response = EventBus.invoke(adminHandler, "appban-admin",
+                    org.appban.identity.FunctionUrlEvent.signedBy(caller, request.toString()).toString(), null);
+            try {
+                return Json.parse(response.path("body").asText());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
 
         /** A fleet device id as the device store knows it (the MDM's id), or null for a whole-member exemption. */

@@ -28,12 +28,14 @@ class InvokeCommandIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         String stage = "iv" + UUID.randomUUID().toString().substring(0, 6);
         int exit = new InvokeCommand(new PrintStream(out, true, StandardCharsets.UTF_8), env).run(List.of("--init", "--stage", stage,
-                "--caller", "ict-security-manager@parliament.govt.nz", "admin",
-                ProjectLayout.root().resolve("events/admin/status.json").toString()));
+                "admin", ProjectLayout.root().resolve("events/admin/status.json").toString()));
         assertEquals(0, exit);
-        JsonNode report = Json.parse(out.toString(StandardCharsets.UTF_8));
+        // The sample is the function URL event Lambda delivers for a signed call: the answer is its HTTP response.
+        JsonNode response = Json.parse(out.toString(StandardCharsets.UTF_8));
+        assertEquals(200, response.path("statusCode").asInt(), response.toPrettyString());
+        JsonNode report = Json.parse(response.path("body").asText());
         assertEquals("done", report.path("status").asText(), report.toPrettyString());
-        assertEquals("ict-security-manager@parliament.govt.nz", report.path("caller").asText());
+        assertEquals("arn:aws:sts::111122223333:assumed-role/appban-operator/hana", report.path("caller").asText());
     }
 
     @Test

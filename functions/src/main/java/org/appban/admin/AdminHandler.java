@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.UUID;
 import org.appban.input.InvalidInputException;
-import org.appban.lambda.Invoker;
+import org.appban.identity.FunctionUrlIdentity;
 import org.appban.lambda.Json;
 import org.appban.lambda.JsonHandler;
 import org.appban.aws.SdkPriming;
@@ -16,11 +16,11 @@ import org.appban.lambda.Priming;
 import org.appban.wiring.Production;
 
 /**
- * The admin function: manual invocation only. Takes an {@link AdminRequest} either as the event itself (direct
- * invocation; the caller is the client context's {@code caller}, see {@link Invoker}) or as the body of a function
- * URL request with AWS_IAM auth (the caller is the IAM principal Lambda authenticated, from
- * {@code requestContext.authorizer.iam.userArn}). Answers with the {@link Administration} report, wrapped as an
- * HTTP response for the function URL (200 done, 400 rejected).
+ * The admin function: manual invocation only. Takes an {@link AdminRequest} as the body of a function URL request
+ * with AWS_IAM auth, whose caller is the IAM principal Lambda authenticated ({@link FunctionUrlIdentity}), and
+ * answers with the {@link Administration} report wrapped as an HTTP response (200 done, 400 rejected). A direct
+ * invocation (the request as the event itself) proves nobody: whatever its client context or body says, it runs
+ * as {@link Caller#direct()}, which may only read.
  */
 public final class AdminHandler extends JsonHandler {
     private final Administration administration;
@@ -37,8 +37,8 @@ public final class AdminHandler extends JsonHandler {
         SdkPriming.ssm();
         SdkPriming.eventBridge();
         JsonNode event = JsonHandler.warmUp("{\"requestContext\":{\"http\":{\"method\":\"POST\"},\"authorizer\":{\"iam\":"
-                + "{\"userArn\":\"arn:aws:iam::000000000000:role/priming\"}}},\"body\":\"{\\\"operation\\\":\\\"status\\\"}\"}");
-        iamCaller(event);
+                + "{\"userArn\":\"arn:aws:sts::000000000000:assumed-role/priming/priming\"}}},\"body\":\"{\\\"operation\\\":\\\"status\\\"}\"}");
+        FunctionUrlIdentity.of(event);
         AdminRequest.parse(body(event));
         response(Json.object().put("status", "done"));
     }
@@ -51,15 +51,14 @@ public final class AdminHandler extends JsonHandler {
     protected Object handle(JsonNode event, Context context) {
         String invocation = context != null && context.getAwsRequestId() != null ? context.getAwsRequestId() : UUID.randomUUID().toString();
         if (!isFunctionUrlRequest(event)) {
-            return administration.handle(event, Caller.invoker(Invoker.administrator(context)), invocation);
+            return administration.handle(event, Caller.direct(), invocation);
         }
         ObjectNode report;
         Caller caller;
         try {
-            caller = Caller.iam(iamCaller(event));
+            caller = Caller.proven(FunctionUrlIdentity.of(event));
         } catch (InvalidInputException e) {
-            caller = new Caller(Caller.UNATTRIBUTED, Caller.UNATTRIBUTED);
-            report = administration.rejected(e, caller, invocation);
+            report = administration.rejected(e, Caller.direct(), invocation);
             return response(report);
         }
         try {
@@ -80,16 +79,7 @@ public final class AdminHandler extends JsonHandler {
 
     /** A function URL (payload format 2.0) request: it has {@code requestContext.http}. */
     static boolean isFunctionUrlRequest(JsonNode event) {
-        return event.path("requestContext").path("http").isObject();
-    }
-
-    static String iamCaller(JsonNode event) {
-        JsonNode arn = event.path("requestContext").path("authorizer").path("iam").path("userArn");
-        if (!arn.isTextual() || arn.textValue().isBlank()) {
-            throw new InvalidInputException("function URL request", "requestContext.authorizer.iam.userArn",
-                    "no IAM caller: the admin function URL must use AuthType AWS_IAM");
-        }
-        return arn.textValue();
+        return FunctionUrlIdentity.isFunctionUrlRequest(event);
     }
 
     static JsonNode body(JsonNode event) {

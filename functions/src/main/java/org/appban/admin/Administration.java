@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.appban.admin.preview.CampaignPreview;
 import org.appban.admin.preview.PreviewReport;
 import org.appban.domain.LedgerRecord;
@@ -16,6 +17,8 @@ import org.appban.exemption.ExemptionOutcome;
 import org.appban.exemption.ExemptionService;
 import org.appban.exemption.ExemptionView;
 import org.appban.exemption.SweepReport;
+import org.appban.identity.PrincipalPattern;
+import org.appban.identity.ProvenPrincipal;
 import org.appban.input.InvalidInputException;
 import org.appban.lambda.JsonHandler;
 import org.appban.policy.BanPolicy;
@@ -30,7 +33,10 @@ import org.appban.lambda.Json;
 /**
  * The administrators' operations behind the admin function (and callable in-process, e.g. by the rehearsal). Every
  * call, accepted or rejected, is answered with a report and recorded in the fleet's ledger chain as
- * {@code admin.<operation>} with the caller's identity and how it was established.
+ * {@code admin.<operation>} with the caller's identity and how it was established. Operations that change the
+ * campaign or act in someone's name need a proven caller ({@link Caller#proven}, from the function URL's IAM
+ * authorisation) whom the policy names as an administrator or approver; a direct invocation may only read
+ * ({@link #READ_ONLY}), and anything else it asks is refused, recorded with the reason, and changes nothing.
  *
  * <p>Report: {@code {"status": "done", "operation", "caller", "callerSource", "at", "result"}}; a rejected request
  * gets {@code {"status": "rejected", "operation", "caller", "callerSource", "source", "error", "problems": [{where,
@@ -50,6 +56,7 @@ public final class Administration {
     private final CampaignPreview preview;
     private final NetworkAccessLookup network;
     private final Clock clock;
+    private final List<PrincipalPattern> administrators;
 
     public Administration(BanPolicy policy, MemberStore members, DeviceStore devices, ExemptionStore exemptions,
                           Ledger ledger, ExemptionService exemptionService, KillSwitch killSwitch, Reports reports,
@@ -65,6 +72,7 @@ public final class Administration {
         this.preview = preview;
         this.network = network;
         this.clock = clock;
+        this.administrators = PrincipalPattern.parseAll(policy.administration().administrators());
     }
 
     /**
@@ -105,18 +113,41 @@ public final class Administration {
     private record Outcome(Object result, String summary) {
     }
 
+    /** The operations a caller nobody proved (a direct invocation) may run: they change nothing and name no one. */
+    public static final Set<String> READ_ONLY = Set.of("exemption.list", "status", "preview", "ledger.verify", "ledger.export");
+
+    /**
+     * The proven caller a changing operation needs, who must also be an administrator or an approver.
+     *
+     * @throws InvalidInputException naming the caller when the call is a direct invocation or the principal is
+     *                               neither; nothing has been done
+     */
+    private ProvenPrincipal administrator(AdminRequest request, Caller caller) {
+        ProvenPrincipal p = caller.principal().orElseThrow(() -> new InvalidInputException(request.operation(), "caller",
+                "a direct invocation proves nobody, and " + request.operation() + " changes the campaign in someone's name: "
+                        + "call it through the admin function URL (stack output AdminFunctionUrl, AuthType AWS_IAM), e.g. "
+                        + "./appban admin --stack STACK ...; direct invocations may only run " + String.join(", ", new java.util.TreeSet<>(READ_ONLY))));
+        if (!administrators.stream().anyMatch(a -> a.matches(p)) && !exemptionService.rules().approvers().mayDecide(p)) {
+            throw new InvalidInputException(request.operation(), "caller", "'" + p.arn() + "' is not an administrator (the policy's "
+                    + "administration.administrators: " + String.join(", ", policy.administration().administrators())
+                    + "; exemptions.approvers: " + String.join(", ", policy.exemptions().approvers()) + ")");
+        }
+        return p;
+    }
+
     private Outcome run(AdminRequest request, Caller caller, String invocationId) {
         Instant now = clock.instant();
+        ProvenPrincipal by = READ_ONLY.contains(request.operation()) ? null : administrator(request, caller);
         return switch (request) {
             case AdminRequest.ExemptionRequest r -> {
                 List<ExemptionOutcome> out = exemptionService.request(r.member(), r.devices(), r.reason(),
-                        r.requestId() == null ? invocationId : r.requestId(), caller.actor());
+                        r.requestId() == null ? invocationId : r.requestId(), by);
                 yield new Outcome(Map.of("exemptions", out), "member " + r.member() + ": "
                         + String.join(", ", out.stream().map(o -> o.result() + " " + o.exemption().id()).toList()));
             }
-            case AdminRequest.ExemptionGrant r -> exemption(exemptionService.grant(r.id(), r.expires(), r.note(), caller.actor()));
-            case AdminRequest.ExemptionRefuse r -> exemption(exemptionService.refuse(r.id(), r.reason(), caller.actor()));
-            case AdminRequest.ExemptionRevoke r -> exemption(exemptionService.revoke(r.id(), r.reason(), caller.actor()));
+            case AdminRequest.ExemptionGrant r -> exemption(exemptionService.grant(r.id(), r.expires(), r.note(), by));
+            case AdminRequest.ExemptionRefuse r -> exemption(exemptionService.refuse(r.id(), r.reason(), by));
+            case AdminRequest.ExemptionRevoke r -> exemption(exemptionService.revoke(r.id(), r.reason(), by));
             case AdminRequest.ExemptionList r -> {
                 if (r.member() != null && members.find(r.member()).isEmpty()) {
                     throw new InvalidInputException("exemption.list", "member", "no member '" + r.member() + "' on the roster");
@@ -125,7 +156,7 @@ public final class Administration {
                 yield new Outcome(Map.of("count", list.size(), "exemptions", list), list.size() + " exemptions");
             }
             case AdminRequest.ExemptionSweep r -> {
-                SweepReport sweep = exemptionService.sweep(caller.actor());
+                SweepReport sweep = exemptionService.sweep(by.actor());
                 yield new Outcome(sweep, sweep.notices().size() + " exemption notices asked for");
             }
             case AdminRequest.Status r -> status(r, now);
@@ -137,7 +168,7 @@ public final class Administration {
             }
             case AdminRequest.KillSwitchSet r -> {
                 KillSwitch.State before = killSwitch.read();
-                killSwitch.set(r.engage(), caller.identity(), r.reason());
+                killSwitch.set(r.engage(), by.arn(), r.reason());
                 KillSwitch.State after = killSwitch.read();
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("engaged", after.engaged());

@@ -1,36 +1,47 @@
 package org.appban.admin;
 
-import java.util.Objects;
+import java.util.Optional;
 import org.appban.domain.Actor;
+import org.appban.identity.ProvenPrincipal;
 
 /**
- * Who is calling the admin function, and how we know.
- *
- * @param source {@value #IAM}: the IAM principal Lambda authenticated for the function URL (AWS_IAM auth);
- *               {@value #CLIENT_CONTEXT}: the {@code caller} the invoking tool put in the client context of a direct
- *               invocation (asserted by whoever holds lambda:InvokeFunction, not proven);
- *               {@value #UNATTRIBUTED}: neither
+ * Who is calling the admin function, and how we know: either the IAM principal Lambda authenticated for the
+ * function URL (source {@value #IAM}), or nobody proven (source {@value #DIRECT}: a direct invocation, whose client
+ * context and body are whatever the invoker wrote, so they name no one).
  */
-public record Caller(String identity, String source) {
+public final class Caller {
     public static final String IAM = "iam";
-    public static final String CLIENT_CONTEXT = "client-context";
-    public static final String UNATTRIBUTED = "unattributed";
+    public static final String DIRECT = "direct-invocation";
+    /** The identity recorded for a caller nobody proved. */
+    public static final String UNPROVEN = "unproven:direct-invocation";
 
-    public Caller {
-        Objects.requireNonNull(identity, "identity");
-        Objects.requireNonNull(source, "source");
+    private final ProvenPrincipal principal;
+
+    private Caller(ProvenPrincipal principal) {
+        this.principal = principal;
+    }
+
+    public static Caller proven(ProvenPrincipal principal) {
+        return new Caller(java.util.Objects.requireNonNull(principal, "principal"));
+    }
+
+    public static Caller direct() {
+        return new Caller(null);
+    }
+
+    public Optional<ProvenPrincipal> principal() {
+        return Optional.ofNullable(principal);
+    }
+
+    public String identity() {
+        return principal == null ? UNPROVEN : principal.arn();
+    }
+
+    public String source() {
+        return principal == null ? DIRECT : IAM;
     }
 
     public Actor actor() {
-        return Actor.administrator(identity);
-    }
-
-    public static Caller iam(String arn) {
-        return new Caller(arn, IAM);
-    }
-
-    /** From {@link org.appban.lambda.Invoker#administrator}'s answer. */
-    public static Caller invoker(Actor actor) {
-        return "unattributed".equals(actor.id()) ? new Caller(actor.id(), UNATTRIBUTED) : new Caller(actor.id(), CLIENT_CONTEXT);
+        return principal == null ? Actor.administrator(UNPROVEN) : principal.actor();
     }
 }

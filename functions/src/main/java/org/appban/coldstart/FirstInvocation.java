@@ -21,7 +21,7 @@ import org.appban.wiring.Settings;
  * template.yaml), then invokes it with each event file in turn. Used by {@code ./appban bench coldstart} (one event,
  * timed) and by TemplateContractIT (every sample event of a function, recording what it reads and calls).
  *
- * <pre>java -cp appban-functions-lambda.jar org.appban.coldstart.FirstInvocation [--prime] [--caller ARN] --out FILE HANDLER_CLASS EVENT_FILE...</pre>
+ * <pre>java -cp appban-functions-lambda.jar org.appban.coldstart.FirstInvocation [--prime] --out FILE HANDLER_CLASS EVENT_FILE...</pre>
  *
  * <p>{@code --prime} runs the handler's SnapStart priming after construction, as a snapshot would, and times the
  * first invocation after it. The result goes to {@code --out} as one JSON object (written by hand: the baseline
@@ -40,19 +40,20 @@ public final class FirstInvocation {
     public static void main(String[] args) throws Exception {
         long started = System.nanoTime();
         boolean prime = false;
-        String caller = null;
         Path out = null;
         int i = 0;
         for (; i < args.length && args[i].startsWith("--"); i++) {
             switch (args[i]) {
                 case "--prime" -> prime = true;
-                case "--caller" -> caller = args[++i];
+                // Once the client context's caller; nothing reads one now (a direct invocation proves nobody), so an
+                // older command line that still passes it runs as before.
+                case "--caller" -> i++;
                 case "--out" -> out = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         if (out == null || args.length - i < 1) {
-            System.err.println("usage: FirstInvocation [--prime] [--caller ARN] --out FILE HANDLER_CLASS EVENT_FILE...");
+            System.err.println("usage: FirstInvocation [--prime] --out FILE HANDLER_CLASS EVENT_FILE...");
             System.exit(2);
         }
         String handlerClass = args[i++];
@@ -96,7 +97,7 @@ public final class FirstInvocation {
             long s = System.nanoTime();
             String error = null;
             try {
-                handler.handleRequest(new ByteArrayInputStream(bytes), response, LocalContext.invocation(handlerClass, caller).withLog(System.out::print));
+                handler.handleRequest(new ByteArrayInputStream(bytes), response, LocalContext.invocation(handlerClass).withLog(System.out::print));
             } catch (Exception | LinkageError e) {
                 error = stackTrace(e);
             }

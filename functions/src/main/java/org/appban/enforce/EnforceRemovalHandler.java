@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.appban.domain.Actor;
 import org.appban.input.InvalidInputException;
-import org.appban.lambda.Invoker;
+import org.appban.identity.DirectInvocation;
 import org.appban.lambda.Json;
 import org.appban.lambda.JsonHandler;
 import org.appban.aws.SdkPriming;
@@ -83,7 +83,9 @@ public final class EnforceRemovalHandler extends JsonHandler {
         }
         if (event.has("request")) {
             EnforceRequest request = EnforceRequest.parseManual(event);
-            return service.run(request, Invoker.administrator(context), runId);
+            // A direct invocation proves nobody (Lambda gives the function no caller; the client context is the
+            // invoker's own words): it is recorded as the unproven invoker it is, never as a name it wrote.
+            return service.run(request, DirectInvocation.ACTOR, runId);
         }
         throw new InvalidInputException("enforce-removal event", "",
                 "expected a schedule event {\"trigger\": ...}, an SQS batch {\"Records\": [...]} or a manual request {\"request\": ...}");

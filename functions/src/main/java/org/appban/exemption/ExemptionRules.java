@@ -13,6 +13,8 @@ import org.appban.domain.Device;
 import org.appban.domain.Exemption;
 import org.appban.domain.ExemptionStatus;
 import org.appban.domain.Member;
+import org.appban.identity.Principal;
+import org.appban.identity.ProvenPrincipal;
 import org.appban.input.InputProblem;
 import org.appban.input.InvalidInputException;
 import org.appban.policy.BanPolicy;
@@ -31,8 +33,10 @@ import org.appban.policy.BanPolicy;
  * <ul>
  *   <li>A request names an active member on the roster, a reason, and optionally devices of that member; it is for
  *       the whole member when it names none, else one exemption per named device.</li>
- *   <li>Only an approver named in the policy decides (grants, refuses, revokes); never the person who asked for the
- *       exemption, nor the exempted member.</li>
+ *   <li>Only a proven caller ({@link ProvenPrincipal}, from the function URL's IAM authorisation) whom the policy's
+ *       approver patterns match decides (grants, refuses, revokes); never the same person as the one who asked for
+ *       the exemption (by {@link Principal#person()}), nor the exempted member (whose address or id is the caller's
+ *       user or session name).</li>
  *   <li>A grant carries an expiry after the decision and no later than {@code exemptions.maxDays} (calendar days in
  *       the policy zone) after it.</li>
  *   <li>Only a granted exemption that has not expired yet can be revoked; revoking takes effect at once.</li>
@@ -107,7 +111,7 @@ public final class ExemptionRules {
     }
 
     /** REQUESTED to GRANTED, until {@code expires}. */
-    public Exemption grant(String source, Exemption e, Member member, String approver, Instant expires, Instant now) {
+    public Exemption grant(String source, Exemption e, Member member, ProvenPrincipal approver, Instant expires, Instant now) {
         List<InputProblem> problems = new ArrayList<>();
         checkStatus(e, ExemptionStatus.REQUESTED, "granted", problems);
         checkDecider(e, member, approver, problems);
@@ -121,25 +125,25 @@ public final class ExemptionRules {
         }
         throwIfAny(source, problems);
         return new Exemption(e.id(), e.member(), e.device(), e.reason(), ExemptionStatus.GRANTED, e.requestedBy(),
-                e.requestedAt(), approver, now, expires, null, null);
+                e.requestedAt(), approver.arn(), now, expires, null, null);
     }
 
     /** REQUESTED to REFUSED. The reason goes to the ledger. */
-    public Exemption refuse(String source, Exemption e, Member member, String approver, String reason, Instant now) {
+    public Exemption refuse(String source, Exemption e, Member member, ProvenPrincipal approver, String reason, Instant now) {
         List<InputProblem> problems = new ArrayList<>();
         checkStatus(e, ExemptionStatus.REQUESTED, "refused", problems);
         checkDecider(e, member, approver, problems);
         checkReason(reason, problems);
         throwIfAny(source, problems);
         return new Exemption(e.id(), e.member(), e.device(), e.reason(), ExemptionStatus.REFUSED, e.requestedBy(),
-                e.requestedAt(), approver, now, null, null, null);
+                e.requestedAt(), approver.arn(), now, null, null, null);
     }
 
     /**
      * GRANTED (and not yet expired) to REVOKED. Any approver may revoke, including the one who asked for it:
      * revoking only takes protection away.
      */
-    public Exemption revoke(String source, Exemption e, String by, String reason, Instant now) {
+    public Exemption revoke(String source, Exemption e, ProvenPrincipal by, String reason, Instant now) {
         List<InputProblem> problems = new ArrayList<>();
         checkStatus(e, ExemptionStatus.GRANTED, "revoked", problems);
         if (e.status() == ExemptionStatus.GRANTED && !now.isBefore(e.expires())) {
@@ -149,24 +153,24 @@ public final class ExemptionRules {
         checkReason(reason, problems);
         throwIfAny(source, problems);
         return new Exemption(e.id(), e.member(), e.device(), e.reason(), ExemptionStatus.REVOKED, e.requestedBy(),
-                e.requestedAt(), e.decidedBy(), e.decidedAt(), e.expires(), by, now);
+                e.requestedAt(), e.decidedBy(), e.decidedAt(), e.expires(), by.arn(), now);
     }
 
-    private void checkDecider(Exemption e, Member member, String approver, List<InputProblem> problems) {
+    private void checkDecider(Exemption e, Member member, ProvenPrincipal approver, List<InputProblem> problems) {
         if (!approvers.mayDecide(approver)) {
             problems.add(notApprover(approver));
             return;
         }
-        if (Approvers.same(approver, e.requestedBy())) {
+        if (Principal.samePerson(approver.arn(), e.requestedBy())) {
             problems.add(new InputProblem("caller", "'" + approver + "' requested exemption " + e.id()
                     + " and cannot also decide it; another approver must"));
         }
-        if (member != null && (Approvers.same(approver, member.email()) || Approvers.same(approver, "member:" + member.id()))) {
+        if (member != null && approver.principal().isMember(member.id(), member.email())) {
             problems.add(new InputProblem("caller", "'" + approver + "' is the exempted member and cannot decide their own exemption"));
         }
     }
 
-    private InputProblem notApprover(String identity) {
+    private InputProblem notApprover(ProvenPrincipal identity) {
         return new InputProblem("caller", "'" + identity + "' is not an exemption approver (the policy's exemptions.approvers: "
                 + String.join(", ", approvers.list()) + ")");
     }

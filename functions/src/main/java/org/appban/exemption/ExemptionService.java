@@ -17,6 +17,8 @@ import org.appban.domain.Exemption;
 import org.appban.domain.ExemptionStatus;
 import org.appban.domain.LedgerRecord;
 import org.appban.domain.Member;
+import org.appban.identity.Principal;
+import org.appban.identity.ProvenPrincipal;
 import org.appban.input.InvalidInputException;
 import org.appban.policy.BanPolicy;
 import org.appban.policy.StageKind;
@@ -81,13 +83,13 @@ public final class ExemptionService {
     }
 
     /**
-     * An administrator asks on the member's behalf. The requester is the caller ({@code actor.id()}).
+     * An administrator asks on the member's behalf. The requester is the proven caller.
      *
      * @param devices    device ids (empty: the whole member)
      * @param requestKey fixes the new exemptions' ids: the same key gives the same exemptions (a retry)
      */
-    public List<ExemptionOutcome> request(String memberId, List<String> devices, String reason, String requestKey, Actor actor) {
-        return request("exemption.request", memberId, devices, reason, requestKey, actor.id(), actor);
+    public List<ExemptionOutcome> request(String memberId, List<String> devices, String reason, String requestKey, ProvenPrincipal requester) {
+        return request("exemption.request", memberId, devices, reason, requestKey, requester.arn(), requester.actor());
     }
 
     /** The member asks, through the signed link in their notice (verified by the caller). */
@@ -140,11 +142,11 @@ public final class ExemptionService {
         return out;
     }
 
-    public ExemptionOutcome grant(String id, Instant expires, String note, Actor actor) {
+    public ExemptionOutcome grant(String id, Instant expires, String note, ProvenPrincipal approver) {
         String source = "exemption.grant";
         Instant now = clock.instant();
         Exemption current = existing(source, id);
-        String approver = actor.id();
+        Actor actor = approver.actor();
         String result = "granted";
         Exemption granted;
         if (isRepeatedGrant(current, approver, expires)) {
@@ -170,21 +172,21 @@ public final class ExemptionService {
         return new ExemptionOutcome(result, ExemptionView.of(granted, now), asked);
     }
 
-    public ExemptionOutcome refuse(String id, String reason, Actor actor) {
+    public ExemptionOutcome refuse(String id, String reason, ProvenPrincipal approver) {
         String source = "exemption.refuse";
         Instant now = clock.instant();
         Exemption current = existing(source, id);
-        String approver = actor.id();
+        Actor actor = approver.actor();
         String result = "refused";
         Exemption refused;
-        if (current.status() == ExemptionStatus.REFUSED && Approvers.same(current.decidedBy(), approver)) {
+        if (current.status() == ExemptionStatus.REFUSED && Principal.samePerson(current.decidedBy(), approver.arn())) {
             refused = current;
             result = "already-refused";
         } else {
             refused = rules.refuse(source, current, member(current), approver, reason, now);
             if (!exemptions.transition(current, refused)) {
                 Exemption now2 = existing(source, id);
-                if (!(now2.status() == ExemptionStatus.REFUSED && Approvers.same(now2.decidedBy(), approver))) throw changedMeanwhile(source, now2);
+                if (!(now2.status() == ExemptionStatus.REFUSED && Principal.samePerson(now2.decidedBy(), approver.arn()))) throw changedMeanwhile(source, now2);
                 refused = now2;
                 result = "already-refused";
             }
@@ -194,21 +196,21 @@ public final class ExemptionService {
         return new ExemptionOutcome(result, ExemptionView.of(refused, now), List.of());
     }
 
-    public ExemptionOutcome revoke(String id, String reason, Actor actor) {
+    public ExemptionOutcome revoke(String id, String reason, ProvenPrincipal by) {
         String source = "exemption.revoke";
         Instant now = clock.instant();
         Exemption current = existing(source, id);
-        String by = actor.id();
+        Actor actor = by.actor();
         String result = "revoked";
         Exemption revoked;
-        if (current.status() == ExemptionStatus.REVOKED && Approvers.same(current.revokedBy(), by)) {
+        if (current.status() == ExemptionStatus.REVOKED && Principal.samePerson(current.revokedBy(), by.arn())) {
             revoked = current;
             result = "already-revoked";
         } else {
             revoked = rules.revoke(source, current, by, reason, now);
             if (!exemptions.transition(current, revoked)) {
                 Exemption now2 = existing(source, id);
-                if (!(now2.status() == ExemptionStatus.REVOKED && Approvers.same(now2.revokedBy(), by))) throw changedMeanwhile(source, now2);
+                if (!(now2.status() == ExemptionStatus.REVOKED && Principal.samePerson(now2.revokedBy(), by.arn()))) throw changedMeanwhile(source, now2);
                 revoked = now2;
                 result = "already-revoked";
             }
@@ -279,8 +281,8 @@ public final class ExemptionService {
                 "exemption/" + e.id() + "/" + step, details));
     }
 
-    private boolean isRepeatedGrant(Exemption e, String approver, Instant expires) {
-        return e.status() == ExemptionStatus.GRANTED && Approvers.same(e.decidedBy(), approver) && e.expires().equals(expires);
+    private boolean isRepeatedGrant(Exemption e, ProvenPrincipal approver, Instant expires) {
+        return e.status() == ExemptionStatus.GRANTED && Principal.samePerson(e.decidedBy(), approver.arn()) && e.expires().equals(expires);
     }
 
     private Exemption existing(String source, String id) {

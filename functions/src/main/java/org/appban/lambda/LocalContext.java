@@ -1,25 +1,23 @@
 package org.appban.lambda;
 
-import com.amazonaws.services.lambda.runtime.Client;
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
  * The Lambda context of an invocation outside Lambda (the CLI, the rehearsal, benches, tests): the function's
- * name, the request id, the caller that {@code aws lambda invoke --client-context} names (what {@link Invoker} reads
- * for manual requests), the time left, and where the function's log lines go.
+ * name, the request id, the time left, and where the function's log lines go. Like a direct invocation on Lambda,
+ * it carries no client context: no function reads one, because it proves nobody.
  *
  * @param requestId null for a fresh id on every call (each invocation is a new request); a fixed id stands for a
  *                  retried invocation, which Lambda gives the same id
  */
-public record LocalContext(String functionName, String requestId, String caller, int remainingMillis, Consumer<String> log)
+public record LocalContext(String functionName, String requestId, int remainingMillis, Consumer<String> log)
         implements Context {
     public static final int FIFTEEN_MINUTES = 900_000;
 
@@ -28,21 +26,30 @@ public record LocalContext(String functionName, String requestId, String caller,
         Objects.requireNonNull(log, "log");
     }
 
-    /** A new request to {@code functionName} from {@code caller} (null: no client context), logging to stderr. */
-    public static LocalContext invocation(String functionName, String caller) {
-        return new LocalContext(functionName, null, caller, FIFTEEN_MINUTES, System.err::print);
+    /** A new request to {@code functionName}, logging to stderr. */
+    public static LocalContext invocation(String functionName) {
+        return new LocalContext(functionName, null, FIFTEEN_MINUTES, System.err::print);
+    }
+
+    /**
+     * @deprecated a caller named here was once passed as the client context; nothing reads it any more (a direct
+     * invocation proves nobody), so it is ignored. Use {@link #invocation(String)}.
+     */
+    @Deprecated
+    public static LocalContext invocation(String functionName, String ignoredCaller) {
+        return invocation(functionName);
     }
 
     public LocalContext withRequestId(String id) {
-        return new LocalContext(functionName, id, caller, remainingMillis, log);
+        return new LocalContext(functionName, id, remainingMillis, log);
     }
 
     public LocalContext withRemainingMillis(int millis) {
-        return new LocalContext(functionName, requestId, caller, millis, log);
+        return new LocalContext(functionName, requestId, millis, log);
     }
 
     public LocalContext withLog(Consumer<String> lines) {
-        return new LocalContext(functionName, requestId, caller, remainingMillis, lines);
+        return new LocalContext(functionName, requestId, remainingMillis, lines);
     }
 
     @Override
@@ -80,25 +87,10 @@ public record LocalContext(String functionName, String requestId, String caller,
         return null;
     }
 
+    /** None, as for a direct invocation without one: Context requires the method; no function calls it. */
     @Override
     public ClientContext getClientContext() {
-        if (caller == null) return null;
-        return new ClientContext() {
-            @Override
-            public Client getClient() {
-                return null;
-            }
-
-            @Override
-            public Map<String, String> getCustom() {
-                return Map.of("caller", caller);
-            }
-
-            @Override
-            public Map<String, String> getEnvironment() {
-                return Map.of();
-            }
-        };
+        return null;
     }
 
     @Override

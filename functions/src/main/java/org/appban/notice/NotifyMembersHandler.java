@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.appban.domain.Actor;
 import org.appban.inventory.DeviceStatusChanged;
-import org.appban.lambda.Invoker;
+import org.appban.identity.DirectInvocation;
 import org.appban.lambda.Json;
 import org.appban.lambda.JsonHandler;
 import org.appban.aws.SdkPriming;
@@ -26,8 +26,8 @@ import org.appban.wiring.Production;
  *   <li>{@code DeviceStatusChanged} brings that member's notices up to date at once (the catch-up);</li>
  *   <li>{@code NoticeRequested} sends the event-driven notice another function asked for;</li>
  *   <li>an SES bounce or complaint blocks the address, records it and tells the administrators;</li>
- *   <li>manual {@code preview}, {@code send}, {@code resend} (forced, with a reason) and {@code unblock}, attributed
- *       to the caller ({@link Invoker}).</li>
+ *   <li>manual {@code preview}, {@code send}, {@code resend} (forced, with a reason) and {@code unblock},
+ *       recorded as {@link DirectInvocation#ACTOR}: a direct invocation proves nobody.</li>
  * </ul>
  *
  * <h2>Failing on purpose</h2>
@@ -103,12 +103,13 @@ public final class NotifyMembersHandler extends JsonHandler {
                 yield reply.map;
             }
             case NotifyCommand.Preview p -> preview(p);
-            case NotifyCommand.Send s -> reply("send", notify.runFor(s.members(), Invoker.administrator(context), runId), false).map;
+            // A direct invocation proves nobody: recorded as the unproven invoker it is, never as a name it wrote.
+            case NotifyCommand.Send s -> reply("send", notify.runFor(s.members(), DirectInvocation.ACTOR, runId), false).map;
             case NotifyCommand.Resend r -> reply("resend", notify.resend(r.member(), r.stage(), r.reason(),
-                    r.requestId() == null ? runId : r.requestId(), Invoker.administrator(context)), false)
+                    r.requestId() == null ? runId : r.requestId(), DirectInvocation.ACTOR), false)
                     .with("stage", r.stage()).with("requestId", r.requestId() == null ? runId : r.requestId()).map;
             case NotifyCommand.Unblock u -> new Reply("unblock", "done").with("member", u.member())
-                    .with("result", feedback.unblock(u.member(), u.reason(), Invoker.administrator(context))).map;
+                    .with("result", feedback.unblock(u.member(), u.reason(), DirectInvocation.ACTOR)).map;
         };
     }
 

@@ -26,7 +26,16 @@ public record BanPolicy(
         Enforcement enforcement,
         Exemptions exemptions,
         Sender sender,
-        Contact contact) {
+        Contact contact,
+        Administration administration) {
+
+    /** A policy without an {@code administration} section: its approvers administer, nothing waits for a second person. */
+    public BanPolicy(String id, String title, String organisation, BannedApp app, ZoneId zone, LocalDate announcement,
+                     LocalDateTime deadline, Notices notices, PrivateDevices privateDevices, Enforcement enforcement,
+                     Exemptions exemptions, Sender sender, Contact contact) {
+        this(id, title, organisation, app, zone, announcement, deadline, notices, privateDevices, enforcement, exemptions,
+                sender, contact, Administration.byApprovers(exemptions == null ? List.of() : exemptions.approvers()));
+    }
 
     /**
      * @param sendTime            local time of day scheduled notices go out
@@ -67,6 +76,36 @@ public record BanPolicy(
      * @param approvers          identities allowed to grant or refuse
      */
     public record Exemptions(int maxDays, int expiringNoticeDays, List<String> approvers, String requestInstructions) {
+    }
+
+    /**
+     * Who administers the deployed stack and which of their acts wait for a second administrator.
+     *
+     * @param administrators principal patterns ({@link org.appban.identity.PrincipalPattern}) allowed the admin
+     *                       operations that change the world; exemption decisions are the approvers' (who may also
+     *                       administer)
+     */
+    public record Administration(List<String> administrators, SecondApproval secondApproval) {
+        public static Administration byApprovers(List<String> approvers) {
+            return new Administration(List.copyOf(approvers), SecondApproval.NONE);
+        }
+    }
+
+    /**
+     * The two-person rule, as Intune's multi-admin approval: these acts of one administrator wait, as a pending
+     * request, until a second, different administrator approves them.
+     *
+     * @param confirmAboveCap           a {@code confirm} of a blast-radius cap (a run over the cap)
+     * @param killSwitchOff             turning the kill switch off (resuming removals and quarantines)
+     * @param exemptionsLongerThanDays  granting an exemption for longer than this many days (null: never)
+     * @param pendingHours              how long a pending request waits for its second approval before it expires
+     */
+    public record SecondApproval(boolean confirmAboveCap, boolean killSwitchOff, Integer exemptionsLongerThanDays, int pendingHours) {
+        public static final SecondApproval NONE = new SecondApproval(false, false, null, 24);
+
+        public boolean any() {
+            return confirmAboveCap || killSwitchOff || exemptionsLongerThanDays != null;
+        }
     }
 
     public record Sender(String address, String name, String replyTo) {

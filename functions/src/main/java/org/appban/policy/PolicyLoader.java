@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.appban.domain.Platform;
+import org.appban.identity.PrincipalPattern;
 import org.appban.input.InvalidInputException;
 import org.appban.input.StrictObject;
 import org.appban.input.StrictObject.Problems;
@@ -89,10 +90,11 @@ public final class PolicyLoader {
         BanPolicy.Exemptions exemptions = exemptions(o.object("exemptions", true));
         BanPolicy.Sender sender = sender(o.object("sender", true));
         BanPolicy.Contact contact = contact(o.object("contact", true));
+        BanPolicy.Administration administration = administration(o.object("administration", false), exemptions);
         o.rejectUnknownFields();
         problems.throwIfAny();
         return new BanPolicy(id, title, organisation, app, zone, announcement, deadline, notices, privateDevices,
-                enforcement, exemptions, sender, contact);
+                enforcement, exemptions, sender, contact, administration);
     }
 
     private BannedApp app(StrictObject o) {
@@ -214,9 +216,56 @@ public final class PolicyLoader {
         Integer expiring = nonNegative(o, "expiringNoticeDays");
         List<String> approvers = o.texts("approvers", true);
         if (o.has("approvers") && approvers.isEmpty()) o.problem("approvers", "must name at least one approver");
+        principalPatterns(o, "approvers", approvers);
         String instructions = o.text("requestInstructions");
         o.rejectUnknownFields();
         return new BanPolicy.Exemptions(orZero(maxDays), orZero(expiring), approvers, instructions);
+    }
+
+    /**
+     * Optional: without it the approvers administer and nothing waits for a second administrator.
+     * <pre>
+     * "administration": {"administrators": [principal patterns],
+     *                    "secondApproval": {"confirmAboveCap": true, "killSwitchOff": true,
+     *                                       "exemptionsLongerThanDays": 90, "pendingHours": 24}}
+     * </pre>
+     */
+    private BanPolicy.Administration administration(StrictObject o, BanPolicy.Exemptions exemptions) {
+        if (o == null) return BanPolicy.Administration.byApprovers(exemptions == null ? List.of() : exemptions.approvers());
+        List<String> administrators = o.texts("administrators", true);
+        if (o.has("administrators") && administrators.isEmpty()) o.problem("administrators", "must name at least one administrator");
+        principalPatterns(o, "administrators", administrators);
+        BanPolicy.SecondApproval second = BanPolicy.SecondApproval.NONE;
+        StrictObject s = o.object("secondApproval", false);
+        if (s != null) {
+            boolean cap = s.bool("confirmAboveCap", false);
+            boolean off = s.bool("killSwitchOff", false);
+            Integer longer = s.has("exemptionsLongerThanDays") ? nonNegative(s, "exemptionsLongerThanDays") : null;
+            if (longer != null && exemptions != null && longer >= exemptions.maxDays()) {
+                s.problem("exemptionsLongerThanDays", "is " + longer + " but exemptions.maxDays is " + exemptions.maxDays()
+                        + ", so no exemption could ever need a second approval");
+            }
+            int hours = s.integer("pendingHours", 24);
+            if (hours < 1 || hours > 24 * 14) s.problem("pendingHours", "must be between 1 and 336 (two weeks), found " + hours);
+            s.rejectUnknownFields();
+            second = new BanPolicy.SecondApproval(cap, off, longer, hours);
+            if (second.any() && administrators.size() + (exemptions == null ? 0 : exemptions.approvers().size()) < 2) {
+                s.problem(null, "a second approval needs a second person: administration.administrators and exemptions.approvers name only one");
+            }
+        }
+        o.rejectUnknownFields();
+        return new BanPolicy.Administration(administrators, second);
+    }
+
+    /** Every entry must be a pattern a proven caller can match ({@link PrincipalPattern}); the problem names its index. */
+    private static void principalPatterns(StrictObject o, String field, List<String> patterns) {
+        for (int i = 0; i < patterns.size(); i++) {
+            try {
+                PrincipalPattern.parse(patterns.get(i));
+            } catch (IllegalArgumentException e) {
+                o.problem(field + "[" + i + "]", e.getMessage());
+            }
+        }
     }
 
     private BanPolicy.Sender sender(StrictObject o) {

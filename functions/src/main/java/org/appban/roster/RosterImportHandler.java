@@ -11,7 +11,7 @@ import java.util.Map;
 import org.appban.domain.Actor;
 import org.appban.input.InvalidInputException;
 import org.appban.input.StrictObject;
-import org.appban.lambda.Invoker;
+import org.appban.identity.DirectInvocation;
 import org.appban.lambda.Json;
 import org.appban.lambda.JsonHandler;
 import org.appban.aws.SdkPriming;
@@ -91,7 +91,8 @@ public final class RosterImportHandler extends JsonHandler {
         if (confirm != null && confirm < 0) request.problem("confirm", "must be a number of members, 0 or more");
         request.rejectUnknownFields();
         problems.throwIfAny();
-        return importObject(bucket, key, Invoker.administrator(context), dryRun, confirm);
+        // A direct invocation proves nobody: recorded as the unproven invoker it is, never as a name it wrote.
+        return importObject(bucket, key, DirectInvocation.ACTOR, dryRun, confirm);
     }
 
     private RosterImportReport importObject(String bucket, String key, Actor actor, boolean dryRun, Integer confirm) {

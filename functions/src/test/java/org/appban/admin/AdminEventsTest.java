@@ -2,9 +2,11 @@ package org.appban.admin;
 
 import static org.appban.exemption.ExemptionFixtures.MANAGER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +16,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.appban.domain.LedgerEntry;
+import org.appban.exemption.ExemptionFixtures;
 import org.appban.lambda.Json;
+import org.appban.lambda.LocalContext;
 import org.appban.report.InMemoryReports;
 import org.appban.safety.InMemoryKillSwitch;
 import org.appban.store.memory.InMemoryDeviceStore;
@@ -61,7 +65,7 @@ class AdminEventsTest {
             tests.add(DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
                 AdminWorld w = world();
                 JsonNode event = Json.parse(p);
-                JsonNode response = w.invoke(Files.readString(p), MANAGER);
+                JsonNode response = w.invoke(Files.readString(p), null);
                 JsonNode report;
                 String caller;
                 if (AdminHandler.isFunctionUrlRequest(event)) {
@@ -70,9 +74,11 @@ class AdminEventsTest {
                     caller = event.path("requestContext").path("authorizer").path("iam").path("userArn").asText();
                     assertEquals(Caller.IAM, report.path("callerSource").asText());
                 } else {
+                    // A direct invocation proves nobody: only reading operations have direct samples.
                     report = response;
-                    caller = MANAGER;
-                    assertEquals(Caller.CLIENT_CONTEXT, report.path("callerSource").asText());
+                    caller = Caller.UNPROVEN;
+                    assertEquals(Caller.DIRECT, report.path("callerSource").asText());
+                    assertTrue(Administration.READ_ONLY.contains(report.path("operation").asText()), report.toString());
                 }
                 assertEquals("done", report.path("status").asText(), report.toPrettyString());
                 assertEquals(caller, report.path("caller").asText());
@@ -113,7 +119,7 @@ class AdminEventsTest {
     @Test
     void a_malformed_function_url_body_is_rejected_as_an_http_400_and_recorded() {
         AdminWorld w = world();
-        String event = AdminWorld.event("function-url-status.json").replace("{\\\"operation\\\": \\\"status\\\"}", "{not json");
+        String event = AdminWorld.sample("status.json").replace("\"body\": \"", "\"body\": \"{not json");
         JsonNode response = w.invoke(event, null);
         assertEquals(400, response.path("statusCode").asInt(), response.toString());
         assertTrue(response.path("body").asText().contains("not valid JSON"), response.toString());
@@ -123,18 +129,82 @@ class AdminEventsTest {
     @Test
     void a_function_url_request_without_an_iam_caller_is_refused() {
         AdminWorld w = world();
-        String event = AdminWorld.event("function-url-status.json").replace("\"userArn\"", "\"notTheUserArn\"");
+        String event = AdminWorld.sample("status.json").replace("\"userArn\"", "\"notTheUserArn\"");
         JsonNode response = w.invoke(event, null);
         assertEquals(400, response.path("statusCode").asInt());
         assertTrue(response.path("body").asText().contains("must use AuthType AWS_IAM"), response.toString());
     }
 
+    /** Every operation that changes the campaign or acts in someone's name, as its sample asks it. */
+    private static final List<String> CHANGING = List.of("exemption-request.json", "exemption-grant.json", "exemption-refuse.json",
+            "exemption-revoke.json", "exemption-sweep.json", "killswitch-on.json", "killswitch-off.json");
+
+    @TestFactory
+    List<DynamicTest> a_direct_invocation_naming_an_approver_in_its_client_context_changes_nothing_and_is_recorded() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String sample : CHANGING) {
+            tests.add(DynamicTest.dynamicTest(sample, () -> {
+                AdminWorld w = world();
+                String before = w.exemptions.all().toString() + w.killSwitch.read();
+                // The forger's own words: an approver in the client context, and the approver's ARN in the body.
+                String request = AdminWorld.event(sample).replaceFirst("\\{", "{\"caller\": \"" + MANAGER + "\", ");
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                w.handler.handleRequest(new java.io.ByteArrayInputStream(AdminWorld.event(sample).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                        out, org.appban.testing.TestContext.forgedClientContext("forged-1", MANAGER));
+                JsonNode report = Json.parse(out.toByteArray());
+                assertEquals("rejected", report.path("status").asText(), report.toPrettyString());
+                assertEquals(Caller.DIRECT, report.path("callerSource").asText());
+                assertTrue(report.path("error").asText().contains("a direct invocation proves nobody"), report.toString());
+                assertTrue(report.path("error").asText().contains("admin function URL"), report.toString());
+                assertEquals(before, w.exemptions.all().toString() + w.killSwitch.read(), "nothing changed");
+                LedgerEntry recorded = lastFleetEntry(w);
+                assertEquals("rejected", recorded.record().outcome());
+                assertEquals(Caller.UNPROVEN, recorded.record().actor().id());
+                assertTrue(recorded.record().details().get("error").contains("proves nobody"));
+                // Naming the approver in the body is an unknown field, not an identity.
+                assertTrue(w.invoke(request, null).path("error").asText().contains("caller: unknown field"));
+            }));
+        }
+        return tests;
+    }
+
     @Test
-    void an_unattributed_direct_invocation_is_recorded_as_such_and_cannot_decide_exemptions() {
+    void a_function_url_request_signed_by_an_approvers_role_session_grants_and_the_ledger_names_that_principal() {
         AdminWorld w = world();
-        JsonNode report = w.invoke(AdminWorld.event("exemption-grant.json"), null);
+        JsonNode response = w.invoke(AdminWorld.sample("exemption-grant.json"), null);
+        assertEquals(200, response.path("statusCode").asInt(), response.toString());
+        String rawiri = "arn:aws:sts::111122223333:assumed-role/appban-exemption-approver/rawiri";
+        assertEquals(rawiri, w.exemptions.find("ex-example-requested").orElseThrow().decidedBy());
+        LedgerEntry granted = w.ledger.chain("member#m-001").stream().filter(e -> e.record().action().equals("exemption.granted"))
+                .findFirst().orElseThrow();
+        assertEquals(rawiri, granted.record().actor().id());
+        assertEquals(rawiri, granted.record().details().get("decidedBy"));
+    }
+
+    @Test
+    void an_operator_who_is_not_an_approver_may_engage_the_kill_switch_but_not_decide() {
+        AdminWorld w = world();
+        assertEquals(200, w.invoke(AdminWorld.sample("killswitch-on.json"), null).path("statusCode").asInt());
+        assertEquals("arn:aws:sts::111122223333:assumed-role/appban-operator/hana", w.killSwitch.read().by());
+        JsonNode report = w.invoke(AdminWorld.event("exemption-grant.json"), ExemptionFixtures.CLERK);
+        assertTrue(report.path("error").asText().contains("is not an exemption approver"), report.toString());
+    }
+
+    @Test
+    void someone_the_policy_does_not_name_is_refused_even_when_aws_proved_who_they_are() {
+        AdminWorld w = world();
+        JsonNode report = w.invoke(AdminWorld.event("killswitch-on.json"), "arn:aws:sts::111122223333:assumed-role/ReadOnly/eve");
         assertEquals("rejected", report.path("status").asText());
-        assertEquals(Caller.UNATTRIBUTED, report.path("callerSource").asText());
-        assertTrue(report.path("error").asText().contains("'unattributed' is not an exemption approver"));
+        assertTrue(report.path("error").asText().contains("killswitch.on: caller: 'arn:aws:sts::111122223333:assumed-role/ReadOnly/eve' is not an administrator"),
+                report.toString());
+        assertFalse(w.killSwitch.read().engaged());
+    }
+
+    @Test
+    void a_direct_invocation_may_read() {
+        AdminWorld w = world();
+        JsonNode report = w.invoke(AdminWorld.event("exemption-list.json"), null);
+        assertEquals("done", report.path("status").asText(), report.toString());
+        assertEquals(Caller.UNPROVEN, lastFleetEntry(w).record().actor().id());
     }
 }

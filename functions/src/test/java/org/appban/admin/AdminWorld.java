@@ -22,6 +22,7 @@ import org.appban.domain.Member;
 import org.appban.domain.Role;
 import org.appban.exemption.ExemptionFixtures;
 import org.appban.exemption.ExemptionService;
+import org.appban.identity.FunctionUrlEvent;
 import org.appban.lambda.Json;
 import org.appban.lambda.LocalContext;
 import org.appban.ports.DeviceStore;
@@ -95,11 +96,32 @@ public final class AdminWorld {
                 Map.of("stage", stage, "kind", stage, "providerMessageId", "0100-" + member)));
     }
 
-    /** Invokes the handler with the event's bytes, as Lambda would. */
+    /**
+     * Invokes the handler as Lambda would. A function URL event (a sample) goes as it is and its response is
+     * answered; a bare request is sent to the function URL signed by {@code caller} (an IAM principal ARN), and
+     * the response's body is answered, or, with no caller, invoked directly (proving nobody).
+     */
     JsonNode invoke(String event, String caller) {
+        boolean url = false;
+        try {
+            url = AdminHandler.isFunctionUrlRequest(Json.parse(event));
+        } catch (IOException notJson) {
+            // sent as it is: the handler answers what is wrong with it
+        }
+        if (url || caller == null) return raw(event);
+        JsonNode response = raw(FunctionUrlEvent.signedBy(caller, event).toString());
+        try {
+            return Json.parse(response.path("body").asText());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The handler's answer to these bytes, through its stream entry point. */
+    JsonNode raw(String event) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, LocalContext.invocation("appban-admin", caller));
+            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, LocalContext.invocation("appban-admin"));
             return Json.parse(out.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -110,7 +132,18 @@ public final class AdminWorld {
         return ProjectLayout.root().resolve("events").resolve("admin");
     }
 
+    /** The admin request a sample carries (the body of its function URL event). */
     static String event(String name) {
+        try {
+            JsonNode sample = Json.parse(events().resolve(name));
+            return AdminHandler.isFunctionUrlRequest(sample) ? sample.path("body").asText() : Json.write(sample);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A sample as it is: the function URL event Lambda delivers. */
+    static String sample(String name) {
         try {
             return Files.readString(events().resolve(name));
         } catch (IOException e) {

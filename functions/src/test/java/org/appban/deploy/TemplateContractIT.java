@@ -95,8 +95,8 @@ class TemplateContractIT {
     /** Set by the Lambda runtime (or, locally, by whoever points the function at an emulator), never by the template. */
     private static final Set<String> RUNTIME_VARIABLES = Set.of("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL",
             "AWS_LAMBDA_FUNCTION_NAME");
-    /** An exemption approver of the bundled policy: who the manual samples are invoked as. */
-    private static final String APPROVER = "ict-security-manager@parliament.govt.nz";
+    /** An exemption approver of the bundled policy, as IAM Identity Center signs them in. */
+    private static final String APPROVER = "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AppbanApprover_5f1c2e3d4a6b7c8d/ict-security-manager@parliament.govt.nz";
     /** The order of the campaign; functions not named here run last, in template order. */
     private static final List<String> ORDER = List.of("RosterImportFunction", "InventorySyncFunction", "NotifyMembersFunction",
             "AdminFunction", "ExemptionLinkFunction", "ExemptionSweepFunction", "NetworkAccessFunction", "AttestationFunction",
@@ -365,7 +365,7 @@ class TemplateContractIT {
         List<String> command = new ArrayList<>(List.of(javaBin, "-Xlog:class+load=info:file=" + dir.resolve(CLASSES_LOADED),
                 "-D" + CallRecorder.OUTPUT + "=" + calls,
                 "-D" + CallRecorder.MAIL + "=" + dir.resolve("mail"), "-cp", classpath,
-                "org.appban.coldstart.FirstInvocation", "--prime", "--caller", APPROVER, "--out", out.toString(), f.handlerClass()));
+                "org.appban.coldstart.FirstInvocation", "--prime", "--out", out.toString(), f.handlerClass()));
         events.forEach(e -> command.add(e.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(stack.environment(f.logicalId()));

@@ -15,6 +15,9 @@ import org.appban.domain.Member;
 import org.appban.domain.Ownership;
 import org.appban.domain.Platform;
 import org.appban.domain.Role;
+import org.appban.identity.FunctionUrlEvent;
+import org.appban.identity.FunctionUrlIdentity;
+import org.appban.identity.ProvenPrincipal;
 import org.appban.policy.BanPolicy;
 import org.appban.policy.PolicyLoader;
 
@@ -22,14 +25,19 @@ import org.appban.policy.PolicyLoader;
 public final class ExemptionFixtures {
     public static final BanPolicy POLICY = new PolicyLoader().bundled(PolicyLoader.BUNDLED);
     public static final ZoneId ZONE = POLICY.zone();
-    /** An approver by name (email), as the invoking tooling sets it. */
-    public static final String MANAGER = "ict-security-manager@parliament.govt.nz";
+    /** An approver signed in through IAM Identity Center (the bundled policy's AppbanApprover permission set). */
+    public static final String MANAGER = "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AppbanApprover_5f1c2e3d4a6b7c8d/ict-security-manager@parliament.govt.nz";
     /** A session of the approver role, as the function URL reports it. */
     public static final String APPROVER_SESSION = "arn:aws:sts::111122223333:assumed-role/appban-exemption-approver/rawiri";
     public static final String OTHER_APPROVER_SESSION = "arn:aws:sts::111122223333:assumed-role/appban-exemption-approver/mere";
     public static final String CLERK = "arn:aws:sts::111122223333:assumed-role/appban-operator/hana";
 
     private ExemptionFixtures() {
+    }
+
+    /** The principal as AWS proves it: read from the function URL request Lambda would deliver for a call it signed. */
+    public static ProvenPrincipal proven(String arn) {
+        return FunctionUrlIdentity.of(FunctionUrlEvent.signedBy(arn, "{}"));
     }
 
     public static Instant nz(String localDateTime) {

@@ -63,8 +63,8 @@ class ExemptionNoticesTest {
     void granted_expiring_and_expired_are_each_emailed_once() {
         members.save(member("m-001"));
         devices.save(corporate("d-1", "m-001", AppPresence.PRESENT));
-        String id = service.request("m-001", List.of("d-1"), "committee", "r1", Actor.administrator(CLERK)).get(0).exemption().id();
-        service.grant(id, nz("2023-05-31T17:00"), null, Actor.administrator(MANAGER));
+        String id = service.request("m-001", List.of("d-1"), "committee", "r1", ExemptionFixtures.proven(CLERK)).get(0).exemption().id();
+        service.grant(id, nz("2023-05-31T17:00"), null, ExemptionFixtures.proven(MANAGER));
         assertEquals(1, sent.size());
         assertEquals("m-001@parliament.govt.nz", sent.get(0).recipient().value());
         assertTrue(sent.get(0).mime().asText().contains("Subject: Your TikTok exemption is granted until"), sent.get(0).mime().asText());

@@ -3,6 +3,7 @@ package org.appban.exemption;
 import static org.appban.exemption.ExemptionFixtures.APPROVER_SESSION;
 import static org.appban.exemption.ExemptionFixtures.CLERK;
 import static org.appban.exemption.ExemptionFixtures.MANAGER;
+import static org.appban.exemption.ExemptionFixtures.proven;
 import static org.appban.exemption.ExemptionFixtures.OTHER_APPROVER_SESSION;
 import static org.appban.exemption.ExemptionFixtures.POLICY;
 import static org.appban.exemption.ExemptionFixtures.corporate;
@@ -35,7 +36,7 @@ class ExemptionRulesTest {
         @Test
         void an_approver_grants_a_request_made_by_someone_else_until_a_date_within_the_maximum() {
             Exemption e = requested("ex-1", "m-001", null, CLERK);
-            Exemption g = rules.grant("t", e, aroha, MANAGER, nz("2023-06-30T17:00"), decision);
+            Exemption g = rules.grant("t", e, aroha, proven(MANAGER), nz("2023-06-30T17:00"), decision);
             assertEquals(ExemptionStatus.GRANTED, g.status());
             assertEquals(MANAGER, g.decidedBy());
             assertEquals(decision, g.decidedAt());
@@ -47,43 +48,44 @@ class ExemptionRulesTest {
         void the_approver_who_requested_it_cannot_grant_it() {
             Exemption e = requested("ex-1", "m-001", null, MANAGER);
             InvalidInputException x = assertThrows(InvalidInputException.class,
-                    () -> rules.grant("exemption.grant", e, aroha, MANAGER, nz("2023-04-30T17:00"), decision));
+                    () -> rules.grant("exemption.grant", e, aroha, proven(MANAGER), nz("2023-04-30T17:00"), decision));
             assertEquals("caller", x.problems().get(0).where());
             assertTrue(x.getMessage().contains("requested exemption ex-1 and cannot also decide it"), x.getMessage());
         }
 
         @Test
-        void the_same_person_is_recognised_whatever_the_case_of_their_address() {
-            Exemption e = requested("ex-1", "m-001", null, "ICT-Security-Manager@Parliament.govt.nz");
-            assertThrows(InvalidInputException.class, () -> rules.grant("t", e, aroha, MANAGER, nz("2023-04-30T17:00"), decision));
+        void the_same_identity_center_user_is_the_same_person_through_any_permission_set_and_in_any_case() {
+            Exemption e = requested("ex-1", "m-001", null,
+                    "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AppbanAdministrator_0a1b2c3d4e5f6a7b/ICT-Security-Manager@Parliament.govt.nz");
+            assertThrows(InvalidInputException.class, () -> rules.grant("t", e, aroha, proven(MANAGER), nz("2023-04-30T17:00"), decision));
         }
 
         @Test
         void nor_can_it_be_refused_by_the_approver_who_requested_it() {
             Exemption e = requested("ex-1", "m-001", null, APPROVER_SESSION);
-            assertThrows(InvalidInputException.class, () -> rules.refuse("t", e, aroha, APPROVER_SESSION, "no", decision));
+            assertThrows(InvalidInputException.class, () -> rules.refuse("t", e, aroha, proven(APPROVER_SESSION), "no", decision));
         }
 
         @Test
         void another_session_of_the_approver_role_may_decide_what_one_session_requested() {
             Exemption e = requested("ex-1", "m-001", null, APPROVER_SESSION);
-            assertEquals(ExemptionStatus.GRANTED, rules.grant("t", e, aroha, OTHER_APPROVER_SESSION, nz("2023-04-30T17:00"), decision).status());
+            assertEquals(ExemptionStatus.GRANTED, rules.grant("t", e, aroha, proven(OTHER_APPROVER_SESSION), nz("2023-04-30T17:00"), decision).status());
         }
 
         @Test
         void someone_not_named_an_approver_cannot_decide() {
             Exemption e = requested("ex-1", "m-001", null, MANAGER);
             InvalidInputException x = assertThrows(InvalidInputException.class,
-                    () -> rules.grant("t", e, aroha, CLERK, nz("2023-04-30T17:00"), decision));
+                    () -> rules.grant("t", e, aroha, proven(CLERK), nz("2023-04-30T17:00"), decision));
             assertTrue(x.getMessage().contains("is not an exemption approver"), x.getMessage());
         }
 
         @Test
         void a_member_who_is_also_an_approver_cannot_decide_their_own_exemption() {
-            Member manager = Member.active("m-050", "Security Manager", MANAGER, org.appban.domain.Role.STAFF);
+            Member manager = Member.active("m-050", "Security Manager", "ict-security-manager@parliament.govt.nz", org.appban.domain.Role.STAFF);
             Exemption e = requested("ex-1", "m-050", null, CLERK);
             InvalidInputException x = assertThrows(InvalidInputException.class,
-                    () -> rules.grant("t", e, manager, MANAGER, nz("2023-04-30T17:00"), decision));
+                    () -> rules.grant("t", e, manager, proven(MANAGER), nz("2023-04-30T17:00"), decision));
             assertTrue(x.getMessage().contains("is the exempted member"), x.getMessage());
         }
 
@@ -93,35 +95,35 @@ class ExemptionRulesTest {
             Instant latest = rules.latestExpiry(decision);
             assertEquals(nz("2023-09-18T11:00"), latest, "180 calendar days in Pacific/Auckland, across the DST change");
             InvalidInputException x = assertThrows(InvalidInputException.class,
-                    () -> rules.grant("exemption.grant", e, aroha, MANAGER, latest.plusSeconds(1), decision));
+                    () -> rules.grant("exemption.grant", e, aroha, proven(MANAGER), latest.plusSeconds(1), decision));
             assertEquals("expires", x.problems().get(0).where());
             assertTrue(x.getMessage().contains("beyond the policy's maximum of 180 days"), x.getMessage());
             assertTrue(x.getMessage().contains(latest.toString()), x.getMessage());
-            assertEquals(latest, rules.grant("t", e, aroha, MANAGER, latest, decision).expires(), "exactly the maximum is allowed");
+            assertEquals(latest, rules.grant("t", e, aroha, proven(MANAGER), latest, decision).expires(), "exactly the maximum is allowed");
         }
 
         @Test
         void an_expiry_is_mandatory_and_after_the_decision() {
             Exemption e = requested("ex-1", "m-001", null, CLERK);
-            assertTrue(assertThrows(InvalidInputException.class, () -> rules.grant("t", e, aroha, MANAGER, null, decision))
+            assertTrue(assertThrows(InvalidInputException.class, () -> rules.grant("t", e, aroha, proven(MANAGER), null, decision))
                     .getMessage().contains("expires: is required"));
-            assertTrue(assertThrows(InvalidInputException.class, () -> rules.grant("t", e, aroha, MANAGER, decision, decision))
+            assertTrue(assertThrows(InvalidInputException.class, () -> rules.grant("t", e, aroha, proven(MANAGER), decision, decision))
                     .getMessage().contains("is not after the decision"));
         }
 
         @Test
         void only_a_requested_exemption_can_be_granted_or_refused() {
             Exemption g = granted("ex-1", "m-001", null, nz("2023-05-01T00:00"));
-            assertTrue(assertThrows(InvalidInputException.class, () -> rules.grant("t", g, aroha, OTHER_APPROVER_SESSION, nz("2023-05-02T00:00"), decision))
+            assertTrue(assertThrows(InvalidInputException.class, () -> rules.grant("t", g, aroha, proven(OTHER_APPROVER_SESSION), nz("2023-05-02T00:00"), decision))
                     .getMessage().contains("exemption ex-1 is granted; only a requested exemption can be granted"));
-            assertThrows(InvalidInputException.class, () -> rules.refuse("t", g, aroha, OTHER_APPROVER_SESSION, "no", decision));
+            assertThrows(InvalidInputException.class, () -> rules.refuse("t", g, aroha, proven(OTHER_APPROVER_SESSION), "no", decision));
         }
 
         @Test
         void every_broken_rule_is_reported_at_once() {
             Exemption e = requested("ex-1", "m-001", null, CLERK);
             InvalidInputException x = assertThrows(InvalidInputException.class,
-                    () -> rules.grant("t", e, aroha, CLERK, nz("2024-01-01T00:00"), decision));
+                    () -> rules.grant("t", e, aroha, proven(CLERK), nz("2024-01-01T00:00"), decision));
             assertEquals(List.of("caller", "expires"), x.problems().stream().map(p -> p.where()).toList());
         }
     }
@@ -131,7 +133,7 @@ class ExemptionRulesTest {
         @Test
         void an_approver_revokes_a_granted_exemption_at_once_keeping_who_granted_it() {
             Exemption g = granted("ex-1", "m-001", "d-1", nz("2023-06-01T00:00"));
-            Exemption r = rules.revoke("t", g, OTHER_APPROVER_SESSION, "no longer on the committee", decision);
+            Exemption r = rules.revoke("t", g, proven(OTHER_APPROVER_SESSION), "no longer on the committee", decision);
             assertEquals(ExemptionStatus.REVOKED, r.status());
             assertEquals(OTHER_APPROVER_SESSION, r.revokedBy());
             assertEquals(decision, r.revokedAt());
@@ -141,20 +143,20 @@ class ExemptionRulesTest {
         @Test
         void the_approver_who_granted_it_may_revoke_it() {
             Exemption g = granted("ex-1", "m-001", null, nz("2023-06-01T00:00"));
-            assertEquals(ExemptionStatus.REVOKED, rules.revoke("t", g, MANAGER, "done", decision).status());
+            assertEquals(ExemptionStatus.REVOKED, rules.revoke("t", g, proven(MANAGER), "done", decision).status());
         }
 
         @Test
         void an_expired_exemption_has_nothing_left_to_revoke() {
             Exemption g = granted("ex-1", "m-001", null, nz("2023-03-21T00:00"));
-            assertTrue(assertThrows(InvalidInputException.class, () -> rules.revoke("t", g, MANAGER, "done", decision))
+            assertTrue(assertThrows(InvalidInputException.class, () -> rules.revoke("t", g, proven(MANAGER), "done", decision))
                     .getMessage().contains("already expired"));
         }
 
         @Test
         void a_request_cannot_be_revoked_and_a_reason_is_required() {
             Exemption e = requested("ex-1", "m-001", null, CLERK);
-            InvalidInputException x = assertThrows(InvalidInputException.class, () -> rules.revoke("t", e, MANAGER, " ", decision));
+            InvalidInputException x = assertThrows(InvalidInputException.class, () -> rules.revoke("t", e, proven(MANAGER), " ", decision));
             assertEquals(List.of("id", "reason"), x.problems().stream().map(p -> p.where()).toList());
         }
     }

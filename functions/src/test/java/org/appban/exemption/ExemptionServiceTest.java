@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.appban.domain.Actor;
+import org.appban.identity.ProvenPrincipal;
 import org.appban.domain.AppPresence;
 import org.appban.domain.ComplianceState;
 import org.appban.domain.Device;
@@ -42,9 +43,9 @@ class ExemptionServiceTest {
     private final InMemoryLedger ledger = new InMemoryLedger();
     private final ExemptionFixtures.RecordedNotices notices = new ExemptionFixtures.RecordedNotices();
     private final ExemptionService service = new ExemptionService(POLICY, members, devices, exemptions, ledger, notices, clock);
-    private final Actor clerk = Actor.administrator(CLERK);
-    private final Actor manager = Actor.administrator(MANAGER);
-    private final Actor approver = Actor.administrator(APPROVER_SESSION);
+    private final ProvenPrincipal clerk = ExemptionFixtures.proven(CLERK);
+    private final ProvenPrincipal manager = ExemptionFixtures.proven(MANAGER);
+    private final ProvenPrincipal approver = ExemptionFixtures.proven(APPROVER_SESSION);
     private final Device phone = corporate("d-1", "m-001", AppPresence.PRESENT);
     private final Device ownPhone = personal("d-2", "m-001", ComplianceState.NONCOMPLIANT);
 
@@ -198,7 +199,7 @@ class ExemptionServiceTest {
         String id = requestOne(List.of());
         Exemption requested = exemptions.find(id).orElseThrow();
         // The crash: the grant reached the store, but neither the ledger nor the notice.
-        Exemption granted = service.rules().grant("t", requested, member("m-001"), MANAGER, nz("2023-06-30T17:00"), clock.instant());
+        Exemption granted = service.rules().grant("t", requested, member("m-001"), manager, nz("2023-06-30T17:00"), clock.instant());
         exemptions.transition(requested, granted);
         ExemptionOutcome retry = service.grant(id, nz("2023-06-30T17:00"), null, manager);
         assertEquals("already-granted", retry.result());

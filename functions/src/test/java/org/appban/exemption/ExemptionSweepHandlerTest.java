@@ -37,8 +37,8 @@ class ExemptionSweepHandlerTest {
     @Test
     void the_schedule_sample_asks_for_the_notices_due_once() throws IOException {
         members.save(member("m-001"));
-        String id = service.request("m-001", List.of(), "select committee inquiry", "req-1", Actor.administrator(CLERK)).get(0).exemption().id();
-        service.grant(id, nz("2023-05-31T17:00"), null, Actor.administrator(MANAGER));
+        String id = service.request("m-001", List.of(), "select committee inquiry", "req-1", ExemptionFixtures.proven(CLERK)).get(0).exemption().id();
+        service.grant(id, nz("2023-05-31T17:00"), null, ExemptionFixtures.proven(MANAGER));
         clock.set(nz("2023-06-01T07:00"));
         String sample = Files.readString(ProjectLayout.root().resolve("events/exemption-sweep/schedule.json"));
 

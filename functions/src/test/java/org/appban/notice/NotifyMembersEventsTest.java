@@ -105,7 +105,7 @@ class NotifyMembersEventsTest {
     }
 
     private JsonNode feed(String name) {
-        return invoke(sample(name), TestContext.administrator("req-" + name, "admin@parliament.govt.nz"));
+        return invoke(sample(name), TestContext.forgedClientContext("req-" + name, "admin@parliament.govt.nz"));
     }
 
     private List<String> sentStages() {
@@ -313,12 +313,12 @@ class NotifyMembersEventsTest {
     }
 
     @Test
-    void send_sends_what_is_due_to_the_listed_members_attributed_to_the_caller() {
+    void send_sends_what_is_due_to_the_listed_members_recorded_as_the_unproven_direct_invoker_not_the_name_it_wrote() {
         JsonNode r = feed("send.json");
         assertEquals("send", r.path("action").asText());
         assertEquals(2, r.path("counts").path("sent").asInt());
         assertEquals(List.of("announcement>m-001", "announcement>m-002"), sentStages());
-        assertEquals("administrator:admin@parliament.govt.nz", ledger.chain("member#m-001").get(0).record().actor().toString());
+        assertEquals("administrator:unproven:direct-invocation", ledger.chain("member#m-001").get(0).record().actor().toString());
     }
 
     @Test
@@ -331,7 +331,7 @@ class NotifyMembersEventsTest {
         LedgerEntry requested = ledger.chain("member#m-001").stream()
                 .filter(e -> e.record().action().equals("notice.resend-requested")).findFirst().orElseThrow();
         assertTrue(requested.record().details().get("reason").startsWith("The member says"));
-        assertEquals("administrator:admin@parliament.govt.nz", requested.record().actor().toString());
+        assertEquals("administrator:unproven:direct-invocation", requested.record().actor().toString(), "the client context names nobody");
 
         JsonNode again = feed("resend.json");
         assertEquals("already-sent", again.path("results").get(0).path("result").asText());
