@@ -15,7 +15,10 @@ public final class Main {
                         serve the Intune, Jamf Pro and Cisco ISE simulators on loopback until stopped
               ledger verify (--file FILE | --table NAME) [--chain CHAIN]
                         check the ledger's hash chains and report the first break
-              invoke FUNCTION EVENT_FILE [--caller ID] [--stage NAME] [--init]
+              admin (--stack NAME | --url URL) [--profile NAME] [--json] SUBCOMMAND [options]
+                        administer a deployed stack through its admin function URL, signed with your
+                        AWS credentials (./appban admin --help lists the subcommands)
+              invoke FUNCTION EVENT_FILE [--stage NAME] [--init]
                         run one function in-process against the AWS emulator at AWS_ENDPOINT_URL
                         (LocalStack: infra/localstack), with its environment from template.yaml
               bench <inventory|notify|enforce|access|coldstart|faults|reliability> [options]
@@ -42,6 +45,7 @@ public final class Main {
                 case "ledger" -> new LedgerCommand(out).run(rest);
                 case "bench" -> new BenchCommand(out).run(rest);
                 case "invoke" -> new InvokeCommand(out).run(rest);
+                case "admin" -> new AdminCommand(out, err).run(rest);
                 default -> throw new Args.UsageException("unknown command '" + argv.get(0) + "'");
             };
         } catch (Args.UsageException e) {

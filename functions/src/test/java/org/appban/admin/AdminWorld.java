@@ -72,6 +72,23 @@ public final class AdminWorld {
         this.handler = new AdminHandler(administration);
     }
 
+    /** The admin function's handler over this world, for tools that invoke it as Lambda would. */
+    public AdminHandler handler() {
+        return handler;
+    }
+
+    public ExemptionStore exemptions() {
+        return exemptions;
+    }
+
+    public Ledger ledger() {
+        return ledger;
+    }
+
+    public KillSwitch killSwitch() {
+        return killSwitch;
+    }
+
     public AdminWorld seed() {
         members.save(Member.active("m-001", "Aroha Tūhoe", "aroha.tuhoe@parliament.govt.nz", Role.MEMBER));
         members.save(Member.active("m-002", "Ben O'Connor", "ben.oconnor@parliament.govt.nz", Role.MEMBER));
