@@ -58,6 +58,11 @@ final class AdminCommand {
               sweep        ask for the exemption notices that are due
               killswitch   engage (on) or release (off) the kill switch
               ledger       verify the ledger's hash chains, or export a member's or device's entries
+              approvals    requests waiting for a second administrator (the two-person rule)
+              approve      give the second approval of another administrator's request
+
+            Under the policy's two-person rule, turning the kill switch off and long exemptions answer "pending" with an
+            approval id; they happen once a different administrator runs: ./appban admin ... approve APPROVAL-ID
             """;
 
     /** One subcommand: its words, options and the admin request it sends. */
@@ -132,6 +137,19 @@ final class AdminCommand {
                     a.get("device").ifPresent(d -> o.put("device", d));
                     return o;
                 }));
+    }
+
+    static {
+        add(new Sub("approvals", "approvals [--state pending|approved|expired]", "Requests waiting for (or given, or past) a second "
+                + "administrator's approval under the policy's two-person rule (administration.secondApproval).",
+                Set.of("state"), Set.of(), 0, a -> {
+                    ObjectNode o = op("approval.list");
+                    o.put("state", a.get("state").orElse("pending"));
+                    return o;
+                }));
+        add(new Sub("approve", "approve APPROVAL-ID", "Gives the second approval of another administrator's pending request "
+                + "(never your own), which carries it out in your name, with theirs on record.",
+                Set.of(), Set.of(), 1, a -> op("approval.approve").put("id", a.positional().get(0))));
     }
 
     private static void add(Sub sub) {
@@ -284,6 +302,20 @@ final class AdminCommand {
 
     private int print(String sub, boolean json, AdminClient.Answer answer) {
         JsonNode report = answer.report();
+        boolean pending = answer.status() == 202 && report != null && "pending".equals(report.path("status").asText());
+        if (pending) {
+            // Accepted, not done: it waits for a second administrator. Not a refusal, so exit 0.
+            if (json) {
+                out.println(Json.pretty(report));
+            } else {
+                out.println("pending: " + report.path("operation").asText() + " by " + report.path("caller").asText()
+                        + " waits for a second administrator");
+                out.println("approval: " + report.path("result").path("approval").path("id").asText()
+                        + " (expires " + report.path("result").path("approval").path("expires").asText() + ")");
+                out.println(report.path("result").path("waitsFor").asText());
+            }
+            return 0;
+        }
         boolean done = answer.status() == 200 && report != null && "done".equals(report.path("status").asText());
         if (json) {
             (done ? out : err).println(report == null ? answer.raw() : Json.pretty(report));
@@ -306,6 +338,7 @@ final class AdminCommand {
             case "status" -> status(result);
             case "preview" -> preview(result);
             case "exemptions" -> exemptions(result.path("exemptions"));
+            case "approvals" -> approvals(result.path("approvals"));
             default -> fields(result, "");
         }
         return 0;
@@ -342,6 +375,15 @@ final class AdminCommand {
                     e.path("requestedBy").asText(""), e.path("decidedBy").asText(""), e.path("expires").asText("")));
         }
         table(List.of("id", "member", "device", "state", "requested by", "decided by", "expires"), rows);
+    }
+
+    private void approvals(JsonNode list) {
+        List<List<String>> rows = new ArrayList<>();
+        for (JsonNode a : list) {
+            rows.add(List.of(a.path("id").asText(), a.path("operation").asText(), a.path("state").asText(), a.path("requestedBy").asText(),
+                    a.path("expires").asText(), a.path("approvedBy").asText("")));
+        }
+        table(List.of("id", "operation", "state", "asked by", "expires", "approved by"), rows);
     }
 
     private void fields(JsonNode node, String indent) {

@@ -175,6 +175,28 @@ class AdminCommandTest {
     }
 
     @Test
+    void two_person_rule_end_to_end_the_kill_switch_goes_off_only_when_a_second_administrator_approves() throws IOException {
+        assertEquals(0, run("hana", "killswitch", "on", "--reason", "complaint").exit());
+        Run asked = run("hana", "killswitch", "off", "--reason", "resolved");
+        assertEquals(0, asked.exit(), asked.err());
+        assertTrue(asked.out().startsWith("pending: killswitch.off by " + HANA), asked.out());
+        assertTrue(world.killSwitch().read().engaged());
+        Run pending = run("rawiri", "--json", "approvals");
+        String id = pending.json().path("result").path("approvals").get(0).path("id").asText();
+        assertTrue(run("rawiri", "approvals").out().lines().anyMatch(l -> l.startsWith(id + " ") && l.contains("killswitch.off")));
+
+        Run self = run("hana", "approve", id);
+        assertEquals(1, self.exit());
+        assertTrue(self.err().contains("cannot also give its second approval"), self.err());
+        assertTrue(world.killSwitch().read().engaged());
+
+        Run approved = run("rawiri", "approve", id);
+        assertEquals(0, approved.exit(), approved.err());
+        assertFalse(world.killSwitch().read().engaged());
+        assertEquals(1, run("mere", "approve", id).exit(), "given once");
+    }
+
+    @Test
     void the_stack_output_names_the_url() {
         Run status = admin("--stack", "appban-prod", "--region", "ap-southeast-2", "--profile", "hana", "status");
         assertEquals(0, status.exit(), status.err());

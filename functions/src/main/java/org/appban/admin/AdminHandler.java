@@ -71,7 +71,9 @@ public final class AdminHandler extends JsonHandler {
 
     private static ObjectNode response(ObjectNode report) {
         ObjectNode response = Json.object();
-        response.put("statusCode", "done".equals(report.path("status").asText()) ? 200 : 400);
+        String status = report.path("status").asText();
+        // 202: accepted, waiting for a second administrator's approval.
+        response.put("statusCode", "done".equals(status) ? 200 : "pending".equals(status) ? 202 : 400);
         response.putObject("headers").put("content-type", "application/json");
         response.put("body", Json.write(report));
         return response;

@@ -24,6 +24,8 @@ import org.appban.input.StrictObject;
  * killswitch.off     reason
  * ledger.verify      [chain]
  * ledger.export      member | device
+ * approval.list      [state: pending|approved|expired]
+ * approval.approve   id   (the second administrator's approval of a pending request)
  * </pre>
  */
 public sealed interface AdminRequest {
@@ -95,9 +97,21 @@ public sealed interface AdminRequest {
         }
     }
 
+    record ApprovalList(String state) implements AdminRequest {
+        public String operation() {
+            return "approval.list";
+        }
+    }
+
+    record ApprovalApprove(String id) implements AdminRequest {
+        public String operation() {
+            return "approval.approve";
+        }
+    }
+
     List<String> OPERATIONS = List.of("exemption.request", "exemption.grant", "exemption.refuse", "exemption.revoke",
             "exemption.list", "exemption.sweep", "status", "preview", "killswitch.on", "killswitch.off", "ledger.verify",
-            "ledger.export");
+            "ledger.export", "approval.list", "approval.approve");
 
     String SOURCE = "admin request";
 
@@ -144,6 +158,8 @@ public sealed interface AdminRequest {
                 case "killswitch.off" -> new KillSwitchSet(false, text(o, "reason", true));
                 case "ledger.verify" -> new LedgerVerify(o.optionalText("chain").orElse(null));
                 case "ledger.export" -> export(o);
+                case "approval.list" -> new ApprovalList(approvalState(o));
+                case "approval.approve" -> new ApprovalApprove(o.text("id"));
                 default -> throw new IllegalStateException("operation listed but not parsed: " + operation);
             };
             o.rejectUnknownFields();
@@ -173,6 +189,15 @@ public sealed interface AdminRequest {
             String state = o.optionalText("state").orElse(null);
             if (state != null && !ExemptionView.STATES.contains(state)) {
                 o.problem("state", "'" + state + "' is not one of " + String.join(", ", ExemptionView.STATES));
+                return null;
+            }
+            return state;
+        }
+
+        private static String approvalState(StrictObject o) {
+            String state = o.optionalText("state").orElse(null);
+            if (state != null && !SecondApprovals.STATES.contains(state)) {
+                o.problem("state", "'" + state + "' is not one of " + String.join(", ", SecondApprovals.STATES));
                 return null;
             }
             return state;

@@ -57,6 +57,7 @@ public final class Administration {
     private final NetworkAccessLookup network;
     private final Clock clock;
     private final List<PrincipalPattern> administrators;
+    private final SecondApprovals secondApprovals;
 
     public Administration(BanPolicy policy, MemberStore members, DeviceStore devices, ExemptionStore exemptions,
                           Ledger ledger, ExemptionService exemptionService, KillSwitch killSwitch, Reports reports,
@@ -73,6 +74,7 @@ public final class Administration {
         this.network = network;
         this.clock = clock;
         this.administrators = PrincipalPattern.parseAll(policy.administration().administrators());
+        this.secondApprovals = new SecondApprovals(policy.administration().secondApproval(), policy.zone(), ledger, clock);
     }
 
     /**
@@ -88,9 +90,9 @@ public final class Administration {
         String operation = AdminRequest.operationOf(request);
         try {
             AdminRequest parsed = AdminRequest.parse(request);
-            Outcome outcome = run(parsed, caller, invocationId);
-            record(at, caller, parsed.operation(), "ok", invocationId, outcome.summary());
-            ObjectNode report = envelope("done", parsed.operation(), caller, at);
+            Outcome outcome = run(parsed, request, caller, invocationId);
+            record(at, caller, parsed.operation(), outcome.pending() ? "pending" : "ok", invocationId, outcome.summary());
+            ObjectNode report = envelope(outcome.pending() ? "pending" : "done", parsed.operation(), caller, at);
             report.set("result", Json.tree(outcome.result()));
             return report;
         } catch (InvalidInputException e) {
@@ -110,11 +112,16 @@ public final class Administration {
         return report;
     }
 
-    private record Outcome(Object result, String summary) {
+    /** @param pending the act waits for a second administrator ({@link SecondApprovals}) */
+    private record Outcome(Object result, String summary, boolean pending) {
+        Outcome(Object result, String summary) {
+            this(result, summary, false);
+        }
     }
 
     /** The operations a caller nobody proved (a direct invocation) may run: they change nothing and name no one. */
-    public static final Set<String> READ_ONLY = Set.of("exemption.list", "status", "preview", "ledger.verify", "ledger.export");
+    public static final Set<String> READ_ONLY = Set.of("exemption.list", "status", "preview", "ledger.verify", "ledger.export",
+            "approval.list");
 
     /**
      * The proven caller a changing operation needs, who must also be an administrator or an approver.
@@ -135,9 +142,26 @@ public final class Administration {
         return p;
     }
 
-    private Outcome run(AdminRequest request, Caller caller, String invocationId) {
+    private Outcome run(AdminRequest request, JsonNode raw, Caller caller, String invocationId) {
         Instant now = clock.instant();
         ProvenPrincipal by = READ_ONLY.contains(request.operation()) ? null : administrator(request, caller);
+        if (by != null && secondApprovals.needed(request, now)) {
+            // The first administrator's part: checked as the act itself would be, then recorded as pending.
+            if (request instanceof AdminRequest.ExemptionGrant g) {
+                org.appban.domain.Exemption e = exemptions.find(g.id()).orElseThrow(() -> new InvalidInputException("exemption.grant", "id", "no exemption '" + g.id() + "'"));
+                exemptionService.rules().grant("exemption.grant", e, members.find(e.member()).orElse(null), by, g.expires(), now);
+            }
+            SecondApprovals.Approval a = secondApprovals.request(request, raw, by, invocationId);
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("approval", a);
+            result.put("waitsFor", "a second administrator, before " + a.expires() + ": approval.approve with id " + a.id()
+                    + " (./appban admin approve " + a.id() + "); " + secondApprovals.why(request));
+            return new Outcome(result, "approval " + a.id() + " pending until " + a.expires(), true);
+        }
+        return execute(request, by, invocationId, now);
+    }
+
+    private Outcome execute(AdminRequest request, ProvenPrincipal by, String invocationId, Instant now) {
         return switch (request) {
             case AdminRequest.ExemptionRequest r -> {
                 List<ExemptionOutcome> out = exemptionService.request(r.member(), r.devices(), r.reason(),
@@ -176,6 +200,21 @@ public final class Administration {
                 result.put("reason", after.reason());
                 result.put("wasEngaged", before.engaged());
                 yield new Outcome(result, (r.engage() ? "engaged" : "disengaged") + ": " + r.reason());
+            }
+            case AdminRequest.ApprovalList r -> {
+                List<SecondApprovals.Approval> list = secondApprovals.list(r.state());
+                yield new Outcome(Map.of("count", list.size(), "approvals", list), list.size() + " approvals");
+            }
+            case AdminRequest.ApprovalApprove r -> {
+                SecondApprovals.Approval a = secondApprovals.approve(r.id(), by);
+                AdminRequest original = AdminRequest.parse(a.requestJson());
+                // The second approval carries the act out, in the approver's name (the proven caller of this call).
+                Outcome done = execute(original, administrator(original, Caller.proven(by)), invocationId, now);
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("approval", a);
+                result.put("operation", original.operation());
+                result.put("result", done.result());
+                yield new Outcome(result, "approved " + a.id() + " (" + original.operation() + " asked by " + a.requestedBy() + "): " + done.summary());
             }
             case AdminRequest.LedgerVerify r -> {
                 LedgerAudit.Verification v = new LedgerAudit(ledger, reports).verify(r.chain());

@@ -95,16 +95,15 @@ public record BanPolicy(
      * The two-person rule, as Intune's multi-admin approval: these acts of one administrator wait, as a pending
      * request, until a second, different administrator approves them.
      *
-     * @param confirmAboveCap           a {@code confirm} of a blast-radius cap (a run over the cap)
      * @param killSwitchOff             turning the kill switch off (resuming removals and quarantines)
      * @param exemptionsLongerThanDays  granting an exemption for longer than this many days (null: never)
      * @param pendingHours              how long a pending request waits for its second approval before it expires
      */
-    public record SecondApproval(boolean confirmAboveCap, boolean killSwitchOff, Integer exemptionsLongerThanDays, int pendingHours) {
-        public static final SecondApproval NONE = new SecondApproval(false, false, null, 24);
+    public record SecondApproval(boolean killSwitchOff, Integer exemptionsLongerThanDays, int pendingHours) {
+        public static final SecondApproval NONE = new SecondApproval(false, null, 24);
 
         public boolean any() {
-            return confirmAboveCap || killSwitchOff || exemptionsLongerThanDays != null;
+            return killSwitchOff || exemptionsLongerThanDays != null;
         }
     }
 

@@ -46,6 +46,8 @@ import static org.appban.exemption.ExemptionFixtures.personal;
  */
 public final class AdminWorld {
     static final Instant NOW = nz("2023-03-20T10:00");
+    /** The approval the seed leaves pending (see approval-approve.json). */
+    public static final String PENDING_APPROVAL = "apr-00000000e0a1";
 
     final MemberStore members;
     final DeviceStore devices;
@@ -104,6 +106,11 @@ public final class AdminWorld {
                 CLERK, nz("2023-03-17T10:00"), MANAGER, nz("2023-03-17T12:00"), nz("2023-06-30T17:00"), null, null));
         notice("m-001", "announcement", nz("2023-03-17T09:00"));
         notice("m-002", "announcement", nz("2023-03-17T09:00"));
+        // hana asked to turn the kill switch off an hour ago; it waits for a second administrator (approval-approve.json).
+        ledger.append(new LedgerRecord(NOW.minusSeconds(3600), Actor.administrator(CLERK), null, null, SecondApprovals.REQUESTED, "pending",
+                false, "approval/" + PENDING_APPROVAL + "/requested", Map.of("approval", PENDING_APPROVAL, "operation", "killswitch.off",
+                "request", "{\"operation\":\"killswitch.off\",\"reason\":\"complaint investigated, resume\"}", "requestedBy", CLERK,
+                "expires", NOW.plusSeconds(23 * 3600).toString(), "why", "turning the kill switch off")));
         return this;
     }
 
