@@ -165,6 +165,22 @@ public final class StrictObject {
      * java.time reads them: they have no daylight saving, so a ban in a place that has it would send at the wrong
      * hour half the year, and EventBridge Scheduler's ScheduleExpressionTimezone takes region names.
      */
+    /**
+     * The name of one of the function's own schedules (template.yaml's Scheduler Inputs), or the default when absent.
+     * Another name is refused: a schedule nobody defined, or a manual run mistaken for one, must not run the work
+     * that a real schedule does (an unknown name once ran a full run).
+     */
+    public String scheduleName(String field, String own) {
+        JsonNode v = node.get(field);
+        String name = v == null || v.isNull() ? own : textValue(field, true);
+        if (name != null && !name.equals(own)) {
+            problems.add(at(field), "'" + (name.length() > 64 ? name.substring(0, 64) + "..." : name)
+                    + "' is not a schedule of this function (its schedule is '" + own + "')");
+            return null;
+        }
+        return name;
+    }
+
     public ZoneId zone(String field) {
         JsonNode v = node.get(field);
         String problem = v != null && v.isTextual() ? notARegion(v.textValue()) : null;
