@@ -58,6 +58,8 @@ final class AdminCommand {
               sweep        ask for the exemption notices that are due
               killswitch   engage (on) or release (off) the kill switch
               ledger       verify the ledger's hash chains, or export a member's or device's entries
+              enforce      a manual enforce-removal run (dry run unless --run), handed on as you
+              access       a manual network-access run (dry run unless --run), handed on as you
               approvals    requests waiting for a second administrator (the two-person rule)
               approve      give the second approval of another administrator's request
 
@@ -150,6 +152,48 @@ final class AdminCommand {
         add(new Sub("approve", "approve APPROVAL-ID", "Gives the second approval of another administrator's pending request "
                 + "(never your own), which carries it out in your name, with theirs on record.",
                 Set.of(), Set.of(), 1, a -> op("approval.approve").put("id", a.positional().get(0))));
+    }
+
+    static {
+        add(new Sub("enforce", "enforce (--members ID,ID | --devices ID,ID | --all) [--confirm N] [--run]",
+                "Removal of the app from corporate devices, through enforce-removal: a dry run (what it would do) unless --run. "
+                        + "The admin function records who asked and hands the run on; --confirm N agrees to N devices past the "
+                        + "blast-radius cap (a second administrator's approval under the two-person rule).",
+                Set.of("members", "devices", "confirm"), Set.of("all", "run"), 0, a -> {
+                    ObjectNode r = Json.object().put("request", "enforce");
+                    scope(a, r);
+                    if (a.flag("all")) r.put("all", true);
+                    return manual("enforce.run", a, r);
+                }));
+        add(new Sub("access", "access reconcile|quarantine|release [--members ID,ID | --devices ID,ID] [--confirm N] [--run]",
+                "Network access for private devices, through network-access: a dry run unless --run; the whole fleet unless "
+                        + "--members or --devices. --confirm N agrees to N quarantines past the blast-radius cap.",
+                Set.of("members", "devices", "confirm"), Set.of("run"), 1, a -> {
+                    String action = a.positional().get(0);
+                    if (!List.of("reconcile", "quarantine", "release").contains(action)) {
+                        throw new Args.UsageException("access takes reconcile, quarantine or release, found '" + action + "'");
+                    }
+                    ObjectNode r = Json.object().put("action", action);
+                    scope(a, r);
+                    return manual("access.run", a, r);
+                }));
+    }
+
+    private static void scope(Args a, ObjectNode request) {
+        for (String option : List.of("members", "devices")) {
+            a.get(option).ifPresent(v -> {
+                var list = request.putArray(option);
+                for (String id : v.split(",")) if (!id.isBlank()) list.add(id.strip());
+            });
+        }
+    }
+
+    private static ObjectNode manual(String operation, Args a, ObjectNode request) {
+        request.put("dryRun", !a.flag("run"));
+        if (a.get("confirm").isPresent()) request.put("confirm", a.integer("confirm", 0));
+        ObjectNode o = op(operation);
+        o.set("request", request);
+        return o;
     }
 
     private static void add(Sub sub) {

@@ -197,6 +197,18 @@ class AdminCommandTest {
     }
 
     @Test
+    void a_manual_run_goes_through_the_admin_function_authorised_in_the_callers_name() throws IOException {
+        Run run = run("hana", "--json", "enforce", "--devices", "d-101", "--run");
+        assertEquals(0, run.exit(), run.err());
+        String id = run.json().path("result").path("authorisation").asText();
+        JsonNode authorised = Json.parse(world.ledger().byIdempotencyKey("run-authorisation/" + id).orElseThrow().record().details().get("request"));
+        assertEquals(false, authorised.path("dryRun").asBoolean(true));
+        assertEquals(HANA, world.ledger().byIdempotencyKey("run-authorisation/" + id).orElseThrow().record().details().get("by"));
+        Run confirm = run("hana", "access", "quarantine", "--members", "m-001", "--confirm", "12", "--run");
+        assertTrue(confirm.out().startsWith("pending: access.run"), confirm.out());
+    }
+
+    @Test
     void the_stack_output_names_the_url() {
         Run status = admin("--stack", "appban-prod", "--region", "ap-southeast-2", "--profile", "hana", "status");
         assertEquals(0, status.exit(), status.err());

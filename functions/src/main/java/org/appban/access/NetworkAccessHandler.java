@@ -19,6 +19,7 @@ import org.appban.input.InvalidInputException;
 import org.appban.input.StrictObject;
 import org.appban.inventory.DeviceStatusChanged;
 import org.appban.identity.DirectInvocation;
+import org.appban.identity.RunAuthorisation;
 import org.appban.lambda.Json;
 import org.appban.lambda.JsonHandler;
 import org.appban.aws.SdkPriming;
@@ -86,7 +87,7 @@ public final class NetworkAccessHandler extends JsonHandler {
         if (event.has("Records")) return logObjects(event, runId, timeLeft);
         if (event.has("detail-type")) return eventBridge(event, runId, timeLeft);
         if (event.has("trigger")) return schedule(event, runId, timeLeft);
-        return manual(event, context, runId, timeLeft);
+        return manual(event, null, runId, timeLeft);
     }
 
     private Object webhook(FunctionUrlRequest request, String runId) {
@@ -142,9 +143,14 @@ public final class NetworkAccessHandler extends JsonHandler {
                 TelemetryReport ingested = function.telemetry().ingestRecords("event:" + batch, batch, records, actor, false);
                 return telemetryRun(List.of(ingested), actor, runId, timeLeft);
             }
+            case RunAuthorisation.DETAIL_TYPE -> {
+                // Handed on by the admin function: the request and its administrator come from the ledger, not the event.
+                RunAuthorisation.Redeemed run = function.service().redeem(event.path("detail").path("authorisation").asText(null), eventId);
+                return manual(run.request(), run.actor(), runId, timeLeft);
+            }
             default -> {
                 throw new InvalidInputException("event " + eventId, "detail-type",
-                        "'" + type + "' is not an event this function handles (DeviceStatusChanged, MemberAttested, NetworkTelemetry)");
+                        "'" + type + "' is not an event this function handles (DeviceStatusChanged, MemberAttested, NetworkTelemetry, RunAuthorised)");
             }
         }
     }
@@ -194,13 +200,18 @@ public final class NetworkAccessHandler extends JsonHandler {
         return out;
     }
 
-    private Object manual(JsonNode event, Context context, String runId, BooleanSupplier timeLeft) {
+    /**
+     * @param authorised the administrator of a run the admin function authorised; null for a direct invocation, which
+     *                   proves nobody: it may dry-run (recorded as the unproven invoker it is) or re-read a log object
+     *                   (what its S3 event does), and quarantine or release in someone's name goes through the admin
+     *                   function URL (access.run)
+     */
+    private Object manual(JsonNode event, Actor authorised, String runId, BooleanSupplier timeLeft) {
         StrictObject.Problems problems = new StrictObject.Problems("network access request");
         StrictObject o = StrictObject.root(event, problems);
         String action = o.text("action");
         Boolean dryRun = o.bool("dryRun", true);
-        // A direct invocation proves nobody: it is recorded as the unproven invoker it is, never as a name it wrote.
-        Actor actor = DirectInvocation.ACTOR;
+        Actor actor = authorised == null ? DirectInvocation.ACTOR : authorised;
         if ("ingest".equals(action)) {
             String bucket = o.text("bucket");
             String key = o.text("key");
@@ -211,6 +222,7 @@ public final class NetworkAccessHandler extends JsonHandler {
             return telemetryRun(List.of(r), actor, runId, timeLeft);
         }
         AccessRequest.Mode mode = action == null ? null : parseMode(o, action);
+        if (authorised == null && !dryRun && mode != null) throw function.service().refuseUnproven("'" + action + "' (not a dry run)", "access.run");
         List<String> devices = o.has("devices") ? o.texts("devices", true) : null;
         List<String> members = o.has("members") ? o.texts("members", true) : null;
         Integer confirm = o.has("confirm") ? o.integer("confirm") : null;

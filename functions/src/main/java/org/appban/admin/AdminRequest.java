@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.appban.exemption.ExemptionView;
 import org.appban.input.StrictObject;
+import org.appban.lambda.Json;
 
 /**
  * A request to the admin function: {@code {"operation": "...", ...}}, read strictly (unknown fields, wrong types and
@@ -24,6 +25,8 @@ import org.appban.input.StrictObject;
  * killswitch.off     reason
  * ledger.verify      [chain]
  * ledger.export      member | device
+ * enforce.run        request: an enforce-removal manual request ({"request":"enforce",...})
+ * access.run         request: a network-access manual request ({"action":"quarantine",...})
  * approval.list      [state: pending|approved|expired]
  * approval.approve   id   (the second administrator's approval of a pending request)
  * </pre>
@@ -97,6 +100,22 @@ public sealed interface AdminRequest {
         }
     }
 
+    /**
+     * A manual run of another function, handed on with a proven actor ({@link org.appban.identity.RunAuthorisation}).
+     *
+     * @param function enforce-removal or network-access
+     * @param request  the function's own manual request, as it would take it directly
+     */
+    record ManualRun(String operation, String function, JsonNode request) implements AdminRequest {
+        public boolean dryRun() {
+            return !request.path("dryRun").isBoolean() || request.path("dryRun").booleanValue();
+        }
+
+        public boolean confirms() {
+            return request.has("confirm");
+        }
+    }
+
     record ApprovalList(String state) implements AdminRequest {
         public String operation() {
             return "approval.list";
@@ -111,7 +130,7 @@ public sealed interface AdminRequest {
 
     List<String> OPERATIONS = List.of("exemption.request", "exemption.grant", "exemption.refuse", "exemption.revoke",
             "exemption.list", "exemption.sweep", "status", "preview", "killswitch.on", "killswitch.off", "ledger.verify",
-            "ledger.export", "approval.list", "approval.approve");
+            "ledger.export", "approval.list", "approval.approve", "enforce.run", "access.run");
 
     String SOURCE = "admin request";
 
@@ -159,6 +178,8 @@ public sealed interface AdminRequest {
                 case "ledger.verify" -> new LedgerVerify(o.optionalText("chain").orElse(null));
                 case "ledger.export" -> export(o);
                 case "approval.list" -> new ApprovalList(approvalState(o));
+                case "enforce.run" -> manualRun(json, o, operation, "enforce-removal");
+                case "access.run" -> manualRun(json, o, operation, "network-access");
                 case "approval.approve" -> new ApprovalApprove(o.text("id"));
                 default -> throw new IllegalStateException("operation listed but not parsed: " + operation);
             };
@@ -192,6 +213,12 @@ public sealed interface AdminRequest {
                 return null;
             }
             return state;
+        }
+
+        private static ManualRun manualRun(JsonNode json, StrictObject o, String operation, String function) {
+            o.object("request", true);
+            JsonNode request = json.get("request");
+            return new ManualRun(operation, function, request != null && request.isObject() ? request : Json.object());
         }
 
         private static String approvalState(StrictObject o) {

@@ -18,6 +18,7 @@ import org.appban.exemption.ExemptionService;
 import org.appban.exemption.ExemptionView;
 import org.appban.exemption.SweepReport;
 import org.appban.identity.PrincipalPattern;
+import org.appban.identity.RunAuthorisation;
 import org.appban.identity.ProvenPrincipal;
 import org.appban.input.InvalidInputException;
 import org.appban.lambda.JsonHandler;
@@ -58,10 +59,20 @@ public final class Administration {
     private final Clock clock;
     private final List<PrincipalPattern> administrators;
     private final SecondApprovals secondApprovals;
+    private final ManualRuns runs;
 
     public Administration(BanPolicy policy, MemberStore members, DeviceStore devices, ExemptionStore exemptions,
                           Ledger ledger, ExemptionService exemptionService, KillSwitch killSwitch, Reports reports,
                           CampaignPreview preview, NetworkAccessLookup network, Clock clock) {
+        this(policy, members, devices, exemptions, ledger, exemptionService, killSwitch, reports, preview, network,
+                ManualRuns.unavailable(), clock);
+    }
+
+    /** @param runs hands manual enforce-removal and network-access runs on, authorised ({@link RunAuthorisation}) */
+    public Administration(BanPolicy policy, MemberStore members, DeviceStore devices, ExemptionStore exemptions,
+                          Ledger ledger, ExemptionService exemptionService, KillSwitch killSwitch, Reports reports,
+                          CampaignPreview preview, NetworkAccessLookup network, ManualRuns runs, Clock clock) {
+        this.runs = runs;
         this.policy = policy;
         this.members = members;
         this.devices = devices;
@@ -216,6 +227,18 @@ public final class Administration {
                 result.put("result", done.result());
                 yield new Outcome(result, "approved " + a.id() + " (" + original.operation() + " asked by " + a.requestedBy() + "): " + done.summary());
             }
+            case AdminRequest.ManualRun r -> {
+                checkManualRun(r);
+                String id = RunAuthorisation.authorise(ledger, now, "run-" + SecondApprovals.id(invocationId).substring(4), r.function(), r.request(), by);
+                runs.handOn(r.function(), id);
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("authorisation", id);
+                result.put("function", r.function());
+                result.put("dryRun", r.dryRun());
+                result.put("handedOn", "the run goes to " + r.function() + " as " + by.arn() + "; its report is in the function's log "
+                        + "and its decisions in the ledger");
+                yield new Outcome(result, "run " + id + " handed on to " + r.function() + (r.dryRun() ? " (dry run)" : ""));
+            }
             case AdminRequest.LedgerVerify r -> {
                 LedgerAudit.Verification v = new LedgerAudit(ledger, reports).verify(r.chain());
                 yield new Outcome(v, v.intact() ? v.chains() + " chains intact" : "BROKEN: " + v.firstBreak().chain() + " at " + v.firstBreak().seq());
@@ -233,6 +256,18 @@ public final class Administration {
                 yield new Outcome(x, x.subject() + ": " + x.entries() + " entries to " + x.location());
             }
         };
+    }
+
+    /** The function checks the request again in full; what can be checked here is, before anything is recorded. */
+    private static void checkManualRun(AdminRequest.ManualRun r) {
+        if (r.function().equals("enforce-removal")) {
+            org.appban.enforce.EnforceRequest.parseManual(r.request());
+            return;
+        }
+        String action = r.request().path("action").asText("");
+        if (!List.of("reconcile", "quarantine", "release", "ingest").contains(action)) {
+            throw new InvalidInputException(r.operation(), "request.action", "'" + action + "' is not reconcile, quarantine, release or ingest");
+        }
     }
 
     private Outcome exemption(ExemptionOutcome o) {

@@ -71,6 +71,7 @@ public final class SecondApprovals {
     public boolean needed(AdminRequest request, Instant now) {
         return switch (request) {
             case AdminRequest.KillSwitchSet k -> !k.engage() && settings.killSwitchOff();
+            case AdminRequest.ManualRun m -> settings.confirmAboveCap() && m.confirms() && !m.dryRun();
             case AdminRequest.ExemptionGrant g -> settings.exemptionsLongerThanDays() != null && g.expires() != null
                     && g.expires().isAfter(now.atZone(zone).plusDays(settings.exemptionsLongerThanDays()).toInstant());
             default -> false;
@@ -81,6 +82,7 @@ public final class SecondApprovals {
     String why(AdminRequest request) {
         return switch (request) {
             case AdminRequest.KillSwitchSet k -> "turning the kill switch off resumes removals and quarantines (administration.secondApproval.killSwitchOff)";
+            case AdminRequest.ManualRun m -> "a confirm goes past the policy's blast-radius cap (administration.secondApproval.confirmAboveCap)";
             case AdminRequest.ExemptionGrant g -> "an exemption longer than " + settings.exemptionsLongerThanDays()
                     + " days (administration.secondApproval.exemptionsLongerThanDays)";
             default -> "the policy's administration.secondApproval";

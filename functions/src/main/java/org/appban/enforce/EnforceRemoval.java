@@ -97,6 +97,16 @@ public final class EnforceRemoval {
         this.history = new EnforcementHistory(ledger, claims);
     }
 
+    /** Records and returns the refusal of a direct request that needs a proven caller ({@link org.appban.identity.DirectInvocation}). */
+    public org.appban.input.InvalidInputException refuseUnproven(String request, String instead) {
+        return org.appban.identity.DirectInvocation.refuse(ledger, clock.instant(), "enforce-removal", request, instead);
+    }
+
+    /** The manual run an administrator authorised through the admin function URL ({@link org.appban.identity.RunAuthorisation}). */
+    public org.appban.identity.RunAuthorisation.Redeemed redeem(String authorisation, String eventId) {
+        return org.appban.identity.RunAuthorisation.redeem(ledger, clock.instant(), "enforce-removal", authorisation, eventId);
+    }
+
     public BanPolicy policy() {
         return policy;
     }

@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.appban.domain.Actor;
 import org.appban.input.InvalidInputException;
 import org.appban.identity.DirectInvocation;
+import org.appban.identity.RunAuthorisation;
 import org.appban.lambda.Json;
 import org.appban.lambda.JsonHandler;
 import org.appban.aws.SdkPriming;
@@ -81,14 +82,22 @@ public final class EnforceRemovalHandler extends JsonHandler {
             }
             return report;
         }
+        if (RunAuthorisation.DETAIL_TYPE.equals(event.path("detail-type").asText())) {
+            // Handed on by the admin function: the request and its administrator come from the ledger, not the event.
+            RunAuthorisation.Redeemed run = service.redeem(event.path("detail").path("authorisation").asText(null), event.path("id").asText(runId));
+            return service.run(EnforceRequest.parseManual(run.request()), run.actor(), runId);
+        }
         if (event.has("request")) {
             EnforceRequest request = EnforceRequest.parseManual(event);
             // A direct invocation proves nobody (Lambda gives the function no caller; the client context is the
-            // invoker's own words): it is recorded as the unproven invoker it is, never as a name it wrote.
+            // invoker's own words): it may dry-run, recorded as the unproven invoker it is; removal in someone's name
+            // goes through the admin function URL (enforce.run), which hands it on authorised.
+            if (!request.dryRun()) throw service.refuseUnproven(request.trigger().wireName() + " (not a dry run)", "enforce.run");
             return service.run(request, DirectInvocation.ACTOR, runId);
         }
         throw new InvalidInputException("enforce-removal event", "",
-                "expected a schedule event {\"trigger\": ...}, an SQS batch {\"Records\": [...]} or a manual request {\"request\": ...}");
+                "expected a schedule event {\"trigger\": ...}, an SQS batch {\"Records\": [...]}, a manual request {\"request\": ...} "
+                        + "or a RunAuthorised event from the admin function");
     }
 
     private Map<String, Object> workBatch(JsonNode records) {

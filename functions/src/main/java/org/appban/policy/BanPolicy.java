@@ -122,15 +122,17 @@ public record BanPolicy(
      * The two-person rule, as Intune's multi-admin approval: these acts of one administrator wait, as a pending
      * request, until a second, different administrator approves them.
      *
+     * @param confirmAboveCap           a manual run's {@code confirm} past the blast-radius cap (the cap stops a run
+     *                                  without one, so every confirm is one)
      * @param killSwitchOff             turning the kill switch off (resuming removals and quarantines)
      * @param exemptionsLongerThanDays  granting an exemption for longer than this many days (null: never)
      * @param pendingHours              how long a pending request waits for its second approval before it expires
      */
-    public record SecondApproval(boolean killSwitchOff, Integer exemptionsLongerThanDays, int pendingHours) {
-        public static final SecondApproval NONE = new SecondApproval(false, null, 24);
+    public record SecondApproval(boolean confirmAboveCap, boolean killSwitchOff, Integer exemptionsLongerThanDays, int pendingHours) {
+        public static final SecondApproval NONE = new SecondApproval(false, false, null, 24);
 
         public boolean any() {
-            return killSwitchOff || exemptionsLongerThanDays != null;
+            return confirmAboveCap || killSwitchOff || exemptionsLongerThanDays != null;
         }
     }
 

@@ -405,7 +405,8 @@ public final class PolicyLoader {
      * Optional: without it the approvers administer and nothing waits for a second administrator.
      * <pre>
      * "administration": {"administrators": [principal patterns],
-     *                    "secondApproval": {"killSwitchOff": true, "exemptionsLongerThanDays": 90, "pendingHours": 24}}
+     *                    "secondApproval": {"confirmAboveCap": true, "killSwitchOff": true,
+     *                                       "exemptionsLongerThanDays": 90, "pendingHours": 24}}
      * </pre>
      */
     private BanPolicy.Administration administration(StrictObject o, BanPolicy.Exemptions exemptions) {
@@ -416,6 +417,7 @@ public final class PolicyLoader {
         BanPolicy.SecondApproval second = BanPolicy.SecondApproval.NONE;
         StrictObject s = o.object("secondApproval", false);
         if (s != null) {
+            boolean cap = s.bool("confirmAboveCap", false);
             boolean off = s.bool("killSwitchOff", false);
             Integer longer = s.has("exemptionsLongerThanDays") ? nonNegative(s, "exemptionsLongerThanDays") : null;
             if (longer != null && exemptions != null && longer >= exemptions.maxDays()) {
@@ -425,7 +427,7 @@ public final class PolicyLoader {
             int hours = s.integer("pendingHours", 24);
             if (hours < 1 || hours > 24 * 14) s.problem("pendingHours", "must be between 1 and 336 (two weeks), found " + hours);
             s.rejectUnknownFields();
-            second = new BanPolicy.SecondApproval(off, longer, hours);
+            second = new BanPolicy.SecondApproval(cap, off, longer, hours);
             if (second.any() && administrators.size() + (exemptions == null ? 0 : exemptions.approvers().size()) < 2) {
                 s.problem(null, "a second approval needs a second person: administration.administrators and exemptions.approvers name only one");
             }

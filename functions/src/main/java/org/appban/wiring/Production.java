@@ -335,7 +335,8 @@ public final class Production {
                 new S3Reports(s3Client(), SETTINGS.required("REPORTS_BUCKET")),
                 CampaignPreview.standard(policy),
                 // The network-access function's own record of each device, as its ledger entries tell it.
-                NetworkAccessLookup.fromLedger(java.util.Map.of("nac.quarantined", "quarantined", "nac.released", "allowed")), CLOCK);
+                NetworkAccessLookup.fromLedger(java.util.Map.of("nac.quarantined", "quarantined", "nac.released", "allowed")),
+                org.appban.admin.ManualRuns.eventBridge(eventsClient(), SETTINGS.required("EVENT_BUS_NAME")), CLOCK);
     }
 
     public static DynamoMemberStore memberStore() {

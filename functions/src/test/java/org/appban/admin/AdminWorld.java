@@ -57,6 +57,8 @@ public final class AdminWorld {
     final Reports reports;
     final TestClock clock = new TestClock(NOW);
     final ExemptionFixtures.RecordedNotices notices = new ExemptionFixtures.RecordedNotices();
+    /** Manual runs the admin function handed on (to enforce-removal, network-access). */
+    final ManualRuns.Recorded runs = new ManualRuns.Recorded();
     final Administration administration;
     final AdminHandler handler;
 
@@ -70,7 +72,7 @@ public final class AdminWorld {
         ExemptionService service = new ExemptionService(POLICY, members, devices, exemptions, ledger, notices, clock);
         this.administration = new Administration(POLICY, members, devices, exemptions, ledger, service, killSwitch, reports,
                 CampaignPreview.standard(POLICY),
-                NetworkAccessLookup.fromLedger(Map.of("network.quarantined", "quarantined", "network.released", "allowed")), clock);
+                NetworkAccessLookup.fromLedger(Map.of("network.quarantined", "quarantined", "network.released", "allowed")), runs, clock);
         this.handler = new AdminHandler(administration);
     }
 

@@ -111,6 +111,34 @@ class TwoPersonRuleTest {
     }
 
     @Test
+    void a_manual_run_is_handed_on_authorised_and_a_confirm_past_the_cap_waits_for_a_second_administrator() {
+        JsonNode run = as(HANA, "{\"operation\":\"enforce.run\",\"request\":{\"request\":\"enforce\",\"all\":true,\"dryRun\":false}}");
+        assertEquals("done", run.path("status").asText(), run.toString());
+        String id = run.path("result").path("authorisation").asText();
+        assertEquals(List.of("enforce-removal " + id), w.runs.handedOn);
+        LedgerEntry authorised = w.ledger.byIdempotencyKey("run-authorisation/" + id).orElseThrow();
+        assertEquals(HANA, authorised.record().details().get("by"));
+
+        JsonNode confirmed = as(HANA, "{\"operation\":\"enforce.run\",\"request\":{\"request\":\"enforce\",\"all\":true,\"dryRun\":false,\"confirm\":250}}");
+        assertEquals("pending", confirmed.path("status").asText(), confirmed.toString());
+        assertEquals(1, w.runs.handedOn.size(), "nothing handed on while it waits");
+        String approval = confirmed.path("result").path("approval").path("id").asText();
+        assertEquals("done", as(RAWIRI, "{\"operation\":\"approval.approve\",\"id\":\"" + approval + "\"}").path("status").asText());
+        assertEquals(2, w.runs.handedOn.size());
+        String second = w.runs.handedOn.get(1).split(" ")[1];
+        assertEquals(RAWIRI, w.ledger.byIdempotencyKey("run-authorisation/" + second).orElseThrow().record().details().get("by"),
+                "the approver carries it out");
+    }
+
+    @Test
+    void a_direct_invocation_cannot_hand_a_run_on() {
+        JsonNode r = w.invoke("{\"operation\":\"enforce.run\",\"request\":{\"request\":\"enforce\",\"all\":true,\"dryRun\":false}}", null);
+        assertEquals("rejected", r.path("status").asText());
+        assertTrue(r.path("error").asText().contains("a direct invocation proves nobody"), r.toString());
+        assertTrue(w.runs.handedOn.isEmpty());
+    }
+
+    @Test
     void the_first_administrator_must_be_allowed_the_act_before_it_waits() {
         // hana is an administrator but not an approver: her grant is refused at once, not parked for approval.
         JsonNode r = as(HANA, "{\"operation\":\"exemption.grant\",\"id\":\"ex-example-requested\",\"expires\":\"2023-09-01T17:00+12:00\"}");

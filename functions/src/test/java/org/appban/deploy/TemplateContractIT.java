@@ -406,13 +406,24 @@ class TemplateContractIT {
                         Instant.now().minus(1, ChronoUnit.DAYS), null, null));
             }
             case "NetworkAccessFunction" -> {
+                authorise("network-access", "run-contract-access", "events/network-access/manual-quarantine-devices.json");
                 String bucket = stack.ref("TelemetryBucket");
                 aws.clients().s3().putObject(r -> r.bucket(bucket).key("dns/2023/04/08/resolver-1 20-55.jsonl"),
                         RequestBody.fromFile(root.resolve("events/network-access/logs/dns-sample.jsonl")));
             }
+            case "EnforceRemovalFunction" -> authorise("enforce-removal", "run-contract-enforce", "events/enforce-removal/enforce-devices.json");
             default -> {
             }
         }
+    }
+
+    /**
+     * The run authorisation the admin function would have written for a manual sample (run-authorised.json names it),
+     * so that the authorised path runs as far as the direct one used to.
+     */
+    private void authorise(String function, String id, String sample) throws IOException {
+        org.appban.identity.RunAuthorisation.authorise(new DynamoLedger(aws.dynamoDb(), stack.ref("LedgerTable")), Instant.now(), id, function,
+                readJson(root.resolve(sample)), org.appban.exemption.ExemptionFixtures.proven(APPROVER));
     }
 
     /** Puts back what a function's samples changed that the next function depends on. */

@@ -11,12 +11,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.appban.domain.Actor;
 import org.appban.fleet.SimulatedFleet;
 import org.appban.lambda.Json;
 import org.appban.sim.http.Fault;
+import org.appban.testing.AuthorisedRuns;
 import org.appban.testing.ProjectLayout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +54,14 @@ class EnforceRemovalHandlerTest {
         world.refreshInventory();
         // Removal already under way (confirmed), so that the schedule samples are not stopped by the cap.
         world.enforcement.run(EnforceRequest.deadline().confirmed(40), Actor.schedule("deadline"), "before-samples");
-        JsonNode answer = invoke(Files.readString(sample));
+        String text = Files.readString(sample);
+        Instant now = world.fleet.sims.clock().instant();
+        if (AuthorisedRuns.acts(Json.parse(text))) {
+            // Sent directly, a request that acts in someone's name is refused: it comes through the admin function.
+            assertTrue(invoke(text).path("error").asText().contains("a direct invocation proves nobody"), sample.toString());
+        }
+        JsonNode answer = invoke(AuthorisedRuns.asDelivered(world.ledger, now, "enforce-removal", text, sample.getFileName().toString(),
+                Json.parse(ProjectLayout.root().resolve("events/enforce-removal/enforce-devices.json"))));
         assertNotEquals("rejected", answer.path("status").asText(), sample + ": " + answer);
         if (sample.getFileName().toString().startsWith("sqs")) {
             assertTrue(answer.path("batchItemFailures").isArray(), answer.toString());
@@ -121,7 +130,8 @@ class EnforceRemovalHandlerTest {
         world.at("2023-04-01T09:00+13:00");
         world.refreshInventory();
         String d01 = world.id("d01-corp-iphone");
-        JsonNode r = invoke("{\"request\":\"enforce\",\"devices\":[\"" + d01 + "\",\"intune:nope\"],\"dryRun\":false,\"confirm\":40}");
+        JsonNode r = invoke(AuthorisedRuns.handedOn(world.ledger, world.fleet.sims.clock().instant(), "enforce-removal",
+                Json.parse("{\"request\":\"enforce\",\"devices\":[\"" + d01 + "\",\"intune:nope\"],\"dryRun\":false,\"confirm\":40}"), "run-listed"));
         assertEquals("done", r.path("status").asText(), r.toString());
         assertEquals("devices: 'intune:nope' is not in the inventory", r.path("problems").get(0).asText());
         assertEquals("done", r.path("actions").path("performed").get(0).path("result").asText(), r.toString());
