@@ -193,6 +193,8 @@ final class AdminCommand {
         if (a.get("confirm").isPresent()) request.put("confirm", a.integer("confirm", 0));
         ObjectNode o = op(operation);
         o.set("request", request);
+        // One id per command: were the call repeated (a retry after a timeout), it would find the same authorisation.
+        o.put("requestId", "cli-" + java.util.UUID.randomUUID());
         return o;
     }
 

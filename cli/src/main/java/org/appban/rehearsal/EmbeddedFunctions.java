@@ -65,7 +65,10 @@ public final class EmbeddedFunctions implements AutoCloseable {
                 new FolderRosterFiles(dir)));
         handlers.put("notify-members", new NotifyMembersHandler(world.notify,
                 new MailFeedbackRecorder(world.members, world.ledger, world.alerts, world.clock)));
-        handlers.put("admin", new AdminHandler(world.administration(dir.resolve("reports"))));
+        // Manual runs go on as the bus would deliver them: a RunAuthorised event naming the authorisation.
+        handlers.put("admin", new AdminHandler(world.administration(dir.resolve("reports"), (function, authorisation) -> invoke(function,
+                Json.write(EventBus.envelope(org.appban.identity.RunAuthorisation.SOURCE, org.appban.identity.RunAuthorisation.DETAIL_TYPE,
+                        world.clock.instant(), Json.object().put("function", function).put("authorisation", authorisation)))))));
         handlers.put("enforce-removal", new EnforceRemovalHandler(world.enforcement.service()));
         handlers.put("network-access", new NetworkAccessHandler(new AccessFunction(world.access.service(),
                 new TelemetryIngest(policy.app(), world.devices, world.evidence, world.ledger, world.clock),

@@ -137,8 +137,13 @@ final class RehearsalWorld implements AutoCloseable {
     }
 
     Administration administration(Path reports) {
+        return administration(reports, org.appban.admin.ManualRuns.unavailable());
+    }
+
+    /** @param runs where manual runs the admin function authorised are handed on (the embedded functions) */
+    Administration administration(Path reports, org.appban.admin.ManualRuns runs) {
         return new Administration(policy, members, devices, exemptions, ledger, exemptionService(), killSwitch,
-                new FolderReports(reports), CampaignPreview.standard(policy), networkLookup(), clock);
+                new FolderReports(reports), CampaignPreview.standard(policy), networkLookup(), runs, clock);
     }
 
     /** Network access of a device as the ledger records the network function's decisions. */

@@ -25,8 +25,8 @@ import org.appban.lambda.Json;
  * killswitch.off     reason
  * ledger.verify      [chain]
  * ledger.export      member | device
- * enforce.run        request: an enforce-removal manual request ({"request":"enforce",...})
- * access.run         request: a network-access manual request ({"action":"quarantine",...})
+ * enforce.run        request: an enforce-removal manual request ({"request":"enforce",...}), [requestId]
+ * access.run         request: a network-access manual request ({"action":"quarantine",...}), [requestId]
  * approval.list      [state: pending|approved|expired]
  * approval.approve   id   (the second administrator's approval of a pending request)
  * </pre>
@@ -106,7 +106,7 @@ public sealed interface AdminRequest {
      * @param function enforce-removal or network-access
      * @param request  the function's own manual request, as it would take it directly
      */
-    record ManualRun(String operation, String function, JsonNode request) implements AdminRequest {
+    record ManualRun(String operation, String function, JsonNode request, String requestId) implements AdminRequest {
         public boolean dryRun() {
             return !request.path("dryRun").isBoolean() || request.path("dryRun").booleanValue();
         }
@@ -218,7 +218,7 @@ public sealed interface AdminRequest {
         private static ManualRun manualRun(JsonNode json, StrictObject o, String operation, String function) {
             o.object("request", true);
             JsonNode request = json.get("request");
-            return new ManualRun(operation, function, request != null && request.isObject() ? request : Json.object());
+            return new ManualRun(operation, function, request != null && request.isObject() ? request : Json.object(), requestId(o));
         }
 
         private static String approvalState(StrictObject o) {

@@ -162,7 +162,7 @@ public final class Administration {
                 org.appban.domain.Exemption e = exemptions.find(g.id()).orElseThrow(() -> new InvalidInputException("exemption.grant", "id", "no exemption '" + g.id() + "'"));
                 exemptionService.rules().grant("exemption.grant", e, members.find(e.member()).orElse(null), by, g.expires(), now);
             }
-            SecondApprovals.Approval a = secondApprovals.request(request, raw, by, invocationId);
+            SecondApprovals.Approval a = secondApprovals.request(request, raw, by);
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("approval", a);
             result.put("waitsFor", "a second administrator, before " + a.expires() + ": approval.approve with id " + a.id()
@@ -229,7 +229,9 @@ public final class Administration {
             }
             case AdminRequest.ManualRun r -> {
                 checkManualRun(r);
-                String id = RunAuthorisation.authorise(ledger, now, "run-" + SecondApprovals.id(invocationId).substring(4), r.function(), r.request(), by);
+                // A request id makes a repeated call (a client retry, a re-delivery) find the same authorisation.
+                String id = "run-" + SecondApprovals.id(r.requestId() == null ? invocationId : by.person() + "\n" + r.requestId()).substring(4);
+                RunAuthorisation.authorise(ledger, now, id, r.function(), r.request(), by);
                 runs.handOn(r.function(), id);
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("authorisation", id);

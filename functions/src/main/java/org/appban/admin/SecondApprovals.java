@@ -90,14 +90,23 @@ public final class SecondApprovals {
     }
 
     /** Records the request as pending; a retried invocation finds the same approval. */
-    public Approval request(AdminRequest request, JsonNode raw, ProvenPrincipal by, String invocationId) {
+    public Approval request(AdminRequest request, JsonNode raw, ProvenPrincipal by) {
         Instant now = clock.instant();
-        String id = id(invocationId);
+        // The same person asking the same thing again while it waits (a retry, a second click) finds the same approval.
+        String text = Json.write(raw);
+        int earlier = 0;
+        for (Approval a : list(null)) {
+            if (!Principal.samePerson(a.requestedBy(), by.arn()) || !a.request().equals(text)) continue;
+            if (a.state().equals("pending")) return a;
+            earlier++;
+        }
+        // Named by who asks what, and how many times they asked it before: the same on a re-delivery, new once decided.
+        String id = id(by.person() + "\n" + text + "\n" + earlier);
         Instant expires = now.plus(Duration.ofHours(settings.pendingHours()));
         Map<String, String> details = new LinkedHashMap<>();
         details.put("approval", id);
         details.put("operation", request.operation());
-        details.put("request", Json.write(raw));
+        details.put("request", text);
         details.put("requestedBy", by.arn());
         details.put("expires", expires.toString());
         details.put("why", why(request));
@@ -175,7 +184,7 @@ public final class SecondApprovals {
         return "approval/" + id + "/" + step;
     }
 
-    /** {@code apr-} and 12 hex digits of SHA-256 over the invocation that asked: stable when it is retried. */
+    /** {@code apr-} and 12 hex digits of SHA-256 over what names it. */
     static String id(String invocationId) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(invocationId.getBytes(StandardCharsets.UTF_8));

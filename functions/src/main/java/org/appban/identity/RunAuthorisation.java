@@ -47,7 +47,11 @@ public final class RunAuthorisation {
         details.put("request", Json.write(request));
         details.put("by", by.arn());
         details.put("expires", now.plus(VALID).toString());
-        ledger.append(new LedgerRecord(now, by.actor(), null, null, AUTHORISED, "ok", false, key(id), details));
+        LedgerEntry recorded = ledger.append(new LedgerRecord(now, by.actor(), null, null, AUTHORISED, "ok", false, key(id), details)).entry();
+        if (!recorded.record().details().get("request").equals(details.get("request")) || !recorded.record().details().get("function").equals(function)) {
+            throw new InvalidInputException("admin request", "requestId", "was already used for another run (authorisation " + id
+                    + "); use a new request id");
+        }
         return id;
     }
 
