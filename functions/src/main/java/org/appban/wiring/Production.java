@@ -257,6 +257,9 @@ public final class Production {
         static final BanPolicy POLICY = policy();
         static final DynamoMemberStore MEMBERS = new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE"));
         static final DynamoLedger LEDGER = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
+        /** Keyed hashes of addresses for the ledger and the log; the key is read when the first one is needed. */
+        static final org.appban.ledger.Pseudonyms PSEUDONYMS = org.appban.ledger.Pseudonyms.fromSecret(
+                new SecretsManagerSecretSource(secretsClient()), SETTINGS.required(org.appban.ledger.Pseudonyms.ENV));
     }
 
     public static NotifyMembers notifyMembers() {
@@ -274,7 +277,7 @@ public final class Production {
                 new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
                 new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")),
                 claims, Notify.LEDGER, Attestations.fromLedger(Notify.LEDGER), planner, composer,
-                new NoticeSender(claims, Notify.LEDGER, mailer, CLOCK, NoticeSender.DEFAULT_LEASE), CLOCK,
+                new NoticeSender(claims, Notify.LEDGER, mailer, CLOCK, NoticeSender.DEFAULT_LEASE, Notify.PSEUDONYMS), CLOCK,
                 NotifyMembers.parallelismFor(limiter.maxPerSecond()));
     }
 
@@ -298,7 +301,7 @@ public final class Production {
 
     public static MailFeedbackRecorder mailFeedbackRecorder() {
         return new MailFeedbackRecorder(Notify.MEMBERS, Notify.LEDGER,
-                new SnsAdminAlerts(snsClient(), SETTINGS.required("ADMIN_TOPIC_ARN")), CLOCK);
+                new SnsAdminAlerts(snsClient(), SETTINGS.required("ADMIN_TOPIC_ARN")), CLOCK, Notify.PSEUDONYMS);
     }
 
     /**

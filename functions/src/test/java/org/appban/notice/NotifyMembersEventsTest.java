@@ -82,8 +82,8 @@ class NotifyMembersEventsTest {
     private NotifyMembersHandler handler(Mailer m) {
         NoticeComposer composer = new NoticeComposer(POLICY, new NoticeRenderer(POLICY, TemplateSet.bundled()), new MimeWriter(), LinkIssuer.none());
         NotifyMembers notify = new NotifyMembers(POLICY, members, devices, exemptions, claims, ledger, Attestations.fromLedger(ledger),
-                new NoticePlanner(POLICY), composer, new NoticeSender(claims, ledger, m, clock, Duration.ofMinutes(16)), clock);
-        return new NotifyMembersHandler(notify, new MailFeedbackRecorder(members, ledger, alerts, clock));
+                new NoticePlanner(POLICY), composer, new NoticeSender(claims, ledger, m, clock, Duration.ofMinutes(16), org.appban.ledger.Pseudonyms.withKey("test-pseudonym-key-00000000000000000000")), clock);
+        return new NotifyMembersHandler(notify, new MailFeedbackRecorder(members, ledger, alerts, clock, org.appban.ledger.Pseudonyms.withKey("test-pseudonym-key-00000000000000000000")));
     }
 
     private static String sample(String name) {
@@ -239,7 +239,11 @@ class NotifyMembersEventsTest {
         assertEquals(List.of(MailFeedbackRecorder.BLOCKED), actions("m-004"));
         LedgerEntry entry = ledger.chain("member#m-004").get(0);
         assertEquals("Permanent", entry.record().details().get("type"));
-        assertEquals("bounced@example.org", entry.record().details().get("address"));
+        assertEquals(org.appban.ledger.Pseudonyms.withKey("test-pseudonym-key-00000000000000000000").address("Bounced@Example.org"),
+                entry.record().details().get("addressHmac"), "the ledger names the address by its keyed hash");
+        assertFalse(entry.record().toString().toLowerCase().contains("bounced@example.org"), "and never in clear: " + entry.record());
+        assertTrue(entry.record().details().get("diagnostic").contains("<ADDRESS>: Recipient address rejected"), entry.record().details().get("diagnostic"));
+        assertFalse(r.toString().contains("bounced@example.org"), "the report goes to the log: no address in it either: " + r);
         assertEquals(1, alerts.alerts().size());
         assertTrue(alerts.alerts().get(0).body().contains("bounced@example.org"));
 
