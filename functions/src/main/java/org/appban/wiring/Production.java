@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.appban.admin.Administration;
+import org.appban.admin.LedgerAudit;
 import org.appban.admin.NetworkAccessLookup;
 import org.appban.admin.preview.CampaignPreview;
 import org.appban.aws.AwsClients;
@@ -335,7 +336,19 @@ public final class Production {
                 new S3Reports(s3Client(), SETTINGS.required("REPORTS_BUCKET")),
                 CampaignPreview.standard(policy),
                 // The network-access function's own record of each device, as its ledger entries tell it.
-                NetworkAccessLookup.fromLedger(java.util.Map.of("nac.quarantined", "quarantined", "nac.released", "allowed")), CLOCK);
+                NetworkAccessLookup.fromLedger(java.util.Map.of("nac.quarantined", "quarantined", "nac.released", "allowed")), CLOCK,
+                new LedgerAudit.Anchoring(new org.appban.ledger.S3DigestStore(s3Client(), SETTINGS.required("DIGEST_BUCKET")),
+                        SETTINGS.required("LEDGER_TABLE")));
+    }
+
+    /**
+     * The ledger-digest function: the ledger's heads (LEDGER_TABLE, whose name every digest carries) anchored in the
+     * Object Lock bucket DIGEST_BUCKET.
+     */
+    public static org.appban.ledger.LedgerAnchor ledgerAnchor() {
+        String table = SETTINGS.required("LEDGER_TABLE");
+        return new org.appban.ledger.LedgerAnchor(new DynamoLedger(Dynamo.CLIENT, table),
+                new org.appban.ledger.S3DigestStore(s3Client(), SETTINGS.required("DIGEST_BUCKET")), table, CLOCK);
     }
 
     public static DynamoMemberStore memberStore() {
