@@ -81,7 +81,7 @@ public final class LedgerDigestHandler extends JsonHandler {
             result = "manual";
         } else {
             String trigger = o.text("trigger");
-            String schedule = o.optionalText("schedule").orElse("ledger-digest-hourly");
+            String schedule = o.scheduleName("schedule", "ledger-digest-hourly");
             if (trigger != null && !trigger.equals("schedule")) o.problem("trigger", "must be schedule (or send {\"request\": \"anchor\"})");
             result = "schedule:" + schedule;
         }

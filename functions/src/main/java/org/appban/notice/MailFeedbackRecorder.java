@@ -51,6 +51,11 @@ public final class MailFeedbackRecorder {
     private final Clock clock;
     private final Pseudonyms pseudonyms;
 
+    /** The administrators' alerts: the notify function also tells them of notices it cannot honour. */
+    public AdminAlerts alerts() {
+        return alerts;
+    }
+
     public MailFeedbackRecorder(MemberStore members, Ledger ledger, AdminAlerts alerts, Clock clock, Pseudonyms pseudonyms) {
         this.pseudonyms = java.util.Objects.requireNonNull(pseudonyms, "pseudonyms");
         this.members = members;
