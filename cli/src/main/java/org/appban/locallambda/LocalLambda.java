@@ -358,6 +358,12 @@ public final class LocalLambda implements AutoCloseable {
         partial.toFile().setWritable(true, false);
         Files.move(partial, task, StandardCopyOption.ATOMIC_MOVE);
         task.toFile().setWritable(false, false);
+        // Earlier builds' task roots (tens of MB each), unless one may still be in use.
+        long stale = System.currentTimeMillis() - TimeUnit.MINUTES.toMillis(30);
+        try (Stream<Path> others = Files.list(task.getParent())) {
+            others.filter(p -> p.getFileName().toString().startsWith("task-") && !p.equals(task))
+                    .filter(p -> p.toFile().lastModified() < stale).forEach(LocalLambda::deleteTree);
+        }
         return task;
     }
 
@@ -398,7 +404,11 @@ public final class LocalLambda implements AutoCloseable {
     private static void deleteTree(Path dir) {
         if (!Files.exists(dir)) return;
         try (Stream<Path> all = Files.walk(dir)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            // A task root has no write permission: a directory's entries can only go once it has it back.
+            all.sorted(Comparator.reverseOrder()).forEach(p -> {
+                if (p.getParent() != null) p.getParent().toFile().setWritable(true, true);
+                p.toFile().delete();
+            });
         } catch (IOException | UncheckedIOException e) {
             // A temporary directory left behind is not worth failing a run for.
         }

@@ -68,7 +68,7 @@ class LambdaFunctionsIT {
         stack = TemplateResources.create(root, MotoServer.python(ProjectLayout.emulatorHome()), aws.endpoint(), aws.region().id(), stage,
                 new TemplateResources.SimulatorPorts("127.0.0.1", fleet.sims.intune().baseUri().getPort(),
                         fleet.sims.jamf().baseUri().getPort(), fleet.sims.ise().baseUri().getPort()), Map.of());
-        work = Files.createTempDirectory("appban-local-lambda-it-");
+        work = Files.createDirectories(root.resolve("cli/target/local-lambda/it-" + stage));
         fresh = new FreshEvents(root, arn -> aws.clients().secretsManager().getSecretValue(r -> r.secretId(arn)).secretString());
     }
 
