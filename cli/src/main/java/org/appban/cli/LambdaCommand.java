@@ -17,7 +17,15 @@ import org.appban.aws.AwsClients;
 import org.appban.bench.EmulatedStack;
 import org.appban.bench.LocalEmulator;
 import org.appban.lambda.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
+import org.appban.domain.Actor;
+import org.appban.locallambda.FreshEvents;
 import org.appban.locallambda.FunctionConfig;
+import org.appban.roster.RosterImport;
+import org.appban.roster.RosterParser;
+import org.appban.store.dynamo.DynamoLedger;
+import org.appban.store.dynamo.DynamoMemberStore;
 import org.appban.locallambda.LocalLambda;
 import org.appban.sim.Simulators;
 import org.appban.sim.fleet.FleetLoader;
@@ -37,8 +45,9 @@ import software.amazon.awssdk.regions.Region;
  *
  * <p>The AWS emulator: the one at {@code AWS_ENDPOINT_URL} with the stack the LocalStack init hook recorded for the
  * stage ({@code --init} creates it first), else a moto server started for the run, filled from template.yaml by the
- * same hook (tables, buckets, queues, secrets, the sample roster in the roster bucket), with the Intune, Jamf and ISE
- * simulators behind the MDM and NAC secrets. Never AWS itself.
+ * same hook (tables, buckets, queues, secrets), with the Intune, Jamf and ISE simulators behind the MDM and NAC
+ * secrets, and the sample roster in the roster bucket and imported; on that stack, a function URL sample carrying a
+ * signed token or signature (whose keys nobody has) is signed again with the stack's keys. Never AWS itself.
  */
 final class LambdaCommand {
     static final String USAGE = "usage: ./appban lambda FUNCTION EVENT_FILE [--snapstart|--classic] [--stage NAME] [--init]";
@@ -122,11 +131,12 @@ final class LambdaCommand {
                 EmulatedStack stack = EmulatedStack.create(root, emulator.endpoint(), emulator.clients().region().id(), stage,
                         new TemplateResources.SimulatorPorts("127.0.0.1", sims.intune().baseUri().getPort(), sims.jamf().baseUri().getPort(),
                                 sims.ise().baseUri().getPort()));
-                // The roster the roster-import samples name, where they name it.
-                emulator.clients().s3().putObject(r -> r.bucket(stack.bucket("RosterBucket")).key("rosters/parliament 2023-03-16.csv"),
-                        RequestBody.fromFile(root.resolve("events/roster-import/rosters/parliament 2023-03-16.csv")));
+                fill(root, emulator, stack);
+                // The samples' tokens and signatures are made with keys nobody has: this stack signs its own.
+                FreshEvents fresh = new FreshEvents(root, arn -> emulator.clients().secretsManager().getSecretValue(r -> r.secretId(arn)).secretString());
+                String event = resigned(function, eventText, stack, fresh);
                 return invoke(root, jar, config, stack, new LocalLambda.Aws(emulator.endpoint(), emulator.clients().region().id(), "test", "test"),
-                        mode, eventText, work);
+                        mode, event, work);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -158,6 +168,62 @@ final class LambdaCommand {
                 return 1;
             }
             return 0;
+        }
+    }
+
+    /**
+     * What the functions' samples expect to find: the sample roster in the roster bucket (where the roster-import
+     * samples name it), and imported, so that the members the samples name exist.
+     */
+    private static void fill(Path root, LocalEmulator emulator, EmulatedStack stack) throws IOException {
+        Path roster = root.resolve("events/roster-import/rosters/parliament 2023-03-16.csv");
+        String key = "rosters/parliament 2023-03-16.csv";
+        emulator.clients().s3().putObject(r -> r.bucket(stack.bucket("RosterBucket")).key(key), RequestBody.fromFile(roster));
+        Map<String, String> env = stack.environment("RosterImportFunction");
+        var dynamo = emulator.clients().dynamoDb();
+        new RosterImport(new RosterParser(), new DynamoMemberStore(dynamo, env.get("MEMBERS_TABLE")), new DynamoLedger(dynamo, env.get("LEDGER_TABLE")),
+                Clock.systemUTC()).importFile(stack.bucket("RosterBucket") + "/" + key, "sample", Files.readAllBytes(roster),
+                Actor.administrator("appban-lambda"), false);
+    }
+
+    /**
+     * A function URL sample carrying a signed token (the attestation and exemption links) or a signature (the MDM
+     * webhook) signed again with this stack's keys, dated now, for a member of the sample roster; anything else as
+     * it is.
+     */
+    private String resigned(String function, String event, EmulatedStack stack, FreshEvents fresh) {
+        JsonNode json;
+        try {
+            json = Json.parse(event);
+        } catch (IOException notJson) {
+            return event;
+        }
+        String method = json.path("requestContext").path("http").path("method").asText("");
+        if (method.isEmpty()) return event;
+        Map<String, String> env = stack.environment(function);
+        String member = "m-001";
+        String fresher = switch (function) {
+            case "AttestationFunction" -> method.equals("GET") ? fresh.attestationLink(env.get("SIGNING_SECRET_ARN"), member)
+                    : fresh.attestationConfirmed(env.get("SIGNING_SECRET_ARN"), member);
+            case "ExemptionLinkFunction" -> method.equals("GET") ? fresh.exemptionForm(env.get("SIGNING_SECRET_ARN"), member)
+                    : fresh.exemptionRequest(env.get("SIGNING_SECRET_ARN"), member, "Reviews public submissions for the select committee");
+            case "NetworkAccessFunction" -> json.path("headers").has("x-appban-signature")
+                    ? fresh.mdmWebhook(env.get("WEBHOOK_SECRET_ARN"), json.path("body").isTextual()
+                            ? parseOrEmpty(json.path("body").asText()).path("device").path("mdmId").asText("") : "")
+                    : null;
+            default -> null;
+        };
+        if (fresher == null) return event;
+        err.println("appban: the sample's " + (function.equals("NetworkAccessFunction") ? "signature" : "token for member " + member)
+                + " is made again with this stack's key (the sample's key is nobody's)");
+        return fresher;
+    }
+
+    private static JsonNode parseOrEmpty(String json) {
+        try {
+            return Json.parse(json);
+        } catch (IOException e) {
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
         }
     }
 
