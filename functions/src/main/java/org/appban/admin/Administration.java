@@ -60,18 +60,38 @@ public final class Administration {
     private final List<PrincipalPattern> administrators;
     private final SecondApprovals secondApprovals;
     private final ManualRuns runs;
+    private final LedgerAudit.Anchoring anchoring;
 
     public Administration(BanPolicy policy, MemberStore members, DeviceStore devices, ExemptionStore exemptions,
                           Ledger ledger, ExemptionService exemptionService, KillSwitch killSwitch, Reports reports,
                           CampaignPreview preview, NetworkAccessLookup network, Clock clock) {
         this(policy, members, devices, exemptions, ledger, exemptionService, killSwitch, reports, preview, network,
-                ManualRuns.unavailable(), clock);
+                ManualRuns.unavailable(), clock, null);
+    }
+
+    /** @param anchoring the stack's digest bucket: ledger.verify checks the chains against it, ledger.export all copies it */
+    public Administration(BanPolicy policy, MemberStore members, DeviceStore devices, ExemptionStore exemptions,
+                          Ledger ledger, ExemptionService exemptionService, KillSwitch killSwitch, Reports reports,
+                          CampaignPreview preview, NetworkAccessLookup network, Clock clock, LedgerAudit.Anchoring anchoring) {
+        this(policy, members, devices, exemptions, ledger, exemptionService, killSwitch, reports, preview, network,
+                ManualRuns.unavailable(), clock, anchoring);
     }
 
     /** @param runs hands manual enforce-removal and network-access runs on, authorised ({@link RunAuthorisation}) */
     public Administration(BanPolicy policy, MemberStore members, DeviceStore devices, ExemptionStore exemptions,
                           Ledger ledger, ExemptionService exemptionService, KillSwitch killSwitch, Reports reports,
                           CampaignPreview preview, NetworkAccessLookup network, ManualRuns runs, Clock clock) {
+        this(policy, members, devices, exemptions, ledger, exemptionService, killSwitch, reports, preview, network, runs, clock, null);
+    }
+
+    /**
+     * @param runs      hands manual enforce-removal and network-access runs on, authorised ({@link RunAuthorisation})
+     * @param anchoring the stack's digest bucket, or null (see the constructor above)
+     */
+    public Administration(BanPolicy policy, MemberStore members, DeviceStore devices, ExemptionStore exemptions,
+                          Ledger ledger, ExemptionService exemptionService, KillSwitch killSwitch, Reports reports,
+                          CampaignPreview preview, NetworkAccessLookup network, ManualRuns runs, Clock clock,
+                          LedgerAudit.Anchoring anchoring) {
         this.runs = runs;
         this.policy = policy;
         this.members = members;
@@ -84,6 +104,7 @@ public final class Administration {
         this.preview = preview;
         this.network = network;
         this.clock = clock;
+        this.anchoring = anchoring;
         this.administrators = PrincipalPattern.parseAll(policy.administration().administrators());
         this.secondApprovals = new SecondApprovals(policy.administration().secondApproval(), policy.zone(), ledger, clock);
     }
@@ -242,13 +263,18 @@ public final class Administration {
                 yield new Outcome(result, "run " + id + " handed on to " + r.function() + (r.dryRun() ? " (dry run)" : ""));
             }
             case AdminRequest.LedgerVerify r -> {
-                LedgerAudit.Verification v = new LedgerAudit(ledger, reports).verify(r.chain());
-                yield new Outcome(v, v.intact() ? v.chains() + " chains intact" : "BROKEN: " + v.firstBreak().chain() + " at " + v.firstBreak().seq());
+                LedgerAudit.Verification v = new LedgerAudit(ledger, reports, anchoring).verify(r.chain(), now);
+                yield new Outcome(v, v.intact() ? v.chains() + " chains intact" + (v.digests() == null ? "" : ", " + v.digests().digests() + " digests agree")
+                        : v.firstBreak() != null ? "BROKEN: " + v.firstBreak().chain() + " at " + v.firstBreak().seq()
+                        : "BROKEN: " + v.digests().problems().get(0));
             }
             case AdminRequest.LedgerExport r -> {
-                LedgerAudit audit = new LedgerAudit(ledger, reports);
+                LedgerAudit audit = new LedgerAudit(ledger, reports, anchoring);
                 LedgerAudit.Export x;
-                if (r.member() != null) {
+                if (r.all()) {
+                    if (anchoring == null) throw new InvalidInputException("ledger.export", "all", "this stack anchors no digests; export a member or a device");
+                    x = audit.exportAll(now);
+                } else if (r.member() != null) {
                     if (members.find(r.member()).isEmpty()) throw new InvalidInputException("ledger.export", "member", "no member '" + r.member() + "' on the roster");
                     x = audit.exportMember(r.member(), now);
                 } else {

@@ -60,6 +60,9 @@ public final class AdminWorld {
     /** Manual runs the admin function handed on (to enforce-removal, network-access). */
     final ManualRuns.Recorded runs = new ManualRuns.Recorded();
     final Administration administration;
+    /** The stack's anchored digests (as the digest bucket would hold them); {@link #seed} anchors the seeded ledger. */
+    final org.appban.ledger.InMemoryDigestStore digests = new org.appban.ledger.InMemoryDigestStore();
+    static final String LEDGER_NAME = "appban-test-LedgerTable";
     final AdminHandler handler;
 
     public AdminWorld(MemberStore members, DeviceStore devices, ExemptionStore exemptions, Ledger ledger, KillSwitch killSwitch, Reports reports) {
@@ -72,7 +75,8 @@ public final class AdminWorld {
         ExemptionService service = new ExemptionService(POLICY, members, devices, exemptions, ledger, notices, clock);
         this.administration = new Administration(POLICY, members, devices, exemptions, ledger, service, killSwitch, reports,
                 CampaignPreview.standard(POLICY),
-                NetworkAccessLookup.fromLedger(Map.of("network.quarantined", "quarantined", "network.released", "allowed")), runs, clock);
+                NetworkAccessLookup.fromLedger(Map.of("network.quarantined", "quarantined", "network.released", "allowed")), runs, clock,
+                new LedgerAudit.Anchoring(digests, LEDGER_NAME));
         this.handler = new AdminHandler(administration);
     }
 
@@ -113,6 +117,7 @@ public final class AdminWorld {
                 false, "approval/" + PENDING_APPROVAL + "/requested", Map.of("approval", PENDING_APPROVAL, "operation", "killswitch.off",
                 "request", "{\"operation\":\"killswitch.off\",\"reason\":\"complaint investigated, resume\"}", "requestedBy", CLERK,
                 "expires", NOW.plusSeconds(23 * 3600).toString(), "why", "turning the kill switch off")));
+        new org.appban.ledger.LedgerAnchor(ledger, digests, LEDGER_NAME, clock).anchor();
         return this;
     }
 

@@ -99,7 +99,7 @@ class TemplateContractIT {
     private static final String APPROVER = "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AppbanApprover_5f1c2e3d4a6b7c8d/ict-security-manager@parliament.govt.nz";
     /** The order of the campaign; functions not named here run last, in template order. */
     private static final List<String> ORDER = List.of("RosterImportFunction", "InventorySyncFunction", "NotifyMembersFunction",
-            "AdminFunction", "ExemptionLinkFunction", "ExemptionSweepFunction", "NetworkAccessFunction", "AttestationFunction",
+            "LedgerDigestFunction", "AdminFunction", "ExemptionLinkFunction", "ExemptionSweepFunction", "NetworkAccessFunction", "AttestationFunction",
             "EnforceRemovalFunction");
 
     /**
