@@ -57,6 +57,8 @@ public final class Rehearsal {
     /** The service desk files exemption requests on members' behalf in the rehearsal. */
     /** The service desk lead, as IAM Identity Center signs them in (an administrator in the bundled policy). */
     static final String SERVICE_DESK = "arn:aws:sts::111122223333:assumed-role/appban-operator/servicedesk";
+    /** The approver who gives the second approval the two-person rule asks for. */
+    static final String SECOND_APPROVER = "arn:aws:sts::111122223333:assumed-role/appban-exemption-approver/second-approver";
 
     public record Options(BanPolicy policy, Fleet fleet, Path out, Instant until, FaultSetup faults) {
         public Options(BanPolicy policy, Fleet fleet, Path out, Instant until) {
@@ -254,8 +256,15 @@ public final class Rehearsal {
                 if (id == null) throw new IllegalStateException("the admin function did not record the request: " + requested);
                 exemptionIds.put(e, id);
                 switch (e.status()) {
-                    case "granted", "revoked" -> admin(Json.object().put("operation", "exemption.grant").put("id", id)
-                            .put("expires", e.expires().toString()).put("note", "rehearsal: decision on record in the fleet file"), e.approvedBy());
+                    case "granted", "revoked" -> {
+                        JsonNode granted = admin(Json.object().put("operation", "exemption.grant").put("id", id)
+                                .put("expires", e.expires().toString()).put("note", "rehearsal: decision on record in the fleet file"), e.approvedBy());
+                        // Longer than the policy lets one approver grant alone: a second approver approves it (two-person rule).
+                        if ("pending".equals(granted.path("status").asText())) {
+                            admin(Json.object().put("operation", "approval.approve")
+                                    .put("id", granted.path("result").path("approval").path("id").asText()), SECOND_APPROVER);
+                        }
+                    }
                     case "refused" -> admin(Json.object().put("operation", "exemption.refuse").put("id", id)
                             .put("reason", "rehearsal: refused as the fleet file records"), e.approvedBy());
                     default -> { }
