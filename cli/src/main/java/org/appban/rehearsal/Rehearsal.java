@@ -342,8 +342,7 @@ public final class Rehearsal {
             if (!"done".equals(r.status()) && !"ok".equals(r.status())) timeline.note("enforce." + r.status(), r.message() == null ? "" : r.message());
             for (EnforcementReport.Unblockable u : r.notBlockable()) {
                 if (notBlockable.add(u.device())) {
-                    timeline.note("enforce.not-blockable", u.member() + " " + timeline.deviceName(u.device()) + ": " + u.why()
-                            + " (left to compliance and network access)");
+                    timeline.note("enforce.not-blockable", u.member() + " " + timeline.deviceName(u.device()) + ": " + u.why());
                 }
             }
         }

@@ -65,10 +65,11 @@ final class Timeline {
 
     void footer(RehearsalReport report, Path dir) {
         out.println();
-        out.printf("%d emails, %d actions; devices at the end: %d with the app, %d quarantined, %d exempt%n",
+        out.printf("%d emails, %d actions; devices at the end: %d with the app, %d quarantined (%d corporate), %d exempt%n",
                 report.emails().size(), report.actions().size(),
                 report.devices().stream().filter(RehearsalReport.DeviceState::hasApp).count(),
                 report.devices().stream().filter(d -> d.networkAccess().equals("quarantined")).count(),
+                report.devices().stream().filter(d -> d.networkAccess().equals("quarantined") && d.ownership().equals("corporate")).count(),
                 report.devices().stream().filter(RehearsalReport.DeviceState::exempt).count());
         out.println("report: " + dir.resolve("report.json"));
         out.println("ledger: " + dir.resolve("ledger.jsonl") + "  (check it: ./appban ledger verify --file " + dir.resolve("ledger.jsonl") + ")");
