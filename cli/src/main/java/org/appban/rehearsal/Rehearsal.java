@@ -108,9 +108,15 @@ public final class Rehearsal {
         }).run();
     }
 
+    /** When the rehearsal's administrators record the fleet's exemption decisions: half an hour after the start. */
+    public static Instant decisionsAt(BanPolicy policy, Fleet fleet) {
+        return start(policy, fleet).plus(Duration.ofMinutes(30));
+    }
+
     public RehearsalReport run() {
         BanPolicy policy = options.policy();
-        Fleet fleet = options.fleet();
+        // Before anything runs: what the policy would refuse in the middle of the run is refused now, field named.
+        Fleet fleet = FleetForPolicy.prepare(policy, options.fleet(), decisionsAt(policy, options.fleet()));
         Path dir = options.out();
         createDirectories(dir);
         clearPreviousRun(dir);
@@ -160,7 +166,7 @@ public final class Rehearsal {
                 triggers.add(new Trigger(t, NOTIFY, "notify members", steps::notifyScheduled));
             }
             if (!fleet.exemptions().isEmpty()) {
-                triggers.add(new Trigger(start.plus(Duration.ofMinutes(30)), EXEMPTIONS, "exemption decisions", steps::exemptionDecisions));
+                triggers.add(new Trigger(decisionsAt(policy, fleet), EXEMPTIONS, "exemption decisions", steps::exemptionDecisions));
                 Instant revokeAt = policy.deadlineInZone().plusDays(3).withHour(10).toInstant();
                 if (revokeAt.isBefore(options.until())) {
                     triggers.add(new Trigger(revokeAt, EXEMPTIONS, "exemption revocations", steps::exemptionRevocations));
@@ -246,7 +252,7 @@ public final class Rehearsal {
                 exemptionIds.put(e, id);
                 switch (e.status()) {
                     case "granted", "revoked" -> admin(Json.object().put("operation", "exemption.grant").put("id", id)
-                            .put("expires", e.expires().toString()).put("note", "rehearsal: decision on record in the fleet file"), e.approvedBy());
+                            .put("expires", e.expiresIn(world.policy.zone()).toString()).put("note", "rehearsal: decision on record in the fleet file"), e.approvedBy());
                     case "refused" -> admin(Json.object().put("operation", "exemption.refuse").put("id", id)
                             .put("reason", "rehearsal: refused as the fleet file records"), e.approvedBy());
                     default -> { }

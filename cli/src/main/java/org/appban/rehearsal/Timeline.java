@@ -34,8 +34,10 @@ final class Timeline {
     void header(BanPolicy policy, Fleet fleet, Instant start, Instant until) {
         out.printf("appban rehearsal: policy %s over fleet %s (%d members, %d devices)%n", policy.id(),
                 fleet.name() == null ? fleet.source() : fleet.name(), fleet.members().size(), fleet.devices().size());
-        out.printf("  announcement %s, deadline %s, from %s to %s%n%n", policy.announcement(), when(policy.deadlineInstant()),
+        out.printf("  announcement %s, deadline %s, from %s to %s%n", policy.announcement(), when(policy.deadlineInstant()),
                 when(start), when(until));
+        for (String w : fleet.warnings()) out.printf("  warning: %s: %s%n", fleet.source(), w);
+        out.println();
     }
 
     void note(String function, String message) {

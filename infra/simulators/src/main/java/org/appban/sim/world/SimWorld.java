@@ -152,6 +152,11 @@ public final class SimWorld {
         version++;
         SimDevice d = devices.get(e.device());
         Instant at = e.at();
+        if (e.action().concernsApp() && e.app() == null) {
+            // Only a policy names "the app"; the standalone simulators run without one.
+            record(at, d.id(), "app-event-skipped", e.action().wire() + " names no app and no policy names one");
+            return;
+        }
         switch (e.action()) {
             case REMOVE_APP -> {
                 boolean had = d.apps.remove(e.app());
