@@ -28,6 +28,9 @@ import org.appban.mail.OutboxIndex;
 import org.appban.notice.MailFeedbackRecorder;
 import org.appban.notice.NotifyMembersHandler;
 import org.appban.inventory.InventorySync;
+import org.appban.inventory.JamfWebhook;
+import org.appban.inventory.JamfWebhookAuth;
+import org.appban.sim.jamf.JamfWebhooks;
 import org.appban.inventory.RecordedDeviceEvents;
 import org.appban.lambda.Json;
 import org.appban.policy.BanPolicy;
@@ -56,9 +59,21 @@ public final class Rehearsal {
     /** The service desk files exemption requests on members' behalf in the rehearsal. */
     static final String SERVICE_DESK = "servicedesk@parliament.govt.nz";
 
-    public record Options(BanPolicy policy, Fleet fleet, Path out, Instant until, FaultSetup faults) {
+    /**
+     * @param jamfWebhooks whether Jamf Pro posts its device webhooks (check-in, inventory, enrolment) to the
+     *                     inventory function, as a Jamf deployment is configured to; the hourly sync runs either way
+     */
+    public record Options(BanPolicy policy, Fleet fleet, Path out, Instant until, FaultSetup faults, boolean jamfWebhooks) {
         public Options(BanPolicy policy, Fleet fleet, Path out, Instant until) {
             this(policy, fleet, out, until, FaultSetup.NONE);
+        }
+
+        public Options(BanPolicy policy, Fleet fleet, Path out, Instant until, FaultSetup faults) {
+            this(policy, fleet, out, until, faults, true);
+        }
+
+        public Options withoutJamfWebhooks() {
+            return new Options(policy, fleet, out, until, faults, false);
         }
     }
 
@@ -135,7 +150,7 @@ public final class Rehearsal {
             timeline.deviceNames(id -> fleetIds.getOrDefault(id, id));
             timeline.header(policy, fleet, start, options.until());
             PriorityQueue<Trigger> triggers = new PriorityQueue<>();
-            Steps steps = new Steps(world, dir, timeline, this::retrying);
+            Steps steps = new Steps(world, dir, timeline, this::retrying, options.jamfWebhooks(), functionLog::append);
             triggers.add(new Trigger(start, ROSTER, "roster import", () -> steps.importRoster(start)));
             // A new roster each time someone leaves (one per instant, however many leave then).
             fleet.members().stream().map(FleetMember::leavesAt)
@@ -177,9 +192,12 @@ public final class Rehearsal {
             }
             while (!triggers.isEmpty()) {
                 Trigger next = triggers.poll();
+                // Jamf posts its webhooks when its devices check in, between the scheduled triggers.
+                if (options.jamfWebhooks()) steps.jamfWebhooksUntil(next.at());
                 world.clock.set(next.at());
                 options.faults().beforeTrigger().accept(next.name() + "@" + next.at());
                 runWithRetries(next);
+                if (options.jamfWebhooks()) steps.deliverJamfWebhooks();
             }
             if (world.enforcement.queue().size() > 0) {
                 // Work items of workers that died, back after the queue's visibility timeout.
@@ -216,7 +234,11 @@ public final class Rehearsal {
         /** Runs one invocation with the platform's retries (each subscriber's delivery of an event is its own). */
         private final java.util.function.BiConsumer<String, Runnable> platform;
 
-        Steps(RehearsalWorld world, Path dir, Timeline timeline, java.util.function.BiConsumer<String, Runnable> platform) {
+        /** Jamf Pro's device webhooks to the inventory function, or null when the rehearsal runs without them. */
+        private final JamfWebhook jamfReceiver;
+
+        Steps(RehearsalWorld world, Path dir, Timeline timeline, java.util.function.BiConsumer<String, Runnable> platform,
+              boolean jamfWebhooks, java.util.function.Consumer<String> log) {
             this.platform = platform;
             this.world = world;
             this.dir = dir;
@@ -231,6 +253,37 @@ public final class Rehearsal {
             java.util.Set<String> identifiers = new java.util.TreeSet<>();
             world.policy.app().identifiers().values().forEach(identifiers::addAll);
             this.telemetry = new TelemetryGenerator(world.sims.world(), identifiers, world.policy.app().domains(), 7);
+            if (jamfWebhooks) {
+                // Configured in Jamf Pro with Header Authentication, as the README's deployment steps say.
+                world.sims.jamf().webhooks(JamfWebhooks.withHeader(JAMF_WEBHOOK_HEADER, JAMF_WEBHOOK_SECRET));
+                JamfWebhookAuth auth = JamfWebhookAuth.header(JAMF_WEBHOOK_HEADER, JAMF_WEBHOOK_SECRET);
+                this.jamfReceiver = new JamfWebhook(() -> auth, world.claims, world.devices, world.ledger, inventory, log, world.clock);
+            } else {
+                this.jamfReceiver = null;
+            }
+        }
+
+        static final String JAMF_WEBHOOK_HEADER = "X-Appban-Jamf";
+        static final String JAMF_WEBHOOK_SECRET = "rehearsal-jamf-webhook-secret-0123456789";
+
+        /** Steps the clock to each moment before {@code until} at which a Jamf device checks in or changes, delivering its webhooks then. */
+        void jamfWebhooksUntil(Instant until) {
+            while (true) {
+                Instant next = world.sims.world().nextFor(d -> d.spec().mdm() == org.appban.sim.fleet.FleetDevice.Mdm.JAMF);
+                if (next == null || !next.isBefore(until)) return;
+                world.clock.set(next);
+                deliverJamfWebhooks();
+            }
+        }
+
+        /** Each webhook Jamf queued, posted to the inventory function, and each change it finds handed on as the hourly sync's are. */
+        void deliverJamfWebhooks() {
+            for (JamfWebhooks.Delivery d : world.sims.jamf().webhooksSent()) {
+                deviceEvents.clear();
+                String id = "jamf-webhook/" + d.event() + "@" + d.at() + "/" + Integer.toHexString(d.body().hashCode());
+                platform.accept(id, () -> jamfReceiver.receive(d.headers(), d.body(), id));
+                dispatch(deviceEvents.published());
+            }
         }
 
         /**
@@ -308,8 +361,12 @@ public final class Rehearsal {
         void syncInventory() {
             deviceEvents.clear();
             inventory.run(Actor.schedule("inventory-hourly"), false);
-            // EventBridge's rules deliver each change to the functions that subscribe to it.
-            for (DeviceStatusChanged c : deviceEvents.published()) {
+            dispatch(deviceEvents.published());
+        }
+
+        /** EventBridge's rules deliver each change to the functions that subscribe to it. */
+        private void dispatch(List<DeviceStatusChanged> published) {
+            for (DeviceStatusChanged c : published) {
                 JsonNode event = EventBus.envelope(DeviceStatusChanged.SOURCE, DeviceStatusChanged.DETAIL_TYPE, c.at(),
                         c.toDetail());
                 String id = "event-" + c.device() + "-" + c.change().wireName() + "-" + c.at();

@@ -130,6 +130,21 @@ class CorporateDeviceBanRehearsalIT {
         assertTrue(actions("nac.quarantined", "m31").isEmpty());
     }
 
+    /** Jamf Pro posts its device webhooks (header authentication) and each re-evaluates its device at once. */
+    @Test
+    void jamf_device_changes_arrive_by_webhook_before_the_hourly_sync() throws Exception {
+        List<JsonNode> byWebhook = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("out").resolve("ledger.jsonl"), StandardCharsets.UTF_8)) {
+            JsonNode e = Json.parse(line);
+            if (e.path("actor").asText().startsWith("jamf-webhook:") && e.path("action").asText().startsWith("inventory.")) byWebhook.add(e);
+            assertTrue(!e.path("action").asText().equals("jamf-webhook.refused"), "nothing of Jamf's own was refused: " + e);
+        }
+        JsonNode removed = byWebhook.stream().filter(e -> e.path("member").asText().equals("m31")
+                && e.path("action").asText().equals("inventory.app-disappeared")).findFirst().orElseThrow(() -> new AssertionError(byWebhook.toString()));
+        assertEquals(policy.deadlineInstant(), Instant.parse(removed.path("at").asText()),
+                "seen at the check-in the deadline run asked for, not at the next hourly sync");
+    }
+
     @Test
     void the_status_page_shows_these_devices_apart() throws Exception {
         String html = Files.readString(dir.resolve("out").resolve("status.html"), StandardCharsets.UTF_8);
