@@ -65,11 +65,12 @@ public final class Rehearsal {
      */
     public record Options(BanPolicy policy, Fleet fleet, Path out, Instant until, FaultSetup faults, boolean jamfWebhooks) {
         public Options(BanPolicy policy, Fleet fleet, Path out, Instant until) {
-            this(policy, fleet, out, until, FaultSetup.NONE);
+            this(policy, fleet, out, until, FaultSetup.NONE, true);
         }
 
+        /** With faults injected: without Jamf's webhooks, so that a faulted run compares with a clean one trigger by trigger. */
         public Options(BanPolicy policy, Fleet fleet, Path out, Instant until, FaultSetup faults) {
-            this(policy, fleet, out, until, faults, true);
+            this(policy, fleet, out, until, faults, false);
         }
 
         public Options withoutJamfWebhooks() {
