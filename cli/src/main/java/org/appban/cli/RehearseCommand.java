@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import org.appban.policy.BanPolicy;
 import org.appban.policy.PolicyLoader;
+import org.appban.rehearsal.FleetForPolicy;
 import org.appban.rehearsal.Rehearsal;
 import org.appban.sim.fleet.Fleet;
 import org.appban.sim.fleet.FleetLoader;
@@ -29,8 +30,11 @@ final class RehearseCommand {
         Fleet fleet;
         try {
             fleet = new FleetLoader().resolve(args.get("fleet").orElse(FleetLoader.SAMPLE));
+            // Read against the policy too, so that nothing starts on a fleet the run would refuse half-way.
+            FleetForPolicy.prepare(policy, fleet, Rehearsal.decisionsAt(policy, fleet));
         } catch (InvalidFleetException e) {
-            throw new org.appban.input.InvalidInputException(args.get("fleet").orElse(FleetLoader.SAMPLE), "", e.getMessage());
+            // Its message already names the file.
+            throw new org.appban.input.InvalidInputException("", "", e.getMessage());
         }
         Instant until = args.get("until").map(d -> parseUntil(d, policy))
                 .orElse(policy.deadlineInZone().plusDays(14).toInstant());

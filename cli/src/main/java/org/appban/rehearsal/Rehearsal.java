@@ -29,6 +29,9 @@ import org.appban.mail.OutboxIndex;
 import org.appban.notice.MailFeedbackRecorder;
 import org.appban.notice.NotifyMembersHandler;
 import org.appban.inventory.InventorySync;
+import org.appban.inventory.JamfWebhook;
+import org.appban.inventory.JamfWebhookAuth;
+import org.appban.sim.jamf.JamfWebhooks;
 import org.appban.inventory.RecordedDeviceEvents;
 import org.appban.lambda.Json;
 import org.appban.policy.BanPolicy;
@@ -63,9 +66,22 @@ public final class Rehearsal {
     /** The approver who gives the second approval the two-person rule asks for. */
     static final String SECOND_APPROVER = "arn:aws:sts::111122223333:assumed-role/appban-exemption-approver/second-approver";
 
-    public record Options(BanPolicy policy, Fleet fleet, Path out, Instant until, FaultSetup faults) {
+    /**
+     * @param jamfWebhooks whether Jamf Pro posts its device webhooks (check-in, inventory, enrolment) to the
+     *                     inventory function, as a Jamf deployment is configured to; the hourly sync runs either way
+     */
+    public record Options(BanPolicy policy, Fleet fleet, Path out, Instant until, FaultSetup faults, boolean jamfWebhooks) {
         public Options(BanPolicy policy, Fleet fleet, Path out, Instant until) {
-            this(policy, fleet, out, until, FaultSetup.NONE);
+            this(policy, fleet, out, until, FaultSetup.NONE, true);
+        }
+
+        /** With faults injected: without Jamf's webhooks, so that a faulted run compares with a clean one trigger by trigger. */
+        public Options(BanPolicy policy, Fleet fleet, Path out, Instant until, FaultSetup faults) {
+            this(policy, fleet, out, until, faults, false);
+        }
+
+        public Options withoutJamfWebhooks() {
+            return new Options(policy, fleet, out, until, faults, false);
         }
     }
 
@@ -115,9 +131,15 @@ public final class Rehearsal {
         }).run();
     }
 
+    /** When the rehearsal's administrators record the fleet's exemption decisions: half an hour after the start. */
+    public static Instant decisionsAt(BanPolicy policy, Fleet fleet) {
+        return start(policy, fleet).plus(Duration.ofMinutes(30));
+    }
+
     public RehearsalReport run() {
         BanPolicy policy = options.policy();
-        Fleet fleet = options.fleet();
+        // Before anything runs: what the policy would refuse in the middle of the run is refused now, field named.
+        Fleet fleet = FleetForPolicy.prepare(policy, options.fleet(), decisionsAt(policy, options.fleet()));
         Path dir = options.out();
         createDirectories(dir);
         clearPreviousRun(dir);
@@ -136,7 +158,7 @@ public final class Rehearsal {
             timeline.deviceNames(id -> fleetIds.getOrDefault(id, id));
             timeline.header(policy, fleet, start, options.until());
             PriorityQueue<Trigger> triggers = new PriorityQueue<>();
-            Steps steps = new Steps(world, dir, timeline, this::retrying);
+            Steps steps = new Steps(world, dir, timeline, this::retrying, options.jamfWebhooks(), functionLog::append);
             triggers.add(new Trigger(start, ROSTER, "roster import", () -> steps.importRoster(start)));
             // A new roster each time someone leaves (one per instant, however many leave then).
             fleet.members().stream().map(FleetMember::leavesAt)
@@ -177,7 +199,7 @@ public final class Rehearsal {
                 triggers.add(new Trigger(firstRoundWithAnnouncement.plus(Duration.ofHours(1)), NOTIFY, "mail bounce", steps::mailboxFull));
             }
             if (!fleet.exemptions().isEmpty()) {
-                triggers.add(new Trigger(start.plus(Duration.ofMinutes(30)), EXEMPTIONS, "exemption decisions", steps::exemptionDecisions));
+                triggers.add(new Trigger(decisionsAt(policy, fleet), EXEMPTIONS, "exemption decisions", steps::exemptionDecisions));
                 Instant revokeAt = policy.deadlineInZone().plusDays(3).withHour(10).toInstant();
                 if (revokeAt.isBefore(options.until())) {
                     triggers.add(new Trigger(revokeAt, EXEMPTIONS, "exemption revocations", steps::exemptionRevocations));
@@ -188,9 +210,12 @@ public final class Rehearsal {
             }
             while (!triggers.isEmpty()) {
                 Trigger next = triggers.poll();
+                // Jamf posts its webhooks when its devices check in, between the scheduled triggers.
+                if (options.jamfWebhooks()) steps.jamfWebhooksUntil(next.at());
                 world.clock.set(next.at());
                 options.faults().beforeTrigger().accept(next.name() + "@" + next.at());
                 runWithRetries(next);
+                if (options.jamfWebhooks()) steps.deliverJamfWebhooks();
             }
             if (world.enforcement.queue().size() > 0) {
                 // Work items of workers that died, back after the queue's visibility timeout.
@@ -228,7 +253,11 @@ public final class Rehearsal {
         /** Runs one invocation with the platform's retries (each subscriber's delivery of an event is its own). */
         private final java.util.function.BiConsumer<String, Runnable> platform;
 
-        Steps(RehearsalWorld world, Path dir, Timeline timeline, java.util.function.BiConsumer<String, Runnable> platform) {
+        /** Jamf Pro's device webhooks to the inventory function, or null when the rehearsal runs without them. */
+        private final JamfWebhook jamfReceiver;
+
+        Steps(RehearsalWorld world, Path dir, Timeline timeline, java.util.function.BiConsumer<String, Runnable> platform,
+              boolean jamfWebhooks, java.util.function.Consumer<String> log) {
             this.platform = platform;
             this.world = world;
             this.dir = dir;
@@ -245,6 +274,37 @@ public final class Rehearsal {
             java.util.Set<String> identifiers = new java.util.TreeSet<>();
             world.policy.app().identifiers().values().forEach(identifiers::addAll);
             this.telemetry = new TelemetryGenerator(world.sims.world(), identifiers, world.policy.app().domains(), 7);
+            if (jamfWebhooks) {
+                // Configured in Jamf Pro with Header Authentication, as the README's deployment steps say.
+                world.sims.jamf().webhooks(JamfWebhooks.withHeader(JAMF_WEBHOOK_HEADER, JAMF_WEBHOOK_SECRET));
+                JamfWebhookAuth auth = JamfWebhookAuth.header(JAMF_WEBHOOK_HEADER, JAMF_WEBHOOK_SECRET);
+                this.jamfReceiver = new JamfWebhook(() -> auth, world.claims, world.devices, world.ledger, inventory, log, world.clock);
+            } else {
+                this.jamfReceiver = null;
+            }
+        }
+
+        static final String JAMF_WEBHOOK_HEADER = "X-Appban-Jamf";
+        static final String JAMF_WEBHOOK_SECRET = "rehearsal-jamf-webhook-secret-0123456789";
+
+        /** Steps the clock to each moment before {@code until} at which a Jamf device checks in or changes, delivering its webhooks then. */
+        void jamfWebhooksUntil(Instant until) {
+            while (true) {
+                Instant next = world.sims.world().nextFor(d -> d.spec().mdm() == org.appban.sim.fleet.FleetDevice.Mdm.JAMF);
+                if (next == null || !next.isBefore(until)) return;
+                world.clock.set(next);
+                deliverJamfWebhooks();
+            }
+        }
+
+        /** Each webhook Jamf queued, posted to the inventory function, and each change it finds handed on as the hourly sync's are. */
+        void deliverJamfWebhooks() {
+            for (JamfWebhooks.Delivery d : world.sims.jamf().webhooksSent()) {
+                deviceEvents.clear();
+                String id = "jamf-webhook/" + d.event() + "@" + d.at() + "/" + Integer.toHexString(d.body().hashCode());
+                platform.accept(id, () -> jamfReceiver.receive(d.headers(), d.body(), id));
+                dispatch(deviceEvents.published());
+            }
         }
 
         /**
@@ -267,7 +327,7 @@ public final class Rehearsal {
                 switch (e.status()) {
                     case "granted", "revoked" -> {
                         JsonNode granted = admin(Json.object().put("operation", "exemption.grant").put("id", id)
-                                .put("expires", e.expires().toString()).put("note", "rehearsal: decision on record in the fleet file"), e.approvedBy());
+                                .put("expires", e.expiresIn(world.policy.zone()).toString()).put("note", "rehearsal: decision on record in the fleet file"), e.approvedBy());
                         // Longer than the policy lets one approver grant alone: a second approver approves it (two-person rule).
                         if ("pending".equals(granted.path("status").asText())) {
                             admin(Json.object().put("operation", "approval.approve")
@@ -337,8 +397,12 @@ public final class Rehearsal {
         void syncInventory() {
             deviceEvents.clear();
             inventory.run(Actor.schedule("inventory-hourly"), false);
-            // EventBridge's rules deliver each change to the functions that subscribe to it.
-            for (DeviceStatusChanged c : deviceEvents.published()) {
+            dispatch(deviceEvents.published());
+        }
+
+        /** EventBridge's rules deliver each change to the functions that subscribe to it. */
+        private void dispatch(List<DeviceStatusChanged> published) {
+            for (DeviceStatusChanged c : published) {
                 JsonNode event = EventBus.envelope(DeviceStatusChanged.SOURCE, DeviceStatusChanged.DETAIL_TYPE, c.at(),
                         c.toDetail());
                 String id = "event-" + c.device() + "-" + c.change().wireName() + "-" + c.at();
@@ -377,8 +441,7 @@ public final class Rehearsal {
             if (!"done".equals(r.status()) && !"ok".equals(r.status())) timeline.note("enforce." + r.status(), r.message() == null ? "" : r.message());
             for (EnforcementReport.Unblockable u : r.notBlockable()) {
                 if (notBlockable.add(u.device())) {
-                    timeline.note("enforce.not-blockable", u.member() + " " + timeline.deviceName(u.device()) + ": " + u.why()
-                            + " (left to compliance and network access)");
+                    timeline.note("enforce.not-blockable", u.member() + " " + timeline.deviceName(u.device()) + ": " + u.why());
                 }
             }
         }

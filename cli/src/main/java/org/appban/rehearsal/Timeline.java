@@ -34,8 +34,10 @@ final class Timeline {
     void header(BanPolicy policy, Fleet fleet, Instant start, Instant until) {
         out.printf("appban rehearsal: policy %s over fleet %s (%d members, %d devices)%n", policy.id(),
                 fleet.name() == null ? fleet.source() : fleet.name(), fleet.members().size(), fleet.devices().size());
-        out.printf("  announcement %s, deadline %s, from %s to %s%n%n", policy.announcement(), when(policy.deadlineInstant()),
+        out.printf("  announcement %s, deadline %s, from %s to %s%n", policy.announcement(), when(policy.deadlineInstant()),
                 when(start), when(until));
+        for (String w : fleet.warnings()) out.printf("  warning: %s: %s%n", fleet.source(), w);
+        out.println();
     }
 
     void note(String function, String message) {
@@ -65,10 +67,11 @@ final class Timeline {
 
     void footer(RehearsalReport report, Path dir) {
         out.println();
-        out.printf("%d emails, %d actions; devices at the end: %d with the app, %d quarantined, %d exempt%n",
+        out.printf("%d emails, %d actions; devices at the end: %d with the app, %d quarantined (%d corporate), %d exempt%n",
                 report.emails().size(), report.actions().size(),
                 report.devices().stream().filter(RehearsalReport.DeviceState::hasApp).count(),
                 report.devices().stream().filter(d -> d.networkAccess().equals("quarantined")).count(),
+                report.devices().stream().filter(d -> d.networkAccess().equals("quarantined") && d.ownership().equals("corporate")).count(),
                 report.devices().stream().filter(RehearsalReport.DeviceState::exempt).count());
         out.println("report: " + dir.resolve("report.json"));
         out.println("ledger: " + dir.resolve("ledger.jsonl") + "  (check it: ./appban ledger verify --file " + dir.resolve("ledger.jsonl")

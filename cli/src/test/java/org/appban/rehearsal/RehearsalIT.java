@@ -184,10 +184,17 @@ class RehearsalIT {
         }
     }
 
+    /** The MDM can neither remove nor block the app on the sample's unsupervised corporate iPhones; the ban holds anyway. */
     @Test
-    void an_unsupervised_iphone_is_reported_as_not_blockable_and_left_to_compliance_and_network_access() {
+    void an_unsupervised_corporate_iphone_that_keeps_the_app_is_escalated_told_and_taken_off_the_network() {
         assertTrue(timeline.contains("enforce.not-blockable") && timeline.contains("d02-corp-iphone-unsupervised"), "reported");
-        assertTrue(device("d02-corp-iphone-unsupervised").path("hasApp").asBoolean());
+        for (String[] d : new String[][] {{"m02", "d02-corp-iphone-unsupervised"}, {"m30", "d30-jamf-iphone-unsupervised"}}) {
+            assertTrue(device(d[1]).path("hasApp").asBoolean());
+            assertEquals("quarantined", device(d[1]).path("networkAccess").asText(), d[1]);
+            List<String> kinds = new ArrayList<>();
+            for (JsonNode e : report.path("emails")) if (e.path("member").asText().equals(d[0])) kinds.add(e.path("kind").asText());
+            assertTrue(kinds.containsAll(List.of("overdue", "removal-escalated", "access-revoked")), d[0] + ": " + kinds);
+        }
     }
 
     @Test

@@ -22,7 +22,7 @@ public record Decision(String device, Action action, Standing standing, List<Evi
         WAIT_FOR_GRACE,
         /** It would be quarantined, but it cannot be told apart on the network: reported, never acted on. */
         REPORT_IDENTITY,
-        /** Not a device this function acts on (corporate, or retired from its MDM). */
+        /** Not a device this function acts on (retired from its MDM). */
         NOT_IN_SCOPE;
 
         public String wireName() {
@@ -43,9 +43,7 @@ public record Decision(String device, Action action, Standing standing, List<Evi
         /** Nothing is known either way and the member has not attested. */
         UNCONFIRMED,
         /** Covered by a granted exemption. */
-        EXEMPT,
-        /** Not a private device. */
-        NOT_PRIVATE;
+        EXEMPT;
 
         public String wireName() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * One piece of evidence about a private device's standing, with where it came from and when it was true. The
+ * One piece of evidence about a device's standing, with where it came from and when it was true. The
  * ledger entry of every quarantine and release carries the evidence that decided it.
  *
  * @param source where it came from: the MDM ({@code intune}), the member's signed link, a telemetry log object
@@ -20,6 +20,12 @@ public record Evidence(Kind kind, String source, Instant at, String detail) {
         MDM_NONCOMPLIANT(true),
         /** The MDM's restricted-app rule finds the device compliant. */
         MDM_COMPLIANT(false),
+        /** A corporate device's MDM inventory lists the app on it. */
+        INVENTORY_PRESENT(true),
+        /** A corporate device's MDM inventory no longer lists the app on it. */
+        INVENTORY_ABSENT(false),
+        /** A corporate device whose MDM has not reported its apps yet: no word either way, never acted on. */
+        NOT_INVENTORIED(false),
         /** The member confirmed, through their signed link, that the app is gone from all their private devices. */
         ATTESTED(false),
         /** No attestation from the member by the end of the grace period (and nothing else known). */
@@ -29,9 +35,7 @@ public record Evidence(Kind kind, String source, Instant at, String detail) {
         /** The last sighting is older than the quiet period: telemetry no longer speaks against the device. */
         TELEMETRY_QUIET(false),
         /** A granted, unexpired exemption covers the device. */
-        EXEMPTION(false),
-        /** The device is no longer a private device in the inventory. */
-        NOT_PRIVATE(false);
+        EXEMPTION(false);
 
         private final boolean againstDevice;
 

@@ -34,8 +34,8 @@ import org.appban.safety.BlastRadius;
 import org.appban.safety.KillSwitch;
 
 /**
- * The network-access function's work: load each device's facts through the ports, ask {@link AccessRules}, and
- * carry out the quarantines and releases due, with the safety rails:
+ * The network-access function's work: load each device's facts through the ports (private and corporate alike), ask
+ * {@link AccessRules}, and carry out the quarantines and releases due, with the safety rails:
  * <ul>
  *   <li>dry run: decides and reports, records the would-do in the ledger, changes nothing;</li>
  *   <li>kill switch, read at the start of every run: when engaged no quarantine happens (releases still do: they
@@ -128,7 +128,8 @@ public final class NetworkAccessService {
         List<String> notFound = new ArrayList<>();
         List<Device> scope = scope(request, all, notFound);
 
-        // Only devices this function acts on need their evidence: private ones, and any it holds in quarantine.
+        // Every device is judged, whoever owns it; telemetry and attestations speak about private devices only (a
+        // corporate device's word is its MDM inventory).
         List<String> ids = scope.stream().map(Device::id).toList();
         Map<String, AccessRecord> records = ids.isEmpty() ? Map.of() : evidence.records(ids);
         List<String> privateIds = scope.stream().filter(Device::isPrivate).map(Device::id).toList();
@@ -141,10 +142,6 @@ public final class NetworkAccessService {
         List<Decision> decisions = new ArrayList<>();
         Map<String, DeviceFacts> facts = new HashMap<>();
         for (Device d : scope) {
-            if (!d.isPrivate() && !records.containsKey(d.id())) {
-                decisions.add(new Decision(d.id(), Decision.Action.NOT_IN_SCOPE, Decision.Standing.NOT_PRIVATE, List.of(), "not a private device"));
-                continue;
-            }
             Exemption protecting = exemptionsByMember.getOrDefault(d.owner(), List.of()).stream()
                     .filter(e -> e.protects(d, now)).findFirst().orElse(null);
             Instant attestedAt = d.isPrivate() ? attested.get(d.owner()) : null;
@@ -165,7 +162,7 @@ public final class NetworkAccessService {
         boolean quarantinesAllowed = true;
         String hold = null;
         if (!quarantines.isEmpty()) {
-            int inScope = (int) all.stream().filter(d -> d.isPrivate() && !d.retired()).count();
+            int inScope = (int) all.stream().filter(d -> !d.retired()).count();
             BlastRadius.Verdict v = new BlastRadius(policy.enforcement().maxDevicesPerRun(), policy.enforcement().maxFleetShare())
                     .check(quarantines.size(), inScope, request.confirm() != null && request.confirm() >= quarantines.size());
             capVerdict = v.reason();

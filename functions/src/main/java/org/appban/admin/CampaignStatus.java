@@ -1,6 +1,7 @@
 package org.appban.admin;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -10,12 +11,15 @@ import org.appban.domain.Device;
 import org.appban.domain.Exemption;
 import org.appban.domain.LedgerRecord;
 import org.appban.domain.Member;
+import org.appban.enforce.MdmCapabilities;
 import org.appban.exemption.ExemptionCheck;
 import org.appban.exemption.ExemptionView;
 
 /** Builds the {@link StatusReport} from a {@link FleetSnapshot}. Pure. */
 public final class CampaignStatus {
     public static final String QUARANTINED = "quarantined";
+    /** A corporate device carrying the app that its MDM cannot remove it from. */
+    public static final String MEMBER_MUST_REMOVE = "member-must-remove";
 
     private final NetworkAccessLookup network;
 
@@ -82,7 +86,8 @@ public final class CampaignStatus {
         if (p.exempt()) return "exempt";
         if (d.isCorporate()) {
             return switch (d.appPresence()) {
-                case PRESENT -> "app-present";
+                // Shown apart: only its member can clean it (an unsupervised iPhone, say), and network access keeps watch.
+                case PRESENT -> MdmCapabilities.of(d, EnumSet.of(d.mdm())).removable() ? "app-present" : MEMBER_MUST_REMOVE;
                 case UNKNOWN -> "app-unchecked";
                 case ABSENT -> "clean";
             };

@@ -30,8 +30,9 @@ import org.appban.policy.BanPolicy;
  *   <li>after it, every other corporate device of a connected MDM is an uninstall target; where the app is (or
  *       may be) still there and the MDM can remove it, a check-in is requested once a day, and once the policy's
  *       days have passed since the device came into scope it is escalated, once;</li>
- *   <li>where the MDM cannot remove it the device is reported not blockable and left to compliance and network
- *       access.</li>
+ *   <li>where the MDM cannot remove it the device is reported not blockable: nothing is sent to the MDM for it, and
+ *       once the policy's days have passed with the app still listed it is escalated, once, like a failed removal;
+ *       the compliance rule and network access (which judges every device, corporate or private) do the rest.</li>
  * </ol>
  */
 public final class EnforcementPlanner {
@@ -91,12 +92,12 @@ public final class EnforcementPlanner {
                 if (listed) verdicts.add(verdict(d, DeviceStatus.REMOVED, "the inventory does not show the app", reach));
                 continue;
             }
-            if (!reach.removable()) {
-                if (listed) verdicts.add(verdict(d, DeviceStatus.NOT_BLOCKABLE, reach.removalWhy(), reach));
-                continue;
-            }
             DeviceHistory h = s.historyOf(d.id());
             Instant since = Protection.inScopeSince(d, s.exemptions(), deadline, now);
+            if (!reach.removable()) {
+                if (listed) unremovable(d, reach, h, since, s, actions, verdicts);
+                continue;
+            }
             boolean newRemoval = !h.removalStarted();
             if (newRemoval) newRemovals++;
             Instant escalateAt = since.atZone(zone).plusDays(policy.enforcement().escalateAfterDays()).toInstant();
@@ -119,6 +120,30 @@ public final class EnforcementPlanner {
         List<MdmDesiredState> fleet = new ArrayList<>();
         if (!before) targets.forEach((mdm, t) -> fleet.add(new MdmDesiredState(mdm, t, exempt.get(mdm))));
         return new EnforcementPlan(now, deadline, before, fleet, actions, verdicts, inScope, newRemovals, outOfScope);
+    }
+
+    /**
+     * A corporate device the MDM cannot clean (rule 6): nothing is sent to the MDM for it, but the ban holds all the
+     * same. Once the policy's days have passed with the app still listed it is escalated, once, like a failed removal
+     * (administrators, and the member's notice saying they must remove it themselves); its MDM's compliance rule marks
+     * it non-compliant, and network access cuts it off after the grace period while the inventory lists the app.
+     */
+    private static void unremovable(Device d, MdmCapabilities.Reach reach, DeviceHistory h, Instant since, EnforcementSnapshot s,
+                                    List<DeviceAction> actions, List<DeviceVerdict> verdicts) {
+        BanPolicy policy = s.policy();
+        Instant now = s.now();
+        boolean present = d.appPresence() == AppPresence.PRESENT;
+        Instant escalateAt = since.atZone(policy.zone()).plusDays(policy.enforcement().escalateAfterDays()).toInstant();
+        boolean escalationDue = present && !now.isBefore(escalateAt) && !h.escalated();
+        long days = Duration.between(since, now).toDays();
+        if (escalationDue) {
+            actions.add(new DeviceAction(DeviceAction.Kind.ESCALATE, d.id(), d.owner(), d.mdm(), d.mdmId(), false, since,
+                    "the MDM cannot remove it and it is still there " + days + " day(s) after it came into scope"));
+        }
+        String escalation = h.escalated() ? "; escalated" : escalationDue ? "; escalated by this run" : "";
+        verdicts.add(verdict(d, DeviceStatus.NOT_BLOCKABLE, reach.removalWhy() + escalation
+                + "; left to its member, the MDM's compliance rule and network access (cut from " + policy.privateGraceEnds().atZone(policy.zone()).toLocalDateTime()
+                + " while the inventory lists the app)", reach));
     }
 
     private static DeviceVerdict standing(Device d, MdmCapabilities.Reach reach, DeviceHistory h, boolean present,

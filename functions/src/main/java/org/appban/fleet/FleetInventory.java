@@ -16,4 +16,14 @@ public interface FleetInventory {
      * {@link org.appban.remote.RemoteFailure} from the stream; devices already consumed stay valid.
      */
     Stream<InventoriedDevice> devices(BannedApp app);
+
+    /**
+     * One device as {@link #devices} reports it, or empty when the MDM does not manage it (any more). This default
+     * walks the listing; an adapter that can ask for one device overrides it.
+     */
+    default java.util.Optional<InventoriedDevice> device(BannedApp app, String mdmId) {
+        try (Stream<InventoriedDevice> all = devices(app)) {
+            return all.filter(d -> d.mdmId().equals(mdmId)).findFirst();
+        }
+    }
 }

@@ -52,7 +52,7 @@ import org.appban.remote.RemoteFailure;
  * network access function can decide about it. Endpoints nobody registered (corporate devices, printers) are
  * counted, not stored: there is no one to hold to the policy.
  */
-public final class InventorySync {
+public final class InventorySync implements JamfWebhook.DeviceRefresh {
     static final int BATCH = 200;
 
     private final BanPolicy policy;
@@ -106,6 +106,32 @@ public final class InventorySync {
         }
         String status = run.failures.isEmpty() ? "synced" : "partial";
         return new SyncReport(status, dryRun, run.perMdm, run.changeCounts, run.saved, run.unknownOwners, run.failures);
+    }
+
+    /**
+     * The hourly sync's re-evaluation of one device an MDM says changed (a Jamf Pro webhook): read from its MDM,
+     * compared with the stored device, each change published, recorded and saved as {@link #run} does. A device the
+     * MDM no longer manages is marked gone, as a completed listing without it would.
+     *
+     * @return the changes by kind, or empty when neither the MDM nor the store has the device
+     */
+    @Override
+    public Optional<String> refresh(MdmKind mdm, String mdmId, Actor actor) {
+        FleetInventory source = mdms.stream().filter(m -> m.mdm() == mdm).findFirst()
+                .orElseThrow(() -> new IllegalStateException("this function is not connected to " + mdm.wireName()));
+        Run run = new Run(actor, false, clock.instant(), false);
+        Optional<InventoriedDevice> reported = source.device(policy.app(), mdmId);
+        String id = mdm.wireName() + ":" + mdmId;
+        if (reported.isPresent()) {
+            try (SeenDevices seen = new SeenDevices()) {
+                run.apply(List.of(reported.get()), memberIndex(), seen);
+            }
+        } else {
+            Optional<Device> stored = devices.find(id);
+            if (stored.isEmpty()) return Optional.empty();
+            if (!stored.get().retired()) run.commit(List.of(DeviceChanges.gone(policy.id(), stored.get(), run.now)), List.of(stored.get().withRetired(true)));
+        }
+        return Optional.of(run.changeCounts.isEmpty() ? "none" : run.changeCounts.toString());
     }
 
     /**

@@ -4,6 +4,11 @@ package org.appban.notice;
 public enum DeviceFate {
     /** Corporate device with the app: the MDM removes it at the deadline. */
     REMOVED_BY_MDM,
+    /**
+     * Corporate device with the app that its MDM cannot clean (an unsupervised iPhone, say): the member must remove it
+     * themselves; it loses network access at deadline + grace while the inventory still lists it.
+     */
+    REMOVE_YOURSELF,
     /** Corporate device the inventory has not reported on yet: if the app is there, the MDM removes it at the deadline. */
     CHECK_PENDING,
     /** Private device the MDM reports non-compliant: loses network access at deadline + grace unless the app is removed. */
@@ -16,6 +21,6 @@ public enum DeviceFate {
     EXEMPT;
 
     public boolean needsAction() {
-        return this == LOSES_ACCESS_UNLESS_REMOVED || this == CONFIRM_CLEAN || this == REMOVED_BY_MDM;
+        return this == LOSES_ACCESS_UNLESS_REMOVED || this == CONFIRM_CLEAN || this == REMOVED_BY_MDM || this == REMOVE_YOURSELF;
     }
 }

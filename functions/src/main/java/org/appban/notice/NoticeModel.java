@@ -27,7 +27,7 @@ import org.appban.policy.BanPolicy;
  *   <tr><td>deadlinePassed</td><td>whether the deadline is past at render time</td></tr>
  *   <tr><td>actionNeeded, confirmNeeded, noKnownDevice, nothingToDo</td><td>the member's standing, one true</td></tr>
  *   <tr><td>devices[], hasDevices</td><td>each: label, model, platform, ownership, corporate, private, and one
- *       fate flag of removedByMdm, checkPending, losesAccessUnlessRemoved, confirmClean, clean, exempt; whenText;
+ *       fate flag of removedByMdm, removeYourself, checkPending, losesAccessUnlessRemoved, confirmClean, clean, exempt; whenText;
  *       exemptUntilText</td></tr>
  *   <tr><td>showIosSteps, showAndroidSteps, showOtherSteps</td><td>which removal steps to show (all when no device needs action)</td></tr>
  *   <tr><td>exemptionInstructions, exemptionUrl, attestationUrl, attestationLinkDays</td><td>how to ask for an exemption; the signed links (null: omitted)</td></tr>
@@ -109,6 +109,7 @@ public final class NoticeModel {
         DeviceFate fate = line == null ? null : line.fate();
         m.put("removedByMdm", fate == DeviceFate.REMOVED_BY_MDM);
         m.put("checkPending", fate == DeviceFate.CHECK_PENDING);
+        m.put("removeYourself", fate == DeviceFate.REMOVE_YOURSELF);
         m.put("losesAccessUnlessRemoved", fate == DeviceFate.LOSES_ACCESS_UNLESS_REMOVED);
         m.put("confirmClean", fate == DeviceFate.CONFIRM_CLEAN);
         m.put("clean", fate == DeviceFate.CLEAN);
@@ -127,8 +128,7 @@ public final class NoticeModel {
     private static Set<Platform> platformsNeedingSteps(List<DeviceLine> lines) {
         Set<Platform> platforms = EnumSet.noneOf(Platform.class);
         for (DeviceLine l : lines) {
-            if (l.fate() == DeviceFate.LOSES_ACCESS_UNLESS_REMOVED || l.fate() == DeviceFate.CONFIRM_CLEAN
-                    || l.fate() == DeviceFate.REMOVED_BY_MDM) {
+            if (l.fate().needsAction()) {
                 platforms.add(group(l.device().platform()));
             }
         }

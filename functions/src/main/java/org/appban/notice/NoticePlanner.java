@@ -3,6 +3,7 @@ package org.appban.notice;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import org.appban.domain.AppPresence;
@@ -10,6 +11,7 @@ import org.appban.domain.ComplianceState;
 import org.appban.domain.Device;
 import org.appban.domain.Exemption;
 import org.appban.domain.Member;
+import org.appban.enforce.MdmCapabilities;
 import org.appban.policy.BanPolicy;
 import org.appban.policy.NoticeStage;
 import org.appban.policy.StageKind;
@@ -27,8 +29,11 @@ import org.appban.policy.StageKind;
  *       confirm ({@link MemberStanding#CONFIRM_NEEDED}). A member who complied, whose remaining devices are all
  *       exempt, or who has no known device stops getting them (the last: the announcement already asked, and a
  *       member with no device on the network is no risk to chase).</li>
- *   <li>An overdue notice goes only to a member with a private device, not exempt, the MDM still reports
- *       non-compliant; it says when that device's network access is (or was) cut.</li>
+ *   <li>An overdue notice goes only to a member with a device, not exempt, that still carries the app and that only
+ *       the member can clean: a private device the MDM still reports non-compliant, or a corporate device whose
+ *       inventory lists the app and whose MDM cannot remove it (an unsupervised iPhone); it says when that device's
+ *       network access is (or was) cut. (A corporate device the MDM could remove but has not is escalated by
+ *       enforcement instead, with its own notice.)</li>
  * </ul>
  *
  * <h2>Catching up, never repeating</h2>
@@ -126,7 +131,11 @@ public final class NoticePlanner {
         if (exemption.isPresent()) return new DeviceLine(d, DeviceFate.EXEMPT, exemption.get().expires(), exemption.get());
         if (d.isCorporate()) {
             return switch (d.appPresence()) {
-                case PRESENT -> new DeviceLine(d, DeviceFate.REMOVED_BY_MDM, policy.deadlineInstant(), null);
+                // Whether its own MDM could remove it (a deployment connected to another MDM is the enforcement
+                // report's concern, not something to tell the member).
+                case PRESENT -> MdmCapabilities.of(d, EnumSet.of(d.mdm())).removable()
+                        ? new DeviceLine(d, DeviceFate.REMOVED_BY_MDM, policy.deadlineInstant(), null)
+                        : new DeviceLine(d, DeviceFate.REMOVE_YOURSELF, policy.privateGraceEnds(), null);
                 case UNKNOWN -> new DeviceLine(d, DeviceFate.CHECK_PENDING, policy.deadlineInstant(), null);
                 case ABSENT -> new DeviceLine(d, DeviceFate.CLEAN, null, null);
             };
@@ -146,7 +155,8 @@ public final class NoticePlanner {
 
     private static MemberStanding standing(List<DeviceLine> lines) {
         if (lines.isEmpty()) return MemberStanding.NO_KNOWN_DEVICE;
-        if (lines.stream().anyMatch(l -> l.fate() == DeviceFate.REMOVED_BY_MDM || l.fate() == DeviceFate.LOSES_ACCESS_UNLESS_REMOVED)) {
+        if (lines.stream().anyMatch(l -> l.fate() == DeviceFate.REMOVED_BY_MDM || l.fate() == DeviceFate.LOSES_ACCESS_UNLESS_REMOVED
+                || l.fate() == DeviceFate.REMOVE_YOURSELF)) {
             return MemberStanding.ACTION_NEEDED;
         }
         if (lines.stream().anyMatch(l -> l.fate() == DeviceFate.CONFIRM_CLEAN)) return MemberStanding.CONFIRM_NEEDED;
@@ -157,7 +167,7 @@ public final class NoticePlanner {
         return switch (kind) {
             case ANNOUNCEMENT -> true;
             case REMINDER, DEADLINE -> a.standing() == MemberStanding.ACTION_NEEDED || a.standing() == MemberStanding.CONFIRM_NEEDED;
-            case OVERDUE -> a.lines().stream().anyMatch(l -> l.fate() == DeviceFate.LOSES_ACCESS_UNLESS_REMOVED);
+            case OVERDUE -> a.lines().stream().anyMatch(l -> l.fate() == DeviceFate.LOSES_ACCESS_UNLESS_REMOVED || l.fate() == DeviceFate.REMOVE_YOURSELF);
             default -> false;
         };
     }

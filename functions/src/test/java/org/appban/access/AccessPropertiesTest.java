@@ -26,15 +26,16 @@ import org.appban.domain.Platform;
 
 /**
  * Whatever the fleet, the evidence, the NAC's prior state, the clock, the kill switch and the request: the
- * service never quarantines an exempt device, a corporate one, or a private one that its MDM reports compliant or
- * whose owner attested, with no telemetry at all; and it quarantines only where the rules' standing is against the
+ * service never quarantines an exempt device, a corporate one whose MDM inventory does not list the app (nor, not
+ * inventoried, reports it non-compliant), or a private one that its MDM reports compliant or whose owner attested,
+ * with no telemetry at all; and it quarantines only where the rules' standing is against the
  * device, the grace period is over and the device is known unambiguously on the network.
  */
 class AccessPropertiesTest {
     private static final Instant GRACE_ENDS = AccessFixtures.GRACE_ENDS;
 
     @Property(tries = 250)
-    void noExemptCorporateOrCleanWithoutTelemetryDeviceIsEverQuarantined(@ForAll long seed) {
+    void noExemptOrCleanWithoutTelemetryDeviceIsEverQuarantined(@ForAll long seed) {
         Random rnd = new Random(seed);
         AccessHarness h = new AccessHarness();
         Instant now = GRACE_ENDS.plus(Duration.ofHours(rnd.nextInt(24 * 30) - 24 * 5));
@@ -105,9 +106,13 @@ class AccessPropertiesTest {
                     && (d.compliance() == ComplianceState.NONCOMPLIANT || d.compliance() == ComplianceState.IN_GRACE_PERIOD);
             // Compliant by its MDM, or attested by its owner with its MDM (if any) not saying otherwise; never seen.
             boolean cleanWithoutTelemetry = !sighted.contains(d.id()) && (mdmCompliant || attested.containsKey(d.owner()) && !mdmSaysItCarries);
+            // A corporate device's word is its inventory (its compliance only until it is inventoried); no attestation.
+            boolean corporateClean = d.isCorporate() && (d.retired() || d.mdm() == MdmKind.NONE || d.appPresence() == AppPresence.ABSENT
+                    || d.appPresence() == AppPresence.UNKNOWN && !mdmSaysItCarries);
+            if (d.isCorporate()) cleanWithoutTelemetry = false;
             String why = "seed " + seed + ", device " + d + ", report " + report.actions();
-            if (exempt || !d.isPrivate() || cleanWithoutTelemetry) {
-                assertFalse(quarantinedNow.contains(d.id()), "quarantined although exempt, corporate or clean: " + why);
+            if (exempt || corporateClean || cleanWithoutTelemetry) {
+                assertFalse(quarantinedNow.contains(d.id()), "quarantined although exempt or clean: " + why);
                 assertTrue(h.entries(d.owner(), "nac.quarantined").stream().noneMatch(r -> d.id().equals(r.device()) && !r.dryRun()), why);
             }
             if (quarantinedNow.contains(d.id())) {

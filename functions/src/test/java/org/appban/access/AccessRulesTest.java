@@ -24,7 +24,11 @@ import java.util.List;
 import org.appban.access.Decision.Action;
 import org.appban.access.Decision.Standing;
 import org.appban.access.Evidence.Kind;
+import org.appban.domain.AppPresence;
 import org.appban.domain.ComplianceState;
+import org.appban.domain.MdmKind;
+import org.appban.domain.Ownership;
+import org.appban.domain.Platform;
 import org.appban.domain.Device;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -133,14 +137,73 @@ class AccessRulesTest {
         }
 
         @Test
-        void aCorporateDevice() {
-            assertEquals(Action.NOT_IN_SCOPE, decide(facts(corporate("c1", "m1", MAC))).action());
-        }
-
-        @Test
         void aRetiredDeviceOnOldEvidence() {
             Device dev = privateUnmanaged("d1", "m1", MAC).withRetired(true);
             assertEquals(Action.NOT_IN_SCOPE, decide(facts(dev)).action());
+        }
+    }
+
+    /** The ban holds whoever owns the device: a corporate device the MDM could not clean loses access too. */
+    @Nested
+    class CorporateDevices {
+        /** An unsupervised corporate iPhone: the MDM can neither remove nor block the app the user installed. */
+        private Device unsupervised(AppPresence presence, Instant reported) {
+            return new Device("c1", "m1", Ownership.CORPORATE, Platform.IOS, "iPhone 12", false, MdmKind.INTUNE, "c1-mdm", MAC,
+                    presence, ComplianceState.NONCOMPLIANT, reported, false);
+        }
+
+        @Test
+        void stillCarryingTheAppAfterTheGracePeriodIsQuarantinedOnItsInventory() {
+            Decision d = decide(facts(unsupervised(AppPresence.PRESENT, GRACE_ENDS.minusSeconds(3600))));
+            assertEquals(Action.QUARANTINE, d.action());
+            assertEquals(Standing.CARRIES_APP, d.standing());
+            assertEquals(Kind.INVENTORY_PRESENT, d.deciding().kind());
+            assertEquals("intune inventory", d.deciding().source());
+        }
+
+        @Test
+        void aSupervisedOneWhoseRemovalFailedIsQuarantinedAlike() {
+            assertEquals(Action.QUARANTINE, decide(facts(corporate("c1", "m1", MAC))).action());
+        }
+
+        @Test
+        void waitsForTheGracePeriodLikeAPrivateOne() {
+            DeviceFacts f = facts(unsupervised(AppPresence.PRESENT, DEADLINE));
+            assertEquals(Action.WAIT_FOR_GRACE, RULES.decide(f, GRACE_ENDS.minusSeconds(1)).action());
+        }
+
+        @Test
+        void theInventoryIsTheMdmsWord_aCompliantStateDoesNotOutweighTheAppListed() {
+            Device d = unsupervised(AppPresence.PRESENT, GRACE_ENDS).withCompliance(ComplianceState.COMPLIANT);
+            assertEquals(Action.QUARANTINE, decide(facts(d)).action());
+        }
+
+        @Test
+        void theMembersAttestationSpeaksForPrivateDevicesOnly() {
+            DeviceFacts f = withAttestation(facts(unsupervised(AppPresence.PRESENT, GRACE_ENDS.minusSeconds(3600))), GRACE_ENDS);
+            assertEquals(Action.QUARANTINE, decide(f).action());
+        }
+
+        @Test
+        void releasedAsSoonAsTheInventoryNoLongerListsTheApp() {
+            DeviceFacts f = quarantined(facts(unsupervised(AppPresence.ABSENT, AFTER_GRACE.minusSeconds(60))), GRACE_ENDS);
+            Decision d = decide(f);
+            assertEquals(Action.RELEASE, d.action());
+            assertEquals(Kind.INVENTORY_ABSENT, d.deciding().kind());
+        }
+
+        @Test
+        void oneNotInventoriedYetIsLeftToItsNextInventory() {
+            Decision d = decide(facts(unsupervised(AppPresence.UNKNOWN, GRACE_ENDS).withCompliance(ComplianceState.UNKNOWN)));
+            assertEquals(Action.LEAVE, d.action());
+            assertEquals(Standing.UNCONFIRMED, d.standing());
+            assertEquals(Kind.NOT_INVENTORIED, d.deciding().kind());
+        }
+
+        @Test
+        void anExemptOneIsNeverQuarantined() {
+            DeviceFacts f = withExemption(facts(unsupervised(AppPresence.PRESENT, AFTER_GRACE)), granted("ex1", "m1", "c1", AFTER_GRACE.plus(Duration.ofDays(30))));
+            assertEquals(Action.LEAVE, decide(f).action());
         }
     }
 

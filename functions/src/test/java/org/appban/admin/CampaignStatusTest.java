@@ -12,9 +12,14 @@ import java.util.Map;
 import org.appban.domain.Actor;
 import org.appban.domain.AppPresence;
 import org.appban.domain.ComplianceState;
+import org.appban.domain.Device;
 import org.appban.domain.LedgerRecord;
+import org.appban.domain.MdmKind;
 import org.appban.domain.Member;
+import org.appban.domain.Ownership;
+import org.appban.domain.Platform;
 import org.appban.domain.Role;
+import org.appban.exemption.ExemptionCheck;
 import org.appban.exemption.ExemptionFixtures;
 import org.appban.lambda.Json;
 import org.appban.report.InMemoryReports;
@@ -58,6 +63,18 @@ class CampaignStatusTest {
         assertEquals(Map.of("app-present", 1, "non-compliant", 1, "clean", 1, "exempt", 1), r.totals().devicesByState());
         assertEquals(2, r.totals().noticesSent());
         assertEquals(Map.of("requested", 3, "active", 1), r.totals().exemptionsByState());
+    }
+
+    /** Shown apart: the MDM cannot remove the app there (an unsupervised iPhone), so its member must. */
+    @Test
+    void a_corporate_device_with_the_app_that_its_mdm_cannot_clean_has_a_state_of_its_own() {
+        Device unsupervised = new Device("d-9", "m-001", Ownership.CORPORATE, Platform.IOS, "iPhone 12", false, MdmKind.JAMF, "9", null,
+                AppPresence.PRESENT, ComplianceState.UNKNOWN, null, false);
+        assertEquals(CampaignStatus.MEMBER_MUST_REMOVE, CampaignStatus.state(unsupervised, ExemptionCheck.Protection.NONE));
+        Device supervised = new Device("d-10", "m-001", Ownership.CORPORATE, Platform.IOS, "iPhone 15", true, MdmKind.JAMF, "10", null,
+                AppPresence.PRESENT, ComplianceState.UNKNOWN, null, false);
+        assertEquals("app-present", CampaignStatus.state(supervised, ExemptionCheck.Protection.NONE), "its MDM removes it");
+        assertEquals("clean", CampaignStatus.state(unsupervised.withAppPresence(AppPresence.ABSENT), ExemptionCheck.Protection.NONE));
     }
 
     @Test

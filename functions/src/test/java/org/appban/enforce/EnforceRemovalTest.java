@@ -301,8 +301,10 @@ class EnforceRemovalTest {
         world.refreshInventory();
         EmbeddedEnforcement.Result r = world.run(EnforceRequest.reconcile());
         assertEquals(DeviceStatus.NOT_BLOCKABLE, verdict(r.report(), "d02-corp-iphone-unsupervised").status());
-        assertTrue(r.work().stream().noneMatch(w -> w.device().equals(world.id("d02-corp-iphone-unsupervised"))),
-                "left to compliance and network access: no command that cannot work");
+        assertTrue(r.work().stream().noneMatch(w -> w.device().equals(world.id("d02-corp-iphone-unsupervised")) && w.action() == DeviceAction.Kind.SYNC),
+                "no command that cannot work");
+        assertTrue(r.work().stream().anyMatch(w -> w.device().equals(world.id("d02-corp-iphone-unsupervised")) && w.action() == DeviceAction.Kind.ESCALATE),
+                "but the ban holds: escalated to the administrators and its member, left to compliance and network access");
     }
 
     @Test

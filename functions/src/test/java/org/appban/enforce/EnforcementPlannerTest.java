@@ -103,7 +103,7 @@ class EnforcementPlannerTest {
             assertTrue(unsupervised.detail().contains("unsupervised"), unsupervised.detail());
             DeviceVerdict unmanaged = verdict(plan, "unmanaged");
             assertEquals(DeviceStatus.NOT_BLOCKABLE, unmanaged.status());
-            assertEquals("not enrolled in an MDM", unmanaged.detail());
+            assertTrue(unmanaged.detail().startsWith("not enrolled in an MDM; left to its member"), unmanaged.detail());
             DeviceVerdict android = verdict(plan, "android");
             assertEquals(DeviceStatus.PENDING, android.status());
             assertFalse(android.reinstallBlocked(), "Android reinstall cannot be blocked here");
@@ -139,7 +139,8 @@ class EnforcementPlannerTest {
     void aDeviceStillCarryingTheAppAfterThePolicysDaysIsEscalatedOnce() {
         Instant threeDaysOn = nz("2023-04-03T00:00");
         EnforcementPlan due = planner.plan(snapshot(FLEET, EXEMPTIONS, Map.of(), threeDaysOn), EnforcementScope.ALL);
-        assertEquals(List.of("android", "iphone", "jamf"), due.actions(DeviceAction.Kind.ESCALATE).stream().map(DeviceAction::device).toList());
+        assertEquals(List.of("android", "iphone", "jamf", "unsupervised"), due.actions(DeviceAction.Kind.ESCALATE).stream().map(DeviceAction::device).toList(),
+                "the unsupervised iPhone too: the MDM could not remove it, the member has not");
         assertEquals(DeviceStatus.FAILED, verdict(due, "iphone").status());
 
         EnforcementPlan justBefore = planner.plan(snapshot(FLEET, EXEMPTIONS, Map.of(), threeDaysOn.minusSeconds(1)), EnforcementScope.ALL);
@@ -150,6 +151,30 @@ class EnforcementPlannerTest {
         assertTrue(later.actions(DeviceAction.Kind.ESCALATE).stream().noneMatch(a -> a.device().equals("iphone")));
         assertTrue(later.actions(DeviceAction.Kind.SYNC).stream().anyMatch(a -> a.device().equals("iphone")), "still asked to check in each day");
         assertEquals(DeviceStatus.FAILED, verdict(later, "iphone").status());
+    }
+
+    /** The ban holds on a corporate device the MDM cannot clean: escalated like a failed removal, never sent to the MDM. */
+    @Test
+    void aCorporateDeviceTheMdmCannotCleanIsEscalatedOnceButNeverAskedToCheckIn() {
+        Instant threeDaysOn = nz("2023-04-03T00:00");
+        EnforcementPlan due = planner.plan(snapshot(FLEET, EXEMPTIONS, Map.of(), threeDaysOn), EnforcementScope.ALL);
+        DeviceAction escalation = due.actions(DeviceAction.Kind.ESCALATE).stream().filter(a -> a.device().equals("unsupervised")).findFirst().orElseThrow();
+        assertFalse(escalation.newRemoval(), "no removal starts: it does not count towards the blast radius");
+        assertTrue(escalation.why().contains("the MDM cannot remove it"), escalation.why());
+        assertTrue(due.actions(DeviceAction.Kind.SYNC).stream().noneMatch(a -> a.device().equals("unsupervised")));
+        DeviceVerdict v = verdict(due, "unsupervised");
+        assertEquals(DeviceStatus.NOT_BLOCKABLE, v.status(), "reported apart from the removals");
+        assertTrue(v.detail().contains("escalated by this run") && v.detail().contains("network access"), v.detail());
+
+        Map<String, DeviceHistory> escalated = Map.of("unsupervised", new DeviceHistory(false, null, null, true));
+        EnforcementPlan later = planner.plan(snapshot(FLEET, EXEMPTIONS, escalated, nz("2023-04-05T09:00")), EnforcementScope.ALL);
+        assertTrue(later.actions().stream().noneMatch(a -> a.device().equals("unsupervised")), "escalated once");
+        assertTrue(verdict(later, "unsupervised").detail().contains("; escalated;"), verdict(later, "unsupervised").detail());
+
+        Device removedByItsMember = device("unsupervised", "m2", Ownership.CORPORATE, Platform.IOS, false, MdmKind.INTUNE, AppPresence.ABSENT);
+        EnforcementPlan clean = planner.plan(snapshot(List.of(removedByItsMember), List.of(), Map.of(), threeDaysOn), EnforcementScope.ALL);
+        assertTrue(clean.actions().isEmpty());
+        assertEquals(DeviceStatus.REMOVED, verdict(clean, "unsupervised").status());
     }
 
     @Test

@@ -93,6 +93,26 @@ class InventorySyncTest {
         assertEquals(0, second.saved());
     }
 
+    /** What a Jamf webhook triggers: the hourly sync's work for the one device, read from Jamf by its id alone. */
+    @Test
+    void one_device_is_refreshed_as_the_hourly_sync_would_and_only_that_device_is_asked_for() {
+        syncNow();
+        events.clear();
+        Device jamfIphone = devices.all().stream().filter(d -> d.mdm() == MdmKind.JAMF && d.isCorporate() && d.appPresence() == AppPresence.PRESENT)
+                .findFirst().orElseThrow();
+        var sim = fleet.sims.world().devices().stream().filter(d -> d.spec().mdm() == org.appban.sim.fleet.FleetDevice.Mdm.JAMF
+                && Integer.toString(d.jamfId()).equals(jamfIphone.mdmId())).findFirst().orElseThrow();
+        fleet.sims.world().removeApp(sim, "com.zhiliaoapp.musically");
+        fleet.sims.world().checkInNow(sim);
+
+        assertEquals(java.util.Optional.of("{app-disappeared=1}"), sync.refresh(MdmKind.JAMF, jamfIphone.mdmId(), Actor.event("jamf-webhook")));
+        assertEquals(List.of(jamfIphone.id()), events.published().stream().map(e -> e.device()).toList());
+        assertEquals(AppPresence.ABSENT, devices.find(jamfIphone.id()).orElseThrow().appPresence());
+        List<org.appban.sim.http.RecordedRequest> listings = fleet.sims.jamf().requests().matching(r -> r.path().equals("/api/v2/mobile-devices/detail"));
+        assertTrue(listings.get(listings.size() - 1).query().contains("mobileDeviceId"), "narrowed on the server to the one device");
+        assertEquals(java.util.Optional.empty(), sync.refresh(MdmKind.JAMF, "9999", Actor.event("jamf-webhook")), "neither Jamf nor the store has it");
+    }
+
     @Test
     void private_devices_are_stored_without_app_lists_and_corporate_ones_with_the_apps_presence() {
         syncNow();

@@ -20,6 +20,7 @@ import org.appban.domain.ComplianceState;
 import org.appban.domain.Device;
 import org.appban.domain.Exemption;
 import org.appban.domain.Member;
+import org.appban.domain.MdmKind;
 import org.appban.domain.Ownership;
 import org.appban.domain.Platform;
 import org.appban.policy.StageKind;
@@ -202,6 +203,19 @@ class NoticePlannerTest {
             NoticeDecision d = planner.due(s, AT_OVERDUE);
             assertTrue(d.isEmpty());
             assertEquals("already-sent", d.reason());
+        }
+
+        /** An unsupervised corporate iPhone: the MDM can neither remove nor block the app; only its member can. */
+        @Test
+        void goes_to_a_member_whose_corporate_device_the_mdm_cannot_clean_and_tells_them_to_remove_it_themselves() {
+            Device unsupervised = new Device("d-6", "m-1", Ownership.CORPORATE, Platform.IOS, "iPhone 12", false, MdmKind.INTUNE, "mdm-d-6",
+                    null, AppPresence.PRESENT, ComplianceState.NONCOMPLIANT, nz("2023-04-02T08:00"), false);
+            MemberSnapshot s = snapshot(aroha, unsupervised).withSent(Set.of("announcement", "reminder-7d", "reminder-2d", "deadline"));
+            DueNotice n = planner.due(s, AT_OVERDUE).due().get(0);
+            assertEquals("overdue", n.stage().id());
+            assertEquals(DeviceFate.REMOVE_YOURSELF, n.devices().get(0).fate());
+            assertEquals(POLICY.privateGraceEnds(), n.devices().get(0).when(), "the day it loses network access");
+            assertEquals(MemberStanding.ACTION_NEEDED, n.standing());
         }
 
         @Test

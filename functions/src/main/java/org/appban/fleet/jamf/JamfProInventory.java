@@ -44,8 +44,23 @@ public final class JamfProInventory implements FleetInventory {
 
     @Override
     public Stream<InventoriedDevice> devices(BannedApp app) {
+        return devices(app, "");
+    }
+
+    /** One device through the same two passes, narrowed on the server by Jamf's RSQL filter on its id. */
+    @Override
+    public java.util.Optional<InventoriedDevice> device(BannedApp app, String mdmId) {
+        if (!mdmId.matches("\\d{1,18}")) return java.util.Optional.empty();
+        try (Stream<InventoriedDevice> one = devices(app, "mobileDeviceId==\"" + mdmId + "\"")) {
+            return one.filter(d -> d.mdmId().equals(mdmId)).findFirst();
+        }
+    }
+
+    private Stream<InventoriedDevice> devices(BannedApp app, String only) {
+        String and = only.isEmpty() ? "" : URLEncoder.encode(";" + only, StandardCharsets.UTF_8);
+        String filter = only.isEmpty() ? "" : "&filter=" + URLEncoder.encode(only, StandardCharsets.UTF_8);
         Map<String, String> holders = new HashMap<>();
-        pages("section=GENERAL&section=APPLICATIONS&filter=" + INSTITUTIONAL).forEach(d -> {
+        pages("section=GENERAL&section=APPLICATIONS&filter=" + INSTITUTIONAL + and).forEach(d -> {
             for (JsonNode a : d.path("applications")) {
                 String identifier = a.path("identifier").asText("");
                 if (app.identifiersFor(Platform.IOS).contains(identifier) || app.matchesDisplayName(a.path("name").asText(null))) {
@@ -53,7 +68,7 @@ public final class JamfProInventory implements FleetInventory {
                 }
             }
         });
-        return pages("section=GENERAL&section=HARDWARE&section=USER_AND_LOCATION").map(d -> device(d, holders));
+        return pages("section=GENERAL&section=HARDWARE&section=USER_AND_LOCATION" + filter).map(d -> device(d, holders));
     }
 
     private Stream<JsonNode> pages(String query) {

@@ -116,7 +116,8 @@ public final class FleetLoader {
         List<FleetMember> members = members(o);
         Map<String, FleetMember> memberById = new HashMap<>();
         members.forEach(m -> memberById.putIfAbsent(m.id(), m));
-        List<FleetDevice> devices = devices(o, memberById.keySet());
+        List<String> warnings = new ArrayList<>();
+        List<FleetDevice> devices = devices(o, memberById.keySet(), warnings);
         Map<String, FleetDevice> deviceById = new HashMap<>();
         devices.forEach(d -> deviceById.putIfAbsent(d.id(), d));
         List<FleetExemption> exemptions = exemptions(o, memberById.keySet(), deviceById);
@@ -124,7 +125,7 @@ public final class FleetLoader {
         List<FleetAttestation> attestations = attestations(o, memberById.keySet());
         o.rejectUnknownFields();
         if (!problems.isEmpty()) throw new InvalidFleetException(source, problems);
-        return new Fleet(source, name == null ? source : name, startsAt, catalog, members, devices, exemptions, events, attestations);
+        return new Fleet(source, name == null ? source : name, startsAt, catalog, members, devices, exemptions, events, attestations, warnings);
     }
 
     private static List<CatalogApp> catalog(StrictNode o) {
@@ -160,7 +161,7 @@ public final class FleetLoader {
         return out;
     }
 
-    private static List<FleetDevice> devices(StrictNode o, Set<String> memberIds) {
+    private static List<FleetDevice> devices(StrictNode o, Set<String> memberIds, List<String> warnings) {
         List<FleetDevice> out = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (StrictNode d : o.objects("devices", true)) {
@@ -185,7 +186,9 @@ public final class FleetLoader {
                 mac = null;
             }
             if (Boolean.TRUE.equals(supervised) && platform != null && platform != FleetDevice.Platform.IOS) {
-                d.problem("supervised", "only iOS devices are supervised");
+                // Harmless to the scenario: only iOS has supervision, so the flag means nothing here.
+                warnings.add(d.at("supervised") + ": ignored: only iOS devices are supervised, this one is " + platform.wire());
+                supervised = false;
             }
             if (enrollment != null && (mdm != FleetDevice.Mdm.JAMF || ownership != FleetDevice.Ownership.PRIVATE)) {
                 d.problem("enrollment", "only private Jamf devices have an enrollment type");
@@ -213,7 +216,7 @@ public final class FleetLoader {
             String device = e.text("device", false);
             String reason = e.text("reason", true);
             String approvedBy = e.text("approvedBy", false);
-            Instant expires = e.instant("expires", false);
+            Object expiry = e.instantOrDate("expires", false);
             String status = e.oneOf("status", false, STATUSES);
             String requestedBy = e.text("requestedBy", false);
             e.rejectUnknownFields();
@@ -227,7 +230,10 @@ public final class FleetLoader {
                 else if (member != null && !d.owner().equals(member)) e.problem("device", "device '" + device + "' belongs to '" + d.owner() + "', not '" + member + "'");
             }
             if (approvedBy == null && !status.equals("requested")) e.problem("approvedBy", "is required unless the status is requested");
-            if (member != null && reason != null) out.add(new FleetExemption(id, member, device, reason, approvedBy, expires, status, requestedBy));
+            if (member != null && reason != null) {
+                out.add(new FleetExemption(id, member, device, reason, approvedBy, expiry instanceof Instant instant ? instant : null,
+                        expiry instanceof java.time.LocalDate day ? day : null, status, requestedBy));
+            }
         }
         return out;
     }
@@ -243,7 +249,8 @@ public final class FleetLoader {
             e.rejectUnknownFields();
             FleetDevice d = device == null ? null : devices.get(device);
             if (device != null && d == null) e.problem("device", "no device with id '" + device + "'");
-            if (action != null && action.concernsApp() && app == null) e.problem("app", "is required for " + action.wire());
+            // Without an app, remove-app and install-app mean the policy's app on the device's platform: the
+            // rehearsal names it (Fleet#forApp), since the fleet file alone does not know the policy.
             if (action != null && !action.concernsApp() && app != null) e.problem("app", "only remove-app and install-app name an app");
             if (action == FleetEvent.Action.ENROLL && device != null) {
                 if (enrolls.merge(device, 1, Integer::sum) > 1) e.problem("device", "device '" + device + "' is enrolled by more than one event");

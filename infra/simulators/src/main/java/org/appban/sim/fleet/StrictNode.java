@@ -128,6 +128,24 @@ final class StrictNode {
         }
     }
 
+    /**
+     * A date-time with an offset, or a date alone: exactly one of the pair is set (both null when absent or wrong).
+     */
+    Object instantOrDate(String field, boolean required) {
+        String s = text(field, required);
+        if (s == null) return null;
+        try {
+            return OffsetDateTime.parse(s).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return java.time.LocalDate.parse(s);
+            } catch (DateTimeParseException e2) {
+                problem(field, "'" + s + "' is neither a date (e.g. 2023-09-01) nor a date-time with an offset (e.g. 2023-09-01T00:00+12:00)");
+                return null;
+            }
+        }
+    }
+
     List<StrictNode> objects(String field, boolean required) {
         JsonNode v = get(field, required);
         List<StrictNode> out = new ArrayList<>();

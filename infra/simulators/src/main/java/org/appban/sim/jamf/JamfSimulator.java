@@ -45,6 +45,7 @@ public final class JamfSimulator extends SimServer {
     private final Map<Integer, Scoped> apps = new LinkedHashMap<>();
     private final Map<Integer, Scoped> profiles = new LinkedHashMap<>();
     private int nextId = 1;
+    private volatile JamfWebhooks webhooks;
 
     /** A Classic API object with a scope: an app record (bundle id) or a configuration profile (blocked ids). */
     private static final class Scoped {
@@ -70,6 +71,18 @@ public final class JamfSimulator extends SimServer {
         this.username = username;
         this.password = password;
         world.register(new Behaviour());
+    }
+
+    /** The webhooks sent since the last call (none when no webhook is configured). */
+    public java.util.List<JamfWebhooks.Delivery> webhooksSent() {
+        JamfWebhooks hooks = webhooks;
+        return hooks == null ? java.util.List.of() : hooks.drain();
+    }
+
+    /** Sends Jamf's device webhooks from now on (none until a receiver is configured, as in Jamf Pro). */
+    public JamfSimulator webhooks(JamfWebhooks webhooks) {
+        this.webhooks = webhooks;
+        return this;
     }
 
     @Override
@@ -338,6 +351,20 @@ public final class JamfSimulator extends SimServer {
                     w.record(at, d.id(), "app-uninstall-failed", "jamf: " + app.bundleId + " is not managed on this device");
                 }
             }
+        }
+
+        @Override
+        public void afterCheckIn(SimDevice d, Instant at, SimWorld w) {
+            JamfWebhooks hooks = webhooks;
+            if (hooks == null) return;
+            hooks.send("MobileDeviceCheckIn", d, at, w);
+            hooks.send("MobileDeviceInventoryCompleted", d, at, w);
+        }
+
+        @Override
+        public void onEnrollment(SimDevice d, boolean enrolled, Instant at, SimWorld w) {
+            JamfWebhooks hooks = webhooks;
+            if (hooks != null) hooks.send(enrolled ? "MobileDeviceEnrolled" : "MobileDeviceUnEnrolled", d, at, w);
         }
 
         @Override

@@ -141,6 +141,25 @@ public final class SimWorld {
         d.reportedApps.addAll(d.apps);
         d.lastCheckIn = at;
         schedule(d, at.plus(d.spec().checkIn()));
+        for (MdmBehaviour b : behaviours) if (b.manages(d)) b.afterCheckIn(d, at, this);
+    }
+
+    /**
+     * The next instant after the clock's present at which something happens to a device {@code which} selects (a
+     * check-in or a fleet event), or null: lets a driver step the clock to each one (to deliver what an MDM pushes at
+     * the time it pushes it).
+     */
+    public synchronized Instant nextFor(java.util.function.Predicate<SimDevice> which) {
+        catchUp();
+        Instant next = null;
+        for (SimDevice d : devices.values()) {
+            if (d.present && d.enrolled && d.nextCheckIn != null && which.test(d) && (next == null || d.nextCheckIn.isBefore(next))) next = d.nextCheckIn;
+        }
+        for (FleetEvent e : pending) {
+            SimDevice d = devices.get(e.device());
+            if (d != null && which.test(d) && (next == null || e.at().isBefore(next))) next = e.at();
+        }
+        return next;
     }
 
     private void schedule(SimDevice d, Instant at) {
@@ -152,6 +171,11 @@ public final class SimWorld {
         version++;
         SimDevice d = devices.get(e.device());
         Instant at = e.at();
+        if (e.action().concernsApp() && e.app() == null) {
+            // Only a policy names "the app"; the standalone simulators run without one.
+            record(at, d.id(), "app-event-skipped", e.action().wire() + " names no app and no policy names one");
+            return;
+        }
         switch (e.action()) {
             case REMOVE_APP -> {
                 boolean had = d.apps.remove(e.app());
@@ -174,12 +198,14 @@ public final class SimWorld {
                 d.enrolled = true;
                 d.enrolledAt = at;
                 record(at, d.id(), "enrolled", d.spec().mdm().wire());
+                for (MdmBehaviour b : behaviours) if (b.manages(d)) b.onEnrollment(d, true, at, this);
                 checkIn(d, at);
             }
             case UNENROLL -> {
                 d.enrolled = false;
                 d.nextCheckIn = null;
                 record(at, d.id(), "unenrolled", d.spec().mdm().wire());
+                for (MdmBehaviour b : behaviours) if (b.manages(d)) b.onEnrollment(d, false, at, this);
             }
         }
     }

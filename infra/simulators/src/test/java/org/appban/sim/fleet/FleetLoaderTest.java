@@ -80,7 +80,40 @@ class FleetLoaderTest {
                            {"at": "2023-03-31T09:00+13:00", "device": "d1", "action": "install-app"}]"""));
         assertTrue(msg.contains("events[0].at: '2023-03-31T09:00' is not a date-time with an offset"), msg);
         assertTrue(msg.contains("events[1].device: no device with id 'd7'"), msg);
-        assertTrue(msg.contains("events[2].app: is required for install-app"), msg);
+    }
+
+    /** Files people write from the README: what the policy can fill in, and a flag that means nothing, are accepted. */
+    @Test
+    void anAppEventWithoutAnAppIsLeftToThePolicyAndFilledInForThePlatform() {
+        Fleet f = loader.parse(fleet(PHONE.replace("\"mdm\": \"none\"", "\"mdm\": \"intune\""), """
+                "events": [{"at": "2023-03-31T09:00+13:00", "device": "d1", "action": "remove-app"},
+                           {"at": "2023-04-01T09:00+13:00", "device": "d1", "action": "install-app"}]"""), "f.json");
+        assertNull(f.events().get(0).app(), "the file alone does not know the policy");
+        Fleet resolved = f.forApp("TikTok", java.util.Map.of("ios", List.of("com.zhiliaoapp.musically", "com.ss.other")));
+        assertEquals(List.of("com.zhiliaoapp.musically", "com.ss.other", "com.zhiliaoapp.musically"),
+                resolved.events().stream().map(FleetEvent::app).toList(), "removal: every identifier of the platform; install: the first");
+        assertEquals("TikTok", resolved.displayName("com.zhiliaoapp.musically"), "missing from the catalog: the policy's name");
+        assertEquals("x", resolved.displayName("x"), "other apps keep their identifier");
+    }
+
+    @Test
+    void anExemptionMayEndOnADayWhichEndsInTheZoneItIsReadIn() {
+        Fleet f = loader.parse(fleet(PHONE, """
+                "exemptions": [{"member": "m1", "reason": "r", "approvedBy": "a", "expires": "2023-06-30"},
+                               {"member": "m1", "reason": "r", "approvedBy": "a", "expires": "2023-06-30T09:00+12:00"}]"""), "f.json");
+        java.time.ZoneId nz = java.time.ZoneId.of("Pacific/Auckland");
+        assertEquals(Instant.parse("2023-06-30T12:00:00Z"), f.exemptions().get(0).expiresIn(nz), "midnight after 30 June, NZST");
+        assertEquals(Instant.parse("2023-06-29T21:00:00Z"), f.exemptions().get(1).expiresIn(nz));
+        String msg = rejected(fleet(PHONE, """
+                "exemptions": [{"member": "m1", "reason": "r", "approvedBy": "a", "expires": "30/06/2023"}]"""));
+        assertTrue(msg.contains("exemptions[0].expires: '30/06/2023' is neither a date"), msg);
+    }
+
+    @Test
+    void aSupervisedFlagOnAPlatformWithoutSupervisionIsIgnoredWithAWarning() {
+        Fleet f = loader.parse(fleet(PHONE.replace("\"ios\"", "\"android\"").replace("\"supervised\": false", "\"supervised\": true"), ""), "f.json");
+        assertEquals(false, f.devices().get(0).supervised());
+        assertEquals(List.of("devices[0].supervised: ignored: only iOS devices are supervised, this one is android"), f.warnings());
     }
 
     @Test
