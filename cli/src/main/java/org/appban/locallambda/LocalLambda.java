@@ -243,6 +243,15 @@ public final class LocalLambda implements AutoCloseable {
         return log;
     }
 
+    /**
+     * CPU time the function's JVM has used so far (all its threads): steadier than wall time on a shared machine,
+     * where other processes stretch the wall clock but not this.
+     */
+    public Optional<Duration> functionCpu() {
+        return emulator.descendants().filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst()
+                .flatMap(p -> p.info().totalCpuDuration());
+    }
+
     /** Credential sets the function fetched (SnapStart), 0 for a classic function. */
     public int credentialFetches() {
         return credentials == null ? 0 : credentials.issued();
