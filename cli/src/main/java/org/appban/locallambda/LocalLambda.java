@@ -82,7 +82,7 @@ public final class LocalLambda implements AutoCloseable {
     public record Aws(URI endpoint, String region, String accessKeyId, String secretAccessKey) {
     }
 
-    /** How often a SnapStart function's credentials are rotated. */
+    /** How soon after issue a SnapStart function's credentials may be renewed (see {@link CredentialsEndpoint}). */
     public static final Duration ROTATION = Duration.ofSeconds(20);
     static final String RUNTIME_CLIENT_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
     private static final ObjectMapper JSON = new ObjectMapper();
