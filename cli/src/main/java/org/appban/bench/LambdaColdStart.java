@@ -36,8 +36,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
  *
  * <p>Targets: functions a person waits for (the attestation page, the exemption-request form, the MDM webhook, the
  * admin function URL) must answer their first invocation within 1.5x the baseline's; batch functions (roster import,
- * inventory, notices, network access's daily run, the exemption sweep, enforcement) have no ratio target: their cold
- * overhead and warm run are reported. SnapStart by default (its hooks run before the first invocation and are in
+ * inventory, notices, network access's daily run, the exemption sweep, enforcement, the ledger digest) have no ratio
+ * target: their cold overhead and warm run are reported. SnapStart by default (its hooks run before the first invocation and are in
  * "first": on Lambda they run when the version is published); {@code --classic} runs them without.
  */
 final class LambdaColdStart {
@@ -88,7 +88,8 @@ final class LambdaColdStart {
                             () -> fresh.mdmWebhook(webhook, firstIntuneDevice(emulator, stack))),
                     new Case("network access (daily run)", "NetworkAccessFunction", false, () -> sample(root, "network-access/schedule.json")),
                     new Case("attestation (link opened)", "AttestationFunction", true, () -> fresh.attestationLink(signing, "m-001")),
-                    new Case("enforce removal (SQS batch)", "EnforceRemovalFunction", false, () -> sample(root, "enforce-removal/sqs-batch.json")));
+                    new Case("enforce removal (SQS batch)", "EnforceRemovalFunction", false, () -> sample(root, "enforce-removal/sqs-batch.json")),
+                    new Case("ledger digest (hourly schedule)", "LedgerDigestFunction", false, () -> sample(root, "ledger-digest/schedule.json")));
 
             out.printf("path: AWS's Runtime Interface Emulator + Runtime Interface Client, %s; JVM %s %s with the java21 runtime's flags; "
                     + "median of %d run(s)%n", mode == LocalLambda.Mode.SNAPSTART ? "as SnapStart (hooks before the first invocation)" : "classic",
