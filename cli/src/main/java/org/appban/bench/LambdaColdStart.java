@@ -27,16 +27,17 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * path.
  *
  * <p>Per function and run: a new emulator and JVM (the emulator starts the JVM on the first invocation), the
- * function's event, then the same kind of event again in the same JVM. Printed (medians): "first", the first
- * invocation's wall time from the request to the answer (JVM start, the handler's init, SnapStart's hooks, the
- * invocation); "invoke", the first invocation as the function ran it (from its runtime receiving the event to its
+ * function's event, then the same kind of event again in the same JVM; the runs go round by round (the baseline and
+ * every function once per round). Printed (medians): "first", the first invocation's wall time from the request to
+ * the answer (JVM start, the handler's init, SnapStart's hooks, the invocation); "cpu", the CPU the JVM had used by
+ * then (steadier than wall time on a loaded machine); "invoke", the first invocation as the function ran it (from its runtime receiving the event to its
  * answer: what a restored snapshot pays after its hooks); "warm", the second invocation as the function ran it;
  * "cold" = first - warm.
  *
  * <p>Targets: functions a person waits for (the attestation page, the exemption-request form, the MDM webhook, the
  * admin function URL) must answer their first invocation within 1.5x the baseline's; batch functions (roster import,
- * inventory, notices, network access's daily run, the exemption sweep, enforcement) have no ratio target: their cold
- * overhead and warm run are reported. SnapStart by default (its hooks run before the first invocation and are in
+ * inventory, notices, network access's daily run, the exemption sweep, enforcement, the ledger digest) have no ratio
+ * target: their cold overhead and warm run are reported. SnapStart by default (its hooks run before the first invocation and are in
  * "first": on Lambda they run when the version is published); {@code --classic} runs them without.
  */
 final class LambdaColdStart {
@@ -87,21 +88,33 @@ final class LambdaColdStart {
                             () -> fresh.mdmWebhook(webhook, firstIntuneDevice(emulator, stack))),
                     new Case("network access (daily run)", "NetworkAccessFunction", false, () -> sample(root, "network-access/schedule.json")),
                     new Case("attestation (link opened)", "AttestationFunction", true, () -> fresh.attestationLink(signing, "m-001")),
-                    new Case("enforce removal (SQS batch)", "EnforceRemovalFunction", false, () -> sample(root, "enforce-removal/sqs-batch.json")));
+                    new Case("enforce removal (SQS batch)", "EnforceRemovalFunction", false, () -> sample(root, "enforce-removal/sqs-batch.json")),
+                    new Case("ledger digest (hourly schedule)", "LedgerDigestFunction", false, () -> sample(root, "ledger-digest/schedule.json")));
 
             out.printf("path: AWS's Runtime Interface Emulator + Runtime Interface Client, %s; JVM %s %s with the java21 runtime's flags; "
                     + "median of %d run(s)%n", mode == LocalLambda.Mode.SNAPSTART ? "as SnapStart (hooks before the first invocation)" : "classic",
                     System.getProperty("java.vm.name"), System.getProperty("java.version"), runs);
             out.printf("machine load (1, 5, 15 min): %s%n%n", load());
-            out.printf("%-36s %9s %6s %9s %6s %9s %9s%n", "function (event)", "first ms", "x base", "invoke ms", "x base", "warm ms", "cold ms");
+            // Round by round, every case once per round: a machine whose load changes during the bench then
+            // slows the baseline and the functions alike.
+            List<Case> selected = cases.stream().filter(c -> only == null || c.function().equals(BASELINE) || c.function().equals(only)
+                    || c.name().startsWith(only)).toList();
+            Map<Case, List<Run>> runsOf = new LinkedHashMap<>();
+            selected.forEach(c -> runsOf.put(c, new ArrayList<>()));
+            for (int i = 0; i < runs; i++) {
+                for (Case c : selected) {
+                    Map<String, String> env = c.function().equals(BASELINE)
+                            ? Map.of("BASELINE_TABLE", stack.environment("AdminFunction").get("MEMBERS_TABLE"))
+                            : stack.environment(c.function());
+                    runsOf.get(c).add(once(root, jar, functions.get(c.function()), env, "appban-" + stage + "-" + c.function(), aws, mode, c, work));
+                }
+            }
+            out.printf("%-36s %9s %6s %8s %6s %9s %6s %9s %9s%n", "function (event)", "first ms", "x base", "cpu ms", "x base", "invoke ms",
+                    "x base", "warm ms", "cold ms");
             Result baseline = null;
             List<String> over = new ArrayList<>();
-            for (Case c : cases) {
-                if (only != null && !c.function().equals(BASELINE) && !c.function().equals(only) && !c.name().startsWith(only)) continue;
-                Map<String, String> env = c.function().equals(BASELINE)
-                        ? Map.of("BASELINE_TABLE", stack.environment("AdminFunction").get("MEMBERS_TABLE"))
-                        : stack.environment(c.function());
-                Result r = measure(root, jar, functions.get(c.function()), env, "appban-" + stage + "-" + c.function(), aws, mode, c, runs, work);
+            for (Case c : selected) {
+                Result r = Result.of(runsOf.get(c));
                 if (baseline == null) baseline = r;
                 if (r.error != null) {
                     out.printf("%-36s failed: %s%n", c.name(), r.error);
@@ -109,11 +122,12 @@ final class LambdaColdStart {
                     continue;
                 }
                 if (c.interactive()) {
-                    out.printf("%-36s %9.0f %6.2f %9.0f %6.2f %9.0f %9.0f%n", c.name(), r.first, r.first / baseline.first, r.invoke,
-                            r.invoke / baseline.invoke, r.warm, r.first - r.warm);
+                    out.printf("%-36s %9.0f %6.2f %8.0f %6.2f %9.0f %6.2f %9.0f %9.0f%n", c.name(), r.first, r.first / baseline.first, r.cpu,
+                            r.cpu / baseline.cpu, r.invoke, r.invoke / baseline.invoke, r.warm, r.first - r.warm);
                     if (r != baseline && r.first > 1.5 * baseline.first) over.add(c.name());
                 } else {
-                    out.printf("%-36s %9.0f %6s %9.0f %6s %9.0f %9.0f%n", c.name(), r.first, "-", r.invoke, "-", r.warm, r.first - r.warm);
+                    out.printf("%-36s %9.0f %6s %8.0f %6s %9.0f %6s %9.0f %9.0f%n", c.name(), r.first, "-", r.cpu, "-", r.invoke, "-", r.warm,
+                            r.first - r.warm);
                 }
             }
             out.printf("%ntarget: the functions a person waits for answer their first invocation within 1.5x the baseline's (%.0f ms): %s%n",
@@ -123,28 +137,32 @@ final class LambdaColdStart {
         }
     }
 
-    private record Result(double first, double invoke, double warm, String error) {
+    /** One run: the first invocation's wall time and the JVM's CPU by then, the first and second as the function ran them. */
+    private record Run(double first, double cpu, double invoke, double warm, String error) {
     }
 
-    private static Result measure(Path root, Path jar, FunctionConfig config, Map<String, String> env, String name, LocalLambda.Aws aws,
-                                  LocalLambda.Mode mode, Case c, int runs, Path work) throws IOException {
-        double[] first = new double[runs];
-        double[] invoke = new double[runs];
-        double[] warm = new double[runs];
-        for (int i = 0; i < runs; i++) {
-            String event = c.event().get();
-            String again = c.event().get();
-            try (LocalLambda lambda = LocalLambda.start(root, jar, config, env, name, aws, mode, work)) {
-                LocalLambda.Answer a = lambda.invoke(event);
-                if (a.failed()) return new Result(-1, -1, -1, a.errorType() + ": " + a.errorMessage() + " (log " + lambda.log() + ")");
-                first[i] = a.elapsed().toNanos() / 1e6;
-                invoke[i] = lambda.lastInvocation().map(d -> d.toNanos() / 1e6).orElse(-1.0);
-                LocalLambda.Answer b = lambda.invoke(again);
-                if (b.failed()) return new Result(-1, -1, -1, "second invocation: " + b.errorType() + ": " + b.errorMessage());
-                warm[i] = lambda.lastInvocation().map(d -> d.toNanos() / 1e6).orElse(-1.0);
-            }
+    /** Medians of a case's runs (or its first failure). */
+    private record Result(double first, double cpu, double invoke, double warm, String error) {
+        static Result of(List<Run> runs) {
+            for (Run r : runs) if (r.error != null) return new Result(-1, -1, -1, -1, r.error);
+            return new Result(median(runs.stream().mapToDouble(Run::first).toArray()), median(runs.stream().mapToDouble(Run::cpu).toArray()),
+                    median(runs.stream().mapToDouble(Run::invoke).toArray()), median(runs.stream().mapToDouble(Run::warm).toArray()), null);
         }
-        return new Result(median(first), median(invoke), median(warm), null);
+    }
+
+    private static Run once(Path root, Path jar, FunctionConfig config, Map<String, String> env, String name, LocalLambda.Aws aws,
+                            LocalLambda.Mode mode, Case c, Path work) throws IOException {
+        String event = c.event().get();
+        String again = c.event().get();
+        try (LocalLambda lambda = LocalLambda.start(root, jar, config, env, name, aws, mode, work)) {
+            LocalLambda.Answer a = lambda.invoke(event);
+            if (a.failed()) return new Run(-1, -1, -1, -1, a.errorType() + ": " + a.errorMessage() + " (log " + lambda.log() + ")");
+            double cpu = lambda.functionCpu().map(d -> d.toNanos() / 1e6).orElse(-1.0);
+            double invoke = lambda.lastInvocation().map(d -> d.toNanos() / 1e6).orElse(-1.0);
+            LocalLambda.Answer b = lambda.invoke(again);
+            if (b.failed()) return new Run(-1, -1, -1, -1, "second invocation: " + b.errorType() + ": " + b.errorMessage());
+            return new Run(a.elapsed().toNanos() / 1e6, cpu, invoke, lambda.lastInvocation().map(d -> d.toNanos() / 1e6).orElse(-1.0), null);
+        }
     }
 
     private static String firstIntuneDevice(LocalEmulator emulator, EmulatedStack stack) {

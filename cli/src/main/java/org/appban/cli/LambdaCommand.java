@@ -94,6 +94,8 @@ final class LambdaCommand {
         String eventText;
         try {
             eventText = Files.readString(eventFile);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new Args.UsageException("no event file " + eventFile + " (samples are under events/<function>/)");
         } catch (IOException e) {
             throw new Args.UsageException("cannot read " + eventFile + ": " + e.getMessage());
         }

@@ -19,10 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code AWS_CONTAINER_CREDENTIALS_FULL_URI}, to a caller that sends {@code AWS_CONTAINER_AUTHORIZATION_TOKEN} in the
  * {@code Authorization} header (any other caller gets 401, and is counted).
  *
- * <p>Each fetch hands out a new set (the AWS emulator accepts any key), expiring {@code lifetime} after it was
- * issued. The SDK's container provider fetches again 15 minutes before expiry, so a lifetime of 15 minutes and a
- * few seconds makes a running function rotate its credentials every few seconds: a function that kept the set it
- * got first (or one from before its snapshot) would show here as one fetch where there should be several.
+ * <p>Each fetch hands out a new set (the AWS emulator accepts any key), expiring 15 minutes and {@code rotateEvery}
+ * after it was issued. The SDK's container provider renews a set from 15 minutes before it expires, at a moment it
+ * picks at random (so that containers do not all renew at once) but at the latest a minute before: a function run
+ * longer than {@code rotateEvery} may renew its credentials, one of 14 minutes must. A function that kept the set it
+ * got first (or one from before its snapshot) shows here as fewer fetches than it should have made.
  */
 public final class CredentialsEndpoint implements AutoCloseable {
     public static final String PATH = "/2021-04-23/credentials";
@@ -43,7 +44,7 @@ public final class CredentialsEndpoint implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** An endpoint on a free loopback port whose credentials are refreshed {@code rotateEvery} after issue. */
+    /** An endpoint on a free loopback port whose credentials are due for renewal {@code rotateEvery} after issue. */
     public static CredentialsEndpoint start(Duration rotateEvery) throws IOException {
         byte[] random = new byte[24];
         new SecureRandom().nextBytes(random);

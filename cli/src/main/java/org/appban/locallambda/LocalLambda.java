@@ -82,7 +82,7 @@ public final class LocalLambda implements AutoCloseable {
     public record Aws(URI endpoint, String region, String accessKeyId, String secretAccessKey) {
     }
 
-    /** How often a SnapStart function's credentials are rotated. */
+    /** How soon after issue a SnapStart function's credentials may be renewed (see {@link CredentialsEndpoint}). */
     public static final Duration ROTATION = Duration.ofSeconds(20);
     static final String RUNTIME_CLIENT_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -124,7 +124,7 @@ public final class LocalLambda implements AutoCloseable {
         Path task = taskRoot(root, jar);
         Files.createDirectories(work);
         Path tmp = Files.createTempDirectory(work, "tmp-");
-        Path log = work.resolve(function.logicalId() + "-" + mode.name().toLowerCase(java.util.Locale.ROOT) + ".log");
+        Path log = Files.createTempFile(work, function.logicalId() + "-" + mode.name().toLowerCase(java.util.Locale.ROOT) + "-", ".log");
         String runtimeApi = "127.0.0.1:" + freePort();
         String invokeAddress = "127.0.0.1:" + freePort();
 
@@ -170,7 +170,11 @@ public final class LocalLambda implements AutoCloseable {
             bootstrap.addAll(readOnly(task));
             bootstrap.addAll(java(function, tmp));
 
-            List<String> command = new ArrayList<>(List.of(rie.toString(), "--log-level", "warn",
+            // The emulator and its JVM stop by themselves when this process goes, however it goes: a shell holds
+            // this process's end of a pipe and stops them when the pipe closes.
+            List<String> command = new ArrayList<>(List.of("sh", "-c",
+                    "\"$@\" <&- & child=$!; cat >/dev/null; kill $child 2>/dev/null; sleep 2; kill -9 $child 2>/dev/null", "sh",
+                    rie.toString(), "--log-level", "warn",
                     "--runtime-interface-emulator-address", invokeAddress, "--runtime-api-address", runtimeApi));
             command.addAll(bootstrap);
             ProcessBuilder builder = new ProcessBuilder(command).directory(task.toFile())
@@ -181,7 +185,12 @@ public final class LocalLambda implements AutoCloseable {
             Process process = builder.start();
             LocalLambda lambda = new LocalLambda(function, process, URI.create("http://" + invokeAddress + "/2015-03-31/functions/function/invocations"),
                     tmp, log, credentials, proxy);
-            lambda.awaitListening(invokeAddress);
+            try {
+                lambda.awaitListening(invokeAddress);
+            } catch (IOException | RuntimeException e) {
+                lambda.close();
+                throw e;
+            }
             return lambda;
         } catch (IOException | RuntimeException e) {
             if (credentials != null) credentials.close();
@@ -243,6 +252,15 @@ public final class LocalLambda implements AutoCloseable {
         return log;
     }
 
+    /**
+     * CPU time the function's JVM has used so far (all its threads): steadier than wall time on a shared machine,
+     * where other processes stretch the wall clock but not this.
+     */
+    public Optional<Duration> functionCpu() {
+        return emulator.descendants().filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst()
+                .flatMap(p -> p.info().totalCpuDuration());
+    }
+
     /** Credential sets the function fetched (SnapStart), 0 for a classic function. */
     public int credentialFetches() {
         return credentials == null ? 0 : credentials.issued();
@@ -279,7 +297,12 @@ public final class LocalLambda implements AutoCloseable {
 
     @Override
     public void close() {
-        // The JVM is the emulator's child: both go.
+        // The emulator and the JVM it started are the watching shell's descendants: all go.
+        try {
+            emulator.getOutputStream().close();
+        } catch (IOException ignored) {
+            // The shell is gone already.
+        }
         emulator.descendants().forEach(ProcessHandle::destroy);
         emulator.destroy();
         try {

@@ -36,7 +36,7 @@ class CredentialsEndpointTest {
             JsonNode second = new ObjectMapper().readTree(get(endpoint.uri(), endpoint.token()).body());
             assertNotEquals(first.path("AccessKeyId").asText(), second.path("AccessKeyId").asText());
             assertTrue(first.path("Token").asText().length() > 0);
-            // The SDK's container provider renews a set 15 minutes before it expires: 20 seconds after it got it.
+            // The SDK's container provider may renew a set from 15 minutes before it expires: 20 seconds after it got it.
             Instant expires = Instant.parse(first.path("Expiration").asText());
             Duration left = Duration.between(Instant.now(), expires);
             assertTrue(left.compareTo(Duration.ofMinutes(15)) > 0 && left.compareTo(Duration.ofMinutes(15).plusSeconds(21)) <= 0, left.toString());

@@ -45,6 +45,8 @@ class FunctionCredentialsTest {
     private final List<String> refusedTokens = new CopyOnWriteArrayList<>();
     private final List<String> signedWith = new CopyOnWriteArrayList<>();
     private String base;
+    /** How long the endpoint's credentials last. */
+    private volatile java.time.Duration lifetime = java.time.Duration.ofHours(1);
 
     /** One local server plays both parts: the runtime's credentials endpoint and DynamoDB. */
     @BeforeEach
@@ -60,7 +62,7 @@ class FunctionCredentialsTest {
             } else {
                 int n = issued.incrementAndGet();
                 body = ("{\"AccessKeyId\":\"ASIACONTAINER" + n + "\",\"SecretAccessKey\":\"secret" + n + "\",\"Token\":\"session" + n
-                        + "\",\"Expiration\":\"" + Instant.now().plusSeconds(3600) + "\"}").getBytes(StandardCharsets.UTF_8);
+                        + "\",\"Expiration\":\"" + Instant.now().plus(lifetime) + "\"}").getBytes(StandardCharsets.UTF_8);
                 exchange.sendResponseHeaders(200, body.length);
             }
             exchange.getResponseBody().write(body);
@@ -132,6 +134,18 @@ class FunctionCredentialsTest {
         assertEquals(2, issued.get(), "a restored function fetches its own");
         assertNotEquals(beforeSnapshot.accessKeyId(), afterRestore.accessKeyId());
         assertEquals("session2", ((AwsSessionCredentials) afterRestore).sessionToken());
+    }
+
+    @Test
+    void expiring_credentials_are_renewed_during_a_run() throws InterruptedException {
+        // The SDK must renew a set a minute before it expires (earlier, at a random moment, when it can): this one
+        // is stale a second after it is issued.
+        lifetime = java.time.Duration.ofMinutes(1).plusSeconds(1);
+        FunctionCredentials credentials = FunctionCredentials.from(new Settings(snapStart()));
+        String first = credentials.resolveCredentials().accessKeyId();
+        Thread.sleep(1500);
+        assertNotEquals(first, credentials.resolveCredentials().accessKeyId());
+        assertTrue(issued.get() >= 2);
     }
 
     @Test
