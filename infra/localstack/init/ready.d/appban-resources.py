@@ -220,6 +220,9 @@ class Emulator:
         } for g in p.get("GlobalSecondaryIndexes", [])]
         if indexes:
             request["GlobalSecondaryIndexes"] = indexes
+        stream = p.get("StreamSpecification")
+        if stream:
+            request["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": stream["StreamViewType"]}
         try:
             arn = ddb.create_table(**request)["TableDescription"]["TableArn"]
             ddb.get_waiter("table_exists").wait(TableName=name)

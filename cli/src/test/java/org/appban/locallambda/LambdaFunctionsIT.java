@@ -191,12 +191,15 @@ class LambdaFunctionsIT {
 
     @Test
     @Order(6)
-    void the_ledger_digest_anchors_every_chain_head_in_the_object_lock_bucket_on_its_hourly_schedule() throws Exception {
+    void the_ledger_digest_anchors_every_chain_head_in_the_object_lock_bucket_on_its_hourly_schedule_and_a_stream_batch_adds_none_without_a_change() throws Exception {
         LocalLambda.Answer answer = invoke("LedgerDigestFunction", sample("ledger-digest/schedule.json"));
         assertTrue(answer.body().contains("\"result\":\"written\""), answer.body());
         String bucket = stack.ref("LedgerDigestBucket");
         String key = aws.clients().s3().listObjectsV2(r -> r.bucket(bucket).prefix("digests/").maxKeys(1)).contents().get(0).key();
         assertTrue(aws.clients().s3().headObject(r -> r.bucket(bucket).key(key)).objectLockModeAsString().equals("COMPLIANCE"), key);
+        // The ledger table's stream, as the event source mapping delivers a batch: nothing changed since that digest.
+        LocalLambda.Answer stream = invoke("LedgerDigestFunction", sample("ledger-digest/stream.json"));
+        assertTrue(stream.body().contains("\"trigger\":\"stream:2\"") && stream.body().contains("\"result\":\"unchanged\""), stream.body());
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.appban.ledger;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.appban.aws.SdkPriming;
 import org.appban.input.StrictObject;
@@ -13,9 +14,12 @@ import org.appban.wiring.Production;
 
 /**
  * The ledger-digest function: anchors the ledger's chain heads in the Object Lock digest bucket ({@link LedgerAnchor}).
- * Hourly from its schedule, so a digest follows within the hour any run that changed the ledger, and one comes at
- * least daily; an administrator may ask for one now ({@code {"request": "anchor"}}, for instance right before an
- * export). Its own function: it alone may write digests (template.yaml), and it reads nothing but the ledger's heads.
+ * From the ledger table's stream: a batch of appends (a run's, gathered by the mapping's batching window) triggers a
+ * digest, so a run that changed the ledger is anchored within about a minute. Hourly from its schedule, which writes a
+ * digest when a head moved unseen by the stream (and at least daily, the heartbeat the check looks for); an
+ * administrator may ask for one now ({@code {"request": "anchor"}}, for instance right before an export). Whatever
+ * the trigger, the anchor reads the heads afresh: a stream batch whose appends an earlier digest already covers
+ * writes nothing. Its own function: it alone may write digests (template.yaml), and it reads nothing but the ledger's heads.
  *
  * <p>A run that finds a chain gone, shorter, or with another hash at an anchored entry writes the digest (what the
  * table holds now) and then fails, so the function's Errors alarm tells the administrators at once; the report in
@@ -46,6 +50,7 @@ public final class LedgerDigestHandler extends JsonHandler {
         SdkPriming.s3();
         trigger(JsonHandler.warmUp("{\"trigger\":\"schedule\",\"schedule\":\"ledger-digest-hourly\"}"));
         trigger(JsonHandler.warmUp("{\"request\":\"anchor\"}"));
+        trigger(JsonHandler.warmUp("{\"Records\":[{\"eventSource\":\"aws:dynamodb\",\"eventName\":\"INSERT\"}]}"));
     }
 
     @Override
@@ -70,12 +75,24 @@ public final class LedgerDigestHandler extends JsonHandler {
         return out;
     }
 
-    /** {@code schedule:<name>} or {@code manual}, from an event that must be exactly one of the two forms. */
+    /**
+     * {@code schedule:<name>}, {@code manual} or {@code stream:<n>} (a batch of n ledger-table stream records), from an
+     * event that must be exactly one of the three forms. A stream record's content is not used (the anchor reads the
+     * heads itself), so only its source is checked: a batch from anything but DynamoDB is a wiring mistake.
+     */
     static String trigger(JsonNode event) {
         StrictObject.Problems problems = new StrictObject.Problems("ledger-digest event");
         StrictObject o = StrictObject.root(event, problems);
         String result;
-        if (event != null && event.has("request")) {
+        if (event != null && event.has("Records")) {
+            List<StrictObject> records = o.objects("Records", true);
+            if (event.get("Records").isArray() && event.get("Records").isEmpty()) o.problem("Records", "must hold at least one stream record");
+            for (StrictObject r : records) {
+                String source = r.text("eventSource");
+                if (source != null && !source.equals("aws:dynamodb")) r.problem("eventSource", "must be aws:dynamodb (the ledger table's stream)");
+            }
+            result = "stream:" + records.size();
+        } else if (event != null && event.has("request")) {
             String request = o.text("request");
             if (request != null && !request.equals("anchor")) o.problem("request", "must be anchor");
             result = "manual";

@@ -86,4 +86,21 @@ class LedgerDigestTemplateTest {
         assertEquals("ScheduleV2", hourly.path("Type").asText());
         assertEquals("rate(1 hour)", hourly.path("Properties").path("ScheduleExpression").asText());
     }
+
+    @Test
+    void every_change_to_the_ledger_reaches_the_anchor_through_the_tables_stream_batched_by_the_minute() {
+        assertEquals("KEYS_ONLY", template.resources().path("LedgerTable").path("Properties").path("StreamSpecification")
+                .path("StreamViewType").asText(), "the stream says that the ledger changed, not what it holds");
+        JsonNode p = template.resources().path("LedgerDigestStreamSource").path("Properties");
+        assertEquals("LedgerTable.StreamArn", template.canonical(p.path("EventSourceArn")));
+        assertEquals("LedgerDigestFunction.Alias", p.path("FunctionName").path("Ref").asText());
+        assertEquals("LATEST", p.path("StartingPosition").asText());
+        assertEquals(60, p.path("MaximumBatchingWindowInSeconds").asInt(), "one digest for a run's appends");
+        assertEquals("LedgerDigestFailedEvents", p.path("DestinationConfig").path("OnFailure").path("Destination").path("Fn::GetAtt").path(0).asText(),
+                "a batch that failed its retries lands where the alarm watches");
+        Function anchor = template.function("LedgerDigestFunction");
+        for (String action : List.of("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator")) {
+            assertTrue(anchor.grants().contains(new Grant(action, "LedgerTable.StreamArn")), action + " on the ledger's stream only");
+        }
+    }
 }

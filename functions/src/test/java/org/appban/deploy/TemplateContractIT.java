@@ -297,7 +297,7 @@ class TemplateContractIT {
 
     /**
      * Grants in a function's policy that serve AWS on the function's behalf rather than its code's own calls: the
-     * event source mapping polls its queue with the function's role; SNS uses the topic's key for a publisher.
+     * event source mapping polls its queue (or reads its table's stream) with the function's role; SNS uses the topic's key for a publisher.
      */
     private Set<Grant> platformGrants(Function f) {
         Set<Grant> platform = new TreeSet<>();
@@ -314,9 +314,17 @@ class TemplateContractIT {
             JsonNode r = e.getValue();
             if (!"AWS::Lambda::EventSourceMapping".equals(r.path("Type").asText())) return;
             if (!f.logicalId().equals(target(r.path("Properties").path("FunctionName")))) return;
-            String queue = template.canonical(r.path("Properties").path("EventSourceArn"));
+            String source = template.canonical(r.path("Properties").path("EventSourceArn"));
+            if (source.endsWith(".StreamArn")) {
+                // A DynamoDB stream: Lambda reads its shards, and lists the table's streams.
+                for (String action : List.of("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator")) {
+                    platform.add(new Grant(action, source));
+                }
+                platform.add(new Grant("dynamodb:ListStreams", source.substring(0, source.length() - ".StreamArn".length()) + "/stream/*"));
+                return;
+            }
             for (String action : List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes")) {
-                platform.add(new Grant(action, queue));
+                platform.add(new Grant(action, source));
             }
         });
         return platform;
@@ -644,7 +652,10 @@ class TemplateContractIT {
                 }
                 case "AWS::Lambda::EventSourceMapping" -> {
                     if (!f.logicalId().equals(target(p.path("FunctionName")))) return;
-                    triggers.add(new Trigger(e.getKey() + " (SQS batch)", s -> "aws:sqs".equals(s.path("Records").path(0).path("eventSource").asText())));
+                    boolean stream = template.canonical(p.path("EventSourceArn")).endsWith(".StreamArn");
+                    String source = stream ? "aws:dynamodb" : "aws:sqs";
+                    triggers.add(new Trigger(e.getKey() + (stream ? " (DynamoDB stream batch)" : " (SQS batch)"),
+                            s -> source.equals(s.path("Records").path(0).path("eventSource").asText())));
                 }
                 default -> {
                 }

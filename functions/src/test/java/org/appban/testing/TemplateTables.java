@@ -81,6 +81,12 @@ public final class TemplateTables {
                 .projection(projection(g.path("Projection")))
                 .build());
         if (!indexes.isEmpty()) request.globalSecondaryIndexes(indexes);
+        JsonNode stream = p.path("StreamSpecification").path("StreamViewType");
+        if (stream.isTextual()) {
+            // The emulator accepts the stream as declared (the ledger's, which triggers its digests).
+            request.streamSpecification(software.amazon.awssdk.services.dynamodb.model.StreamSpecification.builder()
+                    .streamEnabled(true).streamViewType(stream.asText()).build());
+        }
         return request.build();
     }
 
