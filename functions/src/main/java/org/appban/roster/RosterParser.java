@@ -228,7 +228,9 @@ public final class RosterParser {
             if (name.isEmpty()) problems.add("missing name");
             else if (name.length() > MAX_NAME) problems.add("name is longer than " + MAX_NAME + " characters");
             if (email.isEmpty()) problems.add("missing email");
-            else if (!EMAIL.matcher(email).matches()) problems.add("malformed email '" + clean(email) + "'");
+            // The value is not quoted: a rejected row's reason goes to the ledger and the logs, where an address (even a
+            // mistyped one) must not be written. The line number finds it in the file.
+            else if (!EMAIL.matcher(email).matches()) problems.add("malformed email (not repeated here: the file's line has it)");
             Role role = Role.parse(roleText).orElse(null);
             if (role == null) problems.add("unknown role '" + clean(roleText) + "' (expected member, staff or contractor)");
             String activeText = f.getOrDefault("active", "true").trim().toLowerCase(Locale.ROOT);
@@ -242,7 +244,8 @@ public final class RosterParser {
                 problems.add("duplicate id '" + clean(id.trim()) + "' (" + (first.equals(id.trim()) ? "first" : "'" + first + "'")
                         + " on line " + firstLineOfId.get(idKey) + (first.equals(id.trim()) ? ")" : "; ids are compared ignoring case)"));
             } else if (problems.isEmpty() && firstLineOfEmail.containsKey(emailKey)) {
-                problems.add("mailbox '" + clean(email) + "' is already on line " + firstLineOfEmail.get(emailKey) + " (member '"
+                // The address itself is not repeated: rejected rows' reasons go to the ledger, which keeps no addresses.
+                problems.add("the mailbox is already on line " + firstLineOfEmail.get(emailKey) + " (member '"
                         + firstIdOfEmail.get(emailKey) + "'; mailboxes are compared ignoring case): one person, one member");
             }
             if (!problems.isEmpty()) {

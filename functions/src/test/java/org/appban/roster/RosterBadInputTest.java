@@ -50,7 +50,7 @@ class RosterBadInputTest {
     void a_mailbox_twice_in_another_letter_case_rejects_the_later_row_naming_the_earlier() {
         ParsedRoster r = parse(HEADER + "m1,Ana Ngata,ana@example.org,member\nm2,Ana N,ANA@Example.org,staff\n");
         assertEquals(List.of("m1"), r.members().stream().map(Member::id).toList());
-        assertEquals("line 3 (id m2): mailbox 'ANA@Example.org' is already on line 2 (member 'm1'; mailboxes are compared ignoring case):"
+        assertEquals("line 3 (id m2): the mailbox is already on line 2 (member 'm1'; mailboxes are compared ignoring case):"
                 + " one person, one member", r.rejected().get(0).toString());
     }
 
