@@ -22,6 +22,10 @@ final class FolderRosterFiles implements RosterFiles {
         try {
             byte[] bytes = Files.readAllBytes(root.resolve(bucket).resolve(key));
             return new RosterFile(bytes, HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes)));
+        } catch (java.nio.file.NoSuchFileException e) {
+            // As S3RosterFiles: a roster deleted before its import is the uploader's to fix, not a stack trace.
+            throw new org.appban.input.InvalidInputException(bucket + "/" + key, "", "no such object: it was deleted or renamed"
+                    + " after the upload that triggered this import; upload the roster again");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (NoSuchAlgorithmException e) {

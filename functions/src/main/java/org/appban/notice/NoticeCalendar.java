@@ -37,7 +37,9 @@ import org.appban.policy.StageKind;
  *   <li><b>Time of day.</b> The send date at the policy's {@code sendTime}, in the policy zone. Offsets come from
  *       the zone rules for that date (31 March 2023 09:00 Pacific/Auckland is UTC+13, 3 April is UTC+12). A send
  *       time inside a daylight-saving gap moves forward by the gap; in an overlap the earlier offset is used
- *       (java.time's {@code atZone} rules), so a notice never goes out twice nor is skipped.</li>
+ *       (java.time's {@code atZone} rules), so a notice never goes out twice nor is skipped. A policy file whose send
+ *       time is in a gap or an overlap on one of its send dates is refused at load (PolicyLoader's CampaignCheck,
+ *       naming both instants), so these rules only ever apply to policies built in code.</li>
  * </ol>
  */
 public final class NoticeCalendar {

@@ -26,6 +26,15 @@ public interface Ledger {
     Optional<LedgerEntry> byIdempotencyKey(String key);
 
     /**
+     * Appends many records, each as {@link #append} would (a key already used writes nothing). For a caller with
+     * thousands of records at once (a roster import); adapters whose writes are round trips override it to spend
+     * fewer of them. Not atomic as a whole: a retry converges, by the keys.
+     */
+    default void appendAll(List<LedgerRecord> records) {
+        for (LedgerRecord r : records) append(r);
+    }
+
+    /**
      * Which of these idempotency keys an entry already carries: lets a caller with many records, most of them
      * recorded by an earlier run, append only the others. Adapters whose reads are round trips override this to
      * read the keys together. A key absent from the answer may still be taken by a concurrent writer by the time

@@ -1,7 +1,6 @@
 package org.appban.roster;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -66,6 +65,21 @@ public final class RosterImport {
      */
     public RosterImportReport importFile(String source, String contentTag, byte[] content, Actor actor, boolean dryRun,
                                          Integer confirm) {
+        return importFile(source, contentTag, content, actor, dryRun, confirm, () -> true);
+    }
+
+    /** Members written per step: one BatchWriteItem holds 25, so a step is ten of them, and the time check between. */
+    static final int STEP = 250;
+
+    /**
+     * As above, stopping between steps once {@code timeLeft} says no: the report is then {@code continuing}, with
+     * the rows still to write, and the caller hands the rest on as work (RosterImportHandler). Continuing is the same
+     * call again: what was written reads back as unchanged, so it converges on the file however often it stops.
+     * Within a step the ledger records come first, then the members' batch: a stop between the two re-finds the
+     * records by their keys and writes the members.
+     */
+    public RosterImportReport importFile(String source, String contentTag, byte[] content, Actor actor, boolean dryRun,
+                                         Integer confirm, java.util.function.BooleanSupplier timeLeft) {
         ParsedRoster roster;
         try {
             roster = parser.parse(source, content);
@@ -77,12 +91,11 @@ public final class RosterImport {
         int rows = roster.members().size() + roster.rejected().size();
         if (roster.members().isEmpty()) {
             // An empty or wholly broken roster must not deactivate everybody.
-            record(actor, null, "roster.import", "nothing-imported", dryRun, null,
+            record(actor, null, "roster.import", "nothing-imported", dryRun, key(contentTag, "file", "nothing-imported", dryRun),
                     Map.of("source", source, "rejected", Integer.toString(roster.rejected().size())));
             return new RosterImportReport("nothing-imported", source, rows, List.of(), List.of(), 0, List.of(), List.of(),
                     roster.rejected(), "no valid row: nothing was imported and nobody was deactivated", dryRun);
         }
-        Instant now = clock.instant();
         List<String> created = new ArrayList<>();
         List<String> updated = new ArrayList<>();
         int unchanged = 0;
@@ -92,6 +105,7 @@ public final class RosterImport {
         Map<String, Member> stored = new LinkedHashMap<>();
         for (Member m : members.all()) stored.put(m.id(), m);
         int active = 0;
+        List<Change> changes = new ArrayList<>();
         for (Member incoming : roster.members()) {
             onRoster.add(incoming.id());
             Optional<Member> existing = Optional.ofNullable(stored.get(incoming.id()));
@@ -103,14 +117,12 @@ public final class RosterImport {
                 continue;
             }
             String action = existing.isEmpty() ? "roster.member-added" : "roster.member-updated";
-            (existing.isEmpty() ? created : updated).add(incoming.id());
-            if (!dryRun) members.save(target);
             Map<String, String> details = new LinkedHashMap<>();
             details.put("source", source);
             details.put("before", existing.map(RosterImport::describe).orElse("none"));
             details.put("after", describe(target));
             existing.ifPresent(e -> details.put("changed", changed(e, target)));
-            record(actor, incoming.id(), action, dryRun ? "would-do" : "ok", dryRun, key(contentTag, incoming.id(), action, dryRun), details);
+            changes.add(new Change(target, action, details));
         }
         // Active members as the import leaves them (those on the file as it says, the others as stored), the same
         // whether or not this is a dry run.
@@ -126,7 +138,36 @@ public final class RosterImport {
         }
         List<String> ids = leaving.stream().map(Member::id).toList();
         boolean confirmed = confirm != null && confirm >= leaving.size();
-        if (limit.holds(leaving.size(), active) && !confirmed) {
+        boolean held = limit.holds(leaving.size(), active) && !confirmed;
+        if (!held) {
+            for (Member m : leaving) changes.add(new Change(m.deactivated(), "roster.member-deactivated", Map.of("source", source, "reason", "not on the roster")));
+        }
+        // The writes, a step at a time: additions and updates first, then deactivations (a roster cut short by the
+        // time limit never leaves people deactivated whose replacements are not in yet).
+        List<String> deactivated = new ArrayList<>();
+        for (int from = 0; from < changes.size(); from += STEP) {
+            if (!dryRun && from > 0 && !timeLeft.getAsBoolean()) {
+                String why = (changes.size() - from) + " of " + changes.size() + " changes still to write when the invocation's time ran"
+                        + " out: the rest is handed on and continues from the file";
+                return new RosterImportReport("continuing", source, rows, created, updated, unchanged, deactivated, List.of(),
+                        roster.rejected(), why, false, changes.size() - from);
+            }
+            List<Change> step = changes.subList(from, Math.min(changes.size(), from + STEP));
+            List<LedgerRecord> records = new ArrayList<>(step.size());
+            for (Change c : step) {
+                String subject = c.action().equals("roster.member-deactivated") ? "deactivated" : c.action();
+                records.add(new LedgerRecord(clock.instant(), actor, c.member().id(), null, c.action(), dryRun ? "would-do" : "ok", dryRun,
+                        key(contentTag, c.member().id(), subject, dryRun), c.details()));
+                switch (c.action()) {
+                    case "roster.member-added" -> created.add(c.member().id());
+                    case "roster.member-updated" -> updated.add(c.member().id());
+                    default -> deactivated.add(c.member().id());
+                }
+            }
+            ledger.appendAll(records);
+            if (!dryRun) members.saveAll(step.stream().map(Change::member).toList());
+        }
+        if (held) {
             String why = "the roster would deactivate " + leaving.size() + " of " + active + " active members, over the limit of "
                     + limit.members() + " members and " + Math.round(limit.share() * 100) + "%; additions and updates were applied, "
                     + "nobody was deactivated. If the roster is right, import it again by hand with \"confirm\": " + leaving.size();
@@ -135,12 +176,11 @@ public final class RosterImport {
             return new RosterImportReport("needs-confirmation", source, rows, created, updated, unchanged, List.of(), ids,
                     roster.rejected(), why, dryRun);
         }
-        for (Member m : leaving) {
-            if (!dryRun) members.save(m.deactivated());
-            record(actor, m.id(), "roster.member-deactivated", dryRun ? "would-do" : "ok", dryRun,
-                    key(contentTag, m.id(), "deactivated", dryRun), Map.of("source", source, "reason", "not on the roster"));
-        }
         return new RosterImportReport("imported", source, rows, created, updated, unchanged, ids, List.of(), roster.rejected(), null, dryRun);
+    }
+
+    /** One write of the import: the member as it will be stored, and its ledger record. */
+    private record Change(Member member, String action, Map<String, String> details) {
     }
 
     private static String key(String contentTag, String subject, String action, boolean dryRun) {

@@ -26,9 +26,10 @@ import org.appban.wiring.Production;
 public final class RosterImportHandler extends JsonHandler {
     private final RosterImport rosterImport;
     private final RosterFiles files;
+    private final RosterWork work;
 
     public RosterImportHandler() {
-        this(Production.rosterImport(), Production.rosterFiles());
+        this(Production.rosterImport(), Production.rosterFiles(), Production.rosterWork());
         Priming.register("roster-import", RosterImportHandler::warmUp);
     }
 
@@ -41,15 +42,98 @@ public final class RosterImportHandler extends JsonHandler {
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /** Without a work queue: every import runs to the end in one invocation (the rehearsal, small rosters in tests). */
     public RosterImportHandler(RosterImport rosterImport, RosterFiles files) {
+        this(rosterImport, files, RosterWork.NONE);
+    }
+
+    /**
+     * @param work where an import that runs short of time hands the rest on ({@link RosterContinuation}); the
+     *             import stops between steps with {@link #SAFETY_MARGIN} of the invocation left
+     */
+    public RosterImportHandler(RosterImport rosterImport, RosterFiles files, RosterWork work) {
         this.rosterImport = rosterImport;
         this.files = files;
+        this.work = work;
     }
+
+    /** Left of the invocation when an import stops starting steps: a step (250 members) with room to hand on. */
+    static final long SAFETY_MARGIN_MILLIS = 60_000;
 
     @Override
     protected Object handle(JsonNode event, Context context) {
+        JsonNode first = event.path("Records").path(0);
+        if ("aws:sqs".equals(first.path("eventSource").asText())) return continuations(event, context);
         if (event.has("Records")) return s3Event(event, context);
         return manual(event, context);
+    }
+
+    private java.util.function.BooleanSupplier timeLeft(Context context) {
+        if (work == RosterWork.NONE || context == null) return () -> true;
+        return () -> context.getRemainingTimeInMillis() > SAFETY_MARGIN_MILLIS;
+    }
+
+    /** The work queue's messages: each continues an import where the members table says it stands. */
+    private Object continuations(JsonNode event, Context context) {
+        List<RosterImportReport> reports = new ArrayList<>();
+        JsonNode records = event.get("Records");
+        for (int i = 0; i < records.size(); i++) {
+            RosterContinuation c = RosterContinuation.parse(records.get(i).path("body").asText(""), "Records[" + i + "].body");
+            String source = c.bucket() + "/" + c.key();
+            if (c.step() >= RosterContinuation.MAX_STEPS) {
+                throw new IllegalStateException("roster import of " + source + " did not finish in " + c.step() + " invocations ("
+                        + c.remaining() + " changes left): stopped; see the function's log");
+            }
+            Actor actor = Actor.event("s3:" + source);
+            RosterFiles.RosterFile file;
+            try {
+                file = files.read(c.bucket(), c.key());
+            } catch (InvalidInputException e) {
+                reports.add(refuse(RosterImportReport.failed(source, e.getMessage()), context));
+                continue;
+            }
+            if (!file.contentTag().equals(c.contentTag())) {
+                // A newer upload of the same key has its own trigger and imports itself; this version is history.
+                reports.add(new RosterImportReport("superseded", source, 0, List.of(), List.of(), 0, List.of(), List.of(), List.of(),
+                        "the object changed since this import started (ETag " + c.contentTag() + ", now " + file.contentTag()
+                                + "): the newer upload is imported by its own trigger", false));
+                continue;
+            }
+            RosterImportReport r = rosterImport.importFile(source, file.contentTag(), file.content(), actor, false, c.confirm(), timeLeft(context));
+            reports.add(handOn(r, c.bucket(), c.key(), file.contentTag(), c.confirm(), c.step() + 1));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("status", "done");
+        out.put("imports", reports);
+        log(context, out);
+        return out;
+    }
+
+    /** A report that says {@code continuing} is handed on as the next step; any report is returned as it is. */
+    private RosterImportReport handOn(RosterImportReport r, String bucket, String key, String contentTag, Integer confirm, int step) {
+        if (r.status().equals("continuing")) work.handOn(new RosterContinuation(bucket, key, contentTag, confirm, step, r.remaining()));
+        return r;
+    }
+
+    /**
+     * A roster refused as a whole (unreadable, empty, every row rejected, the object gone) from a trigger: on record
+     * (the ledger and the log) and then a failed invocation, so the function's Errors alarm reaches an administrator;
+     * S3's trigger discards the answer, and a success would tell nobody. Lambda's retries meet the same refusal (the
+     * ledger keeps one record of it) and the event ends in RosterImportFailedEvents.
+     */
+    private RosterImportReport refuse(RosterImportReport r, Context context) {
+        if (!r.status().equals("rejected") && !r.status().equals("nothing-imported")) return r;
+        log(context, Map.of("status", "refused", "imports", List.of(r)));
+        String error = r.error() == null ? "" : r.error();
+        throw new RosterRefused("roster import " + r.status() + ": " + (error.startsWith(r.source()) ? error : r.source() + ": " + error)
+                + (r.rejected().isEmpty() ? "" : " (" + r.rejected().size() + " rows, every one rejected; the first: " + r.rejected().get(0) + ")"));
+    }
+
+    /** A roster refused as a whole by a triggered import: the invocation fails, on purpose, for the alarm. */
+    public static final class RosterRefused extends RuntimeException {
+        public RosterRefused(String message) {
+            super(message);
+        }
     }
 
     private Object s3Event(JsonNode event, Context context) {
@@ -66,7 +150,7 @@ public final class RosterImportHandler extends JsonHandler {
             }
             // S3 event keys are URL-encoded, with '+' for spaces.
             String key = URLDecoder.decode(rawKey, StandardCharsets.UTF_8);
-            reports.add(importObject(bucket, key, Actor.event("s3:" + bucket + "/" + key), false, null));
+            reports.add(refuse(importObject(bucket, key, Actor.event("s3:" + bucket + "/" + key), false, null, context), context));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("status", "done");
@@ -92,10 +176,10 @@ public final class RosterImportHandler extends JsonHandler {
         request.rejectUnknownFields();
         problems.throwIfAny();
         // A direct invocation proves nobody: recorded as the unproven invoker it is, never as a name it wrote.
-        return importObject(bucket, key, DirectInvocation.ACTOR, dryRun, confirm);
+        return importObject(bucket, key, DirectInvocation.ACTOR, dryRun, confirm, context);
     }
 
-    private RosterImportReport importObject(String bucket, String key, Actor actor, boolean dryRun, Integer confirm) {
+    private RosterImportReport importObject(String bucket, String key, Actor actor, boolean dryRun, Integer confirm, Context context) {
         String source = bucket + "/" + key;
         RosterFiles.RosterFile file;
         try {
@@ -103,7 +187,8 @@ public final class RosterImportHandler extends JsonHandler {
         } catch (InvalidInputException e) {
             return RosterImportReport.failed(source, e.getMessage());
         }
-        return rosterImport.importFile(source, file.contentTag(), file.content(), actor, dryRun, confirm);
+        RosterImportReport r = rosterImport.importFile(source, file.contentTag(), file.content(), actor, dryRun, confirm, timeLeft(context));
+        return handOn(r, bucket, key, file.contentTag(), confirm, 1);
     }
 
     private static void log(Context context, Object line) {

@@ -8,7 +8,8 @@ import java.util.List;
  * @param status    {@code imported}, {@code rejected} (the file as a whole could not be read),
  *                  {@code nothing-imported} (no valid row: nothing deactivated either) or {@code needs-confirmation}
  *                  (additions and updates applied; more members would be deactivated than one import may without
- *                  an administrator's {@code confirm})
+ *                  an administrator's {@code confirm}) or {@code continuing} (the invocation's time ran out; the rest
+ *                  is handed on and continues)
  * @param deactivated ids of members missing from the roster, now marked inactive
  * @param held        ids of members missing from the roster whose deactivation waits for confirmation
  * @param error       why the file was rejected, or what the administrator must confirm
@@ -24,7 +25,14 @@ public record RosterImportReport(
         List<String> held,
         List<RejectedRow> rejected,
         String error,
-        boolean dryRun) {
+        boolean dryRun,
+        int remaining) {
+
+    /** @param remaining changes still to write when the status is {@code continuing} (the time ran out), else 0 */
+    public RosterImportReport(String status, String source, int rows, List<String> created, List<String> updated, int unchanged,
+                              List<String> deactivated, List<String> held, List<RejectedRow> rejected, String error, boolean dryRun) {
+        this(status, source, rows, created, updated, unchanged, deactivated, held, rejected, error, dryRun, 0);
+    }
 
     public static RosterImportReport failed(String source, String error) {
         return new RosterImportReport("rejected", source, 0, List.of(), List.of(), 0, List.of(), List.of(), List.of(), error, false);

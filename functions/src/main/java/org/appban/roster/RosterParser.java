@@ -107,6 +107,14 @@ public final class RosterParser {
     }
 
     private static List<String> header(String source, String[] row, int line) {
+        if (row.length == 1) {
+            for (String separator : List.of(";", "\t", "|")) {
+                if (row[0].contains(separator)) {
+                    throw new InvalidInputException(source, "line " + line, "the header is separated by '" + (separator.equals("\t") ? "tab" : separator)
+                            + "', not commas: a roster is comma-separated (id,name,email,role[,active]); export it again as CSV with commas");
+                }
+            }
+        }
         List<String> names = new ArrayList<>();
         for (String cell : row) names.add(cell.trim().toLowerCase(Locale.ROOT));
         for (String required : List.of("id", "name", "email", "role")) {
@@ -190,7 +198,12 @@ public final class RosterParser {
         private final List<Member> members = new ArrayList<>();
         private final List<RejectedRow> rejected = new ArrayList<>();
         private final Set<String> rejectedIds = new HashSet<>();
+        /** Keyed by the id in lower case: ids that differ only in case are one person to a reader, so one member. */
         private final Map<String, Integer> firstLineOfId = new HashMap<>();
+        private final Map<String, String> firstIdOf = new HashMap<>();
+        /** Keyed by the mailbox in lower case (as the fleet loader does): one address, one member, one notice each. */
+        private final Map<String, Integer> firstLineOfEmail = new HashMap<>();
+        private final Map<String, String> firstIdOfEmail = new HashMap<>();
 
         void reject(int line, String id, String reason) {
             rejected.add(new RejectedRow(line, id == null || id.isBlank() ? null : clean(id), reason));
@@ -224,14 +237,25 @@ public final class RosterParser {
             if (!activeText.equals("true") && !activeText.equals("false") && !activeText.isEmpty()) {
                 problems.add("active must be true or false, found '" + clean(activeText) + "'");
             }
-            if (problems.isEmpty() && firstLineOfId.containsKey(id.trim())) {
-                problems.add("duplicate id '" + id.trim() + "' (first on line " + firstLineOfId.get(id.trim()) + ")");
+            String idKey = id.trim().toLowerCase(Locale.ROOT);
+            String emailKey = email.toLowerCase(Locale.ROOT);
+            if (problems.isEmpty() && firstLineOfId.containsKey(idKey)) {
+                String first = firstIdOf.get(idKey);
+                problems.add("duplicate id '" + clean(id.trim()) + "' (" + (first.equals(id.trim()) ? "first" : "'" + first + "'")
+                        + " on line " + firstLineOfId.get(idKey) + (first.equals(id.trim()) ? ")" : "; ids are compared ignoring case)"));
+            } else if (problems.isEmpty() && firstLineOfEmail.containsKey(emailKey)) {
+                // The address itself is not repeated: rejected rows' reasons go to the ledger, which keeps no addresses.
+                problems.add("the mailbox is already on line " + firstLineOfEmail.get(emailKey) + " (member '"
+                        + firstIdOfEmail.get(emailKey) + "'; mailboxes are compared ignoring case): one person, one member");
             }
             if (!problems.isEmpty()) {
                 reject(line, id, String.join("; ", problems));
                 return;
             }
-            firstLineOfId.put(id.trim(), line);
+            firstLineOfId.put(idKey, line);
+            firstIdOf.put(idKey, id.trim());
+            firstLineOfEmail.put(emailKey, line);
+            firstIdOfEmail.put(emailKey, id.trim());
             boolean active = !activeText.equals("false");
             members.add(new Member(id.trim(), name, email.toLowerCase(Locale.ROOT), role, active, false));
         }

@@ -22,7 +22,16 @@ public final class S3RosterFiles implements RosterFiles {
 
     @Override
     public RosterFile read(String bucket, String key) {
-        ResponseBytes<GetObjectResponse> object = s3.get().getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(key).build());
+        ResponseBytes<GetObjectResponse> object;
+        try {
+            object = s3.get().getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(key).build());
+        } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+            // Deleted (or renamed) between the upload and its import: nothing to import, and a retry cannot change it.
+            throw new org.appban.input.InvalidInputException(bucket + "/" + key, "", "no such object: it was deleted or renamed"
+                    + " after the upload that triggered this import; upload the roster again");
+        } catch (software.amazon.awssdk.services.s3.model.NoSuchBucketException e) {
+            throw new org.appban.input.InvalidInputException(bucket + "/" + key, "", "no such bucket '" + bucket + "'");
+        }
         if (object.response().contentLength() != null && object.response().contentLength() > MAX_BYTES) {
             throw new org.appban.input.InvalidInputException(bucket + "/" + key, "", "roster larger than " + MAX_BYTES + " bytes");
         }

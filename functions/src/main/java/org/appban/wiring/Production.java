@@ -200,6 +200,11 @@ public final class Production {
         return new S3RosterFiles(s3Client());
     }
 
+    /** The roster function's own work queue: an import that runs short of time continues from a message on it. */
+    public static org.appban.roster.RosterWork rosterWork() {
+        return new org.appban.roster.SqsRosterWork(sqsClient(), SETTINGS.required("ROSTER_WORK_QUEUE_URL"));
+    }
+
     /**
      * The enforce-removal function: DynamoDB (devices, exemptions, ledger, claims), SSM (kill switch), SQS (its
      * work queue), Secrets Manager (the MDM secrets, read only when a run or work item first needs the MDM).

@@ -65,6 +65,24 @@ class CampaignPreviewTest {
     }
 
     @Test
+    void an_exemption_notice_the_policy_sends_none_of_is_shown_as_not_sent() {
+        var p = ExemptionFixtures.POLICY;
+        var n = p.notices();
+        var silent = new org.appban.policy.BanPolicy(p.id(), p.title(), p.organisation(), p.app(), p.zone(), p.announcement(), p.deadline(),
+                new org.appban.policy.BanPolicy.Notices(n.sendTime(), n.weekendDaysBeforeDeadline(), n.holidays(),
+                        n.stages().stream().filter(s -> s.kind() != org.appban.policy.StageKind.EXEMPTION_EXPIRED).toList(),
+                        java.util.Set.of(org.appban.policy.StageKind.EXEMPTION_EXPIRED)),
+                p.privateDevices(), p.enforcement(), p.exemptions(), p.sender(), p.contact());
+        world.exemptions.create(new Exemption("ex-short", "m-001", "d-102", "committee", ExemptionStatus.GRANTED, CLERK, nz("2023-03-18T10:00"),
+                MANAGER, nz("2023-03-19T10:00"), nz("2023-04-12T17:00"), null, null));
+        Instant now = world.clock.instant();
+        PreviewReport r = CampaignPreview.standard(silent).preview(world.administration.snapshot(now), now, now.plus(Duration.ofDays(40)));
+        assertTrue(lines(r.actions()).contains(nz("2023-04-12T17:00") + " notify no exemption-expired notice m-001/d-102"), lines(r.actions()).toString());
+        assertTrue(r.actions().stream().anyMatch(i -> i.detail().contains("the policy sends none of this kind (notices.notSent)")));
+        assertTrue(lines(r.actions()).stream().noneMatch(l -> l.contains("send exemption-expired")));
+    }
+
+    @Test
     void after_a_revocation_the_device_is_exposed_again_from_the_next_run() {
         world.administration.handle(org.appban.lambda.Json.object().put("operation", "exemption.revoke")
                 .put("id", "ex-example-granted").put("reason", "inquiry over"), Caller.proven(org.appban.exemption.ExemptionFixtures.proven(MANAGER)), "inv-1");

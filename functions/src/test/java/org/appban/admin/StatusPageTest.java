@@ -41,6 +41,16 @@ class StatusPageTest {
     }
 
     @Test
+    void the_kinds_of_notice_the_policy_sends_none_of_are_shown_as_its_choice() {
+        StatusReport r = new CampaignStatus(NetworkAccessLookup.unknown()).build(world.administration.snapshot(world.clock.instant()));
+        StatusPage page = new StatusPage(world.administration.snapshot(world.clock.instant()).policy().zone());
+        assertFalse(page.render(r).contains("Notices this ban does not send"), "the bundled policy sends every kind");
+        StatusReport silent = new StatusReport(r.policy(), r.title(), r.at(), r.deadline(), r.privateGraceEnds(), r.totals(), r.members(),
+                java.util.List.of("access-restored", "exemption-expiring"));
+        assertTrue(page.render(silent).contains("<h2>Notices this ban does not send</h2><p>access-restored, exemption-expiring</p>"));
+    }
+
+    @Test
     void whatever_people_typed_is_escaped() {
         world.members.save(Member.active("m-666", "<script>alert('x')</script> & co", "x@parliament.govt.nz", Role.STAFF));
         String html = new StatusPage(world.administration.snapshot(world.clock.instant()).policy().zone())

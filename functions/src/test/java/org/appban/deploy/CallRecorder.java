@@ -99,6 +99,8 @@ public final class CallRecorder implements ExecutionInterceptor {
                     }
                 } else if (request instanceof BatchGetItemRequest b) {
                     for (String table : b.requestItems().keySet()) calls.add(call("dynamodb:BatchGetItem", "table/" + table));
+                } else if (request instanceof software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest b) {
+                    for (String table : b.requestItems().keySet()) calls.add(call("dynamodb:BatchWriteItem", "table/" + table));
                 } else {
                     String table = field(request, "TableName");
                     String index = field(request, "IndexName");

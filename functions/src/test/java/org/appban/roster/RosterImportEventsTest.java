@@ -46,6 +46,15 @@ class RosterImportEventsTest {
     }
 
     @Test
+    void the_sqs_continuation_reads_the_object_it_names_and_stops_when_the_object_is_another_version() throws Exception {
+        // The stand-in object's ETag is "tag", not the sample's: a newer upload, which imports itself.
+        JsonNode r = invoke("sqs-continuation.json");
+        assertEquals("superseded", r.path("imports").get(0).path("status").asText(), r.toString());
+        assertEquals(List.of("appban-prod-roster-111122223333-ap-southeast-2/rosters/parliament 2023-03-16.csv"), read);
+        assertEquals(0, members.all().size());
+    }
+
+    @Test
     void the_manual_request_is_a_dry_run_that_changes_nothing() throws Exception {
         JsonNode r = invoke("manual-import.json");
         assertTrue(r.path("dryRun").asBoolean(), r.toString());

@@ -94,6 +94,36 @@ public final class DynamoLedger implements Ledger {
                 + " attempts, every one lost to a concurrent writer of the same chain");
     }
 
+    /**
+     * A round trip per record where {@link #append} spends three: the keys already used are read together
+     * (BatchGetItem of their markers), then which chains have a first entry (BatchGetItem of seq 1); a record whose
+     * chain is empty (a member the roster brings in) is written as its first entry in one conditional transaction.
+     * The others, and any that lose a race for seq 1, go through {@link #append}.
+     */
+    @Override
+    public void appendAll(List<LedgerRecord> records) {
+        Set<String> used = usedKeys(records.stream().map(LedgerRecord::idempotencyKey).filter(java.util.Objects::nonNull).toList());
+        List<LedgerRecord> todo = records.stream().filter(r -> r.idempotencyKey() == null || !used.contains(r.idempotencyKey())).toList();
+        Set<String> chains = new LinkedHashSet<>();
+        todo.forEach(r -> chains.add(r.chain()));
+        Set<String> started = new HashSet<>();
+        for (Map<String, AttributeValue> first : BatchReads.get(dynamo, table, chains.stream().map(c -> LedgerItems.key(c, 1)).toList())) {
+            started.add(first.get(LedgerItems.CHAIN).s());
+        }
+        for (LedgerRecord r : todo) {
+            if (started.add(r.chain())) {
+                LedgerEntry entry = new LedgerEntry(r.chain(), 1, r, LedgerEntry.GENESIS, LedgerHasher.hash(r.chain(), 1, LedgerEntry.GENESIS, r));
+                try {
+                    write(entry, r.idempotencyKey());
+                    continue;
+                } catch (TransactionCanceledException e) {
+                    requireOnlyRaces(e, entry); // someone started the chain (or used the key) first: append re-reads
+                }
+            }
+            append(r);
+        }
+    }
+
     private void write(LedgerEntry entry, String key) {
         List<TransactWriteItem> items = new ArrayList<>(2);
         items.add(putIfAbsent(LedgerItems.toItem(entry)));

@@ -9,9 +9,14 @@ import org.appban.domain.Member;
 import org.appban.ports.MemberStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /** The roster in DynamoDB: one item per member, keyed by {@code id}. */
 public final class DynamoMemberStore implements MemberStore {
+    private static final int BATCH = 25;
+    private static final int ATTEMPTS = 8;
     private final DynamoDbClient dynamo;
     private final String table;
 
@@ -38,5 +43,35 @@ public final class DynamoMemberStore implements MemberStore {
     @Override
     public void save(Member member) {
         dynamo.putItem(r -> r.tableName(table).item(MemberItems.toItem(member)));
+    }
+
+    /**
+     * BatchWriteItem, 25 members a call (DynamoDB's limit), the unprocessed ones sent again with a growing pause:
+     * a 50,000-row roster is 2,000 calls rather than 50,000. Each member is one item, so a member is never half
+     * written; an import that stops half-way is continued and converges (RosterImport).
+     */
+    @Override
+    public void saveAll(List<Member> list) {
+        for (int from = 0; from < list.size(); from += BATCH) {
+            List<WriteRequest> pending = new ArrayList<>();
+            for (Member m : list.subList(from, Math.min(list.size(), from + BATCH))) {
+                pending.add(WriteRequest.builder().putRequest(PutRequest.builder().item(MemberItems.toItem(m)).build()).build());
+            }
+            for (int attempt = 1; !pending.isEmpty(); attempt++) {
+                List<WriteRequest> batch = pending;
+                BatchWriteItemResponse r = dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, batch)));
+                pending = r.unprocessedItems().getOrDefault(table, List.of());
+                if (pending.isEmpty()) break;
+                if (attempt >= ATTEMPTS) {
+                    throw new IllegalStateException(table + ": " + pending.size() + " member(s) still unprocessed after " + attempt + " BatchWriteItem calls");
+                }
+                try {
+                    Thread.sleep(Math.min(1000, 25L << attempt));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while writing members", e);
+                }
+            }
+        }
     }
 }
