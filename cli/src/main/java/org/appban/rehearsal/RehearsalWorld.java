@@ -108,7 +108,7 @@ final class RehearsalWorld implements AutoCloseable {
         this.nac = ise;
         this.registry = ise;
         NoticeComposer composer = new NoticeComposer(policy, new NoticeRenderer(policy, TemplateSet.bundled()), new MimeWriter(),
-                EmbeddedAccess.rehearsalLinks(policy));
+                EmbeddedAccess.rehearsalLinks(policy), true);
         this.notify = new NotifyMembers(policy, members, devices, exemptions, claims, ledger, Attestations.fromLedger(ledger),
                 new NoticePlanner(policy), composer, new NoticeSender(claims, ledger, faults.mailer().apply(outbox), clock, NoticeSender.DEFAULT_LEASE), clock);
         this.access = EmbeddedAccess.of(policy, members, devices, exemptions, ledger, claims, evidence, faults.decorators().nac(nac), killSwitch,

@@ -31,6 +31,8 @@ public final class NoticeRenderer {
     private final Map<StageKind, Template> htmlBodies = new EnumMap<>(StageKind.class);
     private final Map<StageKind, Template> textBodies = new EnumMap<>(StageKind.class);
     private final Map<String, Template> subjects = new HashMap<>();
+    /** The deadline's calendar event: first line its summary, the rest its description; null when no stage carries it. */
+    private final Template calendar;
 
     public NoticeRenderer(BanPolicy policy, TemplateSet templates) {
         this.policy = policy;
@@ -49,6 +51,21 @@ public final class NoticeRenderer {
                 throw new IllegalStateException("policy " + policy.id() + ", stage " + stage.id() + ": subject template: " + e.getMessage(), e);
             }
         }
+        boolean calendarStages = policy.notices().stages().stream()
+                .anyMatch(s -> s.kind() == StageKind.ANNOUNCEMENT || s.kind() == StageKind.REMINDER);
+        this.calendar = calendarStages ? compile(text, templates, CALENDAR) : null;
+    }
+
+    private static final String CALENDAR = "calendar.txt.mustache";
+
+    /** The words of the deadline's calendar event for this notice (see {@link DeadlineEvent}). */
+    public DeadlineEvent.CalendarWords renderCalendar(DueNotice notice, NoticeLinks links, Instant now) {
+        if (calendar == null) throw new IllegalStateException("policy " + policy.id() + " has no stage that carries the deadline's event");
+        String words = execute(calendar, model.build(notice, links, now), "calendar event").strip();
+        int line = words.indexOf('\n');
+        String summary = HeaderText.clean(line < 0 ? words : words.substring(0, line));
+        String description = line < 0 ? "" : words.substring(line + 1).strip();
+        return new DeadlineEvent.CalendarWords(summary, description);
     }
 
     /** Renders a notice the decision found due, with the member's signed links, as of {@code now}. */

@@ -200,6 +200,7 @@ class NoticeRendererTest {
             Files.writeString(dir.resolve(k.wireName() + ".html.mustache"), "{{deadlineTxet}}");
             Files.writeString(dir.resolve(k.wireName() + ".txt.mustache"), "ok");
         }
+        Files.writeString(dir.resolve("calendar.txt.mustache"), "ok");
         NoticeRenderer renderer = new NoticeRenderer(POLICY, TemplateSet.directory(dir));
         DueNotice n = planner.due(MemberSnapshot.of(member("m-1"), List.of(), List.of()), nz("2023-03-17T09:00")).due().get(0);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> renderer.render(n, LINKS, nz("2023-03-17T09:00")));
