@@ -22,10 +22,11 @@ public final class CampaignCharts {
     private static final int HEIGHT = 230;
     private static final int LEFT = 40;
     private static final int RIGHT = 12;
-    private static final int TOP = 12;
+    private static final int TOP = 20;
     private static final int BOTTOM = 40;
     /** Dark to light, so neighbours in a stack differ in grey too. */
-    private static final String[] PALETTE = {"#1f4e79", "#e69f00", "#2a9d8f", "#a1262b", "#9ecae1", "#6a3d9a", "#f4d35e", "#555555", "#b15928", "#cab2d6"};
+    private static final String[] PALETTE = {"#1f4e79", "#e69f00", "#2a9d8f", "#a1262b", "#9ecae1", "#6a3d9a", "#f4d35e", "#555555",
+        "#b15928", "#cab2d6", "#33a02c", "#fb9a99"};
 
     private CampaignCharts() {
     }
@@ -73,6 +74,22 @@ public final class CampaignCharts {
             max = Math.max(max, stack);
             if (line != null) max = Math.max(max, line.value().applyAsInt(d));
         }
+        List<Series> all = new ArrayList<>(bars);
+        if (line != null) all.add(line);
+        // The legend wraps: each row 16 pixels more below the plot.
+        List<double[]> legendAt = new ArrayList<>();
+        double lx = LEFT;
+        int rows = 1;
+        for (Series b : all) {
+            double w = 26 + 6.5 * b.name().length();
+            if (lx > LEFT && lx + w > WIDTH - RIGHT) {
+                lx = LEFT;
+                rows++;
+            }
+            legendAt.add(new double[] {lx, rows});
+            lx += w;
+        }
+        int height = HEIGHT + 16 * (rows - 1);
         int step = niceStep(max);
         int top = ((max + step - 1) / step) * step;
         double plotW = WIDTH - LEFT - RIGHT;
@@ -81,8 +98,8 @@ public final class CampaignCharts {
         double barW = Math.max(1, slot * 0.72);
 
         s.append("<figure class=\"chart\" id=\"chart-").append(id).append("\">\n<div class=\"chart-body\">\n");
-        s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT)
-                .append("\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT).append("\" aria-labelledby=\"")
+        s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height)
+                .append("\" width=\"").append(WIDTH).append("\" height=\"").append(height).append("\" aria-labelledby=\"")
                 .append(id).append("-title ").append(id).append("-desc\">\n");
         s.append("<title id=\"").append(id).append("-title\">").append(esc(title)).append("</title>\n");
         s.append("<desc id=\"").append(id).append("-desc\">").append(esc(what + " " + summary(days, bars, line))).append("</desc>\n");
@@ -99,7 +116,7 @@ public final class CampaignCharts {
                 double x = LEFT + slot * i;
                 s.append("<line x1=\"").append(f(x)).append("\" x2=\"").append(f(x)).append("\" y1=\"").append(TOP).append("\" y2=\"")
                         .append(f(TOP + plotH)).append("\" stroke=\"#a1262b\" stroke-dasharray=\"4 3\" stroke-width=\"1.5\"/>")
-                        .append("<text x=\"").append(f(x + 3)).append("\" y=\"").append(TOP + 10).append("\" class=\"mark\">deadline</text>\n");
+                        .append("<text x=\"").append(f(x)).append("\" y=\"").append(TOP - 6).append("\" text-anchor=\"middle\" class=\"mark\">deadline</text>\n");
             }
         }
         // Stacked bars.
@@ -137,11 +154,10 @@ public final class CampaignCharts {
         s.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"").append(f(TOP + plotH))
                 .append("\" y2=\"").append(f(TOP + plotH)).append("\" stroke=\"#5b6775\" stroke-width=\"1\"/>\n");
         // Legend.
-        double lx = LEFT;
-        List<Series> all = new ArrayList<>(bars);
-        if (line != null) all.add(line);
-        for (Series b : all) {
-            double ly = HEIGHT - 8;
+        for (int k = 0; k < all.size(); k++) {
+            Series b = all.get(k);
+            lx = legendAt.get(k)[0];
+            double ly = HEIGHT - 8 + 16 * (legendAt.get(k)[1] - 1);
             if (b == line) {
                 s.append("<line x1=\"").append(f(lx)).append("\" x2=\"").append(f(lx + 14)).append("\" y1=\"").append(f(ly - 4))
                         .append("\" y2=\"").append(f(ly - 4)).append("\" stroke=\"").append(b.colour()).append("\" stroke-width=\"2\"/>");
@@ -150,7 +166,6 @@ public final class CampaignCharts {
                         .append(b.colour()).append("\"/>");
             }
             s.append("<text x=\"").append(f(lx + 18)).append("\" y=\"").append(f(ly)).append("\">").append(esc(b.name())).append("</text>\n");
-            lx += 26 + 6.5 * b.name().length();
         }
         s.append("</svg>\n");
         table(s, id, title, days, all);
