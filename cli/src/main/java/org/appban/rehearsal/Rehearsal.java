@@ -159,6 +159,10 @@ public final class Rehearsal {
             for (Instant t : Schedules.daily(policy.notices().sendTime(), policy.zone(), start, options.until())) {
                 triggers.add(new Trigger(t, NOTIFY, "notify members", steps::notifyScheduled));
             }
+            // The administrators' digest: notify-members' own daily schedule at the policy's digest time.
+            for (Instant t : Schedules.daily(policy.digest().map(d -> d.sendTime()).orElse(LocalTime.of(8, 30)), policy.zone(), start, options.until())) {
+                triggers.add(new Trigger(t, NOTIFY, "admin digest", steps::adminDigest));
+            }
             if (!fleet.exemptions().isEmpty()) {
                 triggers.add(new Trigger(start.plus(Duration.ofMinutes(30)), EXEMPTIONS, "exemption decisions", steps::exemptionDecisions));
                 Instant revokeAt = policy.deadlineInZone().plusDays(3).withHour(10).toInstant();
@@ -220,7 +224,7 @@ public final class Rehearsal {
             this.inventory = new InventorySync(world.policy, world.inventories(), java.util.Optional.of(world.registry), world.members,
                     world.devices, world.faults.decorators().deviceEvents(deviceEvents), world.ledger, world.clock);
             this.notifyHandler = new NotifyMembersHandler(world.notify,
-                    new MailFeedbackRecorder(world.members, world.ledger, world.alerts, world.clock));
+                    new MailFeedbackRecorder(world.members, world.ledger, world.alerts, world.clock), world.digest);
             this.adminHandler = new AdminHandler(world.administration(dir.resolve("reports")));
             java.util.Set<String> identifiers = new java.util.TreeSet<>();
             world.policy.app().identifiers().values().forEach(identifiers::addAll);
@@ -353,6 +357,11 @@ public final class Rehearsal {
         void attest(String member) {
             world.access.attest(member);
             timeline.note("attestation", member + " confirmed through their signed link that the app is gone from their private devices");
+        }
+
+        void adminDigest() {
+            EventBus.invoke(notifyHandler, "appban-notify-members",
+                    Json.object().put("trigger", "schedule").put("schedule", org.appban.digest.AdminDigest.SCHEDULE));
         }
 
         void notifyScheduled() {

@@ -26,7 +26,29 @@ public record BanPolicy(
         Enforcement enforcement,
         Exemptions exemptions,
         Sender sender,
-        Contact contact) {
+        Contact contact,
+        AdminDigest adminDigest) {
+
+    /** A policy without an administrators' digest. */
+    public BanPolicy(String id, String title, String organisation, BannedApp app, ZoneId zone, LocalDate announcement,
+                     LocalDateTime deadline, Notices notices, PrivateDevices privateDevices, Enforcement enforcement,
+                     Exemptions exemptions, Sender sender, Contact contact) {
+        this(id, title, organisation, app, zone, announcement, deadline, notices, privateDevices, enforcement, exemptions,
+                sender, contact, null);
+    }
+
+    /**
+     * The administrators' daily digest (optional in a policy file).
+     *
+     * @param sendTime   local time of day it goes out (its own schedule, in the policy's zone)
+     * @param recipients the administrators' addresses, one digest each
+     * @param statusUrl  where they read the full status report (https), or null
+     */
+    public record AdminDigest(LocalTime sendTime, List<String> recipients, String statusUrl) {
+        public AdminDigest {
+            recipients = List.copyOf(recipients);
+        }
+    }
 
     /**
      * @param sendTime            local time of day scheduled notices go out
@@ -73,6 +95,10 @@ public record BanPolicy(
     }
 
     public record Contact(String name, String email, String phone) {
+    }
+
+    public Optional<AdminDigest> digest() {
+        return Optional.ofNullable(adminDigest);
     }
 
     public ZonedDateTime deadlineInZone() {

@@ -89,10 +89,11 @@ public final class PolicyLoader {
         BanPolicy.Exemptions exemptions = exemptions(o.object("exemptions", true));
         BanPolicy.Sender sender = sender(o.object("sender", true));
         BanPolicy.Contact contact = contact(o.object("contact", true));
+        BanPolicy.AdminDigest adminDigest = adminDigest(o.object("adminDigest", false));
         o.rejectUnknownFields();
         problems.throwIfAny();
         return new BanPolicy(id, title, organisation, app, zone, announcement, deadline, notices, privateDevices,
-                enforcement, exemptions, sender, contact);
+                enforcement, exemptions, sender, contact, adminDigest);
     }
 
     private BannedApp app(StrictObject o) {
@@ -226,6 +227,23 @@ public final class PolicyLoader {
         String replyTo = email(o, "replyTo", false);
         o.rejectUnknownFields();
         return new BanPolicy.Sender(address, name, replyTo);
+    }
+
+    private BanPolicy.AdminDigest adminDigest(StrictObject o) {
+        if (o == null) return null;
+        LocalTime sendTime = o.time("sendTime", true);
+        List<String> recipients = o.texts("recipients", true);
+        if (o.has("recipients") && recipients.isEmpty()) o.problem("recipients", "must name at least one administrator's address");
+        for (int i = 0; i < recipients.size(); i++) {
+            String r = recipients.get(i);
+            if (!EMAIL.matcher(r).matches() || r.chars().anyMatch(c -> c < 0x20 || c == ',' || c == '<' || c == '>')) {
+                o.problem("recipients[" + i + "]", "'" + r + "' is not an email address");
+            }
+        }
+        String statusUrl = o.optionalText("statusUrl").orElse(null);
+        if (statusUrl != null && !statusUrl.startsWith("https://")) o.problem("statusUrl", "must be an https:// URL");
+        o.rejectUnknownFields();
+        return new BanPolicy.AdminDigest(sendTime, recipients, statusUrl);
     }
 
     private BanPolicy.Contact contact(StrictObject o) {
