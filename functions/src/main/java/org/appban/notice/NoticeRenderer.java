@@ -46,7 +46,9 @@ public final class NoticeRenderer {
             htmlBodies.computeIfAbsent(kind, k -> compile(html, templates, k.wireName() + ".html.mustache"));
             textBodies.computeIfAbsent(kind, k -> compile(text, templates, k.wireName() + ".txt.mustache"));
             try {
-                subjects.put(stage.id(), text.compile(stage.subject()));
+                Template subject = text.compile(stage.subject());
+                checkPlaceholders(subject, "policy " + policy.id() + ", notices.stages[" + stage.id() + "].subject");
+                subjects.put(stage.id(), subject);
             } catch (MustacheException e) {
                 throw new IllegalStateException("policy " + policy.id() + ", stage " + stage.id() + ": subject template: " + e.getMessage(), e);
             }
@@ -96,10 +98,63 @@ public final class NoticeRenderer {
     }
 
     private static Template compile(Mustache.Compiler compiler, TemplateSet templates, String name) {
+        Template t;
         try {
-            return compiler.compile(templates.require(name));
+            t = compiler.compile(templates.require(name));
         } catch (MustacheException e) {
             throw new IllegalStateException("template " + templates.describe(name) + ": " + e.getMessage(), e);
+        }
+        checkPlaceholders(t, "template " + templates.describe(name));
+        return t;
+    }
+
+    /** What a template may name besides the model's keys: the rendered subject and body (layouts), the current item. */
+    private static final java.util.Set<String> RENDERER_KEYS = java.util.Set.of("subject", "body", ".", "this");
+
+    /**
+     * Fails when a template (or a partial it includes) names a value no model provides, so a typo or a placeholder
+     * of another product is found when the templates load, not when the first notice of that stage is rendered.
+     * Inside a section the current item's keys are also known (a device's, in {@code devices} and {@code device}).
+     */
+    static void checkPlaceholders(Template template, String where) {
+        java.util.Set<String> unknown = new java.util.TreeSet<>();
+        template.visit(new Mustache.Visitor() {
+            @Override
+            public void visitText(String text) {
+            }
+
+            @Override
+            public void visitVariable(String name) {
+                check(name);
+            }
+
+            @Override
+            public boolean visitInclude(String name) {
+                return true;
+            }
+
+            @Override
+            public boolean visitSection(String name) {
+                check(name);
+                return true;
+            }
+
+            @Override
+            public boolean visitInvertedSection(String name) {
+                check(name);
+                return true;
+            }
+
+            private void check(String name) {
+                String first = name.contains(".") && !name.equals(".") ? name.substring(0, name.indexOf('.')) : name;
+                boolean known = NoticeModel.KEYS.contains(first) || NoticeModel.DEVICE_KEYS.contains(first) || RENDERER_KEYS.contains(first);
+                if (known && !first.equals(name)) known = NoticeModel.DEVICE_KEYS.contains(name.substring(first.length() + 1));
+                if (!known) unknown.add(name);
+            }
+        });
+        if (!unknown.isEmpty()) {
+            throw new IllegalStateException(where + ": placeholder(s) " + unknown + " are not values a notice has (known: "
+                    + new java.util.TreeSet<>(NoticeModel.KEYS) + ")");
         }
     }
 

@@ -1,7 +1,7 @@
 package org.appban.notice;
 
 import static org.appban.notice.Fixtures.POLICY;
-import static org.appban.notice.Fixtures.corporate;
+import static org.appban.notice.Fixtures.personal;
 import static org.appban.notice.Fixtures.member;
 import static org.appban.notice.Fixtures.nz;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,7 +32,7 @@ import net.fortuna.ical4j.model.Component;
 import net.fortuna.ical4j.model.component.VEvent;
 import net.fortuna.ical4j.model.component.VTimeZone;
 import net.fortuna.ical4j.model.property.DtStart;
-import org.appban.domain.AppPresence;
+import org.appban.domain.ComplianceState;
 import org.appban.domain.Member;
 import org.appban.domain.Platform;
 import org.appban.mail.Attachment;
@@ -53,13 +53,13 @@ class DeadlineEventTest {
 
     /**
      * The first notice of {@code kind} due to the member, going day by day from the announcement at 09:00 as the
-     * daily run does, each notice due on the way counted as sent; the member has an iPhone carrying the app.
+     * daily run does, each notice due on the way counted as sent; the member has a private phone the MDM reports carrying the app.
      */
     private ComposedNotice first(Member m, StageKind kind) {
         Set<String> sent = new HashSet<>();
         for (int day = 0; day < 30; day++) {
             Instant at = nz("2023-03-17T09:00").plus(Duration.ofDays(day));
-            for (DueNotice due : planner.due(MemberSnapshot.of(m, List.of(corporate("d-" + m.id(), m.id(), Platform.IOS, "iPhone 14", AppPresence.PRESENT)), List.of()).withSent(sent), at).due()) {
+            for (DueNotice due : planner.due(MemberSnapshot.of(m, List.of(personal("d-" + m.id(), m.id(), Platform.ANDROID, "Pixel 7", ComplianceState.NONCOMPLIANT)), List.of()).withSent(sent), at).due()) {
                 if (due.stage().kind() == kind) return COMPOSER.compose(due, at);
                 sent.add(due.stage().id());
             }
