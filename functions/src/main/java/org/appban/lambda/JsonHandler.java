@@ -37,7 +37,7 @@ public abstract class JsonHandler implements RequestStreamHandler {
                 if (event.isMissingNode()) throw new InvalidInputException("event", "", "empty event");
                 report = handle(event, context);
             } catch (JsonProcessingException e) {
-                report = rejected(new InvalidInputException("event", "line " + e.getLocation().getLineNr(), "not valid JSON: " + e.getOriginalMessage()));
+                report = rejected(new InvalidInputException("event", e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr(), Json.problem(e)));
             } catch (InvalidInputException e) {
                 report = rejected(e);
             }

@@ -57,7 +57,7 @@ class AdminDigestTest {
     private static BanPolicy withDigest(List<String> recipients) {
         BanPolicy p = BUNDLED;
         return new BanPolicy(p.id(), p.title(), p.organisation(), p.app(), p.zone(), p.announcement(), p.deadline(), p.notices(),
-                p.privateDevices(), p.enforcement(), p.exemptions(), p.sender(), p.contact(),
+                p.privateDevices(), p.enforcement(), p.exemptions(), p.sender(), p.contact(), p.deadlineOffset(),
                 new BanPolicy.AdminDigest(LocalTime.of(8, 30), recipients, "https://reports.example.org/status"));
     }
 
