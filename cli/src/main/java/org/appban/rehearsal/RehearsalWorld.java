@@ -70,7 +70,10 @@ final class RehearsalWorld implements AutoCloseable {
     final InMemoryAdminAlerts alerts = new InMemoryAdminAlerts();
     final RecordingLedger ledger;
     final OutboxMailer outbox;
-    /** The administrators' digest (notify-members' {@code admin-digest} schedule); its link is the rehearsal's status.html. */
+    /**
+     * The administrators' digest (notify-members' {@code admin-digest} schedule). Its link is the rehearsal's
+     * status.html, relative to the outbox's pages, so two rehearsals in different folders write the same digest.
+     */
     final org.appban.digest.AdminDigest digest;
     final RemoteOptions remote;
     final MdmAdapters.Mdm intune;
@@ -114,7 +117,7 @@ final class RehearsalWorld implements AutoCloseable {
         this.notify = new NotifyMembers(policy, members, devices, exemptions, claims, ledger, Attestations.fromLedger(ledger),
                 new NoticePlanner(policy), composer, new NoticeSender(claims, ledger, faults.mailer().apply(outbox), clock, NoticeSender.DEFAULT_LEASE), clock);
         this.digest = new org.appban.digest.AdminDigest(policy, members, devices, exemptions, ledger, claims, faults.mailer().apply(outbox),
-                new MimeWriter(), clock, NoticeSender.DEFAULT_LEASE, out.resolve(org.appban.admin.StatusPage.FILE).toUri().toString());
+                new MimeWriter(), clock, NoticeSender.DEFAULT_LEASE, "../" + org.appban.admin.StatusPage.FILE);
         this.access = EmbeddedAccess.of(policy, members, devices, exemptions, ledger, claims, evidence, faults.decorators().nac(nac), killSwitch,
                 AccessNotices.asRequests(noticeRequests("appban.network")), AccessAlerts.to(alerts), clock);
         this.enforcement = EmbeddedEnforcement.of(policy, devices, exemptions, ledger, claims, killSwitch,
