@@ -13,11 +13,16 @@ public final class Main {
                         run a whole campaign on a simulated clock with embedded stores and simulators
               simulators [--fleet FILE] [--start INSTANT]
                         serve the Intune, Jamf Pro and Cisco ISE simulators on loopback until stopped
-              ledger verify (--file FILE | --table NAME) [--chain CHAIN]
-                        check the ledger's hash chains and report the first break
+              ledger verify (--file FILE [--digests FOLDER] | --table NAME [--digest-bucket NAME]) [--chain CHAIN]
+                        [--ledger NAME] [--at INSTANT]
+                        check the ledger's hash chains and report the first break; with the anchored
+                        digests, check the chains against them (rewrites, deleted chains, missing digests)
               invoke FUNCTION EVENT_FILE [--caller ID] [--stage NAME] [--init]
                         run one function in-process against the AWS emulator at AWS_ENDPOINT_URL
                         (LocalStack: infra/localstack), with its environment from template.yaml
+              lambda FUNCTION EVENT_FILE [--snapstart|--classic] [--stage NAME] [--init] [--help]
+                        invoke one function as Lambda does (AWS's Runtime Interface Emulator and Client), against
+                        AWS_ENDPOINT_URL or a moto server and the simulators it starts
               bench <inventory|notify|enforce|access|coldstart|faults|reliability> [options]
                         print performance and reliability figures
             """;
@@ -42,6 +47,7 @@ public final class Main {
                 case "ledger" -> new LedgerCommand(out).run(rest);
                 case "bench" -> new BenchCommand(out).run(rest);
                 case "invoke" -> new InvokeCommand(out).run(rest);
+                case "lambda" -> new LambdaCommand(out, err).run(rest);
                 default -> throw new Args.UsageException("unknown command '" + argv.get(0) + "'");
             };
         } catch (Args.UsageException e) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Set;
 import org.appban.domain.Actor;
+import org.appban.domain.LedgerEntry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.appban.admin.AdminHandler;
@@ -53,6 +54,9 @@ public final class Rehearsal {
     static final int NOTIFY = 3;
     static final int ACCESS = 4;
     static final int ENFORCE = 5;
+    static final int DIGEST = 6;
+    /** The name the rehearsal's ledger digests carry (on AWS: the ledger table's name). */
+    public static final String LEDGER_NAME = "appban-rehearsal-ledger";
     /** The service desk files exemption requests on members' behalf in the rehearsal. */
     static final String SERVICE_DESK = "servicedesk@parliament.govt.nz";
 
@@ -140,6 +144,9 @@ public final class Rehearsal {
                 // The network's DNS log for the hour before, as the resolvers deliver it, then the hourly inventory.
                 triggers.add(new Trigger(t, TELEMETRY, "telemetry", () -> steps.telemetry(t.minus(Duration.ofHours(1)), t)));
                 triggers.add(new Trigger(t, INVENTORY, "inventory sync", steps::syncInventory));
+                // The hourly ledger digest (into digests/), late in the hour so that the hour's runs are in it.
+                Instant digestAt = t.plus(Duration.ofMinutes(50));
+                if (!digestAt.isAfter(options.until())) triggers.add(new Trigger(digestAt, DIGEST, "ledger digest", steps::ledgerDigest));
             }
             // At the deadline, administrators on duty run the removal as a dry run, read how many devices it will act
             // on, and confirm that number (the blast-radius cap asks for it; the template's DeadlineConfirm does the
@@ -156,8 +163,15 @@ public final class Rehearsal {
             }
             fleet.attestationsBetween(start, options.until()).forEach(a ->
                     triggers.add(new Trigger(a.at(), ACCESS, "attestation", () -> steps.attest(a.member()))));
+            Instant firstRoundWithAnnouncement = null;
             for (Instant t : Schedules.daily(policy.notices().sendTime(), policy.zone(), start, options.until())) {
                 triggers.add(new Trigger(t, NOTIFY, "notify members", steps::notifyScheduled));
+                if (firstRoundWithAnnouncement == null && !t.isBefore(policy.announcementInstant())) firstRoundWithAnnouncement = t;
+            }
+            // An hour after the announcement went out, SES reports one of them bounced (mailbox full): recorded, the
+            // address kept. The campaign goes on unchanged; the ledger and the log show how a bounce is evidenced.
+            if (firstRoundWithAnnouncement != null && firstRoundWithAnnouncement.plus(Duration.ofHours(1)).isBefore(options.until())) {
+                triggers.add(new Trigger(firstRoundWithAnnouncement.plus(Duration.ofHours(1)), NOTIFY, "mail bounce", steps::mailboxFull));
             }
             // The administrators' digest: notify-members' own daily schedule at the policy's digest time.
             for (Instant t : Schedules.daily(policy.digest().map(d -> d.sendTime()).orElse(LocalTime.of(8, 30)), policy.zone(), start, options.until())) {
@@ -208,6 +222,7 @@ public final class Rehearsal {
         private final RecordedDeviceEvents deviceEvents = new RecordedDeviceEvents();
         private final NotifyMembersHandler notifyHandler;
         private final AdminHandler adminHandler;
+        private final org.appban.ledger.LedgerDigestHandler digestHandler;
         private final TelemetryGenerator telemetry;
         private final java.util.Map<FleetExemption, String> exemptionIds = new java.util.HashMap<>();
         private int rosterVersion;
@@ -224,8 +239,10 @@ public final class Rehearsal {
             this.inventory = new InventorySync(world.policy, world.inventories(), java.util.Optional.of(world.registry), world.members,
                     world.devices, world.faults.decorators().deviceEvents(deviceEvents), world.ledger, world.clock);
             this.notifyHandler = new NotifyMembersHandler(world.notify,
-                    new MailFeedbackRecorder(world.members, world.ledger, world.alerts, world.clock), world.digest);
+                    new MailFeedbackRecorder(world.members, world.ledger, world.alerts, world.clock, world.pseudonyms), world.digest);
             this.adminHandler = new AdminHandler(world.administration(dir.resolve("reports")));
+            this.digestHandler = new org.appban.ledger.LedgerDigestHandler(new org.appban.ledger.LedgerAnchor(world.ledger,
+                    new org.appban.ledger.FolderDigestStore(dir), LEDGER_NAME, world.clock));
             java.util.Set<String> identifiers = new java.util.TreeSet<>();
             world.policy.app().identifiers().values().forEach(identifiers::addAll);
             this.telemetry = new TelemetryGenerator(world.sims.world(), identifiers, world.policy.app().domains(), 7);
@@ -364,6 +381,30 @@ public final class Rehearsal {
                     Json.object().put("trigger", "schedule").put("schedule", org.appban.digest.AdminDigest.SCHEDULE));
         }
 
+        /** SES's bounce event (as EventBridge delivers it) for the first notice sent: a transient mailbox-full bounce. */
+        void mailboxFull() {
+            LedgerEntry sent = world.ledger.written().stream().filter(e -> e.record().action().equals("notice.sent")).findFirst().orElse(null);
+            if (sent == null) return;
+            String member = sent.record().member();
+            String address = world.members.find(member).orElseThrow().email();
+            Instant at = world.clock.instant();
+            ObjectNode detail = Json.object().put("eventType", "Bounce");
+            ObjectNode bounce = detail.putObject("bounce").put("feedbackId", "rehearsal-bounce-" + member).put("bounceType", "Transient")
+                    .put("bounceSubType", "MailboxFull").put("timestamp", at.toString());
+            bounce.putArray("bouncedRecipients").addObject().put("emailAddress", address).put("status", "4.2.2")
+                    .put("diagnosticCode", "smtp; 452 4.2.2 <" + address + ">: Mailbox full");
+            ObjectNode mail = detail.putObject("mail").put("messageId", sent.record().details().get("providerMessageId"))
+                    .put("timestamp", sent.record().at().toString());
+            mail.putArray("destination").add(address);
+            mail.putObject("tags").putArray("member").add(member);
+            EventBus.invoke(notifyHandler, "appban-notify-members", EventBus.envelope("aws.ses", "Email Bounced", at, detail));
+        }
+
+        /** The ledger-digest function's hourly run, anchoring the chain heads in the rehearsal's digests/ folder. */
+        void ledgerDigest() {
+            EventBus.invoke(digestHandler, "appban-ledger-digest", Json.object().put("trigger", "schedule").put("schedule", "ledger-digest-hourly"));
+        }
+
         void notifyScheduled() {
             EventBus.invoke(notifyHandler, "appban-notify-members",
                     Json.object().put("trigger", "schedule").put("schedule", "notify-daily"));
@@ -373,7 +414,7 @@ public final class Rehearsal {
 
     /** Files of an earlier rehearsal in the same folder would mix with this one's: only appban's own are removed. */
     private static void clearPreviousRun(Path dir) {
-        for (String name : List.of("outbox", "roster", "logs")) deleteTree(dir.resolve(name));
+        for (String name : List.of("outbox", "roster", "logs", "digests")) deleteTree(dir.resolve(name));
         for (String name : List.of("report.json", "ledger.jsonl", "index.html", "status.html")) deleteTree(dir.resolve(name));
     }
 
