@@ -64,7 +64,7 @@ public final class EmbeddedFunctions implements AutoCloseable {
         handlers.put("roster-import", new RosterImportHandler(new RosterImport(new RosterParser(), world.members, world.ledger, world.clock),
                 new FolderRosterFiles(dir)));
         handlers.put("notify-members", new NotifyMembersHandler(world.notify,
-                new MailFeedbackRecorder(world.members, world.ledger, world.alerts, world.clock, world.pseudonyms)));
+                new MailFeedbackRecorder(world.members, world.ledger, world.alerts, world.clock, world.pseudonyms), world.digest));
         // Manual runs go on as the bus would deliver them: a RunAuthorised event naming the authorisation.
         handlers.put("admin", new AdminHandler(world.administration(dir.resolve("reports"), (function, authorisation) -> invoke(function,
                 Json.write(EventBus.envelope(org.appban.identity.RunAuthorisation.SOURCE, org.appban.identity.RunAuthorisation.DETAIL_TYPE,

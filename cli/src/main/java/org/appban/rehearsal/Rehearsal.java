@@ -198,6 +198,10 @@ public final class Rehearsal {
             if (firstRoundWithAnnouncement != null && firstRoundWithAnnouncement.plus(Duration.ofHours(1)).isBefore(options.until())) {
                 triggers.add(new Trigger(firstRoundWithAnnouncement.plus(Duration.ofHours(1)), NOTIFY, "mail bounce", steps::mailboxFull));
             }
+            // The administrators' digest: notify-members' own daily schedule at the policy's digest time.
+            for (Instant t : Schedules.daily(policy.digest().map(d -> d.sendTime()).orElse(LocalTime.of(8, 30)), policy.zone(), start, options.until())) {
+                triggers.add(new Trigger(t, NOTIFY, "admin digest", steps::adminDigest));
+            }
             if (!fleet.exemptions().isEmpty()) {
                 triggers.add(new Trigger(decisionsAt(policy, fleet), EXEMPTIONS, "exemption decisions", steps::exemptionDecisions));
                 Instant revokeAt = policy.deadlineInZone().plusDays(3).withHour(10).toInstant();
@@ -267,7 +271,7 @@ public final class Rehearsal {
             this.inventory = new InventorySync(world.policy, world.inventories(), java.util.Optional.of(world.registry), world.members,
                     world.devices, world.faults.decorators().deviceEvents(deviceEvents), world.ledger, world.clock);
             this.notifyHandler = new NotifyMembersHandler(world.notify,
-                    new MailFeedbackRecorder(world.members, world.ledger, world.alerts, world.clock, world.pseudonyms));
+                    new MailFeedbackRecorder(world.members, world.ledger, world.alerts, world.clock, world.pseudonyms), world.digest);
             this.adminHandler = new AdminHandler(world.administration(dir.resolve("reports")));
             this.digestHandler = new org.appban.ledger.LedgerDigestHandler(new org.appban.ledger.LedgerAnchor(world.ledger,
                     new org.appban.ledger.FolderDigestStore(dir), LEDGER_NAME, world.clock));
@@ -451,6 +455,11 @@ public final class Rehearsal {
         void attest(String member) {
             world.access.attest(member);
             timeline.note("attestation", member + " confirmed through their signed link that the app is gone from their private devices");
+        }
+
+        void adminDigest() {
+            EventBus.invoke(notifyHandler, "appban-notify-members",
+                    Json.object().put("trigger", "schedule").put("schedule", org.appban.digest.AdminDigest.SCHEDULE));
         }
 
         /** SES's bounce event (as EventBridge delivers it) for the first notice sent: a transient mailbox-full bounce. */

@@ -50,7 +50,11 @@ public record RehearsalReport(List<Email> emails, List<Action> actions, List<Dev
 
     static RehearsalReport of(RehearsalWorld world, Path dir) {
         Map<String, Path> outboxFiles = new HashMap<>();
-        for (OutboxMailer.Entry e : world.outbox.entries()) outboxFiles.put(e.messageId(), e.file());
+        Map<String, String> outboxRecipients = new HashMap<>();
+        for (OutboxMailer.Entry e : world.outbox.entries()) {
+            outboxFiles.put(e.messageId(), e.file());
+            outboxRecipients.put(e.messageId(), e.recipient());
+        }
         List<Email> emails = new ArrayList<>();
         List<Action> actions = new ArrayList<>();
         Map<String, Integer> totals = new TreeMap<>();
@@ -63,6 +67,13 @@ public record RehearsalReport(List<Email> emails, List<Action> actions, List<Dev
                 String to = world.members.find(r.member()).map(org.appban.domain.Member::email).orElse(null);
                 emails.add(new Email(local(world, r.at()), r.member(), r.device(), to, r.details().get("kind"), r.details().get("stage"),
                         r.details().get("subject"), file == null ? null : dir.relativize(file).toString()));
+            }
+            if (r.action().equals("digest.sent")) {
+                // The administrators' digest: the ledger names the administrator by a hash; the outbox has the address.
+                String id = r.details().get("providerMessageId");
+                Path file = outboxFiles.get(id);
+                emails.add(new Email(local(world, r.at()), null, null, outboxRecipients.get(id), r.details().get("kind"),
+                        r.details().get("kind"), r.details().get("subject"), file == null ? null : dir.relativize(file).toString()));
             }
             if (isDecision(r)) {
                 actions.add(new Action(local(world, r.at()), r.action(), r.member(), r.device(), r.outcome()));

@@ -72,6 +72,11 @@ final class RehearsalWorld implements AutoCloseable {
     final org.appban.ledger.Pseudonyms pseudonyms = org.appban.ledger.Pseudonyms.withKey("appban-rehearsal-pseudonym-key-0000000000");
     final RecordingLedger ledger;
     final OutboxMailer outbox;
+    /**
+     * The administrators' digest (notify-members' {@code admin-digest} schedule). Its link is the rehearsal's
+     * status.html, relative to the outbox's pages, so two rehearsals in different folders write the same digest.
+     */
+    final org.appban.digest.AdminDigest digest;
     final RemoteOptions remote;
     final MdmAdapters.Mdm intune;
     final MdmAdapters.Mdm jamf;
@@ -110,9 +115,11 @@ final class RehearsalWorld implements AutoCloseable {
         this.nac = ise;
         this.registry = ise;
         NoticeComposer composer = new NoticeComposer(policy, new NoticeRenderer(policy, TemplateSet.bundled()), new MimeWriter(),
-                EmbeddedAccess.rehearsalLinks(policy));
+                EmbeddedAccess.rehearsalLinks(policy), true);
         this.notify = new NotifyMembers(policy, members, devices, exemptions, claims, ledger, Attestations.fromLedger(ledger),
                 new NoticePlanner(policy), composer, new NoticeSender(claims, ledger, faults.mailer().apply(outbox), clock, NoticeSender.DEFAULT_LEASE, pseudonyms), clock);
+        this.digest = new org.appban.digest.AdminDigest(policy, members, devices, exemptions, ledger, claims, faults.mailer().apply(outbox),
+                new MimeWriter(), clock, NoticeSender.DEFAULT_LEASE, "../" + org.appban.admin.StatusPage.FILE);
         this.access = EmbeddedAccess.of(policy, members, devices, exemptions, ledger, claims, evidence, faults.decorators().nac(nac), killSwitch,
                 AccessNotices.asRequests(noticeRequests("appban.network")), AccessAlerts.to(alerts), clock);
         this.enforcement = EmbeddedEnforcement.of(policy, devices, exemptions, ledger, claims, killSwitch,

@@ -307,4 +307,41 @@ class RehearsalIT {
             if (d.path("exempt").asBoolean()) assertEquals("allowed", d.path("networkAccess").asText(), d.toString());
         }
     }
+
+    /** The administrators' digest: one a day to each administrator the policy names, from the first day to the last. */
+    @Test
+    void each_administrator_gets_one_admin_digest_a_day() {
+        BanPolicy policy = new PolicyLoader().bundled(PolicyLoader.BUNDLED);
+        Set<String> days = new HashSet<>();
+        int digests = 0;
+        for (JsonNode e : report.path("emails")) {
+            if (!e.path("kind").asText().equals("admin-digest")) continue;
+            digests++;
+            assertTrue(policy.digest().orElseThrow().recipients().contains(e.path("to").asText()), e.toString());
+            assertTrue(days.add(e.path("at").asText().substring(0, 10)), "two digests on one day: " + e);
+            assertTrue(e.path("at").asText().substring(11, 16).equals("08:30"), e.toString());
+        }
+        assertTrue(digests >= 28, "digests: " + digests);
+    }
+
+    /** The announcement carries the deadline as a calendar event in the policy's zone. */
+    @Test
+    void the_announcement_carries_the_deadline_as_an_ics_event() throws Exception {
+        JsonNode announcement = null;
+        for (JsonNode e : report.path("emails")) if (e.path("kind").asText().equals("announcement")) announcement = e;
+        org.appban.mail.EmlReader.Message m = org.appban.mail.EmlReader.read(Files.readAllBytes(dir.resolve(announcement.path("file").asText())));
+        String ics = new String(m.attachment("deadline.ics").orElseThrow().content(), StandardCharsets.UTF_8);
+        assertTrue(ics.contains("BEGIN:VTIMEZONE\r\nTZID:Pacific/Auckland\r\n"), ics);
+        assertTrue(ics.contains("DTSTART;TZID=Pacific/Auckland:20230331T000000\r\n"), ics);
+        assertTrue(m.html().contains("</html>") && m.text() != null);
+    }
+
+    /** status.html draws the campaign day by day: four charts, each with its numbers in a table. */
+    @Test
+    void the_status_page_has_the_campaign_charts() throws Exception {
+        String html = Files.readString(dir.resolve("status.html"));
+        assertEquals(4, html.split("<figure class=\"chart\"", -1).length - 1);
+        assertEquals(4, html.split("<svg ", -1).length - 1);
+        assertTrue(html.contains("Devices carrying TikTok, by day"));
+    }
 }

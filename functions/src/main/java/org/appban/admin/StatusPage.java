@@ -16,7 +16,8 @@ import org.appban.report.Html;
 
 /**
  * {@code status.html}: the campaign's status as an administrator reads it, one row per member (role, devices with
- * their state and network access, notices sent, exemptions), totals above. One self-contained file: inline CSS, no
+ * their state and network access, notices sent, exemptions), totals and the campaign's charts above
+ * ({@link CampaignCharts}). One self-contained file: inline CSS, no
  * scripts, no external resources, every value HTML-escaped (names and reasons come from people). Times are shown in
  * the policy's zone.
  */
@@ -31,17 +32,26 @@ public final class StatusPage {
         this.zone = zone;
     }
 
-    /** Builds the report from a snapshot and writes {@code folder/status.html}; returns the file. */
+    /** Builds the report and the campaign's history from a snapshot and writes {@code folder/status.html}; returns the file. */
     public static Path write(Path folder, FleetSnapshot snapshot, NetworkAccessLookup network) {
         StatusReport report = new CampaignStatus(network).build(snapshot);
-        return new StatusPage(snapshot.policy().zone()).write(folder, report);
+        return new StatusPage(snapshot.policy().zone()).write(folder, report,
+                new Charts(CampaignHistory.of(snapshot), snapshot.policy().deadlineInZone().toLocalDate(), snapshot.policy().app().name()));
+    }
+
+    /** What the page draws above the members' table: the history, the deadline's day, the app's name. */
+    public record Charts(CampaignHistory.History history, java.time.LocalDate deadline, String appName) {
     }
 
     public Path write(Path folder, StatusReport report) {
+        return write(folder, report, null);
+    }
+
+    public Path write(Path folder, StatusReport report, Charts charts) {
         Path file = folder.resolve(FILE);
         try {
             Files.createDirectories(folder);
-            Files.writeString(file, render(report), StandardCharsets.UTF_8);
+            Files.writeString(file, render(report, charts), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
@@ -49,17 +59,25 @@ public final class StatusPage {
     }
 
     public String render(StatusReport r) {
+        return render(r, null);
+    }
+
+    /** The page; with {@code charts}, the campaign day by day between the totals and the members' table. */
+    public String render(StatusReport r, Charts charts) {
         StringBuilder h = new StringBuilder(16_384);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
                 .append("<title>").append(esc("Campaign status: " + r.title())).append("</title>\n")
-                .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
+                .append("<style>\n").append(CSS).append(CampaignCharts.CSS).append("</style>\n</head>\n<body>\n");
         h.append("<header>\n<h1>").append(esc(r.title())).append("</h1>\n<p class=\"meta\">Policy <code>")
                 .append(esc(r.policy())).append("</code> &middot; status at <strong>").append(esc(when(r.at())))
                 .append("</strong> &middot; deadline ").append(esc(when(r.deadline())))
                 .append(" &middot; private devices lose network access from ").append(esc(when(r.privateGraceEnds())))
                 .append("</p>\n</header>\n");
         totals(h, r.totals(), r.noticesNotSent());
+        if (charts != null && !charts.history().days().isEmpty()) {
+            h.append(CampaignCharts.section(charts.history(), charts.deadline(), charts.appName()));
+        }
         h.append("<table class=\"members\">\n<caption>Members, their devices, the notices sent to them and their exemptions</caption>\n")
                 .append("<thead><tr><th scope=\"col\">Member</th><th scope=\"col\">Role</th><th scope=\"col\">Devices</th>")
                 .append("<th scope=\"col\">Network access</th><th scope=\"col\">Notices sent</th><th scope=\"col\">Exemptions</th></tr></thead>\n<tbody>\n");

@@ -1,6 +1,7 @@
 package org.appban.mail;
 
 import java.time.ZonedDateTime;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -9,9 +10,15 @@ import java.util.Objects;
  * @param replyTo   may be null
  * @param date      when it is sent, in the zone its Date header should show
  * @param messageId the Message-ID without angle brackets, e.g. from {@link MessageIds#forKey}
+ * @param attachments files sent with it (the deadline's calendar event), possibly none
  */
 public record Email(Mailbox from, Mailbox to, EmailAddress replyTo, String subject, String text, String html,
-                    ZonedDateTime date, String messageId) {
+                    ZonedDateTime date, String messageId, List<Attachment> attachments) {
+    public Email(Mailbox from, Mailbox to, EmailAddress replyTo, String subject, String text, String html,
+                 ZonedDateTime date, String messageId) {
+        this(from, to, replyTo, subject, text, html, date, messageId, List.of());
+    }
+
     public Email {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(to, "to");
@@ -20,5 +27,6 @@ public record Email(Mailbox from, Mailbox to, EmailAddress replyTo, String subje
         Objects.requireNonNull(html, "html");
         Objects.requireNonNull(date, "date");
         Objects.requireNonNull(messageId, "messageId");
+        attachments = List.copyOf(attachments);
     }
 }

@@ -5,28 +5,44 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Reads back the messages {@link MimeWriter} writes (the outbox's .eml files): unfolded headers with RFC 2047
- * encoded-words decoded, and the text and HTML parts of the multipart/alternative body decoded from
- * quoted-printable or base64. Not a general MIME parser: it reads this project's own output, which the mail tests
- * check against an independent mail library.
+ * encoded-words decoded, the text and HTML parts of the multipart/alternative body (also inside a
+ * multipart/mixed) decoded from quoted-printable or base64, and the attachments. Not a general MIME parser: it
+ * reads this project's own output, which the mail tests check against an independent mail library.
  */
 public final class EmlReader {
     private static final Pattern ENCODED_WORD = Pattern.compile("=\\?([^?]+)\\?([BbQq])\\?([^?]*)\\?=");
     private static final Pattern BOUNDARY = Pattern.compile("boundary=\"?([^\";]+)\"?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern FILENAME = Pattern.compile("filename=\"?([^\";]+)\"?", Pattern.CASE_INSENSITIVE);
 
     private EmlReader() {
     }
 
-    /** A message read back. {@code html} or {@code text} is null when the message has no such part. */
-    public record Message(Map<String, String> headers, String text, String html) {
+    /**
+     * A message read back. {@code html} or {@code text} is null when the message has no such part; attachments are
+     * in the order of the message.
+     */
+    public record Message(Map<String, String> headers, String text, String html, List<Attachment> attachments) {
+        public Message(Map<String, String> headers, String text, String html) {
+            this(headers, text, html, List.of());
+        }
+
+        /** The attachment with this file name, if the message has one. */
+        public Optional<Attachment> attachment(String filename) {
+            return attachments.stream().filter(a -> a.filename().equals(filename)).findFirst();
+        }
+
         public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
@@ -53,29 +69,44 @@ public final class EmlReader {
         String head = split < 0 ? all : all.substring(0, split);
         String body = split < 0 ? "" : all.substring(split + 2);
         Map<String, String> headers = headers(head);
+        Parts parts = new Parts();
+        collect(headers, body, parts);
+        return new Message(headers, parts.text, parts.html, List.copyOf(parts.attachments));
+    }
+
+    private static final class Parts {
+        String text;
+        String html;
+        final List<Attachment> attachments = new ArrayList<>();
+    }
+
+    /** Walks the entity: into each part of a multipart (a mixed around an alternative too), keeping the first text and HTML. */
+    private static void collect(Map<String, String> headers, String body, Parts parts) {
         String type = headers.getOrDefault("content-type", "text/plain");
-        String text = null;
-        String html = null;
+        String lower = type.toLowerCase(Locale.ROOT);
         Matcher boundary = BOUNDARY.matcher(type);
-        if (type.toLowerCase(Locale.ROOT).startsWith("multipart/") && boundary.find()) {
+        if (lower.startsWith("multipart/") && boundary.find()) {
             String delimiter = "--" + boundary.group(1);
             for (String part : body.split(Pattern.quote(delimiter))) {
                 if (part.startsWith("--") || part.isBlank()) continue;
                 String p = part.startsWith("\n") ? part.substring(1) : part;
                 int end = p.indexOf("\n\n");
                 if (end < 0) continue;
-                Map<String, String> ph = headers(p.substring(0, end));
-                String content = decode(p.substring(end + 2), ph);
-                String ptype = ph.getOrDefault("content-type", "text/plain").toLowerCase(Locale.ROOT);
-                if (ptype.startsWith("text/html") && html == null) html = content;
-                else if (ptype.startsWith("text/plain") && text == null) text = content;
+                collect(headers(p.substring(0, end)), p.substring(end + 2), parts);
             }
-        } else {
-            String content = decode(body, headers);
-            if (type.toLowerCase(Locale.ROOT).startsWith("text/html")) html = content;
-            else text = content;
+            return;
         }
-        return new Message(headers, text, html);
+        String disposition = headers.getOrDefault("content-disposition", "").toLowerCase(Locale.ROOT);
+        if (disposition.startsWith("attachment")) {
+            Matcher name = FILENAME.matcher(headers.get("content-disposition"));
+            String filename = name.find() && name.group(1).matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}") ? name.group(1) : "attachment";
+            parts.attachments.add(new Attachment(filename,
+                    type.split(";")[0].strip().toLowerCase(Locale.ROOT), decodeBytes(body, headers)));
+        } else if (lower.startsWith("text/html")) {
+            if (parts.html == null) parts.html = decode(body, headers);
+        } else if (parts.text == null) {
+            parts.text = decode(body, headers);
+        }
     }
 
     private static Map<String, String> headers(String head) {
@@ -108,6 +139,16 @@ public final class EmlReader {
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    private static byte[] decodeBytes(String content, Map<String, String> headers) {
+        String encoding = headers.getOrDefault("content-transfer-encoding", "7bit").strip().toLowerCase(Locale.ROOT);
+        String trimmed = content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
+        return switch (encoding) {
+            case "quoted-printable" -> quotedPrintable(trimmed.replaceAll("=\n", ""));
+            case "base64" -> Base64.getMimeDecoder().decode(trimmed);
+            default -> trimmed.getBytes(StandardCharsets.ISO_8859_1);
+        };
     }
 
     private static String decode(String content, Map<String, String> headers) {

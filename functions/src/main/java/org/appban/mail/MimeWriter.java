@@ -10,8 +10,10 @@ import java.util.regex.Pattern;
 
 /**
  * Encodes an {@link Email} as a multipart/alternative message (plain text first, HTML last, as RFC 2046 orders
- * alternatives from plainest to richest), by hand, because the rules needed here are few and each is tested by
- * parsing the output with an independent mail library:
+ * alternatives from plainest to richest) or, when it carries attachments, a multipart/mixed whose first part is
+ * that alternative and whose other parts are the attachments (base64). Written by hand, because the rules needed
+ * here are few and each is tested by parsing the output with an independent mail library (Angus Mail, which would
+ * add about 1 MB and its class loading to every notify cold start if it wrote the messages instead):
  * <ul>
  *   <li>RFC 5322 headers, CRLF line endings, header lines folded at spaces to at most 78 characters;</li>
  *   <li>display names and subjects: printable ASCII as is (a name with specials as a quoted-string), anything
@@ -42,6 +44,8 @@ public final class MimeWriter {
             throw new IllegalArgumentException("not a Message-ID: " + HeaderText.clean(email.messageId()));
         }
         String boundary = "=_appban_" + hash(email.messageId());
+        String mixed = "=_appban_mixed_" + hash(email.messageId());
+        boolean withAttachments = !email.attachments().isEmpty();
         StringBuilder m = new StringBuilder(4096);
         header(m, "Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(email.date()));
         header(m, "From", mailbox(email.from()));
@@ -53,12 +57,22 @@ public final class MimeWriter {
         // RFC 3834: automatic, so auto-responders (out of office) do not answer it.
         header(m, "Auto-Submitted", "auto-generated");
         header(m, "X-Auto-Response-Suppress", "All");
+        if (withAttachments) {
+            header(m, "Content-Type", "multipart/mixed; boundary=\"" + mixed + "\"");
+            m.append(CRLF);
+            m.append("This is a multi-part message in MIME format.").append(CRLF);
+            m.append("--").append(mixed).append(CRLF);
+        }
         header(m, "Content-Type", "multipart/alternative; boundary=\"" + boundary + "\"");
         m.append(CRLF);
-        m.append("This is a multi-part message in MIME format.").append(CRLF);
+        if (!withAttachments) m.append("This is a multi-part message in MIME format.").append(CRLF);
         part(m, boundary, "text/plain", email.text());
         part(m, boundary, "text/html", email.html());
         m.append("--").append(boundary).append("--").append(CRLF);
+        if (withAttachments) {
+            for (Attachment a : email.attachments()) attachment(m, mixed, a);
+            m.append("--").append(mixed).append("--").append(CRLF);
+        }
         return new MimeEmail(m.toString().getBytes(StandardCharsets.US_ASCII), email.messageId());
     }
 
@@ -68,6 +82,16 @@ public final class MimeWriter {
         m.append("Content-Transfer-Encoding: quoted-printable").append(CRLF);
         m.append(CRLF);
         m.append(quotedPrintable(content)).append(CRLF);
+    }
+
+    /** An attachment part: its type with the file's name, as an attachment, base64 in lines of 76. */
+    private static void attachment(StringBuilder m, String boundary, Attachment a) {
+        m.append("--").append(boundary).append(CRLF);
+        m.append("Content-Type: ").append(a.contentType()).append("; name=\"").append(a.filename()).append('"').append(CRLF);
+        m.append("Content-Disposition: attachment; filename=\"").append(a.filename()).append('"').append(CRLF);
+        m.append("Content-Transfer-Encoding: base64").append(CRLF);
+        m.append(CRLF);
+        m.append(Base64.getMimeEncoder(QP_LINE, CRLF.getBytes(StandardCharsets.US_ASCII)).encodeToString(a.content())).append(CRLF);
     }
 
     /** {@code "Name" <addr>}, {@code =?UTF-8?B?...?= <addr>}, or the bare address when there is no name. */

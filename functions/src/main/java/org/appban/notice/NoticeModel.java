@@ -38,6 +38,18 @@ import org.appban.policy.BanPolicy;
  * </table>
  */
 public final class NoticeModel {
+    /** Every key {@link #build} writes: a template may name these and no others (checked when templates load). */
+    public static final java.util.Set<String> KEYS = java.util.Set.of("organisation", "policyTitle", "appName", "senderName",
+            "memberName", "memberEmail", "stageId", "stageKind", "deadlineText", "deadlineDateText", "deadlinePassed",
+            "accessCutText", "accessCutPassed", "actionNeeded", "confirmNeeded", "noKnownDevice", "nothingToDo", "devices",
+            "hasDevices", "showIosSteps", "showAndroidSteps", "showOtherSteps", "exemptionInstructions", "exemptionUrl",
+            "attestationUrl", "attestationLinkDays", "contactName", "contactEmail", "contactPhone", "device", "occurredText",
+            "exemptionExpiresText", "exemptionAllDevices", "exemptionDeviceLabel", "exemptionReason");
+    /** The keys of each {@code devices[]} entry and of {@code device}. */
+    public static final java.util.Set<String> DEVICE_KEYS = java.util.Set.of("label", "model", "platform", "ownership", "corporate",
+            "private", "removedByMdm", "checkPending", "losesAccessUnlessRemoved", "confirmClean", "clean", "exempt", "whenText",
+            "exemptUntilText");
+
     private final BanPolicy policy;
     private final PeopleTime time;
 

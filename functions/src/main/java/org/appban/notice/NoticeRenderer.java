@@ -31,6 +31,8 @@ public final class NoticeRenderer {
     private final Map<StageKind, Template> htmlBodies = new EnumMap<>(StageKind.class);
     private final Map<StageKind, Template> textBodies = new EnumMap<>(StageKind.class);
     private final Map<String, Template> subjects = new HashMap<>();
+    /** The deadline's calendar event: first line its summary, the rest its description; null when no stage carries it. */
+    private final Template calendar;
 
     public NoticeRenderer(BanPolicy policy, TemplateSet templates) {
         this.policy = policy;
@@ -44,11 +46,28 @@ public final class NoticeRenderer {
             htmlBodies.computeIfAbsent(kind, k -> compile(html, templates, k.wireName() + ".html.mustache"));
             textBodies.computeIfAbsent(kind, k -> compile(text, templates, k.wireName() + ".txt.mustache"));
             try {
-                subjects.put(stage.id(), text.compile(stage.subject()));
+                Template subject = text.compile(stage.subject());
+                checkPlaceholders(subject, "policy " + policy.id() + ", notices.stages[" + stage.id() + "].subject");
+                subjects.put(stage.id(), subject);
             } catch (MustacheException e) {
                 throw new IllegalStateException("policy " + policy.id() + ", stage " + stage.id() + ": subject template: " + e.getMessage(), e);
             }
         }
+        boolean calendarStages = policy.notices().stages().stream()
+                .anyMatch(s -> s.kind() == StageKind.ANNOUNCEMENT || s.kind() == StageKind.REMINDER);
+        this.calendar = calendarStages ? compile(text, templates, CALENDAR) : null;
+    }
+
+    private static final String CALENDAR = "calendar.txt.mustache";
+
+    /** The words of the deadline's calendar event for this notice (see {@link DeadlineEvent}). */
+    public DeadlineEvent.CalendarWords renderCalendar(DueNotice notice, NoticeLinks links, Instant now) {
+        if (calendar == null) throw new IllegalStateException("policy " + policy.id() + " has no stage that carries the deadline's event");
+        String words = execute(calendar, model.build(notice, links, now), "calendar event").strip();
+        int line = words.indexOf('\n');
+        String summary = HeaderText.clean(line < 0 ? words : words.substring(0, line));
+        String description = line < 0 ? "" : words.substring(line + 1).strip();
+        return new DeadlineEvent.CalendarWords(summary, description);
     }
 
     /** Renders a notice the decision found due, with the member's signed links, as of {@code now}. */
@@ -79,10 +98,63 @@ public final class NoticeRenderer {
     }
 
     private static Template compile(Mustache.Compiler compiler, TemplateSet templates, String name) {
+        Template t;
         try {
-            return compiler.compile(templates.require(name));
+            t = compiler.compile(templates.require(name));
         } catch (MustacheException e) {
             throw new IllegalStateException("template " + templates.describe(name) + ": " + e.getMessage(), e);
+        }
+        checkPlaceholders(t, "template " + templates.describe(name));
+        return t;
+    }
+
+    /** What a template may name besides the model's keys: the rendered subject and body (layouts), the current item. */
+    private static final java.util.Set<String> RENDERER_KEYS = java.util.Set.of("subject", "body", ".", "this");
+
+    /**
+     * Fails when a template (or a partial it includes) names a value no model provides, so a typo or a placeholder
+     * of another product is found when the templates load, not when the first notice of that stage is rendered.
+     * Inside a section the current item's keys are also known (a device's, in {@code devices} and {@code device}).
+     */
+    static void checkPlaceholders(Template template, String where) {
+        java.util.Set<String> unknown = new java.util.TreeSet<>();
+        template.visit(new Mustache.Visitor() {
+            @Override
+            public void visitText(String text) {
+            }
+
+            @Override
+            public void visitVariable(String name) {
+                check(name);
+            }
+
+            @Override
+            public boolean visitInclude(String name) {
+                return true;
+            }
+
+            @Override
+            public boolean visitSection(String name) {
+                check(name);
+                return true;
+            }
+
+            @Override
+            public boolean visitInvertedSection(String name) {
+                check(name);
+                return true;
+            }
+
+            private void check(String name) {
+                String first = name.contains(".") && !name.equals(".") ? name.substring(0, name.indexOf('.')) : name;
+                boolean known = NoticeModel.KEYS.contains(first) || NoticeModel.DEVICE_KEYS.contains(first) || RENDERER_KEYS.contains(first);
+                if (known && !first.equals(name)) known = NoticeModel.DEVICE_KEYS.contains(name.substring(first.length() + 1));
+                if (!known) unknown.add(name);
+            }
+        });
+        if (!unknown.isEmpty()) {
+            throw new IllegalStateException(where + ": placeholder(s) " + unknown + " are not values a notice has (known: "
+                    + new java.util.TreeSet<>(NoticeModel.KEYS) + ")");
         }
     }
 

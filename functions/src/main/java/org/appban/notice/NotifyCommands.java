@@ -15,7 +15,8 @@ import org.appban.policy.NoticeStage;
  * or an {@link InvalidInputException} naming every problem with its path.
  *
  * <ul>
- *   <li><b>Schedule</b> (EventBridge Scheduler's fixed Input): {@code {"trigger":"schedule","schedule":"notify-daily"}}.</li>
+ *   <li><b>Schedule</b> (EventBridge Scheduler's fixed Input): {@code {"trigger":"schedule","schedule":"notify-daily"}}, and
+ *       the administrators' digest's {@code {"trigger":"schedule","schedule":"admin-digest"}}.</li>
  *   <li><b>EventBridge events</b> (recognised by {@code source}, {@code detail-type} and {@code detail}):
  *     <ul>
  *       <li>{@code appban.inventory} / {@value DeviceStatusChanged#DETAIL_TYPE};</li>
@@ -67,7 +68,7 @@ public final class NotifyCommands {
         if (trigger != null && !trigger.equals("schedule")) o.problem("trigger", "'" + trigger + "' is not 'schedule'");
         String schedule = o.text("schedule");
         if (schedule != null && !NAME.matcher(schedule).matches()) o.problem("schedule", "must be 1 to 64 letters, digits, '.', '_' or '-'");
-        else if (schedule != null) schedule = o.scheduleName("schedule", SCHEDULE);
+        else if (schedule != null && !schedule.equals(org.appban.digest.AdminDigest.SCHEDULE)) schedule = o.scheduleName("schedule", SCHEDULE);
         o.rejectUnknownFields();
         problems.throwIfAny();
         return new NotifyCommand.Scheduled(schedule);

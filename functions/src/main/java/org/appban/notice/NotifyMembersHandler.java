@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.appban.digest.AdminDigest;
 import org.appban.domain.Actor;
 import org.appban.inventory.DeviceStatusChanged;
 import org.appban.identity.DirectInvocation;
@@ -49,9 +50,11 @@ public final class NotifyMembersHandler extends JsonHandler {
     private final NotifyMembers notify;
     private final MailFeedbackRecorder feedback;
     private final NotifyCommands commands;
+    /** The administrators' digest and the day's metrics, on the {@value AdminDigest#SCHEDULE} schedule; null: none. */
+    private final AdminDigest digest;
 
     public NotifyMembersHandler() {
-        this(Production.notifyMembers(), Production.mailFeedbackRecorder());
+        this(Production.notifyMembers(), Production.mailFeedbackRecorder(), Production.adminDigest());
         Priming.register("notify-members", this::warmUp);
     }
 
@@ -74,8 +77,13 @@ public final class NotifyMembersHandler extends JsonHandler {
     }
 
     public NotifyMembersHandler(NotifyMembers notify, MailFeedbackRecorder feedback) {
+        this(notify, feedback, null);
+    }
+
+    public NotifyMembersHandler(NotifyMembers notify, MailFeedbackRecorder feedback, AdminDigest digest) {
         this.notify = notify;
         this.feedback = feedback;
+        this.digest = digest;
         this.commands = new NotifyCommands(notify.policy());
     }
 
@@ -91,6 +99,7 @@ public final class NotifyMembersHandler extends JsonHandler {
         NotifyCommand command = commands.parse(event);
         String runId = runId(context);
         return switch (command) {
+            case NotifyCommand.Scheduled s when AdminDigest.SCHEDULE.equals(s.schedule()) -> digest(s, runId, context);
             case NotifyCommand.Scheduled s -> triggered(reply("schedule", notify.runScheduled(Actor.schedule(s.schedule()), runId, budget(context)), true)
                     .with("schedule", s.schedule()), context);
             case NotifyCommand.DeviceChanged d -> deviceChanged(d, runId, context);
@@ -112,6 +121,25 @@ public final class NotifyMembersHandler extends JsonHandler {
             case NotifyCommand.Unblock u -> new Reply("unblock", "done").with("member", u.member())
                     .with("result", feedback.unblock(u.member(), u.reason(), DirectInvocation.ACTOR)).map;
         };
+    }
+
+    /** The digest's run: its metric lines logged one per line (each is one EMF document), then its report. */
+    private Object digest(NotifyCommand.Scheduled s, String runId, Context context) {
+        if (digest == null) {
+            return new Reply("schedule", "ignored").with("schedule", s.schedule()).with("reason", "this function has no digest").map;
+        }
+        AdminDigest.Report report = digest.run(Actor.schedule(s.schedule()), runId);
+        for (String line : report.metrics()) log(line, context);
+        Reply reply = new Reply("schedule", report.status()).with("schedule", s.schedule()).with("at", report.at().toString())
+                .with("day", report.day().toString()).with("results", report.results()).with("changes", report.changes())
+                .with("attention", report.attention());
+        if (report.incomplete()) reply.retry = "admin digest incomplete: " + report.results();
+        return triggered(reply, context);
+    }
+
+    private static void log(String line, Context context) {
+        if (context != null && context.getLogger() != null) context.getLogger().log(line + "\n");
+        else System.out.println(line);
     }
 
     private Object deviceChanged(NotifyCommand.DeviceChanged d, String runId, Context context) {

@@ -30,26 +30,63 @@ public record BanPolicy(
         Sender sender,
         Contact contact,
         ZoneOffset deadlineOffset,
-        Administration administration) {
+        Administration administration,
+        AdminDigest adminDigest) {
 
     /**
      * A policy whose deadline's local time has one offset in its zone (the loader refuses it otherwise).
      * {@code deadlineOffset} is the offset the policy wrote with a deadline in a daylight-saving overlap
      * ({@code 2025-10-26T01:30+01:00}: the first of the two 01:30s in London), null when the local time says it all.
-     * Without an {@code administration} section its approvers administer and nothing waits for a second person.
+     * Without an {@code administration} section its approvers administer and nothing waits for a second person;
+     * without an {@code adminDigest}, no administrators' digest is sent.
      */
     public BanPolicy(String id, String title, String organisation, BannedApp app, ZoneId zone, LocalDate announcement,
                      LocalDateTime deadline, Notices notices, PrivateDevices privateDevices, Enforcement enforcement,
                      Exemptions exemptions, Sender sender, Contact contact, ZoneOffset deadlineOffset) {
         this(id, title, organisation, app, zone, announcement, deadline, notices, privateDevices, enforcement,
-                exemptions, sender, contact, deadlineOffset, Administration.byApprovers(exemptions == null ? List.of() : exemptions.approvers()));
+                exemptions, sender, contact, deadlineOffset, defaultAdministration(exemptions), null);
+    }
+
+    /** A policy with its administration section and without an administrators' digest. */
+    public BanPolicy(String id, String title, String organisation, BannedApp app, ZoneId zone, LocalDate announcement,
+                     LocalDateTime deadline, Notices notices, PrivateDevices privateDevices, Enforcement enforcement,
+                     Exemptions exemptions, Sender sender, Contact contact, ZoneOffset deadlineOffset,
+                     Administration administration) {
+        this(id, title, organisation, app, zone, announcement, deadline, notices, privateDevices, enforcement,
+                exemptions, sender, contact, deadlineOffset, administration, null);
+    }
+
+    /** A policy with an administrators' digest, administered by its approvers. */
+    public BanPolicy(String id, String title, String organisation, BannedApp app, ZoneId zone, LocalDate announcement,
+                     LocalDateTime deadline, Notices notices, PrivateDevices privateDevices, Enforcement enforcement,
+                     Exemptions exemptions, Sender sender, Contact contact, ZoneOffset deadlineOffset,
+                     AdminDigest adminDigest) {
+        this(id, title, organisation, app, zone, announcement, deadline, notices, privateDevices, enforcement,
+                exemptions, sender, contact, deadlineOffset, defaultAdministration(exemptions), adminDigest);
+    }
+
+    private static Administration defaultAdministration(Exemptions exemptions) {
+        return Administration.byApprovers(exemptions == null ? List.of() : exemptions.approvers());
     }
 
     public BanPolicy(String id, String title, String organisation, BannedApp app, ZoneId zone, LocalDate announcement,
                      LocalDateTime deadline, Notices notices, PrivateDevices privateDevices, Enforcement enforcement,
                      Exemptions exemptions, Sender sender, Contact contact) {
         this(id, title, organisation, app, zone, announcement, deadline, notices, privateDevices, enforcement,
-                exemptions, sender, contact, null);
+                exemptions, sender, contact, (ZoneOffset) null);
+    }
+
+    /**
+     * The administrators' daily digest (optional in a policy file).
+     *
+     * @param sendTime   local time of day it goes out (its own schedule, in the policy's zone)
+     * @param recipients the administrators' addresses, one digest each
+     * @param statusUrl  where they read the full status report (https), or null
+     */
+    public record AdminDigest(LocalTime sendTime, List<String> recipients, String statusUrl) {
+        public AdminDigest {
+            recipients = List.copyOf(recipients);
+        }
     }
 
     /**
@@ -140,6 +177,10 @@ public record BanPolicy(
     }
 
     public record Contact(String name, String email, String phone) {
+    }
+
+    public Optional<AdminDigest> digest() {
+        return Optional.ofNullable(adminDigest);
     }
 
     public ZonedDateTime deadlineInZone() {

@@ -122,10 +122,11 @@ public final class PolicyLoader {
         BanPolicy.Sender sender = sender(o.object("sender", true));
         BanPolicy.Contact contact = contact(o.object("contact", true));
         BanPolicy.Administration administration = administration(o.object("administration", false), exemptions);
+        BanPolicy.AdminDigest adminDigest = adminDigest(o.object("adminDigest", false));
         o.rejectUnknownFields();
         problems.throwIfAny();
         BanPolicy policy = new BanPolicy(id, title, organisation, app, zone, announcement, deadline, notices, privateDevices,
-                enforcement, exemptions, sender, contact, deadlineOffset, administration);
+                enforcement, exemptions, sender, contact, deadlineOffset, administration, adminDigest);
         // What needs the whole policy: every scheduled stage is sent within the campaign, at an instant that exists.
         CampaignCheck.check(policy, problems);
         problems.throwIfAny();
@@ -147,6 +148,8 @@ public final class PolicyLoader {
         public static final int INSTRUCTIONS = 2000;
         /** RFC 5321's longest address. */
         public static final int EMAIL = 254;
+        /** The administrators' digest goes to each by name; more than this is a mailing list's job. */
+        public static final int DIGEST_RECIPIENTS = 50;
         public static final int PHONE = 40;
         /** Bundle ids and package names (Android's limit is 255). */
         public static final int APP_IDENTIFIER = 255;
@@ -454,6 +457,28 @@ public final class PolicyLoader {
         String replyTo = email(o, "replyTo", false);
         o.rejectUnknownFields();
         return new BanPolicy.Sender(address, name, replyTo);
+    }
+
+    private BanPolicy.AdminDigest adminDigest(StrictObject o) {
+        if (o == null) return null;
+        LocalTime sendTime = o.time("sendTime", true);
+        List<String> recipients = o.texts("recipients", true);
+        if (o.has("recipients") && recipients.isEmpty()) o.problem("recipients", "must name at least one administrator's address");
+        if (recipients.size() > Bounds.DIGEST_RECIPIENTS) {
+            o.problem("recipients", "at most " + Bounds.DIGEST_RECIPIENTS + " administrators (found " + recipients.size() + "); use a list address");
+        }
+        for (int i = 0; i < recipients.size(); i++) {
+            String r = recipients.get(i);
+            if (!EMAIL.matcher(r).matches() || r.length() > Bounds.EMAIL || r.chars().anyMatch(c -> c < 0x20 || c == ',' || c == '<' || c == '>')) {
+                o.problem("recipients[" + i + "]", "'" + r + "' is not an email address");
+            }
+        }
+        String statusUrl = o.optionalText("statusUrl").orElse(null);
+        if (statusUrl != null && (!statusUrl.startsWith("https://") || statusUrl.length() > Bounds.URL)) {
+            o.problem("statusUrl", "must be an https:// URL of at most " + Bounds.URL + " characters");
+        }
+        o.rejectUnknownFields();
+        return new BanPolicy.AdminDigest(sendTime, recipients, statusUrl);
     }
 
     private BanPolicy.Contact contact(StrictObject o) {

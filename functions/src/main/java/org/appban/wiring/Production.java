@@ -281,7 +281,7 @@ public final class Production {
                 new SesMailer(sesClient(), SETTINGS.optional("SES_CONFIGURATION_SET").orElse(null)), limiter);
         NoticePlanner planner = new NoticePlanner(policy);
         NoticeComposer composer = new NoticeComposer(policy, new NoticeRenderer(policy, TemplateSet.bundled()),
-                new MimeWriter(), noticeLinks(policy));
+                new MimeWriter(), noticeLinks(policy), true);
         return new NotifyMembers(policy, Notify.MEMBERS,
                 new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
                 new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")),
@@ -306,6 +306,20 @@ public final class Production {
                 new org.appban.signing.SignedTokens(signer), Duration.ofDays(days));
         return new AttestationLinks(new SignedLinks(signer, SignedLinks.ATTESTATION), URI.create(SETTINGS.required("ATTESTATION_URL")), days)
                 .withExemptionLinks(exemptions);
+    }
+
+    /**
+     * The administrators' daily digest, on notify-members' own stores and SES (its sender is the policy's, as the
+     * notices'), and the day's campaign metrics. The full report's link: the policy's {@code adminDigest.statusUrl}.
+     */
+    public static org.appban.digest.AdminDigest adminDigest() {
+        BanPolicy policy = Notify.POLICY;
+        return new org.appban.digest.AdminDigest(policy, Notify.MEMBERS,
+                new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
+                new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")), Notify.LEDGER,
+                new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE")),
+                new SesMailer(sesClient(), SETTINGS.optional("SES_CONFIGURATION_SET").orElse(null)), new MimeWriter(), CLOCK,
+                NoticeSender.DEFAULT_LEASE, null);
     }
 
     public static MailFeedbackRecorder mailFeedbackRecorder() {

@@ -31,7 +31,7 @@ class StatusPageTest {
         assertTrue(html.startsWith("<!DOCTYPE html>"));
         assertFalse(html.contains("<script"), "no scripts");
         assertFalse(html.contains("src=") || html.contains("href="), "no external resources");
-        assertEquals(3, html.split("<th scope=\"row\">", -1).length - 1, "one row per member");
+        assertEquals(3, html.split("<th scope=\"row\"><span class=\"name\">", -1).length - 1, "one row per member");
         assertTrue(html.contains("Aroha Tūhoe"));
         assertTrue(html.contains("Ben O&#39;Connor"), "names are escaped");
         assertTrue(html.contains("state-app-present\">app-present</span> iPhone 14 (iOS, corporate) <code>d-101</code>"));

@@ -70,4 +70,43 @@ class ShadedJarIT {
         assertEquals(List.of(), failures, "classes the shade filters left broken");
         assertTrue(loaded > 2000, "loaded " + loaded);
     }
+
+    /**
+     * The parts of commons-lang3, commons-codec and threeten-extra that functions/pom.xml keeps for ical4j: every
+     * class loads and initialises; and the deadline's calendar event is written on the jar as the notify function
+     * writes it. (ical4j's own classes are not all loadable even with every dependency: some need Groovy or jparsec,
+     * optional there and absent here, for builders and filters this project does not use.)
+     */
+    @Test
+    void the_calendar_event_is_written_on_the_jar_and_every_kept_ical4j_class_loads() throws Exception {
+        List<String> failures = new ArrayList<>();
+        try (ZipFile z = new ZipFile(jar.toFile());
+             URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+            for (ZipEntry e : Collections.list(z.entries())) {
+                String name = e.getName();
+                boolean calendarLibraries = name.startsWith("org/apache/commons/lang3/")
+                        || name.startsWith("org/apache/commons/codec/") || name.startsWith("org/threeten/extra/");
+                if (!calendarLibraries || !name.endsWith(".class")) continue;
+                try {
+                    Class.forName(name.substring(0, name.length() - ".class".length()).replace('/', '.'), true, loader);
+                } catch (Throwable t) {
+                    failures.add(name + ": " + t);
+                }
+            }
+            assertEquals(List.of(), failures.stream().limit(20).toList(), "classes the shade filters left broken");
+
+            Class<?> loaderClass = Class.forName("org.appban.policy.PolicyLoader", true, loader);
+            Object policy = loaderClass.getMethod("bundled", String.class).invoke(loaderClass.getConstructor().newInstance(),
+                    loaderClass.getField("BUNDLED").get(null));
+            Class<?> policyClass = Class.forName("org.appban.policy.BanPolicy", true, loader);
+            Class<?> eventClass = Class.forName("org.appban.notice.DeadlineEvent", true, loader);
+            Class<?> wordsClass = Class.forName("org.appban.notice.DeadlineEvent$CalendarWords", true, loader);
+            Object event = eventClass.getConstructor(policyClass, String.class).newInstance(policy, "example.org");
+            Object words = wordsClass.getConstructor(String.class, String.class).newInstance("Deadline", "Remove the app.");
+            java.lang.reflect.Method ics = eventClass.getDeclaredMethod("ics", String.class, int.class, wordsClass, java.time.Instant.class);
+            ics.setAccessible(true);
+            String text = (String) ics.invoke(event, "m-1", 3, words, java.time.Instant.parse("2023-03-17T09:00:00Z"));
+            assertTrue(text.contains("BEGIN:VTIMEZONE") && text.contains("DTSTART;TZID="), text);
+        }
+    }
 }

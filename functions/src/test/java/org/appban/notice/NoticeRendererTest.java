@@ -192,18 +192,31 @@ class NoticeRendererTest {
     }
 
     @Test
-    void a_template_naming_a_value_the_model_lacks_fails_instead_of_dropping_words(@TempDir Path dir) throws IOException {
+    void a_template_naming_a_value_the_model_lacks_fails_when_the_templates_load(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("templates.properties"), "locale=en-NZ\ndateTimePattern=d MMM\ndatePattern=d MMM\n");
         Files.writeString(dir.resolve("layout.html.mustache"), "{{{body}}}");
         Files.writeString(dir.resolve("layout.txt.mustache"), "{{{body}}}");
         for (StageKind k : StageKind.values()) {
-            Files.writeString(dir.resolve(k.wireName() + ".html.mustache"), "{{deadlineTxet}}");
+            Files.writeString(dir.resolve(k.wireName() + ".html.mustache"), "{{#devices}}{{label}}{{/devices}} {{deadlineTxet}}");
             Files.writeString(dir.resolve(k.wireName() + ".txt.mustache"), "ok");
         }
-        NoticeRenderer renderer = new NoticeRenderer(POLICY, TemplateSet.directory(dir));
-        DueNotice n = planner.due(MemberSnapshot.of(member("m-1"), List.of(), List.of()), nz("2023-03-17T09:00")).due().get(0);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> renderer.render(n, LINKS, nz("2023-03-17T09:00")));
-        assertTrue(e.getMessage().contains("deadlineTxet"), e.getMessage());
+        Files.writeString(dir.resolve("calendar.txt.mustache"), "ok");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new NoticeRenderer(POLICY, TemplateSet.directory(dir)));
+        assertTrue(e.getMessage().contains("deadlineTxet") && e.getMessage().contains(".html.mustache"), e.getMessage());
+        assertFalse(e.getMessage().contains("[label"), "a device's keys are known inside devices: " + e.getMessage());
+    }
+
+    @Test
+    void a_subject_naming_a_value_the_model_lacks_is_named_with_its_stage() {
+        org.appban.policy.BanPolicy p = POLICY;
+        List<NoticeStage> stages = new java.util.ArrayList<>(p.notices().stages());
+        stages.set(0, new NoticeStage(stages.get(0).id(), stages.get(0).kind(), 0, "Remove {{appName}} by {{deadlineDate}}"));
+        org.appban.policy.BanPolicy broken = new org.appban.policy.BanPolicy(p.id(), p.title(), p.organisation(), p.app(), p.zone(),
+                p.announcement(), p.deadline(), new org.appban.policy.BanPolicy.Notices(p.notices().sendTime(),
+                p.notices().weekendDaysBeforeDeadline(), p.notices().holidays(), stages), p.privateDevices(), p.enforcement(),
+                p.exemptions(), p.sender(), p.contact());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new NoticeRenderer(broken, TemplateSet.bundled()));
+        assertTrue(e.getMessage().contains("notices.stages[announcement].subject") && e.getMessage().contains("deadlineDate"), e.getMessage());
     }
 
     @Test

@@ -90,7 +90,9 @@ class NotifyMembersEventsTest {
         NoticeComposer composer = new NoticeComposer(policy, new NoticeRenderer(policy, TemplateSet.bundled()), new MimeWriter(), LinkIssuer.none());
         NotifyMembers notify = new NotifyMembers(policy, members, devices, exemptions, claims, ledger, Attestations.fromLedger(ledger),
                 new NoticePlanner(policy), composer, new NoticeSender(claims, ledger, m, clock, Duration.ofMinutes(16), PSEUDONYMS), clock);
-        return new NotifyMembersHandler(notify, new MailFeedbackRecorder(members, ledger, alerts, clock, PSEUDONYMS));
+        return new NotifyMembersHandler(notify, new MailFeedbackRecorder(members, ledger, alerts, clock, PSEUDONYMS),
+                new org.appban.digest.AdminDigest(policy, members, devices, exemptions, ledger, claims, m, new MimeWriter(), clock,
+                        Duration.ofMinutes(16), null));
     }
 
     private static String sample(String name) {
@@ -409,8 +411,17 @@ class NotifyMembersEventsTest {
     }
 
     @Test
+    void the_digest_schedule_sends_the_administrators_their_digest_once_a_day() {
+        JsonNode r = feed("schedule-admin-digest.json");
+        assertEquals("done", r.path("status").asText(), r.toString());
+        assertEquals(List.of("admin-digest>admin-1"), sentStages());
+        assertEquals("already-sent", feed("schedule-admin-digest.json").path("results").path(0).path("result").asText());
+        assertEquals(1, mailer.sent.size());
+    }
+
+    @Test
     void every_sample_event_is_covered_by_a_test_here() throws IOException {
-        Set<String> covered = new TreeSet<>(List.of("schedule.json", "device-status-changed.json", "preview.json", "preview-all.json",
+        Set<String> covered = new TreeSet<>(List.of("schedule.json", "schedule-admin-digest.json", "device-status-changed.json", "preview.json", "preview-all.json",
                 "send.json", "resend.json", "unblock.json", "ses-bounce.json", "ses-complaint.json"));
         requests().forEach(r -> covered.add((String) r[0]));
         Set<String> present = new TreeSet<>();
