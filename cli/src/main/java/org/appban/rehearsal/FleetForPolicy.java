@@ -46,7 +46,7 @@ public final class FleetForPolicy {
             FleetExemption x = exemptions.get(i);
             String at = "exemptions[" + i + "]";
             boolean decided = !x.status().equals("requested");
-            if (decided && x.approvedBy() != null && !rules.approvers().mayDecide(x.approvedBy())) {
+            if (decided && x.approvedBy() != null && !rules.approvers().names(x.approvedBy())) {
                 problems.add(at + ".approvedBy: '" + x.approvedBy() + "' is not an approver of policy " + policy.id()
                         + " (its exemptions.approvers: " + String.join(", ", policy.exemptions().approvers()) + ")");
             }

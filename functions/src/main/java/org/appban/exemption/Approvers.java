@@ -25,4 +25,13 @@ public final class Approvers {
     public boolean mayDecide(ProvenPrincipal caller) {
         return caller != null && patterns.stream().anyMatch(p -> p.matches(caller));
     }
+
+    /**
+     * Whether a principal ARN on record (a fleet file's {@code approvedBy}) is one the policy's approvers name. It
+     * proves nobody: it only checks a file before anything runs; decisions take {@link #mayDecide}.
+     */
+    public boolean names(String principalArn) {
+        return org.appban.identity.Principal.parse(principalArn)
+                .map(principal -> patterns.stream().anyMatch(p -> p.matches(principal))).orElse(false);
+    }
 }

@@ -94,7 +94,11 @@ public final class PrincipalPattern {
     }
 
     public boolean matches(ProvenPrincipal proven) {
-        Principal p = proven.principal();
+        return matches(proven.principal());
+    }
+
+    /** Whether the pattern names this principal; deciding anything still needs it proven ({@link #matches(ProvenPrincipal)}). */
+    public boolean matches(Principal p) {
         if (p.kind() != kind || !p.partition().equals(partition) || !p.account().equals(account)) return false;
         return switch (kind) {
             case IDENTITY_CENTER -> (rolePrefix ? p.role().startsWith(role) : p.role().equals(role))
