@@ -47,7 +47,7 @@ public final class NoticeModel {
             "exemptionExpiresText", "exemptionAllDevices", "exemptionDeviceLabel", "exemptionReason");
     /** The keys of each {@code devices[]} entry and of {@code device}. */
     public static final java.util.Set<String> DEVICE_KEYS = java.util.Set.of("label", "model", "platform", "ownership", "corporate",
-            "private", "removedByMdm", "checkPending", "losesAccessUnlessRemoved", "confirmClean", "clean", "exempt", "whenText",
+            "private", "removedByMdm", "checkPending", "removeYourself", "losesAccessUnlessRemoved", "confirmClean", "clean", "exempt", "whenText",
             "exemptUntilText");
 
     private final BanPolicy policy;
