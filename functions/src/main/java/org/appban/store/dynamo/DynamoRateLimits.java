@@ -1,0 +1,303 @@
+package org.appban.store.dynamo;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
+import org.appban.remote.Budget;
+import org.appban.remote.ConnectionLimit;
+import org.appban.remote.RateLimit;
+import org.appban.remote.RateLimits;
+import org.appban.remote.Sleeper;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+
+/**
+ * The external APIs' budgets shared by every container of every function: one item per budget in the table
+ * RATE_BUDGETS_TABLE, changed only by conditional writes on the version the writer read (compare-and-set).
+ *
+ * <p><b>Rate budgets</b> are token buckets shaped by {@link Budget}: a container takes a batch of permits in one
+ * write and may use them only within the budget's lease; what it has not used by then lapses (nothing to give
+ * back, so a container that dies holding permits takes nothing with it: the bucket keeps refilling). So the requests
+ * of all containers in any span T are at most {@code burst + rate * (T + lease)}, which is the limit for the budget's
+ * window ({@link Budget#atMostIn}). The batch follows demand: it doubles while a batch is used up within its lease and
+ * falls back to what was used when one lapses, never beyond the burst. When the bucket is empty the caller waits for
+ * it to refill (the wait is computed, not polled).
+ *
+ * <p><b>Connection caps</b> (Jamf Pro's five) are slots with a lease: a holder keeps its slot while it sends,
+ * renewing it in one write when less than half the lease is left; a holder that dies loses its slot when the lease
+ * runs out, and the next caller takes it.
+ *
+ * <p>The table is the only place a budget lives: when it cannot be read or written, callers get
+ * {@link BudgetUnavailableException} before any request reaches the API. There is no fallback to going unlimited.
+ * The clocks of the containers (NTP-synchronised on Lambda) are taken to agree within milliseconds; the stored refill
+ * time never goes backwards, so a clock behind the others' cannot refill a bucket twice.
+ */
+public final class DynamoRateLimits implements RateLimits {
+    static final String KEY = "budget";
+    private static final int MAX_ROUNDS = 50;
+
+    /** Thrown before calling an API whose budget cannot be reached: the call is not made. */
+    public static final class BudgetUnavailableException extends IllegalStateException {
+        public BudgetUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Clock clock;
+    private final String holder;
+    private final Duration slotLease;
+    private final Map<String, SharedBucket> buckets = new ConcurrentHashMap<>();
+    private final Map<String, SharedSlots> slots = new ConcurrentHashMap<>();
+
+    /** @param holder this container's name in connection slots (unique per container) */
+    public DynamoRateLimits(DynamoDbClient dynamo, String table, Clock clock, String holder, Duration slotLease) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.clock = clock;
+        this.holder = holder;
+        this.slotLease = slotLease;
+    }
+
+    /** A container's limits: a random holder name, slots leased for a minute (three times a request's timeout). */
+    public static DynamoRateLimits forContainer(DynamoDbClient dynamo, String table, Clock clock) {
+        return new DynamoRateLimits(dynamo, table, clock, UUID.randomUUID().toString(), Duration.ofSeconds(60));
+    }
+
+    @Override
+    public RateLimit limit(Budget budget) {
+        return buckets.computeIfAbsent(budget.key(), k -> new SharedBucket(budget));
+    }
+
+    @Override
+    public ConnectionLimit connections(String key, int cap) {
+        return slots.computeIfAbsent(key, k -> new SharedSlots(key, cap));
+    }
+
+    // --- rate budgets ------------------------------------------------------------------------------------------------
+
+    /** The stored state of a bucket: permits left (may be below zero after a 429), as of {@code at} (epoch ms). */
+    private record BucketState(boolean exists, double tokens, long at, long version) {
+    }
+
+    /** What a grant round gave: permits and when, or how long until enough are there. */
+    private record Grant(int permits, long at, long waitMillis) {
+    }
+
+    private final class SharedBucket implements RateLimit {
+        private final Budget budget;
+        private final long leaseMillis;
+        private final double perMilli;
+        private int held;
+        private int granted;
+        private long leaseEnd;
+        private int usedOfBatch;
+        private int batch = 1;
+
+        SharedBucket(Budget budget) {
+            this.budget = budget;
+            this.leaseMillis = Math.max(1, budget.lease().toMillis());
+            this.perMilli = budget.perSecond() / 1000.0;
+        }
+
+        @Override
+        public Budget budget() {
+            return budget;
+        }
+
+        @Override
+        public synchronized void take(Sleeper sleeper) throws InterruptedException {
+            while (true) {
+                long now = clock.millis();
+                if (held > 0 && now < leaseEnd) {
+                    held--;
+                    usedOfBatch++;
+                    return;
+                }
+                if (granted > 0) {
+                    // Size the next batch from how the last one went: used up within its lease, ask for twice as
+                    // many; lapsed with permits left, ask for what was used.
+                    batch = held == 0 ? Math.min(budget.burst(), granted * 2) : Math.max(1, usedOfBatch);
+                    granted = 0;
+                    held = 0;
+                }
+                Grant g = grant(batch);
+                if (g.permits() > 0) {
+                    granted = g.permits();
+                    held = granted;
+                    usedOfBatch = 0;
+                    leaseEnd = g.at() + leaseMillis;
+                    continue;
+                }
+                // A little jitter, so that containers waiting for the same refill do not all write at once.
+                sleeper.sleep(Duration.ofMillis(g.waitMillis() + ThreadLocalRandom.current().nextLong(1 + g.waitMillis() / 10 + 2)));
+            }
+        }
+
+        @Override
+        public synchronized void drain() {
+            held = 0;
+            for (int round = 0; round < MAX_ROUNDS; round++) {
+                BucketState s = read(budget.key());
+                long now = clock.millis();
+                long t = Math.max(now, s.at());
+                double tokens = refilled(s, t);
+                if (tokens <= 0) return;
+                if (write(budget.key(), s, 0, t)) return;
+            }
+        }
+
+        private double refilled(BucketState s, long t) {
+            if (!s.exists()) return budget.burst();
+            return Math.min(budget.burst(), s.tokens() + (t - s.at()) * perMilli);
+        }
+
+        /** One grant: permits, leased from the moment they were computed (after the read, so the read costs no lease). */
+        private Grant grant(int wanted) {
+            for (int round = 0; round < MAX_ROUNDS; round++) {
+                BucketState s = read(budget.key());
+                long now = clock.millis();
+                long t = Math.max(now, s.at());
+                double tokens = refilled(s, t);
+                if (tokens >= 1) {
+                    int permits = (int) Math.min(wanted, Math.floor(tokens));
+                    if (write(budget.key(), s, tokens - permits, t)) return new Grant(permits, now, 0);
+                    continue; // another container took some meanwhile: read again
+                }
+                // Wait until the batch is there, or half the bucket: the waiters must come back before it overflows.
+                double need = Math.max(1, Math.min(wanted, budget.burst() / 2)) - tokens;
+                return new Grant(0, now, (long) Math.ceil(need / perMilli) + (t - now));
+            }
+            throw new BudgetUnavailableException("shared budget " + budget + ": still contended after " + MAX_ROUNDS
+                    + " rounds in table " + table + "; not calling the API without it", null);
+        }
+
+        private BucketState read(String key) {
+            GetItemResponse r = call(budget.label(), () -> dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                    .key(Map.of(KEY, AttributeValue.fromS(key)))));
+            if (!r.hasItem() || r.item().isEmpty()) return new BucketState(false, 0, 0, 0);
+            Map<String, AttributeValue> i = r.item();
+            return new BucketState(true, Double.parseDouble(i.get("tokens").n()), Long.parseLong(i.get("at").n()), Long.parseLong(i.get("v").n()));
+        }
+
+        private boolean write(String key, BucketState seen, double tokens, long at) {
+            Map<String, AttributeValue> item = new HashMap<>();
+            item.put(KEY, AttributeValue.fromS(key));
+            item.put("tokens", AttributeValue.fromN(Double.toString(tokens)));
+            item.put("at", AttributeValue.fromN(Long.toString(at)));
+            item.put("v", AttributeValue.fromN(Long.toString(seen.version() + 1)));
+            item.put("limit", AttributeValue.fromN(Integer.toString(budget.limit())));
+            item.put("windowSeconds", AttributeValue.fromN(Double.toString(budget.window().toMillis() / 1000.0)));
+            return conditionalPut(budget.label(), item, seen.exists(), seen.version());
+        }
+    }
+
+    // --- connection caps ---------------------------------------------------------------------------------------------
+
+    private final class SharedSlots implements ConnectionLimit {
+        private final String key;
+        private final int cap;
+        /** One request at a time through this container's slot. */
+        private final ReentrantLock inFlight = new ReentrantLock(true);
+        private long slotUntil;
+
+        SharedSlots(String key, int cap) {
+            this.key = key;
+            this.cap = cap;
+        }
+
+        @Override
+        public void enter(Sleeper sleeper) throws InterruptedException {
+            inFlight.lockInterruptibly();
+            try {
+                while (clock.millis() + slotLease.toMillis() / 2 > slotUntil) {
+                    long wait = takeOrRenew();
+                    if (wait == 0) break;
+                    sleeper.sleep(Duration.ofMillis(wait + ThreadLocalRandom.current().nextLong(1 + wait / 10 + 2)));
+                }
+            } catch (RuntimeException | InterruptedException e) {
+                inFlight.unlock();
+                throw e;
+            }
+        }
+
+        @Override
+        public void exit() {
+            inFlight.unlock();
+        }
+
+        /** Takes a slot or renews ours; 0 when held, else how long until the first other holder's lease runs out. */
+        private long takeOrRenew() {
+            for (int round = 0; round < MAX_ROUNDS; round++) {
+                GetItemResponse r = call(key, () -> dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                        .key(Map.of(KEY, AttributeValue.fromS(key)))));
+                boolean exists = r.hasItem() && !r.item().isEmpty();
+                long version = exists ? Long.parseLong(r.item().get("v").n()) : 0;
+                long now = clock.millis();
+                Map<String, AttributeValue> live = new HashMap<>();
+                long firstExpiry = Long.MAX_VALUE;
+                if (exists && r.item().containsKey("holders")) {
+                    for (var h : r.item().get("holders").m().entrySet()) {
+                        long until = Long.parseLong(h.getValue().n());
+                        if (until <= now || h.getKey().equals(holder)) continue; // lapsed (a dead holder's comes back), or ours
+                        live.put(h.getKey(), h.getValue());
+                        firstExpiry = Math.min(firstExpiry, until);
+                    }
+                }
+                if (live.size() >= cap) return Math.max(1, firstExpiry - now);
+                long until = now + slotLease.toMillis();
+                live.put(holder, AttributeValue.fromN(Long.toString(until)));
+                Map<String, AttributeValue> item = new HashMap<>();
+                item.put(KEY, AttributeValue.fromS(key));
+                item.put("holders", AttributeValue.fromM(live));
+                item.put("cap", AttributeValue.fromN(Integer.toString(cap)));
+                item.put("v", AttributeValue.fromN(Long.toString(version + 1)));
+                if (conditionalPut(key, item, exists, version)) {
+                    slotUntil = until;
+                    return 0;
+                }
+            }
+            throw new BudgetUnavailableException("connection slots " + key + ": still contended after " + MAX_ROUNDS
+                    + " rounds in table " + table + "; not calling the API without one", null);
+        }
+    }
+
+    // --- the table ---------------------------------------------------------------------------------------------------
+
+    private boolean conditionalPut(String what, Map<String, AttributeValue> item, boolean exists, long version) {
+        try {
+            call(what, () -> dynamo.putItem(b -> {
+                b.tableName(table).item(item);
+                if (exists) {
+                    b.conditionExpression("#v = :v").expressionAttributeNames(Map.of("#v", "v"))
+                            .expressionAttributeValues(Map.of(":v", AttributeValue.fromN(Long.toString(version))));
+                } else {
+                    b.conditionExpression("attribute_not_exists(#k)").expressionAttributeNames(Map.of("#k", KEY));
+                }
+            }));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    private <T> T call(String what, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (ConditionalCheckFailedException e) {
+            throw e;
+        } catch (SdkException e) {
+            throw new BudgetUnavailableException("the shared budget '" + what + "' cannot be reached in table " + table + " ("
+                    + e.getClass().getSimpleName() + "): not calling the API without it", e);
+        }
+    }
+}
