@@ -226,6 +226,8 @@ public final class Production {
      * other function that calls them (the inventory sync).
      */
     public static EnforceRemoval enforceRemoval() {
+        // Its budgets' table is named at start (a deployment without it fails here, not at the first MDM call).
+        SETTINGS.required("RATE_BUDGETS_TABLE");
         DynamoLedger ledger = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
         return new EnforceRemoval(policy(),
                 new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
