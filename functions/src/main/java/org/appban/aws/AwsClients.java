@@ -4,7 +4,6 @@ import java.net.URI;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -26,8 +25,9 @@ import org.appban.wiring.Settings;
  *
  * <p>The region comes from {@code AWS_REGION} (set by Lambda). When {@code AWS_ENDPOINT_URL} is set (LocalStack,
  * moto, or any other emulator), every client talks to it; on Lambda it is unset and the SDK uses the real
- * endpoints. Credentials on Lambda come from the environment the runtime sets, which avoids the default chain's
- * probing at cold start.
+ * endpoints. On Lambda ({@code AWS_LAMBDA_FUNCTION_NAME} set) credentials come from {@link FunctionCredentials}:
+ * the runtime's variables, or with SnapStart its container endpoint, and never the default chain's probing at cold
+ * start; elsewhere (the CLI, tests) from the SDK's default chain.
  */
 public final class AwsClients {
     private final Region region;
@@ -52,7 +52,7 @@ public final class AwsClients {
         String regionName = settings.optional("AWS_REGION").or(() -> settings.optional("AWS_DEFAULT_REGION")).orElse("ap-southeast-2");
         Optional<URI> endpoint = settings.optional("AWS_ENDPOINT_URL").map(String::strip).map(URI::create);
         AwsCredentialsProvider credentials = settings.optional("AWS_LAMBDA_FUNCTION_NAME").isPresent()
-                ? EnvironmentVariableCredentialsProvider.create()
+                ? FunctionCredentials.from(settings)
                 : DefaultCredentialsProvider.builder().build();
         return new AwsClients(Region.of(regionName), endpoint, credentials);
     }

@@ -50,9 +50,13 @@ public final class MdmAdapters {
      * organisation with Intune for Android and Jamf for Apple devices has two).
      */
     public static java.util.List<Mdm> allFromEnvironment(SecretSource secrets, RemoteOptions options) {
+        return secretArns().stream().map(arn -> fromSecret(secrets, arn, options)).toList();
+    }
+
+    /** The ARNs in {@code MDM_SECRET_ARN}, one per MDM, without reading the secrets. */
+    public static java.util.List<String> secretArns() {
         String arns = Settings.fromEnvironment().required("MDM_SECRET_ARN");
-        return java.util.Arrays.stream(arns.split(",")).map(String::trim).filter(a -> !a.isEmpty())
-                .map(arn -> fromSecret(secrets, arn, options)).toList();
+        return java.util.Arrays.stream(arns.split(",")).map(String::trim).filter(a -> !a.isEmpty()).toList();
     }
 
     public static Mdm fromSecret(SecretSource secrets, String arn, RemoteOptions options) {

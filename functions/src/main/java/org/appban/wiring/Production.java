@@ -202,11 +202,14 @@ public final class Production {
         // Its NAC budget setting only when it reads the NAC's registry (the only ISE calls it makes).
         ApiBudgets budgets = SETTINGS.optional("NAC_SECRET_ARN").isPresent() ? iseBudgets() : ApiBudgets.DEFAULT;
         RemoteOptions options = sharedBudgets(budgets);
-        List<FleetInventory> mdms = MdmAdapters.allFromEnvironment(new SecretsManagerSecretSource(secretsClient()), options)
-                .stream().map(MdmAdapters.Mdm::inventory).toList();
+        // Each MDM's secret is read when a run first lists it, not at construction (OnFirstUse: SnapStart constructs
+        // the function when a version is published).
+        var secrets = new SecretsManagerSecretSource(secretsClient());
+        List<FleetInventory> mdms = MdmAdapters.secretArns().stream()
+                .map(arn -> OnFirstUse.inventory(() -> MdmAdapters.fromSecret(secrets, arn, options).inventory())).toList();
         // With a NAC configured, its device registry adds the private devices no MDM enrols (read with the same secret).
         Optional<RegisteredDevices> registry = SETTINGS.optional("NAC_SECRET_ARN")
-                .map(nac -> NacAdapters.registryFromSecret(new SecretsManagerSecretSource(secretsClient()), nac, options));
+                .map(nac -> OnFirstUse.registry(() -> NacAdapters.registryFromSecret(secrets, nac, options)));
         return new InventorySync(policy(), mdms, registry,
                 new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
                 new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
@@ -378,8 +381,9 @@ public final class Production {
     // --- Network access (quarantine and release of private devices) and the attestation link --------------------
 
     private static SignedLinks attestationSigner() {
-        return new SignedLinks(new SecretsManagerSecretSource(secretsClient()).secret(SETTINGS.required("SIGNING_SECRET_ARN")),
-                SignedLinks.ATTESTATION);
+        // The key is read on first use (Signer.fromSecret), not when the function is constructed.
+        return new SignedLinks(org.appban.signing.Signer.fromSecret(new SecretsManagerSecretSource(secretsClient()),
+                SETTINGS.required("SIGNING_SECRET_ARN")), SignedLinks.ATTESTATION);
     }
 
     /**
@@ -397,7 +401,9 @@ public final class Production {
         // reads it; what justified an action is copied into the ledger, which keeps it for good.
         Duration retention = Duration.ofDays(Math.max(30, 2L * policy.privateDevices().quietPeriodDays()));
         var evidence = new DynamoEvidenceStore(Dynamo.CLIENT, SETTINGS.required("EVIDENCE_TABLE"), retention);
-        var nac = NacAdapters.fromSecret(secrets, SETTINGS.required("NAC_SECRET_ARN"), sharedBudgets(iseBudgets()));
+        String nacSecret = SETTINGS.required("NAC_SECRET_ARN");
+        RemoteOptions nacOptions = sharedBudgets(iseBudgets());
+        var nac = OnFirstUse.networkAccess(() -> NacAdapters.fromSecret(secrets, nacSecret, nacOptions));
         AccessNotices notices = AccessNotices.asRequests(
                 new EventBridgeNoticeRequests(eventsClient(), SETTINGS.required("EVENT_BUS_NAME"), "appban.network"));
         AccessAlerts alerts = AccessAlerts.both(new LoggedAccessAlerts(System.out),

@@ -54,23 +54,43 @@ public final class DynamoRateLimits implements RateLimits {
     private final DynamoDbClient dynamo;
     private final String table;
     private final Clock clock;
-    private final String holder;
+    private final java.util.function.Supplier<String> holderName;
+    private volatile String holder;
     private final Duration slotLease;
     private final Map<String, SharedBucket> buckets = new ConcurrentHashMap<>();
     private final Map<String, SharedSlots> slots = new ConcurrentHashMap<>();
 
     /** @param holder this container's name in connection slots (unique per container) */
     public DynamoRateLimits(DynamoDbClient dynamo, String table, Clock clock, String holder, Duration slotLease) {
+        this(dynamo, table, clock, () -> holder, slotLease);
+    }
+
+    private DynamoRateLimits(DynamoDbClient dynamo, String table, Clock clock, java.util.function.Supplier<String> holderName, Duration slotLease) {
         this.dynamo = dynamo;
         this.table = table;
         this.clock = clock;
-        this.holder = holder;
+        this.holderName = holderName;
         this.slotLease = slotLease;
     }
 
-    /** A container's limits: a random holder name, slots leased for a minute (three times a request's timeout). */
+    /**
+     * A container's limits: slots leased for a minute (three times a request's timeout), under a random name drawn
+     * when the container first takes a slot, not when it is built: containers restored from one SnapStart snapshot
+     * must not share a name.
+     */
     public static DynamoRateLimits forContainer(DynamoDbClient dynamo, String table, Clock clock) {
-        return new DynamoRateLimits(dynamo, table, clock, UUID.randomUUID().toString(), Duration.ofSeconds(60));
+        return new DynamoRateLimits(dynamo, table, clock, () -> UUID.randomUUID().toString(), Duration.ofSeconds(60));
+    }
+
+    private String holder() {
+        String h = holder;
+        if (h == null) {
+            synchronized (this) {
+                if (holder == null) holder = holderName.get();
+                h = holder;
+            }
+        }
+        return h;
     }
 
     @Override
@@ -237,6 +257,7 @@ public final class DynamoRateLimits implements RateLimits {
 
         /** Takes a slot or renews ours; 0 when held, else how long until the first other holder's lease runs out. */
         private long takeOrRenew() {
+            String holder = holder();
             for (int round = 0; round < MAX_ROUNDS; round++) {
                 GetItemResponse r = call(key, () -> dynamo.getItem(b -> b.tableName(table).consistentRead(true)
                         .key(Map.of(KEY, AttributeValue.fromS(key)))));
