@@ -186,6 +186,17 @@ public final class ApiClient {
         }
     }
 
+    /**
+     * Takes one request's worth from every budget the request draws on if that needs no wait; false otherwise (a
+     * permit already taken from an earlier budget of the request then lapses unused, which only costs throughput).
+     */
+    public boolean tryAcquire(String method, String path) {
+        for (RateLimit bucket : budgets.bucketsFor(method, path)) {
+            if (!bucket.takeNow()) return false;
+        }
+        return true;
+    }
+
     /** Tells the budgets that the API throttled a request on this path (an inner 429 of a batch). */
     public void throttledOn(String method, String path) {
         throttled.incrementAndGet();

@@ -57,6 +57,11 @@ public final class TokenBucket implements RateLimit {
         return Duration.ofNanos((long) Math.ceil((1 - tokens) / perNano));
     }
 
+    @Override
+    public boolean takeNow() {
+        return tryTake().isZero();
+    }
+
     /** Blocks (through the sleeper) until a token is there. */
     @Override
     public void take(Sleeper sleeper) throws InterruptedException {

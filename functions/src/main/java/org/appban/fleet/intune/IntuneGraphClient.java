@@ -180,10 +180,22 @@ public final class IntuneGraphClient {
             List<BatchRequest> pending = new ArrayList<>(requests.subList(from, Math.min(requests.size(), from + MAX_BATCH)));
             int failures = 0;
             while (!pending.isEmpty()) {
+                // Each inner request draws on its budgets. The first waits for its permit; the others join only if
+                // theirs are there now, and wait for the next batch otherwise: a permit is good for a short lease,
+                // and holding some while waiting for more would send them after it ran out.
                 ObjectNode body = Json.object();
                 ArrayNode list = body.putArray("requests");
+                List<BatchRequest> sending = new ArrayList<>();
+                List<BatchRequest> deferred = new ArrayList<>();
                 for (BatchRequest r : pending) {
-                    api.acquire(r.method(), "/v1.0" + pathOf(r.url()));
+                    String budgetPath = "/v1.0" + pathOf(r.url());
+                    if (sending.isEmpty()) {
+                        api.acquire(r.method(), budgetPath);
+                    } else if (!deferred.isEmpty() || !api.tryAcquire(r.method(), budgetPath)) {
+                        deferred.add(r);
+                        continue;
+                    }
+                    sending.add(r);
                     ObjectNode o = list.addObject().put("id", r.id()).put("method", r.method()).put("url", r.url());
                     if (r.body() != null) {
                         o.set("body", r.body());
@@ -192,7 +204,7 @@ public final class IntuneGraphClient {
                 }
                 JsonNode answer = post(operation, "/v1.0/$batch", body);
                 Map<String, BatchRequest> byId = new LinkedHashMap<>();
-                pending.forEach(r -> byId.put(r.id(), r));
+                sending.forEach(r -> byId.put(r.id(), r));
                 List<BatchRequest> retry = new ArrayList<>();
                 Duration wait = Duration.ZERO;
                 boolean sawRetryAfter = false;
@@ -215,10 +227,18 @@ public final class IntuneGraphClient {
                 }
                 // A request the batch answer left out is retried like a transient failure.
                 retry.addAll(byId.values());
-                if (retry.isEmpty()) break;
+                if (retry.isEmpty()) {
+                    pending = deferred; // not failures: their budget was spent, they go in the next batch
+                    continue;
+                }
                 failures++;
-                if (failures >= api.retryPolicy().maxAttempts()) break;
+                if (failures >= api.retryPolicy().maxAttempts()) {
+                    pending = deferred; // the retried ones keep their last status
+                    failures = 0;
+                    continue;
+                }
                 api.pause(sawRetryAfter ? api.retryPolicy().honour(wait) : api.backoff(failures));
+                retry.addAll(deferred);
                 pending = retry;
             }
         }

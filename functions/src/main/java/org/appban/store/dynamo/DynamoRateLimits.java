@@ -137,11 +137,26 @@ public final class DynamoRateLimits implements RateLimits {
         @Override
         public synchronized void take(Sleeper sleeper) throws InterruptedException {
             while (true) {
+                Grant g = useOrGrant();
+                if (g == null) return;
+                // A little jitter, so that containers waiting for the same refill do not all write at once.
+                sleeper.sleep(Duration.ofMillis(g.waitMillis() + ThreadLocalRandom.current().nextLong(1 + g.waitMillis() / 10 + 2)));
+            }
+        }
+
+        @Override
+        public synchronized boolean takeNow() {
+            return useOrGrant() == null;
+        }
+
+        /** Uses a held permit, or takes a new batch and uses one of it: null when done, else the wait for a refill. */
+        private Grant useOrGrant() {
+            while (true) {
                 long now = clock.millis();
                 if (held > 0 && now < leaseEnd) {
                     held--;
                     usedOfBatch++;
-                    return;
+                    return null;
                 }
                 if (granted > 0) {
                     // Size the next batch from how the last one went: used up within its lease, ask for twice as
@@ -151,15 +166,11 @@ public final class DynamoRateLimits implements RateLimits {
                     held = 0;
                 }
                 Grant g = grant(batch);
-                if (g.permits() > 0) {
-                    granted = g.permits();
-                    held = granted;
-                    usedOfBatch = 0;
-                    leaseEnd = g.at() + leaseMillis;
-                    continue;
-                }
-                // A little jitter, so that containers waiting for the same refill do not all write at once.
-                sleeper.sleep(Duration.ofMillis(g.waitMillis() + ThreadLocalRandom.current().nextLong(1 + g.waitMillis() / 10 + 2)));
+                if (g.permits() == 0) return g;
+                granted = g.permits();
+                held = granted;
+                usedOfBatch = 0;
+                leaseEnd = g.at() + leaseMillis;
             }
         }
 
