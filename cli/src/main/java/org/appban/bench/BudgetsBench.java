@@ -24,11 +24,6 @@ import org.appban.sim.http.RecordedRequest;
 import org.appban.sim.http.SimServer;
 import org.appban.sim.http.SimSettings;
 import org.appban.sim.world.SimDevice;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
@@ -122,10 +117,7 @@ public final class BudgetsBench {
         Fleet fleet = new FleetLoader().parse(fleetJson(), "bench-budgets");
         try (LocalEmulator aws = LocalEmulator.start(out);
              Simulators sims = Simulators.of(fleet, SimSettings.defaults().budgetScale(scale).latency(Duration.ofMillis(latencyMs))).start()) {
-            String table = "appban-bench-budgets-" + run;
-            aws.clients().dynamoDb().createTable(r -> r.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
-                    .attributeDefinitions(AttributeDefinition.builder().attributeName("budget").attributeType(ScalarAttributeType.S).build())
-                    .keySchema(KeySchemaElement.builder().attributeName("budget").keyType(KeyType.HASH).build()));
+            String table = BenchTables.create(aws.clients().dynamoDb(), root, "RateBudgetsTable", "appban-bench-budgets-" + run);
             SqsClient sqs = aws.clients().sqs();
             String workQueue = sqs.createQueue(r -> r.queueName("appban-bench-work-" + run)).queueUrl();
             String webhookQueue = sqs.createQueue(r -> r.queueName("appban-bench-webhooks-" + run)).queueUrl();

@@ -178,10 +178,12 @@ public final class BudgetsContainer {
         Path decided = Path.of(get("decidedFlag"));
         int done = 0;
         while (true) {
-            List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(1)
+            // Short polls: the emulator answers one request at a time, and a long poll would hold up everyone's.
+            List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(0)
                     .visibilityTimeout(300)).messages();
             if (batch.isEmpty()) {
                 if (Files.exists(decided)) break; // the deciding run has queued everything and nothing is left
+                pause(1000);
                 continue;
             }
             Map<String, List<String>> byMdm = new HashMap<>();
@@ -200,15 +202,26 @@ public final class BudgetsContainer {
         event("drained", Integer.toString(done));
     }
 
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void networkAccess(RemoteOptions options, SqsClient sqs) {
         CiscoIseNetworkAccess nac = ise(options);
         String queue = get("webhookQueue");
         Path stop = Path.of(get("stopFlag"));
         int done = 0, failed = 0;
         while (!Files.exists(stop)) {
-            // A function URL hands each request to a free container: here, the next webhook on the queue.
-            List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(1).waitTimeSeconds(1)
+            // A function URL hands each request to a free container: here, the next webhooks on the queue (a few at a
+            // time, one after the other, as a warm container takes successive invocations).
+            List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(0)
                     .visibilityTimeout(300)).messages();
+            if (batch.isEmpty()) pause(1000);
+            List<DeleteMessageBatchRequestEntry> handled = new ArrayList<>();
             for (Message m : batch) {
                 String[] parts = m.body().split(" ", 2);
                 try {
@@ -218,8 +231,9 @@ public final class BudgetsContainer {
                 } catch (RemoteFailure e) {
                     failed++;
                 }
-                sqs.deleteMessage(r -> r.queueUrl(queue).receiptHandle(m.receiptHandle()));
+                handled.add(DeleteMessageBatchRequestEntry.builder().id("d" + handled.size()).receiptHandle(m.receiptHandle()).build());
             }
+            if (!handled.isEmpty()) sqs.deleteMessageBatch(r -> r.queueUrl(queue).entries(handled));
         }
         event("handled", done + " " + failed);
     }

@@ -21,7 +21,7 @@ import java.util.Optional;
  *   <li><b>Cisco ISE ERS</b> (per deployment): Cisco publishes a ceiling of {@value #ISE_PUBLISHED_TPS} calls per
  *       second and no 429: past it the deployment (the organisation's production NAC) slows down. appban keeps to
  *       {@value #ISE_SETTING} calls per second (default {@value #ISE_DEFAULT}, half the ceiling, because ERS
- *       shares the deployment with everything else it serves), counted over 5 s windows; a setting under which
+ *       shares the deployment with everything else it serves), counted over 10 s windows; a setting under which
  *       any one second could see more than the published ceiling is refused.</li>
  * </ul>
  */
@@ -35,7 +35,7 @@ public record ApiBudgets(int iseCallsPerSecond) {
     public static final String ISE_SETTING = "ISE_CALLS_PER_SECOND";
     public static final int ISE_DEFAULT = 50;
     /** ISE's budget is counted over this window: long enough for batches, short enough that no second sees much more. */
-    public static final Duration ISE_WINDOW = Duration.ofSeconds(5);
+    public static final Duration ISE_WINDOW = Duration.ofSeconds(10);
 
     public static final ApiBudgets DEFAULT = new ApiBudgets(ISE_DEFAULT);
 

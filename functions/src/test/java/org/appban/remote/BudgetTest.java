@@ -42,7 +42,7 @@ class BudgetTest {
     @Test
     void ise_calls_per_second_defaults_to_half_the_published_ceiling() {
         assertEquals(50, ApiBudgets.fromSetting(Optional.empty()).iseCallsPerSecond());
-        assertEquals(70, ApiBudgets.fromSetting(Optional.of(" 70 ")).iseCallsPerSecond());
+        assertEquals(60, ApiBudgets.fromSetting(Optional.of(" 60 ")).iseCallsPerSecond());
         Budget ise = ApiBudgets.DEFAULT.ise("ise.example:9060");
         assertEquals("ise/ise.example:9060", ise.key());
         assertTrue(ise.atMostIn(Duration.ofSeconds(1)) <= ApiBudgets.ISE_PUBLISHED_TPS);

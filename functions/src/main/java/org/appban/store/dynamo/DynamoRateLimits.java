@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
  * The external APIs' budgets shared by every container of every function: one item per budget in the table
@@ -117,6 +118,8 @@ public final class DynamoRateLimits implements RateLimits {
         private final Budget budget;
         private final long leaseMillis;
         private final double perMilli;
+        /** The item as this container last wrote or saw it: tried first, so that an uncontended grant is one write. */
+        private BucketState known;
         private int held;
         private int granted;
         private long leaseEnd;
@@ -177,13 +180,17 @@ public final class DynamoRateLimits implements RateLimits {
         @Override
         public synchronized void drain() {
             held = 0;
+            BucketState s = known != null ? known : read(budget.key());
             for (int round = 0; round < MAX_ROUNDS; round++) {
-                BucketState s = read(budget.key());
-                long now = clock.millis();
-                long t = Math.max(now, s.at());
-                double tokens = refilled(s, t);
-                if (tokens <= 0) return;
-                if (write(budget.key(), s, 0, t)) return;
+                long t = Math.max(clock.millis(), s.at());
+                if (refilled(s, t) <= 0) return;
+                BucketState after = new BucketState(true, 0, t, s.version() + 1);
+                Map<String, AttributeValue> current = write(budget.key(), s, after);
+                if (current == null) {
+                    known = after;
+                    return;
+                }
+                s = state(current);
             }
         }
 
@@ -192,21 +199,32 @@ public final class DynamoRateLimits implements RateLimits {
             return Math.min(budget.burst(), s.tokens() + (t - s.at()) * perMilli);
         }
 
-        /** One grant: permits, leased from the moment they were computed (after the read, so the read costs no lease). */
+        /**
+         * One grant: permits, leased from the moment they were computed. Tried on the state this container last saw
+         * (one conditional write when nobody else wrote meanwhile); a lost write hands back the current item, and the
+         * grant is computed again on it.
+         */
         private Grant grant(int wanted) {
+            BucketState s = known != null ? known : read(budget.key());
             for (int round = 0; round < MAX_ROUNDS; round++) {
-                BucketState s = read(budget.key());
                 long now = clock.millis();
                 long t = Math.max(now, s.at());
                 double tokens = refilled(s, t);
-                if (tokens >= 1) {
-                    int permits = (int) Math.min(wanted, Math.floor(tokens));
-                    if (write(budget.key(), s, tokens - permits, t)) return new Grant(permits, now, 0);
-                    continue; // another container took some meanwhile: read again
+                if (tokens < 1) {
+                    // Wait until the batch is there, or half the bucket: the waiters must come back before it
+                    // overflows. (A state older than the table's only overstates what is left: the wait is never
+                    // too long, and a write on it fails and brings the current state.)
+                    double need = Math.max(1, Math.min(wanted, budget.burst() / 2)) - tokens;
+                    return new Grant(0, now, (long) Math.ceil(need / perMilli) + (t - now));
                 }
-                // Wait until the batch is there, or half the bucket: the waiters must come back before it overflows.
-                double need = Math.max(1, Math.min(wanted, budget.burst() / 2)) - tokens;
-                return new Grant(0, now, (long) Math.ceil(need / perMilli) + (t - now));
+                int permits = (int) Math.min(wanted, Math.floor(tokens));
+                BucketState after = new BucketState(true, tokens - permits, t, s.version() + 1);
+                Map<String, AttributeValue> current = write(budget.key(), s, after);
+                if (current == null) {
+                    known = after;
+                    return new Grant(permits, now, 0);
+                }
+                s = state(current); // another container wrote meanwhile
             }
             throw new BudgetUnavailableException("shared budget " + budget + ": still contended after " + MAX_ROUNDS
                     + " rounds in table " + table + "; not calling the API without it", null);
@@ -215,20 +233,32 @@ public final class DynamoRateLimits implements RateLimits {
         private BucketState read(String key) {
             GetItemResponse r = call(budget.label(), () -> dynamo.getItem(b -> b.tableName(table).consistentRead(true)
                     .key(Map.of(KEY, AttributeValue.fromS(key)))));
-            if (!r.hasItem() || r.item().isEmpty()) return new BucketState(false, 0, 0, 0);
-            Map<String, AttributeValue> i = r.item();
+            return state(r.hasItem() ? r.item() : Map.of());
+        }
+
+        private BucketState state(Map<String, AttributeValue> i) {
+            if (i == null || i.isEmpty() || !i.containsKey("v")) return new BucketState(false, 0, 0, 0);
             return new BucketState(true, Double.parseDouble(i.get("tokens").n()), Long.parseLong(i.get("at").n()), Long.parseLong(i.get("v").n()));
         }
 
-        private boolean write(String key, BucketState seen, double tokens, long at) {
+        /** Writes {@code after} if the item is still {@code seen}: null when written, else the item as it is now. */
+        private Map<String, AttributeValue> write(String key, BucketState seen, BucketState after) {
             Map<String, AttributeValue> item = new HashMap<>();
             item.put(KEY, AttributeValue.fromS(key));
-            item.put("tokens", AttributeValue.fromN(Double.toString(tokens)));
-            item.put("at", AttributeValue.fromN(Long.toString(at)));
-            item.put("v", AttributeValue.fromN(Long.toString(seen.version() + 1)));
+            item.put("tokens", AttributeValue.fromN(Double.toString(after.tokens())));
+            item.put("at", AttributeValue.fromN(Long.toString(after.at())));
+            item.put("v", AttributeValue.fromN(Long.toString(after.version())));
             item.put("limit", AttributeValue.fromN(Integer.toString(budget.limit())));
             item.put("windowSeconds", AttributeValue.fromN(Double.toString(budget.window().toMillis() / 1000.0)));
-            return conditionalPut(budget.label(), item, seen.exists(), seen.version());
+            Map<String, AttributeValue> current = conditionalPut(budget.label(), item, seen.exists(), seen.version());
+            // A table that does not hand back the item with the failure: read it.
+            return current != null && current.isEmpty() ? asItem(read(key)) : current;
+        }
+
+        private Map<String, AttributeValue> asItem(BucketState s) {
+            if (!s.exists()) return Map.of(KEY, AttributeValue.fromS(budget.key()));
+            return Map.of("tokens", AttributeValue.fromN(Double.toString(s.tokens())), "at", AttributeValue.fromN(Long.toString(s.at())),
+                    "v", AttributeValue.fromN(Long.toString(s.version())));
         }
     }
 
@@ -293,7 +323,7 @@ public final class DynamoRateLimits implements RateLimits {
                 item.put("holders", AttributeValue.fromM(live));
                 item.put("cap", AttributeValue.fromN(Integer.toString(cap)));
                 item.put("v", AttributeValue.fromN(Long.toString(version + 1)));
-                if (conditionalPut(key, item, exists, version)) {
+                if (conditionalPut(key, item, exists, version) == null) {
                     slotUntil = until;
                     return 0;
                 }
@@ -305,10 +335,14 @@ public final class DynamoRateLimits implements RateLimits {
 
     // --- the table ---------------------------------------------------------------------------------------------------
 
-    private boolean conditionalPut(String what, Map<String, AttributeValue> item, boolean exists, long version) {
+    /**
+     * Puts {@code item} if the stored one is still at {@code version} (or absent, when {@code exists} is false): null
+     * when it was written, else the item as it is now (empty when the table did not say).
+     */
+    private Map<String, AttributeValue> conditionalPut(String what, Map<String, AttributeValue> item, boolean exists, long version) {
         try {
             call(what, () -> dynamo.putItem(b -> {
-                b.tableName(table).item(item);
+                b.tableName(table).item(item).returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD);
                 if (exists) {
                     b.conditionExpression("#v = :v").expressionAttributeNames(Map.of("#v", "v"))
                             .expressionAttributeValues(Map.of(":v", AttributeValue.fromN(Long.toString(version))));
@@ -316,9 +350,9 @@ public final class DynamoRateLimits implements RateLimits {
                     b.conditionExpression("attribute_not_exists(#k)").expressionAttributeNames(Map.of("#k", KEY));
                 }
             }));
-            return true;
+            return null;
         } catch (ConditionalCheckFailedException e) {
-            return false;
+            return e.hasItem() ? e.item() : Map.of();
         }
     }
 
