@@ -24,9 +24,6 @@ import org.appban.sim.http.RecordedRequest;
 import org.appban.sim.http.SimServer;
 import org.appban.sim.http.SimSettings;
 import org.appban.sim.world.SimDevice;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
  * {@code ./appban bench budgets}: every function that calls an external API, at once, each container in a JVM of its
@@ -118,9 +115,6 @@ public final class BudgetsBench {
         try (LocalEmulator aws = LocalEmulator.start(out);
              Simulators sims = Simulators.of(fleet, SimSettings.defaults().budgetScale(scale).latency(Duration.ofMillis(latencyMs))).start()) {
             String table = BenchTables.create(aws.clients().dynamoDb(), root, "RateBudgetsTable", "appban-bench-budgets-" + run);
-            SqsClient sqs = aws.clients().sqs();
-            String workQueue = sqs.createQueue(r -> r.queueName("appban-bench-work-" + run)).queueUrl();
-            String webhookQueue = sqs.createQueue(r -> r.queueName("appban-bench-webhooks-" + run)).queueUrl();
             List<String> intuneTargets = new ArrayList<>(), jamfTargets = new ArrayList<>();
             for (SimDevice d : sims.world().devices()) {
                 if (!d.apps().contains(APP)) continue;
@@ -133,9 +127,8 @@ public final class BudgetsBench {
                     Map.entry("region", aws.clients().dynamoDb().serviceClientConfiguration().region().id()), Map.entry("table", table),
                     Map.entry("iseCallsPerSecond", Integer.toString(iseCallsPerSecond)), Map.entry("budgetScale", Double.toString(scale)),
                     Map.entry("intune", sims.intune().baseUri().toString()), Map.entry("jamf", sims.jamf().baseUri().toString()),
-                    Map.entry("ise", sims.ise().baseUri().toString()), Map.entry("workQueue", workQueue), Map.entry("webhookQueue", webhookQueue),
-                    Map.entry("intuneTargets", work.resolve("intune-targets").toString()), Map.entry("jamfTargets", work.resolve("jamf-targets").toString()),
-                    Map.entry("decidedFlag", work.resolve("decided").toString()), Map.entry("stopFlag", work.resolve("stop").toString()));
+                    Map.entry("ise", sims.ise().baseUri().toString()),
+                    Map.entry("intuneTargets", work.resolve("intune-targets").toString()), Map.entry("jamfTargets", work.resolve("jamf-targets").toString()));
 
             out.printf(Locale.ROOT, "bench budgets: %d Intune and %d Jamf corporate devices with the app, %d private devices; budgets x%s;"
                             + " ISE_CALLS_PER_SECOND %d; webhooks %d/s for %d s; simulator latency %d ms%n",
@@ -143,40 +136,33 @@ public final class BudgetsBench {
             out.printf(Locale.ROOT, "containers (one JVM each): inventory sync 1, enforce-removal deciding run 1 + queue workers %d"
                     + " (template's MaximumConcurrency), network access %d (template's ReservedConcurrentExecutions)%n", workers, accessContainers);
 
+            Platform platform = new Platform(2 + workers + accessContainers);
             List<Container> containers = new ArrayList<>();
             long t0 = System.currentTimeMillis();
-            containers.add(Container.start("inventory", conf, work));
-            containers.add(Container.start("enforce-decide", conf, work));
-            for (int i = 0; i < workers; i++) containers.add(Container.start("enforce-worker", conf, work));
-            for (int i = 0; i < accessContainers; i++) containers.add(Container.start("network-access", conf, work));
+            containers.add(Container.start("inventory", conf, work, platform));
+            containers.add(Container.start("enforce-decide", conf, work, platform));
+            for (int i = 0; i < workers; i++) containers.add(Container.start("enforce-worker", conf, work, platform));
+            for (int i = 0; i < accessContainers; i++) containers.add(Container.start("network-access", conf, work, platform));
+            if (!platform.ready.await(5, TimeUnit.MINUTES)) throw new IllegalStateException("the containers did not start within 5 minutes");
+            platform.go.countDown();
+            platform.start();
 
-            // The webhooks, and the queues' depths every second (work is queued while a depth is above zero).
-            QueueWatch watch = new QueueWatch(sqs, Map.of("work", workQueue, "webhooks", webhookQueue));
-            watch.start();
+            // The webhooks: a steady stream, faster than the NAC's budget lets them be handled, so that work is queued.
             long feedStart = System.currentTimeMillis();
             int sent = 0;
             for (int s = 0; s < seconds; s++) {
                 long due = feedStart + (s + 1) * 1000L;
-                for (int from = 0; from < webhooksPerSecond; from += 10) {
-                    List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
-                    for (int k = from; k < Math.min(webhooksPerSecond, from + 10); k++) {
-                        int n = sent++;
-                        String mac = String.format(Locale.ROOT, "02:BB:%02X:%02X:%02X:%02X", (n >> 24) & 0xFF, (n >> 16) & 0xFF, (n >> 8) & 0xFF, n & 0xFF);
-                        entries.add(SendMessageBatchRequestEntry.builder().id("w" + k).messageBody("quarantine " + mac).build());
-                    }
-                    sqs.sendMessageBatch(r -> r.queueUrl(webhookQueue).entries(entries));
+                for (int k = 0; k < webhooksPerSecond; k++) {
+                    int n = sent++;
+                    platform.webhooks.add(String.format(Locale.ROOT, "webhook quarantine 02:BB:%02X:%02X:%02X:%02X",
+                            (n >> 24) & 0xFF, (n >> 16) & 0xFF, (n >> 8) & 0xFF, n & 0xFF));
                 }
                 long left = due - System.currentTimeMillis();
                 if (left > 0) Thread.sleep(left);
             }
-            long feedEnd = System.currentTimeMillis();
-            // The enforcement and the inventory finish their work; network access takes what is still queued.
-            for (Container c : containers) if (!c.role.equals("network-access")) c.await(Duration.ofMinutes(15));
-            long drainBy = System.currentTimeMillis() + Duration.ofMinutes(5).toMillis();
-            while (watch.depth("webhooks") > 0 && System.currentTimeMillis() < drainBy) Thread.sleep(1000);
-            Files.writeString(work.resolve("stop"), "stop");
-            for (Container c : containers) if (c.role.equals("network-access")) c.await(Duration.ofMinutes(2));
-            watch.finish();
+            platform.feeding = false;
+            for (Container c : containers) c.await(Duration.ofMinutes(20));
+            platform.finish();
             long t1 = System.currentTimeMillis();
 
             boolean containersOk = true;
@@ -187,7 +173,7 @@ public final class BudgetsBench {
                 }
             }
             out.printf(Locale.ROOT, "webhooks sent: %d; wall time of the containers' work: %.0f s%n%n", sent, (t1 - t0) / 1000.0);
-            return report(sims, watch, containersOk, feedStart, feedEnd, accessContainers, workers) ? 0 : 1;
+            return report(sims, platform, containersOk) ? 0 : 1;
         }
     }
 
@@ -195,7 +181,7 @@ public final class BudgetsBench {
     private record Line(String name, SimServer sim, Predicate<RecordedRequest> applies, Budget budget, String queue) {
     }
 
-    private boolean report(Simulators sims, QueueWatch watch, boolean containersOk, long feedStart, long feedEnd, int accessContainers, int workers) {
+    private boolean report(Simulators sims, Platform watch, boolean containersOk) {
         Predicate<RecordedRequest> dm = r -> r.path().contains("/deviceManagement/");
         Predicate<RecordedRequest> dam = r -> r.path().contains("/deviceAppManagement/");
         Predicate<RecordedRequest> dir = r -> r.path().contains("/groups") || r.path().contains("/directoryObjects/");
@@ -313,79 +299,63 @@ public final class BudgetsBench {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
-    /** A container's JVM: the production adapters' classes, a small heap, Lambda's C1-only and serial GC flags. */
-    private static final class Container {
-        final String role;
-        final Process process;
-        final Path log;
-        int exit = -1;
 
-        private Container(String role, Process process, Path log) {
-            this.role = role;
-            this.process = process;
-            this.log = log;
-        }
-
-        static Container start(String role, Map<String, String> conf, Path work) throws IOException {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-cp", System.getProperty("java.class.path"), BudgetsContainer.class.getName(), "role=" + role));
-            conf.forEach((k, v) -> command.add(k + "=" + v));
-            Path log = Files.createTempFile(work, role + "-", ".log");
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            return new Container(role, p, log);
-        }
-
-        void await(Duration most) throws InterruptedException {
-            if (!process.waitFor(most.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor();
-            }
-            exit = process.exitValue();
-        }
-    }
-
-    /** Samples the queues' depths every second: work is queued from the first sample above zero to the last. */
-    private static final class QueueWatch extends Thread {
-        private final SqsClient sqs;
-        private final Map<String, String> queues;
-        private final Map<String, long[]> queued = new java.util.concurrent.ConcurrentHashMap<>();
-        private final Map<String, Integer> depth = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * The Lambda platform's part: the queued work (the enforcement work queue, the webhooks on their way to the
+     * function URL), handed to whichever container asks next, and when work was queued (sampled every quarter second).
+     */
+    private static final class Platform extends Thread {
+        final java.util.concurrent.ConcurrentLinkedDeque<String> work = new java.util.concurrent.ConcurrentLinkedDeque<>();
+        final java.util.concurrent.ConcurrentLinkedDeque<String> webhooks = new java.util.concurrent.ConcurrentLinkedDeque<>();
+        volatile boolean decided;
+        volatile boolean feeding = true;
+        /** Every container warm (its JVM up, its clients built) before any starts its work: the runs start together. */
+        final java.util.concurrent.CountDownLatch ready;
+        final java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
         private volatile boolean running = true;
+        private final Map<String, long[]> queued = new java.util.concurrent.ConcurrentHashMap<>();
 
-        QueueWatch(SqsClient sqs, Map<String, String> queues) {
-            super("bench-queue-watch");
+        Platform(int containers) {
+            super("bench-platform");
+            this.ready = new java.util.concurrent.CountDownLatch(containers);
             setDaemon(true);
-            this.sqs = sqs;
-            this.queues = queues;
+        }
+
+        /** What a container of {@code role} is handed when it asks for its next invocation. */
+        synchronized String next(String role) {
+            if (role.equals("enforce-worker")) {
+                String first = work.poll();
+                if (first == null) return decided ? "end" : "wait";
+                // A batch of up to ten (the event source mapping's BatchSize), one MDM's devices.
+                String mdm = first.split(" ")[0];
+                StringBuilder batch = new StringBuilder("work ").append(first);
+                for (int i = 1; i < 10; i++) {
+                    String item = work.peek();
+                    if (item == null || !item.startsWith(mdm + " ")) break;
+                    batch.append(' ').append(work.poll().substring(mdm.length() + 1));
+                }
+                return batch.toString();
+            }
+            if (role.equals("network-access")) {
+                String hook = webhooks.poll();
+                if (hook == null) return feeding ? "wait" : "end";
+                return hook;
+            }
+            return "end";
         }
 
         @Override
         public void run() {
             while (running) {
-                queues.forEach((name, url) -> {
-                    try {
-                        var attrs = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes();
-                        int d = Integer.parseInt(attrs.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0"));
-                        depth.put(name, d);
-                        if (d > 0) {
-                            long now = System.currentTimeMillis();
-                            queued.compute(name, (k, v) -> v == null ? new long[]{now, now} : new long[]{v[0], now});
-                        }
-                    } catch (RuntimeException e) {
-                        // the emulator is busy: next second
-                    }
-                });
+                long now = System.currentTimeMillis();
+                if (!work.isEmpty()) queued.compute("work", (k, v) -> v == null ? new long[]{now, now} : new long[]{v[0], now});
+                if (!webhooks.isEmpty()) queued.compute("webhooks", (k, v) -> v == null ? new long[]{now, now} : new long[]{v[0], now});
                 try {
-                    Thread.sleep(1000);
+                    Thread.sleep(250);
                 } catch (InterruptedException e) {
                     return;
                 }
             }
-        }
-
-        int depth(String name) {
-            return depth.getOrDefault(name, 0);
         }
 
         long[] queued(String name) {
@@ -395,6 +365,73 @@ public final class BudgetsBench {
         void finish() {
             running = false;
             interrupt();
+        }
+    }
+
+    /** A container's JVM: the production adapters' classes, a small heap, Lambda's C1-only and serial GC flags. */
+    private static final class Container {
+        final String role;
+        final Process process;
+        final Path log;
+        final Thread reader;
+        int exit = -1;
+
+        private Container(String role, Process process, Path log, Thread reader) {
+            this.role = role;
+            this.process = process;
+            this.log = log;
+            this.reader = reader;
+        }
+
+        static Container start(String role, Map<String, String> conf, Path work, Platform platform) throws IOException {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-cp", System.getProperty("java.class.path"), BudgetsContainer.class.getName(), "role=" + role));
+            conf.forEach((k, v) -> command.add(k + "=" + v));
+            Path log = Files.createTempFile(work, role + "-", ".log");
+            Process p = new ProcessBuilder(command).redirectError(log.toFile()).start();
+            Path events = work.resolve(log.getFileName() + ".events");
+            // Its output: milestones, the decider's work items, and its asks for the next invocation.
+            Thread reader = new Thread(() -> {
+                try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                     var answers = new PrintStream(p.getOutputStream(), true, StandardCharsets.UTF_8);
+                     var record = Files.newBufferedWriter(events, StandardCharsets.UTF_8)) {
+                    for (String line; (line = lines.readLine()) != null; ) {
+                        if (line.equals("ready")) {
+                            platform.ready.countDown();
+                            platform.go.await();
+                            answers.println("go");
+                        } else if (line.equals("next")) {
+                            answers.println(platform.next(role));
+                        } else if (line.startsWith("enqueue ")) {
+                            platform.work.add(line.substring("enqueue ".length()));
+                        } else {
+                            if (line.startsWith("event enqueued")) platform.decided = true;
+                            record.write(line);
+                            record.newLine();
+                            record.flush();
+                        }
+                    }
+                } catch (IOException e) {
+                    // the container went away: its exit status tells
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    if (role.equals("enforce-decide")) platform.decided = true; // done or dead, it queues nothing more
+                }
+            }, "bench-" + role);
+            reader.setDaemon(true);
+            reader.start();
+            return new Container(role, p, log, reader);
+        }
+
+        void await(Duration most) throws InterruptedException {
+            if (!process.waitFor(most.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor();
+            }
+            reader.join(5000);
+            exit = process.exitValue();
         }
     }
 }

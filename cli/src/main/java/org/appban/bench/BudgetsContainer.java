@@ -34,19 +34,21 @@ import org.appban.store.dynamo.DynamoRateLimits;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * One Lambda container of {@code ./appban bench budgets}, in a JVM of its own: the external API calls of one
  * function's run, through the production adapters and the budgets shared in DynamoDB (on the emulator), against the
  * simulators. It prints one line per milestone ({@code event NAME EPOCH_MILLIS [detail]}) for the bench to read.
  *
+ * <p>The bench plays the Lambda platform: it hands each container its invocations (the event source mapping's
+ * batches of queued work, the function URL's webhooks) over the container's standard input, one when the container
+ * asks with {@code next}: {@code work MDM ID...}, {@code webhook quarantine MAC}, {@code wait} (nothing queued now),
+ * {@code end}. So the emulator serves only what the functions themselves call, here the shared budgets.
+ *
  * <p>Roles: {@code inventory} (the MDMs' listings and the NAC's registry, once), {@code enforce-decide} (the
- * fleet-wide steps of the deadline run on both MDMs, then one work item per device with the app on the queue),
- * {@code enforce-worker} (check-in requests for the queue's items, as the event source mapping hands them over),
- * {@code network-access} (the webhooks' NAC commands, one queue message per webhook, until told to stop).
+ * fleet-wide steps of the deadline run on both MDMs, then one work item per device with the app, printed as
+ * {@code enqueue MDM ID} for the bench's queue), {@code enforce-worker} (check-in requests for batches of up to ten
+ * items, as the event source mapping hands them over), {@code network-access} (each webhook's NAC command).
  */
 public final class BudgetsContainer {
     private final Map<String, String> conf;
@@ -93,15 +95,25 @@ public final class BudgetsContainer {
         RemoteOptions options = RemoteOptions.standard(Clock.systemUTC()).withLimits(limits)
                 .withBudgets(ApiBudgets.fromSetting(Optional.of(get("iseCallsPerSecond"))))
                 .withBudgetScale(Double.parseDouble(get("budgetScale")));
+        // Warm, as a container that has served an invocation before: its clients built, the table reached once.
+        aws.dynamoDb().describeTable(r -> r.tableName(get("table")));
         event("started", get("role"));
+        java.io.BufferedReader in = stdin();
+        out.println("ready");
+        out.flush();
+        if (!"go".equals(in.readLine())) return; // the bench gave up before starting
         switch (get("role")) {
             case "inventory" -> inventory(options);
-            case "enforce-decide" -> decide(options, aws.sqs());
-            case "enforce-worker" -> work(options, aws.sqs());
-            case "network-access" -> networkAccess(options, aws.sqs());
+            case "enforce-decide" -> decide(options);
+            case "enforce-worker" -> work(options, in);
+            case "network-access" -> networkAccess(options, in);
             default -> throw new IllegalArgumentException("unknown role " + get("role"));
         }
         event("done", null);
+    }
+
+    private static java.io.BufferedReader stdin() {
+        return new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8));
     }
 
     private MdmAdapters.Mdm intune(RemoteOptions options) {
@@ -143,7 +155,7 @@ public final class BudgetsContainer {
         event("listed", "ise " + registered);
     }
 
-    private void decide(RemoteOptions options, SqsClient sqs) throws IOException {
+    private void decide(RemoteOptions options) throws IOException {
         BanPolicy policy = policy();
         Set<String> intuneTargets = new LinkedHashSet<>(Files.readAllLines(Path.of(get("intuneTargets")), StandardCharsets.UTF_8));
         Set<String> jamfTargets = new LinkedHashSet<>(Files.readAllLines(Path.of(get("jamfTargets")), StandardCharsets.UTF_8));
@@ -155,49 +167,35 @@ public final class BudgetsContainer {
             e.ensureComplianceRule(policy.app(), Set.of());
         }
         event("fleet-steps-done", null);
-        // One work item per device, ten to a SendMessageBatch as SqsWorkQueue sends them.
-        String queue = get("workQueue");
-        List<String> items = new ArrayList<>();
-        intuneTargets.forEach(id -> items.add("INTUNE " + id));
-        jamfTargets.forEach(id -> items.add("JAMF " + id));
-        for (int from = 0; from < items.size(); from += 10) {
-            List<String> chunk = items.subList(from, Math.min(items.size(), from + 10));
-            var entries = new ArrayList<software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry>();
-            for (int i = 0; i < chunk.size(); i++) {
-                entries.add(software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry.builder().id("m" + i).messageBody(chunk.get(i)).build());
-            }
-            sqs.sendMessageBatch(r -> r.queueUrl(queue).entries(entries));
-        }
-        Files.writeString(Path.of(get("decidedFlag")), "decided");
-        event("enqueued", Integer.toString(items.size()));
+        // One work item per device (SqsWorkQueue's messages), queued by the bench.
+        StringBuilder items = new StringBuilder();
+        intuneTargets.forEach(id -> items.append("enqueue INTUNE ").append(id).append('\n'));
+        jamfTargets.forEach(id -> items.append("enqueue JAMF ").append(id).append('\n'));
+        out.print(items);
+        event("enqueued", Integer.toString(intuneTargets.size() + jamfTargets.size()));
     }
 
-    private void work(RemoteOptions options, SqsClient sqs) {
-        Map<String, FleetEnforcement> mdms = Map.of("INTUNE", intune(options).enforcement(), "JAMF", jamf(options).enforcement());
-        String queue = get("workQueue");
-        Path decided = Path.of(get("decidedFlag"));
-        int done = 0;
+    /** The next invocation the platform (the bench) hands this container; null when it says there will be none. */
+    private String next(java.io.BufferedReader in) throws IOException {
         while (true) {
-            // Short polls: the emulator answers one request at a time, and a long poll would hold up everyone's.
-            List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(0)
-                    .visibilityTimeout(300)).messages();
-            if (batch.isEmpty()) {
-                if (Files.exists(decided)) break; // the deciding run has queued everything and nothing is left
-                pause(1000);
-                continue;
-            }
-            Map<String, List<String>> byMdm = new HashMap<>();
-            for (Message m : batch) {
-                String[] parts = m.body().split(" ", 2);
-                byMdm.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(parts[1]);
-            }
-            byMdm.forEach((mdm, ids) -> mdms.get(mdm).sync(ids));
-            List<DeleteMessageBatchRequestEntry> delete = new ArrayList<>();
-            for (int i = 0; i < batch.size(); i++) {
-                delete.add(DeleteMessageBatchRequestEntry.builder().id("d" + i).receiptHandle(batch.get(i).receiptHandle()).build());
-            }
-            sqs.deleteMessageBatch(r -> r.queueUrl(queue).entries(delete));
-            done += batch.size();
+            out.println("next");
+            out.flush();
+            String line = in.readLine();
+            if (line == null || line.equals("end")) return null;
+            if (!line.equals("wait")) return line;
+            pause(200);
+        }
+    }
+
+    private void work(RemoteOptions options, java.io.BufferedReader in) throws IOException {
+        Map<String, FleetEnforcement> mdms = Map.of("INTUNE", intune(options).enforcement(), "JAMF", jamf(options).enforcement());
+        int done = 0;
+        for (String batch; (batch = next(in)) != null; ) {
+            // "work MDM ID ID ...": one SQS batch of one MDM's devices.
+            String[] parts = batch.split(" ");
+            List<String> ids = List.of(parts).subList(2, parts.length);
+            mdms.get(parts[1]).sync(ids);
+            done += ids.size();
         }
         event("drained", Integer.toString(done));
     }
@@ -210,30 +208,19 @@ public final class BudgetsContainer {
         }
     }
 
-    private void networkAccess(RemoteOptions options, SqsClient sqs) {
+    private void networkAccess(RemoteOptions options, java.io.BufferedReader in) throws IOException {
         CiscoIseNetworkAccess nac = ise(options);
-        String queue = get("webhookQueue");
-        Path stop = Path.of(get("stopFlag"));
         int done = 0, failed = 0;
-        while (!Files.exists(stop)) {
-            // A function URL hands each request to a free container: here, the next webhooks on the queue (a few at a
-            // time, one after the other, as a warm container takes successive invocations).
-            List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(0)
-                    .visibilityTimeout(300)).messages();
-            if (batch.isEmpty()) pause(1000);
-            List<DeleteMessageBatchRequestEntry> handled = new ArrayList<>();
-            for (Message m : batch) {
-                String[] parts = m.body().split(" ", 2);
-                try {
-                    if (parts[0].equals("quarantine")) nac.quarantine(EndpointKey.mac(parts[1]));
-                    else nac.release(EndpointKey.mac(parts[1]));
-                    done++;
-                } catch (RemoteFailure e) {
-                    failed++;
-                }
-                handled.add(DeleteMessageBatchRequestEntry.builder().id("d" + handled.size()).receiptHandle(m.receiptHandle()).build());
+        for (String webhook; (webhook = next(in)) != null; ) {
+            // "webhook quarantine MAC" or "webhook release MAC": the NAC command the webhook's device calls for.
+            String[] parts = webhook.split(" ");
+            try {
+                if (parts[1].equals("quarantine")) nac.quarantine(EndpointKey.mac(parts[2]));
+                else nac.release(EndpointKey.mac(parts[2]));
+                done++;
+            } catch (RemoteFailure e) {
+                failed++;
             }
-            if (!handled.isEmpty()) sqs.deleteMessageBatch(r -> r.queueUrl(queue).entries(handled));
         }
         event("handled", done + " " + failed);
     }

@@ -225,9 +225,14 @@ public final class DynamoRateLimits implements RateLimits {
                     return new Grant(permits, now, 0);
                 }
                 s = state(current); // another container wrote meanwhile
+                known = s;
+                if (round >= 1) {
+                    // Lost twice in a row: many containers want this budget at once. Step aside for a moment (random,
+                    // growing with the losses) rather than hammering the item; the caller waits and comes back.
+                    return new Grant(0, now, ThreadLocalRandom.current().nextLong(5, 20L * (round + 1)));
+                }
             }
-            throw new BudgetUnavailableException("shared budget " + budget + ": still contended after " + MAX_ROUNDS
-                    + " rounds in table " + table + "; not calling the API without it", null);
+            return new Grant(0, clock.millis(), ThreadLocalRandom.current().nextLong(50, 200));
         }
 
         private BucketState read(String key) {
