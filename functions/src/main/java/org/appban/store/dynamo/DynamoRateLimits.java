@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  * RATE_BUDGETS_TABLE, changed only by conditional writes on the version the writer read (compare-and-set).
  *
  * <p><b>Rate budgets</b> are token buckets shaped by {@link Budget}: a container takes a batch of permits in one
- * write and may use them only within the budget's lease; what it has not used by then lapses (nothing to give
+ * write and may use them only within the budget's lease (which starts when the write is expected to have come back); what it has not used by then lapses (nothing to give
  * back, so a container that dies holding permits takes nothing with it: the bucket keeps refilling). So the requests
  * of all containers in any span T are at most {@code burst + rate * (T + lease)}, which is the limit for the budget's
  * window ({@link Budget#atMostIn}). The batch follows demand: it doubles while a batch is used up within its lease and
@@ -122,7 +122,10 @@ public final class DynamoRateLimits implements RateLimits {
         private BucketState known;
         private int held;
         private int granted;
+        private long leaseStart;
         private long leaseEnd;
+        /** How long a grant's write takes, on average (ms): a batch is granted for when its answer is expected. */
+        private double writeMillis;
         private int usedOfBatch;
         private int batch = 1;
 
@@ -157,6 +160,7 @@ public final class DynamoRateLimits implements RateLimits {
             while (true) {
                 long now = clock.millis();
                 if (held > 0 && now < leaseEnd) {
+                    if (now < leaseStart) return new Grant(0, now, leaseStart - now); // granted from a moment ahead
                     held--;
                     usedOfBatch++;
                     return null;
@@ -173,6 +177,7 @@ public final class DynamoRateLimits implements RateLimits {
                 granted = g.permits();
                 held = granted;
                 usedOfBatch = 0;
+                leaseStart = g.at();
                 leaseEnd = g.at() + leaseMillis;
             }
         }
@@ -200,15 +205,17 @@ public final class DynamoRateLimits implements RateLimits {
         }
 
         /**
-         * One grant: permits, leased from the moment they were computed. Tried on the state this container last saw
-         * (one conditional write when nobody else wrote meanwhile); a lost write hands back the current item, and the
-         * grant is computed again on it.
+         * One grant: permits for a lease that starts when the grant's write is expected to have come back (its
+         * average time so far): the bucket is refilled up to that moment and its time set to it, so the lease is
+         * not spent waiting for the table's answer, and nobody can use the same refill twice. Tried on the state
+         * this container last saw (one conditional write when nobody else wrote meanwhile); a lost write hands back
+         * the current item, and the grant is computed again on it.
          */
         private Grant grant(int wanted) {
             BucketState s = known != null ? known : read(budget.key());
             for (int round = 0; round < MAX_ROUNDS; round++) {
                 long now = clock.millis();
-                long t = Math.max(now, s.at());
+                long t = Math.max(now + Math.round(writeMillis), s.at());
                 double tokens = refilled(s, t);
                 if (tokens < 1) {
                     // Wait until the batch is there, or half the bucket: the waiters must come back before it
@@ -220,9 +227,11 @@ public final class DynamoRateLimits implements RateLimits {
                 int permits = (int) Math.min(wanted, Math.floor(tokens));
                 BucketState after = new BucketState(true, tokens - permits, t, s.version() + 1);
                 Map<String, AttributeValue> current = write(budget.key(), s, after);
+                long took = clock.millis() - now;
+                writeMillis = writeMillis == 0 ? took : 0.8 * writeMillis + 0.2 * took;
                 if (current == null) {
                     known = after;
-                    return new Grant(permits, now, 0);
+                    return new Grant(permits, t, 0);
                 }
                 s = state(current); // another container wrote meanwhile
                 known = s;

