@@ -62,6 +62,7 @@ public final class BadInputCorpus {
 
     private Outcome runCase(EmbeddedFunctions world, String name, JsonNode c, JsonNode adminCorpus) throws IOException {
         String function = c.path("function").asText();
+        if (function.equals("policy")) return policyCase(world, name, c);
         String caller = null;
         byte[] event;
         if (c.has("eventFile")) event = Files.readAllBytes(repo.resolve(c.path("eventFile").asText()));
@@ -116,6 +117,34 @@ public final class BadInputCorpus {
                 if (!b.equals(a)) return new Outcome(name, false, "partial write to " + part + ": " + abbreviate(diff(b, a)));
             }
         }
+        return new Outcome(name, true, "");
+    }
+
+    /**
+     * A policy file: the bundled one with the case's text replacements ({@code policyReplace}: [from, to] pairs, each
+     * of which must occur), in {@code policyCharset} (UTF-8 by default). The loader must refuse it with the words
+     * expected; nothing may change meanwhile (a refused policy runs no function).
+     */
+    private Outcome policyCase(EmbeddedFunctions world, String name, JsonNode c) throws IOException {
+        String text = Files.readString(repo.resolve("functions/src/main/resources/policies/" + org.appban.policy.PolicyLoader.BUNDLED + ".json"));
+        for (JsonNode r : c.path("policyReplace")) {
+            String from = r.path(0).asText();
+            if (!text.contains(from)) return new Outcome(name, false, "the bundled policy no longer contains '" + abbreviate(from) + "'");
+            text = text.replace(from, r.path(1).asText());
+        }
+        byte[] bytes = text.getBytes(java.nio.charset.Charset.forName(c.path("policyCharset").asText("UTF-8")));
+        Map<String, String> before = world.fingerprint();
+        String message;
+        try {
+            new org.appban.policy.PolicyLoader().parse(bytes, name + ".json");
+            return new Outcome(name, false, "not rejected: the policy loaded");
+        } catch (org.appban.input.InvalidInputException e) {
+            message = e.getMessage();
+        }
+        for (JsonNode w : c.path("expect")) {
+            if (!message.contains(w.asText())) return new Outcome(name, false, "answer lacks '" + w.asText() + "': " + abbreviate(message));
+        }
+        if (!before.equals(world.fingerprint())) return new Outcome(name, false, "the world changed while a refused policy was read");
         return new Outcome(name, true, "");
     }
 

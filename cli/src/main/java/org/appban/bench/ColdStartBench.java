@@ -27,9 +27,11 @@ import org.appban.testing.TemplateResources;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
- * {@code ./appban bench coldstart [--runs N] [--prime] [--only FUNCTION] [--phases] [--jvm-opt OPTION]...}: each
- * handler's cold start, the way a new Lambda container pays it, beside a baseline handler that makes one DynamoDB
- * GetItem and nothing else.
+ * {@code ./appban bench coldstart}: each function's first invocation through AWS's Runtime Interface Emulator and
+ * Client, beside a baseline on the same path ({@link LambdaColdStart}, the default). With {@code --direct} (or any of
+ * {@code --prime}, {@code --phases}, {@code --against}, {@code --plain-http}, {@code --jvm-opt}), the older
+ * measure described here: {@code [--runs N] [--prime] [--only FUNCTION] [--phases] [--jvm-opt OPTION]...}: each
+ * handler's cold start in a plain JVM, beside a baseline handler that makes one DynamoDB GetItem and nothing else.
  *
  * <p>For each function of template.yaml: a fresh JVM ({@code java -cp functions/target/appban-functions-lambda.jar
  * org.appban.coldstart.FirstInvocation}, JVM flags as Lambda's java21 runtime sets them) builds the handler through
@@ -56,7 +58,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * machine is shared, so compare ratios measured in one command, not absolute times across commands.
  */
 public final class ColdStartBench {
-    private static final String USAGE = "usage: ./appban bench coldstart [--runs N] [--prime] [--only FUNCTION] [--phases] [--against JAR] [--plain-http] [--jvm-opt OPTION]...\n"
+    private static final String USAGE = LambdaColdStart.USAGE + "\n"
+            + "       ./appban bench coldstart --direct [--runs N] [--prime] [--only FUNCTION] [--phases] [--against JAR] [--plain-http] [--jvm-opt OPTION]...\n"
             + "       ./appban bench coldstart --services [--runs N]";
     /**
      * Lambda's java17 and java21 runtimes stop tiered compilation at level 1 (C1 only) by default, and use the
@@ -85,6 +88,8 @@ public final class ColdStartBench {
         boolean phases = false;
         boolean plainHttp = false;
         boolean services = false;
+        boolean direct = false;
+        boolean classic = false;
         String only = null;
         Path against = null;
         List<String> extra = new ArrayList<>();
@@ -97,6 +102,9 @@ public final class ColdStartBench {
                 case "--plain-http" -> plainHttp = true;
                 // What each AWS service (and the MDM and NAC adapters) costs a fresh JVM the first time, no emulator.
                 case "--services" -> services = true;
+                // The handler in a plain JVM (FirstInvocation), not through the Runtime Interface Emulator and Client.
+                case "--direct" -> direct = true;
+                case "--classic" -> classic = true;
                 // Another build's deployable jar (an earlier commit's), measured run for run alternately with this one.
                 case "--against" -> against = Path.of(value(args, ++i)).toAbsolutePath();
                 case "--only" -> only = value(args, ++i);
@@ -114,6 +122,10 @@ public final class ColdStartBench {
         }
         try {
             if (services) return services(runs, extra, out);
+            if (!direct && !prime && !phases && against == null && !plainHttp && extra.isEmpty()) {
+                return LambdaColdStart.run(runs, only, classic ? org.appban.locallambda.LocalLambda.Mode.CLASSIC
+                        : org.appban.locallambda.LocalLambda.Mode.SNAPSTART, out);
+            }
             return bench(runs, prime, phases, only, against, plainHttp, extra, out);
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up the TLS front: " + e.getMessage(), e);

@@ -31,7 +31,7 @@ public final class LocalEmulator implements AutoCloseable {
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
     }
 
-    static LocalEmulator start(PrintStream out) throws IOException, InterruptedException {
+    public static LocalEmulator start(PrintStream out) throws IOException, InterruptedException {
         String external = System.getenv("AWS_ENDPOINT_URL");
         if (external != null && !external.isBlank()) {
             out.println("emulator: " + external.strip() + " (AWS_ENDPOINT_URL)");
@@ -45,11 +45,11 @@ public final class LocalEmulator implements AutoCloseable {
         return new LocalEmulator(moto.endpoint(), moto);
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return endpoint;
     }
 
-    AwsClients clients() {
+    public AwsClients clients() {
         return clients;
     }
 

@@ -18,6 +18,9 @@ public final class Main {
               invoke FUNCTION EVENT_FILE [--caller ID] [--stage NAME] [--init]
                         run one function in-process against the AWS emulator at AWS_ENDPOINT_URL
                         (LocalStack: infra/localstack), with its environment from template.yaml
+              lambda FUNCTION EVENT_FILE [--snapstart|--classic] [--stage NAME] [--init] [--help]
+                        invoke one function as Lambda does (AWS's Runtime Interface Emulator and Client), against
+                        AWS_ENDPOINT_URL or a moto server and the simulators it starts
               bench <inventory|notify|enforce|access|coldstart|faults|reliability|budgets> [options]
                         print performance and reliability figures
 
@@ -71,6 +74,7 @@ public final class Main {
                 case "ledger" -> new LedgerCommand(out).run(rest);
                 case "bench" -> new BenchCommand(out).run(rest);
                 case "invoke" -> new InvokeCommand(out).run(rest);
+                case "lambda" -> new LambdaCommand(out, err).run(rest);
                 default -> throw new Args.UsageException("unknown command '" + argv.get(0) + "'");
             };
         } catch (Args.UsageException e) {

@@ -63,7 +63,7 @@ public final class MdmWebhook {
         try {
             json = Json.parse(body);
         } catch (JsonProcessingException e) {
-            return refuse(400, "the body is not JSON");
+            return refuse(400, "the body is not JSON: " + Json.problem(e));
         }
         StrictObject.Problems problems = new StrictObject.Problems("webhook");
         StrictObject o = StrictObject.root(json, problems);

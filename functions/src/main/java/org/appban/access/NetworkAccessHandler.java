@@ -102,7 +102,7 @@ public final class NetworkAccessHandler extends JsonHandler {
         StrictObject.Problems problems = new StrictObject.Problems("scheduled event");
         StrictObject o = StrictObject.root(event, problems);
         String trigger = o.text("trigger");
-        String name = o.optionalText("schedule").orElse("network-access-daily");
+        String name = o.scheduleName("schedule", "network-access-daily");
         o.rejectUnknownFields();
         if (trigger != null && !trigger.equals("schedule")) o.problem("trigger", "must be schedule");
         problems.throwIfAny();

@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.UUID;
 import org.appban.input.InvalidInputException;
@@ -98,17 +97,22 @@ public final class AdminHandler extends JsonHandler {
             throw new InvalidInputException("function URL request", "body", "is empty; send the admin request as JSON");
         }
         String text = body.textValue();
-        if (event.path("isBase64Encoded").asBoolean(false)) {
-            try {
-                text = new String(Base64.getDecoder().decode(text), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidInputException("function URL request", "body", "is marked base64 but is not");
-            }
-        }
         try {
+            if (event.path("isBase64Encoded").asBoolean(false)) {
+                byte[] bytes;
+                try {
+                    bytes = Base64.getDecoder().decode(text);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidInputException("function URL request", "body", "is marked base64 but is not");
+                }
+                // The bytes, not a String made of them: bytes that are not UTF-8 are refused, not replaced by '?'.
+                return Json.parse(bytes);
+            }
             return Json.parse(text);
         } catch (JsonProcessingException e) {
-            throw new InvalidInputException("function URL request", "body", "not valid JSON: " + e.getOriginalMessage());
+            throw new InvalidInputException("function URL request", "body", Json.problem(e));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }

@@ -64,7 +64,8 @@ public final class CampaignStatus {
         StatusReport.Totals totals = new StatusReport.Totals(s.members().size(), active, devices, corporate, personal,
                 byState, notices, byStage, exemptionStates, quarantined);
         return new StatusReport(s.policy().id(), s.policy().title(), s.at(), s.policy().deadlineInstant(),
-                s.policy().privateGraceEnds(), totals, rows);
+                s.policy().privateGraceEnds(), totals, rows, s.policy().notices().notSent().stream()
+                        .sorted().map(org.appban.policy.StageKind::wireName).toList());
     }
 
     private StatusReport.DeviceStatus device(Device d, List<Exemption> exemptions, FleetSnapshot s) {

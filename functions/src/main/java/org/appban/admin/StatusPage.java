@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.appban.exemption.ExemptionView;
@@ -58,7 +59,7 @@ public final class StatusPage {
                 .append("</strong> &middot; deadline ").append(esc(when(r.deadline())))
                 .append(" &middot; private devices lose network access from ").append(esc(when(r.privateGraceEnds())))
                 .append("</p>\n</header>\n");
-        totals(h, r.totals());
+        totals(h, r.totals(), r.noticesNotSent());
         h.append("<table class=\"members\">\n<caption>Members, their devices, the notices sent to them and their exemptions</caption>\n")
                 .append("<thead><tr><th scope=\"col\">Member</th><th scope=\"col\">Role</th><th scope=\"col\">Devices</th>")
                 .append("<th scope=\"col\">Network access</th><th scope=\"col\">Notices sent</th><th scope=\"col\">Exemptions</th></tr></thead>\n<tbody>\n");
@@ -72,11 +73,15 @@ public final class StatusPage {
         return h.toString();
     }
 
-    private void totals(StringBuilder h, StatusReport.Totals t) {
+    private void totals(StringBuilder h, StatusReport.Totals t, List<String> notSent) {
         h.append("<section class=\"totals\" aria-label=\"Totals\">\n");
         card(h, "Members", t.members() + "", t.activeMembers() + " active");
         card(h, "Devices", t.devices() + "", t.corporateDevices() + " corporate, " + t.privateDevices() + " private");
         card(h, "Notices sent", t.noticesSent() + "", counts(t.noticesByStage()));
+        if (!notSent.isEmpty()) {
+            // The author's choice, shown so that nobody reads the silence as a fault (notices.notSent).
+            card(h, "Notices this ban does not send", "", String.join(", ", notSent));
+        }
         card(h, "Device states", "", counts(t.devicesByState()));
         card(h, "Exemptions", t.exemptionsByState().values().stream().mapToInt(Integer::intValue).sum() + "", counts(t.exemptionsByState()));
         card(h, "Quarantined", t.quarantined() + "", "private devices off the network");

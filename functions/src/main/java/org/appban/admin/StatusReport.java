@@ -10,7 +10,13 @@ import org.appban.exemption.ExemptionView;
  * exemptions; and totals. What the {@code status} admin operation exports and the status page shows.
  */
 public record StatusReport(String policy, String title, Instant at, Instant deadline, Instant privateGraceEnds,
-                           Totals totals, List<MemberStatus> members) {
+                           Totals totals, List<MemberStatus> members, List<String> noticesNotSent) {
+
+    /** @param noticesNotSent the kinds of notice the policy says this ban sends none of ({@code notices.notSent}) */
+    public StatusReport(String policy, String title, Instant at, Instant deadline, Instant privateGraceEnds,
+                        Totals totals, List<MemberStatus> members) {
+        this(policy, title, at, deadline, privateGraceEnds, totals, members, List.of());
+    }
 
     /**
      * @param devicesByState   non-retired devices counted by {@link DeviceStatus#state()}

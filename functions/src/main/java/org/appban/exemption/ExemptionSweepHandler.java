@@ -72,7 +72,7 @@ public final class ExemptionSweepHandler extends JsonHandler {
         StrictObject.Problems problems = new StrictObject.Problems("exemption sweep event");
         StrictObject o = StrictObject.root(event, problems);
         String trigger = o.text("trigger");
-        String schedule = o.optionalText("schedule").orElse("exemption-sweep-daily");
+        String schedule = o.scheduleName("schedule", "exemption-sweep-daily");
         o.rejectUnknownFields();
         if (trigger != null && !trigger.equals("schedule")) {
             o.problem("trigger", "must be schedule (manual sweeps go through the admin function's exemption.sweep)");

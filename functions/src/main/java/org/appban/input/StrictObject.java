@@ -159,8 +159,48 @@ public final class StrictObject {
         }
     }
 
+    /**
+     * An IANA region name (e.g. Pacific/Auckland, Europe/London) or UTC. Fixed offsets ({@code +13:00},
+     * {@code UTC+13}, {@code Etc/GMT-13}) and the old abbreviations ({@code EST}, {@code CET}) are refused although
+     * java.time reads them: they have no daylight saving, so a ban in a place that has it would send at the wrong
+     * hour half the year, and EventBridge Scheduler's ScheduleExpressionTimezone takes region names.
+     */
+    /**
+     * The name of one of the function's own schedules (template.yaml's Scheduler Inputs), or the default when absent.
+     * Another name is refused: a schedule nobody defined, or a manual run mistaken for one, must not run the work
+     * that a real schedule does (an unknown name once ran a full run).
+     */
+    public String scheduleName(String field, String own) {
+        JsonNode v = node.get(field);
+        String name = v == null || v.isNull() ? own : textValue(field, true);
+        if (name != null && !name.equals(own)) {
+            problems.add(at(field), "'" + (name.length() > 64 ? name.substring(0, 64) + "..." : name)
+                    + "' is not a schedule of this function (its schedule is '" + own + "')");
+            return null;
+        }
+        return name;
+    }
+
     public ZoneId zone(String field) {
-        return parsed(field, true, "a known time zone (e.g. Pacific/Auckland)", ZoneId::of);
+        JsonNode v = node.get(field);
+        String problem = v != null && v.isTextual() ? notARegion(v.textValue()) : null;
+        ZoneId zone = parsed(field, true, "a known time zone (e.g. Pacific/Auckland)", ZoneId::of);
+        if (zone != null && problem != null) {
+            problems.add(at(field), problem);
+            return null;
+        }
+        return zone;
+    }
+
+    /** Why a zone id is not an IANA region name a schedule can use, or null when it is one. */
+    public static String notARegion(String id) {
+        if (id.equals("UTC") || id.equals("Etc/UTC")) return null;
+        boolean region = id.indexOf('/') > 0 && !id.startsWith("Etc/") && !id.startsWith("SystemV/")
+                && ZoneId.getAvailableZoneIds().contains(id);
+        if (region) return null;
+        return "'" + id + "' is not an IANA time zone name (Area/Location, e.g. Pacific/Auckland, Europe/London, or UTC):"
+                + " a fixed offset or an abbreviation has no daylight saving, and EventBridge Scheduler's"
+                + " ScheduleExpressionTimezone takes IANA names";
     }
 
     public LocalDate date(String field, boolean required) {

@@ -44,7 +44,7 @@ public final class InventorySyncHandler extends JsonHandler {
         StrictObject request = StrictObject.root(event, problems);
         String trigger = request.text("trigger");
         if ("schedule".equals(trigger)) {
-            request.optionalText("schedule");
+            request.scheduleName("schedule", "inventory-hourly");
             request.rejectUnknownFields();
             problems.throwIfAny();
             return sync.run(Actor.schedule("inventory-hourly"), false);

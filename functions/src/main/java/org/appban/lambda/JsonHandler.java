@@ -37,11 +37,12 @@ public abstract class JsonHandler implements RequestStreamHandler {
                 if (event.isMissingNode()) throw new InvalidInputException("event", "", "empty event");
                 report = handle(event, context);
             } catch (JsonProcessingException e) {
-                report = rejected(new InvalidInputException("event", "line " + e.getLocation().getLineNr(), "not valid JSON: " + e.getOriginalMessage()));
+                report = rejected(new InvalidInputException("event", e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr(), Json.problem(e)));
             } catch (InvalidInputException e) {
                 report = rejected(e);
             }
         }
+        if (report instanceof Map<?, ?> m && "rejected".equals(m.get("status"))) report = naming(m, context);
         Json.write(report, output);
     }
 
@@ -59,6 +60,18 @@ public abstract class JsonHandler implements RequestStreamHandler {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A rejection with the function's name (Lambda's, which carries the template's logical id) after its status: an
+     * administrator who sent an event to the wrong function reads which one refused it.
+     */
+    private static Map<Object, Object> naming(Map<?, ?> rejection, Context context) {
+        Map<Object, Object> named = new LinkedHashMap<>();
+        named.put("status", rejection.get("status"));
+        if (context != null && context.getFunctionName() != null) named.put("function", context.getFunctionName());
+        named.putAll(rejection);
+        return named;
     }
 
     public static Map<String, Object> rejected(InvalidInputException e) {

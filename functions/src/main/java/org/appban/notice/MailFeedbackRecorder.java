@@ -43,6 +43,11 @@ public final class MailFeedbackRecorder {
     private final AdminAlerts alerts;
     private final Clock clock;
 
+    /** The administrators' alerts: the notify function also tells them of notices it cannot honour. */
+    public AdminAlerts alerts() {
+        return alerts;
+    }
+
     public MailFeedbackRecorder(MemberStore members, Ledger ledger, AdminAlerts alerts, Clock clock) {
         this.members = members;
         this.ledger = ledger;

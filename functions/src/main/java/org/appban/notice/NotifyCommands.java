@@ -38,6 +38,8 @@ public final class NotifyCommands {
     /** Most members one manual request may name; a larger send is the schedule's job. */
     public static final int MAX_LISTED = 1000;
     public static final int MAX_PREVIEWS = 200;
+    /** The daily schedule's name, as template.yaml's NotifyDailySchedule sends it. */
+    public static final String SCHEDULE = "notify-daily";
     private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
     private static final Pattern REQUEST_ID = Pattern.compile("^[A-Za-z0-9._:/#@+=-]{1,128}$");
 
@@ -65,6 +67,7 @@ public final class NotifyCommands {
         if (trigger != null && !trigger.equals("schedule")) o.problem("trigger", "'" + trigger + "' is not 'schedule'");
         String schedule = o.text("schedule");
         if (schedule != null && !NAME.matcher(schedule).matches()) o.problem("schedule", "must be 1 to 64 letters, digits, '.', '_' or '-'");
+        else if (schedule != null) schedule = o.scheduleName("schedule", SCHEDULE);
         o.rejectUnknownFields();
         problems.throwIfAny();
         return new NotifyCommand.Scheduled(schedule);

@@ -126,20 +126,33 @@ public final class NotifyMembers {
                 RunBudget.unlimited()));
     }
 
+    /** Result of a requested notice that cannot be honoured: recorded in the ledger; the handler alerts the administrators. */
+    public static final String UNDELIVERABLE = "undeliverable";
+    /** Result of a requested notice of a kind the policy sends none of ({@code notices.notSent}): recorded, nobody told. */
+    public static final String NOT_SENT = "not-sent";
+
     /** An event-driven notice another function asked for. */
     public NotifyReport request(NoticeRequest request, Actor actor, String runId) {
         Instant now = clock.instant();
-        Optional<Member> member = members.find(request.member());
-        if (member.isEmpty()) {
-            return new NotifyReport(now, false, List.of(result(request.member(), null, "unknown-member", "not on the roster")), null);
+        if (policy.notices().sendsNone(request.kind())) {
+            // The author's choice, on record so that an audit sees the occasion and that nobody was told on purpose.
+            ledger.append(new LedgerRecord(now, actor, request.member(), request.device(), "notice.not-sent", "policy-sends-none",
+                    false, occasionKey(request, "not-sent"), Map.of("kind", request.kind().wireName(), "occasion", request.occasion(),
+                    "why", "the policy sends no " + request.kind().wireName() + " notice (notices.notSent)")));
+            return new NotifyReport(now, false, List.of(new NotifyReport.MemberResult(request.member(), null, request.kind().wireName(),
+                    NOT_SENT, null, false, "the policy sends no notice of this kind", null)), null);
         }
+        Optional<Member> member = members.find(request.member());
+        if (member.isEmpty()) return undeliverable(request, actor, now, "member " + request.member() + " is not on the roster");
         MemberSnapshot snapshot = snapshot(member.get(), devices.ofOwner(request.member()), exemptions.ofMember(request.member()));
         NoticeDecision decision;
         try {
             decision = planner.requested(snapshot, request, now);
         } catch (IllegalArgumentException e) {
-            // The requester's bug (a device or exemption that is not the member's): nothing to mail, nothing to retry.
-            return new NotifyReport(now, false, List.of(result(request.member(), null, "refused", e.getMessage())), null);
+            // Nothing to mail (no stage of the kind, a device or exemption that is not the member's), and a retry
+            // cannot change that: on record, and the administrators are told (NotifyMembersHandler), since a member
+            // whom the campaign acted on may be left untold.
+            return undeliverable(request, actor, now, e.getMessage());
         }
         List<NotifyReport.MemberResult> results = new ArrayList<>();
         String stopped = deliver(member.get(), decision, actor, runId, false, now, results);
@@ -327,6 +340,18 @@ public final class NotifyMembers {
     }
 
     /** Adds an {@code unknown-member} result for each listed id not on the roster. */
+    private NotifyReport undeliverable(NoticeRequest request, Actor actor, Instant now, String why) {
+        ledger.append(new LedgerRecord(now, actor, request.member(), request.device(), "notice.undeliverable", "failed", false,
+                occasionKey(request, UNDELIVERABLE), Map.of("kind", request.kind().wireName(), "occasion", request.occasion(), "why", why)));
+        return new NotifyReport(now, false, List.of(new NotifyReport.MemberResult(request.member(), null, request.kind().wireName(),
+                UNDELIVERABLE, null, false, why, null)), null);
+    }
+
+    /** One ledger entry per request occasion, however often the event is delivered. */
+    private String occasionKey(NoticeRequest request, String what) {
+        return "notice/" + policy.id() + "/" + request.member() + "/" + request.kind().wireName() + "/" + request.occasion() + "/" + what;
+    }
+
     private NotifyReport withUnknown(Collection<String> ids, NotifyReport report) {
         List<NotifyReport.MemberResult> all = new ArrayList<>(report.members());
         for (String id : new java.util.LinkedHashSet<>(ids)) {

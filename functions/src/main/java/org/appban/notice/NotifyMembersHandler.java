@@ -94,7 +94,7 @@ public final class NotifyMembersHandler extends JsonHandler {
             case NotifyCommand.Scheduled s -> triggered(reply("schedule", notify.runScheduled(Actor.schedule(s.schedule()), runId, budget(context)), true)
                     .with("schedule", s.schedule()), context);
             case NotifyCommand.DeviceChanged d -> deviceChanged(d, runId, context);
-            case NotifyCommand.Requested r -> triggered(reply("notice-requested", notify.request(r.request(), Actor.event(r.source() + ":" + r.eventId()), runId), false)
+            case NotifyCommand.Requested r -> triggered(reply("notice-requested", requested(r, runId), false)
                     .with("source", r.source()).with("occasion", r.request().occasion()), context);
             case NotifyCommand.FeedbackReceived f -> {
                 Reply reply = new Reply("ses-" + f.feedback().kind().wireName(), "done");
@@ -147,6 +147,26 @@ public final class NotifyMembersHandler extends JsonHandler {
         if (omitted > 0) reply.with("omitted", omitted);
         if (!others.isEmpty()) reply.with("members", others);
         return reply.map;
+    }
+
+    /**
+     * A requested notice; one that cannot be honoured (on the ledger already) is also put before the administrators,
+     * since the campaign has acted on a member who may not be told: a retry could not change it.
+     */
+    private NotifyReport requested(NotifyCommand.Requested r, String runId) {
+        NotifyReport report = notify.request(r.request(), Actor.event(r.source() + ":" + r.eventId()), runId);
+        for (NotifyReport.MemberResult m : report.members()) {
+            if (!m.result().equals(NotifyMembers.UNDELIVERABLE)) continue;
+            NoticeRequest q = r.request();
+            feedback.alerts().alert(new org.appban.alerts.AdminAlert(
+                    "appban: a " + q.kind().wireName() + " notice could not be sent to member " + q.member(),
+                    "The " + r.source() + " function asked for a " + q.kind().wireName() + " notice to member " + q.member()
+                            + " (occasion " + q.occasion() + "), and it cannot be sent: " + m.detail() + ".\nIt is recorded in the"
+                            + " member's ledger chain (notice.undeliverable). Tell the member yourself, and correct the policy or"
+                            + " the data the request names.",
+                    Map.of("member", q.member(), "kind", q.kind().wireName(), "occasion", q.occasion(), "source", r.source())));
+        }
+        return report;
     }
 
     /** Logs the report of a triggered run and throws when a retry must finish it. */

@@ -5,9 +5,11 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A ban, as data: which app, when it is announced and enforced, in which zone, what members are told and when,
@@ -26,7 +28,20 @@ public record BanPolicy(
         Enforcement enforcement,
         Exemptions exemptions,
         Sender sender,
-        Contact contact) {
+        Contact contact,
+        ZoneOffset deadlineOffset) {
+
+    /**
+     * A policy whose deadline's local time has one offset in its zone (the loader refuses it otherwise).
+     * {@code deadlineOffset} is the offset the policy wrote with a deadline in a daylight-saving overlap
+     * ({@code 2025-10-26T01:30+01:00}: the first of the two 01:30s in London), null when the local time says it all.
+     */
+    public BanPolicy(String id, String title, String organisation, BannedApp app, ZoneId zone, LocalDate announcement,
+                     LocalDateTime deadline, Notices notices, PrivateDevices privateDevices, Enforcement enforcement,
+                     Exemptions exemptions, Sender sender, Contact contact) {
+        this(id, title, organisation, app, zone, announcement, deadline, notices, privateDevices, enforcement,
+                exemptions, sender, contact, null);
+    }
 
     /**
      * @param sendTime            local time of day scheduled notices go out
@@ -35,7 +50,19 @@ public record BanPolicy(
      * @param holidays            local dates that are not business days
      */
     public record Notices(LocalTime sendTime, int weekendDaysBeforeDeadline, List<LocalDate> holidays,
-                          List<NoticeStage> stages) {
+                          List<NoticeStage> stages, Set<StageKind> notSent) {
+        /** A policy with a stage for every kind it sends and nothing said about kinds it does not. */
+        public Notices(LocalTime sendTime, int weekendDaysBeforeDeadline, List<LocalDate> holidays, List<NoticeStage> stages) {
+            this(sendTime, weekendDaysBeforeDeadline, holidays, stages, Set.of());
+        }
+
+        /**
+         * True when the policy says, in {@code notices.notSent}, that this ban sends no notice of the kind: the
+         * campaign records the occasion and tells nobody, by the author's choice rather than by an omission.
+         */
+        public boolean sendsNone(StageKind kind) {
+            return notSent != null && notSent.contains(kind);
+        }
         public Optional<NoticeStage> stage(String id) {
             return stages.stream().filter(s -> s.id().equals(id)).findFirst();
         }
@@ -76,7 +103,7 @@ public record BanPolicy(
     }
 
     public ZonedDateTime deadlineInZone() {
-        return deadline.atZone(zone);
+        return deadlineOffset == null ? deadline.atZone(zone) : ZonedDateTime.ofLocal(deadline, zone, deadlineOffset);
     }
 
     public Instant deadlineInstant() {

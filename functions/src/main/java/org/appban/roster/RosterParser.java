@@ -9,10 +9,6 @@ import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -50,14 +46,12 @@ public final class RosterParser {
         return parseCsv(source, text);
     }
 
+    /** The one UTF-8 reading of every input ({@link Json#utf8}): the first bad byte named, with where it is. */
     private static String decodeUtf8(String source, byte[] content) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(content)).toString();
-        } catch (CharacterCodingException e) {
-            throw new InvalidInputException(source, "", "the roster is not valid UTF-8 text");
+            return Json.utf8(content);
+        } catch (Json.NotStrictJson e) {
+            throw new InvalidInputException(source, "", "the roster is not valid UTF-8 text: " + e.getOriginalMessage());
         }
     }
 
@@ -139,7 +133,8 @@ public final class RosterParser {
                 throw new InvalidInputException(source, "line 1", "expected a list of members or {\"members\": [...]}");
             }
             int index = 0;
-            while (p.nextToken() != JsonToken.END_ARRAY) {
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                if (t == null) throw new InvalidInputException(source, "line " + p.currentLocation().getLineNr(), "not valid JSON: the file ends inside the list of members");
                 int line = p.currentLocation().getLineNr();
                 JsonNode node = Json.read(p);
                 String where = "members[" + index++ + "]";
@@ -161,9 +156,17 @@ public final class RosterParser {
                 }
                 v.accept(line, fields);
             }
+            if (first == JsonToken.START_OBJECT) {
+                String other = p.nextFieldName();
+                if (other != null) throw new InvalidInputException(source, "line " + p.currentLocation().getLineNr(),
+                        ("members".equals(other) ? "duplicate key 'members'" : "unknown field '" + other + "'")
+                                + " after the list of members (expected {\"members\": [...]} and nothing else)");
+            }
+            // A second document after the roster is refused, not ignored: the file is not what its author thinks.
+            Json.requireEnd(p);
         } catch (JsonProcessingException e) {
             JsonLocation loc = e.getLocation();
-            throw new InvalidInputException(source, loc == null ? "" : "line " + loc.getLineNr(), "not valid JSON: " + e.getOriginalMessage());
+            throw new InvalidInputException(source, loc == null ? "" : "line " + loc.getLineNr(), Json.problem(e));
         } catch (IOException e) {
             throw new InvalidInputException(source, "", "unreadable roster: " + e.getMessage());
         }

@@ -52,11 +52,11 @@ class JsonTest {
             "{\"trigger\":\"schedule\",\"schedule\":\"notify-daily\"}",
             "[1, -2, 2147483648, 9223372036854775808, 1.5, -0.0, 1e3, 12345678901234567890.5, true, false, null]",
             "{\"nested\":{\"a\":[{\"b\":[[]]},{}],\"text\":\"quote \\\" backslash \\\\ tab \\t ü \\u00e9 \\ud83d\\ude00 </script>\"}}",
-            "{\"dup\":1,\"dup\":2}",
             "  \"just text\"  ",
             "42",
-            "{\"a\":1} trailing content is ignored",
             "");
+    // Where the mapper was lenient (a key twice: the last won; content after the document: ignored) Json now refuses,
+    // on purpose: see StrictJsonTest.
 
     @Test
     void documents_read_as_the_mapper_read_them_and_write_back_as_it_wrote_them() throws Exception {

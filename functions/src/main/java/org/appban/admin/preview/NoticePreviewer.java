@@ -27,8 +27,10 @@ import org.appban.policy.StageKind;
 public final class NoticePreviewer implements Previewer {
     private final NoticePlanner planner;
     private final ExemptionNoticePlan exemptionNotices;
+    private final BanPolicy policy;
 
     public NoticePreviewer(BanPolicy policy) {
+        this.policy = policy;
         this.planner = new NoticePlanner(policy);
         this.exemptionNotices = new ExemptionNoticePlan(policy);
     }
@@ -82,7 +84,15 @@ public final class NoticePreviewer implements Previewer {
     }
 
     private void add(List<PreviewItem> items, Instant at, Instant until, String action, Member m, Exemption e, String detail) {
-        if (at.isBefore(until)) items.add(new PreviewItem(at, function(), action, m.id(), e.device(), false, detail));
+        if (!at.isBefore(until)) return;
+        StageKind kind = StageKind.parse(action.substring("send ".length()));
+        if (policy.notices().sendsNone(kind)) {
+            // Shown, not left out: the occasion happens, and the policy says nobody is told (notices.notSent).
+            items.add(new PreviewItem(at, function(), "no " + kind.wireName() + " notice", m.id(), e.device(), false,
+                    detail + "; the policy sends none of this kind (notices.notSent)"));
+            return;
+        }
+        items.add(new PreviewItem(at, function(), action, m.id(), e.device(), false, detail));
     }
 
     static Instant max(Instant a, Instant b) {

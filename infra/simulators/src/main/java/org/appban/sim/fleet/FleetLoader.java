@@ -44,7 +44,7 @@ public final class FleetLoader {
 
     public Fleet load(Path file) {
         try {
-            return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+            return parse(utf8(Files.readAllBytes(file), file.toString()), file.toString());
         } catch (IOException e) {
             throw new InvalidFleetException(file.toString(), List.of("cannot read the fleet file: " + e.getMessage()));
         }
@@ -55,7 +55,7 @@ public final class FleetLoader {
         String resource = "/fleets/" + name + ".json";
         try (InputStream in = FleetLoader.class.getResourceAsStream(resource)) {
             if (in == null) throw new InvalidFleetException(name, List.of("no bundled fleet of that name"));
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "fleets/" + name + ".json");
+            return parse(utf8(in.readAllBytes(), "fleets/" + name + ".json"), "fleets/" + name + ".json");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -67,7 +67,35 @@ public final class FleetLoader {
         return Files.isRegularFile(p) ? load(p) : bundled(reference);
     }
 
+    /**
+     * The file's text if it is UTF-8 (a byte order mark dropped), else refused naming the first bad byte: the same
+     * rule, in the same words, as the functions' reading of every input ({@code org.appban.lambda.Json#utf8}; this
+     * module sits below the functions and cannot call it; FleetStrictJsonParityTest keeps the two in step).
+     */
+    static String utf8(byte[] bytes, String source) {
+        var decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+        var r = decoder.decode(in, out, true);
+        if (!r.isError()) r = decoder.flush(out);
+        if (r.isError()) {
+            int at = in.position();
+            out.flip();
+            String before = out.toString();
+            int line = 1 + (int) before.chars().filter(c -> c == '\n').count();
+            int column = before.length() - before.lastIndexOf('\n');
+            throw new InvalidFleetException(source, List.of(String.format(
+                    "the text is not UTF-8: byte 0x%02X at offset %d (line %d, column %d) is not valid UTF-8; save it as UTF-8",
+                    bytes[at] & 0xFF, at, line, column)));
+        }
+        out.flip();
+        return out.toString();
+    }
+
     public Fleet parse(String json, String source) {
+        if (json.startsWith("\uFEFF")) json = json.substring(1); // a byte order mark, as editors on Windows write
         JsonNode root;
         try {
             root = mapper.readTree(json);

@@ -1,0 +1,179 @@
+package org.appban.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.appban.locallambda.FreshEvents;
+import org.appban.locallambda.FunctionConfig;
+import org.appban.locallambda.LocalLambda;
+import org.appban.sim.Simulators;
+import org.appban.sim.fleet.FleetLoader;
+import org.appban.sim.http.SimSettings;
+import org.appban.testing.TemplateResources;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * {@code ./appban bench coldstart [--runs N] [--only FUNCTION] [--classic]}: each function's first invocation on the
+ * path Lambda runs it ({@link LocalLambda}: AWS's Runtime Interface Emulator and Runtime Interface Client, the
+ * template's handler, environment and memory as heap), beside a baseline handler (one DynamoDB GetItem) on the same
+ * path.
+ *
+ * <p>Per function and run: a new emulator and JVM (the emulator starts the JVM on the first invocation), the
+ * function's event, then the same kind of event again in the same JVM. Printed (medians): "first", the first
+ * invocation's wall time from the request to the answer (JVM start, the handler's init, SnapStart's hooks, the
+ * invocation); "invoke", the first invocation as the function ran it (from its runtime receiving the event to its
+ * answer: what a restored snapshot pays after its hooks); "warm", the second invocation as the function ran it;
+ * "cold" = first - warm.
+ *
+ * <p>Targets: functions a person waits for (the attestation page, the exemption-request form, the MDM webhook, the
+ * admin function URL) must answer their first invocation within 1.5x the baseline's; batch functions (roster import,
+ * inventory, notices, network access's daily run, the exemption sweep, enforcement) have no ratio target: their cold
+ * overhead and warm run are reported. SnapStart by default (its hooks run before the first invocation and are in
+ * "first": on Lambda they run when the version is published); {@code --classic} runs them without.
+ */
+final class LambdaColdStart {
+    static final String USAGE = "usage: ./appban bench coldstart [--runs N] [--only FUNCTION] [--classic]";
+    private static final String BASELINE = "BaselineFunction";
+
+    /** A function's measured event: its own trigger's sample, made for the stack. */
+    private record Case(String name, String function, boolean interactive, Supplier<String> event) {
+    }
+
+    private LambdaColdStart() {
+    }
+
+    static int run(int runs, String only, LocalLambda.Mode mode, PrintStream out) throws IOException, InterruptedException {
+        Path root = LocalEmulator.root();
+        Path jar = root.resolve("functions/target/appban-functions-lambda.jar");
+        if (!Files.isRegularFile(jar)) throw new IllegalStateException(jar + " is missing: ./mvnw -B -DskipTests package");
+        Path work = Files.createTempDirectory("appban-coldstart-lambda-");
+        Map<String, FunctionConfig> functions = new LinkedHashMap<>(FunctionConfig.all(root.resolve("template.yaml")));
+        // The yardstick, configured as the functions are (Globals: 1 GB, SnapStart).
+        FunctionConfig any = functions.values().iterator().next();
+        functions.put(BASELINE, new FunctionConfig(BASELINE, org.appban.coldstart.BaselineHandler.class.getName() + "::handleRequest", 60,
+                any.memoryMb(), any.snapStart()));
+        try (LocalEmulator emulator = LocalEmulator.start(out);
+             Simulators sims = Simulators.of(new FleetLoader().bundled(FleetLoader.SAMPLE), SimSettings.defaults()).start()) {
+            String stage = "cl" + UUID.randomUUID().toString().substring(0, 6);
+            EmulatedStack stack = EmulatedStack.create(root, emulator.endpoint(), emulator.clients().region().id(), stage,
+                    new TemplateResources.SimulatorPorts("127.0.0.1", sims.intune().baseUri().getPort(), sims.jamf().baseUri().getPort(),
+                            sims.ise().baseUri().getPort()));
+            emulator.clients().s3().putObject(r -> r.bucket(stack.bucket("RosterBucket")).key("rosters/parliament 2023-03-16.csv"),
+                    RequestBody.fromFile(root.resolve("events/roster-import/rosters/parliament 2023-03-16.csv")));
+            FreshEvents fresh = new FreshEvents(root, arn -> emulator.clients().secretsManager().getSecretValue(r -> r.secretId(arn)).secretString());
+            LocalLambda.Aws aws = new LocalLambda.Aws(emulator.endpoint(), emulator.clients().region().id(), "test", "test");
+            String signing = stack.environment("AttestationFunction").get("SIGNING_SECRET_ARN");
+            String webhook = stack.environment("NetworkAccessFunction").get("WEBHOOK_SECRET_ARN");
+
+            // In the campaign's order, so each finds what the ones before it left (the roster, the fleet).
+            List<Case> cases = List.of(
+                    new Case("baseline (one GetItem)", BASELINE, true, () -> "{}"),
+                    new Case("roster import (S3 notification)", "RosterImportFunction", false,
+                            () -> stack.localNames(sample(root, "roster-import/s3-object-created.json"))),
+                    new Case("inventory sync (hourly schedule)", "InventorySyncFunction", false, () -> sample(root, "inventory-sync/schedule.json")),
+                    new Case("notify members (daily schedule)", "NotifyMembersFunction", false, () -> sample(root, "notify-members/schedule.json")),
+                    new Case("admin (function URL: status)", "AdminFunction", true, () -> sample(root, "admin/function-url-status.json")),
+                    new Case("exemption link (form)", "ExemptionLinkFunction", true, () -> fresh.exemptionForm(signing, "m-001")),
+                    new Case("exemption sweep (daily schedule)", "ExemptionSweepFunction", false, () -> sample(root, "exemption-sweep/schedule.json")),
+                    new Case("network access (MDM webhook)", "NetworkAccessFunction", true,
+                            () -> fresh.mdmWebhook(webhook, firstIntuneDevice(emulator, stack))),
+                    new Case("network access (daily run)", "NetworkAccessFunction", false, () -> sample(root, "network-access/schedule.json")),
+                    new Case("attestation (link opened)", "AttestationFunction", true, () -> fresh.attestationLink(signing, "m-001")),
+                    new Case("enforce removal (SQS batch)", "EnforceRemovalFunction", false, () -> sample(root, "enforce-removal/sqs-batch.json")));
+
+            out.printf("path: AWS's Runtime Interface Emulator + Runtime Interface Client, %s; JVM %s %s with the java21 runtime's flags; "
+                    + "median of %d run(s)%n", mode == LocalLambda.Mode.SNAPSTART ? "as SnapStart (hooks before the first invocation)" : "classic",
+                    System.getProperty("java.vm.name"), System.getProperty("java.version"), runs);
+            out.printf("machine load (1, 5, 15 min): %s%n%n", load());
+            out.printf("%-36s %9s %6s %9s %6s %9s %9s%n", "function (event)", "first ms", "x base", "invoke ms", "x base", "warm ms", "cold ms");
+            Result baseline = null;
+            List<String> over = new ArrayList<>();
+            for (Case c : cases) {
+                if (only != null && !c.function().equals(BASELINE) && !c.function().equals(only) && !c.name().startsWith(only)) continue;
+                Map<String, String> env = c.function().equals(BASELINE)
+                        ? Map.of("BASELINE_TABLE", stack.environment("AdminFunction").get("MEMBERS_TABLE"))
+                        : stack.environment(c.function());
+                Result r = measure(root, jar, functions.get(c.function()), env, "appban-" + stage + "-" + c.function(), aws, mode, c, runs, work);
+                if (baseline == null) baseline = r;
+                if (r.error != null) {
+                    out.printf("%-36s failed: %s%n", c.name(), r.error);
+                    if (c.interactive()) over.add(c.name());
+                    continue;
+                }
+                if (c.interactive()) {
+                    out.printf("%-36s %9.0f %6.2f %9.0f %6.2f %9.0f %9.0f%n", c.name(), r.first, r.first / baseline.first, r.invoke,
+                            r.invoke / baseline.invoke, r.warm, r.first - r.warm);
+                    if (r != baseline && r.first > 1.5 * baseline.first) over.add(c.name());
+                } else {
+                    out.printf("%-36s %9.0f %6s %9.0f %6s %9.0f %9.0f%n", c.name(), r.first, "-", r.invoke, "-", r.warm, r.first - r.warm);
+                }
+            }
+            out.printf("%ntarget: the functions a person waits for answer their first invocation within 1.5x the baseline's (%.0f ms): %s%n",
+                    baseline == null ? 0 : 1.5 * baseline.first, over.isEmpty() ? "met" : "NOT met by " + String.join(", ", over));
+            out.println("batch functions: no ratio target; cold = first - warm is what their cold start adds to a run");
+            return 0;
+        }
+    }
+
+    private record Result(double first, double invoke, double warm, String error) {
+    }
+
+    private static Result measure(Path root, Path jar, FunctionConfig config, Map<String, String> env, String name, LocalLambda.Aws aws,
+                                  LocalLambda.Mode mode, Case c, int runs, Path work) throws IOException {
+        double[] first = new double[runs];
+        double[] invoke = new double[runs];
+        double[] warm = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            String event = c.event().get();
+            String again = c.event().get();
+            try (LocalLambda lambda = LocalLambda.start(root, jar, config, env, name, aws, mode, work)) {
+                LocalLambda.Answer a = lambda.invoke(event);
+                if (a.failed()) return new Result(-1, -1, -1, a.errorType() + ": " + a.errorMessage() + " (log " + lambda.log() + ")");
+                first[i] = a.elapsed().toNanos() / 1e6;
+                invoke[i] = lambda.lastInvocation().map(d -> d.toNanos() / 1e6).orElse(-1.0);
+                LocalLambda.Answer b = lambda.invoke(again);
+                if (b.failed()) return new Result(-1, -1, -1, "second invocation: " + b.errorType() + ": " + b.errorMessage());
+                warm[i] = lambda.lastInvocation().map(d -> d.toNanos() / 1e6).orElse(-1.0);
+            }
+        }
+        return new Result(median(first), median(invoke), median(warm), null);
+    }
+
+    private static String firstIntuneDevice(LocalEmulator emulator, EmulatedStack stack) {
+        String table = stack.environment("NetworkAccessFunction").get("DEVICES_TABLE");
+        return new org.appban.store.dynamo.DynamoDeviceStore(emulator.clients().dynamoDb(), table).all().stream()
+                .filter(d -> d.id().startsWith("intune:")).map(org.appban.domain.Device::mdmId).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no Intune device stored: the inventory sync runs before the webhook"));
+    }
+
+    private static String sample(Path root, String path) {
+        try {
+            return Files.readString(root.resolve("events").resolve(path));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String load() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return parts[0] + ", " + parts[1] + ", " + parts[2] + " on " + Runtime.getRuntime().availableProcessors() + " cores";
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+}
