@@ -8,7 +8,7 @@ import java.util.concurrent.Semaphore;
  * Where the adapters' budgets are held. In production every container draws on one shared store (DynamoDB,
  * {@code org.appban.store.dynamo.DynamoRateLimits}); {@link #inProcess()} holds them in this JVM, for the
  * rehearsal, tests, and SnapStart priming (which must do no I/O). Either way, clients asking for the same budget
- * key get the same budget.
+ * (key, limit and window) get the same budget.
  */
 public interface RateLimits {
     RateLimit limit(Budget budget);
@@ -18,12 +18,12 @@ public interface RateLimits {
 
     /** Budgets held in this process: a token bucket per key, a semaphore per connection cap. */
     static RateLimits inProcess() {
-        Map<String, RateLimit> buckets = new ConcurrentHashMap<>();
+        Map<Budget, RateLimit> buckets = new ConcurrentHashMap<>();
         Map<String, ConnectionLimit> caps = new ConcurrentHashMap<>();
         return new RateLimits() {
             @Override
             public RateLimit limit(Budget budget) {
-                return buckets.computeIfAbsent(budget.key(), k -> TokenBucket.of(budget, System::nanoTime));
+                return buckets.computeIfAbsent(budget, b -> TokenBucket.of(b, System::nanoTime));
             }
 
             @Override

@@ -58,7 +58,7 @@ public final class DynamoRateLimits implements RateLimits {
     private final java.util.function.Supplier<String> holderName;
     private volatile String holder;
     private final Duration slotLease;
-    private final Map<String, SharedBucket> buckets = new ConcurrentHashMap<>();
+    private final Map<Budget, SharedBucket> buckets = new ConcurrentHashMap<>();
     private final Map<String, SharedSlots> slots = new ConcurrentHashMap<>();
 
     /** @param holder this container's name in connection slots (unique per container) */
@@ -96,7 +96,7 @@ public final class DynamoRateLimits implements RateLimits {
 
     @Override
     public RateLimit limit(Budget budget) {
-        return buckets.computeIfAbsent(budget.key(), k -> new SharedBucket(budget));
+        return buckets.computeIfAbsent(budget, SharedBucket::new);
     }
 
     @Override
