@@ -217,12 +217,14 @@ public final class DynamoRateLimits implements RateLimits {
                 long now = clock.millis();
                 long t = Math.max(now + Math.round(writeMillis), s.at());
                 double tokens = refilled(s, t);
-                if (tokens < 1) {
-                    // Wait until the batch is there, or half the bucket: the waiters must come back before it
-                    // overflows. (A state older than the table's only overstates what is left: the wait is never
-                    // too long, and a write on it fails and brings the current state.)
-                    double need = Math.max(1, Math.min(wanted, budget.burst() / 2)) - tokens;
-                    return new Grant(0, now, (long) Math.ceil(need / perMilli) + (t - now));
+                // The batch, or half the bucket: taking whatever single permit has come back would make every
+                // container write for each request when the budget is busy; waiting for more than half the bucket
+                // would let it overflow while everyone waits.
+                double need = Math.max(1, Math.min(wanted, budget.burst() / 2));
+                if (tokens < need) {
+                    // (A state older than the table's only overstates what is left: the wait is never too long, and
+                    // a write on it fails and brings the current state.)
+                    return new Grant(0, now, (long) Math.ceil((need - tokens) / perMilli) + (t - now));
                 }
                 int permits = (int) Math.min(wanted, Math.floor(tokens));
                 BucketState after = new BucketState(true, tokens - permits, t, s.version() + 1);

@@ -47,7 +47,7 @@ class DynamoRateLimitsIT {
         String table = tables.table("RateBudgetsTable");
         // 1200 per 12 s: batches of up to 30 permits, leased for 300 ms.
         Budget budget = new Budget("graph/t/app/deviceManagement-writes", "writes", 1200, Duration.ofSeconds(12));
-        int containers = 8, threadsEach = 2;
+        int containers = 4, threadsEach = 4;
         long runNanos = Duration.ofSeconds(25).toNanos();
         List<DynamoRateLimits> limits = new ArrayList<>();
         for (int c = 0; c < containers; c++) {
@@ -79,8 +79,8 @@ class DynamoRateLimitsIT {
         // containers waiting for a refill at the same time, more of it on a loaded machine).
         double allowed = budget.limit() * (double) runNanos / window;
         assertTrue(at.length >= 0.8 * allowed, "sent " + at.length + " of the " + (int) allowed + " the budget allows in the run");
-        // One write covers several requests: the item's version counts the writes. (Eight containers sharing 97
-        // permits a second with 300 ms leases use about 3.6 each per lease: that is what a batch can hold here.)
+        // One write covers several requests: the item's version counts the writes. (Four containers sharing 97
+        // permits a second with 300 ms leases use about 7 each per lease: that is what a batch can hold here.)
         var item = tables.dynamo().getItem(r -> r.tableName(table).key(Map.of("budget", AttributeValue.fromS(budget.key())))).item();
         long writes = Long.parseLong(item.get("v").n());
         System.out.printf("shared budget: %d requests of %.0f allowed, busiest window %d of %d, %d writes%n", at.length, allowed, busiest,
