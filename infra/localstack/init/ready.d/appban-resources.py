@@ -236,16 +236,29 @@ class Emulator:
     def bucket(self, logical_id, p):
         name = self.name(logical_id, p, "BucketName", lower=True)
         s3 = self.client("s3")
+        create = {"Bucket": name}
+        if self.region != "us-east-1":
+            create["CreateBucketConfiguration"] = {"LocationConstraint": self.region}
+        # Object Lock can only be enabled when the bucket is created (it turns versioning on).
+        lock = bool(self.template.value(p.get("ObjectLockEnabled", False)))
+        if lock:
+            create["ObjectLockEnabledForBucket"] = True
         try:
-            if self.region == "us-east-1":
-                s3.create_bucket(Bucket=name)
-            else:
-                s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": self.region})
+            s3.create_bucket(**create)
         except ClientError as e:
             if e.response["Error"]["Code"] not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
                 raise
-        if p.get("VersioningConfiguration", {}).get("Status") == "Enabled":
+        if p.get("VersioningConfiguration", {}).get("Status") == "Enabled" and not lock:
             s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+        rule = p.get("ObjectLockConfiguration", {}).get("Rule")
+        if lock and rule:
+            retention = rule["DefaultRetention"]
+            default = {"Mode": retention["Mode"]}
+            for unit in ("Days", "Years"):
+                if unit in retention:
+                    default[unit] = int(self.template.value(retention[unit]))
+            s3.put_object_lock_configuration(Bucket=name, ObjectLockConfiguration={
+                "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": default}})
         return {"ref": name, "arn": "arn:aws:s3:::" + name, "name": name, "domainName": name + ".s3.amazonaws.com"}
 
     def queue(self, logical_id, p):

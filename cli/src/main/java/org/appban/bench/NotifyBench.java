@@ -179,7 +179,8 @@ public final class NotifyBench {
         NoticeComposer composer = new NoticeComposer(policy, new NoticeRenderer(policy, TemplateSet.bundled()), new MimeWriter(), links);
         NotifyMembers notify = new NotifyMembers(policy, members, devices, new InMemoryExemptionStore(), claims, ledger,
                 Attestations.fromLedger(ledger), new NoticePlanner(policy), composer,
-                new NoticeSender(claims, ledger, mailer, clock, NoticeSender.DEFAULT_LEASE), clock,
+                new NoticeSender(claims, ledger, mailer, clock, NoticeSender.DEFAULT_LEASE,
+                        org.appban.ledger.Pseudonyms.withKey("appban-bench-pseudonym-key-000000000000000")), clock,
                 inFlight);
 
         out.printf("notify bench: %d members, announcement day of %s, client rate limit R = %s/s, %d in flight%s%n", count,

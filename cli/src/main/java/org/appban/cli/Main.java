@@ -13,8 +13,10 @@ public final class Main {
                         run a whole campaign on a simulated clock with embedded stores and simulators
               simulators [--fleet FILE] [--start INSTANT]
                         serve the Intune, Jamf Pro and Cisco ISE simulators on loopback until stopped
-              ledger verify (--file FILE | --table NAME) [--chain CHAIN]
-                        check the ledger's hash chains and report the first break
+              ledger verify (--file FILE [--digests FOLDER] | --table NAME [--digest-bucket NAME]) [--chain CHAIN]
+                        [--ledger NAME] [--at INSTANT]
+                        check the ledger's hash chains and report the first break; with the anchored
+                        digests, check the chains against them (rewrites, deleted chains, missing digests)
               invoke FUNCTION EVENT_FILE [--caller ID] [--stage NAME] [--init]
                         run one function in-process against the AWS emulator at AWS_ENDPOINT_URL
                         (LocalStack: infra/localstack), with its environment from template.yaml

@@ -64,7 +64,7 @@ public final class EmbeddedFunctions implements AutoCloseable {
         handlers.put("roster-import", new RosterImportHandler(new RosterImport(new RosterParser(), world.members, world.ledger, world.clock),
                 new FolderRosterFiles(dir)));
         handlers.put("notify-members", new NotifyMembersHandler(world.notify,
-                new MailFeedbackRecorder(world.members, world.ledger, world.alerts, world.clock)));
+                new MailFeedbackRecorder(world.members, world.ledger, world.alerts, world.clock, world.pseudonyms)));
         handlers.put("admin", new AdminHandler(world.administration(dir.resolve("reports"))));
         handlers.put("enforce-removal", new EnforceRemovalHandler(world.enforcement.service()));
         handlers.put("network-access", new NetworkAccessHandler(new AccessFunction(world.access.service(),

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Set;
 import org.appban.domain.Actor;
+import org.appban.domain.LedgerEntry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.appban.admin.AdminHandler;
@@ -156,8 +157,15 @@ public final class Rehearsal {
             }
             fleet.attestationsBetween(start, options.until()).forEach(a ->
                     triggers.add(new Trigger(a.at(), ACCESS, "attestation", () -> steps.attest(a.member()))));
+            Instant firstRoundWithAnnouncement = null;
             for (Instant t : Schedules.daily(policy.notices().sendTime(), policy.zone(), start, options.until())) {
                 triggers.add(new Trigger(t, NOTIFY, "notify members", steps::notifyScheduled));
+                if (firstRoundWithAnnouncement == null && !t.isBefore(policy.announcementInstant())) firstRoundWithAnnouncement = t;
+            }
+            // An hour after the announcement went out, SES reports one of them bounced (mailbox full): recorded, the
+            // address kept. The campaign goes on unchanged; the ledger and the log show how a bounce is evidenced.
+            if (firstRoundWithAnnouncement != null && firstRoundWithAnnouncement.plus(Duration.ofHours(1)).isBefore(options.until())) {
+                triggers.add(new Trigger(firstRoundWithAnnouncement.plus(Duration.ofHours(1)), NOTIFY, "mail bounce", steps::mailboxFull));
             }
             if (!fleet.exemptions().isEmpty()) {
                 triggers.add(new Trigger(start.plus(Duration.ofMinutes(30)), EXEMPTIONS, "exemption decisions", steps::exemptionDecisions));
@@ -220,7 +228,7 @@ public final class Rehearsal {
             this.inventory = new InventorySync(world.policy, world.inventories(), java.util.Optional.of(world.registry), world.members,
                     world.devices, world.faults.decorators().deviceEvents(deviceEvents), world.ledger, world.clock);
             this.notifyHandler = new NotifyMembersHandler(world.notify,
-                    new MailFeedbackRecorder(world.members, world.ledger, world.alerts, world.clock));
+                    new MailFeedbackRecorder(world.members, world.ledger, world.alerts, world.clock, world.pseudonyms));
             this.adminHandler = new AdminHandler(world.administration(dir.resolve("reports")));
             java.util.Set<String> identifiers = new java.util.TreeSet<>();
             world.policy.app().identifiers().values().forEach(identifiers::addAll);
@@ -353,6 +361,25 @@ public final class Rehearsal {
         void attest(String member) {
             world.access.attest(member);
             timeline.note("attestation", member + " confirmed through their signed link that the app is gone from their private devices");
+        }
+
+        /** SES's bounce event (as EventBridge delivers it) for the first notice sent: a transient mailbox-full bounce. */
+        void mailboxFull() {
+            LedgerEntry sent = world.ledger.written().stream().filter(e -> e.record().action().equals("notice.sent")).findFirst().orElse(null);
+            if (sent == null) return;
+            String member = sent.record().member();
+            String address = world.members.find(member).orElseThrow().email();
+            Instant at = world.clock.instant();
+            ObjectNode detail = Json.object().put("eventType", "Bounce");
+            ObjectNode bounce = detail.putObject("bounce").put("feedbackId", "rehearsal-bounce-" + member).put("bounceType", "Transient")
+                    .put("bounceSubType", "MailboxFull").put("timestamp", at.toString());
+            bounce.putArray("bouncedRecipients").addObject().put("emailAddress", address).put("status", "4.2.2")
+                    .put("diagnosticCode", "smtp; 452 4.2.2 <" + address + ">: Mailbox full");
+            ObjectNode mail = detail.putObject("mail").put("messageId", sent.record().details().get("providerMessageId"))
+                    .put("timestamp", sent.record().at().toString());
+            mail.putArray("destination").add(address);
+            mail.putObject("tags").putArray("member").add(member);
+            EventBus.invoke(notifyHandler, "appban-notify-members", EventBus.envelope("aws.ses", "Email Bounced", at, detail));
         }
 
         void notifyScheduled() {

@@ -59,7 +59,9 @@ public record RehearsalReport(List<Email> emails, List<Action> actions, List<Dev
             if (r.dryRun()) continue;
             if (r.action().equals("notice.sent")) {
                 Path file = outboxFiles.get(r.details().get("providerMessageId"));
-                emails.add(new Email(local(world, r.at()), r.member(), r.device(), r.details().get("recipient"), r.details().get("kind"), r.details().get("stage"),
+                // The ledger holds only the address's keyed hash; the report (a file for the operator) reads the roster.
+                String to = world.members.find(r.member()).map(org.appban.domain.Member::email).orElse(null);
+                emails.add(new Email(local(world, r.at()), r.member(), r.device(), to, r.details().get("kind"), r.details().get("stage"),
                         r.details().get("subject"), file == null ? null : dir.relativize(file).toString()));
             }
             if (isDecision(r)) {

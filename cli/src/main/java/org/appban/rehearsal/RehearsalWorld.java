@@ -68,6 +68,8 @@ final class RehearsalWorld implements AutoCloseable {
     final InMemoryClaims claims = new InMemoryClaims();
     final InMemoryKillSwitch killSwitch = new InMemoryKillSwitch();
     final InMemoryAdminAlerts alerts = new InMemoryAdminAlerts();
+    /** The rehearsal's keyed hashes of addresses (a fixed key: nothing here is secret, but nothing is in clear either). */
+    final org.appban.ledger.Pseudonyms pseudonyms = org.appban.ledger.Pseudonyms.withKey("appban-rehearsal-pseudonym-key-0000000000");
     final RecordingLedger ledger;
     final OutboxMailer outbox;
     final RemoteOptions remote;
@@ -110,7 +112,7 @@ final class RehearsalWorld implements AutoCloseable {
         NoticeComposer composer = new NoticeComposer(policy, new NoticeRenderer(policy, TemplateSet.bundled()), new MimeWriter(),
                 EmbeddedAccess.rehearsalLinks(policy));
         this.notify = new NotifyMembers(policy, members, devices, exemptions, claims, ledger, Attestations.fromLedger(ledger),
-                new NoticePlanner(policy), composer, new NoticeSender(claims, ledger, faults.mailer().apply(outbox), clock, NoticeSender.DEFAULT_LEASE), clock);
+                new NoticePlanner(policy), composer, new NoticeSender(claims, ledger, faults.mailer().apply(outbox), clock, NoticeSender.DEFAULT_LEASE, pseudonyms), clock);
         this.access = EmbeddedAccess.of(policy, members, devices, exemptions, ledger, claims, evidence, faults.decorators().nac(nac), killSwitch,
                 AccessNotices.asRequests(noticeRequests("appban.network")), AccessAlerts.to(alerts), clock);
         this.enforcement = EmbeddedEnforcement.of(policy, devices, exemptions, ledger, claims, killSwitch,

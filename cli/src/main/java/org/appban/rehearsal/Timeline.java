@@ -58,7 +58,7 @@ final class Timeline {
         // What an MDM cannot do is worth saying once, not every day.
         if (r.outcome().equals("unsupported") && !reported.add(r.action() + "/" + r.device())) return;
         String subject = (r.member() == null ? "" : r.member()) + (r.device() == null ? "" : " " + deviceNames.apply(r.device()));
-        String extra = r.action().equals("notice.sent") ? "\"" + r.details().getOrDefault("subject", "") + "\" to " + r.details().get("recipient")
+        String extra = r.action().equals("notice.sent") ? "\"" + r.details().getOrDefault("subject", "") + "\""
                 : r.outcome();
         out.printf("%-26s %-28s %-40s %s%n", when(r.at()), r.action(), subject.strip(), extra);
     }

@@ -107,4 +107,68 @@ class LedgerCommandTest {
         assertEquals(1, Main.run(List.of("ledger", "verify", "--file", file.toString()), new PrintStream(printed), new PrintStream(err)));
         assertEquals(2, Main.run(List.of("ledger", "verify"), new PrintStream(printed), new PrintStream(err)), "usage error");
     }
+
+    // ---- with the anchored digests: what an auditor runs on an export, with nothing else ----------------------
+
+    /** The whole ledger exported by the admin function's ledger.export all: ledger.jsonl, digests/, manifest.json. */
+    private Path auditorsExport(InMemoryLedger ledger, org.appban.testing.TestClock clock) {
+        org.appban.ledger.InMemoryDigestStore bucket = new org.appban.ledger.InMemoryDigestStore();
+        org.appban.ledger.LedgerAnchor anchor = new org.appban.ledger.LedgerAnchor(ledger, bucket, "appban-prod-LedgerTable-X", clock);
+        anchor.anchor();
+        clock.advance(java.time.Duration.ofHours(2));
+        ledger.append(new LedgerRecord(clock.instant(), Actor.schedule("notify"), "m-2", null, "notice.sent", "ok", false, "k-m2", Map.of()));
+        anchor.anchor();
+        org.appban.admin.LedgerAudit audit = new org.appban.admin.LedgerAudit(ledger, new org.appban.report.FolderReports(dir),
+                new org.appban.admin.LedgerAudit.Anchoring(bucket, "appban-prod-LedgerTable-X"));
+        return Path.of(audit.exportAll(clock.instant()).location()).getParent();
+    }
+
+    @Test
+    void an_auditors_export_verifies_offline_with_its_digests() throws Exception {
+        org.appban.testing.TestClock clock = new org.appban.testing.TestClock(Instant.parse("2023-03-21T00:00:00Z"));
+        Path export = auditorsExport(ledger(), clock);
+        assertTrue(Files.isRegularFile(export.resolve("manifest.json")));
+        assertEquals(0, command.run(List.of("verify", "--file", export.resolve("ledger.jsonl").toString(), "--digests", export.toString())), out());
+        assertTrue(out().contains("digests of ledger appban-prod-LedgerTable-X: 2, the newest number 2"), out());
+        assertTrue(out().contains("anchored: every head the digests recorded is in the ledger with the same hash"), out());
+    }
+
+    @Test
+    void an_export_rewritten_whole_with_recomputed_hashes_fails_against_its_digests() throws Exception {
+        org.appban.testing.TestClock clock = new org.appban.testing.TestClock(Instant.parse("2023-03-21T00:00:00Z"));
+        InMemoryLedger original = ledger();
+        Path export = auditorsExport(original, clock);
+        InMemoryLedger forged = new InMemoryLedger();
+        for (String chain : original.chains()) {
+            for (LedgerEntry e : original.chain(chain)) {
+                LedgerRecord r = e.record();
+                forged.append("k3".equals(r.idempotencyKey())
+                        ? new LedgerRecord(r.at(), r.actor(), r.member(), r.device(), r.action(), "failed", r.dryRun(), r.idempotencyKey(), r.details())
+                        : r);
+            }
+        }
+        LedgerJson codec = new LedgerJson();
+        List<String> lines = new ArrayList<>();
+        for (String chain : forged.chains()) for (LedgerEntry e : forged.chain(chain)) lines.add(codec.toLine(e));
+        Files.write(export.resolve("ledger.jsonl"), lines);
+        assertEquals(1, command.run(List.of("verify", "--file", export.resolve("ledger.jsonl").toString(), "--digests", export.toString())), out());
+        assertTrue(out().contains("intact: every entry matches its hash"), "the forgery holds together on its own: " + out());
+        assertTrue(out().contains("DIGEST rewritten: chain member#m-1 entry 4 does not have the hash digests/9999999998-0000000001.json anchored:"
+                + " history was rewritten after entry 0 (from the start) and at or before entry 4"), out());
+    }
+
+    @Test
+    void a_deleted_chain_and_a_digest_of_another_stack_are_named() throws Exception {
+        org.appban.testing.TestClock clock = new org.appban.testing.TestClock(Instant.parse("2023-03-21T00:00:00Z"));
+        Path export = auditorsExport(ledger(), clock);
+        List<String> lines = new ArrayList<>(Files.readAllLines(export.resolve("ledger.jsonl")));
+        lines.removeIf(l -> l.contains("\"chain\":\"member#m-1\""));
+        Files.write(export.resolve("ledger.jsonl"), lines);
+        Files.writeString(export.resolve("digests").resolve("9999999997-0000000002.json"),
+                Files.readString(export.resolve("digests").resolve("9999999997-0000000002.json")).replace("appban-prod-LedgerTable-X", "appban-test-LedgerTable-Y"));
+        assertEquals(1, command.run(List.of("verify", "--file", export.resolve("ledger.jsonl").toString(), "--digests", export.toString())), out());
+        assertTrue(out().contains("DIGEST other-ledger: digest digests/9999999997-0000000002.json is about ledger appban-test-LedgerTable-Y,"
+                + " not appban-prod-LedgerTable-X (a digest of another stack)"), "the manifest names the ledger: " + out());
+        assertTrue(out().contains("DIGEST deleted-chain: chain member#m-1 is not in the ledger, but digests/9999999998-0000000001.json anchored it at entry 4"), out());
+    }
 }

@@ -190,6 +190,16 @@ class LambdaFunctionsIT {
     }
 
     @Test
+    @Order(6)
+    void the_ledger_digest_anchors_every_chain_head_in_the_object_lock_bucket_on_its_hourly_schedule() throws Exception {
+        LocalLambda.Answer answer = invoke("LedgerDigestFunction", sample("ledger-digest/schedule.json"));
+        assertTrue(answer.body().contains("\"result\":\"written\""), answer.body());
+        String bucket = stack.ref("LedgerDigestBucket");
+        String key = aws.clients().s3().listObjectsV2(r -> r.bucket(bucket).prefix("digests/").maxKeys(1)).contents().get(0).key();
+        assertTrue(aws.clients().s3().headObject(r -> r.bucket(bucket).key(key)).objectLockModeAsString().equals("COMPLIANCE"), key);
+    }
+
+    @Test
     @Order(7)
     void network_access_takes_a_signed_mdm_webhook_on_its_function_url() throws Exception {
         Device device = inventoried(d -> d.mdm() == MdmKind.INTUNE && d.id().startsWith("intune:"));

@@ -104,6 +104,38 @@ class RehearsalIT {
         chains.forEach((chain, entries) -> assertTrue(verifier.verify(chain, entries).intact(), chain));
     }
 
+    /**
+     * The ledger cannot be edited and logs are kept for their retention, so neither may hold what could have to be
+     * erased: every address and name on every roster the rehearsal imported is looked for (ignoring case) in
+     * ledger.jsonl and logs/functions.log. The rehearsal sends notices to every member and has SES report a bounce,
+     * the two places an address must be evidenced: there the ledger and the log carry its keyed hash instead.
+     */
+    @Test
+    void no_roster_address_or_name_is_in_the_ledger_or_the_logs() throws Exception {
+        Set<String> personal = new java.util.TreeSet<>();
+        try (var rosters = Files.list(dir.resolve("roster"))) {
+            for (Path roster : rosters.toList()) {
+                for (JsonNode m : Json.parse(roster).path("members")) {
+                    personal.add(m.path("email").asText().toLowerCase(java.util.Locale.ROOT));
+                    personal.add(m.path("name").asText().toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+        }
+        assertTrue(personal.size() > 40, "the rosters were read: " + personal.size());
+        String ledger = Files.readString(dir.resolve("ledger.jsonl")).toLowerCase(java.util.Locale.ROOT);
+        String log = Files.readString(dir.resolve("logs").resolve("functions.log")).toLowerCase(java.util.Locale.ROOT);
+        List<String> found = new ArrayList<>();
+        for (String value : personal) {
+            if (ledger.contains(value)) found.add("ledger: " + value);
+            if (log.contains(value)) found.add("log: " + value);
+        }
+        assertEquals(List.of(), found);
+        assertTrue(ledger.contains("\"recipienthmac\":\"hmac:"), "notices name their recipient by keyed hash");
+        assertTrue(ledger.contains("\"action\":\"mail.feedback-recorded\"") && ledger.contains("\"addresshmac\":\"hmac:"),
+                "the bounce is in the ledger, its address by keyed hash");
+        assertTrue(log.contains("\"trigger\":\"ses-bounce\"") && log.contains("\"addresshmac\":\"hmac:"), "and in the log");
+    }
+
     @Test
     void the_timeline_is_in_the_policy_zone_across_the_daylight_saving_change() {
         assertTrue(timeline.contains("NZDT"), "before 2 April");

@@ -23,7 +23,7 @@ import org.appban.input.StrictObject;
  * killswitch.on      reason
  * killswitch.off     reason
  * ledger.verify      [chain]
- * ledger.export      member | device
+ * ledger.export      member | device | all (true: the whole ledger and its digests, for an auditor)
  * </pre>
  */
 public sealed interface AdminRequest {
@@ -89,7 +89,8 @@ public sealed interface AdminRequest {
         }
     }
 
-    record LedgerExport(String member, String device) implements AdminRequest {
+    /** @param all the whole ledger with the anchored digests, for an auditor (member and device are then null) */
+    record LedgerExport(String member, String device, boolean all) implements AdminRequest {
         public String operation() {
             return "ledger.export";
         }
@@ -191,11 +192,12 @@ public sealed interface AdminRequest {
             int before = o.problems().list().size();
             String member = o.optionalText("member").orElse(null);
             String device = o.optionalText("device").orElse(null);
+            boolean all = o.bool("all", false);
             boolean typeProblems = o.problems().list().size() > before;
-            if (!typeProblems && (member == null) == (device == null)) {
-                o.problem(null, "name exactly one of \"member\" or \"device\" to export");
+            if (!typeProblems && (member == null ? 0 : 1) + (device == null ? 0 : 1) + (all ? 1 : 0) != 1) {
+                o.problem(null, "name exactly one of \"member\", \"device\" or \"all\": true to export");
             }
-            return new LedgerExport(member, device);
+            return new LedgerExport(member, device, all);
         }
     }
 }

@@ -50,6 +50,7 @@ public final class Administration {
     private final CampaignPreview preview;
     private final NetworkAccessLookup network;
     private final Clock clock;
+    private final LedgerAudit.Anchoring anchoring;
 
     public Administration(BanPolicy policy, MemberStore members, DeviceStore devices, ExemptionStore exemptions,
                           Ledger ledger, ExemptionService exemptionService, KillSwitch killSwitch, Reports reports,
@@ -65,6 +66,25 @@ public final class Administration {
         this.preview = preview;
         this.network = network;
         this.clock = clock;
+        this.anchoring = null;
+    }
+
+    /** @param anchoring the stack's digest bucket: ledger.verify checks the chains against it, ledger.export all copies it */
+    public Administration(BanPolicy policy, MemberStore members, DeviceStore devices, ExemptionStore exemptions,
+                          Ledger ledger, ExemptionService exemptionService, KillSwitch killSwitch, Reports reports,
+                          CampaignPreview preview, NetworkAccessLookup network, Clock clock, LedgerAudit.Anchoring anchoring) {
+        this.policy = policy;
+        this.members = members;
+        this.devices = devices;
+        this.exemptions = exemptions;
+        this.ledger = ledger;
+        this.exemptionService = exemptionService;
+        this.killSwitch = killSwitch;
+        this.reports = reports;
+        this.preview = preview;
+        this.network = network;
+        this.clock = clock;
+        this.anchoring = anchoring;
     }
 
     /**
@@ -147,13 +167,18 @@ public final class Administration {
                 yield new Outcome(result, (r.engage() ? "engaged" : "disengaged") + ": " + r.reason());
             }
             case AdminRequest.LedgerVerify r -> {
-                LedgerAudit.Verification v = new LedgerAudit(ledger, reports).verify(r.chain());
-                yield new Outcome(v, v.intact() ? v.chains() + " chains intact" : "BROKEN: " + v.firstBreak().chain() + " at " + v.firstBreak().seq());
+                LedgerAudit.Verification v = new LedgerAudit(ledger, reports, anchoring).verify(r.chain(), now);
+                yield new Outcome(v, v.intact() ? v.chains() + " chains intact" + (v.digests() == null ? "" : ", " + v.digests().digests() + " digests agree")
+                        : v.firstBreak() != null ? "BROKEN: " + v.firstBreak().chain() + " at " + v.firstBreak().seq()
+                        : "BROKEN: " + v.digests().problems().get(0));
             }
             case AdminRequest.LedgerExport r -> {
-                LedgerAudit audit = new LedgerAudit(ledger, reports);
+                LedgerAudit audit = new LedgerAudit(ledger, reports, anchoring);
                 LedgerAudit.Export x;
-                if (r.member() != null) {
+                if (r.all()) {
+                    if (anchoring == null) throw new InvalidInputException("ledger.export", "all", "this stack anchors no digests; export a member or a device");
+                    x = audit.exportAll(now);
+                } else if (r.member() != null) {
                     if (members.find(r.member()).isEmpty()) throw new InvalidInputException("ledger.export", "member", "no member '" + r.member() + "' on the roster");
                     x = audit.exportMember(r.member(), now);
                 } else {

@@ -13,6 +13,7 @@ import org.appban.alerts.AdminAlerts;
 import org.appban.domain.Actor;
 import org.appban.domain.LedgerRecord;
 import org.appban.domain.Member;
+import org.appban.ledger.Pseudonyms;
 import org.appban.mail.MailFeedback;
 import org.appban.ports.Ledger;
 import org.appban.ports.MemberStore;
@@ -31,6 +32,12 @@ import org.appban.ports.MemberStore;
  * SES delivers events at least once. Each (feedback id, member) is recorded under its own idempotency key; when
  * that key is already in the ledger the event was handled before and nothing is done again. The alert is sent
  * before the ledger entry, so a crash between the two repeats the alert on redelivery rather than losing it.
+ *
+ * <h2>No address in the ledger or the report</h2>
+ * The ledger cannot be edited and the function's report goes to its log, so neither holds the address: both name
+ * it by its keyed hash ({@link Pseudonyms}, {@code addressHmac}), which the holder of the key can match against an
+ * address and nobody else can read. Only the administrators' alert (a message, not a record) carries the address,
+ * because they must correct it on the roster.
  */
 public final class MailFeedbackRecorder {
     public static final String BLOCKED = "mail.blocked";
@@ -42,21 +49,23 @@ public final class MailFeedbackRecorder {
     private final Ledger ledger;
     private final AdminAlerts alerts;
     private final Clock clock;
+    private final Pseudonyms pseudonyms;
 
     /** The administrators' alerts: the notify function also tells them of notices it cannot honour. */
     public AdminAlerts alerts() {
         return alerts;
     }
 
-    public MailFeedbackRecorder(MemberStore members, Ledger ledger, AdminAlerts alerts, Clock clock) {
+    public MailFeedbackRecorder(MemberStore members, Ledger ledger, AdminAlerts alerts, Clock clock, Pseudonyms pseudonyms) {
+        this.pseudonyms = java.util.Objects.requireNonNull(pseudonyms, "pseudonyms");
         this.members = members;
         this.ledger = ledger;
         this.alerts = alerts;
         this.clock = clock;
     }
 
-    /** What was done for one bounced or complaining address. */
-    public record AddressResult(String address, List<String> members, String result) {
+    /** What was done for one bounced or complaining address, named by its keyed hash ({@code hmac:...}). */
+    public record AddressResult(String addressHmac, List<String> members, String result) {
     }
 
     public List<AddressResult> record(MailFeedback feedback, Actor actor) {
@@ -73,7 +82,7 @@ public final class MailFeedbackRecorder {
                 roster.stream().filter(m -> sameAddress(m, address)).forEach(matching::add);
             }
             if (matching.isEmpty()) {
-                results.add(new AddressResult(address, List.of(), unmatched(feedback, address, actor)));
+                results.add(new AddressResult(pseudonyms.address(address), List.of(), unmatched(feedback, address, actor)));
                 continue;
             }
             List<String> ids = new ArrayList<>();
@@ -82,7 +91,7 @@ public final class MailFeedbackRecorder {
                 ids.add(m.id());
                 result = forMember(feedback, address, m, actor);
             }
-            results.add(new AddressResult(address, ids, result));
+            results.add(new AddressResult(pseudonyms.address(address), ids, result));
         }
         return results;
     }
@@ -99,7 +108,7 @@ public final class MailFeedbackRecorder {
         if (!member.get().mailBlocked()) return "not-blocked";
         members.save(member.get().withMailBlocked(false));
         ledger.append(new LedgerRecord(clock.instant(), actor, memberId, null, UNBLOCKED, "ok", false, null,
-                Map.of("reason", reason, "address", member.get().email())));
+                Map.of("reason", reason, "addressHmac", pseudonyms.address(member.get().email()))));
         return "unblocked";
     }
 
@@ -116,7 +125,7 @@ public final class MailFeedbackRecorder {
     }
 
     private String unmatched(MailFeedback feedback, String address, Actor actor) {
-        String key = "mail-feedback/" + feedback.feedbackId() + "/unmatched/" + address;
+        String key = "mail-feedback/" + feedback.feedbackId() + "/unmatched/" + pseudonyms.address(address);
         if (ledger.byIdempotencyKey(key).isPresent()) return "already-recorded";
         alerts.alert(new AdminAlert("appban: " + feedback.kind().wireName() + " from an address no member has",
                 "SES reported a " + feedback.kind().wireName() + " for " + address + ", which is not the address of any"
@@ -152,11 +161,21 @@ public final class MailFeedbackRecorder {
         return facts;
     }
 
-    private static Map<String, String> details(MailFeedback f, String address) {
+    /** The alert's facts, with the address's keyed hash in place of the address. */
+    private Map<String, String> details(MailFeedback f, String address) {
         Map<String, String> d = facts(f, address, null);
+        d.remove("address");
+        d.put("addressHmac", pseudonyms.address(address));
         d.put("reportedAt", f.at().toString());
-        if (f.diagnostic() != null) d.put("diagnostic", f.diagnostic().length() > 300 ? f.diagnostic().substring(0, 300) : f.diagnostic());
+        // An MTA's diagnostic quotes the address more often than not ("550 5.1.1 <a@b>: User unknown").
+        if (f.diagnostic() != null) d.put("diagnostic", withoutAddress(f.diagnostic().length() > 300 ? f.diagnostic().substring(0, 300) : f.diagnostic(), address));
         return d;
+    }
+
+    /** The diagnostic with every occurrence of the address (any case) replaced by {@code ADDRESS}. */
+    static String withoutAddress(String diagnostic, String address) {
+        return java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(address), java.util.regex.Pattern.CASE_INSENSITIVE)
+                .matcher(diagnostic).replaceAll("ADDRESS");
     }
 
     private static boolean sameAddress(Member m, String address) {

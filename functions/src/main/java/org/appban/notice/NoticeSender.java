@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.appban.domain.Actor;
 import org.appban.domain.LedgerEntry;
 import org.appban.domain.LedgerRecord;
+import org.appban.ledger.Pseudonyms;
 import org.appban.ports.Claims;
 import org.appban.ports.Ledger;
 import org.appban.ports.Mailer;
@@ -59,9 +60,14 @@ public final class NoticeSender {
     private final Mailer mailer;
     private final Clock clock;
     private final Duration lease;
+    private final Pseudonyms pseudonyms;
 
-    /** @param lease how long a claim protects an unfinished send; must be longer than the function's timeout */
-    public NoticeSender(Claims claims, Ledger ledger, Mailer mailer, Clock clock, Duration lease) {
+    /**
+     * @param lease      how long a claim protects an unfinished send; must be longer than the function's timeout
+     * @param pseudonyms the ledger names the recipient by a keyed hash of the address, never the address itself
+     */
+    public NoticeSender(Claims claims, Ledger ledger, Mailer mailer, Clock clock, Duration lease, Pseudonyms pseudonyms) {
+        this.pseudonyms = Objects.requireNonNull(pseudonyms, "pseudonyms");
         this.claims = Objects.requireNonNull(claims, "claims");
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.mailer = Objects.requireNonNull(mailer, "mailer");
@@ -153,13 +159,13 @@ public final class NoticeSender {
         return new Delivery(notice.key(), status, null, takeover, accountWide, reason);
     }
 
-    private static Map<String, String> details(ComposedNotice notice) {
+    private Map<String, String> details(ComposedNotice notice) {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("key", notice.key());
         d.put("stage", notice.notice().stage().id());
         d.put("kind", notice.notice().stage().kind().wireName());
         d.put("standing", notice.notice().standing().wireName());
-        d.put("recipient", notice.mail().recipient().value());
+        d.put("recipientHmac", pseudonyms.address(notice.mail().recipient().value()));
         d.put("subject", notice.rendered().subject());
         d.put("messageId", notice.mail().mime().messageId());
         if (notice.notice().request() != null) d.put("occasion", notice.notice().request().occasion());

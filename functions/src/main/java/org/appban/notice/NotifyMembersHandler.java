@@ -100,7 +100,8 @@ public final class NotifyMembersHandler extends JsonHandler {
                 Reply reply = new Reply("ses-" + f.feedback().kind().wireName(), "done");
                 reply.with("feedbackId", f.feedback().feedbackId())
                         .with("addresses", feedback.record(f.feedback(), Actor.event(NotifyCommands.SES_SOURCE + ":" + f.eventId())));
-                yield reply.map;
+                // Logged like every triggered run's report; it names addresses by their keyed hashes only.
+                yield triggered(reply, context);
             }
             case NotifyCommand.Preview p -> preview(p);
             case NotifyCommand.Send s -> reply("send", notify.runFor(s.members(), Invoker.administrator(context), runId), false).map;

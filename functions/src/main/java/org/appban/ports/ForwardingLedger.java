@@ -55,4 +55,9 @@ public abstract class ForwardingLedger implements Ledger {
     public List<LedgerEntry> aboutDevice(String deviceId) {
         return delegate.aboutDevice(deviceId);
     }
+
+    @Override
+    public Map<String, LedgerEntry> heads() {
+        return delegate.heads();
+    }
 }

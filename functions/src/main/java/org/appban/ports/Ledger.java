@@ -64,6 +64,19 @@ public interface Ledger {
                 .toList();
     }
 
+    /**
+     * The last entry of every chain, by chain name: what a ledger digest anchors. Adapters whose reads are round
+     * trips override this to read only each chain's last entry.
+     */
+    default Map<String, LedgerEntry> heads() {
+        Map<String, LedgerEntry> heads = new LinkedHashMap<>();
+        for (String name : chains()) {
+            List<LedgerEntry> entries = chain(name);
+            if (!entries.isEmpty()) heads.put(name, entries.get(entries.size() - 1));
+        }
+        return heads;
+    }
+
     /** The result of an append: the entry as stored, and whether this call wrote it. */
     record Appended(LedgerEntry entry, boolean written) {
     }

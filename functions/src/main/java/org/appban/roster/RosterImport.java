@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.appban.domain.Actor;
@@ -104,8 +105,12 @@ public final class RosterImport {
             String action = existing.isEmpty() ? "roster.member-added" : "roster.member-updated";
             (existing.isEmpty() ? created : updated).add(incoming.id());
             if (!dryRun) members.save(target);
-            record(actor, incoming.id(), action, dryRun ? "would-do" : "ok", dryRun, key(contentTag, incoming.id(), action, dryRun),
-                    Map.of("source", source, "before", existing.map(RosterImport::describe).orElse("none"), "after", describe(target)));
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("source", source);
+            details.put("before", existing.map(RosterImport::describe).orElse("none"));
+            details.put("after", describe(target));
+            existing.ifPresent(e -> details.put("changed", changed(e, target)));
+            record(actor, incoming.id(), action, dryRun ? "would-do" : "ok", dryRun, key(contentTag, incoming.id(), action, dryRun), details);
         }
         // Active members as the import leaves them (those on the file as it says, the others as stored), the same
         // whether or not this is a dry run.
@@ -146,7 +151,22 @@ public final class RosterImport {
         ledger.append(new LedgerRecord(clock.instant(), actor, member, null, action, outcome, dryRun, key, details));
     }
 
+    /**
+     * A member as the ledger may keep it: role and state, never the name or the address. The ledger cannot be
+     * edited, so personal data written there could never be erased; the roster table keeps them, and the entry says
+     * which of them changed ({@link #changed}) and where the new values came from ({@code source}).
+     */
     private static String describe(Member m) {
-        return m.name() + " <" + m.email() + "> " + m.role().wireName() + (m.active() ? "" : " inactive");
+        return m.role().wireName() + (m.active() ? "" : " inactive");
+    }
+
+    /** The fields an update changed, by name only ({@code name,email,role,active}), or {@code none}. */
+    private static String changed(Member before, Member after) {
+        List<String> fields = new ArrayList<>();
+        if (!Objects.equals(before.name(), after.name())) fields.add("name");
+        if (!Objects.equals(before.email(), after.email())) fields.add("email");
+        if (before.role() != after.role()) fields.add("role");
+        if (before.active() != after.active()) fields.add("active");
+        return fields.isEmpty() ? "none" : String.join(",", fields);
     }
 }

@@ -215,7 +215,9 @@ public final class RosterParser {
             if (name.isEmpty()) problems.add("missing name");
             else if (name.length() > MAX_NAME) problems.add("name is longer than " + MAX_NAME + " characters");
             if (email.isEmpty()) problems.add("missing email");
-            else if (!EMAIL.matcher(email).matches()) problems.add("malformed email '" + clean(email) + "'");
+            // The value is not quoted: a rejected row's reason goes to the ledger and the logs, where an address (even a
+            // mistyped one) must not be written. The line number finds it in the file.
+            else if (!EMAIL.matcher(email).matches()) problems.add("malformed email (not repeated here: the file's line has it)");
             Role role = Role.parse(roleText).orElse(null);
             if (role == null) problems.add("unknown role '" + clean(roleText) + "' (expected member, staff or contractor)");
             String activeText = f.getOrDefault("active", "true").trim().toLowerCase(Locale.ROOT);

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.appban.admin.Administration;
+import org.appban.admin.LedgerAudit;
 import org.appban.admin.NetworkAccessLookup;
 import org.appban.admin.preview.CampaignPreview;
 import org.appban.aws.AwsClients;
@@ -286,6 +287,9 @@ public final class Production {
         static final BanPolicy POLICY = policy();
         static final DynamoMemberStore MEMBERS = new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE"));
         static final DynamoLedger LEDGER = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
+        /** Keyed hashes of addresses for the ledger and the log; the key is read when the first one is needed. */
+        static final org.appban.ledger.Pseudonyms PSEUDONYMS = org.appban.ledger.Pseudonyms.fromSecret(
+                new SecretsManagerSecretSource(secretsClient()), SETTINGS.required(org.appban.ledger.Pseudonyms.ENV));
     }
 
     public static NotifyMembers notifyMembers() {
@@ -303,7 +307,7 @@ public final class Production {
                 new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
                 new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")),
                 claims, Notify.LEDGER, Attestations.fromLedger(Notify.LEDGER), planner, composer,
-                new NoticeSender(claims, Notify.LEDGER, mailer, CLOCK, NoticeSender.DEFAULT_LEASE), CLOCK,
+                new NoticeSender(claims, Notify.LEDGER, mailer, CLOCK, NoticeSender.DEFAULT_LEASE, Notify.PSEUDONYMS), CLOCK,
                 NotifyMembers.parallelismFor(limiter.maxPerSecond()));
     }
 
@@ -327,7 +331,7 @@ public final class Production {
 
     public static MailFeedbackRecorder mailFeedbackRecorder() {
         return new MailFeedbackRecorder(Notify.MEMBERS, Notify.LEDGER,
-                new SnsAdminAlerts(snsClient(), SETTINGS.required("ADMIN_TOPIC_ARN")), CLOCK);
+                new SnsAdminAlerts(snsClient(), SETTINGS.required("ADMIN_TOPIC_ARN")), CLOCK, Notify.PSEUDONYMS);
     }
 
     /**
@@ -361,7 +365,19 @@ public final class Production {
                 new S3Reports(s3Client(), SETTINGS.required("REPORTS_BUCKET")),
                 CampaignPreview.standard(policy),
                 // The network-access function's own record of each device, as its ledger entries tell it.
-                NetworkAccessLookup.fromLedger(java.util.Map.of("nac.quarantined", "quarantined", "nac.released", "allowed")), CLOCK);
+                NetworkAccessLookup.fromLedger(java.util.Map.of("nac.quarantined", "quarantined", "nac.released", "allowed")), CLOCK,
+                new LedgerAudit.Anchoring(new org.appban.ledger.S3DigestStore(s3Client(), SETTINGS.required("DIGEST_BUCKET")),
+                        SETTINGS.required("LEDGER_TABLE")));
+    }
+
+    /**
+     * The ledger-digest function: the ledger's heads (LEDGER_TABLE, whose name every digest carries) anchored in the
+     * Object Lock bucket DIGEST_BUCKET.
+     */
+    public static org.appban.ledger.LedgerAnchor ledgerAnchor() {
+        String table = SETTINGS.required("LEDGER_TABLE");
+        return new org.appban.ledger.LedgerAnchor(new DynamoLedger(Dynamo.CLIENT, table),
+                new org.appban.ledger.S3DigestStore(s3Client(), SETTINGS.required("DIGEST_BUCKET")), table, CLOCK);
     }
 
     public static DynamoMemberStore memberStore() {

@@ -55,6 +55,9 @@ public final class AdminWorld {
     final TestClock clock = new TestClock(NOW);
     final ExemptionFixtures.RecordedNotices notices = new ExemptionFixtures.RecordedNotices();
     final Administration administration;
+    /** The stack's anchored digests (as the digest bucket would hold them); {@link #seed} anchors the seeded ledger. */
+    final org.appban.ledger.InMemoryDigestStore digests = new org.appban.ledger.InMemoryDigestStore();
+    static final String LEDGER_NAME = "appban-test-LedgerTable";
     final AdminHandler handler;
 
     public AdminWorld(MemberStore members, DeviceStore devices, ExemptionStore exemptions, Ledger ledger, KillSwitch killSwitch, Reports reports) {
@@ -67,7 +70,8 @@ public final class AdminWorld {
         ExemptionService service = new ExemptionService(POLICY, members, devices, exemptions, ledger, notices, clock);
         this.administration = new Administration(POLICY, members, devices, exemptions, ledger, service, killSwitch, reports,
                 CampaignPreview.standard(POLICY),
-                NetworkAccessLookup.fromLedger(Map.of("network.quarantined", "quarantined", "network.released", "allowed")), clock);
+                NetworkAccessLookup.fromLedger(Map.of("network.quarantined", "quarantined", "network.released", "allowed")), clock,
+                new LedgerAudit.Anchoring(digests, LEDGER_NAME));
         this.handler = new AdminHandler(administration);
     }
 
@@ -86,6 +90,7 @@ public final class AdminWorld {
                 CLERK, nz("2023-03-17T10:00"), MANAGER, nz("2023-03-17T12:00"), nz("2023-06-30T17:00"), null, null));
         notice("m-001", "announcement", nz("2023-03-17T09:00"));
         notice("m-002", "announcement", nz("2023-03-17T09:00"));
+        new org.appban.ledger.LedgerAnchor(ledger, digests, LEDGER_NAME, clock).anchor();
         return this;
     }
 

@@ -135,7 +135,7 @@ class DeployTemplateTest {
 
     @Test
     void credentials_keys_and_the_kill_switch_are_in_place() {
-        for (String secret : List.of("MdmCredentialsSecret", "NacCredentialsSecret", "SigningSecret", "WebhookSecret")) {
+        for (String secret : List.of("MdmCredentialsSecret", "NacCredentialsSecret", "SigningSecret", "WebhookSecret", "PseudonymSecret")) {
             assertEquals("AWS::SecretsManager::Secret", resources.path(secret).path("Type").asText(), secret);
         }
         assertEquals("AWS::SSM::Parameter", resources.path("KillSwitchParameter").path("Type").asText());
@@ -156,7 +156,7 @@ class DeployTemplateTest {
                 assertTrue(url, f.logicalId() + " URL is not an output");
             }
         }
-        for (String secret : List.of("MdmCredentialsSecretArn", "NacCredentialsSecretArn", "SigningSecretArn", "WebhookSecretArn")) {
+        for (String secret : List.of("MdmCredentialsSecretArn", "NacCredentialsSecretArn", "SigningSecretArn", "WebhookSecretArn", "PseudonymSecretArn")) {
             assertTrue(outputs.has(secret), secret);
         }
     }

@@ -99,7 +99,7 @@ class TemplateContractIT {
     private static final String APPROVER = "ict-security-manager@parliament.govt.nz";
     /** The order of the campaign; functions not named here run last, in template order. */
     private static final List<String> ORDER = List.of("RosterImportFunction", "InventorySyncFunction", "NotifyMembersFunction",
-            "AdminFunction", "ExemptionLinkFunction", "ExemptionSweepFunction", "NetworkAccessFunction", "AttestationFunction",
+            "LedgerDigestFunction", "AdminFunction", "ExemptionLinkFunction", "ExemptionSweepFunction", "NetworkAccessFunction", "AttestationFunction",
             "EnforceRemovalFunction");
 
     /**

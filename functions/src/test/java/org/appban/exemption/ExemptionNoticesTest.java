@@ -51,7 +51,7 @@ class ExemptionNoticesTest {
             new NoticeSender(claims, ledger, mail -> {
                 sent.add(mail);
                 return "ses-" + sent.size();
-            }, clock, NoticeSender.DEFAULT_LEASE), clock);
+            }, clock, NoticeSender.DEFAULT_LEASE, org.appban.ledger.Pseudonyms.withKey("test-pseudonym-key-00000000000000000000")), clock);
     private final List<NoticeRequest> requests = new ArrayList<>();
     private final ExemptionService service = new ExemptionService(POLICY, members, devices, exemptions, ledger,
             ExemptionNotices.asRequests(r -> {

@@ -166,7 +166,7 @@ class SesMailerIT {
         String address = uniqueAddress();
         ComposedNotice n = announcementFor("Aroha Tūhoe", address);
         NoticeSender sender = new NoticeSender(new InMemoryClaims(), new InMemoryLedger(), mailer,
-                java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC), Duration.ofMinutes(16));
+                java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC), Duration.ofMinutes(16), org.appban.ledger.Pseudonyms.withKey("test-pseudonym-key-00000000000000000000"));
 
         assertEquals(Delivery.Status.SENT, sender.send(n, Actor.schedule("it"), "run-1").status());
         assertEquals(Delivery.Status.ALREADY_SENT, sender.send(n, Actor.schedule("it"), "run-2").status());

@@ -43,7 +43,7 @@ class NoticeSenderTest {
     private final InMemoryClaims claims = new InMemoryClaims();
     private final InMemoryLedger ledger = new InMemoryLedger();
     private final RecordingMailer mailer = new RecordingMailer();
-    private final NoticeSender sender = new NoticeSender(claims, ledger, mailer, clock, LEASE);
+    private final NoticeSender sender = new NoticeSender(claims, ledger, mailer, clock, LEASE, org.appban.ledger.Pseudonyms.withKey("test-pseudonym-key-00000000000000000000"));
     private final ComposedNotice announcement = compose();
 
     /** Stands for the process dying: nothing after it runs, and nobody catches it. */
@@ -219,7 +219,7 @@ class NoticeSenderTest {
                 return a;
             }
         };
-        assertThrows(Crash.class, () -> new NoticeSender(claims, crashing, mailer, clock, LEASE).send(announcement, DAILY, "req-1"));
+        assertThrows(Crash.class, () -> new NoticeSender(claims, crashing, mailer, clock, LEASE, org.appban.ledger.Pseudonyms.withKey("test-pseudonym-key-00000000000000000000")).send(announcement, DAILY, "req-1"));
         assertEquals(Delivery.Status.ALREADY_SENT, sender.send(announcement, DAILY, "req-1").status());
         assertEquals(1, mailer.count());
         assertTrue(claims.state(announcement.key()).orElseThrow().completed());
@@ -254,7 +254,7 @@ class NoticeSenderTest {
                 return claims.state(key);
             }
         };
-        NoticeSender crashing = new NoticeSender(crashingOnComplete, ledger, mailer, clock, LEASE);
+        NoticeSender crashing = new NoticeSender(crashingOnComplete, ledger, mailer, clock, LEASE, org.appban.ledger.Pseudonyms.withKey("test-pseudonym-key-00000000000000000000"));
         assertThrows(Crash.class, () -> crashing.send(announcement, DAILY, "run-1"));
 
         clock.advance(LEASE.plusMinutes(1));

@@ -57,6 +57,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class NotifyMembersEventsTest {
     private static final Path EVENTS = ProjectLayout.root().resolve("events").resolve("notify-members");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.appban.ledger.Pseudonyms PSEUDONYMS = org.appban.ledger.Pseudonyms.withKey("test-pseudonym-key-00000000000000000000");
 
     private final TestClock clock = new TestClock(nz("2023-03-17T09:05"));
     private final InMemoryMemberStore members = new InMemoryMemberStore();
@@ -88,8 +89,8 @@ class NotifyMembersEventsTest {
     private NotifyMembersHandler handler(Mailer m, BanPolicy policy) {
         NoticeComposer composer = new NoticeComposer(policy, new NoticeRenderer(policy, TemplateSet.bundled()), new MimeWriter(), LinkIssuer.none());
         NotifyMembers notify = new NotifyMembers(policy, members, devices, exemptions, claims, ledger, Attestations.fromLedger(ledger),
-                new NoticePlanner(policy), composer, new NoticeSender(claims, ledger, m, clock, Duration.ofMinutes(16)), clock);
-        return new NotifyMembersHandler(notify, new MailFeedbackRecorder(members, ledger, alerts, clock));
+                new NoticePlanner(policy), composer, new NoticeSender(claims, ledger, m, clock, Duration.ofMinutes(16), PSEUDONYMS), clock);
+        return new NotifyMembersHandler(notify, new MailFeedbackRecorder(members, ledger, alerts, clock, PSEUDONYMS));
     }
 
     private static String sample(String name) {
@@ -287,7 +288,11 @@ class NotifyMembersEventsTest {
         assertEquals(List.of(MailFeedbackRecorder.BLOCKED), actions("m-004"));
         LedgerEntry entry = ledger.chain("member#m-004").get(0);
         assertEquals("Permanent", entry.record().details().get("type"));
-        assertEquals("bounced@example.org", entry.record().details().get("address"));
+        assertEquals(PSEUDONYMS.address("Bounced@Example.org"),
+                entry.record().details().get("addressHmac"), "the ledger names the address by its keyed hash");
+        assertFalse(entry.record().toString().toLowerCase().contains("bounced@example.org"), "and never in clear: " + entry.record());
+        assertTrue(entry.record().details().get("diagnostic").contains("<ADDRESS>: Recipient address rejected"), entry.record().details().get("diagnostic"));
+        assertFalse(r.toString().contains("bounced@example.org"), "the report goes to the log: no address in it either: " + r);
         assertEquals(1, alerts.alerts().size());
         assertTrue(alerts.alerts().get(0).body().contains("bounced@example.org"));
 

@@ -110,8 +110,8 @@ class NotifyMembersHandlerIT {
         NoticeComposer composer = new NoticeComposer(POLICY, new NoticeRenderer(POLICY, TemplateSet.bundled()), new MimeWriter(), LinkIssuer.none());
         NotifyMembers notify = new NotifyMembers(POLICY, members, devices, new DynamoExemptionStore(dynamo, tables.name("ExemptionsTable")),
                 claims, ledger, Attestations.fromLedger(ledger), new NoticePlanner(POLICY), composer,
-                new NoticeSender(claims, ledger, mailer, clock, NoticeSender.DEFAULT_LEASE), clock);
-        handler = new NotifyMembersHandler(notify, new MailFeedbackRecorder(members, ledger, new SnsAdminAlerts(sns, topic), clock));
+                new NoticeSender(claims, ledger, mailer, clock, NoticeSender.DEFAULT_LEASE, org.appban.ledger.Pseudonyms.withKey("test-pseudonym-key-00000000000000000000")), clock);
+        handler = new NotifyMembersHandler(notify, new MailFeedbackRecorder(members, ledger, new SnsAdminAlerts(sns, topic), clock, org.appban.ledger.Pseudonyms.withKey("test-pseudonym-key-00000000000000000000")));
     }
 
     @AfterEach

@@ -62,7 +62,7 @@ class NotifyMembersTest {
         NoticeComposer composer = new NoticeComposer(POLICY, RENDERER, new MimeWriter(),
                 (member, stage, now) -> new NoticeLinks("https://appban.example.org/exempt/" + member.id(), null));
         return new NotifyMembers(POLICY, members, devices, exemptions, claims, ledger, Attestations.fromLedger(ledger),
-                planner, composer, new NoticeSender(claims, ledger, m, clock, Duration.ofMinutes(16)), clock);
+                planner, composer, new NoticeSender(claims, ledger, m, clock, Duration.ofMinutes(16), org.appban.ledger.Pseudonyms.withKey("test-pseudonym-key-00000000000000000000")), clock);
     }
 
     private static String resultOf(NotifyReport r, String member) {
@@ -103,7 +103,7 @@ class NotifyMembersTest {
         for (int i = 10; i < 60; i++) members.save(Member.active("m-" + i, "Member " + i, "m" + i + "@example.org", Role.STAFF));
         NotifyMembers parallel = new NotifyMembers(POLICY, members, devices, exemptions, claims, ledger, Attestations.fromLedger(ledger),
                 new NoticePlanner(POLICY), new NoticeComposer(POLICY, RENDERER, new MimeWriter(), LinkIssuer.none()),
-                new NoticeSender(claims, ledger, mailer, clock, Duration.ofMinutes(16)), clock, 6);
+                new NoticeSender(claims, ledger, mailer, clock, Duration.ofMinutes(16), org.appban.ledger.Pseudonyms.withKey("test-pseudonym-key-00000000000000000000")), clock, 6);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         Future<NotifyReport> a = pool.submit(() -> parallel.runScheduled(DAILY, "run-a"));
         Future<NotifyReport> b = pool.submit(() -> parallel.runScheduled(DAILY, "run-b"));
@@ -124,7 +124,7 @@ class NotifyMembersTest {
         };
         NotifyMembers parallel = new NotifyMembers(POLICY, members, devices, exemptions, claims, ledger, Attestations.fromLedger(ledger),
                 new NoticePlanner(POLICY), new NoticeComposer(POLICY, RENDERER, new MimeWriter(), LinkIssuer.none()),
-                new NoticeSender(claims, ledger, paused, clock, Duration.ofMinutes(16)), clock, 4);
+                new NoticeSender(claims, ledger, paused, clock, Duration.ofMinutes(16), org.appban.ledger.Pseudonyms.withKey("test-pseudonym-key-00000000000000000000")), clock, 4);
         NotifyReport r = parallel.runScheduled(DAILY, "run-1");
         assertNotNull(r.stoppedBy());
         assertTrue(r.counts().getOrDefault("rejected", 0) <= 4, r.counts().toString());

@@ -188,16 +188,34 @@ public final class DynamoLedger implements Ledger {
         return queried(names);
     }
 
+    /**
+     * The chains from the {@value #CHAIN_HEADS} index, then each chain's last entry (a Query of one item, newest
+     * first), {@value #PARALLEL_READS} at a time: one small read per chain however long the chains grow, and no
+     * Scan of the table.
+     */
+    @Override
+    public Map<String, LedgerEntry> heads() {
+        List<String> names = chains();
+        Map<String, LedgerEntry> heads = new LinkedHashMap<>();
+        inParallel(names, this::lastEntry).forEach((name, last) -> last.ifPresent(e -> heads.put(name, e)));
+        return heads;
+    }
+
     private Map<String, List<LedgerEntry>> queried(List<String> names) {
+        return inParallel(names, this::chain);
+    }
+
+    private <T> Map<String, T> inParallel(List<String> names, java.util.function.Function<String, T> read) {
+        if (names.isEmpty()) return new LinkedHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_READS, names.size()), r -> {
             Thread t = new Thread(r, "ledger-read");
             t.setDaemon(true);
             return t;
         });
         try {
-            List<Future<List<LedgerEntry>>> reads = new ArrayList<>();
-            for (String name : names) reads.add(pool.submit(() -> chain(name)));
-            Map<String, List<LedgerEntry>> chains = new LinkedHashMap<>();
+            List<Future<T>> reads = new ArrayList<>();
+            for (String name : names) reads.add(pool.submit(() -> read.apply(name)));
+            Map<String, T> chains = new LinkedHashMap<>();
             for (int i = 0; i < names.size(); i++) chains.put(names.get(i), reads.get(i).get());
             return chains;
         } catch (ExecutionException e) {

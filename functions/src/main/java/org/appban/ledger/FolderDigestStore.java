@@ -1,0 +1,63 @@
+package org.appban.ledger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Digests as files: {@code <folder>/digests/*.json}, as {@code ledger.export} writes them next to the exported
+ * ledger and as an auditor keeps them. Every {@code .json} file under {@code digests/} is read, whatever its name, so
+ * a file that does not belong is named by the check rather than skipped.
+ */
+public final class FolderDigestStore implements DigestStore {
+    private final Path folder;
+
+    /** @param folder the folder holding {@code digests/} (or the {@code digests} folder itself) */
+    public FolderDigestStore(Path folder) {
+        this.folder = folder.getFileName() != null && folder.getFileName().toString().equals("digests") ? folder.getParent() : folder;
+    }
+
+    @Override
+    public Optional<Stored> newest() {
+        List<Stored> all = all();
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    @Override
+    public List<Stored> all() {
+        Path dir = folder.resolve("digests");
+        if (!Files.isDirectory(dir)) return List.of();
+        List<Stored> all = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json"))
+                    .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed()).toList()) {
+                all.add(new Stored("digests/" + f.getFileName(), Files.readAllBytes(f)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the digests in " + dir, e);
+        }
+        return all;
+    }
+
+    @Override
+    public boolean create(String key, byte[] bytes) {
+        Path file = folder.resolve(key);
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package org.appban.ledger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.appban.admin.LedgerAudit;
+import org.appban.domain.Actor;
+import org.appban.domain.LedgerEntry;
+import org.appban.domain.LedgerRecord;
+import org.appban.report.InMemoryReports;
+import org.appban.store.dynamo.DynamoLedger;
+import org.appban.testing.AwsEmulator;
+import org.appban.testing.TemplateTables;
+import org.appban.testing.TestClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ObjectLockMode;
+import software.amazon.awssdk.services.s3.model.ObjectLockRetentionMode;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * The anchored ledger against the emulator: the ledger table from template.yaml in DynamoDB, digests in an S3 bucket
+ * created as the template creates it (Object Lock on at creation, compliance-mode default retention). Moto 5.2.5
+ * implements the parts used here: a bucket created with Object Lock, its default retention applied to each new
+ * version, PutObject with If-None-Match, and a locked version refused to DeleteObject. It does not evaluate bucket
+ * policies, so the deny statements are checked in the template (LedgerDigestTemplateTest), not here.
+ */
+class LedgerDigestIT {
+    private final AwsEmulator aws = AwsEmulator.shared();
+    private final DynamoDbClient dynamo = aws.dynamoDb();
+    private final S3Client s3 = aws.clients().s3();
+    private final String bucket = AwsEmulator.uniquePrefix("digests") + "bucket";
+    private final TestClock clock = new TestClock(Instant.parse("2023-03-16T19:00:00Z"));
+    private TemplateTables.Created tables;
+    private String table;
+    private DynamoLedger ledger;
+    private S3DigestStore store;
+
+    @BeforeEach
+    void setUp() {
+        tables = TemplateTables.load().create(dynamo, AwsEmulator.uniquePrefix("anchor"), "LedgerTable");
+        table = tables.name("LedgerTable");
+        ledger = new DynamoLedger(dynamo, table);
+        s3.createBucket(b -> b.bucket(bucket).objectLockEnabledForBucket(true));
+        s3.putObjectLockConfiguration(r -> r.bucket(bucket).objectLockConfiguration(c -> c.objectLockEnabled("Enabled")
+                .rule(rule -> rule.defaultRetention(d -> d.mode(ObjectLockRetentionMode.COMPLIANCE).days(1)))));
+        store = new S3DigestStore(() -> s3, bucket);
+    }
+
+    @AfterEach
+    void tearDown() {
+        tables.close();
+    }
+
+    private void day(int n) {
+        for (String m : List.of("m01", "m02", "m03")) {
+            ledger.append(new LedgerRecord(clock.instant(), Actor.schedule("notify-daily"), m, null, "notice.sent", "ok", false,
+                    "notice/" + m + "/" + n, Map.of("stage", "s" + n)));
+        }
+        clock.advance(Duration.ofHours(1));
+    }
+
+    private LedgerAnchor.Outcome anchor() {
+        return new LedgerAnchor(ledger, store, table, clock).anchor();
+    }
+
+    private LedgerAudit.Verification verify() {
+        return new LedgerAudit(ledger, new InMemoryReports(), new LedgerAudit.Anchoring(store, table)).verify(null, clock.instant());
+    }
+
+    /** Deletes a chain's items, as an administrator with write access to the table can. */
+    private void deleteChain(String chain) {
+        for (LedgerEntry e : ledger.chain(chain)) {
+            dynamo.deleteItem(r -> r.tableName(table).key(Map.of("chain", AttributeValue.fromS(chain), "seq", AttributeValue.fromN(Long.toString(e.seq())))));
+            if (e.record().idempotencyKey() != null) {
+                dynamo.deleteItem(r -> r.tableName(table).key(Map.of("chain", AttributeValue.fromS("idempotency#" + e.record().idempotencyKey()),
+                        "seq", AttributeValue.fromN("0"))));
+            }
+        }
+    }
+
+    @Test
+    void each_digest_is_locked_in_compliance_mode_and_can_be_neither_replaced_nor_deleted() {
+        day(1);
+        LedgerAnchor.Outcome first = anchor();
+        assertEquals("written", first.result());
+        assertEquals(3, first.chains());
+        HeadObjectResponse head = s3.headObject(r -> r.bucket(bucket).key(first.key()));
+        assertEquals(ObjectLockMode.COMPLIANCE, head.objectLockMode(), "the bucket's default retention applies to each digest");
+        assertTrue(head.objectLockRetainUntilDate().isAfter(Instant.now().plus(Duration.ofHours(23))), head.objectLockRetainUntilDate().toString());
+
+        assertFalse(store.create(first.key(), "forged".getBytes(StandardCharsets.UTF_8)), "If-None-Match: an existing key is refused");
+        assertEquals(first.number(), LedgerDigest.parse(store.newest().orElseThrow().bytes()).number());
+        S3Exception refused = assertThrows(S3Exception.class,
+                () -> s3.deleteObject(r -> r.bucket(bucket).key(first.key()).versionId(head.versionId())));
+        assertEquals(403, refused.statusCode(), "a locked version cannot be deleted");
+
+        day(2);
+        LedgerAnchor.Outcome second = anchor();
+        assertEquals(2, second.number());
+        assertEquals(first.key(), LedgerDigest.parse(store.newest().orElseThrow().bytes()).previous().key());
+        LedgerAudit.Verification v = verify();
+        assertTrue(v.intact(), v.toString());
+        assertEquals(2, v.digests().digests());
+    }
+
+    @Test
+    void a_chain_rewritten_in_the_table_with_recomputed_hashes_and_a_deleted_chain_are_found() {
+        day(1);
+        anchor();
+        day(2);
+        anchor();
+        // Rewrite member m02's chain: delete it and append its records again, one changed; DynamoLedger hashes them anew.
+        List<LedgerEntry> original = ledger.chain("member#m02");
+        deleteChain("member#m02");
+        for (LedgerEntry e : original) {
+            LedgerRecord r = e.record();
+            ledger.append(new LedgerRecord(r.at(), r.actor(), r.member(), r.device(), r.action(), e.seq() == 1 ? "bounced" : r.outcome(),
+                    r.dryRun(), r.idempotencyKey(), r.details()));
+        }
+        deleteChain("member#m03");
+        LedgerAudit.Verification v = verify();
+        assertTrue(v.breaks().isEmpty(), "each chain left in the table verifies on its own: " + v.breaks());
+        assertFalse(v.intact());
+        assertEquals(List.of(
+                        "rewritten: chain member#m02 entry 1 does not have the hash " + LedgerDigest.key(1) + " anchored: history was rewritten after"
+                                + " entry 0 (from the start) and at or before entry 1",
+                        "deleted-chain: chain member#m03 is not in the ledger, but " + LedgerDigest.key(2) + " anchored it at entry 2: the chain was deleted"),
+                v.digests().problems());
+
+        LedgerAnchor.Outcome next = anchor();
+        assertEquals(List.of("chain member#m02 entry 2 has another hash than in digest 2", "chain member#m03 (entry 2 in digest 2) is gone"),
+                next.anomalies(), "the next anchor run sees it too, and its function fails to raise the alarm");
+    }
+}
