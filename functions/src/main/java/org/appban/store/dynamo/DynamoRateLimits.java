@@ -25,12 +25,13 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  * RATE_BUDGETS_TABLE, changed only by conditional writes on the version the writer read (compare-and-set).
  *
  * <p><b>Rate budgets</b> are token buckets shaped by {@link Budget}: a container takes a batch of permits in one
- * write and may use them only within the budget's lease (which starts when the write is expected to have come back); what it has not used by then lapses (nothing to give
- * back, so a container that dies holding permits takes nothing with it: the bucket keeps refilling). So the requests
- * of all containers in any span T are at most {@code burst + rate * (T + lease)}, which is the limit for the budget's
- * window ({@link Budget#atMostIn}). The batch follows demand: it doubles while a batch is used up within its lease and
- * falls back to what was used when one lapses, never beyond the burst. When the bucket is empty the caller waits for
- * it to refill (the wait is computed, not polled).
+ * write and may use them only within the budget's lease, which starts when the write is expected to have come back;
+ * what it has not used by then lapses (nothing to give back, so a container that dies holding permits takes nothing
+ * with it: the bucket keeps refilling). So the requests of all containers in any span T are at most
+ * {@code burst + rate * (T + lease)}, which is the limit for the budget's window ({@link Budget#atMostIn}). The batch
+ * follows demand: it doubles while a batch is used up within its lease and falls back to what was used when one
+ * lapses, never beyond the burst; a grant waits for its batch (up to half the bucket) rather than taking single
+ * permits as they come back, so a busy budget is still many requests per write. The wait is computed, not polled.
  *
  * <p><b>Connection caps</b> (Jamf Pro's five) are slots with a lease: a holder keeps its slot while it sends,
  * renewing it in one write when less than half the lease is left; a holder that dies loses its slot when the lease
