@@ -145,13 +145,18 @@ public final class AccessBench {
         int run() {
             Clock clock = Clock.fixed(now, ZoneOffset.UTC);
             Fleet empty = new Fleet("bench", "bench", now, List.of(), List.of(), List.of(), List.of(), List.of());
-            IseSimulator ise = new IseSimulator(new SimWorld(empty, new SimClock(now)), SimSettings.defaults().seed(seed),
+            // The deployment scaled with the client's budget: its capacity (Cisco's 100 a second at the default) stays
+            // twice the calls the budget allows, as production's default leaves it.
+            IseSimulator ise = new IseSimulator(new SimWorld(empty, new SimClock(now)), SimSettings.defaults().seed(seed)
+                    .budgetScale(rate / ApiBudgets.ISE_DEFAULT),
                     Simulators.ISE_USER, Simulators.ISE_PASSWORD, Simulators.ANC_POLICIES).start();
             try {
                 long t0 = System.nanoTime();
                 generate();
                 long generated = System.nanoTime() - t0;
                 RemoteOptions options = RemoteOptions.standard(clock).withBudgetScale(rate / ApiBudgets.ISE_DEFAULT);
+                // What the budget lets through in any one second (it is counted over ApiBudgets.ISE_WINDOW).
+                double allowedInOneSecond = ApiBudgets.DEFAULT.ise("bench").scaled(rate / ApiBudgets.ISE_DEFAULT).atMostIn(Duration.ofSeconds(1));
                 var nac = new CiscoIseNetworkAccess(new IseConnection(ise.baseUri(), Simulators.ISE_USER, new Secret(Simulators.ISE_PASSWORD),
                         "Quarantine"), options);
                 NetworkAccessService service = new NetworkAccessService(policy, devices, exemptions, Attestations.fromLedger(ledger), evidence, nac,
@@ -172,11 +177,11 @@ public final class AccessBench {
                 Phase third = phase("3. rerun, nothing to do", ise, () -> service.run(AccessRequest.schedule(), Actor.schedule("bench"), "bench-3"));
 
                 long heapMax = Runtime.getRuntime().maxMemory();
-                out.printf(Locale.ROOT, "%npeak heap %d MB of %d MB max; NAC: %d quarantines applied, %d cleared; no second over Cisco's ceiling: %s%n",
+                out.printf(Locale.ROOT, "%npeak heap %d MB of %d MB max; NAC: %d quarantines applied, %d cleared; never over the allowed rate: %s; ISE overload seconds: %d%n",
                         peakHeapBytes() / (1024 * 1024), heapMax / (1024 * 1024), ise.requests().count(r -> r.path().endsWith("/apply")),
                         ise.requests().count(r -> r.path().endsWith("/clear")),
-                        first.maxInOneSecond <= CiscoIseNetworkAccess.ERS_TPS && second.maxInOneSecond <= CiscoIseNetworkAccess.ERS_TPS
-                                && third.maxInOneSecond <= CiscoIseNetworkAccess.ERS_TPS);
+                        first.maxInOneSecond <= allowedInOneSecond && second.maxInOneSecond <= allowedInOneSecond
+                                && third.maxInOneSecond <= allowedInOneSecond, ise.load().overloadSeconds());
                 int expected = expectedQuarantines();
                 if (first.report.count("quarantine", "quarantined") != expected) {
                     out.println("FAILED: expected " + expected + " quarantines, got " + first.report.count("quarantine", "quarantined"));
