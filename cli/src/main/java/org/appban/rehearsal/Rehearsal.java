@@ -57,6 +57,9 @@ public final class Rehearsal {
     static final int NOTIFY = 3;
     static final int ACCESS = 4;
     static final int ENFORCE = 5;
+    static final int DIGEST = 6;
+    /** The name the rehearsal's ledger digests carry (on AWS: the ledger table's name). */
+    public static final String LEDGER_NAME = "appban-rehearsal-ledger";
     /** The service desk files exemption requests on members' behalf in the rehearsal. */
     static final String SERVICE_DESK = "servicedesk@parliament.govt.nz";
 
@@ -163,6 +166,9 @@ public final class Rehearsal {
                 // The network's DNS log for the hour before, as the resolvers deliver it, then the hourly inventory.
                 triggers.add(new Trigger(t, TELEMETRY, "telemetry", () -> steps.telemetry(t.minus(Duration.ofHours(1)), t)));
                 triggers.add(new Trigger(t, INVENTORY, "inventory sync", steps::syncInventory));
+                // The hourly ledger digest (into digests/), late in the hour so that the hour's runs are in it.
+                Instant digestAt = t.plus(Duration.ofMinutes(50));
+                if (!digestAt.isAfter(options.until())) triggers.add(new Trigger(digestAt, DIGEST, "ledger digest", steps::ledgerDigest));
             }
             // At the deadline, administrators on duty run the removal as a dry run, read how many devices it will act
             // on, and confirm that number (the blast-radius cap asks for it; the template's DeadlineConfirm does the
@@ -237,6 +243,7 @@ public final class Rehearsal {
         private final RecordedDeviceEvents deviceEvents = new RecordedDeviceEvents();
         private final NotifyMembersHandler notifyHandler;
         private final AdminHandler adminHandler;
+        private final org.appban.ledger.LedgerDigestHandler digestHandler;
         private final TelemetryGenerator telemetry;
         private final java.util.Map<FleetExemption, String> exemptionIds = new java.util.HashMap<>();
         private int rosterVersion;
@@ -259,6 +266,8 @@ public final class Rehearsal {
             this.notifyHandler = new NotifyMembersHandler(world.notify,
                     new MailFeedbackRecorder(world.members, world.ledger, world.alerts, world.clock, world.pseudonyms));
             this.adminHandler = new AdminHandler(world.administration(dir.resolve("reports")));
+            this.digestHandler = new org.appban.ledger.LedgerDigestHandler(new org.appban.ledger.LedgerAnchor(world.ledger,
+                    new org.appban.ledger.FolderDigestStore(dir), LEDGER_NAME, world.clock));
             java.util.Set<String> identifiers = new java.util.TreeSet<>();
             world.policy.app().identifiers().values().forEach(identifiers::addAll);
             this.telemetry = new TelemetryGenerator(world.sims.world(), identifiers, world.policy.app().domains(), 7);
@@ -445,6 +454,11 @@ public final class Rehearsal {
             EventBus.invoke(notifyHandler, "appban-notify-members", EventBus.envelope("aws.ses", "Email Bounced", at, detail));
         }
 
+        /** The ledger-digest function's hourly run, anchoring the chain heads in the rehearsal's digests/ folder. */
+        void ledgerDigest() {
+            EventBus.invoke(digestHandler, "appban-ledger-digest", Json.object().put("trigger", "schedule").put("schedule", "ledger-digest-hourly"));
+        }
+
         void notifyScheduled() {
             EventBus.invoke(notifyHandler, "appban-notify-members",
                     Json.object().put("trigger", "schedule").put("schedule", "notify-daily"));
@@ -454,7 +468,7 @@ public final class Rehearsal {
 
     /** Files of an earlier rehearsal in the same folder would mix with this one's: only appban's own are removed. */
     private static void clearPreviousRun(Path dir) {
-        for (String name : List.of("outbox", "roster", "logs")) deleteTree(dir.resolve(name));
+        for (String name : List.of("outbox", "roster", "logs", "digests")) deleteTree(dir.resolve(name));
         for (String name : List.of("report.json", "ledger.jsonl", "index.html", "status.html")) deleteTree(dir.resolve(name));
     }
 

@@ -74,7 +74,8 @@ final class Timeline {
                 report.devices().stream().filter(d -> d.networkAccess().equals("quarantined") && d.ownership().equals("corporate")).count(),
                 report.devices().stream().filter(RehearsalReport.DeviceState::exempt).count());
         out.println("report: " + dir.resolve("report.json"));
-        out.println("ledger: " + dir.resolve("ledger.jsonl") + "  (check it: ./appban ledger verify --file " + dir.resolve("ledger.jsonl") + ")");
+        out.println("ledger: " + dir.resolve("ledger.jsonl") + "  (check it: ./appban ledger verify --file " + dir.resolve("ledger.jsonl")
+                + " --digests " + dir + ")");
         out.println("outbox: " + dir.resolve("outbox"));
     }
 

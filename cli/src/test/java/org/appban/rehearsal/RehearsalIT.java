@@ -104,6 +104,22 @@ class RehearsalIT {
         chains.forEach((chain, entries) -> assertTrue(verifier.verify(chain, entries).intact(), chain));
     }
 
+    @Test
+    void the_ledger_agrees_with_the_digests_anchored_every_hour() throws Exception {
+        java.util.Map<String, List<LedgerEntry>> chains = new java.util.TreeMap<>();
+        LedgerJson codec = new LedgerJson();
+        for (String line : Files.readAllLines(dir.resolve("ledger.jsonl"))) {
+            LedgerEntry e = codec.fromJson(Json.parse(line));
+            chains.computeIfAbsent(e.chain(), c -> new ArrayList<>()).add(e);
+        }
+        List<org.appban.ledger.DigestStore.Stored> digests = new org.appban.ledger.FolderDigestStore(dir).all();
+        org.appban.ledger.DigestVerifier.Result r = new org.appban.ledger.DigestVerifier().verify(digests, Rehearsal.LEDGER_NAME, chains, true,
+                chains.values().stream().flatMap(List::stream).map(e -> e.record().at()).max(java.util.Comparator.naturalOrder()).orElseThrow());
+        assertEquals(List.of(), r.problems());
+        assertTrue(r.digests() >= 14, "at least one a day over the rehearsal's weeks: " + r.digests());
+        assertTrue(timeline.contains("--digests " + dir), "the footer says how to check it");
+    }
+
     /**
      * The ledger cannot be edited and logs are kept for their retention, so neither may hold what could have to be
      * erased: every address and name on every roster the rehearsal imported is looked for (ignoring case) in
