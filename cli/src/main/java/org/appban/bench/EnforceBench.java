@@ -22,6 +22,7 @@ import org.appban.domain.MdmKind;
 import org.appban.domain.Ownership;
 import org.appban.domain.Platform;
 import org.appban.enforce.EmbeddedEnforcement;
+import org.appban.enforce.EnforceRemovalHandler;
 import org.appban.enforce.EnforceRequest;
 import org.appban.enforce.EnforcementReport;
 import org.appban.enforce.WorkOutcome;
@@ -51,11 +52,12 @@ import org.appban.store.memory.InMemoryLedger;
  * with Graph's published budgets, through the real adapter and the embedded service (in-memory stores, the
  * in-process queue drained by W workers).
  *
- * <p>The budgets of the simulator and of the client are multiplied by the same factor, so that a run over tens of
- * thousands of devices takes minutes instead of hours; the rate achieved is reported as a share of the scaled
- * budget. The W workers share one client (one budget), as production's containers share the MDM's budget between
- * them. Setting the device store up is not timed against the budget: it is filled from the simulated world, as
- * inventory sync would leave it.
+ * <p>As production runs by default: Graph's published budgets (scale 1), and the deciding run plus
+ * {@link EnforceRemovalHandler#WORKERS} queue workers (the function's {@link EnforceRemovalHandler#CONTAINERS}
+ * containers) drawing on one budget, as production's containers share it through RateBudgetsTable. {@code
+ * --budget-scale} multiplies the simulator's and the client's budgets alike (a larger fleet in less time); the rate
+ * achieved is reported as a share of the scaled budget. Setting the device store up is not timed against the
+ * budget: it is filled from the simulated world, as inventory sync would leave it.
  */
 public final class EnforceBench {
     private static final String APP = "com.zhiliaoapp.musically";
@@ -69,9 +71,9 @@ public final class EnforceBench {
     }
 
     public static int run(List<String> args, PrintStream out) {
-        int devices = 50_000;
-        double scale = 10;
-        int workers = 2;
+        int devices = 2_000;
+        double scale = 1;
+        int workers = EnforceRemovalHandler.WORKERS;
         double withApp = 0.5;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
@@ -95,7 +97,8 @@ public final class EnforceBench {
 
     private static int usage(PrintStream out, String problem) {
         out.println("bench enforce: " + problem);
-        out.println("usage: bench enforce [--devices N (50000)] [--budget-scale F (10)] [--workers W (2)] [--with-app SHARE (0.5)]");
+        out.println("usage: ./appban bench enforce [--devices N (2000)] [--budget-scale F (1)] [--workers W (" + EnforceRemovalHandler.WORKERS
+                + ")] [--with-app SHARE (0.5)]");
         return 2;
     }
 
@@ -147,7 +150,7 @@ public final class EnforceBench {
                         new InMemoryKillSwitch(), Map.of(MdmKind.INTUNE, new IntuneGraphEnforcement(graph, "appban")), r -> { }, clock);
                 double setup = seconds(t0);
                 out.printf(Locale.ROOT, "enforce bench: %d corporate supervised iPhones in Intune, %d with the app, %d exempt; "
-                        + "Graph budgets x%s (simulator and client); %d workers sharing one client%n", devices, present, exempt, fmt(scale), workers);
+                        + "Graph budgets x%s (simulator and client); the deciding run and %d queue workers drawing on one budget%n", devices, present, exempt, fmt(scale), workers);
                 out.printf(Locale.ROOT, "setup (fleet, simulator, device store): %.1f s%n", setup);
 
                 Instant decideStart = Instant.now();

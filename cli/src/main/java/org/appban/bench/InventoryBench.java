@@ -50,9 +50,9 @@ import org.appban.ports.MemberStore;
  * is far quicker than Graph); {@code --members} fixes the roster (default: two devices a member);
  * {@code --single-cursor} lists through one cursor instead of the concurrent split, for comparison.
  *
- * <p>The simulators run in a child process, so the heap is the sync's. The device store is the production
- * DynamoDB table in a real run, outside the function's heap; here it is a sink that keeps only counts, for the
- * same reason; the roster is made up on demand for the same reason too.
+ * <p>The simulators run in a child process, so the heap is the sync's. Devices are stored as on Lambda: through the
+ * production store ({@code DynamoDeviceStore}) into the template's devices table on the AWS emulator (moto, or
+ * AWS_ENDPOINT_URL), and counted there afterwards; the roster is made up on demand (it is remote in production too).
  */
 public final class InventoryBench {
     private static final int GRAPH_ANY_PER_20S = 2000;
@@ -61,7 +61,7 @@ public final class InventoryBench {
     }
 
     public static int run(List<String> args, PrintStream out) {
-        int devices = 50_000;
+        int devices = 5_000;
         double scale = 1.0;
         int latencyMs = 0;
         boolean split = true;
@@ -85,12 +85,15 @@ public final class InventoryBench {
         out.printf("                 %d members on the roster (the sync's member index grows with them, not with devices)%n", owners);
         out.printf("                 simulator latency %d ms per request, listing %s%n", latencyMs,
                 split ? "split into concurrent cursors (owner type, corporate by OS when exact)" : "one cursor");
-        try (SimulatorProcess sims = new SimulatorProcess(fleet, scale, latencyMs)) {
+        try (SimulatorProcess sims = new SimulatorProcess(fleet, scale, latencyMs);
+             LocalEmulator aws = startEmulator(out)) {
+            String devicesTable = BenchTables.create(aws.clients().dynamoDb(), LocalEmulator.root(), "DevicesTable",
+                    "appban-bench-devices-" + Long.toString(System.currentTimeMillis(), 36));
             RemoteOptions options = RemoteOptions.standard(Clock.systemUTC()).withBudgetScale(scale).withTimeout(Duration.ofSeconds(30));
             IntuneConnection connection = new IntuneConnection(sims.base("intune"), sims.base("intune"), Simulators.TENANT,
                     Simulators.GRAPH_CLIENT_ID, new Secret(Simulators.GRAPH_CLIENT_SECRET));
             MemberStore roster = new GeneratedMembers(owners);
-            CountingDeviceStore store = new CountingDeviceStore();
+            DeviceStore store = new org.appban.store.dynamo.DynamoDeviceStore(aws.clients().dynamoDb(), devicesTable);
             RecordedCount events = new RecordedCount(devices);
             InventorySync sync = new InventorySync(policy, List.of(new IntuneGraphInventory(new IntuneGraphClient(connection, options), split)),
                     roster, store, events, new DiscardingLedger(), Clock.systemUTC());
@@ -120,6 +123,9 @@ public final class InventoryBench {
             out.printf("busiest 20 s window   %d requests of the %d allowed (%.2f)%n", busiest, Math.round(GRAPH_ANY_PER_20S * scale),
                     busiest / (GRAPH_ANY_PER_20S * scale));
             out.printf("429 responses         %d (%.2f%% of requests)%n", throttled, api == 0 ? 0 : 100.0 * throttled / api);
+            int stored = aws.clients().dynamoDb().scanPaginator(r -> r.tableName(devicesTable).select(
+                    software.amazon.awssdk.services.dynamodb.model.Select.COUNT)).stream().mapToInt(p -> p.count()).sum();
+            out.printf("devices stored        %d in DynamoDB (the template's devices table on the emulator)%n", stored);
             out.printf("wall time             %.1f s%n", seconds);
             out.printf("CPU                   %.1f s%n", cpu / 1e9);
             out.printf("peak heap in use      %s (with uncollected garbage)%n", HeapSampler.mib(peak));
@@ -128,6 +134,17 @@ public final class InventoryBench {
             out.printf("live heap at 9/10     %s (forced full GC when nine tenths of the devices were through)%n",
                     events.liveAtNineTenths < 0 ? "not measured" : HeapSampler.mib(events.liveAtNineTenths));
             return 0;
+        }
+    }
+
+    private static LocalEmulator startEmulator(PrintStream out) {
+        try {
+            return LocalEmulator.start(out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
@@ -232,35 +249,6 @@ public final class InventoryBench {
     }
 
     /** Stands in for the remote devices table: answers "nothing stored yet" (a first sync) and counts writes. */
-    private static final class CountingDeviceStore implements DeviceStore {
-        long saved;
-
-        @Override
-        public Optional<Device> find(String id) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Map<String, Device> findAll(Collection<String> ids) {
-            return Map.of();
-        }
-
-        @Override
-        public List<Device> ofOwner(String memberId) {
-            return List.of();
-        }
-
-        @Override
-        public List<Device> all() {
-            return List.of();
-        }
-
-        @Override
-        public synchronized void save(Device device) {
-            saved++;
-        }
-    }
-
     /**
      * Counts the events, and once the sync is nine tenths through the fleet (every per-run structure near its
      * largest) forces a full collection and reads the heap still in use: the sync's live heap, measured rather

@@ -45,7 +45,8 @@ import software.amazon.awssdk.services.sesv2.model.AlreadyExistsException;
 /**
  * {@code ./appban bench notify --members N --rate R [--account-rate S]}: the announcement-day run of the bundled
  * policy for N generated members, through the real notice pipeline (planner, templates, MIME, claims, ledger) and
- * SES v2 over HTTP on the emulator, with the client's rate limit (MAX_SEND_RATE) set to R.
+ * SES v2 over HTTP on the emulator, with the client's rate limit (MAX_SEND_RATE) set to R. Each notice carries its
+ * signed attestation and exemption links, signed with a key read from Secrets Manager on the emulator, as on Lambda.
  *
  * <p>Prints the achieved rate against R (first to last send; target at least 0.9 R), the most requests that
  * started in any one second (never above R), the total time, the throttling retries (with {@code --account-rate}
@@ -102,6 +103,23 @@ public final class NotifyBench {
         }
     }
 
+    /** A raw message with its quoted-printable bodies decoded (soft line breaks joined, =XX bytes restored). */
+    static String decodedBodies(String raw) {
+        String joined = raw.replace("=\r\n", "");
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < joined.length(); i++) {
+            char c = joined.charAt(i);
+            if (c == '=' && i + 2 < joined.length() && java.util.HexFormat.isHexDigit(joined.charAt(i + 1))
+                    && java.util.HexFormat.isHexDigit(joined.charAt(i + 2))) {
+                bytes.write(java.util.HexFormat.fromHexDigits(joined, i + 1, i + 3));
+                i += 2;
+            } else {
+                bytes.writeBytes(String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private static String value(List<String> args, int i, String option) {
         if (i >= args.size()) throw new IllegalArgumentException(option + " needs a value");
         return args.get(i);
@@ -133,13 +151,32 @@ public final class NotifyBench {
             }
         }
 
+        // The notices' links, signed as production signs them: the key read from a secret in Secrets Manager (on the
+        // emulator) when the first notice is composed, an attestation link and an exemption request link in each.
+        String signingArn = emulator.clients().secretsManager().createSecret(r -> r.name("appban-bench-signing-" + run)
+                .secretString("{\"key\": \"" + java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(32)) + "\"}")).arn();
+        org.appban.signing.Signer signer = org.appban.signing.Signer.fromSecret(
+                new org.appban.secrets.SecretsManagerSecretSource(emulator.clients().secretsManager()), signingArn);
+        int linkDays = policy.privateDevices().attestationLinkDays();
+        java.net.URI attestationUrl = java.net.URI.create("https://attestation.bench.invalid/");
+        java.net.URI exemptionUrl = java.net.URI.create("https://exemption.bench.invalid/");
+        LinkIssuer links = new org.appban.access.AttestationLinks(new org.appban.access.SignedLinks(signer, org.appban.access.SignedLinks.ATTESTATION),
+                attestationUrl, linkDays).withExemptionLinks(new org.appban.exemption.SignedExemptionLinks(exemptionUrl,
+                new org.appban.signing.SignedTokens(signer), java.time.Duration.ofDays(linkDays)));
+
         SlotTicker ticker = new SlotTicker();
-        Mailer provider = accountRate > 0 ? new AccountRateGate(new SesMailer(ses, null), accountRate) : new SesMailer(ses, null);
+        Mailer ses1 = accountRate > 0 ? new AccountRateGate(new SesMailer(ses, null), accountRate) : new SesMailer(ses, null);
+        java.util.concurrent.atomic.AtomicInteger linked = new java.util.concurrent.atomic.AtomicInteger();
+        Mailer provider = mail -> {
+            String text = decodedBodies(new String(mail.mime().bytes(), java.nio.charset.StandardCharsets.UTF_8));
+            if (text.contains(attestationUrl + "?t=") && text.contains(exemptionUrl + "?token=")) linked.incrementAndGet();
+            return ses1.send(mail);
+        };
         SendLog log = new SendLog(provider, ticker);
         RateLimitedMailer mailer = RateLimitedMailer.withDefaults(log, new SendRateLimiter(rate, ticker));
         InMemoryClaims claims = new InMemoryClaims();
         InMemoryLedger ledger = new InMemoryLedger();
-        NoticeComposer composer = new NoticeComposer(policy, new NoticeRenderer(policy, TemplateSet.bundled()), new MimeWriter(), LinkIssuer.none());
+        NoticeComposer composer = new NoticeComposer(policy, new NoticeRenderer(policy, TemplateSet.bundled()), new MimeWriter(), links);
         NotifyMembers notify = new NotifyMembers(policy, members, devices, new InMemoryExemptionStore(), claims, ledger,
                 Attestations.fromLedger(ledger), new NoticePlanner(policy), composer,
                 new NoticeSender(claims, ledger, mailer, clock, NoticeSender.DEFAULT_LEASE,
@@ -171,6 +208,8 @@ public final class NotifyBench {
         double allowed = Math.floor(rate + 1e-9);
 
         out.printf("results: %s%n", counts);
+        out.printf("signed links: %d of %d notices sent carry a signed attestation link and a signed exemption link (key read from %s)%n",
+                linked.get(), sent, "Secrets Manager on the emulator");
         out.printf("machine: %d cores, load average %.1f (other work on the machine delays threads past their slots)%n",
                 os.getAvailableProcessors(), os.getSystemLoadAverage());
         out.printf("total time: %.1f s for the run; %.1f s from first to last send%n", elapsed / 1e9, span);
@@ -186,7 +225,7 @@ public final class NotifyBench {
         // With an emulated account limit below R, the most the client can achieve is that limit.
         double target = accountRate > 0 ? Math.min(rate, accountRate) : rate;
         if (target < rate) out.printf("achievable: %d/s (the account limit); achieved %.3f of it%n", accountRate, achieved / target);
-        boolean ok = sent == count && achieved >= 0.9 * target && slotPeak <= Math.max(1, allowed);
+        boolean ok = sent == count && achieved >= 0.9 * target && slotPeak <= Math.max(1, allowed) && linked.get() == sent;
         out.println((ok ? "PASS: every member got one email, at >= 0.9 R, and the limiter never allowed more than R in a second"
                 : "FAIL: " + (sent != count ? sent + " of " + count + " sent; " : "") + (achieved < 0.9 * target ? "below 0.9 of " + fmt(target) + "/s; " : "")
                   + (slotPeak > Math.max(1, allowed) ? "the limiter allowed more than R in some second" : ""))

@@ -23,9 +23,34 @@ public final class Main {
               lambda FUNCTION EVENT_FILE [--snapstart|--classic] [--stage NAME] [--init] [--help]
                         invoke one function as Lambda does (AWS's Runtime Interface Emulator and Client), against
                         AWS_ENDPOINT_URL or a moto server and the simulators it starts
-              bench <inventory|notify|enforce|access|coldstart|faults|reliability> [options]
+              bench <inventory|notify|enforce|access|coldstart|faults|reliability|budgets> [options]
                         print performance and reliability figures
+
+            Every command (and every bench) answers --help with its options.
             """;
+
+    /** Each command's own usage, for {@code ./appban COMMAND --help}: answered before the command runs anything. */
+    private static final java.util.Map<String, String> HELP = java.util.Map.of(
+            "rehearse", """
+                    usage: ./appban rehearse [--policy FILE|NAME] [--fleet FILE] [--out DIR] [--until DATE]
+                      runs a whole campaign of the policy over the fleet on a simulated clock, with embedded stores and
+                      the simulators; writes its report, ledger, outbox and logs to --out (default rehearsal-out)
+                    """,
+            "simulators", """
+                    usage: ./appban simulators [--fleet FILE] [--start INSTANT]
+                      serves the Intune, Jamf Pro and Cisco ISE simulators on loopback until stopped
+                    """,
+            "ledger", """
+                    usage: ./appban ledger verify (--file FILE | --table NAME) [--chain CHAIN]
+                      checks the ledger's hash chains (an exported file, or a DynamoDB table) and reports the first break
+                    """,
+            "invoke", InvokeCommand.USAGE + "\n"
+                    + "  runs one function in-process against the AWS emulator at AWS_ENDPOINT_URL, with its environment from template.yaml\n");
+
+    /** Whether the arguments ask for help rather than a run. */
+    static boolean asksForHelp(List<String> args) {
+        return args.contains("--help") || args.contains("-h");
+    }
 
     private Main() {
     }
@@ -40,6 +65,10 @@ public final class Main {
             return argv.isEmpty() ? 2 : 0;
         }
         List<String> rest = argv.subList(1, argv.size());
+        if (asksForHelp(rest) && HELP.containsKey(argv.get(0))) {
+            out.print(HELP.get(argv.get(0)));
+            return 0;
+        }
         try {
             return switch (argv.get(0)) {
                 case "rehearse" -> new RehearseCommand(out).run(rest);

@@ -31,8 +31,8 @@ import org.appban.wiring.Production;
 public final class EnforceRemovalHandler extends JsonHandler {
     /**
      * How many queue workers may run at once (the event source mapping's MaximumConcurrency in template.yaml).
-     * Together with one deciding run they make {@link #CONTAINERS}, and each container's MDM client keeps to
-     * 1/{@link #CONTAINERS} of the MDM's published budget, so all of them together never exceed it.
+     * Together with one deciding run they make {@link #CONTAINERS}; all of them draw on the MDM's budget shared with
+     * every other caller of the MDM (RATE_BUDGETS_TABLE), so together they never exceed it.
      */
     public static final int WORKERS = 2;
     /** The function's reserved concurrency in template.yaml: the workers plus one deciding run. */

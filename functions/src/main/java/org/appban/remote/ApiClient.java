@@ -30,7 +30,7 @@ public final class ApiClient {
     /** Which of the API's budgets a request draws from. */
     @FunctionalInterface
     public interface Budgets {
-        List<TokenBucket> bucketsFor(String method, String path);
+        List<RateLimit> bucketsFor(String method, String path);
 
         Budgets NONE = (m, p) -> List.of();
     }
@@ -47,6 +47,7 @@ public final class ApiClient {
     private final Budgets budgets;
     private final Authorizer auth;
     private final Transport transport;
+    private final ConnectionLimit connections;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong throttled = new AtomicLong();
@@ -55,12 +56,23 @@ public final class ApiClient {
 
     /** With the options' timeout, retries, waits and transport. */
     public ApiClient(String api, RemoteOptions options, Budgets budgets, Authorizer auth) {
-        this(api, options.timeout(), options.retry(), options.sleeper(), options.jitter(), budgets, auth, options.transport());
+        this(api, options, budgets, auth, ConnectionLimit.NONE);
+    }
+
+    /** ... and at most as many requests in flight as {@code connections} lets through (over every client that shares it). */
+    public ApiClient(String api, RemoteOptions options, Budgets budgets, Authorizer auth, ConnectionLimit connections) {
+        this(api, options.timeout(), options.retry(), options.sleeper(), options.jitter(), budgets, auth, options.transport(), connections);
     }
 
     public ApiClient(String api, Duration timeout, RetryPolicy retry, Sleeper sleeper, Random jitter, Budgets budgets, Authorizer auth,
                      Transport transport) {
+        this(api, timeout, retry, sleeper, jitter, budgets, auth, transport, ConnectionLimit.NONE);
+    }
+
+    private ApiClient(String api, Duration timeout, RetryPolicy retry, Sleeper sleeper, Random jitter, Budgets budgets, Authorizer auth,
+                      Transport transport, ConnectionLimit connections) {
         this.api = api;
+        this.connections = connections;
         this.transport = transport;
         this.timeout = timeout;
         this.retry = retry;
@@ -96,8 +108,7 @@ public final class ApiClient {
             acquire(method, path);
             ApiResponse response;
             try {
-                sent.incrementAndGet();
-                response = transport.exchange(api, request, auth.authorization(), timeout);
+                response = exchange(request);
             } catch (java.net.ConnectException | SocketTimeoutException e) {
                 String what = e instanceof SocketTimeoutException && !isConnectTimeout(e) ? "no answer within " + timeout.toMillis() + " ms"
                         : "no connection within " + UrlConnectionTransport.CONNECT_TIMEOUT.toMillis() + " ms";
@@ -117,7 +128,7 @@ public final class ApiClient {
             }
             if (status == 429) {
                 throttled.incrementAndGet();
-                budgets.bucketsFor(method, path).forEach(TokenBucket::drain);
+                budgets.bucketsFor(method, path).forEach(RateLimit::drain);
                 failures++;
                 if (failures >= retry.maxAttempts()) {
                     throw new RemoteFailure(RemoteFailure.Kind.THROTTLED, api, operation, 429, "still throttled after " + failures + " attempts");
@@ -132,6 +143,21 @@ public final class ApiClient {
                 continue;
             }
             return response;
+        }
+    }
+
+    private ApiResponse exchange(ApiRequest request) throws IOException {
+        try {
+            connections.enter(sleeper);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RemoteFailure(RemoteFailure.Kind.TRANSIENT, api, "connection", 0, "interrupted", e);
+        }
+        try {
+            sent.incrementAndGet();
+            return transport.exchange(api, request, auth.authorization(), timeout);
+        } finally {
+            connections.exit();
         }
     }
 
@@ -153,17 +179,28 @@ public final class ApiClient {
     /** Takes one request's worth from every budget the request draws on (also used per inner request of a batch). */
     public void acquire(String method, String path) {
         try {
-            for (TokenBucket bucket : budgets.bucketsFor(method, path)) bucket.take(sleeper);
+            for (RateLimit bucket : budgets.bucketsFor(method, path)) bucket.take(sleeper);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RemoteFailure(RemoteFailure.Kind.TRANSIENT, api, "budget", 0, "interrupted", e);
         }
     }
 
+    /**
+     * Takes one request's worth from every budget the request draws on if that needs no wait; false otherwise (a
+     * permit already taken from an earlier budget of the request then lapses unused, which only costs throughput).
+     */
+    public boolean tryAcquire(String method, String path) {
+        for (RateLimit bucket : budgets.bucketsFor(method, path)) {
+            if (!bucket.takeNow()) return false;
+        }
+        return true;
+    }
+
     /** Tells the budgets that the API throttled a request on this path (an inner 429 of a batch). */
     public void throttledOn(String method, String path) {
         throttled.incrementAndGet();
-        budgets.bucketsFor(method, path).forEach(TokenBucket::drain);
+        budgets.bucketsFor(method, path).forEach(RateLimit::drain);
     }
 
     public void pause(Duration d) {

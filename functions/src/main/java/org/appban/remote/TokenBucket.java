@@ -4,11 +4,12 @@ import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
- * The client's own share of an API's published budget: a token bucket refilled continuously. Sized so that no
- * window of the API's length ever sees more than the budget: a small burst (a tenth) plus a steady rate (nine
- * tenths of the budget per window).
+ * A budget held in this process only: a token bucket refilled continuously, one permit at a time (nothing to
+ * batch, nothing leased). What the rehearsal, tests and SnapStart priming use; on Lambda a budget is shared by every
+ * container instead (see {@link RateLimits}).
  */
-public final class TokenBucket {
+public final class TokenBucket implements RateLimit {
+    private final Budget budget;
     private final String name;
     private final double capacity;
     private final double perNano;
@@ -17,7 +18,12 @@ public final class TokenBucket {
     private long last;
 
     public TokenBucket(String name, double capacity, double refillPerWindow, Duration window, LongSupplier nanoTime) {
+        this(new Budget(name, name, (int) Math.max(1, Math.floor(capacity + refillPerWindow)), window), name, capacity, refillPerWindow, window, nanoTime);
+    }
+
+    private TokenBucket(Budget budget, String name, double capacity, double refillPerWindow, Duration window, LongSupplier nanoTime) {
         if (capacity < 1) capacity = 1;
+        this.budget = budget;
         this.name = name;
         this.capacity = capacity;
         this.perNano = refillPerWindow / window.toNanos();
@@ -26,13 +32,19 @@ public final class TokenBucket {
         this.last = nanoTime.getAsLong();
     }
 
-    /** A bucket that keeps under {@code budget} requests per {@code window}. */
-    public static TokenBucket forBudget(String name, int budget, Duration window) {
-        return new TokenBucket(name, Math.max(1, budget / 10.0), budget * 0.9, window, System::nanoTime);
+    /** A bucket shaped as the budget says (its burst, its rate), one permit at a time. */
+    public static TokenBucket of(Budget budget, LongSupplier nanoTime) {
+        Duration window = budget.window();
+        return new TokenBucket(budget, budget.label(), budget.burst(), budget.perSecond() * window.toNanos() / 1e9, window, nanoTime);
     }
 
     public String name() {
         return name;
+    }
+
+    @Override
+    public Budget budget() {
+        return budget;
     }
 
     /** Takes one token now, or says how long until one is there. */
@@ -45,7 +57,13 @@ public final class TokenBucket {
         return Duration.ofNanos((long) Math.ceil((1 - tokens) / perNano));
     }
 
+    @Override
+    public boolean takeNow() {
+        return tryTake().isZero();
+    }
+
     /** Blocks (through the sleeper) until a token is there. */
+    @Override
     public void take(Sleeper sleeper) throws InterruptedException {
         while (true) {
             Duration wait = tryTake();
@@ -55,6 +73,7 @@ public final class TokenBucket {
     }
 
     /** Empties the bucket: the API said we are over budget, so trust it over our own count. */
+    @Override
     public synchronized void drain() {
         refill();
         tokens = Math.min(tokens, 0);

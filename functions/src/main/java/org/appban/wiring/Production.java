@@ -43,7 +43,9 @@ import org.appban.network.NacAdapters;
 import org.appban.network.RegisteredDevices;
 import org.appban.policy.BanPolicy;
 import org.appban.policy.PolicyLoader;
+import org.appban.remote.ApiBudgets;
 import org.appban.remote.RemoteOptions;
+import org.appban.store.dynamo.DynamoRateLimits;
 import org.appban.report.S3Reports;
 import org.appban.safety.SsmKillSwitch;
 import org.appban.secrets.SecretsManagerSecretSource;
@@ -178,8 +180,29 @@ public final class Production {
                 CLOCK);
     }
 
+    /**
+     * The external APIs' budgets, shared by every container of every function through RATE_BUDGETS_TABLE (see
+     * {@link org.appban.remote.ApiBudgets}). One set per container, so that the container's clients of one API
+     * share one batch of permits.
+     */
+    private static final class Budgets {
+        static final DynamoRateLimits SHARED = DynamoRateLimits.forContainer(Dynamo.CLIENT, SETTINGS.required("RATE_BUDGETS_TABLE"), CLOCK);
+    }
+
+    /** Options for the MDM and NAC adapters: production's timeouts and retries, the shared budgets. */
+    private static RemoteOptions sharedBudgets(ApiBudgets budgets) {
+        return RemoteOptions.standard(CLOCK).withLimits(Budgets.SHARED).withBudgets(budgets);
+    }
+
+    /** The deployment's budget settings; a misconfigured one stops the function at start, naming the setting. */
+    private static ApiBudgets iseBudgets() {
+        return ApiBudgets.fromSetting(SETTINGS.optional(ApiBudgets.ISE_SETTING));
+    }
+
     public static InventorySync inventorySync() {
-        RemoteOptions options = RemoteOptions.standard(CLOCK);
+        // Its NAC budget setting only when it reads the NAC's registry (the only ISE calls it makes).
+        ApiBudgets budgets = SETTINGS.optional("NAC_SECRET_ARN").isPresent() ? iseBudgets() : ApiBudgets.DEFAULT;
+        RemoteOptions options = sharedBudgets(budgets);
         // Each MDM's secret is read when a run first lists it, not at construction (OnFirstUse: SnapStart constructs
         // the function when a version is published).
         var secrets = new SecretsManagerSecretSource(secretsClient());
@@ -203,9 +226,12 @@ public final class Production {
     /**
      * The enforce-removal function: DynamoDB (devices, exemptions, ledger, claims), SSM (kill switch), SQS (its
      * work queue), Secrets Manager (the MDM secrets, read only when a run or work item first needs the MDM).
-     * Each container's MDM clients keep to 1/{@link EnforceRemovalHandler#CONTAINERS} of each MDM's budget.
+     * Its containers (the deciding run and the queue's workers) draw on the MDMs' budgets shared with every
+     * other function that calls them (the inventory sync).
      */
     public static EnforceRemoval enforceRemoval() {
+        // Its budgets' table is named at start (a deployment without it fails here, not at the first MDM call).
+        SETTINGS.required("RATE_BUDGETS_TABLE");
         DynamoLedger ledger = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
         return new EnforceRemoval(policy(),
                 new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
@@ -216,7 +242,7 @@ public final class Production {
                 () -> {
                     // Built here, when a run first needs an MDM: the HTTP client and its TLS set-up are a cold-start
                     // cost that runs with nothing for the MDMs (a work item already done, a kill switch on) avoid.
-                    RemoteOptions options = RemoteOptions.standard(CLOCK).withBudgetScale(1.0 / EnforceRemovalHandler.CONTAINERS);
+                    RemoteOptions options = sharedBudgets(ApiBudgets.DEFAULT);
                     Map<MdmKind, FleetEnforcement> mdms = new LinkedHashMap<>();
                     for (MdmAdapters.Mdm mdm : MdmAdapters.allFromEnvironment(new SecretsManagerSecretSource(secretsClient()), options)) {
                         mdms.put(mdm.kind(), mdm.enforcement());
@@ -406,7 +432,8 @@ public final class Production {
         Duration retention = Duration.ofDays(Math.max(30, 2L * policy.privateDevices().quietPeriodDays()));
         var evidence = new DynamoEvidenceStore(Dynamo.CLIENT, SETTINGS.required("EVIDENCE_TABLE"), retention);
         String nacSecret = SETTINGS.required("NAC_SECRET_ARN");
-        var nac = OnFirstUse.networkAccess(() -> NacAdapters.fromSecret(secrets, nacSecret, RemoteOptions.standard(CLOCK)));
+        RemoteOptions nacOptions = sharedBudgets(iseBudgets());
+        var nac = OnFirstUse.networkAccess(() -> NacAdapters.fromSecret(secrets, nacSecret, nacOptions));
         AccessNotices notices = AccessNotices.asRequests(
                 new EventBridgeNoticeRequests(eventsClient(), SETTINGS.required("EVENT_BUS_NAME"), "appban.network"));
         AccessAlerts alerts = AccessAlerts.both(new LoggedAccessAlerts(System.out),

@@ -27,7 +27,7 @@ class EnforceRemovalTemplateTest {
     }
 
     @Test
-    void concurrencyMatchesTheBudgetShareEachContainerTakes() {
+    void concurrencyIsTheDecidingRunPlusTheQueueWorkers() {
         assertEquals(EnforceRemovalHandler.CONTAINERS, props("EnforceRemovalFunction").path("ReservedConcurrentExecutions").asInt());
         assertEquals(EnforceRemovalHandler.WORKERS, props("EnforceWorkEventSource").path("ScalingConfig").path("MaximumConcurrency").asInt());
     }
@@ -51,7 +51,7 @@ class EnforceRemovalTemplateTest {
         env.fieldNames().forEachRemaining(names::add);
         // Exactly what Production.enforceRemoval() asks for (TemplateContractIT checks it against the running code).
         assertEquals(List.of("CLAIMS_TABLE", "DEVICES_TABLE", "EVENT_BUS_NAME", "EXEMPTIONS_TABLE", "KILL_SWITCH_PARAMETER",
-                "LEDGER_TABLE", "MDM_SECRET_ARN", "POLICY", "TRIGGER_QUEUE_URL"), names);
+                "LEDGER_TABLE", "MDM_SECRET_ARN", "POLICY", "RATE_BUDGETS_TABLE", "TRIGGER_QUEUE_URL"), names);
         JsonNode deadline = props("EnforceDeadlineSchedule");
         assertEquals("at(${DeadlineLocal})", deadline.path("ScheduleExpression").path("Fn::Sub").asText());
         assertEquals("ScheduleTimezone", deadline.path("ScheduleExpressionTimezone").path("Ref").asText());

@@ -75,10 +75,25 @@ class IntuneGraphEnforcementTest extends FleetEnforcementContract {
 
     @Test
     void moreThanTwentyDevicesGoOutInSeveralBatches() {
+        // A budget with room for them all at once (ten times Graph's): batches of twenty.
+        FleetEnforcement roomy = adapter(fleet, fleet.options.withBudgetScale(10));
         var many = fleet.sims.world().devices().stream().filter(x -> x.enrolledIn(FleetDevice.Mdm.INTUNE)).map(SimulatedFleet::mdmId).toList();
         assertTrue(many.size() > 20);
-        var out = enforcement.sync(many);
+        var out = roomy.sync(many);
         assertEquals(many.size(), out.size());
         assertEquals((many.size() + 19) / 20, fleet.sims.intune().requests().count(r -> r.path().equals("/v1.0/$batch")));
+    }
+
+    @Test
+    void aBatchTakesOnlyWhatTheBudgetHasNowAndTheRestGoesInTheNext() {
+        // Graph's budget for device writes: a burst of 5, then about ten a second. A batch that waited for twenty
+        // permits would send the first ones two seconds after they were granted, past their lease.
+        var many = fleet.sims.world().devices().stream().filter(x -> x.enrolledIn(FleetDevice.Mdm.INTUNE)).map(SimulatedFleet::mdmId).toList();
+        var out = enforcement.sync(many);
+        assertTrue(out.stream().allMatch(s -> s.status() == SyncOutcome.Status.REQUESTED), out.toString());
+        var batches = fleet.sims.intune().requests().matching(r -> r.path().equals("/v1.0/$batch"));
+        assertTrue(batches.size() > (many.size() + 19) / 20, "more, smaller batches: " + batches.size());
+        assertEquals(many.size(), fleet.sims.intune().requests().count(r -> r.inner() && r.path().endsWith("/syncDevice")), "each device once");
+        assertEquals(0, fleet.sims.intune().requests().count(r -> r.status() == 429));
     }
 }

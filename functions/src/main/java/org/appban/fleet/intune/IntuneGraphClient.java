@@ -24,7 +24,8 @@ import org.appban.remote.ApiResponse;
 import org.appban.remote.OAuthClientCredentials;
 import org.appban.remote.RemoteFailure;
 import org.appban.remote.RemoteOptions;
-import org.appban.remote.TokenBucket;
+import org.appban.remote.ApiBudgets;
+import org.appban.remote.RateLimit;
 import org.appban.lambda.Json;
 
 /**
@@ -32,9 +33,10 @@ import org.appban.lambda.Json;
  * request throttled and retried on its own. Shared by the Intune inventory and enforcement adapters.
  */
 public final class IntuneGraphClient {
-    /** Graph's published Intune budgets per 20 seconds for one app (the per-tenant budget is twice these). */
-    static final int DEVICES_ANY = 2000, DEVICES_WRITES = 200, APPS_ANY = 1000, APPS_WRITES = 100;
-    static final Duration WINDOW = Duration.ofSeconds(20);
+    /** Graph's published Intune budgets per 20 seconds for one app (the per-tenant budget is twice these): see {@link ApiBudgets}. */
+    static final int DEVICES_ANY = ApiBudgets.GRAPH_DEVICES_ANY, DEVICES_WRITES = ApiBudgets.GRAPH_DEVICES_WRITES,
+            APPS_ANY = ApiBudgets.GRAPH_APPS_ANY, APPS_WRITES = ApiBudgets.GRAPH_APPS_WRITES;
+    static final Duration WINDOW = ApiBudgets.GRAPH_WINDOW;
     static final int MAX_BATCH = 20;
 
     private final IntuneConnection connection;
@@ -46,14 +48,25 @@ public final class IntuneGraphClient {
         ApiClient tokenClient = new ApiClient("entra-id", options, ApiClient.Budgets.NONE, org.appban.remote.Authorizer.NONE);
         this.token = new OAuthClientCredentials(tokenClient, ApiClient.at(connection.loginBase(), "/" + connection.tenant() + "/oauth2/v2.0/token"),
                 connection.clientId(), connection.clientSecret(), "https://graph.microsoft.com/.default", options.clock());
-        TokenBucket devicesAny = TokenBucket.forBudget("deviceManagement", options.scaled(DEVICES_ANY), WINDOW);
-        TokenBucket devicesWrites = TokenBucket.forBudget("deviceManagement writes", options.scaled(DEVICES_WRITES), WINDOW);
-        TokenBucket appsAny = TokenBucket.forBudget("deviceAppManagement", options.scaled(APPS_ANY), WINDOW);
-        TokenBucket appsWrites = TokenBucket.forBudget("deviceAppManagement writes", options.scaled(APPS_WRITES), WINDOW);
+        // One budget per app registration and limit class, shared by every client of this app (in every container
+        // and function when the options hold them in the shared table).
+        String app = "graph/" + connection.tenant() + "/" + connection.clientId() + "/";
+        RateLimit devicesAny = options.limit(app + "deviceManagement", "Graph deviceManagement", DEVICES_ANY, WINDOW);
+        RateLimit devicesWrites = options.limit(app + "deviceManagement-writes", "Graph deviceManagement writes", DEVICES_WRITES, WINDOW);
+        RateLimit appsAny = options.limit(app + "deviceAppManagement", "Graph deviceAppManagement", APPS_ANY, WINDOW);
+        RateLimit appsWrites = options.limit(app + "deviceAppManagement-writes", "Graph deviceAppManagement writes", APPS_WRITES, WINDOW);
+        RateLimit directoryAny = options.limit(app + "directory", "Graph directory", ApiBudgets.DIRECTORY_ANY, ApiBudgets.DIRECTORY_WINDOW);
+        RateLimit directoryWrites = options.limit(app + "directory-writes", "Graph directory writes", ApiBudgets.DIRECTORY_WRITES,
+                ApiBudgets.DIRECTORY_WRITES_WINDOW);
+        // The scarcer budget first: its wait is the longer, and a permit of the plentiful one taken before it could
+        // lapse meanwhile.
         ApiClient.Budgets budgets = (method, path) -> {
             boolean write = !method.equals("GET");
             if (path.contains("/deviceManagement/")) return write ? List.of(devicesWrites, devicesAny) : List.of(devicesAny);
             if (path.contains("/deviceAppManagement/")) return write ? List.of(appsWrites, appsAny) : List.of(appsAny);
+            if (path.contains("/groups") || path.contains("/directoryObjects/")) {
+                return write ? List.of(directoryWrites, directoryAny) : List.of(directoryAny);
+            }
             return List.of();
         };
         this.api = new ApiClient("intune", options, budgets, token);
@@ -167,10 +180,22 @@ public final class IntuneGraphClient {
             List<BatchRequest> pending = new ArrayList<>(requests.subList(from, Math.min(requests.size(), from + MAX_BATCH)));
             int failures = 0;
             while (!pending.isEmpty()) {
+                // Each inner request draws on its budgets. The first waits for its permit; the others join only if
+                // theirs are there now, and wait for the next batch otherwise: a permit is good for a short lease,
+                // and holding some while waiting for more would send them after it ran out.
                 ObjectNode body = Json.object();
                 ArrayNode list = body.putArray("requests");
+                List<BatchRequest> sending = new ArrayList<>();
+                List<BatchRequest> deferred = new ArrayList<>();
                 for (BatchRequest r : pending) {
-                    api.acquire(r.method(), "/v1.0" + pathOf(r.url()));
+                    String budgetPath = "/v1.0" + pathOf(r.url());
+                    if (sending.isEmpty()) {
+                        api.acquire(r.method(), budgetPath);
+                    } else if (!deferred.isEmpty() || !api.tryAcquire(r.method(), budgetPath)) {
+                        deferred.add(r);
+                        continue;
+                    }
+                    sending.add(r);
                     ObjectNode o = list.addObject().put("id", r.id()).put("method", r.method()).put("url", r.url());
                     if (r.body() != null) {
                         o.set("body", r.body());
@@ -179,7 +204,7 @@ public final class IntuneGraphClient {
                 }
                 JsonNode answer = post(operation, "/v1.0/$batch", body);
                 Map<String, BatchRequest> byId = new LinkedHashMap<>();
-                pending.forEach(r -> byId.put(r.id(), r));
+                sending.forEach(r -> byId.put(r.id(), r));
                 List<BatchRequest> retry = new ArrayList<>();
                 Duration wait = Duration.ZERO;
                 boolean sawRetryAfter = false;
@@ -202,10 +227,18 @@ public final class IntuneGraphClient {
                 }
                 // A request the batch answer left out is retried like a transient failure.
                 retry.addAll(byId.values());
-                if (retry.isEmpty()) break;
+                if (retry.isEmpty()) {
+                    pending = deferred; // not failures: their budget was spent, they go in the next batch
+                    continue;
+                }
                 failures++;
-                if (failures >= api.retryPolicy().maxAttempts()) break;
+                if (failures >= api.retryPolicy().maxAttempts()) {
+                    pending = deferred; // the retried ones keep their last status
+                    failures = 0;
+                    continue;
+                }
                 api.pause(sawRetryAfter ? api.retryPolicy().honour(wait) : api.backoff(failures));
+                retry.addAll(deferred);
                 pending = retry;
             }
         }

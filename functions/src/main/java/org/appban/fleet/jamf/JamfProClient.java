@@ -3,7 +3,9 @@ package org.appban.fleet.jamf;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.util.Optional;
+import org.appban.remote.ApiBudgets;
 import org.appban.remote.ApiClient;
+import org.appban.remote.ConnectionLimit;
 import org.appban.remote.ApiRequest;
 import org.appban.remote.ApiResponse;
 import org.appban.remote.Authorizer;
@@ -12,8 +14,9 @@ import org.appban.remote.RemoteOptions;
 
 /**
  * Jamf Pro's two APIs behind one token: the Jamf Pro API (JSON, {@code /api}) and the Classic API (XML,
- * {@code /JSSResource}). Jamf publishes no rate limit; it recommends at most five concurrent connections, and this
- * client sends one request at a time.
+ * {@code /JSSResource}). Jamf publishes no rate limit; it recommends at most five concurrent connections per
+ * instance, so every request holds one of the instance's {@value ApiBudgets#JAMF_CONNECTIONS} connection slots, shared
+ * by every client of the instance (every container, when the options hold them in the shared table).
  */
 public final class JamfProClient {
     private final JamfConnection connection;
@@ -25,7 +28,8 @@ public final class JamfProClient {
         Authorizer auth = connection.usesApiClient()
                 ? new OAuthClientCredentials(tokenClient, ApiClient.at(connection.base(), "/api/oauth/token"), connection.clientId(), connection.clientSecret(), null, options.clock())
                 : new JamfBearerToken(tokenClient, connection.base(), connection.username(), connection.password(), options.clock());
-        this.api = new ApiClient("jamf", options, ApiClient.Budgets.NONE, auth);
+        ConnectionLimit slots = options.limits().connections("jamf/" + connection.base().getAuthority() + "/connections", ApiBudgets.JAMF_CONNECTIONS);
+        this.api = new ApiClient("jamf", options, ApiClient.Budgets.NONE, auth, slots);
     }
 
     public ApiClient.Stats stats() {

@@ -23,7 +23,7 @@ import org.appban.remote.ApiResponse;
 import org.appban.remote.BasicAuth;
 import org.appban.remote.RemoteFailure;
 import org.appban.remote.RemoteOptions;
-import org.appban.remote.TokenBucket;
+import org.appban.remote.RateLimit;
 import org.appban.lambda.Json;
 
 /**
@@ -34,8 +34,9 @@ import org.appban.lambda.Json;
  *
  * <p>Cisco publishes a ceiling of {@value #ERS_TPS} transactions per second for concurrent ERS API connections per
  * deployment (developer.cisco.com, ISE API, "Maximum concurrent ERS API connections"), and documents no 429 or
- * rate-limit header: a client that goes faster is not told, the deployment just degrades. So this adapter keeps
- * under it itself, with a token bucket over every call it makes (scaled by {@link RemoteOptions#budgetScale()}).
+ * rate-limit header: a client that goes faster is not told, the deployment just degrades. So every call this adapter
+ * makes draws on the deployment's budget ({@link org.appban.remote.ApiBudgets#ise}, the deployment's
+ * ISE_CALLS_PER_SECOND, scaled by {@link RemoteOptions#budgetScale()}), shared by every client of the deployment.
  */
 public final class CiscoIseNetworkAccess implements NetworkAccess, RegisteredDevices {
     private static final Pattern MAC = Pattern.compile("^[0-9A-F]{2}(:[0-9A-F]{2}){5}$");
@@ -60,8 +61,9 @@ public final class CiscoIseNetworkAccess implements NetworkAccess, RegisteredDev
     public CiscoIseNetworkAccess(IseConnection connection, RemoteOptions options) {
         this.connection = connection;
         this.clock = options.clock();
-        TokenBucket ers = TokenBucket.forBudget("ise-ers", options.scaled(ERS_TPS), Duration.ofSeconds(1));
-        List<TokenBucket> every = List.of(ers);
+        // One budget per deployment, shared by every client that calls it (network access, the inventory's registry).
+        RateLimit ers = options.limits().limit(options.budgets().ise(connection.base().getAuthority()).scaled(options.budgetScale()));
+        List<RateLimit> every = List.of(ers);
         this.api = new ApiClient("ise", options, (method, path) -> every, new BasicAuth(connection.username(), connection.password()));
     }
 

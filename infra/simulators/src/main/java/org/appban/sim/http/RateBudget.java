@@ -1,12 +1,14 @@
 package org.appban.sim.http;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
- * A published request budget: at most {@code limit} requests of a kind per fixed window of real time. The window is
- * real time, not simulated time, because clients really wait out a Retry-After.
+ * A published request budget: at most {@code limit} requests of a kind in any window of {@code window} (sliding, the
+ * strictest reading of a published limit), over every client and connection that reaches the simulator. The window
+ * is real time, not simulated time, because clients really wait out a Retry-After.
  */
 public final class RateBudget {
     private final String name;
@@ -14,8 +16,8 @@ public final class RateBudget {
     private final long windowNanos;
     private final Predicate<SimRequest> applies;
     private final LongSupplier nanoTime;
-    private long windowStart;
-    private int used;
+    /** When each request still inside the window arrived, oldest first. */
+    private final ArrayDeque<Long> granted = new ArrayDeque<>();
 
     public RateBudget(String name, int limit, Duration window, Predicate<SimRequest> applies, LongSupplier nanoTime) {
         this.name = name;
@@ -23,7 +25,6 @@ public final class RateBudget {
         this.windowNanos = window.toNanos();
         this.applies = applies;
         this.nanoTime = nanoTime;
-        this.windowStart = nanoTime.getAsLong();
     }
 
     public String name() {
@@ -38,18 +39,15 @@ public final class RateBudget {
         return applies.test(r);
     }
 
-    /** Takes one request from the budget; returns 0 when granted, else the whole seconds until the window resets. */
+    /** Takes one request from the budget; returns 0 when granted, else the whole seconds until one is free again. */
     public synchronized long take() {
         long now = nanoTime.getAsLong();
-        if (now - windowStart >= windowNanos) {
-            windowStart += ((now - windowStart) / windowNanos) * windowNanos;
-            used = 0;
-        }
-        if (used < limit) {
-            used++;
+        while (!granted.isEmpty() && now - granted.peekFirst() >= windowNanos) granted.pollFirst();
+        if (granted.size() < limit) {
+            granted.addLast(now);
             return 0;
         }
-        long left = windowStart + windowNanos - now;
+        long left = granted.peekFirst() + windowNanos - now;
         return Math.max(1, (left + 999_999_999L) / 1_000_000_000L);
     }
 }

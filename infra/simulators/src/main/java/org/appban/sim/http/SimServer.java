@@ -41,6 +41,11 @@ public abstract class SimServer implements AutoCloseable {
     private final Faults faults;
     private final Set<String> appListsDisclosed = ConcurrentHashMap.newKeySet();
     private List<RateBudget> budgets = List.of();
+    private Capacity capacity;
+    /** Requests being answered now, over every client and connection; the most ever; the seconds over the cap. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger peakInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final Set<Long> secondsOverConnectionCap = ConcurrentHashMap.newKeySet();
     private HttpServer server;
     private ExecutorService executor;
     private URI baseUri;
@@ -74,6 +79,7 @@ public abstract class SimServer implements AutoCloseable {
         server.start();
         baseUri = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
         budgets = settings.budgetsOn() ? budgets(System::nanoTime) : List.of();
+        capacity = capacityPerSecond() > 0 ? new Capacity(capacityPerSecond(), System::nanoTime) : null;
         return this;
     }
 
@@ -123,6 +129,33 @@ public abstract class SimServer implements AutoCloseable {
 
     /** The API's published budgets. */
     protected abstract List<RateBudget> budgets(java.util.function.LongSupplier nanoTime);
+
+    /**
+     * Requests per second the service can take before it degrades ({@link Capacity}), over every client; 0 for a
+     * service that throttles with 429s instead (or not at all).
+     */
+    protected int capacityPerSecond() {
+        return 0;
+    }
+
+    /** Connections the service's vendor recommends at most at once (0: none); the load report counts the seconds over it. */
+    protected int connectionCap() {
+        return 0;
+    }
+
+    /**
+     * How the service bore its load so far, over every client and connection: the most requests in flight at once,
+     * the seconds with more in flight than {@link #connectionCap()}, and for a service with a {@link #capacityPerSecond()}
+     * the seconds past it and the requests that failed for it.
+     */
+    public record Load(int peakInFlight, int connectionCap, int secondsOverConnectionCap, int capacityPerSecond, int overloadSeconds,
+                       long failedForOverload) {
+    }
+
+    public Load load() {
+        return new Load(peakInFlight.get(), connectionCap(), secondsOverConnectionCap.size(), capacity == null ? 0 : capacity.perSecond(),
+                capacity == null ? 0 : capacity.overloadSeconds(), capacity == null ? 0 : capacity.failed());
+    }
 
     /** Null when the request may proceed, else the API's 401 answer. */
     protected abstract SimResponse authenticate(SimRequest r);
@@ -192,8 +225,17 @@ public abstract class SimServer implements AutoCloseable {
             if (control) {
                 response = control(r);
             } else {
-                if (!settings.latency().isZero()) sleep(settings.latency());
-                response = process(r);
+                int now = inFlight.incrementAndGet();
+                peakInFlight.accumulateAndGet(now, Math::max);
+                if (connectionCap() > 0 && now > connectionCap()) secondsOverConnectionCap.add(System.currentTimeMillis() / 1000);
+                try {
+                    Capacity.Verdict v = capacity == null ? null : capacity.arrive();
+                    Duration latency = v == null ? settings.latency() : settings.latency().plus(v.extraLatency());
+                    if (!latency.isZero()) sleep(latency);
+                    response = v != null && v.fails() ? error(503, "ServiceUnavailable", "the deployment is overloaded") : process(r);
+                } finally {
+                    inFlight.decrementAndGet();
+                }
             }
             if (!control) {
                 log.add(new RecordedRequest(log.nextSeq(), api, r.method(), r.path(), r.query(), body, sim, wall, response.status(), false));
@@ -239,6 +281,12 @@ public abstract class SimServer implements AutoCloseable {
                             .put("inner", q.inner());
                 }
                 return SimResponse.ok(out);
+            }
+            if (p.equals("/_sim/load") && r.method().equals("GET")) {
+                Load l = load();
+                return SimResponse.ok(Json.object().put("peakInFlight", l.peakInFlight()).put("connectionCap", l.connectionCap())
+                        .put("secondsOverConnectionCap", l.secondsOverConnectionCap()).put("capacityPerSecond", l.capacityPerSecond())
+                        .put("overloadSeconds", l.overloadSeconds()).put("failedForOverload", l.failedForOverload()));
             }
             if (p.equals("/_sim/world") && r.method().equals("GET")) {
                 ArrayNode out = Json.array();

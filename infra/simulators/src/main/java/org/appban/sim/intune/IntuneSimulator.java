@@ -46,6 +46,9 @@ public final class IntuneSimulator extends SimServer {
     /** Graph's published Intune budgets per 20 seconds, for one client app. */
     public static final int DEVICES_ANY = 2000, DEVICES_WRITES = 200, APPS_ANY = 1000, APPS_WRITES = 100;
     public static final Duration WINDOW = Duration.ofSeconds(20);
+    /** Entra ID's budgets for directory calls per app and tenant (smallest tenant size): 3500 per 10 s, 3000 writes per 150 s. */
+    public static final int DIRECTORY_ANY = 3500, DIRECTORY_WRITES = 3000;
+    public static final Duration DIRECTORY_WINDOW = Duration.ofSeconds(10), DIRECTORY_WRITES_WINDOW = Duration.ofSeconds(150);
     private static final int MAX_BATCH = 20;
 
     private final String tenant;
@@ -131,7 +134,15 @@ public final class IntuneSimulator extends SimServer {
                 new RateBudget("deviceManagement writes", settings.scaled(DEVICES_WRITES), WINDOW, r -> r.path().contains("/deviceManagement/") && r.isWrite(), nanoTime),
                 new RateBudget("deviceManagement requests", settings.scaled(DEVICES_ANY), WINDOW, r -> r.path().contains("/deviceManagement/"), nanoTime),
                 new RateBudget("deviceAppManagement writes", settings.scaled(APPS_WRITES), WINDOW, r -> r.path().contains("/deviceAppManagement/") && r.isWrite(), nanoTime),
-                new RateBudget("deviceAppManagement requests", settings.scaled(APPS_ANY), WINDOW, r -> r.path().contains("/deviceAppManagement/"), nanoTime));
+                new RateBudget("deviceAppManagement requests", settings.scaled(APPS_ANY), WINDOW, r -> r.path().contains("/deviceAppManagement/"), nanoTime),
+                // Entra ID (groups, directory objects): resource units per app and tenant, the smallest tenant size's,
+                // each request counted as one unit; and the write quota.
+                new RateBudget("directory writes", settings.scaled(DIRECTORY_WRITES), DIRECTORY_WRITES_WINDOW, r -> directory(r) && r.isWrite(), nanoTime),
+                new RateBudget("directory requests", settings.scaled(DIRECTORY_ANY), DIRECTORY_WINDOW, IntuneSimulator::directory, nanoTime));
+    }
+
+    private static boolean directory(SimRequest r) {
+        return r.path().contains("/groups") || r.path().contains("/directoryObjects/");
     }
 
     @Override

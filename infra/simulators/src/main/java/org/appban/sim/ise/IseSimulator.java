@@ -76,10 +76,18 @@ public final class IseSimulator extends SimServer {
         return a == null ? null : a.policy();
     }
 
-    /** ISE publishes no ERS rate limit. */
+    /** ISE answers no 429: past its capacity it slows down, then fails ({@link #capacityPerSecond()}). */
     @Override
     protected List<RateBudget> budgets(LongSupplier nanoTime) {
         return List.of();
+    }
+
+    /** Cisco's published ERS ceiling per deployment, scaled as the settings say. */
+    public static final int ERS_TPS = 100;
+
+    @Override
+    protected int capacityPerSecond() {
+        return settings.budgetsOn() ? settings.scaled(ERS_TPS) : 0;
     }
 
     @Override

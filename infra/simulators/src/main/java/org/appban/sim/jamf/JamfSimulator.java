@@ -84,6 +84,14 @@ public final class JamfSimulator extends SimServer {
         return List.of();
     }
 
+    /** Jamf's recommendation: at most five connections at once per instance. */
+    public static final int RECOMMENDED_CONNECTIONS = 5;
+
+    @Override
+    protected int connectionCap() {
+        return RECOMMENDED_CONNECTIONS;
+    }
+
     @Override
     protected SimResponse authenticate(SimRequest r) {
         if (r.path().equals("/api/oauth/token") || r.path().equals("/api/v1/auth/token")) return null;

@@ -1,0 +1,437 @@
+package org.appban.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.appban.remote.ApiBudgets;
+import org.appban.remote.Budget;
+import org.appban.sim.Simulators;
+import org.appban.sim.fleet.Fleet;
+import org.appban.sim.fleet.FleetLoader;
+import org.appban.sim.http.RecordedRequest;
+import org.appban.sim.http.SimServer;
+import org.appban.sim.http.SimSettings;
+import org.appban.sim.world.SimDevice;
+
+/**
+ * {@code ./appban bench budgets}: every function that calls an external API, at once, each container in a JVM of its
+ * own ({@link BudgetsContainer}), all drawing on the budgets shared in DynamoDB (on the emulator), against one set of
+ * simulators that count as the services do: the inventory sync; enforce-removal's deciding run and its queue workers
+ * at the template's concurrency; network access at its reserved concurrency, taking a stream of webhooks.
+ *
+ * <p>Prints per API and budget: requests in the busiest and the emptiest 20 s window while work was queued, against
+ * the budget; the most in any window of the budget's own length (sliding); 429s; ISE's overload seconds; Jamf's most
+ * connections at once. Exit 0 only when no budget was exceeded in any window, every budget with work queued for it
+ * got at least 0.9 of it in every such window, there was no 429 and no overload second.
+ */
+public final class BudgetsBench {
+    public static final String USAGE = "./appban bench budgets [--intune N (600)] [--jamf N (150)] [--private N (300)] [--webhooks PER_SECOND (60)]"
+            + " [--seconds S (120)] [--ise-calls-per-second N (" + ApiBudgets.ISE_DEFAULT + ")] [--budget-scale F (1)] [--latency-ms N (10)]\n"
+            + "  inventory sync, the enforcement deciding run and its queue workers, and network access under a stream of webhooks, at once,\n"
+            + "  each container its own JVM, through the budgets shared in DynamoDB (emulator), against the simulators";
+    private static final String APP = "com.zhiliaoapp.musically";
+    private static final Duration REPORT_WINDOW = Duration.ofSeconds(20);
+    private static final double TARGET = 0.9;
+
+    private final int intune, jamf, privateDevices, webhooksPerSecond, seconds, iseCallsPerSecond, latencyMs;
+    private final double scale;
+    private final PrintStream out;
+
+    private BudgetsBench(int intune, int jamf, int privateDevices, int webhooksPerSecond, int seconds, int iseCallsPerSecond, double scale,
+                         int latencyMs, PrintStream out) {
+        this.intune = intune;
+        this.jamf = jamf;
+        this.privateDevices = privateDevices;
+        this.webhooksPerSecond = webhooksPerSecond;
+        this.seconds = seconds;
+        this.iseCallsPerSecond = iseCallsPerSecond;
+        this.scale = scale;
+        this.latencyMs = latencyMs;
+        this.out = out;
+    }
+
+    public static int run(List<String> args, PrintStream out) {
+        int intune = 600, jamf = 150, priv = 300, webhooks = 60, seconds = 120, ise = ApiBudgets.ISE_DEFAULT, latency = 10;
+        double scale = 1;
+        try {
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i);
+                String v = i + 1 < args.size() ? args.get(i + 1) : null;
+                switch (a) {
+                    case "--intune" -> intune = Integer.parseInt(need(v, a));
+                    case "--jamf" -> jamf = Integer.parseInt(need(v, a));
+                    case "--private" -> priv = Integer.parseInt(need(v, a));
+                    case "--webhooks" -> webhooks = Integer.parseInt(need(v, a));
+                    case "--seconds" -> seconds = Integer.parseInt(need(v, a));
+                    case "--ise-calls-per-second" -> ise = Integer.parseInt(need(v, a));
+                    case "--budget-scale" -> scale = Double.parseDouble(need(v, a));
+                    case "--latency-ms" -> latency = Integer.parseInt(need(v, a));
+                    default -> throw new IllegalArgumentException("unknown option " + a);
+                }
+                i++;
+            }
+            if (intune < 1 || jamf < 0 || priv < 0 || webhooks < 1 || seconds < 1 || !(scale > 0) || latency < 0) {
+                throw new IllegalArgumentException("out of range");
+            }
+            new ApiBudgets(ise); // refused as production refuses it
+        } catch (IllegalArgumentException e) {
+            out.println("bench budgets: " + e.getMessage() + "\nusage: " + USAGE);
+            return 2;
+        }
+        try {
+            return new BudgetsBench(intune, jamf, priv, webhooks, seconds, ise, scale, latency, out).go();
+        } catch (Exception e) {
+            out.println("bench budgets: failed: " + e);
+            e.printStackTrace(out);
+            return 1;
+        }
+    }
+
+    private static String need(String v, String option) {
+        if (v == null) throw new IllegalArgumentException(option + " needs a value");
+        return v;
+    }
+
+    private int go() throws Exception {
+        Path root = LocalEmulator.root();
+        JsonNode template = new ObjectMapper(new YAMLFactory()).readTree(root.resolve("template.yaml").toFile()).path("Resources");
+        int workers = template.path("EnforceWorkEventSource").path("Properties").path("ScalingConfig").path("MaximumConcurrency").asInt();
+        int accessContainers = template.path("NetworkAccessFunction").path("Properties").path("ReservedConcurrentExecutions").asInt();
+        Path work = Files.createTempDirectory("appban-bench-budgets-");
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        Fleet fleet = new FleetLoader().parse(fleetJson(), "bench-budgets");
+        try (LocalEmulator aws = LocalEmulator.start(out);
+             Simulators sims = Simulators.of(fleet, SimSettings.defaults().budgetScale(scale).latency(Duration.ofMillis(latencyMs))).start()) {
+            String table = BenchTables.create(aws.clients().dynamoDb(), root, "RateBudgetsTable", "appban-bench-budgets-" + run);
+            List<String> intuneTargets = new ArrayList<>(), jamfTargets = new ArrayList<>();
+            for (SimDevice d : sims.world().devices()) {
+                if (!d.apps().contains(APP)) continue;
+                if (d.spec().mdm() == org.appban.sim.fleet.FleetDevice.Mdm.INTUNE) intuneTargets.add(d.intuneId());
+                if (d.spec().mdm() == org.appban.sim.fleet.FleetDevice.Mdm.JAMF) jamfTargets.add(Integer.toString(d.jamfId()));
+            }
+            Files.write(work.resolve("intune-targets"), intuneTargets, StandardCharsets.UTF_8);
+            Files.write(work.resolve("jamf-targets"), jamfTargets, StandardCharsets.UTF_8);
+            Map<String, String> conf = Map.ofEntries(Map.entry("endpoint", aws.endpoint().toString()),
+                    Map.entry("region", aws.clients().dynamoDb().serviceClientConfiguration().region().id()), Map.entry("table", table),
+                    Map.entry("iseCallsPerSecond", Integer.toString(iseCallsPerSecond)), Map.entry("budgetScale", Double.toString(scale)),
+                    Map.entry("intune", sims.intune().baseUri().toString()), Map.entry("jamf", sims.jamf().baseUri().toString()),
+                    Map.entry("ise", sims.ise().baseUri().toString()),
+                    Map.entry("intuneTargets", work.resolve("intune-targets").toString()), Map.entry("jamfTargets", work.resolve("jamf-targets").toString()));
+
+            out.printf(Locale.ROOT, "bench budgets: %d Intune and %d Jamf corporate devices with the app, %d private devices; budgets x%s;"
+                            + " ISE_CALLS_PER_SECOND %d; webhooks %d/s for %d s; simulator latency %d ms%n",
+                    intuneTargets.size(), jamfTargets.size(), privateDevices, fmt(scale), iseCallsPerSecond, webhooksPerSecond, seconds, latencyMs);
+            out.printf(Locale.ROOT, "containers (one JVM each): inventory sync 1, enforce-removal deciding run 1 + queue workers %d"
+                    + " (template's MaximumConcurrency), network access %d (template's ReservedConcurrentExecutions)%n", workers, accessContainers);
+
+            Platform platform = new Platform(2 + workers + accessContainers);
+            List<Container> containers = new ArrayList<>();
+            long t0 = System.currentTimeMillis();
+            containers.add(Container.start("inventory", conf, work, platform));
+            containers.add(Container.start("enforce-decide", conf, work, platform));
+            for (int i = 0; i < workers; i++) containers.add(Container.start("enforce-worker", conf, work, platform));
+            for (int i = 0; i < accessContainers; i++) containers.add(Container.start("network-access", conf, work, platform));
+            if (!platform.ready.await(5, TimeUnit.MINUTES)) throw new IllegalStateException("the containers did not start within 5 minutes");
+            platform.go.countDown();
+            platform.start();
+
+            // The webhooks: a steady stream, faster than the NAC's budget lets them be handled, so that work is queued.
+            long feedStart = System.currentTimeMillis();
+            int sent = 0;
+            for (int s = 0; s < seconds; s++) {
+                long due = feedStart + (s + 1) * 1000L;
+                for (int k = 0; k < webhooksPerSecond; k++) {
+                    int n = sent++;
+                    platform.webhooks.add(String.format(Locale.ROOT, "webhook quarantine 02:BB:%02X:%02X:%02X:%02X",
+                            (n >> 24) & 0xFF, (n >> 16) & 0xFF, (n >> 8) & 0xFF, n & 0xFF));
+                }
+                long left = due - System.currentTimeMillis();
+                if (left > 0) Thread.sleep(left);
+            }
+            platform.feeding = false;
+            for (Container c : containers) c.await(Duration.ofMinutes(20));
+            platform.finish();
+            long t1 = System.currentTimeMillis();
+
+            boolean containersOk = true;
+            for (Container c : containers) {
+                if (c.exit != 0) {
+                    containersOk = false;
+                    out.println("container " + c.role + " failed (exit " + c.exit + "): see " + c.log);
+                }
+            }
+            out.printf(Locale.ROOT, "webhooks sent: %d; wall time of the containers' work: %.0f s%n%n", sent, (t1 - t0) / 1000.0);
+            return report(sims, platform, containersOk) ? 0 : 1;
+        }
+    }
+
+    /** One budget as the simulators saw it: which requests draw on it, its limit and window (scaled), where work was queued. */
+    private record Line(String name, SimServer sim, Predicate<RecordedRequest> applies, Budget budget, String queue) {
+    }
+
+    private boolean report(Simulators sims, Platform watch, boolean containersOk) {
+        Predicate<RecordedRequest> dm = r -> r.path().contains("/deviceManagement/");
+        Predicate<RecordedRequest> dam = r -> r.path().contains("/deviceAppManagement/");
+        Predicate<RecordedRequest> dir = r -> r.path().contains("/groups") || r.path().contains("/directoryObjects/");
+        Predicate<RecordedRequest> write = r -> !r.method().equals("GET");
+        List<Line> lines = List.of(
+                new Line("Graph deviceManagement writes", sims.intune(), dm.and(write), graph("dm-w", ApiBudgets.GRAPH_DEVICES_WRITES, ApiBudgets.GRAPH_WINDOW), "work"),
+                new Line("Graph deviceManagement", sims.intune(), dm, graph("dm", ApiBudgets.GRAPH_DEVICES_ANY, ApiBudgets.GRAPH_WINDOW), null),
+                new Line("Graph deviceAppManagement writes", sims.intune(), dam.and(write), graph("dam-w", ApiBudgets.GRAPH_APPS_WRITES, ApiBudgets.GRAPH_WINDOW), null),
+                new Line("Graph deviceAppManagement", sims.intune(), dam, graph("dam", ApiBudgets.GRAPH_APPS_ANY, ApiBudgets.GRAPH_WINDOW), null),
+                new Line("Graph directory writes", sims.intune(), dir.and(write), graph("dir-w", ApiBudgets.DIRECTORY_WRITES, ApiBudgets.DIRECTORY_WRITES_WINDOW), null),
+                new Line("Graph directory", sims.intune(), dir, graph("dir", ApiBudgets.DIRECTORY_ANY, ApiBudgets.DIRECTORY_WINDOW), null),
+                new Line("ISE ERS calls", sims.ise(), r -> true, new ApiBudgets(iseCallsPerSecond).ise("bench").scaled(scale), "webhooks"));
+        boolean ok = containersOk;
+        out.println("budget (scaled)                      limit/window   most in a window   20 s budget   busiest 20 s   emptiest busy 20 s   share   429s");
+        for (Line l : lines) {
+            List<RecordedRequest> log = l.sim().requests().matching(r -> !r.path().startsWith("/_sim/") && !r.path().endsWith("$batch")
+                    && !r.path().contains("/oauth") && l.applies().test(r));
+            long throttled = log.stream().filter(r -> r.status() == 429).count();
+            long[] at = log.stream().filter(r -> r.status() != 429).mapToLong(r -> r.wallTime().toEpochMilli()).sorted().toArray();
+            int most = mostInAnyWindow(at, l.budget().window().toMillis());
+            double per20 = l.budget().limit() * (double) REPORT_WINDOW.toMillis() / l.budget().window().toMillis();
+            boolean over = most > l.budget().limit();
+            String busiest = "-", emptiest = "-", share = "";
+            if (l.queue() != null) {
+                long[] busy = watch.queued(l.queue());
+                List<Integer> windows = tumbling(at, busy[0], busy[1], REPORT_WINDOW.toMillis());
+                if (windows.isEmpty()) {
+                    emptiest = "(work queued < 20 s)";
+                } else {
+                    int max = windows.stream().mapToInt(Integer::intValue).max().orElse(0);
+                    int min = windows.stream().mapToInt(Integer::intValue).min().orElse(0);
+                    busiest = Integer.toString(max);
+                    emptiest = Integer.toString(min);
+                    share = String.format(Locale.ROOT, "%.2f", min / per20);
+                    if (min < TARGET * per20) ok = false;
+                }
+            } else {
+                List<Integer> windows = tumbling(at, at.length == 0 ? 0 : at[0], at.length == 0 ? 0 : at[at.length - 1], REPORT_WINDOW.toMillis());
+                busiest = windows.isEmpty() ? Integer.toString(at.length) : Integer.toString(windows.stream().mapToInt(Integer::intValue).max().orElse(0));
+                emptiest = "(no queue: not a target)";
+            }
+            if (over || throttled > 0) ok = false;
+            out.printf(Locale.ROOT, "%-34s %6d / %3ds   %8d%s   %11.0f   %12s   %18s   %5s   %4d%n", l.name(), l.budget().limit(),
+                    l.budget().window().toSeconds(), most, over ? " OVER" : "     ", per20, busiest, emptiest, share, throttled);
+        }
+        var ise = sims.ise().load();
+        var jamfLoad = sims.jamf().load();
+        out.printf(Locale.ROOT, "%nISE: capacity %d calls/s, overload seconds %d, failed for overload %d; most in any 1 s: %d%n",
+                ise.capacityPerSecond(), ise.overloadSeconds(), ise.failedForOverload(),
+                mostInAnyWindow(sims.ise().requests().all().stream().filter(r -> !r.path().startsWith("/_sim/"))
+                        .mapToLong(r -> r.wallTime().toEpochMilli()).sorted().toArray(), 1000));
+        out.printf(Locale.ROOT, "Jamf Pro: most connections at once %d (recommended at most %d), seconds over it %d; 429s %d%n",
+                jamfLoad.peakInFlight(), jamfLoad.connectionCap(), jamfLoad.secondsOverConnectionCap(),
+                sims.jamf().requests().count(r -> r.status() == 429));
+        long[] work = watch.queued("work"), hooks = watch.queued("webhooks");
+        out.printf(Locale.ROOT, "work queued: enforcement items %.0f s, webhooks %.0f s%n", Math.max(0, work[1] - work[0]) / 1000.0,
+                Math.max(0, hooks[1] - hooks[0]) / 1000.0);
+        if (ise.overloadSeconds() > 0 || jamfLoad.secondsOverConnectionCap() > 0) ok = false;
+        out.println(ok ? "targets met: no window over any budget, at least " + TARGET + " of each queued-for budget, no 429, no ISE overload"
+                : "TARGETS NOT MET (see above)");
+        return ok;
+    }
+
+    private Budget graph(String key, int limit, Duration window) {
+        return new Budget("graph/" + key, key, limit, window).scaled(scale);
+    }
+
+    /** The most requests in any span of {@code windowMillis} (sliding: every request starts a window). */
+    static int mostInAnyWindow(long[] at, long windowMillis) {
+        int most = 0;
+        for (int i = 0, j = 0; i < at.length; i++) {
+            while (at[j] <= at[i] - windowMillis) j++;
+            most = Math.max(most, i - j + 1);
+        }
+        return most;
+    }
+
+    /** Requests in each whole window of {@code windowMillis} from {@code from}, up to {@code to}. */
+    static List<Integer> tumbling(long[] at, long from, long to, long windowMillis) {
+        List<Integer> out = new ArrayList<>();
+        for (long start = from; start + windowMillis <= to; start += windowMillis) {
+            int n = 0;
+            for (long t : at) if (t >= start && t < start + windowMillis) n++;
+            out.add(n);
+        }
+        return out;
+    }
+
+    private String fleetJson() {
+        StringBuilder members = new StringBuilder();
+        StringBuilder devices = new StringBuilder();
+        int n = 0;
+        int total = intune + jamf + privateDevices;
+        for (int i = 0; i < total; i++) {
+            if (i > 0) {
+                members.append(',');
+                devices.append(',');
+            }
+            members.append("{\"id\":\"p").append(i).append("\",\"name\":\"Person ").append(i).append("\",\"email\":\"p").append(i)
+                    .append("@example.org\",\"role\":\"staff\"}");
+            String mdm = i < intune ? "intune" : i < intune + jamf ? "jamf" : "none";
+            boolean corporate = i < intune + jamf;
+            devices.append("{\"id\":\"dev").append(i).append("\",\"owner\":\"p").append(i).append("\",\"ownership\":\"")
+                    .append(corporate ? "corporate" : "private").append("\",\"platform\":\"ios\",\"model\":\"iPhone 14\",\"supervised\":")
+                    .append(corporate).append(",\"apps\":[").append(corporate ? "\"" + APP + "\"" : "").append("],\"mdm\":\"").append(mdm)
+                    .append("\",\"mac\":\"").append(String.format(Locale.ROOT, "02:AA:%02X:%02X:%02X:%02X", (i >> 24) & 0xFF, (i >> 16) & 0xFF,
+                            (i >> 8) & 0xFF, i & 0xFF)).append("\"}");
+            n++;
+        }
+        return "{\"startsAt\":\"2023-03-31T00:00+13:00\",\"catalog\":[{\"identifier\":\"" + APP + "\",\"name\":\"TikTok\"}],"
+                + "\"members\":[" + members + "],\"devices\":[" + devices + "]}";
+    }
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+
+    /**
+     * The Lambda platform's part: the queued work (the enforcement work queue, the webhooks on their way to the
+     * function URL), handed to whichever container asks next, and when work was queued (sampled every quarter second).
+     */
+    private static final class Platform extends Thread {
+        final java.util.concurrent.ConcurrentLinkedDeque<String> work = new java.util.concurrent.ConcurrentLinkedDeque<>();
+        final java.util.concurrent.ConcurrentLinkedDeque<String> webhooks = new java.util.concurrent.ConcurrentLinkedDeque<>();
+        volatile boolean decided;
+        volatile boolean feeding = true;
+        /** Every container warm (its JVM up, its clients built) before any starts its work: the runs start together. */
+        final java.util.concurrent.CountDownLatch ready;
+        final java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        private volatile boolean running = true;
+        private final Map<String, long[]> queued = new java.util.concurrent.ConcurrentHashMap<>();
+
+        Platform(int containers) {
+            super("bench-platform");
+            this.ready = new java.util.concurrent.CountDownLatch(containers);
+            setDaemon(true);
+        }
+
+        /** What a container of {@code role} is handed when it asks for its next invocation. */
+        synchronized String next(String role) {
+            if (role.equals("enforce-worker")) {
+                String first = work.poll();
+                if (first == null) return decided ? "end" : "wait";
+                // A batch of up to ten (the event source mapping's BatchSize), one MDM's devices.
+                String mdm = first.split(" ")[0];
+                StringBuilder batch = new StringBuilder("work ").append(first);
+                for (int i = 1; i < 10; i++) {
+                    String item = work.peek();
+                    if (item == null || !item.startsWith(mdm + " ")) break;
+                    batch.append(' ').append(work.poll().substring(mdm.length() + 1));
+                }
+                return batch.toString();
+            }
+            if (role.equals("network-access")) {
+                String hook = webhooks.poll();
+                if (hook == null) return feeding ? "wait" : "end";
+                return hook;
+            }
+            return "end";
+        }
+
+        @Override
+        public void run() {
+            while (running) {
+                long now = System.currentTimeMillis();
+                if (!work.isEmpty()) queued.compute("work", (k, v) -> v == null ? new long[]{now, now} : new long[]{v[0], now});
+                if (!webhooks.isEmpty()) queued.compute("webhooks", (k, v) -> v == null ? new long[]{now, now} : new long[]{v[0], now});
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        long[] queued(String name) {
+            return queued.getOrDefault(name, new long[]{0, 0});
+        }
+
+        void finish() {
+            running = false;
+            interrupt();
+        }
+    }
+
+    /** A container's JVM: the production adapters' classes, a small heap, Lambda's C1-only and serial GC flags. */
+    private static final class Container {
+        final String role;
+        final Process process;
+        final Path log;
+        final Thread reader;
+        int exit = -1;
+
+        private Container(String role, Process process, Path log, Thread reader) {
+            this.role = role;
+            this.process = process;
+            this.log = log;
+            this.reader = reader;
+        }
+
+        static Container start(String role, Map<String, String> conf, Path work, Platform platform) throws IOException {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-cp", System.getProperty("java.class.path"), BudgetsContainer.class.getName(), "role=" + role));
+            conf.forEach((k, v) -> command.add(k + "=" + v));
+            Path log = Files.createTempFile(work, role + "-", ".log");
+            Process p = new ProcessBuilder(command).redirectError(log.toFile()).start();
+            Path events = work.resolve(log.getFileName() + ".events");
+            // Its output: milestones, the decider's work items, and its asks for the next invocation.
+            Thread reader = new Thread(() -> {
+                try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                     var answers = new PrintStream(p.getOutputStream(), true, StandardCharsets.UTF_8);
+                     var record = Files.newBufferedWriter(events, StandardCharsets.UTF_8)) {
+                    for (String line; (line = lines.readLine()) != null; ) {
+                        if (line.equals("ready")) {
+                            platform.ready.countDown();
+                            platform.go.await();
+                            answers.println("go");
+                        } else if (line.equals("next")) {
+                            answers.println(platform.next(role));
+                        } else if (line.startsWith("enqueue ")) {
+                            platform.work.add(line.substring("enqueue ".length()));
+                        } else {
+                            if (line.startsWith("event enqueued")) platform.decided = true;
+                            record.write(line);
+                            record.newLine();
+                            record.flush();
+                        }
+                    }
+                } catch (IOException e) {
+                    // the container went away: its exit status tells
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    if (role.equals("enforce-decide")) platform.decided = true; // done or dead, it queues nothing more
+                }
+            }, "bench-" + role);
+            reader.setDaemon(true);
+            reader.start();
+            return new Container(role, p, log, reader);
+        }
+
+        void await(Duration most) throws InterruptedException {
+            if (!process.waitFor(most.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor();
+            }
+            reader.join(5000);
+            exit = process.exitValue();
+        }
+    }
+}
