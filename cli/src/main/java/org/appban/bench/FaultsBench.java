@@ -194,9 +194,11 @@ public final class FaultsBench {
         for (String chain : ledger.chains()) ledger.chain(chain).forEach(e -> records.add(e.record()));
         List<String> lost = new ArrayList<>();
 
-        // Emails: every accepted Message-ID has its notice.sent; copies beyond one are duplicates.
+        // Emails: every accepted Message-ID has its notice.sent (digest.sent for the administrators' digest); copies
+        // beyond one are duplicates.
         Map<String, LedgerRecord> sentByMessageId = new HashMap<>();
-        records.stream().filter(r -> r.action().equals("notice.sent")).forEach(r -> sentByMessageId.put(r.details().get("messageId"), r));
+        records.stream().filter(r -> r.action().equals("notice.sent") || r.action().equals("digest.sent"))
+                .forEach(r -> sentByMessageId.put(r.details().get("messageId"), r));
         int duplicates = 0;
         int inWindow = 0;
         List<String> beyond = new ArrayList<>();
