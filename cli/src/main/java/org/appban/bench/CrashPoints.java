@@ -202,7 +202,7 @@ final class CrashPoints implements FaultSetup.Decorators {
             mailCopies.merge(messageId, 1, Integer::sum);
             if (due(SES_WINDOW)) {
                 sesWindow.add(messageId);
-                crash(SES_WINDOW, messageId, r -> r.action().equals("notice.sent") && messageId.equals(r.details().get("messageId")));
+                crash(SES_WINDOW, messageId, r -> (r.action().equals("notice.sent") || r.action().equals("digest.sent")) && messageId.equals(r.details().get("messageId")));
             }
             return id;
         };

@@ -148,8 +148,15 @@ public final class AdminDigest {
         return now.minus(Duration.ofDays(1));
     }
 
+    /**
+     * Sends one administrator's digest at most once, with {@link org.appban.notice.NoticeSender}'s crash protocol: an
+     * intent before the send, so that a crash between SES accepting the message and {@code digest.sent} being written
+     * leaves a trace; the run that takes over records {@code digest.outcome-unknown} and its {@code digest.sent}
+     * names the earlier attempt ({@code earlierAttempt}), since SES has no idempotency token to close that window.
+     */
     private String sendOnce(String key, OutgoingMail mail, DigestContent content, Actor actor, String holder) {
         Instant now = clock.instant();
+        Optional<Claims.State> before = claims.state(key).filter(st -> !st.completed());
         switch (claims.claim(key, holder, now, lease)) {
             case ALREADY_DONE -> {
                 return "already-sent";
@@ -169,6 +176,19 @@ public final class AdminDigest {
         details.put("kind", KIND);
         details.put("subject", page.subject(content));
         details.put("messageId", mail.mime().messageId());
+        Optional<String> earlier = before.map(Claims.State::holder)
+                .filter(h -> ledger.byIdempotencyKey(key + "/intent/" + h).isPresent());
+        if (earlier.isPresent()) {
+            Map<String, String> d = new LinkedHashMap<>(details);
+            d.put("earlierAttempt", earlier.get());
+            ledger.append(new LedgerRecord(now, actor, null, null, "digest.outcome-unknown", "unknown", false, key + "/outcome-unknown", d));
+        } else {
+            earlier = ledger.byIdempotencyKey(key + "/outcome-unknown").map(e -> e.record().details().get("earlierAttempt"));
+        }
+        earlier.ifPresent(h -> details.put("earlierAttempt", h + ": outcome unknown, may have been delivered"));
+        if (ledger.byIdempotencyKey(key + "/intent/" + holder).isEmpty()) {
+            ledger.append(new LedgerRecord(now, actor, null, null, "digest.send-intent", "pending", false, key + "/intent/" + holder, details));
+        }
         String providerId;
         try {
             providerId = mailer.send(mail);
