@@ -59,7 +59,7 @@ class RehearseFleetFileIT {
 
     @BeforeAll
     static void rehearse() throws Exception {
-        Path fleet = write("fleet.json", FLEET.replace("APPROVER", "ict-security-manager@parliament.govt.nz"));
+        Path fleet = write("fleet.json", FLEET.replace("APPROVER", "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AppbanApprover_5f1c2e3d4a6b7c8d/ict-security-manager@parliament.govt.nz"));
         Result r = run("rehearse", "--fleet", fleet.toString(), "--out", dir.resolve("out").toString(), "--until", "2023-04-05");
         exit = r.exit;
         printed = r.out + r.err;
