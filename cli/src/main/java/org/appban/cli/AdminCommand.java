@@ -60,6 +60,9 @@ final class AdminCommand {
               ledger       verify the ledger's hash chains, or export a member's or device's entries
               enforce      a manual enforce-removal run (dry run unless --run), handed on as you
               access       a manual network-access run (dry run unless --run), handed on as you
+              resend       send a member a notice stage again (forced, with a reason), handed on as you
+              unblock      let mail reach a member whose address bounced or complained, handed on as you
+              roster       import a roster object again (dry run unless --run; --confirm N deactivations), handed on as you
               approvals    requests waiting for a second administrator (the two-person rule)
               approve      give the second approval of another administrator's request
 
@@ -177,6 +180,34 @@ final class AdminCommand {
                     scope(a, r);
                     return manual("access.run", a, r);
                 }));
+    }
+
+    static {
+        add(new Sub("resend", "resend MEMBER-ID --stage STAGE-ID --reason TEXT [--request-id ID]",
+                "Sends a scheduled notice stage to one member again, whatever was sent before, through notify-members; the "
+                        + "ledger records you and the reason. A repeated --request-id sends once at most.",
+                Set.of("stage", "reason", "request-id"), Set.of(), 1, a -> {
+                    ObjectNode r = Json.object().put("action", "resend").put("member", a.positional().get(0))
+                            .put("stage", required(a, "stage")).put("force", true).put("reason", required(a, "reason"));
+                    a.get("request-id").ifPresent(id -> r.put("requestId", id));
+                    return handOn("notify.run", r);
+                }));
+        add(new Sub("unblock", "unblock MEMBER-ID --reason TEXT", "Lets mail reach a member again after their address bounced or "
+                + "complained (once what bounced is fixed), through notify-members; the ledger records you and the reason.",
+                Set.of("reason"), Set.of(), 1, a -> handOn("notify.run", Json.object().put("action", "unblock")
+                        .put("member", a.positional().get(0)).put("reason", required(a, "reason")))));
+        add(new Sub("roster", "roster BUCKET KEY [--confirm N] [--run]", "Imports a roster object of the roster bucket again, "
+                + "through roster-import: a dry run unless --run. --confirm N lets it deactivate up to N members past the limit "
+                + "one import may (a second administrator's approval under the two-person rule).",
+                Set.of("confirm"), Set.of("run"), 2, a -> manual("roster.run", a, Json.object().put("bucket", a.positional().get(0))
+                        .put("key", a.positional().get(1)))));
+    }
+
+    private static ObjectNode handOn(String operation, ObjectNode request) {
+        ObjectNode o = op(operation);
+        o.set("request", request);
+        o.put("requestId", "cli-" + java.util.UUID.randomUUID());
+        return o;
     }
 
     private static void scope(Args a, ObjectNode request) {

@@ -209,6 +209,26 @@ class AdminCommandTest {
     }
 
     @Test
+    void a_forced_resend_an_unblock_and_a_roster_confirm_are_handed_on_in_the_callers_name() throws IOException {
+        Run resend = run("hana", "--json", "resend", "m-001", "--stage", "announcement", "--reason", "Never reached them; at their request");
+        assertEquals(0, resend.exit(), resend.err() + resend.out());
+        String id = resend.json().path("result").path("authorisation").asText();
+        var given = world.ledger().byIdempotencyKey("run-authorisation/" + id).orElseThrow().record().details();
+        assertEquals("notify-members", given.get("function"));
+        assertEquals(HANA, given.get("by"));
+        assertEquals("resend", Json.parse(given.get("request")).path("action").asText());
+        Run unblock = run("hana", "--json", "unblock", "m-004", "--reason", "Address fixed (ticket SD-4411)");
+        assertEquals(0, unblock.exit(), unblock.err() + unblock.out());
+        // A confirm of held deactivations is past a limit: the two-person rule makes it wait for a second administrator.
+        Run roster = run("hana", "roster", "appban-prod-roster", "rosters/r.csv", "--confirm", "120", "--run");
+        assertTrue(roster.out().startsWith("pending: roster.run"), roster.out());
+        assertEquals(List.of("notify-members " + id, "notify-members " + unblock.json().path("result").path("authorisation").asText()),
+                world.runs().handedOn);
+        Run bad = run("hana", "resend", "m-001", "--stage", "access-revoked", "--reason", "Not a scheduled stage");
+        assertEquals(1, bad.exit(), "refused before anything is recorded or handed on: " + bad.out());
+    }
+
+    @Test
     void the_stack_output_names_the_url() {
         Run status = admin("--stack", "appban-prod", "--region", "ap-southeast-2", "--profile", "hana", "status");
         assertEquals(0, status.exit(), status.err());

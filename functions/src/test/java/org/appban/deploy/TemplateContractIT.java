@@ -400,9 +400,17 @@ class TemplateContractIT {
     /** What a function's samples need in place before it runs. */
     private void prepare(Function f) throws IOException {
         switch (f.logicalId()) {
-            case "RosterImportFunction" -> aws.clients().s3().putObject(r -> r.bucket(stack.ref("RosterBucket")).key("rosters/parliament 2023-03-16.csv"),
-                    RequestBody.fromFile(root.resolve("events/roster-import/rosters/parliament 2023-03-16.csv")));
+            case "RosterImportFunction" -> {
+                aws.clients().s3().putObject(r -> r.bucket(stack.ref("RosterBucket")).key("rosters/parliament 2023-03-16.csv"),
+                        RequestBody.fromFile(root.resolve("events/roster-import/rosters/parliament 2023-03-16.csv")));
+                // This stack's bucket: the admin sample names production's.
+                ObjectNode request = (ObjectNode) readJson(readJson(root.resolve("events/admin/roster-run.json")).path("body").asText()).path("request");
+                request.put("bucket", stack.ref("RosterBucket"));
+                authorise("roster-import", "run-contract-roster", request);
+            }
             case "NotifyMembersFunction" -> {
+                authorise("notify-members", "run-contract-resend", "events/admin/notify-run-resend.json");
+                authorise("notify-members", "run-contract-unblock", "events/admin/notify-run-unblock.json");
                 // The world of the admin and notice samples (devices, exemptions, notices sent), beside the imported roster.
                 var dynamo = aws.dynamoDb();
                 new AdminWorld(new DynamoMemberStore(dynamo, stack.ref("MembersTable")), new DynamoDeviceStore(dynamo, stack.ref("DevicesTable")),
@@ -433,8 +441,15 @@ class TemplateContractIT {
      * so that the authorised path runs as far as the direct one used to.
      */
     private void authorise(String function, String id, String sample) throws IOException {
+        JsonNode request = readJson(root.resolve(sample));
+        // An admin function URL sample (notify.run): the function's own request is the body's "request".
+        if (request.path("requestContext").path("http").isObject()) request = readJson(request.path("body").asText()).path("request");
+        authorise(function, id, request);
+    }
+
+    private void authorise(String function, String id, JsonNode request) {
         org.appban.identity.RunAuthorisation.authorise(new DynamoLedger(aws.dynamoDb(), stack.ref("LedgerTable")), Instant.now(), id, function,
-                readJson(root.resolve(sample)), org.appban.exemption.ExemptionFixtures.proven(APPROVER));
+                request, org.appban.exemption.ExemptionFixtures.proven(APPROVER));
     }
 
     /** Puts back what a function's samples changed that the next function depends on. */
