@@ -72,11 +72,11 @@ public final class FreshEvents {
     }
 
     /**
-     * The MDM's webhook ({@code network-access/mdm-webhook.json}) about the device with {@code mdmId}, a delivery of
+     * The MDM's webhook ({@code mdm-webhook/signed-compliance-changed.json}) about the device with {@code mdmId}, a delivery of
      * its own, signed now with the secret at {@code webhookSecretArn}.
      */
     public String mdmWebhook(String webhookSecretArn, String mdmId) {
-        ObjectNode event = sample("network-access/mdm-webhook.json");
+        ObjectNode event = sample("mdm-webhook/signed-compliance-changed.json");
         try {
             ObjectNode payload = (ObjectNode) JSON.readTree(event.path("body").asText());
             ((ObjectNode) payload.path("device")).put("mdmId", mdmId);
