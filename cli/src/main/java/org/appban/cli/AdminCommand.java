@@ -246,7 +246,8 @@ final class AdminCommand {
 
     /** Where a stack's outputs come from (CloudFormation; a fake in tests). */
     interface StackOutputs {
-        Map<String, String> outputs(String stack, String region);
+        /** @param credentials the caller's own (the same --profile or default chain that signs the requests) */
+        Map<String, String> outputs(String stack, String region, AwsCredentialsIdentity credentials);
     }
 
     AdminCommand(PrintStream out, PrintStream err) {
@@ -332,7 +333,13 @@ final class AdminCommand {
             }
         }
         String region = args.get("region").orElseGet(AdminCommand::defaultRegion);
-        Map<String, String> outputs = stacks.outputs(stack.get(), region);
+        Map<String, String> outputs;
+        try {
+            outputs = stacks.outputs(stack.get(), region, credentials.apply(args.get("profile")));
+        } catch (software.amazon.awssdk.services.cloudformation.model.CloudFormationException e) {
+            // "Stack with id X does not exist", or access denied: the caller's to correct, not a crash.
+            throw new Args.UsageException("stack " + stack.get() + " in " + region + ": " + e.awsErrorDetails().errorMessage());
+        }
         String found = outputs.get(OUTPUT);
         if (found == null) throw new Args.UsageException("stack " + stack.get() + " has no output " + OUTPUT + " (outputs: " + outputs.keySet() + ")");
         return URI.create(found);
@@ -358,13 +365,23 @@ final class AdminCommand {
                 .orElseGet(() -> DefaultCredentialsProvider.builder().build().resolveCredentials());
     }
 
-    private static Map<String, String> cloudFormationOutputs(String stack, String region) {
+    /** The stack's outputs, asked of CloudFormation as the caller (the SDK's endpoint settings apply, e.g. AWS_ENDPOINT_URL). */
+    static Map<String, String> cloudFormationOutputs(String stack, String region, AwsCredentialsIdentity credentials) {
         try (CloudFormationClient cfn = CloudFormationClient.builder().region(Region.of(region))
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsCredentials.class.isInstance(credentials)
+                                ? (software.amazon.awssdk.auth.credentials.AwsCredentials) credentials : copy(credentials)))
                 .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
             Map<String, String> outputs = new LinkedHashMap<>();
             for (Output o : cfn.describeStacks(r -> r.stackName(stack)).stacks().get(0).outputs()) outputs.put(o.outputKey(), o.outputValue());
             return outputs;
         }
+    }
+
+    private static software.amazon.awssdk.auth.credentials.AwsCredentials copy(AwsCredentialsIdentity c) {
+        return c instanceof software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity s
+                ? software.amazon.awssdk.auth.credentials.AwsSessionCredentials.create(s.accessKeyId(), s.secretAccessKey(), s.sessionToken())
+                : software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey());
     }
 
     private static ObjectNode op(String operation) {

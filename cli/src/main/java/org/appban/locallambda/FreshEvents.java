@@ -91,6 +91,28 @@ public final class FreshEvents {
         }
     }
 
+    /**
+     * Jamf Pro's webhook as it posts it to the function URL plus {@code /jamf} ({@code mdm-webhook/jamf-mobile-device-check-in.json}
+     * for the rest of the request): the headers and JSON body Jamf sends (e.g. the Jamf simulator's delivery), its
+     * event renamed when {@code event} is not null, stamped now as Jamf stamps an event when it sends it.
+     */
+    public String jamfWebhook(java.util.Map<String, String> headers, String body, String event) {
+        ObjectNode request = sample("mdm-webhook/jamf-mobile-device-check-in.json");
+        try {
+            ObjectNode payload = (ObjectNode) JSON.readTree(body);
+            ObjectNode webhook = (ObjectNode) payload.path("webhook");
+            webhook.put("eventTimestamp", Instant.now().toEpochMilli());
+            if (event != null) webhook.put("webhookEvent", event).put("name", "appban " + event);
+            request.put("body", payload.toString());
+            ObjectNode h = request.putObject("headers");
+            h.put("host", "abcdefghij.lambda-url.ap-southeast-2.on.aws").put("user-agent", "Jamf Pro");
+            headers.forEach((k, v) -> h.put(k.toLowerCase(java.util.Locale.ROOT), v));
+            return request.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private String attestationToken(String signingSecretArn, String member) {
         SignedLinks links = new SignedLinks(new Secret(secretValue.apply(signingSecretArn)), SignedLinks.ATTESTATION);
         return links.sign(member, Instant.now().plus(7, ChronoUnit.DAYS), links.nonce("local", UUID.randomUUID().toString()));

@@ -95,7 +95,7 @@ class AdminCommandTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        AdminCommand command = new AdminCommand(o, e, this::profile, (stack, region) -> Map.of(AdminCommand.OUTPUT, front.url().toString()),
+        AdminCommand command = new AdminCommand(o, e, this::profile, (stack, region, caller) -> Map.of(AdminCommand.OUTPUT, front.url().toString()),
                 Clock.systemUTC());
         int exit;
         try {
