@@ -40,9 +40,11 @@ public final class EnforceRemovalHandler extends JsonHandler {
     public static final int CONTAINERS = WORKERS + 1;
 
     private final EnforceRemoval service;
+    /** The stack's DeadlineConfirm (the only confirm a schedule's event may carry); null: none. */
+    private final Integer deadlineConfirm;
 
     public EnforceRemovalHandler() {
-        this(Production.enforceRemoval());
+        this(Production.enforceRemoval(), Production.deadlineConfirm());
         Priming.register("enforce-removal", EnforceRemovalHandler::warmUp);
     }
 
@@ -61,8 +63,15 @@ public final class EnforceRemovalHandler extends JsonHandler {
         JsonHandler.warmUp("{\"Records\":[{\"messageId\":\"m\",\"eventSource\":\"aws:sqs\",\"body\":\"{}\"}]}");
     }
 
+    /** A handler whose schedule events carry no confirm (none is honoured). */
     public EnforceRemovalHandler(EnforceRemoval service) {
+        this(service, null);
+    }
+
+    /** @param deadlineConfirm the confirm the stack's deadline schedule was deployed with (DeadlineConfirm); null for none */
+    public EnforceRemovalHandler(EnforceRemoval service, Integer deadlineConfirm) {
         this.service = service;
+        this.deadlineConfirm = deadlineConfirm;
     }
 
     @Override
@@ -71,6 +80,15 @@ public final class EnforceRemovalHandler extends JsonHandler {
         if (event.has("Records")) return workBatch(event.get("Records"));
         if (event.has("trigger")) {
             EnforceRequest request = EnforceRequest.parseTrigger(event);
+            // A schedule's event is whatever its sender wrote: anyone who may invoke the function can send one. Its
+            // confirm (a go-ahead past the blast-radius cap) is honoured only when it is the one the stack was deployed
+            // with (DeadlineConfirm, chosen by whoever deployed it); any other is a decision in someone's name, which
+            // goes through the admin function URL (enforce.run with "confirm").
+            if (request.confirm() != null && !request.confirm().equals(deadlineConfirm)) {
+                throw service.refuseUnproven("a " + request.trigger().wireName() + " schedule event with \"confirm\": " + request.confirm()
+                        + (deadlineConfirm == null ? " (this stack was deployed with no DeadlineConfirm)"
+                        : " (this stack was deployed with DeadlineConfirm " + deadlineConfirm + ")"), "enforce.run");
+            }
             EnforcementReport report = service.run(request, Actor.schedule(request.trigger().wireName()), runId);
             // A schedule discards the answer: the log is where administrators read it.
             log(summary(report));

@@ -234,6 +234,20 @@ public final class Production {
      * Its containers (the deciding run and the queue's workers) draw on the MDMs' budgets shared with every
      * other function that calls them (the inventory sync).
      */
+    /**
+     * The blast-radius confirmation the stack's deadline schedule was deployed with (template parameter
+     * DeadlineConfirm, as DEADLINE_CONFIRM); null when none (0).
+     */
+    public static Integer deadlineConfirm() {
+        return SETTINGS.optional("DEADLINE_CONFIRM").map(String::strip).filter(v -> !v.isEmpty()).map(v -> {
+            try {
+                return Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalStateException("DEADLINE_CONFIRM is '" + v + "', not a number (template.yaml: Ref DeadlineConfirm)");
+            }
+        }).filter(n -> n > 0).orElse(null);
+    }
+
     public static EnforceRemoval enforceRemoval() {
         // Its budgets' table is named at start (a deployment without it fails here, not at the first MDM call).
         SETTINGS.required("RATE_BUDGETS_TABLE");

@@ -149,7 +149,9 @@ class TemplateContractIT {
         stack = TemplateResources.create(root, python, aws.endpoint(), aws.region().id(), stage,
                 new TemplateResources.SimulatorPorts("127.0.0.1", fleet.sims.intune().baseUri().getPort(),
                         fleet.sims.jamf().baseUri().getPort(), fleet.sims.ise().baseUri().getPort()),
-                Map.of());
+                // Deployed with the deadline confirmation events/enforce-removal/deadline-confirmed.json carries: the
+                // only confirm enforce-removal honours on a schedule's event.
+                Map.of("APPBAN_PARAM_DeadlineConfirm", "40"));
         intuneSecret = aws.clients().secretsManager().getSecretValue(r -> r.secretId(stack.ref("MdmCredentialsSecret"))).secretString();
         work = Files.createTempDirectory("appban-contract-");
         Files.createDirectories(work.resolve("interceptors/software/amazon/awssdk/global/handlers"));

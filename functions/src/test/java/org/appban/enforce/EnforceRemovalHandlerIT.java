@@ -96,7 +96,8 @@ class EnforceRemovalHandlerIT {
                     return Map.of(mdm.kind(), mdm.enforcement());
                 },
                 new SqsWorkQueue(sqs, queueUrl), notices::add, fleet.sims.clock());
-        handler = new EnforceRemovalHandler(service);
+        // Deployed with DeadlineConfirm 100: the confirm this test's deadline events carry.
+        handler = new EnforceRemovalHandler(service, 100);
         fleet.sims.intune().requests().clear();
     }
 

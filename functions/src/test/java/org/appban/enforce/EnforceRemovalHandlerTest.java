@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The handler's triggers and requests, including every sample under events/enforce-removal, on embedded adapters. */
 class EnforceRemovalHandlerTest {
     private final EnforcementWorld world = EnforcementWorld.sample();
-    private final EnforceRemovalHandler handler = new EnforceRemovalHandler(world.enforcement.service());
+    /** Deployed with DeadlineConfirm 40, the confirm events/enforce-removal/deadline-confirmed.json carries. */
+    private final EnforceRemovalHandler handler = new EnforceRemovalHandler(world.enforcement.service(), 40);
 
     @AfterEach
     void close() {
@@ -96,6 +97,34 @@ class EnforceRemovalHandlerTest {
             assertEquals("stopped", r.path("status").asText(), "an administrator's stop is not an error");
         } catch (IOException e) {
             throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aScheduleEventWhoseConfirmTheStackWasNotDeployedWithIsRefusedRecordedAndDoesNothing() throws IOException {
+        world.at("2023-03-31T00:00+13:00");
+        world.refreshInventory();
+        long before = world.requests();
+        // Anyone who may invoke the function can write a schedule's event: a confirm of their own is a decision in
+        // someone's name, which only the admin function URL (enforce.run) takes.
+        JsonNode r = invoke("{\"trigger\":\"deadline\",\"confirm\":9999}");
+        assertEquals("rejected", r.path("status").asText(), r.toString());
+        assertTrue(r.path("error").asText().contains("a direct invocation proves nobody") && r.path("error").asText().contains("DeadlineConfirm 40")
+                && r.path("error").asText().contains("enforce.run"), r.toString());
+        assertEquals(before, world.requests(), "nothing sent to the MDM");
+        var refused = world.ledger.chain("fleet").get(world.ledger.chain("fleet").size() - 1).record();
+        assertEquals(org.appban.identity.DirectInvocation.REFUSED, refused.action());
+        // A stack deployed with no DeadlineConfirm honours none.
+        JsonNode none = new EnforceRemovalHandlerTest.Invoker(new EnforceRemovalHandler(world.enforcement.service())).invoke(
+                "{\"trigger\":\"reconcile\",\"confirm\":40}");
+        assertTrue(none.path("error").asText().contains("deployed with no DeadlineConfirm"), none.toString());
+    }
+
+    private record Invoker(EnforceRemovalHandler handler) {
+        JsonNode invoke(String event) throws IOException {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
+            return Json.parse(out.toByteArray());
         }
     }
 

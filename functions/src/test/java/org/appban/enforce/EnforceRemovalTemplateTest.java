@@ -49,9 +49,11 @@ class EnforceRemovalTemplateTest {
         JsonNode env = props("EnforceRemovalFunction").path("Environment").path("Variables");
         List<String> names = new ArrayList<>();
         env.fieldNames().forEachRemaining(names::add);
-        // Exactly what Production.enforceRemoval() asks for (TemplateContractIT checks it against the running code).
-        assertEquals(List.of("CLAIMS_TABLE", "DEVICES_TABLE", "EVENT_BUS_NAME", "EXEMPTIONS_TABLE", "KILL_SWITCH_PARAMETER",
+        // Exactly what Production.enforceRemoval() and deadlineConfirm() ask for (TemplateContractIT checks it against the running code).
+        assertEquals(List.of("CLAIMS_TABLE", "DEADLINE_CONFIRM", "DEVICES_TABLE", "EVENT_BUS_NAME", "EXEMPTIONS_TABLE", "KILL_SWITCH_PARAMETER",
                 "LEDGER_TABLE", "MDM_SECRET_ARN", "POLICY", "RATE_BUDGETS_TABLE", "TRIGGER_QUEUE_URL"), names);
+        // The schedule's confirm and the one the function honours are the same parameter.
+        assertEquals("DeadlineConfirm", env.path("DEADLINE_CONFIRM").path("Ref").asText());
         JsonNode deadline = props("EnforceDeadlineSchedule");
         assertEquals("at(${DeadlineLocal})", deadline.path("ScheduleExpression").path("Fn::Sub").asText());
         assertEquals("ScheduleTimezone", deadline.path("ScheduleExpressionTimezone").path("Ref").asText());
