@@ -60,8 +60,7 @@ public final class FunctionUrlFront implements AutoCloseable {
     }
 
     private static final Pattern AUTHORIZATION = Pattern.compile(
-            "^AWS4-HMAC-SHA256 Credential=([^/]+)/(\\d{8})/([^/]+)/([^/]+)/aws4_request, ?SignedHeaders=([^,]+), "
-                    + "?Signature=([0-9a-f]{64})$");
+            "^AWS4-HMAC-SHA256 Credential=([^/]+)/(\\d{8})/([^/]+)/([^/]+)/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$");
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     /** Lambda, like every SigV4 service, refuses a request signed more than five minutes from its own clock. */
     static final Duration SKEW = Duration.ofMinutes(5);
