@@ -78,8 +78,8 @@ import picocli.CommandLine.Spec;
  * 4 non-compliant but exempt; 2 sharing a MAC in pairs; 1 without a MAC.
  */
 @Command(name = "access", description = {"Network access over generated private devices through the Cisco ISE simulator.",
-            "Network access over generated private devices through the Cisco ISE simulator, at the deployment's default ISE "
-                    + "budget: decisions per second, NAC calls against the allowed rate, wall time and heap."})
+            "At the deployment's default ISE budget. Prints decisions per second, NAC calls against the allowed rate, wall "
+                    + "time and heap."})
 public final class AccessBench implements Callable<Integer> {
     @Option(names = "--devices", paramLabel = "N", description = "private devices in the generated fleet, 100 or more "
             + "(default: ${DEFAULT-VALUE})")

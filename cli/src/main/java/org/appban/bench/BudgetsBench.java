@@ -45,8 +45,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "budgets", description = {"Every function that calls an MDM or the NAC at once, through the shared budgets.",
             "Inventory sync, the enforcement deciding run and its queue workers, and network access under a stream of "
-                    + "webhooks, at once, each container its own JVM, through the budgets shared in DynamoDB (emulator), "
-                    + "against the simulators: the most in any window of each budget, 429s, ISE's overload seconds."})
+                    + "webhooks, at once, each container its own JVM, through the budgets shared in DynamoDB (emulator), against the "
+                    + "simulators. Prints the most in any window of each budget, 429s, ISE's overload seconds."})
 public final class BudgetsBench implements Callable<Integer> {
     private static final String APP = "com.zhiliaoapp.musically";
     private static final Duration REPORT_WINDOW = Duration.ofSeconds(20);

@@ -62,10 +62,9 @@ import picocli.CommandLine.Option;
  * machine is shared, so compare ratios measured in one command, not absolute times across commands.
  */
 @Command(name = "coldstart", description = {"Each function's first invocation in a fresh JVM, as Lambda runs it.",
-            "Each function's first invocation in a fresh JVM against the emulator: by default through AWS's Runtime Interface "
-                    + "Emulator and Client as Lambda runs it (SnapStart unless --classic); --direct, or any of --prime, "
-                    + "--phases, --against, --plain-http, --jvm-opt: each handler in a plain JVM with Lambda's flags; "
-                    + "--services: what each AWS service costs a fresh JVM the first time."})
+            "By default through AWS's Runtime Interface Emulator and Client, against the emulator (SnapStart unless "
+                    + "--classic). --direct, or any of --prime, --phases, --against, --plain-http, --jvm-opt: each handler in a "
+                    + "plain JVM with Lambda's flags. --services: what each AWS service costs a fresh JVM the first time."})
 public final class ColdStartBench implements Callable<Integer> {
     @Option(names = "--runs", paramLabel = "N", description = "runs per function; the median is printed (default: "
             + "${DEFAULT-VALUE})")

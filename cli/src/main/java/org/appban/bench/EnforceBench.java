@@ -67,8 +67,8 @@ import picocli.CommandLine.Spec;
  * budget: it is filled from the simulated world, as inventory sync would leave it.
  */
 @Command(name = "enforce", description = {"The deadline run of enforce-removal and its queue workers.",
-            "The deadline run of enforce-removal and its queue workers over a generated Intune fleet, production's containers "
-                    + "sharing Graph's budgets: rate against the budget, 429s, wall time and heap."})
+            "Over a generated Intune fleet, production's containers sharing Graph's budgets. Prints the rate against the "
+                    + "budget, 429s, wall time and heap."})
 public final class EnforceBench implements Callable<Integer> {
     private static final String APP = "com.zhiliaoapp.musically";
     private static final String DEADLINE = "2023-03-31T00:00+13:00";

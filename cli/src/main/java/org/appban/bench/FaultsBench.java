@@ -68,9 +68,9 @@ import picocli.CommandLine.Spec;
  *       assignments, beyond the clean run's.</li>
  * </ul>
  */
-@Command(name = "faults", description = {"The rehearsal campaign under injected faults and a crash at each crash point.",
-            "The rehearsal campaign under injected faults and a crash at each crash point in turn; counts duplicates, lost "
-                    + "ledger entries and wrongful quarantines against a clean run."})
+@Command(name = "faults", description = {"The rehearsal campaign under injected faults, crashing at each crash point in turn.",
+            "Counts duplicates, lost ledger entries and wrongful quarantines against a clean "
+                    + "run."})
 public final class FaultsBench implements Callable<Integer> {
     /** How much faster than real time waits run and how much larger per-second budgets are, in both runs. */
     static final int TIME_COMPRESSION = 100;

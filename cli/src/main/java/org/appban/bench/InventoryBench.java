@@ -59,9 +59,8 @@ import picocli.CommandLine.Option;
  * AWS_ENDPOINT_URL), and counted there afterwards; the roster is made up on demand (it is remote in production too).
  */
 @Command(name = "inventory", description = {"One inventory sync over a generated fleet through the Intune simulator.",
-            "One inventory sync over a generated fleet through the Intune simulator (Graph's published budget), storing "
-                    + "devices in DynamoDB on the emulator: request rate against the budget, the busiest 20 s window, 429s, "
-                    + "wall time, peak and live heap."})
+            "Graph's published budget; devices stored in DynamoDB on the emulator. Prints the request rate against the "
+                    + "budget, the busiest 20 s window, 429s, wall time, peak and live heap."})
 public final class InventoryBench implements Callable<Integer> {
     private static final int GRAPH_ANY_PER_20S = 2000;
 

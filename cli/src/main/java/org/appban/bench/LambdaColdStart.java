@@ -41,7 +41,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * "first": on Lambda they run when the version is published); {@code --classic} runs them without.
  */
 final class LambdaColdStart {
-    static final String USAGE = "usage: ./appban bench coldstart [--runs N] [--only FUNCTION] [--classic]";
     private static final String BASELINE = "BaselineFunction";
 
     /** A function's measured event: its own trigger's sample, made for the stack. */

@@ -61,8 +61,8 @@ import picocli.CommandLine.Spec;
  * emulator's own CPU is not counted). Stores are in memory: this measures sending, not DynamoDB.
  */
 @Command(name = "notify", description = {"The announcement-day notice run through SES v2 on the emulator.",
-            "The announcement-day notice run at MAX_SEND_RATE R through SES v2 on the emulator, notices with signed links: the "
-                    + "achieved rate against R, the busiest second, throttling retries, CPU per email."})
+            "At MAX_SEND_RATE R, notices with signed links. Prints the achieved rate against R, the busiest second, "
+                    + "throttling retries, CPU per email."})
 public final class NotifyBench implements Callable<Integer> {
     @Option(names = "--members", paramLabel = "N", description = "generated members, each sent a notice (default: "
             + "${DEFAULT-VALUE})")

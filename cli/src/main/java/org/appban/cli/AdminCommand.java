@@ -52,11 +52,11 @@ import software.amazon.awssdk.services.cloudformation.model.Output;
                 AdminCommand.Killswitch.class, AdminCommand.Ledger.class, AdminCommand.Enforce.class, AdminCommand.Access.class,
                 AdminCommand.Approvals.class, AdminCommand.Approve.class},
         description = {"Administers a deployed stack through its admin function URL, signed as you.",
-            "Calls the admin function of a deployed appban stack through its function URL, signed (SigV4) with your own AWS "
-                    + "credentials: the function sees who you are, checks the policy's administrators and approvers, and the "
-                    + "ledger records you. --stack finds the URL in the stack's output AdminFunctionUrl; --profile picks a "
-                    + "profile of your AWS config (default: the SDK's credential chain, e.g. aws sso login). Tables by "
-                    + "default, --json for the function's report as it is. Exit codes: 0 done, 1 refused, 2 usage."},
+            "Calls the admin function through its function URL, signed (SigV4) with your own AWS credentials: the function "
+                    + "sees who you are, checks the policy's administrators and approvers, and the ledger records you. --stack finds "
+                    + "the URL in the stack's output AdminFunctionUrl; --profile picks a profile of your AWS config (default: the "
+                    + "SDK's credential chain, e.g. aws sso login). Tables by default, --json for the function's report as it is. "
+                    + "Exit codes: 0 done, 1 refused, 2 usage."},
         footer = "Under the policy's two-person rule, turning the kill switch off and long exemptions answer \"pending\" with "
                 + "an approval id; they happen once a different administrator runs: ./appban admin ... approve APPROVAL-ID")
 final class AdminCommand implements Callable<Integer> {

@@ -40,10 +40,9 @@ import software.amazon.awssdk.regions.Region;
  * It is a direct invocation, which names no caller: the admin function's samples are function URL events that carry
  * their (sample) signer, as Lambda delivers them; {@code ./appban admin} is the signed way in on a deployed stack.
  */
-@Command(name = "invoke", description = {"Runs one function in-process against the AWS emulator at AWS_ENDPOINT_URL.",
-            "Runs one function in-process against the AWS emulator at AWS_ENDPOINT_URL (LocalStack: infra/localstack), built "
-                    + "by its production wiring with its environment from template.yaml, and prints its answer. Never "
-                    + "against AWS itself."})
+@Command(name = "invoke", description = {"Runs one function in-process against the AWS emulator at AWS_ENDPOINT_URL (e.g. infra/localstack).",
+            "The function is built by its production wiring, with its environment from "
+                    + "template.yaml, and its answer printed. Never against AWS itself."})
 final class InvokeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FUNCTION", description = "a logical id (AdminFunction) or its events/ name (admin)")
     private String functionName;

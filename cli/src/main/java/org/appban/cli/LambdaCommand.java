@@ -56,8 +56,8 @@ import software.amazon.awssdk.regions.Region;
  * signed token or signature (whose keys nobody has) is signed again with the stack's keys. Never AWS itself.
  */
 @Command(name = "lambda", description = {"Invokes one function as Lambda does (Runtime Interface Emulator and Client).",
-            "Invokes one function of template.yaml through AWS's Runtime Interface Emulator and Runtime Interface Client, as "
-                    + "Lambda does, and prints its answer. Without AWS_ENDPOINT_URL it starts a moto server and the MDM and "
+            "The function of template.yaml runs through AWS's Runtime Interface Emulator and Runtime Interface Client, as "
+                    + "Lambda runs it, and its answer is printed. Without AWS_ENDPOINT_URL it starts a moto server and the MDM and "
                     + "NAC simulators for the run."},
         footer = "Needs the deployable jar (./mvnw -B -DskipTests package), Go 1.25+ (the emulator is built once), Python 3 "
                 + "(moto) unless AWS_ENDPOINT_URL is set. Exit 0 only when the function answered without error.")

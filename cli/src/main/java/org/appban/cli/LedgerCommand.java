@@ -111,46 +111,61 @@ final class LedgerCommand implements Callable<Integer> {
             return ledger.verify(this);
         }
 
-        Optional<String> get(String option) {
-            return Optional.ofNullable(switch (option) {
-                case "file" -> file;
-                case "table" -> table;
-                case "chain" -> chain;
-                case "digests" -> digests;
-                case "digest-bucket" -> digestBucket;
-                case "ledger" -> ledgerName;
-                case "at" -> at;
-                default -> throw new IllegalArgumentException(option);
-            });
+        Optional<String> file() {
+            return Optional.ofNullable(file);
+        }
+
+        Optional<String> table() {
+            return Optional.ofNullable(table);
+        }
+
+        Optional<String> chain() {
+            return Optional.ofNullable(chain);
+        }
+
+        Optional<String> digests() {
+            return Optional.ofNullable(digests);
+        }
+
+        Optional<String> digestBucket() {
+            return Optional.ofNullable(digestBucket);
+        }
+
+        Optional<String> ledger() {
+            return Optional.ofNullable(ledgerName);
+        }
+
+        Optional<String> at() {
+            return Optional.ofNullable(at);
         }
     }
 
     private int verify(Verify args) {
         Map<String, List<LedgerEntry>> chains;
         String source;
-        if (args.get("file").isPresent()) {
-            source = args.get("file").get();
+        if (args.file().isPresent()) {
+            source = args.file().get();
             chains = fromFile(Path.of(source));
-        } else if (args.get("table").isPresent()) {
-            source = "table " + args.get("table").get();
-            chains = fromTable(new DynamoLedger(dynamo.get(), args.get("table").get()));
+        } else if (args.table().isPresent()) {
+            source = "table " + args.table().get();
+            chains = fromTable(new DynamoLedger(dynamo.get(), args.table().get()));
         } else {
             throw new UsageException("ledger verify needs --file FILE or --table NAME");
         }
         DigestStore digests = null;
-        if (args.get("digests").isPresent()) {
-            if (args.get("file").isEmpty()) throw new UsageException("--digests FOLDER goes with --file (a table's digests: --digest-bucket NAME)");
-            Path folder = Path.of(args.get("digests").get());
+        if (args.digests().isPresent()) {
+            if (args.file().isEmpty()) throw new UsageException("--digests FOLDER goes with --file (a table's digests: --digest-bucket NAME)");
+            Path folder = Path.of(args.digests().get());
             if (!Files.isDirectory(folder)) throw new InvalidInputException("--digests", "", folder + " is not a folder");
             digests = new FolderDigestStore(folder);
-        } else if (args.get("digest-bucket").isPresent()) {
-            if (args.get("table").isEmpty()) throw new UsageException("--digest-bucket NAME goes with --table (an export's digests: --digests FOLDER)");
+        } else if (args.digestBucket().isPresent()) {
+            if (args.table().isEmpty()) throw new UsageException("--digest-bucket NAME goes with --table (an export's digests: --digests FOLDER)");
             S3Client client = s3.get();
-            digests = new S3DigestStore(() -> client, args.get("digest-bucket").get());
+            digests = new S3DigestStore(() -> client, args.digestBucket().get());
         }
-        boolean complete = args.get("chain").isEmpty();
-        if (args.get("chain").isPresent()) {
-            String wanted = args.get("chain").get();
+        boolean complete = args.chain().isEmpty();
+        if (args.chain().isPresent()) {
+            String wanted = args.chain().get();
             chains.keySet().retainAll(Set.of(wanted));
             if (chains.isEmpty()) throw new InvalidInputException(source, "chain", "no chain named '" + wanted + "'");
         }
@@ -176,15 +191,15 @@ final class LedgerCommand implements Callable<Integer> {
 
     private boolean checkDigests(Verify args, DigestStore digests, Map<String, List<LedgerEntry>> chains, boolean complete) {
         JsonNode manifest = manifest(args);
-        String ledger = args.get("ledger").orElse(args.get("table").orElse(manifest == null ? null : manifest.path("ledger").asText(null)));
+        String ledger = args.ledger().orElse(args.table().orElse(manifest == null ? null : manifest.path("ledger").asText(null)));
         Instant at;
-        if (args.get("at").isPresent()) {
+        if (args.at().isPresent()) {
             try {
-                at = Instant.parse(args.get("at").get());
+                at = Instant.parse(args.at().get());
             } catch (java.time.format.DateTimeParseException e) {
-                throw new InvalidInputException("--at", "", "not an ISO-8601 instant: " + args.get("at").get());
+                throw new InvalidInputException("--at", "", "not an ISO-8601 instant: " + args.at().get());
             }
-        } else if (args.get("table").isPresent()) {
+        } else if (args.table().isPresent()) {
             at = Instant.now();
         } else if (manifest != null && manifest.hasNonNull("exportedAt")) {
             at = Instant.parse(manifest.path("exportedAt").asText());
@@ -205,11 +220,11 @@ final class LedgerCommand implements Callable<Integer> {
     /** The export's manifest.json, beside the file or in the digests' folder, if there is one. */
     private static JsonNode manifest(Verify args) {
         List<Path> candidates = new ArrayList<>();
-        args.get("file").ifPresent(f -> {
+        args.file().ifPresent(f -> {
             Path parent = Path.of(f).toAbsolutePath().getParent();
             if (parent != null) candidates.add(parent.resolve("manifest.json"));
         });
-        args.get("digests").ifPresent(d -> candidates.add(Path.of(d).resolve("manifest.json")));
+        args.digests().ifPresent(d -> candidates.add(Path.of(d).resolve("manifest.json")));
         for (Path p : candidates) {
             if (!Files.isRegularFile(p)) continue;
             try {

@@ -19,8 +19,8 @@ import picocli.CommandLine.Option;
 
 /** {@code ./appban rehearse}: the campaign of a policy over a fleet, on a simulated clock. */
 @Command(name = "rehearse", description = {"Runs a whole campaign of the policy over the fleet on a simulated clock.",
-            "Runs a whole campaign of the policy over the fleet on a simulated clock, with embedded stores and the Intune, "
-                    + "Jamf Pro and Cisco ISE simulators; writes its report, ledger, outbox and logs to --out."})
+            "With embedded stores and the Intune, Jamf Pro and Cisco ISE simulators; writes its report, ledger, outbox and "
+                    + "logs to --out."})
 final class RehearseCommand implements Callable<Integer> {
     @Option(names = "--policy", paramLabel = "FILE|NAME", description = "the ban policy: a file, or a bundled policy's name "
             + "(default: ${DEFAULT-VALUE})")
