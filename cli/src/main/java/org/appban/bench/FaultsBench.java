@@ -40,9 +40,7 @@ import org.appban.sim.http.RecordedRequest;
 import java.util.concurrent.Callable;
 import org.appban.cli.support.CommandLines;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code ./appban bench faults [--scale N] [--retries N]}: the rehearsal campaign over the sample fleet cloned N
@@ -69,8 +67,7 @@ import picocli.CommandLine.Spec;
  * </ul>
  */
 @Command(name = "faults", description = {"The rehearsal campaign under injected faults, crashing at each crash point in turn.",
-            "Counts duplicates, lost ledger entries and wrongful quarantines against a clean "
-                    + "run."})
+            "Counts duplicates, lost ledger entries and wrongful quarantines against a clean run."})
 public final class FaultsBench implements Callable<Integer> {
     /** How much faster than real time waits run and how much larger per-second budgets are, in both runs. */
     static final int TIME_COMPRESSION = 100;

@@ -11,9 +11,7 @@ import org.appban.sim.fleet.FleetLoader;
 import java.util.concurrent.Callable;
 import org.appban.cli.support.CommandLines;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code ./appban bench reliability [--scale N] [--repo DIR]}: the bad-input corpus, the idempotency run, the
