@@ -24,7 +24,15 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", synopsisSubcommandLabel = "NAME",
         description = "Prints performance and reliability figures, each bench against the emulator and the simulators.")
 final class BenchCommand implements Callable<Integer> {
-    /** Every bench, built with where it prints. A new bench: its class (a picocli command), and one line here. */
+    /**
+     * Every bench, built with where it prints, in the order {@code ./appban bench --help} lists them. A new bench is
+     * one class and one line here: a class in {@code org.appban.bench} annotated {@code @Command(name = "NAME",
+     * description = ...)}, implementing {@code Callable<Integer>} (its exit code), with a constructor taking the
+     * {@code PrintStream} it prints to and its options as {@code @Option} fields with a description each (their
+     * initial values are the defaults); then {@code NameBench::new} in this list. {@code --help}, the one-line
+     * errors and the exit codes come with it ({@code CommandLines}); a value out of range is a
+     * {@code ParameterException} (or {@code UsageException}) from {@code call()}.
+     */
     static final List<Function<PrintStream, Object>> BENCHES = List.of(
             InventoryBench::new,
             NotifyBench::new,
