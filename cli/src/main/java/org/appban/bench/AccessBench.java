@@ -246,7 +246,7 @@ public final class AccessBench implements Callable<Integer> {
                 boolean enrolled = c < 65 || c >= 93 && c <= 96;
                 ComplianceState compliance = !enrolled ? ComplianceState.NOT_ENROLLED : c < 55 ? ComplianceState.COMPLIANT : ComplianceState.NONCOMPLIANT;
                 devices.save(new Device(id, member, Ownership.PRIVATE, i % 3 == 0 ? Platform.ANDROID : Platform.IOS, "phone", false,
-                        enrolled ? MdmKind.INTUNE : MdmKind.NONE, enrolled ? "mdm-" + i : null, mac, AppPresence.UNKNOWN, compliance,
+                        enrolled ? MdmKind.INTUNE : MdmKind.NONE, enrolled ? "mdm-" + i : null, mac == null ? null : org.appban.domain.MacAddress.parse(mac), AppPresence.UNKNOWN, compliance,
                         enrolled ? reported : null, false));
                 if (c >= 65 && c <= 79 || c >= 88 && c <= 92) attest(member, deadline.minus(Duration.ofDays(2)));
                 if (c >= 88 && c <= 92) sightings.add(new Sighting(id, "tiktokv.com", now.minus(Duration.ofHours(3)), Sighting.Via.DNS, "s3://bench/dns.jsonl"));

@@ -139,7 +139,7 @@ public final class EnforceBench implements Callable<Integer> {
                     boolean has = d.apps().contains(APP);
                     if (has) present++;
                     store.save(new Device("intune:" + d.intuneId(), d.spec().owner(), Ownership.CORPORATE, Platform.IOS, d.spec().model(), true,
-                            MdmKind.INTUNE, d.intuneId(), d.spec().mac(), has ? AppPresence.PRESENT : AppPresence.ABSENT, ComplianceState.COMPLIANT, now, false));
+                            MdmKind.INTUNE, d.intuneId(), d.spec().mac() == null ? null : org.appban.domain.MacAddress.parse(d.spec().mac()), has ? AppPresence.PRESENT : AppPresence.ABSENT, ComplianceState.COMPLIANT, now, false));
                     if (Integer.parseInt(d.spec().owner().substring(1)) % 500 == 0) {
                         exempt++;
                         exemptions.create(new Exemption("ex-" + d.spec().owner(), d.spec().owner(), null, "bench", ExemptionStatus.GRANTED,

@@ -62,7 +62,7 @@ public final class AdapterPriming {
     /** Network access's path through the NAC: the quarantine list, one endpoint's state, a quarantine and a release. */
     public static void networkAccess() {
         CiscoIseNetworkAccess ise = ise();
-        EndpointKey key = new EndpointKey(MAC, null);
+        EndpointKey key = new EndpointKey(org.appban.domain.MacAddress.parse(MAC), null);
         ise.quarantinedEndpoints();
         ise.state(key);
         ise.quarantine(key);
