@@ -65,6 +65,7 @@ import org.appban.notice.NoticePlanner;
 import org.appban.notice.NoticeRenderer;
 import org.appban.notice.NoticeSender;
 import org.appban.notice.NotifyMembers;
+import org.appban.notice.NotifyMembersHandler;
 import org.appban.notice.TemplateSet;
 import org.appban.store.dynamo.DynamoEvidenceStore;
 import org.appban.store.dynamo.DynamoExemptionStore;
@@ -314,6 +315,21 @@ public final class Production {
                 claims, Notify.LEDGER, Attestations.fromLedger(Notify.LEDGER), planner, composer,
                 new NoticeSender(claims, Notify.LEDGER, mailer, CLOCK, NoticeSender.DEFAULT_LEASE, Notify.PSEUDONYMS), CLOCK,
                 NotifyMembers.parallelismFor(limiter.maxPerSecond()));
+    }
+
+    /** Parts a daily round is cut into: the workers that run it at once (the queue's mapping caps them the same). */
+    public static final int NOTIFY_ROUND_PARTS = 4;
+
+    /**
+     * The daily round as work on the function's own queue (NOTIFY_WORK_QUEUE_URL), which invokes it again: steps
+     * let in by a gate that records what it refuses in the ledger and marks steps done in the claims table.
+     */
+    public static NotifyMembersHandler.Rounds notifyRounds() {
+        String queue = SETTINGS.required("NOTIFY_WORK_QUEUE_URL");
+        DynamoClaims claims = new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE"));
+        return new NotifyMembersHandler.Rounds(new org.appban.work.SqsWork(sqsClient(), queue),
+                new org.appban.work.ContinuationGate(NotifyMembersHandler.Rounds.KIND, queue, claims, Notify.LEDGER, CLOCK),
+                NOTIFY_ROUND_PARTS, CLOCK);
     }
 
     /**
