@@ -302,8 +302,10 @@ public final class Production {
         BanPolicy policy = Notify.POLICY;
         DynamoClaims claims = new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE"));
         // SES_CONFIGURATION_SET publishes this function's bounces and complaints back to it.
-        SendRateLimiter limiter = SendRateLimiter.fromEnvironment(
+        SendRateLimiter own = SendRateLimiter.fromEnvironment(
                 SETTINGS.optional(SendRateLimiter.ENV).map(rate -> Map.of(SendRateLimiter.ENV, rate)).orElse(Map.of()), Ticker.system());
+        // The daily round's parts run in workers at once: together they draw on one budget for the account's rate.
+        SendRateLimiter limiter = own.sharing(Budgets.SHARED.limit(SendRateLimiter.accountBudget(own.maxPerSecond())));
         RateLimitedMailer mailer = RateLimitedMailer.withDefaults(
                 new SesMailer(sesClient(), SETTINGS.optional("SES_CONFIGURATION_SET").orElse(null)), limiter);
         NoticePlanner planner = new NoticePlanner(policy);
