@@ -114,7 +114,8 @@ public final class ColdStartBench implements Callable<Integer> {
             "ExemptionSweepFunction", "exemption-sweep/schedule.json",
             "NetworkAccessFunction", "network-access/schedule.json",
             "AttestationFunction", "attestation/open-link.json",
-            "EnforceRemovalFunction", "enforce-removal/sqs-batch.json");
+            "EnforceRemovalFunction", "enforce-removal/sqs-batch.json",
+            "MdmWebhookFunction", "mdm-webhook/signed-compliance-changed.json");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static int run(List<String> args, PrintStream out) {

@@ -71,7 +71,7 @@ final class LambdaColdStart {
             FreshEvents fresh = new FreshEvents(root, arn -> emulator.clients().secretsManager().getSecretValue(r -> r.secretId(arn)).secretString());
             LocalLambda.Aws aws = new LocalLambda.Aws(emulator.endpoint(), emulator.clients().region().id(), "test", "test");
             String signing = stack.environment("AttestationFunction").get("SIGNING_SECRET_ARN");
-            String webhook = stack.environment("NetworkAccessFunction").get("WEBHOOK_SECRET_ARN");
+            String webhook = stack.environment("MdmWebhookFunction").get("WEBHOOK_SECRET_ARN");
 
             // In the campaign's order, so each finds what the ones before it left (the roster, the fleet).
             List<Case> cases = List.of(
@@ -83,7 +83,7 @@ final class LambdaColdStart {
                     new Case("admin (function URL: status)", "AdminFunction", true, () -> sample(root, "admin/function-url-status.json")),
                     new Case("exemption link (form)", "ExemptionLinkFunction", true, () -> fresh.exemptionForm(signing, "m-001")),
                     new Case("exemption sweep (daily schedule)", "ExemptionSweepFunction", false, () -> sample(root, "exemption-sweep/schedule.json")),
-                    new Case("network access (MDM webhook)", "NetworkAccessFunction", true,
+                    new Case("MDM webhook (signed relay)", "MdmWebhookFunction", true,
                             () -> fresh.mdmWebhook(webhook, firstIntuneDevice(emulator, stack))),
                     new Case("network access (daily run)", "NetworkAccessFunction", false, () -> sample(root, "network-access/schedule.json")),
                     new Case("attestation (link opened)", "AttestationFunction", true, () -> fresh.attestationLink(signing, "m-001")),

@@ -50,7 +50,7 @@ import software.amazon.awssdk.services.cloudformation.model.Output;
         subcommands = {AdminCommand.Status.class, AdminCommand.Preview.class, AdminCommand.Exemptions.class, AdminCommand.Request.class,
                 AdminCommand.Grant.class, AdminCommand.Refuse.class, AdminCommand.Revoke.class, AdminCommand.Sweep.class,
                 AdminCommand.Killswitch.class, AdminCommand.Ledger.class, AdminCommand.Enforce.class, AdminCommand.Access.class,
-                AdminCommand.Approvals.class, AdminCommand.Approve.class},
+                AdminCommand.Resend.class, AdminCommand.Unblock.class, AdminCommand.Roster.class, AdminCommand.Approvals.class, AdminCommand.Approve.class},
         description = {"Administers a deployed stack through its admin function URL, signed as you.",
             "Calls the admin function through its function URL, signed (SigV4) with your own AWS credentials: the function "
                     + "sees who you are, checks the policy's administrators and approvers, and the ledger records you. --stack finds "
@@ -287,11 +287,7 @@ final class AdminCommand implements Callable<Integer> {
         ObjectNode manual(String operation, ObjectNode request) {
             request.put("dryRun", !run);
             if (confirm != null) request.put("confirm", confirm);
-            ObjectNode o = op(operation);
-            o.set("request", request);
-            // One id per command: were the call repeated (a retry after a timeout), it would find the same authorisation.
-            o.put("requestId", "cli-" + java.util.UUID.randomUUID());
-            return o;
+            return handOn(operation, request);
         }
 
         private static void ids(ObjectNode request, String option, String value) {
@@ -330,6 +326,68 @@ final class AdminCommand implements Callable<Integer> {
         }
     }
 
+    @Command(name = "resend", description = {"Send a member a notice stage again (forced, with a reason), handed on as you.",
+            "Sends a scheduled notice stage to one member again, whatever was sent before, through notify-members; the "
+                    + "ledger records you and the reason. A repeated --request-id sends once at most."})
+    static final class Resend extends Sub {
+        @Parameters(paramLabel = "MEMBER-ID", description = "the member")
+        String member;
+        @Option(names = "--stage", required = true, paramLabel = "STAGE-ID", description = "the policy's notice stage to send again")
+        String stage;
+        @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "why (recorded in the ledger)")
+        String reason;
+        @Option(names = "--request-id", paramLabel = "ID", description = "an id of yours: repeated, it sends once at most")
+        String requestId;
+
+        ObjectNode request() {
+            ObjectNode r = Json.object().put("action", "resend").put("member", member).put("stage", stage).put("force", true)
+                    .put("reason", reason);
+            if (requestId != null) r.put("requestId", requestId);
+            return handOn("notify.run", r);
+        }
+    }
+
+    @Command(name = "unblock", description = {"Let mail reach a member whose address bounced or complained, handed on as you.",
+            "Once what bounced is fixed, through notify-members; the ledger records you and the reason."})
+    static final class Unblock extends Sub {
+        @Parameters(paramLabel = "MEMBER-ID", description = "the member")
+        String member;
+        @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "why (recorded in the ledger)")
+        String reason;
+
+        ObjectNode request() {
+            return handOn("notify.run", Json.object().put("action", "unblock").put("member", member).put("reason", reason));
+        }
+    }
+
+    @Command(name = "roster", description = {"Import a roster object again (dry run unless --run), handed on as you.",
+            "Imports a roster object of the roster bucket again through roster-import. --confirm N lets it deactivate up to N "
+                    + "members past the limit one import may (a second administrator's approval under the two-person rule)."})
+    static final class Roster extends Sub {
+        @Parameters(index = "0", paramLabel = "BUCKET", description = "the roster bucket")
+        String bucket;
+        @Parameters(index = "1", paramLabel = "KEY", description = "the roster object's key")
+        String key;
+        @Option(names = "--confirm", paramLabel = "N", description = "agree to N deactivations past the limit")
+        Integer confirm;
+        @Option(names = "--run", description = "run it (default: a dry run, which says what it would do)")
+        boolean run;
+
+        ObjectNode request() {
+            ObjectNode r = Json.object().put("bucket", bucket).put("key", key).put("dryRun", !run);
+            if (confirm != null) r.put("confirm", confirm);
+            return handOn("roster.run", r);
+        }
+    }
+
+    /** An administrator's request handed on to another function, with one id per command (a retried call finds the same authorisation). */
+    private static ObjectNode handOn(String operation, ObjectNode request) {
+        ObjectNode o = op(operation);
+        o.set("request", request);
+        o.put("requestId", "cli-" + java.util.UUID.randomUUID());
+        return o;
+    }
+
     @Command(name = "approvals", description = "requests waiting for a second administrator (the two-person rule, "
             + "administration.secondApproval), or given, or past")
     static final class Approvals extends Sub {
@@ -360,7 +418,8 @@ final class AdminCommand implements Callable<Integer> {
 
     /** Where a stack's outputs come from (CloudFormation; a fake in tests). */
     interface StackOutputs {
-        Map<String, String> outputs(String stack, String region);
+        /** @param credentials the caller's own (the same --profile or default chain that signs the requests) */
+        Map<String, String> outputs(String stack, String region, AwsCredentialsIdentity credentials);
     }
 
     AdminCommand(PrintStream out, PrintStream err) {
@@ -415,7 +474,13 @@ final class AdminCommand implements Callable<Integer> {
             }
         }
         String region = this.region != null ? this.region : defaultRegion();
-        Map<String, String> outputs = stacks.outputs(stack, region);
+        Map<String, String> outputs;
+        try {
+            outputs = stacks.outputs(stack, region, credentials.apply(Optional.ofNullable(profile)));
+        } catch (software.amazon.awssdk.services.cloudformation.model.CloudFormationException e) {
+            // "Stack with id X does not exist", or access denied: the caller's to correct, not a crash.
+            throw new UsageException("stack " + stack + " in " + region + ": " + e.awsErrorDetails().errorMessage());
+        }
         String found = outputs.get(OUTPUT);
         if (found == null) throw new UsageException("stack " + stack + " has no output " + OUTPUT + " (outputs: " + outputs.keySet() + ")");
         return URI.create(found);
@@ -441,13 +506,23 @@ final class AdminCommand implements Callable<Integer> {
                 .orElseGet(() -> DefaultCredentialsProvider.builder().build().resolveCredentials());
     }
 
-    private static Map<String, String> cloudFormationOutputs(String stack, String region) {
+    /** The stack's outputs, asked of CloudFormation as the caller (the SDK's endpoint settings apply, e.g. AWS_ENDPOINT_URL). */
+    static Map<String, String> cloudFormationOutputs(String stack, String region, AwsCredentialsIdentity credentials) {
         try (CloudFormationClient cfn = CloudFormationClient.builder().region(Region.of(region))
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsCredentials.class.isInstance(credentials)
+                                ? (software.amazon.awssdk.auth.credentials.AwsCredentials) credentials : copy(credentials)))
                 .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
             Map<String, String> outputs = new LinkedHashMap<>();
             for (Output o : cfn.describeStacks(r -> r.stackName(stack)).stacks().get(0).outputs()) outputs.put(o.outputKey(), o.outputValue());
             return outputs;
         }
+    }
+
+    private static software.amazon.awssdk.auth.credentials.AwsCredentials copy(AwsCredentialsIdentity c) {
+        return c instanceof software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity s
+                ? software.amazon.awssdk.auth.credentials.AwsSessionCredentials.create(s.accessKeyId(), s.secretAccessKey(), s.sessionToken())
+                : software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey());
     }
 
     private static ObjectNode op(String operation) {

@@ -224,14 +224,14 @@ final class LambdaCommand implements Callable<Integer> {
                     : fresh.attestationConfirmed(env.get("SIGNING_SECRET_ARN"), member);
             case "ExemptionLinkFunction" -> method.equals("GET") ? fresh.exemptionForm(env.get("SIGNING_SECRET_ARN"), member)
                     : fresh.exemptionRequest(env.get("SIGNING_SECRET_ARN"), member, "Reviews public submissions for the select committee");
-            case "NetworkAccessFunction" -> json.path("headers").has("x-appban-signature")
+            case "MdmWebhookFunction" -> json.path("headers").has("x-appban-signature")
                     ? fresh.mdmWebhook(env.get("WEBHOOK_SECRET_ARN"), json.path("body").isTextual()
                             ? parseOrEmpty(json.path("body").asText()).path("device").path("mdmId").asText("") : "")
                     : null;
             default -> null;
         };
         if (fresher == null) return event;
-        err.println("appban: the sample's " + (function.equals("NetworkAccessFunction") ? "signature" : "token for member " + member)
+        err.println("appban: the sample's " + (function.equals("MdmWebhookFunction") ? "signature" : "token for member " + member)
                 + " is made again with this stack's key (the sample's key is nobody's)");
         return fresher;
     }

@@ -37,7 +37,8 @@ import org.appban.wiring.Production;
  *       {@link TelemetryRecord}): the devices concerned are evaluated at once;</li>
  *   <li>S3 object created in the telemetry bucket (DNS or firewall logs, {@code .jsonl}/{@code .csv}, optionally
  *       gzipped): matched, kept as sightings, the devices seen evaluated;</li>
- *   <li>the MDM webhook on the function URL (signed, replay-proof: {@link MdmWebhook});</li>
+ *   <li>the MDM webhook on a function URL (signed, replay-proof: {@link MdmWebhook}), where one is wired in (the
+ *       rehearsal's in-process world); deployed, the webhook is a function of its own ({@link MdmWebhookHandler});</li>
  *   <li>manual requests, dry run unless {@code "dryRun": false}:
  *       {@code {"action":"reconcile"|"quarantine"|"release", "devices"?:[ids] | "members"?:[ids], "dryRun"?, "confirm"?: n}}
  *       (no devices or members: the whole fleet; {@code confirm}: the number of quarantines over the blast-radius
@@ -92,6 +93,12 @@ public final class NetworkAccessHandler extends JsonHandler {
 
     private Object webhook(FunctionUrlRequest request, String runId) {
         Map<String, String> headers = Map.of("Content-Type", "application/json", "Cache-Control", "no-store");
+        if (function.webhook() == null) {
+            // Deployed, the MDM webhook is a function of its own (MdmWebhookHandler), so that its public URL cannot
+            // take the containers network access's own runs need.
+            return FunctionUrlRequest.response(404, headers, "{\"status\":\"refused\",\"reason\":\"the MDM webhook has its own "
+                    + "function: post to the stack output MdmWebhookUrl\"}");
+        }
         if (!request.method().equals("POST")) {
             return FunctionUrlRequest.response(405, Map.of("Content-Type", "application/json", "Allow", "POST"), "{\"status\":\"refused\",\"reason\":\"POST only\"}");
         }

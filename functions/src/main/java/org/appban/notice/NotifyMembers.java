@@ -91,6 +91,16 @@ public final class NotifyMembers {
     /** Why a run stopped when its {@link RunBudget} ran out. */
     public static final String OUT_OF_TIME = "out of time: the members left are not attempted; the next run sends what is due to them";
 
+    /** Records and returns the refusal of a direct request that needs a proven caller ({@link org.appban.identity.DirectInvocation}). */
+    public InvalidInputException refuseUnproven(String request, String instead) {
+        return org.appban.identity.DirectInvocation.refuse(ledger, clock.instant(), NotifyCommands.FUNCTION, request, instead);
+    }
+
+    /** The manual request an administrator authorised through the admin function URL ({@link org.appban.identity.RunAuthorisation}). */
+    public org.appban.identity.RunAuthorisation.Redeemed redeem(String authorisation, String eventId) {
+        return org.appban.identity.RunAuthorisation.redeem(ledger, clock.instant(), NotifyCommands.FUNCTION, authorisation, eventId);
+    }
+
     public BanPolicy policy() {
         return policy;
     }

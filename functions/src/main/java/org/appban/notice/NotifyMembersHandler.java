@@ -29,8 +29,11 @@ import org.appban.work.ContinuationGate;
  *   <li>{@code DeviceStatusChanged} brings that member's notices up to date at once (the catch-up);</li>
  *   <li>{@code NoticeRequested} sends the event-driven notice another function asked for;</li>
  *   <li>an SES bounce or complaint blocks the address, records it and tells the administrators;</li>
- *   <li>manual {@code preview}, {@code send}, {@code resend} (forced, with a reason) and {@code unblock},
- *       recorded as {@link DirectInvocation#ACTOR}: a direct invocation proves nobody.</li>
+ *   <li>manual {@code preview} and {@code send} (what is due), recorded as {@link DirectInvocation#ACTOR}: a direct
+ *       invocation proves nobody;</li>
+ *   <li>{@code resend} (forced, with a reason) and {@code unblock}, an administrator's decisions: refused on a direct
+ *       invocation (recorded, nothing done) and run when the admin function hands them on authorised
+ *       ({@code RunAuthorised}, {@link org.appban.identity.RunAuthorisation}), in the proven administrator's name.</li>
  * </ul>
  *
  * <h2>A round longer than an invocation</h2>
@@ -149,13 +152,32 @@ public final class NotifyMembersHandler extends JsonHandler {
                 yield triggered(reply, context);
             }
             case NotifyCommand.Preview p -> preview(p);
-            // A direct invocation proves nobody: recorded as the unproven invoker it is, never as a name it wrote.
+            // A direct invocation proves nobody: it may send what is due (the schedule's own decision, brought
+            // forward, each notice once), recorded as the unproven invoker it is, never as a name it wrote.
             case NotifyCommand.Send s -> reply("send", notify.runFor(s.members(), DirectInvocation.ACTOR, runId), false).map;
-            case NotifyCommand.Resend r -> reply("resend", notify.resend(r.member(), r.stage(), r.reason(),
-                    r.requestId() == null ? runId : r.requestId(), DirectInvocation.ACTOR), false)
-                    .with("stage", r.stage()).with("requestId", r.requestId() == null ? runId : r.requestId()).map;
+            // A forced resend and an unblock are an administrator's decisions: only through the admin function URL
+            // (notify.run), which proves who asked and hands the request on authorised.
+            case NotifyCommand.Resend r -> throw notify.refuseUnproven("a forced resend", "notify.run");
+            case NotifyCommand.Unblock u -> throw notify.refuseUnproven("an unblock", "notify.run");
+            case NotifyCommand.Authorised a -> authorised(a, runId);
+        };
+    }
+
+    /** A manual request handed on by the admin function: the request and its administrator come from the ledger. */
+    private Map<String, Object> authorised(NotifyCommand.Authorised a, String runId) {
+        org.appban.identity.RunAuthorisation.Redeemed run = notify.redeem(a.authorisation(), a.eventId() == null ? runId : a.eventId());
+        return switch (commands.parseManual(run.request())) {
+            case NotifyCommand.Send s -> reply("send", notify.runFor(s.members(), run.actor(), runId), false)
+                    .with("authorisation", run.id()).map;
+            // The authorisation is the default request id: a retried event resends nothing twice.
+            case NotifyCommand.Resend r -> {
+                String requestId = r.requestId() == null ? run.id() : r.requestId();
+                yield reply("resend", notify.resend(r.member(), r.stage(), r.reason(), requestId, run.actor()), false)
+                        .with("stage", r.stage()).with("requestId", requestId).with("authorisation", run.id()).map;
+            }
             case NotifyCommand.Unblock u -> new Reply("unblock", "done").with("member", u.member())
-                    .with("result", feedback.unblock(u.member(), u.reason(), DirectInvocation.ACTOR)).map;
+                    .with("result", feedback.unblock(u.member(), u.reason(), run.actor())).with("authorisation", run.id()).map;
+            default -> throw new IllegalStateException("parseManual let through " + run.request());
         };
     }
 

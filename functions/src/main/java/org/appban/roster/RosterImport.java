@@ -54,6 +54,19 @@ public final class RosterImport {
         this.limit = limit;
     }
 
+    /** This function's name in run authorisations (the admin function's {@code roster.run}). */
+    public static final String FUNCTION = "roster-import";
+
+    /** Records and returns the refusal of a direct request that needs a proven caller ({@link org.appban.identity.DirectInvocation}). */
+    public org.appban.input.InvalidInputException refuseUnproven(String request, String instead) {
+        return org.appban.identity.DirectInvocation.refuse(ledger, clock.instant(), FUNCTION, request, instead);
+    }
+
+    /** The import an administrator authorised through the admin function URL ({@link org.appban.identity.RunAuthorisation}). */
+    public org.appban.identity.RunAuthorisation.Redeemed redeem(String authorisation, String eventId) {
+        return org.appban.identity.RunAuthorisation.redeem(ledger, clock.instant(), FUNCTION, authorisation, eventId);
+    }
+
     public RosterImportReport importFile(String source, String contentTag, byte[] content, Actor actor, boolean dryRun) {
         return importFile(source, contentTag, content, actor, dryRun, null);
     }
@@ -170,7 +183,8 @@ public final class RosterImport {
         if (held) {
             String why = "the roster would deactivate " + leaving.size() + " of " + active + " active members, over the limit of "
                     + limit.members() + " members and " + Math.round(limit.share() * 100) + "%; additions and updates were applied, "
-                    + "nobody was deactivated. If the roster is right, import it again by hand with \"confirm\": " + leaving.size();
+                    + "nobody was deactivated. If the roster is right, import it again with \"confirm\": " + leaving.size()
+                    + " through the admin function URL (./appban admin roster BUCKET KEY --confirm " + leaving.size() + " --run)";
             record(actor, null, "roster.deactivations-held", "needs-confirmation", dryRun, key(contentTag, "deactivations", "held", dryRun),
                     Map.of("source", source, "members", Integer.toString(leaving.size()), "active", Integer.toString(active)));
             return new RosterImportReport("needs-confirmation", source, rows, created, updated, unchanged, List.of(), ids,
