@@ -62,7 +62,6 @@ import org.appban.notice.LinkIssuer;
 import org.appban.notice.MailFeedbackRecorder;
 import org.appban.notice.NoticeComposer;
 import org.appban.notice.NoticePlanner;
-import org.appban.notice.NoticeRenderer;
 import org.appban.notice.NoticeSender;
 import org.appban.notice.NotifyMembers;
 import org.appban.notice.NotifyMembersHandler;
@@ -309,7 +308,7 @@ public final class Production {
         RateLimitedMailer mailer = RateLimitedMailer.withDefaults(
                 new SesMailer(sesClient(), SETTINGS.optional("SES_CONFIGURATION_SET").orElse(null)), limiter);
         NoticePlanner planner = new NoticePlanner(policy);
-        NoticeComposer composer = new NoticeComposer(policy, new NoticeRenderer(policy, TemplateSet.bundled()),
+        NoticeComposer composer = new NoticeComposer(policy, org.appban.notice.NoticeLanguages.load(policy),
                 new MimeWriter(), noticeLinks(policy), true);
         return new NotifyMembers(policy, Notify.MEMBERS,
                 new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
