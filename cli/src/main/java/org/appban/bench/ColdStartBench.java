@@ -29,7 +29,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 /**
  * {@code ./appban bench coldstart}: each function's first invocation through AWS's Runtime Interface Emulator and
  * Client, beside a baseline on the same path ({@link LambdaColdStart}, the default). With {@code --direct} (or any of
- * {@code --prime}, {@code --phases}, {@code --against}, {@code --plain-http}, {@code --jvm-opt}), the older
+ * {@code --prime}, {@code --phases}, {@code --against}, {@code --plain-http}), the older
  * measure described here: {@code [--runs N] [--prime] [--only FUNCTION] [--phases] [--jvm-opt OPTION]...}: each
  * handler's cold start in a plain JVM, beside a baseline handler that makes one DynamoDB GetItem and nothing else.
  *
@@ -122,9 +122,9 @@ public final class ColdStartBench {
         }
         try {
             if (services) return services(runs, extra, out);
-            if (!direct && !prime && !phases && against == null && !plainHttp && extra.isEmpty()) {
+            if (!direct && !prime && !phases && against == null && !plainHttp) {
                 return LambdaColdStart.run(runs, only, classic ? org.appban.locallambda.LocalLambda.Mode.CLASSIC
-                        : org.appban.locallambda.LocalLambda.Mode.SNAPSTART, out);
+                        : org.appban.locallambda.LocalLambda.Mode.SNAPSTART, extra, out);
             }
             return bench(runs, prime, phases, only, against, plainHttp, extra, out);
         } catch (java.security.GeneralSecurityException e) {
