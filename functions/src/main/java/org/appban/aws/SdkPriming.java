@@ -78,6 +78,18 @@ public final class SdkPriming {
         }
     }
 
+    /**
+     * A DynamoDB client of priming's own that answers every call with no item and no page after this one (a consumed
+     * capacity, so numbers are read): for running a store's own code before the snapshot (its reads find nothing,
+     * its writes succeed, nothing is sent). The caller closes it.
+     */
+    public static DynamoDbClient emptyDynamoDb() {
+        return canned(DynamoDbClient.builder(), request -> request.firstMatchingHeader("X-Amz-Target")
+                .filter(t -> t.contains(".Batch") || t.contains(".Transact")).isPresent()
+                ? "{\"Responses\":{},\"UnprocessedKeys\":{},\"UnprocessedItems\":{}}"
+                : "{\"Items\":[],\"Count\":0,\"ScannedCount\":0,\"ConsumedCapacity\":{\"TableName\":\"priming\",\"CapacityUnits\":0.5}}");
+    }
+
     public static void s3() {
         try (S3Client c = canned(S3Client.builder().forcePathStyle(true), "")) {
             c.getObjectAsBytes(r -> r.bucket(TABLE).key("priming"));
