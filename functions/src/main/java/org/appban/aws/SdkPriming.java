@@ -98,7 +98,10 @@ public final class SdkPriming {
     }
 
     public static void ssm() {
-        try (SsmClient c = canned(SsmClient.builder(), "{}")) {
+        // A parameter as SSM returns it (the kill switch reads one), so its unmarshalling, dates included, is loaded.
+        try (SsmClient c = canned(SsmClient.builder(), "{\"Parameter\":{\"Name\":\"/priming\",\"Type\":\"String\",\"Value\":\"{}\","
+                + "\"Version\":1,\"LastModifiedDate\":1.7040672E9,\"ARN\":\"arn:aws:ssm:ap-southeast-2:000000000000:parameter/priming\","
+                + "\"DataType\":\"text\"}}")) {
             c.getParameter(r -> r.name("/priming"));
         }
     }

@@ -80,8 +80,22 @@ public final class StorePriming {
             devices.find(s.device().id());
             devices.all();
             new DynamoMemberStore(dynamo, TABLE).all();
-            new DynamoExemptionStore(dynamo, TABLE).all();
-            new DynamoLedger(dynamo, TABLE).append(s.notice());
+            DynamoExemptionStore exemptions = new DynamoExemptionStore(dynamo, TABLE);
+            exemptions.all();
+            exemptions.ofMember(s.member().id());
+            exemptions.find(s.exemption().id());
+            DynamoEvidenceStore evidence = new DynamoEvidenceStore(dynamo, TABLE, Duration.ofDays(30));
+            evidence.records(java.util.List.of(s.device().id()));
+            evidence.latestSightings(java.util.List.of(s.device().id()));
+            DynamoLedger ledger = new DynamoLedger(dynamo, TABLE);
+            ledger.append(s.notice());
+            ledger.byIdempotencyKey(s.notice().idempotencyKey());
+            ledger.usedKeys(java.util.List.of(s.notice().idempotencyKey()));
+            ledger.chain(entry.chain());
+            ledger.chainsNamed(java.util.List.of(entry.chain()));
+            ledger.heads();
+            ledger.chains();
+            ledger.aboutDevice(s.device().id());
         }
     }
 }
