@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code ./appban bench coldstart}: each function's first invocation through AWS's Runtime Interface Emulator and
  * Client, beside a baseline on the same path ({@link LambdaColdStart}, the default). With {@code --direct} (or any of
- * {@code --prime}, {@code --phases}, {@code --against}, {@code --plain-http}, {@code --jvm-opt}), the older
+ * {@code --prime}, {@code --phases}, {@code --against}, {@code --plain-http}), the older
  * measure described here: {@code [--runs N] [--prime] [--only FUNCTION] [--phases] [--jvm-opt OPTION]...}: each
  * handler's cold start in a plain JVM, beside a baseline handler that makes one DynamoDB GetItem and nothing else.
  *
@@ -63,7 +63,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "coldstart", description = {"Each function's first invocation in a fresh JVM, as Lambda runs it.",
             "By default through AWS's Runtime Interface Emulator and Client, against the emulator (SnapStart unless "
-                    + "--classic). --direct, or any of --prime, --phases, --against, --plain-http, --jvm-opt: each handler in a "
+                    + "--classic). --direct, or any of --prime, --phases, --against, --plain-http: each handler in a "
                     + "plain JVM with Lambda's flags. --services: what each AWS service costs a fresh JVM the first time."})
 public final class ColdStartBench implements Callable<Integer> {
     @Option(names = "--runs", paramLabel = "N", description = "runs per function; the median is printed (default: "
@@ -88,7 +88,7 @@ public final class ColdStartBench implements Callable<Integer> {
     @Option(names = "--plain-http", description = "(direct) AWS calls in plain HTTP to the emulator, without the TLS front")
     private boolean plainHttp;
     // For finding out why a handler is slow, e.g. --jvm-opt -Xlog:class+load:file=/tmp/cl-%p.log:uptime
-    @Option(names = "--jvm-opt", paramLabel = "OPTION", description = "(direct) an extra JVM option for the measured JVMs; "
+    @Option(names = "--jvm-opt", paramLabel = "OPTION", description = "an extra JVM option for the measured JVMs (on the Lambda path: JAVA_TOOL_OPTIONS); "
             + "repeatable")
     private List<String> extra = new ArrayList<>();
     @Option(names = "--services", description = "what each AWS service (and the MDM and NAC adapters) costs a fresh JVM the "
@@ -127,9 +127,9 @@ public final class ColdStartBench implements Callable<Integer> {
         Path against = this.against == null ? null : this.against.toAbsolutePath();
         try {
             if (services) return services(runs, extra, out);
-            if (!direct && !prime && !phases && against == null && !plainHttp && extra.isEmpty()) {
+            if (!direct && !prime && !phases && against == null && !plainHttp) {
                 return LambdaColdStart.run(runs, only, classic ? org.appban.locallambda.LocalLambda.Mode.CLASSIC
-                        : org.appban.locallambda.LocalLambda.Mode.SNAPSTART, out);
+                        : org.appban.locallambda.LocalLambda.Mode.SNAPSTART, extra, out);
             }
             return bench(runs, prime, phases, only, against, plainHttp, extra, out);
         } catch (java.security.GeneralSecurityException e) {

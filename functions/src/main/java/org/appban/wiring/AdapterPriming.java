@@ -69,6 +69,14 @@ public final class AdapterPriming {
         ise.release(key);
     }
 
+    /**
+     * The NAC adapter on canned answers, for priming a function's path through it: endpoint {@code 02:00:00:00:00:01}
+     * is registered and can be quarantined and released.
+     */
+    public static CiscoIseNetworkAccess cannedNac() {
+        return ise();
+    }
+
     private static MdmAdapters.Mdm intuneMdm() {
         return MdmAdapters.intune(new IntuneConnection(BASE, BASE, "priming", "priming", new Secret("priming")), options(AdapterPriming::intune));
     }
