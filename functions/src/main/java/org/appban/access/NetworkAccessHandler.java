@@ -95,11 +95,11 @@ public final class NetworkAccessHandler extends JsonHandler {
         for (int i = 0; i < 12; i++) {
             devices.save(new org.appban.domain.Device("intune:bystander-" + i, "priming-" + i, org.appban.domain.Ownership.PRIVATE,
                     org.appban.domain.Platform.IOS, "iPhone", false, org.appban.domain.MdmKind.INTUNE, "bystander-" + i,
-                    String.format("02:00:00:00:01:%02X", i), org.appban.domain.AppPresence.UNKNOWN, org.appban.domain.ComplianceState.COMPLIANT,
+                    org.appban.domain.MacAddress.parse(String.format("02:00:00:00:01:%02X", i)), org.appban.domain.AppPresence.UNKNOWN, org.appban.domain.ComplianceState.COMPLIANT,
                     now.minus(java.time.Duration.ofDays(2)), false));
         }
         devices.save(new org.appban.domain.Device("intune:priming", "priming-member", org.appban.domain.Ownership.PRIVATE,
-                org.appban.domain.Platform.IOS, "iPhone", false, org.appban.domain.MdmKind.INTUNE, "priming", "02:00:00:00:00:01",
+                org.appban.domain.Platform.IOS, "iPhone", false, org.appban.domain.MdmKind.INTUNE, "priming", org.appban.domain.MacAddress.parse("02:00:00:00:00:01"),
                 org.appban.domain.AppPresence.UNKNOWN, org.appban.domain.ComplianceState.NONCOMPLIANT, now.minus(java.time.Duration.ofDays(2)), false));
         NetworkAccessService service = new NetworkAccessService(policy, devices, new org.appban.store.memory.InMemoryExemptionStore(),
                 org.appban.notice.Attestations.fromLedger(ledger), new org.appban.store.memory.InMemoryEvidenceStore(), AdapterPriming.cannedNac(),

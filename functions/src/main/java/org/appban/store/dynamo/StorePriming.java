@@ -51,7 +51,7 @@ public final class StorePriming {
     public static Samples samples(Instant at) {
         Member member = new Member("priming-member", "Priming", "priming@priming.invalid", Role.MEMBER, true, false);
         Device device = new Device("intune:00000000-0000-4000-8000-000000000001", member.id(), Ownership.CORPORATE, Platform.IOS, "iPhone",
-                true, MdmKind.INTUNE, "00000000-0000-4000-8000-000000000001", "02:00:00:00:00:01", AppPresence.PRESENT,
+                true, MdmKind.INTUNE, "00000000-0000-4000-8000-000000000001", org.appban.domain.MacAddress.parse("02:00:00:00:00:01"), AppPresence.PRESENT,
                 ComplianceState.COMPLIANT, at, false);
         Exemption exemption = new Exemption("priming-exemption", member.id(), device.id(), "priming", ExemptionStatus.GRANTED, "priming",
                 at.minus(Duration.ofDays(1)), "priming", at.minus(Duration.ofHours(1)), at.plus(Duration.ofDays(30)), null, null);
