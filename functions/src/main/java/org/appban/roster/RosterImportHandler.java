@@ -12,6 +12,7 @@ import org.appban.domain.Actor;
 import org.appban.input.InvalidInputException;
 import org.appban.input.StrictObject;
 import org.appban.identity.DirectInvocation;
+import org.appban.lambda.Trigger;
 import org.appban.lambda.Json;
 import org.appban.lambda.JsonHandler;
 import org.appban.aws.SdkPriming;
@@ -57,15 +58,23 @@ public final class RosterImportHandler extends JsonHandler {
         this.work = work;
     }
 
+    private static final String EXPECTED = "S3 object-created events of the roster bucket, its work queue's SQS batches and manual requests";
+
     /** Left of the invocation when an import stops starting steps: a step (250 members) with room to hand on. */
     static final long SAFETY_MARGIN_MILLIS = 60_000;
 
     @Override
     protected Object handle(JsonNode event, Context context) {
-        JsonNode first = event.path("Records").path(0);
-        if ("aws:sqs".equals(first.path("eventSource").asText())) return continuations(event, context);
-        if (event.has("Records")) return s3Event(event, context);
-        return manual(event, context);
+        return switch (Trigger.of(event)) {
+            case Trigger.SqsMessages work -> continuations(event, context);
+            case Trigger.S3Objects created -> s3Event(event, context);
+            case Trigger.DirectInvocation direct -> manual(event, context);
+            // Roster import has no schedule: such an event goes where it always went, to the manual request's strict reading.
+            case Trigger.Schedule s -> manual(event, context);
+            case Trigger.EventBridgeEvent t -> throw Trigger.notHandled("roster-import", t, EXPECTED);
+            case Trigger.FunctionUrlCall t -> throw Trigger.notHandled("roster-import", t, EXPECTED);
+            case Trigger.StreamRecords t -> throw Trigger.notHandled("roster-import", t, EXPECTED);
+        };
     }
 
     private java.util.function.BooleanSupplier timeLeft(Context context) {
