@@ -20,6 +20,7 @@ import org.appban.input.StrictObject;
 import org.appban.inventory.DeviceStatusChanged;
 import org.appban.identity.DirectInvocation;
 import org.appban.identity.RunAuthorisation;
+import org.appban.lambda.Trigger;
 import org.appban.lambda.Json;
 import org.appban.lambda.JsonHandler;
 import org.appban.aws.SdkPriming;
@@ -80,6 +81,8 @@ public final class NetworkAccessHandler extends JsonHandler {
         FunctionUrlRequest.response(200, Map.of("Content-Type", "application/json"), "{}");
     }
 
+    private static final String EXPECTED = "its schedule, S3 telemetry logs, EventBridge events, the MDM webhook on its URL and manual requests";
+
     /**
      * A quarantined private device after the grace period (the daily run quarantines it) whose MDM then reports it
      * compliant through the webhook (which releases it): the webhook's path and the service's, in memory, with the
@@ -122,11 +125,15 @@ public final class NetworkAccessHandler extends JsonHandler {
     protected Object handle(JsonNode event, Context context) {
         String runId = context != null && context.getAwsRequestId() != null ? context.getAwsRequestId() : UUID.randomUUID().toString();
         BooleanSupplier timeLeft = () -> context == null || context.getRemainingTimeInMillis() > RESERVE_MILLIS;
-        if (FunctionUrlRequest.is(event)) return webhook(FunctionUrlRequest.from(event), runId);
-        if (event.has("Records")) return logObjects(event, runId, timeLeft);
-        if (event.has("detail-type")) return eventBridge(event, runId, timeLeft);
-        if (event.has("trigger")) return schedule(event, runId, timeLeft);
-        return manual(event, null, runId, timeLeft);
+        return switch (Trigger.of(event)) {
+            case Trigger.FunctionUrlCall url -> webhook(FunctionUrlRequest.from(url.event()), runId);
+            case Trigger.S3Objects logs -> logObjects(event, runId, timeLeft);
+            case Trigger.EventBridgeEvent e -> eventBridge(event, runId, timeLeft);
+            case Trigger.Schedule s -> schedule(event, runId, timeLeft);
+            case Trigger.DirectInvocation direct -> manual(event, null, runId, timeLeft);
+            case Trigger.SqsMessages t -> throw Trigger.notHandled("network-access", t, EXPECTED);
+            case Trigger.StreamRecords t -> throw Trigger.notHandled("network-access", t, EXPECTED);
+        };
     }
 
     private Object webhook(FunctionUrlRequest request, String runId) {
