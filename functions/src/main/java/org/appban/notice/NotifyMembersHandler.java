@@ -209,7 +209,13 @@ public final class NotifyMembersHandler extends JsonHandler {
                     step.put("step", b.id());
                     failures.add(Map.of("itemIdentifier", messageId));
                 }
-                case ContinuationGate.Admitted a -> step.putAll(step(a, runId, context));
+                case ContinuationGate.Admitted a -> {
+                    step.putAll(step(a, runId, context));
+                    // Stopped by the provider (daily quota used up, sending paused): the step is given back and its
+                    // message returns after the queue's visibility timeout; three such deliveries and it lands in
+                    // NotifyMembersFailedEvents, whose alarm calls an administrator.
+                    if ("stopped".equals(step.get("status"))) failures.add(Map.of("itemIdentifier", messageId));
+                }
             }
             log(Json.write(step), context);
             steps.add(step);
@@ -233,7 +239,8 @@ public final class NotifyMembersHandler extends JsonHandler {
             throw e;
         }
         String status = r.finished() ? "part-done" : handOn ? "handed-on" : "stopped";
-        rounds.gate().done(a, status);
+        if (status.equals("stopped")) rounds.gate().release(a);
+        else rounds.gate().done(a, status);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("status", status);
         out.put("round", c.round());

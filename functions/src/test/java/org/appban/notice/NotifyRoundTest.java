@@ -176,6 +176,28 @@ class NotifyRoundTest {
     }
 
     @Test
+    void a_step_the_provider_stops_goes_back_to_the_queue_and_its_redelivery_carries_on_without_mailing_anyone_twice() throws Exception {
+        String body = Continuation.start(NotifyMembersHandler.Rounds.KIND, QUEUE, "notify-daily/2023-03-17", 0, 1).toJson();
+        int[] calls = {0};
+        mailer.before = m -> {
+            if (++calls[0] == 6) throw new org.appban.ports.Mailer.Throttled("Maximum sending quota exceeded", true, null);
+        };
+        JsonNode out = invoke(sqs("msg-q", body), context("w1", () -> false));
+        JsonNode step = out.path("steps").path(0);
+        assertEquals("stopped", step.path("status").asText(), out.toString());
+        assertEquals("msg-q", out.path("batchItemFailures").path(0).path("itemIdentifier").asText());
+        assertEquals(5, mailer.count());
+        assertTrue(queue.isEmpty(), "nothing handed on: the same message comes back");
+
+        JsonNode again = invoke(sqs("msg-q", body), context("w2", () -> false));
+        assertEquals("part-done", again.path("steps").path(0).path("status").asText(), again.toString());
+        List<String> to = mailer.sent.stream().map(m -> m.recipient().value()).toList();
+        assertEquals(ACTIVE, to.size(), to.toString());
+        assertEquals(ACTIVE, to.stream().distinct().count(), to.toString());
+        assertEquals(List.of(), refusals());
+    }
+
+    @Test
     void a_cursor_at_a_member_who_is_gone_resumes_at_the_next_one() throws Exception {
         // m-05 never existed: the step starts with the first member of the part after it.
         String body = new Continuation(NotifyMembersHandler.Rounds.KIND, QUEUE, "notify-daily/2023-03-16", 0, 1, 2, "m-05x").toJson();
