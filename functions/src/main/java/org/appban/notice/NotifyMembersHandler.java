@@ -164,7 +164,8 @@ public final class NotifyMembersHandler extends JsonHandler {
      * second delivery of the same schedule event hands on the same steps, which the gate refuses as replays.
      */
     private Object handOnRound(NotifyCommand.Scheduled s, Context context) {
-        String round = s.schedule() + "/" + java.time.LocalDate.ofInstant(rounds.clock().instant(), java.time.ZoneOffset.UTC);
+        // The policy's day, as its calendar counts them (a schedule delivered twice names the same day).
+        String round = s.schedule() + "/" + java.time.LocalDate.ofInstant(rounds.clock().instant(), notify.policy().zone());
         for (int part = 0; part < rounds.parts(); part++) {
             rounds.queue().send(Continuation.start(Rounds.KIND, rounds.gate().queue(), round, part, rounds.parts()).toJson());
         }

@@ -88,7 +88,7 @@ class NotifyRoundTest {
         assertEquals(3, queue.size());
         assertEquals(0, mailer.count());
         Continuation first = Continuation.parse(queue.peek(), "q");
-        assertEquals("notify-daily/" + java.time.LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC), first.round());
+        assertEquals("notify-daily/2023-03-17", first.round(), "the policy's day (09:00 in Auckland is the 16th in UTC)");
         assertEquals(QUEUE, first.queue());
     }
 
