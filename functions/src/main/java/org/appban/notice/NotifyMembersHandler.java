@@ -186,7 +186,8 @@ public final class NotifyMembersHandler extends JsonHandler {
      * second delivery of the same schedule event hands on the same steps, which the gate refuses as replays.
      */
     private Object handOnRound(NotifyCommand.Scheduled s, Context context) {
-        String round = s.schedule() + "/" + java.time.LocalDate.ofInstant(rounds.clock().instant(), java.time.ZoneOffset.UTC);
+        // The policy's day, as its calendar counts them (a schedule delivered twice names the same day).
+        String round = s.schedule() + "/" + java.time.LocalDate.ofInstant(rounds.clock().instant(), notify.policy().zone());
         for (int part = 0; part < rounds.parts(); part++) {
             rounds.queue().send(Continuation.start(Rounds.KIND, rounds.gate().queue(), round, part, rounds.parts()).toJson());
         }
@@ -231,7 +232,13 @@ public final class NotifyMembersHandler extends JsonHandler {
                     step.put("step", b.id());
                     failures.add(Map.of("itemIdentifier", messageId));
                 }
-                case ContinuationGate.Admitted a -> step.putAll(step(a, runId, context));
+                case ContinuationGate.Admitted a -> {
+                    step.putAll(step(a, runId, context));
+                    // Stopped by the provider (daily quota used up, sending paused): the step is given back and its
+                    // message returns after the queue's visibility timeout; three such deliveries and it lands in
+                    // NotifyMembersFailedEvents, whose alarm calls an administrator.
+                    if ("stopped".equals(step.get("status"))) failures.add(Map.of("itemIdentifier", messageId));
+                }
             }
             log(Json.write(step), context);
             steps.add(step);
@@ -255,7 +262,8 @@ public final class NotifyMembersHandler extends JsonHandler {
             throw e;
         }
         String status = r.finished() ? "part-done" : handOn ? "handed-on" : "stopped";
-        rounds.gate().done(a, status);
+        if (status.equals("stopped")) rounds.gate().release(a);
+        else rounds.gate().done(a, status);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("status", status);
         out.put("round", c.round());

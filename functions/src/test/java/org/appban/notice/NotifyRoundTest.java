@@ -88,7 +88,7 @@ class NotifyRoundTest {
         assertEquals(3, queue.size());
         assertEquals(0, mailer.count());
         Continuation first = Continuation.parse(queue.peek(), "q");
-        assertEquals("notify-daily/" + java.time.LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC), first.round());
+        assertEquals("notify-daily/2023-03-17", first.round(), "the policy's day (09:00 in Auckland is the 16th in UTC)");
         assertEquals(QUEUE, first.queue());
     }
 
@@ -172,6 +172,28 @@ class NotifyRoundTest {
         JsonNode out = invoke(sqs("msg-1", first), context("w1", () -> false));
         assertEquals("busy", out.path("steps").path(0).path("status").asText());
         assertEquals("msg-1", out.path("batchItemFailures").path(0).path("itemIdentifier").asText());
+        assertEquals(List.of(), refusals());
+    }
+
+    @Test
+    void a_step_the_provider_stops_goes_back_to_the_queue_and_its_redelivery_carries_on_without_mailing_anyone_twice() throws Exception {
+        String body = Continuation.start(NotifyMembersHandler.Rounds.KIND, QUEUE, "notify-daily/2023-03-17", 0, 1).toJson();
+        int[] calls = {0};
+        mailer.before = m -> {
+            if (++calls[0] == 6) throw new org.appban.ports.Mailer.Throttled("Maximum sending quota exceeded", true, null);
+        };
+        JsonNode out = invoke(sqs("msg-q", body), context("w1", () -> false));
+        JsonNode step = out.path("steps").path(0);
+        assertEquals("stopped", step.path("status").asText(), out.toString());
+        assertEquals("msg-q", out.path("batchItemFailures").path(0).path("itemIdentifier").asText());
+        assertEquals(5, mailer.count());
+        assertTrue(queue.isEmpty(), "nothing handed on: the same message comes back");
+
+        JsonNode again = invoke(sqs("msg-q", body), context("w2", () -> false));
+        assertEquals("part-done", again.path("steps").path(0).path("status").asText(), again.toString());
+        List<String> to = mailer.sent.stream().map(m -> m.recipient().value()).toList();
+        assertEquals(ACTIVE, to.size(), to.toString());
+        assertEquals(ACTIVE, to.stream().distinct().count(), to.toString());
         assertEquals(List.of(), refusals());
     }
 
