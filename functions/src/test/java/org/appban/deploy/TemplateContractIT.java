@@ -115,7 +115,13 @@ class TemplateContractIT {
                     "a notice's claim is released only when SES refuses the message outright (NoticeSender), which the emulator never does"),
             "NetworkAccessFunction", Map.of(
                     new Grant("dynamodb:DeleteItem", "ClaimsTable"),
-                    "a NAC command's claim is released only when the NAC refuses the command"));
+                    "a NAC command's claim is released only when the NAC refuses the command"),
+            "MdmWebhookFunction", Map.of(
+                    new Grant("dynamodb:DeleteItem", "ClaimsTable"),
+                    "an event's (or a NAC command's) claim is released only when acting on it fails, so that its retry is processed",
+                    new Grant("sns:Publish", "AdminAlertsTopic"),
+                    "a device run alerts the administrators only when the NAC keeps failing or the cap holds a quarantine back, "
+                            + "which one sample device never meets"));
 
     /** The function's JVM's class-loading log, beside its result. */
     private static final String CLASSES_LOADED = "classes-loaded.log";
