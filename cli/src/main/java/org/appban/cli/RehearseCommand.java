@@ -26,7 +26,15 @@ final class RehearseCommand {
     int run(List<String> argv) {
         Args args = new Args(argv, Set.of("policy", "fleet", "out", "until"), Set.of());
         if (!args.positional().isEmpty()) throw new Args.UsageException("rehearse takes no arguments, only options");
-        BanPolicy policy = new PolicyLoader().resolve(args.get("policy").orElse(PolicyLoader.BUNDLED));
+        String policyReference = args.get("policy").orElse(PolicyLoader.BUNDLED);
+        BanPolicy policy = new PolicyLoader().resolve(policyReference);
+        try {
+            // The policy's template sets, compiled and checked as notify compiles them at its cold start: a set missing
+            // a stage or naming an unknown placeholder stops here, before any simulator starts.
+            org.appban.notice.NoticeLanguages.load(policy);
+        } catch (IllegalStateException e) {
+            throw new org.appban.input.InvalidInputException(policyReference, "", e.getMessage());
+        }
         Fleet fleet;
         try {
             fleet = new FleetLoader().resolve(args.get("fleet").orElse(FleetLoader.SAMPLE));
