@@ -44,6 +44,13 @@ final class RehearseCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         BanPolicy policy = new PolicyLoader().resolve(this.policy);
+        try {
+            // The policy's template sets, compiled and checked as notify compiles them at its cold start: a set missing
+            // a stage or naming an unknown placeholder stops here, before any simulator starts.
+            org.appban.notice.NoticeLanguages.load(policy);
+        } catch (IllegalStateException e) {
+            throw new org.appban.input.InvalidInputException(this.policy, "", e.getMessage());
+        }
         Fleet fleet;
         try {
             fleet = new FleetLoader().resolve(this.fleet);
