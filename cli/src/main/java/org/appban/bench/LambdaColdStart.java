@@ -31,7 +31,10 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * every function once per round). Printed (medians): "first", the first invocation's wall time from the request to
  * the answer (JVM start, the handler's init, SnapStart's hooks, the invocation); "cpu", the CPU the JVM had used by
  * then (steadier than wall time on a loaded machine); "invoke", the first invocation as the function ran it (from its runtime receiving the event to its
- * answer: what a restored snapshot pays after its hooks); "warm", the second invocation as the function ran it;
+ * answer: what a restored snapshot pays after its hooks); "restored", with SnapStart, from the restore to the first
+ * answer (the afterRestore hooks and the first invocation: what a restore costs on Lambda besides loading the
+ * snapshot, which no local path does; its priming is not in it, as on Lambda, where it runs when the version is
+ * published); "warm", the second invocation as the function ran it;
  * "cold" = first - warm; "classes" in the first invocation and in the warm one, counted in the function's JVM as its
  * runtime is handed the event and as it answers ({@link LocalLambda#lastInvocationClasses}): independent of the
  * machine's load, the first count is what a restored snapshot still loads (what its priming left out), the warm one
@@ -117,8 +120,8 @@ final class LambdaColdStart {
                     runsOf.get(c).add(once(root, jar, functions.get(c.function()), env, "appban-" + stage + "-" + c.function(), aws, mode, c, work));
                 }
             }
-            out.printf("%-36s %9s %6s %8s %6s %9s %6s %9s %9s %11s %11s%n", "function (event)", "first ms", "x base", "cpu ms", "x base", "invoke ms",
-                    "x base", "warm ms", "cold ms", "classes 1st", "classes warm");
+            out.printf("%-36s %9s %6s %8s %6s %9s %6s %11s %6s %9s %9s %11s %11s%n", "function (event)", "first ms", "x base", "cpu ms", "x base",
+                    "invoke ms", "x base", "restored ms", "x base", "warm ms", "cold ms", "classes 1st", "classes warm");
             Result baseline = null;
             List<String> over = new ArrayList<>();
             for (Case c : selected) {
@@ -130,12 +133,14 @@ final class LambdaColdStart {
                     continue;
                 }
                 if (c.interactive()) {
-                    out.printf("%-36s %9.0f %6.2f %8.0f %6.2f %9.0f %6.2f %9.0f %9.0f %11s %11s%n", c.name(), r.first, r.first / baseline.first, r.cpu,
-                            r.cpu / baseline.cpu, r.invoke, r.invoke / baseline.invoke, r.warm, r.first - r.warm, count(r.classesFirst), count(r.classesWarm));
+                    out.printf("%-36s %9.0f %6.2f %8.0f %6.2f %9.0f %6.2f %11s %6s %9.0f %9.0f %11s %11s%n", c.name(), r.first, r.first / baseline.first, r.cpu,
+                            r.cpu / baseline.cpu, r.invoke, r.invoke / baseline.invoke, count(r.restored),
+                            r.restored < 0 || baseline.restored <= 0 ? "-" : String.format("%.2f", r.restored / baseline.restored),
+                            r.warm, r.first - r.warm, count(r.classesFirst), count(r.classesWarm));
                     if (r != baseline && r.first > 1.5 * baseline.first) over.add(c.name());
                 } else {
-                    out.printf("%-36s %9.0f %6s %8.0f %6s %9.0f %6s %9.0f %9.0f %11s %11s%n", c.name(), r.first, "-", r.cpu, "-", r.invoke, "-", r.warm,
-                            r.first - r.warm, count(r.classesFirst), count(r.classesWarm));
+                    out.printf("%-36s %9.0f %6s %8.0f %6s %9.0f %6s %11s %6s %9.0f %9.0f %11s %11s%n", c.name(), r.first, "-", r.cpu, "-", r.invoke, "-",
+                            count(r.restored), "-", r.warm, r.first - r.warm, count(r.classesFirst), count(r.classesWarm));
                 }
             }
             out.printf("%ntarget: the functions a person waits for answer their first invocation within 1.5x the baseline's (%.0f ms): %s%n",
@@ -151,18 +156,19 @@ final class LambdaColdStart {
      * One run: the first invocation's wall time and the JVM's CPU by then, the first and second as the function ran
      * them, and the classes each loaded (-1: not counted).
      */
-    private record Run(double first, double cpu, double invoke, double warm, double classesFirst, double classesWarm, String error) {
+    private record Run(double first, double cpu, double invoke, double restored, double warm, double classesFirst, double classesWarm, String error) {
         static Run failed(String error) {
-            return new Run(-1, -1, -1, -1, -1, -1, error);
+            return new Run(-1, -1, -1, -1, -1, -1, -1, error);
         }
     }
 
     /** Medians of a case's runs (or its first failure). */
-    private record Result(double first, double cpu, double invoke, double warm, double classesFirst, double classesWarm, String error) {
+    private record Result(double first, double cpu, double invoke, double restored, double warm, double classesFirst, double classesWarm, String error) {
         static Result of(List<Run> runs) {
-            for (Run r : runs) if (r.error != null) return new Result(-1, -1, -1, -1, -1, -1, r.error);
+            for (Run r : runs) if (r.error != null) return new Result(-1, -1, -1, -1, -1, -1, -1, r.error);
             return new Result(median(runs.stream().mapToDouble(Run::first).toArray()), median(runs.stream().mapToDouble(Run::cpu).toArray()),
-                    median(runs.stream().mapToDouble(Run::invoke).toArray()), median(runs.stream().mapToDouble(Run::warm).toArray()),
+                    median(runs.stream().mapToDouble(Run::invoke).toArray()), median(runs.stream().mapToDouble(Run::restored).toArray()),
+                    median(runs.stream().mapToDouble(Run::warm).toArray()),
                     median(runs.stream().mapToDouble(Run::classesFirst).toArray()), median(runs.stream().mapToDouble(Run::classesWarm).toArray()), null);
         }
     }
@@ -181,9 +187,10 @@ final class LambdaColdStart {
             double cpu = lambda.functionCpu().map(d -> d.toNanos() / 1e6).orElse(-1.0);
             double invoke = lambda.lastInvocation().map(d -> d.toNanos() / 1e6).orElse(-1.0);
             double classesFirst = lambda.lastInvocationClasses().orElse(-1);
+            double restored = lambda.sinceRestore().map(d -> d.toNanos() / 1e6).orElse(-1.0);
             LocalLambda.Answer b = lambda.invoke(again);
             if (b.failed()) return Run.failed("second invocation: " + b.errorType() + ": " + b.errorMessage());
-            return new Run(a.elapsed().toNanos() / 1e6, cpu, invoke, lambda.lastInvocation().map(d -> d.toNanos() / 1e6).orElse(-1.0),
+            return new Run(a.elapsed().toNanos() / 1e6, cpu, invoke, restored, lambda.lastInvocation().map(d -> d.toNanos() / 1e6).orElse(-1.0),
                     classesFirst, lambda.lastInvocationClasses().orElse(-1), null);
         }
     }

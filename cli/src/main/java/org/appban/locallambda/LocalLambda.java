@@ -328,6 +328,16 @@ public final class LocalLambda implements AutoCloseable {
         return nanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(nanos));
     }
 
+    /**
+     * With SnapStart, from the restore to the last answer (the afterRestore hooks and the invocations since): after a
+     * first invocation, what a restored function pays on Lambda besides loading its snapshot, which no local path
+     * does. Empty without a restore.
+     */
+    public Optional<Duration> sinceRestore() {
+        long nanos = proxy.sinceRestoreNanos();
+        return nanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(nanos));
+    }
+
     /** The function's last lines of log, for a failure message. */
     public String logTail(int lines) {
         try {

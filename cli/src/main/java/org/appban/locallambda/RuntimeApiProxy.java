@@ -45,6 +45,7 @@ final class RuntimeApiProxy implements AutoCloseable {
     private final AtomicInteger restores = new AtomicInteger();
     private volatile long deliveredNanos;
     private volatile long answeredNanos;
+    private volatile long restoredNanos;
     /** The function JVM's loaded classes so far, when they can be read (see {@link ClassCounter}). */
     private volatile java.util.function.Supplier<java.util.OptionalLong> classes = java.util.OptionalLong::empty;
     private volatile long classesDelivered = -1;
@@ -111,6 +112,17 @@ final class RuntimeApiProxy implements AutoCloseable {
         return delivered < 0 || answered < delivered ? -1 : answered - delivered;
     }
 
+    /**
+     * From the restore (this proxy answering {@code /restore/next}) to the last result posted: the afterRestore hooks
+     * and the invocations since, what a restored SnapStart function pays besides loading its snapshot; -1 without a
+     * restore.
+     */
+    long sinceRestoreNanos() {
+        long restored = restoredNanos;
+        long answered = answeredNanos;
+        return restored == 0 || answered < restored ? -1 : answered - restored;
+    }
+
     /** When the runtime last received an invocation (System.nanoTime()), 0 before the first. */
     long deliveredNanos() {
         return deliveredNanos;
@@ -122,6 +134,7 @@ final class RuntimeApiProxy implements AutoCloseable {
             if (snapStart && path.equals(RESTORE_NEXT)) {
                 exchange.getRequestBody().readAllBytes();
                 restores.incrementAndGet();
+                restoredNanos = System.nanoTime();
                 exchange.sendResponseHeaders(200, -1);
                 return;
             }
