@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.appban.cli.support.UsageException;
 import org.appban.admin.AdminWorld;
 import org.appban.domain.LedgerEntry;
 import org.appban.lambda.Json;
@@ -100,7 +101,7 @@ class AdminCommandTest {
         int exit;
         try {
             exit = command.run(List.of(args));
-        } catch (Args.UsageException u) {
+        } catch (UsageException u) {
             e.println(u.getMessage());
             exit = 2;
         }

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import org.appban.admin.AdminWorld;
+import org.appban.cli.support.UsageException;
 import org.appban.domain.LedgerEntry;
 import org.appban.report.InMemoryReports;
 import org.appban.safety.InMemoryKillSwitch;
@@ -92,7 +93,7 @@ class AdminStackIT {
         int exit;
         try {
             exit = command.run(List.of(args));
-        } catch (Args.UsageException u) {
+        } catch (UsageException u) {
             e.println(u.getMessage());
             exit = 2;
         }

@@ -143,18 +143,37 @@ class LambdaFunctionsIT {
 
     @Test
     @Order(3)
-    void notify_members_runs_its_daily_schedule_with_credentials_fetched_again_after_the_restore() throws Exception {
+    void notify_members_runs_its_daily_round_with_credentials_fetched_again_after_the_restore() throws Exception {
         int before = items("LedgerTable");
         LocalLambda.Answer answer;
+        List<String> steps = new java.util.ArrayList<>();
         try (LocalLambda lambda = start("NotifyMembersFunction", LocalLambda.Mode.SNAPSTART, stack.environment("NotifyMembersFunction"))) {
             answer = lambda.invoke(sample("notify-members/schedule.json"));
             assertFalse(answer.failed(), () -> answer.body() + "\n" + lambda.logTail(40));
             // Its priming composes a notice, which reads the signing key before the snapshot: those credentials are
             // forgotten at the restore, and the run fetches its own.
             assertEquals(2, lambda.credentialFetches(), "one set before the snapshot, a fresh one after the restore");
+            // The schedule hands the round on to the function's queue; the queue's messages (as the event source
+            // mapping delivers them) send the notices.
+            String queue = stack.environment("NotifyMembersFunction").get("NOTIFY_WORK_QUEUE_URL");
+            var sqs = aws.clients().sqs();
+            for (var batch = sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10)).messages(); !batch.isEmpty();
+                 batch = sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10)).messages()) {
+                for (var m : batch) {
+                    var record = JSON.createObjectNode().put("messageId", m.messageId()).put("eventSource", "aws:sqs").put("body", m.body());
+                    var event = JSON.createObjectNode();
+                    event.putArray("Records").add(record);
+                    LocalLambda.Answer step = lambda.invoke(event.toString());
+                    assertFalse(step.failed(), () -> step.body() + "\n" + lambda.logTail(40));
+                    steps.add(step.json().path("steps").path(0).path("status").asText());
+                    sqs.deleteMessage(r -> r.queueUrl(queue).receiptHandle(m.receiptHandle()));
+                }
+            }
         }
         assertEquals("schedule", answer.json().path("trigger").asText(), answer.body());
-        assertTrue(items("LedgerTable") > before, "the run recorded its notices in the ledger: " + answer.body());
+        assertEquals("handed-on", answer.json().path("status").asText(), answer.body());
+        assertTrue(!steps.isEmpty() && steps.stream().allMatch("part-done"::equals), "every part done in one step: " + steps);
+        assertTrue(items("LedgerTable") > before, "the round recorded its notices in the ledger: " + answer.body());
     }
 
     @Test

@@ -13,6 +13,7 @@ import org.appban.input.InvalidInputException;
 import org.appban.input.StrictObject;
 import org.appban.identity.DirectInvocation;
 import org.appban.identity.RunAuthorisation;
+import org.appban.lambda.Trigger;
 import org.appban.lambda.Json;
 import org.appban.lambda.JsonHandler;
 import org.appban.aws.SdkPriming;
@@ -61,16 +62,23 @@ public final class RosterImportHandler extends JsonHandler {
         this.work = work;
     }
 
+    private static final String EXPECTED = "S3 object-created events of the roster bucket, its work queue's SQS batches, administrators' runs handed on by the admin function (RunAuthorised) and manual requests";
+
     /** Left of the invocation when an import stops starting steps: a step (250 members) with room to hand on. */
     static final long SAFETY_MARGIN_MILLIS = 60_000;
 
     @Override
     protected Object handle(JsonNode event, Context context) {
-        JsonNode first = event.path("Records").path(0);
-        if ("aws:sqs".equals(first.path("eventSource").asText())) return continuations(event, context);
-        if (event.has("Records")) return s3Event(event, context);
-        if (event.has("detail-type")) return authorised(event, context);
-        return manual(event, null, context);
+        return switch (Trigger.of(event)) {
+            case Trigger.SqsMessages work -> continuations(event, context);
+            case Trigger.S3Objects created -> s3Event(event, context);
+            case Trigger.DirectInvocation direct -> manual(event, null, context);
+            // Roster import has no schedule: such an event goes where it always went, to the manual request's strict reading.
+            case Trigger.Schedule s -> manual(event, null, context);
+            case Trigger.EventBridgeEvent t -> authorised(event, context);
+            case Trigger.FunctionUrlCall t -> throw Trigger.notHandled("roster-import", t, EXPECTED);
+            case Trigger.StreamRecords t -> throw Trigger.notHandled("roster-import", t, EXPECTED);
+        };
     }
 
     /**

@@ -62,9 +62,9 @@ import org.appban.notice.LinkIssuer;
 import org.appban.notice.MailFeedbackRecorder;
 import org.appban.notice.NoticeComposer;
 import org.appban.notice.NoticePlanner;
-import org.appban.notice.NoticeRenderer;
 import org.appban.notice.NoticeSender;
 import org.appban.notice.NotifyMembers;
+import org.appban.notice.NotifyMembersHandler;
 import org.appban.notice.TemplateSet;
 import org.appban.store.dynamo.DynamoEvidenceStore;
 import org.appban.store.dynamo.DynamoExemptionStore;
@@ -315,12 +315,14 @@ public final class Production {
         BanPolicy policy = Notify.POLICY;
         DynamoClaims claims = new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE"));
         // SES_CONFIGURATION_SET publishes this function's bounces and complaints back to it.
-        SendRateLimiter limiter = SendRateLimiter.fromEnvironment(
+        SendRateLimiter own = SendRateLimiter.fromEnvironment(
                 SETTINGS.optional(SendRateLimiter.ENV).map(rate -> Map.of(SendRateLimiter.ENV, rate)).orElse(Map.of()), Ticker.system());
+        // The daily round's parts run in workers at once: together they draw on one budget for the account's rate.
+        SendRateLimiter limiter = own.sharing(Budgets.SHARED.limit(SendRateLimiter.accountBudget(own.maxPerSecond())));
         RateLimitedMailer mailer = RateLimitedMailer.withDefaults(
                 new SesMailer(sesClient(), SETTINGS.optional("SES_CONFIGURATION_SET").orElse(null)), limiter);
         NoticePlanner planner = new NoticePlanner(policy);
-        NoticeComposer composer = new NoticeComposer(policy, new NoticeRenderer(policy, TemplateSet.bundled()),
+        NoticeComposer composer = new NoticeComposer(policy, org.appban.notice.NoticeLanguages.load(policy),
                 new MimeWriter(), noticeLinks(policy), true);
         return new NotifyMembers(policy, Notify.MEMBERS,
                 new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
@@ -328,6 +330,21 @@ public final class Production {
                 claims, Notify.LEDGER, Attestations.fromLedger(Notify.LEDGER), planner, composer,
                 new NoticeSender(claims, Notify.LEDGER, mailer, CLOCK, NoticeSender.DEFAULT_LEASE, Notify.PSEUDONYMS), CLOCK,
                 NotifyMembers.parallelismFor(limiter.maxPerSecond()));
+    }
+
+    /** Parts a daily round is cut into: the workers that run it at once (the queue's mapping caps them the same). */
+    public static final int NOTIFY_ROUND_PARTS = 4;
+
+    /**
+     * The daily round as work on the function's own queue (NOTIFY_WORK_QUEUE_URL), which invokes it again: steps
+     * let in by a gate that records what it refuses in the ledger and marks steps done in the claims table.
+     */
+    public static NotifyMembersHandler.Rounds notifyRounds() {
+        String queue = SETTINGS.required("NOTIFY_WORK_QUEUE_URL");
+        DynamoClaims claims = new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE"));
+        return new NotifyMembersHandler.Rounds(new org.appban.work.SqsWork(sqsClient(), queue),
+                new org.appban.work.ContinuationGate(NotifyMembersHandler.Rounds.KIND, queue, claims, Notify.LEDGER, CLOCK),
+                NOTIFY_ROUND_PARTS, CLOCK);
     }
 
     /**

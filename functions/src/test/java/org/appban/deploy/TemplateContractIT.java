@@ -499,6 +499,10 @@ class TemplateContractIT {
             // A bounce and a complaint about a member's address (the samples' addresses are nobody's on this roster).
             case "notify-members/ses-bounce.json" -> copies.add(write(dir, name, text.replace("bounced@example.org", "ben.oconnor@parliament.govt.nz")));
             case "notify-members/ses-complaint.json" -> copies.add(write(dir, name, text.replace("sean@example.org", "mere.ngata@parliament.govt.nz")));
+            // A step of the daily round handed to this stack's own queue (the sample's names production's, refused).
+            case "notify-members/sqs-continuation.json" -> copies.add(write(dir, name, text.replace(
+                    "https://sqs.ap-southeast-2.amazonaws.com/111122223333/appban-prod-NotifyWork",
+                    stack.environment(f.logicalId()).get("NOTIFY_WORK_QUEUE_URL"))));
             case "network-access/device-status-changed.json" -> {
                 // About a private device the inventory found, so the run looks at its owner's exemptions.
                 Device device = inventoried(d -> d.ownership() == Ownership.PRIVATE && d.id().contains(":"));

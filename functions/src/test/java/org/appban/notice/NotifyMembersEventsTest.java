@@ -485,11 +485,40 @@ class NotifyMembersEventsTest {
         assertEquals(1, mailer.sent.size());
     }
 
+    /** The handler of a stage whose own work queue is {@code queue}. */
+    private NotifyMembersHandler withWorkQueue(String queue, List<String> handedOn) {
+        NoticeComposer composer = new NoticeComposer(POLICY, new NoticeRenderer(POLICY, TemplateSet.bundled()), new MimeWriter(), LinkIssuer.none());
+        NotifyMembers notify = new NotifyMembers(POLICY, members, devices, exemptions, claims, ledger, Attestations.fromLedger(ledger),
+                new NoticePlanner(POLICY), composer, new NoticeSender(claims, ledger, mailer, clock, Duration.ofMinutes(16), PSEUDONYMS), clock);
+        return new NotifyMembersHandler(notify, new MailFeedbackRecorder(members, ledger, alerts, clock, PSEUDONYMS), null,
+                new NotifyMembersHandler.Rounds(handedOn::add,
+                        new org.appban.work.ContinuationGate(NotifyMembersHandler.Rounds.KIND, queue, claims, ledger, clock), 4, clock));
+    }
+
+    @Test
+    void a_step_of_the_daily_round_runs_its_part_from_the_cursor_on_its_own_stage_and_is_refused_on_another() {
+        List<String> handedOn = new java.util.ArrayList<>();
+        handler = withWorkQueue("https://sqs.ap-southeast-2.amazonaws.com/111122223333/appban-test-NotifyWork", handedOn);
+        JsonNode refused = feed("sqs-continuation.json");
+        assertEquals("refused", refused.path("steps").path(0).path("status").asText(), refused.toString());
+        assertEquals("other-stage", refused.path("steps").path(0).path("reason").asText());
+        assertEquals(0, mailer.count());
+
+        handler = withWorkQueue("https://sqs.ap-southeast-2.amazonaws.com/111122223333/appban-prod-NotifyWork", handedOn);
+        JsonNode step = feed("sqs-continuation.json").path("steps").path(0);
+        assertEquals("part-done", step.path("status").asText(), step.toString());
+        // The part (the whole roster: part 0 of 1) after m-001: the three others are announced.
+        assertEquals(3, step.path("members").asInt(), step.toString());
+        assertEquals(List.of("bounced@example.org", "mere@example.org", "sean@example.org"),
+                mailer.sent.stream().map(m -> m.recipient().value()).sorted().toList());
+        assertEquals(List.of(), handedOn);
+    }
+
     @Test
     void every_sample_event_is_covered_by_a_test_here() throws IOException {
         Set<String> covered = new TreeSet<>(List.of("schedule.json", "schedule-admin-digest.json", "device-status-changed.json", "preview.json", "preview-all.json",
                 "send.json", "resend.json", "unblock.json", "ses-bounce.json", "ses-complaint.json", "run-authorised-resend.json",
-                "run-authorised-unblock.json"));
+                "run-authorised-unblock.json", "sqs-continuation.json"));
         requests().forEach(r -> covered.add((String) r[0]));
         Set<String> present = new TreeSet<>();
         try (Stream<Path> files = Files.list(EVENTS)) {
