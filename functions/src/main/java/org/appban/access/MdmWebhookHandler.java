@@ -39,10 +39,17 @@ public final class MdmWebhookHandler extends JsonHandler {
         Priming.register("mdm-webhook", MdmWebhookHandler::warmUp);
     }
 
-    /** SnapStart priming: the SDK calls, the MDM and NAC paths against canned answers, a request read; nothing received. */
+    /**
+     * SnapStart priming: the SDK calls, the MDM and NAC paths against canned answers, a request read, the stores'
+     * items written and read back, and a signed delivery run to its end on sample records in memory (checked,
+     * claimed, applied, the device released through the NAC on canned answers: {@link NetworkAccessHandler#webhookOnSamples});
+     * nothing received, nothing stored.
+     */
     static void warmUp() {
         AdapterPriming.networkAccess();
         AdapterPriming.inventory();
+        org.appban.store.dynamo.StorePriming.run();
+        NetworkAccessHandler.webhookOnSamples(Production.policy());
         SdkPriming.dynamoDb();
         SdkPriming.ssm();
         SdkPriming.secretsManager();
