@@ -31,6 +31,7 @@ final class BenchCommand {
         USAGES.put("reliability", "./appban bench reliability [--scale N] [--repo DIR]\n"
                 + "  the bad-input corpus, the idempotency run, the security scans of a rehearsal and the fault run, as one table");
         USAGES.put("budgets", org.appban.bench.BudgetsBench.USAGE);
+        USAGES.put("scale", org.appban.bench.ScaleBench.USAGE);
     }
 
     private static final List<String> NAMES = List.copyOf(USAGES.keySet());
@@ -61,6 +62,7 @@ final class BenchCommand {
             case "reliability" -> org.appban.bench.ReliabilityBench.run(rest, out);
             case "enforce" -> org.appban.bench.EnforceBench.run(rest, out);
             case "budgets" -> org.appban.bench.BudgetsBench.run(rest, out);
+            case "scale" -> org.appban.bench.ScaleBench.run(rest, out);
             default -> throw new Args.UsageException("unknown benchmark '" + argv.get(0) + "'; one of " + String.join(", ", NAMES));
         };
     }
