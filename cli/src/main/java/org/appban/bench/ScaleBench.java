@@ -84,6 +84,8 @@ public final class ScaleBench {
 
     /** A round that has not finished after this many invocations is abandoned (and fails the targets). */
     static final int MAX_INVOCATIONS = 2000;
+    /** A round Lambda gave up more often than this (each time invoked again as the next schedule) is abandoned. */
+    static final int MAX_RESCHEDULES = 50;
 
     private final PrintStream out;
     private final long seed;
@@ -444,6 +446,9 @@ public final class ScaleBench {
                             round.givenUp++;
                             if (stoppedInARow >= 2 * (spec.retries() + 1)) {
                                 out.print(" [abandoned: every invocation of two schedules in a row was stopped by the limit]");
+                                round.abandoned = true;
+                            } else if (round.givenUp > MAX_RESCHEDULES) {
+                                out.print(" [abandoned: given up by Lambda " + round.givenUp + " times]");
                                 round.abandoned = true;
                             } else {
                                 pending.addFirst(new Pending(p.function(), p.event(), UUID.randomUUID().toString(), 0, null, List.of()));
