@@ -471,6 +471,7 @@ public final class ScaleBench {
                     }
                 }
                 collect(pending, round);
+                if (pending.isEmpty()) awaitDelayed(pending, round);
             }
             round.wallMillis = System.currentTimeMillis() - start;
             out.printf(Locale.ROOT, " %d invocation(s), %.1f s%n", round.invocations, round.wallMillis / 1000.0);
@@ -516,6 +517,33 @@ public final class ScaleBench {
                         pending.add(new Pending(spec.id(), sqsEvent(source, batch), UUID.randomUUID().toString(), 0, source, List.copyOf(batch)));
                     }
                 }
+            }
+        }
+
+        /**
+         * Messages sent with a delay (or not yet visible) are work still to come: the round waits for them (up to 15
+         * minutes) rather than ending early.
+         */
+        private void awaitDelayed(Deque<Pending> pending, Round round) {
+            long until = System.currentTimeMillis() + Duration.ofMinutes(15).toMillis();
+            while (pending.isEmpty() && System.currentTimeMillis() < until) {
+                long waiting = 0;
+                for (FunctionSpec spec : specs.values()) {
+                    for (Source source : spec.sources()) {
+                        var attributes = sqs.getQueueAttributes(r -> r.queueUrl(stack.ref(source.queue())).attributeNamesWithStrings(
+                                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesDelayed", "ApproximateNumberOfMessagesNotVisible"))
+                                .attributesAsStrings();
+                        for (String v : attributes.values()) waiting += Long.parseLong(v);
+                    }
+                }
+                if (waiting == 0) return;
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                collect(pending, round);
             }
         }
 
