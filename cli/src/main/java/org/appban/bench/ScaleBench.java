@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import org.appban.lambda.Json;
 import org.appban.policy.PolicyLoader;
@@ -41,6 +42,12 @@ import org.appban.store.dynamo.DynamoExemptionStore;
 import org.appban.store.dynamo.DynamoMemberStore;
 import org.appban.testing.MotoServer;
 import org.appban.testing.TemplateResources;
+import org.appban.cli.support.CommandLines;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.sesv2.model.AlreadyExistsException;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -76,68 +83,62 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * the campaign's cost at AWS list prices ({@link CampaignCost}, {@link CampaignPlan}) per member and in total, and
  * the issue's targets. With two sizes, the per-item figures side by side. Exit 0 only when every target is met.
  */
-public final class ScaleBench {
-    public static final String USAGE = "./appban bench scale [--members N[,N2] (5000)] [--devices M[,M2] (4 a member)] [--seed S (18)]"
-            + " [--limit-seconds L (30)] [--send-rate R (50)]\n"
-            + "  a generated organisation's campaign rounds, each function through its real handler in a container of its own with\n"
-            + "  Lambda's time limit scaled down to L, on the emulator and the simulators; per-item figures and the campaign's cost";
-
+@Command(name = "scale", description = {"A generated organisation's campaign rounds at scale, and what the campaign costs.",
+        "Each function through its real handler in a container of its own with Lambda's time limit scaled down, on the emulator "
+                + "and the simulators, the work it hands on delivered as Lambda would; per round the invocations, items, DynamoDB "
+                + "units per item and the external APIs against their budgets, then the campaign's cost at AWS list prices per "
+                + "member. Two sizes (--members 5000,25000) print the per-item figures side by side. Exit 1 when a target is missed."})
+public final class ScaleBench implements Callable<Integer> {
     /** A round that has not finished after this many invocations is abandoned (and fails the targets). */
     static final int MAX_INVOCATIONS = 2000;
     /** A round Lambda gave up more often than this (each time invoked again as the next schedule) is abandoned. */
     static final int MAX_RESCHEDULES = 50;
 
+    @Option(names = "--members", paramLabel = "N[,N2]", description = "members, at one size or at several separated by commas "
+            + "(default: ${DEFAULT-VALUE})")
+    private String membersOption = "5000";
+    @Option(names = "--devices", paramLabel = "M[,M2]", description = "devices at each size (default: four a member)")
+    private String devicesOption;
+    @Option(names = "--seed", paramLabel = "S", description = "the generated organisation's seed (default: ${DEFAULT-VALUE})")
+    private long seed = 18;
+    @Option(names = "--limit-seconds", paramLabel = "L", description = "Lambda's time limit as every invocation sees it, 5 to 900 "
+            + "(default: ${DEFAULT-VALUE})")
+    private int limitSeconds = 30;
+    @Option(names = "--send-rate", paramLabel = "R", description = "notify's MAX_SEND_RATE, 0.1 to 1000 (default: ${DEFAULT-VALUE})")
+    private double sendRate = 50;
+    @Spec
+    private CommandSpec spec;
     private final PrintStream out;
-    private final long seed;
-    private final int limitSeconds;
-    private final double sendRate;
 
-    private ScaleBench(PrintStream out, long seed, int limitSeconds, double sendRate) {
+    public ScaleBench(PrintStream out) {
         this.out = out;
-        this.seed = seed;
-        this.limitSeconds = limitSeconds;
-        this.sendRate = sendRate;
     }
 
     public static int run(List<String> args, PrintStream out) {
-        List<Integer> members = List.of(5000);
-        List<Integer> devices = null;
-        long seed = 18;
-        int limit = 30;
-        double rate = 50;
+        return CommandLines.call("./appban bench scale", new ScaleBench(out), args, out, out);
+    }
+
+    @Override
+    public Integer call() {
+        List<Integer> members;
+        List<Integer> devices;
         try {
-            for (int i = 0; i < args.size(); i++) {
-                String a = args.get(i);
-                String v = i + 1 < args.size() ? args.get(i + 1) : null;
-                switch (a) {
-                    case "--help", "-h" -> {
-                        out.println("usage: " + USAGE);
-                        return 0;
-                    }
-                    case "--members" -> members = sizes(need(v, a), a);
-                    case "--devices" -> devices = sizes(need(v, a), a);
-                    case "--seed" -> seed = Long.parseLong(need(v, a));
-                    case "--limit-seconds" -> limit = Integer.parseInt(need(v, a));
-                    case "--send-rate" -> rate = Double.parseDouble(need(v, a));
-                    default -> throw new IllegalArgumentException("unknown option " + a);
-                }
-                i++;
-            }
-            if (devices == null) devices = members.stream().map(n -> 4 * n).toList();
+            members = sizes(membersOption, "--members");
+            devices = devicesOption == null ? members.stream().map(n -> 4 * n).toList() : sizes(devicesOption, "--devices");
             if (devices.size() != members.size()) throw new IllegalArgumentException("--members and --devices need as many sizes each");
-            if (limit < 5 || limit > 900) throw new IllegalArgumentException("--limit-seconds must be 5 to 900 (Lambda's most)");
-            if (!(rate >= 0.1 && rate <= 1000)) throw new IllegalArgumentException("--send-rate must be 0.1 to 1000 (template.yaml's MaxSendRate bounds)");
+            if (limitSeconds < 5 || limitSeconds > 900) throw new IllegalArgumentException("--limit-seconds must be 5 to 900 (Lambda's most)");
+            if (!(sendRate >= 0.1 && sendRate <= 1000)) {
+                throw new IllegalArgumentException("--send-rate must be 0.1 to 1000 (template.yaml's MaxSendRate bounds)");
+            }
             for (int i = 0; i < members.size(); i++) new ScaleOrganisation(members.get(i), devices.get(i), seed);
         } catch (IllegalArgumentException e) {
-            out.println("bench scale: " + e.getMessage() + "\nusage: " + USAGE);
-            return 2;
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        ScaleBench bench = new ScaleBench(out, seed, limit, rate);
         List<SizeResult> results = new ArrayList<>();
         boolean ok = true;
         try {
             for (int i = 0; i < members.size(); i++) {
-                SizeResult r = bench.size(new ScaleOrganisation(members.get(i), devices.get(i), seed));
+                SizeResult r = size(new ScaleOrganisation(members.get(i), devices.get(i), seed));
                 results.add(r);
                 ok &= r.targetsMet;
             }
@@ -146,7 +147,7 @@ public final class ScaleBench {
             e.printStackTrace(out);
             return 1;
         }
-        if (results.size() > 1) bench.sideBySide(results);
+        if (results.size() > 1) sideBySide(results);
         out.println(ok ? "TARGETS MET at every size" : "TARGETS NOT MET (see above)");
         return ok ? 0 : 1;
     }
@@ -161,11 +162,6 @@ public final class ScaleBench {
             }
         }
         return list;
-    }
-
-    private static String need(String v, String option) {
-        if (v == null) throw new IllegalArgumentException(option + " needs a value");
-        return v;
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -7,13 +7,16 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.appban.report.PageTemplates;
 
 /**
- * The pages behind the attestation link. Self-contained (no script, no external resource; one inline style
- * allowed by its hash), every interpolated value HTML-escaped, never cached, never framed, no referrer sent on.
+ * The pages behind the attestation link, rendered from {@code pages/attestation/} by {@link PageTemplates} (every
+ * value HTML-escaped by default). Self-contained (no script, no external resource; one inline style allowed by its
+ * hash), never cached, never framed, no referrer sent on.
  * The confirmation form posts the signed token itself: a page elsewhere cannot make a member's browser attest
  * without the member's own token, which is what makes the form safe against cross-site requests.
  */
@@ -49,63 +52,51 @@ public final class AttestationPage {
     }
 
     public String form(String memberName, String token, Instant expires) {
-        return page("Confirm that " + appName + " is gone",
-                "<p>" + esc(memberName) + ", please confirm that you have removed " + esc(appName) + " from every private (personally owned) device"
-                        + " you use on the " + esc(organisation) + " network.</p>"
-                        + "<form method=\"post\">"
-                        + "<input type=\"hidden\" name=\"t\" value=\"" + esc(token) + "\">"
-                        + "<p><label><input type=\"checkbox\" name=\"confirm\" value=\"yes\" required> "
-                        + esc(appName) + " is no longer on any of my private devices.</label></p>"
-                        + "<button type=\"submit\">Confirm</button></form>"
-                        + "<p class=\"muted\">This link is for you only and works once, until " + esc(when(expires)) + ". If " + esc(appName)
-                        + " is seen from one of your devices after you confirm, that device loses network access.</p>");
+        return page("Confirm that " + appName + " is gone", "form", Map.of("memberName", text(memberName), "token", text(token), "expires", when(expires)));
     }
 
     public String recorded(Instant at) {
-        return page("Thank you", "<p>Your confirmation is recorded (" + esc(when(at)) + ").</p>"
-                + "<p>If one of your devices lost network access because of " + esc(appName) + ", it gets it back shortly.</p>");
+        return page("Thank you", "recorded", Map.of("at", when(at)));
     }
 
     public String used(Instant at) {
-        return page("This link was already used", "<p>A confirmation was recorded through this link on " + esc(when(at)) + ".</p>"
-                + "<p>Nothing more is needed. If something is wrong, contact " + esc(contact) + ".</p>");
+        return page("This link was already used", "used", Map.of("at", when(at)));
     }
 
     public String expired() {
-        return page("This link has expired", "<p>Confirmation links work for a limited time. The next email about " + esc(appName)
-                + " has a fresh one, or contact " + esc(contact) + ".</p>");
+        return page("This link has expired", "expired", Map.of());
     }
 
     public String invalid() {
-        return page("This link is not valid", "<p>The link is incomplete or has been changed. Open it from the email exactly as it was sent,"
-                + " or contact " + esc(contact) + ".</p>");
+        return page("This link is not valid", "invalid", Map.of());
     }
 
     public String confirmMissing(String token) {
-        return page("Please tick the box", "<p>To confirm, tick the box and press Confirm.</p>"
-                + "<form method=\"post\"><input type=\"hidden\" name=\"t\" value=\"" + esc(token) + "\">"
-                + "<p><label><input type=\"checkbox\" name=\"confirm\" value=\"yes\" required> " + esc(appName)
-                + " is no longer on any of my private devices.</label></p><button type=\"submit\">Confirm</button></form>");
+        return page("Please tick the box", "confirm-missing", Map.of("token", text(token)));
     }
 
     public String methodNotAllowed() {
-        return page("Not available", "<p>Open the link from your email.</p>");
+        return page("Not available", "method-not-allowed", Map.of());
     }
 
-    private String page(String title, String body) {
-        return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                + "<meta name=\"referrer\" content=\"no-referrer\"><title>" + esc(title) + " - " + esc(organisation) + "</title>"
-                + "<style>" + STYLE + "</style></head><body><h1>" + esc(title) + "</h1>" + body
-                + "<p class=\"muted\">" + esc(organisation) + "</p></body></html>";
+    /** Page {@code pages/attestation/<body>} inside the layout; the campaign's names are in every model. */
+    private String page(String title, String body, Map<String, String> values) {
+        Map<String, String> model = new HashMap<>(values);
+        model.put("organisation", text(organisation));
+        model.put("appName", text(appName));
+        model.put("contact", text(contact));
+        model.put("title", title);
+        model.put("style", STYLE);
+        model.put("body", PageTemplates.render("attestation/" + body, model));
+        return PageTemplates.render("attestation/layout", model);
+    }
+
+    private static String text(String s) {
+        return s == null ? "" : s;
     }
 
     private String when(Instant at) {
         return WHEN.format(at.atZone(zone));
-    }
-
-    /** Escapes text for HTML element content and double-quoted attribute values. */
-    public static String esc(String s) {
-        return org.appban.report.Html.escape(s);
     }
 
     private static String sha256(String s) {

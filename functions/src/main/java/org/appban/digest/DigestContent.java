@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.appban.admin.CampaignHistory;
 import org.appban.admin.FleetSnapshot;
+import org.appban.admin.SecondApprovals;
 import org.appban.domain.AppPresence;
 import org.appban.domain.ComplianceState;
 import org.appban.domain.Device;
@@ -38,6 +39,7 @@ public record DigestContent(LocalDate day, Instant since, Instant until, Map<Str
     public static final String AMBIGUOUS = "Devices whose identity is ambiguous (never acted on)";
     public static final String PENDING = "Exemption requests waiting for a decision";
     public static final String NOT_BLOCKABLE = "Corporate devices carrying the app with no removal under way";
+    public static final String SECOND_APPROVALS = "Acts waiting for a second administrator's approval (approval.approve)";
 
     public DigestContent {
         changes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(changes));
@@ -55,6 +57,16 @@ public record DigestContent(LocalDate day, Instant since, Instant until, Map<Str
      * @param expiringDays an exemption ending within this many days counts as expiring (the policy's)
      */
     public static DigestContent of(FleetSnapshot snapshot, CampaignHistory.History history, Instant since, int expiringDays) {
+        return of(snapshot, history, since, expiringDays, List.of());
+    }
+
+    /**
+     * @param approvals the two-person rule's approvals ({@link SecondApprovals#of}); those still pending at the
+     *                  snapshot's time are listed, naming who asked (an administrator's principal, as the ledger
+     *                  does) and when the request lapses, since an unapproved act is dropped after that
+     */
+    public static DigestContent of(FleetSnapshot snapshot, CampaignHistory.History history, Instant since, int expiringDays,
+                                   List<SecondApprovals.Approval> approvals) {
         Instant until = snapshot.at();
         Map<String, Integer> changes = new LinkedHashMap<>();
         for (String c : CHANGES) changes.put(c, 0);
@@ -116,6 +128,14 @@ public record DigestContent(LocalDate day, Instant since, Instant until, Map<Str
         attention.put(AMBIGUOUS, List.copyOf(ambiguous));
         attention.put(PENDING, pending);
         attention.put(NOT_BLOCKABLE, notBlockable);
+        List<String> waiting = new ArrayList<>();
+        for (SecondApprovals.Approval a : approvals) {
+            if (!a.requestedAt().isAfter(until) && until.isBefore(a.expires()) && "pending".equals(a.state())) {
+                waiting.add(a.id() + ": " + a.operation() + ", asked by " + a.requestedBy() + ", lapses " + a.expires());
+            }
+        }
+        waiting.sort(null);
+        attention.put(SECOND_APPROVALS, waiting);
         List<CampaignHistory.Day> days = history.days();
         List<CampaignHistory.Day> burndown = days.subList(Math.max(0, days.size() - BURNDOWN_DAYS), days.size());
         return new DigestContent(until.atZone(snapshot.policy().zone()).toLocalDate(), since, until, changes, attention, burndown);

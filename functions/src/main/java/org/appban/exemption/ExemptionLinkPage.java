@@ -1,15 +1,18 @@
 package org.appban.exemption;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.appban.domain.Device;
 import org.appban.domain.Member;
 import org.appban.input.InputProblem;
 import org.appban.policy.BanPolicy;
-import org.appban.report.Html;
+import org.appban.report.PageTemplates;
 
 /**
  * The pages behind a member's exemption link: the request form, the confirmation, and the refusals (bad link, bad
- * form). Pure; every value escaped; inline CSS; no scripts; nothing loaded from elsewhere.
+ * form), rendered from {@code pages/exemption/} by {@link PageTemplates}: every value escaped by default; inline CSS;
+ * no scripts; nothing loaded from elsewhere.
  */
 final class ExemptionLinkPage {
     private static final String CSS = """
@@ -26,61 +29,45 @@ final class ExemptionLinkPage {
     }
 
     String form(Member member, List<Device> devices, String token, List<InputProblem> problems, String reason) {
-        StringBuilder h = start("Ask for an exemption");
-        h.append("<h1>Ask for an exemption from the ban on ").append(esc(policy.app().name())).append("</h1>\n")
-                .append("<p>").append(esc(member.name())).append(", ").append(esc(policy.exemptions().requestInstructions())).append("</p>\n");
-        if (!problems.isEmpty()) {
-            h.append("<ul class=\"problem\">");
-            for (InputProblem p : problems) h.append("<li>").append(esc(p.toString())).append("</li>");
-            h.append("</ul>\n");
-        }
-        h.append("<form method=\"post\">\n<input type=\"hidden\" name=\"token\" value=\"").append(esc(token)).append("\">\n");
-        h.append("<fieldset><legend>Which devices</legend>\n<p class=\"muted\">Tick none to ask for all of your devices.</p>\n");
-        for (Device d : devices) {
-            if (d.retired()) continue;
-            h.append("<label><input type=\"checkbox\" name=\"device\" value=\"").append(esc(d.id())).append("\"> ")
-                    .append(esc(d.label())).append(" <code>").append(esc(d.id())).append("</code></label>\n");
-        }
-        h.append("</fieldset>\n<label for=\"reason\">Why you need ").append(esc(policy.app().name()))
-                .append(" (an approver reads this)</label>\n<textarea id=\"reason\" name=\"reason\" maxlength=\"")
-                .append(ExemptionRules.MAX_REASON_CHARS).append("\" required>").append(esc(reason == null ? "" : reason))
-                .append("</textarea>\n<button type=\"submit\">Send my request</button>\n</form>\n");
-        return end(h);
+        Map<String, Object> model = new HashMap<>();
+        model.put("appName", policy.app().name());
+        model.put("memberName", member.name());
+        model.put("instructions", policy.exemptions().requestInstructions());
+        model.put("hasProblems", !problems.isEmpty());
+        model.put("problems", problems.stream().map(InputProblem::toString).toList());
+        model.put("token", token);
+        model.put("devices", devices.stream().filter(d -> !d.retired()).map(d -> Map.of("id", d.id(), "label", d.label())).toList());
+        model.put("maxReason", ExemptionRules.MAX_REASON_CHARS);
+        model.put("reason", reason);
+        return page("Ask for an exemption", "form", model);
     }
 
     String recorded(Member member, List<ExemptionOutcome> outcomes) {
-        StringBuilder h = start("Request recorded");
-        h.append("<h1>Your request is recorded</h1>\n<p>").append(esc(member.name()))
-                .append(", an approver will decide it and you will be told by email. Until then the ban applies as before.</p>\n<ul>");
-        for (ExemptionOutcome o : outcomes) {
+        Map<String, Object> model = contact();
+        model.put("memberName", member.name());
+        model.put("outcomes", outcomes.stream().map(o -> {
             ExemptionView v = o.exemption();
-            h.append("<li>").append(esc(v.device() == null ? "All your devices" : "Device " + v.device())).append(" <code>")
-                    .append(esc(v.id())).append("</code>").append(o.result().startsWith("already") ? " (already recorded)" : "").append("</li>");
-        }
-        h.append("</ul>\n<p class=\"muted\">Questions: ").append(esc(policy.contact().name())).append(", ")
-                .append(esc(policy.contact().email())).append("</p>\n");
-        return end(h);
+            return Map.of("what", v.device() == null ? "All your devices" : "Device " + v.device(), "id", v.id(),
+                    "already", o.result().startsWith("already"));
+        }).toList());
+        return page("Request recorded", "recorded", model);
     }
 
     String refused(String why) {
-        StringBuilder h = start("Link not valid");
-        h.append("<h1>This link cannot be used</h1>\n<p>").append(esc(why));
-        h.append("</p>\n<p>Write to ").append(esc(policy.contact().name())).append(" at ").append(esc(policy.contact().email()))
-                .append(" to ask for an exemption.</p>\n");
-        return end(h);
+        Map<String, Object> model = contact();
+        model.put("why", why);
+        return page("Link not valid", "refused", model);
     }
 
-    private StringBuilder start(String title) {
-        return new StringBuilder(4096).append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>").append(esc(title))
-                .append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
+    private Map<String, Object> contact() {
+        Map<String, Object> model = new HashMap<>();
+        model.put("contactName", policy.contact().name());
+        model.put("contactEmail", policy.contact().email());
+        return model;
     }
 
-    private static String end(StringBuilder h) {
-        return h.append("</body>\n</html>\n").toString();
-    }
-
-    private static String esc(String s) {
-        return Html.escape(s);
+    /** Page {@code pages/exemption/<body>} inside the layout. */
+    private static String page(String title, String body, Map<String, Object> model) {
+        return PageTemplates.render("exemption/layout", Map.of("title", title, "css", CSS, "body", PageTemplates.render("exemption/" + body, model)));
     }
 }

@@ -52,6 +52,30 @@ public final class JamfWebhookAuth {
         throw new IllegalArgumentException("the Jamf webhook secret's kind must be basic or header, found " + kind);
     }
 
+    /**
+     * From the secret as stored in Secrets Manager (JSON, see above). A secret that is not such a document fails with
+     * what is wrong and where, never its content: the function's Errors alarm then reaches an administrator, and no
+     * request is accepted meanwhile.
+     */
+    public static JamfWebhookAuth fromSecret(org.appban.remote.Secret secret, String source) {
+        com.fasterxml.jackson.databind.JsonNode json;
+        try {
+            json = org.appban.lambda.Json.parse(secret.reveal());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("the Jamf webhook secret " + source + " is not JSON: expected {\"kind\":\"basic\",\"username\",\"password\"} "
+                    + "or {\"kind\":\"header\",\"name\",\"value\"}");
+        }
+        java.util.Map<String, String> fields = new java.util.HashMap<>();
+        json.properties().forEach(f -> {
+            if (f.getValue().isTextual()) fields.put(f.getKey(), f.getValue().textValue());
+        });
+        try {
+            return of(fields);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalStateException("the Jamf webhook secret " + source + ": " + e.getMessage());
+        }
+    }
+
     /** The mode, for reports: {@code basic} or {@code header <name>}. */
     public String describe() {
         return basic ? "basic" : "header " + headerName;

@@ -37,4 +37,12 @@ public sealed interface NotifyCommand {
     /** Manual: allow mail to a member whose address was blocked after a bounce or complaint. */
     record Unblock(String member, String reason) implements NotifyCommand {
     }
+
+    /**
+     * A manual request an administrator made through the admin function URL ({@code notify.run}), handed on as the
+     * id of its run authorisation: the request and the administrator are read from the ledger, not from the event
+     * ({@link org.appban.identity.RunAuthorisation}).
+     */
+    record Authorised(String eventId, String authorisation) implements NotifyCommand {
+    }
 }

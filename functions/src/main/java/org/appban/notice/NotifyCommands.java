@@ -39,6 +39,8 @@ public final class NotifyCommands {
     /** Most members one manual request may name; a larger send is the schedule's job. */
     public static final int MAX_LISTED = 1000;
     public static final int MAX_PREVIEWS = 200;
+    /** This function's name in run authorisations (the admin function's {@code notify.run}). */
+    public static final String FUNCTION = "notify-members";
     /** The daily schedule's name, as template.yaml's NotifyDailySchedule sends it. */
     public static final String SCHEDULE = "notify-daily";
     private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
@@ -48,6 +50,24 @@ public final class NotifyCommands {
 
     public NotifyCommands(BanPolicy policy) {
         this.policy = policy;
+    }
+
+    /**
+     * A manual request as an administrator may hand it on authorised ({@code notify.run}): {@code send}, {@code resend}
+     * or {@code unblock}, read as strictly as a direct one.
+     *
+     * @throws InvalidInputException naming the field when it is not one of those, or not well formed
+     */
+    public NotifyCommand parseManual(JsonNode request) {
+        if (request == null || !request.isObject() || !request.has("action")) {
+            throw new InvalidInputException("manual request", "action", "is required: send, resend or unblock");
+        }
+        NotifyCommand command = manual(request);
+        if (command instanceof NotifyCommand.Preview) {
+            throw new InvalidInputException("manual request", "action", "a preview changes nothing: ask notify-members directly, "
+                    + "or the admin function's preview");
+        }
+        return command;
     }
 
     public NotifyCommand parse(JsonNode event) {
@@ -100,13 +120,22 @@ public final class NotifyCommands {
                 problems.throwIfAny();
                 command = new NotifyCommand.Requested(id, source, NoticeRequest.parse(event.get("detail"), "NoticeRequested detail"));
             }
+        } else if (org.appban.identity.RunAuthorisation.SOURCE.equals(source) && org.appban.identity.RunAuthorisation.DETAIL_TYPE.equals(detailType)) {
+            String function = detail.text("function");
+            String authorisation = detail.text("authorisation");
+            detail.rejectUnknownFields();
+            if (function != null && !function.equals(FUNCTION)) {
+                detail.problem("function", "'" + function + "' is not " + FUNCTION + ": the run was authorised for another function");
+            }
+            problems.throwIfAny();
+            command = new NotifyCommand.Authorised(id, authorisation);
         } else if (SES_SOURCE.equals(source) && (SES_BOUNCE.equals(detailType) || SES_COMPLAINT.equals(detailType))) {
             MailFeedback.Kind expected = SES_BOUNCE.equals(detailType) ? MailFeedback.Kind.BOUNCE : MailFeedback.Kind.COMPLAINT;
             MailFeedback feedback = MailFeedback.fromSesEvent(detail, expected);
             if (feedback != null) command = new NotifyCommand.FeedbackReceived(id, feedback);
         } else {
             o.problem("detail-type", "no notify-members trigger for source '" + source + "' and detail-type '" + detailType
-                    + "'; expected appban.inventory/DeviceStatusChanged, appban.<function>/NoticeRequested, or aws.ses/"
+                    + "'; expected appban.inventory/DeviceStatusChanged, appban.<function>/NoticeRequested, appban.admin/RunAuthorised, or aws.ses/"
                     + SES_BOUNCE + " or " + SES_COMPLAINT);
         }
         problems.throwIfAny();
