@@ -485,6 +485,26 @@ public final class ScaleBench implements Callable<Integer> {
             }
         }
 
+        /**
+         * The platform's own calls to the emulator, tried again for a minute when it does not answer in time (a moto
+         * on a loaded machine): the platform does not lose a round to a slow emulator.
+         */
+        private <T> T patiently(java.util.function.Supplier<T> call) {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return call.get();
+                } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+                    if (attempt == 12) throw e;
+                    try {
+                        Thread.sleep(5000);
+                    } catch (InterruptedException i) {
+                        Thread.currentThread().interrupt();
+                        throw e;
+                    }
+                }
+            }
+        }
+
         /** What the functions put on mapped queues since the last look, in batches of each mapping's size. */
         private void collect(Deque<Pending> pending, Round round) {
             for (FunctionSpec spec : specs.values()) {
@@ -492,12 +512,12 @@ public final class ScaleBench implements Callable<Integer> {
                     String url = stack.ref(source.queue());
                     List<Message> batch = new ArrayList<>();
                     while (true) {
-                        List<Message> got = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(Math.min(10, source.batchSize()))
-                                .waitTimeSeconds(0).messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+                        List<Message> got = patiently(() -> sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(Math.min(10, source.batchSize()))
+                                .waitTimeSeconds(0).messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages());
                         if (got.isEmpty()) break;
                         round.espRequests += 2; // the mapping's receive, and its delete of what the function handled
                         for (Message m : got) {
-                            sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle()));
+                            patiently(() -> sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle())));
                             batch.add(m);
                             if (batch.size() == source.batchSize()) {
                                 if (!containers.containsKey(spec.id())) throw new IllegalStateException(spec.id() + " has work queued on "
@@ -526,9 +546,9 @@ public final class ScaleBench implements Callable<Integer> {
                 long waiting = 0;
                 for (FunctionSpec spec : specs.values()) {
                     for (Source source : spec.sources()) {
-                        var attributes = sqs.getQueueAttributes(r -> r.queueUrl(stack.ref(source.queue())).attributeNamesWithStrings(
+                        var attributes = patiently(() -> sqs.getQueueAttributes(r -> r.queueUrl(stack.ref(source.queue())).attributeNamesWithStrings(
                                 "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesDelayed", "ApproximateNumberOfMessagesNotVisible"))
-                                .attributesAsStrings();
+                                .attributesAsStrings());
                         for (String v : attributes.values()) waiting += Long.parseLong(v);
                     }
                 }
