@@ -12,6 +12,7 @@ import org.appban.bench.FaultsBench;
 import org.appban.bench.InventoryBench;
 import org.appban.bench.NotifyBench;
 import org.appban.bench.ReliabilityBench;
+import org.appban.bench.ScaleBench;
 import org.appban.cli.support.UsageException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,7 +42,8 @@ final class BenchCommand implements Callable<Integer> {
             ColdStartBench::new,
             FaultsBench::new,
             ReliabilityBench::new,
-            BudgetsBench::new);
+            BudgetsBench::new,
+            ScaleBench::new);
 
     static CommandLine commandLine(PrintStream out) {
         CommandLine bench = new CommandLine(new BenchCommand());

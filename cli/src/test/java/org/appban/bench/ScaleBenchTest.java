@@ -1,0 +1,37 @@
+package org.appban.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ScaleBenchTest {
+    @Test
+    void badSizesAreRefusedWithTheUsage() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        assertEquals(2, ScaleBench.run(List.of("--members", "5000,25000", "--devices", "20000"), new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("--members and --devices need as many sizes each"));
+        bytes.reset();
+        assertEquals(2, ScaleBench.run(List.of("--limit-seconds", "1000"), new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("--limit-seconds must be 5 to 900"));
+    }
+
+    @Test
+    void theFunctionsComeFromTemplateYamlWithTheirMemoryRetriesAndMappedQueues() throws Exception {
+        var template = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(LocalEmulator.root().resolve("template.yaml").toFile());
+        Map<String, ScaleBench.FunctionSpec> specs = ScaleBench.functions(template);
+        ScaleBench.FunctionSpec notify = specs.get("NotifyMembersFunction");
+        assertEquals("org.appban.notice.NotifyMembersHandler", notify.handler());
+        assertEquals(1024, notify.memoryMb());
+        assertEquals(2, notify.retries());
+        ScaleBench.FunctionSpec enforce = specs.get("EnforceRemovalFunction");
+        assertTrue(enforce.sources().stream().anyMatch(s -> s.queue().equals("EnforceWorkQueue") && s.batchSize() == 10 && s.maxReceives() == 5),
+                enforce.sources().toString());
+    }
+}
