@@ -20,7 +20,7 @@ import org.appban.rehearsal.EmbeddedFunctions;
 import org.appban.sim.fleet.Fleet;
 
 /**
- * Feeds each case of the bad-input corpus ({@code functions/src/test/resources/corpus/*.json}: the function it goes
+ * Feeds each case of the bad-input corpus ({@code functions/local/src/test/resources/corpus/*.json}: the function it goes
  * to, the event or a reference to a sample, the words the answer must contain) to its handler over a fresh embedded
  * world, and checks: the answer rejects it (a {@code rejected} report, or a 4xx from a Function URL), names what is
  * wrong, and the world is unchanged, except for the valid rows of a mixed batch, which must be written.
@@ -41,7 +41,7 @@ public final class BadInputCorpus {
 
     public List<Outcome> run() throws IOException {
         List<Path> files;
-        try (Stream<Path> s = Files.list(repo.resolve("functions/src/test/resources/corpus"))) {
+        try (Stream<Path> s = Files.list(repo.resolve("functions/local/src/test/resources/corpus"))) {
             files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
         }
         JsonNode adminCorpus = Json.parse(repo.resolve("events/admin/malformed/corpus.json")).path("cases");
@@ -135,7 +135,7 @@ public final class BadInputCorpus {
      * expected; nothing may change meanwhile (a refused policy runs no function).
      */
     private Outcome policyCase(EmbeddedFunctions world, String name, JsonNode c) throws IOException {
-        String text = Files.readString(repo.resolve("functions/src/main/resources/policies/" + org.appban.policy.PolicyLoader.BUNDLED + ".json"));
+        String text = Files.readString(repo.resolve("functions/adapters/src/main/resources/policies/" + org.appban.policy.PolicyLoader.BUNDLED + ".json"));
         for (JsonNode r : c.path("policyReplace")) {
             String from = r.path(0).asText();
             if (!text.contains(from)) return new Outcome(name, false, "the bundled policy no longer contains '" + abbreviate(from) + "'");
