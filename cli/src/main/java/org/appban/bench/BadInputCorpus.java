@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.appban.access.SignedLinks;
 import org.appban.access.WebhookSignature;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.policy.BanPolicy;
 import org.appban.rehearsal.EmbeddedFunctions;
 import org.appban.sim.fleet.Fleet;
@@ -97,7 +97,7 @@ public final class BadInputCorpus {
         JsonNode answer;
         try {
             answer = world.invoke(function, event, caller);
-        } catch (org.appban.roster.RosterImportHandler.RosterRefused e) {
+        } catch (org.appban.lambda.roster.RosterImportHandler.RosterRefused e) {
             // A roster refused as a whole fails its triggered invocation on purpose (the Errors alarm): that is the answer.
             answer = Json.object().put("status", "rejected").put("invocation", "failed").put("error", e.getMessage());
         }
@@ -135,7 +135,7 @@ public final class BadInputCorpus {
      * expected; nothing may change meanwhile (a refused policy runs no function).
      */
     private Outcome policyCase(EmbeddedFunctions world, String name, JsonNode c) throws IOException {
-        String text = Files.readString(repo.resolve("functions/adapters/src/main/resources/policies/" + org.appban.policy.PolicyLoader.BUNDLED + ".json"));
+        String text = Files.readString(repo.resolve("functions/adapters/src/main/resources/policies/" + org.appban.policy.file.PolicyLoader.BUNDLED + ".json"));
         for (JsonNode r : c.path("policyReplace")) {
             String from = r.path(0).asText();
             if (!text.contains(from)) return new Outcome(name, false, "the bundled policy no longer contains '" + abbreviate(from) + "'");
@@ -145,7 +145,7 @@ public final class BadInputCorpus {
         Map<String, String> before = world.fingerprint();
         String message;
         try {
-            new org.appban.policy.PolicyLoader().parse(bytes, name + ".json");
+            new org.appban.policy.file.PolicyLoader().parse(bytes, name + ".json");
             return new Outcome(name, false, "not rejected: the policy loaded");
         } catch (org.appban.input.InvalidInputException e) {
             message = e.getMessage();

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.appban.admin.AdminWorld;
 import org.appban.domain.LedgerEntry;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.report.InMemoryReports;
 import org.appban.safety.InMemoryKillSwitch;
 import org.appban.store.memory.InMemoryDeviceStore;

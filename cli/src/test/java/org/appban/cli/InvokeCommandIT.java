@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.testing.AwsEmulator;
 import org.appban.testing.ProjectLayout;
 import org.junit.jupiter.api.Test;

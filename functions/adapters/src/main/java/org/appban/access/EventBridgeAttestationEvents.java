@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 
 /** Publishes {@code MemberAttested} ({@code {"member":...,"at":...}}) on the project's bus. */
 public final class EventBridgeAttestationEvents implements AttestationEvents {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.TreeMap;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 
 /**
  * Administrator alerts as one JSON line each in the function's log ({@code "level":"WARN","alert":...}), which a

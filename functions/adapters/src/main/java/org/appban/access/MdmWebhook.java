@@ -19,7 +19,7 @@ import org.appban.input.StrictObject;
 import org.appban.ports.Claims;
 import org.appban.ports.DeviceStore;
 import org.appban.ports.Ledger;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 
 /**
  * The MDM's webhook: "this device's compliance changed". The request must carry a valid, fresh signature

@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.appban.input.InputProblem;
 import org.appban.input.StrictObject;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 
 /**
  * Reads a telemetry log object line by line (it may be large: nothing but the current line is held), handing each

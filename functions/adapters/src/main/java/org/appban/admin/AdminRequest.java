@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.appban.exemption.ExemptionView;
 import org.appban.input.StrictObject;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 
 /**
  * A request to the admin function: {@code {"operation": "...", ...}}, read strictly (unknown fields, wrong types and

@@ -124,7 +124,7 @@ public final class LedgerAudit {
         }
         byte[] content = lines.toString().getBytes(StandardCharsets.UTF_8);
         String location = reports.put(folder + "ledger.jsonl", "application/x-ndjson", content);
-        com.fasterxml.jackson.databind.node.ObjectNode manifest = org.appban.lambda.Json.object();
+        com.fasterxml.jackson.databind.node.ObjectNode manifest = org.appban.json.Json.object();
         manifest.put("ledger", anchoring.ledgerName()).put("exportedAt", at.toString()).put("chains", names.size()).put("entries", entries)
                 .put("ledgerSha256", sha256(content));
         com.fasterxml.jackson.databind.node.ObjectNode digests = manifest.putObject("digests");
@@ -132,7 +132,7 @@ public final class LedgerAudit {
             reports.put(folder + d.key(), "application/json", d.bytes());
             digests.put(d.key(), sha256(d.bytes()));
         }
-        reports.put(folder + "manifest.json", "application/json", (org.appban.lambda.Json.pretty(manifest) + "\n").getBytes(StandardCharsets.UTF_8));
+        reports.put(folder + "manifest.json", "application/json", (org.appban.json.Json.pretty(manifest) + "\n").getBytes(StandardCharsets.UTF_8));
         return new Export("ledger " + anchoring.ledgerName(), entries, location, sha256(content));
     }
 

@@ -20,7 +20,7 @@ import org.appban.domain.LedgerRecord;
 import org.appban.identity.Principal;
 import org.appban.identity.ProvenPrincipal;
 import org.appban.input.InvalidInputException;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.policy.BanPolicy;
 import org.appban.ports.Ledger;
 
@@ -46,7 +46,7 @@ public final class SecondApprovals {
     /** A request that waits, or waited, for its second approval. */
     public record Approval(String id, String operation, String requestedBy, Instant requestedAt, Instant expires,
                            String state, String approvedBy, Instant approvedAt, String request) {
-        JsonNode requestJson() {
+        public JsonNode requestJson() {
             try {
                 return Json.parse(request);
             } catch (JsonProcessingException e) {
@@ -79,7 +79,7 @@ public final class SecondApprovals {
     }
 
     /** Why it waits, for the answer and the ledger. */
-    String why(AdminRequest request) {
+    public String why(AdminRequest request) {
         return switch (request) {
             case AdminRequest.KillSwitchSet k -> "turning the kill switch off resumes removals and quarantines (administration.secondApproval.killSwitchOff)";
             case AdminRequest.ManualRun m -> "a confirm goes past the policy's blast-radius cap (administration.secondApproval.confirmAboveCap)";
@@ -185,7 +185,7 @@ public final class SecondApprovals {
     }
 
     /** {@code apr-} and 12 hex digits of SHA-256 over what names it. */
-    static String id(String invocationId) {
+    public static String id(String invocationId) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(invocationId.getBytes(StandardCharsets.UTF_8));
             return "apr-" + HexFormat.of().formatHex(digest, 0, 6);

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.report.Reports;
 
 /**

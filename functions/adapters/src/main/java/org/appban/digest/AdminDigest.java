@@ -28,7 +28,7 @@ import org.appban.ports.Claims;
 import org.appban.ports.DeviceStore;
 import org.appban.ports.ExemptionStore;
 import org.appban.ports.Ledger;
-import org.appban.ports.Mailer;
+import org.appban.mail.Mailer;
 import org.appban.ports.MemberStore;
 
 /**

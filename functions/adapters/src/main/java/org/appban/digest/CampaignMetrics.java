@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.appban.admin.CampaignHistory;
 import org.appban.domain.Ownership;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 
 /**
  * The campaign's series as CloudWatch metrics, in the Embedded Metric Format: JSON lines the function writes to its

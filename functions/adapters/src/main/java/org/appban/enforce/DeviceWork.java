@@ -7,7 +7,7 @@ import java.time.LocalDate;
 import org.appban.domain.Actor;
 import org.appban.input.InvalidInputException;
 import org.appban.input.StrictObject;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 
 /**
  * One device action on its way from the run that decided it to the worker that performs it (an SQS message body,

@@ -1,5 +1,6 @@
 package org.appban.enforce;
 
+import org.appban.fleet.MdmCapabilities;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

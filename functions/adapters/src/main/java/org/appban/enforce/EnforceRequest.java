@@ -1,6 +1,6 @@
 package org.appban.enforce;
 
-import com.fasterxml.jackson.annotation.JsonValue;
+import org.appban.domain.WireNamed;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,10 +21,10 @@ import org.appban.input.StrictObject;
  */
 public record EnforceRequest(Trigger trigger, EnforcementScope scope, boolean dryRun, Integer confirm, boolean inline) {
 
-    public enum Trigger {
+    public enum Trigger implements WireNamed {
         DEADLINE, RECONCILE, ENFORCE, RECONCILE_DEVICE;
 
-        @JsonValue
+        @Override
         public String wireName() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }

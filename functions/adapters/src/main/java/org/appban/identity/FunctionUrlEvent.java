@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 
 /**
  * Builds the event Lambda delivers for a function URL request (payload format 2.0) after it has authenticated the

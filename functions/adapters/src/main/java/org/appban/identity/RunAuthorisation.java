@@ -11,7 +11,7 @@ import org.appban.domain.Actor;
 import org.appban.domain.LedgerEntry;
 import org.appban.domain.LedgerRecord;
 import org.appban.input.InvalidInputException;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.ports.Ledger;
 
 /**

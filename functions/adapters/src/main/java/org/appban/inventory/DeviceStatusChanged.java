@@ -6,7 +6,7 @@ import java.util.Locale;
 import org.appban.domain.AppPresence;
 import org.appban.domain.ComplianceState;
 import org.appban.input.StrictObject;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 
 /**
  * The event inventory sync publishes (EventBridge, source {@value #SOURCE}, detail-type {@value #DETAIL_TYPE}) for

@@ -7,7 +7,7 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 
 /**
  * Publishes device changes on the project's event bus, ten to a PutEvents call (its limit). Entries EventBridge

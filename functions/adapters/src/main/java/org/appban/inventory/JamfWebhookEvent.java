@@ -8,7 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 
 /**
  * One Jamf Pro webhook, as Jamf sends it (JSON content type). Source: Jamf Pro developer documentation, "Webhooks"

@@ -15,7 +15,7 @@ import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 
 /**
  * What the ledger's chains looked like at one moment, anchored outside the table: the head (last seq and its hash)

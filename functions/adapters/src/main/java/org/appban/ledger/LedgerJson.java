@@ -8,7 +8,7 @@ import java.util.Map;
 import org.appban.domain.Actor;
 import org.appban.domain.LedgerEntry;
 import org.appban.domain.LedgerRecord;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 
 /**
  * The export format of ledger entries: one JSON object per entry, every field that the hash covers, so an

@@ -3,7 +3,6 @@ package org.appban.mail;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
-import org.appban.ports.Mailer;
 
 /**
  * Sends through another mailer at no more than the limiter's rate, and retries throttled sends a bounded number

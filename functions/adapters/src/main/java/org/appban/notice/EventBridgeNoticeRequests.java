@@ -9,7 +9,7 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 
 /**
  * Publishes notice requests on the project's event bus ({@code EVENT_BUS_NAME}) as detail-type
@@ -79,7 +79,7 @@ public final class EventBridgeNoticeRequests implements NoticeRequests {
     }
 
     private static String json(NoticeRequest r) {
-        return Json.write(r.toDetail());
+        return Json.write(NoticeRequestJson.detail(r));
     }
 
     private static <T> Supplier<T> constant(T value) {

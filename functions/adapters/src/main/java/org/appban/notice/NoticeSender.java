@@ -13,7 +13,7 @@ import org.appban.domain.LedgerRecord;
 import org.appban.ledger.Pseudonyms;
 import org.appban.ports.Claims;
 import org.appban.ports.Ledger;
-import org.appban.ports.Mailer;
+import org.appban.mail.Mailer;
 
 /**
  * Sends a composed notice at most once per key, as far as the APIs allow, and records it.

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 
 /** An answer the client hands back: any 2xx, and the 4xx the caller maps (401 and 429 never reach it). */
 public record ApiResponse(int status, Map<String, List<String>> headers, String body) {

@@ -3,7 +3,7 @@ package org.appban.roster;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.appban.input.InvalidInputException;
 import org.appban.input.StrictObject;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 
 /**
  * The durable cursor of an import that continues: which object, which version of it (its ETag: a newer upload has

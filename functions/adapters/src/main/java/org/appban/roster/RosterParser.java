@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 import org.appban.domain.Member;
 import org.appban.domain.Role;
 import org.appban.input.InvalidInputException;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 
 /**
  * Reads a roster (CSV with a header row, or JSON: a list of members or {@code {"members": [...]}}) and validates

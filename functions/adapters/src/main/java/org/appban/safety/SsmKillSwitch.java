@@ -6,7 +6,7 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 
 /**
  * The kill switch as an SSM parameter (named by KILL_SWITCH_PARAMETER). Its value is JSON

@@ -10,7 +10,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 
 /**
  * Tokens for signed links: who a link is for ({@code subject}, e.g. a member id), what it may be used for

@@ -14,7 +14,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.appban.remote.Secret;
 import org.appban.secrets.SecretSource;
 import org.appban.secrets.SecretUnavailableException;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 
 /**
  * HMAC-SHA256 over bytes, with the key from Secrets Manager ({@code SIGNING_SECRET_ARN}). Shared by every signed

@@ -11,7 +11,7 @@ import org.appban.domain.Device;
 import org.appban.domain.Exemption;
 import org.appban.domain.LedgerRecord;
 import org.appban.domain.Member;
-import org.appban.enforce.MdmCapabilities;
+import org.appban.fleet.MdmCapabilities;
 import org.appban.exemption.ExemptionCheck;
 import org.appban.exemption.ExemptionView;
 

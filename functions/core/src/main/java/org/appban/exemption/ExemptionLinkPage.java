@@ -11,7 +11,7 @@ import org.appban.report.Html;
  * The pages behind a member's exemption link: the request form, the confirmation, and the refusals (bad link, bad
  * form). Pure; every value escaped; inline CSS; no scripts; nothing loaded from elsewhere.
  */
-final class ExemptionLinkPage {
+public final class ExemptionLinkPage {
     private static final String CSS = """
             body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #1d2733; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; }
             h1 { font-size: 1.4rem; } label { display: block; margin: .3rem 0; } textarea { width: 100%; min-height: 8rem; font: inherit; }
@@ -21,11 +21,11 @@ final class ExemptionLinkPage {
 
     private final BanPolicy policy;
 
-    ExemptionLinkPage(BanPolicy policy) {
+    public ExemptionLinkPage(BanPolicy policy) {
         this.policy = policy;
     }
 
-    String form(Member member, List<Device> devices, String token, List<InputProblem> problems, String reason) {
+    public String form(Member member, List<Device> devices, String token, List<InputProblem> problems, String reason) {
         StringBuilder h = start("Ask for an exemption");
         h.append("<h1>Ask for an exemption from the ban on ").append(esc(policy.app().name())).append("</h1>\n")
                 .append("<p>").append(esc(member.name())).append(", ").append(esc(policy.exemptions().requestInstructions())).append("</p>\n");
@@ -48,7 +48,7 @@ final class ExemptionLinkPage {
         return end(h);
     }
 
-    String recorded(Member member, List<ExemptionOutcome> outcomes) {
+    public String recorded(Member member, List<ExemptionOutcome> outcomes) {
         StringBuilder h = start("Request recorded");
         h.append("<h1>Your request is recorded</h1>\n<p>").append(esc(member.name()))
                 .append(", an approver will decide it and you will be told by email. Until then the ban applies as before.</p>\n<ul>");
@@ -62,7 +62,7 @@ final class ExemptionLinkPage {
         return end(h);
     }
 
-    String refused(String why) {
+    public String refused(String why) {
         StringBuilder h = start("Link not valid");
         h.append("<h1>This link cannot be used</h1>\n<p>").append(esc(why));
         h.append("</p>\n<p>Write to ").append(esc(policy.contact().name())).append(" at ").append(esc(policy.contact().email()))

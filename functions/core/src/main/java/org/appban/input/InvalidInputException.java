@@ -32,4 +32,16 @@ public class InvalidInputException extends RuntimeException {
         return prefix + problems.size() + " problems:\n" + problems.stream()
                 .map(p -> "  - " + p).collect(Collectors.joining("\n"));
     }
+
+    /** The {@code rejected} report a function answers with: every problem, where it is and what is wrong. */
+    public java.util.Map<String, Object> rejected() {
+        java.util.Map<String, Object> r = new java.util.LinkedHashMap<>();
+        r.put("status", "rejected");
+        r.put("source", source());
+        r.put("error", getMessage());
+        List<java.util.Map<String, String>> problems = problems().stream()
+                .map((InputProblem p) -> java.util.Map.of("where", p.where(), "problem", p.problem())).toList();
+        r.put("problems", problems);
+        return r;
+    }
 }

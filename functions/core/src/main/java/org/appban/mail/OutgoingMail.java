@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One encoded message for one recipient, as a {@link org.appban.ports.Mailer} sends it.
+ * One encoded message for one recipient, as a {@link org.appban.mail.Mailer} sends it.
  *
  * @param from      the verified sender identity (envelope and SES FromEmailAddress)
  * @param recipient the only address it goes to, whatever the headers say

@@ -1,5 +1,6 @@
 package org.appban.lambda;
 
+import org.appban.json.Json;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -75,13 +76,6 @@ public abstract class JsonHandler implements RequestStreamHandler {
     }
 
     public static Map<String, Object> rejected(InvalidInputException e) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("status", "rejected");
-        r.put("source", e.source());
-        r.put("error", e.getMessage());
-        List<Map<String, String>> problems = e.problems().stream()
-                .map((InputProblem p) -> Map.of("where", p.where(), "problem", p.problem())).toList();
-        r.put("problems", problems);
-        return r;
+        return e.rejected();
     }
 }

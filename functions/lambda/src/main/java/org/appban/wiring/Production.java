@@ -22,27 +22,26 @@ import org.appban.access.WebhookSignature;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.appban.admin.Administration;
+import org.appban.admin.requests.Administration;
 import org.appban.admin.LedgerAudit;
 import org.appban.admin.NetworkAccessLookup;
 import org.appban.admin.preview.CampaignPreview;
-import org.appban.aws.AwsClients;
 import org.appban.domain.MdmKind;
 import org.appban.enforce.EnforceRemoval;
-import org.appban.enforce.EnforceRemovalHandler;
+import org.appban.lambda.enforce.EnforceRemovalHandler;
 import org.appban.enforce.SqsWorkQueue;
 import org.appban.fleet.FleetEnforcement;
 import org.appban.exemption.ExemptionNotices;
 import org.appban.exemption.ExemptionService;
 import org.appban.exemption.SignedExemptionLinks;
 import org.appban.fleet.FleetInventory;
-import org.appban.fleet.MdmAdapters;
+import org.appban.fleet.mdm.MdmAdapters;
 import org.appban.inventory.EventBridgeDeviceEvents;
 import org.appban.inventory.InventorySync;
-import org.appban.network.NacAdapters;
+import org.appban.network.nac.NacAdapters;
 import org.appban.network.RegisteredDevices;
 import org.appban.policy.BanPolicy;
-import org.appban.policy.PolicyLoader;
+import org.appban.policy.file.PolicyLoader;
 import org.appban.remote.ApiBudgets;
 import org.appban.remote.RemoteOptions;
 import org.appban.store.dynamo.DynamoRateLimits;
@@ -206,7 +205,7 @@ public final class Production {
         // Each MDM's secret is read when a run first lists it, not at construction (OnFirstUse: SnapStart constructs
         // the function when a version is published).
         var secrets = new SecretsManagerSecretSource(secretsClient());
-        List<FleetInventory> mdms = MdmAdapters.secretArns().stream()
+        List<FleetInventory> mdms = MdmAdapters.secretArns(SETTINGS.required("MDM_SECRET_ARN")).stream()
                 .map(arn -> OnFirstUse.inventory(() -> MdmAdapters.fromSecret(secrets, arn, options).inventory())).toList();
         // With a NAC configured, its device registry adds the private devices no MDM enrols (read with the same secret).
         Optional<RegisteredDevices> registry = SETTINGS.optional("NAC_SECRET_ARN")
@@ -249,7 +248,7 @@ public final class Production {
                     // cost that runs with nothing for the MDMs (a work item already done, a kill switch on) avoid.
                     RemoteOptions options = sharedBudgets(ApiBudgets.DEFAULT);
                     Map<MdmKind, FleetEnforcement> mdms = new LinkedHashMap<>();
-                    for (MdmAdapters.Mdm mdm : MdmAdapters.allFromEnvironment(new SecretsManagerSecretSource(secretsClient()), options)) {
+                    for (MdmAdapters.Mdm mdm : MdmAdapters.all(new SecretsManagerSecretSource(secretsClient()), SETTINGS.required("MDM_SECRET_ARN"), options)) {
                         mdms.put(mdm.kind(), mdm.enforcement());
                     }
                     return mdms;

@@ -18,7 +18,7 @@ import org.appban.ports.Ledger;
 import org.appban.ports.MemberStore;
 import org.appban.remote.Secret;
 import org.appban.safety.KillSwitch;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 
 /**
  * The network-access and attestation functions in process, for the rehearsal and the benchmark: the same services

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.appban.ports.Mailer;
 
 /**
  * The rehearsal's mail server: every message becomes an {@code .eml} file in a folder (any mail client opens

@@ -12,7 +12,7 @@ import org.appban.domain.MdmKind;
 import org.appban.domain.Ownership;
 import org.appban.domain.Platform;
 import org.appban.policy.BanPolicy;
-import org.appban.policy.PolicyLoader;
+import org.appban.policy.file.PolicyLoader;
 
 /** Devices, exemptions and instants around the bundled policy, for the access specifications. */
 final class AccessFixtures {

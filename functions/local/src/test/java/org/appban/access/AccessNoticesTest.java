@@ -1,5 +1,6 @@
 package org.appban.access;
 
+import org.appban.notice.NoticeRequestJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,7 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.alerts.AdminAlert;
 import org.appban.notice.InMemoryNoticeRequests;
 import org.appban.notice.NoticeRequest;
@@ -28,7 +29,7 @@ class AccessNoticesTest {
         List<NoticeRequest> sent = requests.requested();
         assertEquals(StageKind.ACCESS_REVOKED, sent.get(0).kind());
         assertEquals(StageKind.ACCESS_RESTORED, sent.get(1).kind());
-        NoticeRequest roundTrip = NoticeRequest.parse(Json.parse(Json.write(sent.get(0).toDetail())), "test");
+        NoticeRequest roundTrip = NoticeRequestJson.parse(Json.parse(Json.write(NoticeRequestJson.detail(sent.get(0)))), "test");
         assertEquals(sent.get(0), roundTrip);
         assertEquals("nac/quarantine/" + device + "/1", roundTrip.occasion());
     }

@@ -1,5 +1,6 @@
 package org.appban.access;
 
+import org.appban.lambda.access.AttestationHandler;
 import org.appban.testing.TestClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

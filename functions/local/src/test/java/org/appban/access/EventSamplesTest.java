@@ -1,5 +1,7 @@
 package org.appban.access;
 
+import org.appban.lambda.access.NetworkAccessHandler;
+import org.appban.lambda.access.AttestationHandler;
 import org.appban.testing.TestClock;
 import static org.appban.access.AccessFixtures.privateEnrolled;
 import static org.appban.access.AccessFixtures.privateUnmanaged;

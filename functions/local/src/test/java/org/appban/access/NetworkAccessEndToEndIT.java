@@ -1,5 +1,7 @@
 package org.appban.access;
 
+import org.appban.lambda.access.NetworkAccessHandler;
+import org.appban.lambda.access.AttestationHandler;
 import org.appban.testing.TestClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -33,7 +35,7 @@ import org.appban.domain.Platform;
 import org.appban.domain.Role;
 import org.appban.fleet.SimulatedFleet;
 import org.appban.ledger.ChainVerifier;
-import org.appban.network.NacAdapters;
+import org.appban.network.nac.NacAdapters;
 import org.appban.notice.Attestations;
 import org.appban.policy.BanPolicy;
 import org.appban.safety.SsmKillSwitch;

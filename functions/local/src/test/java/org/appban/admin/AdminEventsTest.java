@@ -1,5 +1,7 @@
 package org.appban.admin;
 
+import org.appban.admin.requests.Administration;
+import org.appban.lambda.admin.AdminHandler;
 import static org.appban.exemption.ExemptionFixtures.MANAGER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,7 +19,7 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.appban.domain.LedgerEntry;
 import org.appban.exemption.ExemptionFixtures;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.lambda.LocalContext;
 import org.appban.report.InMemoryReports;
 import org.appban.safety.InMemoryKillSwitch;

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.appban.domain.LedgerEntry;
 import org.appban.exemption.ExemptionCheck;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.report.S3Reports;
 import org.appban.safety.KillSwitch;
 import org.appban.safety.SsmKillSwitch;

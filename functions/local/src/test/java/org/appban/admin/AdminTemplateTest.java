@@ -1,5 +1,6 @@
 package org.appban.admin;
 
+import org.appban.lambda.admin.AdminHandler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,7 +73,7 @@ class AdminTemplateTest {
     @Test
     void the_exemption_link_page_is_public_but_reads_only_the_signing_key_and_records_only_requests() {
         JsonNode f = resources.path("ExemptionLinkFunction").path("Properties");
-        assertEquals(org.appban.exemption.ExemptionLinkHandler.class.getName() + "::handleRequest", f.path("Handler").asText());
+        assertEquals(org.appban.lambda.exemption.ExemptionLinkHandler.class.getName() + "::handleRequest", f.path("Handler").asText());
         assertEquals("NONE", f.path("FunctionUrlConfig").path("AuthType").asText());
         assertEquals("SigningSecret", f.path("Environment").path("Variables").path("SIGNING_SECRET_ARN").path("Ref").asText());
         java.util.Set<String> actions = new java.util.TreeSet<>();

@@ -1,5 +1,7 @@
 package org.appban.admin;
 
+import org.appban.admin.requests.Administration;
+import org.appban.lambda.admin.AdminHandler;
 import org.appban.testing.TestClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
@@ -23,7 +25,7 @@ import org.appban.domain.Role;
 import org.appban.exemption.ExemptionFixtures;
 import org.appban.exemption.ExemptionService;
 import org.appban.identity.FunctionUrlEvent;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.lambda.LocalContext;
 import org.appban.ports.DeviceStore;
 import org.appban.ports.ExemptionStore;

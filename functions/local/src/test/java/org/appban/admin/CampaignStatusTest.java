@@ -21,7 +21,7 @@ import org.appban.domain.Platform;
 import org.appban.domain.Role;
 import org.appban.exemption.ExemptionCheck;
 import org.appban.exemption.ExemptionFixtures;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.report.InMemoryReports;
 import org.appban.safety.InMemoryKillSwitch;
 import org.appban.store.memory.InMemoryDeviceStore;

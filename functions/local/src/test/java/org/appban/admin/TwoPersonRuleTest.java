@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import org.appban.domain.LedgerEntry;
 import org.appban.input.InvalidInputException;
-import org.appban.policy.PolicyLoader;
+import org.appban.policy.file.PolicyLoader;
 import org.appban.report.InMemoryReports;
 import org.appban.safety.InMemoryKillSwitch;
 import org.appban.store.memory.InMemoryDeviceStore;

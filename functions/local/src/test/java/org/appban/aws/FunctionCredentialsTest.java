@@ -1,5 +1,6 @@
 package org.appban.aws;
 
+import org.appban.wiring.FunctionCredentials;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -95,7 +95,7 @@ class ShadedJarIT {
             }
             assertEquals(List.of(), failures.stream().limit(20).toList(), "classes the shade filters left broken");
 
-            Class<?> loaderClass = Class.forName("org.appban.policy.PolicyLoader", true, loader);
+            Class<?> loaderClass = Class.forName("org.appban.policy.file.PolicyLoader", true, loader);
             Object policy = loaderClass.getMethod("bundled", String.class).invoke(loaderClass.getConstructor().newInstance(),
                     loaderClass.getField("BUNDLED").get(null));
             Class<?> policyClass = Class.forName("org.appban.policy.BanPolicy", true, loader);

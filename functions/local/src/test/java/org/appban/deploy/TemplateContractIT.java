@@ -229,7 +229,7 @@ class TemplateContractIT {
             Set<String> asked = new TreeSet<>();
             run[0].result.path("settingsAsked").forEach(n -> asked.add(n.asText()));
             asked.removeAll(RUNTIME_VARIABLES);
-            asked.removeAll(org.appban.aws.FunctionCredentials.VARIABLES);
+            asked.removeAll(org.appban.wiring.FunctionCredentials.VARIABLES);
             assertEquals(f.environment(), asked, "template.yaml environment (Globals + own) vs the variables the code asked for");
         }));
         tests.add(DynamicTest.dynamicTest("its policy grants exactly the calls it makes", () -> {
@@ -339,7 +339,7 @@ class TemplateContractIT {
         // a scheduled enforce-removal run that the blast-radius cap stopped ends in an error, so that the Errors alarm
         // calls an administrator to confirm.
         return error.contains("NotifyMembersHandler$IncompleteRun")
-                || error.contains("at org.appban.enforce.EnforceRemovalHandler") && error.contains("needs-confirmation");
+                || error.contains("at org.appban.lambda.enforce.EnforceRemovalHandler") && error.contains("needs-confirmation");
     }
 
     // --- running a function ------------------------------------------------------------------------------------------

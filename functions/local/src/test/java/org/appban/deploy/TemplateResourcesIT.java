@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import org.appban.aws.AwsClients;
+import org.appban.wiring.AwsClients;
 import org.appban.testing.AwsEmulator;
 import org.appban.testing.MotoServer;
 import org.appban.testing.ProjectLayout;

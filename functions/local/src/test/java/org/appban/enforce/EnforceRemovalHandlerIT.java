@@ -1,5 +1,6 @@
 package org.appban.enforce;
 
+import org.appban.lambda.enforce.EnforceRemovalHandler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,12 +24,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.appban.domain.Exemption;
 import org.appban.domain.ExemptionStatus;
 import org.appban.fleet.InventoriedDevice;
-import org.appban.fleet.MdmAdapters;
+import org.appban.fleet.mdm.MdmAdapters;
 import org.appban.fleet.SimulatedFleet;
 import org.appban.fleet.intune.IntuneConnection;
 import org.appban.fleet.intune.IntuneGraphClient;
 import org.appban.fleet.intune.IntuneGraphInventory;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.ledger.ChainVerifier;
 import org.appban.notice.NoticeRequest;
 import org.appban.remote.Secret;

@@ -1,5 +1,6 @@
 package org.appban.enforce;
 
+import org.appban.lambda.enforce.EnforceRemovalHandler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +17,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.appban.domain.Actor;
 import org.appban.fleet.SimulatedFleet;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.sim.http.Fault;
 import org.appban.testing.AuthorisedRuns;
 import org.appban.testing.ProjectLayout;

@@ -1,5 +1,6 @@
 package org.appban.enforce;
 
+import org.appban.lambda.enforce.EnforceRemovalHandler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -31,7 +31,7 @@ import org.appban.fleet.jamf.JamfProEnforcement;
 import org.appban.fleet.jamf.JamfProInventory;
 import org.appban.notice.NoticeRequest;
 import org.appban.policy.BanPolicy;
-import org.appban.policy.PolicyLoader;
+import org.appban.policy.file.PolicyLoader;
 import org.appban.remote.Secret;
 import org.appban.safety.InMemoryKillSwitch;
 import org.appban.sim.Simulators;

@@ -15,7 +15,7 @@ import org.appban.domain.MdmKind;
 import org.appban.domain.Ownership;
 import org.appban.domain.Platform;
 import org.appban.policy.BanPolicy;
-import org.appban.policy.PolicyLoader;
+import org.appban.policy.file.PolicyLoader;
 
 /** The bundled policy and small devices and exemptions to plan against. */
 final class PlannerFixtures {

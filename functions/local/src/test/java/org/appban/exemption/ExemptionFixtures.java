@@ -19,7 +19,7 @@ import org.appban.identity.FunctionUrlEvent;
 import org.appban.identity.FunctionUrlIdentity;
 import org.appban.identity.ProvenPrincipal;
 import org.appban.policy.BanPolicy;
-import org.appban.policy.PolicyLoader;
+import org.appban.policy.file.PolicyLoader;
 
 /** The bundled policy, its approvers, a small roster and a clock the test moves: shared by the exemption and admin tests. */
 public final class ExemptionFixtures {

@@ -1,5 +1,6 @@
 package org.appban.exemption;
 
+import org.appban.lambda.exemption.ExemptionLinkHandler;
 import org.appban.testing.TestClock;
 import static org.appban.exemption.ExemptionFixtures.POLICY;
 import static org.appban.exemption.ExemptionFixtures.corporate;
@@ -22,7 +23,7 @@ import org.appban.domain.AppPresence;
 import org.appban.domain.ComplianceState;
 import org.appban.domain.Exemption;
 import org.appban.domain.ExemptionStatus;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.signing.SignedTokens;
 import org.appban.signing.Signer;
 import org.appban.store.memory.InMemoryDeviceStore;

@@ -1,5 +1,6 @@
 package org.appban.exemption;
 
+import org.appban.lambda.exemption.ExemptionSweepHandler;
 import org.appban.testing.TestClock;
 import static org.appban.exemption.ExemptionFixtures.CLERK;
 import static org.appban.exemption.ExemptionFixtures.MANAGER;
@@ -16,7 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
 import org.appban.domain.Actor;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.store.memory.InMemoryDeviceStore;
 import org.appban.store.memory.InMemoryExemptionStore;
 import org.appban.store.memory.InMemoryLedger;

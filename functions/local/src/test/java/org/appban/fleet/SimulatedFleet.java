@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.appban.policy.BannedApp;
-import org.appban.policy.PolicyLoader;
+import org.appban.policy.file.PolicyLoader;
 import org.appban.remote.RemoteOptions;
 import org.appban.remote.RetryPolicy;
 import org.appban.remote.Sleeper;

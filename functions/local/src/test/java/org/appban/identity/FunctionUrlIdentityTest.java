@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.appban.input.InvalidInputException;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.junit.jupiter.api.Test;
 
 /** The caller of a function URL request is what Lambda's IAM authorisation says, and nothing else. */

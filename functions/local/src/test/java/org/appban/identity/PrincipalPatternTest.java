@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.appban.input.InvalidInputException;
-import org.appban.policy.PolicyLoader;
+import org.appban.policy.file.PolicyLoader;
 import org.junit.jupiter.api.Test;
 
 /** Policy approvers and administrators are principal patterns matched against proven callers only. */

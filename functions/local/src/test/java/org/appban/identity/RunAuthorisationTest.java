@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import org.appban.input.InvalidInputException;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.store.memory.InMemoryLedger;
 import org.junit.jupiter.api.Test;
 

@@ -9,7 +9,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.sim.fleet.FleetLoader;
 import org.appban.sim.fleet.InvalidFleetException;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package org.appban.inventory;
 
+import org.appban.lambda.inventory.InventorySyncHandler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,8 +17,8 @@ import org.appban.fleet.intune.IntuneConnection;
 import org.appban.fleet.intune.IntuneGraphClient;
 import org.appban.fleet.intune.IntuneGraphInventory;
 import org.appban.input.StrictObject;
-import org.appban.lambda.Json;
-import org.appban.policy.PolicyLoader;
+import org.appban.json.Json;
+import org.appban.policy.file.PolicyLoader;
 import org.appban.remote.Secret;
 import org.appban.sim.Simulators;
 import org.appban.sim.fleet.FleetMember;

@@ -31,7 +31,7 @@ import org.appban.network.RegisteredDevices;
 import org.appban.network.ise.CiscoIseNetworkAccess;
 import org.appban.network.ise.IseConnection;
 import org.appban.policy.BanPolicy;
-import org.appban.policy.PolicyLoader;
+import org.appban.policy.file.PolicyLoader;
 import org.appban.remote.Secret;
 import org.appban.sim.Simulators;
 import org.appban.sim.fleet.FleetDevice;

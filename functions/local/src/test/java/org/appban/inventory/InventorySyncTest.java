@@ -1,5 +1,6 @@
 package org.appban.inventory;
 
+import org.appban.lambda.inventory.InventorySyncHandler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,7 +30,7 @@ import org.appban.fleet.jamf.JamfProInventory;
 import org.appban.inventory.DeviceStatusChanged.Change;
 import org.appban.policy.BanPolicy;
 import org.appban.policy.BannedApp;
-import org.appban.policy.PolicyLoader;
+import org.appban.policy.file.PolicyLoader;
 import org.appban.remote.RemoteFailure;
 import org.appban.remote.Secret;
 import org.appban.sim.Simulators;
@@ -259,7 +260,7 @@ class InventorySyncTest {
             byte[] event = java.nio.file.Files.readAllBytes(org.appban.testing.ProjectLayout.root().resolve(java.nio.file.Path.of("events", "inventory-sync", file)));
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
             handler.handleRequest(new java.io.ByteArrayInputStream(event), out, null);
-            com.fasterxml.jackson.databind.JsonNode r = org.appban.lambda.Json.parse(out.toByteArray());
+            com.fasterxml.jackson.databind.JsonNode r = org.appban.json.Json.parse(out.toByteArray());
             assertEquals("synced", r.path("status").asText(), file + ": " + r);
         }
         // The manual sample is a dry run: only the scheduled one saved devices.

@@ -1,5 +1,6 @@
 package org.appban.lambda;
 
+import org.appban.json.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.amazonaws.services.lambda.runtime.Context;

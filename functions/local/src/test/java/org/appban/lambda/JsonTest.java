@@ -1,5 +1,6 @@
 package org.appban.lambda;
 
+import org.appban.json.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,7 +47,14 @@ class JsonTest {
             .setSerializationInclusion(JsonInclude.Include.NON_NULL)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            // Core's enums once carried @JsonValue on wireName(); core names no JSON library now (WireNamed).
+            .addMixIn(org.appban.domain.WireNamed.class, WireNamedAsValue.class);
+
+    private interface WireNamedAsValue {
+        @com.fasterxml.jackson.annotation.JsonValue
+        String wireName();
+    }
 
     private static final List<String> DOCUMENTS = List.of(
             "{\"trigger\":\"schedule\",\"schedule\":\"notify-daily\"}",

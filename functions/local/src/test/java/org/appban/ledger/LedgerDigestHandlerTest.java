@@ -1,5 +1,6 @@
 package org.appban.ledger;
 
+import org.appban.lambda.ledger.LedgerDigestHandler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;

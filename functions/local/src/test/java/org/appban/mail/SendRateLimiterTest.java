@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.appban.input.InvalidInputException;
-import org.appban.ports.Mailer;
 import org.junit.jupiter.api.Test;
 
 class SendRateLimiterTest {

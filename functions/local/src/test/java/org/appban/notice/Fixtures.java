@@ -18,7 +18,7 @@ import org.appban.domain.Platform;
 import org.appban.domain.Role;
 import org.appban.policy.BanPolicy;
 import org.appban.policy.NoticeStage;
-import org.appban.policy.PolicyLoader;
+import org.appban.policy.file.PolicyLoader;
 
 /** The bundled policy, variations of its calendar, and members and devices to run notices against. */
 final class Fixtures {

@@ -4,7 +4,7 @@ import static org.appban.notice.Fixtures.nz;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.policy.StageKind;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +16,7 @@ class NoticeRequestsTest {
         for (NoticeRequest r : List.of(
                 new NoticeRequest(StageKind.ACCESS_REVOKED, "m-1", "d-1", null, nz("2023-04-07T09:05"), "nac/quarantine/d-1"),
                 new NoticeRequest(StageKind.EXEMPTION_EXPIRING, "m/2", null, "x-9", nz("2023-09-16T09:00"), "x-9/expiring"))) {
-            assertEquals(r, NoticeRequest.parse(Json.parse(Json.write(r.toDetail())), "test"));
+            assertEquals(r, NoticeRequestJson.parse(Json.parse(Json.write(NoticeRequestJson.detail(r))), "test"));
         }
     }
 

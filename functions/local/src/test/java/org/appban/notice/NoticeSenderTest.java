@@ -28,7 +28,7 @@ import org.appban.domain.Platform;
 import org.appban.mail.MimeWriter;
 import org.appban.ports.Claims;
 import org.appban.ports.Ledger;
-import org.appban.ports.Mailer;
+import org.appban.mail.Mailer;
 import org.appban.store.memory.InMemoryClaims;
 import org.appban.store.memory.InMemoryLedger;
 import org.junit.jupiter.api.Test;

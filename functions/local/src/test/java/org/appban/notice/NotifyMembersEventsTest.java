@@ -1,5 +1,6 @@
 package org.appban.notice;
 
+import org.appban.lambda.notice.NotifyMembersHandler;
 import org.appban.testing.TestClock;
 import static org.appban.notice.Fixtures.POLICY;
 import static org.appban.notice.Fixtures.corporate;
@@ -37,7 +38,7 @@ import org.appban.domain.Member;
 import org.appban.domain.Platform;
 import org.appban.domain.Role;
 import org.appban.mail.MimeWriter;
-import org.appban.ports.Mailer;
+import org.appban.mail.Mailer;
 import org.appban.store.memory.InMemoryClaims;
 import org.appban.store.memory.InMemoryDeviceStore;
 import org.appban.store.memory.InMemoryExemptionStore;

@@ -1,5 +1,6 @@
 package org.appban.notice;
 
+import org.appban.lambda.notice.NotifyMembersHandler;
 import org.appban.testing.TestClock;
 import static org.appban.notice.Fixtures.POLICY;
 import static org.appban.notice.Fixtures.corporate;

@@ -25,7 +25,7 @@ import org.appban.domain.Platform;
 import org.appban.domain.Role;
 import org.appban.mail.MimeWriter;
 import org.appban.policy.StageKind;
-import org.appban.ports.Mailer;
+import org.appban.mail.Mailer;
 import org.appban.store.memory.InMemoryClaims;
 import org.appban.store.memory.InMemoryDeviceStore;
 import org.appban.store.memory.InMemoryExemptionStore;

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.appban.mail.OutgoingMail;
-import org.appban.ports.Mailer;
+import org.appban.mail.Mailer;
 
 /** A mailer that keeps what it was given; {@code before} can make it wait, refuse or fail. */
 final class RecordingMailer implements Mailer {

@@ -1,5 +1,6 @@
 package org.appban.policy;
 
+import org.appban.policy.file.PolicyLoader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
 package org.appban.roster;
 
+import org.appban.lambda.roster.RosterImportHandler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,7 +23,7 @@ import java.util.Map;
 import org.appban.domain.Member;
 import org.appban.domain.Role;
 import org.appban.input.InvalidInputException;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.store.memory.InMemoryLedger;
 import org.appban.store.memory.InMemoryMemberStore;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package org.appban.roster;
 
+import org.appban.lambda.roster.RosterImportHandler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +15,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.store.memory.InMemoryLedger;
 import org.appban.store.memory.InMemoryMemberStore;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package org.appban.roster;
 
+import org.appban.lambda.roster.RosterImportHandler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.ledger.ChainVerifier;
 import org.appban.store.dynamo.DynamoLedger;
 import org.appban.store.dynamo.DynamoMemberStore;

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.UUID;
 import org.appban.domain.MdmKind;
-import org.appban.fleet.MdmAdapters;
+import org.appban.fleet.mdm.MdmAdapters;
 import org.appban.fleet.SimulatedFleet;
 import org.appban.input.InvalidInputException;
 import org.appban.network.EndpointKey;
-import org.appban.network.NacAdapters;
+import org.appban.network.nac.NacAdapters;
 import org.appban.sim.Simulators;
 import org.appban.testing.AwsEmulator;
 import org.junit.jupiter.api.BeforeAll;

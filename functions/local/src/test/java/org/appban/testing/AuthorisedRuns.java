@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import org.appban.exemption.ExemptionFixtures;
 import org.appban.identity.RunAuthorisation;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.ports.Ledger;
 
 /**

@@ -26,7 +26,7 @@ import org.appban.remote.RemoteFailure;
 import org.appban.remote.RemoteOptions;
 import org.appban.remote.ApiBudgets;
 import org.appban.remote.RateLimit;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 
 /**
  * Microsoft Graph for Intune: token, budgets, paging by {@code @odata.nextLink}, and {@code $batch} with each inner

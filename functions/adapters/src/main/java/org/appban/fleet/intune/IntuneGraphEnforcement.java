@@ -28,7 +28,7 @@ import org.appban.fleet.intune.IntuneGraphClient.BatchRequest;
 import org.appban.fleet.intune.IntuneGraphClient.BatchResult;
 import org.appban.policy.BannedApp;
 import org.appban.remote.RemoteFailure;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 
 /**
  * Puts Intune into the desired state for a ban:

@@ -13,7 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.appban.remote.RemoteFailure;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 
 /**
  * Listed devices set aside until the data they need arrives (the app holders), each with only the fields the

@@ -24,7 +24,7 @@ import org.appban.remote.BasicAuth;
 import org.appban.remote.RemoteFailure;
 import org.appban.remote.RemoteOptions;
 import org.appban.remote.RateLimit;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 
 /**
  * Cisco ISE through ERS Adaptive Network Control. ANC keys endpoints by MAC address only, so the MAC is the key

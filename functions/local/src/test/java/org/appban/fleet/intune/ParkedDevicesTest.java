@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.junit.jupiter.api.Test;
 
 class ParkedDevicesTest {

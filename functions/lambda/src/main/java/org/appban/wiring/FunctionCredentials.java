@@ -1,0 +1,110 @@
+package org.appban.wiring;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.crac.Context;
+import org.crac.Core;
+import org.crac.Resource;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+/**
+ * A function's AWS credentials on Lambda, with and without SnapStart.
+ *
+ * <ul>
+ *   <li>Without SnapStart the runtime puts them in {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY} and
+ *       {@code AWS_SESSION_TOKEN}: read from there on every call (three map lookups).</li>
+ *   <li>With SnapStart those variables are absent: the runtime serves expiring credentials at
+ *       {@code AWS_CONTAINER_CREDENTIALS_FULL_URI}, for the token in {@code AWS_CONTAINER_AUTHORIZATION_TOKEN}, which
+ *       the SDK's container provider reads (and refreshes before they expire).</li>
+ * </ul>
+ * An explicit two-step chain rather than the SDK's default one: the default chain would also look for system
+ * properties, a web identity token, profile files and SSO before the container, which a function never has.
+ *
+ * <p>A snapshot must not carry credentials into its restores (they expire, and every restore of a version would
+ * share them): the container provider, and whatever it cached, is dropped before a checkpoint and after a restore,
+ * so the first call after a restore fetches fresh ones. Resolving credentials before the snapshot (priming that reads
+ * a secret) is therefore harmless.
+ */
+public final class FunctionCredentials implements AwsCredentialsProvider, Resource {
+    /** The runtime's variables this class reads (none is ever in template.yaml). */
+    public static final List<String> VARIABLES = List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI");
+    /** org.crac holds resources weakly. */
+    private static final List<FunctionCredentials> REGISTERED = new CopyOnWriteArrayList<>();
+
+    private final Settings settings;
+    private volatile ContainerCredentialsProvider container;
+
+    private FunctionCredentials(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** Credentials from {@code settings}, forgotten at every checkpoint and restore of this JVM. */
+    public static FunctionCredentials from(Settings settings) {
+        FunctionCredentials credentials = new FunctionCredentials(settings);
+        REGISTERED.add(credentials);
+        Core.getGlobalContext().register(credentials);
+        return credentials;
+    }
+
+    @Override
+    public AwsCredentials resolveCredentials() {
+        Optional<String> key = settings.optional("AWS_ACCESS_KEY_ID");
+        Optional<String> secret = settings.optional("AWS_SECRET_ACCESS_KEY");
+        if (key.isPresent() && secret.isPresent()) {
+            Optional<String> token = settings.optional("AWS_SESSION_TOKEN");
+            return token.<AwsCredentials>map(t -> AwsSessionCredentials.create(key.get(), secret.get(), t))
+                    .orElseGet(() -> AwsBasicCredentials.create(key.get(), secret.get()));
+        }
+        if (settings.optional("AWS_CONTAINER_CREDENTIALS_FULL_URI").isPresent()) return container().resolveCredentials();
+        throw SdkClientException.create("no AWS credentials: neither AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+                + " (Lambda without SnapStart) nor AWS_CONTAINER_CREDENTIALS_FULL_URI (Lambda with SnapStart) is set");
+    }
+
+    private ContainerCredentialsProvider container() {
+        ContainerCredentialsProvider c = container;
+        if (c == null) {
+            synchronized (this) {
+                if (container == null) {
+                    // The SDK's provider reads the endpoint and the token (AWS_CONTAINER_AUTHORIZATION_TOKEN) itself, from
+                    // the same variables or their system properties (aws.containerCredentialsFullUri, ...); it refreshes
+                    // on the calling thread, with no thread of its own to carry across a snapshot.
+                    container = ContainerCredentialsProvider.builder().asyncCredentialUpdateEnabled(false).build();
+                }
+                c = container;
+            }
+        }
+        return c;
+    }
+
+    /** Drops the container provider and its cached credentials: the next call fetches fresh ones. */
+    void forget() {
+        ContainerCredentialsProvider c;
+        synchronized (this) {
+            c = container;
+            container = null;
+        }
+        if (c != null) c.close();
+    }
+
+    @Override
+    public void beforeCheckpoint(Context<? extends Resource> context) {
+        forget();
+    }
+
+    @Override
+    public void afterRestore(Context<? extends Resource> context) {
+        forget();
+    }
+
+    @Override
+    public String toString() {
+        return "FunctionCredentials";
+    }
+}
