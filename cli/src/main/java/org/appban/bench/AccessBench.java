@@ -53,6 +53,13 @@ import org.appban.store.memory.InMemoryDeviceStore;
 import org.appban.store.memory.InMemoryEvidenceStore;
 import org.appban.store.memory.InMemoryExemptionStore;
 import org.appban.store.memory.InMemoryLedger;
+import java.util.concurrent.Callable;
+import org.appban.cli.support.CommandLines;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./appban bench access [--devices N] [--rate TPS] [--seed S]}: the network-access function over a generated
@@ -70,8 +77,24 @@ import org.appban.store.memory.InMemoryLedger;
  * with an attestation and no telemetry; 8 unmanaged, never attested; 5 unmanaged, attested, then seen in telemetry;
  * 4 non-compliant but exempt; 2 sharing a MAC in pairs; 1 without a MAC.
  */
-public final class AccessBench {
-    private AccessBench() {
+@Command(name = "access", description = {"Network access over generated private devices through the Cisco ISE simulator.",
+            "At the deployment's default ISE budget. Prints decisions per second, NAC calls against the allowed rate, wall "
+                    + "time and heap."})
+public final class AccessBench implements Callable<Integer> {
+    @Option(names = "--devices", paramLabel = "N", description = "private devices in the generated fleet, 100 or more "
+            + "(default: ${DEFAULT-VALUE})")
+    private int devices = 20_000;
+    @Option(names = "--rate", paramLabel = "TPS", description = "NAC calls per second (default: ${DEFAULT-VALUE}, the default "
+            + "ISE_CALLS_PER_SECOND)")
+    private double rate = ApiBudgets.ISE_DEFAULT;
+    @Option(names = "--seed", paramLabel = "S", description = "the generated fleet's seed (default: ${DEFAULT-VALUE})")
+    private long seed = 1;
+    @Spec
+    private CommandSpec spec;
+    private final PrintStream out;
+
+    public AccessBench(PrintStream out) {
+        this.out = out;
     }
 
     public static void main(String[] args) {
@@ -80,46 +103,18 @@ public final class AccessBench {
 
     /** @return the process exit code: 0 done, 2 bad arguments, 1 the bench failed its own checks */
     public static int run(List<String> args, PrintStream out) {
-        int devices = 20_000;
-        double rate = ApiBudgets.ISE_DEFAULT;
-        long seed = 1;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            try {
-                switch (a) {
-                    case "--devices" -> devices = Integer.parseInt(value(args, ++i, a));
-                    case "--rate" -> rate = Double.parseDouble(value(args, ++i, a));
-                    case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
-                    default -> {
-                        return usage(out, "unknown option '" + a + "'");
-                    }
-                }
-            } catch (NumberFormatException e) {
-                return usage(out, a + " needs a number, not '" + args.get(i) + "'");
-            } catch (IllegalArgumentException e) {
-                return usage(out, e.getMessage());
-            }
-        }
-        if (devices < 100) return usage(out, "--devices must be 100 or more");
-        if (rate <= 0) return usage(out, "--rate must be more than 0");
+        return CommandLines.call("./appban bench access", new AccessBench(out), args, out, out);
+    }
+
+    @Override
+    public Integer call() {
+        if (devices < 100) throw new ParameterException(spec.commandLine(), "--devices must be 100 or more");
+        if (rate <= 0) throw new ParameterException(spec.commandLine(), "--rate must be more than 0");
         try {
             return new Bench(devices, rate, seed, out).run();
         } finally {
             out.flush();
         }
-    }
-
-    private static String value(List<String> args, int i, String option) {
-        if (i >= args.size()) throw new IllegalArgumentException(option + " needs a value");
-        return args.get(i);
-    }
-
-    private static int usage(PrintStream out, String problem) {
-        out.println("bench access: " + problem);
-        out.println("usage: ./appban bench access [--devices N (default 20000)] [--rate TPS (default " + ApiBudgets.ISE_DEFAULT
-                + ", the default ISE_CALLS_PER_SECOND)] [--seed S]");
-        out.flush();
-        return 2;
     }
 
     private static final class Bench {
@@ -251,7 +246,7 @@ public final class AccessBench {
                 boolean enrolled = c < 65 || c >= 93 && c <= 96;
                 ComplianceState compliance = !enrolled ? ComplianceState.NOT_ENROLLED : c < 55 ? ComplianceState.COMPLIANT : ComplianceState.NONCOMPLIANT;
                 devices.save(new Device(id, member, Ownership.PRIVATE, i % 3 == 0 ? Platform.ANDROID : Platform.IOS, "phone", false,
-                        enrolled ? MdmKind.INTUNE : MdmKind.NONE, enrolled ? "mdm-" + i : null, mac, AppPresence.UNKNOWN, compliance,
+                        enrolled ? MdmKind.INTUNE : MdmKind.NONE, enrolled ? "mdm-" + i : null, mac == null ? null : org.appban.domain.MacAddress.parse(mac), AppPresence.UNKNOWN, compliance,
                         enrolled ? reported : null, false));
                 if (c >= 65 && c <= 79 || c >= 88 && c <= 92) attest(member, deadline.minus(Duration.ofDays(2)));
                 if (c >= 88 && c <= 92) sightings.add(new Sighting(id, "tiktokv.com", now.minus(Duration.ofHours(3)), Sighting.Via.DNS, "s3://bench/dns.jsonl"));

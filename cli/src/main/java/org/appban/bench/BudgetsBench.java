@@ -24,6 +24,13 @@ import org.appban.sim.http.RecordedRequest;
 import org.appban.sim.http.SimServer;
 import org.appban.sim.http.SimSettings;
 import org.appban.sim.world.SimDevice;
+import java.util.concurrent.Callable;
+import org.appban.cli.support.CommandLines;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./appban bench budgets}: every function that calls an external API, at once, each container in a JVM of its
@@ -36,72 +43,64 @@ import org.appban.sim.world.SimDevice;
  * connections at once. Exit 0 only when no budget was exceeded in any window, every budget with work queued for it
  * got at least 0.9 of it in every such window, there was no 429 and no overload second.
  */
-public final class BudgetsBench {
-    public static final String USAGE = "./appban bench budgets [--intune N (600)] [--jamf N (150)] [--private N (300)] [--webhooks PER_SECOND (60)]"
-            + " [--seconds S (120)] [--ise-calls-per-second N (" + ApiBudgets.ISE_DEFAULT + ")] [--budget-scale F (1)] [--latency-ms N (10)]\n"
-            + "  inventory sync, the enforcement deciding run and its queue workers, and network access under a stream of webhooks, at once,\n"
-            + "  each container its own JVM, through the budgets shared in DynamoDB (emulator), against the simulators";
+@Command(name = "budgets", description = {"Every function that calls an MDM or the NAC at once, through the shared budgets.",
+            "Inventory sync, the enforcement deciding run and its queue workers, and network access under a stream of "
+                    + "webhooks, at once, each container its own JVM, through the budgets shared in DynamoDB (emulator), against the "
+                    + "simulators. Prints the most in any window of each budget, 429s, ISE's overload seconds."})
+public final class BudgetsBench implements Callable<Integer> {
     private static final String APP = "com.zhiliaoapp.musically";
     private static final Duration REPORT_WINDOW = Duration.ofSeconds(20);
     private static final double TARGET = 0.9;
 
-    private final int intune, jamf, privateDevices, webhooksPerSecond, seconds, iseCallsPerSecond, latencyMs;
-    private final double scale;
+    @Option(names = "--intune", paramLabel = "N", description = "Intune devices, 1 or more (default: ${DEFAULT-VALUE})")
+    private int intune = 600;
+    @Option(names = "--jamf", paramLabel = "N", description = "Jamf Pro devices (default: ${DEFAULT-VALUE})")
+    private int jamf = 150;
+    @Option(names = "--private", paramLabel = "N", description = "private devices, for network access (default: "
+            + "${DEFAULT-VALUE})")
+    private int privateDevices = 300;
+    @Option(names = "--webhooks", paramLabel = "PER_SECOND", description = "MDM webhooks per second, 1 or more (default: "
+            + "${DEFAULT-VALUE})")
+    private int webhooksPerSecond = 60;
+    @Option(names = "--seconds", paramLabel = "S", description = "how long the webhooks stream, 1 or more (default: "
+            + "${DEFAULT-VALUE})")
+    private int seconds = 120;
+    @Option(names = "--ise-calls-per-second", paramLabel = "N", description = "the deployment's ISE budget (default: ${DEFAULT-VALUE})")
+    private int iseCallsPerSecond = ApiBudgets.ISE_DEFAULT;
+    @Option(names = "--budget-scale", paramLabel = "F", description = "multiplies every budget, above 0 (default: "
+            + "${DEFAULT-VALUE})")
+    private double scale = 1;
+    @Option(names = "--latency-ms", paramLabel = "N", description = "added to every simulator answer (default: ${DEFAULT-VALUE})")
+    private int latencyMs = 10;
+    @Spec
+    private CommandSpec spec;
     private final PrintStream out;
 
-    private BudgetsBench(int intune, int jamf, int privateDevices, int webhooksPerSecond, int seconds, int iseCallsPerSecond, double scale,
-                         int latencyMs, PrintStream out) {
-        this.intune = intune;
-        this.jamf = jamf;
-        this.privateDevices = privateDevices;
-        this.webhooksPerSecond = webhooksPerSecond;
-        this.seconds = seconds;
-        this.iseCallsPerSecond = iseCallsPerSecond;
-        this.scale = scale;
-        this.latencyMs = latencyMs;
+    public BudgetsBench(PrintStream out) {
         this.out = out;
     }
 
     public static int run(List<String> args, PrintStream out) {
-        int intune = 600, jamf = 150, priv = 300, webhooks = 60, seconds = 120, ise = ApiBudgets.ISE_DEFAULT, latency = 10;
-        double scale = 1;
-        try {
-            for (int i = 0; i < args.size(); i++) {
-                String a = args.get(i);
-                String v = i + 1 < args.size() ? args.get(i + 1) : null;
-                switch (a) {
-                    case "--intune" -> intune = Integer.parseInt(need(v, a));
-                    case "--jamf" -> jamf = Integer.parseInt(need(v, a));
-                    case "--private" -> priv = Integer.parseInt(need(v, a));
-                    case "--webhooks" -> webhooks = Integer.parseInt(need(v, a));
-                    case "--seconds" -> seconds = Integer.parseInt(need(v, a));
-                    case "--ise-calls-per-second" -> ise = Integer.parseInt(need(v, a));
-                    case "--budget-scale" -> scale = Double.parseDouble(need(v, a));
-                    case "--latency-ms" -> latency = Integer.parseInt(need(v, a));
-                    default -> throw new IllegalArgumentException("unknown option " + a);
-                }
-                i++;
-            }
-            if (intune < 1 || jamf < 0 || priv < 0 || webhooks < 1 || seconds < 1 || !(scale > 0) || latency < 0) {
-                throw new IllegalArgumentException("out of range");
-            }
-            new ApiBudgets(ise); // refused as production refuses it
-        } catch (IllegalArgumentException e) {
-            out.println("bench budgets: " + e.getMessage() + "\nusage: " + USAGE);
-            return 2;
+        return CommandLines.call("./appban bench budgets", new BudgetsBench(out), args, out, out);
+    }
+
+    @Override
+    public Integer call() {
+        if (intune < 1 || jamf < 0 || privateDevices < 0 || webhooksPerSecond < 1 || seconds < 1 || !(scale > 0) || latencyMs < 0) {
+            throw new ParameterException(spec.commandLine(), "out of range");
         }
         try {
-            return new BudgetsBench(intune, jamf, priv, webhooks, seconds, ise, scale, latency, out).go();
+            new ApiBudgets(iseCallsPerSecond); // refused as production refuses it
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        try {
+            return go();
         } catch (Exception e) {
             out.println("bench budgets: failed: " + e);
             e.printStackTrace(out);
             return 1;
         }
-    }
-
-    private static String need(String v, String option) {
-        if (v == null) throw new IllegalArgumentException(option + " needs a value");
-        return v;
     }
 
     private int go() throws Exception {

@@ -215,8 +215,8 @@ public final class BudgetsContainer {
             // "webhook quarantine MAC" or "webhook release MAC": the NAC command the webhook's device calls for.
             String[] parts = webhook.split(" ");
             try {
-                if (parts[1].equals("quarantine")) nac.quarantine(EndpointKey.mac(parts[2]));
-                else nac.release(EndpointKey.mac(parts[2]));
+                if (parts[1].equals("quarantine")) nac.quarantine(EndpointKey.mac(org.appban.domain.MacAddress.parse(parts[2])));
+                else nac.release(EndpointKey.mac(org.appban.domain.MacAddress.parse(parts[2])));
                 done++;
             } catch (RemoteFailure e) {
                 failed++;

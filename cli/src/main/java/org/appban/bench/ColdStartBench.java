@@ -25,11 +25,15 @@ import org.appban.sim.http.SimSettings;
 import org.appban.coldstart.ServiceCosts;
 import org.appban.testing.TemplateResources;
 import software.amazon.awssdk.core.sync.RequestBody;
+import java.util.concurrent.Callable;
+import org.appban.cli.support.CommandLines;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./appban bench coldstart}: each function's first invocation through AWS's Runtime Interface Emulator and
  * Client, beside a baseline on the same path ({@link LambdaColdStart}, the default). With {@code --direct} (or any of
- * {@code --prime}, {@code --phases}, {@code --against}, {@code --plain-http}, {@code --jvm-opt}), the older
+ * {@code --prime}, {@code --phases}, {@code --against}, {@code --plain-http}), the older
  * measure described here: {@code [--runs N] [--prime] [--only FUNCTION] [--phases] [--jvm-opt OPTION]...}: each
  * handler's cold start in a plain JVM, beside a baseline handler that makes one DynamoDB GetItem and nothing else.
  *
@@ -57,10 +61,44 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * are HTTPS: a function calling them shares the TLS set-up with its AWS calls, and pays its own handshakes); the
  * machine is shared, so compare ratios measured in one command, not absolute times across commands.
  */
-public final class ColdStartBench {
-    private static final String USAGE = LambdaColdStart.USAGE + "\n"
-            + "       ./appban bench coldstart --direct [--runs N] [--prime] [--only FUNCTION] [--phases] [--against JAR] [--plain-http] [--jvm-opt OPTION]...\n"
-            + "       ./appban bench coldstart --services [--runs N]";
+@Command(name = "coldstart", description = {"Each function's first invocation in a fresh JVM, as Lambda runs it.",
+            "By default through AWS's Runtime Interface Emulator and Client, against the emulator (SnapStart unless "
+                    + "--classic). --direct, or any of --prime, --phases, --against, --plain-http: each handler in a "
+                    + "plain JVM with Lambda's flags. --services: what each AWS service costs a fresh JVM the first time."})
+public final class ColdStartBench implements Callable<Integer> {
+    @Option(names = "--runs", paramLabel = "N", description = "runs per function; the median is printed (default: "
+            + "${DEFAULT-VALUE})")
+    private int runs = 3;
+    @Option(names = "--only", paramLabel = "FUNCTION", description = "only this function (and the baseline)")
+    private String only;
+    @Option(names = "--classic", description = "as functions without SnapStart (the Lambda path)")
+    private boolean classic;
+    @Option(names = "--direct", description = "the handler in a plain JVM (FirstInvocation), not through the Runtime Interface "
+            + "Emulator and Client")
+    private boolean direct;
+    @Option(names = "--prime", description = "(direct) run the SnapStart priming first and time the invocation alone, as a "
+            + "restored snapshot pays it")
+    private boolean prime;
+    @Option(names = "--phases", description = "(direct) once more with the AWS calls timed: where the time went")
+    private boolean phases;
+    @Option(names = "--against", paramLabel = "JAR", description = "(direct) another build's deployable jar, measured run for "
+            + "run alternately with this one")
+    private Path against;
+    // The AWS calls in plain HTTP straight to the emulator, as the bench measured before it had a TLS front.
+    @Option(names = "--plain-http", description = "(direct) AWS calls in plain HTTP to the emulator, without the TLS front")
+    private boolean plainHttp;
+    // For finding out why a handler is slow, e.g. --jvm-opt -Xlog:class+load:file=/tmp/cl-%p.log:uptime
+    @Option(names = "--jvm-opt", paramLabel = "OPTION", description = "an extra JVM option for the measured JVMs (on the Lambda path: JAVA_TOOL_OPTIONS); "
+            + "repeatable")
+    private List<String> extra = new ArrayList<>();
+    @Option(names = "--services", description = "what each AWS service (and the MDM and NAC adapters) costs a fresh JVM the "
+            + "first time, no emulator")
+    private boolean services;
+    private final PrintStream out;
+
+    public ColdStartBench(PrintStream out) {
+        this.out = out;
+    }
     /**
      * Lambda's java17 and java21 runtimes stop tiered compilation at level 1 (C1 only) by default, and use the
      * serial collector (AWS Lambda developer guide, "Customize Java runtime startup behavior").
@@ -76,55 +114,22 @@ public final class ColdStartBench {
             "ExemptionSweepFunction", "exemption-sweep/schedule.json",
             "NetworkAccessFunction", "network-access/schedule.json",
             "AttestationFunction", "attestation/open-link.json",
-            "EnforceRemovalFunction", "enforce-removal/sqs-batch.json");
+            "EnforceRemovalFunction", "enforce-removal/sqs-batch.json",
+            "MdmWebhookFunction", "mdm-webhook/signed-compliance-changed.json");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ColdStartBench() {
+    public static int run(List<String> args, PrintStream out) {
+        return CommandLines.call("./appban bench coldstart", new ColdStartBench(out), args, out, out);
     }
 
-    public static int run(List<String> args, PrintStream out) {
-        int runs = 3;
-        boolean prime = false;
-        boolean phases = false;
-        boolean plainHttp = false;
-        boolean services = false;
-        boolean direct = false;
-        boolean classic = false;
-        String only = null;
-        Path against = null;
-        List<String> extra = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            switch (args.get(i)) {
-                case "--runs" -> runs = Integer.parseInt(value(args, ++i));
-                case "--prime" -> prime = true;
-                case "--phases" -> phases = true;
-                // The AWS calls in plain HTTP straight to the emulator, as the bench measured before it had a TLS front.
-                case "--plain-http" -> plainHttp = true;
-                // What each AWS service (and the MDM and NAC adapters) costs a fresh JVM the first time, no emulator.
-                case "--services" -> services = true;
-                // The handler in a plain JVM (FirstInvocation), not through the Runtime Interface Emulator and Client.
-                case "--direct" -> direct = true;
-                case "--classic" -> classic = true;
-                // Another build's deployable jar (an earlier commit's), measured run for run alternately with this one.
-                case "--against" -> against = Path.of(value(args, ++i)).toAbsolutePath();
-                case "--only" -> only = value(args, ++i);
-                // For finding out why a handler is slow, e.g. --jvm-opt -Xlog:class+load:file=/tmp/cl-%p.log:uptime
-                case "--jvm-opt" -> extra.add(value(args, ++i));
-                case "--help", "-h" -> {
-                    out.println(USAGE);
-                    return 0;
-                }
-                default -> {
-                    System.err.println(USAGE);
-                    return 2;
-                }
-            }
-        }
+    @Override
+    public Integer call() {
+        Path against = this.against == null ? null : this.against.toAbsolutePath();
         try {
             if (services) return services(runs, extra, out);
-            if (!direct && !prime && !phases && against == null && !plainHttp && extra.isEmpty()) {
+            if (!direct && !prime && !phases && against == null && !plainHttp) {
                 return LambdaColdStart.run(runs, only, classic ? org.appban.locallambda.LocalLambda.Mode.CLASSIC
-                        : org.appban.locallambda.LocalLambda.Mode.SNAPSTART, out);
+                        : org.appban.locallambda.LocalLambda.Mode.SNAPSTART, extra, out);
             }
             return bench(runs, prime, phases, only, against, plainHttp, extra, out);
         } catch (java.security.GeneralSecurityException e) {
@@ -481,11 +486,6 @@ public final class ColdStartBench {
         double[] v = values.clone();
         Arrays.sort(v);
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    }
-
-    private static String value(List<String> args, int i) {
-        if (i >= args.size()) throw new IllegalArgumentException(args.get(i - 1) + " needs a value");
-        return args.get(i);
     }
 
     /** Where the cold-start bench code (functions/local: FirstInvocation, ServiceCosts, LocalContext) is loaded from. */

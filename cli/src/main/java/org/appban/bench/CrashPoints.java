@@ -265,14 +265,15 @@ final class CrashPoints implements FaultSetup.Decorators {
     /** A NAC command that changed the endpoint, then the process dies before the ledger has {@code action} for it. */
     private AccessChange afterNac(AccessChange c, EndpointKey key, String point, String action) {
         if (c.changed() && due(point)) {
-            String mac = norm(key.macAddress());
-            crash(point, mac, r -> r.action().equals(action) && r.outcome().equals("ok") && mac.equals(norm(r.details().get("nac.key"))));
+            String mac = key.macAddress() == null ? "" : key.macAddress().toString();
+            crash(point, mac, r -> r.action().equals(action) && r.outcome().equals("ok") && mac.equals(r.details().get("nac.key")));
         }
         return c;
     }
 
+    /** A MAC as the ledger and the NAC's requests write it, or "" when there is none. */
     static String norm(String mac) {
-        return mac == null ? "" : mac.trim().toUpperCase(java.util.Locale.ROOT).replace('-', ':');
+        return mac == null || mac.isBlank() ? "" : org.appban.domain.MacAddress.parse(mac).toString();
     }
 
     @Override

@@ -45,6 +45,13 @@ import org.appban.store.memory.InMemoryClaims;
 import org.appban.store.memory.InMemoryDeviceStore;
 import org.appban.store.memory.InMemoryExemptionStore;
 import org.appban.store.memory.InMemoryLedger;
+import java.util.concurrent.Callable;
+import org.appban.cli.support.CommandLines;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./appban bench enforce [--devices N] [--budget-scale F] [--workers W] [--with-app SHARE]}: the deadline
@@ -59,11 +66,31 @@ import org.appban.store.memory.InMemoryLedger;
  * achieved is reported as a share of the scaled budget. Setting the device store up is not timed against the
  * budget: it is filled from the simulated world, as inventory sync would leave it.
  */
-public final class EnforceBench {
+@Command(name = "enforce", description = {"The deadline run of enforce-removal and its queue workers.",
+            "Over a generated Intune fleet, production's containers sharing Graph's budgets. Prints the rate against the "
+                    + "budget, 429s, wall time and heap."})
+public final class EnforceBench implements Callable<Integer> {
     private static final String APP = "com.zhiliaoapp.musically";
     private static final String DEADLINE = "2023-03-31T00:00+13:00";
 
-    private EnforceBench() {
+    @Option(names = "--devices", paramLabel = "N", description = "corporate supervised iPhones in the generated fleet "
+            + "(default: ${DEFAULT-VALUE})")
+    private int devices = 2_000;
+    @Option(names = "--budget-scale", paramLabel = "F", description = "multiplies the simulator's and the client's budgets "
+            + "alike (default: ${DEFAULT-VALUE})")
+    private double scale = 1;
+    @Option(names = "--workers", paramLabel = "W", description = "queue workers beside the deciding run (default: "
+            + "${DEFAULT-VALUE}, production's)")
+    private int workers = EnforceRemovalHandler.WORKERS;
+    @Option(names = "--with-app", paramLabel = "SHARE", description = "the share of devices with the app, 0 to 1 (default: "
+            + "${DEFAULT-VALUE})")
+    private double withApp = 0.5;
+    @Spec
+    private CommandSpec spec;
+    private final PrintStream out;
+
+    public EnforceBench(PrintStream out) {
+        this.out = out;
     }
 
     public static void main(String[] args) {
@@ -71,35 +98,13 @@ public final class EnforceBench {
     }
 
     public static int run(List<String> args, PrintStream out) {
-        int devices = 2_000;
-        double scale = 1;
-        int workers = EnforceRemovalHandler.WORKERS;
-        double withApp = 0.5;
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            try {
-                switch (a) {
-                    case "--devices" -> devices = Integer.parseInt(args.get(++i));
-                    case "--budget-scale" -> scale = Double.parseDouble(args.get(++i));
-                    case "--workers" -> workers = Integer.parseInt(args.get(++i));
-                    case "--with-app" -> withApp = Double.parseDouble(args.get(++i));
-                    default -> {
-                        return usage(out, "unknown option " + a);
-                    }
-                }
-            } catch (IndexOutOfBoundsException | NumberFormatException e) {
-                return usage(out, a + " needs a number");
-            }
-        }
-        if (devices < 1 || scale <= 0 || workers < 1 || withApp < 0 || withApp > 1) return usage(out, "out of range");
-        return new EnforceBench.Run(devices, scale, workers, withApp, out).go();
+        return CommandLines.call("./appban bench enforce", new EnforceBench(out), args, out, out);
     }
 
-    private static int usage(PrintStream out, String problem) {
-        out.println("bench enforce: " + problem);
-        out.println("usage: ./appban bench enforce [--devices N (2000)] [--budget-scale F (1)] [--workers W (" + EnforceRemovalHandler.WORKERS
-                + ")] [--with-app SHARE (0.5)]");
-        return 2;
+    @Override
+    public Integer call() {
+        if (devices < 1 || scale <= 0 || workers < 1 || withApp < 0 || withApp > 1) throw new ParameterException(spec.commandLine(), "out of range");
+        return new EnforceBench.Run(devices, scale, workers, withApp, out).go();
     }
 
     private static final class Run {
@@ -134,7 +139,7 @@ public final class EnforceBench {
                     boolean has = d.apps().contains(APP);
                     if (has) present++;
                     store.save(new Device("intune:" + d.intuneId(), d.spec().owner(), Ownership.CORPORATE, Platform.IOS, d.spec().model(), true,
-                            MdmKind.INTUNE, d.intuneId(), d.spec().mac(), has ? AppPresence.PRESENT : AppPresence.ABSENT, ComplianceState.COMPLIANT, now, false));
+                            MdmKind.INTUNE, d.intuneId(), d.spec().mac() == null ? null : org.appban.domain.MacAddress.parse(d.spec().mac()), has ? AppPresence.PRESENT : AppPresence.ABSENT, ComplianceState.COMPLIANT, now, false));
                     if (Integer.parseInt(d.spec().owner().substring(1)) % 500 == 0) {
                         exempt++;
                         exemptions.create(new Exemption("ex-" + d.spec().owner(), d.spec().owner(), null, "bench", ExemptionStatus.GRANTED,

@@ -37,6 +37,10 @@ import org.appban.sim.fleet.FleetEvent;
 import org.appban.sim.fleet.FleetLoader;
 import org.appban.sim.fleet.FleetMember;
 import org.appban.sim.http.RecordedRequest;
+import java.util.concurrent.Callable;
+import org.appban.cli.support.CommandLines;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./appban bench faults [--scale N] [--retries N]}: the rehearsal campaign over the sample fleet cloned N
@@ -62,7 +66,9 @@ import org.appban.sim.http.RecordedRequest;
  *       assignments, beyond the clean run's.</li>
  * </ul>
  */
-public final class FaultsBench {
+@Command(name = "faults", description = {"The rehearsal campaign under injected faults, crashing at each crash point in turn.",
+            "Counts duplicates, lost ledger entries and wrongful quarantines against a clean run."})
+public final class FaultsBench implements Callable<Integer> {
     /** How much faster than real time waits run and how much larger per-second budgets are, in both runs. */
     static final int TIME_COMPRESSION = 100;
     /** A few thousand devices: the sample fleet (38 devices) cloned this many times. */
@@ -77,19 +83,23 @@ public final class FaultsBench {
                           Duration cleanTook, List<String> duplicateDetail) {
     }
 
+    @Option(names = "--scale", paramLabel = "N", description = "the sample fleet cloned N times (default: ${DEFAULT-VALUE})")
+    private int scale = DEFAULT_SCALE;
+    @Option(names = "--retries", paramLabel = "N", description = "the platform's retries of a failed invocation (default: "
+            + "${DEFAULT-VALUE}, Lambda's)")
+    private int retries = DEFAULT_RETRIES;
+    private final PrintStream out;
+
+    public FaultsBench(PrintStream out) {
+        this.out = out;
+    }
+
     public static int run(List<String> args, PrintStream out) {
-        int scale = DEFAULT_SCALE;
-        int retries = DEFAULT_RETRIES;
-        for (int i = 0; i < args.size(); i++) {
-            switch (args.get(i)) {
-                case "--scale" -> scale = Integer.parseInt(args.get(++i));
-                case "--retries" -> retries = Integer.parseInt(args.get(++i));
-                default -> {
-                    out.println("usage: bench faults [--scale N] [--retries N]");
-                    return 2;
-                }
-            }
-        }
+        return CommandLines.call("./appban bench faults", new FaultsBench(out), args, out, out);
+    }
+
+    @Override
+    public Integer call() {
         Figures f = measure(new PolicyLoader().bundled(PolicyLoader.BUNDLED), new FleetLoader().resolve(FleetLoader.SAMPLE), scale, retries, out);
         print(f, out);
         return meetsTargets(f) ? 0 : 1;

@@ -38,6 +38,10 @@ import org.appban.remote.RemoteOptions;
 import org.appban.remote.Secret;
 import org.appban.sim.Simulators;
 import org.appban.ports.MemberStore;
+import java.util.concurrent.Callable;
+import org.appban.cli.support.CommandLines;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./appban bench inventory --devices N [--scale F] [--latency-ms N] [--members N] [--single-cursor]}: one
@@ -54,28 +58,37 @@ import org.appban.ports.MemberStore;
  * production store ({@code DynamoDeviceStore}) into the template's devices table on the AWS emulator (moto, or
  * AWS_ENDPOINT_URL), and counted there afterwards; the roster is made up on demand (it is remote in production too).
  */
-public final class InventoryBench {
+@Command(name = "inventory", description = {"One inventory sync over a generated fleet through the Intune simulator.",
+            "Graph's published budget; devices stored in DynamoDB on the emulator. Prints the request rate against the "
+                    + "budget, the busiest 20 s window, 429s, wall time, peak and live heap."})
+public final class InventoryBench implements Callable<Integer> {
     private static final int GRAPH_ANY_PER_20S = 2000;
 
-    private InventoryBench() {
+    @Option(names = "--devices", paramLabel = "N", description = "Intune devices in the generated fleet (default: "
+            + "${DEFAULT-VALUE})")
+    private int devices = 5_000;
+    @Option(names = "--scale", paramLabel = "F", description = "multiplies Graph's budget, the simulator's and the client's "
+            + "alike (default: ${DEFAULT-VALUE})")
+    private double scale = 1.0;
+    @Option(names = "--latency-ms", paramLabel = "N", description = "added to every simulator answer (default: ${DEFAULT-VALUE})")
+    private int latencyMs = 0;
+    @Option(names = "--members", paramLabel = "N", description = "members on the roster (default: two devices a member)")
+    private int members = -1;
+    @Option(names = "--single-cursor", description = "list through one cursor instead of the concurrent split, for comparison")
+    private boolean singleCursor;
+    private final PrintStream out;
+
+    public InventoryBench(PrintStream out) {
+        this.out = out;
     }
 
     public static int run(List<String> args, PrintStream out) {
-        int devices = 5_000;
-        double scale = 1.0;
-        int latencyMs = 0;
-        boolean split = true;
-        int members = -1;
-        for (int i = 0; i < args.size(); i++) {
-            switch (args.get(i)) {
-                case "--devices" -> devices = Integer.parseInt(args.get(++i));
-                case "--scale" -> scale = Double.parseDouble(args.get(++i));
-                case "--latency-ms" -> latencyMs = Integer.parseInt(args.get(++i));
-                case "--single-cursor" -> split = false;
-                case "--members" -> members = Integer.parseInt(args.get(++i));
-                default -> throw new IllegalArgumentException("bench inventory takes --devices N, --scale F, --latency-ms N, --members N and --single-cursor, not " + args.get(i));
-            }
-        }
+        return CommandLines.call("./appban bench inventory", new InventoryBench(out), args, out, out);
+    }
+
+    @Override
+    public Integer call() {
+        boolean split = !singleCursor;
         BanPolicy policy = new PolicyLoader().bundled(PolicyLoader.BUNDLED);
         int owners = members > 0 ? members : owners(devices);
         Path fleet = generateFleet(devices, owners);

@@ -31,17 +31,27 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * every function once per round). Printed (medians): "first", the first invocation's wall time from the request to
  * the answer (JVM start, the handler's init, SnapStart's hooks, the invocation); "cpu", the CPU the JVM had used by
  * then (steadier than wall time on a loaded machine); "invoke", the first invocation as the function ran it (from its runtime receiving the event to its
- * answer: what a restored snapshot pays after its hooks); "warm", the second invocation as the function ran it;
- * "cold" = first - warm.
+ * answer: what a restored snapshot pays after its hooks); "restored", with SnapStart, from the restore to the first
+ * answer (the afterRestore hooks and the first invocation: what a restore costs on Lambda besides loading the
+ * snapshot, which no local path does; its priming is not in it, as on Lambda, where it runs when the version is
+ * published); "warm", the second invocation as the function ran it;
+ * "cold" = first - warm; "classes" in the first invocation and in the warm one, counted in the function's JVM as its
+ * runtime is handed the event and as it answers ({@link LocalLambda#lastInvocationClasses}): independent of the
+ * machine's load, the first count is what a restored snapshot still loads (what its priming left out), the warm one
+ * what the path loads every time (new lambdas, proxies).
  *
  * <p>Targets: functions a person waits for (the attestation page, the exemption-request form, the MDM webhook, the
  * admin function URL) must answer their first invocation within 1.5x the baseline's; batch functions (roster import,
  * inventory, notices, network access's daily run, the exemption sweep, enforcement, the ledger digest) have no ratio
  * target: their cold overhead and warm run are reported. SnapStart by default (its hooks run before the first invocation and are in
- * "first": on Lambda they run when the version is published); {@code --classic} runs them without.
+ * "first": on Lambda they run when the version is published); {@code --classic} runs them without. {@code --jvm-opt}
+ * passes options to the functions' JVMs (JAVA_TOOL_OPTIONS), for diagnostics such as
+ * {@code -Xlog:class+load:file=/tmp/cl-%p.log}.
+ *
+ * <p>Exit status: 0 when every function a person waits for answered within 1.5x the baseline's first invocation, 1
+ * when one did not or failed.
  */
 final class LambdaColdStart {
-    static final String USAGE = "usage: ./appban bench coldstart [--runs N] [--only FUNCTION] [--classic]";
     private static final String BASELINE = "BaselineFunction";
 
     /** A function's measured event: its own trigger's sample, made for the stack. */
@@ -51,7 +61,7 @@ final class LambdaColdStart {
     private LambdaColdStart() {
     }
 
-    static int run(int runs, String only, LocalLambda.Mode mode, PrintStream out) throws IOException, InterruptedException {
+    static int run(int runs, String only, LocalLambda.Mode mode, List<String> jvmOptions, PrintStream out) throws IOException, InterruptedException {
         Path root = LocalEmulator.root();
         Path jar = root.resolve("functions/target/appban-functions-lambda.jar");
         if (!Files.isRegularFile(jar)) throw new IllegalStateException(jar + " is missing: ./mvnw -B -DskipTests package");
@@ -72,7 +82,7 @@ final class LambdaColdStart {
             FreshEvents fresh = new FreshEvents(root, arn -> emulator.clients().secretsManager().getSecretValue(r -> r.secretId(arn)).secretString());
             LocalLambda.Aws aws = new LocalLambda.Aws(emulator.endpoint(), emulator.clients().region().id(), "test", "test");
             String signing = stack.environment("AttestationFunction").get("SIGNING_SECRET_ARN");
-            String webhook = stack.environment("NetworkAccessFunction").get("WEBHOOK_SECRET_ARN");
+            String webhook = stack.environment("MdmWebhookFunction").get("WEBHOOK_SECRET_ARN");
 
             // In the campaign's order, so each finds what the ones before it left (the roster, the fleet).
             List<Case> cases = List.of(
@@ -84,7 +94,7 @@ final class LambdaColdStart {
                     new Case("admin (function URL: status)", "AdminFunction", true, () -> sample(root, "admin/function-url-status.json")),
                     new Case("exemption link (form)", "ExemptionLinkFunction", true, () -> fresh.exemptionForm(signing, "m-001")),
                     new Case("exemption sweep (daily schedule)", "ExemptionSweepFunction", false, () -> sample(root, "exemption-sweep/schedule.json")),
-                    new Case("network access (MDM webhook)", "NetworkAccessFunction", true,
+                    new Case("MDM webhook (signed relay)", "MdmWebhookFunction", true,
                             () -> fresh.mdmWebhook(webhook, firstIntuneDevice(emulator, stack))),
                     new Case("network access (daily run)", "NetworkAccessFunction", false, () -> sample(root, "network-access/schedule.json")),
                     new Case("attestation (link opened)", "AttestationFunction", true, () -> fresh.attestationLink(signing, "m-001")),
@@ -103,14 +113,15 @@ final class LambdaColdStart {
             selected.forEach(c -> runsOf.put(c, new ArrayList<>()));
             for (int i = 0; i < runs; i++) {
                 for (Case c : selected) {
-                    Map<String, String> env = c.function().equals(BASELINE)
+                    Map<String, String> env = new LinkedHashMap<>(c.function().equals(BASELINE)
                             ? Map.of("BASELINE_TABLE", stack.environment("AdminFunction").get("MEMBERS_TABLE"))
-                            : stack.environment(c.function());
+                            : stack.environment(c.function()));
+                    if (!jvmOptions.isEmpty()) env.put("JAVA_TOOL_OPTIONS", String.join(" ", jvmOptions));
                     runsOf.get(c).add(once(root, jar, functions.get(c.function()), env, "appban-" + stage + "-" + c.function(), aws, mode, c, work));
                 }
             }
-            out.printf("%-36s %9s %6s %8s %6s %9s %6s %9s %9s%n", "function (event)", "first ms", "x base", "cpu ms", "x base", "invoke ms",
-                    "x base", "warm ms", "cold ms");
+            out.printf("%-36s %9s %6s %8s %6s %9s %6s %11s %6s %9s %9s %11s %11s%n", "function (event)", "first ms", "x base", "cpu ms", "x base",
+                    "invoke ms", "x base", "restored ms", "x base", "warm ms", "cold ms", "classes 1st", "classes warm");
             Result baseline = null;
             List<String> over = new ArrayList<>();
             for (Case c : selected) {
@@ -122,32 +133,48 @@ final class LambdaColdStart {
                     continue;
                 }
                 if (c.interactive()) {
-                    out.printf("%-36s %9.0f %6.2f %8.0f %6.2f %9.0f %6.2f %9.0f %9.0f%n", c.name(), r.first, r.first / baseline.first, r.cpu,
-                            r.cpu / baseline.cpu, r.invoke, r.invoke / baseline.invoke, r.warm, r.first - r.warm);
+                    out.printf("%-36s %9.0f %6.2f %8.0f %6.2f %9.0f %6.2f %11s %6s %9.0f %9.0f %11s %11s%n", c.name(), r.first, r.first / baseline.first, r.cpu,
+                            r.cpu / baseline.cpu, r.invoke, r.invoke / baseline.invoke, count(r.restored),
+                            r.restored < 0 || baseline.restored <= 0 ? "-" : String.format("%.2f", r.restored / baseline.restored),
+                            r.warm, r.first - r.warm, count(r.classesFirst), count(r.classesWarm));
                     if (r != baseline && r.first > 1.5 * baseline.first) over.add(c.name());
                 } else {
-                    out.printf("%-36s %9.0f %6s %8.0f %6s %9.0f %6s %9.0f %9.0f%n", c.name(), r.first, "-", r.cpu, "-", r.invoke, "-", r.warm,
-                            r.first - r.warm);
+                    out.printf("%-36s %9.0f %6s %8.0f %6s %9.0f %6s %11s %6s %9.0f %9.0f %11s %11s%n", c.name(), r.first, "-", r.cpu, "-", r.invoke, "-",
+                            count(r.restored), "-", r.warm, r.first - r.warm, count(r.classesFirst), count(r.classesWarm));
                 }
             }
             out.printf("%ntarget: the functions a person waits for answer their first invocation within 1.5x the baseline's (%.0f ms): %s%n",
                     baseline == null ? 0 : 1.5 * baseline.first, over.isEmpty() ? "met" : "NOT met by " + String.join(", ", over));
             out.println("batch functions: no ratio target; cold = first - warm is what their cold start adds to a run");
-            return 0;
+            out.println("classes: loaded by the function's JVM during the invocation (the first, the warm one); counts, not times, so not"
+                    + " distorted by the machine's load");
+            return over.isEmpty() ? 0 : 1;
         }
     }
 
-    /** One run: the first invocation's wall time and the JVM's CPU by then, the first and second as the function ran them. */
-    private record Run(double first, double cpu, double invoke, double warm, String error) {
+    /**
+     * One run: the first invocation's wall time and the JVM's CPU by then, the first and second as the function ran
+     * them, and the classes each loaded (-1: not counted).
+     */
+    private record Run(double first, double cpu, double invoke, double restored, double warm, double classesFirst, double classesWarm, String error) {
+        static Run failed(String error) {
+            return new Run(-1, -1, -1, -1, -1, -1, -1, error);
+        }
     }
 
     /** Medians of a case's runs (or its first failure). */
-    private record Result(double first, double cpu, double invoke, double warm, String error) {
+    private record Result(double first, double cpu, double invoke, double restored, double warm, double classesFirst, double classesWarm, String error) {
         static Result of(List<Run> runs) {
-            for (Run r : runs) if (r.error != null) return new Result(-1, -1, -1, -1, r.error);
+            for (Run r : runs) if (r.error != null) return new Result(-1, -1, -1, -1, -1, -1, -1, r.error);
             return new Result(median(runs.stream().mapToDouble(Run::first).toArray()), median(runs.stream().mapToDouble(Run::cpu).toArray()),
-                    median(runs.stream().mapToDouble(Run::invoke).toArray()), median(runs.stream().mapToDouble(Run::warm).toArray()), null);
+                    median(runs.stream().mapToDouble(Run::invoke).toArray()), median(runs.stream().mapToDouble(Run::restored).toArray()),
+                    median(runs.stream().mapToDouble(Run::warm).toArray()),
+                    median(runs.stream().mapToDouble(Run::classesFirst).toArray()), median(runs.stream().mapToDouble(Run::classesWarm).toArray()), null);
         }
+    }
+
+    private static String count(double classes) {
+        return classes < 0 ? "-" : String.format("%.0f", classes);
     }
 
     private static Run once(Path root, Path jar, FunctionConfig config, Map<String, String> env, String name, LocalLambda.Aws aws,
@@ -156,12 +183,15 @@ final class LambdaColdStart {
         String again = c.event().get();
         try (LocalLambda lambda = LocalLambda.start(root, jar, config, env, name, aws, mode, work)) {
             LocalLambda.Answer a = lambda.invoke(event);
-            if (a.failed()) return new Run(-1, -1, -1, -1, a.errorType() + ": " + a.errorMessage() + " (log " + lambda.log() + ")");
+            if (a.failed()) return Run.failed(a.errorType() + ": " + a.errorMessage() + " (log " + lambda.log() + ")");
             double cpu = lambda.functionCpu().map(d -> d.toNanos() / 1e6).orElse(-1.0);
             double invoke = lambda.lastInvocation().map(d -> d.toNanos() / 1e6).orElse(-1.0);
+            double classesFirst = lambda.lastInvocationClasses().orElse(-1);
+            double restored = lambda.sinceRestore().map(d -> d.toNanos() / 1e6).orElse(-1.0);
             LocalLambda.Answer b = lambda.invoke(again);
-            if (b.failed()) return new Run(-1, -1, -1, -1, "second invocation: " + b.errorType() + ": " + b.errorMessage());
-            return new Run(a.elapsed().toNanos() / 1e6, cpu, invoke, lambda.lastInvocation().map(d -> d.toNanos() / 1e6).orElse(-1.0), null);
+            if (b.failed()) return Run.failed("second invocation: " + b.errorType() + ": " + b.errorMessage());
+            return new Run(a.elapsed().toNanos() / 1e6, cpu, invoke, restored, lambda.lastInvocation().map(d -> d.toNanos() / 1e6).orElse(-1.0),
+                    classesFirst, lambda.lastInvocationClasses().orElse(-1), null);
         }
     }
 

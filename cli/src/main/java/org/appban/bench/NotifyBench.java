@@ -41,6 +41,13 @@ import org.appban.store.memory.InMemoryLedger;
 import org.appban.store.memory.InMemoryMemberStore;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sesv2.model.AlreadyExistsException;
+import java.util.concurrent.Callable;
+import org.appban.cli.support.CommandLines;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./appban bench notify --members N --rate R [--account-rate S]}: the announcement-day run of the bundled
@@ -53,10 +60,26 @@ import software.amazon.awssdk.services.sesv2.model.AlreadyExistsException;
  * below R, the emulator plays an SES account limited to S per second), and the CPU per email of this JVM (the
  * emulator's own CPU is not counted). Stores are in memory: this measures sending, not DynamoDB.
  */
-public final class NotifyBench {
-    private static final String USAGE = "usage: ./appban bench notify [--members N] --rate R [--account-rate S] [--in-flight K]";
+@Command(name = "notify", description = {"The announcement-day notice run through SES v2 on the emulator.",
+            "At MAX_SEND_RATE R, notices with signed links. Prints the achieved rate against R, the busiest second, "
+                    + "throttling retries, CPU per email."})
+public final class NotifyBench implements Callable<Integer> {
+    @Option(names = "--members", paramLabel = "N", description = "generated members, each sent a notice (default: "
+            + "${DEFAULT-VALUE})")
+    private int members = 10_000;
+    @Option(names = "--rate", paramLabel = "R", required = true, description = "emails per second, above 0: the client's MAX_SEND_RATE")
+    private double rate;
+    @Option(names = "--account-rate", paramLabel = "S", description = "the emulator plays an SES account limited to S per "
+            + "second (default: no limit)")
+    private int accountRate = 0;
+    @Option(names = "--in-flight", paramLabel = "K", description = "sends at once (default: what the function chooses for R)")
+    private int inFlight = 0;
+    @Spec
+    private CommandSpec spec;
+    private final PrintStream out;
 
-    private NotifyBench() {
+    public NotifyBench(PrintStream out) {
+        this.out = out;
     }
 
     public static void main(String[] args) {
@@ -64,37 +87,16 @@ public final class NotifyBench {
     }
 
     public static int run(List<String> args, PrintStream out) {
-        int members = 10_000;
-        double rate = Double.NaN;
-        int accountRate = 0;
-        int inFlight = 0;
-        try {
-            for (int i = 0; i < args.size(); i++) {
-                String a = args.get(i);
-                switch (a) {
-                    case "--members" -> members = Integer.parseInt(value(args, ++i, a));
-                    case "--rate" -> rate = Double.parseDouble(value(args, ++i, a));
-                    case "--account-rate" -> accountRate = Integer.parseInt(value(args, ++i, a));
-                    case "--in-flight" -> inFlight = Integer.parseInt(value(args, ++i, a));
-                    case "--help", "-h" -> {
-                        out.println(USAGE);
-                        return 0;
-                    }
-                    default -> throw new IllegalArgumentException("unknown option " + a);
-                }
-            }
-            if (Double.isNaN(rate) || rate <= 0) throw new IllegalArgumentException("--rate R (emails per second, above 0) is required");
-            if (members < 1) throw new IllegalArgumentException("--members must be at least 1");
-            if (accountRate < 0) throw new IllegalArgumentException("--account-rate must be a whole number above 0");
-            if (inFlight < 0) throw new IllegalArgumentException("--in-flight must be a whole number above 0");
-            if (inFlight == 0) inFlight = NotifyMembers.parallelismFor(rate);
-        } catch (NumberFormatException e) {
-            out.println("bench notify: not a number: " + e.getMessage() + "\n" + USAGE);
-            return 2;
-        } catch (IllegalArgumentException e) {
-            out.println("bench notify: " + e.getMessage() + "\n" + USAGE);
-            return 2;
-        }
+        return CommandLines.call("./appban bench notify", new NotifyBench(out), args, out, out);
+    }
+
+    @Override
+    public Integer call() {
+        if (!(rate > 0)) throw new ParameterException(spec.commandLine(), "--rate R (emails per second, above 0) is required");
+        if (members < 1) throw new ParameterException(spec.commandLine(), "--members must be at least 1");
+        if (accountRate < 0) throw new ParameterException(spec.commandLine(), "--account-rate must be a whole number above 0");
+        if (inFlight < 0) throw new ParameterException(spec.commandLine(), "--in-flight must be a whole number above 0");
+        int inFlight = this.inFlight == 0 ? NotifyMembers.parallelismFor(rate) : this.inFlight;
         try (LocalEmulator emulator = LocalEmulator.start(out)) {
             return bench(emulator, members, rate, accountRate, inFlight, out);
         } catch (Exception e) {
@@ -118,11 +120,6 @@ public final class NotifyBench {
             }
         }
         return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    private static String value(List<String> args, int i, String option) {
-        if (i >= args.size()) throw new IllegalArgumentException(option + " needs a value");
-        return args.get(i);
     }
 
     private static int bench(LocalEmulator emulator, int count, double rate, int accountRate, int inFlight, PrintStream out) {

@@ -8,25 +8,35 @@ import org.appban.policy.BanPolicy;
 import org.appban.policy.file.PolicyLoader;
 import org.appban.sim.fleet.Fleet;
 import org.appban.sim.fleet.FleetLoader;
+import java.util.concurrent.Callable;
+import org.appban.cli.support.CommandLines;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./appban bench reliability [--scale N] [--repo DIR]}: the bad-input corpus, the idempotency run, the
  * security scans of a full rehearsal and the fault run, as one table (run from the repository root, or name it).
  */
-public final class ReliabilityBench {
+@Command(name = "reliability", description = "The bad-input corpus, the idempotency run, the security scans of a rehearsal and "
+        + "the fault run, as one table against their targets.")
+public final class ReliabilityBench implements Callable<Integer> {
+    @Option(names = "--scale", paramLabel = "N", description = "the fault run's fleet: the sample fleet cloned N times "
+            + "(default: ${DEFAULT-VALUE})")
+    private int scale = FaultsBench.DEFAULT_SCALE;
+    @Option(names = "--repo", paramLabel = "DIR", description = "the repository's root (default: the current folder)")
+    private Path repo = Path.of("").toAbsolutePath();
+    private final PrintStream out;
+
+    public ReliabilityBench(PrintStream out) {
+        this.out = out;
+    }
+
     public static int run(List<String> args, PrintStream out) {
-        int scale = FaultsBench.DEFAULT_SCALE;
-        Path repo = Path.of("").toAbsolutePath();
-        for (int i = 0; i < args.size(); i++) {
-            switch (args.get(i)) {
-                case "--scale" -> scale = Integer.parseInt(args.get(++i));
-                case "--repo" -> repo = Path.of(args.get(++i));
-                default -> {
-                    out.println("usage: bench reliability [--scale N] [--repo DIR]");
-                    return 2;
-                }
-            }
-        }
+        return CommandLines.call("./appban bench reliability", new ReliabilityBench(out), args, out, out);
+    }
+
+    @Override
+    public Integer call() {
         BanPolicy policy = new PolicyLoader().bundled(PolicyLoader.BUNDLED);
         Fleet fleet = new FleetLoader().resolve(FleetLoader.SAMPLE);
         try {

@@ -13,11 +13,20 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.LinkedHashSet;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.appban.cli.support.CommandLines;
+import org.appban.cli.support.UsageException;
 import org.appban.json.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
@@ -26,185 +35,379 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Output;
 
+
 /**
  * {@code ./appban admin}: the administrators' command for a deployed stack. Finds the admin function URL in the
  * stack's outputs ({@code --stack}) or takes it ({@code --url}), signs every request with SigV4 from the caller's
  * own AWS credentials (the SDK's default chain, or {@code --profile}), so that the function knows who asks, and
  * prints the answer as a table (or {@code --json}). Exit codes: 0 done, 1 refused, 2 usage.
+ *
+ * <p>Each subcommand is a picocli command that builds its admin request; this class sends it and prints the answer.
+ * The options that say where and as whom ({@code --stack}, {@code --url}, {@code --region}, {@code --profile},
+ * {@code --json}) go before or after the subcommand, as they always did.
  */
-final class AdminCommand {
+@Command(name = "admin", synopsisSubcommandLabel = "SUBCOMMAND",
+        subcommands = {AdminCommand.Status.class, AdminCommand.Preview.class, AdminCommand.Exemptions.class, AdminCommand.Request.class,
+                AdminCommand.Grant.class, AdminCommand.Refuse.class, AdminCommand.Revoke.class, AdminCommand.Sweep.class,
+                AdminCommand.Killswitch.class, AdminCommand.Ledger.class, AdminCommand.Enforce.class, AdminCommand.Access.class,
+                AdminCommand.Resend.class, AdminCommand.Unblock.class, AdminCommand.Roster.class, AdminCommand.Approvals.class, AdminCommand.Approve.class},
+        description = {"Administers a deployed stack through its admin function URL, signed as you.",
+            "Calls the admin function through its function URL, signed (SigV4) with your own AWS credentials: the function "
+                    + "sees who you are, checks the policy's administrators and approvers, and the ledger records you. --stack finds "
+                    + "the URL in the stack's output AdminFunctionUrl; --profile picks a profile of your AWS config (default: the "
+                    + "SDK's credential chain, e.g. aws sso login). Tables by default, --json for the function's report as it is. "
+                    + "Exit codes: 0 done, 1 refused, 2 usage."},
+        footer = "Under the policy's two-person rule, turning the kill switch off and long exemptions answer \"pending\" with "
+                + "an approval id; they happen once a different administrator runs: ./appban admin ... approve APPROVAL-ID")
+final class AdminCommand implements Callable<Integer> {
     static final String OUTPUT = "AdminFunctionUrl";
-    private static final Set<String> GLOBAL_VALUED = Set.of("stack", "url", "region", "profile");
-    private static final Set<String> GLOBAL_FLAGS = Set.of("json", "help");
     private static final Pattern URL_REGION = Pattern.compile("^[a-z0-9]+\\.lambda-url\\.([a-z0-9-]+)\\.on\\.aws$");
 
-    static final String USAGE = """
-            usage: ./appban admin (--stack NAME | --url URL) [--region REGION] [--profile NAME] [--json] SUBCOMMAND [options]
+    @Option(names = "--stack", paramLabel = "NAME", scope = ScopeType.INHERIT, description = "the deployed stack (its output AdminFunctionUrl)")
+    private String stack;
+    @Option(names = "--url", paramLabel = "URL", scope = ScopeType.INHERIT, description = "the admin function URL itself (instead of --stack)")
+    private String url;
+    @Option(names = "--region", paramLabel = "REGION", scope = ScopeType.INHERIT,
+            description = "the stack's region (default: the URL's, else AWS_REGION or your profile's)")
+    private String region;
+    @Option(names = "--profile", paramLabel = "NAME", scope = ScopeType.INHERIT,
+            description = "a profile of your AWS config to sign with (default: the SDK's credential chain)")
+    private String profile;
+    @Option(names = "--json", scope = ScopeType.INHERIT, description = "print the function's report as it is, not as a table")
+    private boolean json;
 
-            Calls the admin function of a deployed appban stack through its function URL, signed (SigV4) with your own
-            AWS credentials: the function sees who you are, checks the policy's administrators and approvers, and the
-            ledger records you. --stack finds the URL in the stack's output AdminFunctionUrl; --profile picks a profile
-            of your AWS config (default: the SDK's credential chain, e.g. aws sso login). Tables by default, --json for
-            the function's report as it is. Exit codes: 0 done, 1 refused, 2 usage.
-
-            subcommands (each takes --help):
-              status       campaign totals; writes the JSON and CSV status report to the reports bucket
-              preview      what each function would do, to whom, over the coming days
-              exemptions   list exemptions (by member, by state)
-              request      ask for an exemption on a member's behalf
-              grant        grant a requested exemption until a date (approvers)
-              refuse       refuse a requested exemption (approvers)
-              revoke       revoke a granted exemption (approvers)
-              sweep        ask for the exemption notices that are due
-              killswitch   engage (on) or release (off) the kill switch
-              ledger       verify the ledger's hash chains, or export a member's or device's entries
-              enforce      a manual enforce-removal run (dry run unless --run), handed on as you
-              access       a manual network-access run (dry run unless --run), handed on as you
-              approvals    requests waiting for a second administrator (the two-person rule)
-              approve      give the second approval of another administrator's request
-
-            Under the policy's two-person rule, turning the kill switch off and long exemptions answer "pending" with an
-            approval id; they happen once a different administrator runs: ./appban admin ... approve APPROVAL-ID
-            """;
-
-    /** One subcommand: its words, options and the admin request it sends. */
-    private record Sub(String name, String usage, String help, Set<String> valued, Set<String> flags, int positional,
-                       Function<Args, ObjectNode> request) {
+    /** The subcommands' names, for the README and the tests that run each one's --help. */
+    static Set<String> subcommands() {
+        Set<String> names = new LinkedHashSet<>();
+        for (Class<?> c : AdminCommand.class.getAnnotation(Command.class).subcommands()) names.add(c.getAnnotation(Command.class).name());
+        return names;
     }
 
-    private static final Map<String, Sub> SUBS = new LinkedHashMap<>();
+    /** One subcommand: the admin request it sends. */
+    abstract static class Sub implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
 
-    static {
-        add(new Sub("status", "status [--members]", "Campaign totals (members, devices by state, notices, exemptions, quarantines); "
-                + "the full report goes to the reports bucket as JSON and CSV. --members adds each member's line.",
-                Set.of(), Set.of("members"), 0, a -> op("status").put("includeMembers", a.flag("members"))));
-        add(new Sub("preview", "preview [--days N] [--from DATE-TIME]", "What each function would do, to whom, over the next N days "
-                + "(default 14) from now or --from (a date-time with offset); changes nothing.",
-                Set.of("days", "from"), Set.of(), 0, a -> {
-                    ObjectNode o = op("preview");
-                    a.get("days").ifPresent(d -> o.put("days", a.integer("days", 14)));
-                    a.get("from").ifPresent(f -> o.put("from", f));
-                    return o;
-                }));
-        add(new Sub("exemptions", "exemptions [--member ID] [--state requested|active|expired|refused|revoked]",
-                "Exemptions, newest request first.", Set.of("member", "state"), Set.of(), 0, a -> {
-                    ObjectNode o = op("exemption.list");
-                    a.get("member").ifPresent(m -> o.put("member", m));
-                    a.get("state").ifPresent(s -> o.put("state", s));
-                    return o;
-                }));
-        add(new Sub("request", "request --member ID --reason TEXT [--devices ID,ID] [--request-id ID]",
-                "Asks for an exemption on a member's behalf (the whole member, or the listed devices); you are the requester, "
-                        + "so another approver must decide it. A repeated --request-id finds the same request.",
-                Set.of("member", "reason", "devices", "request-id"), Set.of(), 0, a -> {
-                    ObjectNode o = op("exemption.request").put("member", required(a, "member")).put("reason", required(a, "reason"));
-                    a.get("devices").ifPresent(d -> {
-                        var list = o.putArray("devices");
-                        for (String id : d.split(",")) if (!id.isBlank()) list.add(id.strip());
-                    });
-                    a.get("request-id").ifPresent(r -> o.put("requestId", r));
-                    return o;
-                }));
-        add(new Sub("grant", "grant EXEMPTION-ID --expires DATE-TIME [--note TEXT]", "Grants a requested exemption until --expires "
-                + "(a date-time with offset, within the policy's maximum). Approvers only, never the requester or the member.",
-                Set.of("expires", "note"), Set.of(), 1, a -> {
-                    ObjectNode o = op("exemption.grant").put("id", a.positional().get(0)).put("expires", required(a, "expires"));
-                    a.get("note").ifPresent(n -> o.put("note", n));
-                    return o;
-                }));
-        add(new Sub("refuse", "refuse EXEMPTION-ID --reason TEXT", "Refuses a requested exemption. Approvers only.",
-                Set.of("reason"), Set.of(), 1, a -> op("exemption.refuse").put("id", a.positional().get(0)).put("reason", required(a, "reason"))));
-        add(new Sub("revoke", "revoke EXEMPTION-ID --reason TEXT", "Revokes a granted exemption at once. Approvers only.",
-                Set.of("reason"), Set.of(), 1, a -> op("exemption.revoke").put("id", a.positional().get(0)).put("reason", required(a, "reason"))));
-        add(new Sub("sweep", "sweep", "Asks for every exemption notice that is due (expiring, expired); the daily schedule does the same.",
-                Set.of(), Set.of(), 0, a -> op("exemption.sweep")));
-        add(new Sub("killswitch", "killswitch on|off --reason TEXT", "Engages (on) or releases (off) the kill switch: while it is on, "
-                + "no MDM removal and no network quarantine runs.", Set.of("reason"), Set.of(), 1, a -> {
-                    String state = a.positional().get(0);
-                    if (!state.equals("on") && !state.equals("off")) throw new Args.UsageException("killswitch takes on or off, found '" + state + "'");
-                    return op("killswitch." + state).put("reason", required(a, "reason"));
-                }));
-        add(new Sub("ledger", "ledger verify [--chain CHAIN] | ledger export (--member ID | --device ID)",
-                "verify: checks the ledger's hash chains (all, or one) and names the first break. export: writes a member's or "
-                        + "device's entries to the reports bucket.", Set.of("chain", "member", "device"), Set.of(), 1, a -> {
-                    String what = a.positional().get(0);
-                    if (what.equals("verify")) {
-                        ObjectNode o = op("ledger.verify");
-                        a.get("chain").ifPresent(c -> o.put("chain", c));
-                        return o;
-                    }
-                    if (!what.equals("export")) throw new Args.UsageException("ledger takes verify or export, found '" + what + "'");
-                    ObjectNode o = op("ledger.export");
-                    a.get("member").ifPresent(m -> o.put("member", m));
-                    a.get("device").ifPresent(d -> o.put("device", d));
-                    return o;
-                }));
-    }
+        abstract ObjectNode request();
 
-    static {
-        add(new Sub("approvals", "approvals [--state pending|approved|expired]", "Requests waiting for (or given, or past) a second "
-                + "administrator's approval under the policy's two-person rule (administration.secondApproval).",
-                Set.of("state"), Set.of(), 0, a -> {
-                    ObjectNode o = op("approval.list");
-                    o.put("state", a.get("state").orElse("pending"));
-                    return o;
-                }));
-        add(new Sub("approve", "approve APPROVAL-ID", "Gives the second approval of another administrator's pending request "
-                + "(never your own), which carries it out in your name, with theirs on record.",
-                Set.of(), Set.of(), 1, a -> op("approval.approve").put("id", a.positional().get(0))));
-    }
-
-    static {
-        add(new Sub("enforce", "enforce (--members ID,ID | --devices ID,ID | --all) [--confirm N] [--run]",
-                "Removal of the app from corporate devices, through enforce-removal: a dry run (what it would do) unless --run. "
-                        + "The admin function records who asked and hands the run on; --confirm N agrees to N devices past the "
-                        + "blast-radius cap (a second administrator's approval under the two-person rule).",
-                Set.of("members", "devices", "confirm"), Set.of("all", "run"), 0, a -> {
-                    ObjectNode r = Json.object().put("request", "enforce");
-                    scope(a, r);
-                    if (a.flag("all")) r.put("all", true);
-                    return manual("enforce.run", a, r);
-                }));
-        add(new Sub("access", "access reconcile|quarantine|release [--members ID,ID | --devices ID,ID] [--confirm N] [--run]",
-                "Network access for private devices, through network-access: a dry run unless --run; the whole fleet unless "
-                        + "--members or --devices. --confirm N agrees to N quarantines past the blast-radius cap.",
-                Set.of("members", "devices", "confirm"), Set.of("run"), 1, a -> {
-                    String action = a.positional().get(0);
-                    if (!List.of("reconcile", "quarantine", "release").contains(action)) {
-                        throw new Args.UsageException("access takes reconcile, quarantine or release, found '" + action + "'");
-                    }
-                    ObjectNode r = Json.object().put("action", action);
-                    scope(a, r);
-                    return manual("access.run", a, r);
-                }));
-    }
-
-    private static void scope(Args a, ObjectNode request) {
-        for (String option : List.of("members", "devices")) {
-            a.get(option).ifPresent(v -> {
-                var list = request.putArray(option);
-                for (String id : v.split(",")) if (!id.isBlank()) list.add(id.strip());
-            });
+        @Override
+        public Integer call() {
+            CommandSpec s = spec.parent();
+            while (!(s.userObject() instanceof AdminCommand)) s = s.parent();
+            // The top subcommand's name decides how the answer prints (admin ledger verify prints as ledger).
+            CommandSpec top = spec;
+            while (top.parent().userObject() != s.userObject()) top = top.parent();
+            return ((AdminCommand) s.userObject()).send(top.name(), request());
         }
     }
 
-    private static ObjectNode manual(String operation, Args a, ObjectNode request) {
-        request.put("dryRun", !a.flag("run"));
-        if (a.get("confirm").isPresent()) request.put("confirm", a.integer("confirm", 0));
+    @Command(name = "status", description = {"Campaign totals.",
+            "Writes the JSON and CSV status report to the reports bucket (members, devices by state, notices, exemptions, "
+                    + "quarantines)."})
+    static final class Status extends Sub {
+        @Option(names = "--members", description = "add each member's line to the report")
+        boolean members;
+
+        ObjectNode request() {
+            return op("status").put("includeMembers", members);
+        }
+    }
+
+    @Command(name = "preview", description = {"What each function would do, to whom, over the coming days.",
+            "Changes nothing."})
+    static final class Preview extends Sub {
+        @Option(names = "--days", paramLabel = "N", description = "how many days ahead (default: 14)")
+        Integer days;
+        @Option(names = "--from", paramLabel = "DATE-TIME", description = "from when, a date-time with offset (default: now)")
+        String from;
+
+        ObjectNode request() {
+            ObjectNode o = op("preview");
+            if (days != null) o.put("days", days);
+            if (from != null) o.put("from", from);
+            return o;
+        }
+    }
+
+    @Command(name = "exemptions", description = "list exemptions (by member, by state), newest request first")
+    static final class Exemptions extends Sub {
+        @Option(names = "--member", paramLabel = "ID", description = "one member's")
+        String member;
+        @Option(names = "--state", paramLabel = "STATE", description = "requested, active, expired, refused or revoked")
+        String state;
+
+        ObjectNode request() {
+            ObjectNode o = op("exemption.list");
+            if (member != null) o.put("member", member);
+            if (state != null) o.put("state", state);
+            return o;
+        }
+    }
+
+    @Command(name = "request", description = {"Ask for an exemption on a member's behalf (the whole member, or the listed "
+            + "devices).",
+            "You are the requester, so another approver must decide it."})
+    static final class Request extends Sub {
+        @Option(names = "--member", paramLabel = "ID", required = true, description = "the member")
+        String member;
+        @Option(names = "--reason", paramLabel = "TEXT", required = true, description = "why")
+        String reason;
+        @Option(names = "--devices", paramLabel = "ID,ID", description = "only these devices (default: the whole member)")
+        String devices;
+        @Option(names = "--request-id", paramLabel = "ID", description = "a repeated id finds the same request (safe to retry)")
+        String requestId;
+
+        ObjectNode request() {
+            ObjectNode o = op("exemption.request").put("member", member).put("reason", reason);
+            if (devices != null) {
+                var list = o.putArray("devices");
+                for (String id : devices.split(",")) if (!id.isBlank()) list.add(id.strip());
+            }
+            if (requestId != null) o.put("requestId", requestId);
+            return o;
+        }
+    }
+
+    @Command(name = "grant", description = "grant a requested exemption until a date (approvers only, never the requester or "
+            + "the member), within the policy's maximum")
+    static final class Grant extends Sub {
+        @Parameters(paramLabel = "EXEMPTION-ID", description = "the requested exemption")
+        String id;
+        @Option(names = "--expires", paramLabel = "DATE-TIME", required = true, description = "until when, a date-time with offset")
+        String expires;
+        @Option(names = "--note", paramLabel = "TEXT", description = "a note for the record")
+        String note;
+
+        ObjectNode request() {
+            ObjectNode o = op("exemption.grant").put("id", id).put("expires", expires);
+            if (note != null) o.put("note", note);
+            return o;
+        }
+    }
+
+    @Command(name = "refuse", description = "refuse a requested exemption (approvers only)")
+    static final class Refuse extends Sub {
+        @Parameters(paramLabel = "EXEMPTION-ID", description = "the requested exemption")
+        String id;
+        @Option(names = "--reason", paramLabel = "TEXT", required = true, description = "why")
+        String reason;
+
+        ObjectNode request() {
+            return op("exemption.refuse").put("id", id).put("reason", reason);
+        }
+    }
+
+    @Command(name = "revoke", description = "revoke a granted exemption at once (approvers only)")
+    static final class Revoke extends Sub {
+        @Parameters(paramLabel = "EXEMPTION-ID", description = "the granted exemption")
+        String id;
+        @Option(names = "--reason", paramLabel = "TEXT", required = true, description = "why")
+        String reason;
+
+        ObjectNode request() {
+            return op("exemption.revoke").put("id", id).put("reason", reason);
+        }
+    }
+
+    @Command(name = "sweep", description = {"Ask for the exemption notices that are due (expiring, expired).",
+            "The daily schedule does the same."})
+    static final class Sweep extends Sub {
+        ObjectNode request() {
+            return op("exemption.sweep");
+        }
+    }
+
+    @Command(name = "killswitch", description = {"Engage (on) or release (off) the kill switch.",
+            "While it is on, no MDM removal and no network quarantine runs."})
+    static final class Killswitch extends Sub {
+        @Parameters(paramLabel = "on|off", description = "on engages, off releases")
+        String state;
+        @Option(names = "--reason", paramLabel = "TEXT", required = true, description = "why")
+        String reason;
+
+        ObjectNode request() {
+            if (!state.equals("on") && !state.equals("off")) throw new UsageException("killswitch takes on or off, found '" + state + "'");
+            return op("killswitch." + state).put("reason", reason);
+        }
+    }
+
+    @Command(name = "ledger", synopsisSubcommandLabel = "verify|export", subcommands = {Ledger.Verify.class, Ledger.Export.class},
+            description = "verify the ledger's hash chains, or export a member's or device's entries")
+    static final class Ledger implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new UsageException("ledger takes verify or export");
+        }
+
+        @Command(name = "verify", description = "checks the ledger's hash chains (all, or one) and names the first break")
+        static final class Verify extends Sub {
+            @Option(names = "--chain", paramLabel = "CHAIN", description = "only this chain (default: every chain)")
+            String chain;
+
+            ObjectNode request() {
+                ObjectNode o = op("ledger.verify");
+                if (chain != null) o.put("chain", chain);
+                return o;
+            }
+        }
+
+        @Command(name = "export", description = "writes a member's or device's entries to the reports bucket")
+        static final class Export extends Sub {
+            @Option(names = "--member", paramLabel = "ID", description = "a member's entries")
+            String member;
+            @Option(names = "--device", paramLabel = "ID", description = "a device's entries")
+            String device;
+
+            ObjectNode request() {
+                ObjectNode o = op("ledger.export");
+                if (member != null) o.put("member", member);
+                if (device != null) o.put("device", device);
+                return o;
+            }
+        }
+    }
+
+    /** What a manual run applies to, and whether it runs: the options enforce and access share. */
+    abstract static class ManualRun extends Sub {
+        @Option(names = "--members", paramLabel = "ID,ID", description = "these members' devices")
+        String members;
+        @Option(names = "--devices", paramLabel = "ID,ID", description = "these devices")
+        String devices;
+        @Option(names = "--confirm", paramLabel = "N", description = "agree to N past the blast-radius cap (a second "
+                + "administrator's approval under the two-person rule)")
+        Integer confirm;
+        @Option(names = "--run", description = "run it (default: a dry run, which says what it would do)")
+        boolean run;
+
+        void scope(ObjectNode request) {
+            if (members != null) ids(request, "members", members);
+            if (devices != null) ids(request, "devices", devices);
+        }
+
+        ObjectNode manual(String operation, ObjectNode request) {
+            request.put("dryRun", !run);
+            if (confirm != null) request.put("confirm", confirm);
+            return handOn(operation, request);
+        }
+
+        private static void ids(ObjectNode request, String option, String value) {
+            var list = request.putArray(option);
+            for (String id : value.split(",")) if (!id.isBlank()) list.add(id.strip());
+        }
+    }
+
+    @Command(name = "enforce", description = {"A manual enforce-removal run (dry run unless --run), handed on as you.",
+            "Removal of the app from corporate devices; the admin function records who asked and hands the run on."})
+    static final class Enforce extends ManualRun {
+        @Option(names = "--all", description = "every device in scope")
+        boolean all;
+
+        ObjectNode request() {
+            ObjectNode r = Json.object().put("request", "enforce");
+            scope(r);
+            if (all) r.put("all", true);
+            return manual("enforce.run", r);
+        }
+    }
+
+    @Command(name = "access", description = {"A manual network-access run (dry run unless --run), handed on as you.",
+            "Network access for private devices, the whole fleet unless --members or --devices."})
+    static final class Access extends ManualRun {
+        @Parameters(paramLabel = "reconcile|quarantine|release", description = "what to do")
+        String action;
+
+        ObjectNode request() {
+            if (!List.of("reconcile", "quarantine", "release").contains(action)) {
+                throw new UsageException("access takes reconcile, quarantine or release, found '" + action + "'");
+            }
+            ObjectNode r = Json.object().put("action", action);
+            scope(r);
+            return manual("access.run", r);
+        }
+    }
+
+    @Command(name = "resend", description = {"Send a member a notice stage again (forced, with a reason), handed on as you.",
+            "Sends a scheduled notice stage to one member again, whatever was sent before, through notify-members; the "
+                    + "ledger records you and the reason. A repeated --request-id sends once at most."})
+    static final class Resend extends Sub {
+        @Parameters(paramLabel = "MEMBER-ID", description = "the member")
+        String member;
+        @Option(names = "--stage", required = true, paramLabel = "STAGE-ID", description = "the policy's notice stage to send again")
+        String stage;
+        @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "why (recorded in the ledger)")
+        String reason;
+        @Option(names = "--request-id", paramLabel = "ID", description = "an id of yours: repeated, it sends once at most")
+        String requestId;
+
+        ObjectNode request() {
+            ObjectNode r = Json.object().put("action", "resend").put("member", member).put("stage", stage).put("force", true)
+                    .put("reason", reason);
+            if (requestId != null) r.put("requestId", requestId);
+            return handOn("notify.run", r);
+        }
+    }
+
+    @Command(name = "unblock", description = {"Let mail reach a member whose address bounced or complained, handed on as you.",
+            "Once what bounced is fixed, through notify-members; the ledger records you and the reason."})
+    static final class Unblock extends Sub {
+        @Parameters(paramLabel = "MEMBER-ID", description = "the member")
+        String member;
+        @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "why (recorded in the ledger)")
+        String reason;
+
+        ObjectNode request() {
+            return handOn("notify.run", Json.object().put("action", "unblock").put("member", member).put("reason", reason));
+        }
+    }
+
+    @Command(name = "roster", description = {"Import a roster object again (dry run unless --run), handed on as you.",
+            "Imports a roster object of the roster bucket again through roster-import. --confirm N lets it deactivate up to N "
+                    + "members past the limit one import may (a second administrator's approval under the two-person rule)."})
+    static final class Roster extends Sub {
+        @Parameters(index = "0", paramLabel = "BUCKET", description = "the roster bucket")
+        String bucket;
+        @Parameters(index = "1", paramLabel = "KEY", description = "the roster object's key")
+        String key;
+        @Option(names = "--confirm", paramLabel = "N", description = "agree to N deactivations past the limit")
+        Integer confirm;
+        @Option(names = "--run", description = "run it (default: a dry run, which says what it would do)")
+        boolean run;
+
+        ObjectNode request() {
+            ObjectNode r = Json.object().put("bucket", bucket).put("key", key).put("dryRun", !run);
+            if (confirm != null) r.put("confirm", confirm);
+            return handOn("roster.run", r);
+        }
+    }
+
+    /** An administrator's request handed on to another function, with one id per command (a retried call finds the same authorisation). */
+    private static ObjectNode handOn(String operation, ObjectNode request) {
         ObjectNode o = op(operation);
         o.set("request", request);
-        // One id per command: were the call repeated (a retry after a timeout), it would find the same authorisation.
         o.put("requestId", "cli-" + java.util.UUID.randomUUID());
         return o;
     }
 
-    private static void add(Sub sub) {
-        SUBS.put(sub.name(), sub);
+    @Command(name = "approvals", description = "requests waiting for a second administrator (the two-person rule, "
+            + "administration.secondApproval), or given, or past")
+    static final class Approvals extends Sub {
+        @Option(names = "--state", paramLabel = "STATE", description = "pending, approved or expired (default: ${DEFAULT-VALUE})")
+        String state = "pending";
+
+        ObjectNode request() {
+            return op("approval.list").put("state", state);
+        }
     }
 
-    /** The subcommands, for the README and the tests that run each one's --help. */
-    static Set<String> subcommands() {
-        return SUBS.keySet();
+    @Command(name = "approve", description = "give the second approval of another administrator's request (never your own), "
+            + "which carries it out in your name, with theirs on record")
+    static final class Approve extends Sub {
+        @Parameters(paramLabel = "APPROVAL-ID", description = "the pending request's approval id")
+        String id;
+
+        ObjectNode request() {
+            return op("approval.approve").put("id", id);
+        }
     }
 
     private final PrintStream out;
@@ -215,7 +418,8 @@ final class AdminCommand {
 
     /** Where a stack's outputs come from (CloudFormation; a fake in tests). */
     interface StackOutputs {
-        Map<String, String> outputs(String stack, String region);
+        /** @param credentials the caller's own (the same --profile or default chain that signs the requests) */
+        Map<String, String> outputs(String stack, String region, AwsCredentialsIdentity credentials);
     }
 
     AdminCommand(PrintStream out, PrintStream err) {
@@ -231,39 +435,23 @@ final class AdminCommand {
         this.clock = clock;
     }
 
+    /** {@code admin ARGS...} on its own (tests): as {@code ./appban admin ARGS...}, but what the run throws reaches the caller. */
     int run(List<String> argv) {
-        String name = subcommandOf(argv);
-        if (name == null) {
-            if (argv.contains("--help")) {
-                out.print(USAGE);
-                return 0;
-            }
-            throw new Args.UsageException("admin needs a subcommand\n" + USAGE);
-        }
-        Sub sub = SUBS.get(name);
-        if (sub == null) throw new Args.UsageException("unknown admin subcommand '" + name + "'; one of " + String.join(", ", SUBS.keySet()));
-        List<String> rest = new ArrayList<>(argv);
-        rest.remove(name);
-        Set<String> valued = new TreeSet<>(GLOBAL_VALUED);
-        valued.addAll(sub.valued());
-        Set<String> flags = new TreeSet<>(GLOBAL_FLAGS);
-        flags.addAll(sub.flags());
-        Args args = new Args(rest, valued, flags);
-        if (args.flag("help")) {
-            out.println("usage: ./appban admin (--stack NAME | --url URL) [--region REGION] [--profile NAME] [--json] " + sub.usage());
-            out.println();
-            out.println(sub.help());
-            return 0;
-        }
-        if (args.positional().size() != sub.positional()) {
-            throw new Args.UsageException("usage: ./appban admin ... " + sub.usage());
-        }
-        ObjectNode request = sub.request().apply(args);
-        URI url = url(args);
-        String region = region(args, url);
+        return CommandLines.call("./appban admin", this, argv, out, err);
+    }
+
+    /** {@code ./appban admin} without a subcommand. */
+    @Override
+    public Integer call() {
+        throw new UsageException("admin needs a subcommand");
+    }
+
+    private int send(String name, ObjectNode request) {
+        URI url = url();
+        String region = region(url);
         AdminClient.Answer answer;
         try {
-            answer = new AdminClient(url, region, credentials.apply(args.get("profile")), clock).call(request);
+            answer = new AdminClient(url, region, credentials.apply(Optional.ofNullable(profile)), clock).call(request);
         } catch (IOException e) {
             err.println("appban admin: could not reach " + url + ": " + e.getMessage());
             return 1;
@@ -271,44 +459,35 @@ final class AdminCommand {
             Thread.currentThread().interrupt();
             return 1;
         }
-        return print(name, args.flag("json"), answer);
+        return print(name, json, answer);
     }
 
-    /** The first word that is neither an option nor a global option's value. */
-    private static String subcommandOf(List<String> argv) {
-        for (int i = 0; i < argv.size(); i++) {
-            String a = argv.get(i);
-            if (a.startsWith("--")) {
-                if (!a.contains("=") && GLOBAL_VALUED.contains(a.substring(2))) i++;
-                continue;
-            }
-            return a;
-        }
-        return null;
-    }
-
-    private URI url(Args args) {
-        Optional<String> url = args.get("url");
-        Optional<String> stack = args.get("stack");
-        if (url.isPresent() == stack.isPresent()) throw new Args.UsageException("name the stack (--stack NAME) or the admin function URL (--url URL), one of them");
-        if (url.isPresent()) {
+    private URI url() {
+        if ((url != null) == (stack != null)) throw new UsageException("name the stack (--stack NAME) or the admin function URL (--url URL), one of them");
+        if (url != null) {
             try {
-                URI u = URI.create(url.get());
+                URI u = URI.create(url);
                 if (u.getScheme() == null || u.getHost() == null) throw new IllegalArgumentException("no scheme or host");
                 return u;
             } catch (IllegalArgumentException e) {
-                throw new Args.UsageException("--url '" + url.get() + "' is not a URL: " + e.getMessage());
+                throw new UsageException("--url '" + url + "' is not a URL: " + e.getMessage());
             }
         }
-        String region = args.get("region").orElseGet(AdminCommand::defaultRegion);
-        Map<String, String> outputs = stacks.outputs(stack.get(), region);
+        String region = this.region != null ? this.region : defaultRegion();
+        Map<String, String> outputs;
+        try {
+            outputs = stacks.outputs(stack, region, credentials.apply(Optional.ofNullable(profile)));
+        } catch (software.amazon.awssdk.services.cloudformation.model.CloudFormationException e) {
+            // "Stack with id X does not exist", or access denied: the caller's to correct, not a crash.
+            throw new UsageException("stack " + stack + " in " + region + ": " + e.awsErrorDetails().errorMessage());
+        }
         String found = outputs.get(OUTPUT);
-        if (found == null) throw new Args.UsageException("stack " + stack.get() + " has no output " + OUTPUT + " (outputs: " + outputs.keySet() + ")");
+        if (found == null) throw new UsageException("stack " + stack + " has no output " + OUTPUT + " (outputs: " + outputs.keySet() + ")");
         return URI.create(found);
     }
 
-    private static String region(Args args, URI url) {
-        if (args.get("region").isPresent()) return args.get("region").get();
+    private String region(URI url) {
+        if (region != null) return region;
         Matcher m = URL_REGION.matcher(url.getHost());
         if (m.matches()) return m.group(1);
         return defaultRegion();
@@ -318,7 +497,7 @@ final class AdminCommand {
         try {
             return new DefaultAwsRegionProviderChain().getRegion().id();
         } catch (RuntimeException e) {
-            throw new Args.UsageException("no AWS region: pass --region (or set AWS_REGION, or a region in your profile)");
+            throw new UsageException("no AWS region: pass --region (or set AWS_REGION, or a region in your profile)");
         }
     }
 
@@ -327,8 +506,12 @@ final class AdminCommand {
                 .orElseGet(() -> DefaultCredentialsProvider.builder().build().resolveCredentials());
     }
 
-    private static Map<String, String> cloudFormationOutputs(String stack, String region) {
+    /** The stack's outputs, asked of CloudFormation as the caller (the SDK's endpoint settings apply, e.g. AWS_ENDPOINT_URL). */
+    static Map<String, String> cloudFormationOutputs(String stack, String region, AwsCredentialsIdentity credentials) {
         try (CloudFormationClient cfn = CloudFormationClient.builder().region(Region.of(region))
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsCredentials.class.isInstance(credentials)
+                                ? (software.amazon.awssdk.auth.credentials.AwsCredentials) credentials : copy(credentials)))
                 .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
             Map<String, String> outputs = new LinkedHashMap<>();
             for (Output o : cfn.describeStacks(r -> r.stackName(stack)).stacks().get(0).outputs()) outputs.put(o.outputKey(), o.outputValue());
@@ -336,12 +519,14 @@ final class AdminCommand {
         }
     }
 
-    private static ObjectNode op(String operation) {
-        return Json.object().put("operation", operation);
+    private static software.amazon.awssdk.auth.credentials.AwsCredentials copy(AwsCredentialsIdentity c) {
+        return c instanceof software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity s
+                ? software.amazon.awssdk.auth.credentials.AwsSessionCredentials.create(s.accessKeyId(), s.secretAccessKey(), s.sessionToken())
+                : software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey());
     }
 
-    private static String required(Args a, String option) {
-        return a.get(option).orElseThrow(() -> new Args.UsageException("--" + option + " is required"));
+    private static ObjectNode op(String operation) {
+        return Json.object().put("operation", operation);
     }
 
     // --- the answer ------------------------------------------------------------------------------------------------

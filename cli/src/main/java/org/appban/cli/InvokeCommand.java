@@ -14,13 +14,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.appban.wiring.AwsClients;
+import org.appban.cli.support.CommandLines;
+import org.appban.cli.support.UsageException;
 import org.appban.bench.EmulatedStack;
 import org.appban.json.Json;
 import org.appban.lambda.LocalContext;
 import org.appban.testing.TemplateResources;
 import org.appban.wiring.Settings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -35,8 +40,21 @@ import software.amazon.awssdk.regions.Region;
  * It is a direct invocation, which names no caller: the admin function's samples are function URL events that carry
  * their (sample) signer, as Lambda delivers them; {@code ./appban admin} is the signed way in on a deployed stack.
  */
-final class InvokeCommand {
-    static final String USAGE = "usage: ./appban invoke FUNCTION EVENT_FILE [--stage NAME] [--init]";
+@Command(name = "invoke", description = {"Runs one function in-process against the AWS emulator at AWS_ENDPOINT_URL (e.g. infra/localstack).",
+            "The function is built by its production wiring, with its environment from "
+                    + "template.yaml, and its answer printed. Never against AWS itself."})
+final class InvokeCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FUNCTION", description = "a logical id (AdminFunction) or its events/ name (admin)")
+    private String functionName;
+    @Parameters(index = "1", paramLabel = "EVENT_FILE", description = "the event, e.g. a sample under events/")
+    private Path eventFile;
+    @Option(names = "--stage", paramLabel = "NAME", description = "the stage whose resources the LocalStack init hook recorded "
+            + "(default: ${DEFAULT-VALUE})")
+    private String stage = "local";
+    @Option(names = "--init", description = "run the init hook first, creating the stage's resources (for an emulator without "
+            + "it, e.g. moto)")
+    private boolean init;
+
     private final PrintStream out;
     private final Map<String, String> environment;
 
@@ -49,21 +67,24 @@ final class InvokeCommand {
         this.environment = environment;
     }
 
+    /** {@code invoke ARGS...} on its own (tests): as {@code ./appban invoke ARGS...}, but what the run throws reaches the caller. */
     int run(List<String> argv) {
-        Args args = new Args(argv, Set.of("stage"), Set.of("init"));
-        if (args.positional().size() != 2) throw new Args.UsageException(USAGE);
+        return CommandLines.call("./appban invoke", this, argv, out, out);
+    }
+
+    @Override
+    public Integer call() {
         String endpoint = Optional.ofNullable(environment.get("AWS_ENDPOINT_URL")).filter(s -> !s.isBlank())
-                .orElseThrow(() -> new Args.UsageException("invoke runs against an emulator only: set AWS_ENDPOINT_URL "
+                .orElseThrow(() -> new UsageException("invoke runs against an emulator only: set AWS_ENDPOINT_URL "
                         + "(http://localhost:4566 for infra/localstack)"));
         String region = Optional.ofNullable(environment.get("AWS_REGION")).or(() -> Optional.ofNullable(environment.get("AWS_DEFAULT_REGION")))
                 .filter(s -> !s.isBlank()).orElse("ap-southeast-2");
-        String stage = args.get("stage").orElse("local");
         Path root = org.appban.bench.LocalEmulator.root();
         AwsClients clients = new AwsClients(Region.of(region), Optional.of(URI.create(endpoint)), StaticCredentialsProvider.create(
                 AwsBasicCredentials.create(environment.getOrDefault("AWS_ACCESS_KEY_ID", "test"), environment.getOrDefault("AWS_SECRET_ACCESS_KEY", "test"))));
         EmulatedStack stack;
         try {
-            stack = args.flag("init")
+            stack = init
                     ? EmulatedStack.create(root, URI.create(endpoint), region, stage, TemplateResources.SimulatorPorts.standalone())
                     : EmulatedStack.recorded(root, clients, stage);
         } catch (IOException e) {
@@ -72,13 +93,12 @@ final class InvokeCommand {
             Thread.currentThread().interrupt();
             return 1;
         }
-        String function = stack.function(args.positional().get(0));
-        Path eventFile = Path.of(args.positional().get(1));
+        String function = stack.function(functionName);
         String event;
         try {
             event = stack.localNames(Files.readString(eventFile));
         } catch (IOException e) {
-            throw new Args.UsageException("cannot read " + eventFile + ": " + e.getMessage());
+            throw new UsageException("cannot read " + eventFile + ": " + e.getMessage());
         }
 
         Map<String, String> env = new LinkedHashMap<>(stack.environment(function));

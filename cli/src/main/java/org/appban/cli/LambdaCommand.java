@@ -11,9 +11,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import org.appban.wiring.AwsClients;
+import org.appban.cli.support.CommandLines;
+import org.appban.cli.support.UsageException;
 import org.appban.bench.EmulatedStack;
 import org.appban.bench.LocalEmulator;
 import org.appban.json.Json;
@@ -31,6 +33,10 @@ import org.appban.sim.Simulators;
 import org.appban.sim.fleet.FleetLoader;
 import org.appban.sim.http.SimSettings;
 import org.appban.testing.TemplateResources;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -49,23 +55,34 @@ import software.amazon.awssdk.regions.Region;
  * secrets, and the sample roster in the roster bucket and imported; on that stack, a function URL sample carrying a
  * signed token or signature (whose keys nobody has) is signed again with the stack's keys. Never AWS itself.
  */
-final class LambdaCommand {
-    static final String USAGE = "usage: ./appban lambda FUNCTION EVENT_FILE [--snapstart|--classic] [--stage NAME] [--init]";
-    static final String HELP = USAGE + """
+@Command(name = "lambda", description = {"Invokes one function as Lambda does (Runtime Interface Emulator and Client).",
+            "The function of template.yaml runs through AWS's Runtime Interface Emulator and Runtime Interface Client, as "
+                    + "Lambda runs it, and its answer is printed. Without AWS_ENDPOINT_URL it starts a moto server and the MDM and "
+                    + "NAC simulators for the run."},
+        footer = "Needs the deployable jar (./mvnw -B -DskipTests package), Go 1.25+ (the emulator is built once), Python 3 "
+                + "(moto) unless AWS_ENDPOINT_URL is set. Exit 0 only when the function answered without error.")
+final class LambdaCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FUNCTION", description = "a logical id (AdminFunction) or its events/ name (admin)")
+    private String functionName;
+    @Parameters(index = "1", paramLabel = "EVENT_FILE", description = "the event, e.g. a sample under events/")
+    private Path eventFile;
+    @ArgGroup(exclusive = true)
+    private RunAs runAs = new RunAs();
+    @Option(names = "--stage", paramLabel = "NAME", description = "the stack's stage on an emulator at AWS_ENDPOINT_URL "
+            + "(default: local)")
+    private String stage;
+    @Option(names = "--init", description = "create that stage's resources on the emulator at AWS_ENDPOINT_URL first")
+    private boolean init;
 
-
-              Invokes one function of template.yaml through AWS's Runtime Interface Emulator and Runtime Interface
-              Client, as Lambda does, and prints its answer. FUNCTION: a logical id (AdminFunction) or its events/
-              name (admin). EVENT_FILE: the event, e.g. a sample under events/.
-                --snapstart  (default) as a SnapStart function: credentials only from a container endpoint, the
-                             CRaC beforeCheckpoint and afterRestore hooks run before the first invocation
-                --classic    as a function without SnapStart: credentials in AWS_ACCESS_KEY_ID and friends
-                --stage      the stack's stage on an emulator at AWS_ENDPOINT_URL (default local)
-                --init       create that stage's resources on the emulator at AWS_ENDPOINT_URL first
-              Without AWS_ENDPOINT_URL it starts a moto server and the MDM and NAC simulators for the run.
-              Needs the deployable jar (./mvnw -B -DskipTests package), Go 1.25+ (the emulator is built once),
-              Python 3 (moto) unless AWS_ENDPOINT_URL is set. Exit 0 only when the function answered without error.
-            """;
+    /** SnapStart or classic, not both. */
+    static final class RunAs {
+        @Option(names = "--snapstart", description = "(default) as a SnapStart function: credentials only from a container "
+                + "endpoint, the CRaC beforeCheckpoint and afterRestore hooks run before the first invocation")
+        boolean snapstart;
+        @Option(names = "--classic", description = "as a function without SnapStart: credentials in AWS_ACCESS_KEY_ID and "
+                + "friends")
+        boolean classic;
+    }
 
     private final PrintStream out;
     private final PrintStream err;
@@ -81,33 +98,31 @@ final class LambdaCommand {
         this.environment = environment;
     }
 
+    /** {@code lambda ARGS...} on its own (tests): as {@code ./appban lambda ARGS...}, but what the run throws reaches the caller. */
     int run(List<String> argv) {
-        if (argv.contains("--help") || argv.contains("-h")) {
-            out.print(HELP);
-            return 0;
-        }
-        Args args = new Args(argv, Set.of("stage"), Set.of("snapstart", "classic", "init"));
-        if (args.positional().size() != 2) throw new Args.UsageException(USAGE);
-        if (args.flag("snapstart") && args.flag("classic")) throw new Args.UsageException("--snapstart or --classic, not both");
+        return CommandLines.call("./appban lambda", this, argv, out, err);
+    }
+
+    @Override
+    public Integer call() {
         Path root = LocalEmulator.root();
-        Path eventFile = Path.of(args.positional().get(1));
         String eventText;
         try {
             eventText = Files.readString(eventFile);
         } catch (java.nio.file.NoSuchFileException e) {
-            throw new Args.UsageException("no event file " + eventFile + " (samples are under events/<function>/)");
+            throw new UsageException("no event file " + eventFile + " (samples are under events/<function>/)");
         } catch (IOException e) {
-            throw new Args.UsageException("cannot read " + eventFile + ": " + e.getMessage());
+            throw new UsageException("cannot read " + eventFile + ": " + e.getMessage());
         }
         Map<String, FunctionConfig> functions = FunctionConfig.all(root.resolve("template.yaml"));
-        String function = functionId(functions, args.positional().get(0));
+        String function = functionId(functions, functionName);
         FunctionConfig config = functions.get(function);
-        LocalLambda.Mode mode = args.flag("classic") ? LocalLambda.Mode.CLASSIC : LocalLambda.Mode.SNAPSTART;
+        LocalLambda.Mode mode = runAs.classic ? LocalLambda.Mode.CLASSIC : LocalLambda.Mode.SNAPSTART;
         if (mode == LocalLambda.Mode.SNAPSTART && !config.snapStart()) {
             err.println("appban: note: template.yaml does not give " + function + " SnapStart; running it as SnapStart would");
         }
         Path jar = root.resolve("functions/target/appban-functions-lambda.jar");
-        if (!Files.isRegularFile(jar)) throw new Args.UsageException(jar + " is missing: ./mvnw -B -DskipTests package");
+        if (!Files.isRegularFile(jar)) throw new UsageException(jar + " is missing: ./mvnw -B -DskipTests package");
         Path work = root.resolve("cli/target/local-lambda/runs/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
                 + "-" + function);
         try {
@@ -115,17 +130,17 @@ final class LambdaCommand {
             String region = Optional.ofNullable(environment.get("AWS_REGION")).or(() -> Optional.ofNullable(environment.get("AWS_DEFAULT_REGION")))
                     .filter(s -> !s.isBlank()).orElse("ap-southeast-2");
             if (external != null) {
-                String stage = args.get("stage").orElse("local");
+                String stage = this.stage == null ? "local" : this.stage;
                 URI endpoint = URI.create(external);
                 AwsClients clients = new AwsClients(Region.of(region), Optional.of(endpoint), StaticCredentialsProvider.create(
                         AwsBasicCredentials.create("test", "test")));
-                EmulatedStack stack = args.flag("init")
+                EmulatedStack stack = init
                         ? EmulatedStack.create(root, endpoint, region, stage, TemplateResources.SimulatorPorts.standalone())
                         : EmulatedStack.recorded(root, clients, stage);
                 return invoke(root, jar, config, stack, new LocalLambda.Aws(endpoint, region, "test", "test"), mode, eventText, work);
             }
-            if (args.flag("init") || args.get("stage").isPresent()) {
-                throw new Args.UsageException("--init and --stage are for an emulator at AWS_ENDPOINT_URL; without it the run has one of its own");
+            if (init || stage != null) {
+                throw new UsageException("--init and --stage are for an emulator at AWS_ENDPOINT_URL; without it the run has one of its own");
             }
             try (LocalEmulator emulator = LocalEmulator.start(err);
                  Simulators sims = Simulators.of(new FleetLoader().bundled(FleetLoader.SAMPLE), SimSettings.defaults()).start()) {
@@ -209,14 +224,14 @@ final class LambdaCommand {
                     : fresh.attestationConfirmed(env.get("SIGNING_SECRET_ARN"), member);
             case "ExemptionLinkFunction" -> method.equals("GET") ? fresh.exemptionForm(env.get("SIGNING_SECRET_ARN"), member)
                     : fresh.exemptionRequest(env.get("SIGNING_SECRET_ARN"), member, "Reviews public submissions for the select committee");
-            case "NetworkAccessFunction" -> json.path("headers").has("x-appban-signature")
+            case "MdmWebhookFunction" -> json.path("headers").has("x-appban-signature")
                     ? fresh.mdmWebhook(env.get("WEBHOOK_SECRET_ARN"), json.path("body").isTextual()
                             ? parseOrEmpty(json.path("body").asText()).path("device").path("mdmId").asText("") : "")
                     : null;
             default -> null;
         };
         if (fresher == null) return event;
-        err.println("appban: the sample's " + (function.equals("NetworkAccessFunction") ? "signature" : "token for member " + member)
+        err.println("appban: the sample's " + (function.equals("MdmWebhookFunction") ? "signature" : "token for member " + member)
                 + " is made again with this stack's key (the sample's key is nobody's)");
         return fresher;
     }
@@ -238,6 +253,6 @@ final class LambdaCommand {
         }
         id.append("Function");
         if (functions.containsKey(id.toString())) return id.toString();
-        throw new Args.UsageException("no function '" + name + "' in template.yaml; one of " + String.join(", ", functions.keySet()));
+        throw new UsageException("no function '" + name + "' in template.yaml; one of " + String.join(", ", functions.keySet()));
     }
 }

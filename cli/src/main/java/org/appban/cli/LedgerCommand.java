@@ -11,9 +11,13 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.appban.wiring.AwsClients;
+import org.appban.cli.support.CommandLines;
+import org.appban.cli.support.UsageException;
 import org.appban.domain.LedgerEntry;
 import org.appban.input.InvalidInputException;
 import org.appban.json.Json;
@@ -26,6 +30,9 @@ import org.appban.ledger.LedgerJson;
 import org.appban.ports.Ledger;
 import org.appban.store.dynamo.DynamoLedger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -39,7 +46,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * moment of the check (a digest must be less than a day older) from {@code --at}, else the manifest's
  * {@code exportedAt}, else the newest entry's time.
  */
-final class LedgerCommand {
+@Command(name = "ledger", subcommands = LedgerCommand.Verify.class, synopsisSubcommandLabel = "verify",
+        description = "The ledger's hash chains, and the digests that anchor them.")
+final class LedgerCommand implements Callable<Integer> {
     private final PrintStream out;
     private final Supplier<DynamoDbClient> dynamo;
     private final Supplier<S3Client> s3;
@@ -60,36 +69,103 @@ final class LedgerCommand {
         this.s3 = s3;
     }
 
+    /** {@code ledger ARGS...} on its own (tests): as {@code ./appban ledger ARGS...}, but what the check throws reaches the caller. */
     int run(List<String> argv) {
-        Args args = new Args(argv, Set.of("file", "table", "chain", "digests", "digest-bucket", "ledger", "at"), Set.of());
-        if (args.positional().size() != 1 || !args.positional().get(0).equals("verify")) {
-            throw new Args.UsageException("ledger takes one subcommand: verify");
+        return CommandLines.call("./appban ledger", this, argv, out, out);
+    }
+
+    @Override
+    public Integer call() {
+        throw new UsageException("ledger takes one subcommand: verify");
+    }
+
+    /** {@code ledger verify}: its options; the check is the ledger command's. */
+    @Command(name = "verify", description = "Checks the ledger's hash chains (an exported file, or a DynamoDB table) and "
+            + "reports the first break of each; with the anchored digests, checks the chains against them (a rewrite with "
+            + "recomputed hashes, a deleted chain, a missing, malformed, foreign or out-of-order digest). Exit code 1 if "
+            + "anything is broken.",
+            footer = "An auditor needs only the exported folder: ./appban ledger verify --file ledger.jsonl --digests FOLDER")
+    static final class Verify implements Callable<Integer> {
+        @ParentCommand
+        private LedgerCommand ledger;
+        @Option(names = "--file", paramLabel = "FILE", description = "an exported ledger (ledger.jsonl)")
+        private String file;
+        @Option(names = "--table", paramLabel = "NAME", description = "the ledger's DynamoDB table (AWS_ENDPOINT_URL for an "
+                + "emulator)")
+        private String table;
+        @Option(names = "--chain", paramLabel = "CHAIN", description = "only this chain (e.g. member#m-001); default: every chain")
+        private String chain;
+        @Option(names = "--digests", paramLabel = "FOLDER", description = "the anchored digests beside an export (with --file)")
+        private String digests;
+        @Option(names = "--digest-bucket", paramLabel = "NAME", description = "the bucket of a table's anchored digests (with --table)")
+        private String digestBucket;
+        @Option(names = "--ledger", paramLabel = "NAME", description = "the ledger's name in the digests (default: the table, "
+                + "else the export's manifest.json, else the newest digest's)")
+        private String ledgerName;
+        @Option(names = "--at", paramLabel = "INSTANT", description = "the moment of the check: a digest must be less than a "
+                + "day older (default: now for a table, else the manifest's exportedAt, else the newest entry's time)")
+        private String at;
+
+        @Override
+        public Integer call() {
+            return ledger.verify(this);
         }
+
+        Optional<String> file() {
+            return Optional.ofNullable(file);
+        }
+
+        Optional<String> table() {
+            return Optional.ofNullable(table);
+        }
+
+        Optional<String> chain() {
+            return Optional.ofNullable(chain);
+        }
+
+        Optional<String> digests() {
+            return Optional.ofNullable(digests);
+        }
+
+        Optional<String> digestBucket() {
+            return Optional.ofNullable(digestBucket);
+        }
+
+        Optional<String> ledger() {
+            return Optional.ofNullable(ledgerName);
+        }
+
+        Optional<String> at() {
+            return Optional.ofNullable(at);
+        }
+    }
+
+    private int verify(Verify args) {
         Map<String, List<LedgerEntry>> chains;
         String source;
-        if (args.get("file").isPresent()) {
-            source = args.get("file").get();
+        if (args.file().isPresent()) {
+            source = args.file().get();
             chains = fromFile(Path.of(source));
-        } else if (args.get("table").isPresent()) {
-            source = "table " + args.get("table").get();
-            chains = fromTable(new DynamoLedger(dynamo.get(), args.get("table").get()));
+        } else if (args.table().isPresent()) {
+            source = "table " + args.table().get();
+            chains = fromTable(new DynamoLedger(dynamo.get(), args.table().get()));
         } else {
-            throw new Args.UsageException("ledger verify needs --file FILE or --table NAME");
+            throw new UsageException("ledger verify needs --file FILE or --table NAME");
         }
         DigestStore digests = null;
-        if (args.get("digests").isPresent()) {
-            if (args.get("file").isEmpty()) throw new Args.UsageException("--digests FOLDER goes with --file (a table's digests: --digest-bucket NAME)");
-            Path folder = Path.of(args.get("digests").get());
+        if (args.digests().isPresent()) {
+            if (args.file().isEmpty()) throw new UsageException("--digests FOLDER goes with --file (a table's digests: --digest-bucket NAME)");
+            Path folder = Path.of(args.digests().get());
             if (!Files.isDirectory(folder)) throw new InvalidInputException("--digests", "", folder + " is not a folder");
             digests = new FolderDigestStore(folder);
-        } else if (args.get("digest-bucket").isPresent()) {
-            if (args.get("table").isEmpty()) throw new Args.UsageException("--digest-bucket NAME goes with --table (an export's digests: --digests FOLDER)");
+        } else if (args.digestBucket().isPresent()) {
+            if (args.table().isEmpty()) throw new UsageException("--digest-bucket NAME goes with --table (an export's digests: --digests FOLDER)");
             S3Client client = s3.get();
-            digests = new S3DigestStore(() -> client, args.get("digest-bucket").get());
+            digests = new S3DigestStore(() -> client, args.digestBucket().get());
         }
-        boolean complete = args.get("chain").isEmpty();
-        if (args.get("chain").isPresent()) {
-            String wanted = args.get("chain").get();
+        boolean complete = args.chain().isEmpty();
+        if (args.chain().isPresent()) {
+            String wanted = args.chain().get();
             chains.keySet().retainAll(Set.of(wanted));
             if (chains.isEmpty()) throw new InvalidInputException(source, "chain", "no chain named '" + wanted + "'");
         }
@@ -113,17 +189,17 @@ final class LedgerCommand {
         return breaks.isEmpty() && anchored ? 0 : 1;
     }
 
-    private boolean checkDigests(Args args, DigestStore digests, Map<String, List<LedgerEntry>> chains, boolean complete) {
+    private boolean checkDigests(Verify args, DigestStore digests, Map<String, List<LedgerEntry>> chains, boolean complete) {
         JsonNode manifest = manifest(args);
-        String ledger = args.get("ledger").orElse(args.get("table").orElse(manifest == null ? null : manifest.path("ledger").asText(null)));
+        String ledger = args.ledger().orElse(args.table().orElse(manifest == null ? null : manifest.path("ledger").asText(null)));
         Instant at;
-        if (args.get("at").isPresent()) {
+        if (args.at().isPresent()) {
             try {
-                at = Instant.parse(args.get("at").get());
+                at = Instant.parse(args.at().get());
             } catch (java.time.format.DateTimeParseException e) {
-                throw new InvalidInputException("--at", "", "not an ISO-8601 instant: " + args.get("at").get());
+                throw new InvalidInputException("--at", "", "not an ISO-8601 instant: " + args.at().get());
             }
-        } else if (args.get("table").isPresent()) {
+        } else if (args.table().isPresent()) {
             at = Instant.now();
         } else if (manifest != null && manifest.hasNonNull("exportedAt")) {
             at = Instant.parse(manifest.path("exportedAt").asText());
@@ -142,13 +218,13 @@ final class LedgerCommand {
     }
 
     /** The export's manifest.json, beside the file or in the digests' folder, if there is one. */
-    private static JsonNode manifest(Args args) {
+    private static JsonNode manifest(Verify args) {
         List<Path> candidates = new ArrayList<>();
-        args.get("file").ifPresent(f -> {
+        args.file().ifPresent(f -> {
             Path parent = Path.of(f).toAbsolutePath().getParent();
             if (parent != null) candidates.add(parent.resolve("manifest.json"));
         });
-        args.get("digests").ifPresent(d -> candidates.add(Path.of(d).resolve("manifest.json")));
+        args.digests().ifPresent(d -> candidates.add(Path.of(d).resolve("manifest.json")));
         for (Path p : candidates) {
             if (!Files.isRegularFile(p)) continue;
             try {

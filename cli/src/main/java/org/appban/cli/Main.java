@@ -2,60 +2,30 @@ package org.appban.cli;
 
 import java.io.PrintStream;
 import java.util.List;
-import org.appban.input.InvalidInputException;
+import java.util.concurrent.Callable;
+import org.appban.cli.support.CommandLines;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** Entry point of {@code ./appban}. */
-public final class Main {
-    private static final String USAGE = """
-            usage: ./appban <command> [options]
+/**
+ * Entry point of {@code ./appban}: every command a picocli subcommand, built here with what it prints to
+ * (constructor injection), each answering {@code --help} with its options ({@link CommandLines} adds the option to
+ * every command and subcommand). A bad argument: one line naming it, the command's usage, exit code 2.
+ */
+@Command(name = "./appban", synopsisSubcommandLabel = "COMMAND",
+        description = {"The appban command line.",
+            "The rehearsal, the simulators, the local Lambda, ledger verification, the administration of a deployed stack and "
+                    + "the benchmarks."},
+        footer = "Every command (and every bench) answers --help with its options: ./appban COMMAND --help")
+public final class Main implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+    private final PrintStream out;
 
-              rehearse [--policy FILE|NAME] [--fleet FILE] [--out DIR] [--until DATE]
-                        run a whole campaign on a simulated clock with embedded stores and simulators
-              simulators [--fleet FILE] [--start INSTANT]
-                        serve the Intune, Jamf Pro and Cisco ISE simulators on loopback until stopped
-              ledger verify (--file FILE [--digests FOLDER] | --table NAME [--digest-bucket NAME]) [--chain CHAIN]
-                        [--ledger NAME] [--at INSTANT]
-                        check the ledger's hash chains and report the first break; with the anchored
-                        digests, check the chains against them (rewrites, deleted chains, missing digests)
-              admin (--stack NAME | --url URL) [--profile NAME] [--json] SUBCOMMAND [options]
-                        administer a deployed stack through its admin function URL, signed with your
-                        AWS credentials (./appban admin --help lists the subcommands)
-              invoke FUNCTION EVENT_FILE [--stage NAME] [--init]
-                        run one function in-process against the AWS emulator at AWS_ENDPOINT_URL
-                        (LocalStack: infra/localstack), with its environment from template.yaml
-              lambda FUNCTION EVENT_FILE [--snapstart|--classic] [--stage NAME] [--init] [--help]
-                        invoke one function as Lambda does (AWS's Runtime Interface Emulator and Client), against
-                        AWS_ENDPOINT_URL or a moto server and the simulators it starts
-              bench <inventory|notify|enforce|access|coldstart|faults|reliability|budgets> [options]
-                        print performance and reliability figures
-
-            Every command (and every bench) answers --help with its options.
-            """;
-
-    /** Each command's own usage, for {@code ./appban COMMAND --help}: answered before the command runs anything. */
-    private static final java.util.Map<String, String> HELP = java.util.Map.of(
-            "rehearse", """
-                    usage: ./appban rehearse [--policy FILE|NAME] [--fleet FILE] [--out DIR] [--until DATE]
-                      runs a whole campaign of the policy over the fleet on a simulated clock, with embedded stores and
-                      the simulators; writes its report, ledger, outbox and logs to --out (default rehearsal-out)
-                    """,
-            "simulators", """
-                    usage: ./appban simulators [--fleet FILE] [--start INSTANT]
-                      serves the Intune, Jamf Pro and Cisco ISE simulators on loopback until stopped
-                    """,
-            "ledger", """
-                    usage: ./appban ledger verify (--file FILE | --table NAME) [--chain CHAIN]
-                      checks the ledger's hash chains (an exported file, or a DynamoDB table) and reports the first break
-                    """,
-            "invoke", InvokeCommand.USAGE + "\n"
-                    + "  runs one function in-process against the AWS emulator at AWS_ENDPOINT_URL, with its environment from template.yaml\n");
-
-    /** Whether the arguments ask for help rather than a run. */
-    static boolean asksForHelp(List<String> args) {
-        return args.contains("--help") || args.contains("-h");
-    }
-
-    private Main() {
+    private Main(PrintStream out) {
+        this.out = out;
     }
 
     public static void main(String[] argv) {
@@ -63,33 +33,27 @@ public final class Main {
     }
 
     static int run(List<String> argv, PrintStream out, PrintStream err) {
-        if (argv.isEmpty() || argv.get(0).equals("help") || argv.get(0).equals("--help")) {
-            out.print(USAGE);
-            return argv.isEmpty() ? 2 : 0;
-        }
-        List<String> rest = argv.subList(1, argv.size());
-        if (asksForHelp(rest) && HELP.containsKey(argv.get(0))) {
-            out.print(HELP.get(argv.get(0)));
-            return 0;
-        }
-        try {
-            return switch (argv.get(0)) {
-                case "rehearse" -> new RehearseCommand(out).run(rest);
-                case "simulators" -> new SimulatorsCommand().run(rest);
-                case "ledger" -> new LedgerCommand(out).run(rest);
-                case "bench" -> new BenchCommand(out).run(rest);
-                case "invoke" -> new InvokeCommand(out).run(rest);
-                case "admin" -> new AdminCommand(out, err).run(rest);
-                case "lambda" -> new LambdaCommand(out, err).run(rest);
-                default -> throw new Args.UsageException("unknown command '" + argv.get(0) + "'");
-            };
-        } catch (Args.UsageException e) {
-            err.println("appban: " + e.getMessage());
-            err.print(USAGE);
-            return 2;
-        } catch (InvalidInputException e) {
-            err.println("appban: " + e.getMessage());
-            return 1;
-        }
+        return CommandLines.execute(commandLine(out, err), argv);
+    }
+
+    /** The whole command tree. A new command: its class, and one line here. */
+    static CommandLine commandLine(PrintStream out, PrintStream err) {
+        CommandLine line = new CommandLine(new Main(out));
+        line.addSubcommand(new RehearseCommand(out));
+        line.addSubcommand(new SimulatorsCommand());
+        line.addSubcommand(new LedgerCommand(out));
+        line.addSubcommand(new AdminCommand(out, err));
+        line.addSubcommand(new InvokeCommand(out));
+        line.addSubcommand(new LambdaCommand(out, err));
+        line.addSubcommand(BenchCommand.commandLine(out));
+        line.addSubcommand(new CommandLine.HelpCommand());
+        return CommandLines.of(line, out, err);
+    }
+
+    /** {@code ./appban} alone: the usage, and exit code 2 (it ran nothing). */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(out);
+        return CommandLines.USAGE;
     }
 }

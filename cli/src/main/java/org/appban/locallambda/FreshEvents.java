@@ -72,11 +72,11 @@ public final class FreshEvents {
     }
 
     /**
-     * The MDM's webhook ({@code network-access/mdm-webhook.json}) about the device with {@code mdmId}, a delivery of
+     * The MDM's webhook ({@code mdm-webhook/signed-compliance-changed.json}) about the device with {@code mdmId}, a delivery of
      * its own, signed now with the secret at {@code webhookSecretArn}.
      */
     public String mdmWebhook(String webhookSecretArn, String mdmId) {
-        ObjectNode event = sample("network-access/mdm-webhook.json");
+        ObjectNode event = sample("mdm-webhook/signed-compliance-changed.json");
         try {
             ObjectNode payload = (ObjectNode) JSON.readTree(event.path("body").asText());
             ((ObjectNode) payload.path("device")).put("mdmId", mdmId);
@@ -86,6 +86,28 @@ public final class FreshEvents {
             ((ObjectNode) event.path("headers")).put("x-appban-signature",
                     new WebhookSignature(new Secret(secretValue.apply(webhookSecretArn))).sign(payload.toString(), Instant.now()));
             return event.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Jamf Pro's webhook as it posts it to the function URL plus {@code /jamf} ({@code mdm-webhook/jamf-mobile-device-check-in.json}
+     * for the rest of the request): the headers and JSON body Jamf sends (e.g. the Jamf simulator's delivery), its
+     * event renamed when {@code event} is not null, stamped now as Jamf stamps an event when it sends it.
+     */
+    public String jamfWebhook(java.util.Map<String, String> headers, String body, String event) {
+        ObjectNode request = sample("mdm-webhook/jamf-mobile-device-check-in.json");
+        try {
+            ObjectNode payload = (ObjectNode) JSON.readTree(body);
+            ObjectNode webhook = (ObjectNode) payload.path("webhook");
+            webhook.put("eventTimestamp", Instant.now().toEpochMilli());
+            if (event != null) webhook.put("webhookEvent", event).put("name", "appban " + event);
+            request.put("body", payload.toString());
+            ObjectNode h = request.putObject("headers");
+            h.put("host", "abcdefghij.lambda-url.ap-southeast-2.on.aws").put("user-agent", "Jamf Pro");
+            headers.forEach((k, v) -> h.put(k.toLowerCase(java.util.Locale.ROOT), v));
+            return request.toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

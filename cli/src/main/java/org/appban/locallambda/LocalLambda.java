@@ -107,6 +107,7 @@ public final class LocalLambda implements AutoCloseable {
         this.log = log;
         this.credentials = credentials;
         this.proxy = proxy;
+        proxy.countClassesWith(this::loadedClasses);
     }
 
     /**
@@ -212,6 +213,7 @@ public final class LocalLambda implements AutoCloseable {
         if (clientContextJson != null) {
             request.header("X-Amz-Client-Context", Base64.getEncoder().encodeToString(clientContextJson.getBytes(StandardCharsets.UTF_8)));
         }
+        findClassCounter();
         long started = System.nanoTime();
         HttpResponse<String> response;
         try {
@@ -257,8 +259,49 @@ public final class LocalLambda implements AutoCloseable {
      * where other processes stretch the wall clock but not this.
      */
     public Optional<Duration> functionCpu() {
-        return emulator.descendants().filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst()
-                .flatMap(p -> p.info().totalCpuDuration());
+        return functionJvm().flatMap(p -> p.info().totalCpuDuration());
+    }
+
+    /**
+     * Classes the function's JVM loaded during the last invocation (from its runtime receiving the event to its
+     * answer), when its performance counters can be read: independent of the machine's load, unlike its times.
+     */
+    public java.util.OptionalLong lastInvocationClasses() {
+        long n = proxy.lastInvocationClasses();
+        return n < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(n);
+    }
+
+    /** Classes the function's JVM has loaded so far (empty before it started or when its counters cannot be read). */
+    public java.util.OptionalLong loadedClasses() {
+        return ClassCounter.loaded(classCounter);
+    }
+
+    private volatile Optional<ClassCounter> classCounter = Optional.empty();
+
+    /**
+     * Finds the function's JVM and its counters off the invocation's path (looking through /proc takes a while):
+     * the emulator starts the JVM on the first invocation, whose runtime asks for the event only after its init.
+     */
+    private void findClassCounter() {
+        if (classCounter.isPresent()) return;
+        Thread.ofPlatform().daemon().name("class-counter").start(() -> {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (classCounter.isEmpty() && System.nanoTime() < deadline && emulator.isAlive()) {
+                // Kept once found: the JVM is the same for this emulator's whole life.
+                classCounter = functionJvm().flatMap(p -> ClassCounter.of(p.pid()));
+                if (classCounter.isEmpty()) {
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
+    private Optional<ProcessHandle> functionJvm() {
+        return emulator.descendants().filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst();
     }
 
     /** Credential sets the function fetched (SnapStart), 0 for a classic function. */
@@ -282,6 +325,16 @@ public final class LocalLambda implements AutoCloseable {
      */
     public Optional<Duration> lastInvocation() {
         long nanos = proxy.lastInvocationNanos();
+        return nanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(nanos));
+    }
+
+    /**
+     * With SnapStart, from the restore to the last answer (the afterRestore hooks and the invocations since): after a
+     * first invocation, what a restored function pays on Lambda besides loading its snapshot, which no local path
+     * does. Empty without a restore.
+     */
+    public Optional<Duration> sinceRestore() {
+        long nanos = proxy.sinceRestoreNanos();
         return nanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(nanos));
     }
 

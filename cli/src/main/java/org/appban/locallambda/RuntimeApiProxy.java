@@ -45,6 +45,11 @@ final class RuntimeApiProxy implements AutoCloseable {
     private final AtomicInteger restores = new AtomicInteger();
     private volatile long deliveredNanos;
     private volatile long answeredNanos;
+    private volatile long restoredNanos;
+    /** The function JVM's loaded classes so far, when they can be read (see {@link ClassCounter}). */
+    private volatile java.util.function.Supplier<java.util.OptionalLong> classes = java.util.OptionalLong::empty;
+    private volatile long classesDelivered = -1;
+    private volatile long classesAnswered = -1;
 
     private RuntimeApiProxy(HttpServer server, ExecutorService threads, URI runtimeApi, boolean snapStart) {
         this.server = server;
@@ -92,6 +97,32 @@ final class RuntimeApiProxy implements AutoCloseable {
         return answered >= delivered && delivered != 0 ? answered - delivered : -1;
     }
 
+    /** Where {@link #lastInvocationClasses} reads the function JVM's count of loaded classes. */
+    void countClassesWith(java.util.function.Supplier<java.util.OptionalLong> counter) {
+        this.classes = counter;
+    }
+
+    /**
+     * Classes the function's JVM loaded during its last invocation: counted as the runtime is handed the event and
+     * as it posts the result, while the runtime's thread waits on this proxy; -1 when they could not be counted.
+     */
+    long lastInvocationClasses() {
+        long delivered = classesDelivered;
+        long answered = classesAnswered;
+        return delivered < 0 || answered < delivered ? -1 : answered - delivered;
+    }
+
+    /**
+     * From the restore (this proxy answering {@code /restore/next}) to the last result posted: the afterRestore hooks
+     * and the invocations since, what a restored SnapStart function pays besides loading its snapshot; -1 without a
+     * restore.
+     */
+    long sinceRestoreNanos() {
+        long restored = restoredNanos;
+        long answered = answeredNanos;
+        return restored == 0 || answered < restored ? -1 : answered - restored;
+    }
+
     /** When the runtime last received an invocation (System.nanoTime()), 0 before the first. */
     long deliveredNanos() {
         return deliveredNanos;
@@ -103,18 +134,23 @@ final class RuntimeApiProxy implements AutoCloseable {
             if (snapStart && path.equals(RESTORE_NEXT)) {
                 exchange.getRequestBody().readAllBytes();
                 restores.incrementAndGet();
+                restoredNanos = System.nanoTime();
                 exchange.sendResponseHeaders(200, -1);
                 return;
             }
             boolean result = "POST".equals(exchange.getRequestMethod())
                     && (path.endsWith("/response") || path.endsWith("/error")) && path.contains("/runtime/invocation/");
-            if (result) answeredNanos = System.nanoTime();
-            forward(exchange);
+            if (result) {
+                answeredNanos = System.nanoTime();
+                classesAnswered = classes.get().orElse(-1);
+            }
+            // The count before the event is handed over: the function's runtime waits for this answer, loading nothing.
+            forward(exchange, path.equals(NEXT) ? () -> classesDelivered = classes.get().orElse(-1) : () -> { });
             if (path.equals(NEXT)) deliveredNanos = System.nanoTime();
         }
     }
 
-    private void forward(HttpExchange exchange) throws IOException {
+    private void forward(HttpExchange exchange, Runnable beforeAnswering) throws IOException {
         HttpURLConnection c = (HttpURLConnection) runtimeApi.resolve(exchange.getRequestURI().toString()).toURL().openConnection();
         c.setRequestMethod(exchange.getRequestMethod());
         c.setReadTimeout(0);
@@ -139,6 +175,7 @@ final class RuntimeApiProxy implements AutoCloseable {
             if (h.getKey() == null || HOP_BY_HOP.contains(h.getKey().toLowerCase(java.util.Locale.ROOT))) continue;
             exchange.getResponseHeaders().put(h.getKey(), h.getValue());
         }
+        beforeAnswering.run();
         exchange.sendResponseHeaders(status, answer.length == 0 ? -1 : answer.length);
         if (answer.length > 0) exchange.getResponseBody().write(answer);
     }

@@ -385,8 +385,9 @@ public final class Rehearsal {
                 if (m.leavesAt() != null && !m.leavesAt().isAfter(at)) continue;
                 if (!first) json.append(",\n");
                 first = false;
-                json.append("  ").append(Json.object().put("id", m.id()).put("name", m.name())
-                        .put("email", m.email()).put("role", m.role()));
+                var row = Json.object().put("id", m.id()).put("name", m.name()).put("email", m.email()).put("role", m.role());
+                if (m.language() != null) row.put("language", m.language());
+                json.append("  ").append(row);
             }
             json.append("\n]}\n");
             String key = "roster-" + (++rosterVersion) + ".json";

@@ -108,7 +108,7 @@ public record RehearsalReport(List<Email> emails, List<Action> actions, List<Dev
 
     /** The id inventory sync gives a device known only from the NAC's registry (by its MAC). */
     static String registryId(SimDevice d) {
-        return org.appban.inventory.InventorySync.REGISTRY_PREFIX + org.appban.network.RegisteredDevice.normalisedMac(d.spec().mac());
+        return org.appban.inventory.InventorySync.registryId(org.appban.domain.MacAddress.parse(d.spec().mac()));
     }
 
     /** The id inventory sync gives a simulated device in the device store. */

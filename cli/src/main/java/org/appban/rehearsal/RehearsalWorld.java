@@ -34,10 +34,8 @@ import org.appban.network.ise.IseConnection;
 import org.appban.notice.Attestations;
 import org.appban.notice.NoticeComposer;
 import org.appban.notice.NoticePlanner;
-import org.appban.notice.NoticeRenderer;
 import org.appban.notice.NoticeSender;
 import org.appban.notice.NotifyMembers;
-import org.appban.notice.TemplateSet;
 import org.appban.policy.BanPolicy;
 import org.appban.remote.RemoteOptions;
 import org.appban.remote.Secret;
@@ -114,7 +112,7 @@ final class RehearsalWorld implements AutoCloseable {
                 new Secret(Simulators.ISE_PASSWORD), "Quarantine"), remote);
         this.nac = ise;
         this.registry = ise;
-        NoticeComposer composer = new NoticeComposer(policy, new NoticeRenderer(policy, TemplateSet.bundled()), new MimeWriter(),
+        NoticeComposer composer = new NoticeComposer(policy, org.appban.notice.NoticeLanguages.load(policy), new MimeWriter(),
                 EmbeddedAccess.rehearsalLinks(policy), true);
         this.notify = new NotifyMembers(policy, members, devices, exemptions, claims, ledger, Attestations.fromLedger(ledger),
                 new NoticePlanner(policy), composer, new NoticeSender(claims, ledger, faults.mailer().apply(outbox), clock, NoticeSender.DEFAULT_LEASE, pseudonyms), clock);

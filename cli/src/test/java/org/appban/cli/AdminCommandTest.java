@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.appban.cli.support.UsageException;
 import org.appban.admin.AdminWorld;
 import org.appban.domain.LedgerEntry;
 import org.appban.json.Json;
@@ -95,12 +96,12 @@ class AdminCommandTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        AdminCommand command = new AdminCommand(o, e, this::profile, (stack, region) -> Map.of(AdminCommand.OUTPUT, front.url().toString()),
+        AdminCommand command = new AdminCommand(o, e, this::profile, (stack, region, caller) -> Map.of(AdminCommand.OUTPUT, front.url().toString()),
                 Clock.systemUTC());
         int exit;
         try {
             exit = command.run(List.of(args));
-        } catch (Args.UsageException u) {
+        } catch (UsageException u) {
             e.println(u.getMessage());
             exit = 2;
         }
@@ -206,6 +207,26 @@ class AdminCommandTest {
         assertEquals(HANA, world.ledger().byIdempotencyKey("run-authorisation/" + id).orElseThrow().record().details().get("by"));
         Run confirm = run("hana", "access", "quarantine", "--members", "m-001", "--confirm", "12", "--run");
         assertTrue(confirm.out().startsWith("pending: access.run"), confirm.out());
+    }
+
+    @Test
+    void a_forced_resend_an_unblock_and_a_roster_confirm_are_handed_on_in_the_callers_name() throws IOException {
+        Run resend = run("hana", "--json", "resend", "m-001", "--stage", "announcement", "--reason", "Never reached them; at their request");
+        assertEquals(0, resend.exit(), resend.err() + resend.out());
+        String id = resend.json().path("result").path("authorisation").asText();
+        var given = world.ledger().byIdempotencyKey("run-authorisation/" + id).orElseThrow().record().details();
+        assertEquals("notify-members", given.get("function"));
+        assertEquals(HANA, given.get("by"));
+        assertEquals("resend", Json.parse(given.get("request")).path("action").asText());
+        Run unblock = run("hana", "--json", "unblock", "m-004", "--reason", "Address fixed (ticket SD-4411)");
+        assertEquals(0, unblock.exit(), unblock.err() + unblock.out());
+        // A confirm of held deactivations is past a limit: the two-person rule makes it wait for a second administrator.
+        Run roster = run("hana", "roster", "appban-prod-roster", "rosters/r.csv", "--confirm", "120", "--run");
+        assertTrue(roster.out().startsWith("pending: roster.run"), roster.out());
+        assertEquals(List.of("notify-members " + id, "notify-members " + unblock.json().path("result").path("authorisation").asText()),
+                world.runs().handedOn);
+        Run bad = run("hana", "resend", "m-001", "--stage", "access-revoked", "--reason", "Not a scheduled stage");
+        assertEquals(1, bad.exit(), "refused before anything is recorded or handed on: " + bad.out());
     }
 
     @Test

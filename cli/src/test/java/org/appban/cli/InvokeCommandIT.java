@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.appban.cli.support.UsageException;
 import org.appban.json.Json;
 import org.appban.testing.AwsEmulator;
 import org.appban.testing.ProjectLayout;
@@ -40,7 +41,7 @@ class InvokeCommandIT {
 
     @Test
     void it_refuses_to_run_without_an_emulator() {
-        Args.UsageException e = assertThrows(Args.UsageException.class,
+        UsageException e = assertThrows(UsageException.class,
                 () -> new InvokeCommand(System.out, Map.of()).run(List.of("admin", "events/admin/status.json")));
         assertTrue(e.getMessage().contains("AWS_ENDPOINT_URL"), e.getMessage());
     }

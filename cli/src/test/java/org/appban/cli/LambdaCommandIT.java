@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.appban.cli.support.UsageException;
 import org.appban.json.Json;
 import org.appban.testing.AwsEmulator;
 import org.appban.testing.ProjectLayout;
@@ -44,7 +45,7 @@ class LambdaCommandIT {
     void help_says_what_it_needs_and_an_unknown_function_is_named_with_the_known_ones() {
         assertEquals(0, command(Map.of()).run(List.of("--help")));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("Runtime Interface Emulator"));
-        Args.UsageException e = assertThrows(Args.UsageException.class,
+        UsageException e = assertThrows(UsageException.class,
                 () -> command(Map.of()).run(List.of("nosuch", ProjectLayout.root().resolve("events/admin/status.json").toString())));
         assertTrue(e.getMessage().contains("no function 'nosuch'") && e.getMessage().contains("AdminFunction"), e.getMessage());
     }

@@ -122,6 +122,35 @@ class RehearseFleetFileIT {
         assertNoStackTrace(r);
     }
 
+    @Test
+    void a_policys_template_set_missing_a_stage_is_refused_before_anything_runs_naming_the_file_and_field() throws Exception {
+        Path set = Files.createDirectories(dir.resolve("policy-with-sets").resolve("notices-fr").resolve("partials"));
+        // The French set without its announcement's HTML body.
+        List<String> files = new java.util.ArrayList<>(List.of("templates.properties", "layout.html.mustache", "layout.txt.mustache",
+                "calendar.txt.mustache", "announcement.txt.mustache"));
+        for (String partial : List.of("confirm", "contact", "devices", "exemption", "ownership", "removal-steps")) {
+            files.add("partials/" + partial + ".html.mustache");
+            files.add("partials/" + partial + ".txt.mustache");
+        }
+        for (String name : files) {
+            Files.copy(RehearseFleetFileIT.class.getResourceAsStream("/templates/fr/" + name), set.getParent().resolve(name));
+        }
+        String bundled;
+        try (var in = RehearseFleetFileIT.class.getResourceAsStream("/policies/nz-parliament-tiktok-2023.json")) {
+            bundled = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Path policy = dir.resolve("policy-with-sets").resolve("policy.json");
+        Files.writeString(policy, bundled.replace("\"classpath:templates/fr\"", "\"notices-fr\""));
+        Path out = dir.resolve("refused-set");
+        Result r = run("rehearse", "--policy", policy.toString(), "--out", out.toString());
+        assertEquals(1, r.exit, r.out + r.err);
+        assertTrue(r.err.contains(policy.toString()) && r.err.contains("notices.languages.sets[1] (fr)")
+                && r.err.contains(dir.resolve("policy-with-sets").resolve("notices-fr").resolve("announcement.html.mustache").toAbsolutePath().normalize()
+                + " is missing"), r.err);
+        assertNoStackTrace(r);
+        assertFalse(Files.exists(out), "nothing ran");
+    }
+
     private static void assertNoStackTrace(Result r) {
         for (String s : List.of(r.out, r.err)) {
             assertFalse(s.contains("\tat ") || s.contains("Exception"), "a stack trace: " + s);

@@ -13,7 +13,7 @@ class FunctionConfigTest {
 
     @Test
     void every_function_has_its_handler_string_timeout_and_the_globals_memory_and_snapstart() {
-        assertEquals(10, functions.size(), functions.keySet().toString());
+        assertEquals(11, functions.size(), functions.keySet().toString());
         FunctionConfig admin = functions.get("AdminFunction");
         assertEquals("org.appban.lambda.admin.AdminHandler::handleRequest", admin.handler());
         assertEquals("org.appban.lambda.admin.AdminHandler", admin.handlerClass());

@@ -143,18 +143,37 @@ class LambdaFunctionsIT {
 
     @Test
     @Order(3)
-    void notify_members_runs_its_daily_schedule_with_credentials_fetched_again_after_the_restore() throws Exception {
+    void notify_members_runs_its_daily_round_with_credentials_fetched_again_after_the_restore() throws Exception {
         int before = items("LedgerTable");
         LocalLambda.Answer answer;
+        List<String> steps = new java.util.ArrayList<>();
         try (LocalLambda lambda = start("NotifyMembersFunction", LocalLambda.Mode.SNAPSTART, stack.environment("NotifyMembersFunction"))) {
             answer = lambda.invoke(sample("notify-members/schedule.json"));
             assertFalse(answer.failed(), () -> answer.body() + "\n" + lambda.logTail(40));
             // Its priming composes a notice, which reads the signing key before the snapshot: those credentials are
             // forgotten at the restore, and the run fetches its own.
             assertEquals(2, lambda.credentialFetches(), "one set before the snapshot, a fresh one after the restore");
+            // The schedule hands the round on to the function's queue; the queue's messages (as the event source
+            // mapping delivers them) send the notices.
+            String queue = stack.environment("NotifyMembersFunction").get("NOTIFY_WORK_QUEUE_URL");
+            var sqs = aws.clients().sqs();
+            for (var batch = sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10)).messages(); !batch.isEmpty();
+                 batch = sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10)).messages()) {
+                for (var m : batch) {
+                    var record = JSON.createObjectNode().put("messageId", m.messageId()).put("eventSource", "aws:sqs").put("body", m.body());
+                    var event = JSON.createObjectNode();
+                    event.putArray("Records").add(record);
+                    LocalLambda.Answer step = lambda.invoke(event.toString());
+                    assertFalse(step.failed(), () -> step.body() + "\n" + lambda.logTail(40));
+                    steps.add(step.json().path("steps").path(0).path("status").asText());
+                    sqs.deleteMessage(r -> r.queueUrl(queue).receiptHandle(m.receiptHandle()));
+                }
+            }
         }
         assertEquals("schedule", answer.json().path("trigger").asText(), answer.body());
-        assertTrue(items("LedgerTable") > before, "the run recorded its notices in the ledger: " + answer.body());
+        assertEquals("handed-on", answer.json().path("status").asText(), answer.body());
+        assertTrue(!steps.isEmpty() && steps.stream().allMatch("part-done"::equals), "every part done in one step: " + steps);
+        assertTrue(items("LedgerTable") > before, "the round recorded its notices in the ledger: " + answer.body());
     }
 
     @Test
@@ -204,13 +223,53 @@ class LambdaFunctionsIT {
 
     @Test
     @Order(7)
-    void network_access_takes_a_signed_mdm_webhook_on_its_function_url() throws Exception {
+    void the_mdm_webhook_function_takes_a_relays_signed_compliance_change_on_its_url() throws Exception {
         Device device = inventoried(d -> d.mdm() == MdmKind.INTUNE && d.id().startsWith("intune:"));
         String event = fresh.mdmWebhook(stack.ref("WebhookSecret"), device.mdmId());
         int before = items("LedgerTable");
-        LocalLambda.Answer answer = invoke("NetworkAccessFunction", event);
+        LocalLambda.Answer answer = invoke("MdmWebhookFunction", event);
         assertEquals(200, answer.json().path("statusCode").asInt(), answer.body());
         assertTrue(items("LedgerTable") > before, "the delivery is in the ledger");
+    }
+
+    @Test
+    @Order(7)
+    void the_mdm_webhook_function_takes_jamf_pros_webhooks_as_jamf_sends_them_each_once_and_refuses_wrong_credentials() throws Exception {
+        // This stack's MDM is Jamf Pro (the Jamf simulator) for this function: the organisation whose MDM sends webhooks.
+        String jamfSecret = aws.clients().secretsManager().createSecret(r -> r.name("appban-" + stack.stage() + "-jamf-mdm")
+                .secretString("{\"kind\":\"jamf\",\"url\":\"" + fleet.sims.jamf().baseUri().toString().replaceAll("/$", "")
+                        + "\",\"clientId\":\"" + org.appban.sim.Simulators.JAMF_CLIENT_ID + "\",\"clientSecret\":\""
+                        + org.appban.sim.Simulators.JAMF_CLIENT_SECRET + "\"}")).arn();
+        Map<String, String> env = new HashMap<>(stack.environment("MdmWebhookFunction"));
+        env.put("MDM_SECRET_ARN", jamfSecret);
+        // Jamf Pro configured with the stack's JamfWebhookSecret (Header Authentication), as README says.
+        JsonNode auth = JSON.readTree(aws.clients().secretsManager().getSecretValue(r -> r.secretId(stack.ref("JamfWebhookSecret"))).secretString());
+        fleet.sims.jamf().webhooks(org.appban.sim.jamf.JamfWebhooks.withHeader(auth.path("name").asText(), auth.path("value").asText()));
+        org.appban.sim.world.SimDevice device = fleet.sims.world().devices().stream()
+                .filter(d -> d.spec().mdm() == org.appban.sim.fleet.FleetDevice.Mdm.JAMF && d.enrolled()).findFirst().orElseThrow();
+        fleet.sims.world().checkInNow(device);
+        org.appban.sim.jamf.JamfWebhooks.Delivery checkIn = fleet.sims.jamf().webhooksSent().stream()
+                .filter(d -> d.event().equals("MobileDeviceCheckIn")).findFirst().orElseThrow(() -> new AssertionError("Jamf sent no check-in"));
+        String stored = "jamf:" + device.jamfId();
+        try (LocalLambda lambda = start("MdmWebhookFunction", LocalLambda.Mode.SNAPSTART, env)) {
+            // The device is new to appban: its enrolment (Jamf's MobileDeviceEnrolled, the same payload) makes it known.
+            LocalLambda.Answer enrolled = lambda.invoke(fresh.jamfWebhook(checkIn.headers(), checkIn.body(), "MobileDeviceEnrolled"));
+            assertEquals(200, enrolled.json().path("statusCode").asInt(), enrolled.body() + "\n" + lambda.logTail(40));
+            assertTrue(new DynamoDeviceStore(aws.dynamoDb(), stack.ref("DevicesTable")).find(stored).isPresent(), "read from Jamf Pro and stored");
+            String event = fresh.jamfWebhook(checkIn.headers(), checkIn.body(), null);
+            LocalLambda.Answer first = lambda.invoke(event);
+            assertEquals(200, first.json().path("statusCode").asInt(), first.body());
+            assertEquals("applied", body(first).path("status").asText(), first.body());
+            // Jamf Pro delivering the same event again: acted on once.
+            LocalLambda.Answer again = lambda.invoke(event);
+            assertEquals(409, again.json().path("statusCode").asInt(), again.body());
+            assertEquals("duplicate", body(again).path("reason").asText(), again.body());
+            // Someone who guesses: refused, and the answer says nothing of the secret.
+            LocalLambda.Answer forged = lambda.invoke(event.replace(auth.path("value").asText(), "guessed-guessed-guessed-guessed-guessed"));
+            assertEquals(401, forged.json().path("statusCode").asInt(), forged.body());
+            assertFalse(forged.body().contains(auth.path("value").asText()));
+            assertEquals(1, lambda.restores(), "one restore before the first invocation");
+        }
     }
 
     @Test

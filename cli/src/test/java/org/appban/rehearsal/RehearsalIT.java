@@ -1,6 +1,7 @@
 package org.appban.rehearsal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -322,6 +323,36 @@ class RehearsalIT {
             assertTrue(e.path("at").asText().substring(11, 16).equals("08:30"), e.toString());
         }
         assertTrue(digests >= 28, "digests: " + digests);
+    }
+
+    /**
+     * The sample fleet gives m03 and m09 the language {@code fr}: every notice of theirs comes from the policy's French
+     * set (subject, both parts and the calendar event), and every other member's stays in English.
+     */
+    @Test
+    void members_whose_roster_row_says_fr_get_every_notice_in_french_and_the_others_in_english() throws Exception {
+        Set<String> french = Set.of("m03", "m09");
+        Set<String> frenchKinds = new HashSet<>();
+        int english = 0;
+        for (JsonNode e : report.path("emails")) {
+            if (e.path("kind").asText().equals("admin-digest")) continue;
+            org.appban.mail.EmlReader.Message m = org.appban.mail.EmlReader.read(Files.readAllBytes(dir.resolve(e.path("file").asText())));
+            if (french.contains(e.path("member").asText())) {
+                frenchKinds.add(e.path("kind").asText());
+                assertTrue(m.html().contains("<html lang=\"fr\">") && m.html().contains("<p>Bonjour "), e.toString());
+                assertTrue(m.text().contains("Cordialement,") && !m.text().contains("Kia ora"), m.text());
+                assertFalse(m.subject().contains("TikTok must") || m.subject().startsWith("Reminder"), m.subject());
+                if (m.attachment("deadline.ics").isPresent()) {
+                    String ics = new String(m.attachment("deadline.ics").get().content(), StandardCharsets.UTF_8);
+                    assertTrue(ics.contains("SUMMARY:Échéance"), ics);
+                }
+            } else {
+                english++;
+                assertTrue(m.html().contains("<html lang=\"en\">") && m.text().contains("Kia ora"), e.toString());
+            }
+        }
+        assertTrue(frenchKinds.containsAll(List.of("announcement", "reminder")), frenchKinds.toString());
+        assertTrue(english > 50, "the rest of the roster: " + english);
     }
 
     /** The announcement carries the deadline as a calendar event in the policy's zone. */

@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import org.appban.domain.Actor;
 import org.appban.domain.Device;
+import org.appban.domain.MacAddress;
 import org.appban.domain.Exemption;
 import org.appban.domain.LedgerRecord;
 import org.appban.network.AccessChange;
@@ -196,7 +197,7 @@ public final class NetworkAccessService {
         if (view.isListing()) {
             for (Decision dd : kept) {
                 AccessRecord r = facts.get(dd.device()).record();
-                if (!view.state(EndpointKey.mac(r.key())).quarantined()) {
+                if (!view.state(EndpointKey.mac(MacAddress.parse(r.key()))).quarantined()) {
                     drift.add(dd.device());
                     run.drift(dd, r);
                 }
@@ -281,7 +282,8 @@ public final class NetworkAccessService {
         void quarantine(Decision d, NacView view) {
             DeviceFacts f = facts.get(d.device());
             Device device = f.device();
-            String mac = f.identity().mac();
+            MacAddress address = f.identity().mac();
+            String mac = address.toString();
             AccessRecord before = f.record();
             int episode = before == null ? 1 : before.episode() + 1;
             String key = "nac/quarantine/" + device.id() + "/" + episode;
@@ -290,7 +292,7 @@ public final class NetworkAccessService {
             boolean resumed = resumedOrNot.get();
             boolean touched = false;
             try {
-                EndpointKey endpoint = new EndpointKey(mac, device.mdmId());
+                EndpointKey endpoint = new EndpointKey(address, device.mdmId());
                 EndpointState state = view.state(endpoint);
                 String outcome;
                 String policyName;
@@ -384,7 +386,7 @@ public final class NetworkAccessService {
             boolean resumed = resumedOrNot.get();
             boolean touched = false;
             try {
-                EndpointKey endpoint = new EndpointKey(mac, device.mdmId());
+                EndpointKey endpoint = new EndpointKey(MacAddress.parse(mac), device.mdmId());
                 EndpointState state = view.state(endpoint);
                 String outcome;
                 if (!state.quarantined()) {
@@ -442,7 +444,7 @@ public final class NetworkAccessService {
         }
 
         void held(Decision d, String why) {
-            actions.add(action(d, "quarantine", why, facts.get(d.device()).identity().mac(), null));
+            actions.add(action(d, "quarantine", why, java.util.Objects.toString(facts.get(d.device()).identity().mac(), null), null));
         }
 
         void unresolved(Decision d) {

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import org.appban.domain.Actor;
 import org.appban.domain.Device;
+import org.appban.domain.MacAddress;
 import org.appban.domain.LedgerRecord;
 import org.appban.policy.BannedApp;
 import org.appban.ports.DeviceStore;
@@ -77,7 +78,7 @@ public final class TelemetryIngest {
         final String source;
         final TelemetryReader.Problems problems = new TelemetryReader.Problems();
         final Instant now = clock.instant();
-        Map<String, List<Device>> byMac;
+        Map<MacAddress, List<Device>> byMac;
         final Map<String, Sighting> latest = new HashMap<>();
         final TreeSet<String> ambiguousDevices = new TreeSet<>();
         int records, notTheApp, matched, unknown, ambiguous, corporate, late;
@@ -118,11 +119,11 @@ public final class TelemetryIngest {
         }
 
         /** Built on the first match only: a log without the app's domains costs no inventory read. */
-        Map<String, List<Device>> macIndex() {
+        Map<MacAddress, List<Device>> macIndex() {
             if (byMac == null) {
                 byMac = new HashMap<>();
                 for (Device d : devices.all()) {
-                    String mac = NetworkIdentity.normalise(d.macAddress());
+                    MacAddress mac = d.macAddress();
                     if (mac != null && !d.retired()) byMac.computeIfAbsent(mac, k -> new ArrayList<>()).add(d);
                 }
             }

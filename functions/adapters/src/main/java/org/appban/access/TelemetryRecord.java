@@ -3,6 +3,7 @@ package org.appban.access;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.Objects;
+import org.appban.domain.MacAddress;
 import org.appban.input.StrictObject;
 
 /**
@@ -22,7 +23,7 @@ import org.appban.input.StrictObject;
  *
  * @param name the queried name (dns) or the TLS server name / HTTP host (firewall)
  */
-public record TelemetryRecord(Sighting.Via log, Instant time, String mac, String ip, String name) {
+public record TelemetryRecord(Sighting.Via log, Instant time, MacAddress mac, String ip, String name) {
     public TelemetryRecord {
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(time, "time");
@@ -35,8 +36,12 @@ public record TelemetryRecord(Sighting.Via log, Instant time, String mac, String
         Sighting.Via log = o.parsed("log", true, "dns or firewall", Sighting.Via::parse);
         Instant time = o.instant("time", true);
         String rawMac = o.text("mac");
-        String mac = rawMac == null ? null : NetworkIdentity.normalise(rawMac);
-        if (rawMac != null && mac == null) o.problem("mac", "'" + rawMac + "' is not a MAC address");
+        MacAddress mac = null;
+        try {
+            if (rawMac != null) mac = MacAddress.parse(rawMac);
+        } catch (MacAddress.Malformed e) {
+            o.problem("mac", e.getMessage());
+        }
         String ip = o.optionalText("ip").orElse(null);
         String name = null;
         if (log == Sighting.Via.DNS) {

@@ -27,6 +27,8 @@ import org.appban.json.Json;
  * ledger.export      member | device | all (true: the whole ledger and its digests, for an auditor)
  * enforce.run        request: an enforce-removal manual request ({"request":"enforce",...}), [requestId]
  * access.run         request: a network-access manual request ({"action":"quarantine",...}), [requestId]
+ * notify.run         request: a notify-members manual request ({"action":"resend"|"unblock"|"send",...}), [requestId]
+ * roster.run         request: a roster-import manual request ({"bucket":..,"key":..,"dryRun":false,"confirm":n}), [requestId]
  * approval.list      [state: pending|approved|expired]
  * approval.approve   id   (the second administrator's approval of a pending request)
  * </pre>
@@ -104,11 +106,13 @@ public sealed interface AdminRequest {
     /**
      * A manual run of another function, handed on with a proven actor ({@link org.appban.identity.RunAuthorisation}).
      *
-     * @param function enforce-removal or network-access
+     * @param function enforce-removal, network-access, notify-members or roster-import
      * @param request  the function's own manual request, as it would take it directly
      */
     record ManualRun(String operation, String function, JsonNode request, String requestId) implements AdminRequest {
         public boolean dryRun() {
+            // notify-members' requests have no dry run (its preview is read-only, and not handed on).
+            if (function.equals("notify-members")) return false;
             return !request.path("dryRun").isBoolean() || request.path("dryRun").booleanValue();
         }
 
@@ -131,7 +135,7 @@ public sealed interface AdminRequest {
 
     List<String> OPERATIONS = List.of("exemption.request", "exemption.grant", "exemption.refuse", "exemption.revoke",
             "exemption.list", "exemption.sweep", "status", "preview", "killswitch.on", "killswitch.off", "ledger.verify",
-            "ledger.export", "approval.list", "approval.approve", "enforce.run", "access.run");
+            "ledger.export", "approval.list", "approval.approve", "enforce.run", "access.run", "notify.run", "roster.run");
 
     String SOURCE = "admin request";
 
@@ -181,6 +185,8 @@ public sealed interface AdminRequest {
                 case "approval.list" -> new ApprovalList(approvalState(o));
                 case "enforce.run" -> manualRun(json, o, operation, "enforce-removal");
                 case "access.run" -> manualRun(json, o, operation, "network-access");
+                case "notify.run" -> manualRun(json, o, operation, "notify-members");
+                case "roster.run" -> manualRun(json, o, operation, "roster-import");
                 case "approval.approve" -> new ApprovalApprove(o.text("id"));
                 default -> throw new IllegalStateException("operation listed but not parsed: " + operation);
             };

@@ -153,8 +153,14 @@ public final class SecondApprovals {
 
     /** Approvals in a state (null: all), newest first. */
     public List<Approval> list(String state) {
-        Instant now = clock.instant();
-        List<LedgerEntry> fleet = ledger.chain("fleet");
+        return of(ledger.chain("fleet"), clock.instant(), state);
+    }
+
+    /**
+     * Approvals in a state (null: all) as of {@code now}, newest first, from the fleet chain's entries (pure: the
+     * administrators' digest reads the same list as {@code approval.list}).
+     */
+    public static List<Approval> of(List<LedgerEntry> fleet, Instant now, String state) {
         Map<String, LedgerEntry> decided = new LinkedHashMap<>();
         for (LedgerEntry e : fleet) {
             if ((e.record().action().equals(GIVEN) || e.record().action().equals(EXPIRED)) && e.record().details().containsKey("approval")) {

@@ -4,13 +4,18 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.core.warmup.http.CannedResponseHttpClient;
+import software.amazon.awssdk.http.AbortableInputStream;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -24,9 +29,15 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * Warms the SDK path of the operations the functions call, without a network: each operation runs through a
- * client of the same service on the SDK's canned-response HTTP client (request marshalling, SigV4 signing with
- * throwaway credentials, the interceptor chain, response unmarshalling). The functions' own clients are not
- * touched. For SnapStart priming ({@link org.appban.lambda.Priming}).
+ * client of the same service on a canned-response HTTP client (request marshalling, SigV4 signing with throwaway
+ * credentials, the interceptor chain, the request body streamed as a real client would send it, the response's
+ * checksum checked and unmarshalled). The functions' own clients are not touched. For SnapStart priming
+ * ({@link org.appban.lambda.Priming}).
+ *
+ * <p>DynamoDB's canned answer has every kind of attribute value, a consumed capacity and a page end, so that its
+ * parsers (numbers included) and the paginators the stores iterate with are loaded before the snapshot: the bench's
+ * count of classes loaded by a first invocation after the restore ({@code ./appban bench coldstart}) showed them
+ * loaded there.
  */
 public final class SdkPriming {
     /** Marks the calls of priming clients (never sent anywhere), so that call recorders can leave them out. */
@@ -37,8 +48,18 @@ public final class SdkPriming {
     private SdkPriming() {
     }
 
+    /** One body every DynamoDB operation's unmarshaller reads its own fields from (unknown ones are skipped). */
+    private static final String DYNAMO_ANSWER = "{\"Item\":{\"id\":{\"S\":\"priming\"},\"n\":{\"N\":\"1.5\"},\"b\":{\"BOOL\":true},"
+            + "\"z\":{\"NULL\":true},\"m\":{\"M\":{\"k\":{\"S\":\"v\"}}},\"l\":{\"L\":[{\"N\":\"2\"}]},\"ss\":{\"SS\":[\"a\"]}},"
+            + "\"Items\":[{\"id\":{\"S\":\"priming\"},\"n\":{\"N\":\"3\"}}],\"Count\":1,\"ScannedCount\":1,"
+            + "\"ConsumedCapacity\":{\"TableName\":\"priming\",\"CapacityUnits\":0.5}}";
+    /** The batch and transaction operations' answer: their consumed capacity is a list, one per table. */
+    private static final String DYNAMO_BATCH_ANSWER = "{\"Responses\":{\"priming\":[{\"id\":{\"S\":\"priming\"}}]},"
+            + "\"UnprocessedKeys\":{},\"UnprocessedItems\":{},\"ConsumedCapacity\":[{\"TableName\":\"priming\",\"CapacityUnits\":0.5}]}";
+
     public static void dynamoDb() {
-        try (DynamoDbClient c = canned(DynamoDbClient.builder(), "{}")) {
+        try (DynamoDbClient c = canned(DynamoDbClient.builder(), request -> request.firstMatchingHeader("X-Amz-Target")
+                .filter(t -> t.contains(".Batch") || t.contains(".Transact")).isPresent() ? DYNAMO_BATCH_ANSWER : DYNAMO_ANSWER)) {
             c.getItem(r -> r.tableName(TABLE).key(KEY).consistentRead(true));
             c.putItem(r -> r.tableName(TABLE).item(KEY).conditionExpression("attribute_not_exists(id)"));
             c.updateItem(r -> r.tableName(TABLE).key(KEY).updateExpression("SET #a = :v")
@@ -48,7 +69,25 @@ public final class SdkPriming {
             c.scan(r -> r.tableName(TABLE).limit(1));
             c.batchGetItem(r -> r.requestItems(Map.of(TABLE, software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes.builder().keys(KEY).build())));
             c.transactWriteItems(r -> r.transactItems(t -> t.put(p -> p.tableName(TABLE).item(KEY))));
+            c.batchWriteItem(r -> r.requestItems(Map.of(TABLE, List.of(software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder()
+                    .putRequest(p -> p.item(KEY)).build()))));
+            // The stores read through paginators (a page without LastEvaluatedKey ends them).
+            c.scanPaginator(r -> r.tableName(TABLE).consistentRead(true)).items().forEach(item -> { });
+            c.queryPaginator(r -> r.tableName(TABLE).indexName("priming").keyConditionExpression("id = :id")
+                    .expressionAttributeValues(Map.of(":id", AttributeValue.fromS("x")))).items().forEach(item -> { });
         }
+    }
+
+    /**
+     * A DynamoDB client of priming's own that answers every call with no item and no page after this one (a consumed
+     * capacity, so numbers are read): for running a store's own code before the snapshot (its reads find nothing,
+     * its writes succeed, nothing is sent). The caller closes it.
+     */
+    public static DynamoDbClient emptyDynamoDb() {
+        return canned(DynamoDbClient.builder(), request -> request.firstMatchingHeader("X-Amz-Target")
+                .filter(t -> t.contains(".Batch") || t.contains(".Transact")).isPresent()
+                ? "{\"Responses\":{},\"UnprocessedKeys\":{},\"UnprocessedItems\":{}}"
+                : "{\"Items\":[],\"Count\":0,\"ScannedCount\":0,\"ConsumedCapacity\":{\"TableName\":\"priming\",\"CapacityUnits\":0.5}}");
     }
 
     public static void s3() {
@@ -59,7 +98,10 @@ public final class SdkPriming {
     }
 
     public static void ssm() {
-        try (SsmClient c = canned(SsmClient.builder(), "{}")) {
+        // A parameter as SSM returns it (the kill switch reads one), so its unmarshalling, dates included, is loaded.
+        try (SsmClient c = canned(SsmClient.builder(), "{\"Parameter\":{\"Name\":\"/priming\",\"Type\":\"String\",\"Value\":\"{}\","
+                + "\"Version\":1,\"LastModifiedDate\":1.7040672E9,\"ARN\":\"arn:aws:ssm:ap-southeast-2:000000000000:parameter/priming\","
+                + "\"DataType\":\"text\"}}")) {
             c.getParameter(r -> r.name("/priming"));
         }
     }
@@ -99,11 +141,63 @@ public final class SdkPriming {
 
     /** Configures {@code builder} for a canned 200 response with {@code body}, with throwaway credentials so that signing runs too. */
     private static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C canned(B builder, String body) {
-        builder.httpClient(CannedResponseHttpClient.builder().statusCode(200).responseBody(body.getBytes(StandardCharsets.UTF_8)).build());
+        return canned(builder, request -> body);
+    }
+
+    /** The same, with the body chosen by the request. */
+    private static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C canned(B builder,
+            java.util.function.Function<software.amazon.awssdk.http.SdkHttpRequest, String> body) {
+        builder.httpClient(new StreamingCannedClient(body));
         return builder.overrideConfiguration(c -> c.putExecutionAttribute(PRIMING, Boolean.TRUE))
                 .region(Region.AP_SOUTHEAST_2)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("priming", "priming")))
+                // Session credentials, the kind a function on Lambda signs with (a security token header too).
+                .credentialsProvider(StaticCredentialsProvider.create(AwsSessionCredentials.create("priming", "priming", "priming")))
                 .endpointOverride(URI.create("http://localhost"))
                 .build();
+    }
+
+    /**
+     * Answers every request 200 with one body, after reading the request's body to its end as an HTTP client sends
+     * it (the SDK's canned client never reads it, so payload signing, chunked encoding and checksums would load only
+     * on the first real call), with the CRC32 header DynamoDB sends (so the response's checksum is checked too).
+     */
+    private static final class StreamingCannedClient implements SdkHttpClient {
+        private final java.util.function.Function<software.amazon.awssdk.http.SdkHttpRequest, String> answers;
+
+        StreamingCannedClient(java.util.function.Function<software.amazon.awssdk.http.SdkHttpRequest, String> answers) {
+            this.answers = answers;
+        }
+
+        @Override
+        public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+            return new ExecutableHttpRequest() {
+                @Override
+                public HttpExecuteResponse call() throws java.io.IOException {
+                    if (request.contentStreamProvider().isPresent()) {
+                        try (java.io.InputStream in = request.contentStreamProvider().get().newStream()) {
+                            in.transferTo(java.io.OutputStream.nullOutputStream());
+                        }
+                    }
+                    byte[] body = answers.apply(request.httpRequest()).getBytes(StandardCharsets.UTF_8);
+                    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                    crc.update(body);
+                    return HttpExecuteResponse.builder()
+                            .response(SdkHttpResponse.builder().statusCode(200).putHeader("x-amz-crc32", Long.toString(crc.getValue()))
+                                    .putHeader("Content-Length", Integer.toString(body.length)).build())
+                            .responseBody(AbortableInputStream.create(new java.io.ByteArrayInputStream(body)))
+                            .build();
+                }
+
+                @Override
+                public void abort() {
+                    // Nothing in flight: the answer is in memory.
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+            // Holds nothing.
+        }
     }
 }

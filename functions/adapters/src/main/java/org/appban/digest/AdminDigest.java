@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.appban.admin.CampaignHistory;
 import org.appban.admin.FleetSnapshot;
+import org.appban.admin.SecondApprovals;
 import org.appban.domain.Actor;
 import org.appban.domain.LedgerEntry;
 import org.appban.domain.LedgerRecord;
@@ -105,7 +106,8 @@ public final class AdminDigest {
         }
         BanPolicy.AdminDigest settings = policy.digest().get();
         String dayKey = "digest/" + policy.id() + "/" + day;
-        DigestContent content = DigestContent.of(snapshot, history, since(day, now), policy.exemptions().expiringNoticeDays());
+        DigestContent content = DigestContent.of(snapshot, history, since(day, now), policy.exemptions().expiringNoticeDays(),
+                SecondApprovals.of(ledger.chain("fleet"), now, "pending"));
 
         List<Map<String, Object>> results = new java.util.ArrayList<>();
         Mailbox from = Mailbox.of(policy.sender().name(), policy.sender().address());
@@ -230,6 +232,7 @@ public final class AdminDigest {
             case DigestContent.AMBIGUOUS -> "ambiguous-identities";
             case DigestContent.PENDING -> "pending-requests";
             case DigestContent.NOT_BLOCKABLE -> "not-blockable";
+            case DigestContent.SECOND_APPROVALS -> "second-approvals";
             default -> heading.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
         };
     }

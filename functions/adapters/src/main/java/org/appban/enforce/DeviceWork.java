@@ -11,8 +11,9 @@ import org.appban.json.Json;
 
 /**
  * One device action on its way from the run that decided it to the worker that performs it (an SQS message body,
- * or an item of the in-process queue). It carries the decision's context, not its conclusion: the worker checks the
- * kill switch, the device and its exemptions again before it acts.
+ * or an item of the in-process queue). It carries the decision, and the worker acts on it without deciding again
+ * (when the device came into scope is the plan's {@code inScopeSince}); it only checks that the decision's premises
+ * still hold before it acts: the kill switch, the device, its exemptions, the app still listed.
  *
  * <pre>{"action":"sync","device":"intune:6f1...","runId":"...","actor":"schedule:deadline","day":"2023-03-31",
  *  "newRemoval":true,"inScopeSince":"2023-03-30T11:00:00Z"}</pre>

@@ -317,7 +317,11 @@ public final class EnforceRemoval {
     // ---------------------------------------------------------------------------------------------------------
 
     /**
-     * Performs one device action, after checking again that it is still due and allowed.
+     * Performs one device action as the plan decided it. The planner's rules are not applied again (not the escalation
+     * rule, not the deadline, not when the device came into scope: the item carries that); what is checked is
+     * whether the plan's premises still hold, as the world may have moved between the run and this delivery (a
+     * queued item can wait): the kill switch, the device still inventoried and corporate, no exemption granted since,
+     * the app still listed. A premise that no longer holds skips the item, recorded, for the next run to re-plan.
      *
      * @param deliveryId where it came from (the SQS message id, or {@code inline}), for the ledger
      */
@@ -338,8 +342,7 @@ public final class EnforceRemoval {
         if (shield.isPresent()) return skipped(w, deliveryId, "exempt now (exemption " + shield.get().id() + ")");
         if (!d.isCorporate()) return skipped(w, deliveryId, "a private device: removal applies to corporate devices only");
         if (d.appPresence() == AppPresence.ABSENT) return skipped(w, deliveryId, "the inventory no longer shows the app");
-        Instant since = Protection.inScopeSince(d, own, policy.deadlineInstant(), now);
-        if (now.isBefore(policy.deadlineInstant())) return skipped(w, deliveryId, "before the deadline");
+        Instant since = w.inScopeSince();
         return switch (w.action()) {
             case SYNC -> sync(d, w, deliveryId, since, now);
             case ESCALATE -> escalate(d, w, deliveryId, since, now);
@@ -348,8 +351,7 @@ public final class EnforceRemoval {
 
     private WorkOutcome sync(Device d, DeviceWork w, String deliveryId, Instant since, Instant now) {
         FleetEnforcement mdm = mdms.get(d.mdm());
-        MdmCapabilities.Reach reach = MdmCapabilities.of(d, mdms.keySet());
-        if (mdm == null || !reach.removable()) return skipped(w, deliveryId, "not removable through the MDM: " + reach.removalWhy());
+        if (mdm == null) return skipped(w, deliveryId, "not removable through the MDM: " + MdmCapabilities.of(d, mdms.keySet()).removalWhy());
         ZoneId zone = policy.zone();
         Map<String, String> started = new LinkedHashMap<>();
         started.put("inScopeSince", since.toString());
@@ -447,13 +449,9 @@ public final class EnforceRemoval {
         }
     }
 
+    /** The planner found the escalation due ({@link EscalationRule}); the key makes it once per time in scope. */
     private WorkOutcome escalate(Device d, DeviceWork w, String deliveryId, Instant since, Instant now) {
         ZoneId zone = policy.zone();
-        int days = policy.enforcement().escalateAfterDays();
-        Instant due = since.atZone(zone).plusDays(days).toInstant();
-        if (now.isBefore(due) || d.appPresence() != AppPresence.PRESENT) {
-            return skipped(w, deliveryId, "no longer due (in scope since " + since + ", app " + d.appPresence().name().toLowerCase() + ")");
-        }
         String key = EnforcementKeys.escalated(d.id(), since, zone);
         Map<String, String> details = new LinkedHashMap<>();
         details.put("inScopeSince", since.toString());

@@ -23,6 +23,7 @@ import org.appban.domain.Ownership;
 import org.appban.domain.Platform;
 import org.appban.domain.Device;
 import org.appban.domain.LedgerRecord;
+import org.appban.domain.MacAddress;
 import org.appban.domain.Member;
 import org.appban.fleet.FleetInventory;
 import org.appban.fleet.InventoriedDevice;
@@ -69,6 +70,11 @@ public final class InventorySync implements JamfWebhook.DeviceRefresh {
     /** Prefix of the ids of devices known only from the NAC's registry. */
     public static final String REGISTRY_PREFIX = "nac:";
 
+    /** The id of the device known only from the registry's endpoint with this MAC. */
+    public static String registryId(MacAddress mac) {
+        return REGISTRY_PREFIX + mac.hexDigits();
+    }
+
     public InventorySync(BanPolicy policy, List<FleetInventory> mdms, MemberStore members, DeviceStore devices,
                          DeviceEvents events, Ledger ledger, Clock clock) {
         this(policy, mdms, Optional.empty(), members, devices, events, ledger, clock);
@@ -105,7 +111,7 @@ public final class InventorySync implements JamfWebhook.DeviceRefresh {
             listed.values().forEach(SeenDevices::close);
         }
         String status = run.failures.isEmpty() ? "synced" : "partial";
-        return new SyncReport(status, dryRun, run.perMdm, run.changeCounts, run.saved, run.unknownOwners, run.failures);
+        return new SyncReport(status, dryRun, run.perMdm, run.changeCounts, run.saved, run.unknownOwners, run.failures, run.badInput);
     }
 
     /**
@@ -131,7 +137,8 @@ public final class InventorySync implements JamfWebhook.DeviceRefresh {
             if (stored.isEmpty()) return Optional.empty();
             if (!stored.get().retired()) run.commit(List.of(DeviceChanges.gone(policy.id(), stored.get(), run.now)), List.of(stored.get().withRetired(true)));
         }
-        return Optional.of(run.changeCounts.isEmpty() ? "none" : run.changeCounts.toString());
+        String changes = run.changeCounts.isEmpty() ? "none" : run.changeCounts.toString();
+        return Optional.of(run.badInput.isEmpty() ? changes : changes + "; bad input: " + String.join("; ", run.badInput));
     }
 
     /**
@@ -139,7 +146,7 @@ public final class InventorySync implements JamfWebhook.DeviceRefresh {
      * MAC the MDMs account for, and the registry devices stored before this run.
      */
     private static final class Sweep {
-        final Map<String, Set<String>> managedMacOwners = new HashMap<>();
+        final Map<MacAddress, Set<String>> managedMacOwners = new HashMap<>();
         final Set<String> storedRegistryDevices = new HashSet<>();
     }
 
@@ -175,7 +182,7 @@ public final class InventorySync implements JamfWebhook.DeviceRefresh {
      * sharing one MAC and reports them instead of acting on a guess.
      */
     private void syncRegistry(RegisteredDevices registry, Run run, Map<String, String> memberByAddress, Sweep sweep) {
-        Map<String, Set<String>> managedMacOwners = sweep.managedMacOwners;
+        Map<MacAddress, Set<String>> managedMacOwners = sweep.managedMacOwners;
         run.mdmMacOwners.forEach((mac, owners) -> managedMacOwners.computeIfAbsent(mac, k -> new HashSet<>()).addAll(owners));
         Set<String> seen = new HashSet<>();
         int count = 0;
@@ -185,11 +192,11 @@ public final class InventorySync implements JamfWebhook.DeviceRefresh {
             Iterator<RegisteredDevice> it = stream.iterator();
             while (it.hasNext()) {
                 RegisteredDevice endpoint = it.next();
-                String mac = RegisteredDevice.normalisedMac(endpoint.mac());
-                if (mac == null || accountedFor(managedMacOwners.get(mac), endpoint, memberByAddress) || !seen.add(REGISTRY_PREFIX + mac)) continue;
+                MacAddress mac = endpoint.mac();
+                if (accountedFor(managedMacOwners.get(mac), endpoint, memberByAddress) || !seen.add(registryId(mac))) continue;
                 if (endpoint.portalUser() == null) {
                     unclaimed++;
-                    seen.remove(REGISTRY_PREFIX + mac);
+                    seen.remove(registryId(mac));
                     continue;
                 }
                 batch.add(endpoint);
@@ -239,7 +246,9 @@ public final class InventorySync implements JamfWebhook.DeviceRefresh {
         final List<LedgerRecord> unrecordedOwners = new ArrayList<>();
         final List<String> failures = new ArrayList<>();
         /** Normalised MACs of the devices the MDMs reported in this run (kept only when {@code rememberMacs}). */
-        final Map<String, Set<String>> mdmMacOwners = new HashMap<>();
+        final Map<MacAddress, Set<String>> mdmMacOwners = new HashMap<>();
+        /** What the MDMs reported that could not be read, naming the device (kept without the field). */
+        final List<String> badInput = new ArrayList<>();
         final boolean rememberMacs;
         int saved;
 
@@ -257,7 +266,8 @@ public final class InventorySync implements JamfWebhook.DeviceRefresh {
             List<Device> toSave = new ArrayList<>();
             for (InventoriedDevice reported : batch) {
                 seen.add(reported.deviceId());
-                String mac = RegisteredDevice.normalisedMac(reported.macAddress());
+                MacAddress mac = reported.macAddress();
+                reported.problems().forEach(p -> badInput.add(reported.mdm().wireName() + " device " + reported.mdmId() + ": " + p));
                 String owner = owner(reported, memberByAddress);
                 if (mac != null && rememberMacs) mdmMacOwners.computeIfAbsent(mac, k -> new HashSet<>()).add(owner);
                 Optional<Device> before = Optional.ofNullable(stored.get(reported.deviceId()));
@@ -295,7 +305,7 @@ public final class InventorySync implements JamfWebhook.DeviceRefresh {
                 } else if (d.id().startsWith(REGISTRY_PREFIX)) {
                     sweep.storedRegistryDevices.add(d.id());
                 } else if (d.mdm() != MdmKind.NONE && d.macAddress() != null) {
-                    sweep.managedMacOwners.computeIfAbsent(RegisteredDevice.normalisedMac(d.macAddress()), k -> new HashSet<>()).add(d.owner());
+                    sweep.managedMacOwners.computeIfAbsent(d.macAddress(), k -> new HashSet<>()).add(d.owner());
                 }
             });
             commit(changes, toSave);
@@ -304,7 +314,7 @@ public final class InventorySync implements JamfWebhook.DeviceRefresh {
 
         void applyRegistered(List<RegisteredDevice> batch, Map<String, String> memberByAddress) {
             if (batch.isEmpty()) return;
-            List<String> ids = batch.stream().map(e -> REGISTRY_PREFIX + RegisteredDevice.normalisedMac(e.mac())).toList();
+            List<String> ids = batch.stream().map(e -> registryId(e.mac())).toList();
             Map<String, Device> stored = devices.findAll(ids);
             List<DeviceStatusChanged> changes = new ArrayList<>();
             List<Device> toSave = new ArrayList<>();

@@ -28,8 +28,18 @@ public final class SendRateLimiter {
     private final long[] recent;
     private int head;
     private int size;
+    /**
+     * The account's rate over every container (the daily round's workers run at once, each with a limiter of its
+     * own), or null: this limiter alone is the account's (one run at a time).
+     */
+    private final org.appban.remote.RateLimit shared;
 
     public SendRateLimiter(double maxPerSecond, Ticker ticker) {
+        this(maxPerSecond, ticker, null);
+    }
+
+    private SendRateLimiter(double maxPerSecond, Ticker ticker, org.appban.remote.RateLimit shared) {
+        this.shared = shared;
         if (!(maxPerSecond > 0) || Double.isInfinite(maxPerSecond)) {
             throw new IllegalArgumentException("the maximum send rate must be a positive number, not " + maxPerSecond);
         }
@@ -55,6 +65,21 @@ public final class SendRateLimiter {
         return new SendRateLimiter(rate, ticker);
     }
 
+    /**
+     * The same limiter that also draws every send from {@code shared}, a budget held for all containers
+     * (DynamoRateLimits: one conditional write hands out a batch of permits), so that workers running at once send
+     * no faster together than the account's rate. This container's own spacing stays as it is.
+     */
+    public SendRateLimiter sharing(org.appban.remote.RateLimit shared) {
+        return new SendRateLimiter(maxPerSecond, ticker, java.util.Objects.requireNonNull(shared, "shared"));
+    }
+
+    /** The budget for the account's rate shared by the containers: {@code rate} a second, counted over 10 s. */
+    public static org.appban.remote.Budget accountBudget(double rate) {
+        return new org.appban.remote.Budget("ses/sending", "SES sending rate", (int) Math.max(1, Math.floor(rate * 10)),
+                java.time.Duration.ofSeconds(10));
+    }
+
     public double maxPerSecond() {
         return maxPerSecond;
     }
@@ -76,10 +101,19 @@ public final class SendRateLimiter {
             wait = slot - now;
         }
         sleep(wait);
+        if (shared != null) {
+            try {
+                shared.take(org.appban.remote.Sleeper.REAL);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the shared sending budget", e);
+            }
+        }
     }
 
     /** Moves the next free slot at least {@code nanos} into the future, for every caller. */
     public synchronized void pause(long nanos) {
+        if (shared != null) shared.drain();
         long resume = ticker.nanos() + nanos;
         if (!started || resume > nextSlot) nextSlot = resume;
         started = true;

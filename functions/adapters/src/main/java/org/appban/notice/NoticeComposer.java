@@ -20,7 +20,7 @@ import org.appban.policy.BanPolicy;
  */
 public final class NoticeComposer {
     private final BanPolicy policy;
-    private final NoticeRenderer renderer;
+    private final NoticeLanguages renderer;
     private final MimeWriter mime;
     private final LinkIssuer links;
     private final Mailbox from;
@@ -37,8 +37,13 @@ public final class NoticeComposer {
      *                      ({@link DeadlineEvent}), as they do in production and the rehearsal
      */
     public NoticeComposer(BanPolicy policy, NoticeRenderer renderer, MimeWriter mime, LinkIssuer links, boolean deadlineEvent) {
+        this(policy, NoticeLanguages.single(renderer), mime, links, deadlineEvent);
+    }
+
+    /** A composer that writes each member's notices in their language ({@link NoticeLanguages}). */
+    public NoticeComposer(BanPolicy policy, NoticeLanguages languages, MimeWriter mime, LinkIssuer links, boolean deadlineEvent) {
         this.policy = policy;
-        this.renderer = renderer;
+        this.renderer = languages;
         this.mime = mime;
         this.links = links;
         this.from = Mailbox.of(policy.sender().name(), policy.sender().address());

@@ -35,6 +35,14 @@ public final class NoticeRenderer {
     private final Template calendar;
 
     public NoticeRenderer(BanPolicy policy, TemplateSet templates) {
+        this(policy, templates, policy.notices().languages().defaultLanguage());
+    }
+
+    /**
+     * @param language the set's language: the stages' subjects are taken in it ({@code subjects.<language>}, or
+     *                 {@code subject} for the policy's default language)
+     */
+    public NoticeRenderer(BanPolicy policy, TemplateSet templates, String language) {
         this.policy = policy;
         this.model = new NoticeModel(policy, new PeopleTime(policy.zone(), templates.settings()));
         Mustache.Compiler html = compiler(templates, "html").escapeHTML(true);
@@ -45,12 +53,13 @@ public final class NoticeRenderer {
             StageKind kind = stage.kind();
             htmlBodies.computeIfAbsent(kind, k -> compile(html, templates, k.wireName() + ".html.mustache"));
             textBodies.computeIfAbsent(kind, k -> compile(text, templates, k.wireName() + ".txt.mustache"));
+            String subjectField = "notices.stages[" + stage.id() + "]." + (stage.subjects().containsKey(language) ? "subjects." + language : "subject");
             try {
-                Template subject = text.compile(stage.subject());
-                checkPlaceholders(subject, "policy " + policy.id() + ", notices.stages[" + stage.id() + "].subject");
+                Template subject = text.compile(stage.subjectIn(language));
+                checkPlaceholders(subject, "policy " + policy.id() + ", " + subjectField);
                 subjects.put(stage.id(), subject);
             } catch (MustacheException e) {
-                throw new IllegalStateException("policy " + policy.id() + ", stage " + stage.id() + ": subject template: " + e.getMessage(), e);
+                throw new IllegalStateException("policy " + policy.id() + ", " + subjectField + ": subject template: " + e.getMessage(), e);
             }
         }
         boolean calendarStages = policy.notices().stages().stream()

@@ -37,6 +37,9 @@ import org.appban.ports.MemberStore;
  * the mail provider stops the run (every further send would fail the same way).
  */
 public final class NotifyMembers {
+    /** The function's name, as manual runs and the ledger name it ({@code NotifyCommands.FUNCTION} is the same). */
+    public static final String FUNCTION = "notify-members";
+
     private final BanPolicy policy;
     private final MemberStore members;
     private final DeviceStore devices;
@@ -91,6 +94,16 @@ public final class NotifyMembers {
     /** Why a run stopped when its {@link RunBudget} ran out. */
     public static final String OUT_OF_TIME = "out of time: the members left are not attempted; the next run sends what is due to them";
 
+    /** Records and returns the refusal of a direct request that needs a proven caller ({@link org.appban.identity.DirectInvocation}). */
+    public InvalidInputException refuseUnproven(String request, String instead) {
+        return org.appban.identity.DirectInvocation.refuse(ledger, clock.instant(), FUNCTION, request, instead);
+    }
+
+    /** The manual request an administrator authorised through the admin function URL ({@link org.appban.identity.RunAuthorisation}). */
+    public org.appban.identity.RunAuthorisation.Redeemed redeem(String authorisation, String eventId) {
+        return org.appban.identity.RunAuthorisation.redeem(ledger, clock.instant(), FUNCTION, authorisation, eventId);
+    }
+
     public BanPolicy policy() {
         return policy;
     }
@@ -107,6 +120,47 @@ public final class NotifyMembers {
         List<Member> roster = members.all();
         return run(roster, m -> byOwner.getOrDefault(m.id(), List.of()), m -> exemptionsOf.getOrDefault(m.id(), List.of()),
                 actor, runId, false, budget);
+    }
+
+    /** Members read and worked on together in a part of a round: a page of the roster, a claims read of 100 keys. */
+    public static final int PAGE = 100;
+
+    /**
+     * What one invocation did of a part of a round: the report of the members it worked on, where the part now
+     * stands ({@code cursor}: the last member done, so the next step starts after it) and whether the part is over.
+     * {@code finished} false with {@link NotifyReport#stoppedBy} {@link #OUT_OF_TIME}: hand the rest on.
+     */
+    public record PartResult(NotifyReport report, String cursor, boolean finished, int members) {
+    }
+
+    /**
+     * The daily round's part {@code part} of {@code parts}, from after {@code after}, a page of the roster at a time
+     * ({@link MemberStore#page}), until the part ends or the budget runs out. Every read is by key or by an index
+     * for the members in hand (their devices, exemptions, ledger chains and claims), never of the whole of a table:
+     * its cost follows the members worked on, not the fleet's size or the ledger's history. A member started when
+     * the budget ran out is finished; one not started is where the next step begins (a member worked on after it,
+     * by a parallel worker, meets its own claim then and is not mailed twice).
+     */
+    public PartResult runPart(int part, int parts, String after, Actor actor, String runId, RunBudget budget) {
+        Instant at = clock.instant();
+        List<NotifyReport.MemberResult> all = new ArrayList<>();
+        String cursor = after;
+        int worked = 0;
+        while (true) {
+            if (budget.exhausted()) return new PartResult(new NotifyReport(at, false, all, OUT_OF_TIME), cursor, false, worked);
+            MemberStore.Page page = members.page(part, parts, cursor, PAGE);
+            NotifyReport r = run(page.members(), m -> devices.ofOwner(m.id()), m -> exemptions.ofMember(m.id()), actor, runId, false, budget);
+            Set<String> notAttempted = r.members().stream().filter(x -> x.result().equals("not-attempted"))
+                    .map(NotifyReport.MemberResult::member).collect(Collectors.toSet());
+            for (Member m : page.members()) {
+                if (notAttempted.contains(m.id())) break;
+                cursor = m.id();
+                worked++;
+            }
+            r.members().stream().filter(x -> !x.result().equals("not-attempted")).forEach(all::add);
+            if (r.stoppedBy() != null) return new PartResult(new NotifyReport(at, false, all, r.stoppedBy()), cursor, false, worked);
+            if (page.last()) return new PartResult(new NotifyReport(at, false, all, null), cursor, true, worked);
+        }
     }
 
     /** Listed members only: a manual send, or the member of a {@code DeviceStatusChanged} event (catch-up). */

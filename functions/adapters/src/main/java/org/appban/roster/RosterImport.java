@@ -54,6 +54,19 @@ public final class RosterImport {
         this.limit = limit;
     }
 
+    /** This function's name in run authorisations (the admin function's {@code roster.run}). */
+    public static final String FUNCTION = "roster-import";
+
+    /** Records and returns the refusal of a direct request that needs a proven caller ({@link org.appban.identity.DirectInvocation}). */
+    public org.appban.input.InvalidInputException refuseUnproven(String request, String instead) {
+        return org.appban.identity.DirectInvocation.refuse(ledger, clock.instant(), FUNCTION, request, instead);
+    }
+
+    /** The import an administrator authorised through the admin function URL ({@link org.appban.identity.RunAuthorisation}). */
+    public org.appban.identity.RunAuthorisation.Redeemed redeem(String authorisation, String eventId) {
+        return org.appban.identity.RunAuthorisation.redeem(ledger, clock.instant(), FUNCTION, authorisation, eventId);
+    }
+
     public RosterImportReport importFile(String source, String contentTag, byte[] content, Actor actor, boolean dryRun) {
         return importFile(source, contentTag, content, actor, dryRun, null);
     }
@@ -136,6 +149,11 @@ public final class RosterImport {
             record(actor, null, "roster.row-rejected", "rejected", dryRun, key(contentTag, "line-" + r.line(), "rejected", dryRun),
                     Map.of("source", source, "line", Integer.toString(r.line()), "reason", r.reason()));
         }
+        // Rows imported with a field left out (an unknown language): each reported, as a rejected row is.
+        for (RejectedRow r : roster.warnings()) {
+            record(actor, null, "roster.row-warning", "imported", dryRun, key(contentTag, "line-" + r.line(), "warning", dryRun),
+                    Map.of("source", source, "line", Integer.toString(r.line()), "reason", r.reason()));
+        }
         List<String> ids = leaving.stream().map(Member::id).toList();
         boolean confirmed = confirm != null && confirm >= leaving.size();
         boolean held = limit.holds(leaving.size(), active) && !confirmed;
@@ -150,7 +168,7 @@ public final class RosterImport {
                 String why = (changes.size() - from) + " of " + changes.size() + " changes still to write when the invocation's time ran"
                         + " out: the rest is handed on and continues from the file";
                 return new RosterImportReport("continuing", source, rows, created, updated, unchanged, deactivated, List.of(),
-                        roster.rejected(), why, false, changes.size() - from);
+                        roster.rejected(), why, false, changes.size() - from).withWarnings(roster.warnings());
             }
             List<Change> step = changes.subList(from, Math.min(changes.size(), from + STEP));
             List<LedgerRecord> records = new ArrayList<>(step.size());
@@ -170,13 +188,15 @@ public final class RosterImport {
         if (held) {
             String why = "the roster would deactivate " + leaving.size() + " of " + active + " active members, over the limit of "
                     + limit.members() + " members and " + Math.round(limit.share() * 100) + "%; additions and updates were applied, "
-                    + "nobody was deactivated. If the roster is right, import it again by hand with \"confirm\": " + leaving.size();
+                    + "nobody was deactivated. If the roster is right, import it again with \"confirm\": " + leaving.size()
+                    + " through the admin function URL (./appban admin roster BUCKET KEY --confirm " + leaving.size() + " --run)";
             record(actor, null, "roster.deactivations-held", "needs-confirmation", dryRun, key(contentTag, "deactivations", "held", dryRun),
                     Map.of("source", source, "members", Integer.toString(leaving.size()), "active", Integer.toString(active)));
             return new RosterImportReport("needs-confirmation", source, rows, created, updated, unchanged, List.of(), ids,
-                    roster.rejected(), why, dryRun);
+                    roster.rejected(), why, dryRun).withWarnings(roster.warnings());
         }
-        return new RosterImportReport("imported", source, rows, created, updated, unchanged, ids, List.of(), roster.rejected(), null, dryRun);
+        return new RosterImportReport("imported", source, rows, created, updated, unchanged, ids, List.of(), roster.rejected(), null, dryRun)
+                .withWarnings(roster.warnings());
     }
 
     /** One write of the import: the member as it will be stored, and its ledger record. */
@@ -200,13 +220,14 @@ public final class RosterImport {
         return m.role().wireName() + (m.active() ? "" : " inactive");
     }
 
-    /** The fields an update changed, by name only ({@code name,email,role,active}), or {@code none}. */
+    /** The fields an update changed, by name only ({@code name,email,role,active,language}), or {@code none}. */
     private static String changed(Member before, Member after) {
         List<String> fields = new ArrayList<>();
         if (!Objects.equals(before.name(), after.name())) fields.add("name");
         if (!Objects.equals(before.email(), after.email())) fields.add("email");
         if (before.role() != after.role()) fields.add("role");
         if (before.active() != after.active()) fields.add("active");
+        if (!Objects.equals(before.language(), after.language())) fields.add("language");
         return fields.isEmpty() ? "none" : String.join(",", fields);
     }
 }

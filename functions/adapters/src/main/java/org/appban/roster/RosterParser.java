@@ -27,13 +27,16 @@ import org.appban.json.Json;
  * Reads a roster (CSV with a header row, or JSON: a list of members or {@code {"members": [...]}}) and validates
  * each row on its own, so one bad row never stops the good ones.
  *
- * <p>Columns / fields: {@code id, name, email, role}, and optionally {@code active} (true/false). A file that
+ * <p>Columns / fields: {@code id, name, email, role}, and optionally {@code active} (true/false) and {@code language}
+ * (a language tag: the member's notices use the policy's template set of that language). A file that
  * cannot be read as a roster at all (not UTF-8, no header, not JSON) is rejected as a whole.
  */
 public final class RosterParser {
     private static final Pattern EMAIL = Pattern.compile("^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
     private static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
-    private static final List<String> COLUMNS = List.of("id", "name", "email", "role", "active");
+    private static final List<String> COLUMNS = List.of("id", "name", "email", "role", "active", "language");
+    /** ISO 639 languages, for a roster's {@code language}: a language the JDK does not know is a typo, not a choice. */
+    private static final Set<String> ISO_LANGUAGES = Set.of(Locale.getISOLanguages());
     private static final int MAX_NAME = 200;
 
     private static final CsvFactory CSV = new CsvFactory();
@@ -111,7 +114,7 @@ public final class RosterParser {
             for (String separator : List.of(";", "\t", "|")) {
                 if (row[0].contains(separator)) {
                     throw new InvalidInputException(source, "line " + line, "the header is separated by '" + (separator.equals("\t") ? "tab" : separator)
-                            + "', not commas: a roster is comma-separated (id,name,email,role[,active]); export it again as CSV with commas");
+                            + "', not commas: a roster is comma-separated (id,name,email,role[,active][,language]); export it again as CSV with commas");
                 }
             }
         }
@@ -119,11 +122,11 @@ public final class RosterParser {
         for (String cell : row) names.add(cell.trim().toLowerCase(Locale.ROOT));
         for (String required : List.of("id", "name", "email", "role")) {
             if (!names.contains(required)) {
-                throw new InvalidInputException(source, "line " + line, "header has no '" + required + "' column (expected id,name,email,role[,active])");
+                throw new InvalidInputException(source, "line " + line, "header has no '" + required + "' column (expected id,name,email,role[,active][,language])");
             }
         }
         for (String n : names) {
-            if (!COLUMNS.contains(n)) throw new InvalidInputException(source, "line " + line, "unknown column '" + n + "' (expected id,name,email,role[,active])");
+            if (!COLUMNS.contains(n)) throw new InvalidInputException(source, "line " + line, "unknown column '" + n + "' (expected id,name,email,role[,active][,language])");
         }
         if (new HashSet<>(names).size() != names.size()) throw new InvalidInputException(source, "line " + line, "a column is named twice");
         return names;
@@ -197,6 +200,7 @@ public final class RosterParser {
     private static final class Validator {
         private final List<Member> members = new ArrayList<>();
         private final List<RejectedRow> rejected = new ArrayList<>();
+        private final List<RejectedRow> warnings = new ArrayList<>();
         private final Set<String> rejectedIds = new HashSet<>();
         /** Keyed by the id in lower case: ids that differ only in case are one person to a reader, so one member. */
         private final Map<String, Integer> firstLineOfId = new HashMap<>();
@@ -257,7 +261,25 @@ public final class RosterParser {
             firstLineOfEmail.put(emailKey, line);
             firstIdOfEmail.put(emailKey, id.trim());
             boolean active = !activeText.equals("false");
-            members.add(new Member(id.trim(), name, email.toLowerCase(Locale.ROOT), role, active, false));
+            members.add(new Member(id.trim(), name, email.toLowerCase(Locale.ROOT), role, active, false, language(line, id.trim(), f.get("language"))));
+        }
+
+        /**
+         * The member's language, as a lower-case tag ({@code mi}, {@code fr}, {@code pt-br}); empty is none. One that
+         * is not an ISO 639 language is reported for the row, and the member is imported without it: they get the
+         * policy's default language rather than no notice. A language the policy ships no set for also gets the
+         * default, when the notice is written (the roster import does not read the policy).
+         */
+        private String language(int line, String id, String text) {
+            if (text == null || text.isBlank()) return null;
+            String tag = text.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+            String primary = tag.contains("-") ? tag.substring(0, tag.indexOf('-')) : tag;
+            if (!tag.matches("[a-z]{2,3}(-[a-z0-9]{2,8})*") || !ISO_LANGUAGES.contains(primary)) {
+                warnings.add(new RejectedRow(line, id, "language: '" + clean(text.trim()) + "' is not a language tag (ISO 639, such as en, mi"
+                        + " or fr); imported without it, so the member gets the policy's default language"));
+                return null;
+            }
+            return tag;
         }
 
         ParsedRoster result() {
@@ -266,7 +288,7 @@ public final class RosterParser {
             members.forEach(m -> imported.add(m.id()));
             Set<String> untouched = new HashSet<>(rejectedIds);
             untouched.removeAll(imported);
-            return new ParsedRoster(List.copyOf(members), List.copyOf(rejected), Set.copyOf(untouched));
+            return new ParsedRoster(List.copyOf(members), List.copyOf(rejected), Set.copyOf(untouched), List.copyOf(warnings));
         }
 
         /** Makes a value safe to echo in a report: no control characters, bounded length. */

@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
 import org.appban.json.Json;
 
 /**
- * Tokens for signed links: who a link is for ({@code subject}, e.g. a member id), what it may be used for
+ * The one signed-link format of the campaign, used by every link it mails (attestation links through
+ * {@code access.SignedLinks}, exemption request links through {@code exemption.SignedExemptionLinks}), with the one
+ * {@link Signer}. Tokens for signed links: who a link is for ({@code subject}, e.g. a member id), what it may be used for
  * ({@code purpose}, so an exemption link cannot be replayed as an attestation link) and until when.
  *
  * <p>Format: {@code v1.<base64url(payload JSON)>.<base64url(HMAC-SHA256 of "v1." + payload part)>}, URL-safe as it
@@ -21,7 +23,8 @@ import org.appban.json.Json;
  * links issued in the same second differ, and gives the endpoint a value to make a request idempotent with.
  */
 public final class SignedTokens {
-    private static final String VERSION = "v1";
+    /** The format's version, the first part of every token. */
+    public static final String VERSION = "v1";
     private static final Pattern PURPOSE = Pattern.compile("^[a-z][a-z0-9-]{0,40}$");
     private static final int MAX_TOKEN_CHARS = 2048;
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.appban.domain.MacAddress;
 import org.appban.network.EndpointKey;
 import org.appban.network.EndpointState;
 import org.appban.network.NetworkAccess;
@@ -16,9 +17,9 @@ import org.appban.remote.RemoteFailure;
  */
 final class NacView {
     private final NetworkAccess nac;
-    private final Map<String, EndpointState> listed;
+    private final Map<MacAddress, EndpointState> listed;
 
-    private NacView(NetworkAccess nac, Map<String, EndpointState> listed) {
+    private NacView(NetworkAccess nac, Map<MacAddress, EndpointState> listed) {
         this.nac = nac;
         this.listed = listed;
     }
@@ -36,8 +37,8 @@ final class NacView {
             return live(nac);
         }
         if (all.isEmpty()) return live(nac);
-        Map<String, EndpointState> byMac = new HashMap<>();
-        for (EndpointState s : all.get()) if (s.keyUsed() == EndpointKey.Kind.MAC) byMac.put(s.key(), s);
+        Map<MacAddress, EndpointState> byMac = new HashMap<>();
+        for (EndpointState s : all.get()) if (s.keyUsed() == EndpointKey.Kind.MAC) byMac.put(MacAddress.parse(s.key()), s);
         return new NacView(nac, byMac);
     }
 
@@ -48,13 +49,13 @@ final class NacView {
     EndpointState state(EndpointKey key) {
         if (listed == null) return nac.state(key);
         EndpointState s = listed.get(key.macAddress());
-        return s != null ? s : new EndpointState(EndpointKey.Kind.MAC, key.macAddress(), null);
+        return s != null ? s : new EndpointState(EndpointKey.Kind.MAC, key.macAddress().toString(), null);
     }
 
     /** Keeps the listing true to what this run did. */
     void changed(String mac, String policy) {
         if (listed == null) return;
-        if (policy == null) listed.remove(mac);
-        else listed.put(mac, new EndpointState(EndpointKey.Kind.MAC, mac, policy));
+        if (policy == null) listed.remove(MacAddress.parse(mac));
+        else listed.put(MacAddress.parse(mac), new EndpointState(EndpointKey.Kind.MAC, mac, policy));
     }
 }

@@ -4,22 +4,19 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.appban.domain.Device;
+import org.appban.domain.MacAddress;
 
 /**
  * How a device is known on the network, and whether that is unambiguous. The NAC keys endpoints by MAC address, so
  * a device without a usable MAC cannot be acted on, and a MAC two devices share would act on both: either is
  * reported to the administrators instead of guessed at.
  *
- * @param mac        the normalised MAC ({@code AA:BB:CC:DD:EE:FF}), or null when the device has no usable one
+ * @param mac        the device's MAC, or null when it has none
  * @param sharedWith the other devices with the same MAC (empty unless SHARED)
  */
-public record NetworkIdentity(Status status, String mac, List<String> sharedWith) {
-    private static final Pattern MAC = Pattern.compile("^[0-9A-F]{2}(:[0-9A-F]{2}){5}$");
-
+public record NetworkIdentity(Status status, MacAddress mac, List<String> sharedWith) {
     public enum Status {
         UNIQUE, NO_ADDRESS, SHARED
     }
@@ -40,27 +37,20 @@ public record NetworkIdentity(Status status, String mac, List<String> sharedWith
         };
     }
 
-    /** Upper case, colon separated; null when the text is not a MAC address. */
-    public static String normalise(String mac) {
-        if (mac == null) return null;
-        String m = mac.trim().toUpperCase(Locale.ROOT).replace('-', ':');
-        return MAC.matcher(m).matches() ? m : null;
-    }
-
     /**
      * The identity of every device, judged against all the others: retired devices are left out of the
      * comparison (they no longer reach the network through their MDM's record), so a MAC reused after a device
      * left is not a collision.
      */
     public static Map<String, NetworkIdentity> of(Collection<Device> devices) {
-        Map<String, List<String>> byMac = new HashMap<>();
+        Map<MacAddress, List<String>> byMac = new HashMap<>();
         for (Device d : devices) {
-            String mac = normalise(d.macAddress());
+            MacAddress mac = d.macAddress();
             if (mac != null && !d.retired()) byMac.computeIfAbsent(mac, k -> new ArrayList<>()).add(d.id());
         }
         Map<String, NetworkIdentity> out = new HashMap<>();
         for (Device d : devices) {
-            String mac = normalise(d.macAddress());
+            MacAddress mac = d.macAddress();
             if (mac == null) {
                 out.put(d.id(), new NetworkIdentity(Status.NO_ADDRESS, null, List.of()));
                 continue;

@@ -22,7 +22,7 @@ public record Device(
         boolean supervised,
         MdmKind mdm,
         String mdmId,
-        String macAddress,
+        MacAddress macAddress,
         AppPresence appPresence,
         ComplianceState compliance,
         Instant lastSeen,

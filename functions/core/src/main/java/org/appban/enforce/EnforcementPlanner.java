@@ -101,9 +101,8 @@ public final class EnforcementPlanner {
             }
             boolean newRemoval = !h.removalStarted();
             if (newRemoval) newRemovals++;
-            Instant escalateAt = since.atZone(zone).plusDays(policy.enforcement().escalateAfterDays()).toInstant();
             boolean present = d.appPresence() == AppPresence.PRESENT;
-            boolean escalationDue = present && !now.isBefore(escalateAt) && !h.escalated();
+            boolean escalationDue = new EscalationRule(policy).due(d.appPresence(), since, now, h.escalated());
             boolean syncDue = h.syncToday() == null;
             long days = Duration.between(since, now).toDays();
             if (listed) {
@@ -133,9 +132,7 @@ public final class EnforcementPlanner {
                                     List<DeviceAction> actions, List<DeviceVerdict> verdicts) {
         BanPolicy policy = s.policy();
         Instant now = s.now();
-        boolean present = d.appPresence() == AppPresence.PRESENT;
-        Instant escalateAt = since.atZone(policy.zone()).plusDays(policy.enforcement().escalateAfterDays()).toInstant();
-        boolean escalationDue = present && !now.isBefore(escalateAt) && !h.escalated();
+        boolean escalationDue = new EscalationRule(policy).due(d.appPresence(), since, now, h.escalated());
         long days = Duration.between(since, now).toDays();
         if (escalationDue) {
             actions.add(new DeviceAction(DeviceAction.Kind.ESCALATE, d.id(), d.owner(), d.mdm(), d.mdmId(), false, since,

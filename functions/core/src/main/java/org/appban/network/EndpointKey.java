@@ -1,12 +1,13 @@
 package org.appban.network;
 
 import org.appban.domain.Device;
+import org.appban.domain.MacAddress;
 
 /**
  * What the network knows a device by. Phones randomise their MAC per network, so a NAC that can key on the MDM's
  * device id (or a certificate) should prefer it; one that cannot uses the MAC and says so.
  */
-public record EndpointKey(String macAddress, String mdmId) {
+public record EndpointKey(MacAddress macAddress, String mdmId) {
     public enum Kind {
         MAC, MDM_ID
     }
@@ -15,7 +16,7 @@ public record EndpointKey(String macAddress, String mdmId) {
         return new EndpointKey(device.macAddress(), device.mdmId());
     }
 
-    public static EndpointKey mac(String mac) {
+    public static EndpointKey mac(MacAddress mac) {
         return new EndpointKey(mac, null);
     }
 }

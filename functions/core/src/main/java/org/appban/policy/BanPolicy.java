@@ -77,6 +77,47 @@ public record BanPolicy(
     }
 
     /**
+     * The languages notices are written in ({@code notices.languages}): the template sets the policy ships, each a
+     * language and where its files are, and the one a member without a language of the policy's gets.
+     *
+     * @param defaultLanguage the language of the stages' {@code subject} and of every member without one of the sets'
+     * @param sets            one per language, the default's among them
+     * @param bilingual       empty, or two of the sets' languages: every notice then carries both, the member's own
+     *                        language first (a member with neither gets the pair in the order written)
+     */
+    public record Languages(String defaultLanguage, List<TemplateSetRef> sets, List<String> bilingual) {
+        /** A policy that says nothing: the bundled English set for everyone. */
+        public static final Languages BUNDLED_ONLY = new Languages("en", List.of(new TemplateSetRef("en", "classpath:templates")), List.of());
+
+        public Languages {
+            sets = List.copyOf(sets);
+            bilingual = List.copyOf(bilingual);
+        }
+
+        public List<String> languages() {
+            return sets.stream().map(TemplateSetRef::language).toList();
+        }
+
+        /** The language a member's notices are written in: theirs when the policy ships it, else the default. */
+        public String forMember(String memberLanguage) {
+            if (memberLanguage == null) return defaultLanguage;
+            // Tags are compared ignoring case (pt-BR, pt-br): the roster writes them in lower case.
+            return languages().stream().filter(memberLanguage::equalsIgnoreCase).findFirst().orElse(defaultLanguage);
+        }
+    }
+
+    /**
+     * A template set a policy names.
+     *
+     * @param language  its language tag ({@code en}, {@code fr}, {@code mi}); the set's {@code templates.properties}
+     *                  says its locale and how it writes dates
+     * @param templates {@code classpath:FOLDER} (a set in the functions' jar) or a directory, relative to the policy
+     *                  file's folder when the policy was read from a file
+     */
+    public record TemplateSetRef(String language, String templates) {
+    }
+
+    /**
      * The administrators' daily digest (optional in a policy file).
      *
      * @param sendTime   local time of day it goes out (its own schedule, in the policy's zone)
@@ -96,10 +137,20 @@ public record BanPolicy(
      * @param holidays            local dates that are not business days
      */
     public record Notices(LocalTime sendTime, int weekendDaysBeforeDeadline, List<LocalDate> holidays,
-                          List<NoticeStage> stages, Set<StageKind> notSent) {
+                          List<NoticeStage> stages, Set<StageKind> notSent, Languages languages) {
+        public Notices {
+            if (languages == null) languages = Languages.BUNDLED_ONLY;
+        }
+
         /** A policy with a stage for every kind it sends and nothing said about kinds it does not. */
         public Notices(LocalTime sendTime, int weekendDaysBeforeDeadline, List<LocalDate> holidays, List<NoticeStage> stages) {
             this(sendTime, weekendDaysBeforeDeadline, holidays, stages, Set.of());
+        }
+
+        /** Notices in the bundled template set only. */
+        public Notices(LocalTime sendTime, int weekendDaysBeforeDeadline, List<LocalDate> holidays,
+                       List<NoticeStage> stages, Set<StageKind> notSent) {
+            this(sendTime, weekendDaysBeforeDeadline, holidays, stages, notSent, Languages.BUNDLED_ONLY);
         }
 
         /**

@@ -13,6 +13,7 @@ import java.util.List;
  * @param deactivated ids of members missing from the roster, now marked inactive
  * @param held        ids of members missing from the roster whose deactivation waits for confirmation
  * @param error       why the file was rejected, or what the administrator must confirm
+ * @param warnings    rows imported with a field left out, each with its line and why (an unknown language)
  */
 public record RosterImportReport(
         String status,
@@ -26,12 +27,29 @@ public record RosterImportReport(
         List<RejectedRow> rejected,
         String error,
         boolean dryRun,
-        int remaining) {
+        int remaining,
+        List<RejectedRow> warnings) {
+
+    public RosterImportReport {
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
 
     /** @param remaining changes still to write when the status is {@code continuing} (the time ran out), else 0 */
     public RosterImportReport(String status, String source, int rows, List<String> created, List<String> updated, int unchanged,
+                              List<String> deactivated, List<String> held, List<RejectedRow> rejected, String error, boolean dryRun,
+                              int remaining) {
+        this(status, source, rows, created, updated, unchanged, deactivated, held, rejected, error, dryRun, remaining, List.of());
+    }
+
+    public RosterImportReport(String status, String source, int rows, List<String> created, List<String> updated, int unchanged,
                               List<String> deactivated, List<String> held, List<RejectedRow> rejected, String error, boolean dryRun) {
         this(status, source, rows, created, updated, unchanged, deactivated, held, rejected, error, dryRun, 0);
+    }
+
+    /** The same report with the rows imported with a field left out ({@link ParsedRoster#warnings}). */
+    public RosterImportReport withWarnings(List<RejectedRow> rows) {
+        return new RosterImportReport(status, source, rows(), created, updated, unchanged, deactivated, held, rejected, error, dryRun,
+                remaining, rows);
     }
 
     public static RosterImportReport failed(String source, String error) {

@@ -62,11 +62,19 @@ public final class AdapterPriming {
     /** Network access's path through the NAC: the quarantine list, one endpoint's state, a quarantine and a release. */
     public static void networkAccess() {
         CiscoIseNetworkAccess ise = ise();
-        EndpointKey key = new EndpointKey(MAC, null);
+        EndpointKey key = new EndpointKey(org.appban.domain.MacAddress.parse(MAC), null);
         ise.quarantinedEndpoints();
         ise.state(key);
         ise.quarantine(key);
         ise.release(key);
+    }
+
+    /**
+     * The NAC adapter on canned answers, for priming a function's path through it: endpoint {@code 02:00:00:00:00:01}
+     * is registered and can be quarantined and released.
+     */
+    public static CiscoIseNetworkAccess cannedNac() {
+        return ise();
     }
 
     private static MdmAdapters.Mdm intuneMdm() {

@@ -26,7 +26,7 @@ final class OnFirstUse {
     }
 
     /** {@code build}'s value, built on the first {@code get} that succeeds, then kept. */
-    static <T> Supplier<T> memoized(Supplier<T> build) {
+    public static <T> Supplier<T> memoized(Supplier<T> build) {
         return new Supplier<>() {
             private volatile T value;
 
@@ -55,6 +55,13 @@ final class OnFirstUse {
             @Override
             public Stream<InventoriedDevice> devices(BannedApp app) {
                 return mdm.get().devices(app);
+            }
+
+            // The adapter's own one-device read (a webhook's refresh): the interface's default would walk the
+            // whole listing for every event.
+            @Override
+            public java.util.Optional<InventoriedDevice> device(BannedApp app, String mdmId) {
+                return mdm.get().device(app, mdmId);
             }
         };
     }

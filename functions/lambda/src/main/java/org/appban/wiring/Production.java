@@ -61,7 +61,6 @@ import org.appban.notice.LinkIssuer;
 import org.appban.notice.MailFeedbackRecorder;
 import org.appban.notice.NoticeComposer;
 import org.appban.notice.NoticePlanner;
-import org.appban.notice.NoticeRenderer;
 import org.appban.notice.NoticeSender;
 import org.appban.notice.NotifyMembers;
 import org.appban.notice.TemplateSet;
@@ -300,12 +299,14 @@ public final class Production {
         BanPolicy policy = Notify.POLICY;
         DynamoClaims claims = new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE"));
         // SES_CONFIGURATION_SET publishes this function's bounces and complaints back to it.
-        SendRateLimiter limiter = SendRateLimiter.fromEnvironment(
+        SendRateLimiter own = SendRateLimiter.fromEnvironment(
                 SETTINGS.optional(SendRateLimiter.ENV).map(rate -> Map.of(SendRateLimiter.ENV, rate)).orElse(Map.of()), Ticker.system());
+        // The daily round's parts run in workers at once: together they draw on one budget for the account's rate.
+        SendRateLimiter limiter = own.sharing(Budgets.SHARED.limit(SendRateLimiter.accountBudget(own.maxPerSecond())));
         RateLimitedMailer mailer = RateLimitedMailer.withDefaults(
                 new SesMailer(sesClient(), SETTINGS.optional("SES_CONFIGURATION_SET").orElse(null)), limiter);
         NoticePlanner planner = new NoticePlanner(policy);
-        NoticeComposer composer = new NoticeComposer(policy, new NoticeRenderer(policy, TemplateSet.bundled()),
+        NoticeComposer composer = new NoticeComposer(policy, org.appban.notice.NoticeLanguages.load(policy),
                 new MimeWriter(), noticeLinks(policy), true);
         return new NotifyMembers(policy, Notify.MEMBERS,
                 new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
@@ -313,6 +314,25 @@ public final class Production {
                 claims, Notify.LEDGER, Attestations.fromLedger(Notify.LEDGER), planner, composer,
                 new NoticeSender(claims, Notify.LEDGER, mailer, CLOCK, NoticeSender.DEFAULT_LEASE, Notify.PSEUDONYMS), CLOCK,
                 NotifyMembers.parallelismFor(limiter.maxPerSecond()));
+    }
+
+    /** Parts a daily round is cut into: the workers that run it at once (the queue's mapping caps them the same). */
+    public static final int NOTIFY_ROUND_PARTS = 4;
+
+    /**
+     * The daily round as work on the function's own queue (NOTIFY_WORK_QUEUE_URL), which invokes it again: steps
+     * let in by a gate that records what it refuses in the ledger and marks steps done in the claims table.
+     */
+    public static <R> R notifyRounds(NotifyRoundsFactory<R> rounds) {
+        String queue = SETTINGS.required("NOTIFY_WORK_QUEUE_URL");
+        DynamoClaims claims = new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE"));
+        return rounds.make(new org.appban.work.SqsWork(sqsClient(), queue),
+                kind -> new org.appban.work.ContinuationGate(kind, queue, claims, Notify.LEDGER, CLOCK), NOTIFY_ROUND_PARTS, CLOCK);
+    }
+
+    /** The handler's round type, built from the parts the root owns (the root does not name the handler's package). */
+    public interface NotifyRoundsFactory<R> {
+        R make(org.appban.work.SqsWork work, java.util.function.Function<String, org.appban.work.ContinuationGate> gate, int parts, Clock clock);
     }
 
     /**
@@ -424,18 +444,30 @@ public final class Production {
     /**
      * The network-access function: the rules over DynamoDB, the NAC from NAC_SECRET_ARN, the kill switch in SSM,
      * notices asked for on the bus (NoticeRequested from appban.network), alerts to the administrators' topic and
-     * the log, telemetry from S3, the webhook keyed by WEBHOOK_SECRET_ARN.
+     * the log, telemetry from S3. The MDM webhook has a function of its own ({@link #mdmWebhook()}).
      */
     public static AccessFunction networkAccess() {
         BanPolicy policy = policy();
-        var secrets = new SecretsManagerSecretSource(secretsClient());
         var devices = new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE"));
         var ledger = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
-        var claims = new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE"));
+        var evidence = evidenceStore(policy);
+        NetworkAccessService service = accessService(policy, devices, ledger, evidence);
+        TelemetryIngest telemetry = new TelemetryIngest(policy.app(), devices, evidence, ledger, CLOCK);
+        return new AccessFunction(service, telemetry, new S3TelemetryObjects(s3Client()), null);
+    }
+
+    private static DynamoEvidenceStore evidenceStore(BanPolicy policy) {
         // Matched telemetry is kept twice the quiet period (at least 30 days), long enough for every decision that
         // reads it; what justified an action is copied into the ledger, which keeps it for good.
         Duration retention = Duration.ofDays(Math.max(30, 2L * policy.privateDevices().quietPeriodDays()));
-        var evidence = new DynamoEvidenceStore(Dynamo.CLIENT, SETTINGS.required("EVIDENCE_TABLE"), retention);
+        return new DynamoEvidenceStore(Dynamo.CLIENT, SETTINGS.required("EVIDENCE_TABLE"), retention);
+    }
+
+    /** Network access's rules and NAC, for the network-access function and the MDM webhook's device runs. */
+    private static NetworkAccessService accessService(BanPolicy policy, DynamoDeviceStore devices, DynamoLedger ledger,
+                                                      DynamoEvidenceStore evidence) {
+        var secrets = new SecretsManagerSecretSource(secretsClient());
+        var claims = new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE"));
         String nacSecret = SETTINGS.required("NAC_SECRET_ARN");
         RemoteOptions nacOptions = sharedBudgets(iseBudgets());
         var nac = OnFirstUse.networkAccess(() -> NacAdapters.fromSecret(secrets, nacSecret, nacOptions));
@@ -443,14 +475,47 @@ public final class Production {
                 new EventBridgeNoticeRequests(eventsClient(), SETTINGS.required("EVENT_BUS_NAME"), "appban.network"));
         AccessAlerts alerts = AccessAlerts.both(new LoggedAccessAlerts(System.out),
                 AccessAlerts.to(new SnsAdminAlerts(snsClient(), SETTINGS.required("ADMIN_TOPIC_ARN"))));
-        NetworkAccessService service = new NetworkAccessService(policy, devices,
+        return new NetworkAccessService(policy, devices,
                 new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")), Attestations.fromLedger(ledger), evidence, nac,
                 new SsmKillSwitch(ssmClient(), SETTINGS.required("KILL_SWITCH_PARAMETER")), claims, ledger, notices, alerts, CLOCK);
-        TelemetryIngest telemetry = new TelemetryIngest(policy.app(), devices, evidence, ledger, CLOCK);
+    }
+
+    /**
+     * The MDM webhook function's signed (HMAC) compliance changes: the secret WEBHOOK_SECRET_ARN (read on the first
+     * request), each delivery claimed once, the device re-evaluated by network access's rules.
+     */
+    public static MdmWebhook mdmWebhook() {
+        BanPolicy policy = policy();
+        var devices = new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE"));
+        var ledger = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
+        var secrets = new SecretsManagerSecretSource(secretsClient());
         String webhookSecret = SETTINGS.required("WEBHOOK_SECRET_ARN");
-        MdmWebhook webhook = new MdmWebhook(new WebhookSignature(() -> secrets.secret(webhookSecret)),
-                claims, devices, ledger, service, CLOCK);
-        return new AccessFunction(service, telemetry, new S3TelemetryObjects(s3Client()), webhook);
+        return new MdmWebhook(new WebhookSignature(() -> secrets.secret(webhookSecret)),
+                new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE")), devices, ledger,
+                accessService(policy, devices, ledger, evidenceStore(policy)), CLOCK);
+    }
+
+    /**
+     * The MDM webhook function's Jamf Pro webhooks: the credentials Jamf Pro sends, from JAMF_WEBHOOK_SECRET_ARN (read
+     * on the first request); each event claimed once; the device re-read from Jamf Pro (MDM_SECRET_ARN, the Jamf
+     * secret among them, read on first use) and applied as the hourly sync does, changes published on the bus.
+     * Refusals are counted in the log (Embedded Metric Format).
+     */
+    public static org.appban.inventory.JamfWebhook jamfWebhook() {
+        var secrets = new SecretsManagerSecretSource(secretsClient());
+        RemoteOptions options = sharedBudgets(ApiBudgets.DEFAULT);
+        List<FleetInventory> mdms = MdmAdapters.secretArns(SETTINGS.required("MDM_SECRET_ARN")).stream()
+                .map(arn -> OnFirstUse.inventory(() -> MdmAdapters.fromSecret(secrets, arn, options).inventory())).toList();
+        var devices = new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE"));
+        var ledger = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
+        InventorySync sync = new InventorySync(policy(), mdms, Optional.empty(),
+                new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")), devices,
+                new EventBridgeDeviceEvents(eventsClient(), SETTINGS.required("EVENT_BUS_NAME")), ledger, CLOCK);
+        String authSecret = SETTINGS.required("JAMF_WEBHOOK_SECRET_ARN");
+        java.util.function.Supplier<org.appban.inventory.JamfWebhookAuth> auth = OnFirstUse.memoized(
+                () -> org.appban.inventory.JamfWebhookAuth.fromSecret(secrets.secret(authSecret), authSecret));
+        return new org.appban.inventory.JamfWebhook(auth, new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE")), devices, ledger,
+                sync, System.out::println, CLOCK);
     }
 
     /** The attestation function behind the signed link: members, ledger, the signing key, EventBridge. */

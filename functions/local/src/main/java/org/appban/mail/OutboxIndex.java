@@ -14,19 +14,22 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.appban.report.PageTemplates;
 
 /**
  * The rehearsal's window on its outbox: {@code index.html} lists every email {@link OutboxMailer} wrote, by day
  * (in the policy's zone) and member, each linking to a browser view of the message. Beside each
  * {@code NNNNN-stage-member.eml} it writes {@code NNNNN-stage-member.html}: the message's HTML part exactly as
- * the member's mail client gets it. Everything taken from a message (names, subjects, addresses, tags) is
- * HTML-escaped in the index; file links are percent-encoded.
+ * the member's mail client gets it. The index is rendered from {@code pages/outbox/index.html.mustache} by
+ * {@link PageTemplates}, so everything taken from a message (names, subjects, addresses, tags) is HTML-escaped by
+ * default; file links are percent-encoded.
  *
  * <pre>{@code
  * OutboxMailer outbox = new OutboxMailer(out.resolve("outbox"));
@@ -81,9 +84,7 @@ public final class OutboxIndex {
         String eml = e.file().getFileName().toString();
         String base = eml.endsWith(".eml") ? eml.substring(0, eml.length() - 4) : eml;
         String html = base + ".html";
-        String content = m.html() != null ? m.html()
-                : "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body><pre>" + escape(m.text() == null ? "" : m.text())
-                  + "</pre></body></html>";
+        String content = m.html() != null ? m.html() : PageTemplates.render("outbox/text-message", Map.of("text", m.text() == null ? "" : m.text()));
         writeAtomically(e.file().resolveSibling(html), content);
         Instant at = sentAt != null ? sentAt.apply(e) : m.date() == null ? null : m.date().toInstant();
         if (at == null) throw new IllegalArgumentException(eml + " has no readable Date header and no send instant was given");
@@ -92,41 +93,40 @@ public final class OutboxIndex {
                 tags.get("kind"), m.subject() == null ? "(no subject)" : m.subject(), eml, html);
     }
 
+    /** The index page, {@code pages/outbox/index.html.mustache}: every value escaped by the template engine. */
     private String page(List<Listed> listed) {
-        StringBuilder b = new StringBuilder(8192);
-        b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n")
-                .append("<title>").append(escape(title)).append("</title>\n<style>\n")
-                .append("body{font-family:Arial,Helvetica,sans-serif;margin:24px;color:#1a1a1a}")
-                .append("table{border-collapse:collapse;width:100%;margin-bottom:24px}")
-                .append("th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #ddd;vertical-align:top}")
-                .append("th{background:#f4f4f4}td.k{white-space:nowrap}.raw{font-size:12px;color:#555}\n")
-                .append("</style>\n</head>\n<body>\n<h1>").append(escape(title)).append("</h1>\n");
         Map<LocalDate, List<Listed>> byDay = new TreeMap<>();
         for (Listed l : listed) byDay.computeIfAbsent(l.sentAt().toLocalDate(), d -> new ArrayList<>()).add(l);
         Map<String, Integer> kinds = new TreeMap<>();
         listed.forEach(l -> kinds.merge(l.kind() == null ? "(none)" : l.kind(), 1, Integer::sum));
-        b.append("<p>").append(listed.size()).append(" emails on ").append(byDay.size()).append(" days (times in ")
-                .append(escape(zone.getId())).append(").");
-        kinds.forEach((k, n) -> b.append(' ').append(escape(k)).append(": ").append(n).append('.'));
-        b.append("</p>\n");
+        List<Map<String, Object>> days = new ArrayList<>();
         for (Map.Entry<LocalDate, List<Listed>> day : byDay.entrySet()) {
-            b.append("<h2 id=\"").append(day.getKey()).append("\">").append(escape(DAY.format(day.getKey())))
-                    .append(" <small>(").append(day.getValue().size()).append(")</small></h2>\n<table>\n")
-                    .append("<tr><th>Member</th><th>Name</th><th>Address</th><th>Stage</th><th>Kind</th><th>Subject</th><th>Sent</th></tr>\n");
             List<Listed> rows = new ArrayList<>(day.getValue());
             rows.sort(Comparator.comparing((Listed l) -> l.member() == null ? "" : l.member()).thenComparing(Listed::sentAt));
+            List<Map<String, Object>> shown = new ArrayList<>();
             for (Listed l : rows) {
-                b.append("<tr><td class=\"k\">").append(escape(l.member())).append("</td><td>").append(escape(l.name()))
-                        .append("</td><td>").append(escape(l.address())).append("</td><td class=\"k\">").append(escape(l.stage()))
-                        .append("</td><td class=\"k\">").append(escape(l.kind())).append("</td><td><a href=\"")
-                        .append(href(l.htmlFile())).append("\">").append(escape(l.subject())).append("</a> <a class=\"raw\" href=\"")
-                        .append(href(l.emlFile())).append("\">.eml</a></td><td class=\"k\">").append(escape(TIME.format(l.sentAt())))
-                        .append("</td></tr>\n");
+                Map<String, Object> row = new HashMap<>();
+                row.put("member", l.member());
+                row.put("name", l.name());
+                row.put("address", l.address());
+                row.put("stage", l.stage());
+                row.put("kind", l.kind());
+                row.put("subject", l.subject());
+                row.put("htmlHref", href(l.htmlFile()));
+                row.put("emlHref", href(l.emlFile()));
+                row.put("sent", TIME.format(l.sentAt()));
+                shown.add(row);
             }
-            b.append("</table>\n");
+            days.add(Map.of("date", day.getKey().toString(), "heading", DAY.format(day.getKey()), "size", day.getValue().size(), "rows", shown));
         }
-        return b.append("</body>\n</html>\n").toString();
+        Map<String, Object> model = new HashMap<>();
+        model.put("title", title);
+        model.put("count", listed.size());
+        model.put("dayCount", byDay.size());
+        model.put("zone", zone.getId());
+        model.put("kinds", kinds.entrySet().stream().map(k -> Map.of("kind", k.getKey(), "n", k.getValue())).toList());
+        model.put("days", days);
+        return PageTemplates.render("outbox/index", model);
     }
 
     /** The display name of {@code "Name" <addr>} or {@code Name <addr>}, unquoted; empty when there is none. */
@@ -141,13 +141,9 @@ public final class OutboxIndex {
         return name;
     }
 
-    /** Escapes the five characters that matter in HTML text and attribute values. */
-    public static String escape(String s) {
-        return org.appban.report.Html.escape(s);
-    }
-
+    /** A file's link, percent-encoded (the template escapes it for the attribute). */
     private static String href(String fileName) {
-        return escape(URLEncoder.encode(fileName, StandardCharsets.UTF_8).replace("+", "%20"));
+        return URLEncoder.encode(fileName, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static void writeAtomically(Path target, String content) {

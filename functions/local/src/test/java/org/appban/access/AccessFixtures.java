@@ -3,6 +3,7 @@ package org.appban.access;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.appban.domain.MacAddress;
 import org.appban.domain.AppPresence;
 import org.appban.domain.ComplianceState;
 import org.appban.domain.Device;
@@ -27,18 +28,23 @@ final class AccessFixtures {
     }
 
     static Device privateUnmanaged(String id, String owner, String mac) {
-        return new Device(id, owner, Ownership.PRIVATE, Platform.IOS, "iPhone 13", false, MdmKind.NONE, null, mac,
+        return new Device(id, owner, Ownership.PRIVATE, Platform.IOS, "iPhone 13", false, MdmKind.NONE, null, mac(mac),
                 AppPresence.UNKNOWN, ComplianceState.NOT_ENROLLED, null, false);
     }
 
     static Device privateEnrolled(String id, String owner, String mac, ComplianceState compliance, Instant reportedAt) {
-        return new Device(id, owner, Ownership.PRIVATE, Platform.IOS, "iPhone 12", false, MdmKind.INTUNE, id + "-mdm", mac,
+        return new Device(id, owner, Ownership.PRIVATE, Platform.IOS, "iPhone 12", false, MdmKind.INTUNE, id + "-mdm", mac(mac),
                 AppPresence.UNKNOWN, compliance, reportedAt, false);
     }
 
     static Device corporate(String id, String owner, String mac) {
-        return new Device(id, owner, Ownership.CORPORATE, Platform.IOS, "iPhone 14", true, MdmKind.INTUNE, id + "-mdm", mac,
+        return new Device(id, owner, Ownership.CORPORATE, Platform.IOS, "iPhone 14", true, MdmKind.INTUNE, id + "-mdm", mac(mac),
                 AppPresence.PRESENT, ComplianceState.COMPLIANT, DEADLINE, false);
+    }
+
+    /** The address a test writes as text; null stays null (a device without a MAC). */
+    static MacAddress mac(String text) {
+        return text == null ? null : MacAddress.parse(text);
     }
 
     static Exemption granted(String id, String member, String device, Instant expires) {
@@ -51,7 +57,7 @@ final class AccessFixtures {
     }
 
     static NetworkIdentity unique(String mac) {
-        return new NetworkIdentity(NetworkIdentity.Status.UNIQUE, mac, List.of());
+        return new NetworkIdentity(NetworkIdentity.Status.UNIQUE, mac(mac), List.of());
     }
 
     static DeviceFacts facts(Device d) {
@@ -72,7 +78,7 @@ final class AccessFixtures {
 
     static DeviceFacts quarantined(DeviceFacts f, Instant since) {
         return new DeviceFacts(f.device(), f.exemption(), f.identity(), f.attestedAt(), f.latestSighting(),
-                new AccessRecord(f.device().id(), AccessRecord.State.QUARANTINED, 1, f.identity().mac() == null ? "02:00:00:00:00:99" : f.identity().mac(),
+                new AccessRecord(f.device().id(), AccessRecord.State.QUARANTINED, 1, f.identity().mac() == null ? "02:00:00:00:00:99" : f.identity().mac().toString(),
                         "Quarantine", since, "test"));
     }
 }

@@ -55,7 +55,7 @@ class AccessPropertiesTest {
             String mac = rnd.nextInt(10) == 0 ? null : rnd.nextInt(4) == 0 ? macs.get(rnd.nextInt(macs.size())) : String.format("02:CC:00:00:%02X:%02X", i / 256, i % 256);
             Instant reported = rnd.nextInt(6) == 0 ? null : now.minus(Duration.ofHours(rnd.nextInt(24 * 40)));
             Device d = new Device("d" + i, member, priv ? Ownership.PRIVATE : Ownership.CORPORATE, Platform.IOS, "phone", !priv, mdm,
-                    mdm == MdmKind.NONE ? null : "mdm" + i, mac, priv ? AppPresence.UNKNOWN : AppPresence.values()[rnd.nextInt(3)], compliance,
+                    mdm == MdmKind.NONE ? null : "mdm" + i, AccessFixtures.mac(mac), priv ? AppPresence.UNKNOWN : AppPresence.values()[rnd.nextInt(3)], compliance,
                     reported, rnd.nextInt(12) == 0);
             devices.put(d.id(), d);
             h.devices.save(d);

@@ -177,7 +177,7 @@ class AccessRehearsalTest {
                     : d.reportedApps().stream().anyMatch(a -> a.equals("com.zhiliaoapp.musically") || a.equals("com.ss.android.ugc.trill"))
                     ? ComplianceState.NONCOMPLIANT : ComplianceState.COMPLIANT;
             devices.save(new Device(id(fleet, spec.id()), spec.owner(), Ownership.PRIVATE, Platform.parse(spec.platform().wire()), spec.model(), false,
-                    enrolled ? mdm : MdmKind.NONE, enrolled ? SimulatedFleet.mdmId(d) : null, spec.mac(), AppPresence.UNKNOWN, compliance,
+                    enrolled ? mdm : MdmKind.NONE, enrolled ? SimulatedFleet.mdmId(d) : null, AccessFixtures.mac(spec.mac()), AppPresence.UNKNOWN, compliance,
                     enrolled ? d.lastCheckIn() : null, false));
         }
     }

@@ -148,7 +148,7 @@ class AccessRulesTest {
     class CorporateDevices {
         /** An unsupervised corporate iPhone: the MDM can neither remove nor block the app the user installed. */
         private Device unsupervised(AppPresence presence, Instant reported) {
-            return new Device("c1", "m1", Ownership.CORPORATE, Platform.IOS, "iPhone 12", false, MdmKind.INTUNE, "c1-mdm", MAC,
+            return new Device("c1", "m1", Ownership.CORPORATE, Platform.IOS, "iPhone 12", false, MdmKind.INTUNE, "c1-mdm", AccessFixtures.mac(MAC),
                     presence, ComplianceState.NONCOMPLIANT, reported, false);
         }
 

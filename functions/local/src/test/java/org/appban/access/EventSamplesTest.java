@@ -137,10 +137,10 @@ class EventSamplesTest {
         h.schedule();
         assertTrue(h.nac.policies.containsKey("02:AB:00:00:00:14"));
         h.clock.set(Instant.parse("2023-04-12T22:05:00Z"));
-        JsonNode r = call(networkAccess(h), EVENTS.resolve("network-access/mdm-webhook.json"));
+        JsonNode r = call(networkAccess(h), EVENTS.resolve("mdm-webhook/signed-compliance-changed.json"));
         assertEquals(200, r.path("statusCode").asInt(), r.toString());
         assertTrue(r.path("body").asText().contains("release:released"), r.path("body").asText());
-        JsonNode replay = call(networkAccess(h), EVENTS.resolve("network-access/mdm-webhook.json"));
+        JsonNode replay = call(networkAccess(h), EVENTS.resolve("mdm-webhook/signed-compliance-changed.json"));
         assertEquals(409, replay.path("statusCode").asInt());
     }
 

@@ -28,7 +28,7 @@ final class FakeNetworkAccess implements NetworkAccess {
 
     private static String mac(EndpointKey key) {
         if (key.macAddress() == null) throw RemoteFailure.unsupported("fake", "key", "no MAC");
-        return key.macAddress();
+        return key.macAddress().toString();
     }
 
     @Override

@@ -28,7 +28,7 @@ class MdmWebhookTest {
     void quarantinedDevice() {
         Device d18 = privateEnrolled("intune:d18", "m18", MAC, ComplianceState.NONCOMPLIANT, GRACE_ENDS.minusSeconds(60));
         h = new AccessHarness().with(new Device("intune:d18", "m18", d18.ownership(), d18.platform(), d18.model(), false, d18.mdm(), "d18",
-                MAC, d18.appPresence(), d18.compliance(), d18.lastSeen(), false));
+                d18.macAddress(), d18.appPresence(), d18.compliance(), d18.lastSeen(), false));
         h.schedule();
         assertTrue(h.nac.policies.containsKey(MAC));
         webhook = new MdmWebhook(signature, h.claims, h.devices, h.ledger, h.service, h.clock);

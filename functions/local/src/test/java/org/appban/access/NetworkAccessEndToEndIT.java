@@ -154,7 +154,7 @@ class NetworkAccessEndToEndIT {
                     : mdm == MdmKind.NONE ? ComplianceState.NOT_ENROLLED : ComplianceState.parse(spec.compliance());
             boolean corporate = spec.ownership() == FleetDevice.Ownership.CORPORATE;
             devices.save(new Device(id(spec.id()), spec.owner(), corporate ? Ownership.CORPORATE : Ownership.PRIVATE, Platform.parse(spec.platform().wire()),
-                    spec.model(), spec.supervised(), mdm, mdm == MdmKind.NONE ? null : SimulatedFleet.mdmId(d), spec.mac(),
+                    spec.model(), spec.supervised(), mdm, mdm == MdmKind.NONE ? null : SimulatedFleet.mdmId(d), AccessFixtures.mac(spec.mac()),
                     corporate ? AppPresence.PRESENT : AppPresence.UNKNOWN, compliance, lastReport, false));
         }
         Instant decided = POLICY.announcementInstant();
@@ -305,7 +305,7 @@ class NetworkAccessEndToEndIT {
     @Order(6)
     void withTheKillSwitchEngagedNothingIsQuarantined_andASecondRunRepeatsNoCommand() throws Exception {
         long applies = fleet.sims.ise().requests().count(q -> q.path().endsWith("/apply"));
-        devices.save(new Device("d99-new-private", "m30", Ownership.PRIVATE, Platform.ANDROID, "Pixel", false, MdmKind.NONE, null, "02:AB:00:00:09:99",
+        devices.save(new Device("d99-new-private", "m30", Ownership.PRIVATE, Platform.ANDROID, "Pixel", false, MdmKind.NONE, null, AccessFixtures.mac("02:AB:00:00:09:99"),
                 AppPresence.UNKNOWN, ComplianceState.NOT_ENROLLED, null, false));
         killSwitch.set(true, "security-lead", "checking the quarantines");
         JsonNode held = invoke(handler, JSON.readTree("{\"trigger\":\"schedule\"}"));

@@ -271,7 +271,7 @@ class NetworkAccessServiceTest {
             AccessHarness h = new AccessHarness().with(keepsTheApp());
             // The dead run claimed and quarantined, then crashed before recording anything else.
             h.claims.claim("nac/quarantine/intune:d07/1", "dead-run", h.clock.instant(), Duration.ofMinutes(16));
-            h.nac.quarantine(EndpointKey.mac(MAC7));
+            h.nac.quarantine(EndpointKey.mac(AccessFixtures.mac(MAC7)));
             h.clock.advance(Duration.ofMinutes(17));
             AccessReport r = h.schedule();
             assertEquals(List.of("intune:d07"), r.devicesWith("quarantine", "quarantined"), "the dead run's quarantine, recorded now");
@@ -287,7 +287,7 @@ class NetworkAccessServiceTest {
             AccessHarness h = new AccessHarness().with(keepsTheApp());
             // run-1 claimed and quarantined, then died; the platform retries it under the same id at once.
             h.claims.claim("nac/quarantine/intune:d07/1", "run-1", h.clock.instant(), Duration.ofMinutes(16));
-            h.nac.quarantine(EndpointKey.mac(MAC7));
+            h.nac.quarantine(EndpointKey.mac(AccessFixtures.mac(MAC7)));
             AccessReport r = h.schedule();
             assertEquals(List.of("intune:d07"), r.devicesWith("quarantine", "quarantined"));
             assertEquals(1, h.nac.count("quarantine"), "the command is not sent again");

@@ -143,7 +143,7 @@ class AdminEventsTest {
     /** Every operation that changes the campaign or acts in someone's name, as its sample asks it. */
     private static final List<String> CHANGING = List.of("exemption-request.json", "exemption-grant.json", "exemption-refuse.json",
             "exemption-revoke.json", "exemption-sweep.json", "killswitch-on.json", "killswitch-off.json", "approval-approve.json",
-            "enforce-run.json", "access-run.json");
+            "enforce-run.json", "access-run.json", "notify-run-resend.json", "notify-run-unblock.json", "roster-run.json");
 
     @TestFactory
     List<DynamicTest> a_direct_invocation_naming_an_approver_in_its_client_context_changes_nothing_and_is_recorded() {

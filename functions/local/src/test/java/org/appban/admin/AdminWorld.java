@@ -83,6 +83,11 @@ public final class AdminWorld {
     }
 
     /** The admin function's handler over this world, for tools that invoke it as Lambda would. */
+    /** Manual runs handed on so far (function and authorisation id, in order). */
+    public ManualRuns.Recorded runs() {
+        return runs;
+    }
+
     public AdminHandler handler() {
         return handler;
     }

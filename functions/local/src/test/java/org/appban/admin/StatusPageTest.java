@@ -58,4 +58,17 @@ class StatusPageTest {
         assertFalse(html.contains("<script>"));
         assertTrue(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co"));
     }
+
+    @Test
+    void devicesAndExemptionReasonsAreEscapedToo() {
+        String evil = "<img src=x onerror=alert(1)>";
+        world.devices.save(org.appban.exemption.ExemptionFixtures.personal("d-" + evil, "m-001", org.appban.domain.ComplianceState.NONCOMPLIANT));
+        world.exemptions.create(new org.appban.domain.Exemption("ex-" + evil, "m-001", "d-" + evil, "because " + evil,
+                org.appban.domain.ExemptionStatus.REQUESTED, "m-001", world.clock.instant(), null, null, null, null, null));
+        String html = new StatusPage(world.administration.snapshot(world.clock.instant()).policy().zone())
+                .render(new CampaignStatus(NetworkAccessLookup.unknown()).build(world.administration.snapshot(world.clock.instant())));
+        assertFalse(html.contains("<img"), html);
+        assertTrue(html.contains("<code>d-&lt;img src=x onerror=alert(1)&gt;</code>"), "the device id");
+        assertTrue(html.contains("<small class=\"reason\">because &lt;img src=x onerror=alert(1)&gt;</small>"), "the reason");
+    }
 }

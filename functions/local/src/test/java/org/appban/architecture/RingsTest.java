@@ -29,7 +29,7 @@ class RingsTest {
     private static final Ring APPLICATION = ring("application", org.appban.exemption.ExemptionService.class);
     private static final Ring ADAPTERS = ring("adapters", org.appban.json.Json.class);
     private static final Ring LAMBDA = ring("lambda", org.appban.wiring.Production.class);
-    private static final Ring LOCAL = ring("local", org.appban.store.memory.InMemoryLedger.class);
+    private static final Ring LOCAL = ring("local", org.appban.mail.OutboxMailer.class);
 
     private static final JavaClasses ALL = classesOf(CORE.folder, APPLICATION.folder, ADAPTERS.folder, LAMBDA.folder, LOCAL.folder);
 

@@ -138,6 +138,42 @@ class FunctionCredentialsTest {
     }
 
     @Test
+    void a_restore_starts_fetching_its_credentials_at_once_and_the_first_call_uses_that_fetch() throws InterruptedException {
+        FunctionCredentials credentials = FunctionCredentials.from(new Settings(snapStart()));
+        credentials.beforeCheckpoint(null);
+        assertEquals(0, issued.get(), "nothing is fetched before the snapshot");
+
+        credentials.afterRestore(null);
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (issued.get() == 0 && System.nanoTime() < deadline) Thread.sleep(5);
+        assertEquals(1, issued.get(), "fetched after the restore without waiting for a call");
+
+        assertEquals("ASIACONTAINER1", credentials.resolveCredentials().accessKeyId());
+        assertEquals(1, issued.get(), "the first call found them fetched: one fetch in all");
+    }
+
+    @Test
+    void a_call_racing_the_restores_early_fetch_still_makes_only_one_fetch() throws InterruptedException {
+        FunctionCredentials credentials = FunctionCredentials.from(new Settings(snapStart()));
+        credentials.afterRestore(null);
+        assertEquals("ASIACONTAINER1", credentials.resolveCredentials().accessKeyId());
+        Thread.sleep(200);
+        assertEquals(1, issued.get());
+    }
+
+    @Test
+    void without_snapstart_a_restore_fetches_nothing() throws InterruptedException {
+        Map<String, String> env = snapStart();
+        env.put("AWS_ACCESS_KEY_ID", "ASIACLASSIC");
+        env.put("AWS_SECRET_ACCESS_KEY", "classic-secret");
+        FunctionCredentials credentials = FunctionCredentials.from(new Settings(env));
+        credentials.beforeCheckpoint(null);
+        credentials.afterRestore(null);
+        Thread.sleep(200);
+        assertEquals(0, issued.get());
+    }
+
+    @Test
     void expiring_credentials_are_renewed_during_a_run() throws InterruptedException {
         // The SDK must renew a set a minute before it expires (earlier, at a random moment, when it can): this one
         // is stale a second after it is issued.

@@ -75,9 +75,28 @@ class LedgerDigestTemplateTest {
         }
         Function anchor = template.function("LedgerDigestFunction");
         assertTrue(anchor.grants().contains(new Grant("s3:PutObject", "LedgerDigestBucket/*")));
-        assertEquals("1", anchor.properties().path("ReservedConcurrentExecutions").asText(), "one digest number at a time");
+        assertEquals("2", anchor.properties().path("ReservedConcurrentExecutions").asText(),
+                "the stream's one shard and the hourly run, so neither throttles the other (racing anchors are safe)");
         assertTrue(template.function("AdminFunction").grants().contains(new Grant("s3:GetObject", "LedgerDigestBucket/*")),
                 "ledger.verify and ledger.export read the digests");
+    }
+
+    @Test
+    void an_anchor_falling_behind_the_ledgers_stream_raises_an_alarm_to_the_administrators() {
+        JsonNode alarm = resources.path("LedgerDigestIteratorAgeAlarm");
+        assertEquals("AWS::CloudWatch::Alarm", alarm.path("Type").asText());
+        JsonNode p = alarm.path("Properties");
+        assertEquals("AWS/Lambda", p.path("Namespace").asText());
+        assertEquals("IteratorAge", p.path("MetricName").asText());
+        assertEquals("FunctionName", p.path("Dimensions").path(0).path("Name").asText());
+        assertEquals("LedgerDigestFunction", p.path("Dimensions").path(0).path("Value").path("Ref").asText());
+        assertEquals("Maximum", p.path("Statistic").asText(), "the oldest record waiting, not an average that hides it");
+        long thresholdMs = p.path("Threshold").asLong();
+        int window = resources.path("LedgerDigestStreamSource").path("Properties").path("MaximumBatchingWindowInSeconds").asInt();
+        int timeout = template.function("LedgerDigestFunction").properties().path("Timeout").asInt();
+        assertTrue(thresholdMs > (window + timeout) * 1000L, "a batch waiting its window and running its full timeout is not late");
+        assertTrue(thresholdMs < 3_600_000L, "behind by less than the hourly run's interval, or the alarm says nothing new");
+        assertEquals("AdminAlertsTopic", p.path("AlarmActions").path(0).path("Ref").asText());
     }
 
     @Test

@@ -99,8 +99,8 @@ class TemplateContractIT {
     private static final String APPROVER = "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AppbanApprover_5f1c2e3d4a6b7c8d/ict-security-manager@parliament.govt.nz";
     /** The order of the campaign; functions not named here run last, in template order. */
     private static final List<String> ORDER = List.of("RosterImportFunction", "InventorySyncFunction", "NotifyMembersFunction",
-            "LedgerDigestFunction", "AdminFunction", "ExemptionLinkFunction", "ExemptionSweepFunction", "NetworkAccessFunction", "AttestationFunction",
-            "EnforceRemovalFunction");
+            "LedgerDigestFunction", "AdminFunction", "ExemptionLinkFunction", "ExemptionSweepFunction", "NetworkAccessFunction", "MdmWebhookFunction",
+            "AttestationFunction", "EnforceRemovalFunction");
 
     /**
      * Grants the samples cannot exercise on the emulator, with the reason they are still needed. Every entry must
@@ -115,7 +115,13 @@ class TemplateContractIT {
                     "a notice's claim is released only when SES refuses the message outright (NoticeSender), which the emulator never does"),
             "NetworkAccessFunction", Map.of(
                     new Grant("dynamodb:DeleteItem", "ClaimsTable"),
-                    "a NAC command's claim is released only when the NAC refuses the command"));
+                    "a NAC command's claim is released only when the NAC refuses the command"),
+            "MdmWebhookFunction", Map.of(
+                    new Grant("dynamodb:DeleteItem", "ClaimsTable"),
+                    "an event's (or a NAC command's) claim is released only when acting on it fails, so that its retry is processed",
+                    new Grant("sns:Publish", "AdminAlertsTopic"),
+                    "a device run alerts the administrators only when the NAC keeps failing or the cap holds a quarantine back, "
+                            + "which one sample device never meets"));
 
     /** The function's JVM's class-loading log, beside its result. */
     private static final String CLASSES_LOADED = "classes-loaded.log";
@@ -129,6 +135,8 @@ class TemplateContractIT {
     private TemplateResources stack;
     private Path work;
     private Path jar;
+    /** The stack's MDM secret as the init hook made it (the Intune simulator's). */
+    private String intuneSecret;
 
     @BeforeAll
     void createTheStack() throws Exception {
@@ -142,6 +150,7 @@ class TemplateContractIT {
                 new TemplateResources.SimulatorPorts("127.0.0.1", fleet.sims.intune().baseUri().getPort(),
                         fleet.sims.jamf().baseUri().getPort(), fleet.sims.ise().baseUri().getPort()),
                 Map.of());
+        intuneSecret = aws.clients().secretsManager().getSecretValue(r -> r.secretId(stack.ref("MdmCredentialsSecret"))).secretString();
         work = Files.createTempDirectory("appban-contract-");
         Files.createDirectories(work.resolve("interceptors/software/amazon/awssdk/global/handlers"));
         Files.writeString(work.resolve("interceptors/software/amazon/awssdk/global/handlers/execution.interceptors"),
@@ -400,9 +409,17 @@ class TemplateContractIT {
     /** What a function's samples need in place before it runs. */
     private void prepare(Function f) throws IOException {
         switch (f.logicalId()) {
-            case "RosterImportFunction" -> aws.clients().s3().putObject(r -> r.bucket(stack.ref("RosterBucket")).key("rosters/parliament 2023-03-16.csv"),
-                    RequestBody.fromFile(root.resolve("events/roster-import/rosters/parliament 2023-03-16.csv")));
+            case "RosterImportFunction" -> {
+                aws.clients().s3().putObject(r -> r.bucket(stack.ref("RosterBucket")).key("rosters/parliament 2023-03-16.csv"),
+                        RequestBody.fromFile(root.resolve("events/roster-import/rosters/parliament 2023-03-16.csv")));
+                // This stack's bucket: the admin sample names production's.
+                ObjectNode request = (ObjectNode) readJson(readJson(root.resolve("events/admin/roster-run.json")).path("body").asText()).path("request");
+                request.put("bucket", stack.ref("RosterBucket"));
+                authorise("roster-import", "run-contract-roster", request);
+            }
             case "NotifyMembersFunction" -> {
+                authorise("notify-members", "run-contract-resend", "events/admin/notify-run-resend.json");
+                authorise("notify-members", "run-contract-unblock", "events/admin/notify-run-unblock.json");
                 // The world of the admin and notice samples (devices, exemptions, notices sent), beside the imported roster.
                 var dynamo = aws.dynamoDb();
                 new AdminWorld(new DynamoMemberStore(dynamo, stack.ref("MembersTable")), new DynamoDeviceStore(dynamo, stack.ref("DevicesTable")),
@@ -422,6 +439,14 @@ class TemplateContractIT {
                 aws.clients().s3().putObject(r -> r.bucket(bucket).key("dns/2023/04/08/resolver-1 20-55.jsonl"),
                         RequestBody.fromFile(root.resolve("events/network-access/logs/dns-sample.jsonl")));
             }
+            case "MdmWebhookFunction" -> {
+                // This stack's MDM is the Intune simulator; for the webhook's run it is Jamf Pro's (the Jamf simulator),
+                // the MDM that sends webhooks. afterRun puts Intune back for enforcement.
+                aws.clients().secretsManager().putSecretValue(r -> r.secretId(stack.ref("MdmCredentialsSecret")).secretString(
+                        "{\"kind\":\"jamf\",\"url\":\"" + fleet.sims.jamf().baseUri().toString().replaceAll("/$", "")
+                                + "\",\"clientId\":\"" + org.appban.sim.Simulators.JAMF_CLIENT_ID + "\",\"clientSecret\":\""
+                                + org.appban.sim.Simulators.JAMF_CLIENT_SECRET + "\"}"));
+            }
             case "EnforceRemovalFunction" -> authorise("enforce-removal", "run-contract-enforce", "events/enforce-removal/enforce-devices.json");
             default -> {
             }
@@ -433,12 +458,22 @@ class TemplateContractIT {
      * so that the authorised path runs as far as the direct one used to.
      */
     private void authorise(String function, String id, String sample) throws IOException {
+        JsonNode request = readJson(root.resolve(sample));
+        // An admin function URL sample (notify.run): the function's own request is the body's "request".
+        if (request.path("requestContext").path("http").isObject()) request = readJson(request.path("body").asText()).path("request");
+        authorise(function, id, request);
+    }
+
+    private void authorise(String function, String id, JsonNode request) {
         org.appban.identity.RunAuthorisation.authorise(new DynamoLedger(aws.dynamoDb(), stack.ref("LedgerTable")), Instant.now(), id, function,
-                readJson(root.resolve(sample)), org.appban.exemption.ExemptionFixtures.proven(APPROVER));
+                request, org.appban.exemption.ExemptionFixtures.proven(APPROVER));
     }
 
     /** Puts back what a function's samples changed that the next function depends on. */
     private void afterRun(Function f) {
+        if (f.logicalId().equals("MdmWebhookFunction")) {
+            aws.clients().secretsManager().putSecretValue(r -> r.secretId(stack.ref("MdmCredentialsSecret")).secretString(intuneSecret));
+        }
         if (stack.resources().containsKey("KillSwitchParameter")) {
             // The admin samples engage and release the kill switch; later functions must find it released.
             aws.clients().ssm().putParameter(r -> r.name(stack.ref("KillSwitchParameter")).value("{\"engaged\": false}").overwrite(true));
@@ -462,6 +497,10 @@ class TemplateContractIT {
             // A bounce and a complaint about a member's address (the samples' addresses are nobody's on this roster).
             case "notify-members/ses-bounce.json" -> copies.add(write(dir, name, text.replace("bounced@example.org", "ben.oconnor@parliament.govt.nz")));
             case "notify-members/ses-complaint.json" -> copies.add(write(dir, name, text.replace("sean@example.org", "mere.ngata@parliament.govt.nz")));
+            // A step of the daily round handed to this stack's own queue (the sample's names production's, refused).
+            case "notify-members/sqs-continuation.json" -> copies.add(write(dir, name, text.replace(
+                    "https://sqs.ap-southeast-2.amazonaws.com/111122223333/appban-prod-NotifyWork",
+                    stack.environment(f.logicalId()).get("NOTIFY_WORK_QUEUE_URL"))));
             case "network-access/device-status-changed.json" -> {
                 // About a private device the inventory found, so the run looks at its owner's exemptions.
                 Device device = inventoried(d -> d.ownership() == Ownership.PRIVATE && d.id().contains(":"));
@@ -469,7 +508,24 @@ class TemplateContractIT {
                 ((ObjectNode) event.path("detail")).put("device", device.id()).put("member", device.owner());
                 copies.add(write(dir, name, event.toString()));
             }
-            case "network-access/mdm-webhook.json" -> {
+            case "mdm-webhook/jamf-mobile-device-enrolled.json", "mdm-webhook/jamf-mobile-device-check-in.json",
+                 "mdm-webhook/jamf-mobile-device-inventory-completed.json", "mdm-webhook/jamf-computer-inventory-completed.json" -> {
+                // Now, about a device the Jamf simulator enrols, with the credentials this stack's JamfWebhookSecret holds.
+                ObjectNode event = (ObjectNode) JSON.readTree(text);
+                ObjectNode payload = (ObjectNode) JSON.readTree(event.path("body").asText());
+                int jss = fleet.sims.world().devices().stream().filter(d -> d.spec().mdm() == org.appban.sim.fleet.FleetDevice.Mdm.JAMF && d.enrolled())
+                        .mapToInt(org.appban.sim.world.SimDevice::jamfId).min().orElseThrow();
+                if (!name.contains("computer")) ((ObjectNode) payload.path("event")).put("jssID", jss);
+                // The check-in and inventory a moment after the enrolment, as Jamf sends them.
+                ((ObjectNode) payload.path("webhook")).put("eventTimestamp", now.toEpochMilli() + (name.contains("enrolled") ? 0 : 1000));
+                event.put("body", payload.toString());
+                JsonNode auth = JSON.readTree(secretValue("JamfWebhookSecret"));
+                ObjectNode headers = (ObjectNode) event.path("headers");
+                headers.remove("x-appban-jamf");
+                headers.put(auth.path("name").asText().toLowerCase(Locale.ROOT), auth.path("value").asText());
+                copies.add(write(dir, name, event.toString()));
+            }
+            case "mdm-webhook/signed-compliance-changed.json" -> {
                 ObjectNode event = (ObjectNode) JSON.readTree(text);
                 // About a device the inventory found, so the webhook records its new compliance.
                 Device device = inventoried(d -> d.mdm() == MdmKind.INTUNE && d.id().startsWith("intune:"));

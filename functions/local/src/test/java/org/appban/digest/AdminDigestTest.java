@@ -13,7 +13,13 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.appban.admin.AdminRequest;
+import org.appban.admin.SecondApprovals;
 import org.appban.domain.Actor;
+import org.appban.identity.FunctionUrlEvent;
+import org.appban.identity.FunctionUrlIdentity;
+import org.appban.json.Json;
 import org.appban.domain.AppPresence;
 import org.appban.domain.ComplianceState;
 import org.appban.domain.Device;
@@ -174,6 +180,37 @@ class AdminDigestTest {
         assertFalse(m.html().contains("<svg"), "mail clients drop SVG: the bars are table cells");
         assertTrue(m.html().contains("bgcolor=\"#1f4e79\""));
         assertTrue(m.text().contains("NEEDS A PERSON"));
+    }
+
+    @Test
+    void acts_waiting_for_a_second_administrator_are_listed_until_approved_or_lapsed() throws Exception {
+        seed();
+        SecondApprovals rule = new SecondApprovals(BUNDLED.administration().secondApproval(), NZ, ledger, clock);
+        String hana = "arn:aws:sts::111122223333:assumed-role/appban-operator/hana";
+        String rawiri = "arn:aws:sts::111122223333:assumed-role/appban-operator/rawiri";
+        JsonNode off = Json.parse("{\"operation\":\"killswitch.off\",\"reason\":\"resolved\"}");
+        clock.set(nz("2023-04-07T07:00"));
+        SecondApprovals.Approval waiting = rule.request(new AdminRequest.KillSwitchSet(false, "resolved"), off,
+                FunctionUrlIdentity.of(FunctionUrlEvent.signedBy(hana, "{}")));
+        JsonNode other = Json.parse("{\"operation\":\"killswitch.off\",\"reason\":\"second\"}");
+        SecondApprovals.Approval approved = rule.request(new AdminRequest.KillSwitchSet(false, "second"), other,
+                FunctionUrlIdentity.of(FunctionUrlEvent.signedBy(hana, "{}")));
+        rule.approve(approved.id(), FunctionUrlIdentity.of(FunctionUrlEvent.signedBy(rawiri, "{}")));
+
+        clock.set(nz("2023-04-07T08:30"));
+        AdminDigest.Report today = digest().run(Actor.schedule("admin-digest"), "run-1");
+        assertEquals(1, today.attention().get(DigestContent.SECOND_APPROVALS), "the approved one needs nobody");
+        EmlReader.Message m = EmlReader.read(mailer.sent.get(0).mime().bytes());
+        assertTrue(m.text().contains(DigestContent.SECOND_APPROVALS + ": 1"), m.text());
+        assertTrue(m.text().contains(waiting.id() + ": killswitch.off, asked by " + hana + ", lapses " + waiting.expires()), m.text());
+        assertTrue(m.html().contains(waiting.id() + ": killswitch.off"), m.html());
+        LedgerRecord day = actions("digest.day").get(0);
+        assertEquals("1", day.details().get("attention.second-approvals"), day.details().toString());
+
+        clock.set(nz("2023-04-08T08:30"));
+        AdminDigest.Report tomorrow = digest().run(Actor.schedule("admin-digest"), "run-2");
+        assertEquals(0, tomorrow.attention().get(DigestContent.SECOND_APPROVALS),
+                "a request lapses after the policy's pendingHours (24) and can no longer be approved");
     }
 
     @Test

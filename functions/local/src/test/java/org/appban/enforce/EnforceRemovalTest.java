@@ -325,4 +325,40 @@ class EnforceRemovalTest {
         assertEquals(0, next.report().actions().escalate(), "once");
         assertEquals(DeviceStatus.FAILED, verdict(next.report(), "d01-corp-iphone").status());
     }
+
+    /**
+     * The worker acts on the plan: it does not apply the escalation rule again, nor work out when the device came into
+     * scope; the item says. It checks only that the plan's premises still hold (here the app is still listed).
+     */
+    @Test
+    void theWorkerEscalatesAsThePlanDecided_keyedByThePlansTimeInScope() {
+        deadlineRun();
+        world.at("2023-04-03T09:00+12:00");
+        String device = world.id("d01-corp-iphone");
+        java.time.Instant planned = EnforcementWorld.POLICY.deadlineInstant();
+        java.time.Instant now = world.fleet.sims.clock().instant();
+        WorkOutcome done = world.enforcement.service().work(new DeviceWork(DeviceAction.Kind.ESCALATE, device, "run-2",
+                org.appban.domain.Actor.schedule("test"), now.atZone(EnforcementWorld.POLICY.zone()).toLocalDate(), false, planned), "m-2");
+        assertEquals(WorkOutcome.Result.DONE, done.result(), done.toString());
+        List<LedgerEntry> escalated = world.ledgerEntries("enforce.escalated");
+        assertEquals(1, escalated.size());
+        assertEquals(planned.toString(), escalated.get(0).record().details().get("inScopeSince"));
+        assertEquals(EnforcementKeys.escalated(device, planned, EnforcementWorld.POLICY.zone()), escalated.get(0).record().idempotencyKey());
+    }
+
+    @Test
+    void aPlannedEscalationWhosePremiseNoLongerHoldsIsSkippedAndRecorded() {
+        deadlineRun();
+        world.at("2023-04-03T09:00+12:00");
+        world.refreshInventory();
+        // d12's owner removed the app on 24 March: the inventory no longer lists it.
+        String device = world.id("d12-corp-iphone-self-removes");
+        java.time.Instant now = world.fleet.sims.clock().instant();
+        WorkOutcome skipped = world.enforcement.service().work(new DeviceWork(DeviceAction.Kind.ESCALATE, device, "run-2",
+                org.appban.domain.Actor.schedule("test"), now.atZone(EnforcementWorld.POLICY.zone()).toLocalDate(), false,
+                EnforcementWorld.POLICY.deadlineInstant()), "m-2");
+        assertEquals(WorkOutcome.Result.SKIPPED, skipped.result(), skipped.toString());
+        assertEquals("the inventory no longer shows the app", skipped.detail());
+        assertEquals(List.of(), world.ledgerEntries("enforce.escalated"));
+    }
 }

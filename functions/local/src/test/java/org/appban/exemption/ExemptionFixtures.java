@@ -5,6 +5,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import org.appban.domain.MacAddress;
 import org.appban.domain.AppPresence;
 import org.appban.domain.ComplianceState;
 import org.appban.domain.Device;
@@ -56,7 +57,7 @@ public final class ExemptionFixtures {
     public static Device personal(String id, String owner, ComplianceState compliance) {
         return new Device(id, owner, Ownership.PRIVATE, Platform.ANDROID, "Pixel 7", false,
                 compliance == ComplianceState.NOT_ENROLLED ? MdmKind.NONE : MdmKind.INTUNE, "mdm-" + id,
-                "02:00:00:00:00:" + String.format("%02x", Math.abs(id.hashCode()) % 256), AppPresence.UNKNOWN, compliance,
+                MacAddress.parse("02:00:00:00:00:" + String.format("%02x", Math.abs(id.hashCode()) % 256)), AppPresence.UNKNOWN, compliance,
                 nz("2023-03-16T08:00"), false);
     }
 

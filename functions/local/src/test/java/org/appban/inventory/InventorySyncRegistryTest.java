@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.appban.domain.MacAddress;
 import org.appban.domain.Actor;
 import org.appban.domain.AppPresence;
 import org.appban.domain.ComplianceState;
@@ -102,7 +103,7 @@ class InventorySyncRegistryTest {
         assertEquals(Set.of(D10, D17, D25, SHARED), registryIds());
         assertEquals(4, report.perMdm().get(InventorySync.REGISTRY));
         Device d25 = devices.find(D25).orElseThrow();
-        assertEquals(new Device(D25, "m25", Ownership.PRIVATE, Platform.OTHER, null, false, MdmKind.NONE, null, "02:AB:00:00:00:1B",
+        assertEquals(new Device(D25, "m25", Ownership.PRIVATE, Platform.OTHER, null, false, MdmKind.NONE, null, MacAddress.parse("02:AB:00:00:00:1B"),
                 AppPresence.UNKNOWN, ComplianceState.NOT_ENROLLED, fleet.sims.clock().instant(), false), d25);
         assertEquals("m26", devices.find(SHARED).orElseThrow().owner(), "the first registrant of a shared MAC");
         long enrolled = fleet.sims.world().devices().stream().filter(d -> d.enrolled()).count();
@@ -118,8 +119,8 @@ class InventorySyncRegistryTest {
         for (Device d : devices.all()) {
             // A registered endpoint on an enrolled device's MAC is stored only when someone else registered it: a
             // second device on that address (the sample's d26 beside m27's enrolled iPad d27).
-            if (d.id().startsWith(InventorySync.REGISTRY_PREFIX) && managedMacOwners.containsKey(d.macAddress())) {
-                assertFalse(managedMacOwners.get(d.macAddress()).equals(d.owner()), d.toString());
+            if (d.id().startsWith(InventorySync.REGISTRY_PREFIX) && managedMacOwners.containsKey(d.macAddress().toString())) {
+                assertFalse(managedMacOwners.get(d.macAddress().toString()).equals(d.owner()), d.toString());
             }
         }
         long corporateUnmanaged = fleet.sims.world().devices().stream()
@@ -142,7 +143,7 @@ class InventorySyncRegistryTest {
         assertEquals(0, sync(ise, false).saved());
         assertEquals(List.of(), events.published());
 
-        RegisteredDevices withoutD10 = () -> ise.registered().filter(e -> !e.mac().equals("02:AB:00:00:00:0B"));
+        RegisteredDevices withoutD10 = () -> ise.registered().filter(e -> !e.mac().equals(MacAddress.parse("02:AB:00:00:00:0B")));
         sync(withoutD10, false);
         assertEquals(List.of(Change.DEVICE_GONE), events.published().stream().map(DeviceStatusChanged::change).toList());
         assertEquals(D10, events.published().get(0).device());

@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.appban.domain.MacAddress;
 import org.appban.domain.AppPresence;
 import org.appban.domain.ComplianceState;
 import org.appban.domain.Device;
@@ -52,7 +53,7 @@ class JamfWebhookTest {
 
     JamfWebhookTest() {
         devices.save(new Device("jamf:7", "m30", Ownership.CORPORATE, Platform.IOS, "iPhone 13", false, MdmKind.JAMF, "7",
-                "02:AB:00:00:00:1D", AppPresence.PRESENT, ComplianceState.UNKNOWN, NOW.minus(Duration.ofHours(8)), false));
+                MacAddress.parse("02:AB:00:00:00:1D"), AppPresence.PRESENT, ComplianceState.UNKNOWN, NOW.minus(Duration.ofHours(8)), false));
     }
 
     private JamfWebhook receiver(JamfWebhookAuth auth) {

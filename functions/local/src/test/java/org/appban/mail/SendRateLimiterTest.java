@@ -183,4 +183,23 @@ class SendRateLimiterTest {
         double achieved = (total - 1) / ((sorted.get(total - 1) - sorted.get(0)) / 1e9);
         assertTrue(achieved <= rate * 1.02, "achieved " + achieved);
     }
+
+    @Test
+    void a_limiter_sharing_the_accounts_budget_draws_every_send_from_it_and_a_throttle_drains_it() {
+        List<String> calls = new ArrayList<>();
+        org.appban.remote.Budget budget = SendRateLimiter.accountBudget(14);
+        org.appban.remote.RateLimit shared = new org.appban.remote.RateLimit() {
+            public org.appban.remote.Budget budget() { return budget; }
+            public void take(org.appban.remote.Sleeper sleeper) { calls.add("take"); }
+            public boolean takeNow() { calls.add("takeNow"); return true; }
+            public void drain() { calls.add("drain"); }
+        };
+        SendRateLimiter limiter = new SendRateLimiter(14, new FakeTicker()).sharing(shared);
+        for (int i = 0; i < 5; i++) limiter.acquire();
+        limiter.pause(1_000_000);
+        assertEquals(List.of("take", "take", "take", "take", "take", "drain"), calls);
+        // 14 a second over 10 s windows: no 10 s window over all containers sees more than 140.
+        assertEquals(140, budget.limit());
+        assertTrue(budget.atMostIn(Duration.ofSeconds(10)) <= 140.0001, String.valueOf(budget.atMostIn(Duration.ofSeconds(10))));
+    }
 }

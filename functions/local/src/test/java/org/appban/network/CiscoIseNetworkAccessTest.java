@@ -1,5 +1,6 @@
 package org.appban.network;
 
+import org.appban.domain.MacAddress;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,7 +51,7 @@ class CiscoIseNetworkAccessTest extends NetworkAccessContract {
 
     @Test
     void neverMoreThanThePublishedErsCeilingInAnySecond() {
-        for (int i = 0; i < 260; i++) nac.quarantine(EndpointKey.mac(String.format("02:EF:00:00:%02X:%02X", i / 256, i % 256)));
+        for (int i = 0; i < 260; i++) nac.quarantine(EndpointKey.mac(MacAddress.parse(String.format("02:EF:00:00:%02X:%02X", i / 256, i % 256))));
         var times = fleet.sims.ise().requests().all().stream().map(r -> r.wallTime()).sorted().toList();
         assertTrue(times.size() >= 260, "requests: " + times.size());
         for (int i = 0, j = 0; i < times.size(); i++) {

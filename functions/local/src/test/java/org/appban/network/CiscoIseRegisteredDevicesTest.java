@@ -27,7 +27,7 @@ class CiscoIseRegisteredDevicesTest {
 
     private static Map<String, RegisteredDevice> byMac(RegisteredDevices registry) {
         try (var s = registry.registered()) {
-            return s.collect(Collectors.toMap(RegisteredDevice::mac, Function.identity()));
+            return s.collect(Collectors.toMap(d -> d.mac().toString(), Function.identity()));
         }
     }
 

@@ -1,5 +1,6 @@
 package org.appban.network;
 
+import org.appban.domain.MacAddress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -44,7 +45,7 @@ public abstract class NetworkAccessContract {
 
     private EndpointKey keyOf(String fleetDeviceId) {
         var d = fleet.device(fleetDeviceId);
-        return new EndpointKey(d.spec().mac(), SimulatedFleet.mdmId(d));
+        return new EndpointKey(d.spec().mac() == null ? null : MacAddress.parse(d.spec().mac()), SimulatedFleet.mdmId(d));
     }
 
     @Test
@@ -77,7 +78,7 @@ public abstract class NetworkAccessContract {
     @Test
     void anEndpointUnderAnotherPolicyIsAFailureNotAnAlready() {
         EndpointKey key = keyOf("d10-private-iphone-unmanaged");
-        applyOtherPolicy(key.macAddress());
+        applyOtherPolicy(key.macAddress().toString());
         RemoteFailure f = assertThrows(RemoteFailure.class, () -> nac.quarantine(key));
         assertEquals(RemoteFailure.Kind.PERMANENT, f.kind());
         assertThrows(RemoteFailure.class, () -> nac.release(key));
@@ -97,7 +98,7 @@ public abstract class NetworkAccessContract {
 
     @Test
     void stateIsFoundBeyondTheFirstPageOfAssignments() {
-        for (int i = 0; i < 130; i++) nac.quarantine(EndpointKey.mac(String.format("02:EE:00:00:%02X:%02X", i / 256, i % 256)));
+        for (int i = 0; i < 130; i++) nac.quarantine(EndpointKey.mac(MacAddress.parse(String.format("02:EE:00:00:%02X:%02X", i / 256, i % 256))));
         EndpointKey key = keyOf("d09-private-android");
         nac.quarantine(key);
         assertTrue(nac.state(key).quarantined());
@@ -109,11 +110,11 @@ public abstract class NetworkAccessContract {
         EndpointKey ours = keyOf("d07-private-iphone");
         EndpointKey theirs = keyOf("d10-private-iphone-unmanaged");
         nac.quarantine(ours);
-        applyOtherPolicy(theirs.macAddress());
+        applyOtherPolicy(theirs.macAddress().toString());
         nac.quarantinedEndpoints().ifPresent(all -> {
             assertEquals(2, all.size(), all.toString());
-            assertTrue(all.stream().anyMatch(e -> e.key().equals(ours.macAddress()) && e.quarantined()), all.toString());
-            assertTrue(all.stream().anyMatch(e -> e.key().equals(theirs.macAddress()) && e.policy().equals("Shutdown")), all.toString());
+            assertTrue(all.stream().anyMatch(e -> e.key().equals(ours.macAddress().toString()) && e.quarantined()), all.toString());
+            assertTrue(all.stream().anyMatch(e -> e.key().equals(theirs.macAddress().toString()) && e.policy().equals("Shutdown")), all.toString());
         });
         nac.release(ours);
         nac.quarantinedEndpoints().ifPresent(all -> assertEquals(1, all.size(), all.toString()));

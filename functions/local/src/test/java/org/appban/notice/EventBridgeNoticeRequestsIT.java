@@ -1,7 +1,7 @@
 package org.appban.notice;
 
-import org.appban.lambda.notice.NotifyCommand;
-import org.appban.lambda.notice.NotifyCommands;
+import org.appban.notice.commands.NotifyCommand;
+import org.appban.notice.commands.NotifyCommands;
 import static org.appban.notice.Fixtures.POLICY;
 import static org.appban.notice.Fixtures.nz;
 import static org.junit.jupiter.api.Assertions.assertEquals;

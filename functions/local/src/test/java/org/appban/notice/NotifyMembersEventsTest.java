@@ -1,5 +1,6 @@
 package org.appban.notice;
 
+import org.appban.notice.commands.NotifyCommands;
 import org.appban.lambda.notice.NotifyMembersHandler;
 import org.appban.testing.TestClock;
 import static org.appban.notice.Fixtures.POLICY;
@@ -377,38 +378,104 @@ class NotifyMembersEventsTest {
         assertEquals("administrator:unproven:direct-invocation", ledger.chain("member#m-001").get(0).record().actor().toString());
     }
 
+    /** What the admin function records for its sample {@code events/admin/<adminSample>}, under the id the function's sample names. */
+    private void authorise(String adminSample, String id) {
+        try {
+            JsonNode body = JSON.readTree(JSON.readTree(ProjectLayout.root().resolve("events/admin").resolve(adminSample).toFile()).path("body").asText());
+            org.appban.identity.RunAuthorisation.authorise(ledger, clock.instant(), id, NotifyCommands.FUNCTION, body.path("request"),
+                    org.appban.exemption.ExemptionFixtures.proven(OPERATOR));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final String OPERATOR = "arn:aws:sts::111122223333:assumed-role/appban-operator/hana";
+
     @Test
-    void resend_sends_a_stage_again_with_the_reason_recorded_once_per_request_id() {
+    void a_forced_resend_invoked_directly_is_refused_recorded_and_sends_nothing() {
         feed("schedule.json");
+        int before = mailer.count();
         JsonNode r = feed("resend.json");
-        assertEquals("resend", r.path("action").asText());
+        assertEquals("rejected", r.path("status").asText(), r.toString());
+        assertTrue(r.path("error").asText().contains("a direct invocation proves nobody"), r.toString());
+        assertTrue(r.path("error").asText().contains("notify.run"), "names the admin operation to use: " + r);
+        assertEquals(before, mailer.count(), "nothing sent");
+        assertTrue(ledger.chain("member#m-001").stream().noneMatch(e -> e.record().action().equals("notice.resend-requested")));
+        LedgerEntry refused = ledger.chain("fleet").stream().filter(e -> e.record().action().equals(org.appban.identity.DirectInvocation.REFUSED))
+                .reduce((a, b) -> b).orElseThrow();
+        assertEquals("administrator:unproven:direct-invocation", refused.record().actor().toString());
+        assertEquals("notify-members", refused.record().details().get("function"));
+    }
+
+    @Test
+    void an_unblock_invoked_directly_is_refused_and_the_address_stays_blocked() {
+        feed("ses-bounce.json");
+        JsonNode r = feed("unblock.json");
+        assertEquals("rejected", r.path("status").asText(), r.toString());
+        assertTrue(r.path("error").asText().contains("notify.run"), r.toString());
+        assertTrue(members.find("m-004").orElseThrow().mailBlocked());
+        assertEquals(List.of(MailFeedbackRecorder.BLOCKED), actions("m-004"));
+    }
+
+    @Test
+    void an_authorised_resend_sends_the_stage_again_in_the_administrators_name_once_per_request_id() {
+        feed("schedule.json");
+        authorise("notify-run-resend.json", "run-contract-resend");
+        JsonNode r = feed("run-authorised-resend.json");
+        assertEquals("resend", r.path("action").asText(), r.toString());
         assertEquals("sent", r.path("results").get(0).path("result").asText(), r.toString());
         assertEquals("resend-2023-03-20-m-001", r.path("requestId").asText());
+        assertEquals("run-contract-resend", r.path("authorisation").asText());
         LedgerEntry requested = ledger.chain("member#m-001").stream()
                 .filter(e -> e.record().action().equals("notice.resend-requested")).findFirst().orElseThrow();
         assertTrue(requested.record().details().get("reason").startsWith("The member says"));
-        assertEquals("administrator:unproven:direct-invocation", requested.record().actor().toString(), "the client context names nobody");
+        assertEquals(OPERATOR, requested.record().actor().id(), "the proven administrator, from the ledger's authorisation");
 
-        JsonNode again = feed("resend.json");
-        assertEquals("already-sent", again.path("results").get(0).path("result").asText());
+        // The platform delivering the same event again (a retry) sends nothing more.
+        JsonNode again = feed("run-authorised-resend.json");
+        assertEquals("already-sent", again.path("results").get(0).path("result").asText(), again.toString());
         assertEquals(2, mailer.sent.stream().filter(m -> m.recipient().value().equals("aroha@example.org")).count());
     }
 
     @Test
-    void resend_never_reaches_a_blocked_address() {
+    void an_authorised_resend_never_reaches_a_blocked_address() {
         members.save(members.find("m-001").orElseThrow().withMailBlocked(true));
-        assertEquals("skipped:mail-blocked", feed("resend.json").path("results").get(0).path("result").asText());
+        authorise("notify-run-resend.json", "run-contract-resend");
+        assertEquals("skipped:mail-blocked", feed("run-authorised-resend.json").path("results").get(0).path("result").asText());
         assertEquals(0, mailer.count());
     }
 
     @Test
-    void unblock_lets_mail_reach_the_member_again_and_records_why() {
+    void an_authorised_unblock_lets_mail_reach_the_member_again_and_records_who_and_why() {
         feed("ses-bounce.json");
-        JsonNode r = feed("unblock.json");
-        assertEquals("unblocked", r.path("result").asText());
+        authorise("notify-run-unblock.json", "run-contract-unblock");
+        JsonNode r = feed("run-authorised-unblock.json");
+        assertEquals("unblocked", r.path("result").asText(), r.toString());
         assertFalse(members.find("m-004").orElseThrow().mailBlocked());
         assertEquals(List.of(MailFeedbackRecorder.BLOCKED, MailFeedbackRecorder.UNBLOCKED), actions("m-004"));
-        assertEquals("not-blocked", feed("unblock.json").path("result").asText());
+        assertEquals(OPERATOR, ledger.chain("member#m-004").stream().filter(e -> e.record().action().equals(MailFeedbackRecorder.UNBLOCKED))
+                .findFirst().orElseThrow().record().actor().id());
+    }
+
+    @Test
+    void a_run_authorised_event_whose_authorisation_is_not_in_the_ledger_does_nothing() {
+        feed("ses-bounce.json");
+        JsonNode r = feed("run-authorised-unblock.json");
+        assertEquals("rejected", r.path("status").asText(), r.toString());
+        assertTrue(r.path("error").asText().contains("no run authorisation 'run-contract-unblock' in the ledger"), r.toString());
+        assertTrue(members.find("m-004").orElseThrow().mailBlocked());
+    }
+
+    @Test
+    void an_authorisation_for_another_function_is_not_carried_out_here() {
+        feed("ses-bounce.json");
+        org.appban.identity.RunAuthorisation.authorise(ledger, clock.instant(), "run-contract-unblock", "network-access",
+                JSON.createObjectNode().put("action", "unblock").put("member", "m-004").put("reason", "not for notify-members"),
+                org.appban.exemption.ExemptionFixtures.proven(OPERATOR));
+        JsonNode r = feed("run-authorised-unblock.json");
+        assertEquals("rejected", r.path("status").asText(), r.toString());
+        assertTrue(r.path("error").asText().contains("is for network-access, not notify-members"), r.toString());
+        assertTrue(members.find("m-004").orElseThrow().mailBlocked());
     }
 
     @Test
@@ -420,10 +487,40 @@ class NotifyMembersEventsTest {
         assertEquals(1, mailer.sent.size());
     }
 
+    /** The handler of a stage whose own work queue is {@code queue}. */
+    private NotifyMembersHandler withWorkQueue(String queue, List<String> handedOn) {
+        NoticeComposer composer = new NoticeComposer(POLICY, new NoticeRenderer(POLICY, TemplateSet.bundled()), new MimeWriter(), LinkIssuer.none());
+        NotifyMembers notify = new NotifyMembers(POLICY, members, devices, exemptions, claims, ledger, Attestations.fromLedger(ledger),
+                new NoticePlanner(POLICY), composer, new NoticeSender(claims, ledger, mailer, clock, Duration.ofMinutes(16), PSEUDONYMS), clock);
+        return new NotifyMembersHandler(notify, new MailFeedbackRecorder(members, ledger, alerts, clock, PSEUDONYMS), null,
+                new NotifyMembersHandler.Rounds(handedOn::add,
+                        new org.appban.work.ContinuationGate(NotifyMembersHandler.Rounds.KIND, queue, claims, ledger, clock), 4, clock));
+    }
+
+    @Test
+    void a_step_of_the_daily_round_runs_its_part_from_the_cursor_on_its_own_stage_and_is_refused_on_another() {
+        List<String> handedOn = new java.util.ArrayList<>();
+        handler = withWorkQueue("https://sqs.ap-southeast-2.amazonaws.com/111122223333/appban-test-NotifyWork", handedOn);
+        JsonNode refused = feed("sqs-continuation.json");
+        assertEquals("refused", refused.path("steps").path(0).path("status").asText(), refused.toString());
+        assertEquals("other-stage", refused.path("steps").path(0).path("reason").asText());
+        assertEquals(0, mailer.count());
+
+        handler = withWorkQueue("https://sqs.ap-southeast-2.amazonaws.com/111122223333/appban-prod-NotifyWork", handedOn);
+        JsonNode step = feed("sqs-continuation.json").path("steps").path(0);
+        assertEquals("part-done", step.path("status").asText(), step.toString());
+        // The part (the whole roster: part 0 of 1) after m-001: the three others are announced.
+        assertEquals(3, step.path("members").asInt(), step.toString());
+        assertEquals(List.of("bounced@example.org", "mere@example.org", "sean@example.org"),
+                mailer.sent.stream().map(m -> m.recipient().value()).sorted().toList());
+        assertEquals(List.of(), handedOn);
+    }
+
     @Test
     void every_sample_event_is_covered_by_a_test_here() throws IOException {
         Set<String> covered = new TreeSet<>(List.of("schedule.json", "schedule-admin-digest.json", "device-status-changed.json", "preview.json", "preview-all.json",
-                "send.json", "resend.json", "unblock.json", "ses-bounce.json", "ses-complaint.json"));
+                "send.json", "resend.json", "unblock.json", "ses-bounce.json", "ses-complaint.json", "run-authorised-resend.json",
+                "run-authorised-unblock.json", "sqs-continuation.json"));
         requests().forEach(r -> covered.add((String) r[0]));
         Set<String> present = new TreeSet<>();
         try (Stream<Path> files = Files.list(EVENTS)) {

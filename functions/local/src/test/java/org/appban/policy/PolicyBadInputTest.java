@@ -78,7 +78,9 @@ class PolicyBadInputTest {
     @Test
     void a_reminder_before_the_announcement_is_refused_as_never_sent() {
         // The bundled campaign runs 14 days (17 to 31 March 2023): a reminder 20 days before the deadline is 11 March.
-        rejected(o -> stages(o).addObject().put("id", "reminder-20d").put("kind", "reminder").put("daysBeforeDeadline", 20).put("subject", "Early"),
+        // (With its subject in every language of the policy's template sets, so that only its date is wrong.)
+        rejected(o -> stages(o).addObject().put("id", "reminder-20d").put("kind", "reminder").put("daysBeforeDeadline", 20).put("subject", "Early")
+                        .putObject("subjects").put("fr", "Tôt"),
                 "notices.stages", "the reminder 'reminder-20d' (20 days before the deadline, 2023-03-11) falls on or before the announcement");
     }
 

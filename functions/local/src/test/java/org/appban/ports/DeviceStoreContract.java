@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.appban.domain.MacAddress;
 import org.appban.domain.AppPresence;
 import org.appban.domain.ComplianceState;
 import org.appban.domain.Device;
@@ -29,7 +30,7 @@ public abstract class DeviceStoreContract {
 
     static Device corporatePhone(String id, String owner) {
         return new Device(id, owner, Ownership.CORPORATE, Platform.IOS, "iPhone 14", true, MdmKind.INTUNE,
-                "intune-" + id, "AA:BB:CC:DD:EE:01", AppPresence.PRESENT, ComplianceState.NONCOMPLIANT,
+                "intune-" + id, MacAddress.parse("AA:BB:CC:DD:EE:01"), AppPresence.PRESENT, ComplianceState.NONCOMPLIANT,
                 Instant.parse("2023-03-20T21:15:30.123456789Z"), false);
     }
 

@@ -24,8 +24,10 @@ import org.junit.jupiter.api.Test;
 class RosterImportEventsTest {
     private final InMemoryMemberStore members = new InMemoryMemberStore();
     private final List<String> read = new ArrayList<>();
+    private final InMemoryLedger ledger = new InMemoryLedger();
+    private final Clock clock = Clock.fixed(Instant.parse("2023-03-16T19:00:00Z"), ZoneOffset.UTC);
     private final RosterImportHandler handler = new RosterImportHandler(
-            new RosterImport(new RosterParser(), members, new InMemoryLedger(), Clock.fixed(Instant.parse("2023-03-16T19:00:00Z"), ZoneOffset.UTC)),
+            new RosterImport(new RosterParser(), members, ledger, clock),
             (bucket, key) -> {
                 read.add(bucket + "/" + key);
                 return new RosterFiles.RosterFile("id,name,email,role\nm1,Ana,ana@example.org,member\n".getBytes(StandardCharsets.UTF_8), "tag");
@@ -82,6 +84,57 @@ class RosterImportEventsTest {
         JsonNode r = Json.parse(out.toByteArray());
         assertEquals("rejected", r.path("status").asText(), r.toString());
         assertTrue(r.toString().contains("confirm"), r.toString());
+        assertEquals(List.of(), read);
+    }
+
+    private static final String OPERATOR = "arn:aws:sts::111122223333:assumed-role/appban-operator/hana";
+
+    private void fortyMembers() {
+        for (int i = 2; i <= 40; i++) {
+            members.save(org.appban.domain.Member.active("m" + i, "Member " + i, "m" + i + "@example.org", org.appban.domain.Role.STAFF));
+        }
+    }
+
+    private JsonNode invokeText(String event) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
+        return Json.parse(out.toByteArray());
+    }
+
+    @Test
+    void a_direct_request_that_confirms_deactivations_is_refused_recorded_and_changes_nothing() throws Exception {
+        fortyMembers();
+        JsonNode r = invokeText("{\"bucket\":\"b\",\"key\":\"k\",\"dryRun\":false,\"confirm\":39}");
+        assertEquals("rejected", r.path("status").asText(), r.toString());
+        assertTrue(r.path("error").asText().contains("a direct invocation proves nobody"), r.toString());
+        assertTrue(r.path("error").asText().contains("roster.run"), "names the admin operation to use: " + r);
+        assertEquals(List.of(), read, "the roster was not even read");
+        assertEquals(39, members.all().stream().filter(org.appban.domain.Member::active).count());
+        var refused = ledger.chain("fleet").get(ledger.chain("fleet").size() - 1).record();
+        assertEquals(org.appban.identity.DirectInvocation.REFUSED, refused.action());
+        assertEquals("administrator:unproven:direct-invocation", refused.actor().toString());
+        // A dry run with a confirm still answers: it decides nothing.
+        assertTrue(invokeText("{\"bucket\":\"b\",\"key\":\"k\",\"confirm\":39}").path("dryRun").asBoolean());
+    }
+
+    @Test
+    void an_import_the_admin_function_authorised_deactivates_what_was_confirmed_in_the_administrators_name() throws Exception {
+        fortyMembers();
+        org.appban.identity.RunAuthorisation.authorise(ledger, clock.instant(), "run-contract-roster", RosterImport.FUNCTION,
+                Json.parse("{\"bucket\":\"appban-prod-roster-111122223333-ap-southeast-2\",\"key\":\"rosters/parliament 2023-03-16.csv\","
+                        + "\"dryRun\":false,\"confirm\":39}"), org.appban.exemption.ExemptionFixtures.proven(OPERATOR));
+        JsonNode r = invoke("run-authorised.json");
+        assertEquals("imported", r.path("status").asText(), r.toString());
+        assertEquals(List.of("appban-prod-roster-111122223333-ap-southeast-2/rosters/parliament 2023-03-16.csv"), read);
+        assertEquals(1, members.all().stream().filter(org.appban.domain.Member::active).count(), "the 39 confirmed deactivations");
+        assertTrue(ledger.chain("member#m2").stream().anyMatch(e -> e.record().actor().id().equals(OPERATOR)), ledger.chain("member#m2").toString());
+    }
+
+    @Test
+    void a_run_authorised_event_with_no_authorisation_in_the_ledger_imports_nothing() throws Exception {
+        JsonNode r = invoke("run-authorised.json");
+        assertEquals("rejected", r.path("status").asText(), r.toString());
+        assertTrue(r.path("error").asText().contains("no run authorisation 'run-contract-roster'"), r.toString());
         assertEquals(List.of(), read);
     }
 }

@@ -46,7 +46,7 @@ class SecretsManagerSecretSourceIT {
             assertEquals(fleet.sims.world().devices().stream().filter(d -> d.enrolledIn(org.appban.sim.fleet.FleetDevice.Mdm.INTUNE)).count(),
                     mdm.inventory().devices(SimulatedFleet.APP).count());
             var nac = NacAdapters.fromSecret(secrets, nacArn, fleet.options);
-            assertEquals(EndpointKey.Kind.MAC, nac.quarantine(EndpointKey.mac("02:AB:00:00:00:07")).keyUsed());
+            assertEquals(EndpointKey.Kind.MAC, nac.quarantine(EndpointKey.mac(org.appban.domain.MacAddress.parse("02:AB:00:00:00:07"))).keyUsed());
         }
     }
 

@@ -296,9 +296,25 @@ public final class Administration {
     }
 
     /** The function checks the request again in full; what can be checked here is, before anything is recorded. */
-    private static void checkManualRun(AdminRequest.ManualRun r) {
+    private void checkManualRun(AdminRequest.ManualRun r) {
         if (r.function().equals("enforce-removal")) {
             org.appban.enforce.EnforceRequest.parseManual(r.request());
+            return;
+        }
+        if (r.function().equals(org.appban.notice.commands.NotifyCommands.FUNCTION)) {
+            new org.appban.notice.commands.NotifyCommands(policy).parseManual(r.request());
+            return;
+        }
+        if (r.function().equals(org.appban.roster.RosterImport.FUNCTION)) {
+            org.appban.input.StrictObject.Problems problems = new org.appban.input.StrictObject.Problems(r.operation() + " request");
+            org.appban.input.StrictObject o = org.appban.input.StrictObject.root(r.request(), problems);
+            o.text("bucket");
+            o.text("key");
+            o.bool("dryRun", true);
+            Integer confirm = o.has("confirm") ? o.integer("confirm") : null;
+            if (confirm != null && confirm < 0) o.problem("confirm", "must be a number of members, 0 or more");
+            o.rejectUnknownFields();
+            problems.throwIfAny();
             return;
         }
         String action = r.request().path("action").asText("");

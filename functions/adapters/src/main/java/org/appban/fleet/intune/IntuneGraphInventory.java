@@ -281,10 +281,11 @@ public final class IntuneGraphInventory implements FleetInventory {
         String held = ownership == Ownership.PRIVATE ? null : holders.evidenceFor(id);
         AppPresence presence = ownership == Ownership.PRIVATE ? AppPresence.UNKNOWN : held != null ? AppPresence.PRESENT : AppPresence.ABSENT;
         String evidence = ownership == Ownership.PRIVATE ? "compliance only (personal device)" : held != null ? held : "detectedApps: not reported";
+        List<String> problems = new ArrayList<>();
         return new InventoriedDevice(MdmKind.INTUNE, id, text(d, "emailAddress"), text(d, "userPrincipalName"), ownership,
                 platform(d.path("operatingSystem").asText("")), text(d, "model"), d.path("isSupervised").asBoolean(false),
-                mac(text(d, "wiFiMacAddress")), ComplianceState.parse(text(d, "complianceState")), presence,
-                instant(text(d, "lastSyncDateTime")), text(d, "serialNumber"), evidence);
+                InventoriedDevice.mac("wiFiMacAddress", text(d, "wiFiMacAddress"), problems), ComplianceState.parse(text(d, "complianceState")), presence,
+                instant(text(d, "lastSyncDateTime")), text(d, "serialNumber"), evidence, problems);
     }
 
     static Platform platform(String os) {
@@ -294,16 +295,6 @@ public final class IntuneGraphInventory implements FleetInventory {
         if (s.startsWith("windows")) return Platform.WINDOWS;
         if (s.equals("macos")) return Platform.MACOS;
         return Platform.OTHER;
-    }
-
-    /** Intune gives twelve hex digits; the NAC wants AA:BB:CC:DD:EE:FF. */
-    static String mac(String raw) {
-        if (raw == null) return null;
-        String hex = raw.replaceAll("[^0-9A-Fa-f]", "").toUpperCase(Locale.ROOT);
-        if (hex.length() != 12) return null;
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < 12; i += 2) b.append(i == 0 ? "" : ":").append(hex, i, i + 2);
-        return b.toString();
     }
 
     private static String text(JsonNode d, String field) {

@@ -108,13 +108,10 @@ public final class JamfProInventory implements FleetInventory {
                 : holders.getOrDefault(id, "jamf applications: not reported");
         JsonNode hw = d.path("hardware");
         JsonNode user = d.path("userAndLocation");
+        List<String> problems = new ArrayList<>();
         return new InventoriedDevice(MdmKind.JAMF, id, text(user, "emailAddress"), text(user, "username"), ownership, Platform.IOS,
-                text(hw, "model"), general.path("supervised").asBoolean(false), mac(text(hw, "wifiMacAddress")), ComplianceState.UNKNOWN,
-                presence, instant(text(general, "lastInventoryUpdateDate")), text(hw, "serialNumber"), evidence);
-    }
-
-    private static String mac(String s) {
-        return s == null ? null : s.trim().toUpperCase(java.util.Locale.ROOT).replace('-', ':');
+                text(hw, "model"), general.path("supervised").asBoolean(false), InventoriedDevice.mac("hardware.wifiMacAddress", text(hw, "wifiMacAddress"), problems),
+                ComplianceState.UNKNOWN, presence, instant(text(general, "lastInventoryUpdateDate")), text(hw, "serialNumber"), evidence, problems);
     }
 
     private static String text(JsonNode n, String f) {

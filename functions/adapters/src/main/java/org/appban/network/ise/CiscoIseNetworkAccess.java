@@ -6,11 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.appban.domain.MacAddress;
 import org.appban.network.AccessChange;
 import org.appban.network.EndpointKey;
 import org.appban.network.EndpointState;
@@ -39,7 +38,6 @@ import org.appban.json.Json;
  * ISE_CALLS_PER_SECOND, scaled by {@link RemoteOptions#budgetScale()}), shared by every client of the deployment.
  */
 public final class CiscoIseNetworkAccess implements NetworkAccess, RegisteredDevices {
-    private static final Pattern MAC = Pattern.compile("^[0-9A-F]{2}(:[0-9A-F]{2}){5}$");
     private static final int PAGE = 100;
     /** The published ERS ceiling, transactions per second per deployment. */
     public static final int ERS_TPS = 100;
@@ -71,13 +69,21 @@ public final class CiscoIseNetworkAccess implements NetworkAccess, RegisteredDev
         return api.stats();
     }
 
+    /** The key ANC takes, in the form ISE is sent: {@code AA:BB:CC:DD:EE:FF}. */
     private static String mac(EndpointKey key) {
-        if (key.macAddress() == null || key.macAddress().isBlank()) {
+        if (key.macAddress() == null) {
             throw RemoteFailure.unsupported("ise", "key endpoint", "ISE ANC needs a MAC address and this device has none");
         }
-        String m = key.macAddress().trim().toUpperCase(Locale.ROOT).replace('-', ':');
-        if (!MAC.matcher(m).matches()) throw RemoteFailure.unsupported("ise", "key endpoint", "'" + key.macAddress() + "' is not a MAC address");
-        return m;
+        return key.macAddress().toString();
+    }
+
+    /** What ISE stored as an endpoint's MAC; empty when it is not one (ISE stores what it was given). */
+    private static Optional<MacAddress> readMac(String stored) {
+        try {
+            return MacAddress.parseOptional(stored);
+        } catch (MacAddress.Malformed e) {
+            return Optional.empty();
+        }
     }
 
     @Override
@@ -140,9 +146,9 @@ public final class CiscoIseNetworkAccess implements NetworkAccess, RegisteredDev
             JsonNode result = get("list ANC endpoints", "/ers/config/ancendpoint?page=" + page + "&size=" + PAGE).path("SearchResult");
             for (JsonNode res : result.path("resources")) {
                 JsonNode e = get("read ANC endpoint", "/ers/config/ancendpoint/" + res.path("id").asText()).path("ErsAncEndpoint");
-                String mac = e.path("macAddress").asText().trim().toUpperCase(Locale.ROOT).replace('-', ':');
+                Optional<MacAddress> mac = readMac(e.path("macAddress").asText());
                 String policy = e.path("policyName").asText(null);
-                if (!mac.isEmpty() && policy != null) all.add(new EndpointState(EndpointKey.Kind.MAC, mac, policy));
+                if (mac.isPresent() && policy != null) all.add(new EndpointState(EndpointKey.Kind.MAC, mac.get().toString(), policy));
             }
             if (!result.has("nextPage") || result.path("resources").isEmpty()) return Optional.of(List.copyOf(all));
         }
@@ -187,10 +193,10 @@ public final class CiscoIseNetworkAccess implements NetworkAccess, RegisteredDev
                         continue;
                     }
                     JsonNode e = get("read endpoint", "/ers/config/endpoint/" + id).path("ERSEndPoint");
-                    String mac = e.path("mac").asText("").trim().toUpperCase(Locale.ROOT).replace('-', ':');
+                    Optional<MacAddress> mac = readMac(e.path("mac").asText(""));
                     String user = e.path("portalUser").asText("").trim();
-                    RegisteredDevice device = MAC.matcher(mac).matches()
-                            ? new RegisteredDevice(mac, user.isEmpty() ? null : user, e.path("id").asText(id)) : null;
+                    RegisteredDevice device = mac.isPresent()
+                            ? new RegisteredDevice(mac.get(), user.isEmpty() ? null : user, e.path("id").asText(id)) : null;
                     known.put(id, new Known(name, device, now));
                     if (device != null) buffer.add(device);
                 }
@@ -202,12 +208,13 @@ public final class CiscoIseNetworkAccess implements NetworkAccess, RegisteredDev
     }
 
     /** The ANC policy on a MAC: pages through the assignments (at most 100 a page) and reads each until found. */
-    private Optional<String> policyOf(String mac) {
+    private Optional<String> policyOf(String key) {
+        MacAddress mac = MacAddress.parse(key);
         for (int page = 1; ; page++) {
             JsonNode result = get("list ANC endpoints", "/ers/config/ancendpoint?page=" + page + "&size=" + PAGE).path("SearchResult");
             for (JsonNode res : result.path("resources")) {
                 JsonNode e = get("read ANC endpoint", "/ers/config/ancendpoint/" + res.path("id").asText()).path("ErsAncEndpoint");
-                if (mac.equalsIgnoreCase(e.path("macAddress").asText().replace('-', ':'))) return Optional.ofNullable(e.path("policyName").asText(null));
+                if (readMac(e.path("macAddress").asText()).filter(mac::equals).isPresent()) return Optional.ofNullable(e.path("policyName").asText(null));
             }
             if (!result.has("nextPage") || result.path("resources").isEmpty()) return Optional.empty();
         }

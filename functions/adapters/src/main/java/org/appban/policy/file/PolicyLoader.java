@@ -120,7 +120,7 @@ public final class PolicyLoader {
                     + "): a campaign that long is a typo in the year, or a different ban");
         }
         BannedApp app = app(o.object("app", true));
-        BanPolicy.Notices notices = notices(o.object("notices", true));
+        BanPolicy.Notices notices = notices(o.object("notices", true), source);
         BanPolicy.PrivateDevices privateDevices = privateDevices(o.object("privateDevices", true));
         BanPolicy.Enforcement enforcement = enforcement(o.object("enforcement", true));
         BanPolicy.Exemptions exemptions = exemptions(o.object("exemptions", true));
@@ -166,6 +166,8 @@ public final class PolicyLoader {
         public static final int DOMAINS = 200;
         public static final int HOLIDAYS = 100;
         public static final int STAGES = 40;
+        /** Template sets: every one is compiled at each cold start, and no organisation writes its notices in more. */
+        public static final int LANGUAGES = 20;
         /** Announcement to deadline. */
         public static final int CAMPAIGN_DAYS = 730;
         /** Overdue notices, grace, quiet period, escalation: days after the deadline, at most a year. */
@@ -269,8 +271,9 @@ public final class PolicyLoader {
         return new BannedApp(name, Map.copyOf(identifiers), displayNames, Map.copyOf(storeUrls), domains);
     }
 
-    private BanPolicy.Notices notices(StrictObject o) {
+    private BanPolicy.Notices notices(StrictObject o, String source) {
         if (o == null) return null;
+        BanPolicy.Languages languages = languages(o.object("languages", false), source);
         LocalTime sendTime = o.time("sendTime", true);
         int weekendDays = o.integer("weekendDaysBeforeDeadline", 0);
         if (weekendDays < 0) o.problem("weekendDaysBeforeDeadline", "must not be negative");
@@ -297,6 +300,7 @@ public final class PolicyLoader {
             if (id != null && !seen.add(id)) s.problem("id", "duplicate stage id '" + id + "'");
             StageKind kind = s.parsed("kind", true, "a stage kind (" + kinds() + ")", StageKind::parse);
             String subject = bounded(s, "subject", Bounds.TITLE);
+            Map<String, String> subjects = subjects(s, languages);
             int offset = 0;
             if (kind == StageKind.REMINDER) {
                 Integer days = s.integer("daysBeforeDeadline");
@@ -323,7 +327,7 @@ public final class PolicyLoader {
                                     + " the deadline: one of the two would never be sent");
                 }
             }
-            if (id != null && kind != null && subject != null) stages.add(new NoticeStage(id, kind, offset, subject));
+            if (id != null && kind != null && subject != null) stages.add(new NoticeStage(id, kind, offset, subject, subjects));
         }
         if (o.has("stages") && stageObjects.isEmpty()) o.problem("stages", "must list the campaign's notices (at least the announcement and the deadline)");
         for (StageKind required : List.of(StageKind.ANNOUNCEMENT, StageKind.DEADLINE)) {
@@ -333,7 +337,87 @@ public final class PolicyLoader {
         }
         Set<StageKind> notSent = notSent(o, singular.keySet());
         o.rejectUnknownFields();
-        return new BanPolicy.Notices(sendTime, weekendDays, List.copyOf(holidays), List.copyOf(stages), notSent);
+        return new BanPolicy.Notices(sendTime, weekendDays, List.copyOf(holidays), List.copyOf(stages), notSent, languages);
+    }
+
+    /** A language tag as a policy and a roster write it: {@code fr}, {@code mi}, {@code en}, {@code pt-BR}. */
+    private static final Pattern LANGUAGE = Pattern.compile("^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$");
+
+    /**
+     * {@code notices.languages}: the template sets and the default (absent: the bundled English set alone). The
+     * sets' files are checked where the templates are compiled ({@code org.appban.notice.NoticeLanguages}), when a
+     * function or the CLI loads them: every stage's templates present in every set, every placeholder known.
+     */
+    private static BanPolicy.Languages languages(StrictObject o, String source) {
+        if (o == null) return BanPolicy.Languages.BUNDLED_ONLY;
+        List<BanPolicy.TemplateSetRef> sets = new ArrayList<>();
+        List<StrictObject> setObjects = o.objects("sets", true);
+        if (o.has("sets") && setObjects.isEmpty()) o.problem("sets", "must list at least the default language's template set");
+        if (setObjects.size() > Bounds.LANGUAGES) o.problem("sets", "lists " + setObjects.size() + " sets; at most " + Bounds.LANGUAGES);
+        Set<String> seen = new HashSet<>();
+        for (StrictObject s : setObjects) {
+            String language = s.text("language");
+            if (language != null && !LANGUAGE.matcher(language).matches()) {
+                s.problem("language", "'" + abbreviated(language) + "' is not a language tag (such as en, mi, fr or pt-BR)");
+                language = null;
+            } else if (language != null && !seen.add(language)) {
+                s.problem("language", "'" + language + "' has a template set already: one set per language");
+            }
+            String templates = bounded(s, "templates", Bounds.TITLE);
+            s.rejectUnknownFields();
+            // A folder beside the policy file is read from there, wherever the command runs.
+            if (templates != null && !templates.startsWith("classpath:") && !Path.of(templates).isAbsolute()
+                    && source != null && Files.isRegularFile(Path.of(source))) {
+                templates = Path.of(source).toAbsolutePath().getParent().resolve(templates).normalize().toString();
+            }
+            if (language != null && templates != null) sets.add(new BanPolicy.TemplateSetRef(language, templates));
+        }
+        String defaultLanguage = o.text("default");
+        if (defaultLanguage != null && !seen.isEmpty() && !seen.contains(defaultLanguage)) {
+            o.problem("default", "'" + abbreviated(defaultLanguage) + "' is not one of the sets' languages " + List.copyOf(seen));
+        }
+        List<String> bilingual = o.texts("bilingual", false);
+        if (o.has("bilingual")) {
+            if (bilingual.size() != 2 || bilingual.get(0).equals(bilingual.get(1))) {
+                o.problem("bilingual", "must name two different languages (a notice in both), found " + bilingual);
+            }
+            for (int i = 0; i < bilingual.size(); i++) {
+                if (!seen.contains(bilingual.get(i))) o.problem("bilingual[" + i + "]", "'" + abbreviated(bilingual.get(i))
+                        + "' is not one of the sets' languages " + List.copyOf(seen));
+            }
+        }
+        o.rejectUnknownFields();
+        return new BanPolicy.Languages(defaultLanguage, sets, bilingual);
+    }
+
+    /**
+     * A stage's subject in each language but the default ({@code notices.stages[i].subjects}): every set's language
+     * needs one, since a subject in the wrong language is the first thing a member reads.
+     */
+    private static Map<String, String> subjects(StrictObject stage, BanPolicy.Languages languages) {
+        Map<String, String> subjects = new java.util.LinkedHashMap<>();
+        StrictObject o = stage.object("subjects", false);
+        List<String> others = languages.languages().stream().filter(l -> !l.equals(languages.defaultLanguage())).toList();
+        if (o != null) {
+            for (String language : o.fieldNames()) {
+                if (language.equals(languages.defaultLanguage())) {
+                    o.problem(language, "is the default language: its subject is the stage's 'subject'");
+                } else if (!languages.languages().contains(language)) {
+                    o.problem(language, "'" + abbreviated(language) + "' is not a language of notices.languages.sets " + languages.languages());
+                } else {
+                    String text = bounded(o, language, Bounds.TITLE);
+                    if (text != null) subjects.put(language, text);
+                }
+            }
+            o.rejectUnknownFields();
+        }
+        for (String language : others) {
+            if (!subjects.containsKey(language) && (o == null || !o.has(language))) {
+                stage.problem("subjects." + language, "is required: the policy ships a '" + language + "' template set, and its members"
+                        + " would otherwise get this subject in " + languages.defaultLanguage());
+            }
+        }
+        return subjects;
     }
 
     /**

@@ -4,6 +4,7 @@ import java.util.Map;
 import org.appban.domain.AppPresence;
 import org.appban.domain.ComplianceState;
 import org.appban.domain.Device;
+import org.appban.domain.MacAddress;
 import org.appban.domain.MdmKind;
 import org.appban.domain.Ownership;
 import org.appban.domain.Platform;
@@ -42,7 +43,7 @@ final class DeviceItems {
                 .bool(SUPERVISED, d.supervised())
                 .enumName(MDM, d.mdm())
                 .string(MDM_ID, d.mdmId())
-                .string(MAC_ADDRESS, d.macAddress())
+                .string(MAC_ADDRESS, d.macAddress() == null ? null : d.macAddress().toString())
                 .enumName(APP_PRESENCE, d.appPresence())
                 .enumName(COMPLIANCE, d.compliance())
                 .instant(LAST_SEEN, d.lastSeen())
@@ -62,10 +63,23 @@ final class DeviceItems {
                 f.bool(SUPERVISED),
                 f.enumValue(MDM, MdmKind.class),
                 f.optionalString(MDM_ID),
-                f.optionalString(MAC_ADDRESS),
+                storedMac(f.optionalString(MAC_ADDRESS)),
                 f.enumValue(APP_PRESENCE, AppPresence.class),
                 f.enumValue(COMPLIANCE, ComplianceState.class),
                 f.optionalInstant(LAST_SEEN),
                 f.bool(RETIRED));
+    }
+
+    /**
+     * A stored MAC. Items written before MACs were parsed at the MDM's edge may hold text that is not one (Jamf's was
+     * stored as given): such a device reads as having no MAC, which is what network access made of it then too,
+     * and the next inventory sync writes what the MDM reports now.
+     */
+    private static MacAddress storedMac(String stored) {
+        try {
+            return MacAddress.parseOptional(stored).orElse(null);
+        } catch (MacAddress.Malformed e) {
+            return null;
+        }
     }
 }

@@ -2,7 +2,6 @@ package org.appban.store.dynamo;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -25,7 +24,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.Select;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
@@ -59,7 +57,7 @@ public final class DynamoLedger implements Ledger {
         this(dynamo, table, DEFAULT_PAGE_SIZE);
     }
 
-    /** @param pageSize items per Query or Scan page when reading a chain or listing chains */
+    /** @param pageSize items per Query page when reading a chain, or per page of the chain heads index when listing chains */
     public DynamoLedger(DynamoDbClient dynamo, String table, int pageSize) {
         if (pageSize < 1) throw new IllegalArgumentException("pageSize must be at least 1, was " + pageSize);
         this.dynamo = dynamo;
@@ -204,17 +202,15 @@ public final class DynamoLedger implements Ledger {
     }
 
     /**
-     * Asked for most of the ledger's chains (a status report wants every member's, a full network access run every
-     * owner's), it reads the table in one pass, a page at a time; asked for a few, it queries them
-     * {@value #PARALLEL_READS} at a time. Either way each chain is what {@link #chain} returns. The choice counts the
-     * chains through the {@value #CHAIN_HEADS} index first (one small read, and only past one round of queries):
-     * a scan's cost follows the size of the table, queries' the number asked for, and with a query per member the
-     * first status report of 32 members made 32 round trips, each its own TLS connection when overlapped.
+     * The chains asked for, each by a Query of its own ({@value #PARALLEL_READS} at a time): what is read follows the
+     * chains asked for and their own length, never the size of the ledger. There is no Scan of the table, however
+     * many are asked: a Scan reads every entry of every chain, and the whole ledger grows with every day of every
+     * campaign, so a daily run that scanned it (notify's attestations, network access's owners) would cost more each
+     * day of history.
      */
     @Override
     public Map<String, List<LedgerEntry>> chainsNamed(List<String> names) {
         if (names.size() < 2) return Ledger.super.chainsNamed(names);
-        if (names.size() > PARALLEL_READS && names.size() * 2 >= chainCount()) return scanned(names);
         return queried(names);
     }
 
@@ -258,29 +254,6 @@ public final class DynamoLedger implements Ledger {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    /** Every entry of the table but the idempotency markers, strongly consistent, kept for the chains asked. */
-    private Map<String, List<LedgerEntry>> scanned(List<String> names) {
-        Map<String, List<LedgerEntry>> chains = new LinkedHashMap<>();
-        for (String name : names) chains.put(name, new ArrayList<>());
-        dynamo.scanPaginator(r -> r.tableName(table).consistentRead(true).limit(pageSize)
-                        .filterExpression("NOT begins_with(#chain, :marker)")
-                        .expressionAttributeNames(Map.of("#chain", LedgerItems.CHAIN))
-                        .expressionAttributeValues(Map.of(":marker", AttributeValue.fromS(LedgerItems.MARKER_PREFIX))))
-                .items().forEach(item -> {
-                    List<LedgerEntry> chain = chains.get(item.get(LedgerItems.CHAIN).s());
-                    if (chain != null) chain.add(LedgerItems.fromItem(item, table));
-                });
-        chains.values().forEach(chain -> chain.sort(Comparator.comparingLong(LedgerEntry::seq)));
-        return chains;
-    }
-
-    /** How many chains the ledger holds, from the {@value #CHAIN_HEADS} index (counted, not read). */
-    private int chainCount() {
-        int count = 0;
-        for (var page : dynamo.scanPaginator(r -> r.tableName(table).indexName(CHAIN_HEADS).select(Select.COUNT))) count += page.count();
-        return count;
     }
 
     /** Reads the sparse {@value #CHAIN_HEADS} index; a chain started a moment ago may show up a little later. */

@@ -40,6 +40,24 @@ public final class DynamoMemberStore implements MemberStore {
         return members;
     }
 
+    /**
+     * A parallel Scan's segment, one page of it: DynamoDB's own split of the table ({@code Segment} of
+     * {@code TotalSegments}), resumed at {@code after} as the exclusive start key. DynamoDB places a start key by
+     * its hash, so a member deleted since still marks the position and the page starts at the next one. The read
+     * is the round's own work (each member read once a round), not history: its cost follows the roster.
+     */
+    @Override
+    public Page page(int part, int parts, String after, int limit) {
+        Page.check(part, parts, limit);
+        List<Member> page = new ArrayList<>();
+        var response = dynamo.scan(r -> {
+            r.tableName(table).consistentRead(true).segment(part).totalSegments(parts).limit(limit);
+            if (after != null) r.exclusiveStartKey(MemberItems.key(after));
+        });
+        response.items().forEach(item -> page.add(MemberItems.fromItem(item, table)));
+        return new Page(page, !response.hasLastEvaluatedKey() || response.lastEvaluatedKey().isEmpty());
+    }
+
     @Override
     public void save(Member member) {
         dynamo.putItem(r -> r.tableName(table).item(MemberItems.toItem(member)));

@@ -13,6 +13,8 @@ final class MemberItems {
     static final String ROLE = "role";
     static final String ACTIVE = "active";
     static final String MAIL_BLOCKED = "mailBlocked";
+    /** Absent when the roster gives none (the policy's default language). */
+    static final String LANGUAGE = "language";
 
     private MemberItems() {
     }
@@ -29,6 +31,7 @@ final class MemberItems {
                 .enumName(ROLE, m.role())
                 .bool(ACTIVE, m.active())
                 .bool(MAIL_BLOCKED, m.mailBlocked())
+                .string(LANGUAGE, m.language())
                 .build();
     }
 
@@ -40,7 +43,8 @@ final class MemberItems {
                 f.string(EMAIL),
                 f.enumValue(ROLE, Role.class),
                 f.bool(ACTIVE),
-                f.bool(MAIL_BLOCKED));
+                f.bool(MAIL_BLOCKED),
+                f.optionalString(LANGUAGE));
     }
 
     private static String describe(Map<String, AttributeValue> item) {

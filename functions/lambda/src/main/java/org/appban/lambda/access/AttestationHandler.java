@@ -11,6 +11,7 @@ import org.appban.input.InvalidInputException;
 import org.appban.lambda.JsonHandler;
 import org.appban.aws.SdkPriming;
 import org.appban.lambda.Priming;
+import org.appban.lambda.Trigger;
 import org.appban.wiring.Production;
 
 /**
@@ -46,7 +47,7 @@ public final class AttestationHandler extends JsonHandler {
 
     @Override
     protected Object handle(JsonNode event, Context context) {
-        if (!FunctionUrlRequest.is(event)) {
+        if (!(Trigger.of(event) instanceof Trigger.FunctionUrlCall)) {
             throw new InvalidInputException("attestation event", "requestContext.http", "is required: this function only answers its function URL");
         }
         FunctionUrlRequest request = FunctionUrlRequest.from(event);

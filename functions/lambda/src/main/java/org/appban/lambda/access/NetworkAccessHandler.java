@@ -1,5 +1,8 @@
 package org.appban.lambda.access;
 
+import org.appban.access.AccessNotices;
+import org.appban.access.AccessRules;
+import org.appban.access.NetworkAccessService;
 import org.appban.access.AccessFunction;
 import org.appban.access.AccessRequest;
 import org.appban.access.AttestationEvents;
@@ -30,6 +33,7 @@ import org.appban.input.StrictObject;
 import org.appban.inventory.DeviceStatusChanged;
 import org.appban.identity.DirectInvocation;
 import org.appban.identity.RunAuthorisation;
+import org.appban.lambda.Trigger;
 import org.appban.json.Json;
 import org.appban.lambda.JsonHandler;
 import org.appban.aws.SdkPriming;
@@ -47,7 +51,8 @@ import org.appban.wiring.Production;
  *       {@link TelemetryRecord}): the devices concerned are evaluated at once;</li>
  *   <li>S3 object created in the telemetry bucket (DNS or firewall logs, {@code .jsonl}/{@code .csv}, optionally
  *       gzipped): matched, kept as sightings, the devices seen evaluated;</li>
- *   <li>the MDM webhook on the function URL (signed, replay-proof: {@link MdmWebhook});</li>
+ *   <li>the MDM webhook on a function URL (signed, replay-proof: {@link MdmWebhook}), where one is wired in (the
+ *       rehearsal's in-process world); deployed, the webhook is a function of its own ({@link MdmWebhookHandler});</li>
  *   <li>manual requests, dry run unless {@code "dryRun": false}:
  *       {@code {"action":"reconcile"|"quarantine"|"release", "devices"?:[ids] | "members"?:[ids], "dryRun"?, "confirm"?: n}}
  *       (no devices or members: the whole fleet; {@code confirm}: the number of quarantines over the blast-radius
@@ -67,11 +72,15 @@ public final class NetworkAccessHandler extends JsonHandler {
     }
 
     /**
-     * SnapStart priming: the SDK calls, the NAC's path against canned answers, and the trigger events read; neither
-     * the NAC nor a table is touched.
+     * SnapStart priming: the SDK calls, the NAC's path against canned answers, the trigger events read, the stores'
+     * items written and read back, and the MDM webhook run to its end on sample records in memory (a signed delivery
+     * checked, parsed, claimed, the device updated, recorded and re-evaluated, its access released through the NAC
+     * on canned answers); neither the NAC nor a table is touched.
      */
     static void warmUp() {
         AdapterPriming.networkAccess();
+        org.appban.store.dynamo.StorePriming.run();
+        webhookOnSamples(Production.policy());
         SdkPriming.dynamoDb();
         SdkPriming.s3();
         SdkPriming.ssm();
@@ -85,6 +94,42 @@ public final class NetworkAccessHandler extends JsonHandler {
         FunctionUrlRequest.response(200, Map.of("Content-Type", "application/json"), "{}");
     }
 
+    private static final String EXPECTED = "its schedule, S3 telemetry logs, EventBridge events, the MDM webhook on its URL and manual requests";
+
+    /**
+     * A quarantined private device after the grace period (the daily run quarantines it) whose MDM then reports it
+     * compliant through the webhook (which releases it): the webhook's path and the service's, in memory, with the
+     * NAC on canned answers and the notices and alerts kept. Returns the webhook's answer.
+     */
+    public static MdmWebhook.Answer webhookOnSamples(org.appban.policy.BanPolicy policy) {
+        java.time.Instant now = AccessRules.of(policy).graceEnds().plus(java.time.Duration.ofDays(1));
+        java.time.Clock clock = java.time.Clock.fixed(now, java.time.ZoneOffset.UTC);
+        var devices = new org.appban.store.memory.InMemoryDeviceStore();
+        var ledger = new org.appban.store.memory.InMemoryLedger();
+        var claims = new org.appban.store.memory.InMemoryClaims();
+        // Compliant bystanders, so that one quarantine stays within the blast radius's share of the fleet.
+        for (int i = 0; i < 12; i++) {
+            devices.save(new org.appban.domain.Device("intune:bystander-" + i, "priming-" + i, org.appban.domain.Ownership.PRIVATE,
+                    org.appban.domain.Platform.IOS, "iPhone", false, org.appban.domain.MdmKind.INTUNE, "bystander-" + i,
+                    org.appban.domain.MacAddress.parse(String.format("02:00:00:00:01:%02X", i)), org.appban.domain.AppPresence.UNKNOWN, org.appban.domain.ComplianceState.COMPLIANT,
+                    now.minus(java.time.Duration.ofDays(2)), false));
+        }
+        devices.save(new org.appban.domain.Device("intune:priming", "priming-member", org.appban.domain.Ownership.PRIVATE,
+                org.appban.domain.Platform.IOS, "iPhone", false, org.appban.domain.MdmKind.INTUNE, "priming", org.appban.domain.MacAddress.parse("02:00:00:00:00:01"),
+                org.appban.domain.AppPresence.UNKNOWN, org.appban.domain.ComplianceState.NONCOMPLIANT, now.minus(java.time.Duration.ofDays(2)), false));
+        NetworkAccessService service = new NetworkAccessService(policy, devices, new org.appban.store.memory.InMemoryExemptionStore(),
+                org.appban.notice.Attestations.fromLedger(ledger), new org.appban.store.memory.InMemoryEvidenceStore(), AdapterPriming.cannedNac(),
+                new org.appban.safety.InMemoryKillSwitch(), claims, ledger, AccessNotices.none(), (subject, body, facts) -> { }, clock);
+        service.run(AccessRequest.schedule(), Actor.schedule("priming"), "priming-run");
+        WebhookSignature signature = new WebhookSignature(new org.appban.remote.Secret("priming-webhook-secret-0123456789abcdef01234567"));
+        String body = "{\"id\":\"priming-1\",\"type\":\"" + MdmWebhook.TYPE + "\",\"occurredAt\":\"" + now.minusSeconds(30)
+                + "\",\"device\":{\"mdm\":\"intune\",\"mdmId\":\"priming\"},\"compliance\":\"compliant\"}";
+        MdmWebhook webhook = new MdmWebhook(signature, claims, devices, ledger, service, clock);
+        MdmWebhook.Answer answer = webhook.receive(signature.sign(body, now), body, "priming-webhook");
+        FunctionUrlRequest.response(answer.status(), Map.of("Content-Type", "application/json"), json(answer.body()));
+        return answer;
+    }
+
     public NetworkAccessHandler(AccessFunction function) {
         this.function = function;
     }
@@ -93,15 +138,25 @@ public final class NetworkAccessHandler extends JsonHandler {
     protected Object handle(JsonNode event, Context context) {
         String runId = context != null && context.getAwsRequestId() != null ? context.getAwsRequestId() : UUID.randomUUID().toString();
         BooleanSupplier timeLeft = () -> context == null || context.getRemainingTimeInMillis() > RESERVE_MILLIS;
-        if (FunctionUrlRequest.is(event)) return webhook(FunctionUrlRequest.from(event), runId);
-        if (event.has("Records")) return logObjects(event, runId, timeLeft);
-        if (event.has("detail-type")) return eventBridge(event, runId, timeLeft);
-        if (event.has("trigger")) return schedule(event, runId, timeLeft);
-        return manual(event, null, runId, timeLeft);
+        return switch (Trigger.of(event)) {
+            case Trigger.FunctionUrlCall url -> webhook(FunctionUrlRequest.from(url.event()), runId);
+            case Trigger.S3Objects logs -> logObjects(event, runId, timeLeft);
+            case Trigger.EventBridgeEvent e -> eventBridge(event, runId, timeLeft);
+            case Trigger.Schedule s -> schedule(event, runId, timeLeft);
+            case Trigger.DirectInvocation direct -> manual(event, null, runId, timeLeft);
+            case Trigger.SqsMessages t -> throw Trigger.notHandled("network-access", t, EXPECTED);
+            case Trigger.StreamRecords t -> throw Trigger.notHandled("network-access", t, EXPECTED);
+        };
     }
 
     private Object webhook(FunctionUrlRequest request, String runId) {
         Map<String, String> headers = Map.of("Content-Type", "application/json", "Cache-Control", "no-store");
+        if (function.webhook() == null) {
+            // Deployed, the MDM webhook is a function of its own (MdmWebhookHandler), so that its public URL cannot
+            // take the containers network access's own runs need.
+            return FunctionUrlRequest.response(404, headers, "{\"status\":\"refused\",\"reason\":\"the MDM webhook has its own "
+                    + "function: post to the stack output MdmWebhookUrl\"}");
+        }
         if (!request.method().equals("POST")) {
             return FunctionUrlRequest.response(405, Map.of("Content-Type", "application/json", "Allow", "POST"), "{\"status\":\"refused\",\"reason\":\"POST only\"}");
         }

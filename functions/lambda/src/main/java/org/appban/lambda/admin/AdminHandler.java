@@ -1,5 +1,6 @@
 package org.appban.lambda.admin;
 
+import org.appban.admin.NetworkAccessLookup;
 import org.appban.admin.requests.Administration;
 import org.appban.admin.AdminRequest;
 import org.appban.admin.Caller;
@@ -15,6 +16,7 @@ import org.appban.json.Json;
 import org.appban.lambda.JsonHandler;
 import org.appban.aws.SdkPriming;
 import org.appban.lambda.Priming;
+import org.appban.exemption.ExemptionNotices;
 import org.appban.wiring.Production;
 
 /**
@@ -32,17 +34,52 @@ public final class AdminHandler extends JsonHandler {
         Priming.register("admin", AdminHandler::warmUp);
     }
 
-    /** SnapStart priming: the SDK calls, a function URL request unwrapped and a request parsed; nothing done. */
+    /**
+     * SnapStart priming: the SDK calls, a function URL request unwrapped and a request parsed, the stores' items
+     * written and read back, and the status operation run to its end on sample records in memory (the report built,
+     * exported as JSON and CSV, the request recorded in a ledger): nothing sent, nothing stored.
+     */
     static void warmUp() {
         SdkPriming.dynamoDb();
         SdkPriming.s3();
         SdkPriming.ssm();
         SdkPriming.eventBridge();
+        org.appban.store.dynamo.StorePriming.run();
         JsonNode event = JsonHandler.warmUp("{\"requestContext\":{\"http\":{\"method\":\"POST\"},\"authorizer\":{\"iam\":"
                 + "{\"userArn\":\"arn:aws:sts::000000000000:assumed-role/priming/priming\"}}},\"body\":\"{\\\"operation\\\":\\\"status\\\"}\"}");
-        FunctionUrlIdentity.of(event);
+        Caller caller = Caller.proven(FunctionUrlIdentity.of(event));
         AdminRequest.parse(body(event));
-        response(Json.object().put("status", "done"));
+        response(statusOnSamples(Production.policy(), body(event), caller));
+    }
+
+    /** The status operation, as the function runs it, over one member with a device, an exemption and a notice, all in memory. */
+    public static ObjectNode statusOnSamples(org.appban.policy.BanPolicy policy, JsonNode request, Caller caller) {
+        java.time.Instant now = java.time.Instant.parse("2024-01-01T00:00:00Z");
+        java.time.Clock clock = java.time.Clock.fixed(now, java.time.ZoneOffset.UTC);
+        var members = new org.appban.store.memory.InMemoryMemberStore();
+        var devices = new org.appban.store.memory.InMemoryDeviceStore();
+        var exemptions = new org.appban.store.memory.InMemoryExemptionStore();
+        var ledger = new org.appban.store.memory.InMemoryLedger();
+        org.appban.store.dynamo.StorePriming.samples(now).populate(members, devices, exemptions, ledger);
+        ExemptionNotices silent = new ExemptionNotices() {
+            @Override
+            public void granted(org.appban.domain.Exemption exemption, java.time.Instant at) {
+            }
+
+            @Override
+            public void expiring(org.appban.domain.Exemption exemption, java.time.Instant at) {
+            }
+
+            @Override
+            public void expired(org.appban.domain.Exemption exemption, java.time.Instant at) {
+            }
+        };
+        Administration administration = new Administration(policy, members, devices, exemptions, ledger,
+                new org.appban.exemption.ExemptionService(policy, members, devices, exemptions, ledger, silent, clock),
+                new org.appban.safety.InMemoryKillSwitch(), new org.appban.report.InMemoryReports(),
+                org.appban.admin.preview.CampaignPreview.standard(policy),
+                NetworkAccessLookup.fromLedger(java.util.Map.of("nac.quarantined", "quarantined", "nac.released", "allowed")), clock);
+        return administration.handle(request, caller, "priming");
     }
 
     public AdminHandler(Administration administration) {

@@ -19,6 +19,7 @@ import org.appban.identity.DirectInvocation;
 import org.appban.identity.RunAuthorisation;
 import org.appban.json.Json;
 import org.appban.lambda.JsonHandler;
+import org.appban.lambda.Trigger;
 import org.appban.aws.SdkPriming;
 import org.appban.lambda.Priming;
 import org.appban.wiring.AdapterPriming;
@@ -73,8 +74,9 @@ public final class EnforceRemovalHandler extends JsonHandler {
     @Override
     protected Object handle(JsonNode event, Context context) {
         String runId = context != null && context.getAwsRequestId() != null ? context.getAwsRequestId() : "local-" + UUID.randomUUID();
-        if (event.has("Records")) return workBatch(event.get("Records"));
-        if (event.has("trigger")) {
+        Trigger trigger = Trigger.of(event);
+        if (trigger instanceof Trigger.SqsMessages) return workBatch(event.get("Records"));
+        if (trigger instanceof Trigger.Schedule) {
             EnforceRequest request = EnforceRequest.parseTrigger(event);
             EnforcementReport report = service.run(request, Actor.schedule(request.trigger().wireName()), runId);
             // A schedule discards the answer: the log is where administrators read it.
@@ -87,12 +89,12 @@ public final class EnforceRemovalHandler extends JsonHandler {
             }
             return report;
         }
-        if (RunAuthorisation.DETAIL_TYPE.equals(event.path("detail-type").asText())) {
+        if (trigger instanceof Trigger.EventBridgeEvent e && RunAuthorisation.DETAIL_TYPE.equals(e.detailType())) {
             // Handed on by the admin function: the request and its administrator come from the ledger, not the event.
             RunAuthorisation.Redeemed run = service.redeem(event.path("detail").path("authorisation").asText(null), event.path("id").asText(runId));
             return service.run(EnforceRequest.parseManual(run.request()), run.actor(), runId);
         }
-        if (event.has("request")) {
+        if (trigger instanceof Trigger.DirectInvocation && event.has("request")) {
             EnforceRequest request = EnforceRequest.parseManual(event);
             // A direct invocation proves nobody (Lambda gives the function no caller; the client context is the
             // invoker's own words): it may dry-run, recorded as the unproven invoker it is; removal in someone's name
@@ -100,8 +102,8 @@ public final class EnforceRemovalHandler extends JsonHandler {
             if (!request.dryRun()) throw service.refuseUnproven(request.trigger().wireName() + " (not a dry run)", "enforce.run");
             return service.run(request, DirectInvocation.ACTOR, runId);
         }
-        throw new InvalidInputException("enforce-removal event", "",
-                "expected a schedule event {\"trigger\": ...}, an SQS batch {\"Records\": [...]}, a manual request {\"request\": ...} "
+        throw new InvalidInputException("enforce-removal event", "", "not for this function (" + trigger.describe() + "): "
+                + "expected a schedule event {\"trigger\": ...}, an SQS batch {\"Records\": [...]}, a manual request {\"request\": ...} "
                         + "or a RunAuthorised event from the admin function");
     }
 

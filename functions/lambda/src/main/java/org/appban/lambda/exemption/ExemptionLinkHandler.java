@@ -25,6 +25,7 @@ import org.appban.ports.MemberStore;
 import org.appban.signing.SignedTokens;
 import org.appban.aws.SdkPriming;
 import org.appban.lambda.Priming;
+import org.appban.lambda.Trigger;
 import org.appban.wiring.Production;
 
 /**
@@ -84,6 +85,8 @@ public final class ExemptionLinkHandler extends JsonHandler {
 
     @Override
     protected Object handle(JsonNode event, Context context) {
+        Trigger trigger = Trigger.of(event);
+        if (!(trigger instanceof Trigger.FunctionUrlCall)) throw Trigger.notHandled("exemption-link", trigger, "requests through its function URL only");
         String method = event.path("requestContext").path("http").path("method").asText("");
         return switch (method) {
             case "GET" -> show(event.path("queryStringParameters").path("token").asText(""));

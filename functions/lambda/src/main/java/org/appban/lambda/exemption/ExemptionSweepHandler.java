@@ -11,6 +11,7 @@ import java.util.Map;
 import org.appban.aws.SdkPriming;
 import org.appban.domain.Actor;
 import org.appban.input.StrictObject;
+import org.appban.lambda.Trigger;
 import org.appban.lambda.JsonHandler;
 import org.appban.lambda.Priming;
 import org.appban.wiring.Production;
@@ -46,6 +47,10 @@ public final class ExemptionSweepHandler extends JsonHandler {
 
     @Override
     protected Object handle(JsonNode event, Context context) {
+        Trigger t = Trigger.of(event);
+        if (!(t instanceof Trigger.Schedule || t instanceof Trigger.DirectInvocation)) {
+            throw Trigger.notHandled("exemption-sweep", t, "its daily schedule {\"trigger\": \"schedule\"}");
+        }
         String schedule = schedule(event);
         SweepReport report = service.sweep(Actor.schedule(schedule));
         Map<String, Object> out = new LinkedHashMap<>();

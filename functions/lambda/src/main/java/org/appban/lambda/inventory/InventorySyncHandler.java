@@ -7,6 +7,7 @@ import org.appban.domain.Actor;
 import org.appban.input.InvalidInputException;
 import org.appban.input.StrictObject;
 import org.appban.identity.DirectInvocation;
+import org.appban.lambda.Trigger;
 import org.appban.lambda.JsonHandler;
 import org.appban.aws.SdkPriming;
 import org.appban.lambda.Priming;
@@ -41,6 +42,10 @@ public final class InventorySyncHandler extends JsonHandler {
 
     @Override
     protected Object handle(JsonNode event, Context context) {
+        Trigger t = Trigger.of(event);
+        if (!(t instanceof Trigger.Schedule || t instanceof Trigger.DirectInvocation)) {
+            throw Trigger.notHandled("inventory-sync", t, "its schedule {\"trigger\": \"schedule\"} and manual requests {\"trigger\": \"manual\"}");
+        }
         StrictObject.Problems problems = new StrictObject.Problems("inventory sync request");
         StrictObject request = StrictObject.root(event, problems);
         String trigger = request.text("trigger");

@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.Map;
 import org.appban.aws.SdkPriming;
 import org.appban.input.StrictObject;
+import org.appban.input.InvalidInputException;
 import org.appban.json.Json;
 import org.appban.lambda.JsonHandler;
 import org.appban.lambda.Priming;
+import org.appban.lambda.Trigger;
 import org.appban.wiring.Production;
 
 /**
@@ -54,9 +56,22 @@ public final class LedgerDigestHandler extends JsonHandler {
         trigger(JsonHandler.warmUp("{\"Records\":[{\"eventSource\":\"aws:dynamodb\",\"eventName\":\"INSERT\"}]}"));
     }
 
+    private static final String EXPECTED = "the ledger table's stream, its hourly schedule and {\"request\": \"anchor\"}";
+
     @Override
     protected Object handle(JsonNode event, Context context) {
-        String trigger = trigger(event);
+        String trigger = switch (Trigger.of(event)) {
+            // Its three forms, each then read strictly (a stream batch's sources, the schedule's and the request's fields).
+            case Trigger.StreamRecords s -> trigger(event);
+            case Trigger.Schedule s -> trigger(event);
+            case Trigger.DirectInvocation d -> trigger(event);
+            case Trigger.SqsMessages t -> throw new InvalidInputException("ledger-digest event", "Records[0].eventSource",
+                    "must be aws:dynamodb (the ledger table's stream): this function is not triggered by " + t.describe());
+            case Trigger.S3Objects t -> throw new InvalidInputException("ledger-digest event", "Records[0].eventSource",
+                    "must be aws:dynamodb (the ledger table's stream): this function is not triggered by " + t.describe());
+            case Trigger.EventBridgeEvent t -> throw Trigger.notHandled("ledger-digest", t, EXPECTED);
+            case Trigger.FunctionUrlCall t -> throw Trigger.notHandled("ledger-digest", t, EXPECTED);
+        };
         LedgerAnchor.Outcome o = anchor.anchor();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("trigger", trigger);

@@ -1,5 +1,7 @@
 package org.appban.lambda.notice;
 
+import org.appban.notice.commands.NotifyCommand;
+import org.appban.notice.commands.NotifyCommands;
 import org.appban.notice.DueNotice;
 import org.appban.notice.MailFeedbackRecorder;
 import org.appban.notice.MemberSnapshot;
@@ -27,6 +29,8 @@ import org.appban.lambda.JsonHandler;
 import org.appban.aws.SdkPriming;
 import org.appban.lambda.Priming;
 import org.appban.wiring.Production;
+import org.appban.work.Continuation;
+import org.appban.work.ContinuationGate;
 
 /**
  * The notify-members function. One entry point for its triggers and manual requests (see {@link NotifyCommands}
@@ -36,15 +40,27 @@ import org.appban.wiring.Production;
  *   <li>{@code DeviceStatusChanged} brings that member's notices up to date at once (the catch-up);</li>
  *   <li>{@code NoticeRequested} sends the event-driven notice another function asked for;</li>
  *   <li>an SES bounce or complaint blocks the address, records it and tells the administrators;</li>
- *   <li>manual {@code preview}, {@code send}, {@code resend} (forced, with a reason) and {@code unblock},
- *       recorded as {@link DirectInvocation#ACTOR}: a direct invocation proves nobody.</li>
+ *   <li>manual {@code preview} and {@code send} (what is due), recorded as {@link DirectInvocation#ACTOR}: a direct
+ *       invocation proves nobody;</li>
+ *   <li>{@code resend} (forced, with a reason) and {@code unblock}, an administrator's decisions: refused on a direct
+ *       invocation (recorded, nothing done) and run when the admin function hands them on authorised
+ *       ({@code RunAuthorised}, {@link org.appban.identity.RunAuthorisation}), in the proven administrator's name.</li>
  * </ul>
  *
- * <h2>Failing on purpose</h2>
- * The triggers arrive as asynchronous invocations, which Lambda retries (same request id, so the run re-enters its
- * own claims). A triggered run that could not finish (out of time before the Lambda timeout, or throttled,
- * unknown or failed sends) logs its report and then throws {@link IncompleteRun}, so the retry carries on where it
- * stopped; everything already sent is skipped. Manual requests are synchronous: they return the report instead.
+ * <h2>A round longer than an invocation</h2>
+ * With a work queue ({@link Rounds}, on AWS), the daily schedule does not send: it hands the round on as
+ * {@link Rounds#parts} messages ({@link Continuation}), one per part of the roster, and the queue's workers run the
+ * parts at once, sharing the account's sending rate. A worker that runs short of time hands the rest of its part on
+ * as the next message, standing at the last member it finished, and ends normally: no failure, no alarm, and a
+ * member already mailed meets their claim (nothing is sent twice). Every step logs what it did (members, whether
+ * it handed on) and returns it, for the bench and the log's metrics.
+ *
+ * <h2>Failing on purpose (no work queue)</h2>
+ * Without a work queue (the rehearsal), the triggers arrive as asynchronous invocations, which Lambda retries (same
+ * request id, so the run re-enters its own claims). A triggered run that could not finish (out of time before the
+ * Lambda timeout, or throttled, unknown or failed sends) logs its report and then throws {@link IncompleteRun}, so
+ * the retry carries on where it stopped; everything already sent is skipped. Manual requests are synchronous: they
+ * return the report instead.
  */
 public final class NotifyMembersHandler extends JsonHandler {
     /**
@@ -61,9 +77,24 @@ public final class NotifyMembersHandler extends JsonHandler {
     private final NotifyCommands commands;
     /** The administrators' digest and the day's metrics, on the {@value AdminDigest#SCHEDULE} schedule; null: none. */
     private final AdminDigest digest;
+    /** Where the daily round is handed on; null: the round runs in the invocation (and fails on purpose to go on). */
+    private final Rounds rounds;
+
+    /**
+     * The daily round as work: the function's own queue, what it lets in from there, and how many parts (workers at
+     * once) a round is cut into. The account's sending rate is shared by the parts' workers.
+     */
+    public record Rounds(org.appban.work.WorkQueue queue, ContinuationGate gate, int parts, java.time.Clock clock) {
+        public static final String KIND = "notify-round";
+
+        public Rounds {
+            if (parts < 1 || parts > 1000) throw new IllegalArgumentException("parts must be from 1 to 1000, was " + parts);
+            if (!gate.kind().equals(KIND)) throw new IllegalArgumentException("the gate lets in " + gate.kind() + ", not " + KIND);
+        }
+    }
 
     public NotifyMembersHandler() {
-        this(Production.notifyMembers(), Production.mailFeedbackRecorder(), Production.adminDigest());
+        this(Production.notifyMembers(), Production.mailFeedbackRecorder(), Production.adminDigest(), Production.notifyRounds((work, gate, parts, clock) -> new Rounds(work, gate.apply(Rounds.KIND), parts, clock)));
         Priming.register("notify-members", this::warmUp);
     }
 
@@ -90,9 +121,15 @@ public final class NotifyMembersHandler extends JsonHandler {
     }
 
     public NotifyMembersHandler(NotifyMembers notify, MailFeedbackRecorder feedback, AdminDigest digest) {
+        this(notify, feedback, digest, null);
+    }
+
+    /** @param rounds the daily round's work queue, or null to run it in one invocation */
+    public NotifyMembersHandler(NotifyMembers notify, MailFeedbackRecorder feedback, AdminDigest digest, Rounds rounds) {
         this.notify = notify;
         this.feedback = feedback;
         this.digest = digest;
+        this.rounds = rounds;
         this.commands = new NotifyCommands(notify.policy());
     }
 
@@ -105,10 +142,14 @@ public final class NotifyMembersHandler extends JsonHandler {
 
     @Override
     protected Object handle(JsonNode event, Context context) {
+        if (rounds != null && "aws:sqs".equals(event.path("Records").path(0).path("eventSource").asText())) {
+            return steps(event, context);
+        }
         NotifyCommand command = commands.parse(event);
         String runId = runId(context);
         return switch (command) {
             case NotifyCommand.Scheduled s when AdminDigest.SCHEDULE.equals(s.schedule()) -> digest(s, runId, context);
+            case NotifyCommand.Scheduled s when rounds != null -> handOnRound(s, context);
             case NotifyCommand.Scheduled s -> triggered(reply("schedule", notify.runScheduled(Actor.schedule(s.schedule()), runId, budget(context)), true)
                     .with("schedule", s.schedule()), context);
             case NotifyCommand.DeviceChanged d -> deviceChanged(d, runId, context);
@@ -122,14 +163,146 @@ public final class NotifyMembersHandler extends JsonHandler {
                 yield triggered(reply, context);
             }
             case NotifyCommand.Preview p -> preview(p);
-            // A direct invocation proves nobody: recorded as the unproven invoker it is, never as a name it wrote.
+            // A direct invocation proves nobody: it may send what is due (the schedule's own decision, brought
+            // forward, each notice once), recorded as the unproven invoker it is, never as a name it wrote.
             case NotifyCommand.Send s -> reply("send", notify.runFor(s.members(), DirectInvocation.ACTOR, runId), false).map;
-            case NotifyCommand.Resend r -> reply("resend", notify.resend(r.member(), r.stage(), r.reason(),
-                    r.requestId() == null ? runId : r.requestId(), DirectInvocation.ACTOR), false)
-                    .with("stage", r.stage()).with("requestId", r.requestId() == null ? runId : r.requestId()).map;
-            case NotifyCommand.Unblock u -> new Reply("unblock", "done").with("member", u.member())
-                    .with("result", feedback.unblock(u.member(), u.reason(), DirectInvocation.ACTOR)).map;
+            // A forced resend and an unblock are an administrator's decisions: only through the admin function URL
+            // (notify.run), which proves who asked and hands the request on authorised.
+            case NotifyCommand.Resend r -> throw notify.refuseUnproven("a forced resend", "notify.run");
+            case NotifyCommand.Unblock u -> throw notify.refuseUnproven("an unblock", "notify.run");
+            case NotifyCommand.Authorised a -> authorised(a, runId);
         };
+    }
+
+    /** A manual request handed on by the admin function: the request and its administrator come from the ledger. */
+    private Map<String, Object> authorised(NotifyCommand.Authorised a, String runId) {
+        org.appban.identity.RunAuthorisation.Redeemed run = notify.redeem(a.authorisation(), a.eventId() == null ? runId : a.eventId());
+        return switch (commands.parseManual(run.request())) {
+            case NotifyCommand.Send s -> reply("send", notify.runFor(s.members(), run.actor(), runId), false)
+                    .with("authorisation", run.id()).map;
+            // The authorisation is the default request id: a retried event resends nothing twice.
+            case NotifyCommand.Resend r -> {
+                String requestId = r.requestId() == null ? run.id() : r.requestId();
+                yield reply("resend", notify.resend(r.member(), r.stage(), r.reason(), requestId, run.actor()), false)
+                        .with("stage", r.stage()).with("requestId", requestId).with("authorisation", run.id()).map;
+            }
+            case NotifyCommand.Unblock u -> new Reply("unblock", "done").with("member", u.member())
+                    .with("result", feedback.unblock(u.member(), u.reason(), run.actor())).with("authorisation", run.id()).map;
+            default -> throw new IllegalStateException("parseManual let through " + run.request());
+        };
+    }
+
+    /**
+     * The schedule's round, handed on as one message per part: the round is named by the schedule and the day, so a
+     * second delivery of the same schedule event hands on the same steps, which the gate refuses as replays.
+     */
+    private Object handOnRound(NotifyCommand.Scheduled s, Context context) {
+        // The policy's day, as its calendar counts them (a schedule delivered twice names the same day).
+        String round = s.schedule() + "/" + java.time.LocalDate.ofInstant(rounds.clock().instant(), notify.policy().zone());
+        for (int part = 0; part < rounds.parts(); part++) {
+            rounds.queue().send(Continuation.start(Rounds.KIND, rounds.gate().queue(), round, part, rounds.parts()).toJson());
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("trigger", "schedule");
+        out.put("status", "handed-on");
+        out.put("schedule", s.schedule());
+        out.put("round", round);
+        out.put("parts", rounds.parts());
+        log(Json.write(out), context);
+        return out;
+    }
+
+    /**
+     * The work queue's messages, each one step of a part of a round: let in by the gate (a refusal is recorded and
+     * the message consumed), run until the part ends or time runs short, the rest handed on, the step marked done.
+     * A step another invocation holds goes back to the queue as a batch item failure (the event source mapping
+     * reports them), which raises no error.
+     */
+    private Object steps(JsonNode event, Context context) {
+        List<Map<String, Object>> steps = new ArrayList<>();
+        List<Map<String, String>> failures = new ArrayList<>();
+        String runId = runId(context);
+        JsonNode records = event.path("Records");
+        for (int i = 0; i < records.size(); i++) {
+            JsonNode record = records.get(i);
+            String messageId = record.path("messageId").asText("");
+            if (messageId.isBlank()) messageId = "Records[" + i + "]";
+            Duration lease = Duration.ofMillis(context == null || context.getRemainingTimeInMillis() <= 0
+                    ? 15 * 60_000 : context.getRemainingTimeInMillis()).plusSeconds(30);
+            Map<String, Object> step = new LinkedHashMap<>();
+            step.put("trigger", "continuation");
+            step.put("messageId", messageId);
+            switch (rounds.gate().admit(record.path("body").asText(""), messageId, runId, lease)) {
+                case ContinuationGate.Refused r -> {
+                    step.put("status", "refused");
+                    step.put("reason", r.reason());
+                    step.put("detail", r.detail());
+                }
+                case ContinuationGate.Busy b -> {
+                    step.put("status", "busy");
+                    step.put("step", b.id());
+                    failures.add(Map.of("itemIdentifier", messageId));
+                }
+                case ContinuationGate.Admitted a -> {
+                    step.putAll(step(a, runId, context));
+                    // Stopped by the provider (daily quota used up, sending paused): the step is given back and its
+                    // message returns after the queue's visibility timeout; three such deliveries and it lands in
+                    // NotifyMembersFailedEvents, whose alarm calls an administrator.
+                    if ("stopped".equals(step.get("status"))) failures.add(Map.of("itemIdentifier", messageId));
+                }
+            }
+            log(Json.write(step), context);
+            steps.add(step);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("batchItemFailures", failures);
+        out.put("steps", steps);
+        return out;
+    }
+
+    private Map<String, Object> step(ContinuationGate.Admitted a, String runId, Context context) {
+        Continuation c = a.continuation();
+        String schedule = c.round().contains("/") ? c.round().substring(0, c.round().indexOf('/')) : c.round();
+        NotifyMembers.PartResult r = notify.runPart(c.part(), c.parts(), c.cursor(), Actor.schedule(schedule), runId, continuing(context));
+        boolean handOn = !r.finished() && NotifyMembers.OUT_OF_TIME.equals(r.report().stoppedBy());
+        try {
+            if (handOn) rounds.queue().send(c.next(r.cursor()).toJson());
+        } catch (RuntimeException e) {
+            // Not handed on: the step is given back, and the message's redelivery runs it again from its own cursor.
+            rounds.gate().release(a);
+            throw e;
+        }
+        String status = r.finished() ? "part-done" : handOn ? "handed-on" : "stopped";
+        if (status.equals("stopped")) rounds.gate().release(a);
+        else rounds.gate().done(a, status);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("status", status);
+        out.put("round", c.round());
+        out.put("part", c.part());
+        out.put("parts", c.parts());
+        out.put("step", c.step());
+        out.put("members", r.members());
+        out.put("handedOn", handOn);
+        if (r.cursor() != null) out.put("cursor", r.cursor());
+        out.put("counts", r.report().counts());
+        if (r.report().stoppedBy() != null) out.put("stoppedBy", r.report().stoppedBy());
+        List<Map<String, Object>> attention = new ArrayList<>();
+        for (NotifyReport.MemberResult m : r.report().members()) {
+            boolean routine = m.result().equals("sent") || m.result().equals("already-sent") || m.result().startsWith("skipped:");
+            if (!routine && attention.size() < ATTENTION_LINES) attention.add(line(m));
+        }
+        if (!attention.isEmpty()) out.put("attention", attention);
+        return out;
+    }
+
+    /**
+     * A step's budget, read from the invocation's own clock at every check (Lambda's context counts down to its
+     * deadline): stop starting members with a send's worth of time left (at most a quarter of the time at the start).
+     */
+    private static RunBudget continuing(Context context) {
+        if (context == null || context.getRemainingTimeInMillis() <= 0) return RunBudget.unlimited();
+        long margin = Math.min(SAFETY_MARGIN.toMillis(), Math.max(1, context.getRemainingTimeInMillis() / 4));
+        return () -> context.getRemainingTimeInMillis() <= margin;
     }
 
     /** The digest's run: its metric lines logged one per line (each is one EMF document), then its report. */

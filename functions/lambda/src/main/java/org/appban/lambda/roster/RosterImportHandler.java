@@ -18,6 +18,8 @@ import org.appban.domain.Actor;
 import org.appban.input.InvalidInputException;
 import org.appban.input.StrictObject;
 import org.appban.identity.DirectInvocation;
+import org.appban.identity.RunAuthorisation;
+import org.appban.lambda.Trigger;
 import org.appban.json.Json;
 import org.appban.lambda.JsonHandler;
 import org.appban.aws.SdkPriming;
@@ -27,7 +29,10 @@ import org.appban.wiring.Production;
 /**
  * Roster import. Triggers: an object created in the roster bucket (S3 event, one or more records), or a manual
  * request {@code {"bucket": "...", "key": "...", "dryRun": true|false, "confirm": N}} (dry-run by default; {@code confirm}
- * lets the import deactivate up to N members when that is more than one import may on its own).
+ * lets the import deactivate up to N members when that is more than one import may on its own). A confirm is an
+ * administrator's decision: refused on a direct invocation (recorded, nothing done), it comes through the admin
+ * function URL ({@code roster.run}), which hands it on as a {@code RunAuthorised} event
+ * ({@link org.appban.identity.RunAuthorisation}).
  */
 public final class RosterImportHandler extends JsonHandler {
     private final RosterImport rosterImport;
@@ -63,15 +68,46 @@ public final class RosterImportHandler extends JsonHandler {
         this.work = work;
     }
 
+    private static final String EXPECTED = "S3 object-created events of the roster bucket, its work queue's SQS batches, administrators' runs handed on by the admin function (RunAuthorised) and manual requests";
+
     /** Left of the invocation when an import stops starting steps: a step (250 members) with room to hand on. */
     static final long SAFETY_MARGIN_MILLIS = 60_000;
 
     @Override
     protected Object handle(JsonNode event, Context context) {
-        JsonNode first = event.path("Records").path(0);
-        if ("aws:sqs".equals(first.path("eventSource").asText())) return continuations(event, context);
-        if (event.has("Records")) return s3Event(event, context);
-        return manual(event, context);
+        return switch (Trigger.of(event)) {
+            case Trigger.SqsMessages work -> continuations(event, context);
+            case Trigger.S3Objects created -> s3Event(event, context);
+            case Trigger.DirectInvocation direct -> manual(event, null, context);
+            // Roster import has no schedule: such an event goes where it always went, to the manual request's strict reading.
+            case Trigger.Schedule s -> manual(event, null, context);
+            case Trigger.EventBridgeEvent t -> authorised(event, context);
+            case Trigger.FunctionUrlCall t -> throw Trigger.notHandled("roster-import", t, EXPECTED);
+            case Trigger.StreamRecords t -> throw Trigger.notHandled("roster-import", t, EXPECTED);
+        };
+    }
+
+    /**
+     * An import an administrator asked for through the admin function URL ({@code roster.run}), handed on as the id of
+     * its run authorisation: the request and the administrator come from the ledger, not from the event.
+     */
+    private Object authorised(JsonNode event, Context context) {
+        StrictObject.Problems problems = new StrictObject.Problems("EventBridge event");
+        StrictObject o = StrictObject.root(event, problems);
+        String source = o.text("source");
+        String type = o.text("detail-type");
+        String id = o.text("id");
+        StrictObject detail = o.object("detail", true);
+        if (type != null && !type.equals(RunAuthorisation.DETAIL_TYPE)) o.problem("detail-type", "'" + type + "' is not " + RunAuthorisation.DETAIL_TYPE);
+        if (source != null && !source.equals(RunAuthorisation.SOURCE)) o.problem("source", "'" + source + "' is not " + RunAuthorisation.SOURCE);
+        String function = detail == null ? null : detail.text("function");
+        String authorisation = detail == null ? null : detail.text("authorisation");
+        if (function != null && !function.equals(RosterImport.FUNCTION)) {
+            detail.problem("function", "'" + function + "' is not " + RosterImport.FUNCTION + ": the run was authorised for another function");
+        }
+        problems.throwIfAny();
+        RunAuthorisation.Redeemed run = rosterImport.redeem(authorisation, id);
+        return manual(run.request(), run.actor(), context);
     }
 
     private java.util.function.BooleanSupplier timeLeft(Context context) {
@@ -171,7 +207,8 @@ public final class RosterImportHandler extends JsonHandler {
         return out;
     }
 
-    private Object manual(JsonNode event, Context context) {
+    /** @param authorised the administrator a redeemed run authorisation names; null for a direct invocation */
+    private Object manual(JsonNode event, Actor authorised, Context context) {
         StrictObject.Problems problems = new StrictObject.Problems("roster import request");
         StrictObject request = StrictObject.root(event, problems);
         String bucket = request.text("bucket");
@@ -181,8 +218,13 @@ public final class RosterImportHandler extends JsonHandler {
         if (confirm != null && confirm < 0) request.problem("confirm", "must be a number of members, 0 or more");
         request.rejectUnknownFields();
         problems.throwIfAny();
-        // A direct invocation proves nobody: recorded as the unproven invoker it is, never as a name it wrote.
-        return importObject(bucket, key, DirectInvocation.ACTOR, dryRun, confirm, context);
+        // A direct invocation proves nobody. It may import what the bucket holds (what the upload's own trigger does),
+        // recorded as the unproven invoker it is; but a confirm lets the import deactivate members past the limit in
+        // someone's name: only through the admin function URL (roster.run), which proves who agreed.
+        if (authorised == null && !dryRun && confirm != null) {
+            throw rosterImport.refuseUnproven("a confirm of " + confirm + " deactivations", "roster.run");
+        }
+        return importObject(bucket, key, authorised == null ? DirectInvocation.ACTOR : authorised, dryRun, confirm, context);
     }
 
     private RosterImportReport importObject(String bucket, String key, Actor actor, boolean dryRun, Integer confirm, Context context) {

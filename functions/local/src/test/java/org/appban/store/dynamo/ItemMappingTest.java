@@ -27,6 +27,18 @@ class ItemMappingTest {
     }
 
     @Test
+    void a_members_language_is_kept_and_an_item_written_before_languages_reads_as_the_default() {
+        Member fr = new Member("m-1", "Aroha", "a@example.org", Role.MEMBER, true, false, "fr");
+        Map<String, AttributeValue> item = MemberItems.toItem(fr);
+        assertEquals(fr, MemberItems.fromItem(item, "Members"));
+        Map<String, AttributeValue> older = new HashMap<>(item);
+        older.remove("language");
+        assertEquals(null, MemberItems.fromItem(older, "Members").language());
+        assertFalse(MemberItems.toItem(Member.active("m-2", "Ben", "b@example.org", Role.STAFF)).containsKey("language"),
+                "no attribute for no language");
+    }
+
+    @Test
     void an_unknown_enum_value_is_named_with_its_type() {
         Map<String, AttributeValue> item = new HashMap<>(MemberItems.toItem(Member.active("m-1", "Aroha", "a@example.org", Role.MEMBER)));
         item.put(MemberItems.ROLE, AttributeValue.fromS("MINISTER"));

@@ -152,12 +152,14 @@ public final class FleetLoader {
             String email = m.text("email", true);
             String role = m.oneOf("role", true, ROLES);
             Instant leavesAt = m.instant("leavesAt", false);
+            // Passed to the roster as written: the roster import is where a language is checked (per row).
+            String language = m.text("language", false);
             m.rejectUnknownFields();
             // Ids that differ only in case are one person to a reader (the roster import compares them the same way).
             if (id != null && !ids.add(id.toLowerCase(java.util.Locale.ROOT))) m.problem("id", "duplicate member id '" + id + "' (ids are compared ignoring case)");
             if (email != null && !EMAIL.matcher(email).matches()) m.problem("email", "'" + email + "' is not an email address");
             else if (email != null && !emails.add(email.toLowerCase(java.util.Locale.ROOT))) m.problem("email", "duplicate email '" + email + "'");
-            if (id != null && name != null && email != null && role != null) out.add(new FleetMember(id, name, email, role, leavesAt));
+            if (id != null && name != null && email != null && role != null) out.add(new FleetMember(id, name, email, role, leavesAt, language));
         }
         return out;
     }
