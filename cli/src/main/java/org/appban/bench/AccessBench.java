@@ -36,7 +36,7 @@ import org.appban.network.ise.CiscoIseNetworkAccess;
 import org.appban.network.ise.IseConnection;
 import org.appban.notice.Attestations;
 import org.appban.policy.BanPolicy;
-import org.appban.policy.PolicyLoader;
+import org.appban.policy.file.PolicyLoader;
 import org.appban.remote.ApiBudgets;
 import org.appban.remote.RemoteOptions;
 import org.appban.remote.Secret;

@@ -2,7 +2,7 @@ package org.appban.bench;
 
 import java.util.ArrayDeque;
 import org.appban.mail.OutgoingMail;
-import org.appban.ports.Mailer;
+import org.appban.mail.Mailer;
 
 /**
  * Plays the SES account's own maximum send rate, which the emulator does not enforce: more than {@code perSecond}

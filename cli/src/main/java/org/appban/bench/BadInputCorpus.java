@@ -14,13 +14,13 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.appban.access.SignedLinks;
 import org.appban.access.WebhookSignature;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.policy.BanPolicy;
 import org.appban.rehearsal.EmbeddedFunctions;
 import org.appban.sim.fleet.Fleet;
 
 /**
- * Feeds each case of the bad-input corpus ({@code functions/src/test/resources/corpus/*.json}: the function it goes
+ * Feeds each case of the bad-input corpus ({@code functions/local/src/test/resources/corpus/*.json}: the function it goes
  * to, the event or a reference to a sample, the words the answer must contain) to its handler over a fresh embedded
  * world, and checks: the answer rejects it (a {@code rejected} report, or a 4xx from a Function URL), names what is
  * wrong, and the world is unchanged, except for the valid rows of a mixed batch, which must be written.
@@ -41,7 +41,7 @@ public final class BadInputCorpus {
 
     public List<Outcome> run() throws IOException {
         List<Path> files;
-        try (Stream<Path> s = Files.list(repo.resolve("functions/src/test/resources/corpus"))) {
+        try (Stream<Path> s = Files.list(repo.resolve("functions/local/src/test/resources/corpus"))) {
             files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
         }
         JsonNode adminCorpus = Json.parse(repo.resolve("events/admin/malformed/corpus.json")).path("cases");
@@ -97,7 +97,7 @@ public final class BadInputCorpus {
         JsonNode answer;
         try {
             answer = world.invoke(function, event, caller);
-        } catch (org.appban.roster.RosterImportHandler.RosterRefused e) {
+        } catch (org.appban.lambda.roster.RosterImportHandler.RosterRefused e) {
             // A roster refused as a whole fails its triggered invocation on purpose (the Errors alarm): that is the answer.
             answer = Json.object().put("status", "rejected").put("invocation", "failed").put("error", e.getMessage());
         }
@@ -135,7 +135,7 @@ public final class BadInputCorpus {
      * expected; nothing may change meanwhile (a refused policy runs no function).
      */
     private Outcome policyCase(EmbeddedFunctions world, String name, JsonNode c) throws IOException {
-        String text = Files.readString(repo.resolve("functions/src/main/resources/policies/" + org.appban.policy.PolicyLoader.BUNDLED + ".json"));
+        String text = Files.readString(repo.resolve("functions/adapters/src/main/resources/policies/" + org.appban.policy.file.PolicyLoader.BUNDLED + ".json"));
         for (JsonNode r : c.path("policyReplace")) {
             String from = r.path(0).asText();
             if (!text.contains(from)) return new Outcome(name, false, "the bundled policy no longer contains '" + abbreviate(from) + "'");
@@ -145,7 +145,7 @@ public final class BadInputCorpus {
         Map<String, String> before = world.fingerprint();
         String message;
         try {
-            new org.appban.policy.PolicyLoader().parse(bytes, name + ".json");
+            new org.appban.policy.file.PolicyLoader().parse(bytes, name + ".json");
             return new Outcome(name, false, "not rejected: the policy loaded");
         } catch (org.appban.input.InvalidInputException e) {
             message = e.getMessage();

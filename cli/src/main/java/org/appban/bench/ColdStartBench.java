@@ -381,7 +381,10 @@ public final class ColdStartBench implements Callable<Integer> {
         Path result = work.resolve(UUID.randomUUID() + ".json");
         Path log = work.resolve(UUID.randomUUID() + ".log");
         List<String> command = lambdaJvm(extra);
-        String classpath = jar.toString();
+        // The bench's own code (FirstInvocation, LocalContext) is in functions/local, not in the deployable jar: it
+        // comes after the jar, so every production class is the jar's (an older jar that still carries its own
+        // FirstInvocation runs that one).
+        String classpath = jar + java.io.File.pathSeparator + benchCode();
         if (timed) {
             // CallTimer as a global SDK interceptor, for this run only: the timed runs do not load it.
             Path interceptors = work.resolve("interceptors");
@@ -439,7 +442,7 @@ public final class ColdStartBench implements Callable<Integer> {
         for (int run = 0; run < runs; run++) {
             for (String name : names.subList(1, names.size())) {
                 List<String> command = lambdaJvm(extra);
-                command.addAll(List.of("-cp", jar.toString(), ServiceCosts.class.getName(), names.get(0), name));
+                command.addAll(List.of("-cp", jar + java.io.File.pathSeparator + benchCode(), ServiceCosts.class.getName(), names.get(0), name));
                 Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
                 List<String> lines;
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -483,5 +486,14 @@ public final class ColdStartBench implements Callable<Integer> {
         double[] v = values.clone();
         Arrays.sort(v);
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /** Where the cold-start bench code (functions/local: FirstInvocation, ServiceCosts, LocalContext) is loaded from. */
+    private static String benchCode() {
+        try {
+            return Path.of(FirstInvocation.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -25,7 +25,7 @@ import org.appban.notice.NoticeRequests;
 import org.appban.policy.BannedApp;
 import org.appban.ports.ForwardingLedger;
 import org.appban.ports.Ledger;
-import org.appban.ports.Mailer;
+import org.appban.mail.Mailer;
 import org.appban.rehearsal.FaultSetup;
 import org.appban.rehearsal.SimulatedCrash;
 

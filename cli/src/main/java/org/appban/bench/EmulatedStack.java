@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.appban.aws.AwsClients;
+import org.appban.wiring.AwsClients;
 import org.appban.testing.MotoServer;
 import org.appban.testing.TemplateResources;
 import software.amazon.awssdk.services.ssm.SsmClient;

@@ -23,9 +23,9 @@ import org.appban.mail.RateLimitedMailer;
 import org.appban.mail.SendRateLimiter;
 import org.appban.mail.Ticker;
 import org.appban.policy.BanPolicy;
-import org.appban.policy.PolicyLoader;
+import org.appban.policy.file.PolicyLoader;
 import org.appban.ports.Ledger;
-import org.appban.ports.Mailer;
+import org.appban.mail.Mailer;
 import org.appban.rehearsal.FaultSetup;
 import org.appban.rehearsal.Rehearsal;
 import org.appban.rehearsal.RehearsalReport;
@@ -308,7 +308,7 @@ public final class FaultsBench implements Callable<Integer> {
 
     private static String macOf(String body) {
         try {
-            for (com.fasterxml.jackson.databind.JsonNode d : org.appban.lambda.Json.parse(body).path("OperationAdditionalData").path("additionalData")) {
+            for (com.fasterxml.jackson.databind.JsonNode d : org.appban.json.Json.parse(body).path("OperationAdditionalData").path("additionalData")) {
                 if (d.path("name").asText().equals("macAddress")) return d.path("value").asText();
             }
         } catch (IOException e) {

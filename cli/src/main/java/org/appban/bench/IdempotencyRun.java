@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.appban.access.SignedLinks;
 import org.appban.access.WebhookSignature;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.policy.BanPolicy;
 import org.appban.rehearsal.EmbeddedFunctions;
 import org.appban.sim.fleet.Fleet;

@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.appban.policy.BanPolicy;
-import org.appban.policy.PolicyLoader;
+import org.appban.policy.file.PolicyLoader;
 import org.appban.sim.fleet.Fleet;
 import org.appban.sim.fleet.FleetLoader;
 import java.util.concurrent.Callable;

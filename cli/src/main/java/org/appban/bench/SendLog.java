@@ -2,7 +2,7 @@ package org.appban.bench;
 
 import java.util.Arrays;
 import org.appban.mail.OutgoingMail;
-import org.appban.ports.Mailer;
+import org.appban.mail.Mailer;
 
 /**
  * Notes when each request to the provider starts (accepted or throttled alike: both count against the provider's

@@ -20,7 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.appban.cli.support.CommandLines;
 import org.appban.cli.support.UsageException;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -25,7 +25,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.appban.identity.FunctionUrlEvent;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.lambda.LocalContext;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;

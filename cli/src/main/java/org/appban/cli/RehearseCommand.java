@@ -8,7 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import org.appban.cli.support.UsageException;
 import org.appban.policy.BanPolicy;
-import org.appban.policy.PolicyLoader;
+import org.appban.policy.file.PolicyLoader;
 import org.appban.rehearsal.FleetForPolicy;
 import org.appban.rehearsal.Rehearsal;
 import org.appban.sim.fleet.Fleet;

@@ -9,7 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.lambda.JsonHandler;
 
 /**

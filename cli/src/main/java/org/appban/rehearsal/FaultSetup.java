@@ -7,7 +7,7 @@ import org.appban.inventory.DeviceEvents;
 import org.appban.network.NetworkAccess;
 import org.appban.notice.NoticeRequests;
 import org.appban.ports.Ledger;
-import org.appban.ports.Mailer;
+import org.appban.mail.Mailer;
 import org.appban.sim.Simulators;
 
 /**

@@ -16,7 +16,7 @@ import org.appban.domain.Actor;
 import org.appban.domain.LedgerEntry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.appban.admin.AdminHandler;
+import org.appban.lambda.admin.AdminHandler;
 import org.appban.admin.FleetSnapshot;
 import org.appban.admin.StatusPage;
 import org.appban.access.AccessRequest;
@@ -27,16 +27,16 @@ import org.appban.inventory.DeviceStatusChanged;
 import org.appban.sim.telemetry.TelemetryGenerator;
 import org.appban.mail.OutboxIndex;
 import org.appban.notice.MailFeedbackRecorder;
-import org.appban.notice.NotifyMembersHandler;
+import org.appban.lambda.notice.NotifyMembersHandler;
 import org.appban.inventory.InventorySync;
 import org.appban.inventory.JamfWebhook;
 import org.appban.inventory.JamfWebhookAuth;
 import org.appban.sim.jamf.JamfWebhooks;
 import org.appban.inventory.RecordedDeviceEvents;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.policy.BanPolicy;
 import org.appban.roster.RosterImport;
-import org.appban.roster.RosterImportHandler;
+import org.appban.lambda.roster.RosterImportHandler;
 import org.appban.roster.RosterParser;
 import org.appban.sim.fleet.Fleet;
 import org.appban.sim.fleet.FleetExemption;
@@ -250,7 +250,7 @@ public final class Rehearsal {
         private final RecordedDeviceEvents deviceEvents = new RecordedDeviceEvents();
         private final NotifyMembersHandler notifyHandler;
         private final AdminHandler adminHandler;
-        private final org.appban.ledger.LedgerDigestHandler digestHandler;
+        private final org.appban.lambda.ledger.LedgerDigestHandler digestHandler;
         private final TelemetryGenerator telemetry;
         private final java.util.Map<FleetExemption, String> exemptionIds = new java.util.HashMap<>();
         private int rosterVersion;
@@ -273,7 +273,7 @@ public final class Rehearsal {
             this.notifyHandler = new NotifyMembersHandler(world.notify,
                     new MailFeedbackRecorder(world.members, world.ledger, world.alerts, world.clock, world.pseudonyms), world.digest);
             this.adminHandler = new AdminHandler(world.administration(dir.resolve("reports")));
-            this.digestHandler = new org.appban.ledger.LedgerDigestHandler(new org.appban.ledger.LedgerAnchor(world.ledger,
+            this.digestHandler = new org.appban.lambda.ledger.LedgerDigestHandler(new org.appban.ledger.LedgerAnchor(world.ledger,
                     new org.appban.ledger.FolderDigestStore(dir), LEDGER_NAME, world.clock));
             java.util.Set<String> identifiers = new java.util.TreeSet<>();
             world.policy.app().identifiers().values().forEach(identifiers::addAll);

@@ -15,7 +15,7 @@ import org.appban.domain.Device;
 import org.appban.domain.LedgerEntry;
 import org.appban.domain.LedgerRecord;
 import org.appban.domain.Platform;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.ledger.LedgerJson;
 import org.appban.mail.OutboxMailer;
 import org.appban.sim.fleet.FleetDevice;

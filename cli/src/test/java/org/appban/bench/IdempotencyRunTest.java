@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Set;
-import org.appban.policy.PolicyLoader;
+import org.appban.policy.file.PolicyLoader;
 import org.appban.sim.fleet.FleetLoader;
 import org.junit.jupiter.api.Test;
 

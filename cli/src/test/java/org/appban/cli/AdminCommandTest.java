@@ -19,7 +19,7 @@ import java.util.Optional;
 import org.appban.cli.support.UsageException;
 import org.appban.admin.AdminWorld;
 import org.appban.domain.LedgerEntry;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.report.InMemoryReports;
 import org.appban.safety.InMemoryKillSwitch;
 import org.appban.store.memory.InMemoryDeviceStore;

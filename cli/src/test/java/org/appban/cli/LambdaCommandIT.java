@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.appban.cli.support.UsageException;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.testing.AwsEmulator;
 import org.appban.testing.ProjectLayout;
 import org.junit.jupiter.api.Test;

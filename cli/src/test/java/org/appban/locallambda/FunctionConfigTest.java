@@ -15,8 +15,8 @@ class FunctionConfigTest {
     void every_function_has_its_handler_string_timeout_and_the_globals_memory_and_snapstart() {
         assertEquals(11, functions.size(), functions.keySet().toString());
         FunctionConfig admin = functions.get("AdminFunction");
-        assertEquals("org.appban.admin.AdminHandler::handleRequest", admin.handler());
-        assertEquals("org.appban.admin.AdminHandler", admin.handlerClass());
+        assertEquals("org.appban.lambda.admin.AdminHandler::handleRequest", admin.handler());
+        assertEquals("org.appban.lambda.admin.AdminHandler", admin.handlerClass());
         assertEquals(300, admin.timeoutSeconds());
         assertEquals(1024, admin.memoryMb(), "Globals.Function.MemorySize");
         functions.values().forEach(f -> assertTrue(f.snapStart(), f.logicalId() + ": Globals.Function.SnapStart"));

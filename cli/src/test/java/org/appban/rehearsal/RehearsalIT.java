@@ -15,11 +15,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.appban.domain.LedgerEntry;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 import org.appban.ledger.ChainVerifier;
 import org.appban.ledger.LedgerJson;
 import org.appban.policy.BanPolicy;
-import org.appban.policy.PolicyLoader;
+import org.appban.policy.file.PolicyLoader;
 import org.appban.sim.fleet.Fleet;
 import org.appban.sim.fleet.FleetLoader;
 import org.junit.jupiter.api.BeforeAll;
@@ -250,7 +250,7 @@ class RehearsalIT {
 
     /** The policy's deadline plus its grace for private devices, in the policy's zone, as the report writes times. */
     private static String deadlinePlusGrace() {
-        var policy = new org.appban.policy.PolicyLoader().bundled(org.appban.policy.PolicyLoader.BUNDLED);
+        var policy = new org.appban.policy.file.PolicyLoader().bundled(org.appban.policy.file.PolicyLoader.BUNDLED);
         return policy.deadline().plusDays(policy.privateDevices().graceDays()).atZone(policy.zone()).toOffsetDateTime().toString();
     }
 

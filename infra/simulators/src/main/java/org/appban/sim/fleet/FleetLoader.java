@@ -69,7 +69,7 @@ public final class FleetLoader {
 
     /**
      * The file's text if it is UTF-8 (a byte order mark dropped), else refused naming the first bad byte: the same
-     * rule, in the same words, as the functions' reading of every input ({@code org.appban.lambda.Json#utf8}; this
+     * rule, in the same words, as the functions' reading of every input ({@code org.appban.json.Json#utf8}; this
      * module sits below the functions and cannot call it; FleetStrictJsonParityTest keeps the two in step).
      */
     static String utf8(byte[] bytes, String source) {

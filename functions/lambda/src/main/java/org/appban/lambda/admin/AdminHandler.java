@@ -1,0 +1,150 @@
+package org.appban.lambda.admin;
+
+import org.appban.admin.NetworkAccessLookup;
+import org.appban.admin.requests.Administration;
+import org.appban.admin.AdminRequest;
+import org.appban.admin.Caller;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Base64;
+import java.util.UUID;
+import org.appban.input.InvalidInputException;
+import org.appban.identity.FunctionUrlIdentity;
+import org.appban.json.Json;
+import org.appban.lambda.JsonHandler;
+import org.appban.aws.SdkPriming;
+import org.appban.lambda.Priming;
+import org.appban.exemption.ExemptionNotices;
+import org.appban.wiring.Production;
+
+/**
+ * The admin function: manual invocation only. Takes an {@link AdminRequest} as the body of a function URL request
+ * with AWS_IAM auth, whose caller is the IAM principal Lambda authenticated ({@link FunctionUrlIdentity}), and
+ * answers with the {@link Administration} report wrapped as an HTTP response (200 done, 400 rejected). A direct
+ * invocation (the request as the event itself) proves nobody: whatever its client context or body says, it runs
+ * as {@link Caller#direct()}, which may only read.
+ */
+public final class AdminHandler extends JsonHandler {
+    private final Administration administration;
+
+    public AdminHandler() {
+        this(Production.administration());
+        Priming.register("admin", AdminHandler::warmUp);
+    }
+
+    /**
+     * SnapStart priming: the SDK calls, a function URL request unwrapped and a request parsed, the stores' items
+     * written and read back, and the status operation run to its end on sample records in memory (the report built,
+     * exported as JSON and CSV, the request recorded in a ledger): nothing sent, nothing stored.
+     */
+    static void warmUp() {
+        SdkPriming.dynamoDb();
+        SdkPriming.s3();
+        SdkPriming.ssm();
+        SdkPriming.eventBridge();
+        org.appban.store.dynamo.StorePriming.run();
+        JsonNode event = JsonHandler.warmUp("{\"requestContext\":{\"http\":{\"method\":\"POST\"},\"authorizer\":{\"iam\":"
+                + "{\"userArn\":\"arn:aws:sts::000000000000:assumed-role/priming/priming\"}}},\"body\":\"{\\\"operation\\\":\\\"status\\\"}\"}");
+        Caller caller = Caller.proven(FunctionUrlIdentity.of(event));
+        AdminRequest.parse(body(event));
+        response(statusOnSamples(Production.policy(), body(event), caller));
+    }
+
+    /** The status operation, as the function runs it, over one member with a device, an exemption and a notice, all in memory. */
+    public static ObjectNode statusOnSamples(org.appban.policy.BanPolicy policy, JsonNode request, Caller caller) {
+        java.time.Instant now = java.time.Instant.parse("2024-01-01T00:00:00Z");
+        java.time.Clock clock = java.time.Clock.fixed(now, java.time.ZoneOffset.UTC);
+        var members = new org.appban.store.memory.InMemoryMemberStore();
+        var devices = new org.appban.store.memory.InMemoryDeviceStore();
+        var exemptions = new org.appban.store.memory.InMemoryExemptionStore();
+        var ledger = new org.appban.store.memory.InMemoryLedger();
+        org.appban.store.dynamo.StorePriming.samples(now).populate(members, devices, exemptions, ledger);
+        ExemptionNotices silent = new ExemptionNotices() {
+            @Override
+            public void granted(org.appban.domain.Exemption exemption, java.time.Instant at) {
+            }
+
+            @Override
+            public void expiring(org.appban.domain.Exemption exemption, java.time.Instant at) {
+            }
+
+            @Override
+            public void expired(org.appban.domain.Exemption exemption, java.time.Instant at) {
+            }
+        };
+        Administration administration = new Administration(policy, members, devices, exemptions, ledger,
+                new org.appban.exemption.ExemptionService(policy, members, devices, exemptions, ledger, silent, clock),
+                new org.appban.safety.InMemoryKillSwitch(), new org.appban.report.InMemoryReports(),
+                org.appban.admin.preview.CampaignPreview.standard(policy),
+                NetworkAccessLookup.fromLedger(java.util.Map.of("nac.quarantined", "quarantined", "nac.released", "allowed")), clock);
+        return administration.handle(request, caller, "priming");
+    }
+
+    public AdminHandler(Administration administration) {
+        this.administration = administration;
+    }
+
+    @Override
+    protected Object handle(JsonNode event, Context context) {
+        String invocation = context != null && context.getAwsRequestId() != null ? context.getAwsRequestId() : UUID.randomUUID().toString();
+        if (!isFunctionUrlRequest(event)) {
+            return administration.handle(event, Caller.direct(), invocation);
+        }
+        ObjectNode report;
+        Caller caller;
+        try {
+            caller = Caller.proven(FunctionUrlIdentity.of(event));
+        } catch (InvalidInputException e) {
+            report = administration.rejected(e, Caller.direct(), invocation);
+            return response(report);
+        }
+        try {
+            report = administration.handle(body(event), caller, invocation);
+        } catch (InvalidInputException e) {
+            report = administration.rejected(e, caller, invocation);
+        }
+        return response(report);
+    }
+
+    private static ObjectNode response(ObjectNode report) {
+        ObjectNode response = Json.object();
+        String status = report.path("status").asText();
+        // 202: accepted, waiting for a second administrator's approval.
+        response.put("statusCode", "done".equals(status) ? 200 : "pending".equals(status) ? 202 : 400);
+        response.putObject("headers").put("content-type", "application/json");
+        response.put("body", Json.write(report));
+        return response;
+    }
+
+    /** A function URL (payload format 2.0) request: it has {@code requestContext.http}. */
+    public static boolean isFunctionUrlRequest(JsonNode event) {
+        return FunctionUrlIdentity.isFunctionUrlRequest(event);
+    }
+
+    static JsonNode body(JsonNode event) {
+        JsonNode body = event.get("body");
+        if (body == null || !body.isTextual() || body.textValue().isBlank()) {
+            throw new InvalidInputException("function URL request", "body", "is empty; send the admin request as JSON");
+        }
+        String text = body.textValue();
+        try {
+            if (event.path("isBase64Encoded").asBoolean(false)) {
+                byte[] bytes;
+                try {
+                    bytes = Base64.getDecoder().decode(text);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidInputException("function URL request", "body", "is marked base64 but is not");
+                }
+                // The bytes, not a String made of them: bytes that are not UTF-8 are refused, not replaced by '?'.
+                return Json.parse(bytes);
+            }
+            return Json.parse(text);
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException("function URL request", "body", Json.problem(e));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

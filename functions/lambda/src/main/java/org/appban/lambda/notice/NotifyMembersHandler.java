@@ -1,0 +1,462 @@
+package org.appban.lambda.notice;
+
+import org.appban.notice.commands.NotifyCommand;
+import org.appban.notice.commands.NotifyCommands;
+import org.appban.notice.DueNotice;
+import org.appban.notice.MailFeedbackRecorder;
+import org.appban.notice.MemberSnapshot;
+import org.appban.notice.NoticeDecision;
+import org.appban.notice.NoticePlanner;
+import org.appban.notice.NoticeRequest;
+import org.appban.notice.NotifyMembers;
+import org.appban.notice.NotifyReport;
+import org.appban.notice.RunBudget;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.appban.digest.AdminDigest;
+import org.appban.domain.Actor;
+import org.appban.inventory.DeviceStatusChanged;
+import org.appban.identity.DirectInvocation;
+import org.appban.json.Json;
+import org.appban.lambda.JsonHandler;
+import org.appban.aws.SdkPriming;
+import org.appban.lambda.Priming;
+import org.appban.wiring.Production;
+import org.appban.work.Continuation;
+import org.appban.work.ContinuationGate;
+
+/**
+ * The notify-members function. One entry point for its triggers and manual requests (see {@link NotifyCommands}
+ * for the event forms):
+ * <ul>
+ *   <li>the daily schedule sends every member what is due to them;</li>
+ *   <li>{@code DeviceStatusChanged} brings that member's notices up to date at once (the catch-up);</li>
+ *   <li>{@code NoticeRequested} sends the event-driven notice another function asked for;</li>
+ *   <li>an SES bounce or complaint blocks the address, records it and tells the administrators;</li>
+ *   <li>manual {@code preview} and {@code send} (what is due), recorded as {@link DirectInvocation#ACTOR}: a direct
+ *       invocation proves nobody;</li>
+ *   <li>{@code resend} (forced, with a reason) and {@code unblock}, an administrator's decisions: refused on a direct
+ *       invocation (recorded, nothing done) and run when the admin function hands them on authorised
+ *       ({@code RunAuthorised}, {@link org.appban.identity.RunAuthorisation}), in the proven administrator's name.</li>
+ * </ul>
+ *
+ * <h2>A round longer than an invocation</h2>
+ * With a work queue ({@link Rounds}, on AWS), the daily schedule does not send: it hands the round on as
+ * {@link Rounds#parts} messages ({@link Continuation}), one per part of the roster, and the queue's workers run the
+ * parts at once, sharing the account's sending rate. A worker that runs short of time hands the rest of its part on
+ * as the next message, standing at the last member it finished, and ends normally: no failure, no alarm, and a
+ * member already mailed meets their claim (nothing is sent twice). Every step logs what it did (members, whether
+ * it handed on) and returns it, for the bench and the log's metrics.
+ *
+ * <h2>Failing on purpose (no work queue)</h2>
+ * Without a work queue (the rehearsal), the triggers arrive as asynchronous invocations, which Lambda retries (same
+ * request id, so the run re-enters its own claims). A triggered run that could not finish (out of time before the
+ * Lambda timeout, or throttled, unknown or failed sends) logs its report and then throws {@link IncompleteRun}, so
+ * the retry carries on where it stopped; everything already sent is skipped. Manual requests are synchronous: they
+ * return the report instead.
+ */
+public final class NotifyMembersHandler extends JsonHandler {
+    /**
+     * Left of the invocation's time when a run stops starting members: one send with all its throttling retries
+     * (at most a quarter of the time, for short timeouts).
+     */
+    static final Duration SAFETY_MARGIN = Duration.ofSeconds(90);
+    /** Most per-member lines a scheduled report carries (the counts cover everyone). */
+    static final int ATTENTION_LINES = 200;
+    private static final Set<String> RETRYABLE = Set.of("throttled", "unknown", "error");
+
+    private final NotifyMembers notify;
+    private final MailFeedbackRecorder feedback;
+    private final NotifyCommands commands;
+    /** The administrators' digest and the day's metrics, on the {@value AdminDigest#SCHEDULE} schedule; null: none. */
+    private final AdminDigest digest;
+    /** Where the daily round is handed on; null: the round runs in the invocation (and fails on purpose to go on). */
+    private final Rounds rounds;
+
+    /**
+     * The daily round as work: the function's own queue, what it lets in from there, and how many parts (workers at
+     * once) a round is cut into. The account's sending rate is shared by the parts' workers.
+     */
+    public record Rounds(org.appban.work.WorkQueue queue, ContinuationGate gate, int parts, java.time.Clock clock) {
+        public static final String KIND = "notify-round";
+
+        public Rounds {
+            if (parts < 1 || parts > 1000) throw new IllegalArgumentException("parts must be from 1 to 1000, was " + parts);
+            if (!gate.kind().equals(KIND)) throw new IllegalArgumentException("the gate lets in " + gate.kind() + ", not " + KIND);
+        }
+    }
+
+    public NotifyMembersHandler() {
+        this(Production.notifyMembers(), Production.mailFeedbackRecorder(), Production.adminDigest(), Production.notifyRounds((work, gate, parts, clock) -> new Rounds(work, gate.apply(Rounds.KIND), parts, clock)));
+        Priming.register("notify-members", this::warmUp);
+    }
+
+    /**
+     * SnapStart priming: the SDK calls, a schedule event parsed, and the announcement planned, rendered and written
+     * as MIME for a made-up member (nothing is sent, claimed or recorded).
+     */
+    void warmUp() {
+        SdkPriming.dynamoDb();
+        SdkPriming.sesV2();
+        SdkPriming.sns();
+        commands.parse(JsonHandler.warmUp("{\"trigger\":\"schedule\",\"schedule\":\"notify-daily\"}"));
+        org.appban.policy.BanPolicy policy = notify.policy();
+        org.appban.domain.Member member = org.appban.domain.Member.active("priming", "Priming Person", "priming@example.org",
+                org.appban.domain.Role.STAFF);
+        java.time.Instant at = policy.announcementInstant().plusSeconds(3600);
+        NoticeDecision decision = new NoticePlanner(policy).due(new MemberSnapshot(member, List.of(), List.of(), Set.of(), null), at);
+        // With the function's own composer: its links are signed, so the signing key is read before the snapshot.
+        for (DueNotice due : decision.due()) notify.compose(due, at);
+    }
+
+    public NotifyMembersHandler(NotifyMembers notify, MailFeedbackRecorder feedback) {
+        this(notify, feedback, null);
+    }
+
+    public NotifyMembersHandler(NotifyMembers notify, MailFeedbackRecorder feedback, AdminDigest digest) {
+        this(notify, feedback, digest, null);
+    }
+
+    /** @param rounds the daily round's work queue, or null to run it in one invocation */
+    public NotifyMembersHandler(NotifyMembers notify, MailFeedbackRecorder feedback, AdminDigest digest, Rounds rounds) {
+        this.notify = notify;
+        this.feedback = feedback;
+        this.digest = digest;
+        this.rounds = rounds;
+        this.commands = new NotifyCommands(notify.policy());
+    }
+
+    /** A triggered run that must be retried to finish; its report was logged. */
+    public static final class IncompleteRun extends RuntimeException {
+        public IncompleteRun(String message) {
+            super(message);
+        }
+    }
+
+    @Override
+    protected Object handle(JsonNode event, Context context) {
+        if (rounds != null && "aws:sqs".equals(event.path("Records").path(0).path("eventSource").asText())) {
+            return steps(event, context);
+        }
+        NotifyCommand command = commands.parse(event);
+        String runId = runId(context);
+        return switch (command) {
+            case NotifyCommand.Scheduled s when AdminDigest.SCHEDULE.equals(s.schedule()) -> digest(s, runId, context);
+            case NotifyCommand.Scheduled s when rounds != null -> handOnRound(s, context);
+            case NotifyCommand.Scheduled s -> triggered(reply("schedule", notify.runScheduled(Actor.schedule(s.schedule()), runId, budget(context)), true)
+                    .with("schedule", s.schedule()), context);
+            case NotifyCommand.DeviceChanged d -> deviceChanged(d, runId, context);
+            case NotifyCommand.Requested r -> triggered(reply("notice-requested", requested(r, runId), false)
+                    .with("source", r.source()).with("occasion", r.request().occasion()), context);
+            case NotifyCommand.FeedbackReceived f -> {
+                Reply reply = new Reply("ses-" + f.feedback().kind().wireName(), "done");
+                reply.with("feedbackId", f.feedback().feedbackId())
+                        .with("addresses", feedback.record(f.feedback(), Actor.event(NotifyCommands.SES_SOURCE + ":" + f.eventId())));
+                // Logged like every triggered run's report; it names addresses by their keyed hashes only.
+                yield triggered(reply, context);
+            }
+            case NotifyCommand.Preview p -> preview(p);
+            // A direct invocation proves nobody: it may send what is due (the schedule's own decision, brought
+            // forward, each notice once), recorded as the unproven invoker it is, never as a name it wrote.
+            case NotifyCommand.Send s -> reply("send", notify.runFor(s.members(), DirectInvocation.ACTOR, runId), false).map;
+            // A forced resend and an unblock are an administrator's decisions: only through the admin function URL
+            // (notify.run), which proves who asked and hands the request on authorised.
+            case NotifyCommand.Resend r -> throw notify.refuseUnproven("a forced resend", "notify.run");
+            case NotifyCommand.Unblock u -> throw notify.refuseUnproven("an unblock", "notify.run");
+            case NotifyCommand.Authorised a -> authorised(a, runId);
+        };
+    }
+
+    /** A manual request handed on by the admin function: the request and its administrator come from the ledger. */
+    private Map<String, Object> authorised(NotifyCommand.Authorised a, String runId) {
+        org.appban.identity.RunAuthorisation.Redeemed run = notify.redeem(a.authorisation(), a.eventId() == null ? runId : a.eventId());
+        return switch (commands.parseManual(run.request())) {
+            case NotifyCommand.Send s -> reply("send", notify.runFor(s.members(), run.actor(), runId), false)
+                    .with("authorisation", run.id()).map;
+            // The authorisation is the default request id: a retried event resends nothing twice.
+            case NotifyCommand.Resend r -> {
+                String requestId = r.requestId() == null ? run.id() : r.requestId();
+                yield reply("resend", notify.resend(r.member(), r.stage(), r.reason(), requestId, run.actor()), false)
+                        .with("stage", r.stage()).with("requestId", requestId).with("authorisation", run.id()).map;
+            }
+            case NotifyCommand.Unblock u -> new Reply("unblock", "done").with("member", u.member())
+                    .with("result", feedback.unblock(u.member(), u.reason(), run.actor())).with("authorisation", run.id()).map;
+            default -> throw new IllegalStateException("parseManual let through " + run.request());
+        };
+    }
+
+    /**
+     * The schedule's round, handed on as one message per part: the round is named by the schedule and the day, so a
+     * second delivery of the same schedule event hands on the same steps, which the gate refuses as replays.
+     */
+    private Object handOnRound(NotifyCommand.Scheduled s, Context context) {
+        // The policy's day, as its calendar counts them (a schedule delivered twice names the same day).
+        String round = s.schedule() + "/" + java.time.LocalDate.ofInstant(rounds.clock().instant(), notify.policy().zone());
+        for (int part = 0; part < rounds.parts(); part++) {
+            rounds.queue().send(Continuation.start(Rounds.KIND, rounds.gate().queue(), round, part, rounds.parts()).toJson());
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("trigger", "schedule");
+        out.put("status", "handed-on");
+        out.put("schedule", s.schedule());
+        out.put("round", round);
+        out.put("parts", rounds.parts());
+        log(Json.write(out), context);
+        return out;
+    }
+
+    /**
+     * The work queue's messages, each one step of a part of a round: let in by the gate (a refusal is recorded and
+     * the message consumed), run until the part ends or time runs short, the rest handed on, the step marked done.
+     * A step another invocation holds goes back to the queue as a batch item failure (the event source mapping
+     * reports them), which raises no error.
+     */
+    private Object steps(JsonNode event, Context context) {
+        List<Map<String, Object>> steps = new ArrayList<>();
+        List<Map<String, String>> failures = new ArrayList<>();
+        String runId = runId(context);
+        JsonNode records = event.path("Records");
+        for (int i = 0; i < records.size(); i++) {
+            JsonNode record = records.get(i);
+            String messageId = record.path("messageId").asText("");
+            if (messageId.isBlank()) messageId = "Records[" + i + "]";
+            Duration lease = Duration.ofMillis(context == null || context.getRemainingTimeInMillis() <= 0
+                    ? 15 * 60_000 : context.getRemainingTimeInMillis()).plusSeconds(30);
+            Map<String, Object> step = new LinkedHashMap<>();
+            step.put("trigger", "continuation");
+            step.put("messageId", messageId);
+            switch (rounds.gate().admit(record.path("body").asText(""), messageId, runId, lease)) {
+                case ContinuationGate.Refused r -> {
+                    step.put("status", "refused");
+                    step.put("reason", r.reason());
+                    step.put("detail", r.detail());
+                }
+                case ContinuationGate.Busy b -> {
+                    step.put("status", "busy");
+                    step.put("step", b.id());
+                    failures.add(Map.of("itemIdentifier", messageId));
+                }
+                case ContinuationGate.Admitted a -> {
+                    step.putAll(step(a, runId, context));
+                    // Stopped by the provider (daily quota used up, sending paused): the step is given back and its
+                    // message returns after the queue's visibility timeout; three such deliveries and it lands in
+                    // NotifyMembersFailedEvents, whose alarm calls an administrator.
+                    if ("stopped".equals(step.get("status"))) failures.add(Map.of("itemIdentifier", messageId));
+                }
+            }
+            log(Json.write(step), context);
+            steps.add(step);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("batchItemFailures", failures);
+        out.put("steps", steps);
+        return out;
+    }
+
+    private Map<String, Object> step(ContinuationGate.Admitted a, String runId, Context context) {
+        Continuation c = a.continuation();
+        String schedule = c.round().contains("/") ? c.round().substring(0, c.round().indexOf('/')) : c.round();
+        NotifyMembers.PartResult r = notify.runPart(c.part(), c.parts(), c.cursor(), Actor.schedule(schedule), runId, continuing(context));
+        boolean handOn = !r.finished() && NotifyMembers.OUT_OF_TIME.equals(r.report().stoppedBy());
+        try {
+            if (handOn) rounds.queue().send(c.next(r.cursor()).toJson());
+        } catch (RuntimeException e) {
+            // Not handed on: the step is given back, and the message's redelivery runs it again from its own cursor.
+            rounds.gate().release(a);
+            throw e;
+        }
+        String status = r.finished() ? "part-done" : handOn ? "handed-on" : "stopped";
+        if (status.equals("stopped")) rounds.gate().release(a);
+        else rounds.gate().done(a, status);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("status", status);
+        out.put("round", c.round());
+        out.put("part", c.part());
+        out.put("parts", c.parts());
+        out.put("step", c.step());
+        out.put("members", r.members());
+        out.put("handedOn", handOn);
+        if (r.cursor() != null) out.put("cursor", r.cursor());
+        out.put("counts", r.report().counts());
+        if (r.report().stoppedBy() != null) out.put("stoppedBy", r.report().stoppedBy());
+        List<Map<String, Object>> attention = new ArrayList<>();
+        for (NotifyReport.MemberResult m : r.report().members()) {
+            boolean routine = m.result().equals("sent") || m.result().equals("already-sent") || m.result().startsWith("skipped:");
+            if (!routine && attention.size() < ATTENTION_LINES) attention.add(line(m));
+        }
+        if (!attention.isEmpty()) out.put("attention", attention);
+        return out;
+    }
+
+    /**
+     * A step's budget, read from the invocation's own clock at every check (Lambda's context counts down to its
+     * deadline): stop starting members with a send's worth of time left (at most a quarter of the time at the start).
+     */
+    private static RunBudget continuing(Context context) {
+        if (context == null || context.getRemainingTimeInMillis() <= 0) return RunBudget.unlimited();
+        long margin = Math.min(SAFETY_MARGIN.toMillis(), Math.max(1, context.getRemainingTimeInMillis() / 4));
+        return () -> context.getRemainingTimeInMillis() <= margin;
+    }
+
+    /** The digest's run: its metric lines logged one per line (each is one EMF document), then its report. */
+    private Object digest(NotifyCommand.Scheduled s, String runId, Context context) {
+        if (digest == null) {
+            return new Reply("schedule", "ignored").with("schedule", s.schedule()).with("reason", "this function has no digest").map;
+        }
+        AdminDigest.Report report = digest.run(Actor.schedule(s.schedule()), runId);
+        for (String line : report.metrics()) log(line, context);
+        Reply reply = new Reply("schedule", report.status()).with("schedule", s.schedule()).with("at", report.at().toString())
+                .with("day", report.day().toString()).with("results", report.results()).with("changes", report.changes())
+                .with("attention", report.attention());
+        if (report.incomplete()) reply.retry = "admin digest incomplete: " + report.results();
+        return triggered(reply, context);
+    }
+
+    private static void log(String line, Context context) {
+        if (context != null && context.getLogger() != null) context.getLogger().log(line + "\n");
+        else System.out.println(line);
+    }
+
+    private Object deviceChanged(NotifyCommand.DeviceChanged d, String runId, Context context) {
+        if (!d.change().policy().equals(notify.policy().id())) {
+            return new Reply("device-status-changed", "ignored").with("reason", "the event is for policy " + d.change().policy()
+                    + "; this function runs " + notify.policy().id()).map;
+        }
+        NotifyReport report = notify.runFor(List.of(d.change().member()), Actor.event(DeviceStatusChanged.SOURCE + ":" + d.eventId()), runId);
+        return triggered(reply("device-status-changed", report, false).with("member", d.change().member())
+                .with("device", d.change().device()).with("change", d.change().change().wireName()), context);
+    }
+
+    private Map<String, Object> preview(NotifyCommand.Preview p) {
+        NotifyReport report = notify.preview(p.members());
+        Reply reply = new Reply("preview", "preview").with("at", report.at().toString()).with("counts", report.counts());
+        List<Map<String, Object>> notices = new ArrayList<>();
+        List<Map<String, Object>> others = new ArrayList<>();
+        int omitted = 0;
+        for (NotifyReport.MemberResult m : report.members()) {
+            if (m.preview() == null) {
+                if (!p.members().isEmpty()) others.add(line(m));
+                continue;
+            }
+            if (notices.size() == p.limit()) {
+                omitted++;
+                continue;
+            }
+            Map<String, Object> n = line(m);
+            n.put("to", m.preview().mail().recipient().value());
+            n.put("subject", m.preview().rendered().subject());
+            n.put("text", m.preview().rendered().text());
+            notices.add(n);
+        }
+        reply.with("notices", notices);
+        if (omitted > 0) reply.with("omitted", omitted);
+        if (!others.isEmpty()) reply.with("members", others);
+        return reply.map;
+    }
+
+    /**
+     * A requested notice; one that cannot be honoured (on the ledger already) is also put before the administrators,
+     * since the campaign has acted on a member who may not be told: a retry could not change it.
+     */
+    private NotifyReport requested(NotifyCommand.Requested r, String runId) {
+        NotifyReport report = notify.request(r.request(), Actor.event(r.source() + ":" + r.eventId()), runId);
+        for (NotifyReport.MemberResult m : report.members()) {
+            if (!m.result().equals(NotifyMembers.UNDELIVERABLE)) continue;
+            NoticeRequest q = r.request();
+            feedback.alerts().alert(new org.appban.alerts.AdminAlert(
+                    "appban: a " + q.kind().wireName() + " notice could not be sent to member " + q.member(),
+                    "The " + r.source() + " function asked for a " + q.kind().wireName() + " notice to member " + q.member()
+                            + " (occasion " + q.occasion() + "), and it cannot be sent: " + m.detail() + ".\nIt is recorded in the"
+                            + " member's ledger chain (notice.undeliverable). Tell the member yourself, and correct the policy or"
+                            + " the data the request names.",
+                    Map.of("member", q.member(), "kind", q.kind().wireName(), "occasion", q.occasion(), "source", r.source())));
+        }
+        return report;
+    }
+
+    /** Logs the report of a triggered run and throws when a retry must finish it. */
+    private Map<String, Object> triggered(Reply reply, Context context) {
+        String json = Json.write(reply.map);
+        if (context != null && context.getLogger() != null) {
+            context.getLogger().log(json + "\n");
+        } else {
+            System.out.println(json);
+        }
+        if (reply.retry != null) throw new IncompleteRun(reply.retry);
+        return reply.map;
+    }
+
+    private static Reply reply(String trigger, NotifyReport report, boolean summarise) {
+        Reply reply = new Reply(trigger, report.stoppedBy() != null ? "stopped" : "done")
+                .with("at", report.at().toString()).with("counts", report.counts());
+        if (report.stoppedBy() != null) reply.with("stoppedBy", report.stoppedBy());
+        List<Map<String, Object>> lines = new ArrayList<>();
+        int omitted = 0;
+        boolean retry = NotifyMembers.OUT_OF_TIME.equals(report.stoppedBy());
+        for (NotifyReport.MemberResult m : report.members()) {
+            if (RETRYABLE.contains(m.result())) retry = true;
+            boolean routine = m.result().equals("sent") || m.result().equals("already-sent") || m.result().startsWith("skipped:");
+            if (summarise && routine) continue;
+            if (summarise && lines.size() == ATTENTION_LINES) {
+                omitted++;
+                continue;
+            }
+            lines.add(line(m));
+        }
+        reply.with(summarise ? "attention" : "results", lines);
+        if (omitted > 0) reply.with("attentionOmitted", omitted);
+        if (retry) reply.retry = trigger + " run incomplete " + report.counts() + (report.stoppedBy() == null ? "" : ": " + report.stoppedBy());
+        return reply;
+    }
+
+    private static Map<String, Object> line(NotifyReport.MemberResult m) {
+        Map<String, Object> l = new LinkedHashMap<>();
+        l.put("member", m.member());
+        if (m.stage() != null) l.put("stage", m.stage());
+        if (m.kind() != null) l.put("kind", m.kind());
+        l.put("result", m.result());
+        if (m.providerMessageId() != null) l.put("providerMessageId", m.providerMessageId());
+        if (m.takenOver()) l.put("takenOver", true);
+        if (m.detail() != null) l.put("detail", m.detail());
+        return l;
+    }
+
+    private static String runId(Context context) {
+        String id = context == null ? null : context.getAwsRequestId();
+        return id == null || id.isBlank() ? "local-" + UUID.randomUUID() : id;
+    }
+
+    private static RunBudget budget(Context context) {
+        if (context == null || context.getRemainingTimeInMillis() <= 0) return RunBudget.unlimited();
+        Duration remaining = Duration.ofMillis(context.getRemainingTimeInMillis());
+        Duration quarter = remaining.dividedBy(4);
+        return RunBudget.of(remaining, quarter.compareTo(SAFETY_MARGIN) < 0 ? quarter : SAFETY_MARGIN, System::nanoTime);
+    }
+
+    /** The JSON reply: {@code trigger} or {@code action}, {@code status}, then what the run did. */
+    private static final class Reply {
+        final Map<String, Object> map = new LinkedHashMap<>();
+        String retry;
+
+        Reply(String what, String status) {
+            map.put(isManual(what) ? "action" : "trigger", what);
+            map.put("status", status);
+        }
+
+        Reply with(String key, Object value) {
+            map.put(key, value);
+            return this;
+        }
+
+        private static boolean isManual(String what) {
+            return Set.of("preview", "send", "resend", "unblock").contains(what);
+        }
+    }
+}

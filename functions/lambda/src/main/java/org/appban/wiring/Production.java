@@ -1,0 +1,541 @@
+package org.appban.wiring;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.appban.access.AccessAlerts;
+import org.appban.access.AccessFunction;
+import org.appban.access.AccessNotices;
+import org.appban.access.AttestationLinks;
+import org.appban.access.AttestationService;
+import org.appban.access.EventBridgeAttestationEvents;
+import org.appban.access.LoggedAccessAlerts;
+import org.appban.access.MdmWebhook;
+import org.appban.access.NetworkAccessService;
+import org.appban.access.S3TelemetryObjects;
+import org.appban.access.SignedLinks;
+import org.appban.access.TelemetryIngest;
+import org.appban.access.WebhookSignature;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.appban.admin.requests.Administration;
+import org.appban.admin.LedgerAudit;
+import org.appban.admin.NetworkAccessLookup;
+import org.appban.admin.preview.CampaignPreview;
+import org.appban.domain.MdmKind;
+import org.appban.enforce.EnforceRemoval;
+import org.appban.lambda.enforce.EnforceRemovalHandler;
+import org.appban.enforce.SqsWorkQueue;
+import org.appban.fleet.FleetEnforcement;
+import org.appban.exemption.ExemptionNotices;
+import org.appban.exemption.ExemptionService;
+import org.appban.exemption.SignedExemptionLinks;
+import org.appban.fleet.FleetInventory;
+import org.appban.fleet.mdm.MdmAdapters;
+import org.appban.inventory.EventBridgeDeviceEvents;
+import org.appban.inventory.InventorySync;
+import org.appban.network.nac.NacAdapters;
+import org.appban.network.RegisteredDevices;
+import org.appban.policy.BanPolicy;
+import org.appban.policy.file.PolicyLoader;
+import org.appban.remote.ApiBudgets;
+import org.appban.remote.RemoteOptions;
+import org.appban.store.dynamo.DynamoRateLimits;
+import org.appban.report.S3Reports;
+import org.appban.safety.SsmKillSwitch;
+import org.appban.secrets.SecretsManagerSecretSource;
+import org.appban.store.dynamo.DynamoDeviceStore;
+import org.appban.alerts.SnsAdminAlerts;
+import org.appban.mail.MimeWriter;
+import org.appban.mail.RateLimitedMailer;
+import org.appban.mail.SendRateLimiter;
+import org.appban.mail.SesMailer;
+import org.appban.mail.Ticker;
+import org.appban.notice.Attestations;
+import org.appban.notice.EventBridgeNoticeRequests;
+import org.appban.notice.LinkIssuer;
+import org.appban.notice.MailFeedbackRecorder;
+import org.appban.notice.NoticeComposer;
+import org.appban.notice.NoticePlanner;
+import org.appban.notice.NoticeSender;
+import org.appban.notice.NotifyMembers;
+import org.appban.notice.TemplateSet;
+import org.appban.store.dynamo.DynamoEvidenceStore;
+import org.appban.store.dynamo.DynamoExemptionStore;
+import org.appban.roster.RosterFiles;
+import org.appban.roster.RosterImport;
+import org.appban.roster.RosterParser;
+import org.appban.roster.S3RosterFiles;
+import org.appban.store.dynamo.DynamoClaims;
+import org.appban.store.dynamo.DynamoDeviceStore;
+import org.appban.store.dynamo.DynamoExemptionStore;
+import org.appban.store.dynamo.DynamoLedger;
+import org.appban.store.dynamo.DynamoMemberStore;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The composition root on Lambda: each function asks only for what it uses, so a container builds only the
+ * clients its function needs (cold start), and each client once.
+ */
+public final class Production {
+    private static final Settings SETTINGS = Settings.fromEnvironment();
+    private static final Clock CLOCK = Clock.systemUTC();
+
+    private Production() {
+    }
+
+    /** Lazily built, shared clients: the holder idiom builds each on first use, once, thread-safely. */
+    private static final class Aws {
+        static final AwsClients CLIENTS = AwsClients.fromEnvironment();
+    }
+
+    private static final class Dynamo {
+        static final DynamoDbClient CLIENT = Aws.CLIENTS.dynamoDb();
+    }
+
+    private static final class S3 {
+        static final software.amazon.awssdk.services.s3.S3Client CLIENT = Aws.CLIENTS.s3();
+    }
+
+    // The other clients are handed to their adapters as suppliers of these holders (through lazily()), so a
+    // container builds a client only when its function's run first calls that service: building one loads a few
+    // hundred classes, which a run that never calls the service (a status page, a schedule with nothing to send)
+    // should not pay.
+
+    /** Services whose client is built before a SnapStart snapshot (see {@link #lazily}). */
+    private static final java.util.Set<String> PRIMED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * {@code holder} as handed to an adapter: built on first use, and also before a SnapStart snapshot (a priming
+     * resource), so a restored function does not build after the restore a client its wiring may call. Only the
+     * services a function's wiring asks for are registered.
+     */
+    private static <T> java.util.function.Supplier<T> lazily(String service, java.util.function.Supplier<T> holder) {
+        if (PRIMED.add(service)) org.appban.lambda.Priming.register("client " + service, holder::get);
+        return holder;
+    }
+
+    private static final class Secrets {
+        static final software.amazon.awssdk.services.secretsmanager.SecretsManagerClient CLIENT = Aws.CLIENTS.secretsManager();
+    }
+
+    private static final class Events {
+        static final software.amazon.awssdk.services.eventbridge.EventBridgeClient CLIENT = Aws.CLIENTS.eventBridge();
+    }
+
+    private static final class Ssm {
+        static final software.amazon.awssdk.services.ssm.SsmClient CLIENT = Aws.CLIENTS.ssm();
+    }
+
+    private static final class Sns {
+        static final software.amazon.awssdk.services.sns.SnsClient CLIENT = Aws.CLIENTS.sns();
+    }
+
+    private static final class Sqs {
+        static final software.amazon.awssdk.services.sqs.SqsClient CLIENT = Aws.CLIENTS.sqs();
+    }
+
+    private static final class Ses {
+        static final software.amazon.awssdk.services.sesv2.SesV2Client CLIENT = Aws.CLIENTS.sesV2();
+    }
+
+    private static java.util.function.Supplier<software.amazon.awssdk.services.secretsmanager.SecretsManagerClient> secretsClient() {
+        return lazily("secretsmanager", () -> Secrets.CLIENT);
+    }
+
+    private static java.util.function.Supplier<software.amazon.awssdk.services.eventbridge.EventBridgeClient> eventsClient() {
+        return lazily("eventbridge", () -> Events.CLIENT);
+    }
+
+    private static java.util.function.Supplier<software.amazon.awssdk.services.ssm.SsmClient> ssmClient() {
+        return lazily("ssm", () -> Ssm.CLIENT);
+    }
+
+    private static java.util.function.Supplier<software.amazon.awssdk.services.sns.SnsClient> snsClient() {
+        return lazily("sns", () -> Sns.CLIENT);
+    }
+
+    private static java.util.function.Supplier<software.amazon.awssdk.services.sqs.SqsClient> sqsClient() {
+        return lazily("sqs", () -> Sqs.CLIENT);
+    }
+
+    private static java.util.function.Supplier<software.amazon.awssdk.services.sesv2.SesV2Client> sesClient() {
+        return lazily("sesv2", () -> Ses.CLIENT);
+    }
+
+    private static java.util.function.Supplier<software.amazon.awssdk.services.s3.S3Client> s3Client() {
+        return lazily("s3", () -> S3.CLIENT);
+    }
+
+    public static RosterImport rosterImport() {
+        return new RosterImport(new RosterParser(),
+                new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
+                new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE")),
+                CLOCK);
+    }
+
+    /**
+     * The external APIs' budgets, shared by every container of every function through RATE_BUDGETS_TABLE (see
+     * {@link org.appban.remote.ApiBudgets}). One set per container, so that the container's clients of one API
+     * share one batch of permits.
+     */
+    private static final class Budgets {
+        static final DynamoRateLimits SHARED = DynamoRateLimits.forContainer(Dynamo.CLIENT, SETTINGS.required("RATE_BUDGETS_TABLE"), CLOCK);
+    }
+
+    /** Options for the MDM and NAC adapters: production's timeouts and retries, the shared budgets. */
+    private static RemoteOptions sharedBudgets(ApiBudgets budgets) {
+        return RemoteOptions.standard(CLOCK).withLimits(Budgets.SHARED).withBudgets(budgets);
+    }
+
+    /** The deployment's budget settings; a misconfigured one stops the function at start, naming the setting. */
+    private static ApiBudgets iseBudgets() {
+        return ApiBudgets.fromSetting(SETTINGS.optional(ApiBudgets.ISE_SETTING));
+    }
+
+    public static InventorySync inventorySync() {
+        // Its NAC budget setting only when it reads the NAC's registry (the only ISE calls it makes).
+        ApiBudgets budgets = SETTINGS.optional("NAC_SECRET_ARN").isPresent() ? iseBudgets() : ApiBudgets.DEFAULT;
+        RemoteOptions options = sharedBudgets(budgets);
+        // Each MDM's secret is read when a run first lists it, not at construction (OnFirstUse: SnapStart constructs
+        // the function when a version is published).
+        var secrets = new SecretsManagerSecretSource(secretsClient());
+        List<FleetInventory> mdms = MdmAdapters.secretArns(SETTINGS.required("MDM_SECRET_ARN")).stream()
+                .map(arn -> OnFirstUse.inventory(() -> MdmAdapters.fromSecret(secrets, arn, options).inventory())).toList();
+        // With a NAC configured, its device registry adds the private devices no MDM enrols (read with the same secret).
+        Optional<RegisteredDevices> registry = SETTINGS.optional("NAC_SECRET_ARN")
+                .map(nac -> OnFirstUse.registry(() -> NacAdapters.registryFromSecret(secrets, nac, options)));
+        return new InventorySync(policy(), mdms, registry,
+                new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
+                new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
+                new EventBridgeDeviceEvents(eventsClient(), SETTINGS.required("EVENT_BUS_NAME")),
+                new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE")),
+                CLOCK);
+    }
+
+    public static RosterFiles rosterFiles() {
+        return new S3RosterFiles(s3Client());
+    }
+
+    /** The roster function's own work queue: an import that runs short of time continues from a message on it. */
+    public static org.appban.roster.RosterWork rosterWork() {
+        return new org.appban.roster.SqsRosterWork(sqsClient(), SETTINGS.required("ROSTER_WORK_QUEUE_URL"));
+    }
+
+    /**
+     * The enforce-removal function: DynamoDB (devices, exemptions, ledger, claims), SSM (kill switch), SQS (its
+     * work queue), Secrets Manager (the MDM secrets, read only when a run or work item first needs the MDM).
+     * Its containers (the deciding run and the queue's workers) draw on the MDMs' budgets shared with every
+     * other function that calls them (the inventory sync).
+     */
+    /**
+     * The blast-radius confirmation the stack's deadline schedule was deployed with (template parameter
+     * DeadlineConfirm, as DEADLINE_CONFIRM); null when none (0).
+     */
+    public static Integer deadlineConfirm() {
+        return SETTINGS.optional("DEADLINE_CONFIRM").map(String::strip).filter(v -> !v.isEmpty()).map(v -> {
+            try {
+                return Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalStateException("DEADLINE_CONFIRM is '" + v + "', not a number (template.yaml: Ref DeadlineConfirm)");
+            }
+        }).filter(n -> n > 0).orElse(null);
+    }
+
+    public static EnforceRemoval enforceRemoval() {
+        // Its budgets' table is named at start (a deployment without it fails here, not at the first MDM call).
+        SETTINGS.required("RATE_BUDGETS_TABLE");
+        DynamoLedger ledger = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
+        return new EnforceRemoval(policy(),
+                new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
+                new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")),
+                ledger,
+                new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE")),
+                new SsmKillSwitch(ssmClient(), SETTINGS.required("KILL_SWITCH_PARAMETER")),
+                () -> {
+                    // Built here, when a run first needs an MDM: the HTTP client and its TLS set-up are a cold-start
+                    // cost that runs with nothing for the MDMs (a work item already done, a kill switch on) avoid.
+                    RemoteOptions options = sharedBudgets(ApiBudgets.DEFAULT);
+                    Map<MdmKind, FleetEnforcement> mdms = new LinkedHashMap<>();
+                    for (MdmAdapters.Mdm mdm : MdmAdapters.all(new SecretsManagerSecretSource(secretsClient()), SETTINGS.required("MDM_SECRET_ARN"), options)) {
+                        mdms.put(mdm.kind(), mdm.enforcement());
+                    }
+                    return mdms;
+                },
+                new SqsWorkQueue(sqsClient(), SETTINGS.required("TRIGGER_QUEUE_URL")),
+                // removal-escalated notices go to the notify function as NoticeRequested events on the project bus.
+                new EventBridgeNoticeRequests(eventsClient(), SETTINGS.required("EVENT_BUS_NAME"), "appban.enforce")::request,
+                CLOCK);
+    }
+
+    /**
+     * The policy named by {@code POLICY}: a policy bundled in the jar, or {@code s3://bucket/key} of a policy file
+     * (read once per container; a bad policy stops the function at its first invocation, naming every problem).
+     */
+    public static synchronized BanPolicy policy() {
+        // Once per container: a function's parts each ask for it, and parsing and checking it twice costs a cold start.
+        if (loadedPolicy == null) loadedPolicy = loadPolicy();
+        return loadedPolicy;
+    }
+
+    private static BanPolicy loadedPolicy;
+
+    private static BanPolicy loadPolicy() {
+        String reference = SETTINGS.required("POLICY");
+        PolicyLoader loader = new PolicyLoader();
+        if (!reference.startsWith("s3://")) return loader.bundled(reference);
+        String path = reference.substring("s3://".length());
+        int slash = path.indexOf('/');
+        if (slash <= 0 || slash == path.length() - 1) {
+            throw new IllegalStateException("POLICY '" + reference + "' is not s3://bucket/key");
+        }
+        String bucket = path.substring(0, slash);
+        String key = path.substring(slash + 1);
+        byte[] bytes = S3.CLIENT.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
+        return loader.parse(new String(bytes, StandardCharsets.UTF_8), reference);
+    }
+
+    /** The notify-members function's parts: its stores, SES v2 (no MDM, no NAC), built once per container. */
+    private static final class Notify {
+        static final BanPolicy POLICY = policy();
+        static final DynamoMemberStore MEMBERS = new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE"));
+        static final DynamoLedger LEDGER = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
+        /** Keyed hashes of addresses for the ledger and the log; the key is read when the first one is needed. */
+        static final org.appban.ledger.Pseudonyms PSEUDONYMS = org.appban.ledger.Pseudonyms.fromSecret(
+                new SecretsManagerSecretSource(secretsClient()), SETTINGS.required(org.appban.ledger.Pseudonyms.ENV));
+    }
+
+    public static NotifyMembers notifyMembers() {
+        BanPolicy policy = Notify.POLICY;
+        DynamoClaims claims = new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE"));
+        // SES_CONFIGURATION_SET publishes this function's bounces and complaints back to it.
+        SendRateLimiter own = SendRateLimiter.fromEnvironment(
+                SETTINGS.optional(SendRateLimiter.ENV).map(rate -> Map.of(SendRateLimiter.ENV, rate)).orElse(Map.of()), Ticker.system());
+        // The daily round's parts run in workers at once: together they draw on one budget for the account's rate.
+        SendRateLimiter limiter = own.sharing(Budgets.SHARED.limit(SendRateLimiter.accountBudget(own.maxPerSecond())));
+        RateLimitedMailer mailer = RateLimitedMailer.withDefaults(
+                new SesMailer(sesClient(), SETTINGS.optional("SES_CONFIGURATION_SET").orElse(null)), limiter);
+        NoticePlanner planner = new NoticePlanner(policy);
+        NoticeComposer composer = new NoticeComposer(policy, org.appban.notice.NoticeLanguages.load(policy),
+                new MimeWriter(), noticeLinks(policy), true);
+        return new NotifyMembers(policy, Notify.MEMBERS,
+                new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
+                new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")),
+                claims, Notify.LEDGER, Attestations.fromLedger(Notify.LEDGER), planner, composer,
+                new NoticeSender(claims, Notify.LEDGER, mailer, CLOCK, NoticeSender.DEFAULT_LEASE, Notify.PSEUDONYMS), CLOCK,
+                NotifyMembers.parallelismFor(limiter.maxPerSecond()));
+    }
+
+    /** Parts a daily round is cut into: the workers that run it at once (the queue's mapping caps them the same). */
+    public static final int NOTIFY_ROUND_PARTS = 4;
+
+    /**
+     * The daily round as work on the function's own queue (NOTIFY_WORK_QUEUE_URL), which invokes it again: steps
+     * let in by a gate that records what it refuses in the ledger and marks steps done in the claims table.
+     */
+    public static <R> R notifyRounds(NotifyRoundsFactory<R> rounds) {
+        String queue = SETTINGS.required("NOTIFY_WORK_QUEUE_URL");
+        DynamoClaims claims = new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE"));
+        return rounds.make(new org.appban.work.SqsWork(sqsClient(), queue),
+                kind -> new org.appban.work.ContinuationGate(kind, queue, claims, Notify.LEDGER, CLOCK), NOTIFY_ROUND_PARTS, CLOCK);
+    }
+
+    /** The handler's round type, built from the parts the root owns (the root does not name the handler's package). */
+    public interface NotifyRoundsFactory<R> {
+        R make(org.appban.work.SqsWork work, java.util.function.Function<String, org.appban.work.ContinuationGate> gate, int parts, Clock clock);
+    }
+
+    /**
+     * The links each notice carries: the member's attestation link (ATTESTATION_URL, the attestation function) and
+     * exemption request link (EXEMPTION_LINK_URL, the exemption-link function), both signed with the key in
+     * SIGNING_SECRET_ARN and valid for the policy's attestationLinkDays. The key is read when the first notice is
+     * composed, not when the function starts: most invocations send nothing (a round with nothing due, a device
+     * change that changes no notice) and need neither the key nor a Secrets Manager client. SnapStart priming
+     * composes a notice, so a published version has the key read before its snapshot.
+     */
+    static LinkIssuer noticeLinks(BanPolicy policy) {
+        String arn = SETTINGS.required("SIGNING_SECRET_ARN");
+        org.appban.signing.Signer signer = org.appban.signing.Signer.fromSecret(new SecretsManagerSecretSource(secretsClient()), arn);
+        int days = policy.privateDevices().attestationLinkDays();
+        SignedExemptionLinks exemptions = new SignedExemptionLinks(URI.create(SETTINGS.required("EXEMPTION_LINK_URL")),
+                new org.appban.signing.SignedTokens(signer), Duration.ofDays(days));
+        return new AttestationLinks(new SignedLinks(signer, SignedLinks.ATTESTATION), URI.create(SETTINGS.required("ATTESTATION_URL")), days)
+                .withExemptionLinks(exemptions);
+    }
+
+    /**
+     * The administrators' daily digest, on notify-members' own stores and SES (its sender is the policy's, as the
+     * notices'), and the day's campaign metrics. The full report's link: the policy's {@code adminDigest.statusUrl}.
+     */
+    public static org.appban.digest.AdminDigest adminDigest() {
+        BanPolicy policy = Notify.POLICY;
+        return new org.appban.digest.AdminDigest(policy, Notify.MEMBERS,
+                new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
+                new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")), Notify.LEDGER,
+                new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE")),
+                new SesMailer(sesClient(), SETTINGS.optional("SES_CONFIGURATION_SET").orElse(null)), new MimeWriter(), CLOCK,
+                NoticeSender.DEFAULT_LEASE, null);
+    }
+
+    public static MailFeedbackRecorder mailFeedbackRecorder() {
+        return new MailFeedbackRecorder(Notify.MEMBERS, Notify.LEDGER,
+                new SnsAdminAlerts(snsClient(), SETTINGS.required("ADMIN_TOPIC_ARN")), CLOCK, Notify.PSEUDONYMS);
+    }
+
+    /**
+     * Exemption notices on Lambda: published as NoticeRequested events on the project's bus, which the notify
+     * function sends (once per exemption and kind: the request's occasion is the exemption id).
+     */
+    public static ExemptionNotices exemptionNotices() {
+        EventBridgeNoticeRequests requests = new EventBridgeNoticeRequests(eventsClient(),
+                SETTINGS.required("EVENT_BUS_NAME"), "appban.admin");
+        return ExemptionNotices.asRequests(requests::request);
+    }
+
+    public static ExemptionService exemptionService() {
+        return new ExemptionService(policy(),
+                new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
+                new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
+                new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")),
+                new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE")),
+                exemptionNotices(), CLOCK);
+    }
+
+    public static Administration administration() {
+        BanPolicy policy = policy();
+        DynamoMemberStore members = new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE"));
+        DynamoDeviceStore devices = new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE"));
+        DynamoExemptionStore exemptions = new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE"));
+        DynamoLedger ledger = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
+        ExemptionService exemptionService = new ExemptionService(policy, members, devices, exemptions, ledger, exemptionNotices(), CLOCK);
+        return new Administration(policy, members, devices, exemptions, ledger, exemptionService,
+                new SsmKillSwitch(ssmClient(), SETTINGS.required("KILL_SWITCH_PARAMETER")),
+                new S3Reports(s3Client(), SETTINGS.required("REPORTS_BUCKET")),
+                CampaignPreview.standard(policy),
+                // The network-access function's own record of each device, as its ledger entries tell it.
+                NetworkAccessLookup.fromLedger(java.util.Map.of("nac.quarantined", "quarantined", "nac.released", "allowed")),
+                org.appban.admin.ManualRuns.eventBridge(eventsClient(), SETTINGS.required("EVENT_BUS_NAME")), CLOCK,
+                new LedgerAudit.Anchoring(new org.appban.ledger.S3DigestStore(s3Client(), SETTINGS.required("DIGEST_BUCKET")),
+                        SETTINGS.required("LEDGER_TABLE")));
+    }
+
+    /**
+     * The ledger-digest function: the ledger's heads (LEDGER_TABLE, whose name every digest carries) anchored in the
+     * Object Lock bucket DIGEST_BUCKET.
+     */
+    public static org.appban.ledger.LedgerAnchor ledgerAnchor() {
+        String table = SETTINGS.required("LEDGER_TABLE");
+        return new org.appban.ledger.LedgerAnchor(new DynamoLedger(Dynamo.CLIENT, table),
+                new org.appban.ledger.S3DigestStore(s3Client(), SETTINGS.required("DIGEST_BUCKET")), table, CLOCK);
+    }
+
+    public static DynamoMemberStore memberStore() {
+        return new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE"));
+    }
+
+    public static DynamoDeviceStore deviceStore() {
+        return new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE"));
+    }
+
+    /** Signed link tokens, keyed by the secret SIGNING_SECRET_ARN (read on first use, once per container). */
+    public static org.appban.signing.SignedTokens signedTokens() {
+        return new org.appban.signing.SignedTokens(org.appban.signing.Signer.fromSecret(
+                new SecretsManagerSecretSource(secretsClient()), SETTINGS.required("SIGNING_SECRET_ARN")));
+    }
+
+    // --- Network access (quarantine and release of private devices) and the attestation link --------------------
+
+    private static SignedLinks attestationSigner() {
+        // The key is read on first use (Signer.fromSecret), not when the function is constructed.
+        return new SignedLinks(org.appban.signing.Signer.fromSecret(new SecretsManagerSecretSource(secretsClient()),
+                SETTINGS.required("SIGNING_SECRET_ARN")), SignedLinks.ATTESTATION);
+    }
+
+    /**
+     * The network-access function: the rules over DynamoDB, the NAC from NAC_SECRET_ARN, the kill switch in SSM,
+     * notices asked for on the bus (NoticeRequested from appban.network), alerts to the administrators' topic and
+     * the log, telemetry from S3. The MDM webhook has a function of its own ({@link #mdmWebhook()}).
+     */
+    public static AccessFunction networkAccess() {
+        BanPolicy policy = policy();
+        var devices = new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE"));
+        var ledger = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
+        var evidence = evidenceStore(policy);
+        NetworkAccessService service = accessService(policy, devices, ledger, evidence);
+        TelemetryIngest telemetry = new TelemetryIngest(policy.app(), devices, evidence, ledger, CLOCK);
+        return new AccessFunction(service, telemetry, new S3TelemetryObjects(s3Client()), null);
+    }
+
+    private static DynamoEvidenceStore evidenceStore(BanPolicy policy) {
+        // Matched telemetry is kept twice the quiet period (at least 30 days), long enough for every decision that
+        // reads it; what justified an action is copied into the ledger, which keeps it for good.
+        Duration retention = Duration.ofDays(Math.max(30, 2L * policy.privateDevices().quietPeriodDays()));
+        return new DynamoEvidenceStore(Dynamo.CLIENT, SETTINGS.required("EVIDENCE_TABLE"), retention);
+    }
+
+    /** Network access's rules and NAC, for the network-access function and the MDM webhook's device runs. */
+    private static NetworkAccessService accessService(BanPolicy policy, DynamoDeviceStore devices, DynamoLedger ledger,
+                                                      DynamoEvidenceStore evidence) {
+        var secrets = new SecretsManagerSecretSource(secretsClient());
+        var claims = new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE"));
+        String nacSecret = SETTINGS.required("NAC_SECRET_ARN");
+        RemoteOptions nacOptions = sharedBudgets(iseBudgets());
+        var nac = OnFirstUse.networkAccess(() -> NacAdapters.fromSecret(secrets, nacSecret, nacOptions));
+        AccessNotices notices = AccessNotices.asRequests(
+                new EventBridgeNoticeRequests(eventsClient(), SETTINGS.required("EVENT_BUS_NAME"), "appban.network"));
+        AccessAlerts alerts = AccessAlerts.both(new LoggedAccessAlerts(System.out),
+                AccessAlerts.to(new SnsAdminAlerts(snsClient(), SETTINGS.required("ADMIN_TOPIC_ARN"))));
+        return new NetworkAccessService(policy, devices,
+                new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")), Attestations.fromLedger(ledger), evidence, nac,
+                new SsmKillSwitch(ssmClient(), SETTINGS.required("KILL_SWITCH_PARAMETER")), claims, ledger, notices, alerts, CLOCK);
+    }
+
+    /**
+     * The MDM webhook function's signed (HMAC) compliance changes: the secret WEBHOOK_SECRET_ARN (read on the first
+     * request), each delivery claimed once, the device re-evaluated by network access's rules.
+     */
+    public static MdmWebhook mdmWebhook() {
+        BanPolicy policy = policy();
+        var devices = new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE"));
+        var ledger = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
+        var secrets = new SecretsManagerSecretSource(secretsClient());
+        String webhookSecret = SETTINGS.required("WEBHOOK_SECRET_ARN");
+        return new MdmWebhook(new WebhookSignature(() -> secrets.secret(webhookSecret)),
+                new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE")), devices, ledger,
+                accessService(policy, devices, ledger, evidenceStore(policy)), CLOCK);
+    }
+
+    /**
+     * The MDM webhook function's Jamf Pro webhooks: the credentials Jamf Pro sends, from JAMF_WEBHOOK_SECRET_ARN (read
+     * on the first request); each event claimed once; the device re-read from Jamf Pro (MDM_SECRET_ARN, the Jamf
+     * secret among them, read on first use) and applied as the hourly sync does, changes published on the bus.
+     * Refusals are counted in the log (Embedded Metric Format).
+     */
+    public static org.appban.inventory.JamfWebhook jamfWebhook() {
+        var secrets = new SecretsManagerSecretSource(secretsClient());
+        RemoteOptions options = sharedBudgets(ApiBudgets.DEFAULT);
+        List<FleetInventory> mdms = MdmAdapters.secretArns(SETTINGS.required("MDM_SECRET_ARN")).stream()
+                .map(arn -> OnFirstUse.inventory(() -> MdmAdapters.fromSecret(secrets, arn, options).inventory())).toList();
+        var devices = new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE"));
+        var ledger = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
+        InventorySync sync = new InventorySync(policy(), mdms, Optional.empty(),
+                new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")), devices,
+                new EventBridgeDeviceEvents(eventsClient(), SETTINGS.required("EVENT_BUS_NAME")), ledger, CLOCK);
+        String authSecret = SETTINGS.required("JAMF_WEBHOOK_SECRET_ARN");
+        java.util.function.Supplier<org.appban.inventory.JamfWebhookAuth> auth = OnFirstUse.memoized(
+                () -> org.appban.inventory.JamfWebhookAuth.fromSecret(secrets.secret(authSecret), authSecret));
+        return new org.appban.inventory.JamfWebhook(auth, new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE")), devices, ledger,
+                sync, System.out::println, CLOCK);
+    }
+
+    /** The attestation function behind the signed link: members, ledger, the signing key, EventBridge. */
+    public static AttestationService attestation() {
+        return new AttestationService(attestationSigner(), new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
+                new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE")),
+                new EventBridgeAttestationEvents(eventsClient(), SETTINGS.required("EVENT_BUS_NAME")), policy(), CLOCK);
+    }
+}

@@ -1,9 +1,0 @@
-package org.appban.access;
-
-/**
- * Everything the network-access handler calls: the rules run ({@link NetworkAccessService}), telemetry ingestion
- * and where its log objects come from, and the MDM webhook (null where the webhook is a function of its own, as
- * deployed: {@link MdmWebhookHandler}).
- */
-public record AccessFunction(NetworkAccessService service, TelemetryIngest telemetry, TelemetryObjects logs, MdmWebhook webhook) {
-}
