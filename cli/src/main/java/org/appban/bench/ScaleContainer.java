@@ -13,7 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 
 /**
  * One Lambda container of {@code ./appban bench scale}, in a JVM of its own with the function's environment (as

@@ -12,7 +12,7 @@ import org.appban.domain.Exemption;
 import org.appban.domain.ExemptionStatus;
 import org.appban.domain.Member;
 import org.appban.domain.Role;
-import org.appban.lambda.Json;
+import org.appban.json.Json;
 
 /**
  * The organisation {@code ./appban bench scale} runs a campaign over, generated from a seed so that two runs of the

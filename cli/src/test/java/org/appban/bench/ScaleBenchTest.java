@@ -27,7 +27,7 @@ class ScaleBenchTest {
                 .readTree(LocalEmulator.root().resolve("template.yaml").toFile());
         Map<String, ScaleBench.FunctionSpec> specs = ScaleBench.functions(template);
         ScaleBench.FunctionSpec notify = specs.get("NotifyMembersFunction");
-        assertEquals("org.appban.notice.NotifyMembersHandler", notify.handler());
+        assertEquals("org.appban.lambda.notice.NotifyMembersHandler", notify.handler());
         assertEquals(1024, notify.memoryMb());
         assertEquals(2, notify.retries());
         ScaleBench.FunctionSpec enforce = specs.get("EnforceRemovalFunction");
