@@ -79,7 +79,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * <h2>How</h2>
  * The LocalStack init hook ({@value TemplateResources#HOOK}) creates the template's resources in the AWS emulator
  * under a stage of this run's own and records each function's environment. Then each function runs in a JVM of its
- * own, the way a fresh Lambda container does: {@code java -cp appban-functions-lambda.jar
+ * own, the way a fresh Lambda container does: {@code java -cp appban-functions-lambda.jar:functions/local/target/classes
  * org.appban.coldstart.FirstInvocation --prime HANDLER EVENTS...}, with the recorded environment and the emulator's
  * endpoint. The production wiring builds the handler (no-arg constructor), SnapStart priming runs, then every sample
  * of the function is invoked in turn. {@link org.appban.wiring.Settings} reports the variables asked for;
@@ -383,7 +383,8 @@ class TemplateContractIT {
         Path calls = dir.resolve("calls.tsv");
         Path log = dir.resolve("function.log");
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classpath = String.join(java.io.File.pathSeparator, jar.toString(),
+        // The deployable jar first; FirstInvocation, the runner, is local code the jar no longer carries.
+        String classpath = String.join(java.io.File.pathSeparator, jar.toString(), root.resolve("functions/local/target/classes").toString(),
                 root.resolve("functions/local/target/test-classes").toString(), work.resolve("interceptors").toString());
         List<String> command = new ArrayList<>(List.of(javaBin, "-Xlog:class+load=info:file=" + dir.resolve(CLASSES_LOADED),
                 "-D" + CallRecorder.OUTPUT + "=" + calls,

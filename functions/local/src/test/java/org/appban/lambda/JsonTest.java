@@ -157,10 +157,14 @@ class JsonTest {
         List<Class<?>> records = new ArrayList<>();
         // Every ring whose records a report or a message can hold: core, adapters, lambda (one class of each names its classes folder).
         for (Class<?> ring : List.of(org.appban.domain.Member.class, Json.class, org.appban.wiring.Production.class)) {
-            Path classes = Path.of(ring.getProtectionDomain().getCodeSource().getLocation().toURI());
-            try (Stream<Path> files = Files.walk(classes)) {
-                for (Path f : files.filter(p -> p.toString().endsWith(".class")).sorted().toList()) {
+            Path location = Path.of(ring.getProtectionDomain().getCodeSource().getLocation().toURI());
+            // A classes folder when the modules are built to `test`; the module's jar when a reactor reaches `verify`.
+            try (java.nio.file.FileSystem jar = Files.isDirectory(location) ? null : java.nio.file.FileSystems.newFileSystem(location);
+                 Stream<Path> files = Files.walk(jar == null ? location : jar.getPath("/"))) {
+                Path classes = jar == null ? location : jar.getPath("/");
+                for (Path f : files.filter(p -> p.toString().endsWith(".class") && !p.toString().endsWith("module-info.class")).sorted().toList()) {
                     String name = classes.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", "");
+                    if (name.startsWith("META-INF")) continue;
                     Class<?> c = Class.forName(name, false, JsonTest.class.getClassLoader());
                     if (c.isRecord()) records.add(c);
                 }

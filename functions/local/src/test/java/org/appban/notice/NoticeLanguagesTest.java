@@ -157,8 +157,16 @@ class NoticeLanguagesTest {
 
     /** The French set copied to a folder, for an organisation's own set (or a broken one). */
     private static Path frenchSetIn(Path dir) throws IOException {
-        Path source = Path.of(java.net.URI.create(NoticeLanguagesTest.class.getClassLoader().getResource("templates/fr").toString()));
-        try (Stream<Path> files = Files.walk(source)) {
+        java.net.URI set;
+        try {
+            set = NoticeLanguagesTest.class.getClassLoader().getResource("templates/fr").toURI();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        // A folder when the modules are built to `test`; inside the adapters jar when a reactor reaches `verify`.
+        try (java.nio.file.FileSystem jar = "jar".equals(set.getScheme()) ? java.nio.file.FileSystems.newFileSystem(set, java.util.Map.of()) : null;
+             Stream<Path> files = Files.walk(Path.of(set))) {
+            Path source = Path.of(set);
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 Path target = dir.resolve(source.relativize(f).toString());
                 Files.createDirectories(target.getParent());
