@@ -66,6 +66,7 @@ final class LambdaColdStart {
         Path jar = root.resolve("functions/target/appban-functions-lambda.jar");
         if (!Files.isRegularFile(jar)) throw new IllegalStateException(jar + " is missing: ./mvnw -B -DskipTests package");
         Path work = Files.createTempDirectory("appban-coldstart-lambda-");
+        Path baselineJar = baselineJar(jar, work);
         Map<String, FunctionConfig> functions = new LinkedHashMap<>(FunctionConfig.all(root.resolve("template.yaml")));
         // The yardstick, configured as the functions are (Globals: 1 GB, SnapStart).
         FunctionConfig any = functions.values().iterator().next();
@@ -117,7 +118,8 @@ final class LambdaColdStart {
                             ? Map.of("BASELINE_TABLE", stack.environment("AdminFunction").get("MEMBERS_TABLE"))
                             : stack.environment(c.function()));
                     if (!jvmOptions.isEmpty()) env.put("JAVA_TOOL_OPTIONS", String.join(" ", jvmOptions));
-                    runsOf.get(c).add(once(root, jar, functions.get(c.function()), env, "appban-" + stage + "-" + c.function(), aws, mode, c, work));
+                    runsOf.get(c).add(once(root, c.function().equals(BASELINE) ? baselineJar : jar, functions.get(c.function()), env,
+                            "appban-" + stage + "-" + c.function(), aws, mode, c, work));
                 }
             }
             out.printf("%-36s %9s %6s %8s %6s %9s %6s %11s %6s %9s %9s %11s %11s%n", "function (event)", "first ms", "x base", "cpu ms", "x base",
@@ -175,6 +177,30 @@ final class LambdaColdStart {
 
     private static String count(double classes) {
         return classes < 0 ? "-" : String.format("%.0f", classes);
+    }
+
+    /**
+     * The baseline's code: the deployable jar plus {@link org.appban.coldstart.BaselineHandler}, as a baseline function
+     * deployed beside the others would be. The handler is bench code, which the deployable jar does not carry.
+     */
+    static Path baselineJar(Path jar, Path work) throws IOException {
+        Path out = work.resolve("baseline-" + jar.getFileName());
+        String handler = org.appban.coldstart.BaselineHandler.class.getName().replace('.', '/') + ".class";
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(Files.newInputStream(jar));
+             java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(out))) {
+            for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                zip.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                in.transferTo(zip);
+                zip.closeEntry();
+            }
+            zip.putNextEntry(new java.util.zip.ZipEntry(handler));
+            try (java.io.InputStream code = org.appban.coldstart.BaselineHandler.class.getClassLoader().getResourceAsStream(handler)) {
+                if (code == null) throw new IOException(handler + " is not on the bench's classpath");
+                code.transferTo(zip);
+            }
+            zip.closeEntry();
+        }
+        return out;
     }
 
     private static Run once(Path root, Path jar, FunctionConfig config, Map<String, String> env, String name, LocalLambda.Aws aws,
