@@ -32,6 +32,14 @@ public final class LocalEmulator implements AutoCloseable {
     }
 
     public static LocalEmulator start(PrintStream out) throws IOException, InterruptedException {
+        return start(out, false);
+    }
+
+    /**
+     * As {@link #start(PrintStream)}; with {@code fastTransactions}, moto's bench launcher
+     * ({@link MotoServer#startForBench}: the same outcomes, TransactWriteItems without a copy of every table).
+     */
+    public static LocalEmulator start(PrintStream out, boolean fastTransactions) throws IOException, InterruptedException {
         String external = System.getenv("AWS_ENDPOINT_URL");
         if (external != null && !external.isBlank()) {
             out.println("emulator: " + external.strip() + " (AWS_ENDPOINT_URL)");
@@ -39,8 +47,9 @@ public final class LocalEmulator implements AutoCloseable {
         }
         Path home = root().resolve("functions").resolve("target").resolve("emulator");
         long t0 = System.nanoTime();
-        MotoServer moto = MotoServer.start(home);
-        out.printf("emulator: %s at %s, started in %.1f s (install under %s)%n", MotoServer.REQUIREMENT, moto.endpoint(),
+        MotoServer moto = fastTransactions ? MotoServer.startForBench(home) : MotoServer.start(home);
+        out.printf("emulator: %s%s at %s, started in %.1f s (install under %s)%n", MotoServer.REQUIREMENT,
+                fastTransactions ? " (bench launcher: transactions roll back from an undo log of their items)" : "", moto.endpoint(),
                 (System.nanoTime() - t0) / 1e9, home);
         return new LocalEmulator(moto.endpoint(), moto);
     }

@@ -55,11 +55,26 @@ public final class MotoServer implements AutoCloseable {
 
     /** Installs moto if needed, then starts it; a port taken between our probe and moto's bind is retried. */
     public static MotoServer start(Path home) throws IOException, InterruptedException {
+        return start(home, "moto_serialized.py");
+    }
+
+    /**
+     * The same moto for {@code ./appban bench} only: TransactWriteItems rolled back from an undo log of the items it
+     * names instead of a copy of every table it touches (moto_bench.py says why; BenchMotoTransactionsIT shows the
+     * outcome is the same as stock moto's). An emulator speed-up, never a test's emulator.
+     */
+    public static MotoServer startForBench(Path home) throws IOException, InterruptedException {
+        return start(home, "moto_bench.py");
+    }
+
+    private static MotoServer start(Path home, String launcher) throws IOException, InterruptedException {
         Python python = install(home);
-        Path script = home.resolve("moto_serialized.py");
-        try (InputStream in = MotoServer.class.getResourceAsStream("moto_serialized.py")) {
-            if (in == null) throw new IllegalStateException("moto_serialized.py is missing from the classpath (appban-simulators jar)");
-            Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
+        Path script = home.resolve(launcher);
+        for (String name : List.of("moto_serialized.py", launcher)) {
+            try (InputStream in = MotoServer.class.getResourceAsStream(name)) {
+                if (in == null) throw new IllegalStateException(name + " is missing from the classpath (appban-simulators jar)");
+                Files.copy(in, home.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            }
         }
         IllegalStateException last = null;
         for (int attempt = 1; attempt <= 3; attempt++) {
