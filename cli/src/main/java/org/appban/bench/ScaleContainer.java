@@ -1,9 +1,5 @@
 package org.appban.bench;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,13 +9,16 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import org.appban.json.Json;
+import org.appban.lambda.LocalContext;
 
 /**
  * One Lambda container of {@code ./appban bench scale}, in a JVM of its own with the function's environment (as
  * template.yaml gives it, on the emulator): the function's handler built through its no-argument constructor (the
  * production wiring), invoked once per line of its standard input ({@code {"requestId", "limitMillis", "event"}}),
- * with a Context whose remaining time runs down from {@code limitMillis} as Lambda's does. Each invocation answers
+ * with a Context whose remaining time runs down from {@code limitMillis} as Lambda's does
+ * ({@link LocalContext#withDeadline}). Each invocation answers
  * one line on its standard output, {@code scale-result {...}}: whether it returned or threw (and what), its
  * duration, whether it overran its limit, its answer (cut at 4 kB), and what {@link ScaleMeter} counted during it
  * that a {@code scale-counts {...}} line (printed each second while the handler runs) has not already reported: the
@@ -59,12 +58,14 @@ public final class ScaleContainer {
             JsonNode ask = Json.parse(line.getBytes(StandardCharsets.UTF_8));
             long limit = ask.path("limitMillis").asLong();
             long start = System.nanoTime();
-            long deadline = System.currentTimeMillis() + limit;
+            Clock clock = Clock.systemUTC();
+            LocalContext context = LocalContext.invocation(function).withRequestId(ask.path("requestId").asText())
+                    .withDeadline(clock.instant().plusMillis(limit), clock).withLog(System.err::print);
             ByteArrayOutputStream answer = new ByteArrayOutputStream();
             ObjectNode result = Json.object();
             try {
                 handler.handleRequest(new ByteArrayInputStream(ask.path("event").asText().getBytes(StandardCharsets.UTF_8)), answer,
-                        new LimitedContext(function, ask.path("requestId").asText(), deadline));
+                        context);
                 result.put("ok", true);
             } catch (Throwable e) {
                 result.put("ok", false).put("error", e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()));
@@ -86,74 +87,5 @@ public final class ScaleContainer {
         counts.requests().forEach(requests::put);
         into.put("readUnits", counts.readUnits()).put("writeUnits", counts.writeUnits()).put("events", counts.events())
                 .put("mailDuplicates", counts.mailDuplicates());
-    }
-
-    /** Lambda's context for one invocation: its remaining time runs down to the limit's deadline. */
-    private record LimitedContext(String function, String requestId, long deadlineMillis) implements Context {
-        @Override
-        public String getAwsRequestId() {
-            return requestId;
-        }
-
-        @Override
-        public String getLogGroupName() {
-            return "/aws/lambda/" + function;
-        }
-
-        @Override
-        public String getLogStreamName() {
-            return "scale-bench";
-        }
-
-        @Override
-        public String getFunctionName() {
-            return function;
-        }
-
-        @Override
-        public String getFunctionVersion() {
-            return "live";
-        }
-
-        @Override
-        public String getInvokedFunctionArn() {
-            return "arn:aws:lambda:us-east-1:000000000000:function:" + function + ":live";
-        }
-
-        @Override
-        public CognitoIdentity getIdentity() {
-            return null;
-        }
-
-        @Override
-        public ClientContext getClientContext() {
-            return null;
-        }
-
-        @Override
-        public int getRemainingTimeInMillis() {
-            // Never 0: the handlers read 0 as "no limit" (a Context that does not know its time).
-            return (int) Math.max(1, deadlineMillis - System.currentTimeMillis());
-        }
-
-        @Override
-        public int getMemoryLimitInMB() {
-            return 1024;
-        }
-
-        @Override
-        public LambdaLogger getLogger() {
-            return new LambdaLogger() {
-                @Override
-                public void log(String message) {
-                    System.err.print(message);
-                }
-
-                @Override
-                public void log(byte[] message) {
-                    System.err.write(message, 0, message.length);
-                }
-            };
-        }
     }
 }
