@@ -53,6 +53,14 @@ public record CampaignPlan(int days, int stageRounds, int accessDays) {
      * The SQS requests Lambda's event source mappings make while the queues are idle: five pollers each long-polling
      * (20 s) per queue, three receives a minute each, for the whole campaign; the bench counts the receives and
      * deletes of the batches it delivers separately.
+     *
+     * <p>Why five: Lambda's guide ("Configuring scaling behavior for SQS event source mappings", read 2026-12) says
+     * it long-polls a standard queue until it becomes active, processes five batches at a time, scales back to five
+     * when traffic is low, and can go down to two to save SQS calls, but not when the mapping sets a maximum
+     * concurrency, which all of template.yaml's SQS mappings do. The guide names no wait time; 20 s is SQS's longest,
+     * so this is the fewest receives five pollers can make (a lower bound). It is a cost of the stack being deployed,
+     * whatever the organisation's size: per queue and day, 5 x 3 x 1,440 = 21,600 receives (US$0.0086 at US$0.40 a
+     * million).
      */
     public long idlePolls(int queues) {
         return (long) queues * 5 * 3 * 60 * 24 * days;

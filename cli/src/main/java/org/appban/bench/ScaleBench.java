@@ -856,6 +856,12 @@ public final class ScaleBench implements Callable<Integer> {
         printBill("idle SQS polling", polling, org.members());
         total = total.plus(polling);
         printBill("campaign", total, org.members());
+        // The polling is the same at any size; the rest follows the roster and the fleet (the per-item figures).
+        double fixed = polling.total();
+        double variable = (total.total() - fixed) / org.members();
+        out.printf(Locale.ROOT, "  fixed (idle polling) US$%.4f a campaign; the rest US$%.6f a member (SES US$%.6f of it), so per member at"
+                        + " 25,000 members US$%.6f and at 250,000 US$%.6f, if the per-item figures hold (compare two sizes)%n",
+                fixed, variable, total.ses() / org.members(), variable + fixed / 25_000, variable + fixed / 250_000);
         long emails = rounds.stream().filter(r -> r.function.equals("NotifyMembersFunction")).mapToLong(Round::emails).findFirst().orElse(0);
         out.printf(Locale.ROOT, "  (SES: %,d emails in the announcement round x %d roster-wide stages; event-driven notices, catch-up invocations"
                 + " on DeviceStatusChanged, enforce-removal, roster import and the digests are not in this bench)%n", emails, plan.stageRounds());

@@ -1,4 +1,4 @@
-"""moto for ./appban bench only: moto_serialized's server, with DynamoDB's TransactWriteItems made cheap to roll back.
+"""moto for ./appban bench only: moto_serialized's server, with two DynamoDB operations no longer slowed by table size.
 
 An emulator speed-up for the benchmarks, never a test's emulator. moto (5.2.5 and 5.2.6 alike) deep-copies every table
 a transaction names, once per item of the transaction, before applying it, so that it can put the copies back if the
@@ -13,13 +13,20 @@ transaction's own items and appends to the streams of their tables, nothing more
 the checking and applying; only its whole-table copy is replaced (inside moto.dynamodb.models, a Table handed to
 copy.deepcopy during a transaction comes back as itself, so moto's "restore" assigns the live table to itself).
 
+Second, a Query by a table's own key (not an index): moto lists and sorts every item of the table, then keeps those
+with the asked partition key, so a ledger chain's head (one Query per append) costs time in proportion to the whole
+ledger. Here moto's own query runs unchanged over only that partition's items (moto's list of all items is replaced,
+for that call, by the items stored under the key; moto sorts and pages them as before). Queries on an index are left
+as they are.
+
 BenchMotoTransactionsIT runs the same transactions (committed, cancelled by a condition after earlier items were
 applied, refused for an item named twice, naming a missing table) against this server and the stock one and finds
-the same items, item counts and stream records after each.
+the same items, item counts, stream records and Query pages (forwards, backwards, from a start key) after each.
 
 Usage: python moto_bench.py HOST PORT
 """
 import copy
+import inspect
 import os
 import sys
 import threading
@@ -123,8 +130,32 @@ def _transact_write_items(self, transact_items):
         _state.in_transaction = False
 
 
+_moto_query = Table.query
+_query_signature = inspect.signature(_moto_query)
+
+
+def _query(self, *args, **kwargs):
+    call = _query_signature.bind(self, *args, **kwargs)
+    hash_key = call.arguments.get("hash_key")
+    if call.arguments.get("index_name") or hash_key is None:
+        return _moto_query(self, *args, **kwargs)
+    stored = self.items.get(hash_key)
+    if stored is None:
+        partition = []
+    elif self.range_key_attr:
+        partition = list(stored.values())
+    else:
+        partition = [stored]
+    self.all_items = lambda: partition  # for this call only: moto's query reads all_items() once
+    try:
+        return _moto_query(self, *args, **kwargs)
+    finally:
+        del self.all_items
+
+
 dynamodb_models.copy = _CopyWithoutTables()
 DynamoDBBackend.transact_write_items = _transact_write_items
+Table.query = _query
 
 if __name__ == "__main__":
     moto_serialized.main()
