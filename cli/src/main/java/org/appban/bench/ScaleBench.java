@@ -106,9 +106,9 @@ public final class ScaleBench implements Callable<Integer> {
     private int limitSeconds = 30;
     @Option(names = "--send-rate", paramLabel = "R", description = "notify's MAX_SEND_RATE, 0.1 to 1000 (default: ${DEFAULT-VALUE})")
     private double sendRate = 50;
-    @Option(names = "--stock-moto", description = "moto's own TransactWriteItems, which copies every table it touches on each call "
-            + "(by default the bench's launcher rolls a transaction back from an undo log of its items: the same outcomes, a time "
-            + "that does not grow with the tables; for comparison)")
+    @Option(names = "--stock-moto", description = "moto as the tests run it, whose TransactWriteItems copies every table it touches "
+            + "and whose Query by key walks the whole table (by default the bench's launcher: the same outcomes, in a time that does "
+            + "not grow with the tables; for comparison)")
     private boolean stockMoto;
     @Spec
     private CommandSpec spec;

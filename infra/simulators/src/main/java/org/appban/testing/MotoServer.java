@@ -60,8 +60,9 @@ public final class MotoServer implements AutoCloseable {
 
     /**
      * The same moto for {@code ./appban bench} only: TransactWriteItems rolled back from an undo log of the items it
-     * names instead of a copy of every table it touches (moto_bench.py says why; BenchMotoTransactionsIT shows the
-     * outcome is the same as stock moto's). An emulator speed-up, never a test's emulator.
+     * names instead of a copy of every table it touches, and a Query by a table's key run over that partition only
+     * (moto_bench.py says why; BenchMotoTransactionsIT shows the outcome is the same as stock moto's). An emulator
+     * speed-up, never a test's emulator.
      */
     public static MotoServer startForBench(Path home) throws IOException, InterruptedException {
         return start(home, "moto_bench.py");
