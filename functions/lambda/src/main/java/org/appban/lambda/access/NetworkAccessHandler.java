@@ -40,6 +40,7 @@ import org.appban.aws.SdkPriming;
 import org.appban.lambda.Priming;
 import org.appban.wiring.AdapterPriming;
 import org.appban.wiring.Production;
+import org.appban.wiring.Settings;
 
 /**
  * The network-access function. One entry point for all its triggers, told apart by shape:
@@ -67,8 +68,12 @@ public final class NetworkAccessHandler extends JsonHandler {
     private final AccessFunction function;
 
     public NetworkAccessHandler() {
-        this(Production.networkAccess());
-        Priming.register("network-access", NetworkAccessHandler::warmUp);
+        this(new Production(Settings.fromEnvironment()));
+    }
+
+    private NetworkAccessHandler(Production production) {
+        this(production.networkAccess());
+        Priming.register("network-access", () -> warmUp(production.policy()));
     }
 
     /**
@@ -77,10 +82,10 @@ public final class NetworkAccessHandler extends JsonHandler {
      * checked, parsed, claimed, the device updated, recorded and re-evaluated, its access released through the NAC
      * on canned answers); neither the NAC nor a table is touched.
      */
-    static void warmUp() {
+    static void warmUp(org.appban.policy.BanPolicy policy) {
         AdapterPriming.networkAccess();
         org.appban.store.dynamo.StorePriming.run();
-        webhookOnSamples(Production.policy());
+        webhookOnSamples(policy);
         SdkPriming.dynamoDb();
         SdkPriming.s3();
         SdkPriming.ssm();

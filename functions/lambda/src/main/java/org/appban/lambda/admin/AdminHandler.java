@@ -18,6 +18,7 @@ import org.appban.aws.SdkPriming;
 import org.appban.lambda.Priming;
 import org.appban.exemption.ExemptionNotices;
 import org.appban.wiring.Production;
+import org.appban.wiring.Settings;
 
 /**
  * The admin function: manual invocation only. Takes an {@link AdminRequest} as the body of a function URL request
@@ -30,8 +31,12 @@ public final class AdminHandler extends JsonHandler {
     private final Administration administration;
 
     public AdminHandler() {
-        this(Production.administration());
-        Priming.register("admin", AdminHandler::warmUp);
+        this(new Production(Settings.fromEnvironment()));
+    }
+
+    private AdminHandler(Production production) {
+        this(production.administration());
+        Priming.register("admin", () -> warmUp(production.policy()));
     }
 
     /**
@@ -39,7 +44,7 @@ public final class AdminHandler extends JsonHandler {
      * written and read back, and the status operation run to its end on sample records in memory (the report built,
      * exported as JSON and CSV, the request recorded in a ledger): nothing sent, nothing stored.
      */
-    static void warmUp() {
+    static void warmUp(org.appban.policy.BanPolicy policy) {
         SdkPriming.dynamoDb();
         SdkPriming.s3();
         SdkPriming.ssm();
@@ -49,7 +54,7 @@ public final class AdminHandler extends JsonHandler {
                 + "{\"userArn\":\"arn:aws:sts::000000000000:assumed-role/priming/priming\"}}},\"body\":\"{\\\"operation\\\":\\\"status\\\"}\"}");
         Caller caller = Caller.proven(FunctionUrlIdentity.of(event));
         AdminRequest.parse(body(event));
-        response(statusOnSamples(Production.policy(), body(event), caller));
+        response(statusOnSamples(policy, body(event), caller));
     }
 
     /** The status operation, as the function runs it, over one member with a device, an exemption and a notice, all in memory. */

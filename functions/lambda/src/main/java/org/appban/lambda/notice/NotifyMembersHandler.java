@@ -29,6 +29,7 @@ import org.appban.lambda.JsonHandler;
 import org.appban.aws.SdkPriming;
 import org.appban.lambda.Priming;
 import org.appban.wiring.Production;
+import org.appban.wiring.Settings;
 import org.appban.work.Continuation;
 import org.appban.work.ContinuationGate;
 
@@ -94,7 +95,11 @@ public final class NotifyMembersHandler extends JsonHandler {
     }
 
     public NotifyMembersHandler() {
-        this(Production.notifyMembers(), Production.mailFeedbackRecorder(), Production.adminDigest(), Production.notifyRounds((work, gate, parts, clock) -> new Rounds(work, gate.apply(Rounds.KIND), parts, clock)));
+        this(new Production(Settings.fromEnvironment()));
+    }
+
+    private NotifyMembersHandler(Production production) {
+        this(production.notifyMembers(), production.mailFeedbackRecorder(), production.adminDigest(), production.notifyRounds((work, gate, parts, clock) -> new Rounds(work, gate.apply(Rounds.KIND), parts, clock)));
         Priming.register("notify-members", this::warmUp);
     }
 
