@@ -16,6 +16,7 @@ import org.appban.json.Json;
 import org.appban.lambda.JsonHandler;
 import org.appban.aws.SdkPriming;
 import org.appban.lambda.Priming;
+import org.appban.lambda.Trigger;
 import org.appban.exemption.ExemptionNotices;
 import org.appban.wiring.Production;
 import org.appban.wiring.Settings;
@@ -91,12 +92,28 @@ public final class AdminHandler extends JsonHandler {
         this.administration = administration;
     }
 
+    private static final String EXPECTED = "requests through its function URL and direct invocations";
+
     @Override
     protected Object handle(JsonNode event, Context context) {
         String invocation = context != null && context.getAwsRequestId() != null ? context.getAwsRequestId() : UUID.randomUUID().toString();
-        if (!isFunctionUrlRequest(event)) {
-            return administration.handle(event, Caller.direct(), invocation);
+        Trigger trigger;
+        try {
+            trigger = Trigger.of(event);
+        } catch (InvalidInputException e) {
+            // Every refusal is recorded, this one too: the ledger keeps who tried what.
+            return administration.rejected(e, Caller.direct(), invocation);
         }
+        return switch (trigger) {
+            case Trigger.FunctionUrlCall url -> functionUrl(url, invocation);
+            case Trigger.DirectInvocation direct -> administration.handle(direct.event(), Caller.direct(), invocation);
+            // Manual invocation only: a schedule, a rule or an event source mapping pointed at it is a wiring mistake.
+            default -> administration.rejected(Trigger.notHandled("admin", trigger, EXPECTED), Caller.direct(), invocation);
+        };
+    }
+
+    private Object functionUrl(Trigger.FunctionUrlCall url, String invocation) {
+        JsonNode event = url.event();
         ObjectNode report;
         Caller caller;
         try {
