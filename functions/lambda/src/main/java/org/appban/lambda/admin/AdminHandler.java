@@ -58,34 +58,38 @@ public final class AdminHandler extends JsonHandler {
         response(statusOnSamples(policy, body(event), caller));
     }
 
-    /** The status operation, as the function runs it, over one member with a device, an exemption and a notice, all in memory. */
+    /**
+     * The status operation, as the function runs it, over one member with a device, an exemption and a notice: the
+     * production stores on tables in the JVM ({@link org.appban.store.dynamo.PrimingTables}), the kill switch and the
+     * reports bucket on canned SSM and S3 answers. Nothing leaves the process.
+     */
     public static ObjectNode statusOnSamples(org.appban.policy.BanPolicy policy, JsonNode request, Caller caller) {
         java.time.Instant now = java.time.Instant.parse("2024-01-01T00:00:00Z");
         java.time.Clock clock = java.time.Clock.fixed(now, java.time.ZoneOffset.UTC);
-        var members = new org.appban.store.memory.InMemoryMemberStore();
-        var devices = new org.appban.store.memory.InMemoryDeviceStore();
-        var exemptions = new org.appban.store.memory.InMemoryExemptionStore();
-        var ledger = new org.appban.store.memory.InMemoryLedger();
-        org.appban.store.dynamo.StorePriming.samples(now).populate(members, devices, exemptions, ledger);
-        ExemptionNotices silent = new ExemptionNotices() {
-            @Override
-            public void granted(org.appban.domain.Exemption exemption, java.time.Instant at) {
-            }
+        try (var stores = org.appban.store.dynamo.StorePriming.stores(java.time.Duration.ofDays(30));
+             var ssm = SdkPriming.ssmAnswering("off");
+             var s3 = SdkPriming.emptyS3()) {
+            org.appban.store.dynamo.StorePriming.samples(now).populate(stores.members(), stores.devices(), stores.exemptions(), stores.ledger());
+            ExemptionNotices silent = new ExemptionNotices() {
+                @Override
+                public void granted(org.appban.domain.Exemption exemption, java.time.Instant at) {
+                }
 
-            @Override
-            public void expiring(org.appban.domain.Exemption exemption, java.time.Instant at) {
-            }
+                @Override
+                public void expiring(org.appban.domain.Exemption exemption, java.time.Instant at) {
+                }
 
-            @Override
-            public void expired(org.appban.domain.Exemption exemption, java.time.Instant at) {
-            }
-        };
-        Administration administration = new Administration(policy, members, devices, exemptions, ledger,
-                new org.appban.exemption.ExemptionService(policy, members, devices, exemptions, ledger, silent, clock),
-                new org.appban.safety.InMemoryKillSwitch(), new org.appban.report.InMemoryReports(),
-                org.appban.admin.preview.CampaignPreview.standard(policy),
-                NetworkAccessLookup.fromLedger(java.util.Map.of("nac.quarantined", "quarantined", "nac.released", "allowed")), clock);
-        return administration.handle(request, caller, "priming");
+                @Override
+                public void expired(org.appban.domain.Exemption exemption, java.time.Instant at) {
+                }
+            };
+            Administration administration = new Administration(policy, stores.members(), stores.devices(), stores.exemptions(), stores.ledger(),
+                    new org.appban.exemption.ExemptionService(policy, stores.members(), stores.devices(), stores.exemptions(), stores.ledger(), silent, clock),
+                    new org.appban.safety.SsmKillSwitch(ssm, "/priming"), new org.appban.report.S3Reports(s3, "priming"),
+                    org.appban.admin.preview.CampaignPreview.standard(policy),
+                    NetworkAccessLookup.fromLedger(java.util.Map.of("nac.quarantined", "quarantined", "nac.released", "allowed")), clock);
+            return administration.handle(request, caller, "priming");
+        }
     }
 
     public AdminHandler(Administration administration) {
