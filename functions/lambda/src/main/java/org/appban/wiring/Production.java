@@ -172,7 +172,8 @@ public final class Production {
     }
 
     public static RosterImport rosterImport() {
-        return new RosterImport(new RosterParser(),
+        // The policy's languages, so a row in a language it does not write is reported at import (issue 21).
+        return new RosterImport(new RosterParser(policy().notices().languages()),
                 new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
                 new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE")),
                 CLOCK);
