@@ -317,7 +317,9 @@ public final class RosterParser {
             members.forEach(m -> imported.add(m.id()));
             Set<String> untouched = new HashSet<>(rejectedIds);
             untouched.removeAll(imported);
-            return new ParsedRoster(List.copyOf(members), List.copyOf(rejected), Set.copyOf(untouched), List.copyOf(warnings));
+            Map<String, Integer> lines = new HashMap<>();
+            firstIdOf.forEach((key, firstId) -> lines.put(firstId, firstLineOfId.get(key)));
+            return new ParsedRoster(List.copyOf(members), List.copyOf(rejected), Set.copyOf(untouched), List.copyOf(warnings), lines);
         }
 
         /** Makes a value safe to echo in a report: no control characters, bounded length. */
