@@ -70,7 +70,7 @@ public final class RosterParser {
     private static String decodeUtf8(String source, byte[] content) {
         try {
             return Json.utf8(content);
-        } catch (Json.NotStrictJson e) {
+        } catch (org.appban.json.StrictJson.NotStrictJson e) {
             throw new InvalidInputException(source, "", "the roster is not valid UTF-8 text: " + e.getOriginalMessage());
         }
     }

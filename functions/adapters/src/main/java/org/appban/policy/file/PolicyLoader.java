@@ -78,7 +78,7 @@ public final class PolicyLoader {
     public BanPolicy parse(byte[] content, String source) {
         try {
             return parse(Json.utf8(content), source);
-        } catch (Json.NotStrictJson e) {
+        } catch (org.appban.json.StrictJson.NotStrictJson e) {
             throw new InvalidInputException(source, where(e), e.getOriginalMessage());
         }
     }
