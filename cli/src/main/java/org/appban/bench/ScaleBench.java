@@ -60,7 +60,9 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  *
  * <p>A generated organisation ({@link ScaleOrganisation}, from a seed): members in the members table, Intune and Jamf
  * devices in the simulators, private devices in ISE, exemptions in the exemptions table, all on the AWS emulator
- * (moto, started as the other benches start it) with template.yaml's resources made by the LocalStack init hook.
+ * (moto through the bench's launcher, {@code MotoServer.startForBench}, whose transactions and Queries by key do not
+ * slow down as the tables grow; {@code --stock-moto} for the tests' moto) with template.yaml's resources made by the
+ * LocalStack init hook.
  * Each function runs in a container of its own (a JVM, {@link ScaleContainer}) with its template environment,
  * through its real handler, and every invocation gets Lambda's time limit scaled down ({@code --limit-seconds}, seen
  * by the handler as the Context's remaining time), so that a round that cannot finish in one invocation has to hand
