@@ -129,7 +129,7 @@ class LedgerCommandTest {
         Path export = auditorsExport(ledger(), clock);
         assertTrue(Files.isRegularFile(export.resolve("manifest.json")));
         assertEquals(0, command.run(List.of("verify", "--file", export.resolve("ledger.jsonl").toString(), "--digests", export.toString())), out());
-        assertTrue(out().contains("digests of ledger appban-prod-LedgerTable-X: 2, the newest number 2"), out());
+        assertTrue(out().contains("digests of ledger appban-prod-LedgerTable-X, from the latest checkpoint, digests/9999999998-0000000001.json: 2 read, the newest number 2"), out());
         assertTrue(out().contains("anchored: every head the digests recorded is in the ledger with the same hash"), out());
     }
 
