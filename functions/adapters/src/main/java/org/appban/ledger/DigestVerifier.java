@@ -35,7 +35,7 @@ import org.appban.domain.LedgerEntry;
  *
  * <p>Incremental digests hold only the heads that moved; the verifier rebuilds the state at each digest (its
  * checkpoint, the last full digest, with every increment since applied) and compares consecutive states as it
- * compared consecutive full digests. A check need not start at digest 1: from a checkpoint ({@link #select}) it reads
+ * compared consecutive full digests. A check need not start at digest 1: from a checkpoint ({@link #latestCheckpoint}) it reads
  * that full digest and what followed, and sees everything the digests since then anchor; what it cannot see is what
  * only older digests recorded (a chain deleted, truncated or rewritten before the checkpoint was written, which the
  * checkpoint then anchored as the table held it; a digest before it missing or out of order). The complete check
