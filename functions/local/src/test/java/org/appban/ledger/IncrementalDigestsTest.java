@@ -272,6 +272,23 @@ class IncrementalDigestsTest {
     }
 
     @Test
+    void from_the_checkpoint_a_malformed_increment_and_one_of_another_stack_are_named() {
+        twoDays();
+        hour("m01");
+        hour("m02");
+        LedgerDigest d48 = LedgerDigest.parse(digests.all().stream().filter(s -> s.key().equals(LedgerDigest.key(48))).findFirst().orElseThrow().bytes());
+        digests.replace(LedgerDigest.key(48), LedgerDigest.incremental("appban-test-LedgerTable-9Z", 48, d48.at(), d48.previous(), d48.checkpoint(),
+                d48.heads(), d48.gone(), d48.chains()).toBytes());
+        digests.replace(LedgerDigest.key(49), "{\"format\": \"appban.ledger-digest.v2\", \"kind\": \"incremental\"".getBytes(StandardCharsets.UTF_8));
+        List<String> problems = fromCheckpoint(ledger).problems().stream().map(Object::toString).toList();
+        assertTrue(problems.contains("malformed: digest " + LedgerDigest.key(49) + ": malformed: not JSON"), problems.toString());
+        assertTrue(problems.contains("other-ledger: digest " + LedgerDigest.key(48) + " is about ledger appban-test-LedgerTable-9Z, not " + LEDGER
+                + " (a digest of another stack)"), problems.toString());
+        assertTrue(problems.contains("missing-digest: digests 48 to 49 are missing, between " + LedgerDigest.key(47) + " and " + LedgerDigest.key(50)),
+                problems.toString());
+    }
+
+    @Test
     void an_anchor_without_the_state_in_memory_rebuilds_it_from_the_checkpoint_or_else_writes_a_full_digest() {
         hour("m01", "m02");
         hour("m01");
