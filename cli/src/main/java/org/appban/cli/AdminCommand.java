@@ -250,9 +250,12 @@ final class AdminCommand implements Callable<Integer> {
         static final class Verify extends Sub {
             @Option(names = "--chain", paramLabel = "CHAIN", description = "only this chain (default: every chain)")
             String chain;
+            @Option(names = "--from", paramLabel = "FROM", description = "the digests to check against: checkpoint (default: the "
+                    + "latest full digest on), start (every digest ever written) or a full digest's number")
+            String from;
 
             ObjectNode request() {
-                return optional(op("ledger.verify"), "chain", chain);
+                return optional(optional(op("ledger.verify"), "chain", chain), "from", from);
             }
         }
 

@@ -102,6 +102,11 @@ final class LedgerCommand implements Callable<Integer> {
         @Option(names = "--ledger", paramLabel = "NAME", description = "the ledger's name in the digests (default: the table, "
                 + "else the export's manifest.json, else the newest digest's)")
         private String ledgerName;
+        @Option(names = "--full", description = "check against every digest from number 1 (default: from the latest full digest, "
+                + "the checkpoint, on; the complete check also sees what only older digests recorded)")
+        private boolean full;
+        @Option(names = "--from", paramLabel = "N", description = "start from full digest number N (a checkpoint) instead of the latest")
+        private Long from;
         @Option(names = "--at", paramLabel = "INSTANT", description = "the moment of the check: a digest must be less than a "
                 + "day older (default: now for a table, else the manifest's exportedAt, else the newest entry's time)")
         private String at;
@@ -137,6 +142,14 @@ final class LedgerCommand implements Callable<Integer> {
 
         Optional<String> at() {
             return Optional.ofNullable(at);
+        }
+
+        boolean full() {
+            return full;
+        }
+
+        Optional<Long> from() {
+            return Optional.ofNullable(from);
         }
     }
 
@@ -206,9 +219,22 @@ final class LedgerCommand implements Callable<Integer> {
         } else {
             at = chains.values().stream().flatMap(List::stream).map(e -> e.record().at()).max(Comparator.naturalOrder()).orElse(null);
         }
-        DigestVerifier.Result r = new DigestVerifier().verify(digests.all(), ledger, chains, complete, at);
-        out.printf("digests of ledger %s: %d, the newest number %d (%s); %d entries written since, not anchored yet%n",
-                r.ledger(), r.digests(), r.newest(), r.newestAt(), r.unanchored());
+        DigestVerifier.Selection selection;
+        if (args.full() && args.from().isPresent()) throw new UsageException("--full and --from N are each a start: give one");
+        if (args.full()) {
+            selection = DigestVerifier.everything(digests);
+        } else if (args.from().isPresent()) {
+            try {
+                selection = DigestVerifier.fromCheckpoint(digests, args.from().get());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException("--from", "", e.getMessage());
+            }
+        } else {
+            selection = DigestVerifier.latestCheckpoint(digests);
+        }
+        DigestVerifier.Result r = new DigestVerifier().verify(selection, ledger, chains, complete, at);
+        out.printf("digests of ledger %s, %s: %d read, the newest number %d (%s); %d entries written since, not anchored yet%n",
+                r.ledger(), selection.note(), r.digests(), r.newest(), r.newestAt(), r.unanchored());
         if (r.intact()) {
             out.println("anchored: every head the digests recorded is in the ledger with the same hash, and the digests follow one another");
             return true;

@@ -129,7 +129,7 @@ class LedgerCommandTest {
         Path export = auditorsExport(ledger(), clock);
         assertTrue(Files.isRegularFile(export.resolve("manifest.json")));
         assertEquals(0, command.run(List.of("verify", "--file", export.resolve("ledger.jsonl").toString(), "--digests", export.toString())), out());
-        assertTrue(out().contains("digests of ledger appban-prod-LedgerTable-X: 2, the newest number 2"), out());
+        assertTrue(out().contains("digests of ledger appban-prod-LedgerTable-X, from the latest checkpoint, digests/9999999998-0000000001.json: 2 read, the newest number 2"), out());
         assertTrue(out().contains("anchored: every head the digests recorded is in the ledger with the same hash"), out());
     }
 
@@ -170,5 +170,41 @@ class LedgerCommandTest {
         assertTrue(out().contains("DIGEST other-ledger: digest digests/9999999997-0000000002.json is about ledger appban-test-LedgerTable-Y,"
                 + " not appban-prod-LedgerTable-X (a digest of another stack)"), "the manifest names the ledger: " + out());
         assertTrue(out().contains("DIGEST deleted-chain: chain member#m-1 is not in the ledger, but digests/9999999998-0000000001.json anchored it at entry 4"), out());
+    }
+
+    @Test
+    void a_rewrite_that_a_later_checkpoint_anchored_is_found_by_the_full_check_only() throws Exception {
+        org.appban.testing.TestClock clock = new org.appban.testing.TestClock(Instant.parse("2023-03-21T00:00:00Z"));
+        InMemoryLedger original = ledger();
+        org.appban.ledger.InMemoryDigestStore bucket = new org.appban.ledger.InMemoryDigestStore();
+        new org.appban.ledger.LedgerAnchor(original, bucket, "appban-prod-LedgerTable-X", clock).anchor();
+        InMemoryLedger forged = new InMemoryLedger();
+        for (String chain : original.chains()) {
+            for (LedgerEntry e : original.chain(chain)) {
+                LedgerRecord r = e.record();
+                forged.append("k2".equals(r.idempotencyKey())
+                        ? new LedgerRecord(r.at(), r.actor(), r.member(), r.device(), r.action(), "failed", r.dryRun(), r.idempotencyKey(), r.details())
+                        : r);
+            }
+        }
+        // A day later the anchor writes the next checkpoint of the table as the forger left it (and fails with the anomaly).
+        clock.advance(java.time.Duration.ofHours(24));
+        org.appban.ledger.LedgerAnchor.Outcome o = new org.appban.ledger.LedgerAnchor(forged, bucket, "appban-prod-LedgerTable-X", clock).anchor();
+        assertEquals("full", o.kind());
+        assertEquals(1, o.anomalies().size(), o.anomalies().toString());
+        Path export = Path.of(new org.appban.admin.LedgerAudit(forged, new org.appban.report.FolderReports(dir),
+                new org.appban.admin.LedgerAudit.Anchoring(bucket, "appban-prod-LedgerTable-X")).exportAll(clock.instant()).location()).getParent();
+        String file = export.resolve("ledger.jsonl").toString();
+
+        assertEquals(0, command.run(List.of("verify", "--file", file, "--digests", export.toString())), out());
+        assertTrue(out().contains("from the latest checkpoint, digests/9999999997-0000000002.json: 1 read"), out());
+        assertEquals(1, command.run(List.of("verify", "--file", file, "--digests", export.toString(), "--full")), out());
+        assertTrue(out().contains("every digest from number 1: 2 read"), out());
+        assertTrue(out().contains("DIGEST rewritten: chain member#m-1 entry 4 has one hash in digests/9999999998-0000000001.json and another in"
+                + " digests/9999999997-0000000002.json: rewritten between the two digests"), out());
+        assertEquals(1, command.run(List.of("verify", "--file", file, "--digests", export.toString(), "--from", "1")), out());
+        InvalidInputException none = assertThrows(InvalidInputException.class,
+                () -> command.run(List.of("verify", "--file", file, "--digests", export.toString(), "--from", "5")));
+        assertTrue(none.getMessage().contains("there is no digest 5"), none.getMessage());
     }
 }

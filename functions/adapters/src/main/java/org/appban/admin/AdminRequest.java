@@ -23,7 +23,7 @@ import org.appban.json.Json;
  * preview            [days: 14 (1..366)], [from: date-time with offset; default now]
  * killswitch.on      reason
  * killswitch.off     reason
- * ledger.verify      [chain]
+ * ledger.verify      [chain], [from: "checkpoint" (default: the latest full digest) | "start" (every digest) | a full digest's number, as text]
  * ledger.export      member | device | all (true: the whole ledger and its digests, for an auditor)
  * enforce.run        request: an enforce-removal manual request ({"request":"enforce",...}), [requestId]
  * access.run         request: a network-access manual request ({"action":"quarantine",...}), [requestId]
@@ -90,7 +90,8 @@ public sealed interface AdminRequest {
         }
     }
 
-    record LedgerVerify(String chain) implements AdminRequest {
+    /** @param from null: from the latest checkpoint; {@code start}: every digest; else a full digest's number */
+    record LedgerVerify(String chain, String from) implements AdminRequest {
         public String operation() {
             return "ledger.verify";
         }
@@ -157,6 +158,15 @@ public sealed interface AdminRequest {
         private Parser() {
         }
 
+        /** ledger.verify's {@code from}: absent or "checkpoint" (null), "start", or a digest number from 1 (as text). */
+        private static String digestsFrom(StrictObject o) {
+            String v = o.optionalText("from").orElse("checkpoint");
+            if (v.equals("checkpoint")) return null;
+            if (v.equals("start") || v.matches("[1-9][0-9]{0,9}")) return v;
+            o.problem("from", "must be \"checkpoint\" (the latest full digest), \"start\" (every digest) or a full digest's number");
+            return null;
+        }
+
         static AdminRequest parse(JsonNode json) {
             StrictObject.Problems problems = new StrictObject.Problems(SOURCE);
             StrictObject o = StrictObject.root(json, problems);
@@ -180,7 +190,7 @@ public sealed interface AdminRequest {
                 case "preview" -> new Preview(days(o), o.instant("from", false));
                 case "killswitch.on" -> new KillSwitchSet(true, text(o, "reason", true));
                 case "killswitch.off" -> new KillSwitchSet(false, text(o, "reason", true));
-                case "ledger.verify" -> new LedgerVerify(o.optionalText("chain").orElse(null));
+                case "ledger.verify" -> new LedgerVerify(o.optionalText("chain").orElse(null), digestsFrom(o));
                 case "ledger.export" -> export(o);
                 case "approval.list" -> new ApprovalList(approvalState(o));
                 case "enforce.run" -> manualRun(json, o, operation, "enforce-removal");

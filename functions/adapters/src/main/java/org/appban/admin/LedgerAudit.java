@@ -54,11 +54,13 @@ public final class LedgerAudit {
     }
 
     /**
+     * @param from       where the check started: {@code every digest from number 1} or {@code from the (latest) checkpoint ...}
+     * @param digests    how many digests it read
      * @param newest     the newest digest's number (0: none)
      * @param unanchored entries written after the newest digest, which no digest covers yet
      * @param problems   each problem, naming the digest and the chain or entry
      */
-    public record DigestCheck(int digests, long newest, String newestAt, int unanchored, List<String> problems) {
+    public record DigestCheck(String from, int digests, long newest, String newestAt, int unanchored, List<String> problems) {
     }
 
     /**
@@ -67,18 +69,38 @@ public final class LedgerAudit {
     public record Export(String subject, int entries, String location, String sha256) {
     }
 
+    /** {@link #verify(String, String, Instant)} from the latest checkpoint. */
+    public Verification verify(String chain, Instant at) {
+        return verify(chain, null, at);
+    }
+
     /**
      * Every chain, or only {@code chain} when given (unknown chain names are refused). With anchoring, also every
      * chain against the digests ({@code at} is when the check is made: a newest digest more than a day older is a
      * missing digest); a chain the digests anchored that the ledger no longer lists is a deleted chain.
+     *
+     * @param from which digests: null from the latest checkpoint (the newest full digest and those after it),
+     *             {@code start} every digest ever written, or a full digest's number
      */
-    public Verification verify(String chain, Instant at) {
+    public Verification verify(String chain, String from, Instant at) {
         Verification chains = verify(chain);
         if (anchoring == null) return chains;
         List<String> names = chain == null ? ledger.chains() : List.of(chain);
         Map<String, List<LedgerEntry>> all = new TreeMap<>(ledger.chainsNamed(names));
-        DigestVerifier.Result r = new DigestVerifier().verify(anchoring.store().all(), anchoring.ledgerName(), all, chain == null, at);
-        DigestCheck check = new DigestCheck(r.digests(), r.newest(), r.newestAt() == null ? null : r.newestAt().toString(), r.unanchored(),
+        DigestVerifier.Selection digests;
+        if (from == null) {
+            digests = DigestVerifier.latestCheckpoint(anchoring.store());
+        } else if (from.equals("start")) {
+            digests = DigestVerifier.everything(anchoring.store());
+        } else {
+            try {
+                digests = DigestVerifier.fromCheckpoint(anchoring.store(), Long.parseLong(from));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException("ledger.verify", "from", e.getMessage());
+            }
+        }
+        DigestVerifier.Result r = new DigestVerifier().verify(digests, anchoring.ledgerName(), all, chain == null, at);
+        DigestCheck check = new DigestCheck(digests.note(), r.digests(), r.newest(), r.newestAt() == null ? null : r.newestAt().toString(), r.unanchored(),
                 r.problems().stream().map(DigestVerifier.Problem::toString).toList());
         return new Verification(chains.chains(), chains.entries(), chains.intact() && r.intact(), chains.firstBreak(), chains.breaks(), check);
     }

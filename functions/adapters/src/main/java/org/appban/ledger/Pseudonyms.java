@@ -56,4 +56,15 @@ public final class Pseudonyms {
         byte[] mac = signer.sign(data);
         return PREFIX + HexFormat.of().formatHex(mac, 0, BYTES);
     }
+
+    /**
+     * The pseudonym of a text that may hold personal data (a notice's subject naming the member), exactly as given;
+     * {@code kind} keeps the pseudonyms of different kinds of text apart (a subject never hashes like an address).
+     */
+    public String text(String kind, String text) {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(text, "text");
+        byte[] mac = signer.sign((kind + "\u0000" + text).getBytes(StandardCharsets.UTF_8));
+        return PREFIX + HexFormat.of().formatHex(mac, 0, BYTES);
+    }
 }

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -42,6 +43,33 @@ public final class S3DigestStore implements DigestStore {
         List<Stored> all = new ArrayList<>(keys.size());
         for (String key : keys) all.add(read(key));
         return all;
+    }
+
+    /**
+     * Lists from the newest key (the listing's order) and stops at the first page past {@code key}: the older digests
+     * are neither listed further nor read.
+     */
+    @Override
+    public List<Stored> since(String key) {
+        List<String> keys = new ArrayList<>();
+        String token = null;
+        do {
+            String page = token;
+            ListObjectsV2Response r = s3.get().listObjectsV2(b -> b.bucket(bucket).prefix(PREFIX).continuationToken(page));
+            boolean past = false;
+            for (S3Object o : r.contents()) {
+                if (o.key().compareTo(key) > 0) {
+                    past = true;
+                    break;
+                }
+                keys.add(o.key());
+            }
+            token = past ? null : r.nextContinuationToken();
+        } while (token != null);
+        Collections.reverse(keys);
+        List<Stored> since = new ArrayList<>(keys.size());
+        for (String k : keys) since.add(read(k));
+        return since;
     }
 
     @Override

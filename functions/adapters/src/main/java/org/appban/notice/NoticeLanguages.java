@@ -128,7 +128,9 @@ public final class NoticeLanguages {
         String inner = other.html().substring(other.html().indexOf('>', other.html().indexOf("<body")) + 1, other.html().lastIndexOf("</body>"));
         html = html.substring(0, end) + "<hr style=\"margin:32px 0;border:0;border-top:1px solid #cccccc;\">\n<div lang=\""
                 + second + "\">" + inner + "</div>\n" + html.substring(end);
-        return new RenderedNotice(subject, html, text);
+        String onRecord = first.subjectOnRecord() == null || other.subjectOnRecord() == null ? null
+                : HeaderText.clean(first.subjectOnRecord() + " / " + other.subjectOnRecord());
+        return new RenderedNotice(subject, html, text, onRecord);
     }
 
     /** The deadline's calendar event, in the member's first language. */

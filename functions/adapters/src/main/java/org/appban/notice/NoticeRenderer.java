@@ -31,6 +31,8 @@ public final class NoticeRenderer {
     private final Map<StageKind, Template> htmlBodies = new EnumMap<>(StageKind.class);
     private final Map<StageKind, Template> textBodies = new EnumMap<>(StageKind.class);
     private final Map<String, Template> subjects = new HashMap<>();
+    /** Stages whose subject template names only values that are not about the member: the ledger may keep those subjects. */
+    private final java.util.Set<String> subjectsOnRecord = new java.util.HashSet<>();
     /** The deadline's calendar event: first line its summary, the rest its description; null when no stage carries it. */
     private final Template calendar;
 
@@ -58,6 +60,7 @@ public final class NoticeRenderer {
                 Template subject = text.compile(stage.subjectIn(language));
                 checkPlaceholders(subject, "policy " + policy.id() + ", " + subjectField);
                 subjects.put(stage.id(), subject);
+                if (namesNothingPersonal(subject)) subjectsOnRecord.add(stage.id());
             } catch (MustacheException e) {
                 throw new IllegalStateException("policy " + policy.id() + ", " + subjectField + ": subject template: " + e.getMessage(), e);
             }
@@ -92,7 +95,7 @@ public final class NoticeRenderer {
         Map<String, Object> textPage = new HashMap<>(values);
         textPage.put("body", textBody);
         return new RenderedNotice(HeaderText.clean(subject), execute(htmlLayout, htmlPage, "html layout"),
-                execute(textLayout, textPage, "text layout"));
+                execute(textLayout, textPage, "text layout"), subjectsOnRecord.contains(stage) ? HeaderText.clean(subject) : null);
     }
 
     public BanPolicy policy() {
@@ -115,6 +118,48 @@ public final class NoticeRenderer {
         }
         checkPlaceholders(t, "template " + templates.describe(name));
         return t;
+    }
+
+    /**
+     * Whether a subject template names only values of {@link NoticeModel#NOT_PERSONAL_KEYS}: then the subject says
+     * nothing about who the member is, and the ledger may keep it. A section, a partial or a dotted name counts by
+     * its first part; a name inside a section over a device ({@code label}) is not in the list, so it is personal.
+     */
+    static boolean namesNothingPersonal(Template template) {
+        boolean[] personal = {false};
+        template.visit(new Mustache.Visitor() {
+            @Override
+            public void visitText(String text) {
+            }
+
+            @Override
+            public void visitVariable(String name) {
+                check(name);
+            }
+
+            @Override
+            public boolean visitInclude(String name) {
+                return true;
+            }
+
+            @Override
+            public boolean visitSection(String name) {
+                check(name);
+                return true;
+            }
+
+            @Override
+            public boolean visitInvertedSection(String name) {
+                check(name);
+                return true;
+            }
+
+            private void check(String name) {
+                String first = name.contains(".") && !name.equals(".") ? name.substring(0, name.indexOf('.')) : name;
+                if (!NoticeModel.NOT_PERSONAL_KEYS.contains(first)) personal[0] = true;
+            }
+        });
+        return !personal[0];
     }
 
     /** What a template may name besides the model's keys: the rendered subject and body (layouts), the current item. */

@@ -166,7 +166,12 @@ public final class NoticeSender {
         d.put("kind", notice.notice().stage().kind().wireName());
         d.put("standing", notice.notice().standing().wireName());
         d.put("recipientHmac", pseudonyms.address(notice.mail().recipient().value()));
-        d.put("subject", notice.rendered().subject());
+        // A subject may name the member (a policy's {{memberName}}): the ledger keeps it only when it cannot.
+        if (notice.rendered().subjectOnRecord() != null) {
+            d.put("subject", notice.rendered().subjectOnRecord());
+        } else {
+            d.put("subjectHmac", pseudonyms.text("subject", notice.rendered().subject()));
+        }
         d.put("messageId", notice.mail().mime().messageId());
         if (notice.notice().request() != null) d.put("occasion", notice.notice().request().occasion());
         return d;

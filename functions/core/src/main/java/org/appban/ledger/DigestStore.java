@@ -19,6 +19,15 @@ public interface DigestStore {
     /** Every object under the digests' prefix, oldest first (whatever they hold: the verifier judges them). */
     List<Stored> all();
 
+    /**
+     * The objects from {@code key} to the newest, oldest first: a checkpoint and every digest written after it (keys
+     * count down, so these are the keys that sort at or before {@code key}). A check from a checkpoint reads these and
+     * nothing older. Stores that read over the network override this to list no further than {@code key}.
+     */
+    default List<Stored> since(String key) {
+        return all().stream().filter(s -> s.key().compareTo(key) <= 0).toList();
+    }
+
     /** Stores {@code bytes} at {@code key} unless the key exists; false when it does (someone else wrote it first). */
     boolean create(String key, byte[] bytes);
 }

@@ -45,6 +45,18 @@ public final class NoticeModel {
             "hasDevices", "showIosSteps", "showAndroidSteps", "showOtherSteps", "exemptionInstructions", "exemptionUrl",
             "attestationUrl", "attestationLinkDays", "contactName", "contactEmail", "contactPhone", "device", "occurredText",
             "exemptionExpiresText", "exemptionAllDevices", "exemptionDeviceLabel", "exemptionReason");
+    /**
+     * The keys whose values come from the policy, the calendar or the member's standing, never from who the member is:
+     * a subject whose template names only these is kept in the ledger as it is. Any other key (the member's name or
+     * address, their devices and labels, an exemption's reason or device, the signed links) makes the subject
+     * personal, and the ledger, which can never be erased, keeps a keyed hash of it instead. A key added to
+     * {@link #KEYS} is personal until it is listed here.
+     */
+    public static final java.util.Set<String> NOT_PERSONAL_KEYS = java.util.Set.of("organisation", "policyTitle", "appName", "senderName",
+            "stageId", "stageKind", "deadlineText", "deadlineDateText", "deadlinePassed", "accessCutText", "accessCutPassed", "actionNeeded",
+            "confirmNeeded", "noKnownDevice", "nothingToDo", "hasDevices", "showIosSteps", "showAndroidSteps", "showOtherSteps",
+            "exemptionInstructions", "attestationLinkDays", "contactName", "contactEmail", "contactPhone", "occurredText",
+            "exemptionExpiresText", "exemptionAllDevices");
     /** The keys of each {@code devices[]} entry and of {@code device}. */
     public static final java.util.Set<String> DEVICE_KEYS = java.util.Set.of("label", "model", "platform", "ownership", "corporate",
             "private", "removedByMdm", "checkPending", "removeYourself", "losesAccessUnlessRemoved", "confirmClean", "clean", "exempt", "whenText",

@@ -25,19 +25,38 @@ public final class FolderDigestStore implements DigestStore {
         this.folder = folder.getFileName() != null && folder.getFileName().toString().equals("digests") ? folder.getParent() : folder;
     }
 
+    /** The first file name in order (names count down): only that file is read. */
     @Override
     public Optional<Stored> newest() {
-        List<Stored> all = all();
-        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+        Path dir = folder.resolve("digests");
+        if (!Files.isDirectory(dir)) return Optional.empty();
+        try (Stream<Path> files = Files.list(dir)) {
+            Optional<Path> first = files.filter(p -> p.getFileName().toString().endsWith(".json"))
+                    .min(Comparator.comparing((Path p) -> p.getFileName().toString()));
+            return first.isEmpty() ? Optional.empty() : Optional.of(new Stored("digests/" + first.get().getFileName(), Files.readAllBytes(first.get())));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the digests in " + dir, e);
+        }
     }
 
     @Override
     public List<Stored> all() {
+        return read(null);
+    }
+
+    /** Only the files from {@code key} to the newest are read. */
+    @Override
+    public List<Stored> since(String key) {
+        return read(key);
+    }
+
+    private List<Stored> read(String downTo) {
         Path dir = folder.resolve("digests");
         if (!Files.isDirectory(dir)) return List.of();
         List<Stored> all = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json"))
+                    .filter(p -> downTo == null || ("digests/" + p.getFileName()).compareTo(downTo) <= 0)
                     .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed()).toList()) {
                 all.add(new Stored("digests/" + f.getFileName(), Files.readAllBytes(f)));
             }

@@ -34,6 +34,35 @@ class LedgerAuditTest {
     }
 
     @Test
+    void ledger_verify_checks_from_the_latest_checkpoint_unless_asked_for_every_digest_or_a_named_one() throws Exception {
+        fill();
+        org.appban.ledger.InMemoryDigestStore digests = new org.appban.ledger.InMemoryDigestStore();
+        org.appban.testing.TestClock clock = new org.appban.testing.TestClock(nz("2023-03-20T12:00"));
+        org.appban.ledger.LedgerAnchor anchor = new org.appban.ledger.LedgerAnchor(ledger, digests, "L", clock);
+        for (int h = 0; h < 30; h++) {
+            ledger.append(new LedgerRecord(clock.instant(), Actor.schedule("s"), "m-00" + (1 + h % 2), null, "device.seen", "ok", false, null, Map.of()));
+            clock.advance(java.time.Duration.ofHours(1));
+            anchor.anchor();
+        }
+        LedgerAudit anchored = new LedgerAudit(ledger, reports, new LedgerAudit.Anchoring(digests, "L"));
+        LedgerAudit.Verification latest = anchored.verify(null, clock.instant());
+        assertTrue(latest.intact(), latest.toString());
+        assertEquals("from the latest checkpoint, " + org.appban.ledger.LedgerDigest.key(24), latest.digests().from());
+        assertEquals(7, latest.digests().digests(), "the checkpoint 24 and the six increments since");
+        assertEquals(30, anchored.verify(null, "start", clock.instant()).digests().digests());
+        assertEquals(30, anchored.verify(null, "1", clock.instant()).digests().digests());
+        InvalidInputException notFull = assertThrows(InvalidInputException.class, () -> anchored.verify(null, "2", clock.instant()));
+        assertTrue(notFull.getMessage().contains("digest 2 is incremental: a check starts from a full digest (its checkpoint is 1)"), notFull.getMessage());
+
+        AdminRequest.LedgerVerify start = (AdminRequest.LedgerVerify) AdminRequest.parse(Json.parse("{\"operation\":\"ledger.verify\",\"from\":\"start\"}"));
+        assertEquals("start", start.from());
+        assertEquals(null, ((AdminRequest.LedgerVerify) AdminRequest.parse(Json.parse("{\"operation\":\"ledger.verify\"}"))).from());
+        InvalidInputException bad = assertThrows(InvalidInputException.class,
+                () -> AdminRequest.parse(Json.parse("{\"operation\":\"ledger.verify\",\"from\":\"yesterday\"}")));
+        assertTrue(bad.getMessage().contains("from"), bad.getMessage());
+    }
+
+    @Test
     void an_untouched_ledger_verifies() {
         fill();
         LedgerAudit.Verification v = audit.verify(null);

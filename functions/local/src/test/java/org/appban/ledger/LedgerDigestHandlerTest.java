@@ -66,7 +66,10 @@ class LedgerDigestHandlerTest {
         assertEquals(1, digests.all().size(), "no second digest for the same heads");
         // The next run's appends: the next batch anchors them.
         append("m-001");
-        assertEquals("written", invoke(streamSample()).path("result").asText());
+        JsonNode next = invoke(streamSample());
+        assertEquals("written", next.path("result").asText());
+        assertEquals("incremental", next.path("kind").asText(), "within the day, only the moved head: " + next);
+        assertEquals(1, next.path("heads").asInt());
         assertEquals(2, digests.all().size());
     }
 

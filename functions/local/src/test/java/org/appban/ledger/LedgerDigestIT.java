@@ -24,7 +24,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ObjectLockMode;
 import software.amazon.awssdk.services.s3.model.ObjectLockRetentionMode;
@@ -143,5 +148,64 @@ class LedgerDigestIT {
         LedgerAnchor.Outcome next = anchor();
         assertEquals(List.of("chain member#m02 entry 2 has another hash than in digest 2", "chain member#m03 (entry 2 in digest 2) is gone"),
                 next.anomalies(), "the next anchor run sees it too, and its function fails to raise the alarm");
+    }
+
+    /** Counts the S3 requests a client makes and the digest bytes it gets. */
+    private static final class S3Requests implements ExecutionInterceptor {
+        final Map<String, Integer> requests = new java.util.TreeMap<>();
+        long bytesGot;
+
+        @Override
+        public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+            String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+            requests.merge(operation, 1, Integer::sum);
+            if (context.response() instanceof GetObjectResponse r) bytesGot += r.contentLength();
+        }
+    }
+
+    private S3Client counted(S3Requests counter) {
+        return S3Client.builder().endpointOverride(aws.endpoint()).region(aws.region()).credentialsProvider(aws.credentials())
+                .forcePathStyle(true).overrideConfiguration(c -> c.addExecutionInterceptor(counter)).build();
+    }
+
+    @Test
+    void between_checkpoints_digests_are_incremental_and_a_check_gets_only_the_latest_checkpoint_and_what_followed() {
+        for (int h = 0; h < 26; h++) {
+            ledger.append(new LedgerRecord(clock.instant(), Actor.schedule("inventory-sync"), "m0" + (1 + h % 3), null, "device.seen", "ok", false,
+                    "seen/" + h, Map.of()));
+            clock.advance(Duration.ofHours(1));
+            LedgerAnchor.Outcome o = anchor();
+            assertEquals(h == 0 || h == 23 ? "full" : "incremental", o.kind(), "digest " + o.number());
+        }
+        S3Requests fromCheckpoint = new S3Requests();
+        try (S3Client client = counted(fromCheckpoint)) {
+            LedgerAudit.Verification v = new LedgerAudit(ledger, new InMemoryReports(), new LedgerAudit.Anchoring(new S3DigestStore(() -> client, bucket), table))
+                    .verify(null, clock.instant());
+            assertTrue(v.intact(), v.toString());
+            assertEquals("from the latest checkpoint, " + LedgerDigest.key(24), v.digests().from());
+            assertEquals(3, v.digests().digests());
+        }
+        assertEquals(Map.of("GetObject", 4, "ListObjectsV2", 2), fromCheckpoint.requests, "the newest, then the checkpoint 24 and 25, 26");
+        S3Requests everything = new S3Requests();
+        try (S3Client client = counted(everything)) {
+            LedgerAudit.Verification v = new LedgerAudit(ledger, new InMemoryReports(), new LedgerAudit.Anchoring(new S3DigestStore(() -> client, bucket), table))
+                    .verify(null, "start", clock.instant());
+            assertTrue(v.intact(), v.toString());
+            assertEquals(26, v.digests().digests());
+        }
+        assertEquals(26, everything.requests.get("GetObject"));
+        assertTrue(everything.bytesGot > 3 * fromCheckpoint.bytesGot, everything.bytesGot + " bytes against " + fromCheckpoint.bytesGot);
+
+        // An entry below the checkpoint rewritten in the table, hashes recomputed: the checkpoint's head no longer matches.
+        List<LedgerEntry> original = ledger.chain("member#m01");
+        deleteChain("member#m01");
+        for (LedgerEntry e : original) {
+            LedgerRecord r = e.record();
+            ledger.append(new LedgerRecord(r.at(), r.actor(), r.member(), r.device(), r.action(), e.seq() == 1 ? "failed" : r.outcome(),
+                    r.dryRun(), r.idempotencyKey(), r.details()));
+        }
+        LedgerAudit.Verification v = verify();
+        assertEquals(List.of("rewritten: chain member#m01 entry 8 does not have the hash " + LedgerDigest.key(24) + " anchored: history was rewritten"
+                + " after entry 0 (from the start) and at or before entry 8"), v.digests().problems());
     }
 }

@@ -28,6 +28,15 @@ class PseudonymsTest {
     }
 
     @Test
+    void a_text_is_hashed_exactly_and_apart_from_addresses_and_other_kinds() {
+        String subject = "Aroha Tūhoe, remove TikTok";
+        assertTrue(pseudonyms.text("subject", subject).matches("hmac:[0-9a-f]{32}"));
+        assertNotEquals(pseudonyms.text("subject", subject), pseudonyms.text("subject", subject.toLowerCase(java.util.Locale.ROOT)), "exact, not folded");
+        assertNotEquals(pseudonyms.text("subject", "a@example.org"), pseudonyms.address("a@example.org"));
+        assertNotEquals(pseudonyms.text("subject", "x"), pseudonyms.text("reason", "x"));
+    }
+
+    @Test
     void without_the_key_the_same_address_gives_another_pseudonym() {
         assertNotEquals(pseudonyms.address("a@example.org"), Pseudonyms.withKey("j".repeat(40)).address("a@example.org"));
     }

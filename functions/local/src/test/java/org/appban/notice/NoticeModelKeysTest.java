@@ -5,6 +5,8 @@ import static org.appban.notice.Fixtures.member;
 import static org.appban.notice.Fixtures.nz;
 import static org.appban.notice.Fixtures.personal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.List;
@@ -26,5 +28,22 @@ class NoticeModelKeysTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> device = ((List<Map<String, Object>>) m.get("devices")).get(0);
         assertEquals(NoticeModel.DEVICE_KEYS, device.keySet());
+    }
+
+    /** What may stand in a subject the ledger keeps: values of the policy and the calendar, never who the member is. */
+    @Test
+    void a_subject_is_on_record_only_when_it_names_no_value_about_the_member() {
+        assertTrue(NoticeModel.KEYS.containsAll(NoticeModel.NOT_PERSONAL_KEYS));
+        for (String personal : List.of("memberName", "memberEmail", "devices", "device", "exemptionReason", "exemptionDeviceLabel",
+                "exemptionUrl", "attestationUrl")) {
+            assertFalse(NoticeModel.NOT_PERSONAL_KEYS.contains(personal), personal);
+        }
+        com.samskivert.mustache.Mustache.Compiler c = com.samskivert.mustache.Mustache.compiler();
+        assertTrue(NoticeRenderer.namesNothingPersonal(c.compile("Remove {{appName}} by {{deadlineText}}")));
+        assertTrue(NoticeRenderer.namesNothingPersonal(c.compile("{{#deadlinePassed}}Overdue{{/deadlinePassed}}: {{appName}}")));
+        assertFalse(NoticeRenderer.namesNothingPersonal(c.compile("{{memberName}}, remove {{appName}}")));
+        assertFalse(NoticeRenderer.namesNothingPersonal(c.compile("Remove it from {{device.label}}")));
+        assertFalse(NoticeRenderer.namesNothingPersonal(c.compile("Remove it from {{#devices}}{{model}}{{/devices}}")));
+        assertFalse(NoticeRenderer.namesNothingPersonal(c.compile("Your link: {{attestationUrl}}")));
     }
 }

@@ -25,6 +25,8 @@ import org.appban.domain.Actor;
 import org.appban.domain.AppPresence;
 import org.appban.domain.LedgerEntry;
 import org.appban.domain.Platform;
+import org.appban.policy.BanPolicy;
+import org.appban.policy.NoticeStage;
 import org.appban.mail.MimeWriter;
 import org.appban.ports.Claims;
 import org.appban.ports.Ledger;
@@ -75,6 +77,38 @@ class NoticeSenderTest {
         Claims.State state = claims.state(announcement.key()).orElseThrow();
         assertTrue(state.completed());
         assertEquals("sent:ses-1", state.outcome());
+    }
+
+    @Test
+    void a_subject_naming_the_member_is_kept_in_the_ledger_only_as_a_keyed_hash() {
+        // A policy may write the member's name and device into a subject; the email says it, the ledger must not.
+        BanPolicy p = POLICY;
+        List<NoticeStage> stages = p.notices().stages().stream().map(s -> s.kind() != org.appban.policy.StageKind.ANNOUNCEMENT ? s
+                : new NoticeStage(s.id(), s.kind(), s.offsetDays(), "{{memberName}}, remove {{appName}} from {{#devices}}{{label}} {{/devices}}")).toList();
+        BanPolicy named = new BanPolicy(p.id(), p.title(), p.organisation(), p.app(), p.zone(), p.announcement(), p.deadline(),
+                new BanPolicy.Notices(p.notices().sendTime(), p.notices().weekendDaysBeforeDeadline(), p.notices().holidays(), stages,
+                        p.notices().notSent(), p.notices().languages()), p.privateDevices(), p.enforcement(), p.exemptions(), p.sender(), p.contact());
+        NoticeComposer composer = new NoticeComposer(named, new NoticeRenderer(named, TemplateSet.bundled()), new MimeWriter(), LinkIssuer.none());
+        MemberSnapshot s = MemberSnapshot.of(member("m-2"),
+                List.of(corporate("d-2", "m-2", Platform.IOS, "iPhone 14", AppPresence.PRESENT)), List.of());
+        ComposedNotice notice = composer.compose(new NoticePlanner(named).due(s, nz("2023-03-17T09:00")).due().get(0), nz("2023-03-17T09:00"));
+        assertTrue(notice.rendered().subject().startsWith("Aroha Tūhoe, remove TikTok from "), notice.rendered().subject());
+
+        assertEquals(Delivery.Status.SENT, sender.send(notice, DAILY, "run-1").status());
+        List<LedgerEntry> entries = ledger.chain("member#m-2");
+        assertEquals(2, entries.size(), "the intent and the sent entry");
+        for (LedgerEntry e : entries) {
+            assertFalse(e.record().toString().contains("Aroha"), "no name in the ledger: " + e.record());
+            assertFalse(e.record().details().containsKey("subject"), e.record().details().toString());
+            assertEquals(org.appban.ledger.Pseudonyms.withKey("test-pseudonym-key-00000000000000000000").text("subject", notice.rendered().subject()),
+                    e.record().details().get("subjectHmac"), "whoever holds the key can show which subject it was");
+        }
+
+        // The bundled policy's subjects name only the app and the deadline: they stay readable.
+        sender.send(announcement, DAILY, "run-2");
+        LedgerEntry plain = ledger.byIdempotencyKey(announcement.key() + "/sent").orElseThrow();
+        assertEquals(announcement.rendered().subject(), plain.record().details().get("subject"));
+        assertFalse(plain.record().details().containsKey("subjectHmac"));
     }
 
     @Test

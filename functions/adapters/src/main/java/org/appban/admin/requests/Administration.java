@@ -272,7 +272,7 @@ public final class Administration {
                 yield new Outcome(result, "run " + id + " handed on to " + r.function() + (r.dryRun() ? " (dry run)" : ""));
             }
             case AdminRequest.LedgerVerify r -> {
-                LedgerAudit.Verification v = new LedgerAudit(ledger, reports, anchoring).verify(r.chain(), now);
+                LedgerAudit.Verification v = new LedgerAudit(ledger, reports, anchoring).verify(r.chain(), r.from(), now);
                 yield new Outcome(v, v.intact() ? v.chains() + " chains intact" + (v.digests() == null ? "" : ", " + v.digests().digests() + " digests agree")
                         : v.firstBreak() != null ? "BROKEN: " + v.firstBreak().chain() + " at " + v.firstBreak().seq()
                         : "BROKEN: " + v.digests().problems().get(0));

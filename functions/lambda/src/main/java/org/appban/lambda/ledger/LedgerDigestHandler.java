@@ -81,7 +81,9 @@ public final class LedgerDigestHandler extends JsonHandler {
         out.put("digest", o.number());
         out.put("key", o.key());
         out.put("at", o.at().toString());
+        out.put("kind", o.kind());
         out.put("chains", o.chains());
+        out.put("heads", o.heads());
         if (!o.anomalies().isEmpty()) out.put("anomalies", o.anomalies());
         String json = Json.write(out);
         if (context != null && context.getLogger() != null) context.getLogger().log(json + "\n");
