@@ -37,9 +37,9 @@ import org.appban.policy.BannedApp;
  * section, sort, RSQL filter on {@code id}; {@code {totalCount, results[]}}; {@code general.name},
  * {@code general.reportDate}, {@code hardware.macAddress}/{@code altMacAddress}, {@code userAndLocation.email}/
  * {@code username}), and its changelogs: 11.23.0 for an application's {@code name}, {@code path} and
- * {@code bundleId}; 11.32 for {@code general.appleEnrollmentType} (none, supervised, device, user, unknown). v1 is
- * deprecated (2025-06-30) but still served beside v2-v4 with the same sections as of 11.32: {@link #COMPUTERS} is the
- * one place to move it. A Mac is personal when Apple's User Enrollment enrolled it ({@code appleEnrollmentType} user),
+ * {@code bundleId}; 11.32 for {@code general.appleEnrollmentType} (none, supervised, device, user, unknown), listed for
+ * v1 to v4 alike. v1 is deprecated (since 2025-06-30, as the macadmins jamf-pro-sdk-python change #79 records; v3
+ * since 11.30 in favour of v4) but still served with the same sections: {@link #COMPUTERS} is the one place to move it. A Mac is personal when Apple's User Enrollment enrolled it ({@code appleEnrollmentType} user),
  * institutional otherwise (Jamf's computer management is device enrolment; before 11.32 every Mac counts as
  * institutional). Its apps are read for institutional Macs only; a personal Mac reports to its MDM only the apps the MDM
  * manages, never the member's own. A Mac carries the banned app when an application's {@code bundleId} is one the policy

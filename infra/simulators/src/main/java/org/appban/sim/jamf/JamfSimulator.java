@@ -303,7 +303,8 @@ public final class JamfSimulator extends SimServer {
      * (developer.jamf.com/jamf-pro/reference/get_v2-computers-inventory; v1 has the same parameters and sections), its
      * changelog 11.23.0 (the applications entry: name, path, version, macAppStore, sizeMegabytes, bundleId,
      * updateAvailable, externalVersionId) and 11.32 (general.appleEnrollmentType: none, supervised, device, user,
-     * unknown), and the deprecation of v1 (2025-06-30) noted in Jamf's 11.30.0 changelog and SDKs.
+     * unknown; the fields listed for every version, v1 to v4, of these endpoints). v1 is deprecated (since 2025-06-30,
+     * as the macadmins jamf-pro-sdk-python change #79 records) and still served.
      */
     private SimResponse computers(SimRequest r) {
         List<String> sections = sections(r, COMPUTER_SECTIONS);
