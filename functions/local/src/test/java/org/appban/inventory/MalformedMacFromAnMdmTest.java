@@ -78,7 +78,8 @@ class MalformedMacFromAnMdmTest {
         device.putObject("userAndLocation").put("emailAddress", "ana@example.org");
         var answers = new CannedTransport()
                 .on("POST", "/api/oauth/token", "{\"access_token\":\"t\",\"expires_in\":3600,\"token_type\":\"Bearer\"}")
-                .on("GET", "/api/v2/mobile-devices/detail", Json.write(Json.object().put("totalCount", 1).set("results", Json.array().add(device))));
+                .on("GET", "/api/v2/mobile-devices/detail", Json.write(Json.object().put("totalCount", 1).set("results", Json.array().add(device))))
+                .on("GET", "/api/v1/computers-inventory", Json.write(Json.object().put("totalCount", 0).set("results", Json.array())));
         return new JamfProInventory(new JamfProClient(JamfConnection.apiClient(BASE, "client", new Secret("s")), RemoteOptions.standard(CLOCK).withTransport(answers)));
     }
 
