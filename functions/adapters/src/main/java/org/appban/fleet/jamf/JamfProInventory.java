@@ -39,10 +39,12 @@ import org.appban.policy.BannedApp;
  * {@code username}), and its changelogs: 11.23.0 for an application's {@code name}, {@code path} and
  * {@code bundleId}; 11.32 for {@code general.appleEnrollmentType} (none, supervised, device, user, unknown), listed for
  * v1 to v4 alike. v1 is deprecated (since 2025-06-30, as the macadmins jamf-pro-sdk-python change #79 records; v3
- * since 11.30 in favour of v4) but still served with the same sections: {@link #COMPUTERS} is the one place to move it. A Mac is personal when Apple's User Enrollment enrolled it ({@code appleEnrollmentType} user),
- * institutional otherwise (Jamf's computer management is device enrolment; before 11.32 every Mac counts as
- * institutional). Its apps are read for institutional Macs only; a personal Mac reports to its MDM only the apps the MDM
- * manages, never the member's own. A Mac carries the banned app when an application's {@code bundleId} is one the policy
+ * since 11.30 in favour of v4) but still served with the same sections: {@link #COMPUTERS} is the one place to move it.
+ *
+ * <p>A Mac is personal when Apple's User Enrollment enrolled it ({@code appleEnrollmentType} user), institutional
+ * otherwise (Jamf's computer management is device enrolment; before 11.32 every Mac counts as institutional). Its apps
+ * are read for institutional Macs only; a personal Mac reports to its MDM only the apps the MDM manages, never the
+ * member's own (so the one listing with APPLICATIONS asks for nothing private). A Mac carries the banned app when an application's {@code bundleId} is one the policy
  * names for macOS, or its name (without {@code .app}) is one of the policy's display names; a policy that names no
  * macOS app bans nothing on a Mac. Its MAC is {@code hardware.macAddress} (the primary interface), else
  * {@code altMacAddress}.
