@@ -393,7 +393,8 @@ public final class JamfSimulator extends SimServer {
             ArrayNode a = o.putArray("applications");
             if (d.corporate()) {
                 disclosedAppsOf(d.id());
-                for (String app : d.reportedApps()) {
+                // In a fixed order: the reported set's own order changes from one JVM to the next.
+                for (String app : new java.util.TreeSet<>(d.reportedApps())) {
                     String name = world.fleet().displayName(app) + ".app";
                     a.addObject().put("name", name).put("path", "/Applications/" + name).put("version", "1.0").put("macAppStore", true)
                             .put("sizeMegabytes", 300).put("bundleId", app).put("updateAvailable", false).put("externalVersionId", "0");

@@ -85,8 +85,8 @@ class JamfComputersTest {
         JsonNode all = get("/api/v1/computers-inventory?section=GENERAL&section=APPLICATIONS&page-size=100&sort=id:asc", 200).get("results");
         List<String> bundles = new ArrayList<>();
         all.get(0).get("applications").forEach(a -> bundles.add(a.get("bundleId").asText()));
-        assertEquals(List.of("com.zhiliaoapp.musically", "com.apple.Safari"), bundles);
-        assertEquals("TikTok.app", all.get(0).get("applications").get(0).get("name").asText());
+        assertEquals(List.of("com.apple.Safari", "com.zhiliaoapp.musically"), bundles, "every app, in a fixed order");
+        assertEquals("TikTok.app", all.get(0).get("applications").get(1).get("name").asText());
         assertEquals("device", all.get(0).path("general").path("appleEnrollmentType").asText());
         JsonNode personal = all.get(2);
         assertEquals("user", personal.path("general").path("appleEnrollmentType").asText());
