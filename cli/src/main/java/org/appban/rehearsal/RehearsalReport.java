@@ -113,7 +113,9 @@ public record RehearsalReport(List<Email> emails, List<Action> actions, List<Dev
 
     /** The id inventory sync gives a simulated device in the device store. */
     static String storeId(SimDevice d) {
-        return d.spec().mdm() == FleetDevice.Mdm.JAMF ? "jamf:" + d.jamfId() : "intune:" + d.intuneId();
+        if (d.spec().mdm() != FleetDevice.Mdm.JAMF) return "intune:" + d.intuneId();
+        String jamfId = Integer.toString(d.jamfId());
+        return "jamf:" + (d.jamfComputer() ? org.appban.fleet.jamf.JamfIds.computer(jamfId) : jamfId);
     }
 
     void write(Path dir) {

@@ -18,6 +18,7 @@ import org.appban.domain.Actor;
 import org.appban.domain.Device;
 import org.appban.domain.LedgerRecord;
 import org.appban.domain.MdmKind;
+import org.appban.fleet.jamf.JamfIds;
 import org.appban.ports.Claims;
 import org.appban.ports.DeviceStore;
 import org.appban.ports.Ledger;
@@ -94,8 +95,9 @@ public final class JamfWebhook {
         if (Duration.between(e.eventTime(), now).abs().compareTo(WINDOW) > 0) {
             return refuse("stale", 409, "the event's time " + e.eventTime() + " is more than " + WINDOW.toMinutes() + " minutes from now", e, body, now);
         }
-        // The store knows Jamf's mobile devices by their Jamf Pro id; the Jamf adapter inventories no computers.
-        String deviceId = (e.type().mobile() ? MdmKind.JAMF.wireName() : "jamf-computer") + ":" + e.jssId();
+        // jssID is a mobile device's or a computer's Jamf Pro id by the event (two series): the store tells them apart.
+        String mdmId = e.type().mobile() ? e.jssId() : JamfIds.computer(e.jssId());
+        String deviceId = MdmKind.JAMF.wireName() + ":" + mdmId;
         Optional<Device> known = devices.find(deviceId);
         boolean enrolment = e.type() == JamfWebhookEvent.Type.MOBILE_DEVICE_ENROLLED;
         if (known.isEmpty() && !enrolment) return refuse("unknown-device", 404, "no device " + deviceId + " in the inventory", e, body, now);
@@ -107,10 +109,10 @@ public final class JamfWebhook {
         }
         try {
             Actor actor = Actor.event("jamf-webhook:" + e.type().jamfName() + ":" + e.jssId());
-            Optional<String> outcome = e.type().mobile() ? refresh.refresh(MdmKind.JAMF, e.jssId(), actor) : Optional.empty();
+            Optional<String> outcome = refresh.refresh(MdmKind.JAMF, mdmId, actor);
             if (outcome.isEmpty()) {
                 claims.complete(claimKey, holder, "unknown-device", clock.instant());
-                return refuse("unknown-device", 404, "Jamf Pro has no mobile device " + e.jssId(), e, body, now);
+                return refuse("unknown-device", 404, "Jamf Pro has no " + (e.type().mobile() ? "mobile device " : "computer ") + e.jssId(), e, body, now);
             }
             claims.complete(claimKey, holder, "applied", clock.instant());
             Map<String, Object> answer = new LinkedHashMap<>();

@@ -15,8 +15,8 @@ import org.appban.json.Json;
  * (developer.jamf.com/jamf-pro/docs/webhooks-1): every payload is {@code {"webhook": {...}, "event": {...}}}; the
  * webhook object is {@code id} (the webhook's configuration), {@code name}, {@code webhookEvent} and
  * {@code eventTimestamp} (epoch milliseconds, a 13-digit integer, since Jamf Pro 10.12); the device events'
- * {@code event} object carries the device's {@code jssID} (its Jamf Pro id, which the inventory's
- * {@code mobileDeviceId} is), {@code udid}, {@code serialNumber}, {@code wifiMacAddress} (mobile devices) or
+ * {@code event} object carries the device's {@code jssID} (its Jamf Pro id: the computer inventory's {@code id} for
+ * a computer event, the mobile device inventory's {@code mobileDeviceId} otherwise), {@code udid}, {@code serialNumber}, {@code wifiMacAddress} (mobile devices) or
  * {@code macAddress} (computers), {@code username} and more.
  *
  * <p>Read leniently where Jamf adds fields from version to version (unknown fields are ignored), strictly where the

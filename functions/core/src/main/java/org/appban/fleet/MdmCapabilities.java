@@ -12,6 +12,8 @@ import org.appban.domain.Platform;
  *   <li>an MDM removes a user-installed app only from supervised iOS devices and from Android (Intune);</li>
  *   <li>an install can be refused only on supervised iOS (Restrictions payload, blockedAppBundleIDs); on Android
  *       the adapter has no "app not allowed" control, so compliance and network access keep watch there;</li>
+ *   <li>on a Mac no MDM command removes an app its user installed (Jamf Pro and Intune remove only what they
+ *       installed; the app is not theirs), and neither adapter blocks a macOS app;</li>
  *   <li>Jamf Pro manages Apple devices only.</li>
  * </ul>
  * Where the adapter reports a step UNSUPPORTED at run time, the run overrides this table for that MDM.
@@ -43,6 +45,9 @@ public final class MdmCapabilities {
         if (p == Platform.IOS) {
             if (device.supervised()) return new Reach(true, null, true, null);
             return Reach.neither("unsupervised iPhone or iPad: an MDM can neither remove an app the user installed nor block it");
+        }
+        if (p == Platform.MACOS && device.mdm() == MdmKind.JAMF) {
+            return Reach.neither("Mac: no MDM command removes an app its user installed, and Jamf Pro cannot block it");
         }
         if (device.mdm() == MdmKind.JAMF) return Reach.neither("Jamf Pro manages Apple devices only");
         if (p == Platform.ANDROID) {

@@ -134,7 +134,13 @@ public final class AdapterPriming {
         device.putObject("hardware").put("model", "iPhone").put("wifiMacAddress", MAC).put("serialNumber", "PRIMING");
         device.putObject("userAndLocation").put("emailAddress", "priming@priming.invalid").put("username", "priming");
         device.putArray("applications").addObject().put("identifier", "org.example.priming").put("name", "Priming").put("managementStatus", "Managed");
+        ObjectNode computer = Json.object().put("id", "1");
+        computer.putObject("general").put("name", "Priming").put("reportDate", "2024-01-01T00:00:00Z");
+        computer.putObject("hardware").put("model", "Mac").put("macAddress", MAC).put("serialNumber", "PRIMING");
+        computer.putObject("userAndLocation").put("email", "priming@priming.invalid").put("username", "priming");
+        computer.putArray("applications").addObject().put("bundleId", "org.example.priming").put("name", "Priming.app");
         return new CannedTransport()
+                .on("GET", "/api/v1/computers-inventory", Json.write(Json.object().put("totalCount", 1).set("results", Json.array().add(computer))))
                 .on("POST", "/api/oauth/token", "{\"access_token\":\"priming\",\"expires_in\":3600,\"token_type\":\"Bearer\"}")
                 .on("GET", "/api/v2/mobile-devices/detail", Json.write(Json.object().put("totalCount", 1).set("results", Json.array().add(device))))
                 .on("POST", "/JSSResource/mobiledevicecommands/command/UpdateInventory/id/", "<mobile_device_command><command>UpdateInventory</command></mobile_device_command>");

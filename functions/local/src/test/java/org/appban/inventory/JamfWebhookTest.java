@@ -48,7 +48,7 @@ class JamfWebhookTest {
     private final List<String> metrics = new ArrayList<>();
     private final JamfWebhook.DeviceRefresh refresh = (mdm, id, actor) -> {
         refreshed.add(mdm.wireName() + ":" + id);
-        return id.equals("404") ? Optional.empty() : Optional.of("{app-disappeared=1}");
+        return id.equals("404") || id.equals("computer-404") ? Optional.empty() : Optional.of("{app-disappeared=1}");
     };
 
     JamfWebhookTest() {
@@ -115,11 +115,31 @@ class JamfWebhookTest {
         }
 
         @Test
-        void aComputerInventoryIsUnderstoodButRefusedWhileTheJamfAdapterInventoriesNoComputers() {
+        void aComputerInventoryReEvaluatesThatComputerNeverTheMobileDeviceWithTheSameNumber() {
+            devices.save(new Device("jamf:computer-7", "m30", Ownership.CORPORATE, Platform.MACOS, "MacBook Pro", false, MdmKind.JAMF, "computer-7",
+                    MacAddress.parse("60:03:08:A3:64:9D"), AppPresence.PRESENT, ComplianceState.UNKNOWN, NOW.minus(Duration.ofHours(8)), false));
             JamfWebhook.Answer a = webhook.receive(HEADER, computer(7, NOW), "run-1");
-            assertEquals(404, a.status(), "jssID 7 is a mobile device's id, not this computer's: never mixed up");
+            assertEquals(200, a.status(), a.body().toString());
+            assertEquals(List.of("jamf:computer-7"), refreshed, "Jamf's computer 7, not its mobile device 7");
+            assertEquals("jamf:computer-7", a.body().get("device"));
+            assertTrue(refusals().isEmpty());
+        }
+
+        @Test
+        void aComputerTheInventoryDoesNotHaveIsRefusedEvenWhenAMobileDeviceHasItsNumber() {
+            JamfWebhook.Answer a = webhook.receive(HEADER, computer(7, NOW), "run-1");
+            assertEquals(404, a.status(), "jssID 7 is a mobile device's id too: never mixed up");
             assertEquals("unknown-device", a.body().get("reason"));
             assertTrue(refreshed.isEmpty());
+        }
+
+        @Test
+        void aComputerJamfNoLongerHasIsRefusedAfterTheRefreshFindsItGone() {
+            devices.save(new Device("jamf:computer-404", "m30", Ownership.CORPORATE, Platform.MACOS, "iMac", false, MdmKind.JAMF, "computer-404",
+                    null, AppPresence.ABSENT, ComplianceState.UNKNOWN, NOW.minus(Duration.ofHours(8)), false));
+            JamfWebhook.Answer a = webhook.receive(HEADER, computer(404, NOW), "run-1");
+            assertEquals(404, a.status(), a.body().toString());
+            assertTrue(a.body().get("detail").toString().contains("no computer 404"), a.body().toString());
         }
     }
 

@@ -78,8 +78,37 @@ class MalformedMacFromAnMdmTest {
         device.putObject("userAndLocation").put("emailAddress", "ana@example.org");
         var answers = new CannedTransport()
                 .on("POST", "/api/oauth/token", "{\"access_token\":\"t\",\"expires_in\":3600,\"token_type\":\"Bearer\"}")
-                .on("GET", "/api/v2/mobile-devices/detail", Json.write(Json.object().put("totalCount", 1).set("results", Json.array().add(device))));
+                .on("GET", "/api/v2/mobile-devices/detail", Json.write(Json.object().put("totalCount", 1).set("results", Json.array().add(device))))
+                .on("GET", "/api/v1/computers-inventory", Json.write(Json.object().put("totalCount", 0).set("results", Json.array())));
         return new JamfProInventory(new JamfProClient(JamfConnection.apiClient(BASE, "client", new Secret("s")), RemoteOptions.standard(CLOCK).withTransport(answers)));
+    }
+
+    private static FleetInventory jamfMac(String id, String mac, String altMac) {
+        ObjectNode computer = Json.object().put("id", id);
+        computer.putObject("general").put("name", "Ana's Mac").put("reportDate", "2023-03-19T00:00:00Z");
+        computer.putObject("hardware").put("model", "MacBook Air").put("macAddress", mac).put("altMacAddress", altMac);
+        computer.putObject("userAndLocation").put("email", "ana@example.org");
+        computer.putArray("applications");
+        var answers = new CannedTransport()
+                .on("POST", "/api/oauth/token", "{\"access_token\":\"t\",\"expires_in\":3600,\"token_type\":\"Bearer\"}")
+                .on("GET", "/api/v2/mobile-devices/detail", Json.write(Json.object().put("totalCount", 0).set("results", Json.array())))
+                .on("GET", "/api/v1/computers-inventory", Json.write(Json.object().put("totalCount", 1).set("results", Json.array().add(computer))));
+        return new JamfProInventory(new JamfProClient(JamfConnection.apiClient(BASE, "client", new Secret("s")), RemoteOptions.standard(CLOCK).withTransport(answers)));
+    }
+
+    @Test
+    void aMalformedMacFromAJamfMacIsReportedNamingTheComputer_andItsOtherInterfaceIsNotGuessedAt() {
+        SyncReport report = sync(jamfMac("3", "60:03:08", "02:AB:00:00:00:1E"));
+        assertEquals(1, report.badInput().size(), report.toString());
+        assertTrue(report.badInput().get(0).startsWith("jamf device computer-3: hardware.macAddress: '60:03:08' is not a MAC address"), report.toString());
+        assertNull(devices.find("jamf:computer-3").orElseThrow().macAddress(), "the primary interface's MAC is wrong: no MAC, not the other one");
+    }
+
+    @Test
+    void aJamfMacWithoutAPrimaryMacIsKnownByItsOtherInterfaces() {
+        SyncReport report = sync(jamfMac("4", null, "02:ab:00:00:00:1f"));
+        assertEquals(List.of(), report.badInput());
+        assertEquals(MacAddress.parse("02:AB:00:00:00:1F"), devices.find("jamf:computer-4").orElseThrow().macAddress());
     }
 
     @Test

@@ -37,7 +37,11 @@ import org.w3c.dom.NodeList;
  *   <li>compliance rule: Jamf Pro has none: UNSUPPORTED;</li>
  *   <li>sync: the UpdateInventory command, for many devices per request.</li>
  * </ul>
- * Device ids are Jamf mobile device ids. Jamf manages Apple devices only: Android identifiers are ignored.
+ * Device ids are Jamf mobile device ids. Jamf manages Apple devices only: Android identifiers are ignored. Macs
+ * ({@link JamfIds#computer computer ids}) are outside every step: the app records, profiles and commands above are
+ * mobile device resources, and Jamf Pro has no MDM command that removes an app a Mac's user installed (nor one that
+ * collects a Mac's inventory: the Jamf binary's recon, run by policy, does), so a Mac carrying the app is left to its
+ * member, escalation and network access ({@link org.appban.fleet.MdmCapabilities}).
  */
 public final class JamfProEnforcement implements FleetEnforcement {
     private static final int SYNC_CHUNK = 50;
@@ -119,8 +123,14 @@ public final class JamfProEnforcement implements FleetEnforcement {
 
     @Override
     public List<SyncOutcome> sync(Collection<String> mdmIds) {
-        List<String> ids = List.copyOf(new LinkedHashSet<>(mdmIds));
         List<SyncOutcome> out = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (String id : new LinkedHashSet<>(mdmIds)) {
+            // Sent to the mobile device command, a computer's number would reach whichever iPhone has it.
+            if (JamfIds.isComputer(id)) out.add(new SyncOutcome(id, SyncOutcome.Status.NOT_FOUND,
+                    "a Jamf Pro computer: Jamf has no command that collects a Mac's inventory (recon runs by policy)"));
+            else ids.add(id);
+        }
         for (int from = 0; from < ids.size(); from += SYNC_CHUNK) {
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + SYNC_CHUNK));
             try {
@@ -134,9 +144,11 @@ public final class JamfProEnforcement implements FleetEnforcement {
         return out;
     }
 
+    /** The mobile device ids among {@code mdmIds}: Macs are not in a mobile device resource's scope. */
     private static Set<Integer> ids(Set<String> mdmIds) {
         Set<Integer> out = new TreeSet<>();
         for (String id : mdmIds) {
+            if (JamfIds.isComputer(id)) continue;
             try {
                 out.add(Integer.parseInt(id));
             } catch (NumberFormatException e) {

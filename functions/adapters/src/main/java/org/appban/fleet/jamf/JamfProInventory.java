@@ -24,13 +24,36 @@ import org.appban.fleet.InventoriedDevice;
 import org.appban.policy.BannedApp;
 
 /**
- * Jamf Pro's mobile device inventory. Two passes over {@code /api/v2/mobile-devices/detail}: the apps section only
- * for institutionally owned devices (filtered on the server), then every device without the apps section, so a
- * personal device's app list is never asked for. Jamf has no compliance verdict: compliance is UNKNOWN.
+ * Jamf Pro's inventory: its mobile devices, then its computers (Macs), through one client (so both share the
+ * instance's connection slots). Jamf has no compliance verdict: compliance is UNKNOWN.
+ *
+ * <p>Mobile devices: two passes over {@code /api/v2/mobile-devices/detail}: the apps section only for institutionally
+ * owned devices (filtered on the server), then every device without the apps section, so a personal device's app
+ * list is never asked for.
+ *
+ * <p>Computers: one pass over {@code /api/v1/computers-inventory} with the GENERAL, HARDWARE, USER_AND_LOCATION and
+ * APPLICATIONS sections, ordered by id so that pages do not shift while a record's name changes (Jamf's default order
+ * is by name). Sources: the Jamf Pro API reference, "Return paginated Computer Inventory records" (page, page-size,
+ * section, sort, RSQL filter on {@code id}; {@code {totalCount, results[]}}; {@code general.name},
+ * {@code general.reportDate}, {@code hardware.macAddress}/{@code altMacAddress}, {@code userAndLocation.email}/
+ * {@code username}), and its changelogs: 11.23.0 for an application's {@code name}, {@code path} and
+ * {@code bundleId}; 11.32 for {@code general.appleEnrollmentType} (none, supervised, device, user, unknown), listed for
+ * v1 to v4 alike. v1 is deprecated (since 2025-06-30, as the macadmins jamf-pro-sdk-python change #79 records; v3
+ * since 11.30 in favour of v4) but still served with the same sections: {@link #COMPUTERS} is the one place to move it.
+ *
+ * <p>A Mac is personal when Apple's User Enrollment enrolled it ({@code appleEnrollmentType} user), institutional
+ * otherwise (Jamf's computer management is device enrolment; before 11.32 every Mac counts as institutional). Its apps
+ * are read for institutional Macs only; a personal Mac reports to its MDM only the apps the MDM manages, never the
+ * member's own (so the one listing with APPLICATIONS asks for nothing private). A Mac carries the banned app when an application's {@code bundleId} is one the policy
+ * names for macOS, or its name (without {@code .app}) is one of the policy's display names; a policy that names no
+ * macOS app bans nothing on a Mac. Its MAC is {@code hardware.macAddress} (the primary interface), else
+ * {@code altMacAddress}.
  */
 public final class JamfProInventory implements FleetInventory {
     private static final int PAGE = 100;
     private static final String INSTITUTIONAL = URLEncoder.encode("general.deviceOwnershipType==\"Institutional\"", StandardCharsets.UTF_8);
+    static final String COMPUTERS = "/api/v1/computers-inventory";
+    private static final String MOBILE_DEVICES = "/api/v2/mobile-devices/detail";
     private final JamfProClient jamf;
 
     public JamfProInventory(JamfProClient jamf) {
@@ -44,14 +67,20 @@ public final class JamfProInventory implements FleetInventory {
 
     @Override
     public Stream<InventoriedDevice> devices(BannedApp app) {
-        return devices(app, "");
+        // The computers' pages are asked for once the mobile devices' are consumed (Stream.concat is lazy).
+        return Stream.concat(devices(app, ""), computers(app, ""));
     }
 
-    /** One device through the same two passes, narrowed on the server by Jamf's RSQL filter on its id. */
+    /**
+     * One device through the same passes, narrowed on the server by Jamf's RSQL filter on its id: a mobile device by
+     * its bare id, a computer by {@code computer-<id>} ({@link JamfIds}).
+     */
     @Override
     public java.util.Optional<InventoriedDevice> device(BannedApp app, String mdmId) {
-        if (!mdmId.matches("\\d{1,18}")) return java.util.Optional.empty();
-        try (Stream<InventoriedDevice> one = devices(app, "mobileDeviceId==\"" + mdmId + "\"")) {
+        java.util.Optional<String> computer = JamfIds.computerId(mdmId);
+        String id = computer.orElse(mdmId);
+        if (!id.matches("\\d{1,18}")) return java.util.Optional.empty();
+        try (Stream<InventoriedDevice> one = computer.isPresent() ? computers(app, "id==\"" + id + "\"") : devices(app, "mobileDeviceId==\"" + id + "\"")) {
             return one.filter(d -> d.mdmId().equals(mdmId)).findFirst();
         }
     }
@@ -60,7 +89,7 @@ public final class JamfProInventory implements FleetInventory {
         String and = only.isEmpty() ? "" : URLEncoder.encode(";" + only, StandardCharsets.UTF_8);
         String filter = only.isEmpty() ? "" : "&filter=" + URLEncoder.encode(only, StandardCharsets.UTF_8);
         Map<String, String> holders = new HashMap<>();
-        pages("section=GENERAL&section=APPLICATIONS&filter=" + INSTITUTIONAL + and).forEach(d -> {
+        pages(MOBILE_DEVICES, "mobile device inventory", "section=GENERAL&section=APPLICATIONS&filter=" + INSTITUTIONAL + and).forEach(d -> {
             for (JsonNode a : d.path("applications")) {
                 String identifier = a.path("identifier").asText("");
                 if (app.identifiersFor(Platform.IOS).contains(identifier) || app.matchesDisplayName(a.path("name").asText(null))) {
@@ -68,10 +97,17 @@ public final class JamfProInventory implements FleetInventory {
                 }
             }
         });
-        return pages("section=GENERAL&section=HARDWARE&section=USER_AND_LOCATION" + filter).map(d -> device(d, holders));
+        return pages(MOBILE_DEVICES, "mobile device inventory", "section=GENERAL&section=HARDWARE&section=USER_AND_LOCATION" + filter)
+                .map(d -> device(d, holders));
     }
 
-    private Stream<JsonNode> pages(String query) {
+    private Stream<InventoriedDevice> computers(BannedApp app, String only) {
+        String filter = only.isEmpty() ? "" : "&filter=" + URLEncoder.encode(only, StandardCharsets.UTF_8);
+        return pages(COMPUTERS, "computer inventory", "section=GENERAL&section=HARDWARE&section=USER_AND_LOCATION&section=APPLICATIONS&sort=id%3Aasc" + filter)
+                .map(c -> computer(c, app));
+    }
+
+    private Stream<JsonNode> pages(String path, String operation, String query) {
         Iterator<JsonNode> it = new Iterator<>() {
             private int page = 0;
             private boolean last = false;
@@ -80,7 +116,7 @@ public final class JamfProInventory implements FleetInventory {
             @Override
             public boolean hasNext() {
                 while (!items.hasNext() && !last) {
-                    JsonNode body = jamf.getJson("mobile device inventory", "/api/v2/mobile-devices/detail?" + query + "&page=" + page + "&page-size=" + PAGE);
+                    JsonNode body = jamf.getJson(operation, path + "?" + query + "&page=" + page + "&page-size=" + PAGE);
                     List<JsonNode> list = new ArrayList<>();
                     body.path("results").forEach(list::add);
                     items = list.iterator();
@@ -112,6 +148,38 @@ public final class JamfProInventory implements FleetInventory {
         return new InventoriedDevice(MdmKind.JAMF, id, text(user, "emailAddress"), text(user, "username"), ownership, Platform.IOS,
                 text(hw, "model"), general.path("supervised").asBoolean(false), InventoriedDevice.mac("hardware.wifiMacAddress", text(hw, "wifiMacAddress"), problems),
                 ComplianceState.UNKNOWN, presence, instant(text(general, "lastInventoryUpdateDate")), text(hw, "serialNumber"), evidence, problems);
+    }
+
+    private static InventoriedDevice computer(JsonNode c, BannedApp app) {
+        String id = JamfIds.computer(c.path("id").asText());
+        JsonNode general = c.path("general");
+        boolean personal = "user".equalsIgnoreCase(general.path("appleEnrollmentType").asText(""));
+        Ownership ownership = personal ? Ownership.PRIVATE : Ownership.CORPORATE;
+        AppPresence presence = AppPresence.UNKNOWN;
+        String evidence = "compliance only (Apple User Enrollment)";
+        if (!personal) {
+            List<String> bundleIds = app.identifiersFor(Platform.MACOS);
+            String found = null;
+            for (JsonNode a : c.path("applications")) {
+                String bundleId = a.path("bundleId").asText("");
+                String name = a.path("name").asText("");
+                String shown = name.toLowerCase(java.util.Locale.ROOT).endsWith(".app") ? name.substring(0, name.length() - 4) : name;
+                if (!bundleIds.isEmpty() && (bundleIds.contains(bundleId) || app.matchesDisplayName(shown))) {
+                    found = "jamf computer applications:" + (bundleId.isEmpty() ? name : bundleId) + " (" + a.path("path").asText("?") + ")";
+                    break;
+                }
+            }
+            presence = found != null ? AppPresence.PRESENT : AppPresence.ABSENT;
+            evidence = found != null ? found : bundleIds.isEmpty() ? "jamf computer applications: the policy names no macOS app" : "jamf computer applications: not reported";
+        }
+        JsonNode hw = c.path("hardware");
+        JsonNode user = c.path("userAndLocation");
+        List<String> problems = new ArrayList<>();
+        boolean primary = text(hw, "macAddress") != null;
+        String macField = primary ? "hardware.macAddress" : "hardware.altMacAddress";
+        return new InventoriedDevice(MdmKind.JAMF, id, text(user, "email"), text(user, "username"), ownership, Platform.MACOS,
+                text(hw, "model"), general.path("supervised").asBoolean(false), InventoriedDevice.mac(macField, text(hw, primary ? "macAddress" : "altMacAddress"), problems),
+                ComplianceState.UNKNOWN, presence, instant(text(general, "reportDate")), text(hw, "serialNumber"), evidence, problems);
     }
 
     private static String text(JsonNode n, String f) {

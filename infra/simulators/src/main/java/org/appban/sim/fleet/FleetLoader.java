@@ -176,8 +176,8 @@ public final class FleetLoader {
                 d.problem("enrollment", "only private Jamf devices have an enrollment type");
             }
             if (mdm == FleetDevice.Mdm.NONE && compliance != null) d.problem("compliance", "a device without an MDM has no compliance state");
-            if (mdm == FleetDevice.Mdm.JAMF && platform != null && platform != FleetDevice.Platform.IOS) {
-                d.problem("mdm", "the Jamf simulator manages iOS devices only");
+            if (mdm == FleetDevice.Mdm.JAMF && platform != null && platform != FleetDevice.Platform.IOS && platform != FleetDevice.Platform.MACOS) {
+                d.problem("mdm", "the Jamf simulator manages iOS devices and macOS computers only");
             }
             if (id == null || owner == null || ownership == null || platform == null || supervised == null || mdm == null) continue;
             Duration checkIn = checkInHours == null ? DEFAULT_CHECK_IN : Duration.ofSeconds(Math.round(checkInHours * 3600));

@@ -31,13 +31,23 @@ import org.appban.sim.world.SimWorld;
 import org.w3c.dom.Element;
 
 /**
- * Jamf Pro for the fleet's Jamf-managed iPhones: both token flows (OAuth client credentials; Basic then bearer with
- * keep-alive), the paged mobile device inventory ({@code /api/v2/mobile-devices/detail}), and the Classic API
- * resources the ban needs: mobile device applications (whose scope decides who keeps an app), configuration
- * profiles (a Restrictions payload blocking bundle ids) and the UpdateInventory command.
+ * Jamf Pro for the fleet's Jamf-managed iPhones and Macs: both token flows (OAuth client credentials; Basic then
+ * bearer with keep-alive), the paged mobile device inventory ({@code /api/v2/mobile-devices/detail}), the paged
+ * computer inventory ({@code /api/v1/computers-inventory}, see {@link #computers}), and the Classic API resources the
+ * ban needs: mobile device applications (whose scope decides who keeps an app), configuration profiles (a
+ * Restrictions payload blocking bundle ids) and the UpdateInventory command. Mobile devices and computers are
+ * numbered apart, as in Jamf Pro; the mobile device resources never reach a computer.
  */
 public final class JamfSimulator extends SimServer {
     private static final Set<String> SECTIONS = Set.of("GENERAL", "HARDWARE", "USER_AND_LOCATION", "APPLICATIONS", "SECURITY", "NETWORK");
+    /**
+     * The computer inventory's sections, as the Jamf Pro API reference lists them for {@code section}. This simulator
+     * fills GENERAL, HARDWARE, USER_AND_LOCATION, APPLICATIONS and OPERATING_SYSTEM; any other is answered null.
+     */
+    private static final List<String> COMPUTER_SECTIONS = List.of("GENERAL", "DISK_ENCRYPTION", "PURCHASING", "APPLICATIONS", "STORAGE",
+            "USER_AND_LOCATION", "CONFIGURATION_PROFILES", "PRINTERS", "SERVICES", "HARDWARE", "LOCAL_USER_ACCOUNTS", "CERTIFICATES", "ATTACHMENTS",
+            "PLUGINS", "PACKAGE_RECEIPTS", "FONTS", "SECURITY", "OPERATING_SYSTEM", "LICENSED_SOFTWARE", "IBEACONS", "SOFTWARE_UPDATES",
+            "EXTENSION_ATTRIBUTES", "CONTENT_CACHING", "GROUP_MEMBERSHIPS");
     private final String clientId;
     private final String clientSecret;
     private final String username;
@@ -136,6 +146,13 @@ public final class JamfSimulator extends SimServer {
         synchronized (world) {
             Matcher x;
             if (p.equals("/api/v2/mobile-devices/detail") && m.equals("GET")) return inventory(r);
+            if (p.equals("/api/v1/computers-inventory") && m.equals("GET")) return computers(r);
+            if ((x = match("/api/v1/computers-inventory/(\\d+)", p)) != null && m.equals("GET")) {
+                return SimResponse.ok(computer(jamfComputer(Integer.parseInt(x.group(1))), sections(r, COMPUTER_SECTIONS)));
+            }
+            if ((x = match("/api/v1/computers-inventory-detail/(\\d+)", p)) != null && m.equals("GET")) {
+                return SimResponse.ok(computer(jamfComputer(Integer.parseInt(x.group(1))), COMPUTER_SECTIONS));
+            }
             if ((x = match("/JSSResource/mobiledeviceapplications/bundleid/([^/]+)", p)) != null && m.equals("GET")) {
                 String bundle = x.group(1);
                 return SimResponse.xml(200, appXml(apps.values().stream().filter(a -> a.bundleId.equals(bundle)).findFirst()
@@ -191,7 +208,16 @@ public final class JamfSimulator extends SimServer {
     // ---- inventory ----
 
     private List<SimDevice> jamfDevices() {
-        return world.devices().stream().filter(d -> d.enrolledIn(FleetDevice.Mdm.JAMF)).toList();
+        return world.devices().stream().filter(d -> d.enrolledIn(FleetDevice.Mdm.JAMF) && !d.jamfComputer()).toList();
+    }
+
+    private List<SimDevice> jamfComputers() {
+        return world.devices().stream().filter(d -> d.enrolledIn(FleetDevice.Mdm.JAMF) && d.jamfComputer()).toList();
+    }
+
+    private SimDevice jamfComputer(int id) {
+        return jamfComputers().stream().filter(d -> d.jamfId() == id).findFirst()
+                .orElseThrow(() -> new HttpFailure(404, "NOT_FOUND", "Computer " + id + " not found"));
     }
 
     private SimDevice jamfDevice(int id) {
@@ -264,6 +290,131 @@ public final class JamfSimulator extends SimServer {
             }
         }
         return o;
+    }
+
+    // ---- computers ----
+
+    /**
+     * {@code GET /api/v1/computers-inventory}: {@code {totalCount, results[]}}, paged by {@code page} (from 0) and
+     * {@code page-size} (default 100), sections by {@code section} (default GENERAL), ordered by {@code sort} (default
+     * {@code general.name:asc}, as documented; {@code id} and {@code general.name}, asc or desc, simulated), narrowed by an
+     * RSQL {@code filter} of {@code ==} clauses joined by {@code ;} on the fields below (Jamf allows more).
+     * Sources: Jamf Pro API reference, "Return paginated Computer Inventory records"
+     * (developer.jamf.com/jamf-pro/reference/get_v2-computers-inventory; v1 has the same parameters and sections), its
+     * changelog 11.23.0 (the applications entry: name, path, version, macAppStore, sizeMegabytes, bundleId,
+     * updateAvailable, externalVersionId) and 11.32 (general.appleEnrollmentType: none, supervised, device, user,
+     * unknown; the fields listed for every version, v1 to v4, of these endpoints). v1 is deprecated (since 2025-06-30,
+     * as the macadmins jamf-pro-sdk-python change #79 records) and still served.
+     */
+    private SimResponse computers(SimRequest r) {
+        List<String> sections = sections(r, COMPUTER_SECTIONS);
+        int page = r.intParam("page", 0);
+        int size = r.intParam("page-size", 100);
+        if (page < 0 || size < 1 || size > 2000) throw new HttpFailure(400, "INVALID_FIELD", "page must be >= 0 and page-size between 1 and 2000");
+        List<SimDevice> all = new ArrayList<>(jamfComputers());
+        String filter = r.param("filter").orElse(null);
+        if (filter != null && !filter.isBlank()) {
+            for (String clause : filter.split(";")) {
+                Matcher f = RSQL_EQ.matcher(clause.trim());
+                if (!f.matches()) throw new HttpFailure(400, "INVALID_FILTER", "Unsupported filter: " + clause);
+                String field = f.group(1);
+                String value = f.group(2);
+                all.removeIf(d -> !value.equalsIgnoreCase(String.valueOf(switch (field) {
+                    case "id" -> Integer.toString(d.jamfId());
+                    case "udid" -> d.managementId().toUpperCase(java.util.Locale.ROOT);
+                    case "general.name" -> computerName(d);
+                    case "hardware.serialNumber" -> d.serial();
+                    case "hardware.macAddress" -> d.spec().mac();
+                    case "userAndLocation.email" -> world.fleet().member(d.spec().owner()).map(FleetMember::email).orElse(null);
+                    case "general.remoteManagement.managed" -> "true";
+                    default -> throw new HttpFailure(400, "INVALID_FILTER", "Unsupported filter field: " + field);
+                })));
+            }
+        }
+        java.util.Comparator<SimDevice> order = null;
+        for (String criterion : r.param("sort").orElse("general.name:asc").split(",")) {
+            String[] kv = criterion.trim().split(":");
+            java.util.Comparator<SimDevice> c = switch (kv[0]) {
+                case "id" -> java.util.Comparator.comparingInt(SimDevice::jamfId);
+                case "general.name" -> java.util.Comparator.comparing(JamfSimulator::computerName);
+                default -> throw new HttpFailure(400, "INVALID_FIELD", "Unsupported sort field: " + kv[0]);
+            };
+            if (kv.length > 1 && kv[1].equals("desc")) c = c.reversed();
+            else if (kv.length > 1 && !kv[1].equals("asc")) throw new HttpFailure(400, "INVALID_FIELD", "Sort direction must be asc or desc");
+            order = order == null ? c : order.thenComparing(c);
+        }
+        all.sort(order.thenComparingInt(SimDevice::jamfId));
+        ObjectNode body = Json.object().put("totalCount", all.size());
+        ArrayNode results = body.putArray("results");
+        for (int i = page * size; i < Math.min(all.size(), (page + 1) * size); i++) results.add(computer(all.get(i), sections));
+        return SimResponse.ok(body);
+    }
+
+    private static List<String> sections(SimRequest r, List<String> known) {
+        List<String> sections = r.paramValues("section");
+        if (sections.isEmpty()) return List.of("GENERAL");
+        for (String s : sections) if (!known.contains(s)) throw new HttpFailure(400, "INVALID_FIELD", "Invalid section: " + s);
+        return sections;
+    }
+
+    private static String computerName(SimDevice d) {
+        return d.spec().model() == null ? d.id() : d.id() + " (" + d.spec().model() + ")";
+    }
+
+    /**
+     * One computer's record: {@code id}, {@code udid} and a key per section, null unless asked for. Apps are in the
+     * inventory of institution-owned Macs only: a personal Mac (Apple's User Enrollment) reports only the apps its MDM
+     * manages, so the list is empty here.
+     */
+    private ObjectNode computer(SimDevice d, List<String> sections) {
+        FleetDevice s = d.spec();
+        FleetMember owner = world.fleet().member(s.owner()).orElseThrow();
+        ObjectNode o = Json.object().put("id", Integer.toString(d.jamfId())).put("udid", d.managementId().toUpperCase(java.util.Locale.ROOT));
+        for (String section : COMPUTER_SECTIONS) o.putNull(camel(section));
+        if (sections.contains("GENERAL")) {
+            ObjectNode g = o.putObject("general").put("name", computerName(d)).put("lastIpAddress", (String) null).put("platform", "Mac")
+                    .put("supervised", false).put("managementId", d.managementId())
+                    .put("reportDate", d.lastCheckIn() == null ? null : d.lastCheckIn().toString())
+                    .put("lastContactTime", d.lastCheckIn() == null ? null : d.lastCheckIn().toString())
+                    .put("lastEnrolledDate", d.enrolledAt().toString())
+                    .put("appleEnrollmentType", d.corporate() ? "device" : "user");
+            g.putObject("remoteManagement").put("managed", true).put("managementUsername", (String) null);
+        }
+        if (sections.contains("HARDWARE")) {
+            o.putObject("hardware").put("make", "Apple").put("model", s.model()).put("serialNumber", d.serial()).put("macAddress", s.mac())
+                    .put("altMacAddress", (String) null);
+        }
+        if (sections.contains("USER_AND_LOCATION")) {
+            o.putObject("userAndLocation").put("username", owner.email()).put("realname", owner.name()).put("email", owner.email())
+                    .put("position", (String) null).put("phone", (String) null).put("room", (String) null);
+        }
+        if (sections.contains("OPERATING_SYSTEM")) o.putObject("operatingSystem").put("name", "macOS").put("version", "14.2.1").put("build", "23C71");
+        if (sections.contains("APPLICATIONS")) {
+            ArrayNode a = o.putArray("applications");
+            if (d.corporate()) {
+                disclosedAppsOf(d.id());
+                // In a fixed order: the reported set's own order changes from one JVM to the next.
+                for (String app : new java.util.TreeSet<>(d.reportedApps())) {
+                    String name = world.fleet().displayName(app) + ".app";
+                    a.addObject().put("name", name).put("path", "/Applications/" + name).put("version", "1.0").put("macAppStore", true)
+                            .put("sizeMegabytes", 300).put("bundleId", app).put("updateAvailable", false).put("externalVersionId", "0");
+                }
+            }
+        }
+        return o;
+    }
+
+    private static String camel(String section) {
+        StringBuilder b = new StringBuilder();
+        boolean up = false;
+        for (char c : section.toLowerCase(java.util.Locale.ROOT).toCharArray()) {
+            if (c == '_') up = true;
+            else {
+                b.append(up ? Character.toUpperCase(c) : c);
+                up = false;
+            }
+        }
+        return b.toString();
     }
 
     // ---- classic resources ----
@@ -349,7 +500,8 @@ public final class JamfSimulator extends SimServer {
         /** A device outside an app record's scope loses the app (simplified: see the README). */
         @Override
         public void onCheckIn(SimDevice d, Instant at, SimWorld w) {
-            if (!d.corporate()) return;
+            // Mobile device app records reach mobile devices only: nothing Jamf scopes here touches a Mac.
+            if (!d.corporate() || d.jamfComputer()) return;
             for (Scoped app : apps.values()) {
                 if (app.changedAt.isAfter(at) || app.covers(d) || !d.apps().contains(app.bundleId)) continue;
                 if (SimWorld.mdmCanRemoveUserApp(d)) {
@@ -365,6 +517,11 @@ public final class JamfSimulator extends SimServer {
         public void afterCheckIn(SimDevice d, Instant at, SimWorld w) {
             JamfWebhooks hooks = webhooks;
             if (hooks == null) return;
+            if (d.jamfComputer()) {
+                // A Mac's inventory (recon) is complete: its reported apps are what Jamf now lists.
+                hooks.send("ComputerInventoryCompleted", d, at, w);
+                return;
+            }
             hooks.send("MobileDeviceCheckIn", d, at, w);
             hooks.send("MobileDeviceInventoryCompleted", d, at, w);
         }
@@ -372,12 +529,13 @@ public final class JamfSimulator extends SimServer {
         @Override
         public void onEnrollment(SimDevice d, boolean enrolled, Instant at, SimWorld w) {
             JamfWebhooks hooks = webhooks;
-            if (hooks != null) hooks.send(enrolled ? "MobileDeviceEnrolled" : "MobileDeviceUnEnrolled", d, at, w);
+            // Jamf's enrolment events are mobile device events; a Mac's (ComputerAdded) is not one appban subscribes to.
+            if (hooks != null && !d.jamfComputer()) hooks.send(enrolled ? "MobileDeviceEnrolled" : "MobileDeviceUnEnrolled", d, at, w);
         }
 
         @Override
         public String refusesInstall(SimDevice d, String app, Instant at) {
-            if (!d.spec().supervised()) return null;
+            if (!d.spec().supervised() || d.jamfComputer()) return null;
             for (Scoped p : profiles.values()) {
                 boolean received = d.lastCheckIn() != null && !d.lastCheckIn().isBefore(p.changedAt);
                 if (received && p.blocked.contains(app) && p.covers(d)) return "blocked by Jamf configuration profile '" + p.name + "'";

@@ -22,11 +22,14 @@ import org.appban.sim.world.SimWorld;
  * {@code {"webhook": {"id", "name", "webhookEvent", "eventTimestamp" (epoch milliseconds)}, "event": {...}}}; the
  * mobile device events carry {@code bluetoothMacAddress, deviceName, icciID, imei, ipAddress, jssID, managementId,
  * model, modelDisplay, osBuild, osVersion, product, room, serialNumber, udid, userDirectoryID, username, version,
- * wifiMacAddress}.
+ * wifiMacAddress}; the computer events ({@code ComputerAdded}, {@code ComputerInventoryCompleted}) carry the computer's
+ * fields directly in {@code event}: {@code alternateMacAddress, building, department, deviceName, emailAddress,
+ * ipAddress, jssID} (its Jamf Pro computer id), {@code macAddress, managementId, model, osBuild, osVersion, phone,
+ * position, realName, reportedIpAddress, room, serialNumber, udid, userDirectoryID, username}.
  *
  * <p>Sent here: {@code MobileDeviceCheckIn} and then {@code MobileDeviceInventoryCompleted} at each check-in (this
  * simulator's devices report their inventory with every check-in), {@code MobileDeviceEnrolled} and
- * {@code MobileDeviceUnEnrolled}. Deliveries are queued under the world lock and handed over by {@link #drain}, so
+ * {@code MobileDeviceUnEnrolled}; for a Mac, {@code ComputerInventoryCompleted} at each check-in (its inventory). Deliveries are queued under the world lock and handed over by {@link #drain}, so
  * whoever receives them may call the simulator back (as a receiver re-reading the device does).
  */
 public final class JamfWebhooks {
@@ -59,13 +62,23 @@ public final class JamfWebhooks {
         root.putObject("webhook").put("eventTimestamp", at.toEpochMilli()).put("id", webhookId).put("name", "appban " + event)
                 .put("webhookEvent", event);
         FleetMember owner = world.fleet().member(d.spec().owner()).orElse(null);
-        root.putObject("event").put("bluetoothMacAddress", (String) null).put("deviceName", d.spec().model() == null ? d.id() : d.spec().model())
-                .put("icciID", (String) null).put("imei", (String) null).put("ipAddress", (String) null).put("jssID", d.jamfId())
-                .put("managementId", d.managementId()).put("model", d.spec().model()).put("modelDisplay", d.spec().model())
-                .put("osBuild", "20D67").put("osVersion", "16.3.1").put("product", (String) null).put("room", (String) null)
-                .put("serialNumber", d.serial()).put("udid", d.managementId().toUpperCase(java.util.Locale.ROOT))
-                .put("userDirectoryID", "-1").put("username", owner == null ? null : owner.email()).put("version", "16.3.1")
-                .put("wifiMacAddress", d.spec().mac());
+        if (d.jamfComputer()) {
+            root.putObject("event").put("alternateMacAddress", (String) null).put("building", (String) null).put("department", (String) null)
+                    .put("deviceName", d.spec().model() == null ? d.id() : d.spec().model()).put("emailAddress", owner == null ? null : owner.email())
+                    .put("ipAddress", (String) null).put("jssID", d.jamfId()).put("macAddress", d.spec().mac()).put("managementId", d.managementId())
+                    .put("model", d.spec().model()).put("osBuild", "23C71").put("osVersion", "14.2.1").put("phone", (String) null)
+                    .put("position", (String) null).put("realName", owner == null ? null : owner.name()).put("reportedIpAddress", (String) null)
+                    .put("room", (String) null).put("serialNumber", d.serial()).put("udid", d.managementId().toUpperCase(java.util.Locale.ROOT))
+                    .put("userDirectoryID", "-1").put("username", owner == null ? null : owner.email());
+        } else {
+            root.putObject("event").put("bluetoothMacAddress", (String) null).put("deviceName", d.spec().model() == null ? d.id() : d.spec().model())
+                    .put("icciID", (String) null).put("imei", (String) null).put("ipAddress", (String) null).put("jssID", d.jamfId())
+                    .put("managementId", d.managementId()).put("model", d.spec().model()).put("modelDisplay", d.spec().model())
+                    .put("osBuild", "20D67").put("osVersion", "16.3.1").put("product", (String) null).put("room", (String) null)
+                    .put("serialNumber", d.serial()).put("udid", d.managementId().toUpperCase(java.util.Locale.ROOT))
+                    .put("userDirectoryID", "-1").put("username", owner == null ? null : owner.email()).put("version", "16.3.1")
+                    .put("wifiMacAddress", d.spec().mac());
+        }
         Map<String, String> headers = new LinkedHashMap<>(authHeaders);
         headers.put("Content-Type", "application/json");
         pending.add(new Delivery(at, event, headers, Json.write(root)));

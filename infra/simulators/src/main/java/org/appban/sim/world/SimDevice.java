@@ -104,9 +104,14 @@ public final class SimDevice {
         return entraDeviceId;
     }
 
-    /** Jamf Pro's mobile device id. */
+    /** Jamf Pro's id of the device: its computer id for a Mac, its mobile device id otherwise (two separate series). */
     public int jamfId() {
         return jamfId;
+    }
+
+    /** A Mac managed by Jamf Pro: in Jamf's computer inventory, not its mobile devices. */
+    public boolean jamfComputer() {
+        return spec.mdm() == FleetDevice.Mdm.JAMF && spec.platform() == FleetDevice.Platform.MACOS;
     }
 
     /** Jamf Pro's management id (addresses MDM commands). */

@@ -49,9 +49,12 @@ public final class SimWorld {
         this.fleet = fleet;
         this.clock = clock;
         Instant start = clock.instant();
-        int jamfIds = 0;
+        // Jamf Pro numbers its mobile devices and its computers apart: mobile device 1 and computer 1 are two devices.
+        int jamfMobileIds = 0;
+        int jamfComputerIds = 0;
         for (FleetDevice spec : fleet.devices()) {
-            SimDevice d = new SimDevice(spec, spec.mdm() == FleetDevice.Mdm.JAMF ? ++jamfIds : 0);
+            int jamfId = spec.mdm() != FleetDevice.Mdm.JAMF ? 0 : spec.platform() == FleetDevice.Platform.MACOS ? ++jamfComputerIds : ++jamfMobileIds;
+            SimDevice d = new SimDevice(spec, jamfId);
             devices.put(spec.id(), d);
             if (fleet.joinsLater(spec.id())) continue;
             d.present = true;
