@@ -227,8 +227,12 @@ public final class NotifyMembersHandler extends JsonHandler {
             JsonNode record = records.get(i);
             String messageId = record.path("messageId").asText("");
             if (messageId.isBlank()) messageId = "Records[" + i + "]";
+            // The step is held for its time left plus a notice's lease: a member it claims in its last moment stays
+            // claimed that long after a kill, and a redelivery inside that window would count the member as being
+            // sent and step over it, leaving it for the next day. Held, the step goes back to the queue instead
+            // (NotifyWork's visibility timeout, 90 minutes, is longer than both together: NotifyRoundTest).
             Duration lease = Duration.ofMillis(context == null || context.getRemainingTimeInMillis() <= 0
-                    ? 15 * 60_000 : context.getRemainingTimeInMillis()).plusSeconds(30);
+                    ? 15 * 60_000 : context.getRemainingTimeInMillis()).plus(notify.noticeLease());
             Map<String, Object> step = new LinkedHashMap<>();
             step.put("trigger", "continuation");
             step.put("messageId", messageId);
