@@ -21,6 +21,7 @@ import org.appban.store.memory.InMemoryExemptionStore;
 import org.appban.store.memory.InMemoryLedger;
 import org.appban.store.memory.InMemoryMemberStore;
 import org.appban.testing.TestClock;
+import org.appban.testing.TimeLimit;
 import org.appban.work.Continuation;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -170,7 +171,113 @@ class ExemptionSweepRoundTest {
         assertTrue(notices.asked.size() > asked);
     }
 
+    /**
+     * Lambda stops an invocation at its time limit wherever it is, and its message comes back after the queue's
+     * visibility timeout (ExemptionSweepWork's 720 s). For every point of a sweep (each claim and completion of a
+     * step, each notice request, each stored next-notice time, each hand-on, before and after it takes effect) the
+     * sweep is killed there once and redelivered: every due notice is asked for, once, except the one whose request
+     * went out just before the stop (asked again by the takeover; the notify function sends one notice per
+     * exemption and kind whatever it is asked, the request's occasion being the exemption).
+     */
+    @Test
+    void a_step_killed_at_any_point_and_redelivered_asks_for_each_due_notice_once() {
+        int killed = 0;
+        for (int n = 1; ; n++) {
+            world();
+            TimeLimit kill = new TimeLimit(n);
+            runKilled(kill);
+            if (!kill.fired()) break;
+            killed++;
+            String what = "killed at point " + n + " (" + kill.where() + ")";
+            java.util.Map<String, Long> times = new java.util.TreeMap<>();
+            notices.asked.forEach(a -> times.merge(a, 1L, Long::sum));
+            assertEquals(expected, List.copyOf(times.keySet()), what + ": every due notice asked for");
+            times.forEach((notice, count) -> assertEquals(kill.where().equals("asked " + notice) ? 2 : 1, count, what + ": " + notice));
+            assertTrue(SweepWorld.refusals(ledger).stream().allMatch("replayed"::equals), what + ": " + SweepWorld.refusals(ledger));
+        }
+        assertTrue(killed > 3 * expected.size(), "every point of the sweep was tried: " + killed);
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
+
+    private record Delivery(String messageId, String body) {
+    }
+
+    /** The schedule and every message as the mapping delivers them, with the ports stopped where {@code kill} says. */
+    private void runKilled(TimeLimit kill) {
+        ExemptionNotices seen = new ExemptionNotices() {
+            public void granted(org.appban.domain.Exemption e, java.time.Instant at) {
+                around("exemption-granted " + e.id(), () -> notices.granted(e, at));
+            }
+
+            public void expiring(org.appban.domain.Exemption e, java.time.Instant at) {
+                around("exemption-expiring " + e.id(), () -> notices.expiring(e, at));
+            }
+
+            public void expired(org.appban.domain.Exemption e, java.time.Instant at) {
+                around("exemption-expired " + e.id(), () -> notices.expired(e, at));
+            }
+
+            private void around(String notice, Runnable ask) {
+                kill.point("ask " + notice);
+                ask.run();
+                kill.point("asked " + notice);
+            }
+        };
+        org.appban.ports.ExemptionStore store = new org.appban.ports.ExemptionStore() {
+            public java.util.Optional<org.appban.domain.Exemption> find(String id) { return exemptions.find(id); }
+            public List<org.appban.domain.Exemption> ofMember(String member) { return exemptions.ofMember(member); }
+            public List<org.appban.domain.Exemption> all() { return exemptions.all(); }
+            public void create(org.appban.domain.Exemption e) { exemptions.create(e); }
+            public boolean transition(org.appban.domain.Exemption a, org.appban.domain.Exemption b) { return exemptions.transition(a, b); }
+
+            public Page noticesDue(java.time.Instant by, String after, int limit) {
+                kill.point("read the exemptions due");
+                return exemptions.noticesDue(by, after, limit);
+            }
+
+            public void noticeDueAt(String id, java.time.Instant at) {
+                kill.point("schedule " + id);
+                exemptions.noticeDueAt(id, at);
+                kill.point("scheduled " + id);
+            }
+        };
+        ExemptionService service = SweepWorld.service(new InMemoryMemberStore(), new InMemoryDeviceStore(), store, ledger, seen, clock);
+        ExemptionSweepHandler h = SweepWorld.handler(service, body -> {
+            kill.point("hand on");
+            queue.add(body);
+            kill.point("handed on");
+        }, QUEUE, kill.around(claims), ledger, clock);
+        // The schedule, retried by Lambda (the same event) when it is stopped.
+        for (int tries = 0; ; tries++) {
+            assertTrue(tries < 3, "the schedule never hands on");
+            try {
+                SweepWorld.invoke(h, SCHEDULE, context("schedule", () -> false));
+            } catch (TimeLimit.Stopped stopped) {
+                // Retried.
+            }
+            if (!kill.revive()) break;
+        }
+        Deque<Delivery> pending = new ArrayDeque<>();
+        int ids = 0;
+        for (int invocation = 0; ; invocation++) {
+            while (!queue.isEmpty()) pending.add(new Delivery("msg-" + ids++, queue.poll()));
+            if (pending.isEmpty()) return;
+            assertTrue(invocation < 500, "the sweep does not end");
+            Delivery d = pending.poll();
+            int before = notices.asked.size();
+            JsonNode out = null;
+            try {
+                out = SweepWorld.invoke(h, sqs(d.messageId(), d.body()), context("step-" + invocation, () -> notices.asked.size() - before >= 4));
+            } catch (TimeLimit.Stopped stopped) {
+                // Lambda's stop: no answer, the message stays on the queue.
+            }
+            if (kill.revive() || out.path("batchItemFailures").size() > 0) {
+                clock.advance(Duration.ofSeconds(720));
+                pending.add(d);
+            }
+        }
+    }
 
     private record Round(int invocations, int handedOn, int exemptions) {
     }

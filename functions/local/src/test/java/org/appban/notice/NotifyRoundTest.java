@@ -23,6 +23,7 @@ import org.appban.store.memory.InMemoryExemptionStore;
 import org.appban.store.memory.InMemoryLedger;
 import org.appban.store.memory.InMemoryMemberStore;
 import org.appban.testing.TestClock;
+import org.appban.testing.TimeLimit;
 import org.appban.work.Continuation;
 import org.appban.work.ContinuationGate;
 import org.junit.jupiter.api.BeforeEach;
@@ -231,11 +232,11 @@ class NotifyRoundTest {
         for (int n = 1; ; n++) {
             reset();
             clock.set(nz("2023-03-17T09:00"));
-            Kill kill = new Kill(n);
+            TimeLimit kill = new TimeLimit(n);
             runKilled(kill, redelivery);
-            if (!kill.fired) break;
+            if (!kill.fired()) break;
             killed++;
-            String what = "killed at point " + n + " (" + kill.where + "), redelivered after " + redelivery;
+            String what = "killed at point " + n + " (" + kill.where() + "), redelivered after " + redelivery;
             java.util.Map<String, List<String>> idsTo = new java.util.TreeMap<>();
             for (org.appban.mail.OutgoingMail m : mailer.sent) {
                 idsTo.computeIfAbsent(m.recipient().value(), k -> new java.util.ArrayList<>()).add(m.mime().messageId());
@@ -243,7 +244,7 @@ class NotifyRoundTest {
             assertEquals(expected, List.copyOf(idsTo.keySet()), what + ": every member is mailed");
             idsTo.forEach((to, ids) -> {
                 assertEquals(1, ids.stream().distinct().count(), what + ": one notice to " + to + ", not " + ids);
-                int allowed = kill.where.equals("sent to " + to) ? 2 : 1;
+                int allowed = kill.where().equals("sent to " + to) ? 2 : 1;
                 assertEquals(allowed, ids.size(), what + ": sends to " + to);
             });
             assertEquals(day, java.time.LocalDate.ofInstant(clock.instant(), Fixtures.POLICY.zone()), what + ": finished the same day");
@@ -291,35 +292,6 @@ class NotifyRoundTest {
         handler = handler(3);
     }
 
-    /** Where Lambda stops the round: its n-th point, counted across invocations; the invocation is dead from there. */
-    private static final class Kill {
-        final int at;
-        int points;
-        boolean dead;
-        boolean fired;
-        String where;
-
-        Kill(int at) {
-            this.at = at;
-        }
-
-        void point(String what) {
-            if (dead) throw new Killed(what);
-            if (++points != at) return;
-            dead = true;
-            fired = true;
-            where = what;
-            throw new Killed(what);
-        }
-    }
-
-    /** Not an exception: nothing in the function may catch it, as nothing can catch Lambda's stop. */
-    private static final class Killed extends Error {
-        Killed(String where) {
-            super("stopped at the time limit: " + where, null, false, false);
-        }
-    }
-
     private record Delivery(String messageId, String body) {
     }
 
@@ -328,9 +300,9 @@ class NotifyRoundTest {
      * {@code kill}, or giving its message back, sees it again after the visibility timeout. Each step runs out of
      * time after four notices, so parts hand on.
      */
-    private void runKilled(Kill kill, Duration redelivery) {
+    private void runKilled(TimeLimit kill, Duration redelivery) {
         invoke(SCHEDULE, context("schedule", () -> false));
-        org.appban.ports.Claims claimsSeen = killable(claims, kill);
+        org.appban.ports.Claims claimsSeen = kill.around(claims);
         NotifyMembersHandler h = NotifyRoundWorld.handler(new NotifyRoundWorld.Stores(members, devices, new InMemoryExemptionStore(),
                 claimsSeen, ledger), mailer, clock, Duration.ofMinutes(16), body -> {
             kill.point("hand on");
@@ -350,49 +322,15 @@ class NotifyRoundTest {
             JsonNode out = null;
             try {
                 out = NotifyRoundWorld.invoke(h, sqs(d.messageId(), d.body()), context("step-" + invocation, () -> mailer.count() - before >= 4));
-            } catch (Killed stopped) {
+            } catch (TimeLimit.Stopped stopped) {
                 // Lambda's stop: no answer, the message stays on the queue.
             }
-            boolean stopped = kill.dead;
-            kill.dead = false;
+            boolean stopped = kill.revive();
             if (stopped || out.path("batchItemFailures").size() > 0) {
                 clock.advance(redelivery);
                 pending.add(d);
             }
         }
-    }
-
-    private static org.appban.ports.Claims killable(org.appban.ports.Claims c, Kill kill) {
-        return new org.appban.ports.Claims() {
-            public Outcome claim(String key, String holder, java.time.Instant now, Duration lease) {
-                kill.point("claim " + key);
-                Outcome o = c.claim(key, holder, now, lease);
-                kill.point("claimed " + key);
-                return o;
-            }
-
-            public void complete(String key, String holder, String outcome, java.time.Instant now) {
-                kill.point("complete " + key);
-                c.complete(key, holder, outcome, now);
-                kill.point("completed " + key);
-            }
-
-            public void release(String key, String holder) {
-                kill.point("release " + key);
-                c.release(key, holder);
-                kill.point("released " + key);
-            }
-
-            public java.util.Optional<State> state(String key) {
-                kill.point("read " + key);
-                return c.state(key);
-            }
-
-            public java.util.Map<String, State> states(java.util.Collection<String> keys) {
-                kill.point("read " + keys.size() + " claims");
-                return c.states(keys);
-            }
-        };
     }
 
     private List<String> refusals() {
