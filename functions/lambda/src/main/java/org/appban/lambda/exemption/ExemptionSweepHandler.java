@@ -19,6 +19,7 @@ import org.appban.lambda.Trigger;
 import org.appban.lambda.JsonHandler;
 import org.appban.lambda.Priming;
 import org.appban.wiring.Production;
+import org.appban.wiring.Settings;
 import org.appban.work.Continuation;
 import org.appban.work.ContinuationGate;
 import org.appban.work.WorkQueue;
@@ -63,7 +64,11 @@ public final class ExemptionSweepHandler extends JsonHandler {
     }
 
     public ExemptionSweepHandler() {
-        this(Production.exemptionService(), Production.exemptionSweepWork((queue, gate, clock, zone) -> new Work(queue, gate.apply(Work.KIND), clock, zone)));
+        this(new Production(Settings.fromEnvironment()));
+    }
+
+    private ExemptionSweepHandler(Production production) {
+        this(production.exemptionService(), production.exemptionSweepWork((queue, gate, clock, zone) -> new Work(queue, gate.apply(Work.KIND), clock, zone)));
         Priming.register("exemption-sweep", ExemptionSweepHandler::warmUp);
     }
 
