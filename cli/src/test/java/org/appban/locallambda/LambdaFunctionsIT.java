@@ -203,7 +203,16 @@ class LambdaFunctionsIT {
         exemptions.create(new Exemption("ex-it-expired", "m-003", "d-301", "Chairs the inquiry's hearings", ExemptionStatus.GRANTED,
                 APPROVER, decided, APPROVER, decided, Instant.now().minus(1, ChronoUnit.DAYS), null, null));
         int before = items("LedgerTable");
-        LocalLambda.Answer answer = invoke("ExemptionSweepFunction", sample("exemption-sweep/schedule.json"));
+        // The schedule hands the day's sweep on to the function's queue; its message, as the mapping delivers it, sweeps.
+        LocalLambda.Answer scheduled = invoke("ExemptionSweepFunction", sample("exemption-sweep/schedule.json"));
+        assertEquals("handed-on", scheduled.json().path("status").asText(), scheduled.body());
+        String queue = stack.environment("ExemptionSweepFunction").get("EXEMPTION_SWEEP_WORK_QUEUE_URL");
+        var m = aws.clients().sqs().receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(1).waitTimeSeconds(5)).messages().get(0);
+        var record = JSON.createObjectNode().put("messageId", m.messageId()).put("eventSource", "aws:sqs").put("body", m.body());
+        var event = JSON.createObjectNode();
+        event.putArray("Records").add(record);
+        LocalLambda.Answer answer = invoke("ExemptionSweepFunction", event.toString());
+        assertEquals("part-done", answer.json().path("steps").path(0).path("status").asText(), answer.body());
         assertTrue(answer.body().contains("ex-it-expired"), answer.body());
         assertTrue(items("LedgerTable") > before, "the sweep recorded the expiry");
     }

@@ -75,6 +75,11 @@ public final class NoticeSender {
         this.lease = Objects.requireNonNull(lease, "lease");
     }
 
+    /** How long a claim protects an unfinished send (see the class comment). */
+    public Duration lease() {
+        return lease;
+    }
+
     /**
      * @param holder this run's identity on claims, e.g. the Lambda request id (a retried invocation reuses it and
      *               so re-enters its own claim instead of waiting for the lease)

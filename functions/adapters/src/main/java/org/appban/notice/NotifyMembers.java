@@ -108,6 +108,11 @@ public final class NotifyMembers {
         return policy;
     }
 
+    /** How long a notice's claim protects its unfinished send: a run that dies holds its members that long. */
+    public java.time.Duration noticeLease() {
+        return sender.lease();
+    }
+
     /** The daily schedule: every member on the roster gets what is due to them. */
     public NotifyReport runScheduled(Actor actor, String runId) {
         return runScheduled(actor, runId, RunBudget.unlimited());

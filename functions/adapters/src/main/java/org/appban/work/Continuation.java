@@ -17,14 +17,33 @@ import org.appban.json.Json;
  * @param round  which round ({@code notify-daily/2026-12-07}): with part and step, the message's identity, so a
  *               replayed message is recognised
  * @param step   1 for the message that starts a part, one more for each hand-on; bounded by {@link #MAX_STEPS}
+ * @param tally  what the part has counted so far, carried from step to step (names of at most 32 lowercase letters
+ *               to non-negative counts, at most {@link #MAX_TALLIES}): e.g. the quarantines a network-access part has
+ *               made, which a cap for the whole round bounds. Empty for a round that counts nothing; left out of the
+ *               message when empty.
  */
-public record Continuation(String kind, String queue, String round, int part, int parts, int step, String cursor) {
+public record Continuation(String kind, String queue, String round, int part, int parts, int step, String cursor,
+                           java.util.Map<String, Long> tally) {
     /** More steps than this for one part is not progress but a loop: the part stops, on record. */
     public static final int MAX_STEPS = 500;
+    /** Most counts a part carries. */
+    public static final int MAX_TALLIES = 8;
+    private static final java.util.regex.Pattern TALLY_NAME = java.util.regex.Pattern.compile("[a-z][a-zA-Z]{0,31}");
 
     public Continuation {
         if (parts < 1 || part < 0 || part >= parts) throw new IllegalArgumentException("part " + part + " of " + parts);
         if (step < 1) throw new IllegalArgumentException("step must be 1 or more, was " + step);
+        tally = tally == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(tally));
+        if (tally.size() > MAX_TALLIES) throw new IllegalArgumentException("at most " + MAX_TALLIES + " tallies, was " + tally.size());
+        tally.forEach((name, count) -> {
+            if (!TALLY_NAME.matcher(name).matches()) throw new IllegalArgumentException("tally name '" + name + "' is not a short lowercase word");
+            if (count == null || count < 0) throw new IllegalArgumentException("tally " + name + " must be 0 or more, was " + count);
+        });
+    }
+
+    /** A step that carries no counts. */
+    public Continuation(String kind, String queue, String round, int part, int parts, int step, String cursor) {
+        this(kind, queue, round, part, parts, step, cursor, java.util.Map.of());
     }
 
     /** The first step of each part of a round. */
@@ -32,9 +51,19 @@ public record Continuation(String kind, String queue, String round, int part, in
         return new Continuation(kind, queue, round, part, parts, 1, null);
     }
 
-    /** The step after this one, standing at {@code cursor}. */
+    /** The step after this one, standing at {@code cursor}, with this step's counts. */
     public Continuation next(String cursor) {
-        return new Continuation(kind, queue, round, part, parts, step + 1, cursor);
+        return next(cursor, tally);
+    }
+
+    /** The step after this one, standing at {@code cursor}, carrying {@code tally} (the part's counts so far). */
+    public Continuation next(String cursor, java.util.Map<String, Long> tally) {
+        return new Continuation(kind, queue, round, part, parts, step + 1, cursor, tally);
+    }
+
+    /** A count the part carries; 0 when it has none of that name. */
+    public long tally(String name) {
+        return tally.getOrDefault(name, 0L);
     }
 
     /** The message's identity: one step of one part of one round. */
@@ -46,6 +75,10 @@ public record Continuation(String kind, String queue, String round, int part, in
         var o = Json.object().put("continue", kind).put("queue", queue).put("round", round)
                 .put("part", part).put("parts", parts).put("step", step);
         if (cursor != null) o.put("cursor", cursor);
+        if (!tally.isEmpty()) {
+            var t = o.putObject("tally");
+            tally.forEach(t::put);
+        }
         return Json.write(o);
     }
 
@@ -67,11 +100,28 @@ public record Continuation(String kind, String queue, String round, int part, in
         Integer parts = o.integer("parts");
         Integer step = o.integer("step");
         String cursor = o.has("cursor") ? o.text("cursor") : null;
+        java.util.Map<String, Long> tally = new java.util.TreeMap<>();
+        JsonNode t = node.get("tally");
+        if (t != null) {
+            o.has("tally");
+            if (!t.isObject()) {
+                o.problem("tally", "must be an object of counts");
+            } else if (t.size() > MAX_TALLIES) {
+                o.problem("tally", "must hold at most " + MAX_TALLIES + " counts");
+            } else {
+                t.properties().forEach(e -> {
+                    if (!TALLY_NAME.matcher(e.getKey()).matches()) o.problem("tally." + e.getKey(), "is not a short lowercase word");
+                    else if (!e.getValue().canConvertToLong() || !e.getValue().isIntegralNumber() || e.getValue().asLong() < 0) {
+                        o.problem("tally." + e.getKey(), "must be a whole number, 0 or more");
+                    } else tally.put(e.getKey(), e.getValue().asLong());
+                });
+            }
+        }
         o.rejectUnknownFields();
         if (parts != null && (parts < 1 || parts > 1000)) o.problem("parts", "must be from 1 to 1000");
         if (part != null && parts != null && (part < 0 || part >= parts)) o.problem("part", "must be from 0 to parts - 1");
         if (step != null && step < 1) o.problem("step", "must be 1 or more");
         problems.throwIfAny();
-        return new Continuation(kind, queue, round, part, parts, step, cursor);
+        return new Continuation(kind, queue, round, part, parts, step, cursor, tally);
     }
 }

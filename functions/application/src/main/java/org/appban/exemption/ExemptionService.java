@@ -226,6 +226,56 @@ public final class ExemptionService {
         return new SweepReport(now, active, items);
     }
 
+    /** Exemptions read a page at a time by the daily sweep ({@link #sweepDue}). */
+    public static final int SWEEP_PAGE = 100;
+
+    /**
+     * What one invocation of the daily sweep did: the notices it asked for, the exemptions it read, where it
+     * stands ({@code position}: the last exemption done, so the next step starts after it) and whether it is over.
+     */
+    public record SweepStep(Instant at, List<SweepReport.Item> notices, int exemptions, String position, boolean finished) {
+    }
+
+    /**
+     * The daily sweep, bounded by its work: the exemptions whose next notice falls due by now
+     * ({@link ExemptionStore#noticesDue}, an index of those only), a page at a time from after {@code after}, until
+     * they are done or {@code outOfTime} says to stop (checked before each exemption after the first, so one started
+     * is finished and every step moves on).
+     * Each one's due notices are asked for as {@link #sweep} asks, and its next notice's time is stored once all
+     * were asked: one that failed keeps its time and is read again by the next sweep, which asks again.
+     */
+    public SweepStep sweepDue(Actor actor, String after, java.util.function.BooleanSupplier outOfTime) {
+        Instant now = clock.instant();
+        List<SweepReport.Item> items = new ArrayList<>();
+        String position = after;
+        int read = 0;
+        while (true) {
+            ExemptionStore.Page page = exemptions.noticesDue(now, position, SWEEP_PAGE);
+            for (ExemptionStore.Pending p : page.pending()) {
+                // At least one a step: a step that did nothing would hand on the same position for ever.
+                if (read > 0 && outOfTime.getAsBoolean()) return new SweepStep(now, items, read, position, false);
+                sweepOne(p.exemption(), now, actor, items);
+                position = p.position();
+                read++;
+            }
+            if (page.last()) return new SweepStep(now, items, read, position, true);
+        }
+    }
+
+    private void sweepOne(Exemption e, Instant now, Actor actor, List<SweepReport.Item> items) {
+        List<String> keys = java.util.Arrays.stream(new StageKind[] {StageKind.EXEMPTION_GRANTED, StageKind.EXEMPTION_EXPIRING,
+                StageKind.EXEMPTION_EXPIRED}).map(k -> ExemptionNoticePlan.key(e.id(), k)).toList();
+        java.util.Set<String> asked = new java.util.HashSet<>(ledger.usedKeys(keys));
+        boolean all = true;
+        for (ExemptionNoticePlan.Due due : plan.due(List.of(e), now, asked::contains)) {
+            Asked a = ask(due, actor);
+            items.add(new SweepReport.Item(e.id(), e.member(), due.kind().wireName(), due.occurredAt(), a.ok() ? "requested" : "failed", a.error()));
+            if (a.ok()) asked.add(due.key());
+            else all = false;
+        }
+        if (all) exemptions.noticeDueAt(e.id(), plan.nextDue(e, now, asked::contains).orElse(null));
+    }
+
     private record Asked(StageKind kind, boolean ok, String error) {
         String describe() {
             return kind.wireName() + ": " + (ok ? "requested" : "failed (" + error + "); the next sweep asks again");

@@ -77,6 +77,23 @@ public final class ExemptionNoticePlan {
         return out;
     }
 
+    /**
+     * When the exemption's next notice not yet asked for falls due, or empty when none is left: what the sweep
+     * stores so that it reads an exemption again only then ({@link org.appban.ports.ExemptionStore#noticeDueAt}).
+     * Up to the expiry, the earliest of the granted, expiring and expired notices not asked for; from the expiry on,
+     * only the expired notice counts (the other two are never due after it).
+     */
+    public java.util.Optional<Instant> nextDue(Exemption e, Instant now, Predicate<String> alreadyAsked) {
+        if (e.status() != ExemptionStatus.GRANTED) return java.util.Optional.empty();
+        List<Instant> at = new ArrayList<>();
+        if (!alreadyAsked.test(key(e.id(), StageKind.EXEMPTION_EXPIRED))) at.add(e.expires());
+        if (now.isBefore(e.expires())) {
+            if (!alreadyAsked.test(key(e.id(), StageKind.EXEMPTION_GRANTED))) at.add(e.decidedAt() == null ? now : e.decidedAt());
+            if (getsExpiringNotice(e) && !alreadyAsked.test(key(e.id(), StageKind.EXEMPTION_EXPIRING))) at.add(expiringFrom(e));
+        }
+        return at.stream().min(Comparator.naturalOrder());
+    }
+
     private static void add(List<Due> out, Due due, Predicate<String> alreadyAsked) {
         if (!alreadyAsked.test(due.key())) out.add(due);
     }

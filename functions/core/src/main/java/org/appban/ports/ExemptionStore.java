@@ -1,8 +1,10 @@
 package org.appban.ports;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.appban.domain.Exemption;
+import org.appban.domain.ExemptionStatus;
 
 /** Exemptions in every state: they are decisions on record, so none is ever deleted. */
 public interface ExemptionStore {
@@ -20,4 +22,33 @@ public interface ExemptionStore {
      * returns false when someone else changed it first.
      */
     boolean transition(Exemption expected, Exemption updated);
+
+    /**
+     * The exemptions with a notice to ask for by {@code by}: those whose next notice (as {@link #noticeDueAt} last
+     * set it) falls due by then, in that order, at most {@code limit} after the position {@code after} (a
+     * {@link Pending#position}; null for the first page). What the daily sweep reads: the exemptions it has work for,
+     * never the decisions on record, which only accumulate. A position that cannot be read starts from the first.
+     */
+    Page noticesDue(Instant by, String after, int limit);
+
+    /**
+     * Sets when the exemption's next notice falls due, or clears it ({@code null}: none is left to ask for). The
+     * sweep moves it on once it has asked for what was due; {@link #create} and {@link #transition} set it to
+     * {@link #firstNoticeDue} of what they store.
+     */
+    void noticeDueAt(String id, Instant at);
+
+    /** An exemption with a notice to ask for, and its position in the order {@link #noticesDue} reads them. */
+    record Pending(Exemption exemption, String position) {
+    }
+
+    /** @param last true when no exemption with a notice due comes after this page */
+    record Page(List<Pending> pending, boolean last) {
+    }
+
+    /** When a stored exemption's first notice falls due: a grant's at its decision; nothing in any other state. */
+    static Instant firstNoticeDue(Exemption e) {
+        if (e.status() != ExemptionStatus.GRANTED) return null;
+        return e.decidedAt() != null ? e.decidedAt() : e.expires();
+    }
 }

@@ -400,6 +400,25 @@ public final class Production {
                 exemptionNotices(), clock);
     }
 
+    /**
+     * The daily exemption sweep as work on the function's own queue (EXEMPTION_SWEEP_WORK_QUEUE_URL), which invokes
+     * it again: steps let in by a gate that records what it refuses in the ledger and marks steps done in the claims
+     * table (CLAIMS_TABLE).
+     */
+    public <R> R exemptionSweepWork(ExemptionSweepWorkFactory<R> work) {
+        String queue = settings.required("EXEMPTION_SWEEP_WORK_QUEUE_URL");
+        DynamoClaims claims = new DynamoClaims(dynamo.get(), settings.required("CLAIMS_TABLE"));
+        DynamoLedger ledger = new DynamoLedger(dynamo.get(), settings.required("LEDGER_TABLE"));
+        return work.make(new org.appban.work.SqsWork(sqsClient(), queue),
+                kind -> new org.appban.work.ContinuationGate(kind, queue, claims, ledger, clock), clock, policy().zone());
+    }
+
+    /** The sweep handler's work type, built from the parts the root owns (the root does not name the handler's package). */
+    public interface ExemptionSweepWorkFactory<R> {
+        R make(org.appban.work.SqsWork work, java.util.function.Function<String, org.appban.work.ContinuationGate> gate, Clock clock,
+               java.time.ZoneId zone);
+    }
+
     public Administration administration() {
         BanPolicy policy = policy();
         DynamoMemberStore members = new DynamoMemberStore(dynamo.get(), settings.required("MEMBERS_TABLE"));

@@ -110,6 +110,11 @@ class TemplateContractIT {
             "RosterImportFunction", Map.of(
                     new Grant("sqs:SendMessage", "RosterImportWork"),
                     "an import hands the rest on only when the invocation's time runs short, which the samples' small rosters never do (RosterScaleIT does)"),
+            "ExemptionSweepFunction", Map.of(
+                    new Grant("dynamodb:GetItem", "ClaimsTable"),
+                    "a step's claim is read only when another invocation holds it (SQS delivering a message twice at once)",
+                    new Grant("dynamodb:DeleteItem", "ClaimsTable"),
+                    "a step's claim is given back only when the step fails (DynamoDB or EventBridge unreachable)"),
             "NotifyMembersFunction", Map.of(
                     new Grant("dynamodb:DeleteItem", "ClaimsTable"),
                     "a notice's claim is released only when SES refuses the message outright (NoticeSender), which the emulator never does"),
@@ -504,6 +509,10 @@ class TemplateContractIT {
             case "notify-members/sqs-continuation.json" -> copies.add(write(dir, name, text.replace(
                     "https://sqs.ap-southeast-2.amazonaws.com/111122223333/appban-prod-NotifyWork",
                     stack.environment(f.logicalId()).get("NOTIFY_WORK_QUEUE_URL"))));
+            // The first step of the day's sweep handed to this stack's own queue (the sample names production's, refused).
+            case "exemption-sweep/sqs-continuation.json" -> copies.add(write(dir, name, text.replace(
+                    "https://sqs.ap-southeast-2.amazonaws.com/111122223333/appban-prod-ExemptionSweepWork",
+                    stack.environment(f.logicalId()).get("EXEMPTION_SWEEP_WORK_QUEUE_URL"))));
             case "network-access/device-status-changed.json" -> {
                 // About a private device the inventory found, so the run looks at its owner's exemptions.
                 Device device = inventoried(d -> d.ownership() == Ownership.PRIVATE && d.id().contains(":"));

@@ -1,39 +1,24 @@
 package org.appban.notice;
 
-import org.appban.lambda.notice.NotifyMembersHandler;
-import org.appban.lambda.notice.NotifyMembersHandler;
 import static org.appban.notice.Fixtures.POLICY;
-import static org.appban.notice.Fixtures.corporate;
 import static org.appban.notice.Fixtures.nz;
+import static org.appban.notice.NotifyRoundWorld.SCHEDULE;
+import static org.appban.notice.NotifyRoundWorld.context;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import org.appban.domain.Actor;
-import org.appban.domain.AppPresence;
 import org.appban.domain.LedgerRecord;
 import org.appban.domain.Member;
-import org.appban.domain.Platform;
-import org.appban.domain.Role;
-import org.appban.json.Json;
-import org.appban.mail.MimeWriter;
-import org.appban.mail.OutgoingMail;
-import org.appban.mail.SesMailer;
+import org.appban.lambda.notice.NotifyMembersHandler;
 import org.appban.mail.Mailer;
+import org.appban.mail.SesMailer;
 import org.appban.store.dynamo.DynamoClaims;
 import org.appban.store.dynamo.DynamoDeviceStore;
 import org.appban.store.dynamo.DynamoExemptionStore;
@@ -43,7 +28,6 @@ import org.appban.testing.AwsEmulator;
 import org.appban.testing.TemplateTables;
 import org.appban.testing.TestClock;
 import org.appban.work.Continuation;
-import org.appban.work.ContinuationGate;
 import org.appban.work.SqsWork;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,9 +84,9 @@ class NotifyRoundIT {
         sqs = emulator.clients().sqs();
         queueUrl = sqs.createQueue(r -> r.queueName("appban-it-" + token + "-NotifyWork")).queueUrl();
         members = new DynamoMemberStore(dynamo, tables.name("MembersTable"));
-        DynamoDeviceStore devices = new DynamoDeviceStore(dynamo, tables.name("DevicesTable"));
         ledger = new DynamoLedger(dynamo, tables.name("LedgerTable"));
-        DynamoClaims claims = new DynamoClaims(dynamo, tables.name("ClaimsTable"));
+        NotifyRoundWorld.Stores stores = new NotifyRoundWorld.Stores(members, new DynamoDeviceStore(dynamo, tables.name("DevicesTable")),
+                new DynamoExemptionStore(dynamo, tables.name("ExemptionsTable")), new DynamoClaims(dynamo, tables.name("ClaimsTable")), ledger);
 
         var ses = emulator.clients().sesV2();
         ses.createEmailIdentity(r -> r.emailIdentity(POLICY.sender().address()));
@@ -113,24 +97,13 @@ class NotifyRoundIT {
             return id;
         };
 
-        List<Member> roster = new ArrayList<>();
-        for (int i = 0; i < ACTIVE; i++) roster.add(Member.active(String.format("m-%03d", i), "Member " + i, "m" + i + "-" + token + "@example.org", Role.STAFF));
-        roster.add(Member.active("m-900", "Left Last Year", "left-" + token + "@example.org", Role.STAFF).deactivated());
-        members.saveAll(roster);
-        devices.save(corporate("d-101", "m-001", Platform.IOS, "iPhone 14", AppPresence.PRESENT));
+        NotifyRoundWorld.populate(stores, ACTIVE, "-" + token);
         // History that the round must not read: a long chain of a member who left years ago.
         for (int i = 0; i < 40; i++) {
             ledger.append(new LedgerRecord(nz("2022-01-01T09:00").plusSeconds(i), Actor.schedule("old"), "m-old", null, "notice.sent", "ok",
                     false, "old/" + i, Map.of()));
         }
-
-        NoticeComposer composer = new NoticeComposer(POLICY, new NoticeRenderer(POLICY, TemplateSet.bundled()), new MimeWriter(), LinkIssuer.none());
-        NotifyMembers notify = new NotifyMembers(POLICY, members, devices, new DynamoExemptionStore(dynamo, tables.name("ExemptionsTable")),
-                claims, ledger, Attestations.fromLedger(ledger), new NoticePlanner(POLICY), composer,
-                new NoticeSender(claims, ledger, mailer, clock, NoticeSender.DEFAULT_LEASE,
-                        org.appban.ledger.Pseudonyms.withKey("test-pseudonym-key-00000000000000000000")), clock);
-        ContinuationGate gate = new ContinuationGate(NotifyMembersHandler.Rounds.KIND, queueUrl, claims, ledger, clock);
-        handler = new NotifyMembersHandler(notify, null, null, new NotifyMembersHandler.Rounds(new SqsWork(() -> sqs, queueUrl), gate, 3, clock));
+        handler = NotifyRoundWorld.handler(stores, mailer, clock, NoticeSender.DEFAULT_LEASE, new SqsWork(() -> sqs, queueUrl), queueUrl, 3);
         requests.clear();
     }
 
@@ -142,7 +115,7 @@ class NotifyRoundIT {
 
     @Test
     void a_round_cut_every_few_notices_goes_on_through_the_queue_mails_each_member_once_and_scans_nothing_but_its_roster_pages() {
-        invoke(Json.write(Map.of("trigger", "schedule", "schedule", "notify-daily")), context("schedule", () -> false));
+        invoke(SCHEDULE, context("schedule", () -> false));
         int steps = 0;
         int handedOn = 0;
         for (List<Message> batch = receive(); !batch.isEmpty(); batch = receive()) {
@@ -178,14 +151,14 @@ class NotifyRoundIT {
 
     @Test
     void a_replayed_step_is_refused_and_recorded_in_the_ledger() {
-        invoke(Json.write(Map.of("trigger", "schedule", "schedule", "notify-daily")), context("schedule", () -> false));
+        invoke(SCHEDULE, context("schedule", () -> false));
         Message first = receive().get(0);
         invoke(sqsEvent(first), context("w1", () -> false));
         int sent = mailed.size();
         JsonNode again = invoke(sqsEvent(first), context("w2", () -> false));
         assertEquals("replayed", again.path("steps").path(0).path("reason").asText(), again.toString());
         assertEquals(sent, mailed.size());
-        assertEquals(1, ledger.chain("fleet").stream().filter(e -> e.record().action().equals(ContinuationGate.REFUSED)).count());
+        assertEquals(List.of("replayed"), NotifyRoundWorld.refusals(ledger));
     }
 
     @Test
@@ -197,8 +170,8 @@ class NotifyRoundIT {
         String body = new Continuation(NotifyMembersHandler.Rounds.KIND, queueUrl, "notify-daily/2023-03-16", 0, 1, 2, gone).toJson();
         JsonNode out = invoke(sqsEvent("cursor-1", body), context("w", () -> false));
         assertEquals("part-done", out.path("steps").path(0).path("status").asText(), out.toString());
-        List<String> expected = order.subList(11, order.size()).stream().filter(id -> !id.equals("m-900"))
-                .map(id -> "m" + Integer.parseInt(id.substring(2)) + "-" + token + "@example.org").sorted().toList();
+        List<String> expected = order.subList(11, order.size()).stream().filter(id -> !NotifyRoundWorld.NOT_MAILED.contains(id))
+                .map(id -> NotifyRoundWorld.address(id, "-" + token)).sorted().toList();
         assertEquals(expected, mailed.stream().sorted().toList());
     }
 
@@ -209,46 +182,14 @@ class NotifyRoundIT {
     }
 
     private static String sqsEvent(Message m) {
-        return sqsEvent(m.messageId(), m.body());
+        return NotifyRoundWorld.sqs(m.messageId(), m.body());
     }
 
     private static String sqsEvent(String messageId, String body) {
-        Map<String, Object> record = new TreeMap<>();
-        record.put("messageId", messageId);
-        record.put("eventSource", "aws:sqs");
-        record.put("body", body);
-        return Json.write(Map.of("Records", List.of(record)));
+        return NotifyRoundWorld.sqs(messageId, body);
     }
 
     private JsonNode invoke(String event, Context context) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, context);
-            return Json.parse(out.toByteArray());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /** A 15-minute invocation whose time is up (1 ms left) once {@code outOfTime} says so. */
-    private static Context context(String requestId, BooleanSupplier outOfTime) {
-        return new Context() {
-            public String getAwsRequestId() { return requestId; }
-            public String getLogGroupName() { return "test"; }
-            public String getLogStreamName() { return "test"; }
-            public String getFunctionName() { return "notify-members"; }
-            public String getFunctionVersion() { return "1"; }
-            public String getInvokedFunctionArn() { return "arn:aws:lambda:ap-southeast-2:111122223333:function:notify-members"; }
-            public CognitoIdentity getIdentity() { return null; }
-            public ClientContext getClientContext() { return null; }
-            public int getRemainingTimeInMillis() { return outOfTime.getAsBoolean() ? 1 : 900_000; }
-            public int getMemoryLimitInMB() { return 1024; }
-            public LambdaLogger getLogger() {
-                return new LambdaLogger() {
-                    public void log(String message) { }
-                    public void log(byte[] message) { }
-                };
-            }
-        };
+        return NotifyRoundWorld.invoke(handler, event, context);
     }
 }

@@ -1,42 +1,29 @@
 package org.appban.notice;
 
-import org.appban.lambda.notice.NotifyMembersHandler;
-import static org.appban.notice.Fixtures.POLICY;
-import static org.appban.notice.Fixtures.corporate;
 import static org.appban.notice.Fixtures.nz;
+import static org.appban.notice.NotifyRoundWorld.SCHEDULE;
+import static org.appban.notice.NotifyRoundWorld.context;
+import static org.appban.notice.NotifyRoundWorld.sqs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
-import org.appban.domain.AppPresence;
 import org.appban.domain.LedgerEntry;
-import org.appban.domain.Member;
-import org.appban.domain.Platform;
-import org.appban.domain.Role;
-import org.appban.json.Json;
-import org.appban.mail.MimeWriter;
+import org.appban.lambda.notice.NotifyMembersHandler;
 import org.appban.store.memory.InMemoryClaims;
 import org.appban.store.memory.InMemoryDeviceStore;
 import org.appban.store.memory.InMemoryExemptionStore;
 import org.appban.store.memory.InMemoryLedger;
 import org.appban.store.memory.InMemoryMemberStore;
 import org.appban.testing.TestClock;
+import org.appban.testing.TimeLimit;
 import org.appban.work.Continuation;
 import org.appban.work.ContinuationGate;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,29 +49,21 @@ class NotifyRoundTest {
 
     @BeforeEach
     void roster() {
-        for (int i = 0; i < ACTIVE; i++) {
-            members.save(Member.active(String.format("m-%02d", i), "Member " + i, "m" + i + "@example.org", Role.STAFF));
-        }
-        members.save(Member.active("m-90", "Left Last Year", "left@example.org", Role.STAFF).deactivated());
-        members.save(Member.active("m-91", "Bounced", "bounced@example.org", Role.STAFF).withMailBlocked(true));
-        devices.save(corporate("d-1", "m-01", Platform.IOS, "iPhone 14", AppPresence.PRESENT));
+        NotifyRoundWorld.populate(stores(), ACTIVE, "");
         handler = handler(3);
     }
 
+    private NotifyRoundWorld.Stores stores() {
+        return new NotifyRoundWorld.Stores(members, devices, new InMemoryExemptionStore(), claims, ledger);
+    }
+
     private NotifyMembersHandler handler(int parts) {
-        NoticeComposer composer = new NoticeComposer(POLICY, new NoticeRenderer(POLICY, TemplateSet.bundled()), new MimeWriter(),
-                (member, stage, now) -> new NoticeLinks("https://appban.example.org/exempt/" + member.id(), null));
-        NotifyMembers notify = new NotifyMembers(POLICY, members, devices, new InMemoryExemptionStore(), claims, ledger,
-                Attestations.fromLedger(ledger), new NoticePlanner(POLICY), composer,
-                new NoticeSender(claims, ledger, mailer, clock, Duration.ofMinutes(16),
-                        org.appban.ledger.Pseudonyms.withKey("test-pseudonym-key-00000000000000000000")), clock);
-        ContinuationGate gate = new ContinuationGate(NotifyMembersHandler.Rounds.KIND, QUEUE, claims, ledger, clock);
-        return new NotifyMembersHandler(notify, null, null, new NotifyMembersHandler.Rounds(queue::add, gate, parts, clock));
+        return NotifyRoundWorld.handler(stores(), mailer, clock, Duration.ofMinutes(16), queue::add, QUEUE, parts);
     }
 
     @Test
-    void the_schedule_hands_the_round_on_as_one_message_per_part_and_sends_nothing_itself() throws Exception {
-        JsonNode out = invoke(Json.write(Map.of("trigger", "schedule", "schedule", "notify-daily")), context("s", () -> false));
+    void the_schedule_hands_the_round_on_as_one_message_per_part_and_sends_nothing_itself() {
+        JsonNode out = invoke(SCHEDULE, context("s", () -> false));
         assertEquals("handed-on", out.path("status").asText());
         assertEquals(3, queue.size());
         assertEquals(0, mailer.count());
@@ -94,7 +73,7 @@ class NotifyRoundTest {
     }
 
     @Test
-    void a_round_cut_by_the_time_limit_after_k_notices_for_every_k_mails_each_member_exactly_once() throws Exception {
+    void a_round_cut_by_the_time_limit_after_k_notices_for_every_k_mails_each_member_exactly_once() {
         for (int k = 1; k <= ACTIVE + 1; k++) {
             reset();
             int cut = k;
@@ -108,7 +87,7 @@ class NotifyRoundTest {
     }
 
     @Test
-    void a_round_cut_after_k_checks_of_the_clock_for_every_k_finishes_exactly_once() throws Exception {
+    void a_round_cut_after_k_checks_of_the_clock_for_every_k_finishes_exactly_once() {
         // The budget is read before each page and each member, skipped members included: every point of the walk.
         // The step reads its time left four times before its first check (its claim's lease, its safety margin) and
         // once more before its first page: from k = 6 on, each invocation gets through k - 5 members at least.
@@ -124,8 +103,8 @@ class NotifyRoundTest {
     }
 
     @Test
-    void a_replayed_step_is_refused_and_recorded_and_sends_nothing() throws Exception {
-        invoke(Json.write(Map.of("trigger", "schedule", "schedule", "notify-daily")), context("s", () -> false));
+    void a_replayed_step_is_refused_and_recorded_and_sends_nothing() {
+        invoke(SCHEDULE, context("s", () -> false));
         String first = queue.poll();
         invoke(sqs("msg-1", first), context("w1", () -> false));
         int sent = mailer.count();
@@ -138,7 +117,7 @@ class NotifyRoundTest {
     }
 
     @Test
-    void a_malformed_message_or_one_from_another_stage_or_kind_is_refused_and_recorded() throws Exception {
+    void a_malformed_message_or_one_from_another_stage_or_kind_is_refused_and_recorded() {
         String otherStage = Continuation.start(NotifyMembersHandler.Rounds.KIND, QUEUE.replace("appban-test", "appban-prod"),
                 "notify-daily/2023-03-16", 0, 1).toJson();
         String otherKind = Continuation.start("roster-import", QUEUE, "notify-daily/2023-03-16", 0, 1).toJson();
@@ -165,8 +144,8 @@ class NotifyRoundTest {
     }
 
     @Test
-    void a_step_held_by_a_live_invocation_goes_back_to_the_queue_without_an_error() throws Exception {
-        invoke(Json.write(Map.of("trigger", "schedule", "schedule", "notify-daily")), context("s", () -> false));
+    void a_step_held_by_a_live_invocation_goes_back_to_the_queue_without_an_error() {
+        invoke(SCHEDULE, context("s", () -> false));
         String first = queue.poll();
         Continuation c = Continuation.parse(first, "q");
         claims.claim("continuation/" + c.id(), "another-invocation", clock.instant(), Duration.ofMinutes(15));
@@ -177,7 +156,7 @@ class NotifyRoundTest {
     }
 
     @Test
-    void a_step_the_provider_stops_goes_back_to_the_queue_and_its_redelivery_carries_on_without_mailing_anyone_twice() throws Exception {
+    void a_step_the_provider_stops_goes_back_to_the_queue_and_its_redelivery_carries_on_without_mailing_anyone_twice() {
         String body = Continuation.start(NotifyMembersHandler.Rounds.KIND, QUEUE, "notify-daily/2023-03-17", 0, 1).toJson();
         int[] calls = {0};
         mailer.before = m -> {
@@ -199,13 +178,79 @@ class NotifyRoundTest {
     }
 
     @Test
-    void a_cursor_at_a_member_who_is_gone_resumes_at_the_next_one() throws Exception {
-        // m-05 never existed: the step starts with the first member of the part after it.
-        String body = new Continuation(NotifyMembersHandler.Rounds.KIND, QUEUE, "notify-daily/2023-03-16", 0, 1, 2, "m-05x").toJson();
+    void a_cursor_at_a_member_who_is_gone_resumes_at_the_next_one() {
+        // m-005x never existed: the step starts with the first member of the part after it.
+        String body = new Continuation(NotifyMembersHandler.Rounds.KIND, QUEUE, "notify-daily/2023-03-16", 0, 1, 2, "m-005x").toJson();
         invoke(sqs("msg-cursor", body), context("w", () -> false));
         List<String> to = mailer.sent.stream().map(m -> m.recipient().value()).toList();
         assertEquals(ACTIVE - 6, to.size(), to.toString());
         assertTrue(to.contains("m6@example.org") && !to.contains("m5@example.org"), to.toString());
+    }
+
+    /**
+     * Lambda stops an invocation at its time limit wherever it is: nothing it would have done from that point on
+     * happens, and its message comes back after the queue's visibility timeout (NotifyWork's 90 minutes). For every
+     * point of a round (each claim, completion, release, send and hand-on, just before and just after it takes
+     * effect, counted across the round's invocations) the round is killed there once and the message redelivered:
+     * every member is mailed that same day and once. The one exception is the documented crash window of a send
+     * (the provider accepted the email, the invocation died before recording it): the redelivery's takeover sends it
+     * again with the same Message-ID, which mail clients show once.
+     *
+     * <p>Also redelivered sooner than a notice's lease (as a queue whose visibility timeout were shorter would): the
+     * member the dead step had claimed is then still held, and the step, held as long, goes back to the queue until
+     * it can be taken over; stepped over, the member would have waited for the next day's round.
+     */
+    @Test
+    void a_step_killed_at_any_point_and_redelivered_after_the_visibility_timeout_mails_every_member_that_same_day_once() {
+        for (Duration redelivery : List.of(visibilityTimeout(), Duration.ofSeconds(945))) killedEverywhere(redelivery);
+    }
+
+    @Test
+    void notify_work_redelivers_a_killed_step_only_after_its_members_claims_have_lapsed() {
+        int timeout = templateResources().path("NotifyMembersFunction").path("Properties").path("Timeout").asInt();
+        assertTrue(visibilityTimeout().compareTo(Duration.ofSeconds(timeout).plus(NoticeSender.DEFAULT_LEASE)) > 0,
+                "NotifyWork's visibility timeout outlasts a step and the claims it took: " + visibilityTimeout());
+    }
+
+    private static Duration visibilityTimeout() {
+        return Duration.ofSeconds(templateResources().path("NotifyWork").path("Properties").path("VisibilityTimeout").asInt());
+    }
+
+    private static JsonNode templateResources() {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                    .readTree(org.appban.testing.ProjectLayout.template().toFile()).path("Resources");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void killedEverywhere(Duration redelivery) {
+        List<String> expected = java.util.stream.IntStream.range(0, ACTIVE).mapToObj(i -> NotifyRoundWorld.address(i, "")).sorted().toList();
+        java.time.LocalDate day = java.time.LocalDate.ofInstant(clock.instant(), Fixtures.POLICY.zone());
+        int killed = 0;
+        for (int n = 1; ; n++) {
+            reset();
+            clock.set(nz("2023-03-17T09:00"));
+            TimeLimit kill = new TimeLimit(n);
+            runKilled(kill, redelivery);
+            if (!kill.fired()) break;
+            killed++;
+            String what = "killed at point " + n + " (" + kill.where() + "), redelivered after " + redelivery;
+            java.util.Map<String, List<String>> idsTo = new java.util.TreeMap<>();
+            for (org.appban.mail.OutgoingMail m : mailer.sent) {
+                idsTo.computeIfAbsent(m.recipient().value(), k -> new java.util.ArrayList<>()).add(m.mime().messageId());
+            }
+            assertEquals(expected, List.copyOf(idsTo.keySet()), what + ": every member is mailed");
+            idsTo.forEach((to, ids) -> {
+                assertEquals(1, ids.stream().distinct().count(), what + ": one notice to " + to + ", not " + ids);
+                int allowed = kill.where().equals("sent to " + to) ? 2 : 1;
+                assertEquals(allowed, ids.size(), what + ": sends to " + to);
+            });
+            assertEquals(day, java.time.LocalDate.ofInstant(clock.instant(), Fixtures.POLICY.zone()), what + ": finished the same day");
+            assertTrue(refusals().stream().allMatch("replayed"::equals), what + ": " + refusals());
+        }
+        assertTrue(killed > 6 * ACTIVE, "every point of the round was tried: " + killed);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -214,8 +259,8 @@ class NotifyRoundTest {
     }
 
     /** The schedule, then every message the queue holds, each invocation with its own clock of the given shape. */
-    private Round runRound(IntFunction<BooleanSupplier> outOfTime) throws Exception {
-        invoke(Json.write(Map.of("trigger", "schedule", "schedule", "notify-daily")), context("schedule", () -> false));
+    private Round runRound(IntFunction<BooleanSupplier> outOfTime) {
+        invoke(SCHEDULE, context("schedule", () -> false));
         int invocations = 0;
         int handedOn = 0;
         while (!queue.isEmpty()) {
@@ -247,45 +292,52 @@ class NotifyRoundTest {
         handler = handler(3);
     }
 
-    private List<String> refusals() {
-        return ledger.chain("fleet").stream().filter(e -> e.record().action().equals(ContinuationGate.REFUSED))
-                .map(e -> e.record().outcome()).toList();
+    private record Delivery(String messageId, String body) {
     }
 
-    private static String sqs(String messageId, String body) {
-        Map<String, Object> record = new TreeMap<>();
-        record.put("messageId", messageId);
-        record.put("eventSource", "aws:sqs");
-        record.put("eventSourceARN", "arn:aws:sqs:ap-southeast-2:111122223333:appban-test-NotifyWork");
-        record.put("body", body);
-        return Json.write(Map.of("Records", List.of(record)));
-    }
-
-    private JsonNode invoke(String event, Context context) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, context);
-        return Json.parse(out.toByteArray());
-    }
-
-    /** An invocation of 15 minutes whose time is up (1 ms left) once {@code outOfTime} says so. */
-    private static Context context(String requestId, BooleanSupplier outOfTime) {
-        return new Context() {
-            public String getAwsRequestId() { return requestId; }
-            public String getLogGroupName() { return "test"; }
-            public String getLogStreamName() { return "test"; }
-            public String getFunctionName() { return "notify-members"; }
-            public String getFunctionVersion() { return "1"; }
-            public String getInvokedFunctionArn() { return "arn:aws:lambda:ap-southeast-2:111122223333:function:notify-members"; }
-            public CognitoIdentity getIdentity() { return null; }
-            public ClientContext getClientContext() { return null; }
-            public int getRemainingTimeInMillis() { return outOfTime.getAsBoolean() ? 1 : 900_000; }
-            public int getMemoryLimitInMB() { return 1024; }
-            public LambdaLogger getLogger() {
-                return new LambdaLogger() {
-                    public void log(String message) { }
-                    public void log(byte[] message) { }
-                };
+    /**
+     * The schedule, then every message on the queue as the event source mapping delivers it; the step killed by
+     * {@code kill}, or giving its message back, sees it again after the visibility timeout. Each step runs out of
+     * time after four notices, so parts hand on.
+     */
+    private void runKilled(TimeLimit kill, Duration redelivery) {
+        invoke(SCHEDULE, context("schedule", () -> false));
+        org.appban.ports.Claims claimsSeen = kill.around(claims);
+        NotifyMembersHandler h = NotifyRoundWorld.handler(new NotifyRoundWorld.Stores(members, devices, new InMemoryExemptionStore(),
+                claimsSeen, ledger), mailer, clock, Duration.ofMinutes(16), body -> {
+            kill.point("hand on");
+            queue.add(body);
+            kill.point("handed on");
+        }, QUEUE, 3);
+        mailer.before = m -> kill.point("send to " + m.recipient().value());
+        mailer.after = m -> kill.point("sent to " + m.recipient().value());
+        Deque<Delivery> pending = new ArrayDeque<>();
+        int ids = 0;
+        for (int invocation = 0; ; invocation++) {
+            while (!queue.isEmpty()) pending.add(new Delivery("msg-" + ids++, queue.poll()));
+            if (pending.isEmpty()) return;
+            assertTrue(invocation < 500, "the round does not end");
+            Delivery d = pending.poll();
+            int before = mailer.count();
+            JsonNode out = null;
+            try {
+                out = NotifyRoundWorld.invoke(h, sqs(d.messageId(), d.body()), context("step-" + invocation, () -> mailer.count() - before >= 4));
+            } catch (TimeLimit.Stopped stopped) {
+                // Lambda's stop: no answer, the message stays on the queue.
             }
-        };
+            boolean stopped = kill.revive();
+            if (stopped || out.path("batchItemFailures").size() > 0) {
+                clock.advance(redelivery);
+                pending.add(d);
+            }
+        }
+    }
+
+    private List<String> refusals() {
+        return NotifyRoundWorld.refusals(ledger);
+    }
+
+    private JsonNode invoke(String event, Context context) {
+        return NotifyRoundWorld.invoke(handler, event, context);
     }
 }

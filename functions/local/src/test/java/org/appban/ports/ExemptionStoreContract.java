@@ -115,4 +115,39 @@ public abstract class ExemptionStoreContract {
         assertEquals(List.of("x-a", "x-b"), store.all().stream().map(Exemption::id).toList());
         assertEquals(ExemptionStatus.GRANTED, store.all().get(1).status());
     }
+
+    @Test
+    void a_grant_is_due_at_its_decision_in_order_of_when_and_a_page_resumes_after_its_last_position() {
+        store.create(requested("x-req", "m-1"));
+        store.create(granted(requested("x-b", "m-1"), "approver-1"));
+        store.create(granted(requested("x-a", "m-2"), "approver-1"));
+        Exemption later = granted(requested("x-c", "m-3"), "approver-1");
+        store.create(later);
+        store.noticeDueAt("x-c", EXPIRES);
+        assertEquals(List.of(), store.noticesDue(DECIDED.minusSeconds(1), null, 10).pending(), "nothing is due before the grants");
+        ExemptionStore.Page first = store.noticesDue(EXPIRES, null, 2);
+        assertEquals(List.of("x-a", "x-b"), first.pending().stream().map(p -> p.exemption().id()).toList(), "by when, then by id; never the request");
+        assertEquals(granted(requested("x-a", "m-2"), "approver-1"), first.pending().get(0).exemption());
+        ExemptionStore.Page rest = store.noticesDue(EXPIRES, first.pending().get(1).position(), 2);
+        assertEquals(List.of("x-c"), rest.pending().stream().map(p -> p.exemption().id()).toList());
+        assertTrue(rest.last());
+        assertEquals(List.of("x-a", "x-b"), store.noticesDue(EXPIRES.minusSeconds(1), null, 10).pending().stream().map(p -> p.exemption().id()).toList());
+    }
+
+    @Test
+    void a_cleared_or_revoked_exemption_is_no_longer_due_and_an_unreadable_position_reads_from_the_first() {
+        Exemption a = granted(requested("x-a", "m-1"), "approver-1");
+        Exemption b = granted(requested("x-b", "m-1"), "approver-1");
+        store.create(a);
+        store.create(b);
+        store.noticeDueAt("x-a", null);
+        Exemption revoked = new Exemption(b.id(), b.member(), b.device(), b.reason(), ExemptionStatus.REVOKED, b.requestedBy(), b.requestedAt(),
+                b.decidedBy(), b.decidedAt(), b.expires(), "approver-2", EXPIRES.minusSeconds(60));
+        assertTrue(store.transition(b, revoked));
+        assertEquals(List.of(), store.noticesDue(EXPIRES, null, 10).pending());
+        store.noticeDueAt("x-a", DECIDED);
+        store.noticeDueAt("x-none", DECIDED);
+        assertEquals(Optional.empty(), store.find("x-none"), "scheduling an exemption that does not exist creates nothing");
+        assertEquals(List.of("x-a"), store.noticesDue(EXPIRES, "not a position", 10).pending().stream().map(p -> p.exemption().id()).toList());
+    }
 }

@@ -1,5 +1,6 @@
 package org.appban.store.dynamo;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -13,11 +14,25 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 
 /**
  * Exemptions in DynamoDB, keyed by {@code id}; a member's exemptions come from the {@value #BY_MEMBER} index
- * (eventually consistent). Every write is conditional: an exemption is a decision on record, so creating one never
+ * (eventually consistent), and those with a notice to ask for from the sparse {@value #BY_NOTICE_DUE} index: an item
+ * is in it only while it carries {@code noticeDue} ({@value #PENDING}) and {@code noticeDueAt} (when its next notice
+ * falls due, fixed-width UTC so that the text sorts as the instants do, then {@code |} and its id, so that no two
+ * items share an index key: the order, and a position to resume after, are exact). The daily sweep queries it up to now, so it
+ * reads the exemptions it has work for, not the decisions on record, which only accumulate. Every write is conditional: an exemption is a decision on record, so creating one never
  * overwrites another, and a state change only applies to the state the approver saw.
  */
 public final class DynamoExemptionStore implements ExemptionStore {
     public static final String BY_MEMBER = "byMember";
+    public static final String BY_NOTICE_DUE = "byNoticeDue";
+    static final String NOTICE_DUE = "noticeDue";
+    static final String NOTICE_DUE_AT = "noticeDueAt";
+    /**
+     * The index's one partition. At one member in a hundred exempt, 250,000 members hold 2,500 granted exemptions:
+     * far below what one partition serves, and the sweep reads only those due.
+     */
+    static final String PENDING = "pending";
+    private static final java.time.format.DateTimeFormatter AT =
+            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(java.time.ZoneOffset.UTC);
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -57,7 +72,7 @@ public final class DynamoExemptionStore implements ExemptionStore {
     @Override
     public void create(Exemption exemption) {
         try {
-            dynamo.putItem(r -> r.tableName(table).item(ExemptionItems.toItem(exemption))
+            dynamo.putItem(r -> r.tableName(table).item(item(exemption))
                     .conditionExpression("attribute_not_exists(#id)")
                     .expressionAttributeNames(Map.of("#id", ExemptionItems.ID)));
         } catch (ConditionalCheckFailedException e) {
@@ -71,7 +86,7 @@ public final class DynamoExemptionStore implements ExemptionStore {
             throw new IllegalArgumentException("a transition keeps the exemption's id: " + expected.id() + " became " + updated.id());
         }
         try {
-            dynamo.putItem(r -> r.tableName(table).item(ExemptionItems.toItem(updated))
+            dynamo.putItem(r -> r.tableName(table).item(item(updated))
                     .conditionExpression("#status = :expected")
                     .expressionAttributeNames(Map.of("#status", ExemptionItems.STATUS))
                     .expressionAttributeValues(Map.of(":expected", AttributeValue.fromS(expected.status().name()))));
@@ -79,5 +94,72 @@ public final class DynamoExemptionStore implements ExemptionStore {
         } catch (ConditionalCheckFailedException e) {
             return false;
         }
+    }
+
+    @Override
+    public Page noticesDue(Instant by, String after, int limit) {
+        Map<String, AttributeValue> start = start(after);
+        var response = dynamo.query(r -> {
+            r.tableName(table).indexName(BY_NOTICE_DUE).limit(limit)
+                    .keyConditionExpression("#due = :pending AND #at < :after")
+                    .expressionAttributeNames(Map.of("#due", NOTICE_DUE, "#at", NOTICE_DUE_AT))
+                    // Every key of an instant up to {@code by} sorts before the next instant's bare time.
+                    .expressionAttributeValues(Map.of(":pending", AttributeValue.fromS(PENDING), ":after", AttributeValue.fromS(AT.format(by.plusNanos(1)))));
+            if (start != null) r.exclusiveStartKey(start);
+        });
+        List<Pending> pending = new ArrayList<>();
+        for (Map<String, AttributeValue> item : response.items()) {
+            pending.add(new Pending(ExemptionItems.fromItem(item, table), item.get(NOTICE_DUE_AT).s()));
+        }
+        return new Page(pending, !response.hasLastEvaluatedKey() || response.lastEvaluatedKey().isEmpty());
+    }
+
+    @Override
+    public void noticeDueAt(String id, Instant at) {
+        try {
+            if (at == null) {
+                dynamo.updateItem(r -> r.tableName(table).key(ExemptionItems.key(id))
+                        .updateExpression("REMOVE #due, #at")
+                        .conditionExpression("attribute_exists(#id)")
+                        .expressionAttributeNames(Map.of("#due", NOTICE_DUE, "#at", NOTICE_DUE_AT, "#id", ExemptionItems.ID)));
+            } else {
+                dynamo.updateItem(r -> r.tableName(table).key(ExemptionItems.key(id))
+                        .updateExpression("SET #due = :pending, #at = :at")
+                        .conditionExpression("attribute_exists(#id)")
+                        .expressionAttributeNames(Map.of("#due", NOTICE_DUE, "#at", NOTICE_DUE_AT, "#id", ExemptionItems.ID))
+                        .expressionAttributeValues(Map.of(":pending", AttributeValue.fromS(PENDING), ":at", AttributeValue.fromS(dueKey(at, id)))));
+            }
+        } catch (ConditionalCheckFailedException e) {
+            // No such exemption: nothing to schedule (an update would have created a bare item).
+        }
+    }
+
+    private static Map<String, AttributeValue> item(Exemption e) {
+        Map<String, AttributeValue> item = new java.util.HashMap<>(ExemptionItems.toItem(e));
+        Instant due = ExemptionStore.firstNoticeDue(e);
+        if (due != null) {
+            item.put(NOTICE_DUE, AttributeValue.fromS(PENDING));
+            item.put(NOTICE_DUE_AT, AttributeValue.fromS(dueKey(due, e.id())));
+        }
+        return item;
+    }
+
+    /** The index position after which to read (the last item read before), or null from the start or when unreadable. */
+    private static Map<String, AttributeValue> start(String after) {
+        if (after == null) return null;
+        int bar = after.indexOf('|');
+        if (bar <= 0 || bar == after.length() - 1) return null;
+        try {
+            AT.parse(after.substring(0, bar));
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+        return Map.of(NOTICE_DUE, AttributeValue.fromS(PENDING), NOTICE_DUE_AT, AttributeValue.fromS(after),
+                ExemptionItems.ID, AttributeValue.fromS(after.substring(bar + 1)));
+    }
+
+    /** The index's sort key, and the position the sweep resumes after: the time, then the id. */
+    private static String dueKey(Instant at, String id) {
+        return AT.format(at) + "|" + id;
     }
 }

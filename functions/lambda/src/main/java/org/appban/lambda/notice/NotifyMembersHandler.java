@@ -33,6 +33,7 @@ import org.appban.wiring.Production;
 import org.appban.wiring.Settings;
 import org.appban.work.Continuation;
 import org.appban.work.ContinuationGate;
+import org.appban.work.WorkSteps;
 
 /**
  * The notify-members function. One entry point for its triggers and manual requests (see {@link NotifyCommands}
@@ -152,7 +153,7 @@ public final class NotifyMembersHandler extends JsonHandler {
     @Override
     protected Object handle(JsonNode event, Context context) {
         Trigger trigger = Trigger.of(event);
-        if (trigger instanceof Trigger.SqsMessages work && rounds != null) return steps(work, context);
+        if (trigger instanceof Trigger.SqsMessages && rounds != null) return steps(event, context);
         NotifyCommand command = command(trigger);
         String runId = runId(context);
         return switch (command) {
@@ -221,9 +222,7 @@ public final class NotifyMembersHandler extends JsonHandler {
     private Object handOnRound(NotifyCommand.Scheduled s, Context context) {
         // The policy's day, as its calendar counts them (a schedule delivered twice names the same day).
         String round = s.schedule() + "/" + java.time.LocalDate.ofInstant(rounds.clock().instant(), notify.policy().zone());
-        for (int part = 0; part < rounds.parts(); part++) {
-            rounds.queue().send(Continuation.start(Rounds.KIND, rounds.gate().queue(), round, part, rounds.parts()).toJson());
-        }
+        new WorkSteps(rounds.gate(), rounds.queue()).start(round, rounds.parts());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("trigger", "schedule");
         out.put("status", "handed-on");
@@ -235,77 +234,28 @@ public final class NotifyMembersHandler extends JsonHandler {
     }
 
     /**
-     * The work queue's messages, each one step of a part of a round: let in by the gate (a refusal is recorded and
-     * the message consumed), run until the part ends or time runs short, the rest handed on, the step marked done.
-     * A step another invocation holds goes back to the queue as a batch item failure (the event source mapping
-     * reports them), which raises no error.
+     * The work queue's messages, each one step of a part of a round ({@link WorkSteps}: let in by the gate, run until
+     * the part ends or time runs short, the rest handed on, the step marked done). A step the provider stopped (daily
+     * quota used up, sending paused) is given back and its message returns after the queue's visibility timeout;
+     * three such deliveries and it lands in NotifyMembersFailedEvents, whose alarm calls an administrator.
      */
-    private Object steps(Trigger.SqsMessages batch, Context context) {
-        List<Map<String, Object>> steps = new ArrayList<>();
-        List<Map<String, String>> failures = new ArrayList<>();
+    private Object steps(JsonNode event, Context context) {
         String runId = runId(context);
-        List<JsonNode> records = batch.records();
-        for (int i = 0; i < records.size(); i++) {
-            JsonNode record = records.get(i);
-            String messageId = record.path("messageId").asText("");
-            if (messageId.isBlank()) messageId = "Records[" + i + "]";
-            Duration lease = Duration.ofMillis(context == null || context.getRemainingTimeInMillis() <= 0
-                    ? 15 * 60_000 : context.getRemainingTimeInMillis()).plusSeconds(30);
-            Map<String, Object> step = new LinkedHashMap<>();
-            step.put("trigger", "continuation");
-            step.put("messageId", messageId);
-            switch (rounds.gate().admit(record.path("body").asText(""), messageId, runId, lease)) {
-                case ContinuationGate.Refused r -> {
-                    step.put("status", "refused");
-                    step.put("reason", r.reason());
-                    step.put("detail", r.detail());
-                }
-                case ContinuationGate.Busy b -> {
-                    step.put("status", "busy");
-                    step.put("step", b.id());
-                    failures.add(Map.of("itemIdentifier", messageId));
-                }
-                case ContinuationGate.Admitted a -> {
-                    step.putAll(step(a, runId, context));
-                    // Stopped by the provider (daily quota used up, sending paused): the step is given back and its
-                    // message returns after the queue's visibility timeout; three such deliveries and it lands in
-                    // NotifyMembersFailedEvents, whose alarm calls an administrator.
-                    if ("stopped".equals(step.get("status"))) failures.add(Map.of("itemIdentifier", messageId));
-                }
-            }
-            log(Json.write(step), context);
-            steps.add(step);
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("batchItemFailures", failures);
-        out.put("steps", steps);
-        return out;
+        long remaining = context == null || context.getRemainingTimeInMillis() <= 0 ? 15 * 60_000 : context.getRemainingTimeInMillis();
+        // The step is held for its time left plus a notice's lease: a member it claims in its last moment stays
+        // claimed that long after a kill, and a redelivery inside that window would count the member as being sent
+        // and step over it, leaving them for the next day. Held, the step goes back to the queue instead (NotifyWork's
+        // visibility timeout, 90 minutes, is longer than both together: NotifyRoundTest).
+        long held = remaining + notify.noticeLease().toMillis();
+        return new WorkSteps(rounds.gate(), rounds.queue()).run(event, runId, held, c -> step(c, runId, context), line -> log(line, context));
     }
 
-    private Map<String, Object> step(ContinuationGate.Admitted a, String runId, Context context) {
-        Continuation c = a.continuation();
+    private WorkSteps.Outcome step(Continuation c, String runId, Context context) {
         String schedule = c.round().contains("/") ? c.round().substring(0, c.round().indexOf('/')) : c.round();
         NotifyMembers.PartResult r = notify.runPart(c.part(), c.parts(), c.cursor(), Actor.schedule(schedule), runId, continuing(context));
         boolean handOn = !r.finished() && NotifyMembers.OUT_OF_TIME.equals(r.report().stoppedBy());
-        try {
-            if (handOn) rounds.queue().send(c.next(r.cursor()).toJson());
-        } catch (RuntimeException e) {
-            // Not handed on: the step is given back, and the message's redelivery runs it again from its own cursor.
-            rounds.gate().release(a);
-            throw e;
-        }
-        String status = r.finished() ? "part-done" : handOn ? "handed-on" : "stopped";
-        if (status.equals("stopped")) rounds.gate().release(a);
-        else rounds.gate().done(a, status);
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("status", status);
-        out.put("round", c.round());
-        out.put("part", c.part());
-        out.put("parts", c.parts());
-        out.put("step", c.step());
         out.put("members", r.members());
-        out.put("handedOn", handOn);
-        if (r.cursor() != null) out.put("cursor", r.cursor());
         out.put("counts", r.report().counts());
         if (r.report().stoppedBy() != null) out.put("stoppedBy", r.report().stoppedBy());
         List<Map<String, Object>> attention = new ArrayList<>();
@@ -314,7 +264,8 @@ public final class NotifyMembersHandler extends JsonHandler {
             if (!routine && attention.size() < ATTENTION_LINES) attention.add(line(m));
         }
         if (!attention.isEmpty()) out.put("attention", attention);
-        return out;
+        if (r.finished()) return WorkSteps.Outcome.partDone(Map.of(), out);
+        return handOn ? WorkSteps.Outcome.handOn(r.cursor(), Map.of(), out) : WorkSteps.Outcome.stopped(r.cursor(), Map.of(), out);
     }
 
     /**

@@ -1,0 +1,49 @@
+package org.appban.testing;
+
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import org.appban.json.Json;
+
+/** What a function whose rounds run as work on its own queue is invoked with: the queue's messages, and a clock that runs out. */
+public final class WorkEvents {
+    private WorkEvents() {
+    }
+
+    /** An SQS event of one message, as the event source mapping delivers it. */
+    public static String sqs(String messageId, String body) {
+        Map<String, Object> record = new TreeMap<>();
+        record.put("messageId", messageId);
+        record.put("eventSource", "aws:sqs");
+        record.put("eventSourceARN", "arn:aws:sqs:ap-southeast-2:111122223333:appban-test-Work");
+        record.put("body", body);
+        return Json.write(Map.of("Records", List.of(record)));
+    }
+
+    /** An invocation of 15 minutes whose time is up (1 ms left) once {@code outOfTime} says so. */
+    public static Context context(String requestId, BooleanSupplier outOfTime) {
+        return new Context() {
+            public String getAwsRequestId() { return requestId; }
+            public String getLogGroupName() { return "test"; }
+            public String getLogStreamName() { return "test"; }
+            public String getFunctionName() { return "test-function"; }
+            public String getFunctionVersion() { return "1"; }
+            public String getInvokedFunctionArn() { return "arn:aws:lambda:ap-southeast-2:111122223333:function:test-function"; }
+            public CognitoIdentity getIdentity() { return null; }
+            public ClientContext getClientContext() { return null; }
+            public int getRemainingTimeInMillis() { return outOfTime.getAsBoolean() ? 1 : 900_000; }
+            public int getMemoryLimitInMB() { return 1024; }
+            public LambdaLogger getLogger() {
+                return new LambdaLogger() {
+                    public void log(String message) { }
+                    public void log(byte[] message) { }
+                };
+            }
+        };
+    }
+}
