@@ -142,8 +142,10 @@ public final class NetworkAccessHandler extends JsonHandler {
             case Trigger.FunctionUrlCall url -> webhook(FunctionUrlRequest.from(url.event()), runId);
             case Trigger.S3Objects logs -> logObjects(event, runId, timeLeft);
             case Trigger.EventBridgeEvent e -> eventBridge(event, runId, timeLeft);
-            case Trigger.Schedule s -> schedule(event, runId, timeLeft);
+            case Trigger.Schedule s -> schedule(event, runId, timeLeft, context);
             case Trigger.DirectInvocation direct -> manual(event, null, runId, timeLeft);
+            case Trigger.SqsMessages t when function.round() != null -> function.round().steps(event, runId,
+                    context == null ? 0 : context.getRemainingTimeInMillis(), timeLeft, line -> log(line, context));
             case Trigger.SqsMessages t -> throw Trigger.notHandled("network-access", t, EXPECTED);
             case Trigger.StreamRecords t -> throw Trigger.notHandled("network-access", t, EXPECTED);
         };
@@ -164,7 +166,7 @@ public final class NetworkAccessHandler extends JsonHandler {
         return FunctionUrlRequest.response(answer.status(), headers, json(answer.body()));
     }
 
-    private Object schedule(JsonNode event, String runId, BooleanSupplier timeLeft) {
+    private Object schedule(JsonNode event, String runId, BooleanSupplier timeLeft, Context context) {
         StrictObject.Problems problems = new StrictObject.Problems("scheduled event");
         StrictObject o = StrictObject.root(event, problems);
         String trigger = o.text("trigger");
@@ -172,7 +174,14 @@ public final class NetworkAccessHandler extends JsonHandler {
         o.rejectUnknownFields();
         if (trigger != null && !trigger.equals("schedule")) o.problem("trigger", "must be schedule");
         problems.throwIfAny();
+        // Deployed, the daily run is a round of queued steps (AccessRound), for a fleet no invocation reads whole.
+        if (function.round() != null) return function.round().start(name);
         return function.service().run(AccessRequest.schedule(), Actor.schedule(name), runId, timeLeft);
+    }
+
+    private static void log(String line, Context context) {
+        if (context != null && context.getLogger() != null) context.getLogger().log(line + "\n");
+        else System.out.println(line);
     }
 
     private Object eventBridge(JsonNode event, String runId, BooleanSupplier timeLeft) {
