@@ -26,8 +26,8 @@ import org.appban.work.WorkSteps;
  *       the part that finds every part counted starts the second phase, once (a claim).</li>
  *   <li><b>act</b> ({@code <schedule>/<day>/act}): the cap is checked on the whole fleet's counts, as one run's: over
  *       it, no part quarantines anything (recorded once for the round, administrators told), exactly as a run over the
- *       cap quarantines nothing. Within it, each part decides its devices afresh and acts, releases first in each
- *       device's turn, and may quarantine at most what its survey counted, each quarantine taking a numbered slot of
+ *       cap quarantines nothing. Within it, each part decides its devices afresh and acts on them in the part's
+ *       order, and may quarantine at most what its survey counted, each quarantine taking a numbered slot of
  *       the part (a claim): a device due since the count waits for tomorrow's round, and a step run twice cannot
  *       count twice. The kill switch is read by every step.</li>
  * </ol>

@@ -45,7 +45,8 @@ import org.appban.wiring.Production;
  * The network-access function. One entry point for all its triggers, told apart by shape:
  * <ul>
  *   <li>the daily schedule: {@code {"trigger":"schedule", "schedule"?: name}} (the rules decide whether the grace
- *       period is over);</li>
+ *       period is over); deployed, it hands the run on to the function's own queue as a round of steps
+ *       ({@link org.appban.access.AccessRound}), whose messages come back here as SQS batches;</li>
  *   <li>EventBridge {@code DeviceStatusChanged} (inventory sync), {@code MemberAttested} (the attestation function),
  *       {@code NetworkTelemetry} ({@code detail: {"batch": id, "records": [...]}}, records as in
  *       {@link TelemetryRecord}): the devices concerned are evaluated at once;</li>
