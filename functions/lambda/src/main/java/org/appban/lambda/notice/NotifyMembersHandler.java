@@ -28,7 +28,9 @@ import org.appban.json.Json;
 import org.appban.lambda.JsonHandler;
 import org.appban.aws.SdkPriming;
 import org.appban.lambda.Priming;
+import org.appban.lambda.Trigger;
 import org.appban.wiring.Production;
+import org.appban.wiring.Settings;
 import org.appban.work.Continuation;
 import org.appban.work.ContinuationGate;
 import org.appban.work.WorkSteps;
@@ -95,7 +97,11 @@ public final class NotifyMembersHandler extends JsonHandler {
     }
 
     public NotifyMembersHandler() {
-        this(Production.notifyMembers(), Production.mailFeedbackRecorder(), Production.adminDigest(), Production.notifyRounds((work, gate, parts, clock) -> new Rounds(work, gate.apply(Rounds.KIND), parts, clock)));
+        this(new Production(Settings.fromEnvironment()));
+    }
+
+    private NotifyMembersHandler(Production production) {
+        this(production.notifyMembers(), production.mailFeedbackRecorder(), production.adminDigest(), production.notifyRounds((work, gate, parts, clock) -> new Rounds(work, gate.apply(Rounds.KIND), parts, clock)));
         Priming.register("notify-members", this::warmUp);
     }
 
@@ -107,7 +113,7 @@ public final class NotifyMembersHandler extends JsonHandler {
         SdkPriming.dynamoDb();
         SdkPriming.sesV2();
         SdkPriming.sns();
-        commands.parse(JsonHandler.warmUp("{\"trigger\":\"schedule\",\"schedule\":\"notify-daily\"}"));
+        command(Trigger.of(JsonHandler.warmUp("{\"trigger\":\"schedule\",\"schedule\":\"notify-daily\"}")));
         org.appban.policy.BanPolicy policy = notify.policy();
         org.appban.domain.Member member = org.appban.domain.Member.active("priming", "Priming Person", "priming@example.org",
                 org.appban.domain.Role.STAFF);
@@ -141,12 +147,14 @@ public final class NotifyMembersHandler extends JsonHandler {
         }
     }
 
+    private static final String EXPECTED = "its schedules, EventBridge events (DeviceStatusChanged, NoticeRequested, RunAuthorised,"
+            + " SES feedback), its work queue's SQS batches and manual requests";
+
     @Override
     protected Object handle(JsonNode event, Context context) {
-        if (rounds != null && WorkSteps.isWork(event)) {
-            return steps(event, context);
-        }
-        NotifyCommand command = commands.parse(event);
+        Trigger trigger = Trigger.of(event);
+        if (trigger instanceof Trigger.SqsMessages work && rounds != null) return steps(work, context);
+        NotifyCommand command = command(trigger);
         String runId = runId(context);
         return switch (command) {
             case NotifyCommand.Scheduled s when AdminDigest.SCHEDULE.equals(s.schedule()) -> digest(s, runId, context);
@@ -172,6 +180,20 @@ public final class NotifyMembersHandler extends JsonHandler {
             case NotifyCommand.Resend r -> throw notify.refuseUnproven("a forced resend", "notify.run");
             case NotifyCommand.Unblock u -> throw notify.refuseUnproven("an unblock", "notify.run");
             case NotifyCommand.Authorised a -> authorised(a, runId);
+        };
+    }
+
+    /** The command the trigger's content reads as; a kind of trigger this function is not wired to is refused. */
+    private NotifyCommand command(Trigger trigger) {
+        return switch (trigger) {
+            case Trigger.Schedule s -> commands.schedule(s.event());
+            case Trigger.EventBridgeEvent e -> commands.eventBridge(e.event());
+            case Trigger.DirectInvocation d -> commands.direct(d.event());
+            // Without a work queue (the rehearsal), nothing sends this function SQS batches.
+            case Trigger.SqsMessages t -> throw Trigger.notHandled("notify-members", t, EXPECTED);
+            case Trigger.S3Objects t -> throw Trigger.notHandled("notify-members", t, EXPECTED);
+            case Trigger.StreamRecords t -> throw Trigger.notHandled("notify-members", t, EXPECTED);
+            case Trigger.FunctionUrlCall t -> throw Trigger.notHandled("notify-members", t, EXPECTED);
         };
     }
 
@@ -217,10 +239,10 @@ public final class NotifyMembersHandler extends JsonHandler {
      * quota used up, sending paused) is given back and its message returns after the queue's visibility timeout;
      * three such deliveries and it lands in NotifyMembersFailedEvents, whose alarm calls an administrator.
      */
-    private Object steps(JsonNode event, Context context) {
+    private Object steps(Trigger.SqsMessages batch, Context context) {
         String runId = runId(context);
         long remaining = context == null ? 0 : context.getRemainingTimeInMillis();
-        return new WorkSteps(rounds.gate(), rounds.queue()).run(event, runId, remaining, c -> step(c, runId, context), line -> log(line, context));
+        return new WorkSteps(rounds.gate(), rounds.queue()).run(batch.event(), runId, remaining, c -> step(c, runId, context), line -> log(line, context));
     }
 
     private WorkSteps.Outcome step(Continuation c, String runId, Context context) {
