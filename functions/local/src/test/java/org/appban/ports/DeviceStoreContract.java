@@ -110,7 +110,7 @@ public abstract class DeviceStoreContract {
     }
 
     @Test
-    void the_parts_pages_together_hold_every_device_once_and_a_vanished_cursor_resumes_at_the_next() {
+    void the_parts_pages_together_hold_every_device_once_and_a_cursor_resumes_at_the_next_device_of_its_part() {
         java.util.Set<String> saved = new java.util.TreeSet<>();
         for (int i = 0; i < 23; i++) {
             store.save(corporatePhone(String.format("d-%02d", i), "m-" + (i % 5)));
@@ -133,7 +133,8 @@ public abstract class DeviceStoreContract {
         }
         assertEquals(saved, new java.util.TreeSet<>(seen), "the parts together are the inventory");
         assertEquals(seen.size(), saved.size(), "no device is in two parts or two pages");
-        // A cursor at a device that is gone since (here: never stored) still marks a position: the part goes on after it.
+        // A cursor is a position in the part: the next page starts at the device after it (AccessRoundIT deletes the
+        // cursor's device on the emulator and finds the same).
         java.util.List<String> part0 = byPart.get(0);
         assertTrue(part0.size() >= 2, "the split gives part 0 at least two devices: " + byPart);
         DeviceStore.Page resumed = store.page(0, 3, part0.get(0), 100);
