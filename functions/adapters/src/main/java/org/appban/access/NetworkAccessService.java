@@ -252,6 +252,238 @@ public final class NetworkAccessService {
         return out;
     }
 
+    // ---------------------------------------------------------------------------------------------------------
+    // The daily run as a round of queued steps (AccessRound): parts of the fleet, a page at a time
+    // ---------------------------------------------------------------------------------------------------------
+
+    /** Devices a round's step reads at a time (one Scan page of its part). */
+    public static final int ROUND_PAGE = 100;
+
+    /**
+     * What one step of a part did.
+     *
+     * @param cursor      the last device the step finished: the next step starts after it (null: none yet)
+     * @param quarantines survey: quarantines due among the devices read; act: the next quarantine slot to try, less one
+     * @param inScope     devices read that are not retired (the fleet the cap's share is of)
+     * @param stoppedBy   why the part ended before its last device (the NAC failing): tomorrow's round goes on
+     */
+    public record PartStep(boolean finished, String cursor, int devices, long quarantines, long inScope, String stoppedBy,
+                           AccessReport report) {
+    }
+
+    /**
+     * The round's cap, decided once all its parts were surveyed: the quarantines due across the whole fleet against the
+     * blast radius, as one run's. Held, no part quarantines anything; allowed, each part may make at most the
+     * quarantines its survey counted ({@code allowance}), so the round as a whole never exceeds what was checked.
+     */
+    public record RoundCap(boolean allowed, String reason, long quarantines, long inScope) {
+    }
+
+    /** The cap verdict for a round whose survey counted {@code quarantines} due among {@code inScope} devices. */
+    public RoundCap roundCap(long quarantines, long inScope) {
+        BlastRadius.Verdict v = new BlastRadius(policy.enforcement().maxDevicesPerRun(), policy.enforcement().maxFleetShare())
+                .check((int) Math.min(Integer.MAX_VALUE, quarantines), (int) Math.min(Integer.MAX_VALUE, inScope), false);
+        return new RoundCap(v.allowed(), v.reason(), quarantines, inScope);
+    }
+
+    /**
+     * Records (once per round: the entry's key names it) and tells the administrators that a round's quarantines are
+     * held by the cap; nothing of the round is quarantined.
+     */
+    public void roundHeld(String round, RoundCap cap, Actor actor, String runId) {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("reason", cap.reason());
+        details.put("quarantines", Long.toString(cap.quarantines()));
+        details.put("trigger", "schedule");
+        details.put("run", runId);
+        details.put("round", round);
+        boolean first = ledger.append(new LedgerRecord(clock.instant(), actor, null, null, "nac.quarantine-capped", "held", false,
+                "nac/capped/" + round, details)).written();
+        if (first) alerts.alert("Network quarantines held back by the blast-radius cap",
+                cap.reason() + ". Nothing was quarantined in round " + round + ".", Map.of("run", round, "quarantines", Long.toString(cap.quarantines())));
+    }
+
+    /**
+     * A survey step: decides the devices of a part, page by page, changing nothing and recording nothing, and counts
+     * the quarantines due and the devices in scope. The round's cap is checked on the whole fleet's counts before any
+     * part acts.
+     */
+    public PartStep survey(int part, int parts, String after, BooleanSupplier timeLeft) {
+        Instant now = clock.instant();
+        String cursor = after;
+        int read = 0;
+        long due = 0;
+        long inScope = 0;
+        // At least one page a step, whatever the clock says: a step always moves its part on.
+        do {
+            DeviceStore.Page page = devices.page(part, parts, cursor, ROUND_PAGE);
+            Map<String, DeviceFacts> facts = pageFacts(page.devices(), now);
+            for (Device d : page.devices()) {
+                if (resolved(d, facts, now).action() == Decision.Action.QUARANTINE) due++;
+                if (!d.retired()) inScope++;
+                read++;
+            }
+            if (!page.devices().isEmpty()) cursor = page.devices().get(page.devices().size() - 1).id();
+            if (page.last()) return new PartStep(true, cursor, read, due, inScope, null, null);
+        } while (timeLeft.getAsBoolean());
+        return new PartStep(false, cursor, read, due, inScope, null, null);
+    }
+
+    /**
+     * An act step: the part's devices page by page in the part's order, each decided afresh and acted on as a run
+     * would (releases, quarantines, identity reports, quarantines lifted elsewhere), under the round's rails: the kill
+     * switch read at the start of the step, the round's cap, and at most {@code allowance} quarantines for the part.
+     * Each quarantine first takes one of the part's numbered slots (a claim), so the part's count survives a step
+     * that dies half-way: however often a step runs again, the part never quarantines more than its allowance.
+     *
+     * @param slotsTaken the slots taken by earlier steps of the part (where to look for a free one; a hint, the claims decide)
+     */
+    public PartStep act(String round, int part, int parts, String after, RoundCap cap, long allowance, long slotsTaken,
+                        Actor actor, String runId, BooleanSupplier timeLeft) {
+        Instant now = clock.instant();
+        KillSwitch.State kill = killSwitch.read();
+        AccessRequest request = AccessRequest.schedule();
+        Map<String, DeviceFacts> facts = new HashMap<>();
+        // The time is checked between devices, here, never inside one: a device's command, ledger entry and record go
+        // together (the reserve covers one), and the first device of a step is always done, so every step moves on.
+        Run run = new Run(request, actor, runId, now, facts, () -> true);
+        NacView view = NacView.live(nac);
+        Map<String, Integer> counts = new TreeMap<>();
+        List<String> drift = new ArrayList<>();
+        long[] slot = {slotsTaken};
+        String cursor = after;
+        int read = 0;
+        boolean finished = false;
+        pages:
+        while (true) {
+            if (read > 0 && !timeLeft.getAsBoolean()) break;
+            DeviceStore.Page page = devices.page(part, parts, cursor, ROUND_PAGE);
+            facts.putAll(pageFacts(page.devices(), now));
+            for (Device device : page.devices()) {
+                // Whole devices only: the cursor is the last device done, so a step out of time stops between two.
+                if (read > 0 && !timeLeft.getAsBoolean()) break pages;
+                Decision dd = resolved(device, facts, now);
+                counts.merge(dd.action().wireName(), 1, Integer::sum);
+                switch (dd.action()) {
+                    case RELEASE -> run.release(dd, view);
+                    case QUARANTINE -> {
+                        if (!cap.allowed()) run.held(dd, "held-by-cap");
+                        else if (kill.engaged()) {
+                            run.held(dd, "held-by-kill-switch");
+                            run.fleetEvent("nac.quarantine-stopped", "held", "nac/kill-switch/" + round,
+                                    Map.of("reason", "kill switch engaged" + (kill.by() == null ? "" : " by " + kill.by())
+                                            + (kill.reason() == null ? "" : ": " + kill.reason()), "round", round));
+                        } else if (!takeSlot(round, part, allowance, slot, device.id(), runId)) {
+                            // Due since the round counted (a device judged afresh): left to tomorrow's round, whose
+                            // count includes it, rather than over the count the cap was checked against.
+                            run.held(dd, "held-by-cap");
+                        } else run.quarantine(dd, view);
+                    }
+                    case REPORT_IDENTITY -> run.unresolved(dd);
+                    case KEEP_QUARANTINED -> {
+                        AccessRecord r = facts.get(dd.device()).record();
+                        try {
+                            if (!view.state(EndpointKey.mac(MacAddress.parse(r.key()))).quarantined()) {
+                                drift.add(dd.device());
+                                run.drift(dd, r);
+                            }
+                        } catch (RemoteFailure e) {
+                            // Tomorrow's round looks again; a failing NAC stops the part through the actions' own count.
+                        }
+                    }
+                    default -> {
+                    }
+                }
+                if (run.stopped != null && !run.stopped.startsWith("out of time")) {
+                    // The NAC failing: the part ends for today (the administrators were told), as a run stops.
+                    cursor = device.id();
+                    read++;
+                    return new PartStep(true, cursor, read, slot[0], 0, run.stopped, stepReport(run, request, runId, now, read, counts, drift, kill, cap));
+                }
+                cursor = device.id();
+                read++;
+            }
+            if (page.last()) {
+                finished = true;
+                break;
+            }
+        }
+        return new PartStep(finished, cursor, read, slot[0], 0, null, stepReport(run, request, runId, now, read, counts, drift, kill, cap));
+    }
+
+    private AccessReport stepReport(Run run, AccessRequest request, String runId, Instant now, int read, Map<String, Integer> counts,
+                                    List<String> drift, KillSwitch.State kill, RoundCap cap) {
+        return new AccessReport(run.stopped == null ? "done" : "stopped", request.trigger(), runId, false, now.toString(), read, counts,
+                run.actions, run.unresolved, drift, List.of(), kill.engaged() ? describe(kill) : null, cap.reason(), run.stopped);
+    }
+
+    /**
+     * Takes the part's next free quarantine slot for {@code device} (slots 1 to {@code allowance}; a slot this device
+     * took before, in a step that died, is its own again). False when none is left.
+     */
+    private boolean takeSlot(String round, int part, long allowance, long[] slot, String device, String runId) {
+        for (long n = slot[0] + 1; n <= allowance; n++) {
+            String key = "nac/round-slot/" + round + "/" + part + "/" + n;
+            Claims.Outcome o = claims.claim(key, runId, clock.instant(), CLAIM_LEASE);
+            if (o == Claims.Outcome.CLAIMED || o == Claims.Outcome.TAKEN_OVER) {
+                claims.complete(key, runId, device, clock.instant());
+                slot[0] = Math.max(slot[0], n);
+                return true;
+            }
+            if (o == Claims.Outcome.ALREADY_DONE && claims.state(key).map(Claims.State::outcome).filter(device::equals).isPresent()) {
+                slot[0] = Math.max(slot[0], n);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The facts of a page of devices, read for the page as a whole: this function's records and the private devices'
+     * sightings by key, the owners' exemptions by member and their attestations from their chains. The network identity
+     * is the page's own view (no MAC, or a MAC shared within the page); {@link #resolved} checks a quarantine's MAC
+     * against the whole inventory by the MAC's index before it counts.
+     */
+    private Map<String, DeviceFacts> pageFacts(List<Device> page, Instant now) {
+        Map<String, DeviceFacts> facts = new HashMap<>();
+        if (page.isEmpty()) return facts;
+        List<String> ids = page.stream().map(Device::id).toList();
+        Map<String, AccessRecord> records = evidence.records(ids);
+        List<String> privateIds = page.stream().filter(Device::isPrivate).map(Device::id).toList();
+        Map<String, Sighting> sightings = privateIds.isEmpty() ? Map.of() : evidence.latestSightings(privateIds);
+        Map<String, List<Exemption>> byMember = new HashMap<>();
+        for (Device d : page) byMember.computeIfAbsent(d.owner(), exemptions::ofMember);
+        List<String> privateOwners = page.stream().filter(Device::isPrivate).map(Device::owner).distinct().toList();
+        Map<String, Instant> attested = privateOwners.isEmpty() ? Map.of() : attestations.privateDevicesCleanSince(privateOwners);
+        Map<String, NetworkIdentity> identities = NetworkIdentity.of(page);
+        for (Device d : page) {
+            Exemption protecting = byMember.getOrDefault(d.owner(), List.of()).stream().filter(e -> e.protects(d, now)).findFirst().orElse(null);
+            facts.put(d.id(), new DeviceFacts(d, protecting, identities.get(d.id()), d.isPrivate() ? attested.get(d.owner()) : null,
+                    sightings.get(d.id()), records.get(d.id())));
+        }
+        return facts;
+    }
+
+    /**
+     * The rules' decision, with a quarantine's MAC checked against every device holding it (the MAC's index, then
+     * those devices by key): only a device about to be quarantined needs to know its MAC is its own.
+     */
+    private Decision resolved(Device d, Map<String, DeviceFacts> facts, Instant now) {
+        DeviceFacts f = facts.get(d.id());
+        Decision decision = rules.decide(f, now);
+        if (decision.action() != Decision.Action.QUARANTINE || d.macAddress() == null) return decision;
+        Set<String> others = new LinkedHashSet<>(devices.idsWithMac(d.macAddress()));
+        others.remove(d.id());
+        if (others.isEmpty()) return decision;
+        List<Device> judged = new ArrayList<>(devices.findAll(others).values());
+        judged.add(d);
+        NetworkIdentity identity = NetworkIdentity.of(judged).get(d.id());
+        if (identity.equals(f.identity())) return decision;
+        DeviceFacts g = new DeviceFacts(d, f.exemption(), identity, f.attestedAt(), f.latestSighting(), f.record());
+        facts.put(d.id(), g);
+        return rules.decide(g, now);
+    }
+
     /** One run's actions, with what it has done so far. */
     private final class Run {
         final AccessRequest request;

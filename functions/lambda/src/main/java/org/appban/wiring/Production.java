@@ -481,7 +481,22 @@ public final class Production {
         var evidence = evidenceStore(policy);
         NetworkAccessService service = accessService(policy, devices, ledger, evidence);
         TelemetryIngest telemetry = new TelemetryIngest(policy.app(), devices, evidence, ledger, clock);
-        return new AccessFunction(service, telemetry, new S3TelemetryObjects(s3Client()), null);
+        return new AccessFunction(service, telemetry, new S3TelemetryObjects(s3Client()), null, accessRound(policy, service, ledger));
+    }
+
+    /** Parts network access's daily round is cut into: the workers that run it at once (the queue's mapping caps them the same). */
+    public static final int ACCESS_ROUND_PARTS = 4;
+
+    /**
+     * Network access's daily run as work on the function's own queue (ACCESS_WORK_QUEUE_URL), which invokes it again:
+     * steps let in by a gate that records what it refuses in the ledger and marks steps done in the claims table.
+     */
+    private org.appban.access.AccessRound accessRound(BanPolicy policy, NetworkAccessService service, DynamoLedger ledger) {
+        String queue = settings.required("ACCESS_WORK_QUEUE_URL");
+        var claims = new DynamoClaims(dynamo.get(), settings.required("CLAIMS_TABLE"));
+        var gate = new org.appban.work.ContinuationGate(org.appban.access.AccessRound.KIND, queue, claims, ledger, clock);
+        return new org.appban.access.AccessRound(service, new org.appban.work.WorkSteps(gate, new org.appban.work.SqsWork(sqsClient(), queue)),
+                claims, ACCESS_ROUND_PARTS, policy.zone(), clock);
     }
 
     private DynamoEvidenceStore evidenceStore(BanPolicy policy) {

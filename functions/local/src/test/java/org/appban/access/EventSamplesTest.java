@@ -63,7 +63,12 @@ class EventSamplesTest {
         };
         TelemetryIngest ingest = new TelemetryIngest(AccessFixtures.POLICY.app(), h.devices, h.evidence, h.ledger, h.clock);
         MdmWebhook webhook = new MdmWebhook(new WebhookSignature(SAMPLE_WEBHOOK_SECRET), h.claims, h.devices, h.ledger, h.service, h.clock);
-        return new NetworkAccessHandler(new AccessFunction(h.service, ingest, logs, webhook));
+        // The daily round's queue as production names it (the SQS sample's step is this stage's own).
+        String queue = "https://sqs.ap-southeast-2.amazonaws.com/111122223333/appban-prod-AccessWork";
+        AccessRound round = new AccessRound(h.service, new org.appban.work.WorkSteps(
+                new org.appban.work.ContinuationGate(AccessRound.KIND, queue, h.claims, h.ledger, h.clock), body -> { }),
+                h.claims, 4, AccessFixtures.POLICY.zone(), h.clock);
+        return new NetworkAccessHandler(new AccessFunction(h.service, ingest, logs, webhook, round));
     }
 
     static JsonNode call(com.amazonaws.services.lambda.runtime.RequestStreamHandler handler, Path sample) throws IOException {
@@ -128,6 +133,19 @@ class EventSamplesTest {
         assertEquals(1, t.path("unknownAddress").asInt());
         assertEquals(List.of("d25"), JSON.convertValue(t.path("devices"), List.class));
         assertEquals("tiktokcdn.com", h.evidence.latestSightings(List.of("d25")).get("d25").domain());
+    }
+
+    @Test
+    void theQueueSampleIsTheFirstSurveyStepOfAOnePartRound_andTheScheduleHandsTheRoundOn() throws IOException {
+        AccessHarness h = fleet();
+        JsonNode r = call(networkAccess(h), EVENTS.resolve("network-access/sqs-continuation.json"));
+        JsonNode step = r.path("steps").path(0);
+        assertEquals("part-done", step.path("status").asText(), r.toString());
+        assertEquals("survey", step.path("phase").asText(), r.toString());
+        assertTrue(step.path("actStarted").asBoolean(), "its one part counted, the act phase is handed on: " + r);
+        JsonNode schedule = call(networkAccess(h), EVENTS.resolve("network-access/schedule.json"));
+        assertEquals("handed-on", schedule.path("status").asText(), schedule.toString());
+        assertEquals(0, h.nac.count("quarantine "), "neither acts by itself");
     }
 
     @Test

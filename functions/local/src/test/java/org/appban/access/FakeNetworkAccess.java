@@ -20,6 +20,8 @@ final class FakeNetworkAccess implements NetworkAccess {
     final List<String> calls = new ArrayList<>();
     final Deque<RemoteFailure> failures = new ArrayDeque<>();
     boolean canList = true;
+    /** Runs after a quarantine was applied (a test kills the invocation here: the change made, nothing recorded). */
+    java.util.function.Consumer<String> afterChange = mac -> { };
 
     private void maybeFail() {
         RemoteFailure f = failures.poll();
@@ -50,6 +52,7 @@ final class FakeNetworkAccess implements NetworkAccess {
         if (before != null && !before.equals(POLICY)) {
             throw new RemoteFailure(RemoteFailure.Kind.PERMANENT, "fake", "apply", 400, "endpoint is under another policy '" + before + "'");
         }
+        if (before == null) afterChange.accept(mac(key));
         return new AccessChange(before == null ? AccessChange.Outcome.QUARANTINED : AccessChange.Outcome.ALREADY_QUARANTINED,
                 EndpointKey.Kind.MAC, mac(key), POLICY, "fake");
     }

@@ -120,7 +120,10 @@ class TemplateContractIT {
                     "a notice's claim is released only when SES refuses the message outright (NoticeSender), which the emulator never does"),
             "NetworkAccessFunction", Map.of(
                     new Grant("dynamodb:DeleteItem", "ClaimsTable"),
-                    "a NAC command's claim is released only when the NAC refuses the command"),
+                    "a NAC command's claim is released only when the NAC refuses the command",
+                    new Grant("dynamodb:BatchGetItem", "DevicesTable"),
+                    "the daily round reads the devices holding a MAC only when a device it would quarantine shares its MAC with "
+                            + "another, which the samples' fleet never does (AccessRoundIT does)"),
             "MdmWebhookFunction", Map.of(
                     new Grant("dynamodb:DeleteItem", "ClaimsTable"),
                     "an event's (or a NAC command's) claim is released only when acting on it fails, so that its retry is processed",
@@ -513,6 +516,11 @@ class TemplateContractIT {
             case "exemption-sweep/sqs-continuation.json" -> copies.add(write(dir, name, text.replace(
                     "https://sqs.ap-southeast-2.amazonaws.com/111122223333/appban-prod-ExemptionSweepWork",
                     stack.environment(f.logicalId()).get("EXEMPTION_SWEEP_WORK_QUEUE_URL"))));
+            // The first step of a one-part round's survey, handed to this stack's own queue: it surveys the fleet, counts,
+            // and hands the act phase on (the sample as it is names production's queue and is refused).
+            case "network-access/sqs-continuation.json" -> copies.add(write(dir, name, text.replace(
+                    "https://sqs.ap-southeast-2.amazonaws.com/111122223333/appban-prod-AccessWork",
+                    stack.environment(f.logicalId()).get("ACCESS_WORK_QUEUE_URL"))));
             case "network-access/device-status-changed.json" -> {
                 // About a private device the inventory found, so the run looks at its owner's exemptions.
                 Device device = inventoried(d -> d.ownership() == Ownership.PRIVATE && d.id().contains(":"));

@@ -46,7 +46,8 @@ import org.appban.wiring.Settings;
  * The network-access function. One entry point for all its triggers, told apart by shape:
  * <ul>
  *   <li>the daily schedule: {@code {"trigger":"schedule", "schedule"?: name}} (the rules decide whether the grace
- *       period is over);</li>
+ *       period is over); deployed, it hands the run on to the function's own queue as a round of steps
+ *       ({@link org.appban.access.AccessRound}), whose messages come back here as SQS batches;</li>
  *   <li>EventBridge {@code DeviceStatusChanged} (inventory sync), {@code MemberAttested} (the attestation function),
  *       {@code NetworkTelemetry} ({@code detail: {"batch": id, "records": [...]}}, records as in
  *       {@link TelemetryRecord}): the devices concerned are evaluated at once;</li>
@@ -150,8 +151,10 @@ public final class NetworkAccessHandler extends JsonHandler {
             case Trigger.FunctionUrlCall url -> webhook(FunctionUrlRequest.from(url.event()), runId);
             case Trigger.S3Objects logs -> logObjects(event, runId, timeLeft);
             case Trigger.EventBridgeEvent e -> eventBridge(event, runId, timeLeft);
-            case Trigger.Schedule s -> schedule(event, runId, timeLeft);
+            case Trigger.Schedule s -> schedule(event, runId, timeLeft, context);
             case Trigger.DirectInvocation direct -> manual(event, null, runId, timeLeft);
+            case Trigger.SqsMessages t when function.round() != null -> function.round().steps(event, runId,
+                    context == null ? 0 : context.getRemainingTimeInMillis(), timeLeft, line -> log(line, context));
             case Trigger.SqsMessages t -> throw Trigger.notHandled("network-access", t, EXPECTED);
             case Trigger.StreamRecords t -> throw Trigger.notHandled("network-access", t, EXPECTED);
         };
@@ -172,7 +175,7 @@ public final class NetworkAccessHandler extends JsonHandler {
         return FunctionUrlRequest.response(answer.status(), headers, json(answer.body()));
     }
 
-    private Object schedule(JsonNode event, String runId, BooleanSupplier timeLeft) {
+    private Object schedule(JsonNode event, String runId, BooleanSupplier timeLeft, Context context) {
         StrictObject.Problems problems = new StrictObject.Problems("scheduled event");
         StrictObject o = StrictObject.root(event, problems);
         String trigger = o.text("trigger");
@@ -180,7 +183,14 @@ public final class NetworkAccessHandler extends JsonHandler {
         o.rejectUnknownFields();
         if (trigger != null && !trigger.equals("schedule")) o.problem("trigger", "must be schedule");
         problems.throwIfAny();
+        // Deployed, the daily run is a round of queued steps (AccessRound), for a fleet no invocation reads whole.
+        if (function.round() != null) return function.round().start(name);
         return function.service().run(AccessRequest.schedule(), Actor.schedule(name), runId, timeLeft);
+    }
+
+    private static void log(String line, Context context) {
+        if (context != null && context.getLogger() != null) context.getLogger().log(line + "\n");
+        else System.out.println(line);
     }
 
     private Object eventBridge(JsonNode event, String runId, BooleanSupplier timeLeft) {
