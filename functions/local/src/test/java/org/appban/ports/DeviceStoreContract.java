@@ -93,6 +93,23 @@ public abstract class DeviceStoreContract {
     }
 
     @Test
+    void the_devices_with_a_mac_are_found_by_it_retired_ones_too_and_not_after_it_changed() {
+        Device a = corporatePhone("d-1", "m-1");
+        Device b = corporatePhone("d-2", "m-2").withRetired(true);
+        store.save(a);
+        store.save(b);
+        store.save(privatePhone("d-3", "m-1"));
+        MacAddress mac = a.macAddress();
+        assertEquals(java.util.Set.of("d-1", "d-2"), store.idsWithMac(mac));
+        MacAddress other = MacAddress.parse("AA:BB:CC:DD:EE:02");
+        store.save(new Device("d-1", "m-1", a.ownership(), a.platform(), a.model(), a.supervised(), a.mdm(), a.mdmId(), other,
+                a.appPresence(), a.compliance(), a.lastSeen(), a.retired()));
+        assertEquals(java.util.Set.of("d-2"), store.idsWithMac(mac));
+        assertEquals(java.util.Set.of("d-1"), store.idsWithMac(other));
+        assertTrue(store.idsWithMac(MacAddress.parse("AA:BB:CC:DD:EE:09")).isEmpty());
+    }
+
+    @Test
     void finds_many_devices_at_once_across_batches_and_leaves_out_unknown_ids() {
         java.util.List<String> ids = new java.util.ArrayList<>();
         for (int i = 0; i < 130; i++) {

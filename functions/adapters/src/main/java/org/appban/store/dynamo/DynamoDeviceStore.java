@@ -8,19 +8,24 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.appban.domain.Device;
+import org.appban.domain.MacAddress;
 import org.appban.ports.DeviceStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The device inventory in DynamoDB, keyed by {@code id}. A member's devices come from the {@value #BY_OWNER}
- * index; like every global secondary index it is eventually consistent, so a device saved a moment ago may be
- * missing from {@link #ofOwner} for a short while (the next run sees it).
+ * index, the devices with a MAC from the {@value #BY_MAC} index; like every global secondary index they are
+ * eventually consistent, so a device saved a moment ago may be missing from {@link #ofOwner} or {@link #idsWithMac}
+ * for a short while (the next run sees it).
  */
 public final class DynamoDeviceStore implements DeviceStore {
     public static final String BY_OWNER = "byOwner";
+    /** Sparse (devices without a MAC are not in it), keys only: the MAC in its one normal form, and the device's id. */
+    public static final String BY_MAC = "byMac";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -58,6 +63,24 @@ public final class DynamoDeviceStore implements DeviceStore {
                 .items().forEach(item -> devices.add(DeviceItems.fromItem(item, table)));
         devices.sort(Comparator.comparing(Device::id));
         return devices;
+    }
+
+    /**
+     * A Query of the {@value #BY_MAC} index: one small read however large the inventory, where the default reads it
+     * all. The index holds the MAC as stored, which since MACs are parsed at the MDM's edge is its normal form. An
+     * item written before that with the MAC in a vendor's form is not found under the normal form until it is saved
+     * again (the inventory sync saves a device when it changes); the daily run, which judges every device against
+     * all the others, still sees it.
+     */
+    @Override
+    public Set<String> idsWithMac(MacAddress mac) {
+        Set<String> ids = new java.util.HashSet<>();
+        dynamo.queryPaginator(r -> r.tableName(table).indexName(BY_MAC)
+                        .keyConditionExpression("#mac = :mac")
+                        .expressionAttributeNames(Map.of("#mac", DeviceItems.MAC_ADDRESS))
+                        .expressionAttributeValues(Map.of(":mac", AttributeValue.fromS(mac.toString()))))
+                .items().forEach(item -> ids.add(item.get(DeviceItems.ID).s()));
+        return ids;
     }
 
     @Override

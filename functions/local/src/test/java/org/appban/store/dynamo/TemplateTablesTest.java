@@ -49,11 +49,12 @@ class TemplateTablesTest {
     }
 
     @Test
-    void devices_are_keyed_by_id_and_indexed_by_owner() {
+    void devices_are_keyed_by_id_and_indexed_by_owner_and_by_mac() {
         CreateTableRequest t = template.createRequest("DevicesTable", "t");
         assertEquals(List.of(DeviceItems.ID + " HASH"), keys(t.keySchema()));
-        assertEquals(Map.of(DynamoDeviceStore.BY_OWNER, List.of(DeviceItems.OWNER + " HASH")), indexes(t));
-        assertEquals(Map.of(DeviceItems.ID, "S", DeviceItems.OWNER, "S"), types(t));
+        assertEquals(Map.of(DynamoDeviceStore.BY_OWNER, List.of(DeviceItems.OWNER + " HASH"),
+                DynamoDeviceStore.BY_MAC, List.of(DeviceItems.MAC_ADDRESS + " HASH")), indexes(t));
+        assertEquals(Map.of(DeviceItems.ID, "S", DeviceItems.OWNER, "S", DeviceItems.MAC_ADDRESS, "S"), types(t));
     }
 
     @Test
