@@ -206,7 +206,9 @@ public final class DynamoLedger implements Ledger {
      * chains asked for and their own length, never the size of the ledger. There is no Scan of the table, however
      * many are asked: a Scan reads every entry of every chain, and the whole ledger grows with every day of every
      * campaign, so a daily run that scanned it (notify's attestations, network access's owners) would cost more each
-     * day of history.
+     * day of history. Which of them hold an entry at all is read first, a hundred first entries (seq 1, their chain
+     * name only) per BatchGetItem, strongly consistent: a chain never started (a device owner the campaign has not
+     * written about) costs no Query of its own.
      */
     @Override
     public Map<String, List<LedgerEntry>> chainsNamed(List<String> names) {
@@ -228,7 +230,15 @@ public final class DynamoLedger implements Ledger {
     }
 
     private Map<String, List<LedgerEntry>> queried(List<String> names) {
-        return inParallel(names, this::chain);
+        List<Map<String, AttributeValue>> firsts = new LinkedHashSet<>(names).stream().map(c -> LedgerItems.key(c, 1)).toList();
+        Set<String> started = new HashSet<>();
+        for (Map<String, AttributeValue> first : BatchReads.get(dynamo, table, firsts, LedgerItems.CHAIN)) {
+            started.add(first.get(LedgerItems.CHAIN).s());
+        }
+        Map<String, List<LedgerEntry>> read = inParallel(names.stream().filter(started::contains).distinct().toList(), this::chain);
+        Map<String, List<LedgerEntry>> chains = new LinkedHashMap<>();
+        for (String name : names) chains.put(name, read.containsKey(name) ? read.get(name) : new ArrayList<>());
+        return chains;
     }
 
     private <T> Map<String, T> inParallel(List<String> names, java.util.function.Function<String, T> read) {

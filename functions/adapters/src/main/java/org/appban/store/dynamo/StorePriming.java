@@ -78,6 +78,9 @@ public final class StorePriming {
             DynamoDeviceStore devices = new DynamoDeviceStore(dynamo, TABLE);
             devices.save(s.device());
             devices.find(s.device().id());
+            devices.findAll(java.util.List.of(s.device().id()));
+            devices.idsWithMac(s.device().macAddress() != null ? s.device().macAddress() : org.appban.domain.MacAddress.parse("02:00:00:00:00:01"));
+            devices.ofOwner(s.member().id());
             devices.all();
             new DynamoMemberStore(dynamo, TABLE).all();
             DynamoExemptionStore exemptions = new DynamoExemptionStore(dynamo, TABLE);
@@ -93,6 +96,7 @@ public final class StorePriming {
             ledger.usedKeys(java.util.List.of(s.notice().idempotencyKey()));
             ledger.chain(entry.chain());
             ledger.chainsNamed(java.util.List.of(entry.chain()));
+            ledger.chainsNamed(java.util.List.of(entry.chain(), "fleet"));
             ledger.heads();
             ledger.chains();
             ledger.aboutDevice(s.device().id());
