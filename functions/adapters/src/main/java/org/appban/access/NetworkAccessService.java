@@ -124,10 +124,13 @@ public final class NetworkAccessService {
     public AccessReport run(AccessRequest request, Actor actor, String runId, BooleanSupplier timeLeft) {
         Instant now = clock.instant();
         KillSwitch.State kill = killSwitch.read();
-        List<Device> all = devices.all();
-        Map<String, NetworkIdentity> identities = NetworkIdentity.of(all);
         List<String> notFound = new ArrayList<>();
-        List<Device> scope = scope(request, all, notFound);
+        // A run over a few devices or members (a webhook's one device) reads theirs and the devices sharing their MACs,
+        // not the inventory whole as a fleet run does.
+        boolean few = request.scope() != AccessRequest.Scope.FLEET && request.ids().size() <= LISTING_THRESHOLD;
+        List<Device> all = few ? null : devices.all();
+        List<Device> scope = few ? scoped(request, notFound) : scope(request, all, notFound);
+        Map<String, NetworkIdentity> identities = few ? identitiesOf(scope) : NetworkIdentity.of(all);
 
         // Every device is judged, whoever owns it; telemetry and attestations speak about private devices only (a
         // corporate device's word is its MDM inventory).
@@ -163,7 +166,8 @@ public final class NetworkAccessService {
         boolean quarantinesAllowed = true;
         String hold = null;
         if (!quarantines.isEmpty()) {
-            int inScope = (int) all.stream().filter(d -> !d.retired()).count();
+            // The share is of the whole fleet, which a run over a few devices reads only now that it would quarantine.
+            int inScope = (int) (all != null ? all : devices.all()).stream().filter(d -> !d.retired()).count();
             BlastRadius.Verdict v = new BlastRadius(policy.enforcement().maxDevicesPerRun(), policy.enforcement().maxFleetShare())
                     .check(quarantines.size(), inScope, request.confirm() != null && request.confirm() >= quarantines.size());
             capVerdict = v.reason();
@@ -240,6 +244,42 @@ public final class NetworkAccessService {
                 yield out;
             }
         };
+    }
+
+    /** The scope of a run over a few devices (read by key) or members (read by owner), in the order a fleet read gives. */
+    private List<Device> scoped(AccessRequest request, List<String> notFound) {
+        List<Device> out = new ArrayList<>();
+        if (request.scope() == AccessRequest.Scope.DEVICES) {
+            Set<String> ids = new LinkedHashSet<>(request.ids());
+            Map<String, Device> byId = ids.isEmpty() ? Map.of() : devices.findAll(ids);
+            for (String id : ids) {
+                Device d = byId.get(id);
+                if (d == null) notFound.add(id);
+                else out.add(d);
+            }
+            return out;
+        }
+        for (String member : new LinkedHashSet<>(request.ids())) {
+            List<Device> theirs = devices.ofOwner(member);
+            if (theirs.isEmpty()) notFound.add(member);
+            out.addAll(theirs);
+        }
+        out.sort(java.util.Comparator.comparing(Device::id));
+        return out;
+    }
+
+    /**
+     * The network identities of a few devices without reading the fleet: the devices holding each one's MAC are read
+     * too (found by the MAC), so that each is judged against the same devices a fleet run judges it against.
+     */
+    private Map<String, NetworkIdentity> identitiesOf(List<Device> scope) {
+        Map<String, Device> judged = new LinkedHashMap<>();
+        scope.forEach(d -> judged.put(d.id(), d));
+        Set<String> others = new LinkedHashSet<>();
+        scope.stream().map(Device::macAddress).filter(java.util.Objects::nonNull).distinct()
+                .forEach(mac -> devices.idsWithMac(mac).stream().filter(id -> !judged.containsKey(id)).forEach(others::add));
+        if (!others.isEmpty()) judged.putAll(devices.findAll(others));
+        return NetworkIdentity.of(judged.values());
     }
 
     private Map<String, List<Exemption>> exemptions(AccessRequest request, Collection<Device> scope) {

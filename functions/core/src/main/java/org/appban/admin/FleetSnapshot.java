@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.appban.domain.Device;
 import org.appban.domain.Exemption;
@@ -45,12 +48,16 @@ public record FleetSnapshot(BanPolicy policy, Instant at, List<Member> members, 
 
     public static FleetSnapshot load(BanPolicy policy, Instant at, MemberStore members, DeviceStore devices,
                                      ExemptionStore exemptions, Ledger ledger) {
-        Map<String, List<Device>> byOwner = devices.all().stream()
+        // The inventory and the exemptions are read while the roster is: three reads that need nothing of each other,
+        // each a round trip (or pages of them) where the stores are remote.
+        CompletableFuture<List<Device>> fleet = alongside(devices::all);
+        CompletableFuture<List<Exemption>> granted = alongside(exemptions::all);
+        List<Member> roster = new ArrayList<>(members.all());
+        Map<String, List<Device>> byOwner = joined(fleet).stream()
                 .sorted(Comparator.comparing(Device::id))
                 .collect(Collectors.groupingBy(Device::owner, LinkedHashMap::new, Collectors.toList()));
-        Map<String, List<Exemption>> byMember = exemptions.all().stream()
+        Map<String, List<Exemption>> byMember = joined(granted).stream()
                 .collect(Collectors.groupingBy(Exemption::member, LinkedHashMap::new, Collectors.toList()));
-        List<Member> roster = new ArrayList<>(members.all());
         roster.sort(Comparator.comparing(Member::id));
         Set<String> known = roster.stream().map(Member::id).collect(Collectors.toSet());
         Set<String> strangers = new LinkedHashSet<>();
@@ -65,6 +72,32 @@ public record FleetSnapshot(BanPolicy policy, Instant at, List<Member> members, 
         Map<String, List<LedgerEntry>> chains = new LinkedHashMap<>();
         for (Member m : roster) chains.put(m.id(), byName.get("member#" + m.id()));
         return new FleetSnapshot(policy, at, roster, byOwner, byMember, chains, strangers);
+    }
+
+    /** Runs the read on a thread of its own (a daemon: it never keeps a function's JVM alive). */
+    private static <T> CompletableFuture<T> alongside(Supplier<T> read) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                result.complete(read.get());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, "snapshot-read");
+        t.setDaemon(true);
+        t.start();
+        return result;
+    }
+
+    /** The read's result, or what it threw, as it threw it. */
+    private static <T> T joined(CompletableFuture<T> read) {
+        try {
+            return read.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw e;
+        }
     }
 
     public List<Device> devicesOf(String memberId) {

@@ -30,6 +30,8 @@ final class AccessHarness {
     final List<String> notices = new ArrayList<>();
     final List<String> alerts = new ArrayList<>();
     static final int BYSTANDERS = 12;
+    /** How many times the service read the whole inventory (all or forEach): a run over a few devices should not. */
+    int fleetReads;
     final NetworkAccessService service;
     private int runs;
 
@@ -51,7 +53,48 @@ final class AccessHarness {
             devices.save(AccessFixtures.privateEnrolled("bystander-" + i, "bm" + i, String.format("02:BB:00:00:00:%02X", i),
                     org.appban.domain.ComplianceState.COMPLIANT, AccessFixtures.DEADLINE));
         }
-        service = new NetworkAccessService(AccessFixtures.POLICY, devices, exemptions, Attestations.fromLedger(ledger), evidence, nac,
+        org.appban.ports.DeviceStore counted = new org.appban.ports.DeviceStore() {
+            @Override
+            public java.util.Optional<Device> find(String id) {
+                return devices.find(id);
+            }
+
+            @Override
+            public Map<String, Device> findAll(java.util.Collection<String> ids) {
+                return devices.findAll(ids);
+            }
+
+            @Override
+            public List<Device> ofOwner(String memberId) {
+                return devices.ofOwner(memberId);
+            }
+
+            @Override
+            public java.util.Set<String> idsWithMac(org.appban.domain.MacAddress mac) {
+                // What an index on the MAC answers; the default would read the fleet.
+                java.util.Set<String> ids = new java.util.HashSet<>();
+                for (Device d : devices.all()) if (mac.equals(d.macAddress())) ids.add(d.id());
+                return ids;
+            }
+
+            @Override
+            public List<Device> all() {
+                fleetReads++;
+                return devices.all();
+            }
+
+            @Override
+            public void forEach(java.util.function.Consumer<Device> action) {
+                fleetReads++;
+                devices.forEach(action);
+            }
+
+            @Override
+            public void save(Device device) {
+                devices.save(device);
+            }
+        };
+        service = new NetworkAccessService(AccessFixtures.POLICY, counted, exemptions, Attestations.fromLedger(ledger), evidence, nac,
                 killSwitch, claims, ledger, recording, (subject, body, facts) -> alerts.add(subject + " " + facts), clock);
     }
 

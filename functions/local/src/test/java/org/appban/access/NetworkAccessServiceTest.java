@@ -207,6 +207,58 @@ class NetworkAccessServiceTest {
     }
 
     @Nested
+    class ARunOverAFewDevices {
+        @Test
+        void readsThoseDevicesAndNotTheFleetYetFindsTheirMacSharedWithADeviceOutsideTheRun() {
+            AccessHarness h = new AccessHarness().with(privateUnmanaged("d26", "m26", "DA:A1:19:5E:00:01"),
+                    privateUnmanaged("d27", "m27", "DA:A1:19:5E:00:01"), privateUnmanaged("d28", "m28", null));
+            AccessReport r = h.run(AccessRequest.devices("webhook", List.of("d26", "d28")));
+            assertEquals(0, h.fleetReads);
+            assertEquals(List.of("d26", "d28"), r.unresolved().stream().map(AccessReport.Unresolved::device).sorted().toList());
+            assertTrue(r.unresolved().stream().anyMatch(u -> u.problem().contains("also the MAC of d27")), r.unresolved().toString());
+            assertEquals(0, h.nac.count("quarantine"));
+        }
+
+        @Test
+        void judgesEachDeviceExactlyAsTheFleetRunDoes() {
+            // A MAC shared with a retired device is not a collision; a retired device whose MAC a live one took is.
+            Device reused = privateUnmanaged("d30", "m30", "DA:A1:19:5E:00:02");
+            Device left = privateUnmanaged("d31", "m31", "DA:A1:19:5E:00:02").withRetired(true);
+            Device shared1 = privateUnmanaged("d32", "m32", "DA:A1:19:5E:00:03");
+            Device shared2 = privateUnmanaged("d33", "m33", "DA:A1:19:5E:00:03");
+            AccessHarness fleet = new AccessHarness().with(keepsTheApp(), reused, left, shared1, shared2);
+            AccessHarness few = new AccessHarness().with(keepsTheApp(), reused, left, shared1, shared2);
+            // Dry runs, confirmed past the cap: the fleet run and each one-device run say what they would do to whom.
+            AccessReport all = fleet.run(new AccessRequest("manual", AccessRequest.Scope.FLEET, List.of(), AccessRequest.Mode.RECONCILE, true, 100));
+            for (String id : List.of("intune:d07", "d30", "d31", "d32", "d33")) {
+                AccessReport one = few.run(new AccessRequest("manual", AccessRequest.Scope.DEVICES, List.of(id), AccessRequest.Mode.RECONCILE, true, 100));
+                assertEquals(all.unresolved().stream().filter(u -> u.device().equals(id)).toList(), one.unresolved(), id);
+                assertEquals(all.actions().stream().filter(a -> a.device().equals(id)).toList(), one.actions(), id);
+            }
+        }
+
+        @Test
+        void aMembersDevicesAreReadByTheirOwnerInIdOrder() {
+            AccessHarness h = new AccessHarness().with(privateEnrolled("intune:d09", "m07", MAC9, ComplianceState.NONCOMPLIANT, GRACE_ENDS.minusSeconds(3600)),
+                    keepsTheApp());
+            h.killSwitch.set(true, "admin", "test");
+            AccessReport r = h.run(AccessRequest.members("member-attested", List.of("m07", "m99")));
+            assertEquals(List.of("m99"), r.notFound());
+            assertEquals(List.of("intune:d07", "intune:d09"), r.actions().stream().map(AccessReport.Action::device).toList());
+        }
+
+        @Test
+        void readsTheFleetOnlyToWeighAQuarantineAgainstTheCapsShareOfIt() {
+            AccessHarness h = new AccessHarness().with(keepsTheApp(), privateEnrolled("intune:d09", "m09", MAC9, ComplianceState.COMPLIANT, DEADLINE));
+            h.run(AccessRequest.devices("webhook", List.of("intune:d09")));
+            assertEquals(0, h.fleetReads, "nothing to quarantine");
+            AccessReport r = h.run(AccessRequest.devices("webhook", List.of("intune:d07")));
+            assertEquals(List.of("intune:d07"), r.devicesWith("quarantine", "quarantined"));
+            assertEquals(1, h.fleetReads);
+        }
+    }
+
+    @Nested
     class SafetyRails {
         @Test
         void aDryRunChangesNothingAndRecordsWhatItWouldDo() {

@@ -120,16 +120,16 @@ class TemplateContractIT {
                     "a notice's claim is released only when SES refuses the message outright (NoticeSender), which the emulator never does"),
             "NetworkAccessFunction", Map.of(
                     new Grant("dynamodb:DeleteItem", "ClaimsTable"),
-                    "a NAC command's claim is released only when the NAC refuses the command",
-                    new Grant("dynamodb:BatchGetItem", "DevicesTable"),
-                    "the daily round reads the devices holding a MAC only when a device it would quarantine shares its MAC with "
-                            + "another, which the samples' fleet never does (AccessRoundIT does)"),
+                    "a NAC command's claim is released only when the NAC refuses the command"),
             "MdmWebhookFunction", Map.of(
                     new Grant("dynamodb:DeleteItem", "ClaimsTable"),
                     "an event's (or a NAC command's) claim is released only when acting on it fails, so that its retry is processed",
                     new Grant("sns:Publish", "AdminAlertsTopic"),
                     "a device run alerts the administrators only when the NAC keeps failing or the cap holds a quarantine back, "
-                            + "which one sample device never meets"));
+                            + "which one sample device never meets",
+                    new Grant("dynamodb:Scan", "DevicesTable"),
+                    "a device run reads the fleet only to weigh a quarantine against the cap's share of the fleet, and the "
+                            + "signed sample reports its device compliant"));
 
     /** The function's JVM's class-loading log, beside its result. */
     private static final String CLASSES_LOADED = "classes-loaded.log";

@@ -22,10 +22,19 @@ final class BatchReads {
 
     /** The items found, in no particular order; keys with no item are simply absent. Duplicate keys are not allowed. */
     static List<Map<String, AttributeValue>> get(DynamoDbClient dynamo, String table, List<Map<String, AttributeValue>> keys) {
+        return get(dynamo, table, keys, null);
+    }
+
+    /**
+     * As {@link #get(DynamoDbClient, String, List)}, each item read with only this attribute (null: whole), for a caller
+     * that asks only which of the keys hold an item.
+     */
+    static List<Map<String, AttributeValue>> get(DynamoDbClient dynamo, String table, List<Map<String, AttributeValue>> keys, String only) {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         for (int from = 0; from < keys.size(); from += MAX_KEYS) {
-            Map<String, KeysAndAttributes> request = Map.of(table,
-                    KeysAndAttributes.builder().keys(keys.subList(from, Math.min(keys.size(), from + MAX_KEYS))).consistentRead(true).build());
+            KeysAndAttributes.Builder batch = KeysAndAttributes.builder().keys(keys.subList(from, Math.min(keys.size(), from + MAX_KEYS))).consistentRead(true);
+            if (only != null) batch.projectionExpression("#only").expressionAttributeNames(Map.of("#only", only));
+            Map<String, KeysAndAttributes> request = Map.of(table, batch.build());
             for (int round = 0; !request.isEmpty(); round++) {
                 if (round == MAX_UNPROCESSED_ROUNDS) {
                     throw new IllegalStateException("DynamoDB left keys of " + table + " unprocessed after " + round + " rounds");

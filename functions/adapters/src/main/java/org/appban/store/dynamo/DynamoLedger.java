@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -70,11 +72,15 @@ public final class DynamoLedger implements Ledger {
         String key = record.idempotencyKey();
         String chain = record.chain();
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            if (key != null) {
-                Optional<LedgerEntry> recorded = byIdempotencyKey(key);
+            // The key's marker and the chain's tail are read at once: two round trips that need nothing of each other.
+            // Which is read first does not matter: the transaction's conditions decide (see the class comment).
+            CompletableFuture<Optional<LedgerEntry>> marker = key == null ? null
+                    : CompletableFuture.supplyAsync(() -> byIdempotencyKey(key), DynamoLedger::onItsOwnThread);
+            Optional<LedgerEntry> last = lastEntry(chain);
+            if (marker != null) {
+                Optional<LedgerEntry> recorded = joined(marker);
                 if (recorded.isPresent()) return new Appended(recorded.get(), false);
             }
-            Optional<LedgerEntry> last = lastEntry(chain);
             long seq = last.map(e -> e.seq() + 1).orElse(1L);
             String previous = last.map(LedgerEntry::hash).orElse(LedgerEntry.GENESIS);
             LedgerEntry entry = new LedgerEntry(chain, seq, record, previous, LedgerHasher.hash(chain, seq, previous, record));
@@ -133,6 +139,24 @@ public final class DynamoLedger implements Ledger {
         return TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
                 .conditionExpression("attribute_not_exists(#chain)")
                 .expressionAttributeNames(Map.of("#chain", LedgerItems.CHAIN)).build()).build();
+    }
+
+    /** A daemon thread: it never keeps a function's JVM alive. */
+    private static void onItsOwnThread(Runnable task) {
+        Thread t = new Thread(task, "ledger-read");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The read's result, or what it threw, as it threw it. */
+    private static <T> T joined(CompletableFuture<T> read) {
+        try {
+            return read.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw e;
+        }
     }
 
     private static void requireOnlyRaces(TransactionCanceledException e, LedgerEntry entry) {
@@ -206,7 +230,9 @@ public final class DynamoLedger implements Ledger {
      * chains asked for and their own length, never the size of the ledger. There is no Scan of the table, however
      * many are asked: a Scan reads every entry of every chain, and the whole ledger grows with every day of every
      * campaign, so a daily run that scanned it (notify's attestations, network access's owners) would cost more each
-     * day of history.
+     * day of history. Which of them hold an entry at all is read first, a hundred first entries (seq 1, their chain
+     * name only) per BatchGetItem, strongly consistent: a chain never started (a device owner the campaign has not
+     * written about) costs no Query of its own.
      */
     @Override
     public Map<String, List<LedgerEntry>> chainsNamed(List<String> names) {
@@ -228,7 +254,15 @@ public final class DynamoLedger implements Ledger {
     }
 
     private Map<String, List<LedgerEntry>> queried(List<String> names) {
-        return inParallel(names, this::chain);
+        List<Map<String, AttributeValue>> firsts = new LinkedHashSet<>(names).stream().map(c -> LedgerItems.key(c, 1)).toList();
+        Set<String> started = new HashSet<>();
+        for (Map<String, AttributeValue> first : BatchReads.get(dynamo, table, firsts, LedgerItems.CHAIN)) {
+            started.add(first.get(LedgerItems.CHAIN).s());
+        }
+        Map<String, List<LedgerEntry>> read = inParallel(names.stream().filter(started::contains).distinct().toList(), this::chain);
+        Map<String, List<LedgerEntry>> chains = new LinkedHashMap<>();
+        for (String name : names) chains.put(name, read.containsKey(name) ? read.get(name) : new ArrayList<>());
+        return chains;
     }
 
     private <T> Map<String, T> inParallel(List<String> names, java.util.function.Function<String, T> read) {

@@ -44,7 +44,8 @@ public final class PrimingTables implements SdkPriming.Responder {
     /** The stores' tables, as template.yaml declares them (keys and the indexes the stores read). */
     private static final Map<String, Schema> SCHEMAS = Map.of(
             MEMBERS, new Schema(List.of(MemberItems.ID), Map.of()),
-            DEVICES, new Schema(List.of(DeviceItems.ID), Map.of(DynamoDeviceStore.BY_OWNER, DeviceItems.OWNER)),
+            DEVICES, new Schema(List.of(DeviceItems.ID), Map.of(DynamoDeviceStore.BY_OWNER, DeviceItems.OWNER,
+                    DynamoDeviceStore.BY_MAC, DeviceItems.MAC_ADDRESS)),
             EXEMPTIONS, new Schema(List.of(ExemptionItems.ID), Map.of(DynamoExemptionStore.BY_MEMBER, ExemptionItems.MEMBER)),
             LEDGER, new Schema(List.of(LedgerItems.CHAIN, LedgerItems.SEQ),
                     Map.of(DynamoLedger.CHAIN_HEADS, LedgerItems.HEAD, DynamoLedger.BY_DEVICE, LedgerItems.DEVICE_KEY)),

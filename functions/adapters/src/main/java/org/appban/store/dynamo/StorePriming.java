@@ -102,6 +102,7 @@ public final class StorePriming {
             DynamoDeviceStore devices = stores.devices();
             devices.find(s.device().id());
             devices.findAll(java.util.List.of(s.device().id()));
+            devices.idsWithMac(s.device().macAddress() != null ? s.device().macAddress() : org.appban.domain.MacAddress.parse("02:00:00:00:00:01"));
             devices.ofOwner(s.member().id());
             devices.all();
             stores.members().all();

@@ -2,6 +2,7 @@ package org.appban.store.dynamo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -63,13 +64,34 @@ class DynamoLedgerIT extends LedgerContract {
         // every entry of the ledger's whole history.
         Map<String, java.util.List<org.appban.domain.LedgerEntry>> read =
                 reader.chainsNamed(java.util.stream.IntStream.rangeClosed(1, 20).mapToObj(m -> "member#m-" + m).toList());
-        assertEquals(Map.of("queryPaginator", 20), calls, "a query per chain, no Scan and no count");
+        assertEquals(Map.of("batchGetItem", 1, "queryPaginator", 20), calls, "which chains were started, then a query per chain; no Scan");
         assertEquals(20, read.size());
         read.forEach((name, chain) -> assertEquals(1, chain.size(), name));
 
         calls.clear();
         reader.chainsNamed(java.util.stream.IntStream.rangeClosed(1, 8).mapToObj(m -> "member#m-" + m).toList());
-        assertEquals(Map.of("queryPaginator", 8), calls);
+        assertEquals(Map.of("batchGetItem", 1, "queryPaginator", 8), calls);
+    }
+
+    @Test
+    void a_chain_never_started_costs_no_query_and_reads_as_empty_in_the_order_asked() {
+        Ledger writer = new DynamoLedger(tables.dynamo(), table, PAGE_SIZE);
+        for (String m : java.util.List.of("m-2", "m-4")) {
+            for (int n = 0; n < 9; n++) writer.append(new LedgerRecord(Instant.parse("2023-03-30T11:00:00Z"), Actor.schedule("s"), m, null,
+                    "step-" + n, "ok", false, null, Map.of()));
+        }
+        Map<String, Integer> calls = new TreeMap<>();
+        Ledger reader = new DynamoLedger(counting(tables.dynamo(), calls), table, PAGE_SIZE);
+        java.util.List<String> names = java.util.stream.IntStream.rangeClosed(1, 130).mapToObj(m -> "member#m-" + m).toList();
+
+        Map<String, java.util.List<org.appban.domain.LedgerEntry>> read = reader.chainsNamed(names);
+
+        assertEquals(Map.of("batchGetItem", 2, "queryPaginator", 2), calls, "130 first entries in two batches; the two chains started");
+        assertEquals(names, java.util.List.copyOf(read.keySet()));
+        assertEquals(9, read.get("member#m-2").size());
+        assertEquals(writer.chain("member#m-4"), read.get("member#m-4"));
+        assertTrue(read.get("member#m-1").isEmpty());
+        assertTrue(read.get("member#m-130").isEmpty());
     }
 
     /** The client, counting the calls made to it by method name (a paginator counts once, whatever its pages). */
