@@ -195,7 +195,8 @@ public final class Production {
     }
 
     public RosterImport rosterImport() {
-        return new RosterImport(new RosterParser(),
+        // The policy's languages, so a row in a language it does not write is reported at import (issue 21).
+        return new RosterImport(new RosterParser(policy().notices().languages()),
                 new DynamoMemberStore(dynamo(), settings.required("MEMBERS_TABLE")),
                 new DynamoLedger(dynamo(), settings.required("LEDGER_TABLE")),
                 clock);
