@@ -105,17 +105,19 @@ public final class ColdStartBench implements Callable<Integer> {
      */
     static final List<String> LAMBDA_JVM_FLAGS = List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
     /** The sample each function's first invocation handles: a real trigger, as light as the function allows. */
-    static final Map<String, String> FIRST_EVENTS = Map.of(
-            "RosterImportFunction", "roster-import/s3-object-created.json",
-            "InventorySyncFunction", "inventory-sync/schedule.json",
-            "NotifyMembersFunction", "notify-members/schedule.json",
-            "AdminFunction", "admin/status.json",
-            "ExemptionLinkFunction", "exemption-link/get-form.json",
-            "ExemptionSweepFunction", "exemption-sweep/schedule.json",
-            "NetworkAccessFunction", "network-access/schedule.json",
-            "AttestationFunction", "attestation/open-link.json",
-            "EnforceRemovalFunction", "enforce-removal/sqs-batch.json",
-            "MdmWebhookFunction", "mdm-webhook/signed-compliance-changed.json");
+    static final Map<String, String> FIRST_EVENTS = Map.ofEntries(
+            Map.entry("RosterImportFunction", "roster-import/s3-object-created.json"),
+            Map.entry("InventorySyncFunction", "inventory-sync/schedule.json"),
+            Map.entry("NotifyMembersFunction", "notify-members/schedule.json"),
+            Map.entry("AdminFunction", "admin/status.json"),
+            Map.entry("ExemptionLinkFunction", "exemption-link/get-form.json"),
+            Map.entry("ExemptionSweepFunction", "exemption-sweep/schedule.json"),
+            Map.entry("NetworkAccessFunction", "network-access/schedule.json"),
+            Map.entry("AttestationFunction", "attestation/open-link.json"),
+            Map.entry("EnforceRemovalFunction", "enforce-removal/sqs-batch.json"),
+            Map.entry("MdmWebhookFunction", "mdm-webhook/signed-compliance-changed.json"),
+            // The digest function came after these were chosen; --direct and --against stopped at it.
+            Map.entry("LedgerDigestFunction", "ledger-digest/schedule.json"));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static int run(List<String> args, PrintStream out) {
@@ -178,7 +180,7 @@ public final class ColdStartBench implements Callable<Integer> {
             baselineEnv.put("AWS_LAMBDA_FUNCTION_NAME", "baseline");
             Path baselineEvent = Files.writeString(work.resolve("baseline.json"), "{}");
             if (against != null) {
-                return compare(stack, root, common, stage, baselineEnv, baselineEvent, jar, against, only, runs, extra, work, out);
+                return compare(stack, root, common, stage, baselineEnv, baselineEvent, jar, against, only, runs, prime, extra, work, out);
             }
             Result baseline = measure("baseline (one GetItem)", BaselineHandler.class.getName(), baselineEnv, baselineEvent, jar, runs, prime, phases, extra, work);
 
@@ -244,31 +246,60 @@ public final class ColdStartBench implements Callable<Integer> {
      * a loaded machine then slows both sides alike, and the before/after figures can be set side by side.
      */
     private static int compare(EmulatedStack stack, Path root, Map<String, String> common, String stage, Map<String, String> baselineEnv,
-                               Path baselineEvent, Path after, Path before, String only, int runs, List<String> extra, Path work, PrintStream out)
-            throws IOException, InterruptedException {
-        out.printf("comparing with %s (%.1f MB): median of %d alternating run(s) each, after one unmeasured run%n%n", before,
+                               Path baselineEvent, Path after, Path before, String only, int runs, boolean prime, List<String> extra, Path work,
+                               PrintStream out) throws IOException, InterruptedException {
+        out.printf("comparing with %s (%.1f MB): median of %d alternating run(s) each, after one unmeasured run%n", before,
                 Files.size(before) / 1e6, runs);
+        // Primed, each run's classes are those its first invocation loaded after the priming, as a restored snapshot's would.
+        out.printf("%s%n%n", prime ? "primed (--prime): the invocation after the SnapStart priming; classes = loaded by that invocation"
+                : "classes = loaded by the end of the first invocation");
         out.printf("%-24s | %-46s | %-46s%n", "", "before", "after (this build)");
         out.printf("%-24s | %7s %6s %7s %7s %6s %8s | %7s %6s %7s %7s %6s %8s%n", "handler", "first", "x base", "cold x", "cpu", "x base",
                 "classes", "first", "x base", "cold x", "cpu", "x base", "classes");
-        Result[] base = pair("baseline", BaselineHandler.class.getName(), baselineEnv, baselineEvent, before, after, runs, extra, work);
+        Result[] base = pair("baseline", BaselineHandler.class.getName(), BaselineHandler.class.getName(), baselineEnv, baselineEvent, before,
+                after, runs, prime, extra, work);
         printPair(out, "baseline", base, base);
         for (Map.Entry<String, String> f : stack.handlers().entrySet()) {
             if (only != null && !stack.function(only).equals(f.getKey())) continue;
+            String sample = FIRST_EVENTS.get(f.getKey());
+            if (sample == null) throw new IllegalStateException("no first event chosen for " + f.getKey() + " (ColdStartBench.FIRST_EVENTS)");
             Path event = Files.writeString(work.resolve(f.getKey() + ".json"),
-                    stack.localNames(Files.readString(root.resolve("events").resolve(FIRST_EVENTS.get(f.getKey())))));
+                    stack.localNames(Files.readString(root.resolve("events").resolve(sample))));
             Map<String, String> env = new LinkedHashMap<>(common);
             env.putAll(stack.environment(f.getKey()));
             env.put("AWS_LAMBDA_FUNCTION_NAME", "appban-" + stage + "-" + f.getKey());
-            printPair(out, f.getKey(), pair(f.getKey(), f.getValue(), env, event, before, after, runs, extra, work), base);
+            String beforeHandler;
+            try {
+                beforeHandler = handlerIn(before, f.getValue());
+            } catch (IllegalStateException e) {
+                out.printf("%-24s | failed: %s%n", f.getKey(), e.getMessage()); // a function the older build did not have
+                continue;
+            }
+            printPair(out, f.getKey(), pair(f.getKey(), f.getValue(), beforeHandler, env, event, before, after, runs, prime, extra, work), base);
         }
         return 0;
     }
 
-    private static Result[] pair(String name, String handler, Map<String, String> env, Path event, Path before, Path after, int runs,
-                                 List<String> extra, Path work) throws IOException, InterruptedException {
+    /**
+     * {@code handler} as the older jar names it: the same class, or, when the jar has none of that name (handlers
+     * moved to org.appban.lambda.&lt;feature&gt; with the module split), its one class of the same simple name.
+     */
+    static String handlerIn(Path jar, String handler) throws IOException {
+        String simple = "/" + handler.substring(handler.lastIndexOf('.') + 1) + ".class";
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(jar.toFile())) {
+            if (z.getEntry(handler.replace('.', '/') + ".class") != null) return handler;
+            List<String> named = z.stream().map(java.util.zip.ZipEntry::getName).filter(n -> n.endsWith(simple)).toList();
+            if (named.size() != 1) throw new IllegalStateException(jar + " has " + named.size() + " classes named like " + handler + ": " + named);
+            String entry = named.get(0);
+            return entry.substring(0, entry.length() - ".class".length()).replace('/', '.');
+        }
+    }
+
+    private static Result[] pair(String name, String handler, String beforeHandler, Map<String, String> env, Path event, Path before,
+                                 Path after, int runs, boolean prime, List<String> extra, Path work) throws IOException, InterruptedException {
         once(handler, env, event, after, false, false, extra, work);
         Path[] jars = {before, after};
+        String[] handlers = {beforeHandler, handler};
         double[][] first = new double[2][runs];
         double[][] cold = new double[2][runs];
         double[][] cpu = new double[2][runs];
@@ -276,7 +307,7 @@ public final class ColdStartBench implements Callable<Integer> {
         for (int i = 0; i < runs; i++) {
             for (int k = 0; k < 2; k++) {
                 int side = (i % 2 == 0) ? k : 1 - k;
-                Run r = once(handler, env, event, jars[side], false, false, extra, work);
+                Run r = once(handlers[side], env, event, jars[side], prime, false, extra, work);
                 if (r.error != null) {
                     Result failed = new Result(name, -1, -1, -1, -1, -1, 0, -1, r.error, null, -1);
                     return new Result[] {failed, failed};
@@ -285,6 +316,7 @@ public final class ColdStartBench implements Callable<Integer> {
                 cold[side][i] = r.firstMillis - r.result.path("invocations").path(1).path("nanos").asLong() / 1e6;
                 cpu[side][i] = r.cpuMillis;
                 classes[side] = r.result.has("classesAtFirst") ? r.result.path("classesAtFirst").asLong() : r.result.path("classesLoaded").asLong();
+                if (prime) classes[side] = r.result.has("classesPrimed") ? classes[side] - r.result.path("classesPrimed").asLong() : -1;
             }
         }
         Result[] results = new Result[2];

@@ -85,22 +85,16 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class Production {
     private final Settings settings;
     private final Clock clock = Clock.systemUTC();
-    private final Supplier<AwsClients> aws;
-    private final Supplier<DynamoDbClient> dynamo;
-    private final Supplier<software.amazon.awssdk.services.s3.S3Client> s3;
-    private final Supplier<software.amazon.awssdk.services.secretsmanager.SecretsManagerClient> secrets;
-    private final Supplier<software.amazon.awssdk.services.eventbridge.EventBridgeClient> events;
-    private final Supplier<software.amazon.awssdk.services.ssm.SsmClient> ssm;
-    private final Supplier<software.amazon.awssdk.services.sns.SnsClient> sns;
-    private final Supplier<software.amazon.awssdk.services.sqs.SqsClient> sqs;
-    private final Supplier<software.amazon.awssdk.services.sesv2.SesV2Client> ses;
+    /** The container's SDK clients, by type, each built when the function first asks for it (see {@link #client}). */
+    private final Map<Class<?>, Object> clients = new LinkedHashMap<>();
+    private AwsClients aws;
     /**
      * The external APIs' budgets, shared by every container of every function through RATE_BUDGETS_TABLE (see
      * {@link org.appban.remote.ApiBudgets}). One set per container, so that the container's clients of one API
      * share one batch of permits.
      */
-    private final Supplier<DynamoRateLimits> sharedLimits;
-    private final Supplier<NotifyParts> notify;
+    private DynamoRateLimits sharedLimits;
+    private NotifyParts notify;
 
     /**
      * The root of one container, configured by {@code settings} alone (the handler's no-argument constructor passes
@@ -110,21 +104,51 @@ public final class Production {
      */
     public Production(Settings settings) {
         this.settings = settings;
-        this.aws = OnFirstUse.memoized(() -> AwsClients.from(settings));
-        this.dynamo = OnFirstUse.memoized(() -> aws.get().dynamoDb());
-        this.s3 = OnFirstUse.memoized(() -> aws.get().s3());
-        this.secrets = OnFirstUse.memoized(() -> aws.get().secretsManager());
-        this.events = OnFirstUse.memoized(() -> aws.get().eventBridge());
-        this.ssm = OnFirstUse.memoized(() -> aws.get().ssm());
-        this.sns = OnFirstUse.memoized(() -> aws.get().sns());
-        this.sqs = OnFirstUse.memoized(() -> aws.get().sqs());
-        this.ses = OnFirstUse.memoized(() -> aws.get().sesV2());
-        this.sharedLimits = OnFirstUse.memoized(
-                () -> DynamoRateLimits.forContainer(dynamo.get(), settings.required("RATE_BUDGETS_TABLE"), clock));
-        this.notify = OnFirstUse.memoized(this::notifyParts);
     }
 
-    // The clients other than DynamoDB's and S3's are handed to their adapters as suppliers (through lazily()), so a
+    /**
+     * The client of {@code type}, built on first use, then kept. Plain methods rather than a memoizing lambda per
+     * client: a lambda is a class loaded at construction, and a cold start pays for each.
+     */
+    private synchronized <T> T client(Class<T> type) {
+        Object client = clients.get(type);
+        if (client == null) {
+            if (aws == null) aws = AwsClients.from(settings);
+            client = type == DynamoDbClient.class ? aws.dynamoDb()
+                    : type == software.amazon.awssdk.services.s3.S3Client.class ? aws.s3()
+                    : type == software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.class ? aws.secretsManager()
+                    : type == software.amazon.awssdk.services.eventbridge.EventBridgeClient.class ? aws.eventBridge()
+                    : type == software.amazon.awssdk.services.ssm.SsmClient.class ? aws.ssm()
+                    : type == software.amazon.awssdk.services.sns.SnsClient.class ? aws.sns()
+                    : type == software.amazon.awssdk.services.sqs.SqsClient.class ? aws.sqs()
+                    : type == software.amazon.awssdk.services.sesv2.SesV2Client.class ? aws.sesV2()
+                    : null;
+            if (client == null) throw new IllegalArgumentException("no AWS client " + type.getName());
+            clients.put(type, client);
+        }
+        return type.cast(client);
+    }
+
+    private DynamoDbClient dynamo() {
+        return client(DynamoDbClient.class);
+    }
+
+    private synchronized DynamoRateLimits sharedLimits() {
+        if (sharedLimits == null) sharedLimits = DynamoRateLimits.forContainer(dynamo(), settings.required("RATE_BUDGETS_TABLE"), clock);
+        return sharedLimits;
+    }
+
+    private synchronized NotifyParts notifyParts() {
+        if (notify == null) notify = new NotifyParts(policy(),
+                new DynamoMemberStore(dynamo(), settings.required("MEMBERS_TABLE")),
+                new DynamoLedger(dynamo(), settings.required("LEDGER_TABLE")),
+                // Keyed hashes of addresses for the ledger and the log; the key is read when the first one is needed.
+                org.appban.ledger.Pseudonyms.fromSecret(
+                        new SecretsManagerSecretSource(secretsClient()), settings.required(org.appban.ledger.Pseudonyms.ENV)));
+        return notify;
+    }
+
+    // The clients other than DynamoDB's are handed to their adapters as suppliers (through lazily()), so a
     // container builds a client only when its function's run first calls that service: building one loads a few
     // hundred classes, which a run that never calls the service (a status page, a schedule with nothing to send)
     // should not pay.
@@ -143,44 +167,44 @@ public final class Production {
     }
 
     private Supplier<software.amazon.awssdk.services.secretsmanager.SecretsManagerClient> secretsClient() {
-        return lazily("secretsmanager", secrets);
+        return lazily("secretsmanager", () -> client(software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.class));
     }
 
     private Supplier<software.amazon.awssdk.services.eventbridge.EventBridgeClient> eventsClient() {
-        return lazily("eventbridge", events);
+        return lazily("eventbridge", () -> client(software.amazon.awssdk.services.eventbridge.EventBridgeClient.class));
     }
 
     private Supplier<software.amazon.awssdk.services.ssm.SsmClient> ssmClient() {
-        return lazily("ssm", ssm);
+        return lazily("ssm", () -> client(software.amazon.awssdk.services.ssm.SsmClient.class));
     }
 
     private Supplier<software.amazon.awssdk.services.sns.SnsClient> snsClient() {
-        return lazily("sns", sns);
+        return lazily("sns", () -> client(software.amazon.awssdk.services.sns.SnsClient.class));
     }
 
     private Supplier<software.amazon.awssdk.services.sqs.SqsClient> sqsClient() {
-        return lazily("sqs", sqs);
+        return lazily("sqs", () -> client(software.amazon.awssdk.services.sqs.SqsClient.class));
     }
 
     private Supplier<software.amazon.awssdk.services.sesv2.SesV2Client> sesClient() {
-        return lazily("sesv2", ses);
+        return lazily("sesv2", () -> client(software.amazon.awssdk.services.sesv2.SesV2Client.class));
     }
 
     private Supplier<software.amazon.awssdk.services.s3.S3Client> s3Client() {
-        return lazily("s3", s3);
+        return lazily("s3", () -> client(software.amazon.awssdk.services.s3.S3Client.class));
     }
 
     public RosterImport rosterImport() {
         // The policy's languages, so a row in a language it does not write is reported at import (issue 21).
         return new RosterImport(new RosterParser(policy().notices().languages()),
-                new DynamoMemberStore(dynamo.get(), settings.required("MEMBERS_TABLE")),
-                new DynamoLedger(dynamo.get(), settings.required("LEDGER_TABLE")),
+                new DynamoMemberStore(dynamo(), settings.required("MEMBERS_TABLE")),
+                new DynamoLedger(dynamo(), settings.required("LEDGER_TABLE")),
                 clock);
     }
 
     /** Options for the MDM and NAC adapters: production's timeouts and retries, the shared budgets. */
     private RemoteOptions sharedBudgets(ApiBudgets budgets) {
-        return RemoteOptions.standard(clock).withLimits(sharedLimits.get()).withBudgets(budgets);
+        return RemoteOptions.standard(clock).withLimits(sharedLimits()).withBudgets(budgets);
     }
 
     /** The deployment's budget settings; a misconfigured one stops the function at start, naming the setting. */
@@ -201,10 +225,10 @@ public final class Production {
         Optional<RegisteredDevices> registry = settings.optional("NAC_SECRET_ARN")
                 .map(nac -> OnFirstUse.registry(() -> NacAdapters.registryFromSecret(secrets, nac, options)));
         return new InventorySync(policy(), mdms, registry,
-                new DynamoMemberStore(dynamo.get(), settings.required("MEMBERS_TABLE")),
-                new DynamoDeviceStore(dynamo.get(), settings.required("DEVICES_TABLE")),
+                new DynamoMemberStore(dynamo(), settings.required("MEMBERS_TABLE")),
+                new DynamoDeviceStore(dynamo(), settings.required("DEVICES_TABLE")),
                 new EventBridgeDeviceEvents(eventsClient(), settings.required("EVENT_BUS_NAME")),
-                new DynamoLedger(dynamo.get(), settings.required("LEDGER_TABLE")),
+                new DynamoLedger(dynamo(), settings.required("LEDGER_TABLE")),
                 clock);
     }
 
@@ -240,12 +264,12 @@ public final class Production {
     public EnforceRemoval enforceRemoval() {
         // Its budgets' table is named at start (a deployment without it fails here, not at the first MDM call).
         settings.required("RATE_BUDGETS_TABLE");
-        DynamoLedger ledger = new DynamoLedger(dynamo.get(), settings.required("LEDGER_TABLE"));
+        DynamoLedger ledger = new DynamoLedger(dynamo(), settings.required("LEDGER_TABLE"));
         return new EnforceRemoval(policy(),
-                new DynamoDeviceStore(dynamo.get(), settings.required("DEVICES_TABLE")),
-                new DynamoExemptionStore(dynamo.get(), settings.required("EXEMPTIONS_TABLE")),
+                new DynamoDeviceStore(dynamo(), settings.required("DEVICES_TABLE")),
+                new DynamoExemptionStore(dynamo(), settings.required("EXEMPTIONS_TABLE")),
                 ledger,
-                new DynamoClaims(dynamo.get(), settings.required("CLAIMS_TABLE")),
+                new DynamoClaims(dynamo(), settings.required("CLAIMS_TABLE")),
                 new SsmKillSwitch(ssmClient(), settings.required("KILL_SWITCH_PARAMETER")),
                 () -> {
                     // Built here, when a run first needs an MDM: the HTTP client and its TLS set-up are a cold-start
@@ -286,7 +310,7 @@ public final class Production {
         }
         String bucket = path.substring(0, slash);
         String key = path.substring(slash + 1);
-        byte[] bytes = s3.get().getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
+        byte[] bytes = client(software.amazon.awssdk.services.s3.S3Client.class).getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
         return loader.parse(new String(bytes, StandardCharsets.UTF_8), reference);
     }
 
@@ -295,33 +319,25 @@ public final class Production {
                                org.appban.ledger.Pseudonyms pseudonyms) {
     }
 
-    private NotifyParts notifyParts() {
-        return new NotifyParts(policy(),
-                new DynamoMemberStore(dynamo.get(), settings.required("MEMBERS_TABLE")),
-                new DynamoLedger(dynamo.get(), settings.required("LEDGER_TABLE")),
-                // Keyed hashes of addresses for the ledger and the log; the key is read when the first one is needed.
-                org.appban.ledger.Pseudonyms.fromSecret(
-                        new SecretsManagerSecretSource(secretsClient()), settings.required(org.appban.ledger.Pseudonyms.ENV)));
-    }
 
     public NotifyMembers notifyMembers() {
-        BanPolicy policy = notify.get().policy();
-        DynamoClaims claims = new DynamoClaims(dynamo.get(), settings.required("CLAIMS_TABLE"));
+        BanPolicy policy = notifyParts().policy();
+        DynamoClaims claims = new DynamoClaims(dynamo(), settings.required("CLAIMS_TABLE"));
         // SES_CONFIGURATION_SET publishes this function's bounces and complaints back to it.
         SendRateLimiter own = SendRateLimiter.fromEnvironment(
                 settings.optional(SendRateLimiter.ENV).map(rate -> Map.of(SendRateLimiter.ENV, rate)).orElse(Map.of()), Ticker.system());
         // The daily round's parts run in workers at once: together they draw on one budget for the account's rate.
-        SendRateLimiter limiter = own.sharing(sharedLimits.get().limit(SendRateLimiter.accountBudget(own.maxPerSecond())));
+        SendRateLimiter limiter = own.sharing(sharedLimits().limit(SendRateLimiter.accountBudget(own.maxPerSecond())));
         RateLimitedMailer mailer = RateLimitedMailer.withDefaults(
                 new SesMailer(sesClient(), settings.optional("SES_CONFIGURATION_SET").orElse(null)), limiter);
         NoticePlanner planner = new NoticePlanner(policy);
         NoticeComposer composer = new NoticeComposer(policy, org.appban.notice.NoticeLanguages.load(policy),
                 new MimeWriter(), noticeLinks(policy), true);
-        return new NotifyMembers(policy, notify.get().members(),
-                new DynamoDeviceStore(dynamo.get(), settings.required("DEVICES_TABLE")),
-                new DynamoExemptionStore(dynamo.get(), settings.required("EXEMPTIONS_TABLE")),
-                claims, notify.get().ledger(), Attestations.fromLedger(notify.get().ledger()), planner, composer,
-                new NoticeSender(claims, notify.get().ledger(), mailer, clock, NoticeSender.DEFAULT_LEASE, notify.get().pseudonyms()), clock,
+        return new NotifyMembers(policy, notifyParts().members(),
+                new DynamoDeviceStore(dynamo(), settings.required("DEVICES_TABLE")),
+                new DynamoExemptionStore(dynamo(), settings.required("EXEMPTIONS_TABLE")),
+                claims, notifyParts().ledger(), Attestations.fromLedger(notifyParts().ledger()), planner, composer,
+                new NoticeSender(claims, notifyParts().ledger(), mailer, clock, NoticeSender.DEFAULT_LEASE, notifyParts().pseudonyms()), clock,
                 NotifyMembers.parallelismFor(limiter.maxPerSecond()));
     }
 
@@ -334,9 +350,9 @@ public final class Production {
      */
     public <R> R notifyRounds(NotifyRoundsFactory<R> rounds) {
         String queue = settings.required("NOTIFY_WORK_QUEUE_URL");
-        DynamoClaims claims = new DynamoClaims(dynamo.get(), settings.required("CLAIMS_TABLE"));
+        DynamoClaims claims = new DynamoClaims(dynamo(), settings.required("CLAIMS_TABLE"));
         return rounds.make(new org.appban.work.SqsWork(sqsClient(), queue),
-                kind -> new org.appban.work.ContinuationGate(kind, queue, claims, notify.get().ledger(), clock), NOTIFY_ROUND_PARTS, clock);
+                kind -> new org.appban.work.ContinuationGate(kind, queue, claims, notifyParts().ledger(), clock), NOTIFY_ROUND_PARTS, clock);
     }
 
     /** The handler's round type, built from the parts the root owns (the root does not name the handler's package). */
@@ -367,18 +383,18 @@ public final class Production {
      * notices'), and the day's campaign metrics. The full report's link: the policy's {@code adminDigest.statusUrl}.
      */
     public org.appban.digest.AdminDigest adminDigest() {
-        BanPolicy policy = notify.get().policy();
-        return new org.appban.digest.AdminDigest(policy, notify.get().members(),
-                new DynamoDeviceStore(dynamo.get(), settings.required("DEVICES_TABLE")),
-                new DynamoExemptionStore(dynamo.get(), settings.required("EXEMPTIONS_TABLE")), notify.get().ledger(),
-                new DynamoClaims(dynamo.get(), settings.required("CLAIMS_TABLE")),
+        BanPolicy policy = notifyParts().policy();
+        return new org.appban.digest.AdminDigest(policy, notifyParts().members(),
+                new DynamoDeviceStore(dynamo(), settings.required("DEVICES_TABLE")),
+                new DynamoExemptionStore(dynamo(), settings.required("EXEMPTIONS_TABLE")), notifyParts().ledger(),
+                new DynamoClaims(dynamo(), settings.required("CLAIMS_TABLE")),
                 new SesMailer(sesClient(), settings.optional("SES_CONFIGURATION_SET").orElse(null)), new MimeWriter(), clock,
                 NoticeSender.DEFAULT_LEASE, null);
     }
 
     public MailFeedbackRecorder mailFeedbackRecorder() {
-        return new MailFeedbackRecorder(notify.get().members(), notify.get().ledger(),
-                new SnsAdminAlerts(snsClient(), settings.required("ADMIN_TOPIC_ARN")), clock, notify.get().pseudonyms());
+        return new MailFeedbackRecorder(notifyParts().members(), notifyParts().ledger(),
+                new SnsAdminAlerts(snsClient(), settings.required("ADMIN_TOPIC_ARN")), clock, notifyParts().pseudonyms());
     }
 
     /**
@@ -393,10 +409,10 @@ public final class Production {
 
     public ExemptionService exemptionService() {
         return new ExemptionService(policy(),
-                new DynamoMemberStore(dynamo.get(), settings.required("MEMBERS_TABLE")),
-                new DynamoDeviceStore(dynamo.get(), settings.required("DEVICES_TABLE")),
-                new DynamoExemptionStore(dynamo.get(), settings.required("EXEMPTIONS_TABLE")),
-                new DynamoLedger(dynamo.get(), settings.required("LEDGER_TABLE")),
+                new DynamoMemberStore(dynamo(), settings.required("MEMBERS_TABLE")),
+                new DynamoDeviceStore(dynamo(), settings.required("DEVICES_TABLE")),
+                new DynamoExemptionStore(dynamo(), settings.required("EXEMPTIONS_TABLE")),
+                new DynamoLedger(dynamo(), settings.required("LEDGER_TABLE")),
                 exemptionNotices(), clock);
     }
 
@@ -421,10 +437,10 @@ public final class Production {
 
     public Administration administration() {
         BanPolicy policy = policy();
-        DynamoMemberStore members = new DynamoMemberStore(dynamo.get(), settings.required("MEMBERS_TABLE"));
-        DynamoDeviceStore devices = new DynamoDeviceStore(dynamo.get(), settings.required("DEVICES_TABLE"));
-        DynamoExemptionStore exemptions = new DynamoExemptionStore(dynamo.get(), settings.required("EXEMPTIONS_TABLE"));
-        DynamoLedger ledger = new DynamoLedger(dynamo.get(), settings.required("LEDGER_TABLE"));
+        DynamoMemberStore members = new DynamoMemberStore(dynamo(), settings.required("MEMBERS_TABLE"));
+        DynamoDeviceStore devices = new DynamoDeviceStore(dynamo(), settings.required("DEVICES_TABLE"));
+        DynamoExemptionStore exemptions = new DynamoExemptionStore(dynamo(), settings.required("EXEMPTIONS_TABLE"));
+        DynamoLedger ledger = new DynamoLedger(dynamo(), settings.required("LEDGER_TABLE"));
         ExemptionService exemptionService = new ExemptionService(policy, members, devices, exemptions, ledger, exemptionNotices(), clock);
         return new Administration(policy, members, devices, exemptions, ledger, exemptionService,
                 new SsmKillSwitch(ssmClient(), settings.required("KILL_SWITCH_PARAMETER")),
@@ -443,16 +459,16 @@ public final class Production {
      */
     public org.appban.ledger.LedgerAnchor ledgerAnchor() {
         String table = settings.required("LEDGER_TABLE");
-        return new org.appban.ledger.LedgerAnchor(new DynamoLedger(dynamo.get(), table),
+        return new org.appban.ledger.LedgerAnchor(new DynamoLedger(dynamo(), table),
                 new org.appban.ledger.S3DigestStore(s3Client(), settings.required("DIGEST_BUCKET")), table, clock);
     }
 
     public DynamoMemberStore memberStore() {
-        return new DynamoMemberStore(dynamo.get(), settings.required("MEMBERS_TABLE"));
+        return new DynamoMemberStore(dynamo(), settings.required("MEMBERS_TABLE"));
     }
 
     public DynamoDeviceStore deviceStore() {
-        return new DynamoDeviceStore(dynamo.get(), settings.required("DEVICES_TABLE"));
+        return new DynamoDeviceStore(dynamo(), settings.required("DEVICES_TABLE"));
     }
 
     /** Signed link tokens, keyed by the secret SIGNING_SECRET_ARN (read on first use, once per container). */
@@ -476,8 +492,8 @@ public final class Production {
      */
     public AccessFunction networkAccess() {
         BanPolicy policy = policy();
-        var devices = new DynamoDeviceStore(dynamo.get(), settings.required("DEVICES_TABLE"));
-        var ledger = new DynamoLedger(dynamo.get(), settings.required("LEDGER_TABLE"));
+        var devices = new DynamoDeviceStore(dynamo(), settings.required("DEVICES_TABLE"));
+        var ledger = new DynamoLedger(dynamo(), settings.required("LEDGER_TABLE"));
         var evidence = evidenceStore(policy);
         NetworkAccessService service = accessService(policy, devices, ledger, evidence);
         TelemetryIngest telemetry = new TelemetryIngest(policy.app(), devices, evidence, ledger, clock);
@@ -503,14 +519,14 @@ public final class Production {
         // Matched telemetry is kept twice the quiet period (at least 30 days), long enough for every decision that
         // reads it; what justified an action is copied into the ledger, which keeps it for good.
         Duration retention = Duration.ofDays(Math.max(30, 2L * policy.privateDevices().quietPeriodDays()));
-        return new DynamoEvidenceStore(dynamo.get(), settings.required("EVIDENCE_TABLE"), retention);
+        return new DynamoEvidenceStore(dynamo(), settings.required("EVIDENCE_TABLE"), retention);
     }
 
     /** Network access's rules and NAC, for the network-access function and the MDM webhook's device runs. */
     private NetworkAccessService accessService(BanPolicy policy, DynamoDeviceStore devices, DynamoLedger ledger,
                                                       DynamoEvidenceStore evidence) {
         var secrets = new SecretsManagerSecretSource(secretsClient());
-        var claims = new DynamoClaims(dynamo.get(), settings.required("CLAIMS_TABLE"));
+        var claims = new DynamoClaims(dynamo(), settings.required("CLAIMS_TABLE"));
         String nacSecret = settings.required("NAC_SECRET_ARN");
         RemoteOptions nacOptions = sharedBudgets(iseBudgets());
         var nac = OnFirstUse.networkAccess(() -> NacAdapters.fromSecret(secrets, nacSecret, nacOptions));
@@ -519,7 +535,7 @@ public final class Production {
         AccessAlerts alerts = AccessAlerts.both(new LoggedAccessAlerts(System.out),
                 AccessAlerts.to(new SnsAdminAlerts(snsClient(), settings.required("ADMIN_TOPIC_ARN"))));
         return new NetworkAccessService(policy, devices,
-                new DynamoExemptionStore(dynamo.get(), settings.required("EXEMPTIONS_TABLE")), Attestations.fromLedger(ledger), evidence, nac,
+                new DynamoExemptionStore(dynamo(), settings.required("EXEMPTIONS_TABLE")), Attestations.fromLedger(ledger), evidence, nac,
                 new SsmKillSwitch(ssmClient(), settings.required("KILL_SWITCH_PARAMETER")), claims, ledger, notices, alerts, clock);
     }
 
@@ -529,12 +545,12 @@ public final class Production {
      */
     public MdmWebhook mdmWebhook() {
         BanPolicy policy = policy();
-        var devices = new DynamoDeviceStore(dynamo.get(), settings.required("DEVICES_TABLE"));
-        var ledger = new DynamoLedger(dynamo.get(), settings.required("LEDGER_TABLE"));
+        var devices = new DynamoDeviceStore(dynamo(), settings.required("DEVICES_TABLE"));
+        var ledger = new DynamoLedger(dynamo(), settings.required("LEDGER_TABLE"));
         var secrets = new SecretsManagerSecretSource(secretsClient());
         String webhookSecret = settings.required("WEBHOOK_SECRET_ARN");
         return new MdmWebhook(new WebhookSignature(() -> secrets.secret(webhookSecret)),
-                new DynamoClaims(dynamo.get(), settings.required("CLAIMS_TABLE")), devices, ledger,
+                new DynamoClaims(dynamo(), settings.required("CLAIMS_TABLE")), devices, ledger,
                 accessService(policy, devices, ledger, evidenceStore(policy)), clock);
     }
 
@@ -549,22 +565,22 @@ public final class Production {
         RemoteOptions options = sharedBudgets(ApiBudgets.DEFAULT);
         List<FleetInventory> mdms = MdmAdapters.secretArns(settings.required("MDM_SECRET_ARN")).stream()
                 .map(arn -> OnFirstUse.inventory(() -> MdmAdapters.fromSecret(secrets, arn, options).inventory())).toList();
-        var devices = new DynamoDeviceStore(dynamo.get(), settings.required("DEVICES_TABLE"));
-        var ledger = new DynamoLedger(dynamo.get(), settings.required("LEDGER_TABLE"));
+        var devices = new DynamoDeviceStore(dynamo(), settings.required("DEVICES_TABLE"));
+        var ledger = new DynamoLedger(dynamo(), settings.required("LEDGER_TABLE"));
         InventorySync sync = new InventorySync(policy(), mdms, Optional.empty(),
-                new DynamoMemberStore(dynamo.get(), settings.required("MEMBERS_TABLE")), devices,
+                new DynamoMemberStore(dynamo(), settings.required("MEMBERS_TABLE")), devices,
                 new EventBridgeDeviceEvents(eventsClient(), settings.required("EVENT_BUS_NAME")), ledger, clock);
         String authSecret = settings.required("JAMF_WEBHOOK_SECRET_ARN");
         java.util.function.Supplier<org.appban.inventory.JamfWebhookAuth> auth = OnFirstUse.memoized(
                 () -> org.appban.inventory.JamfWebhookAuth.fromSecret(secrets.secret(authSecret), authSecret));
-        return new org.appban.inventory.JamfWebhook(auth, new DynamoClaims(dynamo.get(), settings.required("CLAIMS_TABLE")), devices, ledger,
+        return new org.appban.inventory.JamfWebhook(auth, new DynamoClaims(dynamo(), settings.required("CLAIMS_TABLE")), devices, ledger,
                 sync, System.out::println, clock);
     }
 
     /** The attestation function behind the signed link: members, ledger, the signing key, EventBridge. */
     public AttestationService attestation() {
-        return new AttestationService(attestationSigner(), new DynamoMemberStore(dynamo.get(), settings.required("MEMBERS_TABLE")),
-                new DynamoLedger(dynamo.get(), settings.required("LEDGER_TABLE")),
+        return new AttestationService(attestationSigner(), new DynamoMemberStore(dynamo(), settings.required("MEMBERS_TABLE")),
+                new DynamoLedger(dynamo(), settings.required("LEDGER_TABLE")),
                 new EventBridgeAttestationEvents(eventsClient(), settings.required("EVENT_BUS_NAME")), policy(), clock);
     }
 }

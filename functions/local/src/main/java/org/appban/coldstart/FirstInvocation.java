@@ -79,6 +79,9 @@ public final class FirstInvocation {
             try {
                 List<String> warmed = Priming.runAll();
                 json.append(",\"primeNanos\":").append(System.nanoTime() - constructed).append(",\"primed\":").append(quoteAll(warmed));
+                // What construction and priming loaded: the first invocation's own classes are those it adds (what a
+                // restored snapshot's first invocation still loads).
+                json.append(",\"classesPrimed\":").append(ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount());
             } catch (RuntimeException | LinkageError e) {
                 json.append(",\"primeError\":").append(quote(stackTrace(e)));
                 finish(json, out, started);
