@@ -423,8 +423,8 @@ public final class Production {
      */
     public <R> R exemptionSweepWork(ExemptionSweepWorkFactory<R> work) {
         String queue = settings.required("EXEMPTION_SWEEP_WORK_QUEUE_URL");
-        DynamoClaims claims = new DynamoClaims(dynamo.get(), settings.required("CLAIMS_TABLE"));
-        DynamoLedger ledger = new DynamoLedger(dynamo.get(), settings.required("LEDGER_TABLE"));
+        DynamoClaims claims = new DynamoClaims(dynamo(), settings.required("CLAIMS_TABLE"));
+        DynamoLedger ledger = new DynamoLedger(dynamo(), settings.required("LEDGER_TABLE"));
         return work.make(new org.appban.work.SqsWork(sqsClient(), queue),
                 kind -> new org.appban.work.ContinuationGate(kind, queue, claims, ledger, clock), clock, policy().zone());
     }
@@ -509,7 +509,7 @@ public final class Production {
      */
     private org.appban.access.AccessRound accessRound(BanPolicy policy, NetworkAccessService service, DynamoLedger ledger) {
         String queue = settings.required("ACCESS_WORK_QUEUE_URL");
-        var claims = new DynamoClaims(dynamo.get(), settings.required("CLAIMS_TABLE"));
+        var claims = new DynamoClaims(dynamo(), settings.required("CLAIMS_TABLE"));
         var gate = new org.appban.work.ContinuationGate(org.appban.access.AccessRound.KIND, queue, claims, ledger, clock);
         return new org.appban.access.AccessRound(service, new org.appban.work.WorkSteps(gate, new org.appban.work.SqsWork(sqsClient(), queue)),
                 claims, ACCESS_ROUND_PARTS, policy.zone(), clock);
