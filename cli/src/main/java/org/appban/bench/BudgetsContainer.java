@@ -119,7 +119,7 @@ public final class BudgetsContainer {
             case "enforce-decide" -> decide(options);
             case "enforce-worker" -> work(options, in);
             // Both take NAC commands: network access its device events, the MDM webhook function its webhooks.
-            case "network-access", "mdm-webhook" -> networkAccess(options, in);
+            case "network-access", "mdm-webhook" -> networkAccess(options, limits, in);
             default -> throw new IllegalArgumentException("unknown role " + get("role"));
         }
         // How this container drew on each budget (its writes to the table, permits lapsed, time in take).
@@ -227,10 +227,15 @@ public final class BudgetsContainer {
         }
     }
 
-    private void networkAccess(RemoteOptions options, java.io.BufferedReader in) throws IOException {
+    private void networkAccess(RemoteOptions options, DynamoRateLimits limits, java.io.BufferedReader in) throws IOException {
         CiscoIseNetworkAccess nac = ise(options);
         int done = 0, failed = 0;
+        long progressAt = System.currentTimeMillis() + 5000;
         for (String webhook; (webhook = next(in)) != null; ) {
+            if (System.currentTimeMillis() >= progressAt) {
+                progressAt += 5000;
+                event("progress", done + " " + limits.stats());
+            }
             // "webhook|event quarantine MAC" or "... release MAC": the NAC command the device calls for.
             String[] parts = webhook.split(" ");
             try {

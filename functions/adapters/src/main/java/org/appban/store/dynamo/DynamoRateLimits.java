@@ -266,6 +266,7 @@ public final class DynamoRateLimits implements RateLimits {
         private Grant grant(int wanted) {
             int n = Math.max(1, Math.min(wanted, budget.burst()));
             long cost = (long) Math.ceil(n * microsPerPermit);
+            Boolean add = null; // which update: decided on the first round, the other one after a failed one
             for (int round = 0; round < MAX_ROUNDS; round++) {
                 long now = clock.millis();
                 if (knownTat != Long.MIN_VALUE) {
@@ -277,7 +278,10 @@ public final class DynamoRateLimits implements RateLimits {
                 Map<String, AttributeValue> values = Map.of(":t", AttributeValue.fromN(Long.toString(t)),
                         ":cost", AttributeValue.fromN(Long.toString(cost)));
                 Long tat;
-                if (knownTat >= t) {
+                // The ADD unless the bucket was last seen full a while ago: while a budget is busy this container's
+                // last sight of it is mostly behind (its own grant, a lease ago), and the ADD is right anyway.
+                if (add == null) add = knownTat == Long.MIN_VALUE || knownTat + depthMicros + leaseMillis * 1000 >= t;
+                if (add) {
                     tat = update("SET #lim = :lim, #ws = :ws ADD tat :cost, v :one", "tat >= :t", values);
                 } else {
                     tat = update("SET tat = :from, #lim = :lim, #ws = :ws ADD v :one", "attribute_not_exists(tat) OR tat < :t",
@@ -288,7 +292,8 @@ public final class DynamoRateLimits implements RateLimits {
                 writes++;
                 writeMillisTotal += took;
                 if (tat == null) {
-                    lostWrites++; // the bucket went from full to busy (or back) meanwhile: the other write, on what it is now
+                    lostWrites++; // the bucket was full (or busy), not as last seen: the other update, on what it is now
+                    add = !add;
                     continue;
                 }
                 knownTat = tat;
@@ -316,7 +321,7 @@ public final class DynamoRateLimits implements RateLimits {
                 return Long.parseLong(r.attributes().get("tat").n());
             } catch (ConditionalCheckFailedException e) {
                 Map<String, AttributeValue> old = e.hasItem() ? e.item() : Map.of();
-                knownTat = old.containsKey("tat") ? Long.parseLong(old.get("tat").n()) : Long.MIN_VALUE;
+                knownTat = old.containsKey("tat") ? Long.parseLong(old.get("tat").n()) : 0; // no item yet: a full bucket
                 return null;
             }
         }
