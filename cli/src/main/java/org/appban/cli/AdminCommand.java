@@ -22,6 +22,7 @@ import org.appban.cli.support.CommandLines;
 import org.appban.cli.support.UsageException;
 import org.appban.json.Json;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -122,25 +123,29 @@ final class AdminCommand implements Callable<Integer> {
         String from;
 
         ObjectNode request() {
-            ObjectNode o = op("preview");
-            if (days != null) o.put("days", days);
-            if (from != null) o.put("from", from);
-            return o;
+            return optional(optional(op("preview"), "days", days), "from", from);
         }
     }
 
     @Command(name = "exemptions", description = "list exemptions (by member, by state), newest request first")
     static final class Exemptions extends Sub {
-        @Option(names = "--member", paramLabel = "ID", description = "one member's")
-        String member;
+        @Mixin
+        OneMember member;
         @Option(names = "--state", paramLabel = "STATE", description = "requested, active, expired, refused or revoked")
         String state;
 
         ObjectNode request() {
-            ObjectNode o = op("exemption.list");
-            if (member != null) o.put("member", member);
-            if (state != null) o.put("state", state);
-            return o;
+            return optional(member.narrow(op("exemption.list")), "state", state);
+        }
+    }
+
+    /** An optional {@code --member}: what exemptions and ledger export narrow to one member. */
+    static final class OneMember {
+        @Option(names = "--member", paramLabel = "ID", description = "only this member's")
+        String member;
+
+        ObjectNode narrow(ObjectNode request) {
+            return optional(request, "member", member);
         }
     }
 
@@ -159,12 +164,8 @@ final class AdminCommand implements Callable<Integer> {
 
         ObjectNode request() {
             ObjectNode o = op("exemption.request").put("member", member).put("reason", reason);
-            if (devices != null) {
-                var list = o.putArray("devices");
-                for (String id : devices.split(",")) if (!id.isBlank()) list.add(id.strip());
-            }
-            if (requestId != null) o.put("requestId", requestId);
-            return o;
+            if (devices != null) ids(o, "devices", devices);
+            return optional(o, "requestId", requestId);
         }
     }
 
@@ -179,33 +180,39 @@ final class AdminCommand implements Callable<Integer> {
         String note;
 
         ObjectNode request() {
-            ObjectNode o = op("exemption.grant").put("id", id).put("expires", expires);
-            if (note != null) o.put("note", note);
-            return o;
+            return optional(op("exemption.grant").put("id", id).put("expires", expires), "note", note);
         }
     }
 
     @Command(name = "refuse", description = "refuse a requested exemption (approvers only)")
     static final class Refuse extends Sub {
-        @Parameters(paramLabel = "EXEMPTION-ID", description = "the requested exemption")
-        String id;
-        @Option(names = "--reason", paramLabel = "TEXT", required = true, description = "why")
-        String reason;
+        @Mixin
+        Decision decision;
 
         ObjectNode request() {
-            return op("exemption.refuse").put("id", id).put("reason", reason);
+            return decision.request("exemption.refuse");
         }
     }
 
     @Command(name = "revoke", description = "revoke a granted exemption at once (approvers only)")
     static final class Revoke extends Sub {
-        @Parameters(paramLabel = "EXEMPTION-ID", description = "the granted exemption")
+        @Mixin
+        Decision decision;
+
+        ObjectNode request() {
+            return decision.request("exemption.revoke");
+        }
+    }
+
+    /** What an approver's decision on an exemption names: refuse and revoke take the same two. */
+    static final class Decision {
+        @Parameters(paramLabel = "EXEMPTION-ID", description = "the exemption to ${COMMAND-NAME}")
         String id;
         @Option(names = "--reason", paramLabel = "TEXT", required = true, description = "why")
         String reason;
 
-        ObjectNode request() {
-            return op("exemption.revoke").put("id", id).put("reason", reason);
+        ObjectNode request(String operation) {
+            return op(operation).put("id", id).put("reason", reason);
         }
     }
 
@@ -245,24 +252,19 @@ final class AdminCommand implements Callable<Integer> {
             String chain;
 
             ObjectNode request() {
-                ObjectNode o = op("ledger.verify");
-                if (chain != null) o.put("chain", chain);
-                return o;
+                return optional(op("ledger.verify"), "chain", chain);
             }
         }
 
         @Command(name = "export", description = "writes a member's or device's entries to the reports bucket")
         static final class Export extends Sub {
-            @Option(names = "--member", paramLabel = "ID", description = "a member's entries")
-            String member;
-            @Option(names = "--device", paramLabel = "ID", description = "a device's entries")
+            @Mixin
+            OneMember member;
+            @Option(names = "--device", paramLabel = "ID", description = "only this device's")
             String device;
 
             ObjectNode request() {
-                ObjectNode o = op("ledger.export");
-                if (member != null) o.put("member", member);
-                if (device != null) o.put("device", device);
-                return o;
+                return optional(member.narrow(op("ledger.export")), "device", device);
             }
         }
     }
@@ -285,14 +287,7 @@ final class AdminCommand implements Callable<Integer> {
         }
 
         ObjectNode manual(String operation, ObjectNode request) {
-            request.put("dryRun", !run);
-            if (confirm != null) request.put("confirm", confirm);
-            return handOn(operation, request);
-        }
-
-        private static void ids(ObjectNode request, String option, String value) {
-            var list = request.putArray(option);
-            for (String id : value.split(",")) if (!id.isBlank()) list.add(id.strip());
+            return handOn(operation, optional(request.put("dryRun", !run), "confirm", confirm));
         }
     }
 
@@ -330,33 +325,40 @@ final class AdminCommand implements Callable<Integer> {
             "Sends a scheduled notice stage to one member again, whatever was sent before, through notify-members; the "
                     + "ledger records you and the reason. A repeated --request-id sends once at most."})
     static final class Resend extends Sub {
-        @Parameters(paramLabel = "MEMBER-ID", description = "the member")
-        String member;
+        @Mixin
+        MemberDecision decision;
         @Option(names = "--stage", required = true, paramLabel = "STAGE-ID", description = "the policy's notice stage to send again")
         String stage;
-        @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "why (recorded in the ledger)")
-        String reason;
         @Option(names = "--request-id", paramLabel = "ID", description = "an id of yours: repeated, it sends once at most")
         String requestId;
 
         ObjectNode request() {
-            ObjectNode r = Json.object().put("action", "resend").put("member", member).put("stage", stage).put("force", true)
-                    .put("reason", reason);
-            if (requestId != null) r.put("requestId", requestId);
-            return handOn("notify.run", r);
+            ObjectNode r = decision.request("resend").put("stage", stage).put("force", true);
+            return handOn("notify.run", optional(r, "requestId", requestId));
         }
     }
 
     @Command(name = "unblock", description = {"Let mail reach a member whose address bounced or complained, handed on as you.",
             "Once what bounced is fixed, through notify-members; the ledger records you and the reason."})
     static final class Unblock extends Sub {
+        @Mixin
+        MemberDecision decision;
+
+        ObjectNode request() {
+            return handOn("notify.run", decision.request("unblock"));
+        }
+    }
+
+    /** What an administrator's decision on a member's mail names: resend and unblock take the same two. */
+    static final class MemberDecision {
         @Parameters(paramLabel = "MEMBER-ID", description = "the member")
         String member;
         @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "why (recorded in the ledger)")
         String reason;
 
-        ObjectNode request() {
-            return handOn("notify.run", Json.object().put("action", "unblock").put("member", member).put("reason", reason));
+        /** The notify-members request, with the member and the reason in the order it reads them. */
+        ObjectNode request(String action) {
+            return Json.object().put("action", action).put("member", member).put("reason", reason);
         }
     }
 
@@ -374,9 +376,7 @@ final class AdminCommand implements Callable<Integer> {
         boolean run;
 
         ObjectNode request() {
-            ObjectNode r = Json.object().put("bucket", bucket).put("key", key).put("dryRun", !run);
-            if (confirm != null) r.put("confirm", confirm);
-            return handOn("roster.run", r);
+            return handOn("roster.run", optional(Json.object().put("bucket", bucket).put("key", key).put("dryRun", !run), "confirm", confirm));
         }
     }
 
@@ -527,6 +527,19 @@ final class AdminCommand implements Callable<Integer> {
 
     private static ObjectNode op(String operation) {
         return Json.object().put("operation", operation);
+    }
+
+    /** {@code request} with {@code field} set to {@code value} when the option was given. */
+    private static ObjectNode optional(ObjectNode request, String field, Object value) {
+        if (value instanceof Integer n) request.put(field, n);
+        else if (value != null) request.put(field, value.toString());
+        return request;
+    }
+
+    /** A comma-separated option as the list of ids it names. */
+    private static void ids(ObjectNode request, String field, String value) {
+        var list = request.putArray(field);
+        for (String id : value.split(",")) if (!id.isBlank()) list.add(id.strip());
     }
 
     // --- the answer ------------------------------------------------------------------------------------------------

@@ -61,7 +61,7 @@ public final class EmbeddedFunctions implements AutoCloseable {
     public EmbeddedFunctions(BanPolicy policy, Fleet fleet, Path dir) {
         this.dir = dir;
         this.world = new RehearsalWorld(policy, fleet, Rehearsal.start(policy, fleet), dir, e -> { });
-        handlers.put("roster-import", new RosterImportHandler(new RosterImport(new RosterParser(), world.members, world.ledger, world.clock),
+        handlers.put("roster-import", new RosterImportHandler(new RosterImport(new RosterParser(policy.notices().languages()), world.members, world.ledger, world.clock),
                 new FolderRosterFiles(dir)));
         handlers.put("notify-members", new NotifyMembersHandler(world.notify,
                 new MailFeedbackRecorder(world.members, world.ledger, world.alerts, world.clock, world.pseudonyms), world.digest));

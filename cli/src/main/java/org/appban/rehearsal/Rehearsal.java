@@ -266,7 +266,7 @@ public final class Rehearsal {
             this.world = world;
             this.dir = dir;
             this.timeline = timeline;
-            this.rosterHandler = new RosterImportHandler(new RosterImport(new RosterParser(), world.members, world.ledger, world.clock),
+            this.rosterHandler = new RosterImportHandler(new RosterImport(new RosterParser(world.policy.notices().languages()), world.members, world.ledger, world.clock),
                     new FolderRosterFiles(dir));
             this.inventory = new InventorySync(world.policy, world.inventories(), java.util.Optional.of(world.registry), world.members,
                     world.devices, world.faults.decorators().deviceEvents(deviceEvents), world.ledger, world.clock);

@@ -78,18 +78,6 @@ public final class SdkPriming {
         }
     }
 
-    /**
-     * A DynamoDB client of priming's own that answers every call with no item and no page after this one (a consumed
-     * capacity, so numbers are read): for running a store's own code before the snapshot (its reads find nothing,
-     * its writes succeed, nothing is sent). The caller closes it.
-     */
-    public static DynamoDbClient emptyDynamoDb() {
-        return canned(DynamoDbClient.builder(), request -> request.firstMatchingHeader("X-Amz-Target")
-                .filter(t -> t.contains(".Batch") || t.contains(".Transact")).isPresent()
-                ? "{\"Responses\":{},\"UnprocessedKeys\":{},\"UnprocessedItems\":{}}"
-                : "{\"Items\":[],\"Count\":0,\"ScannedCount\":0,\"ConsumedCapacity\":{\"TableName\":\"priming\",\"CapacityUnits\":0.5}}");
-    }
-
     public static void s3() {
         try (S3Client c = canned(S3Client.builder().forcePathStyle(true), "")) {
             c.getObjectAsBytes(r -> r.bucket(TABLE).key("priming"));
@@ -139,6 +127,36 @@ public final class SdkPriming {
         }
     }
 
+    /** An SSM client of priming's own whose every parameter has {@code value} (the kill switch reads {@code off}). */
+    public static SsmClient ssmAnswering(String value) {
+        String answer = "{\"Parameter\":{\"Name\":\"/priming\",\"Type\":\"String\",\"Value\":" + quoted(value)
+                + ",\"Version\":1,\"LastModifiedDate\":1.7040672E9,\"ARN\":\"arn:aws:ssm:ap-southeast-2:000000000000:parameter/priming\","
+                + "\"DataType\":\"text\"}}";
+        return canned(SsmClient.builder(), answer);
+    }
+
+    /** An S3 client of priming's own: every write succeeds, every read finds an empty object. */
+    public static S3Client emptyS3() {
+        return canned(S3Client.builder().forcePathStyle(true), "");
+    }
+
+    private static String quoted(String value) {
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /** An HTTP answer of a {@link Responder}. */
+    public record Answer(int status, String body) {
+        public static Answer ok(String body) {
+            return new Answer(200, body);
+        }
+    }
+
+    /** Answers a request of a priming client in process, from the request and its body as the client sent it. */
+    @FunctionalInterface
+    public interface Responder {
+        Answer answer(software.amazon.awssdk.http.SdkHttpRequest request, byte[] body);
+    }
+
     /** Configures {@code builder} for a canned 200 response with {@code body}, with throwaway credentials so that signing runs too. */
     private static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C canned(B builder, String body) {
         return canned(builder, request -> body);
@@ -147,7 +165,15 @@ public final class SdkPriming {
     /** The same, with the body chosen by the request. */
     private static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C canned(B builder,
             java.util.function.Function<software.amazon.awssdk.http.SdkHttpRequest, String> body) {
-        builder.httpClient(new StreamingCannedClient(body));
+        return canned(builder, (Responder) (request, sent) -> Answer.ok(body.apply(request)));
+    }
+
+    /**
+     * A client of {@code builder}'s service whose HTTP client is {@code responder}, in process: nothing leaves the
+     * JVM. With throwaway credentials, so that signing runs too.
+     */
+    public static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C canned(B builder, Responder responder) {
+        builder.httpClient(new StreamingCannedClient(responder));
         return builder.overrideConfiguration(c -> c.putExecutionAttribute(PRIMING, Boolean.TRUE))
                 .region(Region.AP_SOUTHEAST_2)
                 // Session credentials, the kind a function on Lambda signs with (a security token header too).
@@ -162,9 +188,9 @@ public final class SdkPriming {
      * on the first real call), with the CRC32 header DynamoDB sends (so the response's checksum is checked too).
      */
     private static final class StreamingCannedClient implements SdkHttpClient {
-        private final java.util.function.Function<software.amazon.awssdk.http.SdkHttpRequest, String> answers;
+        private final Responder answers;
 
-        StreamingCannedClient(java.util.function.Function<software.amazon.awssdk.http.SdkHttpRequest, String> answers) {
+        StreamingCannedClient(Responder answers) {
             this.answers = answers;
         }
 
@@ -173,16 +199,18 @@ public final class SdkPriming {
             return new ExecutableHttpRequest() {
                 @Override
                 public HttpExecuteResponse call() throws java.io.IOException {
+                    byte[] sent = new byte[0];
                     if (request.contentStreamProvider().isPresent()) {
                         try (java.io.InputStream in = request.contentStreamProvider().get().newStream()) {
-                            in.transferTo(java.io.OutputStream.nullOutputStream());
+                            sent = in.readAllBytes();
                         }
                     }
-                    byte[] body = answers.apply(request.httpRequest()).getBytes(StandardCharsets.UTF_8);
+                    Answer answer = answers.answer(request.httpRequest(), sent);
+                    byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
                     java.util.zip.CRC32 crc = new java.util.zip.CRC32();
                     crc.update(body);
                     return HttpExecuteResponse.builder()
-                            .response(SdkHttpResponse.builder().statusCode(200).putHeader("x-amz-crc32", Long.toString(crc.getValue()))
+                            .response(SdkHttpResponse.builder().statusCode(answer.status()).putHeader("x-amz-crc32", Long.toString(crc.getValue()))
                                     .putHeader("Content-Length", Integer.toString(body.length)).build())
                             .responseBody(AbortableInputStream.create(new java.io.ByteArrayInputStream(body)))
                             .build();

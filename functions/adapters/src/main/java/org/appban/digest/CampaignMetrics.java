@@ -60,7 +60,13 @@ public final class CampaignMetrics {
 
     private static Map<String, Object> directive(Instant at, List<String> dimensions, List<String> metrics) {
         List<Map<String, Object>> defs = new ArrayList<>();
-        for (String m : metrics) defs.add(Map.of("Name", m, "Unit", "Count"));
+        for (String m : metrics) {
+            // In this order every time (Map.of's order changes from one JVM to the next): the log reads the same each run.
+            Map<String, Object> def = new LinkedHashMap<>();
+            def.put("Name", m);
+            def.put("Unit", "Count");
+            defs.add(def);
+        }
         Map<String, Object> metric = new LinkedHashMap<>();
         metric.put("Namespace", NAMESPACE);
         metric.put("Dimensions", List.of(dimensions));

@@ -34,7 +34,7 @@ import java.nio.charset.StandardCharsets;
  * this reads and writes the same JSON in a tenth of that. Note that {@code JsonNode.toString()} builds a mapper
  * of its own: write nodes with {@link #write(Object)}.
  *
- * <p>Reading is strict, the same for every input (policies, rosters, fleets, events, admin requests, webhooks):
+ * <p>Reading is {@link StrictJson}'s, the same for every input (policies, rosters, fleets, events, admin requests, webhooks):
  * <ul>
  *   <li>a key twice in one object is refused, naming the key and where it is (a JSON pointer, line and column):
  *       "last one wins" let {@code "operation"} twice in an admin request turn the kill switch off;</li>
@@ -65,146 +65,43 @@ public final class Json {
         return NODES.arrayNode();
     }
 
-    /** Input that is JSON but not the strict kind, or not UTF-8: the message says what and where. */
-    public static final class NotStrictJson extends JsonParseException {
-        NotStrictJson(JsonParser p, String message) {
-            super(p, message);
-        }
-
-        NotStrictJson(String message, JsonLocation where) {
-            super(null, message, where);
-        }
-    }
-
+    /** Input that is JSON but not the strict kind, or not UTF-8 ({@link StrictJson.NotStrictJson}). */
     public static JsonNode parse(String text) throws JsonProcessingException {
-        if (text.startsWith(BOM)) text = text.substring(1);
-        try (JsonParser p = FACTORY.createParser(text)) {
-            return document(p);
-        } catch (JsonProcessingException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return StrictJson.parse(text);
     }
 
-    /**
-     * What is wrong with a document, as a sentence for whoever sent it: a strictness refusal says it all; a
-     * parser's error is prefixed with "not valid JSON".
-     */
+    /** What is wrong with a document, as a sentence for whoever sent it ({@link StrictJson#problem}). */
     public static String problem(JsonProcessingException e) {
-        return e instanceof NotStrictJson ? e.getOriginalMessage() : "not valid JSON: " + e.getOriginalMessage();
+        return StrictJson.problem(e);
     }
 
-    /** Reads UTF-8 bytes (a leading byte order mark is skipped); anything else is refused, see the class comment. */
+    /** Reads UTF-8 bytes (a leading byte order mark is skipped); anything else is refused ({@link StrictJson}). */
     public static JsonNode parse(byte[] bytes) throws IOException {
-        return parse(utf8(bytes));
+        return StrictJson.parse(bytes);
     }
 
-    /**
-     * The bytes as text, if they are UTF-8 (a leading byte order mark dropped); otherwise a {@link NotStrictJson}
-     * naming the first byte that is not, and where. For every text input, JSON or not (rosters read CSV too).
-     */
-    public static String utf8(byte[] bytes) throws NotStrictJson {
-        var decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(bytes.length);
-        CoderResult r = decoder.decode(in, out, true);
-        if (!r.isError()) r = decoder.flush(out);
-        if (r.isError()) {
-            int at = in.position();
-            out.flip();
-            String before = out.toString();
-            int line = 1;
-            int column = 1;
-            for (int i = 0; i < before.length(); i++) {
-                if (before.charAt(i) == '\n') {
-                    line++;
-                    column = 1;
-                } else column++;
-            }
-            String hint = bytes.length >= 2 && ((bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE) || (bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF))
-                    ? "it looks like UTF-16; save it as UTF-8" : "save it as UTF-8 (a Latin-1 or Windows-1252 export, say, is not)";
-            throw new NotStrictJson(String.format("the text is not UTF-8: byte 0x%02X at offset %d (line %d, column %d) is not valid UTF-8; %s",
-                    bytes[at] & 0xFF, at, line, column, hint), new JsonLocation(ContentReference.unknown(), at, -1, line, column));
-        }
-        out.flip();
-        String text = out.toString();
-        return text.startsWith(BOM) ? text.substring(1) : text;
+    /** The bytes as text, if they are UTF-8 ({@link StrictJson#utf8}). */
+    public static String utf8(byte[] bytes) throws StrictJson.NotStrictJson {
+        return StrictJson.utf8(bytes);
     }
 
     public static JsonNode parse(java.nio.file.Path file) throws IOException {
-        return parse(java.nio.file.Files.readAllBytes(file));
+        return StrictJson.parse(file);
     }
 
-    /**
-     * A parser over the text, for callers that read a document value by value ({@link #read}, which refuses
-     * duplicate keys); the caller checks {@link #requireEnd} once the document's value is read.
-     */
+    /** A parser over the text, for callers that read a document value by value ({@link StrictJson#parser}). */
     public static JsonParser parser(String text) throws IOException {
-        return FACTORY.createParser(text.startsWith(BOM) ? text.substring(1) : text);
+        return StrictJson.parser(text);
     }
 
     /** Refuses anything after the value the parser has just finished. */
     public static void requireEnd(JsonParser p) throws IOException {
-        if (p.nextToken() != null) {
-            throw new NotStrictJson(p, "content after the end of the JSON document (at " + where(p)
-                    + "): send one JSON value per document");
-        }
+        StrictJson.requireEnd(p);
     }
 
-    private static JsonNode document(JsonParser p) throws IOException {
-        JsonToken first = p.nextToken();
-        if (first == null) return MissingNode.getInstance();
-        JsonNode value = read(p);
-        requireEnd(p);
-        return value;
-    }
-
-    private static String where(JsonParser p) {
-        JsonLocation l = p.currentTokenLocation();
-        return "line " + l.getLineNr() + ", column " + l.getColumnNr();
-    }
-
-    /** The value starting at the parser's current token, as a tree; the parser is left on the value's last token. */
+    /** The value starting at the parser's current token, as a tree, duplicate keys refused ({@link StrictJson#read}). */
     public static JsonNode read(JsonParser p) throws IOException {
-        JsonToken t = p.currentToken();
-        if (t == null) throw new IllegalStateException("the parser is not on a value");
-        return switch (t) {
-            case START_OBJECT -> {
-                ObjectNode o = NODES.objectNode();
-                for (JsonToken k = p.nextToken(); k != JsonToken.END_OBJECT; k = p.nextToken()) {
-                    String name = p.currentName();
-                    if (o.has(name)) {
-                        // The pointer of the object holding the key: "/" for the root, "/members/3" in a roster.
-                        String in = p.getParsingContext().getParent().pathAsPointer().toString();
-                        throw new NotStrictJson(p, "duplicate key '" + name + "' in " + (in.isEmpty() ? "the top-level object" : in)
-                                + " (" + where(p) + "): a key may appear once in an object");
-                    }
-                    p.nextToken();
-                    o.set(name, read(p));
-                }
-                yield o;
-            }
-            case START_ARRAY -> {
-                ArrayNode a = NODES.arrayNode();
-                while (p.nextToken() != JsonToken.END_ARRAY) a.add(read(p));
-                yield a;
-            }
-            case VALUE_STRING -> NODES.textNode(p.getText());
-            case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
-                case INT -> NODES.numberNode(p.getIntValue());
-                case LONG -> NODES.numberNode(p.getLongValue());
-                default -> NODES.numberNode(p.getBigIntegerValue());
-            };
-            case VALUE_NUMBER_FLOAT -> NODES.numberNode(p.getDoubleValue());
-            case VALUE_TRUE -> NODES.booleanNode(true);
-            case VALUE_FALSE -> NODES.booleanNode(false);
-            case VALUE_NULL -> NODES.nullNode();
-            case VALUE_EMBEDDED_OBJECT -> NODES.pojoNode(p.getEmbeddedObject());
-            default -> throw new IllegalStateException("unexpected " + t + " at " + p.currentLocation());
-        };
+        return StrictJson.read(p);
     }
 
     /** The value as compact JSON text. */

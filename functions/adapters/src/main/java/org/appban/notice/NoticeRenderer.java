@@ -44,7 +44,7 @@ public final class NoticeRenderer {
      */
     public NoticeRenderer(BanPolicy policy, TemplateSet templates, String language) {
         this.policy = policy;
-        this.model = new NoticeModel(policy, new PeopleTime(policy.zone(), templates.settings()));
+        this.model = new NoticeModel(policy, new PeopleTime(policy.zone(), templates.settings()), language);
         Mustache.Compiler html = compiler(templates, "html").escapeHTML(true);
         Mustache.Compiler text = compiler(templates, "txt").escapeHTML(false);
         this.htmlLayout = compile(html, templates, "layout.html.mustache");

@@ -2,9 +2,11 @@ package org.appban.roster;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -117,9 +119,21 @@ public final class RosterImport {
         // and the members it has that the file has not are the ones leaving.
         Map<String, Member> stored = new LinkedHashMap<>();
         for (Member m : members.all()) stored.put(m.id(), m);
+        // Ids are compared ignoring case, as within a file: an export that now writes 'M1' for the stored 'm1' names
+        // the same person, who must not become a second member getting every notice twice.
+        Map<String, String> storedIds = new HashMap<>();
+        stored.keySet().forEach(id -> storedIds.putIfAbsent(id.toLowerCase(Locale.ROOT), id));
+        List<RejectedRow> renamed = new ArrayList<>();
         int active = 0;
         List<Change> changes = new ArrayList<>();
-        for (Member incoming : roster.members()) {
+        for (Member row : roster.members()) {
+            String storedId = stored.containsKey(row.id()) ? null : storedIds.get(row.id().toLowerCase(Locale.ROOT));
+            Member incoming = storedId == null ? row : row.withId(storedId);
+            if (storedId != null) {
+                renamed.add(new RejectedRow(roster.lineOf(row.id()), row.id(), "id: '" + row.id() + "' is stored as '" + storedId
+                        + "' (ids are compared ignoring case): the row updates that member; the roster's next export should write '"
+                        + storedId + "'"));
+            }
             onRoster.add(incoming.id());
             Optional<Member> existing = Optional.ofNullable(stored.get(incoming.id()));
             // The mail-blocked flag belongs to the system (set from bounces), not to the roster.
@@ -140,10 +154,12 @@ public final class RosterImport {
         // Active members as the import leaves them (those on the file as it says, the others as stored), the same
         // whether or not this is a dry run.
         List<Member> leaving = new ArrayList<>();
+        Set<String> rejectedIds = new HashSet<>();
+        roster.rejectedIds().forEach(id -> rejectedIds.add(id.toLowerCase(Locale.ROOT)));
         for (Member m : stored.values()) {
             if (!m.active() || onRoster.contains(m.id())) continue;
             active++;
-            if (!roster.rejectedIds().contains(m.id())) leaving.add(m);
+            if (!rejectedIds.contains(m.id().toLowerCase(Locale.ROOT))) leaving.add(m);
         }
         for (RejectedRow r : roster.rejected()) {
             record(actor, null, "roster.row-rejected", "rejected", dryRun, key(contentTag, "line-" + r.line(), "rejected", dryRun),
@@ -154,6 +170,12 @@ public final class RosterImport {
             record(actor, null, "roster.row-warning", "imported", dryRun, key(contentTag, "line-" + r.line(), "warning", dryRun),
                     Map.of("source", source, "line", Integer.toString(r.line()), "reason", r.reason()));
         }
+        for (RejectedRow r : renamed) {
+            record(actor, null, "roster.row-warning", "imported", dryRun, key(contentTag, "line-" + r.line(), "stored-id", dryRun),
+                    Map.of("source", source, "line", Integer.toString(r.line()), "reason", r.reason()));
+        }
+        List<RejectedRow> warnings = new ArrayList<>(roster.warnings());
+        warnings.addAll(renamed);
         List<String> ids = leaving.stream().map(Member::id).toList();
         boolean confirmed = confirm != null && confirm >= leaving.size();
         boolean held = limit.holds(leaving.size(), active) && !confirmed;
@@ -168,7 +190,7 @@ public final class RosterImport {
                 String why = (changes.size() - from) + " of " + changes.size() + " changes still to write when the invocation's time ran"
                         + " out: the rest is handed on and continues from the file";
                 return new RosterImportReport("continuing", source, rows, created, updated, unchanged, deactivated, List.of(),
-                        roster.rejected(), why, false, changes.size() - from).withWarnings(roster.warnings());
+                        roster.rejected(), why, false, changes.size() - from).withWarnings(warnings);
             }
             List<Change> step = changes.subList(from, Math.min(changes.size(), from + STEP));
             List<LedgerRecord> records = new ArrayList<>(step.size());
@@ -193,10 +215,10 @@ public final class RosterImport {
             record(actor, null, "roster.deactivations-held", "needs-confirmation", dryRun, key(contentTag, "deactivations", "held", dryRun),
                     Map.of("source", source, "members", Integer.toString(leaving.size()), "active", Integer.toString(active)));
             return new RosterImportReport("needs-confirmation", source, rows, created, updated, unchanged, List.of(), ids,
-                    roster.rejected(), why, dryRun).withWarnings(roster.warnings());
+                    roster.rejected(), why, dryRun).withWarnings(warnings);
         }
         return new RosterImportReport("imported", source, rows, created, updated, unchanged, ids, List.of(), roster.rejected(), null, dryRun)
-                .withWarnings(roster.warnings());
+                .withWarnings(warnings);
     }
 
     /** One write of the import: the member as it will be stored, and its ledger record. */

@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import org.appban.domain.Member;
 import org.appban.domain.Role;
 import org.appban.input.InvalidInputException;
+import org.appban.policy.BanPolicy;
 import org.appban.json.Json;
 
 /**
@@ -41,6 +42,22 @@ public final class RosterParser {
 
     private static final CsvFactory CSV = new CsvFactory();
 
+    /** The policy's notice languages, or null: a parser that does not know the policy checks tags only. */
+    private final BanPolicy.Languages languages;
+
+    /** A parser that checks a row's language is a language, not that the policy writes in it (tests, the CLI's checks). */
+    public RosterParser() {
+        this(null);
+    }
+
+    /**
+     * A parser for the policy the campaign runs: a row's language the policy ships no template set for is reported
+     * for that row, so an administrator learns it at import rather than from a member who got the default's notice.
+     */
+    public RosterParser(BanPolicy.Languages languages) {
+        this.languages = languages;
+    }
+
     public ParsedRoster parse(String source, byte[] content) {
         String text = decodeUtf8(source, content);
         if (text.startsWith("\uFEFF")) text = text.substring(1);
@@ -53,13 +70,13 @@ public final class RosterParser {
     private static String decodeUtf8(String source, byte[] content) {
         try {
             return Json.utf8(content);
-        } catch (Json.NotStrictJson e) {
+        } catch (org.appban.json.StrictJson.NotStrictJson e) {
             throw new InvalidInputException(source, "", "the roster is not valid UTF-8 text: " + e.getOriginalMessage());
         }
     }
 
     private ParsedRoster parseCsv(String source, String text) {
-        Validator v = new Validator();
+        Validator v = new Validator(languages);
         // jackson-core's streaming CSV parser, not a CsvMapper: a mapper costs a cold start 100+ ms to build (see Json).
         try (CsvParser p = CSV.createParser(text)) {
             p.setSchema(CsvSchema.emptySchema().withoutHeader());
@@ -133,7 +150,7 @@ public final class RosterParser {
     }
 
     private ParsedRoster parseJson(String source, String text) {
-        Validator v = new Validator();
+        Validator v = new Validator(languages);
         try (JsonParser p = Json.parser(text)) {
             JsonToken first = p.nextToken();
             if (first == JsonToken.START_OBJECT) {
@@ -198,6 +215,12 @@ public final class RosterParser {
 
     /** Row-level validation, shared by both formats. */
     private static final class Validator {
+        private final BanPolicy.Languages languages;
+
+        Validator(BanPolicy.Languages languages) {
+            this.languages = languages;
+        }
+
         private final List<Member> members = new ArrayList<>();
         private final List<RejectedRow> rejected = new ArrayList<>();
         private final List<RejectedRow> warnings = new ArrayList<>();
@@ -267,8 +290,9 @@ public final class RosterParser {
         /**
          * The member's language, as a lower-case tag ({@code mi}, {@code fr}, {@code pt-br}); empty is none. One that
          * is not an ISO 639 language is reported for the row, and the member is imported without it: they get the
-         * policy's default language rather than no notice. A language the policy ships no set for also gets the
-         * default, when the notice is written (the roster import does not read the policy).
+         * policy's default language rather than no notice. A language the policy ships no set for (nor one of its
+         * primary subtag: {@code fr-ca} reads {@code fr}) is reported too, but kept: the member reads the default
+         * until the policy adds a set for it, and then their own without a second import.
          */
         private String language(int line, String id, String text) {
             if (text == null || text.isBlank()) return null;
@@ -279,6 +303,11 @@ public final class RosterParser {
                         + " or fr); imported without it, so the member gets the policy's default language"));
                 return null;
             }
+            if (languages != null && languages.shipped(tag).isEmpty()) {
+                warnings.add(new RejectedRow(line, id, "language: the policy writes no notices in '" + tag + "' (notices.languages: "
+                        + String.join(", ", languages.languages()) + "); imported with it, the member reads '" + languages.defaultLanguage()
+                        + "' until the policy adds a template set for it"));
+            }
             return tag;
         }
 
@@ -288,7 +317,9 @@ public final class RosterParser {
             members.forEach(m -> imported.add(m.id()));
             Set<String> untouched = new HashSet<>(rejectedIds);
             untouched.removeAll(imported);
-            return new ParsedRoster(List.copyOf(members), List.copyOf(rejected), Set.copyOf(untouched), List.copyOf(warnings));
+            Map<String, Integer> lines = new HashMap<>();
+            firstIdOf.forEach((key, firstId) -> lines.put(firstId, firstLineOfId.get(key)));
+            return new ParsedRoster(List.copyOf(members), List.copyOf(rejected), Set.copyOf(untouched), List.copyOf(warnings), lines);
         }
 
         /** Makes a value safe to echo in a report: no control characters, bounded length. */

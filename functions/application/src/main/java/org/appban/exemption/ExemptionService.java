@@ -147,20 +147,10 @@ public final class ExemptionService {
         Instant now = clock.instant();
         Exemption current = existing(source, id);
         Actor actor = approver.actor();
-        String result = "granted";
-        Exemption granted;
-        if (isRepeatedGrant(current, approver, expires)) {
-            granted = current;
-            result = "already-granted";
-        } else {
-            granted = rules.grant(source, current, member(current), approver, expires, now);
-            if (!exemptions.transition(current, granted)) {
-                Exemption now2 = existing(source, id);
-                if (!isRepeatedGrant(now2, approver, expires)) throw changedMeanwhile(source, now2);
-                granted = now2;
-                result = "already-granted";
-            }
-        }
+        Decided decided = decideOnce(source, current, "granted", e -> isRepeatedGrant(e, approver, expires),
+                () -> rules.grant(source, current, member(current), approver, expires, now));
+        Exemption granted = decided.exemption();
+        String result = decided.result();
         Map<String, String> details = new LinkedHashMap<>();
         details.put("exemption", granted.id());
         details.put("expires", granted.expires().toString());
@@ -177,20 +167,11 @@ public final class ExemptionService {
         Instant now = clock.instant();
         Exemption current = existing(source, id);
         Actor actor = approver.actor();
-        String result = "refused";
-        Exemption refused;
-        if (current.status() == ExemptionStatus.REFUSED && Principal.samePerson(current.decidedBy(), approver.arn())) {
-            refused = current;
-            result = "already-refused";
-        } else {
-            refused = rules.refuse(source, current, member(current), approver, reason, now);
-            if (!exemptions.transition(current, refused)) {
-                Exemption now2 = existing(source, id);
-                if (!(now2.status() == ExemptionStatus.REFUSED && Principal.samePerson(now2.decidedBy(), approver.arn()))) throw changedMeanwhile(source, now2);
-                refused = now2;
-                result = "already-refused";
-            }
-        }
+        Decided decided = decideOnce(source, current, "refused",
+                e -> e.status() == ExemptionStatus.REFUSED && Principal.samePerson(e.decidedBy(), approver.arn()),
+                () -> rules.refuse(source, current, member(current), approver, reason, now));
+        Exemption refused = decided.exemption();
+        String result = decided.result();
         record(refused, refused.decidedAt(), actor, REFUSED, "refused",
                 Map.of("exemption", refused.id(), "decidedBy", refused.decidedBy(), "reason", reason == null ? "" : reason));
         return new ExemptionOutcome(result, ExemptionView.of(refused, now), List.of());
@@ -201,20 +182,11 @@ public final class ExemptionService {
         Instant now = clock.instant();
         Exemption current = existing(source, id);
         Actor actor = by.actor();
-        String result = "revoked";
-        Exemption revoked;
-        if (current.status() == ExemptionStatus.REVOKED && Principal.samePerson(current.revokedBy(), by.arn())) {
-            revoked = current;
-            result = "already-revoked";
-        } else {
-            revoked = rules.revoke(source, current, by, reason, now);
-            if (!exemptions.transition(current, revoked)) {
-                Exemption now2 = existing(source, id);
-                if (!(now2.status() == ExemptionStatus.REVOKED && Principal.samePerson(now2.revokedBy(), by.arn()))) throw changedMeanwhile(source, now2);
-                revoked = now2;
-                result = "already-revoked";
-            }
-        }
+        Decided decided = decideOnce(source, current, "revoked",
+                e -> e.status() == ExemptionStatus.REVOKED && Principal.samePerson(e.revokedBy(), by.arn()),
+                () -> rules.revoke(source, current, by, reason, now));
+        Exemption revoked = decided.exemption();
+        String result = decided.result();
         record(revoked, revoked.revokedAt(), actor, REVOKED, "revoked",
                 Map.of("exemption", revoked.id(), "revokedBy", revoked.revokedBy(), "reason", reason == null ? "" : reason,
                         "wouldHaveExpired", revoked.expires().toString()));
@@ -283,6 +255,28 @@ public final class ExemptionService {
 
     private boolean isRepeatedGrant(Exemption e, ProvenPrincipal approver, Instant expires) {
         return e.status() == ExemptionStatus.GRANTED && Principal.samePerson(e.decidedBy(), approver.arn()) && e.expires().equals(expires);
+    }
+
+    /** A decision taken, and whether this call took it ({@code result}) or found it taken ({@code already-<result>}). */
+    private record Decided(Exemption exemption, String result) {
+    }
+
+    /**
+     * Takes a decision on {@code current} once, whoever repeats it: the same decision by the same person again (a
+     * retry, a second click) finds it taken and changes nothing; a decision that loses a race to the same one is
+     * found taken too; one that loses it to any other change is refused, naming what the exemption became.
+     *
+     * @param taken  whether an exemption already carries this decision by this person
+     * @param decide the decided exemption, by the rules (which refuse a decision not allowed now)
+     */
+    private Decided decideOnce(String source, Exemption current, String result, java.util.function.Predicate<Exemption> taken,
+                               java.util.function.Supplier<Exemption> decide) {
+        if (taken.test(current)) return new Decided(current, "already-" + result);
+        Exemption decided = decide.get();
+        if (exemptions.transition(current, decided)) return new Decided(decided, result);
+        Exemption meanwhile = existing(source, current.id());
+        if (!taken.test(meanwhile)) throw changedMeanwhile(source, meanwhile);
+        return new Decided(meanwhile, "already-" + result);
     }
 
     private Exemption existing(String source, String id) {

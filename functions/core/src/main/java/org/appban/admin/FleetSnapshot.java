@@ -79,8 +79,9 @@ public record FleetSnapshot(BanPolicy policy, Instant at, List<Member> members, 
         return ledger.getOrDefault(memberId, List.of());
     }
 
+    /** Every device, by id (the map's own order changes from one JVM to the next, and reports list them in this one). */
     public List<Device> allDevices() {
-        return devices.values().stream().flatMap(List::stream).toList();
+        return devices.values().stream().flatMap(List::stream).sorted(Comparator.comparing(Device::id)).toList();
     }
 
     public Optional<Member> member(String id) {

@@ -30,6 +30,11 @@ public record Member(String id, String name, String email, Role role, boolean ac
         return new Member(id, name, email, role, false, mailBlocked, language);
     }
 
+    /** The same person under {@code id} (a roster row naming a stored member in another letter case). */
+    public Member withId(String id) {
+        return new Member(id, name, email, role, active, mailBlocked, language);
+    }
+
     public Member withMailBlocked(boolean blocked) {
         return new Member(id, name, email, role, active, blocked, language);
     }

@@ -52,16 +52,24 @@ public final class NoticeModel {
 
     private final BanPolicy policy;
     private final PeopleTime time;
+    private final String language;
 
+    /** A model in the policy's default language. */
     public NoticeModel(BanPolicy policy, PeopleTime time) {
+        this(policy, time, policy.notices().languages().defaultLanguage());
+    }
+
+    /** A model whose policy words (the ban's title, how to ask for an exemption) are in {@code language}. */
+    public NoticeModel(BanPolicy policy, PeopleTime time, String language) {
         this.policy = policy;
         this.time = time;
+        this.language = language;
     }
 
     public Map<String, Object> build(DueNotice notice, NoticeLinks links, Instant now) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("organisation", policy.organisation());
-        m.put("policyTitle", policy.title());
+        m.put("policyTitle", policy.titleIn(language));
         m.put("appName", policy.app().name());
         m.put("senderName", policy.sender().name());
         // Names come from the roster and the MDM: one line each, whatever they contain.
@@ -90,7 +98,7 @@ public final class NoticeModel {
         m.put("showAndroidSteps", stepsFor.contains(Platform.ANDROID));
         m.put("showOtherSteps", stepsFor.contains(Platform.OTHER));
 
-        m.put("exemptionInstructions", policy.exemptions().requestInstructions());
+        m.put("exemptionInstructions", policy.requestInstructionsIn(language));
         m.put("exemptionUrl", links.exemptionUrl());
         m.put("attestationUrl", links.attestationUrl());
         m.put("attestationLinkDays", policy.privateDevices().attestationLinkDays());

@@ -98,11 +98,30 @@ public record BanPolicy(
             return sets.stream().map(TemplateSetRef::language).toList();
         }
 
-        /** The language a member's notices are written in: theirs when the policy ships it, else the default. */
+        /**
+         * The language a member's notices are written in: theirs when the policy ships it, else the set of their
+         * language's primary subtag (a member marked {@code fr-ca} reads the {@code fr} set rather than the
+         * default's), else the default.
+         */
         public String forMember(String memberLanguage) {
-            if (memberLanguage == null) return defaultLanguage;
+            return shipped(memberLanguage).orElse(defaultLanguage);
+        }
+
+        /** The set's language that serves {@code memberLanguage}, if the policy ships one (see {@link #forMember}). */
+        public java.util.Optional<String> shipped(String memberLanguage) {
+            if (memberLanguage == null || memberLanguage.isBlank()) return java.util.Optional.empty();
             // Tags are compared ignoring case (pt-BR, pt-br): the roster writes them in lower case.
-            return languages().stream().filter(memberLanguage::equalsIgnoreCase).findFirst().orElse(defaultLanguage);
+            java.util.Optional<String> exact = languages().stream().filter(memberLanguage::equalsIgnoreCase).findFirst();
+            if (exact.isPresent()) return exact;
+            int dash = memberLanguage.indexOf('-');
+            if (dash <= 0) return java.util.Optional.empty();
+            String primary = memberLanguage.substring(0, dash);
+            return languages().stream().filter(primary::equalsIgnoreCase).findFirst();
+        }
+
+        /** The set of {@code language}, if the policy ships one. */
+        public java.util.Optional<TemplateSetRef> set(String language) {
+            return sets.stream().filter(s -> s.language().equals(language)).findFirst();
         }
     }
 
@@ -114,7 +133,25 @@ public record BanPolicy(
      * @param templates {@code classpath:FOLDER} (a set in the functions' jar) or a directory, relative to the policy
      *                  file's folder when the policy was read from a file
      */
-    public record TemplateSetRef(String language, String templates) {
+    public record TemplateSetRef(String language, String templates, String title, String requestInstructions) {
+        /** A set whose language reads the policy's own title and exemption instructions (the default's). */
+        public TemplateSetRef(String language, String templates) {
+            this(language, templates, null, null);
+        }
+    }
+
+    /**
+     * The policy's title in {@code language}: the set's own {@code title} for a language other than the default's
+     * ({@code notices.languages.sets[i].title}, required there at load), else {@link #title()}.
+     */
+    public String titleIn(String language) {
+        return notices.languages().set(language).map(TemplateSetRef::title).orElse(title);
+    }
+
+    /** How to ask for an exemption in {@code language}, as {@link #titleIn}: the set's own, else the policy's. */
+    public String requestInstructionsIn(String language) {
+        String own = notices.languages().set(language).map(TemplateSetRef::requestInstructions).orElse(null);
+        return own != null ? own : exemptions.requestInstructions();
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.appban.roster;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.appban.domain.Member;
 
@@ -13,13 +14,21 @@ import org.appban.domain.Member;
  *                     because their row had a typo
  * @param warnings     rows imported with a field left out, and why (an unknown language: the member gets the
  *                     policy's default)
+ * @param lines        the line of each valid row, by member id (for what the import finds out about a row later)
  */
-public record ParsedRoster(List<Member> members, List<RejectedRow> rejected, Set<String> rejectedIds, List<RejectedRow> warnings) {
+public record ParsedRoster(List<Member> members, List<RejectedRow> rejected, Set<String> rejectedIds, List<RejectedRow> warnings,
+                           Map<String, Integer> lines) {
     public ParsedRoster {
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
+        lines = lines == null ? Map.of() : Map.copyOf(lines);
     }
 
     public ParsedRoster(List<Member> members, List<RejectedRow> rejected, Set<String> rejectedIds) {
-        this(members, rejected, rejectedIds, List.of());
+        this(members, rejected, rejectedIds, List.of(), Map.of());
+    }
+
+    /** The line of the valid row of {@code id}, or 0 when unknown. */
+    public int lineOf(String id) {
+        return lines.getOrDefault(id, 0);
     }
 }

@@ -22,6 +22,7 @@ import org.appban.access.WebhookSignature;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.appban.admin.requests.Administration;
 import org.appban.admin.LedgerAudit;
 import org.appban.admin.NetworkAccessLookup;
@@ -82,148 +83,138 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * clients its function needs (cold start), and each client once.
  */
 public final class Production {
-    private static final Settings SETTINGS = Settings.fromEnvironment();
-    private static final Clock CLOCK = Clock.systemUTC();
-
-    private Production() {
-    }
-
-    /** Lazily built, shared clients: the holder idiom builds each on first use, once, thread-safely. */
-    private static final class Aws {
-        static final AwsClients CLIENTS = AwsClients.fromEnvironment();
-    }
-
-    private static final class Dynamo {
-        static final DynamoDbClient CLIENT = Aws.CLIENTS.dynamoDb();
-    }
-
-    private static final class S3 {
-        static final software.amazon.awssdk.services.s3.S3Client CLIENT = Aws.CLIENTS.s3();
-    }
-
-    // The other clients are handed to their adapters as suppliers of these holders (through lazily()), so a
-    // container builds a client only when its function's run first calls that service: building one loads a few
-    // hundred classes, which a run that never calls the service (a status page, a schedule with nothing to send)
-    // should not pay.
-
-    /** Services whose client is built before a SnapStart snapshot (see {@link #lazily}). */
-    private static final java.util.Set<String> PRIMED = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    /**
-     * {@code holder} as handed to an adapter: built on first use, and also before a SnapStart snapshot (a priming
-     * resource), so a restored function does not build after the restore a client its wiring may call. Only the
-     * services a function's wiring asks for are registered.
-     */
-    private static <T> java.util.function.Supplier<T> lazily(String service, java.util.function.Supplier<T> holder) {
-        if (PRIMED.add(service)) org.appban.lambda.Priming.register("client " + service, holder::get);
-        return holder;
-    }
-
-    private static final class Secrets {
-        static final software.amazon.awssdk.services.secretsmanager.SecretsManagerClient CLIENT = Aws.CLIENTS.secretsManager();
-    }
-
-    private static final class Events {
-        static final software.amazon.awssdk.services.eventbridge.EventBridgeClient CLIENT = Aws.CLIENTS.eventBridge();
-    }
-
-    private static final class Ssm {
-        static final software.amazon.awssdk.services.ssm.SsmClient CLIENT = Aws.CLIENTS.ssm();
-    }
-
-    private static final class Sns {
-        static final software.amazon.awssdk.services.sns.SnsClient CLIENT = Aws.CLIENTS.sns();
-    }
-
-    private static final class Sqs {
-        static final software.amazon.awssdk.services.sqs.SqsClient CLIENT = Aws.CLIENTS.sqs();
-    }
-
-    private static final class Ses {
-        static final software.amazon.awssdk.services.sesv2.SesV2Client CLIENT = Aws.CLIENTS.sesV2();
-    }
-
-    private static java.util.function.Supplier<software.amazon.awssdk.services.secretsmanager.SecretsManagerClient> secretsClient() {
-        return lazily("secretsmanager", () -> Secrets.CLIENT);
-    }
-
-    private static java.util.function.Supplier<software.amazon.awssdk.services.eventbridge.EventBridgeClient> eventsClient() {
-        return lazily("eventbridge", () -> Events.CLIENT);
-    }
-
-    private static java.util.function.Supplier<software.amazon.awssdk.services.ssm.SsmClient> ssmClient() {
-        return lazily("ssm", () -> Ssm.CLIENT);
-    }
-
-    private static java.util.function.Supplier<software.amazon.awssdk.services.sns.SnsClient> snsClient() {
-        return lazily("sns", () -> Sns.CLIENT);
-    }
-
-    private static java.util.function.Supplier<software.amazon.awssdk.services.sqs.SqsClient> sqsClient() {
-        return lazily("sqs", () -> Sqs.CLIENT);
-    }
-
-    private static java.util.function.Supplier<software.amazon.awssdk.services.sesv2.SesV2Client> sesClient() {
-        return lazily("sesv2", () -> Ses.CLIENT);
-    }
-
-    private static java.util.function.Supplier<software.amazon.awssdk.services.s3.S3Client> s3Client() {
-        return lazily("s3", () -> S3.CLIENT);
-    }
-
-    public static RosterImport rosterImport() {
-        return new RosterImport(new RosterParser(),
-                new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
-                new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE")),
-                CLOCK);
-    }
-
+    private final Settings settings;
+    private final Clock clock = Clock.systemUTC();
+    private final Supplier<AwsClients> aws;
+    private final Supplier<DynamoDbClient> dynamo;
+    private final Supplier<software.amazon.awssdk.services.s3.S3Client> s3;
+    private final Supplier<software.amazon.awssdk.services.secretsmanager.SecretsManagerClient> secrets;
+    private final Supplier<software.amazon.awssdk.services.eventbridge.EventBridgeClient> events;
+    private final Supplier<software.amazon.awssdk.services.ssm.SsmClient> ssm;
+    private final Supplier<software.amazon.awssdk.services.sns.SnsClient> sns;
+    private final Supplier<software.amazon.awssdk.services.sqs.SqsClient> sqs;
+    private final Supplier<software.amazon.awssdk.services.sesv2.SesV2Client> ses;
     /**
      * The external APIs' budgets, shared by every container of every function through RATE_BUDGETS_TABLE (see
      * {@link org.appban.remote.ApiBudgets}). One set per container, so that the container's clients of one API
      * share one batch of permits.
      */
-    private static final class Budgets {
-        static final DynamoRateLimits SHARED = DynamoRateLimits.forContainer(Dynamo.CLIENT, SETTINGS.required("RATE_BUDGETS_TABLE"), CLOCK);
+    private final Supplier<DynamoRateLimits> sharedLimits;
+    private final Supplier<NotifyParts> notify;
+
+    /**
+     * The root of one container, configured by {@code settings} alone (the handler's no-argument constructor passes
+     * {@link Settings#fromEnvironment()}). Nothing is built here: each client and shared part is built when a
+     * function's wiring first asks for it, once per root (so once per container), never for a function that does
+     * not ask.
+     */
+    public Production(Settings settings) {
+        this.settings = settings;
+        this.aws = OnFirstUse.memoized(() -> AwsClients.from(settings));
+        this.dynamo = OnFirstUse.memoized(() -> aws.get().dynamoDb());
+        this.s3 = OnFirstUse.memoized(() -> aws.get().s3());
+        this.secrets = OnFirstUse.memoized(() -> aws.get().secretsManager());
+        this.events = OnFirstUse.memoized(() -> aws.get().eventBridge());
+        this.ssm = OnFirstUse.memoized(() -> aws.get().ssm());
+        this.sns = OnFirstUse.memoized(() -> aws.get().sns());
+        this.sqs = OnFirstUse.memoized(() -> aws.get().sqs());
+        this.ses = OnFirstUse.memoized(() -> aws.get().sesV2());
+        this.sharedLimits = OnFirstUse.memoized(
+                () -> DynamoRateLimits.forContainer(dynamo.get(), settings.required("RATE_BUDGETS_TABLE"), clock));
+        this.notify = OnFirstUse.memoized(this::notifyParts);
+    }
+
+    // The clients other than DynamoDB's and S3's are handed to their adapters as suppliers (through lazily()), so a
+    // container builds a client only when its function's run first calls that service: building one loads a few
+    // hundred classes, which a run that never calls the service (a status page, a schedule with nothing to send)
+    // should not pay.
+
+    /** Services whose client is built before a SnapStart snapshot (see {@link #lazily}). */
+    private final java.util.Set<String> primed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * {@code client} as handed to an adapter: built on first use, and also before a SnapStart snapshot (a priming
+     * resource), so a restored function does not build after the restore a client its wiring may call. Only the
+     * services a function's wiring asks for are registered.
+     */
+    private <T> Supplier<T> lazily(String service, Supplier<T> client) {
+        if (primed.add(service)) org.appban.lambda.Priming.register("client " + service, client::get);
+        return client;
+    }
+
+    private Supplier<software.amazon.awssdk.services.secretsmanager.SecretsManagerClient> secretsClient() {
+        return lazily("secretsmanager", secrets);
+    }
+
+    private Supplier<software.amazon.awssdk.services.eventbridge.EventBridgeClient> eventsClient() {
+        return lazily("eventbridge", events);
+    }
+
+    private Supplier<software.amazon.awssdk.services.ssm.SsmClient> ssmClient() {
+        return lazily("ssm", ssm);
+    }
+
+    private Supplier<software.amazon.awssdk.services.sns.SnsClient> snsClient() {
+        return lazily("sns", sns);
+    }
+
+    private Supplier<software.amazon.awssdk.services.sqs.SqsClient> sqsClient() {
+        return lazily("sqs", sqs);
+    }
+
+    private Supplier<software.amazon.awssdk.services.sesv2.SesV2Client> sesClient() {
+        return lazily("sesv2", ses);
+    }
+
+    private Supplier<software.amazon.awssdk.services.s3.S3Client> s3Client() {
+        return lazily("s3", s3);
+    }
+
+    public RosterImport rosterImport() {
+        // The policy's languages, so a row in a language it does not write is reported at import (issue 21).
+        return new RosterImport(new RosterParser(policy().notices().languages()),
+                new DynamoMemberStore(dynamo.get(), settings.required("MEMBERS_TABLE")),
+                new DynamoLedger(dynamo.get(), settings.required("LEDGER_TABLE")),
+                clock);
     }
 
     /** Options for the MDM and NAC adapters: production's timeouts and retries, the shared budgets. */
-    private static RemoteOptions sharedBudgets(ApiBudgets budgets) {
-        return RemoteOptions.standard(CLOCK).withLimits(Budgets.SHARED).withBudgets(budgets);
+    private RemoteOptions sharedBudgets(ApiBudgets budgets) {
+        return RemoteOptions.standard(clock).withLimits(sharedLimits.get()).withBudgets(budgets);
     }
 
     /** The deployment's budget settings; a misconfigured one stops the function at start, naming the setting. */
-    private static ApiBudgets iseBudgets() {
-        return ApiBudgets.fromSetting(SETTINGS.optional(ApiBudgets.ISE_SETTING));
+    private ApiBudgets iseBudgets() {
+        return ApiBudgets.fromSetting(settings.optional(ApiBudgets.ISE_SETTING));
     }
 
-    public static InventorySync inventorySync() {
+    public InventorySync inventorySync() {
         // Its NAC budget setting only when it reads the NAC's registry (the only ISE calls it makes).
-        ApiBudgets budgets = SETTINGS.optional("NAC_SECRET_ARN").isPresent() ? iseBudgets() : ApiBudgets.DEFAULT;
+        ApiBudgets budgets = settings.optional("NAC_SECRET_ARN").isPresent() ? iseBudgets() : ApiBudgets.DEFAULT;
         RemoteOptions options = sharedBudgets(budgets);
         // Each MDM's secret is read when a run first lists it, not at construction (OnFirstUse: SnapStart constructs
         // the function when a version is published).
         var secrets = new SecretsManagerSecretSource(secretsClient());
-        List<FleetInventory> mdms = MdmAdapters.secretArns(SETTINGS.required("MDM_SECRET_ARN")).stream()
+        List<FleetInventory> mdms = MdmAdapters.secretArns(settings.required("MDM_SECRET_ARN")).stream()
                 .map(arn -> OnFirstUse.inventory(() -> MdmAdapters.fromSecret(secrets, arn, options).inventory())).toList();
         // With a NAC configured, its device registry adds the private devices no MDM enrols (read with the same secret).
-        Optional<RegisteredDevices> registry = SETTINGS.optional("NAC_SECRET_ARN")
+        Optional<RegisteredDevices> registry = settings.optional("NAC_SECRET_ARN")
                 .map(nac -> OnFirstUse.registry(() -> NacAdapters.registryFromSecret(secrets, nac, options)));
         return new InventorySync(policy(), mdms, registry,
-                new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
-                new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
-                new EventBridgeDeviceEvents(eventsClient(), SETTINGS.required("EVENT_BUS_NAME")),
-                new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE")),
-                CLOCK);
+                new DynamoMemberStore(dynamo.get(), settings.required("MEMBERS_TABLE")),
+                new DynamoDeviceStore(dynamo.get(), settings.required("DEVICES_TABLE")),
+                new EventBridgeDeviceEvents(eventsClient(), settings.required("EVENT_BUS_NAME")),
+                new DynamoLedger(dynamo.get(), settings.required("LEDGER_TABLE")),
+                clock);
     }
 
-    public static RosterFiles rosterFiles() {
+    public RosterFiles rosterFiles() {
         return new S3RosterFiles(s3Client());
     }
 
     /** The roster function's own work queue: an import that runs short of time continues from a message on it. */
-    public static org.appban.roster.RosterWork rosterWork() {
-        return new org.appban.roster.SqsRosterWork(sqsClient(), SETTINGS.required("ROSTER_WORK_QUEUE_URL"));
+    public org.appban.roster.RosterWork rosterWork() {
+        return new org.appban.roster.SqsRosterWork(sqsClient(), settings.required("ROSTER_WORK_QUEUE_URL"));
     }
 
     /**
@@ -236,8 +227,8 @@ public final class Production {
      * The blast-radius confirmation the stack's deadline schedule was deployed with (template parameter
      * DeadlineConfirm, as DEADLINE_CONFIRM); null when none (0).
      */
-    public static Integer deadlineConfirm() {
-        return SETTINGS.optional("DEADLINE_CONFIRM").map(String::strip).filter(v -> !v.isEmpty()).map(v -> {
+    public Integer deadlineConfirm() {
+        return settings.optional("DEADLINE_CONFIRM").map(String::strip).filter(v -> !v.isEmpty()).map(v -> {
             try {
                 return Integer.parseInt(v);
             } catch (NumberFormatException e) {
@@ -246,46 +237,46 @@ public final class Production {
         }).filter(n -> n > 0).orElse(null);
     }
 
-    public static EnforceRemoval enforceRemoval() {
+    public EnforceRemoval enforceRemoval() {
         // Its budgets' table is named at start (a deployment without it fails here, not at the first MDM call).
-        SETTINGS.required("RATE_BUDGETS_TABLE");
-        DynamoLedger ledger = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
+        settings.required("RATE_BUDGETS_TABLE");
+        DynamoLedger ledger = new DynamoLedger(dynamo.get(), settings.required("LEDGER_TABLE"));
         return new EnforceRemoval(policy(),
-                new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
-                new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")),
+                new DynamoDeviceStore(dynamo.get(), settings.required("DEVICES_TABLE")),
+                new DynamoExemptionStore(dynamo.get(), settings.required("EXEMPTIONS_TABLE")),
                 ledger,
-                new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE")),
-                new SsmKillSwitch(ssmClient(), SETTINGS.required("KILL_SWITCH_PARAMETER")),
+                new DynamoClaims(dynamo.get(), settings.required("CLAIMS_TABLE")),
+                new SsmKillSwitch(ssmClient(), settings.required("KILL_SWITCH_PARAMETER")),
                 () -> {
                     // Built here, when a run first needs an MDM: the HTTP client and its TLS set-up are a cold-start
                     // cost that runs with nothing for the MDMs (a work item already done, a kill switch on) avoid.
                     RemoteOptions options = sharedBudgets(ApiBudgets.DEFAULT);
                     Map<MdmKind, FleetEnforcement> mdms = new LinkedHashMap<>();
-                    for (MdmAdapters.Mdm mdm : MdmAdapters.all(new SecretsManagerSecretSource(secretsClient()), SETTINGS.required("MDM_SECRET_ARN"), options)) {
+                    for (MdmAdapters.Mdm mdm : MdmAdapters.all(new SecretsManagerSecretSource(secretsClient()), settings.required("MDM_SECRET_ARN"), options)) {
                         mdms.put(mdm.kind(), mdm.enforcement());
                     }
                     return mdms;
                 },
-                new SqsWorkQueue(sqsClient(), SETTINGS.required("TRIGGER_QUEUE_URL")),
+                new SqsWorkQueue(sqsClient(), settings.required("TRIGGER_QUEUE_URL")),
                 // removal-escalated notices go to the notify function as NoticeRequested events on the project bus.
-                new EventBridgeNoticeRequests(eventsClient(), SETTINGS.required("EVENT_BUS_NAME"), "appban.enforce")::request,
-                CLOCK);
+                new EventBridgeNoticeRequests(eventsClient(), settings.required("EVENT_BUS_NAME"), "appban.enforce")::request,
+                clock);
     }
 
     /**
      * The policy named by {@code POLICY}: a policy bundled in the jar, or {@code s3://bucket/key} of a policy file
      * (read once per container; a bad policy stops the function at its first invocation, naming every problem).
      */
-    public static synchronized BanPolicy policy() {
+    public synchronized BanPolicy policy() {
         // Once per container: a function's parts each ask for it, and parsing and checking it twice costs a cold start.
         if (loadedPolicy == null) loadedPolicy = loadPolicy();
         return loadedPolicy;
     }
 
-    private static BanPolicy loadedPolicy;
+    private BanPolicy loadedPolicy;
 
-    private static BanPolicy loadPolicy() {
-        String reference = SETTINGS.required("POLICY");
+    private BanPolicy loadPolicy() {
+        String reference = settings.required("POLICY");
         PolicyLoader loader = new PolicyLoader();
         if (!reference.startsWith("s3://")) return loader.bundled(reference);
         String path = reference.substring("s3://".length());
@@ -295,38 +286,42 @@ public final class Production {
         }
         String bucket = path.substring(0, slash);
         String key = path.substring(slash + 1);
-        byte[] bytes = S3.CLIENT.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
+        byte[] bytes = s3.get().getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
         return loader.parse(new String(bytes, StandardCharsets.UTF_8), reference);
     }
 
     /** The notify-members function's parts: its stores, SES v2 (no MDM, no NAC), built once per container. */
-    private static final class Notify {
-        static final BanPolicy POLICY = policy();
-        static final DynamoMemberStore MEMBERS = new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE"));
-        static final DynamoLedger LEDGER = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
-        /** Keyed hashes of addresses for the ledger and the log; the key is read when the first one is needed. */
-        static final org.appban.ledger.Pseudonyms PSEUDONYMS = org.appban.ledger.Pseudonyms.fromSecret(
-                new SecretsManagerSecretSource(secretsClient()), SETTINGS.required(org.appban.ledger.Pseudonyms.ENV));
+    private record NotifyParts(BanPolicy policy, DynamoMemberStore members, DynamoLedger ledger,
+                               org.appban.ledger.Pseudonyms pseudonyms) {
     }
 
-    public static NotifyMembers notifyMembers() {
-        BanPolicy policy = Notify.POLICY;
-        DynamoClaims claims = new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE"));
+    private NotifyParts notifyParts() {
+        return new NotifyParts(policy(),
+                new DynamoMemberStore(dynamo.get(), settings.required("MEMBERS_TABLE")),
+                new DynamoLedger(dynamo.get(), settings.required("LEDGER_TABLE")),
+                // Keyed hashes of addresses for the ledger and the log; the key is read when the first one is needed.
+                org.appban.ledger.Pseudonyms.fromSecret(
+                        new SecretsManagerSecretSource(secretsClient()), settings.required(org.appban.ledger.Pseudonyms.ENV)));
+    }
+
+    public NotifyMembers notifyMembers() {
+        BanPolicy policy = notify.get().policy();
+        DynamoClaims claims = new DynamoClaims(dynamo.get(), settings.required("CLAIMS_TABLE"));
         // SES_CONFIGURATION_SET publishes this function's bounces and complaints back to it.
         SendRateLimiter own = SendRateLimiter.fromEnvironment(
-                SETTINGS.optional(SendRateLimiter.ENV).map(rate -> Map.of(SendRateLimiter.ENV, rate)).orElse(Map.of()), Ticker.system());
+                settings.optional(SendRateLimiter.ENV).map(rate -> Map.of(SendRateLimiter.ENV, rate)).orElse(Map.of()), Ticker.system());
         // The daily round's parts run in workers at once: together they draw on one budget for the account's rate.
-        SendRateLimiter limiter = own.sharing(Budgets.SHARED.limit(SendRateLimiter.accountBudget(own.maxPerSecond())));
+        SendRateLimiter limiter = own.sharing(sharedLimits.get().limit(SendRateLimiter.accountBudget(own.maxPerSecond())));
         RateLimitedMailer mailer = RateLimitedMailer.withDefaults(
-                new SesMailer(sesClient(), SETTINGS.optional("SES_CONFIGURATION_SET").orElse(null)), limiter);
+                new SesMailer(sesClient(), settings.optional("SES_CONFIGURATION_SET").orElse(null)), limiter);
         NoticePlanner planner = new NoticePlanner(policy);
         NoticeComposer composer = new NoticeComposer(policy, org.appban.notice.NoticeLanguages.load(policy),
                 new MimeWriter(), noticeLinks(policy), true);
-        return new NotifyMembers(policy, Notify.MEMBERS,
-                new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
-                new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")),
-                claims, Notify.LEDGER, Attestations.fromLedger(Notify.LEDGER), planner, composer,
-                new NoticeSender(claims, Notify.LEDGER, mailer, CLOCK, NoticeSender.DEFAULT_LEASE, Notify.PSEUDONYMS), CLOCK,
+        return new NotifyMembers(policy, notify.get().members(),
+                new DynamoDeviceStore(dynamo.get(), settings.required("DEVICES_TABLE")),
+                new DynamoExemptionStore(dynamo.get(), settings.required("EXEMPTIONS_TABLE")),
+                claims, notify.get().ledger(), Attestations.fromLedger(notify.get().ledger()), planner, composer,
+                new NoticeSender(claims, notify.get().ledger(), mailer, clock, NoticeSender.DEFAULT_LEASE, notify.get().pseudonyms()), clock,
                 NotifyMembers.parallelismFor(limiter.maxPerSecond()));
     }
 
@@ -337,11 +332,11 @@ public final class Production {
      * The daily round as work on the function's own queue (NOTIFY_WORK_QUEUE_URL), which invokes it again: steps
      * let in by a gate that records what it refuses in the ledger and marks steps done in the claims table.
      */
-    public static <R> R notifyRounds(NotifyRoundsFactory<R> rounds) {
-        String queue = SETTINGS.required("NOTIFY_WORK_QUEUE_URL");
-        DynamoClaims claims = new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE"));
+    public <R> R notifyRounds(NotifyRoundsFactory<R> rounds) {
+        String queue = settings.required("NOTIFY_WORK_QUEUE_URL");
+        DynamoClaims claims = new DynamoClaims(dynamo.get(), settings.required("CLAIMS_TABLE"));
         return rounds.make(new org.appban.work.SqsWork(sqsClient(), queue),
-                kind -> new org.appban.work.ContinuationGate(kind, queue, claims, Notify.LEDGER, CLOCK), NOTIFY_ROUND_PARTS, CLOCK);
+                kind -> new org.appban.work.ContinuationGate(kind, queue, claims, notify.get().ledger(), clock), NOTIFY_ROUND_PARTS, clock);
     }
 
     /** The handler's round type, built from the parts the root owns (the root does not name the handler's package). */
@@ -357,13 +352,13 @@ public final class Production {
      * change that changes no notice) and need neither the key nor a Secrets Manager client. SnapStart priming
      * composes a notice, so a published version has the key read before its snapshot.
      */
-    static LinkIssuer noticeLinks(BanPolicy policy) {
-        String arn = SETTINGS.required("SIGNING_SECRET_ARN");
+    LinkIssuer noticeLinks(BanPolicy policy) {
+        String arn = settings.required("SIGNING_SECRET_ARN");
         org.appban.signing.Signer signer = org.appban.signing.Signer.fromSecret(new SecretsManagerSecretSource(secretsClient()), arn);
         int days = policy.privateDevices().attestationLinkDays();
-        SignedExemptionLinks exemptions = new SignedExemptionLinks(URI.create(SETTINGS.required("EXEMPTION_LINK_URL")),
+        SignedExemptionLinks exemptions = new SignedExemptionLinks(URI.create(settings.required("EXEMPTION_LINK_URL")),
                 new org.appban.signing.SignedTokens(signer), Duration.ofDays(days));
-        return new AttestationLinks(new SignedLinks(signer, SignedLinks.ATTESTATION), URI.create(SETTINGS.required("ATTESTATION_URL")), days)
+        return new AttestationLinks(new SignedLinks(signer, SignedLinks.ATTESTATION), URI.create(settings.required("ATTESTATION_URL")), days)
                 .withExemptionLinks(exemptions);
     }
 
@@ -371,88 +366,88 @@ public final class Production {
      * The administrators' daily digest, on notify-members' own stores and SES (its sender is the policy's, as the
      * notices'), and the day's campaign metrics. The full report's link: the policy's {@code adminDigest.statusUrl}.
      */
-    public static org.appban.digest.AdminDigest adminDigest() {
-        BanPolicy policy = Notify.POLICY;
-        return new org.appban.digest.AdminDigest(policy, Notify.MEMBERS,
-                new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
-                new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")), Notify.LEDGER,
-                new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE")),
-                new SesMailer(sesClient(), SETTINGS.optional("SES_CONFIGURATION_SET").orElse(null)), new MimeWriter(), CLOCK,
+    public org.appban.digest.AdminDigest adminDigest() {
+        BanPolicy policy = notify.get().policy();
+        return new org.appban.digest.AdminDigest(policy, notify.get().members(),
+                new DynamoDeviceStore(dynamo.get(), settings.required("DEVICES_TABLE")),
+                new DynamoExemptionStore(dynamo.get(), settings.required("EXEMPTIONS_TABLE")), notify.get().ledger(),
+                new DynamoClaims(dynamo.get(), settings.required("CLAIMS_TABLE")),
+                new SesMailer(sesClient(), settings.optional("SES_CONFIGURATION_SET").orElse(null)), new MimeWriter(), clock,
                 NoticeSender.DEFAULT_LEASE, null);
     }
 
-    public static MailFeedbackRecorder mailFeedbackRecorder() {
-        return new MailFeedbackRecorder(Notify.MEMBERS, Notify.LEDGER,
-                new SnsAdminAlerts(snsClient(), SETTINGS.required("ADMIN_TOPIC_ARN")), CLOCK, Notify.PSEUDONYMS);
+    public MailFeedbackRecorder mailFeedbackRecorder() {
+        return new MailFeedbackRecorder(notify.get().members(), notify.get().ledger(),
+                new SnsAdminAlerts(snsClient(), settings.required("ADMIN_TOPIC_ARN")), clock, notify.get().pseudonyms());
     }
 
     /**
      * Exemption notices on Lambda: published as NoticeRequested events on the project's bus, which the notify
      * function sends (once per exemption and kind: the request's occasion is the exemption id).
      */
-    public static ExemptionNotices exemptionNotices() {
+    public ExemptionNotices exemptionNotices() {
         EventBridgeNoticeRequests requests = new EventBridgeNoticeRequests(eventsClient(),
-                SETTINGS.required("EVENT_BUS_NAME"), "appban.admin");
+                settings.required("EVENT_BUS_NAME"), "appban.admin");
         return ExemptionNotices.asRequests(requests::request);
     }
 
-    public static ExemptionService exemptionService() {
+    public ExemptionService exemptionService() {
         return new ExemptionService(policy(),
-                new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
-                new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE")),
-                new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")),
-                new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE")),
-                exemptionNotices(), CLOCK);
+                new DynamoMemberStore(dynamo.get(), settings.required("MEMBERS_TABLE")),
+                new DynamoDeviceStore(dynamo.get(), settings.required("DEVICES_TABLE")),
+                new DynamoExemptionStore(dynamo.get(), settings.required("EXEMPTIONS_TABLE")),
+                new DynamoLedger(dynamo.get(), settings.required("LEDGER_TABLE")),
+                exemptionNotices(), clock);
     }
 
-    public static Administration administration() {
+    public Administration administration() {
         BanPolicy policy = policy();
-        DynamoMemberStore members = new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE"));
-        DynamoDeviceStore devices = new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE"));
-        DynamoExemptionStore exemptions = new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE"));
-        DynamoLedger ledger = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
-        ExemptionService exemptionService = new ExemptionService(policy, members, devices, exemptions, ledger, exemptionNotices(), CLOCK);
+        DynamoMemberStore members = new DynamoMemberStore(dynamo.get(), settings.required("MEMBERS_TABLE"));
+        DynamoDeviceStore devices = new DynamoDeviceStore(dynamo.get(), settings.required("DEVICES_TABLE"));
+        DynamoExemptionStore exemptions = new DynamoExemptionStore(dynamo.get(), settings.required("EXEMPTIONS_TABLE"));
+        DynamoLedger ledger = new DynamoLedger(dynamo.get(), settings.required("LEDGER_TABLE"));
+        ExemptionService exemptionService = new ExemptionService(policy, members, devices, exemptions, ledger, exemptionNotices(), clock);
         return new Administration(policy, members, devices, exemptions, ledger, exemptionService,
-                new SsmKillSwitch(ssmClient(), SETTINGS.required("KILL_SWITCH_PARAMETER")),
-                new S3Reports(s3Client(), SETTINGS.required("REPORTS_BUCKET")),
+                new SsmKillSwitch(ssmClient(), settings.required("KILL_SWITCH_PARAMETER")),
+                new S3Reports(s3Client(), settings.required("REPORTS_BUCKET")),
                 CampaignPreview.standard(policy),
                 // The network-access function's own record of each device, as its ledger entries tell it.
                 NetworkAccessLookup.fromLedger(java.util.Map.of("nac.quarantined", "quarantined", "nac.released", "allowed")),
-                org.appban.admin.ManualRuns.eventBridge(eventsClient(), SETTINGS.required("EVENT_BUS_NAME")), CLOCK,
-                new LedgerAudit.Anchoring(new org.appban.ledger.S3DigestStore(s3Client(), SETTINGS.required("DIGEST_BUCKET")),
-                        SETTINGS.required("LEDGER_TABLE")));
+                org.appban.admin.ManualRuns.eventBridge(eventsClient(), settings.required("EVENT_BUS_NAME")), clock,
+                new LedgerAudit.Anchoring(new org.appban.ledger.S3DigestStore(s3Client(), settings.required("DIGEST_BUCKET")),
+                        settings.required("LEDGER_TABLE")));
     }
 
     /**
      * The ledger-digest function: the ledger's heads (LEDGER_TABLE, whose name every digest carries) anchored in the
      * Object Lock bucket DIGEST_BUCKET.
      */
-    public static org.appban.ledger.LedgerAnchor ledgerAnchor() {
-        String table = SETTINGS.required("LEDGER_TABLE");
-        return new org.appban.ledger.LedgerAnchor(new DynamoLedger(Dynamo.CLIENT, table),
-                new org.appban.ledger.S3DigestStore(s3Client(), SETTINGS.required("DIGEST_BUCKET")), table, CLOCK);
+    public org.appban.ledger.LedgerAnchor ledgerAnchor() {
+        String table = settings.required("LEDGER_TABLE");
+        return new org.appban.ledger.LedgerAnchor(new DynamoLedger(dynamo.get(), table),
+                new org.appban.ledger.S3DigestStore(s3Client(), settings.required("DIGEST_BUCKET")), table, clock);
     }
 
-    public static DynamoMemberStore memberStore() {
-        return new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE"));
+    public DynamoMemberStore memberStore() {
+        return new DynamoMemberStore(dynamo.get(), settings.required("MEMBERS_TABLE"));
     }
 
-    public static DynamoDeviceStore deviceStore() {
-        return new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE"));
+    public DynamoDeviceStore deviceStore() {
+        return new DynamoDeviceStore(dynamo.get(), settings.required("DEVICES_TABLE"));
     }
 
     /** Signed link tokens, keyed by the secret SIGNING_SECRET_ARN (read on first use, once per container). */
-    public static org.appban.signing.SignedTokens signedTokens() {
+    public org.appban.signing.SignedTokens signedTokens() {
         return new org.appban.signing.SignedTokens(org.appban.signing.Signer.fromSecret(
-                new SecretsManagerSecretSource(secretsClient()), SETTINGS.required("SIGNING_SECRET_ARN")));
+                new SecretsManagerSecretSource(secretsClient()), settings.required("SIGNING_SECRET_ARN")));
     }
 
     // --- Network access (quarantine and release of private devices) and the attestation link --------------------
 
-    private static SignedLinks attestationSigner() {
+    private SignedLinks attestationSigner() {
         // The key is read on first use (Signer.fromSecret), not when the function is constructed.
         return new SignedLinks(org.appban.signing.Signer.fromSecret(new SecretsManagerSecretSource(secretsClient()),
-                SETTINGS.required("SIGNING_SECRET_ARN")), SignedLinks.ATTESTATION);
+                settings.required("SIGNING_SECRET_ARN")), SignedLinks.ATTESTATION);
     }
 
     /**
@@ -460,53 +455,53 @@ public final class Production {
      * notices asked for on the bus (NoticeRequested from appban.network), alerts to the administrators' topic and
      * the log, telemetry from S3. The MDM webhook has a function of its own ({@link #mdmWebhook()}).
      */
-    public static AccessFunction networkAccess() {
+    public AccessFunction networkAccess() {
         BanPolicy policy = policy();
-        var devices = new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE"));
-        var ledger = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
+        var devices = new DynamoDeviceStore(dynamo.get(), settings.required("DEVICES_TABLE"));
+        var ledger = new DynamoLedger(dynamo.get(), settings.required("LEDGER_TABLE"));
         var evidence = evidenceStore(policy);
         NetworkAccessService service = accessService(policy, devices, ledger, evidence);
-        TelemetryIngest telemetry = new TelemetryIngest(policy.app(), devices, evidence, ledger, CLOCK);
+        TelemetryIngest telemetry = new TelemetryIngest(policy.app(), devices, evidence, ledger, clock);
         return new AccessFunction(service, telemetry, new S3TelemetryObjects(s3Client()), null);
     }
 
-    private static DynamoEvidenceStore evidenceStore(BanPolicy policy) {
+    private DynamoEvidenceStore evidenceStore(BanPolicy policy) {
         // Matched telemetry is kept twice the quiet period (at least 30 days), long enough for every decision that
         // reads it; what justified an action is copied into the ledger, which keeps it for good.
         Duration retention = Duration.ofDays(Math.max(30, 2L * policy.privateDevices().quietPeriodDays()));
-        return new DynamoEvidenceStore(Dynamo.CLIENT, SETTINGS.required("EVIDENCE_TABLE"), retention);
+        return new DynamoEvidenceStore(dynamo.get(), settings.required("EVIDENCE_TABLE"), retention);
     }
 
     /** Network access's rules and NAC, for the network-access function and the MDM webhook's device runs. */
-    private static NetworkAccessService accessService(BanPolicy policy, DynamoDeviceStore devices, DynamoLedger ledger,
+    private NetworkAccessService accessService(BanPolicy policy, DynamoDeviceStore devices, DynamoLedger ledger,
                                                       DynamoEvidenceStore evidence) {
         var secrets = new SecretsManagerSecretSource(secretsClient());
-        var claims = new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE"));
-        String nacSecret = SETTINGS.required("NAC_SECRET_ARN");
+        var claims = new DynamoClaims(dynamo.get(), settings.required("CLAIMS_TABLE"));
+        String nacSecret = settings.required("NAC_SECRET_ARN");
         RemoteOptions nacOptions = sharedBudgets(iseBudgets());
         var nac = OnFirstUse.networkAccess(() -> NacAdapters.fromSecret(secrets, nacSecret, nacOptions));
         AccessNotices notices = AccessNotices.asRequests(
-                new EventBridgeNoticeRequests(eventsClient(), SETTINGS.required("EVENT_BUS_NAME"), "appban.network"));
+                new EventBridgeNoticeRequests(eventsClient(), settings.required("EVENT_BUS_NAME"), "appban.network"));
         AccessAlerts alerts = AccessAlerts.both(new LoggedAccessAlerts(System.out),
-                AccessAlerts.to(new SnsAdminAlerts(snsClient(), SETTINGS.required("ADMIN_TOPIC_ARN"))));
+                AccessAlerts.to(new SnsAdminAlerts(snsClient(), settings.required("ADMIN_TOPIC_ARN"))));
         return new NetworkAccessService(policy, devices,
-                new DynamoExemptionStore(Dynamo.CLIENT, SETTINGS.required("EXEMPTIONS_TABLE")), Attestations.fromLedger(ledger), evidence, nac,
-                new SsmKillSwitch(ssmClient(), SETTINGS.required("KILL_SWITCH_PARAMETER")), claims, ledger, notices, alerts, CLOCK);
+                new DynamoExemptionStore(dynamo.get(), settings.required("EXEMPTIONS_TABLE")), Attestations.fromLedger(ledger), evidence, nac,
+                new SsmKillSwitch(ssmClient(), settings.required("KILL_SWITCH_PARAMETER")), claims, ledger, notices, alerts, clock);
     }
 
     /**
      * The MDM webhook function's signed (HMAC) compliance changes: the secret WEBHOOK_SECRET_ARN (read on the first
      * request), each delivery claimed once, the device re-evaluated by network access's rules.
      */
-    public static MdmWebhook mdmWebhook() {
+    public MdmWebhook mdmWebhook() {
         BanPolicy policy = policy();
-        var devices = new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE"));
-        var ledger = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
+        var devices = new DynamoDeviceStore(dynamo.get(), settings.required("DEVICES_TABLE"));
+        var ledger = new DynamoLedger(dynamo.get(), settings.required("LEDGER_TABLE"));
         var secrets = new SecretsManagerSecretSource(secretsClient());
-        String webhookSecret = SETTINGS.required("WEBHOOK_SECRET_ARN");
+        String webhookSecret = settings.required("WEBHOOK_SECRET_ARN");
         return new MdmWebhook(new WebhookSignature(() -> secrets.secret(webhookSecret)),
-                new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE")), devices, ledger,
-                accessService(policy, devices, ledger, evidenceStore(policy)), CLOCK);
+                new DynamoClaims(dynamo.get(), settings.required("CLAIMS_TABLE")), devices, ledger,
+                accessService(policy, devices, ledger, evidenceStore(policy)), clock);
     }
 
     /**
@@ -515,27 +510,27 @@ public final class Production {
      * secret among them, read on first use) and applied as the hourly sync does, changes published on the bus.
      * Refusals are counted in the log (Embedded Metric Format).
      */
-    public static org.appban.inventory.JamfWebhook jamfWebhook() {
+    public org.appban.inventory.JamfWebhook jamfWebhook() {
         var secrets = new SecretsManagerSecretSource(secretsClient());
         RemoteOptions options = sharedBudgets(ApiBudgets.DEFAULT);
-        List<FleetInventory> mdms = MdmAdapters.secretArns(SETTINGS.required("MDM_SECRET_ARN")).stream()
+        List<FleetInventory> mdms = MdmAdapters.secretArns(settings.required("MDM_SECRET_ARN")).stream()
                 .map(arn -> OnFirstUse.inventory(() -> MdmAdapters.fromSecret(secrets, arn, options).inventory())).toList();
-        var devices = new DynamoDeviceStore(Dynamo.CLIENT, SETTINGS.required("DEVICES_TABLE"));
-        var ledger = new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE"));
+        var devices = new DynamoDeviceStore(dynamo.get(), settings.required("DEVICES_TABLE"));
+        var ledger = new DynamoLedger(dynamo.get(), settings.required("LEDGER_TABLE"));
         InventorySync sync = new InventorySync(policy(), mdms, Optional.empty(),
-                new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")), devices,
-                new EventBridgeDeviceEvents(eventsClient(), SETTINGS.required("EVENT_BUS_NAME")), ledger, CLOCK);
-        String authSecret = SETTINGS.required("JAMF_WEBHOOK_SECRET_ARN");
+                new DynamoMemberStore(dynamo.get(), settings.required("MEMBERS_TABLE")), devices,
+                new EventBridgeDeviceEvents(eventsClient(), settings.required("EVENT_BUS_NAME")), ledger, clock);
+        String authSecret = settings.required("JAMF_WEBHOOK_SECRET_ARN");
         java.util.function.Supplier<org.appban.inventory.JamfWebhookAuth> auth = OnFirstUse.memoized(
                 () -> org.appban.inventory.JamfWebhookAuth.fromSecret(secrets.secret(authSecret), authSecret));
-        return new org.appban.inventory.JamfWebhook(auth, new DynamoClaims(Dynamo.CLIENT, SETTINGS.required("CLAIMS_TABLE")), devices, ledger,
-                sync, System.out::println, CLOCK);
+        return new org.appban.inventory.JamfWebhook(auth, new DynamoClaims(dynamo.get(), settings.required("CLAIMS_TABLE")), devices, ledger,
+                sync, System.out::println, clock);
     }
 
     /** The attestation function behind the signed link: members, ledger, the signing key, EventBridge. */
-    public static AttestationService attestation() {
-        return new AttestationService(attestationSigner(), new DynamoMemberStore(Dynamo.CLIENT, SETTINGS.required("MEMBERS_TABLE")),
-                new DynamoLedger(Dynamo.CLIENT, SETTINGS.required("LEDGER_TABLE")),
-                new EventBridgeAttestationEvents(eventsClient(), SETTINGS.required("EVENT_BUS_NAME")), policy(), CLOCK);
+    public AttestationService attestation() {
+        return new AttestationService(attestationSigner(), new DynamoMemberStore(dynamo.get(), settings.required("MEMBERS_TABLE")),
+                new DynamoLedger(dynamo.get(), settings.required("LEDGER_TABLE")),
+                new EventBridgeAttestationEvents(eventsClient(), settings.required("EVENT_BUS_NAME")), policy(), clock);
     }
 }

@@ -132,6 +132,16 @@ class AdminEventsTest {
     }
 
     @Test
+    void an_event_of_a_trigger_the_admin_function_does_not_take_is_refused_by_its_kind_and_recorded() {
+        AdminWorld w = world();
+        JsonNode answer = w.invoke("{\"trigger\":\"schedule\",\"schedule\":\"admin-hourly\"}", null);
+        assertEquals("rejected", answer.path("status").asText(), answer.toString());
+        assertTrue(answer.toString().contains("this function is not triggered by a schedule; it takes requests through its function URL"),
+                answer.toString());
+        assertEquals("rejected", lastFleetEntry(w).record().outcome());
+    }
+
+    @Test
     void a_function_url_request_without_an_iam_caller_is_refused() {
         AdminWorld w = world();
         String event = AdminWorld.sample("status.json").replace("\"userArn\"", "\"notTheUserArn\"");

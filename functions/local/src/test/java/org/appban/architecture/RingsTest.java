@@ -20,22 +20,23 @@ import org.junit.jupiter.api.Test;
  * The rings of functions/ (ARCHITECTURE.md), enforced on the compiled classes of each module: core depends on
  * nothing of ours outside core and on nothing but the JDK's java.* (and javax.crypto, also in java.base, for the
  * HMACs); application only on core; adapters on core and application, never on lambda or local; lambda never on
- * local; and no cycle between packages anywhere in the five modules. A class belongs to the module whose classes
+ * local; json (the strict reading the simulators share) on Jackson alone; and no cycle between packages anywhere in the six modules. A class belongs to the module whose classes
  * folder holds it, so a rule cannot be dodged by naming a package.
  */
 class RingsTest {
     /** One class of each module names its classes folder. */
     private static final Ring CORE = ring("core", org.appban.domain.Member.class);
     private static final Ring APPLICATION = ring("application", org.appban.exemption.ExemptionService.class);
+    private static final Ring JSON = ring("json", org.appban.json.StrictJson.class);
     private static final Ring ADAPTERS = ring("adapters", org.appban.json.Json.class);
     private static final Ring LAMBDA = ring("lambda", org.appban.wiring.Production.class);
     private static final Ring LOCAL = ring("local", org.appban.mail.OutboxMailer.class);
 
-    private static final JavaClasses ALL = classesOf(CORE.folder, APPLICATION.folder, ADAPTERS.folder, LAMBDA.folder, LOCAL.folder);
+    private static final JavaClasses ALL = classesOf(JSON.folder, CORE.folder, APPLICATION.folder, ADAPTERS.folder, LAMBDA.folder, LOCAL.folder);
 
     @Test
     void every_ring_holds_classes_so_no_rule_passes_on_nothing() {
-        for (Ring r : List.of(CORE, APPLICATION, ADAPTERS, LAMBDA, LOCAL)) {
+        for (Ring r : List.of(JSON, CORE, APPLICATION, ADAPTERS, LAMBDA, LOCAL)) {
             assertTrue(r.names.size() > 0, r.name + " holds no class: " + r.folder);
         }
         assertTrue(CORE.names.size() > 100, "core: " + CORE.names.size());
@@ -46,6 +47,15 @@ class RingsTest {
         classes().that(CORE.member()).should().onlyDependOnClassesThat(
                         CORE.member().or(jdk()).or(ownPrimitiveOrArray(CORE)))
                 .because("the decisions must stay pure by construction: no SDK, parser, template engine or adapter")
+                .check(ALL);
+    }
+
+    @Test
+    void the_strict_json_reading_depends_only_on_the_jdk_and_jackson() {
+        classes().that(JSON.member()).should().onlyDependOnClassesThat(
+                        JSON.member().or(jdk()).or(DescribedPredicate.describe("Jackson", c -> c.getPackageName().startsWith("com.fasterxml.jackson")))
+                                .or(ownPrimitiveOrArray(JSON)))
+                .because("the simulators share it: nothing of the functions may come with it")
                 .check(ALL);
     }
 

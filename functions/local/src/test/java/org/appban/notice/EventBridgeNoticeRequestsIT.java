@@ -83,7 +83,7 @@ class EventBridgeNoticeRequestsIT {
         NotifyCommands commands = new NotifyCommands(POLICY);
         List<NoticeRequest> received = new ArrayList<>();
         for (JsonNode event : delivered(12)) {
-            NotifyCommand.Requested r = assertInstanceOf(NotifyCommand.Requested.class, commands.parse(event));
+            NotifyCommand.Requested r = assertInstanceOf(NotifyCommand.Requested.class, commands.eventBridge(event));
             assertEquals("appban.network", r.source());
             received.add(r.request());
         }
@@ -100,7 +100,7 @@ class EventBridgeNoticeRequestsIT {
         new EventBridgeNoticeRequests(events, name, "appban.network").request(real);
         List<JsonNode> got = delivered(2);
         assertEquals(1, got.size(), got.toString());
-        assertEquals(real, ((NotifyCommand.Requested) new NotifyCommands(POLICY).parse(got.get(0))).request());
+        assertEquals(real, ((NotifyCommand.Requested) new NotifyCommands(POLICY).eventBridge(got.get(0))).request());
     }
 
     @Test

@@ -72,13 +72,40 @@ class NoticeLanguagesTest {
         assertTrue(fr.text().contains("perd l'accès au réseau") && fr.text().contains("vendredi 7 avril 2023 à 0 h 00 NZST"), fr.text());
         assertTrue(fr.text().contains("https://appban.example.org/attest?t=xyz"), "the member's own links, whatever the language");
         assertFalse(fr.text().contains("must be gone"), "no English left in a French notice: " + fr.text());
+        assertTrue(fr.text().contains("TikTok est interdit sur les appareils ayant accès au réseau parlementaire."),
+                "the ban's title in French (notices.languages.sets[1].title): " + fr.text());
+        assertFalse(fr.text().contains("parliamentary network"), "not the English title: " + fr.text());
 
-        for (Member english : List.of(member("m-1"), member("m-1").withLanguage("de"), member("m-1").withLanguage("FR-x-unknown"))) {
+        for (Member english : List.of(member("m-1"), member("m-1").withLanguage("de"), member("m-1").withLanguage("de-CH"))) {
             RenderedNotice en = announcement(languages, POLICY, english);
             assertEquals("TikTok must be removed from your devices by Friday 31 March 2023, 12:00 am NZDT", en.subject(), english.language());
             assertTrue(en.html().contains("<html lang=\"en\">"));
         }
         assertEquals("fr", languages.languageOf(member("m-1").withLanguage("FR")), "tags are compared ignoring case");
+        assertEquals("fr", languages.languageOf(member("m-1").withLanguage("fr-CA")), "a regional tag reads its language's set");
+        assertEquals("fr", languages.languageOf(member("m-1").withLanguage("FR-x-unknown")), "as does a private-use one");
+    }
+
+    @Test
+    void the_exemption_paragraph_is_the_policys_own_in_each_language() {
+        NoticeLanguages languages = NoticeLanguages.load(POLICY);
+        RenderedNotice fr = announcement(languages, POLICY, member("m-1").withLanguage("fr"));
+        assertTrue(fr.text().contains(POLICY.requestInstructionsIn("fr")), fr.text());
+        assertTrue(fr.text().contains("demandez une exemption par le lien ci-dessous"), fr.text());
+        RenderedNotice en = announcement(languages, POLICY, member("m-1"));
+        assertTrue(en.text().contains(POLICY.exemptions().requestInstructions()), en.text());
+    }
+
+    @Test
+    void a_set_other_than_the_defaults_gives_the_title_and_instructions_in_its_language() {
+        String withoutFrenchTitle = bundledJson().replaceFirst("\"title\": \"TikTok est interdit[^\"]*\",", "");
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> policy(withoutFrenchTitle));
+        assertTrue(e.getMessage().contains("notices.languages.sets[1].title: is required"), e.getMessage());
+
+        String englishTwice = bundledJson().replace("{\"language\": \"en\", \"templates\": \"classpath:templates\"}",
+                "{\"language\": \"en\", \"templates\": \"classpath:templates\", \"title\": \"Another title\"}");
+        InvalidInputException d = assertThrows(InvalidInputException.class, () -> policy(englishTwice));
+        assertTrue(d.getMessage().contains("notices.languages.sets[0].title: is the default language's"), d.getMessage());
     }
 
     @Test

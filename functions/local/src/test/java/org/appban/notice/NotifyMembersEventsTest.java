@@ -517,6 +517,15 @@ class NotifyMembersEventsTest {
     }
 
     @Test
+    void without_a_work_queue_an_sqs_batch_is_refused_by_its_kind_and_nothing_happens() {
+        JsonNode r = invoke(sample("sqs-continuation.json"), TestContext.of("r"));
+        assertEquals("rejected", r.path("status").asText(), r.toString());
+        assertTrue(r.toString().contains("this function is not triggered by an SQS batch"), r.toString());
+        assertEquals(0, mailer.count());
+        assertTrue(ledger.chains().isEmpty());
+    }
+
+    @Test
     void every_sample_event_is_covered_by_a_test_here() throws IOException {
         Set<String> covered = new TreeSet<>(List.of("schedule.json", "schedule-admin-digest.json", "device-status-changed.json", "preview.json", "preview-all.json",
                 "send.json", "resend.json", "unblock.json", "ses-bounce.json", "ses-complaint.json", "run-authorised-resend.json",
@@ -535,7 +544,7 @@ class NotifyMembersEventsTest {
     static final Map<String, List<String>> MALFORMED = Map.ofEntries(
             Map.entry("not-json.json", List.of("not valid JSON")),
             Map.entry("empty-object.json", List.of("not a notify-members event")),
-            Map.entry("a-list.json", List.of("not a notify-members event")),
+            Map.entry("a-list.json", List.of("not a trigger appban knows: a JSON array")),
             Map.entry("unknown-action.json", List.of("action: 'delete-everyone' is not one of preview, send, resend, unblock")),
             Map.entry("preview-unknown-field.json", List.of("member: unknown field")),
             Map.entry("preview-wrong-types.json", List.of("members: must be a list of strings, found a string", "limit: must be a whole number, found a string")),

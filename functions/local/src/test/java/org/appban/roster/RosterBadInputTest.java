@@ -62,6 +62,21 @@ class RosterBadInputTest {
         assertEquals("line 3 (id m-7): duplicate id 'm-7' ('M-7' on line 2; ids are compared ignoring case)", r.rejected().get(0).toString());
     }
 
+    @Test
+    void a_row_naming_a_stored_member_in_another_letter_case_updates_that_member_rather_than_adding_a_second() {
+        rosterImport.importFile("roster.csv", "v1", (HEADER + "m-7,Ana Ngata,ana@example.org,member\nm-8,Bo Li,bo@example.org,staff\n")
+                .getBytes(StandardCharsets.UTF_8), org.appban.domain.Actor.event("s3:roster.csv"), false);
+        RosterImportReport r = rosterImport.importFile("roster.csv", "v2",
+                (HEADER + "M-7,Ana Ngata,ana.ngata@example.org,member\nm-8,Bo Li,bo@example.org,staff\n").getBytes(StandardCharsets.UTF_8),
+                org.appban.domain.Actor.event("s3:roster.csv"), false);
+        assertEquals(List.of("m-7", "m-8"), members.all().stream().map(Member::id).sorted().toList(), "one person, one member");
+        assertEquals(List.of("m-7"), r.updated(), "the stored member took the row's new address");
+        assertEquals("ana.ngata@example.org", members.find("m-7").orElseThrow().email());
+        assertEquals(List.of(), r.deactivated(), "and was not deactivated as missing from the file");
+        assertEquals("line 2 (id M-7): id: 'M-7' is stored as 'm-7' (ids are compared ignoring case): the row updates that member;"
+                + " the roster's next export should write 'm-7'", r.warnings().get(0).toString());
+    }
+
     // One strict JSON reading
 
     @Test

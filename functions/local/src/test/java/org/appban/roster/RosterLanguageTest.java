@@ -75,6 +75,28 @@ class RosterLanguageTest {
     }
 
     @Test
+    void a_language_the_policy_writes_no_notices_in_is_reported_on_its_row_and_kept_for_when_it_does() {
+        org.appban.policy.BanPolicy policy = new org.appban.policy.file.PolicyLoader().bundled(org.appban.policy.file.PolicyLoader.BUNDLED);
+        RosterImport forPolicy = new RosterImport(new RosterParser(policy.notices().languages()), members, ledger,
+                Clock.fixed(Instant.parse("2023-03-16T20:00:00Z"), ZoneOffset.UTC));
+        RosterImportReport r = forPolicy.importFile("roster/roster.csv", "etag-p", """
+                id,name,email,role,language
+                m1,Aroha Wiremu,aroha@example.org,member,fr
+                m2,Claire Roy,claire@example.org,member,fr-CA
+                m3,Hemi Parata,hemi@example.org,member,mi
+                m4,Ben Smith,ben@example.org,staff,en
+                """.getBytes(StandardCharsets.UTF_8), actor, false);
+        assertEquals(4, r.created().size(), "every row imported");
+        assertEquals("mi", members.find("m3").orElseThrow().language(), "kept: the member reads their own once the policy ships it");
+        assertEquals(1, r.warnings().size(), "fr-CA reads the French set: only mi is reported " + r.warnings());
+        RejectedRow w = r.warnings().get(0);
+        assertEquals(4, w.line());
+        assertEquals("m3", w.id());
+        assertTrue(w.reason().contains("the policy writes no notices in 'mi' (notices.languages: en, fr)")
+                && w.reason().contains("reads 'en'"), w.reason());
+    }
+
+    @Test
     void a_language_survives_a_bounce_and_a_deactivation() {
         Member m = new Member("m1", "Aroha", "a@example.org", org.appban.domain.Role.MEMBER, true, false, "fr");
         assertEquals("fr", m.withMailBlocked(true).language());

@@ -15,8 +15,9 @@ import org.appban.policy.BanPolicy;
 import org.appban.policy.NoticeStage;
 
 /**
- * Tells apart and reads the events notify-members is invoked with. Pure: JSON in, a {@link NotifyCommand} out,
- * or an {@link InvalidInputException} naming every problem with its path.
+ * Reads the events notify-members is invoked with, one method per kind of trigger (the handler tells the kinds apart
+ * by their envelope, {@code org.appban.lambda.Trigger}). Pure: JSON in, a {@link NotifyCommand} out, or an
+ * {@link InvalidInputException} naming every problem with its path.
  *
  * <ul>
  *   <li><b>Schedule</b> (EventBridge Scheduler's fixed Input): {@code {"trigger":"schedule","schedule":"notify-daily"}}, and
@@ -74,18 +75,8 @@ public final class NotifyCommands {
         return command;
     }
 
-    public NotifyCommand parse(JsonNode event) {
-        if (event != null && event.isObject()) {
-            if (event.has("action")) return manual(event);
-            if (event.has("trigger")) return schedule(event);
-            if (event.has("detail-type") || event.has("source") || event.has("detail")) return eventBridge(event);
-        }
-        throw new InvalidInputException("notify-members event", "", "not a notify-members event: expected a schedule"
-                + " payload {\"trigger\":\"schedule\",...}, an EventBridge event (source, detail-type, detail), or a"
-                + " manual request {\"action\":\"preview|send|resend|unblock\",...}");
-    }
-
-    private NotifyCommand schedule(JsonNode event) {
+    /** A schedule's fixed input, {@code {"trigger":"schedule","schedule":...}}, read strictly. */
+    public NotifyCommand schedule(JsonNode event) {
         StrictObject.Problems problems = new StrictObject.Problems("schedule payload");
         StrictObject o = StrictObject.root(event, problems);
         String trigger = o.text("trigger");
@@ -98,7 +89,8 @@ public final class NotifyCommands {
         return new NotifyCommand.Scheduled(schedule);
     }
 
-    private NotifyCommand eventBridge(JsonNode event) {
+    /** An EventBridge event delivered by a rule: the envelope's fields as AWS writes them, the detail strictly. */
+    public NotifyCommand eventBridge(JsonNode event) {
         StrictObject.Problems problems = new StrictObject.Problems("EventBridge event");
         StrictObject o = StrictObject.root(event, problems);
         String id = o.text("id");
@@ -145,6 +137,19 @@ public final class NotifyCommands {
         problems.throwIfAny();
         if (command == null) throw new InvalidInputException("EventBridge event", "detail", "could not be read");
         return command;
+    }
+
+    /**
+     * A direct invocation: a manual request, {@code {"action": ...}}; an invocation that names no action is not one
+     * of this function's events at all.
+     */
+    public NotifyCommand direct(JsonNode event) {
+        if (!event.has("action")) {
+            throw new InvalidInputException("notify-members event", "", "not a notify-members event: expected a schedule"
+                    + " payload {\"trigger\":\"schedule\",...}, an EventBridge event (source, detail-type, detail), or a"
+                    + " manual request {\"action\":\"preview|send|resend|unblock\",...}");
+        }
+        return manual(event);
     }
 
     private NotifyCommand manual(JsonNode event) {

@@ -78,7 +78,7 @@ public final class PolicyLoader {
     public BanPolicy parse(byte[] content, String source) {
         try {
             return parse(Json.utf8(content), source);
-        } catch (Json.NotStrictJson e) {
+        } catch (org.appban.json.StrictJson.NotStrictJson e) {
             throw new InvalidInputException(source, where(e), e.getOriginalMessage());
         }
     }
@@ -126,6 +126,7 @@ public final class PolicyLoader {
         BanPolicy.Exemptions exemptions = exemptions(o.object("exemptions", true));
         BanPolicy.Sender sender = sender(o.object("sender", true));
         BanPolicy.Contact contact = contact(o.object("contact", true));
+        if (notices != null) translations(notices.languages(), exemptions, problems);
         BanPolicy.Administration administration = administration(o.object("administration", false), exemptions);
         BanPolicy.AdminDigest adminDigest = adminDigest(o.object("adminDigest", false));
         o.rejectUnknownFields();
@@ -155,6 +156,12 @@ public final class PolicyLoader {
         public static final int EMAIL = 254;
         /** The administrators' digest goes to each by name; more than this is a mailing list's job. */
         public static final int DIGEST_RECIPIENTS = 50;
+        /**
+         * Approvers and administrators: named people or their roles' patterns, each matched against the caller of
+         * every decision and a second-approval check. A team that decides on exemptions is a handful of people; a
+         * list longer than this is a directory pasted in, which would make everyone in it an approver.
+         */
+        public static final int PRINCIPALS = 100;
         public static final int PHONE = 40;
         /** Bundle ids and package names (Android's limit is 255). */
         public static final int APP_IDENTIFIER = 255;
@@ -185,6 +192,16 @@ public final class PolicyLoader {
     /** A text field that is present, not padded with spaces, and at most {@code max} characters. */
     private static String bounded(StrictObject o, String field, int max) {
         return checked(o, field, o.text(field), max);
+    }
+
+    /** As {@link #bounded}, for a field a policy may leave out (null then); present, it must not be blank. */
+    private static String optionalBounded(StrictObject o, String field, int max) {
+        String text = o.optionalText(field).orElse(null);
+        if (text != null && text.isBlank()) {
+            o.problem(field, "must not be empty");
+            return null;
+        }
+        return checked(o, field, text, max);
     }
 
     private static String checked(StrictObject o, String field, String value, int max) {
@@ -364,13 +381,20 @@ public final class PolicyLoader {
                 s.problem("language", "'" + language + "' has a template set already: one set per language");
             }
             String templates = bounded(s, "templates", Bounds.TITLE);
+            // The policy's own words in this set's language (checked against the default's in translations()).
+            String title = optionalBounded(s, "title", Bounds.TITLE);
+            // A paragraph, as exemptions.requestInstructions: bounded in length only.
+            String instructions = s.optionalText("requestInstructions").orElse(null);
+            if (instructions != null && instructions.length() > Bounds.INSTRUCTIONS) {
+                s.problem("requestInstructions", "is " + instructions.length() + " characters long; at most " + Bounds.INSTRUCTIONS);
+            }
             s.rejectUnknownFields();
             // A folder beside the policy file is read from there, wherever the command runs.
             if (templates != null && !templates.startsWith("classpath:") && !Path.of(templates).isAbsolute()
                     && source != null && Files.isRegularFile(Path.of(source))) {
                 templates = Path.of(source).toAbsolutePath().getParent().resolve(templates).normalize().toString();
             }
-            if (language != null && templates != null) sets.add(new BanPolicy.TemplateSetRef(language, templates));
+            if (language != null && templates != null) sets.add(new BanPolicy.TemplateSetRef(language, templates, title, instructions));
         }
         String defaultLanguage = o.text("default");
         if (defaultLanguage != null && !seen.isEmpty() && !seen.contains(defaultLanguage)) {
@@ -388,6 +412,38 @@ public final class PolicyLoader {
         }
         o.rejectUnknownFields();
         return new BanPolicy.Languages(defaultLanguage, sets, bilingual);
+    }
+
+    /**
+     * The policy's words a member reads in a notice, in each set's language: a set other than the default's gives
+     * the {@code title} (every notice names the ban) and, when the policy has any, the exemption
+     * {@code requestInstructions}, since a French notice with an English paragraph in it is the first thing its
+     * reader notices. The default's set reads the policy's own, so it may not give them a second time.
+     */
+    private static void translations(BanPolicy.Languages languages, BanPolicy.Exemptions exemptions, StrictObject.Problems problems) {
+        List<BanPolicy.TemplateSetRef> sets = languages.sets();
+        for (int i = 0; i < sets.size(); i++) {
+            BanPolicy.TemplateSetRef set = sets.get(i);
+            String at = "notices.languages.sets[" + i + "]";
+            if (set.language().equals(languages.defaultLanguage())) {
+                if (set.title() != null) problems.add(at + ".title", "is the default language's: its title is the policy's 'title'");
+                if (set.requestInstructions() != null) {
+                    problems.add(at + ".requestInstructions", "is the default language's: its instructions are exemptions.requestInstructions");
+                }
+                continue;
+            }
+            if (set.title() == null) {
+                problems.add(at + ".title", "is required: members reading '" + set.language() + "' would otherwise get the ban's title in "
+                        + languages.defaultLanguage());
+            }
+            boolean policyHasInstructions = exemptions != null && exemptions.requestInstructions() != null;
+            if (policyHasInstructions && set.requestInstructions() == null) {
+                problems.add(at + ".requestInstructions", "is required: the policy has exemptions.requestInstructions, and members reading '"
+                        + set.language() + "' would otherwise get them in " + languages.defaultLanguage());
+            } else if (!policyHasInstructions && set.requestInstructions() != null) {
+                problems.add(at + ".requestInstructions", "has no exemptions.requestInstructions to translate: give those first");
+            }
+        }
     }
 
     /**
@@ -530,6 +586,10 @@ public final class PolicyLoader {
 
     /** Every entry must be a pattern a proven caller can match ({@link PrincipalPattern}); the problem names its index. */
     private static void principalPatterns(StrictObject o, String field, List<String> patterns) {
+        if (patterns.size() > Bounds.PRINCIPALS) {
+            o.problem(field, "names " + patterns.size() + " principals; at most " + Bounds.PRINCIPALS
+                    + " (a few people decide: name their roles' patterns rather than everyone who may ask)");
+        }
         for (int i = 0; i < patterns.size(); i++) {
             try {
                 PrincipalPattern.parse(patterns.get(i));

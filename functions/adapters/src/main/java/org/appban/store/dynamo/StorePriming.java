@@ -18,16 +18,16 @@ import org.appban.domain.Ownership;
 import org.appban.domain.Platform;
 import org.appban.domain.Role;
 import org.appban.ports.Claims;
-import org.appban.store.memory.InMemoryDeviceStore;
-import org.appban.store.memory.InMemoryExemptionStore;
-import org.appban.store.memory.InMemoryLedger;
-import org.appban.store.memory.InMemoryMemberStore;
+import org.appban.ports.DeviceStore;
+import org.appban.ports.ExemptionStore;
+import org.appban.ports.Ledger;
+import org.appban.ports.MemberStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * SnapStart priming of the DynamoDB stores: each kind of record written as an item and read back, and the stores'
  * own calls (a claim taken and completed, a device saved and looked up, the tables listed, a ledger entry appended)
- * run on a client that answers without a network ({@link SdkPriming#emptyDynamoDb}). Nothing is sent or stored;
+ * run on a client whose tables are in the JVM ({@link PrimingTables}). Nothing is sent or stored;
  * what it loads is what a restored function's first invocation otherwise loads when it first reads or writes a
  * record (the bench's count of classes loaded by a first invocation showed the item mappers and store code there).
  */
@@ -39,8 +39,8 @@ public final class StorePriming {
 
     /** One member with a corporate device, an exemption and a notice sent: enough for every part of a report to run. */
     public record Samples(Member member, Device device, Exemption exemption, LedgerRecord notice) {
-        /** Puts the samples in in-memory stores (the admin status priming reads them from there). */
-        public void populate(InMemoryMemberStore members, InMemoryDeviceStore devices, InMemoryExemptionStore exemptions, InMemoryLedger ledger) {
+        /** Puts the samples in the stores (the admin status priming reads them from there). */
+        public void populate(MemberStore members, DeviceStore devices, ExemptionStore exemptions, Ledger ledger) {
             members.save(member);
             devices.save(device);
             exemptions.create(exemption);
@@ -60,7 +60,28 @@ public final class StorePriming {
         return new Samples(member, device, exemption, notice);
     }
 
-    /** The item mappers and the stores' calls, on samples; throws what a store throws (priming logs it). */
+    /**
+     * The production stores over tables of their own in the JVM ({@link PrimingTables}), for a priming run of a
+     * service: what it writes it reads back, as from DynamoDB, and nothing leaves the process. Closing them drops the
+     * tables.
+     */
+    public record Stores(DynamoDbClient client, DynamoMemberStore members, DynamoDeviceStore devices, DynamoExemptionStore exemptions,
+                         DynamoLedger ledger, DynamoClaims claims, DynamoEvidenceStore evidence) implements AutoCloseable {
+        @Override
+        public void close() {
+            client.close();
+        }
+    }
+
+    /** @param retention the evidence store's, as the function's (the policy's quiet period) */
+    public static Stores stores(Duration retention) {
+        DynamoDbClient dynamo = PrimingTables.client();
+        return new Stores(dynamo, new DynamoMemberStore(dynamo, PrimingTables.MEMBERS), new DynamoDeviceStore(dynamo, PrimingTables.DEVICES),
+                new DynamoExemptionStore(dynamo, PrimingTables.EXEMPTIONS), new DynamoLedger(dynamo, PrimingTables.LEDGER),
+                new DynamoClaims(dynamo, PrimingTables.CLAIMS), new DynamoEvidenceStore(dynamo, PrimingTables.EVIDENCE, retention));
+    }
+
+    /** The item mappers and the stores' calls, on samples written and read back; throws what a store throws (priming logs it). */
     public static void run() {
         Instant at = Instant.parse("2024-01-01T00:00:00Z");
         Samples s = samples(at);
@@ -71,28 +92,33 @@ public final class StorePriming {
         LedgerItems.fromItem(LedgerItems.toItem(entry), TABLE);
         LedgerItems.marker(s.notice().idempotencyKey(), entry);
         ClaimItems.fromItem(ClaimItems.toItem(new Claims.State("priming", "priming", at.plusSeconds(300), true, "ok", at)), TABLE);
-        try (DynamoDbClient dynamo = SdkPriming.emptyDynamoDb()) {
-            DynamoClaims claims = new DynamoClaims(dynamo, TABLE);
+        try (Stores stores = stores(Duration.ofDays(30))) {
+            s.populate(stores.members(), stores.devices(), stores.exemptions(), stores.ledger());
+            DynamoClaims claims = stores.claims();
             claims.claim("priming", "priming", at, Duration.ofMinutes(5));
             claims.complete("priming", "priming", "ok", at);
-            DynamoDeviceStore devices = new DynamoDeviceStore(dynamo, TABLE);
-            devices.save(s.device());
+            claims.claim("priming", "priming", at, Duration.ofMinutes(5));
+            claims.states(java.util.List.of("priming"));
+            DynamoDeviceStore devices = stores.devices();
             devices.find(s.device().id());
+            devices.findAll(java.util.List.of(s.device().id()));
+            devices.ofOwner(s.member().id());
             devices.all();
-            new DynamoMemberStore(dynamo, TABLE).all();
-            DynamoExemptionStore exemptions = new DynamoExemptionStore(dynamo, TABLE);
+            stores.members().all();
+            stores.members().find(s.member().id());
+            DynamoExemptionStore exemptions = stores.exemptions();
             exemptions.all();
             exemptions.ofMember(s.member().id());
             exemptions.find(s.exemption().id());
-            DynamoEvidenceStore evidence = new DynamoEvidenceStore(dynamo, TABLE, Duration.ofDays(30));
+            DynamoEvidenceStore evidence = stores.evidence();
             evidence.records(java.util.List.of(s.device().id()));
             evidence.latestSightings(java.util.List.of(s.device().id()));
-            DynamoLedger ledger = new DynamoLedger(dynamo, TABLE);
+            DynamoLedger ledger = stores.ledger();
             ledger.append(s.notice());
             ledger.byIdempotencyKey(s.notice().idempotencyKey());
             ledger.usedKeys(java.util.List.of(s.notice().idempotencyKey()));
             ledger.chain(entry.chain());
-            ledger.chainsNamed(java.util.List.of(entry.chain()));
+            ledger.chainsNamed(java.util.List.of(entry.chain(), "device#" + s.device().id()));
             ledger.heads();
             ledger.chains();
             ledger.aboutDevice(s.device().id());

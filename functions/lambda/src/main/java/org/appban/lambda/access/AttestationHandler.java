@@ -13,6 +13,7 @@ import org.appban.aws.SdkPriming;
 import org.appban.lambda.Priming;
 import org.appban.lambda.Trigger;
 import org.appban.wiring.Production;
+import org.appban.wiring.Settings;
 
 /**
  * The attestation function behind its function URL (AuthType NONE: members click links from their email, and the
@@ -24,7 +25,7 @@ public final class AttestationHandler extends JsonHandler {
     private final AttestationPage page;
 
     public AttestationHandler() {
-        this(Production.attestation());
+        this(new Production(Settings.fromEnvironment()).attestation());
         Priming.register("attestation", this::warmUp);
     }
 

@@ -15,6 +15,7 @@ import org.appban.lambda.JsonHandler;
 import org.appban.lambda.Priming;
 import org.appban.wiring.AdapterPriming;
 import org.appban.wiring.Production;
+import org.appban.wiring.Settings;
 
 /**
  * The MDM webhook function: the public function URL the MDMs post device events to, apart from network access so
@@ -38,8 +39,12 @@ public final class MdmWebhookHandler extends JsonHandler {
     private final JamfWebhook jamf;
 
     public MdmWebhookHandler() {
-        this(Production.mdmWebhook(), Production.jamfWebhook());
-        Priming.register("mdm-webhook", MdmWebhookHandler::warmUp);
+        this(new Production(Settings.fromEnvironment()));
+    }
+
+    private MdmWebhookHandler(Production production) {
+        this(production.mdmWebhook(), production.jamfWebhook());
+        Priming.register("mdm-webhook", () -> warmUp(production.policy()));
     }
 
     /**
@@ -48,11 +53,11 @@ public final class MdmWebhookHandler extends JsonHandler {
      * claimed, applied, the device released through the NAC on canned answers: {@link NetworkAccessHandler#webhookOnSamples});
      * nothing received, nothing stored.
      */
-    static void warmUp() {
+    static void warmUp(org.appban.policy.BanPolicy policy) {
         AdapterPriming.networkAccess();
         AdapterPriming.inventory();
         org.appban.store.dynamo.StorePriming.run();
-        NetworkAccessHandler.webhookOnSamples(Production.policy());
+        NetworkAccessHandler.webhookOnSamples(policy);
         SdkPriming.dynamoDb();
         SdkPriming.ssm();
         SdkPriming.secretsManager();

@@ -40,6 +40,7 @@ import org.appban.aws.SdkPriming;
 import org.appban.lambda.Priming;
 import org.appban.wiring.AdapterPriming;
 import org.appban.wiring.Production;
+import org.appban.wiring.Settings;
 
 /**
  * The network-access function. One entry point for all its triggers, told apart by shape:
@@ -67,8 +68,12 @@ public final class NetworkAccessHandler extends JsonHandler {
     private final AccessFunction function;
 
     public NetworkAccessHandler() {
-        this(Production.networkAccess());
-        Priming.register("network-access", NetworkAccessHandler::warmUp);
+        this(new Production(Settings.fromEnvironment()));
+    }
+
+    private NetworkAccessHandler(Production production) {
+        this(production.networkAccess());
+        Priming.register("network-access", () -> warmUp(production.policy()));
     }
 
     /**
@@ -77,10 +82,10 @@ public final class NetworkAccessHandler extends JsonHandler {
      * checked, parsed, claimed, the device updated, recorded and re-evaluated, its access released through the NAC
      * on canned answers); neither the NAC nor a table is touched.
      */
-    static void warmUp() {
+    static void warmUp(org.appban.policy.BanPolicy policy) {
         AdapterPriming.networkAccess();
         org.appban.store.dynamo.StorePriming.run();
-        webhookOnSamples(Production.policy());
+        webhookOnSamples(policy);
         SdkPriming.dynamoDb();
         SdkPriming.s3();
         SdkPriming.ssm();
@@ -104,30 +109,33 @@ public final class NetworkAccessHandler extends JsonHandler {
     public static MdmWebhook.Answer webhookOnSamples(org.appban.policy.BanPolicy policy) {
         java.time.Instant now = AccessRules.of(policy).graceEnds().plus(java.time.Duration.ofDays(1));
         java.time.Clock clock = java.time.Clock.fixed(now, java.time.ZoneOffset.UTC);
-        var devices = new org.appban.store.memory.InMemoryDeviceStore();
-        var ledger = new org.appban.store.memory.InMemoryLedger();
-        var claims = new org.appban.store.memory.InMemoryClaims();
-        // Compliant bystanders, so that one quarantine stays within the blast radius's share of the fleet.
-        for (int i = 0; i < 12; i++) {
-            devices.save(new org.appban.domain.Device("intune:bystander-" + i, "priming-" + i, org.appban.domain.Ownership.PRIVATE,
-                    org.appban.domain.Platform.IOS, "iPhone", false, org.appban.domain.MdmKind.INTUNE, "bystander-" + i,
-                    org.appban.domain.MacAddress.parse(String.format("02:00:00:00:01:%02X", i)), org.appban.domain.AppPresence.UNKNOWN, org.appban.domain.ComplianceState.COMPLIANT,
-                    now.minus(java.time.Duration.ofDays(2)), false));
+        try (var stores = org.appban.store.dynamo.StorePriming.stores(java.time.Duration.ofDays(30));
+             var ssm = SdkPriming.ssmAnswering("off")) {
+            var devices = stores.devices();
+            var ledger = stores.ledger();
+            var claims = stores.claims();
+            // Compliant bystanders, so that one quarantine stays within the blast radius's share of the fleet.
+            for (int i = 0; i < 12; i++) {
+                devices.save(new org.appban.domain.Device("intune:bystander-" + i, "priming-" + i, org.appban.domain.Ownership.PRIVATE,
+                        org.appban.domain.Platform.IOS, "iPhone", false, org.appban.domain.MdmKind.INTUNE, "bystander-" + i,
+                        org.appban.domain.MacAddress.parse(String.format("02:00:00:00:01:%02X", i)), org.appban.domain.AppPresence.UNKNOWN, org.appban.domain.ComplianceState.COMPLIANT,
+                        now.minus(java.time.Duration.ofDays(2)), false));
+            }
+            devices.save(new org.appban.domain.Device("intune:priming", "priming-member", org.appban.domain.Ownership.PRIVATE,
+                    org.appban.domain.Platform.IOS, "iPhone", false, org.appban.domain.MdmKind.INTUNE, "priming", org.appban.domain.MacAddress.parse("02:00:00:00:00:01"),
+                    org.appban.domain.AppPresence.UNKNOWN, org.appban.domain.ComplianceState.NONCOMPLIANT, now.minus(java.time.Duration.ofDays(2)), false));
+            NetworkAccessService service = new NetworkAccessService(policy, devices, stores.exemptions(),
+                    org.appban.notice.Attestations.fromLedger(ledger), stores.evidence(), AdapterPriming.cannedNac(),
+                    new org.appban.safety.SsmKillSwitch(ssm, "/priming"), claims, ledger, AccessNotices.none(), (subject, body, facts) -> { }, clock);
+            service.run(AccessRequest.schedule(), Actor.schedule("priming"), "priming-run");
+            WebhookSignature signature = new WebhookSignature(new org.appban.remote.Secret("priming-webhook-secret-0123456789abcdef01234567"));
+            String body = "{\"id\":\"priming-1\",\"type\":\"" + MdmWebhook.TYPE + "\",\"occurredAt\":\"" + now.minusSeconds(30)
+                    + "\",\"device\":{\"mdm\":\"intune\",\"mdmId\":\"priming\"},\"compliance\":\"compliant\"}";
+            MdmWebhook webhook = new MdmWebhook(signature, claims, devices, ledger, service, clock);
+            MdmWebhook.Answer answer = webhook.receive(signature.sign(body, now), body, "priming-webhook");
+            FunctionUrlRequest.response(answer.status(), Map.of("Content-Type", "application/json"), json(answer.body()));
+            return answer;
         }
-        devices.save(new org.appban.domain.Device("intune:priming", "priming-member", org.appban.domain.Ownership.PRIVATE,
-                org.appban.domain.Platform.IOS, "iPhone", false, org.appban.domain.MdmKind.INTUNE, "priming", org.appban.domain.MacAddress.parse("02:00:00:00:00:01"),
-                org.appban.domain.AppPresence.UNKNOWN, org.appban.domain.ComplianceState.NONCOMPLIANT, now.minus(java.time.Duration.ofDays(2)), false));
-        NetworkAccessService service = new NetworkAccessService(policy, devices, new org.appban.store.memory.InMemoryExemptionStore(),
-                org.appban.notice.Attestations.fromLedger(ledger), new org.appban.store.memory.InMemoryEvidenceStore(), AdapterPriming.cannedNac(),
-                new org.appban.safety.InMemoryKillSwitch(), claims, ledger, AccessNotices.none(), (subject, body, facts) -> { }, clock);
-        service.run(AccessRequest.schedule(), Actor.schedule("priming"), "priming-run");
-        WebhookSignature signature = new WebhookSignature(new org.appban.remote.Secret("priming-webhook-secret-0123456789abcdef01234567"));
-        String body = "{\"id\":\"priming-1\",\"type\":\"" + MdmWebhook.TYPE + "\",\"occurredAt\":\"" + now.minusSeconds(30)
-                + "\",\"device\":{\"mdm\":\"intune\",\"mdmId\":\"priming\"},\"compliance\":\"compliant\"}";
-        MdmWebhook webhook = new MdmWebhook(signature, claims, devices, ledger, service, clock);
-        MdmWebhook.Answer answer = webhook.receive(signature.sign(body, now), body, "priming-webhook");
-        FunctionUrlRequest.response(answer.status(), Map.of("Content-Type", "application/json"), json(answer.body()));
-        return answer;
     }
 
     public NetworkAccessHandler(AccessFunction function) {

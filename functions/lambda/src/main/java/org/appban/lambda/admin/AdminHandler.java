@@ -16,8 +16,10 @@ import org.appban.json.Json;
 import org.appban.lambda.JsonHandler;
 import org.appban.aws.SdkPriming;
 import org.appban.lambda.Priming;
+import org.appban.lambda.Trigger;
 import org.appban.exemption.ExemptionNotices;
 import org.appban.wiring.Production;
+import org.appban.wiring.Settings;
 
 /**
  * The admin function: manual invocation only. Takes an {@link AdminRequest} as the body of a function URL request
@@ -30,8 +32,12 @@ public final class AdminHandler extends JsonHandler {
     private final Administration administration;
 
     public AdminHandler() {
-        this(Production.administration());
-        Priming.register("admin", AdminHandler::warmUp);
+        this(new Production(Settings.fromEnvironment()));
+    }
+
+    private AdminHandler(Production production) {
+        this(production.administration());
+        Priming.register("admin", () -> warmUp(production.policy()));
     }
 
     /**
@@ -39,7 +45,7 @@ public final class AdminHandler extends JsonHandler {
      * written and read back, and the status operation run to its end on sample records in memory (the report built,
      * exported as JSON and CSV, the request recorded in a ledger): nothing sent, nothing stored.
      */
-    static void warmUp() {
+    static void warmUp(org.appban.policy.BanPolicy policy) {
         SdkPriming.dynamoDb();
         SdkPriming.s3();
         SdkPriming.ssm();
@@ -49,49 +55,69 @@ public final class AdminHandler extends JsonHandler {
                 + "{\"userArn\":\"arn:aws:sts::000000000000:assumed-role/priming/priming\"}}},\"body\":\"{\\\"operation\\\":\\\"status\\\"}\"}");
         Caller caller = Caller.proven(FunctionUrlIdentity.of(event));
         AdminRequest.parse(body(event));
-        response(statusOnSamples(Production.policy(), body(event), caller));
+        response(statusOnSamples(policy, body(event), caller));
     }
 
-    /** The status operation, as the function runs it, over one member with a device, an exemption and a notice, all in memory. */
+    /**
+     * The status operation, as the function runs it, over one member with a device, an exemption and a notice: the
+     * production stores on tables in the JVM ({@link org.appban.store.dynamo.PrimingTables}), the kill switch and the
+     * reports bucket on canned SSM and S3 answers. Nothing leaves the process.
+     */
     public static ObjectNode statusOnSamples(org.appban.policy.BanPolicy policy, JsonNode request, Caller caller) {
         java.time.Instant now = java.time.Instant.parse("2024-01-01T00:00:00Z");
         java.time.Clock clock = java.time.Clock.fixed(now, java.time.ZoneOffset.UTC);
-        var members = new org.appban.store.memory.InMemoryMemberStore();
-        var devices = new org.appban.store.memory.InMemoryDeviceStore();
-        var exemptions = new org.appban.store.memory.InMemoryExemptionStore();
-        var ledger = new org.appban.store.memory.InMemoryLedger();
-        org.appban.store.dynamo.StorePriming.samples(now).populate(members, devices, exemptions, ledger);
-        ExemptionNotices silent = new ExemptionNotices() {
-            @Override
-            public void granted(org.appban.domain.Exemption exemption, java.time.Instant at) {
-            }
+        try (var stores = org.appban.store.dynamo.StorePriming.stores(java.time.Duration.ofDays(30));
+             var ssm = SdkPriming.ssmAnswering("off");
+             var s3 = SdkPriming.emptyS3()) {
+            org.appban.store.dynamo.StorePriming.samples(now).populate(stores.members(), stores.devices(), stores.exemptions(), stores.ledger());
+            ExemptionNotices silent = new ExemptionNotices() {
+                @Override
+                public void granted(org.appban.domain.Exemption exemption, java.time.Instant at) {
+                }
 
-            @Override
-            public void expiring(org.appban.domain.Exemption exemption, java.time.Instant at) {
-            }
+                @Override
+                public void expiring(org.appban.domain.Exemption exemption, java.time.Instant at) {
+                }
 
-            @Override
-            public void expired(org.appban.domain.Exemption exemption, java.time.Instant at) {
-            }
-        };
-        Administration administration = new Administration(policy, members, devices, exemptions, ledger,
-                new org.appban.exemption.ExemptionService(policy, members, devices, exemptions, ledger, silent, clock),
-                new org.appban.safety.InMemoryKillSwitch(), new org.appban.report.InMemoryReports(),
-                org.appban.admin.preview.CampaignPreview.standard(policy),
-                NetworkAccessLookup.fromLedger(java.util.Map.of("nac.quarantined", "quarantined", "nac.released", "allowed")), clock);
-        return administration.handle(request, caller, "priming");
+                @Override
+                public void expired(org.appban.domain.Exemption exemption, java.time.Instant at) {
+                }
+            };
+            Administration administration = new Administration(policy, stores.members(), stores.devices(), stores.exemptions(), stores.ledger(),
+                    new org.appban.exemption.ExemptionService(policy, stores.members(), stores.devices(), stores.exemptions(), stores.ledger(), silent, clock),
+                    new org.appban.safety.SsmKillSwitch(ssm, "/priming"), new org.appban.report.S3Reports(s3, "priming"),
+                    org.appban.admin.preview.CampaignPreview.standard(policy),
+                    NetworkAccessLookup.fromLedger(java.util.Map.of("nac.quarantined", "quarantined", "nac.released", "allowed")), clock);
+            return administration.handle(request, caller, "priming");
+        }
     }
 
     public AdminHandler(Administration administration) {
         this.administration = administration;
     }
 
+    private static final String EXPECTED = "requests through its function URL and direct invocations";
+
     @Override
     protected Object handle(JsonNode event, Context context) {
         String invocation = context != null && context.getAwsRequestId() != null ? context.getAwsRequestId() : UUID.randomUUID().toString();
-        if (!isFunctionUrlRequest(event)) {
-            return administration.handle(event, Caller.direct(), invocation);
+        Trigger trigger;
+        try {
+            trigger = Trigger.of(event);
+        } catch (InvalidInputException e) {
+            // Every refusal is recorded, this one too: the ledger keeps who tried what.
+            return administration.rejected(e, Caller.direct(), invocation);
         }
+        return switch (trigger) {
+            case Trigger.FunctionUrlCall url -> functionUrl(url, invocation);
+            case Trigger.DirectInvocation direct -> administration.handle(direct.event(), Caller.direct(), invocation);
+            // Manual invocation only: a schedule, a rule or an event source mapping pointed at it is a wiring mistake.
+            default -> administration.rejected(Trigger.notHandled("admin", trigger, EXPECTED), Caller.direct(), invocation);
+        };
+    }
+
+    private Object functionUrl(Trigger.FunctionUrlCall url, String invocation) {
+        JsonNode event = url.event();
         ObjectNode report;
         Caller caller;
         try {

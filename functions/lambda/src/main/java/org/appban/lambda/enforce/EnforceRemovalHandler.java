@@ -24,6 +24,7 @@ import org.appban.aws.SdkPriming;
 import org.appban.lambda.Priming;
 import org.appban.wiring.AdapterPriming;
 import org.appban.wiring.Production;
+import org.appban.wiring.Settings;
 
 /**
  * The enforce-removal function. One entry point for its triggers:
@@ -50,7 +51,11 @@ public final class EnforceRemovalHandler extends JsonHandler {
     private final Integer deadlineConfirm;
 
     public EnforceRemovalHandler() {
-        this(Production.enforceRemoval(), Production.deadlineConfirm());
+        this(new Production(Settings.fromEnvironment()));
+    }
+
+    private EnforceRemovalHandler(Production production) {
+        this(production.enforceRemoval(), production.deadlineConfirm());
         Priming.register("enforce-removal", EnforceRemovalHandler::warmUp);
     }
 

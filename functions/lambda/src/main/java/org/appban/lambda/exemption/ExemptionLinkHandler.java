@@ -27,6 +27,7 @@ import org.appban.aws.SdkPriming;
 import org.appban.lambda.Priming;
 import org.appban.lambda.Trigger;
 import org.appban.wiring.Production;
+import org.appban.wiring.Settings;
 
 /**
  * The page behind the exemption link in members' notices, served by a function URL (auth NONE: the signed token is
@@ -49,8 +50,12 @@ public final class ExemptionLinkHandler extends JsonHandler {
     private final ExemptionLinkPage page;
 
     public ExemptionLinkHandler() {
-        this(Production.policy(), Production.signedTokens(), Production.exemptionService(), Production.memberStore(),
-                Production.deviceStore(), Clock.systemUTC());
+        this(new Production(Settings.fromEnvironment()));
+    }
+
+    private ExemptionLinkHandler(Production production) {
+        this(production.policy(), production.signedTokens(), production.exemptionService(), production.memberStore(),
+                production.deviceStore(), Clock.systemUTC());
         Priming.register("exemption-link", this::warmUp);
     }
 

@@ -15,6 +15,7 @@ import org.appban.lambda.Trigger;
 import org.appban.lambda.JsonHandler;
 import org.appban.lambda.Priming;
 import org.appban.wiring.Production;
+import org.appban.wiring.Settings;
 
 /**
  * The daily exemption sweep: asks for the exemption notices that fell due (expiring, expired, and grants whose
@@ -30,7 +31,7 @@ public final class ExemptionSweepHandler extends JsonHandler {
     private final ExemptionService service;
 
     public ExemptionSweepHandler() {
-        this(Production.exemptionService());
+        this(new Production(Settings.fromEnvironment()).exemptionService());
         Priming.register("exemption-sweep", ExemptionSweepHandler::warmUp);
     }
 

@@ -13,6 +13,7 @@ import org.appban.aws.SdkPriming;
 import org.appban.lambda.Priming;
 import org.appban.wiring.AdapterPriming;
 import org.appban.wiring.Production;
+import org.appban.wiring.Settings;
 
 /**
  * Inventory sync. Triggers: the hourly schedule ({@code {"trigger": "schedule"}}, as template.yaml sends it) and
@@ -23,7 +24,7 @@ public final class InventorySyncHandler extends JsonHandler {
     private final InventorySync sync;
 
     public InventorySyncHandler() {
-        this(Production.inventorySync());
+        this(new Production(Settings.fromEnvironment()).inventorySync());
         Priming.register("inventory-sync", InventorySyncHandler::warmUp);
     }
 

@@ -14,6 +14,7 @@ import org.appban.lambda.JsonHandler;
 import org.appban.lambda.Priming;
 import org.appban.lambda.Trigger;
 import org.appban.wiring.Production;
+import org.appban.wiring.Settings;
 
 /**
  * The ledger-digest function: anchors the ledger's chain heads in the Object Lock digest bucket ({@link LedgerAnchor}).
@@ -32,7 +33,7 @@ public final class LedgerDigestHandler extends JsonHandler {
     private final LedgerAnchor anchor;
 
     public LedgerDigestHandler() {
-        this(Production.ledgerAnchor());
+        this(new Production(Settings.fromEnvironment()).ledgerAnchor());
         Priming.register("ledger-digest", LedgerDigestHandler::warmUp);
     }
 

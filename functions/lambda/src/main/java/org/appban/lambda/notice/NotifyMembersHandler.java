@@ -28,7 +28,9 @@ import org.appban.json.Json;
 import org.appban.lambda.JsonHandler;
 import org.appban.aws.SdkPriming;
 import org.appban.lambda.Priming;
+import org.appban.lambda.Trigger;
 import org.appban.wiring.Production;
+import org.appban.wiring.Settings;
 import org.appban.work.Continuation;
 import org.appban.work.ContinuationGate;
 
@@ -94,7 +96,11 @@ public final class NotifyMembersHandler extends JsonHandler {
     }
 
     public NotifyMembersHandler() {
-        this(Production.notifyMembers(), Production.mailFeedbackRecorder(), Production.adminDigest(), Production.notifyRounds((work, gate, parts, clock) -> new Rounds(work, gate.apply(Rounds.KIND), parts, clock)));
+        this(new Production(Settings.fromEnvironment()));
+    }
+
+    private NotifyMembersHandler(Production production) {
+        this(production.notifyMembers(), production.mailFeedbackRecorder(), production.adminDigest(), production.notifyRounds((work, gate, parts, clock) -> new Rounds(work, gate.apply(Rounds.KIND), parts, clock)));
         Priming.register("notify-members", this::warmUp);
     }
 
@@ -106,7 +112,7 @@ public final class NotifyMembersHandler extends JsonHandler {
         SdkPriming.dynamoDb();
         SdkPriming.sesV2();
         SdkPriming.sns();
-        commands.parse(JsonHandler.warmUp("{\"trigger\":\"schedule\",\"schedule\":\"notify-daily\"}"));
+        command(Trigger.of(JsonHandler.warmUp("{\"trigger\":\"schedule\",\"schedule\":\"notify-daily\"}")));
         org.appban.policy.BanPolicy policy = notify.policy();
         org.appban.domain.Member member = org.appban.domain.Member.active("priming", "Priming Person", "priming@example.org",
                 org.appban.domain.Role.STAFF);
@@ -140,12 +146,14 @@ public final class NotifyMembersHandler extends JsonHandler {
         }
     }
 
+    private static final String EXPECTED = "its schedules, EventBridge events (DeviceStatusChanged, NoticeRequested, RunAuthorised,"
+            + " SES feedback), its work queue's SQS batches and manual requests";
+
     @Override
     protected Object handle(JsonNode event, Context context) {
-        if (rounds != null && "aws:sqs".equals(event.path("Records").path(0).path("eventSource").asText())) {
-            return steps(event, context);
-        }
-        NotifyCommand command = commands.parse(event);
+        Trigger trigger = Trigger.of(event);
+        if (trigger instanceof Trigger.SqsMessages work && rounds != null) return steps(work, context);
+        NotifyCommand command = command(trigger);
         String runId = runId(context);
         return switch (command) {
             case NotifyCommand.Scheduled s when AdminDigest.SCHEDULE.equals(s.schedule()) -> digest(s, runId, context);
@@ -171,6 +179,20 @@ public final class NotifyMembersHandler extends JsonHandler {
             case NotifyCommand.Resend r -> throw notify.refuseUnproven("a forced resend", "notify.run");
             case NotifyCommand.Unblock u -> throw notify.refuseUnproven("an unblock", "notify.run");
             case NotifyCommand.Authorised a -> authorised(a, runId);
+        };
+    }
+
+    /** The command the trigger's content reads as; a kind of trigger this function is not wired to is refused. */
+    private NotifyCommand command(Trigger trigger) {
+        return switch (trigger) {
+            case Trigger.Schedule s -> commands.schedule(s.event());
+            case Trigger.EventBridgeEvent e -> commands.eventBridge(e.event());
+            case Trigger.DirectInvocation d -> commands.direct(d.event());
+            // Without a work queue (the rehearsal), nothing sends this function SQS batches.
+            case Trigger.SqsMessages t -> throw Trigger.notHandled("notify-members", t, EXPECTED);
+            case Trigger.S3Objects t -> throw Trigger.notHandled("notify-members", t, EXPECTED);
+            case Trigger.StreamRecords t -> throw Trigger.notHandled("notify-members", t, EXPECTED);
+            case Trigger.FunctionUrlCall t -> throw Trigger.notHandled("notify-members", t, EXPECTED);
         };
     }
 
@@ -218,11 +240,11 @@ public final class NotifyMembersHandler extends JsonHandler {
      * A step another invocation holds goes back to the queue as a batch item failure (the event source mapping
      * reports them), which raises no error.
      */
-    private Object steps(JsonNode event, Context context) {
+    private Object steps(Trigger.SqsMessages batch, Context context) {
         List<Map<String, Object>> steps = new ArrayList<>();
         List<Map<String, String>> failures = new ArrayList<>();
         String runId = runId(context);
-        JsonNode records = event.path("Records");
+        List<JsonNode> records = batch.records();
         for (int i = 0; i < records.size(); i++) {
             JsonNode record = records.get(i);
             String messageId = record.path("messageId").asText("");

@@ -25,6 +25,7 @@ import org.appban.lambda.JsonHandler;
 import org.appban.aws.SdkPriming;
 import org.appban.lambda.Priming;
 import org.appban.wiring.Production;
+import org.appban.wiring.Settings;
 
 /**
  * Roster import. Triggers: an object created in the roster bucket (S3 event, one or more records), or a manual
@@ -40,7 +41,11 @@ public final class RosterImportHandler extends JsonHandler {
     private final RosterWork work;
 
     public RosterImportHandler() {
-        this(Production.rosterImport(), Production.rosterFiles(), Production.rosterWork());
+        this(new Production(Settings.fromEnvironment()));
+    }
+
+    private RosterImportHandler(Production production) {
+        this(production.rosterImport(), production.rosterFiles(), production.rosterWork());
         Priming.register("roster-import", RosterImportHandler::warmUp);
     }
 

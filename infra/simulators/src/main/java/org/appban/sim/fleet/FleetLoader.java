@@ -1,10 +1,7 @@
 package org.appban.sim.fleet;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.appban.json.StrictJson;
 
 /**
  * Reads a fleet file strictly: unknown fields, wrong types, bad values, dangling references and duplicate ids are
@@ -37,10 +35,6 @@ public final class FleetLoader {
     private static final List<String> STATUSES = List.of("requested", "granted", "refused", "revoked");
     private static final List<String> ENROLLMENTS = List.of("UserEnrollment", "PersonalDeviceProfile", "AccountDrivenUserEnrollment");
     private static final Duration DEFAULT_CHECK_IN = Duration.ofHours(8);
-
-    private final ObjectMapper mapper = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     public Fleet load(Path file) {
         try {
@@ -68,41 +62,26 @@ public final class FleetLoader {
     }
 
     /**
-     * The file's text if it is UTF-8 (a byte order mark dropped), else refused naming the first bad byte: the same
-     * rule, in the same words, as the functions' reading of every input ({@code org.appban.json.Json#utf8}; this
-     * module sits below the functions and cannot call it; FleetStrictJsonParityTest keeps the two in step).
+     * The file's text if it is UTF-8 (a byte order mark dropped), else refused naming the first bad byte: the one
+     * strict reading of every input ({@link StrictJson#utf8}).
      */
     static String utf8(byte[] bytes, String source) {
-        var decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
-        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
-        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
-        var r = decoder.decode(in, out, true);
-        if (!r.isError()) r = decoder.flush(out);
-        if (r.isError()) {
-            int at = in.position();
-            out.flip();
-            String before = out.toString();
-            int line = 1 + (int) before.chars().filter(c -> c == '\n').count();
-            int column = before.length() - before.lastIndexOf('\n');
-            throw new InvalidFleetException(source, List.of(String.format(
-                    "the text is not UTF-8: byte 0x%02X at offset %d (line %d, column %d) is not valid UTF-8; save it as UTF-8",
-                    bytes[at] & 0xFF, at, line, column)));
+        try {
+            return StrictJson.utf8(bytes);
+        } catch (StrictJson.NotStrictJson e) {
+            throw new InvalidFleetException(source, List.of(e.getOriginalMessage()));
         }
-        out.flip();
-        return out.toString();
     }
 
     public Fleet parse(String json, String source) {
-        if (json.startsWith("\uFEFF")) json = json.substring(1); // a byte order mark, as editors on Windows write
         JsonNode root;
         try {
-            root = mapper.readTree(json);
+            // Duplicate keys and content after the document refused, a byte order mark skipped: as every input.
+            root = StrictJson.parse(json);
         } catch (JsonProcessingException e) {
-            var loc = e.getLocation();
-            throw new InvalidFleetException(source, List.of((loc == null ? "" : "line " + loc.getLineNr() + ": ")
-                    + "not valid JSON: " + e.getOriginalMessage()));
+            var at = e.getLocation();
+            throw new InvalidFleetException(source, List.of((at == null || e instanceof StrictJson.NotStrictJson ? "" : "line " + at.getLineNr() + ": ")
+                    + StrictJson.problem(e)));
         }
         List<String> problems = new ArrayList<>();
         if (root == null || !root.isObject()) {

@@ -128,7 +128,7 @@ class FleetLoaderTest {
 
     @Test
     void duplicateJsonKeysAndBrokenJsonAreRejected() {
-        assertTrue(rejected("{\"members\": [], \"members\": []}").contains("Duplicate field 'members'"));
+        assertTrue(rejected("{\"members\": [], \"members\": []}").contains("duplicate key 'members'"));
         assertTrue(rejected("{\"members\": [").contains("not valid JSON"));
     }
 
