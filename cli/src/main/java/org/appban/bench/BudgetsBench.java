@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
  * {@code ./appban bench budgets}: every function that calls an external API, at once, each container in a JVM of its
  * own ({@link BudgetsContainer}), all drawing on the budgets shared in DynamoDB (on the emulator), against one set of
  * simulators that count as the services do: the inventory sync; enforce-removal's deciding run and its queue workers
- * at the template's concurrency; network access at its reserved concurrency, taking a stream of webhooks.
+ * at the template's concurrency; network access and the MDM webhook function at their reserved concurrency (read
+ * from template.yaml), taking streams of device events and webhooks, each a NAC command.
  *
  * <p>Prints per API and budget: requests in the busiest and the emptiest 20 s window while work was queued, against
  * the budget; the most in any window of the budget's own length (sliding); 429s; ISE's overload seconds; Jamf's most
@@ -44,8 +45,8 @@ import picocli.CommandLine.Spec;
  * got at least 0.9 of it in every such window, there was no 429 and no overload second.
  */
 @Command(name = "budgets", description = {"Every function that calls an MDM or the NAC at once, through the shared budgets.",
-            "Inventory sync, the enforcement deciding run and its queue workers, and network access under a stream of "
-                    + "webhooks, at once, each container its own JVM, through the budgets shared in DynamoDB (emulator), against the "
+            "Inventory sync, the enforcement deciding run and its queue workers, network access under a stream of device "
+                    + "events and the MDM webhook function under a stream of webhooks, at once, each container its own JVM, through the budgets shared in DynamoDB (emulator), against the "
                     + "simulators. Prints the most in any window of each budget, 429s, ISE's overload seconds."})
 public final class BudgetsBench implements Callable<Integer> {
     private static final String APP = "com.zhiliaoapp.musically";
@@ -59,10 +60,13 @@ public final class BudgetsBench implements Callable<Integer> {
     @Option(names = "--private", paramLabel = "N", description = "private devices, for network access (default: "
             + "${DEFAULT-VALUE})")
     private int privateDevices = 300;
-    @Option(names = "--webhooks", paramLabel = "PER_SECOND", description = "MDM webhooks per second, 1 or more (default: "
-            + "${DEFAULT-VALUE})")
-    private int webhooksPerSecond = 60;
-    @Option(names = "--seconds", paramLabel = "S", description = "how long the webhooks stream, 1 or more (default: "
+    @Option(names = "--webhooks", paramLabel = "PER_SECOND", description = "MDM webhooks per second to MdmWebhookFunction, each a "
+            + "NAC command (default: ${DEFAULT-VALUE})")
+    private int webhooksPerSecond = 20;
+    @Option(names = "--events", paramLabel = "PER_SECOND", description = "device events per second to network access, each a "
+            + "NAC command (default: ${DEFAULT-VALUE})")
+    private int eventsPerSecond = 40;
+    @Option(names = "--seconds", paramLabel = "S", description = "how long the webhooks and events stream, 1 or more (default: "
             + "${DEFAULT-VALUE})")
     private int seconds = 120;
     @Option(names = "--ise-calls-per-second", paramLabel = "N", description = "the deployment's ISE budget (default: ${DEFAULT-VALUE})")
@@ -86,7 +90,8 @@ public final class BudgetsBench implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (intune < 1 || jamf < 0 || privateDevices < 0 || webhooksPerSecond < 1 || seconds < 1 || !(scale > 0) || latencyMs < 0) {
+        if (intune < 1 || jamf < 0 || privateDevices < 0 || webhooksPerSecond < 0 || eventsPerSecond < 0
+                || webhooksPerSecond + eventsPerSecond < 1 || seconds < 1 || !(scale > 0) || latencyMs < 0) {
             throw new ParameterException(spec.commandLine(), "out of range");
         }
         try {
@@ -107,7 +112,8 @@ public final class BudgetsBench implements Callable<Integer> {
         Path root = LocalEmulator.root();
         JsonNode template = new ObjectMapper(new YAMLFactory()).readTree(root.resolve("template.yaml").toFile()).path("Resources");
         int workers = template.path("EnforceWorkEventSource").path("Properties").path("ScalingConfig").path("MaximumConcurrency").asInt();
-        int accessContainers = template.path("NetworkAccessFunction").path("Properties").path("ReservedConcurrentExecutions").asInt();
+        int accessContainers = reserved(template, "NetworkAccessFunction");
+        int webhookContainers = reserved(template, "MdmWebhookFunction");
         Path work = Files.createTempDirectory("appban-bench-budgets-");
         String run = Long.toString(System.currentTimeMillis(), 36);
         Fleet fleet = new FleetLoader().parse(fleetJson(), "bench-budgets");
@@ -130,31 +136,37 @@ public final class BudgetsBench implements Callable<Integer> {
                     Map.entry("intuneTargets", work.resolve("intune-targets").toString()), Map.entry("jamfTargets", work.resolve("jamf-targets").toString()));
 
             out.printf(Locale.ROOT, "bench budgets: %d Intune and %d Jamf corporate devices with the app, %d private devices; budgets x%s;"
-                            + " ISE_CALLS_PER_SECOND %d; webhooks %d/s for %d s; simulator latency %d ms%n",
-                    intuneTargets.size(), jamfTargets.size(), privateDevices, fmt(scale), iseCallsPerSecond, webhooksPerSecond, seconds, latencyMs);
-            out.printf(Locale.ROOT, "containers (one JVM each): inventory sync 1, enforce-removal deciding run 1 + queue workers %d"
-                    + " (template's MaximumConcurrency), network access %d (template's ReservedConcurrentExecutions)%n", workers, accessContainers);
+                            + " ISE_CALLS_PER_SECOND %d; device events %d/s and webhooks %d/s for %d s; simulator latency %d ms%n",
+                    intuneTargets.size(), jamfTargets.size(), privateDevices, fmt(scale), iseCallsPerSecond, eventsPerSecond, webhooksPerSecond,
+                    seconds, latencyMs);
+            out.printf(Locale.ROOT, "containers (one JVM each, counts from template.yaml): inventory sync 1, enforce-removal deciding run 1"
+                    + " + queue workers %d (EnforceWorkEventSource's MaximumConcurrency), network access %d and MDM webhook %d"
+                    + " (their ReservedConcurrentExecutions)%n", workers, accessContainers, webhookContainers);
 
-            Platform platform = new Platform(2 + workers + accessContainers);
+            Platform platform = new Platform(2 + workers + accessContainers + webhookContainers);
             List<Container> containers = new ArrayList<>();
             long t0 = System.currentTimeMillis();
             containers.add(Container.start("inventory", conf, work, platform));
             containers.add(Container.start("enforce-decide", conf, work, platform));
             for (int i = 0; i < workers; i++) containers.add(Container.start("enforce-worker", conf, work, platform));
             for (int i = 0; i < accessContainers; i++) containers.add(Container.start("network-access", conf, work, platform));
+            for (int i = 0; i < webhookContainers; i++) containers.add(Container.start("mdm-webhook", conf, work, platform));
             if (!platform.ready.await(5, TimeUnit.MINUTES)) throw new IllegalStateException("the containers did not start within 5 minutes");
             platform.go.countDown();
             platform.start();
 
-            // The webhooks: a steady stream, faster than the NAC's budget lets them be handled, so that work is queued.
+            // Device events and webhooks: steady streams, together faster than the NAC's budget lets them be handled, so
+            // that work is queued.
             long feedStart = System.currentTimeMillis();
             int sent = 0;
             for (int s = 0; s < seconds; s++) {
                 long due = feedStart + (s + 1) * 1000L;
-                for (int k = 0; k < webhooksPerSecond; k++) {
+                for (int k = 0; k < eventsPerSecond + webhooksPerSecond; k++) {
                     int n = sent++;
-                    platform.webhooks.add(String.format(Locale.ROOT, "webhook quarantine 02:BB:%02X:%02X:%02X:%02X",
-                            (n >> 24) & 0xFF, (n >> 16) & 0xFF, (n >> 8) & 0xFF, n & 0xFF));
+                    String command = String.format(Locale.ROOT, "quarantine 02:BB:%02X:%02X:%02X:%02X", (n >> 24) & 0xFF, (n >> 16) & 0xFF,
+                            (n >> 8) & 0xFF, n & 0xFF);
+                    if (k < eventsPerSecond) platform.events.add("event " + command);
+                    else platform.webhooks.add("webhook " + command);
                 }
                 long left = due - System.currentTimeMillis();
                 if (left > 0) Thread.sleep(left);
@@ -171,9 +183,41 @@ public final class BudgetsBench implements Callable<Integer> {
                     out.println("container " + c.role + " failed (exit " + c.exit + "): see " + c.log);
                 }
             }
-            out.printf(Locale.ROOT, "webhooks sent: %d; wall time of the containers' work: %.0f s%n%n", sent, (t1 - t0) / 1000.0);
+            out.printf(Locale.ROOT, "device events and webhooks sent: %d; wall time of the containers' work: %.0f s%n%n", sent,
+                    (t1 - t0) / 1000.0);
+            limiterReport(containers);
             return report(sims, platform, containersOk) ? 0 : 1;
         }
+    }
+
+    /** A function's reserved concurrency in the template: how many containers it can have at once. */
+    static int reserved(JsonNode resources, String function) {
+        JsonNode n = resources.path(function).path("Properties").path("ReservedConcurrentExecutions");
+        if (!n.canConvertToInt() || n.asInt() < 1) throw new IllegalStateException("template.yaml: " + function + " has no ReservedConcurrentExecutions");
+        return n.asInt();
+    }
+
+    /**
+     * How the containers drew on the shared budgets, per role and budget (summed from each container's own count):
+     * writes to the table and how many lost to another container's, the write's mean time, permits granted, used and
+     * lapsed, and the mean time a request spent waiting in the limiter. This is where a starved budget shows why.
+     */
+    private void limiterReport(List<Container> containers) throws IOException {
+        Map<String, long[]> sums = new java.util.TreeMap<>();
+        for (Container c : containers) {
+            for (String line : c.events()) {
+                String[] f = line.split(" ");
+                if (f.length < 11 || !f[1].equals("limiter")) continue;
+                long[] sum = sums.computeIfAbsent(c.role + " " + f[3].replace('_', ' '), k -> new long[9]);
+                sum[0]++;
+                for (int i = 0; i < 8; i++) sum[i + 1] += Long.parseLong(f[4 + i]);
+            }
+        }
+        out.println("limiter (per role and budget)                    containers  writes  lost  ms/write  granted    used  lapsed"
+                + "  waits  ms in take/used");
+        sums.forEach((k, v) -> out.printf(Locale.ROOT, "%-48s %10d  %6d  %4d  %8.1f  %7d  %6d  %6d  %5d  %8.1f%n", k, v[0], v[1], v[2],
+                v[1] == 0 ? 0.0 : v[3] / (double) v[1], v[4], v[5], v[6], v[7], v[5] == 0 ? 0.0 : v[8] / (double) v[5]));
+        out.println();
     }
 
     /** One budget as the simulators saw it: which requests draw on it, its limit and window (scaled), where work was queued. */
@@ -192,8 +236,9 @@ public final class BudgetsBench implements Callable<Integer> {
                 new Line("Graph deviceAppManagement", sims.intune(), dam, graph("dam", ApiBudgets.GRAPH_APPS_ANY, ApiBudgets.GRAPH_WINDOW), null),
                 new Line("Graph directory writes", sims.intune(), dir.and(write), graph("dir-w", ApiBudgets.DIRECTORY_WRITES, ApiBudgets.DIRECTORY_WRITES_WINDOW), null),
                 new Line("Graph directory", sims.intune(), dir, graph("dir", ApiBudgets.DIRECTORY_ANY, ApiBudgets.DIRECTORY_WINDOW), null),
-                new Line("ISE ERS calls", sims.ise(), r -> true, new ApiBudgets(iseCallsPerSecond).ise("bench").scaled(scale), "webhooks"));
+                new Line("ISE ERS calls", sims.ise(), r -> true, new ApiBudgets(iseCallsPerSecond).ise("bench").scaled(scale), "nac"));
         boolean ok = containersOk;
+        List<String> timelines = new ArrayList<>();
         out.println("budget (scaled)                      limit/window   most in a window   20 s budget   busiest 20 s   emptiest busy 20 s   share   429s");
         for (Line l : lines) {
             List<RecordedRequest> log = l.sim().requests().matching(r -> !r.path().startsWith("/_sim/") && !r.path().endsWith("$batch")
@@ -217,6 +262,7 @@ public final class BudgetsBench implements Callable<Integer> {
                     share = String.format(Locale.ROOT, "%.2f", min / per20);
                     if (min < TARGET * per20) ok = false;
                 }
+                timelines.add(String.format(Locale.ROOT, "%s, per 5 s while work was queued: %s", l.name(), tumbling(at, busy[0], busy[1], 5000)));
             } else {
                 List<Integer> windows = tumbling(at, at.length == 0 ? 0 : at[0], at.length == 0 ? 0 : at[at.length - 1], REPORT_WINDOW.toMillis());
                 busiest = windows.isEmpty() ? Integer.toString(at.length) : Integer.toString(windows.stream().mapToInt(Integer::intValue).max().orElse(0));
@@ -226,6 +272,8 @@ public final class BudgetsBench implements Callable<Integer> {
             out.printf(Locale.ROOT, "%-34s %6d / %3ds   %8d%s   %11.0f   %12s   %18s   %5s   %4d%n", l.name(), l.budget().limit(),
                     l.budget().window().toSeconds(), most, over ? " OVER" : "     ", per20, busiest, emptiest, share, throttled);
         }
+        out.println();
+        timelines.forEach(out::println);
         var ise = sims.ise().load();
         var jamfLoad = sims.jamf().load();
         out.printf(Locale.ROOT, "%nISE: capacity %d calls/s, overload seconds %d, failed for overload %d; most in any 1 s: %d%n",
@@ -235,9 +283,9 @@ public final class BudgetsBench implements Callable<Integer> {
         out.printf(Locale.ROOT, "Jamf Pro: most connections at once %d (recommended at most %d), seconds over it %d; 429s %d%n",
                 jamfLoad.peakInFlight(), jamfLoad.connectionCap(), jamfLoad.secondsOverConnectionCap(),
                 sims.jamf().requests().count(r -> r.status() == 429));
-        long[] work = watch.queued("work"), hooks = watch.queued("webhooks");
-        out.printf(Locale.ROOT, "work queued: enforcement items %.0f s, webhooks %.0f s%n", Math.max(0, work[1] - work[0]) / 1000.0,
-                Math.max(0, hooks[1] - hooks[0]) / 1000.0);
+        long[] work = watch.queued("work"), nac = watch.queued("nac");
+        out.printf(Locale.ROOT, "work queued: enforcement items %.0f s, NAC commands (device events or webhooks) %.0f s%n",
+                Math.max(0, work[1] - work[0]) / 1000.0, Math.max(0, nac[1] - nac[0]) / 1000.0);
         if (ise.overloadSeconds() > 0 || jamfLoad.secondsOverConnectionCap() > 0) ok = false;
         out.println(ok ? "targets met: no window over any budget, at least " + TARGET + " of each queued-for budget, no 429, no ISE overload"
                 : "TARGETS NOT MET (see above)");
@@ -306,6 +354,7 @@ public final class BudgetsBench implements Callable<Integer> {
     private static final class Platform extends Thread {
         final java.util.concurrent.ConcurrentLinkedDeque<String> work = new java.util.concurrent.ConcurrentLinkedDeque<>();
         final java.util.concurrent.ConcurrentLinkedDeque<String> webhooks = new java.util.concurrent.ConcurrentLinkedDeque<>();
+        final java.util.concurrent.ConcurrentLinkedDeque<String> events = new java.util.concurrent.ConcurrentLinkedDeque<>();
         volatile boolean decided;
         volatile boolean feeding = true;
         /** Every container warm (its JVM up, its clients built) before any starts its work: the runs start together. */
@@ -335,10 +384,10 @@ public final class BudgetsBench implements Callable<Integer> {
                 }
                 return batch.toString();
             }
-            if (role.equals("network-access")) {
-                String hook = webhooks.poll();
-                if (hook == null) return feeding ? "wait" : "end";
-                return hook;
+            if (role.equals("network-access") || role.equals("mdm-webhook")) {
+                String command = (role.equals("network-access") ? events : webhooks).poll();
+                if (command == null) return feeding ? "wait" : "end";
+                return command;
             }
             return "end";
         }
@@ -348,7 +397,7 @@ public final class BudgetsBench implements Callable<Integer> {
             while (running) {
                 long now = System.currentTimeMillis();
                 if (!work.isEmpty()) queued.compute("work", (k, v) -> v == null ? new long[]{now, now} : new long[]{v[0], now});
-                if (!webhooks.isEmpty()) queued.compute("webhooks", (k, v) -> v == null ? new long[]{now, now} : new long[]{v[0], now});
+                if (!webhooks.isEmpty() || !events.isEmpty()) queued.compute("nac", (k, v) -> v == null ? new long[]{now, now} : new long[]{v[0], now});
                 try {
                     Thread.sleep(250);
                 } catch (InterruptedException e) {
@@ -384,7 +433,12 @@ public final class BudgetsBench implements Callable<Integer> {
 
         static Container start(String role, Map<String, String> conf, Path work, Platform platform) throws IOException {
             String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            // Niced: in production DynamoDB and the APIs do not share the containers' CPU. Here moto and the simulators
+            // do, and fifteen JVMs busy at once on two cores made moto take seconds per write in the first windows
+            // (each container's limiter counts showed it), which is this machine's shape, not production's.
+            List<String> command = new ArrayList<>();
+            if (Files.isExecutable(Path.of("/usr/bin/nice"))) command.addAll(List.of("/usr/bin/nice", "-n", "10"));
+            command.addAll(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                     "-cp", System.getProperty("java.class.path"), BudgetsContainer.class.getName(), "role=" + role));
             conf.forEach((k, v) -> command.add(k + "=" + v));
             Path log = Files.createTempFile(work, role + "-", ".log");
@@ -422,6 +476,12 @@ public final class BudgetsBench implements Callable<Integer> {
             reader.setDaemon(true);
             reader.start();
             return new Container(role, p, log, reader);
+        }
+
+        /** The lines it printed that the bench recorded (its milestones). */
+        List<String> events() throws IOException {
+            Path events = log.resolveSibling(log.getFileName() + ".events");
+            return Files.exists(events) ? Files.readAllLines(events, StandardCharsets.UTF_8) : List.of();
         }
 
         void await(Duration most) throws InterruptedException {

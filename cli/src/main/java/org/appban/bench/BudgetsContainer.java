@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.appban.wiring.AdapterPriming;
 import org.appban.wiring.AwsClients;
 import org.appban.fleet.FleetEnforcement;
 import org.appban.fleet.mdm.MdmAdapters;
@@ -42,13 +43,16 @@ import software.amazon.awssdk.regions.Region;
  *
  * <p>The bench plays the Lambda platform: it hands each container its invocations (the event source mapping's
  * batches of queued work, the function URL's webhooks) over the container's standard input, one when the container
- * asks with {@code next}: {@code work MDM ID...}, {@code webhook quarantine MAC}, {@code wait} (nothing queued now),
+ * asks with {@code next}: {@code work MDM ID...}, {@code webhook quarantine MAC} or {@code event quarantine MAC}, {@code wait} (nothing queued now),
  * {@code end}. So the emulator serves only what the functions themselves call, here the shared budgets.
  *
  * <p>Roles: {@code inventory} (the MDMs' listings and the NAC's registry, once), {@code enforce-decide} (the
  * fleet-wide steps of the deadline run on both MDMs, then one work item per device with the app, printed as
  * {@code enqueue MDM ID} for the bench's queue), {@code enforce-worker} (check-in requests for batches of up to ten
- * items, as the event source mapping hands them over), {@code network-access} (each webhook's NAC command).
+ * items, as the event source mapping hands them over), {@code network-access} (each device event's NAC command),
+ * {@code mdm-webhook} (each webhook's NAC command: MdmWebhookFunction re-evaluates a relayed compliance change).
+ * At the end each prints {@code event limiter LABEL writes lost writeMillis granted used lapsed waits takeMillis}
+ * per budget it drew on.
  */
 public final class BudgetsContainer {
     private final Map<String, String> conf;
@@ -95,8 +99,16 @@ public final class BudgetsContainer {
         RemoteOptions options = RemoteOptions.standard(Clock.systemUTC()).withLimits(limits)
                 .withBudgets(ApiBudgets.fromSetting(Optional.of(get("iseCallsPerSecond"))))
                 .withBudgetScale(Double.parseDouble(get("budgetScale")));
-        // Warm, as a container that has served an invocation before: its clients built, the table reached once.
+        // Warm, as a container that has served an invocation before: its clients built, the table reached once, and
+        // its path through the adapters primed as SnapStart priming primes it in production (AdapterPriming: canned
+        // answers, nothing sent, no budget touched). Without it, fifteen JVMs loading and compiling the same paths at
+        // once on this machine's two cores starve the first 20 s window, which no production container sees.
         aws.dynamoDb().describeTable(r -> r.tableName(get("table")));
+        switch (get("role")) {
+            case "inventory" -> AdapterPriming.inventory();
+            case "enforce-decide", "enforce-worker" -> AdapterPriming.enforcement();
+            default -> AdapterPriming.networkAccess();
+        }
         event("started", get("role"));
         java.io.BufferedReader in = stdin();
         out.println("ready");
@@ -106,8 +118,15 @@ public final class BudgetsContainer {
             case "inventory" -> inventory(options);
             case "enforce-decide" -> decide(options);
             case "enforce-worker" -> work(options, in);
-            case "network-access" -> networkAccess(options, in);
+            // Both take NAC commands: network access its device events, the MDM webhook function its webhooks.
+            case "network-access", "mdm-webhook" -> networkAccess(options, limits, in);
             default -> throw new IllegalArgumentException("unknown role " + get("role"));
+        }
+        // How this container drew on each budget (its writes to the table, permits lapsed, time in take).
+        for (DynamoRateLimits.BucketStats b : limits.stats()) {
+            event("limiter", String.join(" ", b.label().replace(' ', '_'), Long.toString(b.writes()), Long.toString(b.lostWrites()),
+                    Long.toString(b.writeMillis()), Long.toString(b.granted()), Long.toString(b.used()), Long.toString(b.lapsed()),
+                    Long.toString(b.waits()), Long.toString(b.takeMillis())));
         }
         event("done", null);
     }
@@ -208,11 +227,16 @@ public final class BudgetsContainer {
         }
     }
 
-    private void networkAccess(RemoteOptions options, java.io.BufferedReader in) throws IOException {
+    private void networkAccess(RemoteOptions options, DynamoRateLimits limits, java.io.BufferedReader in) throws IOException {
         CiscoIseNetworkAccess nac = ise(options);
         int done = 0, failed = 0;
+        long progressAt = System.currentTimeMillis() + 5000;
         for (String webhook; (webhook = next(in)) != null; ) {
-            // "webhook quarantine MAC" or "webhook release MAC": the NAC command the webhook's device calls for.
+            if (System.currentTimeMillis() >= progressAt) {
+                progressAt += 5000;
+                event("progress", done + " " + limits.stats());
+            }
+            // "webhook|event quarantine MAC" or "... release MAC": the NAC command the device calls for.
             String[] parts = webhook.split(" ");
             try {
                 if (parts[1].equals("quarantine")) nac.quarantine(EndpointKey.mac(org.appban.domain.MacAddress.parse(parts[2])));

@@ -107,6 +107,8 @@ class TemplateContractIT {
      * still be granted by the template (a stale entry fails), and must not have been exercised after all.
      */
     static final Map<String, Map<Grant, String>> NOT_REACHED = Map.of(
+            "InventorySyncFunction", jamfSlot(),
+            "EnforceRemovalFunction", jamfSlot(),
             "RosterImportFunction", Map.of(
                     new Grant("sqs:SendMessage", "RosterImportWork"),
                     "an import hands the rest on only when the invocation's time runs short, which the samples' small rosters never do (RosterScaleIT does)"),
@@ -130,6 +132,15 @@ class TemplateContractIT {
                     new Grant("dynamodb:Scan", "DevicesTable"),
                     "a device run reads the fleet only to weigh a quarantine against the cap's share of the fleet, and the "
                             + "signed sample reports its device compliant"));
+
+    /**
+     * A Jamf Pro connection slot (read, then a conditional put; DynamoRateLimits) is taken only when the stack's MDM
+     * is Jamf Pro: the samples' MDM secret is Intune's. (The MDM webhook function's Jamf events take one here.)
+     */
+    private static Map<Grant, String> jamfSlot() {
+        String why = "a Jamf Pro connection slot is taken only when the stack's MDM is Jamf Pro; the samples' MDM secret is Intune's";
+        return Map.of(new Grant("dynamodb:GetItem", "RateBudgetsTable"), why, new Grant("dynamodb:PutItem", "RateBudgetsTable"), why);
+    }
 
     /** The function's JVM's class-loading log, beside its result. */
     private static final String CLASSES_LOADED = "classes-loaded.log";

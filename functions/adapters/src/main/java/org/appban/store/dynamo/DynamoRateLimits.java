@@ -3,6 +3,7 @@ package org.appban.store.dynamo;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,20 +19,22 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
  * The external APIs' budgets shared by every container of every function: one item per budget in the table
- * RATE_BUDGETS_TABLE, changed only by conditional writes on the version the writer read (compare-and-set).
+ * RATE_BUDGETS_TABLE, changed only by conditional writes (rate budgets: conditional updates; connection slots:
+ * compare-and-set on the version the writer read).
  *
- * <p><b>Rate budgets</b> are token buckets shaped by {@link Budget}: a container takes a batch of permits in one
- * write and may use them only within the budget's lease, which starts when the write is expected to have come back;
- * what it has not used by then lapses (nothing to give back, so a container that dies holding permits takes nothing
- * with it: the bucket keeps refilling). So the requests of all containers in any span T are at most
- * {@code burst + rate * (T + lease)}, which is the limit for the budget's window ({@link Budget#atMostIn}). The batch
- * follows demand: it doubles while a batch is used up within its lease and falls back to what was used when one
- * lapses, never beyond the burst; a grant waits for its batch (up to half the bucket) rather than taking single
- * permits as they come back, so a busy budget is still many requests per write. The wait is computed, not polled.
+ * <p><b>Rate budgets</b> are token buckets shaped by {@link Budget}, kept as the time the bucket is full again
+ * (GCRA): a container takes a batch of permits in one update that never loses to another container's (an atomic
+ * ADD; see {@code grant}), reserved ahead when the budget is busy, and may use them only within the budget's lease
+ * from their start; what it has not used by then lapses (nothing to give back, so a container that dies holding
+ * permits takes nothing with it: the bucket keeps refilling). So the requests of all containers in any span T are at
+ * most {@code burst + rate * (T + lease)}, which is the limit for the budget's window ({@link Budget#atMostIn}). The
+ * batch follows the container's own pace (what it used in its last lease), never beyond the burst, so a busy budget
+ * is many requests per write and few permits lapse. The waits are computed, not polled.
  *
  * <p><b>Connection caps</b> (Jamf Pro's five) are slots with a lease: a holder keeps its slot while it sends,
  * renewing it in one write when less than half the lease is left; a holder that dies loses its slot when the lease
@@ -39,8 +42,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  *
  * <p>The table is the only place a budget lives: when it cannot be read or written, callers get
  * {@link BudgetUnavailableException} before any request reaches the API. There is no fallback to going unlimited.
- * The clocks of the containers (NTP-synchronised on Lambda) are taken to agree within milliseconds; the stored refill
- * time never goes backwards, so a clock behind the others' cannot refill a bucket twice.
+ * The clocks of the containers (NTP-synchronised on Lambda) are taken to agree within milliseconds; the stored
+ * full-again time never goes backwards, so a clock behind the others' cannot refill a bucket twice.
  */
 public final class DynamoRateLimits implements RateLimits {
     static final String KEY = "budget";
@@ -105,22 +108,38 @@ public final class DynamoRateLimits implements RateLimits {
         return slots.computeIfAbsent(key, k -> new SharedSlots(key, cap));
     }
 
-    // --- rate budgets ------------------------------------------------------------------------------------------------
-
-    /** The stored state of a bucket: permits left (may be below zero after a 429), as of {@code at} (epoch ms). */
-    private record BucketState(boolean exists, double tokens, long at, long version) {
+    /**
+     * How this container has drawn on one budget so far: its writes to the table (and how many lost to another
+     * container's), the permits it was granted, used and let lapse, and the time its callers spent in
+     * {@link RateLimit#take} (waiting for a refill, or for the table). For benches and diagnosis: a budget whose
+     * permits lapse or whose callers wait on the table rather than on the refill is being wasted.
+     */
+    public record BucketStats(String label, long writes, long lostWrites, long writeMillis, long granted, long used, long lapsed,
+                              long waits, long takeMillis) {
     }
 
-    /** What a grant round gave: permits and when, or how long until enough are there. */
+    /** Every budget this container has drawn on, as of now. */
+    public List<BucketStats> stats() {
+        return buckets.values().stream().map(SharedBucket::stats).toList();
+    }
+
+    // --- rate budgets ------------------------------------------------------------------------------------------------
+
+    /** What a grant gave: permits and the moment their lease starts, or how long to wait before asking again. */
     private record Grant(int permits, long at, long waitMillis) {
     }
 
     private final class SharedBucket implements RateLimit {
         private final Budget budget;
         private final long leaseMillis;
-        private final double perMilli;
-        /** The item as this container last wrote or saw it: tried first, so that an uncontended grant is one write. */
-        private BucketState known;
+        /** The refill's step: one permit comes back every this many microseconds. */
+        private final double microsPerPermit;
+        /** The bucket's depth in refill time: a full bucket is this far behind its full-again time. */
+        private final long depthMicros;
+        /** How far ahead of now a reservation may start (see grant). */
+        private final long horizonMillis;
+        /** The bucket's full-again time (epoch µs) as this container last saw it: which of the two writes to try first. */
+        private long knownTat = Long.MIN_VALUE;
         private int held;
         private int granted;
         private long leaseStart;
@@ -129,11 +148,14 @@ public final class DynamoRateLimits implements RateLimits {
         private double writeMillis;
         private int usedOfBatch;
         private int batch = 1;
+        private long writes, lostWrites, writeMillisTotal, grantedTotal, usedTotal, lapsedTotal, waits, takeNanos;
 
         SharedBucket(Budget budget) {
             this.budget = budget;
             this.leaseMillis = Math.max(1, budget.lease().toMillis());
-            this.perMilli = budget.perSecond() / 1000.0;
+            this.microsPerPermit = 1e6 / budget.perSecond();
+            this.depthMicros = (long) Math.floor(budget.burst() * microsPerPermit);
+            this.horizonMillis = Math.max(leaseMillis, budget.window().toMillis() / 4);
         }
 
         @Override
@@ -143,12 +165,25 @@ public final class DynamoRateLimits implements RateLimits {
 
         @Override
         public synchronized void take(Sleeper sleeper) throws InterruptedException {
-            while (true) {
-                Grant g = useOrGrant();
-                if (g == null) return;
-                // A little jitter, so that containers waiting for the same refill do not all write at once.
-                sleeper.sleep(Duration.ofMillis(g.waitMillis() + ThreadLocalRandom.current().nextLong(1 + g.waitMillis() / 10 + 2)));
+            long start = System.nanoTime();
+            try {
+                while (true) {
+                    Grant g = useOrGrant();
+                    if (g == null) return;
+                    waits++;
+                    // A reservation's start is exact; a wait for the horizon gets a little jitter, so that containers
+                    // held back together do not all write at once.
+                    long jitter = g.permits() > 0 ? 0 : ThreadLocalRandom.current().nextLong(1 + g.waitMillis() / 10 + 2);
+                    sleeper.sleep(Duration.ofMillis(g.waitMillis() + jitter));
+                }
+            } finally {
+                takeNanos += System.nanoTime() - start;
             }
+        }
+
+        synchronized BucketStats stats() {
+            return new BucketStats(budget.label(), writes, lostWrites, writeMillisTotal, grantedTotal, usedTotal, lapsedTotal, waits,
+                    takeNanos / 1_000_000);
         }
 
         @Override
@@ -156,20 +191,20 @@ public final class DynamoRateLimits implements RateLimits {
             return useOrGrant() == null;
         }
 
-        /** Uses a held permit, or takes a new batch and uses one of it: null when done, else the wait for a refill. */
+        /** Uses a held permit, or takes a new batch and uses one of it: null when done, else how long to wait. */
         private Grant useOrGrant() {
             while (true) {
                 long now = clock.millis();
                 if (held > 0 && now < leaseEnd) {
-                    if (now < leaseStart) return new Grant(0, now, leaseStart - now); // granted from a moment ahead
+                    if (now < leaseStart) return new Grant(held, now, leaseStart - now); // reserved from a moment ahead
                     held--;
                     usedOfBatch++;
+                    usedTotal++;
                     return null;
                 }
                 if (granted > 0) {
-                    // Size the next batch from how the last one went: used up within its lease, ask for twice as
-                    // many; lapsed with permits left, ask for what was used.
-                    batch = held == 0 ? Math.min(budget.burst(), granted * 2) : Math.max(1, usedOfBatch);
+                    batch = nextBatch(now);
+                    lapsedTotal += held;
                     granted = 0;
                     held = 0;
                 }
@@ -183,99 +218,112 @@ public final class DynamoRateLimits implements RateLimits {
             }
         }
 
+        /**
+         * The next batch: what this container uses in one lease, measured on the last one. Permits that lapse are
+         * lost to every container (nothing is given back), so the batch follows the container's own pace rather
+         * than probing upwards: one used up after {@code d} of its lease (asked for more then) shows a pace of
+         * {@code granted / d}, so the next is {@code granted * lease / d}, at most twice the last (one quick moment
+         * is not a pace) and never beyond the burst; one that lapsed with permits left shows what was used.
+         * (Doubling until a batch lapses and falling back, as this did before, let a third of the permits lapse
+         * whenever a container's pace was below the burst per lease: a slow API, a busy machine.)
+         */
+        private int nextBatch(long now) {
+            if (held > 0) return Math.max(1, usedOfBatch);
+            long took = Math.max(1, Math.min(now, leaseEnd) - leaseStart);
+            long fits = (long) Math.floor(granted * (double) leaseMillis / took);
+            return (int) Math.max(1, Math.min(budget.burst(), Math.min(2L * granted, fits)));
+        }
+
         @Override
         public synchronized void drain() {
             held = 0;
-            BucketState s = known != null ? known : read(budget.key());
-            for (int round = 0; round < MAX_ROUNDS; round++) {
-                long t = Math.max(clock.millis(), s.at());
-                if (refilled(s, t) <= 0) return;
-                BucketState after = new BucketState(true, 0, t, s.version() + 1);
-                Map<String, AttributeValue> current = write(budget.key(), s, after);
-                if (current == null) {
-                    known = after;
-                    return;
-                }
-                s = state(current);
-            }
-        }
-
-        private double refilled(BucketState s, long t) {
-            if (!s.exists()) return budget.burst();
-            return Math.min(budget.burst(), s.tokens() + (t - s.at()) * perMilli);
+            granted = 0;
+            // The API says we are over: the bucket is empty now, whatever it held (unless it is emptier still).
+            long empty = clock.millis() * 1000 + depthMicros;
+            Long tat = update("SET tat = :tat, #lim = :lim, #ws = :ws ADD v :one", "attribute_not_exists(tat) OR tat < :tat",
+                    Map.of(":tat", AttributeValue.fromN(Long.toString(empty))));
+            if (tat != null) knownTat = tat;
         }
 
         /**
-         * One grant: permits for a lease that starts when the grant's write is expected to have come back (its
-         * average time so far): the bucket is refilled up to that moment and its time set to it, so the lease is
-         * not spent waiting for the table's answer, and nobody can use the same refill twice. Tried on the state
-         * this container last saw (one conditional write when nobody else wrote meanwhile); a lost write hands back
-         * the current item, and the grant is computed again on it.
+         * One grant, one write that never loses to another container's. The item holds the bucket as the time it is
+         * full again ({@code tat}, epoch µs; GCRA): taking n permits moves it n steps on from itself, or from now
+         * when it is already past (the bucket is full). Both are a single conditional update: an atomic ADD while
+         * the bucket is not full, a SET from now when it is; the condition only picks between them, so containers
+         * writing at once all succeed, one after the other, each getting the next permits in line.
+         *
+         * <p>When the budget is busy the permits are reserved ahead: they start when the bucket will have had them,
+         * {@code tat - depth}, and the caller sleeps until then. Nobody waits for a refill and races for it (which
+         * made every container write for the same permits, and all but one lose), and the bucket never fills and
+         * overflows while containers are on their way back to the table: the reservations in line cover it. A
+         * container reserves one batch at a time; a start beyond the horizon (a quarter of the window: far more than
+         * one batch from every container in line) means waiting before writing. What a dead container reserved
+         * lapses with its lease; the bucket keeps refilling, so nothing is held forever.
+         *
+         * <p>The bound is the token bucket's: permits whose leases start in any span S are at most
+         * {@code burst + perSecond * S}, so the requests in any span T are at most {@link Budget#atMostIn}(T).
          */
         private Grant grant(int wanted) {
-            BucketState s = known != null ? known : read(budget.key());
+            int n = Math.max(1, Math.min(wanted, budget.burst()));
+            long cost = (long) Math.ceil(n * microsPerPermit);
+            Boolean add = null; // which update: decided on the first round, the other one after a failed one
             for (int round = 0; round < MAX_ROUNDS; round++) {
                 long now = clock.millis();
-                long t = Math.max(now + Math.round(writeMillis), s.at());
-                double tokens = refilled(s, t);
-                // The batch, or half the bucket: taking whatever single permit has come back would make every
-                // container write for each request when the budget is busy; waiting for more than half the bucket
-                // would let it overflow while everyone waits.
-                double need = Math.max(1, Math.min(wanted, budget.burst() / 2));
-                if (tokens < need) {
-                    // (A state older than the table's only overstates what is left: the wait is never too long, and
-                    // a write on it fails and brings the current state.)
-                    return new Grant(0, now, (long) Math.ceil((need - tokens) / perMilli) + (t - now));
+                if (knownTat != Long.MIN_VALUE) {
+                    long nextStart = Math.floorDiv(knownTat - depthMicros, 1000);
+                    if (nextStart - now > horizonMillis) return new Grant(0, now, nextStart - now - horizonMillis);
                 }
-                int permits = (int) Math.min(wanted, Math.floor(tokens));
-                BucketState after = new BucketState(true, tokens - permits, t, s.version() + 1);
-                Map<String, AttributeValue> current = write(budget.key(), s, after);
+                // Granted for when the write's answer is expected, so the lease is not spent waiting for the table.
+                long t = (now + Math.round(writeMillis)) * 1000;
+                Map<String, AttributeValue> values = Map.of(":t", AttributeValue.fromN(Long.toString(t)),
+                        ":cost", AttributeValue.fromN(Long.toString(cost)));
+                Long tat;
+                // The ADD unless the bucket was last seen full a while ago: while a budget is busy this container's
+                // last sight of it is mostly behind (its own grant, a lease ago), and the ADD is right anyway.
+                if (add == null) add = knownTat == Long.MIN_VALUE || knownTat + depthMicros + leaseMillis * 1000 >= t;
+                if (add) {
+                    tat = update("SET #lim = :lim, #ws = :ws ADD tat :cost, v :one", "tat >= :t", values);
+                } else {
+                    tat = update("SET tat = :from, #lim = :lim, #ws = :ws ADD v :one", "attribute_not_exists(tat) OR tat < :t",
+                            Map.of(":t", values.get(":t"), ":from", AttributeValue.fromN(Long.toString(t + cost))));
+                }
                 long took = clock.millis() - now;
                 writeMillis = writeMillis == 0 ? took : 0.8 * writeMillis + 0.2 * took;
-                if (current == null) {
-                    known = after;
-                    return new Grant(permits, t, 0);
+                writes++;
+                writeMillisTotal += took;
+                if (tat == null) {
+                    lostWrites++; // the bucket was full (or busy), not as last seen: the other update, on what it is now
+                    add = !add;
+                    continue;
                 }
-                s = state(current); // another container wrote meanwhile
-                known = s;
-                if (round >= 1) {
-                    // Lost twice in a row: many containers want this budget at once. Step aside for a moment (random,
-                    // growing with the losses) rather than hammering the item; the caller waits and comes back.
-                    return new Grant(0, now, ThreadLocalRandom.current().nextLong(5, 20L * (round + 1)));
-                }
+                knownTat = tat;
+                grantedTotal += n;
+                long start = Math.max(t / 1000, Math.floorDiv(tat - depthMicros + 999, 1000));
+                return new Grant(n, start, 0);
             }
             return new Grant(0, clock.millis(), ThreadLocalRandom.current().nextLong(50, 200));
         }
 
-        private BucketState read(String key) {
-            GetItemResponse r = call(budget.label(), () -> dynamo.getItem(b -> b.tableName(table).consistentRead(true)
-                    .key(Map.of(KEY, AttributeValue.fromS(key)))));
-            return state(r.hasItem() ? r.item() : Map.of());
-        }
-
-        private BucketState state(Map<String, AttributeValue> i) {
-            if (i == null || i.isEmpty() || !i.containsKey("v")) return new BucketState(false, 0, 0, 0);
-            return new BucketState(true, Double.parseDouble(i.get("tokens").n()), Long.parseLong(i.get("at").n()), Long.parseLong(i.get("v").n()));
-        }
-
-        /** Writes {@code after} if the item is still {@code seen}: null when written, else the item as it is now. */
-        private Map<String, AttributeValue> write(String key, BucketState seen, BucketState after) {
-            Map<String, AttributeValue> item = new HashMap<>();
-            item.put(KEY, AttributeValue.fromS(key));
-            item.put("tokens", AttributeValue.fromN(Double.toString(after.tokens())));
-            item.put("at", AttributeValue.fromN(Long.toString(after.at())));
-            item.put("v", AttributeValue.fromN(Long.toString(after.version())));
-            item.put("limit", AttributeValue.fromN(Integer.toString(budget.limit())));
-            item.put("windowSeconds", AttributeValue.fromN(Double.toString(budget.window().toMillis() / 1000.0)));
-            Map<String, AttributeValue> current = conditionalPut(budget.label(), item, seen.exists(), seen.version());
-            // A table that does not hand back the item with the failure: read it.
-            return current != null && current.isEmpty() ? asItem(read(key)) : current;
-        }
-
-        private Map<String, AttributeValue> asItem(BucketState s) {
-            if (!s.exists()) return Map.of(KEY, AttributeValue.fromS(budget.key()));
-            return Map.of("tokens", AttributeValue.fromN(Double.toString(s.tokens())), "at", AttributeValue.fromN(Long.toString(s.at())),
-                    "v", AttributeValue.fromN(Long.toString(s.version())));
+        /**
+         * Updates the bucket's item if {@code condition} holds: its {@code tat} after the update, or null when the
+         * condition failed (then {@link #knownTat} is the item's as it is).
+         */
+        private Long update(String expression, String condition, Map<String, AttributeValue> values) {
+            Map<String, AttributeValue> all = new HashMap<>(values);
+            all.put(":one", AttributeValue.fromN("1"));
+            all.put(":lim", AttributeValue.fromN(Integer.toString(budget.limit())));
+            all.put(":ws", AttributeValue.fromN(Double.toString(budget.window().toMillis() / 1000.0)));
+            try {
+                var r = call(budget.label(), () -> dynamo.updateItem(b -> b.tableName(table).key(Map.of(KEY, AttributeValue.fromS(budget.key())))
+                        .updateExpression(expression).conditionExpression(condition)
+                        .expressionAttributeNames(Map.of("#lim", "limit", "#ws", "windowSeconds")).expressionAttributeValues(all)
+                        .returnValues(ReturnValue.UPDATED_NEW).returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)));
+                return Long.parseLong(r.attributes().get("tat").n());
+            } catch (ConditionalCheckFailedException e) {
+                Map<String, AttributeValue> old = e.hasItem() ? e.item() : Map.of();
+                knownTat = old.containsKey("tat") ? Long.parseLong(old.get("tat").n()) : 0; // no item yet: a full bucket
+                return null;
+            }
         }
     }
 

@@ -113,6 +113,33 @@ class DynamoRateLimitsIT {
     }
 
     @Test
+    void a_batch_costs_one_write_or_two_whether_the_budget_is_idle_or_busy_and_a_container_at_its_own_pace_lets_none_lapse() {
+        String table = tables.table("RateBudgetsTable");
+        MutableClock clock = new MutableClock();
+        Sleeper advancing = d -> clock.advance(d);
+        Budget budget = new Budget("graph/t/app/deviceManagement-writes", "writes", 200, Duration.ofSeconds(20)); // burst 5, lease 0.5 s
+        DynamoRateLimits limits = new DynamoRateLimits(tables.dynamo(), table, clock, "c", Duration.ofSeconds(60));
+        RateLimit limit = limits.limit(budget);
+        // Idle: a request every 3 s finds the bucket full (the update from now, perhaps after a failed ADD).
+        for (int i = 0; i < 10; i++) {
+            take(limit, advancing);
+            clock.advance(Duration.ofSeconds(3));
+        }
+        DynamoRateLimits.BucketStats idle = limits.stats().get(0);
+        assertTrue(idle.writes() <= 2 * idle.granted(), "idle: " + idle);
+        // Busy: a request every 50 ms wants twice the budget's rate; the permits are reserved ahead, batch by batch.
+        for (int i = 0; i < 200; i++) {
+            take(limit, advancing);
+            clock.advance(Duration.ofMillis(50));
+        }
+        DynamoRateLimits.BucketStats busy = limits.stats().get(0);
+        long writes = busy.writes() - idle.writes(), used = busy.used() - idle.used();
+        assertEquals(210, busy.used());
+        assertTrue(writes * 3 <= used, "busy: " + writes + " writes for " + used + " permits: " + busy);
+        assertTrue(busy.lapsed() <= 1, "permits lapsed: " + busy);
+    }
+
+    @Test
     void a_connection_slot_a_dead_holder_kept_comes_back_when_its_lease_runs_out() throws Exception {
         String table = tables.table("RateBudgetsTable");
         MutableClock clock = new MutableClock();
