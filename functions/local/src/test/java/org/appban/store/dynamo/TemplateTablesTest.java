@@ -58,11 +58,14 @@ class TemplateTablesTest {
     }
 
     @Test
-    void exemptions_are_keyed_by_id_and_indexed_by_member() {
+    void exemptions_are_keyed_by_id_and_indexed_by_member_and_by_when_a_notice_falls_due() {
         CreateTableRequest t = template.createRequest("ExemptionsTable", "t");
         assertEquals(List.of(ExemptionItems.ID + " HASH"), keys(t.keySchema()));
-        assertEquals(Map.of(DynamoExemptionStore.BY_MEMBER, List.of(ExemptionItems.MEMBER + " HASH")), indexes(t));
-        assertEquals(Map.of(ExemptionItems.ID, "S", ExemptionItems.MEMBER, "S"), types(t));
+        assertEquals(Map.of(DynamoExemptionStore.BY_MEMBER, List.of(ExemptionItems.MEMBER + " HASH"),
+                DynamoExemptionStore.BY_NOTICE_DUE, List.of(DynamoExemptionStore.NOTICE_DUE + " HASH", DynamoExemptionStore.NOTICE_DUE_AT + " RANGE")),
+                indexes(t));
+        assertEquals(Map.of(ExemptionItems.ID, "S", ExemptionItems.MEMBER, "S", DynamoExemptionStore.NOTICE_DUE, "S",
+                DynamoExemptionStore.NOTICE_DUE_AT, "S"), types(t));
     }
 
     @Test
