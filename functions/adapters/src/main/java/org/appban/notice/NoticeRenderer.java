@@ -126,7 +126,15 @@ public final class NoticeRenderer {
      * its first part; a name inside a section over a device ({@code label}) is not in the list, so it is personal.
      */
     static boolean namesNothingPersonal(Template template) {
-        boolean[] personal = {false};
+        return namesIn(template).stream().map(NoticeRenderer::firstPart).allMatch(NoticeModel.NOT_PERSONAL_KEYS::contains);
+    }
+
+    /**
+     * Every name a template (and the partials it includes) looks up: variables, sections and inverted sections, in
+     * the order met. The one walk over a template both checks above use.
+     */
+    private static java.util.List<String> namesIn(Template template) {
+        java.util.List<String> names = new java.util.ArrayList<>();
         template.visit(new Mustache.Visitor() {
             @Override
             public void visitText(String text) {
@@ -134,7 +142,7 @@ public final class NoticeRenderer {
 
             @Override
             public void visitVariable(String name) {
-                check(name);
+                names.add(name);
             }
 
             @Override
@@ -144,22 +152,22 @@ public final class NoticeRenderer {
 
             @Override
             public boolean visitSection(String name) {
-                check(name);
+                names.add(name);
                 return true;
             }
 
             @Override
             public boolean visitInvertedSection(String name) {
-                check(name);
+                names.add(name);
                 return true;
             }
-
-            private void check(String name) {
-                String first = name.contains(".") && !name.equals(".") ? name.substring(0, name.indexOf('.')) : name;
-                if (!NoticeModel.NOT_PERSONAL_KEYS.contains(first)) personal[0] = true;
-            }
         });
-        return !personal[0];
+        return names;
+    }
+
+    /** A dotted name counts by its first part ({@code device.label} by {@code device}); {@code .} is itself. */
+    private static String firstPart(String name) {
+        return name.contains(".") && !name.equals(".") ? name.substring(0, name.indexOf('.')) : name;
     }
 
     /** What a template may name besides the model's keys: the rendered subject and body (layouts), the current item. */
@@ -172,40 +180,12 @@ public final class NoticeRenderer {
      */
     static void checkPlaceholders(Template template, String where) {
         java.util.Set<String> unknown = new java.util.TreeSet<>();
-        template.visit(new Mustache.Visitor() {
-            @Override
-            public void visitText(String text) {
-            }
-
-            @Override
-            public void visitVariable(String name) {
-                check(name);
-            }
-
-            @Override
-            public boolean visitInclude(String name) {
-                return true;
-            }
-
-            @Override
-            public boolean visitSection(String name) {
-                check(name);
-                return true;
-            }
-
-            @Override
-            public boolean visitInvertedSection(String name) {
-                check(name);
-                return true;
-            }
-
-            private void check(String name) {
-                String first = name.contains(".") && !name.equals(".") ? name.substring(0, name.indexOf('.')) : name;
-                boolean known = NoticeModel.KEYS.contains(first) || NoticeModel.DEVICE_KEYS.contains(first) || RENDERER_KEYS.contains(first);
-                if (known && !first.equals(name)) known = NoticeModel.DEVICE_KEYS.contains(name.substring(first.length() + 1));
-                if (!known) unknown.add(name);
-            }
-        });
+        for (String name : namesIn(template)) {
+            String first = firstPart(name);
+            boolean known = NoticeModel.KEYS.contains(first) || NoticeModel.DEVICE_KEYS.contains(first) || RENDERER_KEYS.contains(first);
+            if (known && !first.equals(name)) known = NoticeModel.DEVICE_KEYS.contains(name.substring(first.length() + 1));
+            if (!known) unknown.add(name);
+        }
         if (!unknown.isEmpty()) {
             throw new IllegalStateException(where + ": placeholder(s) " + unknown + " are not values a notice has (known: "
                     + new java.util.TreeSet<>(NoticeModel.KEYS) + ")");
