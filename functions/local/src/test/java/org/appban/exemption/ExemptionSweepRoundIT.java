@@ -49,6 +49,8 @@ class ExemptionSweepRoundIT {
     private DynamoExemptionStore exemptions;
     private DynamoLedger ledger;
     private ExemptionSweepHandler handler;
+    private ExemptionService service;
+    private DynamoDbClient rawDynamo;
 
     @BeforeEach
     void deploy() {
@@ -71,7 +73,8 @@ class ExemptionSweepRoundIT {
         exemptions = new DynamoExemptionStore(dynamo, tables.name("ExemptionsTable"));
         ledger = new DynamoLedger(dynamo, tables.name("LedgerTable"));
         SweepWorld.seed(exemptions, ledger, EXEMPTIONS);
-        ExemptionService service = SweepWorld.service(new DynamoMemberStore(dynamo, tables.name("MembersTable")),
+        rawDynamo = emulator.dynamoDb();
+        service = SweepWorld.service(new DynamoMemberStore(dynamo, tables.name("MembersTable")),
                 new DynamoDeviceStore(dynamo, tables.name("DevicesTable")), exemptions, ledger, notices, clock);
         handler = SweepWorld.handler(service, new SqsWork(() -> sqs, queueUrl), queueUrl, new DynamoClaims(dynamo, tables.name("ClaimsTable")),
                 ledger, clock);
@@ -141,6 +144,38 @@ class ExemptionSweepRoundIT {
         assertEquals("other-stage", other.path("steps").path(0).path("reason").asText(), other.toString());
         assertEquals(asked, notices.asked.size());
         assertEquals(List.of("replayed", "other-stage"), SweepWorld.refusals(ledger));
+    }
+
+    @Test
+    void grants_stored_before_the_index_existed_are_scheduled_by_one_manual_sweep_and_then_swept_daily_as_any_other() {
+        String table = tables.name("ExemptionsTable");
+        for (org.appban.domain.Exemption e : allByScanForTheOracleOnly()) {
+            rawDynamo.updateItem(r -> r.tableName(table).key(Map.of("id", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(e.id())))
+                    .updateExpression("REMOVE noticeDue, noticeDueAt"));
+        }
+        SweepWorld.invoke(handler, SCHEDULE, context("schedule", () -> false));
+        Message unseen = receive().get(0);
+        SweepWorld.invoke(handler, WorkEvents.sqs(unseen.messageId(), unseen.body()), context("blind", () -> false));
+        sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(unseen.receiptHandle()));
+        assertEquals(List.of(), notices.asked, "the daily sweep cannot see grants the index does not hold");
+
+        List<String> dueNow = SweepWorld.expected(allByScanForTheOracleOnly(), ledger, MORNING);
+        SweepReport manual = service.sweep(org.appban.domain.Actor.schedule("admin-repair"));
+        assertEquals(dueNow, manual.notices().stream().map(n -> n.kind() + " " + n.exemption()).sorted().toList());
+
+        // Three weeks on, the daily sweep (index only) asks for exactly what a sweep of the whole table would.
+        notices.asked.clear();
+        clock.advance(java.time.Duration.ofDays(21));
+        List<String> expected = SweepWorld.expected(allByScanForTheOracleOnly(), ledger, clock.instant());
+        assertTrue(!expected.isEmpty(), "the seed has notices falling due in three weeks");
+        SweepWorld.invoke(handler, SCHEDULE, context("schedule-21", () -> false));
+        for (List<Message> batch = receive(); !batch.isEmpty(); batch = receive()) {
+            for (Message m : batch) {
+                SweepWorld.invoke(handler, WorkEvents.sqs(m.messageId(), m.body()), context(m.messageId(), () -> false));
+                sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+            }
+        }
+        assertEquals(expected, notices.asked.stream().sorted().toList());
     }
 
     /** The whole table, for what a sweep that read everything would ask (the test's oracle; the sweep never does this). */
