@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.appban.lambda.exemption.ExemptionSweepHandler;
 import org.appban.store.dynamo.DynamoClaims;
 import org.appban.store.dynamo.DynamoDeviceStore;
@@ -18,6 +17,7 @@ import org.appban.store.dynamo.DynamoExemptionStore;
 import org.appban.store.dynamo.DynamoLedger;
 import org.appban.store.dynamo.DynamoMemberStore;
 import org.appban.testing.AwsEmulator;
+import org.appban.testing.DynamoRequestLog;
 import org.appban.testing.TemplateTables;
 import org.appban.testing.TestClock;
 import org.appban.testing.WorkEvents;
@@ -25,9 +25,6 @@ import org.appban.work.SqsWork;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -41,7 +38,8 @@ class ExemptionSweepRoundIT {
     private static final int EXEMPTIONS = 48;
 
     private final TestClock clock = new TestClock(MORNING);
-    private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
+    private final DynamoRequestLog log = new DynamoRequestLog();
+    private final List<Map<String, String>> requests = log.requests();
     private final ExemptionFixtures.RecordedNotices notices = new ExemptionFixtures.RecordedNotices();
     private TemplateTables.Created tables;
     private SqsClient sqs;
@@ -57,17 +55,7 @@ class ExemptionSweepRoundIT {
         AwsEmulator emulator = AwsEmulator.shared();
         tables = TemplateTables.load().create(emulator.dynamoDb(), AwsEmulator.uniquePrefix("sweep"),
                 "MembersTable", "DevicesTable", "ExemptionsTable", "LedgerTable", "ClaimsTable");
-        DynamoDbClient dynamo = emulator.clients().configure(DynamoDbClient.builder())
-                .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
-                    @Override
-                    public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution context, ExecutionAttributes attributes) {
-                        Map<String, String> r = new TreeMap<>();
-                        r.put("operation", attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
-                        context.request().getValueForField("TableName", String.class).ifPresent(t -> r.put("table", t));
-                        context.request().getValueForField("IndexName", String.class).ifPresent(i -> r.put("index", i));
-                        requests.add(r);
-                    }
-                })).build();
+        DynamoDbClient dynamo = log.client(emulator);
         sqs = emulator.clients().sqs();
         queueUrl = sqs.createQueue(r -> r.queueName(AwsEmulator.uniquePrefix("sweep").replaceAll("[^a-z0-9-]", "") + "-ExemptionSweepWork")).queueUrl();
         exemptions = new DynamoExemptionStore(dynamo, tables.name("ExemptionsTable"));
