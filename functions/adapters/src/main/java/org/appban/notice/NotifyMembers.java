@@ -99,9 +99,9 @@ public final class NotifyMembers {
         return org.appban.identity.DirectInvocation.refuse(ledger, clock.instant(), FUNCTION, request, instead);
     }
 
-    /** The manual request an administrator authorised through the admin function URL ({@link org.appban.identity.RunAuthorisation}). */
-    public org.appban.identity.RunAuthorisation.Redeemed redeem(String authorisation, String eventId) {
-        return org.appban.identity.RunAuthorisation.redeem(ledger, clock.instant(), FUNCTION, authorisation, eventId);
+    /** The manual request an administrator authorised through the admin function URL ({@link org.appban.identity.AuthorisedRuns}). */
+    public org.appban.identity.AuthorisedRuns.Redeemed redeem(String authorisation, String eventId) {
+        return org.appban.identity.AuthorisedRuns.redeem(ledger, clock.instant(), FUNCTION, authorisation, eventId);
     }
 
     public BanPolicy policy() {
