@@ -114,7 +114,7 @@ public final class EnforceRemovalHandler extends JsonHandler {
         }
         if (trigger instanceof Trigger.EventBridgeEvent e && RunAuthorisation.DETAIL_TYPE.equals(e.detailType())) {
             // Handed on by the admin function: the request and its administrator come from the ledger, not the event.
-            RunAuthorisation.Redeemed run = service.redeem(event.path("detail").path("authorisation").asText(null), event.path("id").asText(runId));
+            RunAuthorisation.Redeemed run = RunAuthorisation.parsed(service.redeem(event.path("detail").path("authorisation").asText(null), event.path("id").asText(runId)));
             return service.run(EnforceRequest.parseManual(run.request()), run.actor(), runId);
         }
         if (trigger instanceof Trigger.DirectInvocation && event.has("request")) {
