@@ -48,7 +48,7 @@ public final class NotifyMembers {
     private final Ledger ledger;
     private final Attestations attestations;
     private final NoticePlanner planner;
-    private final NoticeComposer composer;
+    private final NoticeComposition composer;
     private final NoticeSender sender;
     private final Clock clock;
     private final int parallelism;
@@ -56,7 +56,7 @@ public final class NotifyMembers {
     /** One member at a time. */
     public NotifyMembers(BanPolicy policy, MemberStore members, DeviceStore devices, ExemptionStore exemptions,
                          Claims claims, Ledger ledger, Attestations attestations, NoticePlanner planner,
-                         NoticeComposer composer, NoticeSender sender, Clock clock) {
+                         NoticeComposition composer, NoticeSender sender, Clock clock) {
         this(policy, members, devices, exemptions, claims, ledger, attestations, planner, composer, sender, clock, 1);
     }
 
@@ -67,7 +67,7 @@ public final class NotifyMembers {
      */
     public NotifyMembers(BanPolicy policy, MemberStore members, DeviceStore devices, ExemptionStore exemptions,
                          Claims claims, Ledger ledger, Attestations attestations, NoticePlanner planner,
-                         NoticeComposer composer, NoticeSender sender, Clock clock, int parallelism) {
+                         NoticeComposition composer, NoticeSender sender, Clock clock, int parallelism) {
         if (parallelism < 1) throw new IllegalArgumentException("parallelism must be at least 1");
         this.parallelism = parallelism;
         this.policy = policy;
