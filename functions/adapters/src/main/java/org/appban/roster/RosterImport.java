@@ -38,17 +38,17 @@ public final class RosterImport {
         }
     }
 
-    private final RosterParser parser;
+    private final RosterFormat parser;
     private final MemberStore members;
     private final Ledger ledger;
     private final Clock clock;
     private final DeactivationLimit limit;
 
-    public RosterImport(RosterParser parser, MemberStore members, Ledger ledger, Clock clock) {
+    public RosterImport(RosterFormat parser, MemberStore members, Ledger ledger, Clock clock) {
         this(parser, members, ledger, clock, DeactivationLimit.DEFAULT);
     }
 
-    public RosterImport(RosterParser parser, MemberStore members, Ledger ledger, Clock clock, DeactivationLimit limit) {
+    public RosterImport(RosterFormat parser, MemberStore members, Ledger ledger, Clock clock, DeactivationLimit limit) {
         this.parser = parser;
         this.members = members;
         this.ledger = ledger;
