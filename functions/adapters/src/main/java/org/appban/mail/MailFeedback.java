@@ -1,17 +1,15 @@
 package org.appban.mail;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import org.appban.input.StrictObject;
 
 /**
  * A bounce or complaint SES reported about a message we sent, read from SES's event record (the {@code detail} of
- * an EventBridge {@code aws.ses} event, which is the same record SES publishes to SNS and Firehose).
+ * an EventBridge {@code aws.ses} event, which is the same record SES publishes to SNS and Firehose) by
+ * {@code SesFeedbackEvent} in adapters.
  *
  * <p>SES writes this record, not us, and adds fields over time, so unknown fields are accepted; the fields used
  * here are checked strictly (type, presence), and a record without them is rejected with their paths.
@@ -60,56 +58,5 @@ public record MailFeedback(Kind kind, String feedbackId, String sesMessageId, In
     public String tag(String name) {
         List<String> values = tags.get(name);
         return values == null || values.isEmpty() ? null : values.get(0);
-    }
-
-    /**
-     * Reads SES's event record. {@code expected} is the kind the EventBridge detail-type announced; a record of
-     * another kind is a problem at {@code eventType}.
-     */
-    public static MailFeedback fromSesEvent(StrictObject d, Kind expected) {
-        String eventType = d.has("eventType") ? d.text("eventType") : d.text("notificationType");
-        String eventField = d.has("eventType") ? "eventType" : "notificationType";
-        Kind kind = null;
-        if ("Bounce".equals(eventType)) kind = Kind.BOUNCE;
-        else if ("Complaint".equals(eventType)) kind = Kind.COMPLAINT;
-        else if (eventType != null) d.problem(eventField, "'" + eventType + "' is not Bounce or Complaint");
-        if (kind != null && expected != null && kind != expected) {
-            d.problem(eventField, "'" + eventType + "' does not match the event's detail-type (" + expected.wireName() + ")");
-        }
-
-        StrictObject mail = d.object("mail", true);
-        String messageId = mail == null ? null : mail.text("messageId");
-        Map<String, List<String>> tags = new LinkedHashMap<>();
-        StrictObject tagObject = mail == null ? null : mail.object("tags", false);
-        if (tagObject != null) {
-            for (String name : tagObject.fieldNames()) tags.put(name, tagObject.texts(name, false));
-        }
-
-        StrictObject body = kind == null ? null : d.object(kind == Kind.BOUNCE ? "bounce" : "complaint", true);
-        if (body == null) return null;
-        String feedbackId = body.text("feedbackId");
-        Instant at = body.instant("timestamp", true);
-        List<String> recipients = new ArrayList<>();
-        String diagnostic = null;
-        for (StrictObject r : body.objects(kind == Kind.BOUNCE ? "bouncedRecipients" : "complainedRecipients", true)) {
-            String address = r.text("emailAddress");
-            if (address != null) recipients.add(bare(address));
-            if (diagnostic == null && kind == Kind.BOUNCE) diagnostic = r.optionalText("diagnosticCode").orElse(null);
-        }
-        if (recipients.isEmpty()) body.problem(kind == Kind.BOUNCE ? "bouncedRecipients" : "complainedRecipients", "lists no recipient");
-        String type = kind == Kind.BOUNCE ? body.text("bounceType") : body.optionalText("complaintFeedbackType").orElse(null);
-        String subType = kind == Kind.BOUNCE ? body.optionalText("bounceSubType").orElse(null)
-                : body.optionalText("complaintSubType").orElse(null);
-        if (feedbackId == null || at == null || messageId == null || (kind == Kind.BOUNCE && type == null)) return null;
-        return new MailFeedback(kind, feedbackId, messageId, at, recipients, type, subType, tags, diagnostic);
-    }
-
-    /** {@code "Name <a@b>"} or {@code a@b}, as SES may write either: the address, lower-cased. */
-    static String bare(String address) {
-        String s = address.strip();
-        int open = s.lastIndexOf('<');
-        int close = s.lastIndexOf('>');
-        if (open >= 0 && close > open) s = s.substring(open + 1, close);
-        return s.strip().toLowerCase(Locale.ROOT);
     }
 }
