@@ -5,7 +5,6 @@ import java.io.BufferedReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +77,7 @@ public final class TelemetryIngest {
         final String source;
         final TelemetryReader.Problems problems = new TelemetryReader.Problems();
         final Instant now = clock.instant();
-        Map<MacAddress, List<Device>> byMac;
+        final Map<MacAddress, List<Device>> byMac = new HashMap<>();
         final Map<String, Sighting> latest = new HashMap<>();
         final TreeSet<String> ambiguousDevices = new TreeSet<>();
         int records, notTheApp, matched, unknown, ambiguous, corporate, late;
@@ -99,7 +98,7 @@ public final class TelemetryIngest {
                 late++;
                 return;
             }
-            List<Device> owners = macIndex().getOrDefault(r.mac(), List.of());
+            List<Device> owners = withMac(r.mac());
             if (owners.isEmpty()) {
                 unknown++;
                 return;
@@ -118,16 +117,17 @@ public final class TelemetryIngest {
             latest.merge(d.id() + "\u0000" + s.domain(), s, Sighting::later);
         }
 
-        /** Built on the first match only: a log without the app's domains costs no inventory read. */
-        Map<MacAddress, List<Device>> macIndex() {
-            if (byMac == null) {
-                byMac = new HashMap<>();
-                for (Device d : devices.all()) {
-                    MacAddress mac = d.macAddress();
-                    if (mac != null && !d.retired()) byMac.computeIfAbsent(mac, k -> new ArrayList<>()).add(d);
-                }
-            }
-            return byMac;
+        /**
+         * The devices (not retired) holding a MAC, read once per MAC a log names: its keys from the devices' MAC
+         * index, the devices by key. A log without the app's domains costs no inventory read, and a log's reads
+         * follow the addresses in it, not the fleet. The index is eventually consistent, so a device is kept only
+         * if it still holds the MAC when read.
+         */
+        List<Device> withMac(MacAddress mac) {
+            return byMac.computeIfAbsent(mac, m -> devices.findAll(devices.idsWithMac(m)).values().stream()
+                    .filter(d -> !d.retired() && m.equals(d.macAddress()))
+                    .sorted(java.util.Comparator.comparing(Device::id))
+                    .toList());
         }
 
         TelemetryReport finish(String tag, Actor actor, boolean dryRun) {
