@@ -198,13 +198,13 @@ public final class DynamoLedger implements Ledger {
         return Optional.of(tally.checkedAt(checked));
     }
 
-    /** The correction on shard 0 and the check's time on the meta item, in one transaction: both or neither. */
+    /** The correction on shard 0 and the check's time (when given) on the meta item, in one transaction: both or neither. */
     @Override
     public void correctTally(Map<String, Long> delta, java.time.Instant checkedAt) {
         List<TransactWriteItem> items = new ArrayList<>(2);
         if (!delta.isEmpty()) items.add(TransactWriteItem.builder().update(added(TALLY_PREFIX + 0, delta, null)).build());
-        items.add(TransactWriteItem.builder().update(added(TALLY_META, Map.of(), checkedAt)).build());
-        dynamo.transactWriteItems(r -> r.transactItems(items));
+        if (checkedAt != null) items.add(TransactWriteItem.builder().update(added(TALLY_META, Map.of(), checkedAt)).build());
+        if (!items.isEmpty()) dynamo.transactWriteItems(r -> r.transactItems(items));
     }
 
     private TransactWriteItem putIfAbsent(Map<String, AttributeValue> item) {
