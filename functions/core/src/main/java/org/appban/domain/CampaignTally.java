@@ -38,10 +38,13 @@ public record CampaignTally(Map<String, Long> counters, Instant checkedAt) {
     public static final List<String> EXEMPTION_STATES = List.of("requested", "granted", "refused", "revoked");
     /**
      * How many items the counters are spread over: a counter moved by every append of a busy day would otherwise be
-     * one hot item that every concurrent appender's transaction conflicts on. An entry's chain picks its shard, so
-     * one member's appends (which already queue on their chain's tail) share one, and a read sums them all.
+     * one hot item that every concurrent appender's transaction conflicts on (DynamoDB cancels a transaction that
+     * meets another on an item, and the append tries again). An entry's chain picks its shard, so one member's
+     * appends (which already queue on their chain's tail) share one. At a few hundred counted appends a second
+     * (notices fanned out at a production SES rate) this leaves each shard a handful a second; a read sums them all
+     * in one BatchGetItem. Raising it later is safe (a read covers every shard); lowering it would hide counts.
      */
-    public static final int SHARDS = 8;
+    public static final int SHARDS = 32;
 
     public CampaignTally {
         counters = java.util.Collections.unmodifiableMap(new TreeMap<>(counters));
