@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The admin function's SnapStart priming runs the status operation to its end on sample records (a member with a
- * device, an exemption and a notice): the counters read, and the full report built and exported, so a restored
- * function's first status request finds either path loaded.
+ * device, an exemption and a notice), as it usually comes: the counters read. The same samples serve the full
+ * report (status with export), which the priming leaves to its first use.
  */
 class AdminPrimingTest {
     @Test

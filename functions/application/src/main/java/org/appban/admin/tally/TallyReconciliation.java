@@ -14,6 +14,11 @@ import org.appban.ports.Ledger;
  * allows, the correction and the check's time. Reads the whole ledger (the chains listed from their heads' index,
  * then each chain by key): a manual path an administrator runs after an upgrade or to audit the counters, never a
  * daily one.
+ *
+ * <p>One gap the before-and-after reads cannot close: DynamoDB lists the chains from an index that may lag the table
+ * by a moment, so a chain started in the second before the check may be missing from the recount and show as drift.
+ * Its own appends are what moved the counters, so a repair is only safe when the campaign was quiet for longer than
+ * that: the administrator's run after an upgrade, or with the kill switch engaged; a check without repair only reports.
  */
 public final class TallyReconciliation {
     private final Ledger ledger;
