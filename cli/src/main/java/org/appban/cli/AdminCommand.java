@@ -48,7 +48,7 @@ import software.amazon.awssdk.services.cloudformation.model.Output;
  * {@code --json}) go before or after the subcommand, as they always did.
  */
 @Command(name = "admin", synopsisSubcommandLabel = "SUBCOMMAND",
-        subcommands = {AdminCommand.Status.class, AdminCommand.Preview.class, AdminCommand.Exemptions.class, AdminCommand.Request.class,
+        subcommands = {AdminCommand.Status.class, AdminCommand.Tally.class, AdminCommand.Preview.class, AdminCommand.Exemptions.class, AdminCommand.Request.class,
                 AdminCommand.Grant.class, AdminCommand.Refuse.class, AdminCommand.Revoke.class, AdminCommand.Sweep.class,
                 AdminCommand.Killswitch.class, AdminCommand.Ledger.class, AdminCommand.Enforce.class, AdminCommand.Access.class,
                 AdminCommand.Resend.class, AdminCommand.Unblock.class, AdminCommand.Roster.class, AdminCommand.Approvals.class, AdminCommand.Approve.class},
@@ -103,14 +103,33 @@ final class AdminCommand implements Callable<Integer> {
     }
 
     @Command(name = "status", description = {"Campaign totals.",
-            "Writes the JSON and CSV status report to the reports bucket (members, devices by state, notices, exemptions, "
-                    + "quarantines)."})
+            "From the campaign's counters, a few items whatever its size (notices by stage, removals, quarantines, "
+                    + "releases, devices off the network, escalations, exemption decisions). --export also reads the whole "
+                    + "campaign and writes the JSON and CSV status report to the reports bucket (members, devices by state, "
+                    + "one row per member and device)."})
     static final class Status extends Sub {
-        @Option(names = "--members", description = "add each member's line to the report")
+        @Option(names = "--export", description = "read the whole campaign and write the full report to the reports bucket")
+        boolean export;
+        @Option(names = "--members", description = "as --export, and add each member's line to the answer")
         boolean members;
 
         ObjectNode request() {
-            return op("status").put("includeMembers", members);
+            ObjectNode r = op("status").put("includeMembers", members);
+            if (export) r.put("export", true);
+            return r;
+        }
+    }
+
+    @Command(name = "tally", description = {"Reconcile the campaign's counters with the ledger.",
+            "Recounts every ledger chain and reports where the counters differ (drift); with --repair corrects them, "
+                    + "unless they moved during the recount (run it again when the campaign is quiet). Reads the whole "
+                    + "ledger: after an upgrade, or to audit the counters."})
+    static final class Tally extends Sub {
+        @Option(names = "--repair", description = "correct the drift found")
+        boolean repair;
+
+        ObjectNode request() {
+            return op("tally.check").put("repair", repair);
         }
     }
 
@@ -592,6 +611,18 @@ final class AdminCommand implements Callable<Integer> {
     }
 
     private void status(JsonNode r) {
+        JsonNode counters = r.path("counters");
+        out.println("counters: " + counters.path("state").asText() + " (" + counters.path("note").asText() + ")");
+        JsonNode c = counters.path("counted");
+        if (c.isObject()) {
+            List<List<String>> counted = new ArrayList<>();
+            for (String k : List.of("noticesSent", "removed", "quarantined", "restored", "offNetwork", "escalated")) counted.add(List.of(k, c.path(k).asText()));
+            for (String group : List.of("noticesByStage", "noticesByKind", "exemptions")) {
+                c.path(group).properties().forEach(e -> counted.add(List.of(group.replace("By", " by ").toLowerCase(Locale.ROOT) + ": " + e.getKey(), e.getValue().asText())));
+            }
+            table(List.of("counted", "count"), counted);
+        }
+        if (!r.has("totals")) return;
         JsonNode t = r.path("totals");
         List<List<String>> rows = new ArrayList<>();
         for (String k : List.of("members", "activeMembers", "devices", "corporateDevices", "privateDevices", "noticesSent", "quarantined")) {

@@ -150,7 +150,11 @@ class AdminCommandTest {
     void status_preview_and_exemptions_print_tables_and_json_prints_the_report() throws IOException {
         Run status = run("hana", "status");
         assertEquals(0, status.exit(), status.err());
-        assertTrue(status.out().lines().anyMatch(l -> l.matches("members\\s+3")), status.out());
+        assertTrue(status.out().lines().anyMatch(l -> l.matches("noticesSent\\s+2")), status.out());
+        assertTrue(status.out().contains("counters: unchecked"), status.out());
+        Run full = run("hana", "status", "--export");
+        assertEquals(0, full.exit(), full.err());
+        assertTrue(full.out().lines().anyMatch(l -> l.matches("members\\s+3")), full.out());
         Run list = run("hana", "exemptions", "--member", "m-001");
         assertTrue(list.out().lines().anyMatch(l -> l.startsWith("ex-example-requested ") && l.contains("requested")), list.out());
         Run preview = run("hana", "preview", "--days", "30");

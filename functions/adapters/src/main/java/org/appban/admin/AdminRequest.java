@@ -19,7 +19,8 @@ import org.appban.json.Json;
  * exemption.revoke   id, reason
  * exemption.list     [member], [state: requested|active|expired|refused|revoked]
  * exemption.sweep    (asks for the exemption notices that are due)
- * status             [includeMembers: false]
+ * status             [export: false], [includeMembers: false]  (either reads the whole campaign and writes the report)
+ * tally.check        [repair: false]
  * preview            [days: 14 (1..366)], [from: date-time with offset; default now]
  * killswitch.on      reason
  * killswitch.off     reason
@@ -72,9 +73,28 @@ public sealed interface AdminRequest {
         }
     }
 
-    record Status(boolean includeMembers) implements AdminRequest {
+    /**
+     * Without either flag, the campaign's counters (a few items, {@link CountedStatus}); with {@code export} or
+     * {@code includeMembers}, also the full report read from the whole campaign and written to the reports store.
+     */
+    record Status(boolean includeMembers, boolean export) implements AdminRequest {
+        public Status(boolean includeMembers) {
+            this(includeMembers, false);
+        }
+
+        public boolean full() {
+            return includeMembers || export;
+        }
+
         public String operation() {
             return "status";
+        }
+    }
+
+    /** Reconciles the campaign's counters with the ledger ({@link TallyCheck}); {@code repair} corrects a drift found. */
+    record TallyCheckRequest(boolean repair) implements AdminRequest {
+        public String operation() {
+            return "tally.check";
         }
     }
 
@@ -135,7 +155,7 @@ public sealed interface AdminRequest {
     }
 
     List<String> OPERATIONS = List.of("exemption.request", "exemption.grant", "exemption.refuse", "exemption.revoke",
-            "exemption.list", "exemption.sweep", "status", "preview", "killswitch.on", "killswitch.off", "ledger.verify",
+            "exemption.list", "exemption.sweep", "status", "tally.check", "preview", "killswitch.on", "killswitch.off", "ledger.verify",
             "ledger.export", "approval.list", "approval.approve", "enforce.run", "access.run", "notify.run", "roster.run");
 
     String SOURCE = "admin request";
@@ -186,7 +206,8 @@ public sealed interface AdminRequest {
                 case "exemption.revoke" -> new ExemptionRevoke(o.text("id"), text(o, "reason", true));
                 case "exemption.list" -> new ExemptionList(o.optionalText("member").orElse(null), state(o));
                 case "exemption.sweep" -> new ExemptionSweep();
-                case "status" -> new Status(Boolean.TRUE.equals(o.bool("includeMembers", false)));
+                case "status" -> new Status(Boolean.TRUE.equals(o.bool("includeMembers", false)), Boolean.TRUE.equals(o.bool("export", false)));
+                case "tally.check" -> new TallyCheckRequest(Boolean.TRUE.equals(o.bool("repair", false)));
                 case "preview" -> new Preview(days(o), o.instant("from", false));
                 case "killswitch.on" -> new KillSwitchSet(true, text(o, "reason", true));
                 case "killswitch.off" -> new KillSwitchSet(false, text(o, "reason", true));

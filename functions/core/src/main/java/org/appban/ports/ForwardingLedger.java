@@ -60,4 +60,14 @@ public abstract class ForwardingLedger implements Ledger {
     public Map<String, LedgerEntry> heads() {
         return delegate.heads();
     }
+
+    @Override
+    public Optional<org.appban.domain.CampaignTally> tally() {
+        return delegate.tally();
+    }
+
+    @Override
+    public void correctTally(Map<String, Long> delta, java.time.Instant checkedAt) {
+        delegate.correctTally(delta, checkedAt);
+    }
 }

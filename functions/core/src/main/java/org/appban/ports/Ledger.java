@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.appban.domain.LedgerEntry;
 import org.appban.domain.LedgerRecord;
+import org.appban.domain.CampaignTally;
 
 /**
  * The append-only audit ledger. Entries are hash-chained per chain (one chain per member, one for the fleet).
@@ -84,6 +85,26 @@ public interface Ledger {
             if (!entries.isEmpty()) heads.put(name, entries.get(entries.size() - 1));
         }
         return heads;
+    }
+
+    /**
+     * The campaign's counters ({@link CampaignTally}) as this ledger keeps them, each moved by the append that writes
+     * the entry it counts, in the same atomic write. Empty when none has been kept yet: a ledger with nothing counted
+     * and never reconciled (a new campaign before its first notice, or a ledger older than its counters until a
+     * {@code tally.check} repairs it). A ledger that keeps no counters answers empty.
+     */
+    default Optional<CampaignTally> tally() {
+        return Optional.empty();
+    }
+
+    /**
+     * Adds {@code delta} to the counters and records {@code checkedAt} as their last reconciliation: what a
+     * {@code tally.check} that found them drifted from the ledger does when asked to repair. Never part of an append.
+     *
+     * @throws UnsupportedOperationException when this ledger keeps no counters
+     */
+    default void correctTally(Map<String, Long> delta, java.time.Instant checkedAt) {
+        throw new UnsupportedOperationException("this ledger keeps no campaign counters");
     }
 
     /** The result of an append: the entry as stored, and whether this call wrote it. */

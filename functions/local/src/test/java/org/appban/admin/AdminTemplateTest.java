@@ -79,7 +79,13 @@ class AdminTemplateTest {
         java.util.Set<String> actions = new java.util.TreeSet<>();
         f.path("Policies").get(0).path("Statement").forEach(st -> st.path("Action").forEach(a -> actions.add(a.asText())));
         assertEquals(new java.util.TreeSet<>(java.util.List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query",
-                "secretsmanager:GetSecretValue")), actions, "no Scan, no delete, no SSM, no S3");
+                "dynamodb:UpdateItem", "secretsmanager:GetSecretValue")), actions, "no Scan, no delete, no SSM, no S3");
+        // UpdateItem only for the campaign's counters beside the ledger (a request counted), never an entry.
+        f.path("Policies").get(0).path("Statement").forEach(st -> {
+            if (st.path("Action").toString().contains("dynamodb:UpdateItem")) {
+                assertEquals("[\"tally#*\"]", st.path("Condition").path("ForAllValues:StringLike").path("dynamodb:LeadingKeys").toString(), st.toString());
+            }
+        });
     }
 
     private static JsonNode readJson(String text) {

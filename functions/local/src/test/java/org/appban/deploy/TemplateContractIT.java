@@ -165,7 +165,9 @@ class TemplateContractIT {
      * still be granted by the template (a stale entry fails), and must not have been exercised after all.
      */
     static final Map<String, Map<Grant, String>> NOT_REACHED = Map.of(
-            "InventorySyncFunction", jamfSlot(),
+            "InventorySyncFunction", with(jamfSlot(), new Grant("dynamodb:UpdateItem", "LedgerTable"),
+                    "the campaign's counters move when the app disappears from a device the inventory knew (inventory.app-disappeared), "
+                    + "and the samples' sync finds every device for the first time"),
             "EnforceRemovalFunction", jamfSlot(),
             "RosterImportFunction", Map.of(
                     new Grant("sqs:SendMessage", "RosterImportWork"),
@@ -192,6 +194,12 @@ class TemplateContractIT {
                     new Grant("dynamodb:Scan", "DevicesTable"),
                     "a device run reads the fleet only to weigh a quarantine against the cap's share of the fleet, and the "
                             + "signed sample reports its device compliant"));
+
+    private static Map<Grant, String> with(Map<Grant, String> grants, Grant grant, String why) {
+        Map<Grant, String> all = new java.util.HashMap<>(grants);
+        all.put(grant, why);
+        return Map.copyOf(all);
+    }
 
     /**
      * A Jamf Pro connection slot (read, then a conditional put; DynamoRateLimits) is taken only when the stack's MDM

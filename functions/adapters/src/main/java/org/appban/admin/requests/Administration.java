@@ -3,6 +3,7 @@ package org.appban.admin.requests;
 import org.appban.admin.AdminRequest;
 import org.appban.admin.Caller;
 import org.appban.admin.CampaignStatus;
+import org.appban.admin.CountedStatus;
 import org.appban.admin.FleetSnapshot;
 import org.appban.admin.LedgerAudit;
 import org.appban.admin.ManualRuns;
@@ -225,6 +226,10 @@ public final class Administration {
                 yield new Outcome(sweep, sweep.notices().size() + " exemption notices asked for");
             }
             case AdminRequest.Status r -> status(r, now);
+            case AdminRequest.TallyCheckRequest r -> {
+                org.appban.admin.TallyCheck check = new org.appban.admin.tally.TallyReconciliation(ledger).run(now, r.repair());
+                yield new Outcome(check, org.appban.admin.tally.TallyReconciliation.summary(check));
+            }
             case AdminRequest.Preview r -> {
                 Instant from = r.from() == null ? now : r.from();
                 PreviewReport report = preview.preview(snapshot(now), from, from.plus(Duration.ofDays(r.days())));
@@ -327,12 +332,26 @@ public final class Administration {
         return new Outcome(o, o.result() + " " + o.exemption().id() + " (member " + o.exemption().member() + ")");
     }
 
+    /**
+     * The campaign's counters, read as a few items whatever its size ({@link CountedStatus}): what an administrator's
+     * status request answers, quickly. With {@code export} (or {@code includeMembers}), the full report as well: the
+     * whole campaign read (roster, inventory, exemptions, every member's chain), one row per member and device
+     * written to the reports store as JSON and CSV, and its totals. That read grows with the campaign, so it is asked
+     * for, never the default (README, "Status and the campaign's counters").
+     */
     private Outcome status(AdminRequest.Status r, Instant now) {
+        CountedStatus counted = CountedStatus.of(ledger.tally());
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("policy", policy.id());
+        result.put("at", now);
+        result.put("counters", counted);
+        if (!r.full()) {
+            String summary = counted.counted() == null ? "counters " + counted.state()
+                    : counted.counted().noticesSent() + " notices, " + counted.counted().offNetwork() + " off the network (counters " + counted.state() + ")";
+            return new Outcome(result, summary);
+        }
         StatusReport report = new CampaignStatus(network).build(snapshot(now));
         Map<String, String> where = new StatusExport(reports).export(report);
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("policy", report.policy());
-        result.put("at", report.at());
         result.put("totals", report.totals());
         result.put("reports", where);
         if (r.includeMembers()) result.put("members", report.members());

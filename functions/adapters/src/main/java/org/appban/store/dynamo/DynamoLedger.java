@@ -19,6 +19,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import org.appban.domain.LedgerEntry;
 import org.appban.domain.LedgerRecord;
+import org.appban.domain.CampaignTally;
 import org.appban.ledger.LedgerHasher;
 import org.appban.ports.Ledger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -28,6 +29,7 @@ import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * The ledger in DynamoDB: one item per entry at (chain, seq), hash-chained per chain.
@@ -40,6 +42,12 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  *   <li>with the same idempotency key, only one transaction reserves it; the others find the marker and return the
  *       entry it points at, unwritten.</li>
  * </ul>
+ *
+ * <p>The campaign's counters ({@link CampaignTally}) live in the table too, beside the idempotency markers: at chain
+ * {@code tally#<shard>}, seq 0, one attribute {@code t:<counter>} per counter. An entry that counts adds to its
+ * chain's shard in the same transaction (an Update with ADD), so the count moves exactly when the entry is written,
+ * and a lost race or a used key moves nothing. The reconciliation's last check is at {@code tally#meta}. Roles may
+ * update only these items (template.yaml, {@code dynamodb:LeadingKeys}): the entries stay append-only.
  */
 public final class DynamoLedger implements Ledger {
     public static final String CHAIN_HEADS = "chainHeads";
@@ -50,6 +58,10 @@ public final class DynamoLedger implements Ledger {
     /** Each round of a race lets one writer through, so this bounds how many writers one chain can take at once. */
     private static final int MAX_ATTEMPTS = 40;
     private static final String CONDITION_FAILED = "ConditionalCheckFailed";
+    static final String TALLY_PREFIX = "tally#";
+    static final String TALLY_META = TALLY_PREFIX + "meta";
+    static final String COUNTER_PREFIX = "t:";
+    static final String CHECKED_AT = "checkedAt";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -132,7 +144,67 @@ public final class DynamoLedger implements Ledger {
         List<TransactWriteItem> items = new ArrayList<>(2);
         items.add(putIfAbsent(LedgerItems.toItem(entry)));
         if (key != null) items.add(putIfAbsent(LedgerItems.marker(key, entry)));
+        Map<String, Long> moved = CampaignTally.effects(entry.record());
+        if (!moved.isEmpty()) items.add(TransactWriteItem.builder().update(added(TALLY_PREFIX + CampaignTally.shard(entry.chain()), moved, null)).build());
         dynamo.transactWriteItems(r -> r.transactItems(items));
+    }
+
+    /** An Update that ADDs each counter (creating the item and the attribute at 0 when absent), and SETs checkedAt if given. */
+    private Update added(String item, Map<String, Long> counters, java.time.Instant checkedAt) {
+        Map<String, String> names = new LinkedHashMap<>();
+        Map<String, AttributeValue> values = new LinkedHashMap<>();
+        List<String> adds = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<String, Long> c : counters.entrySet()) {
+            names.put("#c" + i, COUNTER_PREFIX + c.getKey());
+            values.put(":c" + i, AttributeValue.fromN(Long.toString(c.getValue())));
+            adds.add("#c" + i + " :c" + i);
+            i++;
+        }
+        StringBuilder expression = new StringBuilder();
+        if (checkedAt != null) {
+            names.put("#checked", CHECKED_AT);
+            values.put(":checked", AttributeValue.fromS(checkedAt.toString()));
+            expression.append("SET #checked = :checked ");
+        }
+        if (!adds.isEmpty()) expression.append("ADD ").append(String.join(", ", adds));
+        return Update.builder().tableName(table).key(LedgerItems.key(item, 0))
+                .updateExpression(expression.toString().strip())
+                .expressionAttributeNames(names).expressionAttributeValues(values).build();
+    }
+
+    /**
+     * The shards' counters summed, with the last check's time: one BatchGetItem of {@value CampaignTally#SHARDS} + 1
+     * items, strongly consistent (an append's entry and its count are one transaction, so the sum is the count of
+     * exactly the entries written before the read). Empty when none of the items exists yet.
+     */
+    @Override
+    public Optional<CampaignTally> tally() {
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        for (int shard = 0; shard < CampaignTally.SHARDS; shard++) keys.add(LedgerItems.key(TALLY_PREFIX + shard, 0));
+        keys.add(LedgerItems.key(TALLY_META, 0));
+        List<Map<String, AttributeValue>> items = BatchReads.get(dynamo, table, keys);
+        if (items.isEmpty()) return Optional.empty();
+        CampaignTally tally = CampaignTally.empty();
+        java.time.Instant checked = null;
+        for (Map<String, AttributeValue> item : items) {
+            Map<String, Long> counters = new LinkedHashMap<>();
+            item.forEach((name, value) -> {
+                if (name.startsWith(COUNTER_PREFIX) && value.n() != null) counters.put(name.substring(COUNTER_PREFIX.length()), Long.parseLong(value.n()));
+            });
+            tally = tally.plus(counters);
+            if (item.containsKey(CHECKED_AT)) checked = java.time.Instant.parse(item.get(CHECKED_AT).s());
+        }
+        return Optional.of(tally.checkedAt(checked));
+    }
+
+    /** The correction on shard 0 and the check's time (when given) on the meta item, in one transaction: both or neither. */
+    @Override
+    public void correctTally(Map<String, Long> delta, java.time.Instant checkedAt) {
+        List<TransactWriteItem> items = new ArrayList<>(2);
+        if (!delta.isEmpty()) items.add(TransactWriteItem.builder().update(added(TALLY_PREFIX + 0, delta, null)).build());
+        if (checkedAt != null) items.add(TransactWriteItem.builder().update(added(TALLY_META, Map.of(), checkedAt)).build());
+        if (!items.isEmpty()) dynamo.transactWriteItems(r -> r.transactItems(items));
     }
 
     private TransactWriteItem putIfAbsent(Map<String, AttributeValue> item) {

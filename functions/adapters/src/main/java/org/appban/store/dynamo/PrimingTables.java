@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * included, on priming's samples, and nothing leaves the process before the snapshot.
  *
  * <p>It answers the calls the stores make, and only as far as they need: GetItem, PutItem, UpdateItem ({@code SET}
- * only), DeleteItem, Query (one equality on the partition key or an index's key, ordered by the sort key), Scan (an
+ * and {@code ADD}), DeleteItem, Query (one equality on the partition key or an index's key, ordered by the sort key), Scan (an
  * index's items are those carrying its key), BatchGetItem, BatchWriteItem and TransactWriteItems. A condition
  * {@code attribute_not_exists(...)} on its own is checked (the claim and the ledger's writes meet it); every other
  * condition passes, since a priming run has nobody to race. Anything else is refused with an exception, which the
@@ -122,16 +122,40 @@ public final class PrimingTables implements SdkPriming.Responder {
             item = (ObjectNode) key.deepCopy();
             store(table, item);
         }
-        String expression = in.path("UpdateExpression").asText("").strip();
-        if (!expression.startsWith("SET ")) throw new IllegalStateException("priming tables: only SET updates, not " + expression);
-        for (String assignment : expression.substring(4).split(",")) {
-            String[] sides = assignment.split("=");
-            if (sides.length != 2) throw new IllegalStateException("priming tables: not an assignment: " + assignment);
-            item.set(name(in, sides[0].strip()), value(in, sides[1].strip()));
-        }
+        apply(in, item);
         ObjectNode out = Json.object();
         if (!in.path("ReturnValues").asText("NONE").equals("NONE")) out.set("Attributes", item.deepCopy());
         return out;
+    }
+
+    /** {@code SET a = :v, ...} and {@code ADD n :d, ...} (a number added to what is there, or to 0), in that order. */
+    private static void apply(ObjectNode in, ObjectNode item) {
+        String expression = in.path("UpdateExpression").asText("").strip();
+        String set = expression;
+        String add = "";
+        int at = expression.indexOf("ADD ");
+        if (at >= 0) {
+            set = expression.substring(0, at).strip();
+            add = expression.substring(at + 4);
+        }
+        if (!set.isEmpty()) {
+            if (!set.startsWith("SET ")) throw new IllegalStateException("priming tables: only SET and ADD updates, not " + expression);
+            for (String assignment : set.substring(4).split(",")) {
+                String[] sides = assignment.split("=");
+                if (sides.length != 2) throw new IllegalStateException("priming tables: not an assignment: " + assignment);
+                item.set(name(in, sides[0].strip()), value(in, sides[1].strip()));
+            }
+        }
+        if (!add.isEmpty()) {
+            for (String addition : add.split(",")) {
+                String[] sides = addition.strip().split(" ");
+                if (sides.length != 2) throw new IllegalStateException("priming tables: not an addition: " + addition);
+                String attribute = name(in, sides[0]);
+                long was = item.has(attribute) ? Long.parseLong(item.path(attribute).path("N").asText("0")) : 0;
+                long by = Long.parseLong(value(in, sides[1]).path("N").asText());
+                item.set(attribute, Json.object().put("N", Long.toString(was + by)));
+            }
+        }
     }
 
     private ObjectNode deleteItem(ObjectNode in) {
@@ -206,8 +230,15 @@ public final class PrimingTables implements SdkPriming.Responder {
         ArrayNode reasons = Json.array();
         boolean failed = false;
         for (JsonNode item : in.path("TransactItems")) {
+            if (item.path("Update").isObject()) {
+                JsonNode update = item.path("Update");
+                boolean holds = holds(update.path("TableName").asText(), (ObjectNode) update, update.path("Key"));
+                reasons.addObject().put("Code", holds ? "None" : "ConditionalCheckFailed");
+                failed |= !holds;
+                continue;
+            }
             JsonNode put = item.path("Put");
-            if (!put.isObject()) throw new IllegalStateException("priming tables: only Put in a transaction, not " + item.fieldNames().next());
+            if (!put.isObject()) throw new IllegalStateException("priming tables: only Put and Update in a transaction, not " + item.fieldNames().next());
             boolean holds = holds(put.path("TableName").asText(), (ObjectNode) put, put.path("Item"));
             reasons.addObject().put("Code", holds ? "None" : "ConditionalCheckFailed");
             failed |= !holds;
@@ -219,6 +250,10 @@ public final class PrimingTables implements SdkPriming.Responder {
             throw new ConditionFailed(error);
         }
         for (JsonNode item : in.path("TransactItems")) {
+            if (item.path("Update").isObject()) {
+                updateItem((ObjectNode) item.path("Update"));
+                continue;
+            }
             JsonNode put = item.path("Put");
             store(put.path("TableName").asText(), (ObjectNode) put.path("Item").deepCopy());
         }

@@ -123,6 +123,9 @@ public final class StorePriming {
             ledger.heads();
             ledger.chains();
             ledger.aboutDevice(s.device().id());
+            // The counters: the notice's append moved them; the status request reads them, a reconciliation corrects them.
+            ledger.tally();
+            ledger.correctTally(java.util.Map.of(), at);
         }
     }
 }

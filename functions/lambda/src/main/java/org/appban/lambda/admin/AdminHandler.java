@@ -42,20 +42,22 @@ public final class AdminHandler extends JsonHandler {
 
     /**
      * SnapStart priming: the SDK calls, a function URL request unwrapped and a request parsed, the stores' items
-     * written and read back, and the status operation run to its end on sample records in memory (the report built,
-     * exported as JSON and CSV, the request recorded in a ledger): nothing sent, nothing stored.
+     * written and read back, and the status operation run to its end on sample records in memory, as it usually
+     * comes (the counters read, the call recorded in a ledger): nothing sent, nothing stored.
      */
     static void warmUp(org.appban.policy.BanPolicy policy) {
+        // DynamoDB only: a status request, the one a person waits for, reads the counters and appends its record. The
+        // S3, SSM and EventBridge clients serve the rarer operations (the full report, the kill switch, manual runs),
+        // which load them on first use rather than lengthen every snapshot.
         SdkPriming.dynamoDb();
-        SdkPriming.s3();
-        SdkPriming.ssm();
-        SdkPriming.eventBridge();
         org.appban.store.dynamo.StorePriming.run();
         JsonNode event = JsonHandler.warmUp("{\"requestContext\":{\"http\":{\"method\":\"POST\"},\"authorizer\":{\"iam\":"
                 + "{\"userArn\":\"arn:aws:sts::000000000000:assumed-role/priming/priming\"}}},\"body\":\"{\\\"operation\\\":\\\"status\\\"}\"}");
         Caller caller = Caller.proven(FunctionUrlIdentity.of(event));
         AdminRequest.parse(body(event));
         response(statusOnSamples(policy, body(event), caller));
+        // Not the full report (status with export): a rare request that reads the whole campaign, for which loading
+        // its classes on first use is a small part; priming it would lengthen every snapshot for it.
     }
 
     /**
@@ -66,9 +68,11 @@ public final class AdminHandler extends JsonHandler {
     public static ObjectNode statusOnSamples(org.appban.policy.BanPolicy policy, JsonNode request, Caller caller) {
         java.time.Instant now = java.time.Instant.parse("2024-01-01T00:00:00Z");
         java.time.Clock clock = java.time.Clock.fixed(now, java.time.ZoneOffset.UTC);
-        try (var stores = org.appban.store.dynamo.StorePriming.stores(java.time.Duration.ofDays(30));
-             var ssm = SdkPriming.ssmAnswering("off");
-             var s3 = SdkPriming.emptyS3()) {
+        // The canned SSM and S3 clients are built only if the request reaches them (a status with export does).
+        java.util.List<AutoCloseable> built = new java.util.ArrayList<>();
+        java.util.function.Supplier<software.amazon.awssdk.services.ssm.SsmClient> ssm = once(built, () -> SdkPriming.ssmAnswering("off"));
+        java.util.function.Supplier<software.amazon.awssdk.services.s3.S3Client> s3 = once(built, SdkPriming::emptyS3);
+        try (var stores = org.appban.store.dynamo.StorePriming.stores(java.time.Duration.ofDays(30))) {
             org.appban.store.dynamo.StorePriming.samples(now).populate(stores.members(), stores.devices(), stores.exemptions(), stores.ledger());
             ExemptionNotices silent = new ExemptionNotices() {
                 @Override
@@ -89,7 +93,32 @@ public final class AdminHandler extends JsonHandler {
                     org.appban.admin.preview.CampaignPreview.standard(policy),
                     NetworkAccessLookup.fromLedger(java.util.Map.of("nac.quarantined", "quarantined", "nac.released", "allowed")), clock);
             return administration.handle(request, caller, "priming");
+        } finally {
+            for (AutoCloseable c : built) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // a canned client holds nothing outside the process
+                }
+            }
         }
+    }
+
+    /** A supplier that builds its client on first use, once, and keeps it for closing. */
+    private static <C extends AutoCloseable> java.util.function.Supplier<C> once(java.util.List<AutoCloseable> built,
+                                                                              java.util.function.Supplier<C> make) {
+        return new java.util.function.Supplier<>() {
+            private C client;
+
+            @Override
+            public synchronized C get() {
+                if (client == null) {
+                    client = make.get();
+                    built.add(client);
+                }
+                return client;
+            }
+        };
     }
 
     public AdminHandler(Administration administration) {

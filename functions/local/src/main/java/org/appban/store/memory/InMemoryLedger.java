@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.appban.domain.LedgerEntry;
 import org.appban.domain.LedgerRecord;
+import org.appban.domain.CampaignTally;
 import org.appban.ledger.LedgerHasher;
 import org.appban.ports.Ledger;
 
@@ -15,6 +16,8 @@ import org.appban.ports.Ledger;
 public final class InMemoryLedger implements Ledger {
     private final Map<String, List<LedgerEntry>> chains = new TreeMap<>();
     private final Map<String, LedgerEntry> byKey = new HashMap<>();
+    /** Moved with each entry written, as DynamoLedger moves its tally items in the entry's transaction; null until then. */
+    private CampaignTally tally;
 
     @Override
     public synchronized Appended append(LedgerRecord record) {
@@ -29,6 +32,8 @@ public final class InMemoryLedger implements Ledger {
                 LedgerHasher.hash(record.chain(), seq, previous, record));
         chain.add(entry);
         if (record.idempotencyKey() != null) byKey.put(record.idempotencyKey(), entry);
+        Map<String, Long> moved = CampaignTally.effects(record);
+        if (!moved.isEmpty()) tally = (tally == null ? CampaignTally.empty() : tally).plus(moved);
         return new Appended(entry, true);
     }
 
@@ -45,6 +50,16 @@ public final class InMemoryLedger implements Ledger {
     @Override
     public synchronized List<String> chains() {
         return List.copyOf(chains.keySet());
+    }
+
+    @Override
+    public synchronized Optional<CampaignTally> tally() {
+        return Optional.ofNullable(tally);
+    }
+
+    @Override
+    public synchronized void correctTally(Map<String, Long> delta, java.time.Instant checkedAt) {
+        tally = (tally == null ? CampaignTally.empty() : tally).plus(delta).checkedAt(checkedAt);
     }
 
     /** For tamper tests: replaces a stored entry as an attacker with write access to the table would. */
