@@ -532,6 +532,14 @@ class TemplateContractIT {
             case "network-access/sqs-continuation.json" -> copies.add(write(dir, name, text.replace(
                     "https://sqs.ap-southeast-2.amazonaws.com/111122223333/appban-prod-AccessWork",
                     stack.environment(f.logicalId()).get("ACCESS_WORK_QUEUE_URL"))));
+            // The first step of a one-part deciding round's survey, handed to this stack's own round queue (named by the
+            // record's queue ARN too, which is how the handler tells the round's steps from device work).
+            case "enforce-removal/sqs-round-step.json" -> {
+                String url = stack.environment(f.logicalId()).get("ENFORCE_ROUND_QUEUE_URL");
+                copies.add(write(dir, name, text.replace("https://sqs.ap-southeast-2.amazonaws.com/111122223333/appban-prod-EnforceRoundWork", url)
+                        .replace("arn:aws:sqs:ap-southeast-2:111122223333:appban-prod-EnforceRoundWork",
+                                "arn:aws:sqs:ap-southeast-2:111122223333:" + url.substring(url.lastIndexOf('/') + 1))));
+            }
             case "network-access/device-status-changed.json" -> {
                 // About a private device the inventory found, so the run looks at its owner's exemptions.
                 Device device = inventoried(d -> d.ownership() == Ownership.PRIVATE && d.id().contains(":"));
