@@ -108,7 +108,13 @@ class TemplateContractIT {
      */
     static final Map<String, Map<Grant, String>> NOT_REACHED = Map.of(
             "InventorySyncFunction", jamfSlot(),
-            "EnforceRemovalFunction", jamfSlot(),
+            "EnforceRemovalFunction", plus(jamfSlot(), Map.of(
+                    new Grant("sns:Publish", "AdminAlertsTopic"),
+                    "a deciding round tells the administrators only when the blast-radius cap holds it, and the samples' round "
+                            + "carries the stack's DeadlineConfirm, which covers the sample fleet",
+                    new Grant("dynamodb:DeleteItem", "ClaimsTable"),
+                    "a claim is given back only when a round's step fails (an MDM down) or a manual run reconciles the MDMs "
+                            + "(its fleet lock), and the samples' manual run stops at the blast-radius cap")),
             "RosterImportFunction", Map.of(
                     new Grant("sqs:SendMessage", "RosterImportWork"),
                     "an import hands the rest on only when the invocation's time runs short, which the samples' small rosters never do (RosterScaleIT does)"),
@@ -137,6 +143,12 @@ class TemplateContractIT {
      * A Jamf Pro connection slot (read, then a conditional put; DynamoRateLimits) is taken only when the stack's MDM
      * is Jamf Pro: the samples' MDM secret is Intune's. (The MDM webhook function's Jamf events take one here.)
      */
+    private static Map<Grant, String> plus(Map<Grant, String> a, Map<Grant, String> b) {
+        Map<Grant, String> m = new java.util.HashMap<>(a);
+        m.putAll(b);
+        return Map.copyOf(m);
+    }
+
     private static Map<Grant, String> jamfSlot() {
         String why = "a Jamf Pro connection slot is taken only when the stack's MDM is Jamf Pro; the samples' MDM secret is Intune's";
         return Map.of(new Grant("dynamodb:GetItem", "RateBudgetsTable"), why, new Grant("dynamodb:PutItem", "RateBudgetsTable"), why);
@@ -532,9 +544,10 @@ class TemplateContractIT {
             case "network-access/sqs-continuation.json" -> copies.add(write(dir, name, text.replace(
                     "https://sqs.ap-southeast-2.amazonaws.com/111122223333/appban-prod-AccessWork",
                     stack.environment(f.logicalId()).get("ACCESS_WORK_QUEUE_URL"))));
-            // The first step of a one-part deciding round's survey, handed to this stack's own round queue (named by the
-            // record's queue ARN too, which is how the handler tells the round's steps from device work).
-            case "enforce-removal/sqs-round-step.json" -> {
+            // The first step of a one-part deciding round's survey, then of its act phase (which the survey started),
+            // handed to this stack's own round queue (named by the record's queue ARN too, which is how the handler
+            // tells the round's steps from device work).
+            case "enforce-removal/sqs-round-1-survey.json", "enforce-removal/sqs-round-2-act.json" -> {
                 String url = stack.environment(f.logicalId()).get("ENFORCE_ROUND_QUEUE_URL");
                 copies.add(write(dir, name, text.replace("https://sqs.ap-southeast-2.amazonaws.com/111122223333/appban-prod-EnforceRoundWork", url)
                         .replace("arn:aws:sqs:ap-southeast-2:111122223333:appban-prod-EnforceRoundWork",

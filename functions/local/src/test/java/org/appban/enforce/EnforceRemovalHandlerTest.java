@@ -31,7 +31,7 @@ class EnforceRemovalHandlerTest {
     private final EnforcementWorld world = EnforcementWorld.sample();
     /** Deployed with DeadlineConfirm 40, the confirm events/enforce-removal/deadline-confirmed.json carries. */
     private final EnforceRemovalHandler handler = new EnforceRemovalHandler(world.enforcement.service(), 40);
-    /** The queue events/enforce-removal/sqs-round-step.json was handed to (production's round queue). */
+    /** The queue the events/enforce-removal/sqs-round-*.json steps were handed to (production's round queue). */
     static final String ROUND_QUEUE = "https://sqs.ap-southeast-2.amazonaws.com/111122223333/appban-prod-EnforceRoundWork";
     /** Deployed: the schedules hand the run on as a round, whose steps come back on its queue. */
     private final java.util.List<String> handedOn = new java.util.ArrayList<>();
@@ -63,7 +63,7 @@ class EnforceRemovalHandlerTest {
         JsonNode started = invoke(deployed, "{\"trigger\":\"reconcile\"}");
         assertEquals("handed-on", started.path("status").asText(), started.toString());
         assertEquals(2, handedOn.size(), "one survey message per part: " + handedOn);
-        JsonNode step = invoke(deployed, Files.readString(ProjectLayout.root().resolve("events/enforce-removal/sqs-round-step.json")));
+        JsonNode step = invoke(deployed, Files.readString(ProjectLayout.root().resolve("events/enforce-removal/sqs-round-1-survey.json")));
         assertEquals("part-done", step.path("steps").path(0).path("status").asText(), step.toString());
         assertEquals("survey", step.path("steps").path(0).path("phase").asText(), step.toString());
         // The same step's message as device work would be malformed; from the round's queue it is the round's.
@@ -91,7 +91,12 @@ class EnforceRemovalHandlerTest {
             // Sent directly, a request that acts in someone's name is refused: it comes through the admin function.
             assertTrue(invoke(text).path("error").asText().contains("a direct invocation proves nobody"), sample.toString());
         }
-        EnforceRemovalHandler h = sample.getFileName().toString().equals("sqs-round-step.json") ? deployed : handler;
+        boolean roundStep = sample.getFileName().toString().startsWith("sqs-round-");
+        EnforceRemovalHandler h = roundStep ? deployed : handler;
+        // The act phase's first step comes after every part's survey: its survey is delivered first, as the round does.
+        if (sample.getFileName().toString().equals("sqs-round-2-act.json")) {
+            invoke(deployed, Files.readString(ProjectLayout.root().resolve("events/enforce-removal/sqs-round-1-survey.json")));
+        }
         JsonNode answer = invoke(h, AuthorisedRuns.asDelivered(world.ledger, now, "enforce-removal", text, sample.getFileName().toString(),
                 Json.parse(ProjectLayout.root().resolve("events/enforce-removal/enforce-devices.json"))));
         assertNotEquals("rejected", answer.path("status").asText(), sample + ": " + answer);
@@ -106,7 +111,7 @@ class EnforceRemovalHandlerTest {
     @Test
     void thereIsASampleForEveryTriggerAndRequest() throws IOException {
         List<String> names = samples().map(p -> p.getFileName().toString()).toList();
-        for (String expected : List.of("deadline.json", "reconcile.json", "sqs-batch.json", "sqs-round-step.json", "enforce-members.json",
+        for (String expected : List.of("deadline.json", "reconcile.json", "sqs-batch.json", "sqs-round-1-survey.json", "sqs-round-2-act.json", "enforce-members.json",
                 "enforce-devices.json", "enforce-all.json", "reconcile-device.json")) {
             assertTrue(names.contains(expected), expected + " missing from " + names);
         }
