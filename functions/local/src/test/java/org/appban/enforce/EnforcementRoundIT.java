@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.appban.domain.Exemption;
 import org.appban.domain.ExemptionStatus;
 import org.appban.domain.LedgerEntry;
@@ -52,6 +51,7 @@ import org.appban.store.dynamo.DynamoDeviceStore;
 import org.appban.store.dynamo.DynamoExemptionStore;
 import org.appban.store.dynamo.DynamoLedger;
 import org.appban.testing.AwsEmulator;
+import org.appban.testing.DynamoRequestLog;
 import org.appban.testing.TemplateTables;
 import org.appban.work.Continuation;
 import org.appban.work.ContinuationGate;
@@ -60,24 +60,20 @@ import org.appban.work.WorkSteps;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * Enforcement's deciding round on the emulator over real connections, through the function's handler: tables from
  * template.yaml, the round's queue and the device work queue real SQS queues, the MDMs the Intune and Jamf simulators
- * with the real adapters. Every DynamoDB request is recorded as it leaves the client, so the test sees what the round
- * read.
+ * with the real adapters. Every DynamoDB request is recorded as it leaves the client ({@link DynamoRequestLog}), so the
+ * test sees what the round read.
  */
 class EnforcementRoundIT {
     private static final int CONFIRM = 1000;
-    private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
+    private final DynamoRequestLog log = new DynamoRequestLog();
     private TemplateTables.Created tables;
     private SimulatedFleet fleet;
     private DynamoDbClient dynamo;
@@ -95,21 +91,7 @@ class EnforcementRoundIT {
         tables = TemplateTables.load().create(aws.dynamoDb(), prefix, "DevicesTable", "ExemptionsTable", "LedgerTable", "ClaimsTable");
         fleet = SimulatedFleet.sample();
         fleet.sims.clock().set(OffsetDateTime.parse("2023-03-31T00:00+13:00").toInstant());
-        dynamo = aws.clients().configure(DynamoDbClient.builder())
-                .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
-                    @Override
-                    public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution context, ExecutionAttributes attributes) {
-                        Map<String, String> r = new TreeMap<>();
-                        r.put("operation", attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
-                        context.request().getValueForField("TableName", String.class).ifPresent(t -> r.put("table", t));
-                        context.request().getValueForField("IndexName", String.class).ifPresent(i -> r.put("index", i));
-                        if (context.request() instanceof ScanRequest s) {
-                            r.put("segment", String.valueOf(s.segment()));
-                            r.put("limit", String.valueOf(s.limit()));
-                        }
-                        requests.add(r);
-                    }
-                })).build();
+        dynamo = log.client(aws);
         sqs = aws.clients().sqs();
         String name = prefix.replaceAll("[^a-zA-Z0-9-]", "");
         roundQueue = sqs.createQueue(r -> r.queueName(name + "-EnforceRoundWork")).queueUrl();
@@ -134,7 +116,7 @@ class EnforcementRoundIT {
                 new SqsWorkQueue(sqs, workQueue), new WorkSteps(gate, new SqsWork(() -> sqs, roundQueue)), 2, CONFIRM,
                 alert -> { throw new AssertionError("no alert expected: " + alert); }, clock, 4);
         handler = new EnforceRemovalHandler(service, CONFIRM, round);
-        requests.clear();
+        log.requests().clear();
         fleet.sims.intune().requests().clear();
         fleet.sims.jamf().requests().clear();
     }
@@ -192,7 +174,7 @@ class EnforcementRoundIT {
             }
         }
         assertTrue(handedOn >= 4, "parts longer than an invocation are handed on: " + handedOn + " hand-ons in " + steps + " steps");
-        List<Map<String, String>> roundReads = List.copyOf(requests);
+        List<Map<String, String>> roundReads = List.copyOf(log.requests());
         // The device work the round queued, through the same handler from its own queue.
         int items = 0;
         for (List<Message> batch = receive(workQueue); !batch.isEmpty(); batch = receive(workQueue)) {
