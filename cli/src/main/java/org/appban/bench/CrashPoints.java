@@ -299,6 +299,16 @@ final class CrashPoints implements FaultSetup.Decorators {
                 return step(mdm.ensureComplianceRule(app, exempt), "mdm: compliance rule changed, not recorded", "mdm.compliance-rule");
             }
 
+            @Override
+            public EnforcementStep ensureAssigned(EnforcementStep.Step step, BannedApp app) {
+                return mdm.ensureAssigned(step, app);
+            }
+
+            @Override
+            public List<org.appban.fleet.Placed> place(BannedApp app, java.util.Map<String, org.appban.fleet.GroupPlacement> placements) {
+                return mdm.place(app, placements);
+            }
+
             private EnforcementStep step(EnforcementStep s, String point, String action) {
                 if (s.outcome() == EnforcementStep.Outcome.CHANGED && due(point)) {
                     String kind = mdm.mdm().wireName();

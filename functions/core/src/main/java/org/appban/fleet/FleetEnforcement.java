@@ -2,6 +2,7 @@ package org.appban.fleet;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.appban.domain.MdmKind;
 import org.appban.policy.BannedApp;
@@ -30,4 +31,20 @@ public interface FleetEnforcement {
 
     /** Asks each device to check in now, so pending changes land sooner; batched where the MDM allows. */
     List<SyncOutcome> sync(Collection<String> mdmIds);
+
+    /**
+     * The fleet-wide object of {@code step} (the app's uninstall assignment, the reinstall block, the compliance rule)
+     * exists and is assigned to appban's groups ({@link GroupPlacement}), whatever their members: written when it
+     * differs, so a round writes it once however many steps ask. Membership is not touched; {@link #place} changes it.
+     */
+    EnforcementStep ensureAssigned(EnforcementStep.Step step, BannedApp app);
+
+    /**
+     * Puts each of these devices (MDM ids) in appban's groups as {@code placements} says, changing only their own
+     * memberships (never reading or writing the rest of a group), so a step of a round over a large fleet changes what
+     * its devices need and nothing else. Reconciles: a device already placed so is left alone. Fails as a whole
+     * ({@link org.appban.remote.RemoteFailure}) only when the MDM does; a device it does not know comes back
+     * {@link Placed.Status#NOT_FOUND}. One answer per device, in no particular order.
+     */
+    List<Placed> place(BannedApp app, Map<String, GroupPlacement> placements);
 }

@@ -29,6 +29,17 @@ public interface Claims {
 
     Optional<State> state(String key);
 
+    /** The holder of every {@link #note}. */
+    String NOTED = "noted";
+
+    /**
+     * Keeps a fact that changes over time under {@code key}, replacing what was there: e.g. which of appban's MDM
+     * groups a device was last placed in, so that a daily round writes to the MDM only what changed. Not a guard of an
+     * action: a noted key is never claimed. Read back with {@link #state} or {@link #states}, as a completed state whose
+     * holder is {@link #NOTED} and whose outcome is {@code value}.
+     */
+    void note(String key, String value, Instant now);
+
     /**
      * The states of several keys (the keys never claimed absent). Adapters whose reads are round trips override
      * this to read the keys together. A snapshot: a key may be claimed or completed right after it was read, so the

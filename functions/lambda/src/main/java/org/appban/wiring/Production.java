@@ -271,20 +271,54 @@ public final class Production {
                 ledger,
                 new DynamoClaims(dynamo(), settings.required("CLAIMS_TABLE")),
                 new SsmKillSwitch(ssmClient(), settings.required("KILL_SWITCH_PARAMETER")),
-                () -> {
-                    // Built here, when a run first needs an MDM: the HTTP client and its TLS set-up are a cold-start
-                    // cost that runs with nothing for the MDMs (a work item already done, a kill switch on) avoid.
-                    RemoteOptions options = sharedBudgets(ApiBudgets.DEFAULT);
-                    Map<MdmKind, FleetEnforcement> mdms = new LinkedHashMap<>();
-                    for (MdmAdapters.Mdm mdm : MdmAdapters.all(new SecretsManagerSecretSource(secretsClient()), settings.required("MDM_SECRET_ARN"), options)) {
-                        mdms.put(mdm.kind(), mdm.enforcement());
-                    }
-                    return mdms;
-                },
+                this::enforcementMdms,
                 new SqsWorkQueue(sqsClient(), settings.required("TRIGGER_QUEUE_URL")),
                 // removal-escalated notices go to the notify function as NoticeRequested events on the project bus.
                 new EventBridgeNoticeRequests(eventsClient(), settings.required("EVENT_BUS_NAME"), "appban.enforce")::request,
                 clock);
+    }
+
+    private Map<MdmKind, FleetEnforcement> enforcementMdms;
+
+    /**
+     * The MDM adapters of enforce-removal, built when a run or a step first needs an MDM (once per root, shared by the
+     * run and the round): the HTTP client and its TLS set-up are a cold-start cost that invocations with nothing for
+     * the MDMs (a work item already done, a kill switch on) avoid.
+     */
+    private synchronized Map<MdmKind, FleetEnforcement> enforcementMdms() {
+        if (enforcementMdms == null) {
+            RemoteOptions options = sharedBudgets(ApiBudgets.DEFAULT);
+            Map<MdmKind, FleetEnforcement> mdms = new LinkedHashMap<>();
+            for (MdmAdapters.Mdm mdm : MdmAdapters.all(new SecretsManagerSecretSource(secretsClient()), settings.required("MDM_SECRET_ARN"), options)) {
+                mdms.put(mdm.kind(), mdm.enforcement());
+            }
+            enforcementMdms = Map.copyOf(mdms);
+        }
+        return enforcementMdms;
+    }
+
+    /** Parts enforcement's deciding round is cut into: the round queue's workers (its mapping's MaximumConcurrency). */
+    public static final int ENFORCE_ROUND_PARTS = 2;
+
+    /**
+     * Enforcement's deciding run as work on the function's own round queue (ENFORCE_ROUND_QUEUE_URL), which invokes
+     * it again: steps let in by a gate that records what it refuses in the ledger and marks steps done in the claims
+     * table; their device actions go to the device work queue (TRIGGER_QUEUE_URL), as a run's do.
+     */
+    public org.appban.enforce.EnforcementRound enforcementRound() {
+        String queue = settings.required("ENFORCE_ROUND_QUEUE_URL");
+        DynamoLedger ledger = new DynamoLedger(dynamo(), settings.required("LEDGER_TABLE"));
+        var claims = new DynamoClaims(dynamo(), settings.required("CLAIMS_TABLE"));
+        var gate = new org.appban.work.ContinuationGate(org.appban.enforce.EnforcementRound.KIND, queue, claims, ledger, clock);
+        return new org.appban.enforce.EnforcementRound(policy(),
+                new DynamoDeviceStore(dynamo(), settings.required("DEVICES_TABLE")),
+                new DynamoExemptionStore(dynamo(), settings.required("EXEMPTIONS_TABLE")),
+                ledger, claims,
+                new SsmKillSwitch(ssmClient(), settings.required("KILL_SWITCH_PARAMETER")),
+                this::enforcementMdms,
+                new SqsWorkQueue(sqsClient(), settings.required("TRIGGER_QUEUE_URL")),
+                new org.appban.work.WorkSteps(gate, new org.appban.work.SqsWork(sqsClient(), queue)),
+                ENFORCE_ROUND_PARTS, deadlineConfirm(), new SnsAdminAlerts(snsClient(), settings.required("ADMIN_TOPIC_ARN")), clock);
     }
 
     /**

@@ -138,8 +138,11 @@ class TemplateContractIT {
                     new ListedScan("MembersTable", ".*", "NOT BOUNDED",
                             "the MDMs name owners by address, mapped by reading the roster (MemberStore.withAddress answers it from an index); issue 18")),
             "EnforceRemovalFunction", List.of(
-                    new ListedScan("DevicesTable|ExemptionsTable", ".*", "NOT BOUNDED",
-                            "the deciding run reads the fleet and the exemptions whole, even for a few members; issue 18")),
+                    new ListedScan("DevicesTable", "(fresh-)?sqs-round-(1-survey|2-act)\\.json", "ROUND",
+                            "the deciding round's parts: parallel-Scan segments of the devices, a page a step from a cursor"),
+                    new ListedScan("DevicesTable|ExemptionsTable", "(enforce-members|run-authorised)\\.json", "MANUAL",
+                            "an administrator's run (enforce.run, or a dry run) still reads the fleet and the exemptions whole, even "
+                            + "for a few members; the schedules hand on the round, which does not")),
             "RosterImportFunction", List.of(
                     new ListedScan("MembersTable", ".*", "WORK",
                             "an import compares the roster whole with its file (every member is added, changed, kept or leaving) and puts "
@@ -165,10 +168,16 @@ class TemplateContractIT {
      * still be granted by the template (a stale entry fails), and must not have been exercised after all.
      */
     static final Map<String, Map<Grant, String>> NOT_REACHED = Map.of(
-            "InventorySyncFunction", with(jamfSlot(), new Grant("dynamodb:UpdateItem", "LedgerTable"),
+            "InventorySyncFunction", plus(jamfSlot(), Map.of(new Grant("dynamodb:UpdateItem", "LedgerTable"),
                     "the campaign's counters move when the app disappears from a device the inventory knew (inventory.app-disappeared), "
-                    + "and the samples' sync finds every device for the first time"),
-            "EnforceRemovalFunction", jamfSlot(),
+                    + "and the samples' sync finds every device for the first time")),
+            "EnforceRemovalFunction", plus(jamfSlot(), Map.of(
+                    new Grant("sns:Publish", "AdminAlertsTopic"),
+                    "a deciding round tells the administrators only when the blast-radius cap holds it, and the samples' round "
+                            + "carries the stack's DeadlineConfirm, which covers the sample fleet",
+                    new Grant("dynamodb:DeleteItem", "ClaimsTable"),
+                    "a claim is given back only when a round's step fails (an MDM down) or a manual run reconciles the MDMs "
+                            + "(its fleet lock), and the samples' manual run stops at the blast-radius cap")),
             "RosterImportFunction", Map.of(
                     new Grant("sqs:SendMessage", "RosterImportWork"),
                     "an import hands the rest on only when the invocation's time runs short, which the samples' small rosters never do (RosterScaleIT does)",
@@ -195,10 +204,11 @@ class TemplateContractIT {
                     "a device run reads the fleet only to weigh a quarantine against the cap's share of the fleet, and the "
                             + "signed sample reports its device compliant"));
 
-    private static Map<Grant, String> with(Map<Grant, String> grants, Grant grant, String why) {
-        Map<Grant, String> all = new java.util.HashMap<>(grants);
-        all.put(grant, why);
-        return Map.copyOf(all);
+    /** The grants of both maps (a function with more than one reason a grant is not reached). */
+    private static Map<Grant, String> plus(Map<Grant, String> a, Map<Grant, String> b) {
+        Map<Grant, String> m = new java.util.HashMap<>(a);
+        m.putAll(b);
+        return Map.copyOf(m);
     }
 
     /**
@@ -620,6 +630,15 @@ class TemplateContractIT {
             case "network-access/sqs-continuation.json" -> copies.add(write(dir, name, text.replace(
                     "https://sqs.ap-southeast-2.amazonaws.com/111122223333/appban-prod-AccessWork",
                     stack.environment(f.logicalId()).get("ACCESS_WORK_QUEUE_URL"))));
+            // The first step of a one-part deciding round's survey, then of its act phase (which the survey started),
+            // handed to this stack's own round queue (named by the record's queue ARN too, which is how the handler
+            // tells the round's steps from device work).
+            case "enforce-removal/sqs-round-1-survey.json", "enforce-removal/sqs-round-2-act.json" -> {
+                String url = stack.environment(f.logicalId()).get("ENFORCE_ROUND_QUEUE_URL");
+                copies.add(write(dir, name, text.replace("https://sqs.ap-southeast-2.amazonaws.com/111122223333/appban-prod-EnforceRoundWork", url)
+                        .replace("arn:aws:sqs:ap-southeast-2:111122223333:appban-prod-EnforceRoundWork",
+                                "arn:aws:sqs:ap-southeast-2:111122223333:" + url.substring(url.lastIndexOf('/') + 1))));
+            }
             case "network-access/device-status-changed.json" -> {
                 // About a private device the inventory found, so the run looks at its owner's exemptions.
                 Device device = inventoried(d -> d.ownership() == Ownership.PRIVATE && d.id().contains(":"));

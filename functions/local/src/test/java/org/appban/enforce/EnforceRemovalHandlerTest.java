@@ -31,6 +31,15 @@ class EnforceRemovalHandlerTest {
     private final EnforcementWorld world = EnforcementWorld.sample();
     /** Deployed with DeadlineConfirm 40, the confirm events/enforce-removal/deadline-confirmed.json carries. */
     private final EnforceRemovalHandler handler = new EnforceRemovalHandler(world.enforcement.service(), 40);
+    /** The queue the events/enforce-removal/sqs-round-*.json steps were handed to (production's round queue). */
+    static final String ROUND_QUEUE = "https://sqs.ap-southeast-2.amazonaws.com/111122223333/appban-prod-EnforceRoundWork";
+    /** Deployed: the schedules hand the run on as a round, whose steps come back on its queue. */
+    private final java.util.List<String> handedOn = new java.util.ArrayList<>();
+    private final EnforceRemovalHandler deployed = new EnforceRemovalHandler(world.enforcement.service(), 40,
+            new EnforcementRound(EnforcementWorld.POLICY, world.devices, world.exemptions, world.ledger, world.claims, world.killSwitch,
+                    () -> java.util.Map.of(org.appban.domain.MdmKind.INTUNE, world.intune, org.appban.domain.MdmKind.JAMF, world.jamf),
+                    work -> { }, new org.appban.work.WorkSteps(new org.appban.work.ContinuationGate(EnforcementRound.KIND, ROUND_QUEUE, world.claims,
+                    world.ledger, world.fleet.sims.clock()), handedOn::add), 2, 40, alert -> { }, world.fleet.sims.clock()));
 
     @AfterEach
     void close() {
@@ -38,9 +47,29 @@ class EnforceRemovalHandlerTest {
     }
 
     private JsonNode invoke(String event) throws IOException {
+        return invoke(handler, event);
+    }
+
+    private static JsonNode invoke(EnforceRemovalHandler h, String event) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
+        h.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
         return Json.parse(out.toByteArray());
+    }
+
+    @Test
+    void deployedTheSchedulesHandTheRunOnAsARoundAndItsStepsComeBackFromItsQueueNotAsDeviceWork() throws IOException {
+        world.at("2023-04-03T09:00+12:00");
+        world.refreshInventory();
+        JsonNode started = invoke(deployed, "{\"trigger\":\"reconcile\"}");
+        assertEquals("handed-on", started.path("status").asText(), started.toString());
+        assertEquals(2, handedOn.size(), "one survey message per part: " + handedOn);
+        JsonNode step = invoke(deployed, Files.readString(ProjectLayout.root().resolve("events/enforce-removal/sqs-round-1-survey.json")));
+        assertEquals("part-done", step.path("steps").path(0).path("status").asText(), step.toString());
+        assertEquals("survey", step.path("steps").path(0).path("phase").asText(), step.toString());
+        // The same step's message as device work would be malformed; from the round's queue it is the round's.
+        JsonNode asWork = invoke(deployed, Files.readString(ProjectLayout.root().resolve("events/enforce-removal/sqs-batch.json")));
+        assertEquals(0, asWork.path("batchItemFailures").size(), asWork.toString());
+        assertTrue(asWork.has("batchItemFailures") && !asWork.has("steps"), "device work is still device work: " + asWork);
     }
 
     static Stream<Path> samples() throws IOException {
@@ -62,7 +91,13 @@ class EnforceRemovalHandlerTest {
             // Sent directly, a request that acts in someone's name is refused: it comes through the admin function.
             assertTrue(invoke(text).path("error").asText().contains("a direct invocation proves nobody"), sample.toString());
         }
-        JsonNode answer = invoke(AuthorisedRuns.asDelivered(world.ledger, now, "enforce-removal", text, sample.getFileName().toString(),
+        boolean roundStep = sample.getFileName().toString().startsWith("sqs-round-");
+        EnforceRemovalHandler h = roundStep ? deployed : handler;
+        // The act phase's first step comes after every part's survey: its survey is delivered first, as the round does.
+        if (sample.getFileName().toString().equals("sqs-round-2-act.json")) {
+            invoke(deployed, Files.readString(ProjectLayout.root().resolve("events/enforce-removal/sqs-round-1-survey.json")));
+        }
+        JsonNode answer = invoke(h, AuthorisedRuns.asDelivered(world.ledger, now, "enforce-removal", text, sample.getFileName().toString(),
                 Json.parse(ProjectLayout.root().resolve("events/enforce-removal/enforce-devices.json"))));
         assertNotEquals("rejected", answer.path("status").asText(), sample + ": " + answer);
         if (sample.getFileName().toString().startsWith("sqs")) {
@@ -76,8 +111,8 @@ class EnforceRemovalHandlerTest {
     @Test
     void thereIsASampleForEveryTriggerAndRequest() throws IOException {
         List<String> names = samples().map(p -> p.getFileName().toString()).toList();
-        for (String expected : List.of("deadline.json", "reconcile.json", "sqs-batch.json", "enforce-members.json", "enforce-devices.json",
-                "enforce-all.json", "reconcile-device.json")) {
+        for (String expected : List.of("deadline.json", "reconcile.json", "sqs-batch.json", "sqs-round-1-survey.json", "sqs-round-2-act.json", "enforce-members.json",
+                "enforce-devices.json", "enforce-all.json", "reconcile-device.json")) {
             assertTrue(names.contains(expected), expected + " missing from " + names);
         }
     }

@@ -28,9 +28,24 @@ class EnforceRemovalTemplateTest {
     }
 
     @Test
-    void concurrencyIsTheDecidingRunPlusTheQueueWorkers() {
+    void concurrencyIsTheRoundsWorkersPlusTheDeviceWorkers() {
         assertEquals(EnforceRemovalHandler.CONTAINERS, props("EnforceRemovalFunction").path("ReservedConcurrentExecutions").asInt());
         assertEquals(EnforceRemovalHandler.WORKERS, props("EnforceWorkEventSource").path("ScalingConfig").path("MaximumConcurrency").asInt());
+        assertEquals(EnforceRemovalHandler.ROUND_WORKERS, props("EnforceRoundEventSource").path("ScalingConfig").path("MaximumConcurrency").asInt());
+        assertEquals(org.appban.wiring.Production.ENFORCE_ROUND_PARTS, EnforceRemovalHandler.ROUND_WORKERS, "one worker a part");
+    }
+
+    @Test
+    void theRoundQueueTakesOneStepAnInvocationRedrivesAndAlarms() {
+        JsonNode mapping = props("EnforceRoundEventSource");
+        assertEquals("ReportBatchItemFailures", mapping.path("FunctionResponseTypes").get(0).asText());
+        assertEquals(1, mapping.path("BatchSize").asInt());
+        JsonNode queue = props("EnforceRoundWork");
+        assertEquals(3, queue.path("RedrivePolicy").path("maxReceiveCount").asInt());
+        int timeout = props("EnforceRemovalFunction").path("Timeout").asInt();
+        assertTrue(queue.path("VisibilityTimeout").asInt() >= 6 * timeout, "a step's message comes back only when its worker died");
+        assertTrue(EnforcementRound.LEASE.toSeconds() > timeout, "a live step's claims outlast the invocation");
+        assertEquals("AdminAlertsTopic", props("EnforceRoundDeadLetterAlarm").path("AlarmActions").get(0).path("Ref").asText());
     }
 
     @Test
@@ -50,9 +65,9 @@ class EnforceRemovalTemplateTest {
         JsonNode env = props("EnforceRemovalFunction").path("Environment").path("Variables");
         List<String> names = new ArrayList<>();
         env.fieldNames().forEachRemaining(names::add);
-        // Exactly what Production.enforceRemoval() and deadlineConfirm() ask for (TemplateContractIT checks it against the running code).
-        assertEquals(List.of("CLAIMS_TABLE", "DEADLINE_CONFIRM", "DEVICES_TABLE", "EVENT_BUS_NAME", "EXEMPTIONS_TABLE", "KILL_SWITCH_PARAMETER",
-                "LEDGER_TABLE", "MDM_SECRET_ARN", "POLICY", "RATE_BUDGETS_TABLE", "TRIGGER_QUEUE_URL"), names);
+        // Exactly what Production.enforceRemoval(), enforcementRound() and deadlineConfirm() ask for (TemplateContractIT checks it against the running code).
+        assertEquals(List.of("ADMIN_TOPIC_ARN", "CLAIMS_TABLE", "DEADLINE_CONFIRM", "DEVICES_TABLE", "ENFORCE_ROUND_QUEUE_URL", "EVENT_BUS_NAME",
+                "EXEMPTIONS_TABLE", "KILL_SWITCH_PARAMETER", "LEDGER_TABLE", "MDM_SECRET_ARN", "POLICY", "RATE_BUDGETS_TABLE", "TRIGGER_QUEUE_URL"), names);
         // The schedule's confirm and the one the function honours are the same parameter.
         assertEquals("DeadlineConfirm", env.path("DEADLINE_CONFIRM").path("Ref").asText());
         JsonNode deadline = props("EnforceDeadlineSchedule");

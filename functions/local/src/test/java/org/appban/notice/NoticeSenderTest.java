@@ -284,6 +284,11 @@ class NoticeSenderTest {
             }
 
             @Override
+            public void note(String key, String value, Instant now) {
+                claims.note(key, value, now);
+            }
+
+            @Override
             public Optional<State> state(String key) {
                 return claims.state(key);
             }

@@ -40,6 +40,15 @@ public abstract class ClaimsContract {
     }
 
     @Test
+    void a_note_keeps_the_latest_value_and_reads_back_as_a_completed_state() {
+        claims.note("placed#d-1", "target", T0);
+        claims.note("placed#d-1", "exempt", T0.plusSeconds(5));
+        assertEquals(Optional.of(new State("placed#d-1", Claims.NOTED, T0.plusSeconds(5), true, "exempt", T0.plusSeconds(5))), claims.state("placed#d-1"));
+        assertEquals("exempt", claims.states(List.of("placed#d-1", "placed#d-2")).get("placed#d-1").outcome());
+        assertEquals(Outcome.ALREADY_DONE, claims.claim("placed#d-1", "run-a", T0, LEASE), "a note is never an action to take");
+    }
+
+    @Test
     void an_unknown_key_has_no_state() {
         assertEquals(Optional.empty(), claims.state("never-claimed"));
     }

@@ -67,6 +67,12 @@ public final class TimeLimit {
                 kill.point("released " + key);
             }
 
+            public void note(String key, String value, java.time.Instant now) {
+                kill.point("note " + key);
+                c.note(key, value, now);
+                kill.point("noted " + key);
+            }
+
             public java.util.Optional<State> state(String key) {
                 kill.point("read " + key);
                 return c.state(key);

@@ -64,7 +64,8 @@ public final class IntuneGraphClient {
             boolean write = !method.equals("GET");
             if (path.contains("/deviceManagement/")) return write ? List.of(devicesWrites, devicesAny) : List.of(devicesAny);
             if (path.contains("/deviceAppManagement/")) return write ? List.of(appsWrites, appsAny) : List.of(appsAny);
-            if (path.contains("/groups") || path.contains("/directoryObjects/")) {
+            // A device's memberOf is a directory read, like the group listings.
+            if (path.contains("/groups") || path.contains("/directoryObjects/") || path.endsWith("/memberOf")) {
                 return write ? List.of(directoryWrites, directoryAny) : List.of(directoryAny);
             }
             return List.of();

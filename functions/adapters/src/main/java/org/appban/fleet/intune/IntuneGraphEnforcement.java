@@ -22,6 +22,8 @@ import org.appban.fleet.EnforcementStep;
 import org.appban.fleet.EnforcementStep.Outcome;
 import org.appban.fleet.EnforcementStep.Step;
 import org.appban.fleet.FleetEnforcement;
+import org.appban.fleet.GroupPlacement;
+import org.appban.fleet.Placed;
 import org.appban.fleet.RestrictionsProfile;
 import org.appban.fleet.SyncOutcome;
 import org.appban.fleet.intune.IntuneGraphClient.BatchRequest;
@@ -42,6 +44,11 @@ import org.appban.json.Json;
  *       way, so enrolled personal devices become noncompliant without anyone seeing their apps.</li>
  * </ul>
  * Objects are found by display name, so a second run finds what the first created.
+ *
+ * <p>Two ways to set the groups' members: the whole desired set at once ({@link #ensureUninstall} with its targets,
+ * which lists each group whole), or device by device ({@link #place}: reads and writes only the memberships of the
+ * devices named, through the directory's {@code memberOf} and {@code members/$ref}), which is what a round over a
+ * fleet too large for one call uses, with {@link #ensureAssigned} writing the objects and their assignments once.
  */
 public final class IntuneGraphEnforcement implements FleetEnforcement {
     private static final String GROUP_TARGET = "#microsoft.graph.groupAssignmentTarget";
@@ -51,6 +58,8 @@ public final class IntuneGraphEnforcement implements FleetEnforcement {
     private final String prefix;
     /** managedDevice id -> Entra directory object id; stable, so cached for the container's life. */
     private final Map<String, String> directoryIds = new ConcurrentHashMap<>();
+    /** appban's groups by display name, for {@link #place}. */
+    private final Map<String, String> groupIds = new ConcurrentHashMap<>();
 
     /** @param prefix starts the display name of every object this adapter creates (e.g. {@code appban}) */
     public IntuneGraphEnforcement(IntuneGraphClient graph, String prefix) {
@@ -71,14 +80,22 @@ public final class IntuneGraphEnforcement implements FleetEnforcement {
 
     @Override
     public EnforcementStep ensureUninstall(BannedApp app, Set<String> targets, Set<String> exempt) {
+        return uninstall(app, targets, exempt);
+    }
+
+    /** With {@code targets} and {@code exempt} null the groups' members are left as they are ({@link #place} sets them). */
+    private EnforcementStep uninstall(BannedApp app, Set<String> targets, Set<String> exempt) {
         Map<String, String> evidence = new LinkedHashMap<>();
-        Set<String> inScope = new LinkedHashSet<>(targets);
-        inScope.removeAll(exempt);
+        boolean whole = targets != null;
+        Set<String> inScope = new LinkedHashSet<>(whole ? targets : Set.of());
+        if (whole) inScope.removeAll(exempt);
         Group uninstall = ensureGroup(name(app, "uninstall"));
         Group excluded = ensureGroup(name(app, "exempt"));
         boolean changed = uninstall.created() | excluded.created();
-        changed |= reconcileMembers(uninstall, inScope, evidence, "uninstall");
-        changed |= reconcileMembers(excluded, exempt, evidence, "exempt");
+        if (whole) {
+            changed |= reconcileMembers(uninstall, inScope, evidence, "uninstall");
+            changed |= reconcileMembers(excluded, exempt, evidence, "exempt");
+        }
         evidence.put("group.uninstall", uninstall.id());
         evidence.put("group.exempt", excluded.id());
         List<JsonNode> existing = graph.pages("list mobile apps", "/v1.0/deviceAppManagement/mobileApps").toList();
@@ -111,7 +128,8 @@ public final class IntuneGraphEnforcement implements FleetEnforcement {
         }
         if (handled == 0) return EnforcementStep.unsupported(Step.UNINSTALL, "no iOS or Android identifier of " + app.name() + " could be managed in Intune");
         return new EnforcementStep(Step.UNINSTALL, changed ? Outcome.CHANGED : Outcome.ALREADY_IN_PLACE,
-                "uninstall assigned to " + inScope.size() + " device(s), " + exempt.size() + " excluded", evidence);
+                whole ? "uninstall assigned to " + inScope.size() + " device(s), " + exempt.size() + " excluded"
+                        : "uninstall assigned to the group '" + name(app, "uninstall") + "', the group '" + name(app, "exempt") + "' excluded", evidence);
     }
 
     private record MobileApp(String id) {
@@ -253,11 +271,16 @@ public final class IntuneGraphEnforcement implements FleetEnforcement {
 
     @Override
     public EnforcementStep ensureReinstallBlock(BannedApp app, Set<String> exempt) {
+        return reinstallBlock(app, exempt);
+    }
+
+    /** With {@code exempt} null the exempt group's members are left as they are. */
+    private EnforcementStep reinstallBlock(BannedApp app, Set<String> exempt) {
         List<String> bundleIds = app.identifiersFor(Platform.IOS);
         if (bundleIds.isEmpty()) return EnforcementStep.unsupported(Step.BLOCK_REINSTALL, "Intune blocks app installs only on supervised iOS; the policy names no iOS app");
         Map<String, String> evidence = new LinkedHashMap<>();
         Group excluded = ensureGroup(name(app, "exempt"));
-        boolean changed = excluded.created() | reconcileMembers(excluded, exempt, evidence, "exempt");
+        boolean changed = excluded.created() | (exempt != null && reconcileMembers(excluded, exempt, evidence, "exempt"));
         String displayName = name(app, "block reinstall");
         Optional<JsonNode> existing = graph.pages("list device configurations", "/v1.0/deviceManagement/deviceConfigurations")
                 .filter(c -> displayName.equals(c.path("displayName").asText())).findFirst();
@@ -277,7 +300,7 @@ public final class IntuneGraphEnforcement implements FleetEnforcement {
         changed |= ensurePolicyAssignment("/v1.0/deviceManagement/deviceConfigurations/" + id, excluded.id());
         if (app.identifiersFor(Platform.ANDROID).size() > 0) evidence.put("android", "no reinstall block through Graph (use managed Google Play)");
         return new EnforcementStep(Step.BLOCK_REINSTALL, changed ? Outcome.CHANGED : Outcome.ALREADY_IN_PLACE,
-                "blockedAppBundleIDs " + bundleIds + " on all devices, " + exempt.size() + " excluded", evidence);
+                "blockedAppBundleIDs " + bundleIds + " on all devices, " + excludedText(app, exempt), evidence);
     }
 
     /** Assigns a configuration or compliance policy to all devices except the exempt group, if not already so. */
@@ -297,9 +320,18 @@ public final class IntuneGraphEnforcement implements FleetEnforcement {
 
     @Override
     public EnforcementStep ensureComplianceRule(BannedApp app, Set<String> exempt) {
+        return complianceRule(app, exempt);
+    }
+
+    private String excludedText(BannedApp app, Set<String> exempt) {
+        return exempt != null ? exempt.size() + " excluded" : "the group '" + name(app, "exempt") + "' excluded";
+    }
+
+    /** With {@code exempt} null the exempt group's members are left as they are. */
+    private EnforcementStep complianceRule(BannedApp app, Set<String> exempt) {
         Map<String, String> evidence = new LinkedHashMap<>();
         Group excluded = ensureGroup(name(app, "exempt"));
-        boolean changed = excluded.created() | reconcileMembers(excluded, exempt, evidence, "exempt");
+        boolean changed = excluded.created() | (exempt != null && reconcileMembers(excluded, exempt, evidence, "exempt"));
         List<JsonNode> existing = graph.pages("list compliance policies", "/v1.0/deviceManagement/deviceCompliancePolicies").toList();
         int handled = 0;
         for (Platform platform : List.of(Platform.IOS, Platform.ANDROID)) {
@@ -336,7 +368,114 @@ public final class IntuneGraphEnforcement implements FleetEnforcement {
         }
         if (handled == 0) return EnforcementStep.unsupported(Step.COMPLIANCE_RULE, "no compliance policy with restricted apps could be set for " + app.name());
         return new EnforcementStep(Step.COMPLIANCE_RULE, changed ? Outcome.CHANGED : Outcome.ALREADY_IN_PLACE,
-                "restricted app rule on all devices, " + exempt.size() + " excluded", evidence);
+                "restricted app rule on all devices, " + excludedText(app, exempt), evidence);
+    }
+
+    // ---- device by device ----
+
+    @Override
+    public EnforcementStep ensureAssigned(Step step, BannedApp app) {
+        return switch (step) {
+            case UNINSTALL -> uninstall(app, null, null);
+            case BLOCK_REINSTALL -> reinstallBlock(app, null);
+            case COMPLIANCE_RULE -> complianceRule(app, null);
+        };
+    }
+
+    /**
+     * Reads which of appban's two groups each device's directory object is in ({@code GET /devices/{id}/memberOf},
+     * twenty to a batch, directory reads) and writes only the differences ({@code members/$ref}, directory writes, the
+     * scarce budget: 3,000 per 150 s), so a device already placed costs one read and no write.
+     */
+    @Override
+    public List<Placed> place(BannedApp app, Map<String, GroupPlacement> placements) {
+        if (placements.isEmpty()) return List.of();
+        try {
+            return placeAll(app, placements);
+        } catch (RemoteFailure f) {
+            // A group deleted by hand would fail every step of this container: look the groups up again next time.
+            groupIds.clear();
+            throw f;
+        }
+    }
+
+    private List<Placed> placeAll(BannedApp app, Map<String, GroupPlacement> placements) {
+        String uninstall = groupId(name(app, "uninstall"));
+        String excluded = groupId(name(app, "exempt"));
+        List<Placed> out = new ArrayList<>();
+        Map<String, String> objects = resolve(placements.keySet());
+        placements.forEach((id, p) -> {
+            if (!objects.containsKey(id)) out.add(new Placed(id, p, Placed.Status.NOT_FOUND, "Intune has no directory device for it"));
+        });
+        List<String> order = new ArrayList<>(objects.keySet());
+        List<BatchRequest> reads = new ArrayList<>();
+        for (int i = 0; i < order.size(); i++) {
+            reads.add(new BatchRequest(Integer.toString(i), "GET", "/devices/" + objects.get(order.get(i)) + "/memberOf?$select=id", null));
+        }
+        List<BatchResult> memberships = graph.batch("read device memberships", reads);
+        List<BatchRequest> writes = new ArrayList<>();
+        Map<String, List<String>> changes = new LinkedHashMap<>();
+        for (int i = 0; i < order.size(); i++) {
+            String mdmId = order.get(i);
+            GroupPlacement p = placements.get(mdmId);
+            BatchResult r = memberships.get(i);
+            if (r.status() == 404) {
+                out.add(new Placed(mdmId, p, Placed.Status.NOT_FOUND, "its directory device is gone"));
+                continue;
+            }
+            if (!r.ok()) throw graph.failure("read device memberships", r);
+            Set<String> in = groupsIn(r.body());
+            String object = objects.get(mdmId);
+            List<String> did = new ArrayList<>();
+            for (String[] g : new String[][] {{uninstall, "uninstall"}, {excluded, "exempt"}}) {
+                boolean want = g[1].equals("uninstall") ? p == GroupPlacement.TARGET : p == GroupPlacement.EXEMPT;
+                boolean has = in.contains(g[0]);
+                if (want && !has) {
+                    writes.add(new BatchRequest("add-" + writes.size(), "POST", "/groups/" + g[0] + "/members/$ref",
+                            Json.object().put("@odata.id", graph.directoryObjectUrl(object))));
+                    did.add("added to " + g[1]);
+                } else if (!want && has) {
+                    writes.add(new BatchRequest("remove-" + writes.size(), "DELETE", "/groups/" + g[0] + "/members/" + object + "/$ref", null));
+                    did.add("removed from " + g[1]);
+                }
+            }
+            changes.put(mdmId, did);
+        }
+        for (BatchResult r : graph.batch("update group members", writes)) {
+            // Another writer (a whole-set run, a retry) may have made the same change meanwhile: the end state holds.
+            boolean alreadyThere = r.status() == 400 && r.body() != null && Json.write(r.body()).contains("already exist");
+            boolean alreadyGone = r.status() == 404 && r.id().startsWith("remove-");
+            if (!r.ok() && !alreadyThere && !alreadyGone) throw graph.failure("update group members", r);
+        }
+        changes.forEach((mdmId, did) -> out.add(new Placed(mdmId, placements.get(mdmId), did.isEmpty() ? Placed.Status.IN_PLACE : Placed.Status.CHANGED,
+                did.isEmpty() ? "already " + placements.get(mdmId).wireName() : String.join("; ", did))));
+        return out;
+    }
+
+    /** The ids of the groups in a memberOf answer, following its pages (a device in more than a page of groups). */
+    private Set<String> groupsIn(JsonNode body) {
+        Set<String> ids = new HashSet<>();
+        JsonNode page = body;
+        while (true) {
+            for (JsonNode g : page.path("value")) ids.add(g.path("id").asText());
+            String next = page.hasNonNull("@odata.nextLink") ? page.get("@odata.nextLink").asText() : null;
+            if (next == null) return ids;
+            IntuneGraphClient.Page more = graph.page("read device memberships", next);
+            ObjectNode o = Json.object();
+            ArrayNode v = o.putArray("value");
+            more.items().forEach(v::add);
+            if (more.nextLink() != null) o.put("@odata.nextLink", more.nextLink());
+            page = o;
+        }
+    }
+
+    /** A group's id by its display name, created when missing; kept for the container's life (groups are not renamed). */
+    private String groupId(String displayName) {
+        String id = groupIds.get(displayName);
+        if (id != null) return id;
+        id = ensureGroup(displayName).id();
+        groupIds.put(displayName, id);
+        return id;
     }
 
     // ---- sync ----

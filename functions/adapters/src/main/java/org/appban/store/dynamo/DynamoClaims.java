@@ -110,6 +110,12 @@ public final class DynamoClaims implements Claims {
         }
     }
 
+    /** One unconditional write: the last note wins, which is what a note of the latest fact wants. */
+    @Override
+    public void note(String key, String value, Instant now) {
+        dynamo.putItem(r -> r.tableName(table).item(ClaimItems.toItem(new State(key, NOTED, now, true, value, now))));
+    }
+
     /** A hundred keys a read ({@link BatchReads}). */
     @Override
     public Map<String, State> states(Collection<String> keys) {

@@ -5,6 +5,7 @@ import org.appban.enforce.DeviceWorkJson;
 import org.appban.enforce.EnforceRemoval;
 import org.appban.enforce.EnforceRequest;
 import org.appban.enforce.EnforceRequestJson;
+import org.appban.enforce.EnforcementRound;
 import org.appban.enforce.EnforcementReport;
 import org.appban.enforce.WorkOutcome;
 import com.amazonaws.services.lambda.runtime.Context;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.appban.domain.Actor;
 import org.appban.input.InvalidInputException;
 import org.appban.identity.DirectInvocation;
@@ -32,7 +34,9 @@ import org.appban.wiring.Settings;
  * The enforce-removal function. One entry point for its triggers:
  * <ul>
  *   <li>{@code {"trigger":"deadline"}} (one-time schedule at the policy's deadline) and {@code {"trigger":"reconcile"}}
- *       (daily schedule): a run over the whole fleet whose device actions fan out to the work queue;</li>
+ *       (daily schedule): deployed, the deciding run is handed on to the function's round queue as a round of steps
+ *       ({@link EnforcementRound}), whose messages come back here as SQS batches; without a round (the rehearsal), one
+ *       run over the whole fleet. Either way the device actions fan out to the work queue;</li>
  *   <li>an SQS batch of device work from that queue: answered with {@code batchItemFailures}, so only the items
  *       that failed for now are delivered again;</li>
  *   <li>an administrator's request ({@link EnforceRequest}): dry-run unless it says otherwise.</li>
@@ -45,10 +49,19 @@ public final class EnforceRemovalHandler extends JsonHandler {
      * every other caller of the MDM (RATE_BUDGETS_TABLE), so together they never exceed it.
      */
     public static final int WORKERS = 2;
-    /** The function's reserved concurrency in template.yaml: the workers plus one deciding run. */
-    public static final int CONTAINERS = WORKERS + 1;
+    /**
+     * How many steps of the deciding round may run at once (its queue's mapping's MaximumConcurrency): the round's
+     * parts ({@code Production.ENFORCE_ROUND_PARTS}).
+     */
+    public static final int ROUND_WORKERS = 2;
+    /** The function's reserved concurrency in template.yaml: the device workers plus the round's. */
+    public static final int CONTAINERS = WORKERS + ROUND_WORKERS;
+    /** Time a round's step keeps in hand: it starts no page after this (a page of 100 devices, placed and recorded). */
+    static final long RESERVE_MILLIS = 120_000;
 
     private final EnforceRemoval service;
+    /** The deciding run as a round on its own queue; null where the run is one invocation (rehearsal, tests). */
+    private final EnforcementRound round;
     /** The stack's DeadlineConfirm (the only confirm a schedule's event may carry); null: none. */
     private final Integer deadlineConfirm;
 
@@ -57,7 +70,7 @@ public final class EnforceRemovalHandler extends JsonHandler {
     }
 
     private EnforceRemovalHandler(Production production) {
-        this(production.enforceRemoval(), production.deadlineConfirm());
+        this(production.enforceRemoval(), production.deadlineConfirm(), production.enforcementRound());
         Priming.register("enforce-removal", EnforceRemovalHandler::warmUp);
     }
 
@@ -83,15 +96,27 @@ public final class EnforceRemovalHandler extends JsonHandler {
 
     /** @param deadlineConfirm the confirm the stack's deadline schedule was deployed with (DeadlineConfirm); null for none */
     public EnforceRemovalHandler(EnforceRemoval service, Integer deadlineConfirm) {
+        this(service, deadlineConfirm, null);
+    }
+
+    /** @param round the deciding run as a round of queued steps (null: one run per schedule) */
+    public EnforceRemovalHandler(EnforceRemoval service, Integer deadlineConfirm, EnforcementRound round) {
         this.service = service;
         this.deadlineConfirm = deadlineConfirm;
+        this.round = round;
     }
 
     @Override
     protected Object handle(JsonNode event, Context context) {
         String runId = context != null && context.getAwsRequestId() != null ? context.getAwsRequestId() : "local-" + UUID.randomUUID();
         Trigger trigger = Trigger.of(event);
-        if (trigger instanceof Trigger.SqsMessages) return workBatch(event.get("Records"));
+        if (trigger instanceof Trigger.SqsMessages) {
+            if (round != null && fromQueue(event.get("Records"), round.queue())) {
+                BooleanSupplier timeLeft = () -> context == null || context.getRemainingTimeInMillis() > RESERVE_MILLIS;
+                return round.steps(event, runId, context == null ? 0 : context.getRemainingTimeInMillis(), timeLeft, System.out::println);
+            }
+            return workBatch(event.get("Records"));
+        }
         if (trigger instanceof Trigger.Schedule) {
             EnforceRequest request = EnforceRequestJson.parseTrigger(event);
             // A schedule's event is whatever its sender wrote: anyone who may invoke the function can send one. Its
@@ -102,6 +127,13 @@ public final class EnforceRemovalHandler extends JsonHandler {
                 throw service.refuseUnproven("a " + request.trigger().wireName() + " schedule event with \"confirm\": " + request.confirm()
                         + (deadlineConfirm == null ? " (this stack was deployed with no DeadlineConfirm)"
                         : " (this stack was deployed with DeadlineConfirm " + deadlineConfirm + ")"), "enforce.run");
+            }
+            if (round != null) {
+                // Deployed, the deciding run is a round of queued steps: it never fails on purpose (the cap and the
+                // kill switch are recorded in the ledger), and its steps' lines are the log's.
+                Map<String, Object> started = round.start(request.trigger(), request.confirm());
+                log(started);
+                return started;
             }
             EnforcementReport report = service.run(request, Actor.schedule(request.trigger().wireName()), runId);
             // A schedule discards the answer: the log is where administrators read it.
@@ -130,6 +162,20 @@ public final class EnforceRemovalHandler extends JsonHandler {
         throw new InvalidInputException("enforce-removal event", "", "not for this function (" + trigger.describe() + "): "
                 + "expected a schedule event {\"trigger\": ...}, an SQS batch {\"Records\": [...]}, a manual request {\"request\": ...} "
                         + "or a RunAuthorised event from the admin function");
+    }
+
+    /**
+     * True when the batch came from the queue at {@code queueUrl}: an SQS record names its queue's ARN, whose last part
+     * is the queue's name, as is its URL's last part. Each event source mapping delivers one queue's messages.
+     */
+    static boolean fromQueue(JsonNode records, String queueUrl) {
+        if (records == null || !records.isArray() || records.isEmpty()) return false;
+        String name = queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
+        for (JsonNode r : records) {
+            String arn = r.path("eventSourceARN").asText("");
+            if (!arn.substring(arn.lastIndexOf(':') + 1).equals(name)) return false;
+        }
+        return true;
     }
 
     private Map<String, Object> workBatch(JsonNode records) {

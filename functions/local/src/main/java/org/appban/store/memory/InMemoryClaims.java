@@ -36,6 +36,11 @@ public final class InMemoryClaims implements Claims {
     }
 
     @Override
+    public synchronized void note(String key, String value, Instant now) {
+        states.put(key, new State(key, NOTED, now, true, value, now));
+    }
+
+    @Override
     public synchronized Optional<State> state(String key) {
         return Optional.ofNullable(states.get(key));
     }

@@ -142,7 +142,7 @@ public final class IntuneSimulator extends SimServer {
     }
 
     private static boolean directory(SimRequest r) {
-        return r.path().contains("/groups") || r.path().contains("/directoryObjects/");
+        return r.path().contains("/groups") || r.path().contains("/directoryObjects/") || r.path().endsWith("/memberOf");
     }
 
     @Override
@@ -193,6 +193,7 @@ public final class IntuneSimulator extends SimServer {
         if ((x = match("/v1.0/groups/([^/]+)/members/\\$ref", p)) != null && m.equals("POST")) return addMember(r, group(x.group(1)));
         if ((x = match("/v1.0/groups/([^/]+)/members/([^/]+)/\\$ref", p)) != null && m.equals("DELETE")) return removeMember(group(x.group(1)), x.group(2));
         if (p.equals("/v1.0/devices") && m.equals("GET")) return entraDevices(r);
+        if ((x = match("/v1.0/devices/([^/]+)/memberOf", p)) != null && m.equals("GET")) return memberOf(r, x.group(1));
         if (p.equals("/v1.0/deviceManagement/deviceConfigurations")) return m.equals("GET") ? listOf(configurations.values().stream().map(c -> c.node).toList()) : createConfiguration(r);
         if ((x = match("/v1.0/deviceManagement/deviceConfigurations/([^/]+)/assign", p)) != null && m.equals("POST")) return assignPolicy(r, policy(configurations, x.group(1)));
         if ((x = match("/v1.0/deviceManagement/deviceConfigurations/([^/]+)/assignments", p)) != null && m.equals("GET")) return listOf(policy(configurations, x.group(1)).assignments);
@@ -588,6 +589,22 @@ public final class IntuneSimulator extends SimServer {
             throw new HttpFailure(400, "Request_BadRequest", "One or more added object references already exist for the following modified properties: 'members'.");
         }
         return SimResponse.empty(204);
+    }
+
+    /**
+     * {@code GET /devices/{id}/memberOf}: the groups a directory device is a direct member of, paged as any listing;
+     * {@code id} is the directory object's id. A device object that does not exist answers 404.
+     */
+    private SimResponse memberOf(SimRequest r, String objectId) {
+        SimDevice d = byEntraObjectId.get(objectId);
+        if (d == null || !d.present()) {
+            throw new HttpFailure(404, "Request_ResourceNotFound", "Resource '" + objectId + "' does not exist or one of its queried reference-property objects are not present.");
+        }
+        List<ObjectNode> out = new ArrayList<>();
+        for (Group g : groups.values()) {
+            if (g.members.contains(objectId)) out.add(((ObjectNode) g.node.deepCopy()).put("@odata.type", "#microsoft.graph.group"));
+        }
+        return page(r, out);
     }
 
     private SimResponse removeMember(Group g, String objectId) {

@@ -35,7 +35,9 @@ import org.w3c.dom.Element;
  * bearer with keep-alive), the paged mobile device inventory ({@code /api/v2/mobile-devices/detail}), the paged
  * computer inventory ({@code /api/v1/computers-inventory}, see {@link #computers}), and the Classic API resources the
  * ban needs: mobile device applications (whose scope decides who keeps an app), configuration profiles (a
- * Restrictions payload blocking bundle ids) and the UpdateInventory command. Mobile devices and computers are
+ * Restrictions payload blocking bundle ids), static mobile device groups (members set whole, or changed with
+ * {@code mobile_device_additions} and {@code mobile_device_deletions}, and named in a scope or its exclusions) and
+ * the UpdateInventory command. Mobile devices and computers are
  * numbered apart, as in Jamf Pro; the mobile device resources never reach a computer.
  */
 public final class JamfSimulator extends SimServer {
@@ -54,6 +56,7 @@ public final class JamfSimulator extends SimServer {
     private final String password;
     private final Map<Integer, Scoped> apps = new LinkedHashMap<>();
     private final Map<Integer, Scoped> profiles = new LinkedHashMap<>();
+    private final Map<Integer, StaticGroup> groups = new LinkedHashMap<>();
     private int nextId = 1;
     private volatile JamfWebhooks webhooks;
 
@@ -65,13 +68,26 @@ public final class JamfSimulator extends SimServer {
         boolean allDevices;
         Set<Integer> devices = new LinkedHashSet<>();
         Set<Integer> exclusions = new LinkedHashSet<>();
+        Set<Integer> groupIds = new LinkedHashSet<>();
+        Set<Integer> exclusionGroupIds = new LinkedHashSet<>();
         Set<String> blocked = Set.of();
         String payloads;
         Instant changedAt;
 
-        boolean covers(SimDevice d) {
-            return (allDevices || devices.contains(d.jamfId())) && !exclusions.contains(d.jamfId());
+        /** A group's members count when a device checks in, as in Jamf: scope is evaluated against them then. */
+        boolean covers(SimDevice d, Map<Integer, StaticGroup> groups) {
+            boolean in = allDevices || devices.contains(d.jamfId()) || groupIds.stream().anyMatch(g -> groups.containsKey(g) && groups.get(g).members.contains(d.jamfId()));
+            boolean out = exclusions.contains(d.jamfId())
+                    || exclusionGroupIds.stream().anyMatch(g -> groups.containsKey(g) && groups.get(g).members.contains(d.jamfId()));
+            return in && !out;
         }
+    }
+
+    /** A static mobile device group (smart groups are not simulated). */
+    private static final class StaticGroup {
+        int id;
+        String name;
+        Set<Integer> members = new LinkedHashSet<>();
     }
 
     public JamfSimulator(SimWorld world, SimSettings settings, String clientId, String clientSecret, String username, String password) {
@@ -168,6 +184,19 @@ public final class JamfSimulator extends SimServer {
             }
             if ((x = match("/JSSResource/mobiledeviceconfigurationprofiles/id/(\\d+)", p)) != null && (m.equals("POST") || m.equals("PUT"))) {
                 return save(profiles, Integer.parseInt(x.group(1)), m, r.body(), false);
+            }
+            if ((x = match("/JSSResource/mobiledevicegroups/name/([^/]+)", p)) != null && m.equals("GET")) {
+                String name = x.group(1);
+                return SimResponse.xml(200, groupXml(groups.values().stream().filter(g -> g.name.equals(name)).findFirst()
+                        .orElseThrow(() -> new HttpFailure(404, "NOT_FOUND", "The server has not found anything matching the request URI"))));
+            }
+            if ((x = match("/JSSResource/mobiledevicegroups/id/(\\d+)", p)) != null && m.equals("GET")) {
+                StaticGroup g = groups.get(Integer.parseInt(x.group(1)));
+                if (g == null) throw new HttpFailure(404, "NOT_FOUND", "The server has not found anything matching the request URI");
+                return SimResponse.xml(200, groupXml(g));
+            }
+            if ((x = match("/JSSResource/mobiledevicegroups/id/(\\d+)", p)) != null && (m.equals("POST") || m.equals("PUT"))) {
+                return saveGroup(Integer.parseInt(x.group(1)), m, r.body());
             }
             if ((x = match("/JSSResource/mobiledevicecommands/command/UpdateInventory/id/([\\d,]+)", p)) != null && m.equals("POST")) {
                 for (String id : x.group(1).split(",")) world.checkInNow(jamfDevice(Integer.parseInt(id)));
@@ -453,6 +482,8 @@ public final class JamfSimulator extends SimServer {
             s.allDevices = "true".equals(Xml.text(scope, "all_mobile_devices"));
             s.devices = ids(Xml.child(scope, "mobile_devices"));
             s.exclusions = ids(Xml.child(scope, "exclusions/mobile_devices"));
+            s.groupIds = groupIds(Xml.child(scope, "mobile_device_groups"));
+            s.exclusionGroupIds = groupIds(Xml.child(scope, "exclusions/mobile_device_groups"));
         }
         s.changedAt = world.clock().instant();
         in.put(s.id, s);
@@ -472,12 +503,82 @@ public final class JamfSimulator extends SimServer {
         return out;
     }
 
+    private Set<Integer> groupIds(Element list) {
+        Set<Integer> out = new LinkedHashSet<>();
+        for (Element g : Xml.children(list, "mobile_device_group")) {
+            int id;
+            try {
+                id = Integer.parseInt(Xml.text(g, "id"));
+            } catch (RuntimeException e) {
+                throw new HttpFailure(409, "CONFLICT", "Problem with scope: a mobile_device_group needs a numeric id");
+            }
+            if (!groups.containsKey(id)) throw new HttpFailure(409, "CONFLICT", "Problem with scope: no mobile device group " + id);
+            out.add(id);
+        }
+        return out;
+    }
+
     private static String scopeXml(Scoped s) {
         StringBuilder b = new StringBuilder("<scope><all_mobile_devices>").append(s.allDevices).append("</all_mobile_devices><mobile_devices>");
         s.devices.forEach(id -> b.append("<mobile_device><id>").append(id).append("</id></mobile_device>"));
-        b.append("</mobile_devices><exclusions><mobile_devices>");
+        b.append("</mobile_devices><mobile_device_groups>");
+        s.groupIds.forEach(id -> b.append("<mobile_device_group><id>").append(id).append("</id></mobile_device_group>"));
+        b.append("</mobile_device_groups><exclusions><mobile_devices>");
         s.exclusions.forEach(id -> b.append("<mobile_device><id>").append(id).append("</id></mobile_device>"));
-        return b.append("</mobile_devices></exclusions></scope>").toString();
+        b.append("</mobile_devices><mobile_device_groups>");
+        s.exclusionGroupIds.forEach(id -> b.append("<mobile_device_group><id>").append(id).append("</id></mobile_device_group>"));
+        return b.append("</mobile_device_groups></exclusions></scope>").toString();
+    }
+
+    /**
+     * Creates (POST id 0) or changes (PUT) a static group. Members: {@code mobile_devices} replaces them;
+     * {@code mobile_device_additions} and {@code mobile_device_deletions} change only the devices named (the Classic
+     * API reference's "Updates an existing mobile device group"). A device id Jamf does not have is refused, the whole
+     * request with it (409); deleting a device that is not a member changes nothing (unverified against Jamf Pro: the
+     * adapter reads the members first and deletes only members, so either answer works).
+     */
+    private SimResponse saveGroup(int id, String method, String body) {
+        Element root = Xml.parse(body);
+        StaticGroup g;
+        if (method.equals("POST")) {
+            if (id != 0) throw new HttpFailure(409, "CONFLICT", "POST creates with id 0");
+            if ("true".equals(Xml.text(root, "is_smart"))) throw new HttpFailure(409, "CONFLICT", "Smart groups are not simulated");
+            g = new StaticGroup();
+            g.id = nextId++;
+        } else {
+            g = groups.get(id);
+            if (g == null) throw new HttpFailure(404, "NOT_FOUND", "The server has not found anything matching the request URI");
+        }
+        String name = Xml.text(root, "name");
+        if (name != null) {
+            if (groups.values().stream().anyMatch(o -> o != groups.get(id) && o.name.equals(name))) throw new HttpFailure(409, "CONFLICT", "Problem with name: a group named " + name + " exists");
+            g.name = name;
+        }
+        if (g.name == null) throw new HttpFailure(409, "CONFLICT", "Problem with name: a name is required");
+        Element whole = Xml.child(root, "mobile_devices");
+        Set<Integer> adds = knownDevices(Xml.child(root, "mobile_device_additions"));
+        Set<Integer> deletes = ids(Xml.child(root, "mobile_device_deletions"));
+        if (whole != null) g.members = new LinkedHashSet<>(knownDevices(whole));
+        g.members.addAll(adds);
+        g.members.removeAll(deletes);
+        groups.put(g.id, g);
+        return SimResponse.xml(201, "<mobile_device_group><id>" + g.id + "</id></mobile_device_group>");
+    }
+
+    private Set<Integer> knownDevices(Element list) {
+        Set<Integer> ids = ids(list);
+        for (int id : ids) {
+            boolean known = world.devices().stream().anyMatch(d -> d.present() && !d.jamfComputer() && d.spec().mdm() == FleetDevice.Mdm.JAMF && d.jamfId() == id);
+            if (!known) throw new HttpFailure(409, "CONFLICT", "Problem with mobile device: no mobile device with id " + id);
+        }
+        return ids;
+    }
+
+    private static String groupXml(StaticGroup g) {
+        StringBuilder b = new StringBuilder("<mobile_device_group><id>").append(g.id).append("</id><name>").append(Xml.escape(g.name))
+                .append("</name><is_smart>false</is_smart><mobile_devices><size>").append(g.members.size()).append("</size>");
+        g.members.forEach(id -> b.append("<mobile_device><id>").append(id).append("</id></mobile_device>"));
+        return b.append("</mobile_devices></mobile_device_group>").toString();
     }
 
     private static String appXml(Scoped s) {
@@ -503,7 +604,7 @@ public final class JamfSimulator extends SimServer {
             // Mobile device app records reach mobile devices only: nothing Jamf scopes here touches a Mac.
             if (!d.corporate() || d.jamfComputer()) return;
             for (Scoped app : apps.values()) {
-                if (app.changedAt.isAfter(at) || app.covers(d) || !d.apps().contains(app.bundleId)) continue;
+                if (app.changedAt.isAfter(at) || app.covers(d, groups) || !d.apps().contains(app.bundleId)) continue;
                 if (SimWorld.mdmCanRemoveUserApp(d)) {
                     w.removeApp(d, app.bundleId);
                     w.record(at, d.id(), "app-uninstalled-by-mdm", "jamf: " + app.bundleId);
@@ -538,7 +639,7 @@ public final class JamfSimulator extends SimServer {
             if (!d.spec().supervised() || d.jamfComputer()) return null;
             for (Scoped p : profiles.values()) {
                 boolean received = d.lastCheckIn() != null && !d.lastCheckIn().isBefore(p.changedAt);
-                if (received && p.blocked.contains(app) && p.covers(d)) return "blocked by Jamf configuration profile '" + p.name + "'";
+                if (received && p.blocked.contains(app) && p.covers(d, groups)) return "blocked by Jamf configuration profile '" + p.name + "'";
             }
             return null;
         }
