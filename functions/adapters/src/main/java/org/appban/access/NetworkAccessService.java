@@ -225,37 +225,31 @@ public final class NetworkAccessService {
     }
 
     /**
-     * The reads of a run over these devices that need nothing but their ids (the kill switch, this function's records of
-     * them, their latest sightings), started now, beside what the caller does next: the MDM webhook starts them with
-     * its delivery's claim and its read of the device.
+     * The reads of a run over these devices that need nothing but their ids (the kill switch; this function's records
+     * of them and their latest sightings, in one request), started now, beside what the caller does next: the MDM
+     * webhook starts them with its delivery's claim and its read of the device.
      */
     public Started start(List<String> deviceIds) {
         List<String> ids = List.copyOf(new LinkedHashSet<>(deviceIds));
-        return new Started(ids, Alongside.start(killSwitch::read),
-                Alongside.start(() -> ids.isEmpty() ? Map.<String, AccessRecord>of() : evidence.records(ids)),
-                Alongside.start(() -> ids.isEmpty() ? Map.<String, Sighting>of() : evidence.latestSightings(ids)));
+        return new Started(ids, Alongside.start(killSwitch::read), Alongside.start(() -> evidence.read(ids, ids)));
     }
 
     /** Reads {@link #start} began; {@link #settle} them when their run does not happen after all. */
     public static final class Started {
         private final List<String> ids;
         private final Alongside<KillSwitch.State> kill;
-        private final Alongside<Map<String, AccessRecord>> records;
-        private final Alongside<Map<String, Sighting>> sightings;
+        private final Alongside<EvidenceStore.Read> evidence;
 
-        private Started(List<String> ids, Alongside<KillSwitch.State> kill, Alongside<Map<String, AccessRecord>> records,
-                        Alongside<Map<String, Sighting>> sightings) {
+        private Started(List<String> ids, Alongside<KillSwitch.State> kill, Alongside<EvidenceStore.Read> evidence) {
             this.ids = ids;
             this.kill = kill;
-            this.records = records;
-            this.sightings = sightings;
+            this.evidence = evidence;
         }
 
         /** Waits for the reads to end, whatever they found: nothing stays in flight after the request's answer. */
         public void settle() {
             kill.settle();
-            records.settle();
-            sightings.settle();
+            evidence.settle();
         }
     }
 
@@ -285,7 +279,7 @@ public final class NetworkAccessService {
         /**
          * A few devices' or members' (a webhook's one device), the same facts in overlapped rounds rather than a round
          * trip each: first the kill switch, the devices (unless the caller read them) and, where their ids are known
-         * (a run by device), their records and sightings; then what the devices name (their owners' exemptions and
+         * (a run by device), their records and sightings (one request); then what the devices name (their owners' exemptions and
          * attestations, the devices sharing their MACs, and a run by member's records and sightings). The answers are
          * those of the reads one after another, so the decisions are too.
          */
@@ -297,27 +291,26 @@ public final class NetworkAccessService {
                 if (first != null && !first.ids.containsAll(new LinkedHashSet<>(request.ids()))) {
                     throw new IllegalArgumentException("reads started for " + first.ids + ", not for the run's devices " + request.ids());
                 }
-                if (first != null) inFlight.addAll(List.of(first.kill, first.records, first.sightings));
+                if (first != null) inFlight.addAll(List.of(first.kill, first.evidence));
                 Alongside<KillSwitch.State> kill = first != null ? first.kill : Alongside.start(s.killSwitch::read);
                 inFlight.add(kill);
                 List<Device> scope = read != null ? inRequestOrder(request, read, notFound) : s.scoped(request, notFound);
                 List<String> ids = scope.stream().map(Device::id).toList();
                 Set<String> privateIds = new LinkedHashSet<>(scope.stream().filter(Device::isPrivate).map(Device::id).toList());
-                Alongside<Map<String, AccessRecord>> records = first != null ? first.records
-                        : Alongside.start(() -> ids.isEmpty() ? Map.<String, AccessRecord>of() : s.evidence.records(ids));
-                Alongside<Map<String, Sighting>> sightings = first != null ? first.sightings
-                        : Alongside.start(() -> privateIds.isEmpty() ? Map.<String, Sighting>of() : s.evidence.latestSightings(privateIds));
-                inFlight.addAll(List.of(records, sightings));
+                Alongside<EvidenceStore.Read> evidence = first != null ? first.evidence
+                        : Alongside.start(() -> s.evidence.read(ids, privateIds));
+                inFlight.add(evidence);
                 Alongside<Map<String, List<Exemption>>> exemptions = Alongside.start(() -> s.exemptions(request, scope));
                 inFlight.add(exemptions);
                 List<String> owners = scope.stream().filter(Device::isPrivate).map(Device::owner).distinct().toList();
                 Alongside<Map<String, Instant>> attested = Alongside.start(() -> s.attestations.privateDevicesCleanSince(owners));
                 inFlight.add(attested);
                 Map<String, NetworkIdentity> identities = s.identitiesOf(scope);
-                // Sightings speak about private devices only: a corporate device's read by id beside the others is left out.
-                Map<String, Sighting> seen = new HashMap<>(sightings.join());
+                // Sightings speak about private devices only: a corporate device's, read by id beside the others, is left out.
+                EvidenceStore.Read found = evidence.join();
+                Map<String, Sighting> seen = new HashMap<>(found.sightings());
                 seen.keySet().retainAll(privateIds);
-                return new Facts(kill.join(), scope, identities, records.join(), seen, exemptions.join(), attested.join());
+                return new Facts(kill.join(), scope, identities, found.records(), seen, exemptions.join(), attested.join());
             } catch (RuntimeException e) {
                 inFlight.forEach(Alongside::settle);
                 if (started != null) started.settle();

@@ -106,16 +106,16 @@ class MdmWebhookRoundTripsIT {
     }
 
     @Test
-    void aComplianceChangeOnTheFirstRequestWaitsForSixRoundTripsOfFourteenCalls() {
+    void aComplianceChangeOnTheFirstRequestWaitsForSixRoundTripsOfThirteenCalls() {
         MdmWebhook.Answer a = send("evt-rt-1", "compliant");
         assertEquals(200, a.status(), a.body().toString());
         assertEquals("applied", a.body().get("status"));
         // Before: 15 calls in 14 round trips (the secret, the claim, the device read, written and read again, an append of
         // three, the kill switch, two evidence reads, the MAC's devices, the exemptions, the chain, the claim completed).
-        // Now the secret, then [the claim, the device, the kill switch, its records, its sightings], then [the append's two
+        // Now the secret, then [the claim, the device, the kill switch, its record and sighting], then [the append's two
         // reads, the MAC's devices, the exemptions, the owner's chain], the entry, the device, the claim completed.
         System.out.println("a compliance change, first request: " + describe());
-        assertEquals(14, calls.size(), describe());
+        assertEquals(13, calls.size(), describe());
         assertTrue(roundTrips() <= 6, describe());
         assertEquals(ComplianceState.COMPLIANT, devices.find("intune:d40").orElseThrow().compliance());
         assertEquals(1, ledger.chain("member#m40").stream().filter(e -> e.record().action().equals("device.compliance-reported")).count());
@@ -128,10 +128,10 @@ class MdmWebhookRoundTripsIT {
         clock.advance(Duration.ofMinutes(1));
         MdmWebhook.Answer same = send("evt-rt-3", "compliant");
         assertEquals(200, same.status(), same.body().toString());
-        // The key is kept: [the claim, the device, the kill switch, records, sightings], [the MAC's devices, the
+        // The key is kept: [the claim, the device, the kill switch, record and sighting], [the MAC's devices, the
         // exemptions, the chain], the claim completed; nothing written. Before: 10 calls in 10 round trips.
         System.out.println("no change: " + describe());
-        assertEquals(9, calls.size(), describe());
+        assertEquals(8, calls.size(), describe());
         assertTrue(roundTrips() <= 3, describe());
         // A replay: the claim refused (a conditional write, then the claim's state read to say why), the reads beside it let go.
         MdmWebhook.Answer replay = send("evt-rt-3", "compliant");
