@@ -550,6 +550,8 @@ public final class Production {
         var secrets = new SecretsManagerSecretSource(secretsClient());
         String webhookSecret = settings.required("WEBHOOK_SECRET_ARN");
         // Read after a SnapStart restore, beside the event's hand-over, and never kept in the snapshot (SecretAfterRestore).
+        // Registered after the credentials (dynamo() above built them): a restore runs the hooks in the order they were
+        // registered, so the credentials drop the snapshot's provider before this read asks for the restore's.
         return new MdmWebhook(new WebhookSignature(SecretAfterRestore.of(secrets, webhookSecret)),
                 new DynamoClaims(dynamo(), settings.required("CLAIMS_TABLE")), devices, ledger,
                 accessService(policy, devices, ledger, evidenceStore(policy)), clock);
