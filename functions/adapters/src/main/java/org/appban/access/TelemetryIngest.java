@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import org.appban.domain.Actor;
 import org.appban.domain.Device;
@@ -30,6 +31,12 @@ import org.appban.ports.Ledger;
 public final class TelemetryIngest {
     /** Records timed further ahead than this are bad clocks, not evidence. */
     static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+    /**
+     * The MACs a log's matches are attributed to one by one (the MAC's index, then its devices by key) before the
+     * inventory is read whole instead: a log about a few devices reads those, never the fleet; one naming many reads
+     * the fleet once, as every log did before.
+     */
+    static final int MACS_BY_INDEX = 50;
 
     private final BannedApp app;
     private final DeviceStore devices;
@@ -79,6 +86,7 @@ public final class TelemetryIngest {
         final TelemetryReader.Problems problems = new TelemetryReader.Problems();
         final Instant now = clock.instant();
         Map<MacAddress, List<Device>> byMac;
+        final Map<MacAddress, List<Device>> resolved = new HashMap<>();
         final Map<String, Sighting> latest = new HashMap<>();
         final TreeSet<String> ambiguousDevices = new TreeSet<>();
         int records, notTheApp, matched, unknown, ambiguous, corporate, late;
@@ -99,7 +107,7 @@ public final class TelemetryIngest {
                 late++;
                 return;
             }
-            List<Device> owners = macIndex().getOrDefault(r.mac(), List.of());
+            List<Device> owners = owners(r.mac());
             if (owners.isEmpty()) {
                 unknown++;
                 return;
@@ -118,7 +126,21 @@ public final class TelemetryIngest {
             latest.merge(d.id() + "\u0000" + s.domain(), s, Sighting::later);
         }
 
-        /** Built on the first match only: a log without the app's domains costs no inventory read. */
+        /** The devices (not retired) holding {@code mac}: see {@link #MACS_BY_INDEX}. */
+        List<Device> owners(MacAddress mac) {
+            if (mac == null) return List.of();
+            if (byMac != null) return byMac.getOrDefault(mac, List.of());
+            List<Device> known = resolved.get(mac);
+            if (known != null) return known;
+            if (resolved.size() >= MACS_BY_INDEX) return macIndex().getOrDefault(mac, List.of());
+            Set<String> ids = devices.idsWithMac(mac);
+            List<Device> holders = ids.isEmpty() ? List.of() : devices.findAll(ids).values().stream()
+                    .filter(d -> !d.retired() && mac.equals(d.macAddress())).toList();
+            resolved.put(mac, holders);
+            return holders;
+        }
+
+        /** Built only once a log names more than {@link #MACS_BY_INDEX} MACs: a log without the app's domains costs no inventory read. */
         Map<MacAddress, List<Device>> macIndex() {
             if (byMac == null) {
                 byMac = new HashMap<>();
