@@ -54,9 +54,15 @@ import software.amazon.awssdk.core.sync.RequestBody;
 final class LambdaColdStart {
     private static final String BASELINE = "BaselineFunction";
 
-    /** A function's measured event: its own trigger's sample, made for the stack. */
-    private record Case(String name, String function, boolean interactive, Supplier<String> event) {
+    /**
+     * A function's measured event: its own trigger's sample, made for the stack; {@code needs}, the functions (earlier
+     * in the campaign's order) whose runs leave what the sample expects to find (the roster imported, the fleet synced).
+     */
+    private record Case(String name, String function, boolean interactive, List<String> needs, Supplier<String> event) {
     }
+
+    private static final String ROSTER = "RosterImportFunction";
+    private static final String INVENTORY = "InventorySyncFunction";
 
     private LambdaColdStart() {
     }
@@ -87,20 +93,25 @@ final class LambdaColdStart {
 
             // In the campaign's order, so each finds what the ones before it left (the roster, the fleet).
             List<Case> cases = List.of(
-                    new Case("baseline (one GetItem)", BASELINE, true, () -> "{}"),
-                    new Case("roster import (S3 notification)", "RosterImportFunction", false,
+                    new Case("baseline (one GetItem)", BASELINE, true, List.of(), () -> "{}"),
+                    new Case("roster import (S3 notification)", ROSTER, false, List.of(),
                             () -> stack.localNames(sample(root, "roster-import/s3-object-created.json"))),
-                    new Case("inventory sync (hourly schedule)", "InventorySyncFunction", false, () -> sample(root, "inventory-sync/schedule.json")),
-                    new Case("notify members (daily schedule)", "NotifyMembersFunction", false, () -> sample(root, "notify-members/schedule.json")),
-                    new Case("admin (function URL: status)", "AdminFunction", true, () -> sample(root, "admin/function-url-status.json")),
-                    new Case("exemption link (form)", "ExemptionLinkFunction", true, () -> fresh.exemptionForm(signing, "m-001")),
-                    new Case("exemption sweep (daily schedule)", "ExemptionSweepFunction", false, () -> sample(root, "exemption-sweep/schedule.json")),
-                    new Case("MDM webhook (signed relay)", "MdmWebhookFunction", true,
+                    new Case("inventory sync (hourly schedule)", INVENTORY, false, List.of(ROSTER), () -> sample(root, "inventory-sync/schedule.json")),
+                    new Case("notify members (daily schedule)", "NotifyMembersFunction", false, List.of(ROSTER, INVENTORY),
+                            () -> sample(root, "notify-members/schedule.json")),
+                    new Case("admin (function URL: status)", "AdminFunction", true, List.of(ROSTER, INVENTORY),
+                            () -> sample(root, "admin/function-url-status.json")),
+                    new Case("exemption link (form)", "ExemptionLinkFunction", true, List.of(ROSTER), () -> fresh.exemptionForm(signing, "m-001")),
+                    new Case("exemption sweep (daily schedule)", "ExemptionSweepFunction", false, List.of(ROSTER),
+                            () -> sample(root, "exemption-sweep/schedule.json")),
+                    new Case("MDM webhook (signed relay)", "MdmWebhookFunction", true, List.of(ROSTER, INVENTORY),
                             () -> fresh.mdmWebhook(webhook, firstIntuneDevice(emulator, stack))),
-                    new Case("network access (daily run)", "NetworkAccessFunction", false, () -> sample(root, "network-access/schedule.json")),
-                    new Case("attestation (link opened)", "AttestationFunction", true, () -> fresh.attestationLink(signing, "m-001")),
-                    new Case("enforce removal (SQS batch)", "EnforceRemovalFunction", false, () -> sample(root, "enforce-removal/sqs-batch.json")),
-                    new Case("ledger digest (hourly schedule)", "LedgerDigestFunction", false, () -> sample(root, "ledger-digest/schedule.json")));
+                    new Case("network access (daily run)", "NetworkAccessFunction", false, List.of(ROSTER, INVENTORY),
+                            () -> sample(root, "network-access/schedule.json")),
+                    new Case("attestation (link opened)", "AttestationFunction", true, List.of(ROSTER), () -> fresh.attestationLink(signing, "m-001")),
+                    new Case("enforce removal (SQS batch)", "EnforceRemovalFunction", false, List.of(ROSTER, INVENTORY),
+                            () -> sample(root, "enforce-removal/sqs-batch.json")),
+                    new Case("ledger digest (hourly schedule)", "LedgerDigestFunction", false, List.of(ROSTER), () -> sample(root, "ledger-digest/schedule.json")));
 
             out.printf("path: AWS's Runtime Interface Emulator + Runtime Interface Client, %s; JVM %s %s with the java21 runtime's flags; "
                     + "median of %d run(s)%n", mode == LocalLambda.Mode.SNAPSTART ? "as SnapStart (hooks before the first invocation)" : "classic",
@@ -110,6 +121,23 @@ final class LambdaColdStart {
             // slows the baseline and the functions alike.
             List<Case> selected = cases.stream().filter(c -> only == null || c.function().equals(BASELINE) || c.function().equals(only)
                     || c.name().startsWith(only)).toList();
+            if (only != null && selected.size() < 2) {
+                throw new org.appban.cli.support.UsageException("--only " + only + ": no such function; one of " + cases.stream().skip(1).map(Case::function).toList());
+            }
+            // What the measured samples expect to find and no selected function leaves: those functions run first, once
+            // each, in the campaign's order, unmeasured (--only).
+            for (Case c : setUp(cases, selected)) {
+                out.printf("set-up (not measured): %s, so that %s finds what it needs%n", c.name(), only);
+                LocalLambda.Answer a;
+                try (LocalLambda lambda = LocalLambda.start(root, jar, functions.get(c.function()), stack.environment(c.function()),
+                        "appban-" + stage + "-" + c.function(), aws, LocalLambda.Mode.CLASSIC, work)) {
+                    a = lambda.invoke(c.event().get());
+                    if (a.failed()) {
+                        throw new IllegalStateException("set-up: " + c.function() + " failed: " + a.errorType() + ": " + a.errorMessage() + " (log "
+                                + lambda.log() + ")");
+                    }
+                }
+            }
             Map<Case, List<Run>> runsOf = new LinkedHashMap<>();
             selected.forEach(c -> runsOf.put(c, new ArrayList<>()));
             for (int i = 0; i < runs; i++) {
@@ -219,6 +247,21 @@ final class LambdaColdStart {
             return new Run(a.elapsed().toNanos() / 1e6, cpu, invoke, restored, lambda.lastInvocation().map(d -> d.toNanos() / 1e6).orElse(-1.0),
                     classesFirst, lambda.lastInvocationClasses().orElse(-1), null);
         }
+    }
+
+    /**
+     * The cases the selected ones need and that are not selected themselves, with what those need in turn, in the
+     * campaign's order: empty when every case runs.
+     */
+    private static List<Case> setUp(List<Case> cases, List<Case> selected) {
+        java.util.Set<String> needed = new java.util.HashSet<>();
+        java.util.Deque<String> todo = new java.util.ArrayDeque<>();
+        selected.forEach(c -> todo.addAll(c.needs()));
+        while (!todo.isEmpty()) {
+            String f = todo.pop();
+            if (needed.add(f)) cases.stream().filter(c -> c.function().equals(f)).forEach(c -> todo.addAll(c.needs()));
+        }
+        return cases.stream().filter(c -> needed.contains(c.function()) && !selected.contains(c)).toList();
     }
 
     private static String firstIntuneDevice(LocalEmulator emulator, EmulatedStack stack) {

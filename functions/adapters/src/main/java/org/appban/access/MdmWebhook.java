@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -82,45 +83,84 @@ public final class MdmWebhook {
         if (!problems.isEmpty()) return refuse(400, problems.list().toString());
 
         String claimKey = "webhook/" + id;
-        Claims.Outcome claim = claims.claim(claimKey, runId, now, Duration.ofMinutes(5));
-        if (claim == Claims.Outcome.ALREADY_DONE) return refuse(409, "delivery " + id + " was received before: replay refused");
-        if (claim == Claims.Outcome.HELD_ELSEWHERE) return refuse(409, "delivery " + id + " is being processed");
+        String deviceId = mdm.wireName() + ":" + mdmId;
+        // The delivery's claim, its device and the reads of the device's run that need only its id, at once: a round
+        // trip where they took five one after another. Reads only: if the claim is refused they are let go unused.
+        Alongside<Optional<Device>> found = Alongside.start(() -> devices.find(deviceId));
+        NetworkAccessService.Started reads = service.start(List.of(deviceId));
+        Claims.Outcome claim;
         try {
-            Answer answer = apply(id, occurredAt, mdm, mdmId, compliance, runId, now);
+            claim = claims.claim(claimKey, runId, now, Duration.ofMinutes(5));
+        } catch (RuntimeException e) {
+            found.settle();
+            reads.settle();
+            throw e;
+        }
+        if (claim == Claims.Outcome.ALREADY_DONE || claim == Claims.Outcome.HELD_ELSEWHERE) {
+            found.settle();
+            reads.settle();
+            return claim == Claims.Outcome.ALREADY_DONE ? refuse(409, "delivery " + id + " was received before: replay refused")
+                    : refuse(409, "delivery " + id + " is being processed");
+        }
+        try {
+            Answer answer = apply(id, occurredAt, deviceId, compliance, runId, now, found, reads);
             claims.complete(claimKey, runId, "status " + answer.status(), clock.instant());
             return answer;
         } catch (RuntimeException e) {
+            found.settle();
+            reads.settle();
             // Nothing recorded as received: the MDM's retry of this delivery is processed.
             claims.release(claimKey, runId);
             throw e;
         }
     }
 
-    private Answer apply(String id, Instant occurredAt, MdmKind mdm, String mdmId, ComplianceState compliance, String runId, Instant now) {
-        String deviceId = mdm.wireName() + ":" + mdmId;
-        Optional<Device> found = devices.find(deviceId);
+    private Answer apply(String id, Instant occurredAt, String deviceId, ComplianceState compliance, String runId, Instant now,
+                         Alongside<Optional<Device>> read, NetworkAccessService.Started reads) {
+        Optional<Device> found = read.join();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("delivery", id);
         body.put("device", deviceId);
         if (found.isEmpty()) {
+            reads.settle();
             body.put("status", "ignored");
             body.put("reason", "no such device in the inventory (the next inventory sync may add it)");
             return new Answer(202, body);
         }
         Device d = found.get();
         boolean newer = d.lastSeen() == null || occurredAt.isAfter(d.lastSeen());
+        Device judged = d;
+        Alongside<Void> recorded = Alongside.done(null);
         if (newer && d.compliance() != compliance) {
-            devices.save(d.withCompliance(compliance).withLastSeen(occurredAt));
+            Device reported = d.withCompliance(compliance).withLastSeen(occurredAt);
+            judged = reported;
             Map<String, String> details = new LinkedHashMap<>();
             details.put("via", "mdm webhook");
             details.put("delivery", id);
             details.put("before", d.compliance().name());
             details.put("after", compliance.name());
             details.put("reportedAt", occurredAt.toString());
-            ledger.append(new LedgerRecord(now, Actor.event("webhook:" + id), d.owner(), d.id(), "device.compliance-reported", "ok", false,
-                    "webhook/" + id, details));
+            LedgerRecord entry = new LedgerRecord(now, Actor.event("webhook:" + id), d.owner(), d.id(), "device.compliance-reported", "ok", false,
+                    "webhook/" + id, details);
+            // Beside the run's reads. The entry first, then the device: a crash between the two leaves the device as it
+            // was, so the MDM's retry reports the change again and finds its entry by the key, where the other order
+            // left a changed device whose change no entry records.
+            recorded = Alongside.run(() -> {
+                ledger.append(entry);
+                devices.save(reported);
+            });
         }
-        AccessReport report = service.run(AccessRequest.devices("webhook", java.util.List.of(d.id())), Actor.event("webhook:" + id), runId);
+        Alongside<Void> writes = recorded;
+        AccessReport report;
+        try {
+            // The device judged as saved, without reading it back; its run acts only once the writes are done.
+            report = service.run(AccessRequest.devices("webhook", List.of(d.id())), Actor.event("webhook:" + id), runId, List.of(judged), reads,
+                    writes::join);
+        } catch (RuntimeException e) {
+            writes.settle();
+            throw e;
+        }
+        writes.join();
         body.put("status", newer ? "applied" : "stale");
         if (!newer) body.put("reason", "the inventory holds a newer report");
         body.put("decisions", report.decisions());

@@ -27,21 +27,20 @@ public final class WebhookSignature {
     public static final Duration TOLERANCE = Duration.ofMinutes(5);
     static final int MIN_KEY_BYTES = 32;
 
-    private final Supplier<Secret> secret;
-    private volatile byte[] key;
+    private final Supplier<byte[]> key;
 
     public WebhookSignature(Secret secret) {
-        this.secret = () -> secret;
-        this.key = key(secret);
+        byte[] k = key(secret);
+        this.key = () -> k;
     }
 
     /**
-     * With the secret read at the first request checked, not when the function starts: the network-access
-     * function serves its schedule and S3 triggers too, which have no use for the webhook's secret (cold start).
-     * A secret too short then fails that first webhook request, naming the problem.
+     * With the secret asked of {@code secret} at each request checked, not when the function starts: the supplier
+     * decides when it is read and how long it is kept (production's is read once per container, after a SnapStart
+     * restore, never before a snapshot). A secret too short fails the request, naming the problem.
      */
     public WebhookSignature(Supplier<Secret> secret) {
-        this.secret = secret;
+        this.key = () -> key(secret.get());
     }
 
     private static byte[] key(Secret secret) {
@@ -51,9 +50,7 @@ public final class WebhookSignature {
     }
 
     private byte[] key() {
-        byte[] k = key;
-        if (k == null) key = k = key(secret.get());
-        return k;
+        return key.get();
     }
 
     public enum Problem {

@@ -130,7 +130,7 @@ public final class InventorySync implements JamfWebhook.DeviceRefresh {
         String id = mdm.wireName() + ":" + mdmId;
         if (reported.isPresent()) {
             try (SeenDevices seen = new SeenDevices()) {
-                run.apply(List.of(reported.get()), memberIndex(), seen);
+                run.apply(List.of(reported.get()), memberIndexOf(reported.get()), seen);
             }
         } else {
             Optional<Device> stored = devices.find(id);
@@ -225,6 +225,21 @@ public final class InventorySync implements JamfWebhook.DeviceRefresh {
         if (endpoint.portalUser() == null) return true;
         String registrant = memberByAddress.get(endpoint.portalUser().toLowerCase(Locale.ROOT));
         return registrant == null || mdmOwners.contains(registrant);
+    }
+
+    /**
+     * {@link #memberIndex} for one device's addresses (its email and principal), from the members' index on their
+     * address rather than the roster read whole: a device refreshed alone (a Jamf webhook) reads its owner only. The
+     * same matches as the whole index: a member whose email is the address, case aside (the last of several, as there).
+     */
+    private Map<String, String> memberIndexOf(InventoriedDevice d) {
+        Map<String, String> index = new HashMap<>();
+        for (String address : new String[] {d.ownerEmail(), d.ownerPrincipal()}) {
+            if (address == null || address.isBlank()) continue;
+            String key = address.toLowerCase(Locale.ROOT);
+            for (Member m : members.withAddress(address)) if (m.email().toLowerCase(Locale.ROOT).equals(key)) index.put(key, m.id());
+        }
+        return index;
     }
 
     /** Members by the addresses an MDM may name them with (email, case-insensitively). Inactive members included. */

@@ -122,26 +122,37 @@ public final class NetworkAccessService {
      * @param timeLeft false once the run should start no further action (the Lambda's remaining time is short)
      */
     public AccessReport run(AccessRequest request, Actor actor, String runId, BooleanSupplier timeLeft) {
+        return run(request, actor, runId, timeLeft, null, null, () -> { });
+    }
+
+    /**
+     * A run over devices the caller has read already (the MDM webhook's one device, as it is about to save it), with the
+     * reads {@link #start} began for their ids. {@code beforeActing} runs once the devices are decided, before the
+     * run's first action or ledger entry: the caller's own writes, overlapped with the run's reads, end there.
+     */
+    public AccessReport run(AccessRequest request, Actor actor, String runId, List<Device> read, Started started, Runnable beforeActing) {
+        if (request.scope() != AccessRequest.Scope.DEVICES || request.ids().size() > LISTING_THRESHOLD) {
+            throw new IllegalArgumentException("devices read by the caller are for a run over at most " + LISTING_THRESHOLD + " devices by id");
+        }
+        return run(request, actor, runId, () -> true, read, started, beforeActing);
+    }
+
+    private AccessReport run(AccessRequest request, Actor actor, String runId, BooleanSupplier timeLeft, List<Device> read, Started started,
+                             Runnable beforeActing) {
         Instant now = clock.instant();
-        KillSwitch.State kill = killSwitch.read();
         List<String> notFound = new ArrayList<>();
         // A run over a few devices or members (a webhook's one device) reads theirs and the devices sharing their MACs,
-        // not the inventory whole as a fleet run does.
+        // not the inventory whole as a fleet run does, and overlaps its reads (Facts#few).
         boolean few = request.scope() != AccessRequest.Scope.FLEET && request.ids().size() <= LISTING_THRESHOLD;
         List<Device> all = few ? null : devices.all();
-        List<Device> scope = few ? scoped(request, notFound) : scope(request, all, notFound);
-        Map<String, NetworkIdentity> identities = few ? identitiesOf(scope) : NetworkIdentity.of(all);
-
-        // Every device is judged, whoever owns it; telemetry and attestations speak about private devices only (a
-        // corporate device's word is its MDM inventory).
-        List<String> ids = scope.stream().map(Device::id).toList();
-        Map<String, AccessRecord> records = ids.isEmpty() ? Map.of() : evidence.records(ids);
-        List<String> privateIds = scope.stream().filter(Device::isPrivate).map(Device::id).toList();
-        Map<String, Sighting> sightings = privateIds.isEmpty() ? Map.of() : evidence.latestSightings(privateIds);
-        Map<String, List<Exemption>> exemptionsByMember = exemptions(request, scope);
-        // Attestations are read from each owner's ledger chain: together, not one round trip after another.
-        Map<String, Instant> attested = attestations.privateDevicesCleanSince(
-                scope.stream().filter(Device::isPrivate).map(Device::owner).distinct().toList());
+        Facts known = few ? Facts.few(this, request, notFound, read, started) : Facts.fleet(this, request, all, notFound);
+        KillSwitch.State kill = known.kill();
+        List<Device> scope = known.scope();
+        Map<String, NetworkIdentity> identities = known.identities();
+        Map<String, AccessRecord> records = known.records();
+        Map<String, Sighting> sightings = known.sightings();
+        Map<String, List<Exemption>> exemptionsByMember = known.exemptions();
+        Map<String, Instant> attested = known.attested();
 
         List<Decision> decisions = new ArrayList<>();
         Map<String, DeviceFacts> facts = new HashMap<>();
@@ -155,6 +166,7 @@ public final class NetworkAccessService {
         }
         Map<String, Integer> counts = new TreeMap<>();
         decisions.forEach(dd -> counts.merge(dd.action().wireName(), 1, Integer::sum));
+        beforeActing.run();
 
         Run run = new Run(request, actor, runId, now, facts, timeLeft);
         List<Decision> quarantines = decisions.stream().filter(dd -> dd.action() == Decision.Action.QUARANTINE && request.mode().allows(dd.action())).toList();
@@ -210,6 +222,114 @@ public final class NetworkAccessService {
         String status = run.stopped == null ? "done" : "stopped";
         return new AccessReport(status, request.trigger(), runId, request.dryRun(), now.toString(), scope.size(), counts, run.actions,
                 run.unresolved, drift, notFound, kill.engaged() ? describe(kill) : null, capVerdict, run.stopped);
+    }
+
+    /**
+     * The reads of a run over these devices that need nothing but their ids (the kill switch; this function's records
+     * of them and their latest sightings, in one request), started now, beside what the caller does next: the MDM
+     * webhook starts them with its delivery's claim and its read of the device.
+     */
+    public Started start(List<String> deviceIds) {
+        List<String> ids = List.copyOf(new LinkedHashSet<>(deviceIds));
+        return new Started(ids, Alongside.start(killSwitch::read), Alongside.start(() -> evidence.read(ids, ids)));
+    }
+
+    /** Reads {@link #start} began; {@link #settle} them when their run does not happen after all. */
+    public static final class Started {
+        private final List<String> ids;
+        private final Alongside<KillSwitch.State> kill;
+        private final Alongside<EvidenceStore.Read> evidence;
+
+        private Started(List<String> ids, Alongside<KillSwitch.State> kill, Alongside<EvidenceStore.Read> evidence) {
+            this.ids = ids;
+            this.kill = kill;
+            this.evidence = evidence;
+        }
+
+        /** Waits for the reads to end, whatever they found: nothing stays in flight after the request's answer. */
+        public void settle() {
+            kill.settle();
+            evidence.settle();
+        }
+    }
+
+    /** What a run decides by: the kill switch, its devices, and each one's facts. */
+    private record Facts(KillSwitch.State kill, List<Device> scope, Map<String, NetworkIdentity> identities, Map<String, AccessRecord> records,
+                         Map<String, Sighting> sightings, Map<String, List<Exemption>> exemptions, Map<String, Instant> attested) {
+        /**
+         * The fleet's (or many devices' or members'), read one after another: a scheduled run, where a few round trips
+         * more are nothing beside the inventory's pages.
+         */
+        static Facts fleet(NetworkAccessService s, AccessRequest request, List<Device> all, List<String> notFound) {
+            KillSwitch.State kill = s.killSwitch.read();
+            List<Device> scope = s.scope(request, all, notFound);
+            // Every device is judged, whoever owns it; telemetry and attestations speak about private devices only (a
+            // corporate device's word is its MDM inventory).
+            List<String> ids = scope.stream().map(Device::id).toList();
+            Map<String, AccessRecord> records = ids.isEmpty() ? Map.of() : s.evidence.records(ids);
+            List<String> privateIds = scope.stream().filter(Device::isPrivate).map(Device::id).toList();
+            Map<String, Sighting> sightings = privateIds.isEmpty() ? Map.of() : s.evidence.latestSightings(privateIds);
+            Map<String, List<Exemption>> exemptions = s.exemptions(request, scope);
+            // Attestations are read from each owner's ledger chain: together, not one round trip after another.
+            Map<String, Instant> attested = s.attestations.privateDevicesCleanSince(
+                    scope.stream().filter(Device::isPrivate).map(Device::owner).distinct().toList());
+            return new Facts(kill, scope, NetworkIdentity.of(all), records, sightings, exemptions, attested);
+        }
+
+        /**
+         * A few devices' or members' (a webhook's one device), the same facts in overlapped rounds rather than a round
+         * trip each: first the kill switch, the devices (unless the caller read them) and, where their ids are known
+         * (a run by device), their records and sightings (one request); then what the devices name (their owners' exemptions and
+         * attestations, the devices sharing their MACs, and a run by member's records and sightings). The answers are
+         * those of the reads one after another, so the decisions are too.
+         */
+        static Facts few(NetworkAccessService s, AccessRequest request, List<String> notFound, List<Device> read, Started started) {
+            List<Alongside<?>> inFlight = new ArrayList<>();
+            try {
+                boolean byId = request.scope() == AccessRequest.Scope.DEVICES;
+                Started first = started != null ? started : byId ? s.start(request.ids()) : null;
+                if (first != null && !first.ids.containsAll(new LinkedHashSet<>(request.ids()))) {
+                    throw new IllegalArgumentException("reads started for " + first.ids + ", not for the run's devices " + request.ids());
+                }
+                if (first != null) inFlight.addAll(List.of(first.kill, first.evidence));
+                Alongside<KillSwitch.State> kill = first != null ? first.kill : Alongside.start(s.killSwitch::read);
+                inFlight.add(kill);
+                List<Device> scope = read != null ? inRequestOrder(request, read, notFound) : s.scoped(request, notFound);
+                List<String> ids = scope.stream().map(Device::id).toList();
+                Set<String> privateIds = new LinkedHashSet<>(scope.stream().filter(Device::isPrivate).map(Device::id).toList());
+                Alongside<EvidenceStore.Read> evidence = first != null ? first.evidence
+                        : Alongside.start(() -> s.evidence.read(ids, privateIds));
+                inFlight.add(evidence);
+                Alongside<Map<String, List<Exemption>>> exemptions = Alongside.start(() -> s.exemptions(request, scope));
+                inFlight.add(exemptions);
+                List<String> owners = scope.stream().filter(Device::isPrivate).map(Device::owner).distinct().toList();
+                Alongside<Map<String, Instant>> attested = Alongside.start(() -> s.attestations.privateDevicesCleanSince(owners));
+                inFlight.add(attested);
+                Map<String, NetworkIdentity> identities = s.identitiesOf(scope);
+                // Sightings speak about private devices only: a corporate device's, read by id beside the others, is left out.
+                EvidenceStore.Read found = evidence.join();
+                Map<String, Sighting> seen = new HashMap<>(found.sightings());
+                seen.keySet().retainAll(privateIds);
+                return new Facts(kill.join(), scope, identities, found.records(), seen, exemptions.join(), attested.join());
+            } catch (RuntimeException e) {
+                inFlight.forEach(Alongside::settle);
+                if (started != null) started.settle();
+                throw e;
+            }
+        }
+
+        /** The devices the caller read, in the order of the request's ids (as {@link #scoped} gives them); the others not found. */
+        private static List<Device> inRequestOrder(AccessRequest request, List<Device> read, List<String> notFound) {
+            Map<String, Device> byId = new HashMap<>();
+            read.forEach(d -> byId.put(d.id(), d));
+            List<Device> out = new ArrayList<>();
+            for (String id : new LinkedHashSet<>(request.ids())) {
+                Device d = byId.get(id);
+                if (d == null) notFound.add(id);
+                else out.add(d);
+            }
+            return out;
+        }
     }
 
     private static String describe(KillSwitch.State kill) {

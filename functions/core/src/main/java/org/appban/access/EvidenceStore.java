@@ -23,4 +23,20 @@ public interface EvidenceStore {
     Map<String, AccessRecord> records(Collection<String> deviceIds);
 
     void saveRecord(AccessRecord record);
+
+    /**
+     * This function's records of {@code recordsOf} and the latest sightings of {@code sightingsOf}, together: what a
+     * run over a few devices decides by. Adapters whose reads are round trips read both in one request.
+     */
+    default Read read(Collection<String> recordsOf, Collection<String> sightingsOf) {
+        return new Read(recordsOf.isEmpty() ? Map.of() : records(recordsOf), sightingsOf.isEmpty() ? Map.of() : latestSightings(sightingsOf));
+    }
+
+    /** Records and latest sightings by device id (devices without one absent). */
+    record Read(Map<String, AccessRecord> records, Map<String, Sighting> sightings) {
+        public Read {
+            records = Map.copyOf(records);
+            sightings = Map.copyOf(sightings);
+        }
+    }
 }

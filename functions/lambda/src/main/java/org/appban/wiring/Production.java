@@ -574,8 +574,8 @@ public final class Production {
     }
 
     /**
-     * The MDM webhook function's signed (HMAC) compliance changes: the secret WEBHOOK_SECRET_ARN (read on the first
-     * request), each delivery claimed once, the device re-evaluated by network access's rules.
+     * The MDM webhook function's signed (HMAC) compliance changes: the secret WEBHOOK_SECRET_ARN (read right after a
+     * SnapStart restore, else on the first request), each delivery claimed once, the device re-evaluated by network access's rules.
      */
     public MdmWebhook mdmWebhook() {
         BanPolicy policy = policy();
@@ -583,7 +583,10 @@ public final class Production {
         var ledger = new DynamoLedger(dynamo(), settings.required("LEDGER_TABLE"));
         var secrets = new SecretsManagerSecretSource(secretsClient());
         String webhookSecret = settings.required("WEBHOOK_SECRET_ARN");
-        return new MdmWebhook(new WebhookSignature(() -> secrets.secret(webhookSecret)),
+        // Read after a SnapStart restore, beside the event's hand-over, and never kept in the snapshot (SecretAfterRestore).
+        // Registered after the credentials (dynamo() above built them): a restore runs the hooks in the order they were
+        // registered, so the credentials drop the snapshot's provider before this read asks for the restore's.
+        return new MdmWebhook(new WebhookSignature(SecretAfterRestore.of(secrets, webhookSecret)),
                 new DynamoClaims(dynamo(), settings.required("CLAIMS_TABLE")), devices, ledger,
                 accessService(policy, devices, ledger, evidenceStore(policy)), clock);
     }

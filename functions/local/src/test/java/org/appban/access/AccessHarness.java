@@ -32,6 +32,8 @@ final class AccessHarness {
     static final int BYSTANDERS = 12;
     /** How many times the service read the whole inventory (all or forEach): a run over a few devices should not. */
     int fleetReads;
+    /** The devices as the service reads them, counted in {@link #fleetReads}. */
+    final org.appban.ports.DeviceStore countedDevices;
     final NetworkAccessService service;
     private int runs;
 
@@ -94,6 +96,7 @@ final class AccessHarness {
                 devices.save(device);
             }
         };
+        countedDevices = counted;
         service = new NetworkAccessService(AccessFixtures.POLICY, counted, exemptions, Attestations.fromLedger(ledger), evidence, nac,
                 killSwitch, claims, ledger, recording, (subject, body, facts) -> alerts.add(subject + " " + facts), clock);
     }

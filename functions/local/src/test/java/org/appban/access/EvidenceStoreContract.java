@@ -60,4 +60,20 @@ public abstract class EvidenceStoreContract {
         assertEquals(r, s.records(List.of("d1")).get("d1"));
         assertTrue(s.records(List.of("d2")).isEmpty());
     }
+
+    @Test
+    void recordsAndSightingsReadTogetherAreThoseReadApart() {
+        EvidenceStore s = store();
+        AccessRecord q = new AccessRecord("rs-1", AccessRecord.State.QUARANTINED, 1, "02:AB:00:00:00:31", "Quarantine", T, "carries-app: telemetry");
+        s.saveRecord(q);
+        s.recordSightings(List.of(sighting("rs-1", "tiktok.com", T, "s3://t/rs.jsonl"), sighting("rs-2", "tiktok.com", T.plusSeconds(5), "s3://t/rs.jsonl")));
+        List<String> ids = List.of("rs-1", "rs-2", "rs-3");
+        EvidenceStore.Read both = s.read(ids, List.of("rs-1", "rs-2"));
+        assertEquals(s.records(ids), both.records());
+        assertEquals(s.latestSightings(List.of("rs-1", "rs-2")), both.sightings());
+        assertEquals(2, both.sightings().size());
+        // Sightings only of the devices asked for them (a run reads them for private devices only).
+        assertEquals(List.of(), List.copyOf(s.read(ids, List.of("rs-3")).sightings().keySet()));
+        assertEquals(new EvidenceStore.Read(java.util.Map.of(), java.util.Map.of()), s.read(List.of(), List.of()));
+    }
 }

@@ -153,4 +153,26 @@ class TelemetryIngestTest {
         assertNull(TelemetryReader.formatOf("fw/x.parquet"));
         assertFalse(TelemetryReader.splitCsv("a,\"b,\"\"c\"\"\",d").size() != 3);
     }
+
+    @Test
+    void aLogReadsTheDevicesOfTheMacsItNamesByTheirIndexAndNeverTheFleet() {
+        TelemetryIngest counted = new TelemetryIngest(POLICY.app(), h.countedDevices, h.evidence, h.ledger, h.clock);
+        String at = AFTER_GRACE.minusSeconds(60).toString();
+        TelemetryReport few = counted.ingestLog("s3://t/few.jsonl", "etag-few", new BufferedReader(new StringReader(String.join("\n",
+                dns(at, D17_MAC, "tiktok.com"), dns(at, D17_MAC, "www.tiktok.com"), dns(at, "DA:A1:19:5E:00:01", "tiktok.com"),
+                dns(at, "02:99:99:99:99:99", "tiktok.com")))), TelemetryReader.Format.JSON_LINES, Actor.event("s3:few"), false);
+        assertEquals(List.of("d17"), few.devices());
+        assertEquals(1, few.ambiguousAddress());
+        assertEquals(1, few.unknownAddress());
+        assertEquals(0, h.fleetReads, "three MACs, each by its index");
+        // However many MACs a log names, each is read by its index once (a log's reads follow the log, not the fleet).
+        List<String> many = new java.util.ArrayList<>();
+        for (int i = 0; i <= 60; i++) many.add(dns(at, String.format("02:77:00:00:%02X:%02X", i / 256, i % 256), "tiktok.com"));
+        many.add(dns(at, D17_MAC, "tiktok.com"));
+        TelemetryReport lots = counted.ingestLog("s3://t/many.jsonl", "etag-many", new BufferedReader(new StringReader(String.join("\n", many))),
+                TelemetryReader.Format.JSON_LINES, Actor.event("s3:many"), false);
+        assertEquals(List.of("d17"), lots.devices());
+        assertEquals(61, lots.unknownAddress());
+        assertEquals(0, h.fleetReads);
+    }
 }

@@ -127,11 +127,9 @@ class TemplateContractIT {
                             "the daily round's parts: parallel-Scan segments of the devices, a page a step from a cursor"),
                     new ListedScan("DevicesTable|ExemptionsTable", "manual-reconcile-dry-run\\.json", "MANUAL",
                             "an administrator's fleet run (access.run naming no devices or members)"),
-                    new ListedScan("DevicesTable", "(fresh-)?(device-status-changed|network-telemetry)\\.json", "NOT BOUNDED",
-                            "a run over a device an event or a sighting names weighs a quarantine against the cap's share of the whole fleet; issue 18")),
-            "MdmWebhookFunction", List.of(
-                    new ListedScan("MembersTable", "(fresh-)?jamf-mobile-device-(enrolled|inventory-completed)\\.json", "NOT BOUNDED",
-                            "a Jamf device's owner is found by reading the roster (MemberStore.withAddress answers it from an index); issue 18")),
+                    new ListedScan("DevicesTable", "(fresh-)?(device-status-changed|network-telemetry)\\.json",
+                            "NOT BOUNDED", "a run over the devices an event names or its telemetry sighted weighs a quarantine against the "
+                            + "cap's share of the whole fleet (telemetry itself is matched to devices by the MAC's index); issue 18")),
             "InventorySyncFunction", List.of(
                     new ListedScan("DevicesTable", ".*", "NOT BOUNDED",
                             "the hourly sync compares the whole stored fleet with the MDMs' listings; issue 18"),
