@@ -51,8 +51,8 @@ import software.amazon.awssdk.regions.Region;
  * {@code enqueue MDM ID} for the bench's queue), {@code enforce-worker} (check-in requests for batches of up to ten
  * items, as the event source mapping hands them over), {@code network-access} (each device event's NAC command),
  * {@code mdm-webhook} (each webhook's NAC command: MdmWebhookFunction re-evaluates a relayed compliance change).
- * At the end each prints {@code event limiter LABEL writes lost writeMillis granted used lapsed waits takeMillis}
- * per budget it drew on.
+ * At the end each prints {@code event limiter LABEL writes lost writeMillis granted used lapsed waits takeMillis
+ * prefetched tableWaits tableMillis} per budget it drew on.
  */
 public final class BudgetsContainer {
     private final Map<String, String> conf;
@@ -126,7 +126,8 @@ public final class BudgetsContainer {
         for (DynamoRateLimits.BucketStats b : limits.stats()) {
             event("limiter", String.join(" ", b.label().replace(' ', '_'), Long.toString(b.writes()), Long.toString(b.lostWrites()),
                     Long.toString(b.writeMillis()), Long.toString(b.granted()), Long.toString(b.used()), Long.toString(b.lapsed()),
-                    Long.toString(b.waits()), Long.toString(b.takeMillis())));
+                    Long.toString(b.waits()), Long.toString(b.takeMillis()), Long.toString(b.prefetched()), Long.toString(b.tableWaits()),
+                    Long.toString(b.tableMillis())));
         }
         event("done", null);
     }
