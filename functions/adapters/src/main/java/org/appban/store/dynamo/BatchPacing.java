@@ -14,16 +14,16 @@ final class BatchPacing {
     }
 
     /**
-     * A container's first batch of a budget, before it has a pace of its own: its share of the bucket among the
-     * containers that drew on the budget lately (counting itself), at least one and at most the burst. Twelve
-     * containers on a burst of twelve start with one each, as before; the two workers of a burst of five start with
-     * two, so neither goes back to the table after one request. Alone on a full bucket (nobody drew lately, nobody
-     * is waiting) there is nothing to share and nothing to hurry: one, as a single webhook's request needs, and its
-     * pace sizes the next.
+     * A container's first batch of a budget after its first permit (one, at once), before it has a pace of its own:
+     * its share of the bucket among the containers that drew on the budget lately (counting itself), at least one
+     * and at most the burst. Fifteen containers on ISE's burst of twelve get one each (and so two in line at once,
+     * with the first permit); the two workers and the deciding run on Graph's device writes, a burst of five, one
+     * each too, and the two workers alone two each. Alone, one: a single webhook's request needs no more, and the
+     * container's pace sizes the next.
      */
-    static int firstBatch(int burst, int drawers, boolean busy) {
-        if (drawers <= 1 && !busy) return 1;
-        return Math.max(1, Math.min(burst, burst / Math.max(1, drawers)));
+    static int firstBatch(int burst, int drawers) {
+        if (drawers <= 1) return 1;
+        return Math.max(1, Math.min(burst, burst / drawers));
     }
 
     /**

@@ -212,7 +212,7 @@ public final class DynamoRateLimits implements RateLimits {
         private long leaseStart;
         private long leaseEnd;
         private int usedOfBatch;
-        /** The next batch's size; 0 before the first grant (then it is the container's share: firstBatch). */
+        /** The next batch's size; 0 before the first grant (see shareAhead). */
         private int batch;
         /** Which batch the held permits belong to, and which one each caller's last permit came from (giveBack). */
         private long batchSeq;
@@ -314,6 +314,8 @@ public final class DynamoRateLimits implements RateLimits {
                     granted = 0;
                     held = 0;
                 }
+                boolean first = batch == 0;
+                if (first) batch = 1;
                 Grant g = next();
                 if (g.permits() == 0) return g;
                 granted = g.permits();
@@ -322,7 +324,19 @@ public final class DynamoRateLimits implements RateLimits {
                 batchSeq++;
                 leaseStart = g.at();
                 leaseEnd = g.at() + leaseMillis;
+                if (first) shareAhead(now);
             }
+        }
+
+        /**
+         * After the first grant (one permit, at once: a single webhook's request needs no more): this container's
+         * share of the bucket among those that drew on the budget in this window and the last, as the item named
+         * them in answer to that grant, asked for ahead at once when there are others, so the container starts at
+         * its share without waiting for its pace to show. Alone, the pace sizes the next batch, as it would anyway.
+         */
+        private void shareAhead(long now) {
+            batch = BatchPacing.firstBatch(budget.burst(), drawers);
+            if (drawers > 1) ask(batch, now, now);
         }
 
         /**
@@ -344,7 +358,6 @@ public final class DynamoRateLimits implements RateLimits {
                     }
                 }
                 tableWaits++;
-                if (batch == 0) batch = firstBatch();
                 return grant(batch);
             } finally {
                 tableNanos += System.nanoTime() - t0;
@@ -369,7 +382,12 @@ public final class DynamoRateLimits implements RateLimits {
                 // One ahead at most; one planned for later than the pace now says is asked for sooner instead.
                 if (ahead.askAt <= askAt || !ahead.started.compareAndSet(false, true)) return;
             }
-            Ahead a = new Ahead(BatchPacing.aheadBatch(budget.burst(), leaseMillis, granted, interval), askAt);
+            ask(BatchPacing.aheadBatch(budget.burst(), leaseMillis, granted, interval), askAt, now);
+        }
+
+        /** Has {@code permits} asked for ahead at {@code askAt}, off the caller's thread. */
+        private void ask(int permits, long askAt, long now) {
+            Ahead a = new Ahead(permits, askAt);
             ahead = a;
             long delay = askAt - now;
             prefetcher.later(() -> {
@@ -382,21 +400,6 @@ public final class DynamoRateLimits implements RateLimits {
                     a.answer.completeExceptionally(e);
                 }
             }, delay);
-        }
-
-        /**
-         * The first batch, before this container has a pace: its share of the bucket among the containers that drew
-         * on the budget in this window and the last (the item keeps their names, see grant), found by one update that
-         * registers this container among them and reads the bucket. It also tells which of grant's two updates
-         * applies, so the first grant does not lose a write to guessing.
-         */
-        private int firstBatch() {
-            long now = clock.millis();
-            long epoch = Math.floorDiv(now, windowMillis);
-            Map<String, AttributeValue> item = register(epoch);
-            knownTat = item.containsKey("tat") ? Long.parseLong(item.get("tat").n()) : 0;
-            see(item, now);
-            return BatchPacing.firstBatch(budget.burst(), drawers, knownTat > now * 1000);
         }
 
         /** Counts the containers the item names as drawing in this window and the last (this one among them). */
@@ -422,21 +425,6 @@ public final class DynamoRateLimits implements RateLimits {
          */
         private String drawersAttribute(long epoch) {
             return "d" + Math.floorMod(epoch, 3);
-        }
-
-        private Map<String, AttributeValue> register(long epoch) {
-            String expression = "SET #lim = :lim, #ws = :ws ADD " + drawersAttribute(epoch) + " :me, v :one REMOVE " + drawersAttribute(epoch + 1);
-            Map<String, AttributeValue> all = new HashMap<>(common());
-            all.put(":me", AttributeValue.fromSs(List.of(drawerName())));
-            long t0 = clock.millis();
-            var r = call(budget.label(), () -> dynamo.updateItem(b -> b.tableName(table).key(Map.of(KEY, AttributeValue.fromS(budget.key())))
-                    .updateExpression(expression).expressionAttributeNames(Map.of("#lim", "limit", "#ws", "windowSeconds"))
-                    .expressionAttributeValues(all).returnValues(ReturnValue.ALL_NEW)));
-            long took = clock.millis() - t0;
-            writeMillis = took;
-            writes++;
-            writeMillisTotal += took;
-            return r.attributes();
         }
 
         @Override
@@ -476,7 +464,8 @@ public final class DynamoRateLimits implements RateLimits {
          * container reserved lapses with its lease; the bucket keeps refilling, so nothing is held forever.
          *
          * <p>Each grant also puts this container's name in the item's set of this window's drawers (and clears the
-         * set of the window before last): what a new container's first batch is sized by.
+         * set of the window before last), and reads the whole item back (a few hundred bytes): who draws on it lately
+         * sizes a new container's first batches and tells which update to try first.
          *
          * <p>The bound is the token bucket's: permits whose leases start in any span S are at most
          * {@code burst + perSecond * S}, so the requests in any span T are at most {@link Budget#atMostIn}(T).

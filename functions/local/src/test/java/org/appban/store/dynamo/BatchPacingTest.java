@@ -14,12 +14,11 @@ class BatchPacingTest {
 
     @Test
     void a_first_batch_is_the_containers_share_of_the_burst_among_those_that_drew_lately() {
-        assertEquals(1, BatchPacing.firstBatch(12, 15, true), "fifteen containers on ISE's burst of twelve: one each");
-        assertEquals(2, BatchPacing.firstBatch(5, 2, true), "two workers on Graph's device writes: two each");
-        assertEquals(4, BatchPacing.firstBatch(12, 3, false), "others drew lately: their share though the bucket is full now");
-        assertEquals(12, BatchPacing.firstBatch(12, 1, true), "alone on a busy bucket (others' reservations in line): the burst");
-        assertEquals(1, BatchPacing.firstBatch(12, 1, false), "alone on a full bucket: one, as a single request needs");
-        assertEquals(1, BatchPacing.firstBatch(1, 0, true));
+        assertEquals(1, BatchPacing.firstBatch(12, 15), "fifteen containers on ISE's burst of twelve: one each");
+        assertEquals(2, BatchPacing.firstBatch(5, 2), "two workers on Graph's device writes: two each");
+        assertEquals(4, BatchPacing.firstBatch(12, 3));
+        assertEquals(1, BatchPacing.firstBatch(12, 1), "alone: one, as a single request needs; its pace sizes the next");
+        assertEquals(1, BatchPacing.firstBatch(1, 0));
     }
 
     @Test

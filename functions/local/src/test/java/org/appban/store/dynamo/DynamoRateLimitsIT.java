@@ -186,7 +186,7 @@ class DynamoRateLimitsIT {
     }
 
     @Test
-    void a_containers_first_batch_is_its_share_among_the_containers_that_drew_lately_and_loses_no_write_to_guessing() {
+    void a_containers_first_permit_comes_at_once_and_its_share_among_the_containers_that_drew_lately_right_behind() {
         String table = tables.table("RateBudgetsTable");
         MutableClock clock = new MutableClock();
         Sleeper advancing = d -> clock.advance(d);
@@ -197,12 +197,15 @@ class DynamoRateLimitsIT {
             take(c.limit(budget), advancing);
             containers.add(c);
         }
-        // a, alone on a full bucket: one. b, with a drawing: half the burst. c, the third: a third of it.
-        assertEquals(List.of(1L, 5L, 3L), containers.stream().map(c -> c.stats().get(0).granted()).toList());
-        for (DynamoRateLimits c : containers) {
+        // a, alone: one permit, nothing ahead. b, with a drawing: one, and half the burst asked for ahead at once.
+        // c, the third: one, and a third of it.
+        assertEquals(List.of(1L, 1L + 5, 1L + 3), containers.stream().map(c -> c.stats().get(0).granted()).toList());
+        assertEquals(List.of(0L, 1L, 1L), containers.stream().map(c -> c.stats().get(0).prefetched()).toList());
+        // b and c found the bucket busy as they guessed: one write each for the first permit, one for the share.
+        for (DynamoRateLimits c : containers.subList(1, 3)) {
             DynamoRateLimits.BucketStats first = c.stats().get(0);
-            assertEquals(0, first.lostWrites(), "the first grant read the bucket before choosing its update: " + first);
-            assertEquals(2, first.writes(), "one update to join the drawers and read the bucket, one to take the batch: " + first);
+            assertEquals(0, first.lostWrites(), first.toString());
+            assertEquals(2, first.writes(), first.toString());
         }
         // Two windows later the three are gone (they drew on it no more): a new container is alone again.
         clock.advance(budget.window().multipliedBy(2));
