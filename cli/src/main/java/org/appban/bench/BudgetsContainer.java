@@ -27,6 +27,7 @@ import org.appban.network.ise.IseConnection;
 import org.appban.policy.BanPolicy;
 import org.appban.policy.file.PolicyLoader;
 import org.appban.remote.ApiBudgets;
+import org.appban.remote.Budget;
 import org.appban.remote.RemoteFailure;
 import org.appban.remote.RemoteOptions;
 import org.appban.remote.Secret;
@@ -104,6 +105,11 @@ public final class BudgetsContainer {
         // answers, nothing sent, no budget touched). Without it, fifteen JVMs loading and compiling the same paths at
         // once on this machine's two cores starve the first 20 s window, which no production container sees.
         aws.dynamoDb().describeTable(r -> r.tableName(get("table")));
+        // The limiter's own write path too (its update, the answer's parsing), on a budget of this container's own
+        // that nothing else draws on: the first real grants otherwise paid for it, niced, all at once.
+        DynamoRateLimits.forContainer(aws.dynamoDb(), get("table"), Clock.systemUTC())
+                .limit(new Budget("bench-warm-up/" + ProcessHandle.current().pid(), "warm-up", 40, Duration.ofSeconds(10)))
+                .take(org.appban.remote.Sleeper.REAL);
         switch (get("role")) {
             case "inventory" -> AdapterPriming.inventory();
             case "enforce-decide", "enforce-worker" -> AdapterPriming.enforcement();

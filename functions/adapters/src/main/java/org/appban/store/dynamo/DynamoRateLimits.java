@@ -331,12 +331,15 @@ public final class DynamoRateLimits implements RateLimits {
         /**
          * After the first grant (one permit, at once: a single webhook's request needs no more): this container's
          * share of the bucket among those that drew on the budget in this window and the last, as the item named
-         * them in answer to that grant, asked for ahead at once when there are others, so the container starts at
-         * its share without waiting for its pace to show. Alone, the pace sizes the next batch, as it would anyway.
+         * them in answer to that grant, asked for ahead at once when it is more than one, so the container starts
+         * at its share without waiting for its pace to show. A share of one is what the pace would ask for anyway,
+         * a take later: asking for it at once only adds a write when every container starts together (which on
+         * the bench's emulator, one process for every container's writes, delays every first permit). Alone, the
+         * pace sizes the next batch.
          */
         private void shareAhead(long now) {
             batch = BatchPacing.firstBatch(budget.burst(), drawers);
-            if (drawers > 1) ask(batch, now, now);
+            if (batch > 1) ask(batch, now, now);
         }
 
         /**
