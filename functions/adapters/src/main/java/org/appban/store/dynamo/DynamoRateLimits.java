@@ -37,14 +37,14 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  * <p><b>Rate budgets</b> are token buckets shaped by {@link Budget}, kept as the time the bucket is full again
  * (GCRA): a container takes a batch of permits in one update that never loses to another container's (an atomic
  * ADD; see {@code grant}), reserved ahead when the budget is busy, and may use them only within the budget's lease
- * from their start; what it has not used by then lapses (nothing to give back, so a container that dies holding
- * permits takes nothing with it: the bucket keeps refilling). So the requests of all containers in any span T are at
+ * from their start; what it has not used by then lapses (nothing goes back to the table, so a container that dies
+ * holding permits takes nothing with it: the bucket keeps refilling). So the requests of all containers in any span T are at
  * most {@code burst + rate * (T + lease)}, which is the limit for the budget's window ({@link Budget#atMostIn}). The
  * batch follows the container's own pace, never beyond the burst, so a busy budget is many requests per write and
- * few permits lapse; the first is the container's share among those that drew on the budget lately. The next batch
- * is asked for ahead, in the background, timed by the pace to arrive as the current one runs out, so a container
- * with work does not stop for the table's round trip ({@link BatchPacing} decides sizes and moments). The waits are
- * computed, not polled.
+ * few permits lapse; a new container's first permit comes at once, its share among those that drew on the budget
+ * lately right behind it. The next batch is asked for ahead, in the background, timed by the pace to arrive as the
+ * current one runs out, so a container with work does not stop for the table's round trip ({@link BatchPacing}
+ * decides sizes and moments). The waits are computed, not polled.
  *
  * <p><b>Connection caps</b> (Jamf Pro's five) are slots with a lease: a holder keeps its slot while it sends,
  * renewing it in one write when less than half the lease is left; a holder that dies loses its slot when the lease
