@@ -200,23 +200,24 @@ public final class BudgetsBench implements Callable<Integer> {
     /**
      * How the containers drew on the shared budgets, per role and budget (summed from each container's own count):
      * writes to the table and how many lost to another container's, the write's mean time, permits granted, used and
-     * lapsed, and the mean time a request spent waiting in the limiter. This is where a starved budget shows why.
+     * lapsed, the mean time a request spent waiting in the limiter, the batches asked for ahead of need, and the time
+     * callers waited on the table itself, how often and how long (summed over the role's containers). This is where a starved budget shows why.
      */
     private void limiterReport(List<Container> containers) throws IOException {
         Map<String, long[]> sums = new java.util.TreeMap<>();
         for (Container c : containers) {
             for (String line : c.events()) {
                 String[] f = line.split(" ");
-                if (f.length < 11 || !f[1].equals("limiter")) continue;
-                long[] sum = sums.computeIfAbsent(c.role + " " + f[3].replace('_', ' '), k -> new long[9]);
+                if (f.length < 15 || !f[1].equals("limiter")) continue;
+                long[] sum = sums.computeIfAbsent(c.role + " " + f[3].replace('_', ' '), k -> new long[12]);
                 sum[0]++;
-                for (int i = 0; i < 8; i++) sum[i + 1] += Long.parseLong(f[4 + i]);
+                for (int i = 0; i < 11; i++) sum[i + 1] += Long.parseLong(f[4 + i]);
             }
         }
         out.println("limiter (per role and budget)                    containers  writes  lost  ms/write  granted    used  lapsed"
-                + "  waits  ms in take/used");
-        sums.forEach((k, v) -> out.printf(Locale.ROOT, "%-48s %10d  %6d  %4d  %8.1f  %7d  %6d  %6d  %5d  %8.1f%n", k, v[0], v[1], v[2],
-                v[1] == 0 ? 0.0 : v[3] / (double) v[1], v[4], v[5], v[6], v[7], v[5] == 0 ? 0.0 : v[8] / (double) v[5]));
+                + "  waits  ms in take/used  ahead  on table (times, ms)");
+        sums.forEach((k, v) -> out.printf(Locale.ROOT, "%-48s %10d  %6d  %4d  %8.1f  %7d  %6d  %6d  %5d  %15.1f  %5d  %6d %8d%n", k, v[0], v[1], v[2],
+                v[1] == 0 ? 0.0 : v[3] / (double) v[1], v[4], v[5], v[6], v[7], v[5] == 0 ? 0.0 : v[8] / (double) v[5], v[9], v[10], v[11]));
         out.println();
     }
 

@@ -13,6 +13,14 @@ public interface RateLimit {
      */
     boolean takeNow();
 
+    /**
+     * The permit this caller just took was not used (another budget of the same request had none now): it goes back
+     * to this caller's batch if that still holds it, as if never taken. Without it the permit would lapse, and a
+     * request drawing on two budgets would waste the scarcer one whenever the other was not there at once.
+     */
+    default void giveBack() {
+    }
+
     /** The API said it is over budget (429): trust it over our own count and stop handing out what is left. */
     void drain();
 }

@@ -72,6 +72,13 @@ public final class TokenBucket implements RateLimit {
         }
     }
 
+    /** A token taken and not used: back in the bucket (never beyond its capacity). */
+    @Override
+    public synchronized void giveBack() {
+        refill();
+        tokens = Math.min(capacity, tokens + 1);
+    }
+
     /** Empties the bucket: the API said we are over budget, so trust it over our own count. */
     @Override
     public synchronized void drain() {

@@ -51,6 +51,21 @@ class RetryAndBudgetTest {
     }
 
     @Test
+    void aRequestThatCannotHaveEveryBudgetsPermitNowGivesBackTheOnesItTook() {
+        AtomicLong now = new AtomicLong();
+        TokenBucket writes = new TokenBucket("writes", 2, 0, Duration.ofSeconds(20), now::get);
+        TokenBucket any = new TokenBucket("any", 1, 0, Duration.ofSeconds(20), now::get);
+        any.drain();
+        ApiClient api = new ApiClient("intune", RemoteOptions.standard(java.time.Clock.systemUTC()),
+                (method, path) -> java.util.List.of(writes, any), Authorizer.NONE);
+        assertFalse(api.tryAcquire("POST", "/v1.0/deviceManagement/managedDevices/1/syncDevice"));
+        // The scarcer budget's permit was not spent on a request that was not sent: both are still there.
+        assertTrue(writes.takeNow());
+        assertTrue(writes.takeNow());
+        assertFalse(writes.takeNow());
+    }
+
+    @Test
     void aDrainedBucketMakesTheNextRequestWait() {
         AtomicLong now = new AtomicLong();
         TokenBucket b = new TokenBucket("x", 5, 90, Duration.ofSeconds(20), now::get);

@@ -3,11 +3,18 @@ package org.appban.store.dynamo;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.appban.remote.Budget;
 import org.appban.remote.ConnectionLimit;
@@ -30,11 +37,14 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  * <p><b>Rate budgets</b> are token buckets shaped by {@link Budget}, kept as the time the bucket is full again
  * (GCRA): a container takes a batch of permits in one update that never loses to another container's (an atomic
  * ADD; see {@code grant}), reserved ahead when the budget is busy, and may use them only within the budget's lease
- * from their start; what it has not used by then lapses (nothing to give back, so a container that dies holding
- * permits takes nothing with it: the bucket keeps refilling). So the requests of all containers in any span T are at
+ * from their start; what it has not used by then lapses (nothing goes back to the table, so a container that dies
+ * holding permits takes nothing with it: the bucket keeps refilling). So the requests of all containers in any span T are at
  * most {@code burst + rate * (T + lease)}, which is the limit for the budget's window ({@link Budget#atMostIn}). The
- * batch follows the container's own pace (what it used in its last lease), never beyond the burst, so a busy budget
- * is many requests per write and few permits lapse. The waits are computed, not polled.
+ * batch follows the container's own pace, never beyond the burst, so a busy budget is many requests per write and
+ * few permits lapse; a new container's first permit comes at once, its share among those that drew on the budget
+ * lately right behind it. The next batch is asked for ahead, in the background, timed by the pace to arrive as the
+ * current one runs out, so a container with work does not stop for the table's round trip ({@link BatchPacing}
+ * decides sizes and moments). The waits are computed, not polled.
  *
  * <p><b>Connection caps</b> (Jamf Pro's five) are slots with a lease: a holder keeps its slot while it sends,
  * renewing it in one write when less than half the lease is left; a holder that dies loses its slot when the lease
@@ -62,20 +72,48 @@ public final class DynamoRateLimits implements RateLimits {
     private final java.util.function.Supplier<String> holderName;
     private volatile String holder;
     private final Duration slotLease;
+    private final Prefetcher prefetcher;
     private final Map<Budget, SharedBucket> buckets = new ConcurrentHashMap<>();
     private final Map<String, SharedSlots> slots = new ConcurrentHashMap<>();
 
-    /** @param holder this container's name in connection slots (unique per container) */
-    public DynamoRateLimits(DynamoDbClient dynamo, String table, Clock clock, String holder, Duration slotLease) {
-        this(dynamo, table, clock, () -> holder, slotLease);
+    /** Runs a batch's request ahead of need after a delay, off the caller's thread (tests run it on their clock). */
+    interface Prefetcher {
+        void later(Runnable ask, long delayMillis);
+
+        /**
+         * Two daemon threads, started at the first prefetch and gone after half a minute without one: nothing runs
+         * before a SnapStart snapshot, and an idle container keeps no thread.
+         */
+        static Prefetcher background() {
+            ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, r -> {
+                Thread t = new Thread(r, "budget-prefetch");
+                t.setDaemon(true);
+                return t;
+            });
+            pool.setKeepAliveTime(30, TimeUnit.SECONDS);
+            pool.allowCoreThreadTimeOut(true);
+            return (ask, delayMillis) -> pool.schedule(ask, delayMillis, TimeUnit.MILLISECONDS);
+        }
     }
 
-    private DynamoRateLimits(DynamoDbClient dynamo, String table, Clock clock, java.util.function.Supplier<String> holderName, Duration slotLease) {
+    /** @param holder this container's name in connection slots and among a budget's drawers (unique per container) */
+    public DynamoRateLimits(DynamoDbClient dynamo, String table, Clock clock, String holder, Duration slotLease) {
+        this(dynamo, table, clock, () -> holder, slotLease, Prefetcher.background());
+    }
+
+    /** With the prefetches run by {@code prefetcher} (a test's, on its clock). */
+    DynamoRateLimits(DynamoDbClient dynamo, String table, Clock clock, String holder, Duration slotLease, Prefetcher prefetcher) {
+        this(dynamo, table, clock, () -> holder, slotLease, prefetcher);
+    }
+
+    private DynamoRateLimits(DynamoDbClient dynamo, String table, Clock clock, java.util.function.Supplier<String> holderName, Duration slotLease,
+                             Prefetcher prefetcher) {
         this.dynamo = dynamo;
         this.table = table;
         this.clock = clock;
         this.holderName = holderName;
         this.slotLease = slotLease;
+        this.prefetcher = prefetcher;
     }
 
     /**
@@ -84,7 +122,7 @@ public final class DynamoRateLimits implements RateLimits {
      * must not share a name.
      */
     public static DynamoRateLimits forContainer(DynamoDbClient dynamo, String table, Clock clock) {
-        return new DynamoRateLimits(dynamo, table, clock, () -> UUID.randomUUID().toString(), Duration.ofSeconds(60));
+        return new DynamoRateLimits(dynamo, table, clock, () -> UUID.randomUUID().toString(), Duration.ofSeconds(60), Prefetcher.background());
     }
 
     private String holder() {
@@ -111,11 +149,13 @@ public final class DynamoRateLimits implements RateLimits {
     /**
      * How this container has drawn on one budget so far: its writes to the table (and how many lost to another
      * container's), the permits it was granted, used and let lapse, and the time its callers spent in
-     * {@link RateLimit#take} (waiting for a refill, or for the table). For benches and diagnosis: a budget whose
+     * {@link RateLimit#take} (waiting for a refill, or for the table), the batches it asked for ahead of need, and
+     * how often and how long its callers waited on the table itself (a batch not there yet when the last one ran out;
+     * the first batch always is). For benches and diagnosis: a budget whose
      * permits lapse or whose callers wait on the table rather than on the refill is being wasted.
      */
     public record BucketStats(String label, long writes, long lostWrites, long writeMillis, long granted, long used, long lapsed,
-                              long waits, long takeMillis) {
+                              long waits, long takeMillis, long prefetched, long tableWaits, long tableMillis) {
     }
 
     /** Every budget this container has drawn on, as of now. */
@@ -129,30 +169,70 @@ public final class DynamoRateLimits implements RateLimits {
     private record Grant(int permits, long at, long waitMillis) {
     }
 
+    /**
+     * A batch asked for ahead of need (see {@code prefetch}): scheduled, then in flight, then answered. Whoever sets
+     * {@code started} first does the asking: the prefetch when its moment comes, or the caller when it needs the
+     * batch sooner (then the prefetch, when its moment comes, does nothing). So there is one grant at a time per
+     * budget and container, and the table-side fields of a bucket are only ever written by that one.
+     */
+    private static final class Ahead {
+        final AtomicBoolean started = new AtomicBoolean();
+        final CompletableFuture<Grant> answer = new CompletableFuture<>();
+        final int permits;
+        /** When it is to be asked for (epoch ms). */
+        final long askAt;
+
+        Ahead(int permits, long askAt) {
+            this.permits = permits;
+            this.askAt = askAt;
+        }
+    }
+
     private final class SharedBucket implements RateLimit {
         private final Budget budget;
         private final long leaseMillis;
+        private final long windowMillis;
         /** The refill's step: one permit comes back every this many microseconds. */
         private final double microsPerPermit;
         /** The bucket's depth in refill time: a full bucket is this far behind its full-again time. */
         private final long depthMicros;
         /** How far ahead of now a reservation may start (see grant). */
         private final long horizonMillis;
+        // The table side, written by the one grant under way (the caller's or a prefetch's: see Ahead).
         /** The bucket's full-again time (epoch µs) as this container last saw it: which of the two writes to try first. */
-        private long knownTat = Long.MIN_VALUE;
+        private volatile long knownTat = Long.MIN_VALUE;
+        /** How long a grant's write takes, on average (ms): a batch is granted for when its answer is expected. */
+        private volatile double writeMillis;
+        /** How many containers drew on this budget lately (this one included), as the item said at the first grant. */
+        private volatile int drawers;
+        private volatile long writes, lostWrites, writeMillisTotal, grantedTotal, prefetched;
+        // The caller side, under the bucket's lock.
         private int held;
         private int granted;
         private long leaseStart;
         private long leaseEnd;
-        /** How long a grant's write takes, on average (ms): a batch is granted for when its answer is expected. */
-        private double writeMillis;
         private int usedOfBatch;
-        private int batch = 1;
-        private long writes, lostWrites, writeMillisTotal, grantedTotal, usedTotal, lapsedTotal, waits, takeNanos;
+        /** The next batch's size; 0 before the first grant (see shareAhead). */
+        private int batch;
+        /** Which batch the held permits belong to, and which one each caller's last permit came from (giveBack). */
+        private long batchSeq;
+        private final ThreadLocal<long[]> takenFrom = ThreadLocal.withInitial(() -> new long[]{-1});
+        /**
+         * This container's pace on this budget: the moving average of the time its callers spend between taking a
+         * permit and asking for the next (ms; -1: not known yet). Time spent in take itself is left out: a container
+         * held up by the table or the budget would otherwise look slow and ask for its batches later still.
+         */
+        private double interval = -1;
+        /** When the last permit was handed out, and when the caller now in take asked. */
+        private long lastTake = Long.MIN_VALUE;
+        private long askedAt;
+        private Ahead ahead;
+        private long usedTotal, lapsedTotal, waits, takeNanos, tableWaits, tableNanos;
 
         SharedBucket(Budget budget) {
             this.budget = budget;
             this.leaseMillis = Math.max(1, budget.lease().toMillis());
+            this.windowMillis = Math.max(1, budget.window().toMillis());
             this.microsPerPermit = 1e6 / budget.perSecond();
             this.depthMicros = (long) Math.floor(budget.burst() * microsPerPermit);
             this.horizonMillis = Math.max(leaseMillis, budget.window().toMillis() / 4);
@@ -166,6 +246,7 @@ public final class DynamoRateLimits implements RateLimits {
         @Override
         public synchronized void take(Sleeper sleeper) throws InterruptedException {
             long start = System.nanoTime();
+            askedAt = clock.millis();
             try {
                 while (true) {
                     Grant g = useOrGrant();
@@ -182,13 +263,35 @@ public final class DynamoRateLimits implements RateLimits {
         }
 
         synchronized BucketStats stats() {
-            return new BucketStats(budget.label(), writes, lostWrites, writeMillisTotal, grantedTotal, usedTotal, lapsedTotal, waits,
-                    takeNanos / 1_000_000);
+            // Permits whose lease has run out are lapsed whether or not this container came back for more: a batch
+            // held or asked for ahead when the work stopped counts here, not only when the next take finds it.
+            long now = clock.millis();
+            long lapsed = lapsedTotal + (granted > 0 && now >= leaseEnd ? held : 0);
+            Ahead a = ahead;
+            if (a != null && a.answer.isDone() && !a.answer.isCompletedExceptionally()) {
+                Grant g = a.answer.join();
+                if (g.permits() > 0 && now >= g.at() + leaseMillis) lapsed += g.permits();
+            }
+            return new BucketStats(budget.label(), writes, lostWrites, writeMillisTotal, grantedTotal, usedTotal, lapsed, waits,
+                    takeNanos / 1_000_000, prefetched, tableWaits, tableNanos / 1_000_000);
         }
 
         @Override
         public synchronized boolean takeNow() {
+            askedAt = clock.millis();
             return useOrGrant() == null;
+        }
+
+        @Override
+        public synchronized void giveBack() {
+            // Only a permit of the batch still held, within its lease, taken by this caller: it goes back as if never
+            // taken (nothing was sent on it), so the batch hands out no more than it was granted.
+            long[] from = takenFrom.get();
+            if (from[0] != batchSeq || held >= granted || clock.millis() >= leaseEnd) return;
+            from[0] = -1;
+            held++;
+            usedOfBatch--;
+            usedTotal--;
         }
 
         /** Uses a held permit, or takes a new batch and uses one of it: null when done, else how long to wait. */
@@ -200,44 +303,147 @@ public final class DynamoRateLimits implements RateLimits {
                     held--;
                     usedOfBatch++;
                     usedTotal++;
+                    takenFrom.get()[0] = batchSeq;
+                    prefetch(now);
                     return null;
                 }
                 if (granted > 0) {
-                    batch = nextBatch(now);
+                    batch = BatchPacing.nextBatch(budget.burst(), leaseMillis, granted, granted - held,
+                            Math.min(now, leaseEnd) - leaseStart);
                     lapsedTotal += held;
                     granted = 0;
                     held = 0;
                 }
-                Grant g = grant(batch);
+                boolean first = batch == 0;
+                if (first) batch = 1;
+                Grant g = next();
                 if (g.permits() == 0) return g;
                 granted = g.permits();
                 held = granted;
                 usedOfBatch = 0;
+                batchSeq++;
                 leaseStart = g.at();
                 leaseEnd = g.at() + leaseMillis;
+                if (first) shareAhead(now);
             }
         }
 
         /**
-         * The next batch: what this container uses in one lease, measured on the last one. Permits that lapse are
-         * lost to every container (nothing is given back), so the batch follows the container's own pace rather
-         * than probing upwards: one used up after {@code d} of its lease (asked for more then) shows a pace of
-         * {@code granted / d}, so the next is {@code granted * lease / d}, at most twice the last (one quick moment
-         * is not a pace) and never beyond the burst; one that lapsed with permits left shows what was used.
-         * (Doubling until a batch lapses and falling back, as this did before, let a third of the permits lapse
-         * whenever a container's pace was below the burst per lease: a slow API, a busy machine.)
+         * After the first grant (one permit, at once: a single webhook's request needs no more): this container's
+         * share of the bucket among those that drew on the budget in this window and the last, as the item named
+         * them in answer to that grant, asked for ahead at once when it is more than one, so the container starts
+         * at its share without waiting for its pace to show. A share of one is what the pace would ask for anyway,
+         * a take later: asking for it at once only adds a write when every container starts together (which on
+         * the bench's emulator, one process for every container's writes, delays every first permit). Alone, the
+         * pace sizes the next batch.
          */
-        private int nextBatch(long now) {
-            if (held > 0) return Math.max(1, usedOfBatch);
-            long took = Math.max(1, Math.min(now, leaseEnd) - leaseStart);
-            long fits = (long) Math.floor(granted * (double) leaseMillis / took);
-            return (int) Math.max(1, Math.min(budget.burst(), Math.min(2L * granted, fits)));
+        private void shareAhead(long now) {
+            batch = BatchPacing.firstBatch(budget.burst(), drawers);
+            if (batch > 1) ask(batch, now, now);
+        }
+
+        /**
+         * The next batch: the one asked for ahead if there is one (waiting for its answer if it is still on its way),
+         * else one asked for now. Time spent here is time the caller waited on the table, not on the budget.
+         */
+        private Grant next() {
+            long t0 = System.nanoTime();
+            try {
+                Ahead a = ahead;
+                ahead = null;
+                if (a != null && !a.started.compareAndSet(false, true)) {
+                    if (!a.answer.isDone()) tableWaits++;
+                    try {
+                        return a.answer.join();
+                    } catch (CompletionException e) {
+                        if (e.getCause() instanceof RuntimeException r) throw r;
+                        throw e;
+                    }
+                }
+                tableWaits++;
+                return grant(batch);
+            } finally {
+                tableNanos += System.nanoTime() - t0;
+            }
+        }
+
+        /**
+         * Asks for the next batch ahead of need, so that it is there when this one runs out and the caller does not
+         * wait on the table while it has work: at this container's pace (its callers' time between a permit and the
+         * next ask), the moment it
+         * will want a permit this batch cannot give, less a write's time and a margin. Not before the pace is known
+         * (a second take), and one batch ahead at most: a batch asked for ahead that the container does not come
+         * back for lapses, so it is sized by the pace too (what the container takes in one lease). The bound is
+         * untouched: the batch is granted from the one bucket like any other.
+         */
+        private void prefetch(long now) {
+            if (lastTake != Long.MIN_VALUE) interval = BatchPacing.interval(interval, askedAt - lastTake, windowMillis);
+            lastTake = now;
+            if (interval < 0) return;
+            long askAt = Math.max(now, BatchPacing.askAt(BatchPacing.neededAt(now, held, leaseEnd, interval), writeMillis));
+            if (ahead != null) {
+                // One ahead at most; one planned for later than the pace now says is asked for sooner instead.
+                if (ahead.askAt <= askAt || !ahead.started.compareAndSet(false, true)) return;
+            }
+            ask(BatchPacing.aheadBatch(budget.burst(), leaseMillis, granted, interval), askAt, now);
+        }
+
+        /** Has {@code permits} asked for ahead at {@code askAt}, off the caller's thread. */
+        private void ask(int permits, long askAt, long now) {
+            Ahead a = new Ahead(permits, askAt);
+            ahead = a;
+            long delay = askAt - now;
+            prefetcher.later(() -> {
+                if (!a.started.compareAndSet(false, true)) return; // the caller needed it sooner and asked itself
+                try {
+                    Grant g = grant(a.permits);
+                    if (g.permits() > 0) prefetched++;
+                    a.answer.complete(g);
+                } catch (RuntimeException | Error e) {
+                    a.answer.completeExceptionally(e);
+                }
+            }, delay);
+        }
+
+        /** Counts the containers the item names as drawing in this window and the last (this one among them). */
+        private void see(Map<String, AttributeValue> item, long now) {
+            long epoch = Math.floorDiv(now, windowMillis);
+            Set<String> names = new HashSet<>();
+            for (long e : new long[]{epoch, epoch - 1}) {
+                AttributeValue set = item.get(drawersAttribute(e));
+                if (set != null && set.hasSs()) names.addAll(set.ss());
+            }
+            names.add(drawerName());
+            drawers = names.size();
+        }
+
+        /** This container's name among a budget's drawers: short, since every grant writes it. */
+        private String drawerName() {
+            return Integer.toHexString(holder().hashCode());
+        }
+
+        /**
+         * The item's set of the containers that drew in the window {@code epoch} (three sets in turn: this window's,
+         * the last, and the one before, which every grant clears, so the item does not grow with containers gone).
+         */
+        private String drawersAttribute(long epoch) {
+            return "d" + Math.floorMod(epoch, 3);
         }
 
         @Override
         public synchronized void drain() {
             held = 0;
             granted = 0;
+            Ahead a = ahead; // asked for before the API said we are over: let it lapse, and ask anew from the empty bucket
+            ahead = null;
+            if (a != null && !a.started.compareAndSet(false, true)) {
+                try {
+                    Grant g = a.answer.join();
+                    lapsedTotal += g.permits();
+                } catch (CompletionException e) {
+                    // the table could not be reached for it; the update below says so if it still cannot
+                }
+            }
             // The API says we are over: the bucket is empty now, whatever it held (unless it is emptier still).
             long empty = clock.millis() * 1000 + depthMicros;
             Long tat = update("SET tat = :tat, #lim = :lim, #ws = :ws ADD v :one", "attribute_not_exists(tat) OR tat < :tat",
@@ -256,9 +462,13 @@ public final class DynamoRateLimits implements RateLimits {
          * {@code tat - depth}, and the caller sleeps until then. Nobody waits for a refill and races for it (which
          * made every container write for the same permits, and all but one lose), and the bucket never fills and
          * overflows while containers are on their way back to the table: the reservations in line cover it. A
-         * container reserves one batch at a time; a start beyond the horizon (a quarter of the window: far more than
-         * one batch from every container in line) means waiting before writing. What a dead container reserved
-         * lapses with its lease; the bucket keeps refilling, so nothing is held forever.
+         * container reserves at most one batch ahead of the one it uses; a start beyond the horizon (a quarter of
+         * the window: far more than a batch from every container in line) means waiting before writing. What a dead
+         * container reserved lapses with its lease; the bucket keeps refilling, so nothing is held forever.
+         *
+         * <p>Each grant also puts this container's name in the item's set of this window's drawers (and clears the
+         * set of the window before last), and reads the whole item back (a few hundred bytes): who draws on it lately
+         * sizes a new container's first batches and tells which update to try first.
          *
          * <p>The bound is the token bucket's: permits whose leases start in any span S are at most
          * {@code burst + perSecond * S}, so the requests in any span T are at most {@link Budget#atMostIn}(T).
@@ -275,17 +485,20 @@ public final class DynamoRateLimits implements RateLimits {
                 }
                 // Granted for when the write's answer is expected, so the lease is not spent waiting for the table.
                 long t = (now + Math.round(writeMillis)) * 1000;
+                long epoch = Math.floorDiv(now, windowMillis);
+                String drawn = " " + drawersAttribute(epoch) + " :me REMOVE " + drawersAttribute(epoch + 1);
                 Map<String, AttributeValue> values = Map.of(":t", AttributeValue.fromN(Long.toString(t)),
-                        ":cost", AttributeValue.fromN(Long.toString(cost)));
+                        ":cost", AttributeValue.fromN(Long.toString(cost)), ":me", AttributeValue.fromSs(List.of(drawerName())));
                 Long tat;
-                // The ADD unless the bucket was last seen full a while ago: while a budget is busy this container's
-                // last sight of it is mostly behind (its own grant, a lease ago), and the ADD is right anyway.
-                if (add == null) add = knownTat == Long.MIN_VALUE || knownTat + depthMicros + leaseMillis * 1000 >= t;
+                // The ADD unless the bucket was last seen full a while ago by a container drawing on it alone: while
+                // a budget is busy this container's last sight of it is mostly behind (its own grant, a lease ago,
+                // or seconds on a slow table), and the ADD is right anyway.
+                if (add == null) add = knownTat == Long.MIN_VALUE || drawers > 1 || knownTat + depthMicros + leaseMillis * 1000 >= t;
                 if (add) {
-                    tat = update("SET #lim = :lim, #ws = :ws ADD tat :cost, v :one", "tat >= :t", values);
+                    tat = update("SET #lim = :lim, #ws = :ws ADD tat :cost, v :one," + drawn, "tat >= :t", values);
                 } else {
-                    tat = update("SET tat = :from, #lim = :lim, #ws = :ws ADD v :one", "attribute_not_exists(tat) OR tat < :t",
-                            Map.of(":t", values.get(":t"), ":from", AttributeValue.fromN(Long.toString(t + cost))));
+                    tat = update("SET tat = :from, #lim = :lim, #ws = :ws ADD v :one," + drawn, "attribute_not_exists(tat) OR tat < :t",
+                            Map.of(":t", values.get(":t"), ":me", values.get(":me"), ":from", AttributeValue.fromN(Long.toString(t + cost))));
                 }
                 long took = clock.millis() - now;
                 writeMillis = writeMillis == 0 ? took : 0.8 * writeMillis + 0.2 * took;
@@ -304,24 +517,29 @@ public final class DynamoRateLimits implements RateLimits {
             return new Grant(0, clock.millis(), ThreadLocalRandom.current().nextLong(50, 200));
         }
 
+        private Map<String, AttributeValue> common() {
+            return Map.of(":one", AttributeValue.fromN("1"), ":lim", AttributeValue.fromN(Integer.toString(budget.limit())),
+                    ":ws", AttributeValue.fromN(Double.toString(budget.window().toMillis() / 1000.0)));
+        }
+
         /**
          * Updates the bucket's item if {@code condition} holds: its {@code tat} after the update, or null when the
          * condition failed (then {@link #knownTat} is the item's as it is).
          */
         private Long update(String expression, String condition, Map<String, AttributeValue> values) {
             Map<String, AttributeValue> all = new HashMap<>(values);
-            all.put(":one", AttributeValue.fromN("1"));
-            all.put(":lim", AttributeValue.fromN(Integer.toString(budget.limit())));
-            all.put(":ws", AttributeValue.fromN(Double.toString(budget.window().toMillis() / 1000.0)));
+            all.putAll(common());
             try {
                 var r = call(budget.label(), () -> dynamo.updateItem(b -> b.tableName(table).key(Map.of(KEY, AttributeValue.fromS(budget.key())))
                         .updateExpression(expression).conditionExpression(condition)
                         .expressionAttributeNames(Map.of("#lim", "limit", "#ws", "windowSeconds")).expressionAttributeValues(all)
-                        .returnValues(ReturnValue.UPDATED_NEW).returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)));
+                        .returnValues(ReturnValue.ALL_NEW).returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)));
+                see(r.attributes(), clock.millis()); // the whole item, a few hundred bytes: who draws on it now
                 return Long.parseLong(r.attributes().get("tat").n());
             } catch (ConditionalCheckFailedException e) {
                 Map<String, AttributeValue> old = e.hasItem() ? e.item() : Map.of();
                 knownTat = old.containsKey("tat") ? Long.parseLong(old.get("tat").n()) : 0; // no item yet: a full bucket
+                see(old, clock.millis());
                 return null;
             }
         }

@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -93,8 +94,8 @@ class DynamoRateLimitsIT {
         String table = tables.table("RateBudgetsTable");
         MutableClock clock = new MutableClock();
         Budget budget = new Budget("ise/ise:9060", "ISE", 200, Duration.ofSeconds(20)); // burst 5, lease 0.5 s
-        DynamoRateLimits dead = new DynamoRateLimits(tables.dynamo(), table, clock, "dead", Duration.ofSeconds(60));
-        DynamoRateLimits alive = new DynamoRateLimits(tables.dynamo(), table, clock, "alive", Duration.ofSeconds(60));
+        DynamoRateLimits dead = new DynamoRateLimits(tables.dynamo(), table, clock, "dead", Duration.ofSeconds(60), clock);
+        DynamoRateLimits alive = new DynamoRateLimits(tables.dynamo(), table, clock, "alive", Duration.ofSeconds(60), clock);
         Sleeper advancing = d -> clock.advance(d);
         RateLimit deadOnes = dead.limit(budget);
         // The dead container takes permits in growing batches until the bucket is empty, then dies holding some.
@@ -118,7 +119,7 @@ class DynamoRateLimitsIT {
         MutableClock clock = new MutableClock();
         Sleeper advancing = d -> clock.advance(d);
         Budget budget = new Budget("graph/t/app/deviceManagement-writes", "writes", 200, Duration.ofSeconds(20)); // burst 5, lease 0.5 s
-        DynamoRateLimits limits = new DynamoRateLimits(tables.dynamo(), table, clock, "c", Duration.ofSeconds(60));
+        DynamoRateLimits limits = new DynamoRateLimits(tables.dynamo(), table, clock, "c", Duration.ofSeconds(60), clock);
         RateLimit limit = limits.limit(budget);
         // Idle: a request every 3 s finds the bucket full (the update from now, perhaps after a failed ADD).
         for (int i = 0; i < 10; i++) {
@@ -137,6 +138,109 @@ class DynamoRateLimitsIT {
         assertEquals(210, busy.used());
         assertTrue(writes * 3 <= used, "busy: " + writes + " writes for " + used + " permits: " + busy);
         assertTrue(busy.lapsed() <= 1, "permits lapsed: " + busy);
+    }
+
+    @Test
+    void a_container_with_work_has_its_next_batch_asked_for_ahead_so_once_its_pace_is_known_it_never_waits_on_the_table() {
+        String table = tables.table("RateBudgetsTable");
+        MutableClock clock = new MutableClock();
+        Sleeper advancing = d -> clock.advance(d);
+        Budget budget = new Budget("ise/ise:9060", "ISE", 400, Duration.ofSeconds(20)); // burst 10, lease 0.5 s, 19 a second
+        DynamoRateLimits limits = new DynamoRateLimits(tables.dynamo(), table, clock, "c", Duration.ofSeconds(60), clock);
+        RateLimit limit = limits.limit(budget);
+        // A request every 150 ms, below the budget's rate: only the table could hold it up.
+        for (int i = 0; i < 100; i++) {
+            take(limit, advancing);
+            clock.advance(Duration.ofMillis(150));
+        }
+        DynamoRateLimits.BucketStats steady = limits.stats().get(0);
+        assertEquals(100, steady.used());
+        // The first batch and the one after it (the pace is known from the second take) were the caller's own.
+        assertTrue(steady.tableWaits() <= 2, "went to the table itself " + steady.tableWaits() + " times: " + steady);
+        assertTrue(steady.prefetched() >= 100 / 3 - 2, "batches asked for ahead: " + steady);
+        assertEquals(0, steady.waits(), "never waited in take: " + steady);
+        assertEquals(0, steady.lapsed(), "the batches fit its pace: " + steady);
+        // The work stops: the rest of its batch and the one asked for ahead lapse (three each at its pace).
+        clock.advance(budget.window());
+        DynamoRateLimits.BucketStats after = limits.stats().get(0);
+        assertTrue(after.lapsed() <= 2 * 3, "lapsed when the work stopped: " + after);
+    }
+
+    @Test
+    void a_container_slower_than_a_lease_gets_its_next_permit_just_before_its_next_request_and_none_lapse() {
+        String table = tables.table("RateBudgetsTable");
+        MutableClock clock = new MutableClock();
+        Sleeper advancing = d -> clock.advance(d);
+        Budget budget = new Budget("graph/t/app/deviceManagement-writes", "writes", 200, Duration.ofSeconds(20)); // lease 0.5 s
+        DynamoRateLimits limits = new DynamoRateLimits(tables.dynamo(), table, clock, "c", Duration.ofSeconds(60), clock);
+        RateLimit limit = limits.limit(budget);
+        for (int i = 0; i < 20; i++) {
+            take(limit, advancing);
+            clock.advance(Duration.ofSeconds(2));
+        }
+        DynamoRateLimits.BucketStats s = limits.stats().get(0);
+        assertEquals(20, s.used());
+        assertTrue(s.tableWaits() <= 2, s.toString());
+        assertEquals(0, s.lapsed(), "a permit asked for 2 s ahead would lapse; one asked for just before is used: " + s);
+        assertEquals(s.used() + 1, s.granted(), "one permit a request, and the next one's on its way: " + s);
+    }
+
+    @Test
+    void a_containers_first_permit_comes_at_once_and_its_share_among_the_containers_that_drew_lately_right_behind() {
+        String table = tables.table("RateBudgetsTable");
+        MutableClock clock = new MutableClock();
+        Sleeper advancing = d -> clock.advance(d);
+        Budget budget = new Budget("ise/ise:9060", "ISE", 400, Duration.ofSeconds(20)); // burst 10
+        List<DynamoRateLimits> containers = new ArrayList<>();
+        for (String name : List.of("a", "b", "c")) {
+            DynamoRateLimits c = new DynamoRateLimits(tables.dynamo(), table, clock, name, Duration.ofSeconds(60), clock);
+            take(c.limit(budget), advancing);
+            containers.add(c);
+        }
+        // a, alone: one permit, nothing ahead. b, with a drawing: one, and half the burst asked for ahead at once.
+        // c, the third: one, and a third of it.
+        assertEquals(List.of(1L, 1L + 5, 1L + 3), containers.stream().map(c -> c.stats().get(0).granted()).toList());
+        assertEquals(List.of(0L, 1L, 1L), containers.stream().map(c -> c.stats().get(0).prefetched()).toList());
+        // b and c found the bucket busy as they guessed: one write each for the first permit, one for the share.
+        for (DynamoRateLimits c : containers.subList(1, 3)) {
+            DynamoRateLimits.BucketStats first = c.stats().get(0);
+            assertEquals(0, first.lostWrites(), first.toString());
+            assertEquals(2, first.writes(), first.toString());
+        }
+        // Two windows later the three are gone (they drew on it no more): a new container is alone again.
+        clock.advance(budget.window().multipliedBy(2));
+        DynamoRateLimits later = new DynamoRateLimits(tables.dynamo(), table, clock, "d", Duration.ofSeconds(60), clock);
+        take(later.limit(budget), advancing);
+        assertEquals(1, later.stats().get(0).granted());
+        var item = tables.dynamo().getItem(r -> r.tableName(table).key(Map.of("budget", AttributeValue.fromS(budget.key())))).item();
+        long names = item.keySet().stream().filter(k -> k.matches("d[0-2]")).mapToLong(k -> item.get(k).ss().size()).sum();
+        assertEquals(1, names, "the gone containers' names were cleared from the item: " + item.keySet());
+    }
+
+    @Test
+    void a_permit_given_back_unused_is_the_next_take_without_going_to_the_table_and_only_once() {
+        String table = tables.table("RateBudgetsTable");
+        MutableClock clock = new MutableClock();
+        Budget budget = new Budget("graph/t/app/deviceManagement-writes", "writes", 200, Duration.ofSeconds(20));
+        DynamoRateLimits limits = new DynamoRateLimits(tables.dynamo(), table, clock, "c", Duration.ofSeconds(60), clock);
+        RateLimit limit = limits.limit(budget);
+        assertTrue(limit.takeNow()); // a batch of one (alone on a full bucket)
+        limit.giveBack(); // the request's other budget had nothing now: this one was not sent
+        DynamoRateLimits.BucketStats given = limits.stats().get(0);
+        assertEquals(0, given.used());
+        assertTrue(limit.takeNow());
+        DynamoRateLimits.BucketStats again = limits.stats().get(0);
+        assertEquals(given.tableWaits(), again.tableWaits(), "the permit given back, not a new batch: " + again);
+        assertEquals(1, again.used());
+        // Given back once, not twice: a batch never hands out more than it was granted.
+        limit.giveBack();
+        limit.giveBack();
+        assertEquals(0, limits.stats().get(0).used());
+        // Nor after its lease: it has lapsed.
+        assertTrue(limit.takeNow());
+        clock.advance(budget.lease());
+        limit.giveBack();
+        assertEquals(1, limits.stats().get(0).used());
     }
 
     @Test
@@ -186,12 +290,36 @@ class DynamoRateLimitsIT {
         }
     }
 
-    /** A clock the test moves: the limiters' waits advance it instead of sleeping. */
-    private static final class MutableClock extends Clock {
+    /**
+     * A clock the test moves: the limiters' waits advance it instead of sleeping, and their prefetches run on it,
+     * each when the clock reaches its moment (on the test's thread, so a run is the same every time).
+     */
+    private static final class MutableClock extends Clock implements DynamoRateLimits.Prefetcher {
         private final AtomicLong millis = new AtomicLong(Instant.parse("2026-12-07T12:00:00Z").toEpochMilli());
+        private final PriorityQueue<Due> due = new PriorityQueue<>();
+        private long order;
+
+        private record Due(long at, long order, Runnable ask) implements Comparable<Due> {
+            @Override
+            public int compareTo(Due o) {
+                return at != o.at ? Long.compare(at, o.at) : Long.compare(order, o.order);
+            }
+        }
+
+        @Override
+        public void later(Runnable ask, long delayMillis) {
+            if (delayMillis <= 0) ask.run();
+            else due.add(new Due(millis.get() + delayMillis, order++, ask));
+        }
 
         void advance(Duration d) {
-            millis.addAndGet(Math.max(1, d.toMillis()));
+            long to = millis.get() + Math.max(1, d.toMillis());
+            while (!due.isEmpty() && due.peek().at() <= to) {
+                Due next = due.poll();
+                millis.set(Math.max(millis.get(), next.at()));
+                next.ask().run();
+            }
+            millis.set(to);
         }
 
         @Override
