@@ -70,7 +70,6 @@ public final class MailFeedbackRecorder {
 
     public List<AddressResult> record(MailFeedback feedback, Actor actor) {
         List<AddressResult> results = new ArrayList<>();
-        List<Member> roster = null;
         for (String address : feedback.recipients()) {
             List<Member> matching = new ArrayList<>();
             Optional<Member> tagged = Optional.ofNullable(feedback.tag("member")).flatMap(members::find)
@@ -78,8 +77,7 @@ public final class MailFeedbackRecorder {
             if (tagged.isPresent()) {
                 matching.add(tagged.get());
             } else {
-                if (roster == null) roster = members.all();
-                roster.stream().filter(m -> sameAddress(m, address)).forEach(matching::add);
+                members.withAddress(address).stream().filter(m -> sameAddress(m, address)).forEach(matching::add);
             }
             if (matching.isEmpty()) {
                 results.add(new AddressResult(pseudonyms.address(address), List.of(), unmatched(feedback, address, actor)));

@@ -207,6 +207,9 @@ public final class RosterImport {
             ledger.appendAll(records);
             if (!dryRun) members.saveAll(step.stream().map(Change::member).toList());
         }
+        // Members stored before the address index existed join it (the first import after the upgrade; later ones
+        // find none). The import has just read the roster whole, so this costs it one more filtered read.
+        if (!dryRun) members.indexAddresses();
         if (held) {
             String why = "the roster would deactivate " + leaving.size() + " of " + active + " active members, over the limit of "
                     + limit.members() + " members and " + Math.round(limit.share() * 100) + "%; additions and updates were applied, "
