@@ -275,7 +275,7 @@ public final class Rehearsal {
                     new MailFeedbackRecorder(world.members, world.ledger, world.alerts, world.clock, world.pseudonyms), world.digest);
             this.adminHandler = new AdminHandler(world.administration(dir.resolve("reports")));
             this.digestHandler = new org.appban.lambda.ledger.LedgerDigestHandler(new org.appban.ledger.LedgerAnchor(world.ledger,
-                    new org.appban.ledger.FolderDigestStore(dir), LEDGER_NAME, world.clock));
+                    new org.appban.ledger.FolderDigestStore(dir), org.appban.ledger.LedgerDigestJson.JSON, LEDGER_NAME, world.clock));
             java.util.Set<String> identifiers = new java.util.TreeSet<>();
             world.policy.app().identifiers().values().forEach(identifiers::addAll);
             this.telemetry = new TelemetryGenerator(world.sims.world(), identifiers, world.policy.app().domains(), 7);
