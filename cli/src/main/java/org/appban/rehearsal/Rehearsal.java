@@ -24,6 +24,7 @@ import org.appban.enforce.EmbeddedEnforcement;
 import org.appban.enforce.EnforceRequest;
 import org.appban.enforce.EnforcementReport;
 import org.appban.inventory.DeviceStatusChanged;
+import org.appban.inventory.DeviceStatusChangedJson;
 import org.appban.sim.telemetry.TelemetryGenerator;
 import org.appban.mail.OutboxIndex;
 import org.appban.notice.MailFeedbackRecorder;
@@ -274,7 +275,7 @@ public final class Rehearsal {
                     new MailFeedbackRecorder(world.members, world.ledger, world.alerts, world.clock, world.pseudonyms), world.digest);
             this.adminHandler = new AdminHandler(world.administration(dir.resolve("reports")));
             this.digestHandler = new org.appban.lambda.ledger.LedgerDigestHandler(new org.appban.ledger.LedgerAnchor(world.ledger,
-                    new org.appban.ledger.FolderDigestStore(dir), LEDGER_NAME, world.clock));
+                    new org.appban.ledger.FolderDigestStore(dir), org.appban.ledger.LedgerDigestJson.JSON, LEDGER_NAME, world.clock));
             java.util.Set<String> identifiers = new java.util.TreeSet<>();
             world.policy.app().identifiers().values().forEach(identifiers::addAll);
             this.telemetry = new TelemetryGenerator(world.sims.world(), identifiers, world.policy.app().domains(), 7);
@@ -409,7 +410,7 @@ public final class Rehearsal {
         private void dispatch(List<DeviceStatusChanged> published) {
             for (DeviceStatusChanged c : published) {
                 JsonNode event = EventBus.envelope(DeviceStatusChanged.SOURCE, DeviceStatusChanged.DETAIL_TYPE, c.at(),
-                        c.toDetail());
+                        DeviceStatusChangedJson.toDetail(c));
                 String id = "event-" + c.device() + "-" + c.change().wireName() + "-" + c.at();
                 platform.accept("notify/" + id, () -> EventBus.invoke(notifyHandler, "appban-notify-members", event));
                 platform.accept("access/" + id, () -> world.access.run(AccessRequest.devices("device-status-changed", List.of(c.device())),

@@ -113,7 +113,7 @@ class LedgerCommandTest {
     /** The whole ledger exported by the admin function's ledger.export all: ledger.jsonl, digests/, manifest.json. */
     private Path auditorsExport(InMemoryLedger ledger, org.appban.testing.TestClock clock) {
         org.appban.ledger.InMemoryDigestStore bucket = new org.appban.ledger.InMemoryDigestStore();
-        org.appban.ledger.LedgerAnchor anchor = new org.appban.ledger.LedgerAnchor(ledger, bucket, "appban-prod-LedgerTable-X", clock);
+        org.appban.ledger.LedgerAnchor anchor = new org.appban.ledger.LedgerAnchor(ledger, bucket, org.appban.ledger.LedgerDigestJson.JSON, "appban-prod-LedgerTable-X", clock);
         anchor.anchor();
         clock.advance(java.time.Duration.ofHours(2));
         ledger.append(new LedgerRecord(clock.instant(), Actor.schedule("notify"), "m-2", null, "notice.sent", "ok", false, "k-m2", Map.of()));
@@ -177,7 +177,7 @@ class LedgerCommandTest {
         org.appban.testing.TestClock clock = new org.appban.testing.TestClock(Instant.parse("2023-03-21T00:00:00Z"));
         InMemoryLedger original = ledger();
         org.appban.ledger.InMemoryDigestStore bucket = new org.appban.ledger.InMemoryDigestStore();
-        new org.appban.ledger.LedgerAnchor(original, bucket, "appban-prod-LedgerTable-X", clock).anchor();
+        new org.appban.ledger.LedgerAnchor(original, bucket, org.appban.ledger.LedgerDigestJson.JSON, "appban-prod-LedgerTable-X", clock).anchor();
         InMemoryLedger forged = new InMemoryLedger();
         for (String chain : original.chains()) {
             for (LedgerEntry e : original.chain(chain)) {
@@ -189,7 +189,7 @@ class LedgerCommandTest {
         }
         // A day later the anchor writes the next checkpoint of the table as the forger left it (and fails with the anomaly).
         clock.advance(java.time.Duration.ofHours(24));
-        org.appban.ledger.LedgerAnchor.Outcome o = new org.appban.ledger.LedgerAnchor(forged, bucket, "appban-prod-LedgerTable-X", clock).anchor();
+        org.appban.ledger.LedgerAnchor.Outcome o = new org.appban.ledger.LedgerAnchor(forged, bucket, org.appban.ledger.LedgerDigestJson.JSON, "appban-prod-LedgerTable-X", clock).anchor();
         assertEquals("full", o.kind());
         assertEquals(1, o.anomalies().size(), o.anomalies().toString());
         Path export = Path.of(new org.appban.admin.LedgerAudit(forged, new org.appban.report.FolderReports(dir),

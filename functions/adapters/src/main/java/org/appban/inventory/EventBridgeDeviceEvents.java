@@ -41,7 +41,7 @@ public final class EventBridgeDeviceEvents implements DeviceEvents {
                         .detailType(DeviceStatusChanged.DETAIL_TYPE)
                         .time(c.at())
                         .resources(List.of())
-                        .detail(Json.write(c.toDetail()))
+                        .detail(Json.write(DeviceStatusChangedJson.toDetail(c)))
                         .build());
             }
             for (int attempt = 1; !pending.isEmpty(); attempt++) {

@@ -43,13 +43,6 @@ public final class JamfWebhook {
     /** How long an event's identity is remembered: past the window, a replay is refused by its time already. */
     static final Duration REMEMBERED = WINDOW.multipliedBy(2);
 
-    /** Re-reads one device from its MDM and applies it as the hourly sync would. */
-    @FunctionalInterface
-    public interface DeviceRefresh {
-        /** @return what changed, or empty when the MDM does not have the device */
-        Optional<String> refresh(MdmKind mdm, String mdmId, Actor actor);
-    }
-
     /** The HTTP answer: status and a small JSON body (never echoing the request). */
     public record Answer(int status, Map<String, Object> body) {
     }

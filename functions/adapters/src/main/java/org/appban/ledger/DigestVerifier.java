@@ -113,7 +113,7 @@ public final class DigestVerifier {
         if (newest.isEmpty()) return new Selection(List.of(), 1, "no digest");
         LedgerDigest d;
         try {
-            d = LedgerDigest.parse(newest.get().bytes());
+            d = LedgerDigestJson.parse(newest.get().bytes());
         } catch (LedgerDigest.Malformed e) {
             Selection all = everything(store);
             return new Selection(all.stored(), 1, "every digest from number 1 (the newest, " + newest.get().key() + ", cannot be read)");
@@ -138,7 +138,7 @@ public final class DigestVerifier {
         if (since.isEmpty() || !since.get(0).key().equals(key)) throw new IllegalArgumentException("there is no digest " + number + " (" + key + ")");
         LedgerDigest d;
         try {
-            d = LedgerDigest.parse(since.get(0).bytes());
+            d = LedgerDigestJson.parse(since.get(0).bytes());
         } catch (LedgerDigest.Malformed e) {
             throw new IllegalArgumentException("digest " + number + " is malformed (" + e.getMessage() + "): a check cannot start from it");
         }
@@ -180,7 +180,7 @@ public final class DigestVerifier {
             }
             LedgerDigest d;
             try {
-                d = LedgerDigest.parse(s.bytes());
+                d = LedgerDigestJson.parse(s.bytes());
             } catch (LedgerDigest.Malformed e) {
                 problems.add(new Problem(Kind.MALFORMED, s.key(), null, "digest " + s.key() + ": malformed: " + e.getMessage()));
                 continue;

@@ -494,7 +494,7 @@ public final class Production {
     public org.appban.ledger.LedgerAnchor ledgerAnchor() {
         String table = settings.required("LEDGER_TABLE");
         return new org.appban.ledger.LedgerAnchor(new DynamoLedger(dynamo(), table),
-                new org.appban.ledger.S3DigestStore(s3Client(), settings.required("DIGEST_BUCKET")), table, clock);
+                new org.appban.ledger.S3DigestStore(s3Client(), settings.required("DIGEST_BUCKET")), org.appban.ledger.LedgerDigestJson.JSON, table, clock);
     }
 
     public DynamoMemberStore memberStore() {

@@ -124,7 +124,7 @@ public final class AdminWorld {
                 false, "approval/" + PENDING_APPROVAL + "/requested", Map.of("approval", PENDING_APPROVAL, "operation", "killswitch.off",
                 "request", "{\"operation\":\"killswitch.off\",\"reason\":\"complaint investigated, resume\"}", "requestedBy", CLERK,
                 "expires", NOW.plusSeconds(23 * 3600).toString(), "why", "turning the kill switch off")));
-        new org.appban.ledger.LedgerAnchor(ledger, digests, LEDGER_NAME, clock).anchor();
+        new org.appban.ledger.LedgerAnchor(ledger, digests, org.appban.ledger.LedgerDigestJson.JSON, LEDGER_NAME, clock).anchor();
         return this;
     }
 

@@ -38,7 +38,7 @@ class LedgerAuditTest {
         fill();
         org.appban.ledger.InMemoryDigestStore digests = new org.appban.ledger.InMemoryDigestStore();
         org.appban.testing.TestClock clock = new org.appban.testing.TestClock(nz("2023-03-20T12:00"));
-        org.appban.ledger.LedgerAnchor anchor = new org.appban.ledger.LedgerAnchor(ledger, digests, "L", clock);
+        org.appban.ledger.LedgerAnchor anchor = new org.appban.ledger.LedgerAnchor(ledger, digests, org.appban.ledger.LedgerDigestJson.JSON, "L", clock);
         for (int h = 0; h < 30; h++) {
             ledger.append(new LedgerRecord(clock.instant(), Actor.schedule("s"), "m-00" + (1 + h % 2), null, "device.seen", "ok", false, null, Map.of()));
             clock.advance(java.time.Duration.ofHours(1));

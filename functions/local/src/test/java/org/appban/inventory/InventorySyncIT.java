@@ -96,7 +96,7 @@ class InventorySyncIT {
                 try {
                     JsonNode event = Json.parse(m.body());
                     StrictObject.Problems problems = new StrictObject.Problems("event");
-                    received.add(DeviceStatusChanged.fromDetail(StrictObject.root(event.path("detail"), problems)));
+                    received.add(DeviceStatusChangedJson.fromDetail(StrictObject.root(event.path("detail"), problems)));
                     problems.throwIfAny();
                 } catch (java.io.IOException e) {
                     throw new AssertionError(e);

@@ -46,7 +46,7 @@ class JamfWebhookTest {
     private final InMemoryClaims claims = new InMemoryClaims();
     private final List<String> refreshed = new ArrayList<>();
     private final List<String> metrics = new ArrayList<>();
-    private final JamfWebhook.DeviceRefresh refresh = (mdm, id, actor) -> {
+    private final DeviceRefresh refresh = (mdm, id, actor) -> {
         refreshed.add(mdm.wireName() + ":" + id);
         return id.equals("404") || id.equals("computer-404") ? Optional.empty() : Optional.of("{app-disappeared=1}");
     };

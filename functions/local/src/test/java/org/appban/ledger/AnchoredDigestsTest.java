@@ -31,7 +31,7 @@ class AnchoredDigestsTest {
     private final TestClock clock = new TestClock(Instant.parse("2023-03-16T19:00:00Z"));
     private final InMemoryLedger ledger = new InMemoryLedger();
     private final InMemoryDigestStore digests = new InMemoryDigestStore();
-    private final LedgerAnchor anchor = new LedgerAnchor(ledger, digests, LEDGER, clock);
+    private final LedgerAnchor anchor = new LedgerAnchor(ledger, digests, LedgerDigestJson.JSON, LEDGER, clock);
 
     private void record(String member, String action) {
         ledger.append(new LedgerRecord(clock.instant(), Actor.schedule("notify-daily"), member, null, action, "ok", false, null,
@@ -81,7 +81,7 @@ class AnchoredDigestsTest {
     void each_digest_names_the_one_before_it_by_key_and_sha256() {
         campaign();
         List<DigestStore.Stored> all = digests.all();
-        LedgerDigest second = LedgerDigest.parse(all.get(1).bytes());
+        LedgerDigest second = LedgerDigestJson.parse(all.get(1).bytes());
         assertEquals(all.get(0).key(), second.previous().key());
         assertEquals(LedgerDigest.sha256(all.get(0).bytes()), second.previous().sha256());
         assertEquals(Map.of("fleet", 2L, "member#m01", 2L, "member#m02", 2L, "member#m03", 2L),
@@ -127,7 +127,7 @@ class AnchoredDigestsTest {
     void the_anchor_writes_the_rewritten_state_but_fails_and_the_old_digests_still_tell() {
         campaign();
         InMemoryLedger forged = rewritten(ledger, r -> !"m03".equals(r.member()), r -> r);
-        LedgerAnchor.Outcome o = new LedgerAnchor(forged, digests, LEDGER, clock).anchor();
+        LedgerAnchor.Outcome o = new LedgerAnchor(forged, digests, LedgerDigestJson.JSON, LEDGER, clock).anchor();
         assertEquals("written", o.result());
         assertEquals(List.of("chain member#m03 (entry 3 in digest 3) is gone"), o.anomalies());
         DigestVerifier.Result r = check(forged);
@@ -165,8 +165,8 @@ class AnchoredDigestsTest {
         campaign();
         digests.replace(LedgerDigest.key(4), "{\"format\": \"appban.ledger-digest.v1\", \"ledger\": 7}".getBytes(StandardCharsets.UTF_8));
         LedgerDigest foreign = new LedgerDigest("appban-test-LedgerTable-9Z", 5, clock.instant(), new LedgerDigest.Link(LedgerDigest.key(4), "0".repeat(64)), new TreeMap<>());
-        digests.replace(LedgerDigest.key(5), foreign.toBytes());
-        digests.replace(LedgerDigest.key(6), LedgerDigest.parse(digests.all().get(2).bytes()).toBytes());
+        digests.replace(LedgerDigest.key(5), LedgerDigestJson.toBytes(foreign));
+        digests.replace(LedgerDigest.key(6), LedgerDigestJson.toBytes(LedgerDigestJson.parse(digests.all().get(2).bytes())));
         List<String> problems = check(ledger).problems().stream().map(Object::toString).toList();
         assertTrue(problems.contains("malformed: digest " + LedgerDigest.key(4) + ": malformed: ledger is missing or not a string"), problems.toString());
         assertTrue(problems.contains("other-ledger: digest " + LedgerDigest.key(5) + " is about ledger appban-test-LedgerTable-9Z, not "
@@ -181,7 +181,7 @@ class AnchoredDigestsTest {
         digests.replace(LedgerDigest.key(1), "not json".getBytes(StandardCharsets.UTF_8));
         assertTrue(assertThrows(IllegalStateException.class, anchor::anchor).getMessage().contains("is malformed (not JSON)"));
         digests.remove(LedgerDigest.key(1));
-        digests.replace(LedgerDigest.key(1), new LedgerDigest("other", 1, clock.instant(), null, new TreeMap<>()).toBytes());
+        digests.replace(LedgerDigest.key(1), LedgerDigestJson.toBytes(new LedgerDigest("other", 1, clock.instant(), null, new TreeMap<>())));
         assertTrue(assertThrows(IllegalStateException.class, anchor::anchor).getMessage().contains("another stack's digest bucket"));
     }
 
@@ -208,13 +208,13 @@ class AnchoredDigestsTest {
             public boolean create(String key, byte[] bytes) {
                 if (!raced) {
                     raced = true;
-                    new LedgerAnchor(ledger, digests, LEDGER, clock).anchor();
+                    new LedgerAnchor(ledger, digests, LedgerDigestJson.JSON, LEDGER, clock).anchor();
                 }
                 return digests.create(key, bytes);
             }
         };
         clock.advance(Duration.ofHours(24));
-        LedgerAnchor.Outcome o = new LedgerAnchor(ledger, racing, LEDGER, clock).anchor();
+        LedgerAnchor.Outcome o = new LedgerAnchor(ledger, racing, LedgerDigestJson.JSON, LEDGER, clock).anchor();
         assertEquals("unchanged", o.result(), "the other writer anchored the same heads first");
         assertEquals(2, o.number());
         assertEquals(2, digests.all().size());

@@ -85,7 +85,7 @@ class DigestCostTest {
         InMemoryLedger ledger = new InMemoryLedger();
         for (int m = 0; m < MEMBERS; m++) append(ledger, clock, m, "roster.imported");
         Measured store = new Measured(keepAll);
-        LedgerAnchor anchor = new LedgerAnchor(ledger, store, LEDGER, clock, checkpointEvery);
+        LedgerAnchor anchor = new LedgerAnchor(ledger, store, LedgerDigestJson.JSON, LEDGER, clock, checkpointEvery);
         int full = 0;
         int hourly = Math.max(1, MEMBERS / 100);
         int daily = MEMBERS / 5;
@@ -134,7 +134,7 @@ class DigestCostTest {
                   (after: %d full digests of up to %,d bytes, %d increments)
                 """, MEMBERS, DAYS, before.digests, before.writtenPerDay, before.anchorReadsPerDay, beforeCheck, beforeCheck,
                 after.writtenPerDay, after.anchorReadsPerDay, checkpointCheck, fromCheckpoint.digests(), completeCheck,
-                after.full, after.store.kept.all().stream().filter(s -> LedgerDigest.parse(s.bytes()).full()).mapToInt(s -> s.bytes().length).max().orElse(0), after.digests - after.full);
+                after.full, after.store.kept.all().stream().filter(s -> LedgerDigestJson.parse(s.bytes()).full()).mapToInt(s -> s.bytes().length).max().orElse(0), after.digests - after.full);
 
         assertEquals(DAYS * 24, before.digests);
         assertTrue(after.full >= DAYS && after.full <= DAYS + 2, "a checkpoint a day (23 hours after the last): " + after.full);

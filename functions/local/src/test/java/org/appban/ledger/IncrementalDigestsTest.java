@@ -34,7 +34,7 @@ class IncrementalDigestsTest {
     private final TestClock clock = new TestClock(Instant.parse("2023-03-16T00:30:00Z"));
     private final InMemoryLedger ledger = new InMemoryLedger();
     private final InMemoryDigestStore digests = new InMemoryDigestStore();
-    private final LedgerAnchor anchor = new LedgerAnchor(ledger, digests, LEDGER, clock);
+    private final LedgerAnchor anchor = new LedgerAnchor(ledger, digests, LedgerDigestJson.JSON, LEDGER, clock);
 
     private void record(String member, String action) {
         ledger.append(new LedgerRecord(clock.instant(), Actor.schedule("notify-daily"), member, null, action, "ok", false, null,
@@ -120,7 +120,7 @@ class IncrementalDigestsTest {
     }
 
     private List<LedgerDigest> parsed() {
-        return digests.all().stream().map(s -> LedgerDigest.parse(s.bytes())).toList();
+        return digests.all().stream().map(s -> LedgerDigestJson.parse(s.bytes())).toList();
     }
 
     @Test
@@ -129,7 +129,7 @@ class IncrementalDigestsTest {
         assertEquals("full", first.kind(), "the first digest is a checkpoint");
         LedgerAnchor.Outcome second = hour("m02");
         assertEquals("incremental", second.kind());
-        LedgerDigest d = LedgerDigest.parse(digests.newest().orElseThrow().bytes());
+        LedgerDigest d = LedgerDigestJson.parse(digests.newest().orElseThrow().bytes());
         assertEquals(Set.of("member#m02"), d.heads().keySet(), "only the head that moved");
         assertEquals(3, d.chains(), "the state it leaves holds every chain");
         assertEquals(new LedgerDigest.Link(first.key(), LedgerDigest.sha256(digests.all().get(0).bytes())), d.checkpoint());
@@ -198,7 +198,7 @@ class IncrementalDigestsTest {
         twoDays();
         // Rewritten before the newest checkpoint: the anchor writes what the table holds (and fails with the anomaly).
         InMemoryLedger forged = rewritten(ledger, r -> true, outcomeOf("m03", 1, "bounced"));
-        LedgerAnchor late = new LedgerAnchor(forged, digests, LEDGER, clock);
+        LedgerAnchor late = new LedgerAnchor(forged, digests, LedgerDigestJson.JSON, LEDGER, clock);
         clock.advance(Duration.ofHours(23));
         LedgerAnchor.Outcome o = late.anchor();
         assertEquals("full", o.kind(), "a day after the last checkpoint: the forged table is the new checkpoint");
@@ -218,9 +218,9 @@ class IncrementalDigestsTest {
         InMemoryLedger forged = rewritten(ledger, r -> !"m02".equals(r.member()), r -> r);
         forged.append(new LedgerRecord(clock.instant(), Actor.schedule("notify-daily"), "m01", null, "step", "ok", false, null, Map.of()));
         clock.advance(Duration.ofHours(1));
-        LedgerAnchor.Outcome o = new LedgerAnchor(forged, digests, LEDGER, clock).anchor();
+        LedgerAnchor.Outcome o = new LedgerAnchor(forged, digests, LedgerDigestJson.JSON, LEDGER, clock).anchor();
         assertEquals("incremental", o.kind());
-        LedgerDigest d = LedgerDigest.parse(digests.newest().orElseThrow().bytes());
+        LedgerDigest d = LedgerDigestJson.parse(digests.newest().orElseThrow().bytes());
         assertEquals(Set.of("member#m02"), d.gone());
         assertEquals(List.of("chain member#m02 (entry 1 in digest 1) is gone"), o.anomalies());
         List<String> problems = fromCheckpoint(forged).problems().stream().map(Object::toString).toList();
@@ -253,19 +253,19 @@ class IncrementalDigestsTest {
         twoDays();
         hour("m01");
         hour("m02");
-        LedgerDigest d = LedgerDigest.parse(digests.newest().orElseThrow().bytes());
+        LedgerDigest d = LedgerDigestJson.parse(digests.newest().orElseThrow().bytes());
         assertEquals(50, d.number());
         assertEquals(LedgerDigest.key(47), d.checkpoint().key());
         LedgerDigest otherCheckpoint = LedgerDigest.incremental(LEDGER, 50, d.at(), d.previous(),
                 new LedgerDigest.Link(LedgerDigest.key(24), d.checkpoint().sha256()), d.heads(), d.gone(), d.chains());
-        digests.replace(LedgerDigest.key(50), otherCheckpoint.toBytes());
+        digests.replace(LedgerDigest.key(50), LedgerDigestJson.toBytes(otherCheckpoint));
         List<String> problems = fromCheckpoint(ledger).problems().stream().map(Object::toString).toList();
         assertEquals(List.of("out-of-order: digest " + LedgerDigest.key(50) + " builds on " + LedgerDigest.key(24) + " (SHA-256 "
                 + d.checkpoint().sha256() + "), but the full digest before it is " + d.checkpoint().key() + " (SHA-256 " + d.checkpoint().sha256() + ")"),
                 problems);
 
         LedgerDigest wrongCount = LedgerDigest.incremental(LEDGER, 50, d.at(), d.previous(), d.checkpoint(), d.heads(), d.gone(), d.chains() + 1);
-        digests.replace(LedgerDigest.key(50), wrongCount.toBytes());
+        digests.replace(LedgerDigest.key(50), LedgerDigestJson.toBytes(wrongCount));
         assertEquals(List.of("out-of-order: digest " + LedgerDigest.key(50) + " says the ledger has " + (d.chains() + 1)
                         + " chains, but the digests up to it hold " + d.chains() + " (it does not follow from the digests before it)"),
                 fromCheckpoint(ledger).problems().stream().map(Object::toString).toList());
@@ -276,9 +276,9 @@ class IncrementalDigestsTest {
         twoDays();
         hour("m01");
         hour("m02");
-        LedgerDigest d48 = LedgerDigest.parse(digests.all().stream().filter(s -> s.key().equals(LedgerDigest.key(48))).findFirst().orElseThrow().bytes());
-        digests.replace(LedgerDigest.key(48), LedgerDigest.incremental("appban-test-LedgerTable-9Z", 48, d48.at(), d48.previous(), d48.checkpoint(),
-                d48.heads(), d48.gone(), d48.chains()).toBytes());
+        LedgerDigest d48 = LedgerDigestJson.parse(digests.all().stream().filter(s -> s.key().equals(LedgerDigest.key(48))).findFirst().orElseThrow().bytes());
+        digests.replace(LedgerDigest.key(48), LedgerDigestJson.toBytes(LedgerDigest.incremental("appban-test-LedgerTable-9Z", 48, d48.at(), d48.previous(), d48.checkpoint(),
+                d48.heads(), d48.gone(), d48.chains())));
         digests.replace(LedgerDigest.key(49), "{\"format\": \"appban.ledger-digest.v2\", \"kind\": \"incremental\"".getBytes(StandardCharsets.UTF_8));
         List<String> problems = fromCheckpoint(ledger).problems().stream().map(Object::toString).toList();
         assertTrue(problems.contains("malformed: digest " + LedgerDigest.key(49) + ": malformed: not JSON"), problems.toString());
@@ -293,7 +293,7 @@ class IncrementalDigestsTest {
         hour("m01", "m02");
         hour("m01");
         hour("m02");
-        LedgerAnchor cold = new LedgerAnchor(ledger, digests, LEDGER, clock);
+        LedgerAnchor cold = new LedgerAnchor(ledger, digests, LedgerDigestJson.JSON, LEDGER, clock);
         record("m03", "step");
         clock.advance(Duration.ofHours(1));
         LedgerAnchor.Outcome o = cold.anchor();
@@ -305,11 +305,11 @@ class IncrementalDigestsTest {
         digests.remove(LedgerDigest.key(4));
         // An insider's digest 4 in an unlocked store, naming a digest 3 that is not there.
         LedgerDigest.Link checkpoint = new LedgerDigest.Link(LedgerDigest.key(1), LedgerDigest.sha256(digests.all().get(0).bytes()));
-        digests.replace(LedgerDigest.key(4), LedgerDigest.incremental(LEDGER, 4, clock.instant(), new LedgerDigest.Link(LedgerDigest.key(3),
-                "0".repeat(64)), checkpoint, new TreeMap<>(), new java.util.TreeSet<>(), 3).toBytes());
+        digests.replace(LedgerDigest.key(4), LedgerDigestJson.toBytes(LedgerDigest.incremental(LEDGER, 4, clock.instant(), new LedgerDigest.Link(LedgerDigest.key(3),
+                "0".repeat(64)), checkpoint, new TreeMap<>(), new java.util.TreeSet<>(), 3)));
         record("m01", "step");
         clock.advance(Duration.ofHours(1));
-        LedgerAnchor.Outcome fallback = new LedgerAnchor(ledger, digests, LEDGER, clock).anchor();
+        LedgerAnchor.Outcome fallback = new LedgerAnchor(ledger, digests, LedgerDigestJson.JSON, LEDGER, clock).anchor();
         assertEquals("full", fallback.kind());
         assertEquals(1, fallback.anomalies().size(), fallback.anomalies().toString());
         assertTrue(fallback.anomalies().get(0).contains("the anchored state cannot be rebuilt, so this digest is full"), fallback.anomalies().toString());
@@ -326,7 +326,7 @@ class IncrementalDigestsTest {
                 + "\"previous\":null,\"chains\":2,\"heads\":{\"member#m01\":{\"seq\":1,\"hash\":\"" + m01.hash() + "\"},"
                 + "\"member#m02\":{\"seq\":1,\"hash\":\"" + m02.hash() + "\"}}}\n";
         digests.create(LedgerDigest.key(1), v1.getBytes(StandardCharsets.UTF_8));
-        LedgerDigest old = LedgerDigest.parse(v1.getBytes(StandardCharsets.UTF_8));
+        LedgerDigest old = LedgerDigestJson.parse(v1.getBytes(StandardCharsets.UTF_8));
         assertTrue(old.full());
 
         LedgerAnchor.Outcome next = hour("m01");
@@ -365,14 +365,14 @@ class IncrementalDigestsTest {
                 String.format(base, 2, previous, checkpoint, ",\"gone\":[\"fleet\"]"),
                 String.format(base, 2, previous, checkpoint.replace(LedgerDigest.key(1), LedgerDigest.key(2)), ""),
                 String.format(base, 2, previous, checkpoint, "").replace("\"incremental\"", "\"partial\""))) {
-            reasons.add(assertThrows(LedgerDigest.Malformed.class, () -> LedgerDigest.parse(bad.getBytes(StandardCharsets.UTF_8))).getMessage());
+            reasons.add(assertThrows(LedgerDigest.Malformed.class, () -> LedgerDigestJson.parse(bad.getBytes(StandardCharsets.UTF_8))).getMessage());
         }
         assertEquals(List.of("digest 1 is incremental: the first digest must be full",
                 "an incremental digest names its checkpoint: checkpoint must be an object",
                 "chain fleet is both gone and in heads",
                 "checkpoint.key must be the key of an earlier digest, was " + LedgerDigest.key(2),
                 "kind must be full or incremental"), reasons);
-        LedgerDigest ok = LedgerDigest.parse(String.format(base, 2, previous, checkpoint, "").getBytes(StandardCharsets.UTF_8));
-        assertEquals(ok, LedgerDigest.parse(ok.toBytes()), "what it writes it reads back");
+        LedgerDigest ok = LedgerDigestJson.parse(String.format(base, 2, previous, checkpoint, "").getBytes(StandardCharsets.UTF_8));
+        assertEquals(ok, LedgerDigestJson.parse(LedgerDigestJson.toBytes(ok)), "what it writes it reads back");
     }
 }

@@ -29,7 +29,7 @@ class LedgerDigestHandlerTest {
     private final TestClock clock = new TestClock(Instant.parse("2023-03-16T19:00:00Z"));
     private final InMemoryLedger ledger = new InMemoryLedger();
     private final InMemoryDigestStore digests = new InMemoryDigestStore();
-    private final LedgerDigestHandler handler = new LedgerDigestHandler(new LedgerAnchor(ledger, digests, "appban-test-LedgerTable", clock));
+    private final LedgerDigestHandler handler = new LedgerDigestHandler(new LedgerAnchor(ledger, digests, LedgerDigestJson.JSON, "appban-test-LedgerTable", clock));
 
     private void append(String member) {
         ledger.append(new LedgerRecord(clock.instant(), Actor.schedule("notify-daily"), member, null, "notice.sent", "ok", false, null, Map.of()));
@@ -53,7 +53,7 @@ class LedgerDigestHandlerTest {
         assertEquals("stream:2", answer.path("trigger").asText(), answer.toString());
         assertEquals("written", answer.path("result").asText(), answer.toString());
         assertEquals(1, digests.all().size());
-        assertEquals(2, LedgerDigest.parse(digests.all().get(0).bytes()).heads().size(), "both chains anchored");
+        assertEquals(2, LedgerDigestJson.parse(digests.all().get(0).bytes()).heads().size(), "both chains anchored");
     }
 
     @Test

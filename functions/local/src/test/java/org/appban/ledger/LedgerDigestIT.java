@@ -78,7 +78,7 @@ class LedgerDigestIT {
     }
 
     private LedgerAnchor.Outcome anchor() {
-        return new LedgerAnchor(ledger, store, table, clock).anchor();
+        return new LedgerAnchor(ledger, store, LedgerDigestJson.JSON, table, clock).anchor();
     }
 
     private LedgerAudit.Verification verify() {
@@ -107,7 +107,7 @@ class LedgerDigestIT {
         assertTrue(head.objectLockRetainUntilDate().isAfter(Instant.now().plus(Duration.ofHours(23))), head.objectLockRetainUntilDate().toString());
 
         assertFalse(store.create(first.key(), "forged".getBytes(StandardCharsets.UTF_8)), "If-None-Match: an existing key is refused");
-        assertEquals(first.number(), LedgerDigest.parse(store.newest().orElseThrow().bytes()).number());
+        assertEquals(first.number(), LedgerDigestJson.parse(store.newest().orElseThrow().bytes()).number());
         S3Exception refused = assertThrows(S3Exception.class,
                 () -> s3.deleteObject(r -> r.bucket(bucket).key(first.key()).versionId(head.versionId())));
         assertEquals(403, refused.statusCode(), "a locked version cannot be deleted");
@@ -115,7 +115,7 @@ class LedgerDigestIT {
         day(2);
         LedgerAnchor.Outcome second = anchor();
         assertEquals(2, second.number());
-        assertEquals(first.key(), LedgerDigest.parse(store.newest().orElseThrow().bytes()).previous().key());
+        assertEquals(first.key(), LedgerDigestJson.parse(store.newest().orElseThrow().bytes()).previous().key());
         LedgerAudit.Verification v = verify();
         assertTrue(v.intact(), v.toString());
         assertEquals(2, v.digests().digests());

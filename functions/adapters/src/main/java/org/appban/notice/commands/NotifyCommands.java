@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import org.appban.input.InvalidInputException;
 import org.appban.input.StrictObject;
 import org.appban.inventory.DeviceStatusChanged;
+import org.appban.inventory.DeviceStatusChangedJson;
 import org.appban.mail.MailFeedback;
 import org.appban.mail.SesFeedbackEvent;
 import org.appban.policy.BanPolicy;
@@ -108,7 +109,7 @@ public final class NotifyCommands {
         }
         NotifyCommand command = null;
         if (DeviceStatusChanged.SOURCE.equals(source) && DeviceStatusChanged.DETAIL_TYPE.equals(detailType)) {
-            DeviceStatusChanged change = DeviceStatusChanged.fromDetail(detail);
+            DeviceStatusChanged change = DeviceStatusChangedJson.fromDetail(detail);
             if (change.policy() != null && change.member() != null) command = new NotifyCommand.DeviceChanged(id, change);
         } else if (NoticeRequest.DETAIL_TYPE.equals(detailType)) {
             if (!EventBridgeNoticeRequests.SOURCE.matcher(source).matches()) {

@@ -31,6 +31,7 @@ import org.appban.domain.Actor;
 import org.appban.input.InvalidInputException;
 import org.appban.input.StrictObject;
 import org.appban.inventory.DeviceStatusChanged;
+import org.appban.inventory.DeviceStatusChangedJson;
 import org.appban.identity.DirectInvocation;
 import org.appban.identity.RunAuthorisation;
 import org.appban.lambda.Trigger;
@@ -94,7 +95,7 @@ public final class NetworkAccessHandler extends JsonHandler {
         SdkPriming.eventBridge();
         SdkPriming.sns();
         FunctionUrlRequest.is(JsonHandler.warmUp("{\"requestContext\":{\"http\":{\"method\":\"POST\"}},\"body\":\"{}\"}"));
-        DeviceStatusChanged.fromDetail(StrictObject.root(JsonHandler.warmUp("{\"policy\":\"p\",\"device\":\"d\",\"member\":\"m\","
+        DeviceStatusChangedJson.fromDetail(StrictObject.root(JsonHandler.warmUp("{\"policy\":\"p\",\"device\":\"d\",\"member\":\"m\","
                 + "\"change\":\"new-device\",\"at\":\"2023-04-04T14:25:00+12:00\",\"after\":{\"appPresence\":\"unknown\",\"compliance\":\"noncompliant\"}}"),
                 new StrictObject.Problems("priming")));
         FunctionUrlRequest.response(200, Map.of("Content-Type", "application/json"), "{}");
@@ -201,7 +202,7 @@ public final class NetworkAccessHandler extends JsonHandler {
         StrictObject d = StrictObject.root(event.get("detail"), problems);
         switch (type) {
             case DeviceStatusChanged.DETAIL_TYPE -> {
-                DeviceStatusChanged change = DeviceStatusChanged.fromDetail(d);
+                DeviceStatusChanged change = DeviceStatusChangedJson.fromDetail(d);
                 problems.throwIfAny();
                 if (!change.policy().equals(function.service().policyId())) {
                     return Map.of("status", "ignored", "reason", "the event is about policy " + change.policy() + ", this function runs " + function.service().policyId());

@@ -45,6 +45,7 @@ public final class LedgerAnchor {
 
     private final Ledger ledger;
     private final DigestStore store;
+    private final DigestFormat format;
     private final String ledgerName;
     private final Clock clock;
     private final Duration checkpointEvery;
@@ -52,17 +53,18 @@ public final class LedgerAnchor {
     private Known known;
 
     /** @param ledgerName the ledger table's name: every digest names it, so digests of two stacks cannot be mixed up */
-    public LedgerAnchor(Ledger ledger, DigestStore store, String ledgerName, Clock clock) {
-        this(ledger, store, ledgerName, clock, DAILY);
+    public LedgerAnchor(Ledger ledger, DigestStore store, DigestFormat format, String ledgerName, Clock clock) {
+        this(ledger, store, format, ledgerName, clock, DAILY);
     }
 
     /**
      * @param checkpointEvery how old the last full digest may be before the next digest is full again; zero makes
      *                        every digest full (as before incremental digests: the cost benchmark's baseline)
      */
-    public LedgerAnchor(Ledger ledger, DigestStore store, String ledgerName, Clock clock, Duration checkpointEvery) {
+    public LedgerAnchor(Ledger ledger, DigestStore store, DigestFormat format, String ledgerName, Clock clock, Duration checkpointEvery) {
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.store = Objects.requireNonNull(store, "store");
+        this.format = Objects.requireNonNull(format, "format");
         this.ledgerName = Objects.requireNonNull(ledgerName, "ledgerName");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.checkpointEvery = Objects.requireNonNull(checkpointEvery, "checkpointEvery");
@@ -87,7 +89,7 @@ public final class LedgerAnchor {
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             Instant now = clock.instant();
             Optional<DigestStore.Stored> newest = store.newest();
-            LedgerDigest previous = newest.map(LedgerAnchor::readOwn).orElse(null);
+            LedgerDigest previous = newest.map(this::readOwn).orElse(null);
             if (previous != null && !previous.ledger().equals(ledgerName)) {
                 throw new IllegalStateException("the digest store's newest digest " + newest.get().key() + " is about ledger "
                         + previous.ledger() + ", not " + ledgerName + ": the function points at another stack's digest bucket");
@@ -120,7 +122,7 @@ public final class LedgerAnchor {
                 gone.removeAll(heads.keySet());
                 next = LedgerDigest.incremental(ledgerName, number, now, link, state.checkpoint(), moved, gone, heads.size());
             }
-            byte[] bytes = next.toBytes();
+            byte[] bytes = format.write(next);
             if (store.create(next.key(), bytes)) {
                 known = full
                         ? new Known(next.key(), LedgerDigest.sha256(bytes), next, heads, new LedgerDigest.Link(next.key(), LedgerDigest.sha256(bytes)), now, number)
@@ -154,7 +156,7 @@ public final class LedgerAnchor {
         for (DigestStore.Stored s : since) {
             LedgerDigest d;
             try {
-                d = LedgerDigest.parse(s.bytes());
+                d = format.read(s.bytes());
             } catch (LedgerDigest.Malformed e) {
                 anomalies.add("digest " + s.key() + " is malformed (" + e.getMessage() + "): the anchored state cannot be rebuilt, so this digest is full");
                 return null;
@@ -181,9 +183,9 @@ public final class LedgerAnchor {
         return known = new Known(newest.key(), sha, digest, heads, digest.checkpoint(), checkpointAt, LedgerDigest.numberOfKey(digest.checkpoint().key()));
     }
 
-    private static LedgerDigest readOwn(DigestStore.Stored stored) {
+    private LedgerDigest readOwn(DigestStore.Stored stored) {
         try {
-            LedgerDigest d = LedgerDigest.parse(stored.bytes());
+            LedgerDigest d = format.read(stored.bytes());
             if (LedgerDigest.numberOfKey(stored.key()) != d.number()) {
                 throw new IllegalStateException("the newest digest " + stored.key() + " holds number " + d.number() + ", not the one its key says");
             }

@@ -1,23 +1,16 @@
 package org.appban.ledger;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import org.appban.json.Json;
 
 /**
  * What the ledger's chains looked like at one moment, anchored outside the table: the heads (last seq and its hash)
@@ -37,7 +30,8 @@ import org.appban.json.Json;
  * number and a hash, so a digest holds no personal data and can be kept as long as the ledger must be.
  *
  * <p>The bytes are canonical (fields in a fixed order, heads sorted by chain), so the SHA-256 that the next digest
- * names can be checked with {@code sha256sum} on the object as stored.
+ * names can be checked with {@code sha256sum} on the object as stored; {@code LedgerDigestJson} in adapters writes
+ * and reads them ({@link DigestFormat}).
  *
  * @param ledger     the ledger table's name: a digest of another stack's ledger names another table
  * @param number     1 for the first digest, then one more each time
@@ -54,7 +48,6 @@ public record LedgerDigest(String ledger, long number, Instant at, Link previous
     public static final String FORMAT = "appban.ledger-digest.v2";
     /** The first format, every digest full: still read, since a bucket under Object Lock keeps them for years. */
     public static final String FORMAT_V1 = "appban.ledger-digest.v1";
-    private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
 
     /** The last entry of a chain when the digest was made. */
     public record Head(long seq, String hash) {
@@ -141,124 +134,6 @@ public record LedgerDigest(String ledger, long number, Instant at, Link previous
 
     public String key() {
         return key(number);
-    }
-
-    /** The canonical bytes stored in the bucket. */
-    public byte[] toBytes() {
-        ObjectNode o = Json.object();
-        o.put("format", FORMAT);
-        o.put("ledger", ledger);
-        o.put("number", number);
-        o.put("at", at.toString());
-        if (previous == null) {
-            o.putNull("previous");
-        } else {
-            o.putObject("previous").put("key", previous.key()).put("sha256", previous.sha256());
-        }
-        o.put("kind", full() ? "full" : "incremental");
-        if (!full()) o.putObject("checkpoint").put("key", checkpoint.key()).put("sha256", checkpoint.sha256());
-        o.put("chains", chains);
-        ObjectNode h = o.putObject("heads");
-        heads.forEach((chain, head) -> h.putObject(chain).put("seq", head.seq()).put("hash", head.hash()));
-        if (!full()) gone.forEach(o.putArray("gone")::add);
-        return (Json.write(o) + "\n").getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Reads a stored digest; anything that is not one, field by field, is {@link Malformed} with the reason. */
-    public static LedgerDigest parse(byte[] bytes) {
-        JsonNode o;
-        try {
-            o = Json.parse(bytes);
-        } catch (IOException | RuntimeException e) {
-            throw new Malformed("not JSON");
-        }
-        if (o == null || !o.isObject()) throw new Malformed("not a JSON object");
-        String format = o.path("format").asText(null);
-        if (!FORMAT.equals(format) && !FORMAT_V1.equals(format)) {
-            throw new Malformed("format is '" + o.path("format").asText("") + "', expected '" + FORMAT + "' (or '" + FORMAT_V1 + "')");
-        }
-        String ledger = text(o, "ledger");
-        if (!o.path("number").canConvertToLong() || !o.path("number").isIntegralNumber() || o.path("number").asLong() < 1) {
-            throw new Malformed("number must be a whole number from 1");
-        }
-        long number = o.path("number").asLong();
-        Instant at;
-        try {
-            at = Instant.parse(text(o, "at"));
-        } catch (DateTimeParseException e) {
-            throw new Malformed("at is not an ISO-8601 instant");
-        }
-        Link previous = null;
-        JsonNode p = o.get("previous");
-        if (p != null && !p.isNull()) {
-            if (!p.isObject()) throw new Malformed("previous must be an object or null");
-            previous = link(p, "previous");
-        }
-        if ((number == 1) != (previous == null)) {
-            throw new Malformed(number == 1 ? "digest 1 names a previous digest" : "digest " + number + " names no previous digest");
-        }
-        JsonNode heads = o.get("heads");
-        if (heads == null || !heads.isObject()) throw new Malformed("heads must be an object");
-        SortedMap<String, Head> map = new TreeMap<>();
-        for (Map.Entry<String, JsonNode> e : heads.properties()) {
-            JsonNode h = e.getValue();
-            if (!h.path("seq").isIntegralNumber() || h.path("seq").asLong() < 1) {
-                throw new Malformed("heads." + e.getKey() + ".seq must be a whole number from 1");
-            }
-            String hash = h.path("hash").asText("");
-            if (!HEX64.matcher(hash).matches()) throw new Malformed("heads." + e.getKey() + ".hash is not 64 lower-case hex digits");
-            map.put(e.getKey(), new Head(h.path("seq").asLong(), hash));
-        }
-        boolean full = FORMAT_V1.equals(format) || "full".equals(o.path("kind").asText(null));
-        if (FORMAT.equals(format) && !full && !"incremental".equals(o.path("kind").asText(null))) {
-            throw new Malformed("kind must be full or incremental");
-        }
-        if (FORMAT_V1.equals(format) && (o.has("kind") || o.has("checkpoint") || o.has("gone"))) {
-            throw new Malformed("a " + FORMAT_V1 + " digest is full: it has no kind, checkpoint or gone");
-        }
-        if (full) {
-            if (o.has("checkpoint") || o.has("gone")) throw new Malformed("a full digest has no checkpoint and no gone chains");
-            if (o.path("chains").asInt(-1) != map.size() || !o.path("chains").isIntegralNumber()) {
-                throw new Malformed("chains says " + o.path("chains").asText("?") + " but heads has " + map.size());
-            }
-            return new LedgerDigest(ledger, number, at, previous, map);
-        }
-        if (number == 1) throw new Malformed("digest 1 is incremental: the first digest must be full");
-        JsonNode c = o.get("checkpoint");
-        if (c == null || !c.isObject()) throw new Malformed("an incremental digest names its checkpoint: checkpoint must be an object");
-        Link checkpoint = link(c, "checkpoint");
-        long checkpointNumber = numberOfKey(checkpoint.key());
-        if (checkpointNumber < 1 || checkpointNumber >= number) {
-            throw new Malformed("checkpoint.key must be the key of an earlier digest, was " + checkpoint.key());
-        }
-        if (!o.path("chains").isIntegralNumber() || o.path("chains").asLong() < 0 || o.path("chains").asLong() > Integer.MAX_VALUE) {
-            throw new Malformed("chains must be a whole number from 0");
-        }
-        JsonNode g = o.get("gone");
-        SortedSet<String> gone = new TreeSet<>();
-        if (g != null) {
-            if (!g.isArray()) throw new Malformed("gone must be an array of chain names");
-            for (JsonNode n : g) {
-                if (!n.isTextual() || n.asText().isBlank()) throw new Malformed("gone must be an array of chain names");
-                if (map.containsKey(n.asText())) throw new Malformed("chain " + n.asText() + " is both gone and in heads");
-                gone.add(n.asText());
-            }
-        }
-        return incremental(ledger, number, at, previous, checkpoint, map, gone, o.path("chains").asInt());
-    }
-
-    private static Link link(JsonNode p, String field) {
-        String sha = p.get("sha256") != null && p.get("sha256").isTextual() ? p.get("sha256").asText() : "";
-        if (!HEX64.matcher(sha).matches()) throw new Malformed(field + ".sha256 is not 64 lower-case hex digits");
-        JsonNode key = p.get("key");
-        if (key == null || !key.isTextual() || key.asText().isBlank()) throw new Malformed(field + ".key is missing or not a string");
-        return new Link(key.asText(), sha);
-    }
-
-    private static String text(JsonNode o, String field) {
-        JsonNode v = o.get(field);
-        if (v == null || !v.isTextual() || v.asText().isBlank()) throw new Malformed(field + " is missing or not a string");
-        return v.asText();
     }
 
     public static String sha256(byte[] bytes) {

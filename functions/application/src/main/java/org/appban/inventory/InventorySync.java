@@ -53,7 +53,7 @@ import org.appban.remote.RemoteFailure;
  * network access function can decide about it. Endpoints nobody registered (corporate devices, printers) are
  * counted, not stored: there is no one to hold to the policy.
  */
-public final class InventorySync implements JamfWebhook.DeviceRefresh {
+public final class InventorySync implements DeviceRefresh {
     static final int BATCH = 200;
 
     private final BanPolicy policy;
