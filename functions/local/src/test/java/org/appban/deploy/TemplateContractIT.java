@@ -107,7 +107,7 @@ class TemplateContractIT {
      * still be granted by the template (a stale entry fails), and must not have been exercised after all.
      */
     static final Map<String, Map<Grant, String>> NOT_REACHED = Map.of(
-            "InventorySyncFunction", jamfSlot(),
+            "InventorySyncFunction", inventorySync(),
             "EnforceRemovalFunction", jamfSlot(),
             "RosterImportFunction", Map.of(
                     new Grant("sqs:SendMessage", "RosterImportWork"),
@@ -140,6 +140,14 @@ class TemplateContractIT {
     private static Map<Grant, String> jamfSlot() {
         String why = "a Jamf Pro connection slot is taken only when the stack's MDM is Jamf Pro; the samples' MDM secret is Intune's";
         return Map.of(new Grant("dynamodb:GetItem", "RateBudgetsTable"), why, new Grant("dynamodb:PutItem", "RateBudgetsTable"), why);
+    }
+
+    /** The Jamf slot, and the round's claims read or given back only when a step is held elsewhere or fails. */
+    private static Map<Grant, String> inventorySync() {
+        Map<Grant, String> m = new java.util.HashMap<>(jamfSlot());
+        m.put(new Grant("dynamodb:GetItem", "ClaimsTable"), "a step's claim is read only when another invocation holds it (SQS delivering a message twice at once)");
+        m.put(new Grant("dynamodb:DeleteItem", "ClaimsTable"), "a step's claim is given back only when the step fails (an MDM or DynamoDB unreachable)");
+        return Map.copyOf(m);
     }
 
     /** The function's JVM's class-loading log, beside its result. */
@@ -527,6 +535,12 @@ class TemplateContractIT {
             case "exemption-sweep/sqs-continuation.json" -> copies.add(write(dir, name, text.replace(
                     "https://sqs.ap-southeast-2.amazonaws.com/111122223333/appban-prod-ExemptionSweepWork",
                     stack.environment(f.logicalId()).get("EXEMPTION_SWEEP_WORK_QUEUE_URL"))));
+            // The first step of an hourly inventory round handed to this stack's own queue: it lists the MDM and the
+            // registry, stores the fleet the later functions need, and Queries the stamps (the sample names production's
+            // queue, refused).
+            case "inventory-sync/sqs-continuation.json" -> copies.add(write(dir, name, text.replace(
+                    "https://sqs.ap-southeast-2.amazonaws.com/111122223333/appban-prod-InventoryWork",
+                    stack.environment(f.logicalId()).get("INVENTORY_WORK_QUEUE_URL"))));
             // The first step of a one-part round's survey, handed to this stack's own queue: it surveys the fleet, counts,
             // and hands the act phase on (the sample as it is names production's queue and is refused).
             case "network-access/sqs-continuation.json" -> copies.add(write(dir, name, text.replace(
