@@ -32,7 +32,7 @@ import org.appban.work.WorkSteps;
  *
  * <p><b>Gone, without reading the fleet.</b> "Not in this listing" cannot be a set held in memory across
  * invocations. Each round runs in a stamp period (a day by default, {@link InventorySync#STAMP_PERIOD}), fixed by the
- * hour it started: a page's devices are read by key, and a device is written when it changed or when its stored stamp
+ * moment it started: a page's devices are read by key, and a device is written when it changed or when its stored stamp
  * is older than the period (so at most once a period for the stamp; the hourly cost of writes follows the changes,
  * not the fleet). When a source's listing has reached its last page with no failure, the round Queries that source's
  * stamps before the period ({@link DeviceStore#stale}, sixteen shards): what is there was not listed by this complete
@@ -73,11 +73,13 @@ public final class InventoryRound {
     }
 
     /**
-     * The schedule's run: hands the round on as its first step. The round is named by the schedule and the hour (UTC),
-     * so the same schedule delivered twice in an hour hands on the same step, which the gate refuses as a replay.
+     * The schedule's run: hands the round on as its first step. The round is named by the schedule and the second it
+     * started (UTC), which fixes its stamp period however long its steps take. The same delivery run twice hands on the
+     * same step, which the gate refuses as a replay; a schedule delivered twice a while apart starts two rounds, and
+     * the second writes nothing the first wrote (a stamp of the same period, an unchanged device).
      */
     public Map<String, Object> start(String schedule) {
-        String round = schedule + "/" + clock.instant().truncatedTo(ChronoUnit.HOURS).toString().substring(0, 13);
+        String round = schedule + "/" + name(clock.instant());
         work.start(round, 1);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("trigger", "schedule");
@@ -93,19 +95,26 @@ public final class InventoryRound {
         return work.run(event, runId, remainingMillis, c -> step(c, timeLeft), log);
     }
 
-    /** The hour a round started, from its name ({@code <schedule>/<yyyy-MM-ddTHH>}): its period follows. */
+    /** A round's start in its name: the second, UTC ({@code yyyy-MM-ddTHH:mm:ss}). */
+    static String name(Instant start) {
+        return java.time.LocalDateTime.ofInstant(start.truncatedTo(ChronoUnit.SECONDS), ZoneOffset.UTC).format(java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+    }
+
+    /** The second a round started, from its name ({@code <schedule>/<yyyy-MM-ddTHH:mm:ss>}): its period follows. */
     static Instant startOf(String round) {
         int slash = round.lastIndexOf('/');
+        String at = round.substring(slash + 1);
         try {
-            return java.time.LocalDateTime.parse(round.substring(slash + 1) + ":00").toInstant(ZoneOffset.UTC);
+            if (at.length() != 19) throw new DateTimeParseException("not to the second", at, 0);
+            return java.time.LocalDateTime.parse(at).toInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("round '" + round + "' does not end in the hour it started (yyyy-MM-ddTHH)");
+            throw new IllegalArgumentException("round '" + round + "' does not end in the second it started (yyyy-MM-ddTHH:mm:ss)");
         }
     }
 
     /**
      * What the gate checks of a message beyond its shape ({@link org.appban.work.ContinuationGate}'s check): the round
-     * names the hour it started, and the cursor is a position among {@code sources}; null when it is one of this
+     * names the second it started, and the cursor is a position among {@code sources}; null when it is one of this
      * round's, else what is wrong (the message is then refused and recorded, never run from a guessed position).
      */
     public static String check(Continuation c, int sources) {

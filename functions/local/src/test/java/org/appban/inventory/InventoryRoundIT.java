@@ -181,7 +181,7 @@ class InventoryRoundIT {
 
     @Test
     void bad_messages_are_refused_and_recorded_without_the_body() {
-        String round = "inventory-hourly/" + fleet.sims.clock().instant().toString().substring(0, 13);
+        String round = "inventory-hourly/" + InventoryRound.name(fleet.sims.clock().instant());
         String otherStage = Continuation.start(InventoryRound.KIND, queueUrl + "-prod", round, 0, 1).toJson();
         JsonNode refused = invoke(sqsEvent("bad-1", otherStage), context("w1", 100));
         assertEquals("other-stage", refused.path("steps").path(0).path("reason").asText(), refused.toString());

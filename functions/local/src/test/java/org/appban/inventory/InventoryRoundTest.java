@@ -266,13 +266,25 @@ class InventoryRoundTest {
         World w = new World();
         w.hourly(unlimited());
         int written = w.devices.writes.get();
-        w.events.clear();
-        fleet.sims.clock().advance(Duration.ofMinutes(1));
+        // The same delivery of the schedule run twice: the same round, refused as a replay and recorded.
         w.round.start("inventory-hourly");
-        // The same hour's schedule delivered twice: the same round, refused as a replay and recorded.
         w.drain(unlimited());
         assertEquals(List.of("replayed"), w.refusals());
         assertEquals(written, w.devices.writes.get(), "a replay writes nothing");
+
+        // The next hour, the same period: the devices are stamped already, so only those the MDMs report changed (a
+        // check-in since) are written, and their stamps stay the period's.
+        Map<String, DeviceStore.Listed> before = w.fleetStored();
+        atNextHour();
+        w.events.clear();
+        w.hourly(cutAfter(2));
+        Map<String, DeviceStore.Listed> after = w.fleetStored();
+        long changed = after.keySet().stream().filter(id -> !after.get(id).device().equals(before.get(id).device())).count();
+        assertEquals(written + changed, w.devices.writes.get(), "an hour writes the devices that changed, and no others");
+        assertTrue(changed < before.size() / 2, "most devices did not change in the hour: " + changed);
+        assertEquals(before.keySet(), after.keySet());
+        assertTrue(after.values().stream().allMatch(l -> l.period() == before.values().iterator().next().period()), "the same period's stamps");
+        assertEquals(List.of(), w.gone());
     }
 
     @Test
@@ -334,10 +346,10 @@ class InventoryRoundTest {
         World w = new World();
         w.hourly(unlimited());
         int written = w.devices.writes.get();
-        String round = "inventory-hourly/" + fleet.sims.clock().instant().toString().substring(0, 13);
+        String round = "inventory-hourly/" + InventoryRound.name(fleet.sims.clock().instant());
         w.queue.add("{\"continue\":\"inventory-round\",\"queue\":\"" + QUEUE + "\",\"round\":\"" + round + "\",\"part\":0,\"parts\":1,\"step\":1}");
         w.queue.add("{\"continue\":\"inventory-round\",\"queue\":\"" + QUEUE + "\",\"round\":\"" + round + "\",\"part\":0,\"parts\":1,\"step\":2,\"cursor\":\"9|L|\"}");
-        w.queue.add("{\"continue\":\"inventory-round\",\"queue\":\"" + QUEUE + "\",\"round\":\"inventory-hourly/yesterday\",\"part\":0,\"parts\":1,\"step\":2,\"cursor\":\"0|L|\"}");
+        w.queue.add("{\"continue\":\"inventory-round\",\"queue\":\"" + QUEUE + "\",\"round\":\"inventory-hourly/2026-12-07T20\",\"part\":0,\"parts\":1,\"step\":2,\"cursor\":\"0|L|\"}");
         w.queue.add("{\"continue\":\"inventory-round\",\"queue\":\"" + QUEUE + "\",\"round\":\"" + round + "\",\"part\":0,\"parts\":1,\"step\":2,\"cursor\":\"0|S|99|\"}");
         w.queue.add("{\"continue\":\"inventory-round\",\"queue\":\"https://sqs.ap-southeast-2.amazonaws.com/111122223333/appban-prod-InventoryWork\",\"round\":\""
                 + round + "\",\"part\":0,\"parts\":1,\"step\":2,\"cursor\":\"0|L|\"}");
