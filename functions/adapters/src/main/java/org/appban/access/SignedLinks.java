@@ -31,7 +31,7 @@ import org.appban.signing.Signer;
  * reported as forged even when its claimed expiry has passed. Single use is not this class's business: the
  * attestation records each nonce once (see {@link AttestationService}).
  */
-public final class SignedLinks {
+public final class SignedLinks implements LinkVerifier {
     /** The purpose of attestation links (what {@link SignedTokens} signs into the payload). */
     public static final String ATTESTATION = "attestation";
     /** Old-format tokens longer than this are not parsed at all. */
@@ -54,26 +54,6 @@ public final class SignedLinks {
         this.purpose = Objects.requireNonNull(purpose, "purpose");
     }
 
-    /** What a valid token says. */
-    public record LinkClaims(String member, Instant expires, String nonce) {
-    }
-
-    public enum Problem {
-        /** Not a token at all (wrong shape, too long, bad encoding). */
-        MALFORMED,
-        /** Well formed, but the signature does not match: altered, or signed with another key or for another purpose. */
-        FORGED,
-        /** Genuine, but past its expiry. */
-        EXPIRED
-    }
-
-    /** Either the claims of a genuine, unexpired token, or what is wrong with it. */
-    public record Verification(LinkClaims claims, Problem problem) {
-        public boolean valid() {
-            return claims != null;
-        }
-    }
-
     public String sign(String member, Instant expires, String nonce) {
         if (!PART.matcher(nonce).matches()) throw new IllegalArgumentException("a nonce is base64url characters only");
         return tokens.issue(purpose, member, expires, nonce);
@@ -84,6 +64,7 @@ public final class SignedLinks {
         return tokens.nonce(parts);
     }
 
+    @Override
     public Verification verify(String token, Instant now) {
         if (token != null && !token.startsWith(SignedTokens.VERSION + ".")) return verifyOldFormat(token, now);
         try {

@@ -31,7 +31,7 @@ public final class SqsWorkQueue implements WorkQueue {
             List<SendMessageBatchRequestEntry> pending = new ArrayList<>();
             List<DeviceWork> chunk = work.subList(from, Math.min(work.size(), from + BATCH));
             for (int i = 0; i < chunk.size(); i++) {
-                pending.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(chunk.get(i).toJson()).build());
+                pending.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(DeviceWorkJson.write(chunk.get(i))).build());
             }
             for (int attempt = 1; !pending.isEmpty(); attempt++) {
                 List<SendMessageBatchRequestEntry> batch = pending;

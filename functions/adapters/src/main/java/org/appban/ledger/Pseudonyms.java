@@ -24,7 +24,7 @@ import org.appban.signing.Signer;
  * new pseudonym space, see README), and can be destroyed on its own to anonymise the ledger. Only the current key is
  * used ({@code previousKey}, if the secret has one, is ignored).
  */
-public final class Pseudonyms {
+public final class Pseudonyms implements Pseudonymiser {
     public static final String ENV = "PSEUDONYM_SECRET_ARN";
     public static final String PREFIX = "hmac:";
     private static final int BYTES = 16;
@@ -45,6 +45,7 @@ public final class Pseudonyms {
         return new Pseudonyms(Signer.withKey(key));
     }
 
+    @Override
     /**
      * The pseudonym of an email address. Case and surrounding blanks do not matter (SES reports addresses
      * lower-cased, the roster may not), so the address a notice went to and the one SES bounced hash alike.
@@ -57,6 +58,7 @@ public final class Pseudonyms {
         return PREFIX + HexFormat.of().formatHex(mac, 0, BYTES);
     }
 
+    @Override
     /**
      * The pseudonym of a text that may hold personal data (a notice's subject naming the member), exactly as given;
      * {@code kind} keeps the pseudonyms of different kinds of text apart (a subject never hashes like an address).

@@ -18,7 +18,7 @@ import org.appban.policy.BanPolicy;
  * the link issuer, MIME from the writer, a Message-ID derived from the notice's key, and on the announcement and
  * reminders the deadline as a calendar event.
  */
-public final class NoticeComposer {
+public final class NoticeComposer implements NoticeComposition {
     private final BanPolicy policy;
     private final NoticeLanguages renderer;
     private final MimeWriter mime;
@@ -55,6 +55,7 @@ public final class NoticeComposer {
      * @throws EmailAddress.InvalidAddressException when the member's address cannot be mailed to (the roster's
      *         problem: reported, nothing claimed, so the notice goes out once the address is fixed)
      */
+    @Override
     public ComposedNotice compose(DueNotice notice, Instant now) {
         EmailAddress to = EmailAddress.of(notice.member().email());
         String key = notice.key(policy.id());

@@ -32,7 +32,7 @@ import org.appban.json.Json;
  * (a language tag: the member's notices use the policy's template set of that language). A file that
  * cannot be read as a roster at all (not UTF-8, no header, not JSON) is rejected as a whole.
  */
-public final class RosterParser {
+public final class RosterParser implements RosterFormat {
     private static final Pattern EMAIL = Pattern.compile("^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
     private static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
     private static final List<String> COLUMNS = List.of("id", "name", "email", "role", "active", "language");
@@ -58,6 +58,7 @@ public final class RosterParser {
         this.languages = languages;
     }
 
+    @Override
     public ParsedRoster parse(String source, byte[] content) {
         String text = decodeUtf8(source, content);
         if (text.startsWith("\uFEFF")) text = text.substring(1);

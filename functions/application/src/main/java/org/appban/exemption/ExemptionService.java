@@ -210,20 +210,39 @@ public final class ExemptionService {
     }
 
     /**
-     * Asks for every exemption notice due now and not asked for yet: expiring and expired notices, and granted
-     * notices whose request failed at the grant. Run it daily (any schedule will do: it only asks for what is due).
+     * The administrators' whole-table sweep (manual, never daily): asks for every exemption notice due now and not
+     * asked for yet (expiring and expired notices, and granted notices whose request failed at the grant), then
+     * stores each grant's next notice time for the daily sweep's index ({@link ExemptionStore#noticeDueAt}). That
+     * second part is what makes this the repair: a grant stored before the index existed, or whose time was lost,
+     * is invisible to the daily sweep ({@link #sweepDue}) until it is scheduled, and one run of this schedules every
+     * grant from what the ledger says was asked. A grant one of whose notices failed here keeps the time it had, so
+     * the daily sweep reads it again and asks again.
      */
     public SweepReport sweep(Actor actor) {
         Instant now = clock.instant();
         List<Exemption> all = exemptions.all();
+        List<Exemption> granted = all.stream().filter(e -> e.status() == ExemptionStatus.GRANTED).toList();
+        java.util.Set<String> asked = new java.util.HashSet<>(ledger.usedKeys(granted.stream().flatMap(e -> noticeKeys(e).stream()).toList()));
+        java.util.Set<String> failed = new java.util.HashSet<>();
         List<SweepReport.Item> items = new ArrayList<>();
-        for (ExemptionNoticePlan.Due due : plan.due(all, now, key -> ledger.byIdempotencyKey(key).isPresent())) {
+        for (ExemptionNoticePlan.Due due : plan.due(all, now, key -> asked.contains(key) || ledger.byIdempotencyKey(key).isPresent())) {
             Asked a = ask(due, actor);
             items.add(new SweepReport.Item(due.exemption().id(), due.exemption().member(), due.kind().wireName(),
                     due.occurredAt(), a.ok() ? "requested" : "failed", a.error()));
+            if (a.ok()) asked.add(due.key());
+            else failed.add(due.exemption().id());
+        }
+        for (Exemption e : granted) {
+            if (!failed.contains(e.id())) exemptions.noticeDueAt(e.id(), plan.nextDue(e, now, asked::contains).orElse(null));
         }
         int active = (int) all.stream().filter(e -> "active".equals(ExemptionView.state(e, now))).count();
         return new SweepReport(now, active, items);
+    }
+
+    /** The idempotency keys of the three notices an exemption can have asked for. */
+    private static List<String> noticeKeys(Exemption e) {
+        return java.util.Arrays.stream(new StageKind[] {StageKind.EXEMPTION_GRANTED, StageKind.EXEMPTION_EXPIRING,
+                StageKind.EXEMPTION_EXPIRED}).map(k -> ExemptionNoticePlan.key(e.id(), k)).toList();
     }
 
     /** Exemptions read a page at a time by the daily sweep ({@link #sweepDue}). */
@@ -263,9 +282,7 @@ public final class ExemptionService {
     }
 
     private void sweepOne(Exemption e, Instant now, Actor actor, List<SweepReport.Item> items) {
-        List<String> keys = java.util.Arrays.stream(new StageKind[] {StageKind.EXEMPTION_GRANTED, StageKind.EXEMPTION_EXPIRING,
-                StageKind.EXEMPTION_EXPIRED}).map(k -> ExemptionNoticePlan.key(e.id(), k)).toList();
-        java.util.Set<String> asked = new java.util.HashSet<>(ledger.usedKeys(keys));
+        java.util.Set<String> asked = new java.util.HashSet<>(ledger.usedKeys(noticeKeys(e)));
         boolean all = true;
         for (ExemptionNoticePlan.Due due : plan.due(List.of(e), now, asked::contains)) {
             Asked a = ask(due, actor);

@@ -22,6 +22,14 @@ public record Member(String id, String name, String email, Role role, boolean ac
         this(id, name, email, role, active, mailBlocked, null);
     }
 
+    /**
+     * The form in which an address names a member when something outside the roster names one (a bounce, an MDM's
+     * user): trimmed, lower case. Mail systems treat addresses without regard to case, and so do the lookups.
+     */
+    public static String addressKey(String address) {
+        return address.strip().toLowerCase(java.util.Locale.ROOT);
+    }
+
     public static Member active(String id, String name, String email, Role role) {
         return new Member(id, name, email, role, true, false);
     }

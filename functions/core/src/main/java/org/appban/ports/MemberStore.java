@@ -13,6 +13,26 @@ public interface MemberStore {
     void save(Member member);
 
     /**
+     * The members (active or not) whose address is {@code address}, compared as {@link Member#addressKey}: a
+     * bounce's or an MDM's way of naming a member, answered without reading the roster. Adapters override this to
+     * read an index; an adapter's index may lag a save by a moment (DynamoDB's global indexes are eventually
+     * consistent).
+     */
+    default List<Member> withAddress(String address) {
+        String key = Member.addressKey(address);
+        return all().stream().filter(m -> Member.addressKey(m.email()).equals(key)).toList();
+    }
+
+    /**
+     * Puts every stored member into the address index that is not in it yet (members stored before the index
+     * existed) and says how many; 0 when there were none or the adapter keeps no index. Reads the roster whole:
+     * the roster import, which reads it whole anyway, runs it.
+     */
+    default int indexAddresses() {
+        return 0;
+    }
+
+    /**
      * One page of a part of the roster, for a round that works through it across invocations and workers: the
      * members of part {@code part} of {@code parts} (disjoint, together the whole roster) that come after
      * {@code after} (null: from the start), at most {@code limit}. {@code after} is a position, not an item: a member

@@ -36,6 +36,7 @@ import org.appban.store.dynamo.DynamoExemptionStore;
 import org.appban.store.dynamo.DynamoLedger;
 import org.appban.store.dynamo.DynamoMemberStore;
 import org.appban.testing.AwsEmulator;
+import org.appban.testing.DynamoRequestLog;
 import org.appban.testing.TemplateTables;
 import org.appban.testing.TestClock;
 import org.appban.work.Continuation;
@@ -45,12 +46,8 @@ import org.appban.work.WorkSteps;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -61,7 +58,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
  */
 class AccessRoundIT {
     private final TestClock clock = new TestClock(POLICY.privateGraceEnds().plus(Duration.ofHours(2)));
-    private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
+    private final DynamoRequestLog log = new DynamoRequestLog();
+    private final List<Map<String, String>> requests = log.requests();
     private TemplateTables.Created tables;
     private SimulatedFleet fleet;
     private DynamoDbClient dynamo;
@@ -79,21 +77,7 @@ class AccessRoundIT {
         tables = TemplateTables.load().create(aws.dynamoDb(), prefix, "MembersTable", "DevicesTable", "ExemptionsTable", "LedgerTable",
                 "ClaimsTable", "EvidenceTable");
         fleet = SimulatedFleet.sample();
-        dynamo = aws.clients().configure(DynamoDbClient.builder())
-                .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
-                    @Override
-                    public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution context, ExecutionAttributes attributes) {
-                        Map<String, String> r = new TreeMap<>();
-                        r.put("operation", attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
-                        context.request().getValueForField("TableName", String.class).ifPresent(t -> r.put("table", t));
-                        context.request().getValueForField("IndexName", String.class).ifPresent(i -> r.put("index", i));
-                        if (context.request() instanceof ScanRequest s) {
-                            r.put("segment", String.valueOf(s.segment()));
-                            r.put("limit", String.valueOf(s.limit()));
-                        }
-                        requests.add(r);
-                    }
-                })).build();
+        dynamo = log.client(aws);
         sqs = aws.clients().sqs();
         queueUrl = sqs.createQueue(r -> r.queueName(prefix.replaceAll("[^a-zA-Z0-9-]", "") + "-AccessWork")).queueUrl();
         var sm = aws.clients().secretsManager();

@@ -103,6 +103,68 @@ class TemplateContractIT {
             "AttestationFunction", "EnforceRemovalFunction");
 
     /**
+     * The functions whose samples are an administrator's manual runs: a manual fleet run or whole-table sweep may
+     * read a table whole (README, "Reads at a million devices"). Every other function's samples are its daily,
+     * hourly or per-event paths, where a Scan of a table grows with the table, not the work.
+     */
+    static final Set<String> MANUAL_PATHS = Set.of("AdminFunction");
+
+    /**
+     * The Scans a daily path still makes, by function and table, with why. A round's parts are parallel-Scan
+     * segments read a page at a time from a cursor across invocations: every item of the table is that round's
+     * work (every member considered for a notice, every device judged), so the read follows the work. Anything else
+     * is a Scan to remove; an entry no sample reaches any more fails, so the list only shrinks.
+     */
+    static final Map<String, List<ListedScan>> DAILY_SCANS = Map.of(
+            "NotifyMembersFunction", List.of(
+                    new ListedScan("MembersTable", "(fresh-)?sqs-continuation\\.json", "ROUND",
+                            "the daily round's parts: parallel-Scan segments of the roster, a page a step from a cursor"),
+                    new ListedScan("MembersTable", "preview-all\\.json", "MANUAL", "an administrator's preview of every member's notices"),
+                    new ListedScan("MembersTable|DevicesTable|ExemptionsTable", "schedule-admin-digest\\.json", "NOT BOUNDED",
+                            "the administrators' daily digest reads the campaign whole (FleetSnapshot); issue 18")),
+            "NetworkAccessFunction", List.of(
+                    new ListedScan("DevicesTable", "(fresh-)?sqs-continuation\\.json", "ROUND",
+                            "the daily round's parts: parallel-Scan segments of the devices, a page a step from a cursor"),
+                    new ListedScan("DevicesTable|ExemptionsTable", "manual-reconcile-dry-run\\.json", "MANUAL",
+                            "an administrator's fleet run (access.run naming no devices or members)"),
+                    new ListedScan("DevicesTable", "(fresh-)?(device-status-changed|network-telemetry|s3-telemetry-log|manual-ingest)\\.json",
+                            "NOT BOUNDED", "a device event weighs a quarantine against the cap's share of the whole fleet, and telemetry is "
+                            + "matched to devices by reading them all; issue 18")),
+            "MdmWebhookFunction", List.of(
+                    new ListedScan("MembersTable", "(fresh-)?jamf-mobile-device-(enrolled|inventory-completed)\\.json", "NOT BOUNDED",
+                            "a Jamf device's owner is found by reading the roster (MemberStore.withAddress answers it from an index); issue 18")),
+            "InventorySyncFunction", List.of(
+                    new ListedScan("DevicesTable", "manual\\.json", "MANUAL",
+                            "an administrator's whole sync in one invocation (a dry run compares the stored fleet whole with the "
+                            + "listings); the hourly round reads devices by key and finds the vanished by the bySync index"),
+                    new ListedScan("MembersTable", "manual\\.json|(fresh-)?sqs-continuation\\.json", "NOT BOUNDED",
+                            "the MDMs name owners by address, mapped from the roster read once a step (MemberStore.withAddress, a "
+                            + "Query an address, would cost more an hour than one roster read a step at four devices a member "
+                            + "unless only new, changed or restamped devices were looked up); issue 18")),
+            "EnforceRemovalFunction", List.of(
+                    new ListedScan("DevicesTable|ExemptionsTable", ".*", "NOT BOUNDED",
+                            "the deciding run reads the fleet and the exemptions whole, even for a few members; issue 18")),
+            "RosterImportFunction", List.of(
+                    new ListedScan("MembersTable", ".*", "WORK",
+                            "an import compares the roster whole with its file (every member is added, changed, kept or leaving) and puts "
+                            + "members stored before the address index into it; on an upload or by hand, never on a schedule")),
+            "LedgerDigestFunction", List.of(
+                    new ListedScan("LedgerTable/index/chainHeads", ".*", "WORK",
+                            "each digest names every chain's head, so it reads the sparse index of chains (one item a chain, never the "
+                            + "entries): it grows with the members, not with history")));
+
+    /**
+     * A Scan a function's samples may make: of {@code tables} (a pattern of logical ids) on samples named like
+     * {@code samples}. {@code kind}: ROUND (a round's parts, across invocations), MANUAL (an administrator's), WORK
+     * (the whole table is that run's work), NOT BOUNDED (a Scan still to remove, with the issue that removes it).
+     */
+    record ListedScan(String tables, String samples, String kind, String why) {
+        boolean covers(String table, String sample) {
+            return table.matches(tables) && sample.matches(samples);
+        }
+    }
+
+    /**
      * Grants the samples cannot exercise on the emulator, with the reason they are still needed. Every entry must
      * still be granted by the template (a stale entry fails), and must not have been exercised after all.
      */
@@ -111,7 +173,9 @@ class TemplateContractIT {
             "EnforceRemovalFunction", jamfSlot(),
             "RosterImportFunction", Map.of(
                     new Grant("sqs:SendMessage", "RosterImportWork"),
-                    "an import hands the rest on only when the invocation's time runs short, which the samples' small rosters never do (RosterScaleIT does)"),
+                    "an import hands the rest on only when the invocation's time runs short, which the samples' small rosters never do (RosterScaleIT does)",
+                    new Grant("dynamodb:UpdateItem", "MembersTable"),
+                    "only a member stored before the byAddress index existed is updated to join it, and the samples' stack has none (DynamoMemberStoreIT)"),
             "ExemptionSweepFunction", Map.of(
                     new Grant("dynamodb:GetItem", "ClaimsTable"),
                     "a step's claim is read only when another invocation holds it (SQS delivering a message twice at once)",
@@ -295,6 +359,26 @@ class TemplateContractIT {
             assertEquals(Set.of(), unused, f.logicalId() + " is granted more than it calls (or list the grant in NOT_REACHED with why)");
             assertEquals(Set.of(), stale, f.logicalId() + ": NOT_REACHED entries that are no longer granted, or were reached after all");
         }));
+        if (!MANUAL_PATHS.contains(f.logicalId())) {
+            tests.add(DynamicTest.dynamicTest("no sample's path Scans a table, except those listed in DAILY_SCANS with why", () -> {
+                requireRun(run[0]);
+                List<ListedScan> listed = DAILY_SCANS.getOrDefault(f.logicalId(), List.of());
+                Set<String> unexplained = new TreeSet<>();
+                Set<ListedScan> reached = new java.util.HashSet<>();
+                for (String line : run[0].calls) {
+                    String[] parts = line.split("\t", 3);
+                    if (!parts[0].equals("dynamodb:Scan") || (parts.length > 2 && run[0].superseded.contains(parts[2]))) continue;
+                    String table = logical(parts[0], parts[1]);
+                    String sample = parts.length > 2 ? Path.of(parts[2]).getFileName().toString() : "?";
+                    List<ListedScan> matching = listed.stream().filter(l -> l.covers(table, sample)).toList();
+                    if (matching.isEmpty()) unexplained.add(table + " <- " + sample);
+                    reached.addAll(matching);
+                }
+                List<ListedScan> stale = listed.stream().filter(l -> !reached.contains(l)).toList();
+                assertEquals(Set.of(), unexplained, f.logicalId() + " Scans on a daily, hourly or per-event path (table <- sample)");
+                assertEquals(List.of(), stale, f.logicalId() + ": DAILY_SCANS entries that no sample Scans any more");
+            }));
+        }
         if (f.logicalId().equals("NotifyMembersFunction")) {
             tests.add(DynamicTest.dynamicTest("its notices carry this stack's signed attestation and exemption links", () -> {
                 requireRun(run[0]);

@@ -182,7 +182,7 @@ class EnforceRemovalHandlerTest {
         StringBuilder records = new StringBuilder();
         for (int i = 0; i < work.size(); i++) {
             if (i > 0) records.append(',');
-            records.append(Json.object().put("messageId", "m-" + i).put("body", work.get(i).toJson()).put("eventSource", "aws:sqs"));
+            records.append(Json.object().put("messageId", "m-" + i).put("body", DeviceWorkJson.write(work.get(i))).put("eventSource", "aws:sqs"));
         }
         records.append(",{\"messageId\":\"m-bad\",\"body\":\"{\\\"action\\\":\\\"wipe\\\"}\",\"eventSource\":\"aws:sqs\"}");
         JsonNode answer = invoke("{\"Records\":[" + records + "]}");

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.appban.lambda.exemption.ExemptionSweepHandler;
 import org.appban.store.dynamo.DynamoClaims;
 import org.appban.store.dynamo.DynamoDeviceStore;
@@ -18,6 +17,7 @@ import org.appban.store.dynamo.DynamoExemptionStore;
 import org.appban.store.dynamo.DynamoLedger;
 import org.appban.store.dynamo.DynamoMemberStore;
 import org.appban.testing.AwsEmulator;
+import org.appban.testing.DynamoRequestLog;
 import org.appban.testing.TemplateTables;
 import org.appban.testing.TestClock;
 import org.appban.testing.WorkEvents;
@@ -25,9 +25,6 @@ import org.appban.work.SqsWork;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -41,7 +38,8 @@ class ExemptionSweepRoundIT {
     private static final int EXEMPTIONS = 48;
 
     private final TestClock clock = new TestClock(MORNING);
-    private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
+    private final DynamoRequestLog log = new DynamoRequestLog();
+    private final List<Map<String, String>> requests = log.requests();
     private final ExemptionFixtures.RecordedNotices notices = new ExemptionFixtures.RecordedNotices();
     private TemplateTables.Created tables;
     private SqsClient sqs;
@@ -49,29 +47,22 @@ class ExemptionSweepRoundIT {
     private DynamoExemptionStore exemptions;
     private DynamoLedger ledger;
     private ExemptionSweepHandler handler;
+    private ExemptionService service;
+    private DynamoDbClient rawDynamo;
 
     @BeforeEach
     void deploy() {
         AwsEmulator emulator = AwsEmulator.shared();
         tables = TemplateTables.load().create(emulator.dynamoDb(), AwsEmulator.uniquePrefix("sweep"),
                 "MembersTable", "DevicesTable", "ExemptionsTable", "LedgerTable", "ClaimsTable");
-        DynamoDbClient dynamo = emulator.clients().configure(DynamoDbClient.builder())
-                .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
-                    @Override
-                    public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution context, ExecutionAttributes attributes) {
-                        Map<String, String> r = new TreeMap<>();
-                        r.put("operation", attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
-                        context.request().getValueForField("TableName", String.class).ifPresent(t -> r.put("table", t));
-                        context.request().getValueForField("IndexName", String.class).ifPresent(i -> r.put("index", i));
-                        requests.add(r);
-                    }
-                })).build();
+        DynamoDbClient dynamo = log.client(emulator);
         sqs = emulator.clients().sqs();
         queueUrl = sqs.createQueue(r -> r.queueName(AwsEmulator.uniquePrefix("sweep").replaceAll("[^a-z0-9-]", "") + "-ExemptionSweepWork")).queueUrl();
         exemptions = new DynamoExemptionStore(dynamo, tables.name("ExemptionsTable"));
         ledger = new DynamoLedger(dynamo, tables.name("LedgerTable"));
         SweepWorld.seed(exemptions, ledger, EXEMPTIONS);
-        ExemptionService service = SweepWorld.service(new DynamoMemberStore(dynamo, tables.name("MembersTable")),
+        rawDynamo = emulator.dynamoDb();
+        service = SweepWorld.service(new DynamoMemberStore(dynamo, tables.name("MembersTable")),
                 new DynamoDeviceStore(dynamo, tables.name("DevicesTable")), exemptions, ledger, notices, clock);
         handler = SweepWorld.handler(service, new SqsWork(() -> sqs, queueUrl), queueUrl, new DynamoClaims(dynamo, tables.name("ClaimsTable")),
                 ledger, clock);
@@ -141,6 +132,38 @@ class ExemptionSweepRoundIT {
         assertEquals("other-stage", other.path("steps").path(0).path("reason").asText(), other.toString());
         assertEquals(asked, notices.asked.size());
         assertEquals(List.of("replayed", "other-stage"), SweepWorld.refusals(ledger));
+    }
+
+    @Test
+    void grants_stored_before_the_index_existed_are_scheduled_by_one_manual_sweep_and_then_swept_daily_as_any_other() {
+        String table = tables.name("ExemptionsTable");
+        for (org.appban.domain.Exemption e : allByScanForTheOracleOnly()) {
+            rawDynamo.updateItem(r -> r.tableName(table).key(Map.of("id", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(e.id())))
+                    .updateExpression("REMOVE noticeDue, noticeDueAt"));
+        }
+        SweepWorld.invoke(handler, SCHEDULE, context("schedule", () -> false));
+        Message unseen = receive().get(0);
+        SweepWorld.invoke(handler, WorkEvents.sqs(unseen.messageId(), unseen.body()), context("blind", () -> false));
+        sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(unseen.receiptHandle()));
+        assertEquals(List.of(), notices.asked, "the daily sweep cannot see grants the index does not hold");
+
+        List<String> dueNow = SweepWorld.expected(allByScanForTheOracleOnly(), ledger, MORNING);
+        SweepReport manual = service.sweep(org.appban.domain.Actor.schedule("admin-repair"));
+        assertEquals(dueNow, manual.notices().stream().map(n -> n.kind() + " " + n.exemption()).sorted().toList());
+
+        // Three weeks on, the daily sweep (index only) asks for exactly what a sweep of the whole table would.
+        notices.asked.clear();
+        clock.advance(java.time.Duration.ofDays(21));
+        List<String> expected = SweepWorld.expected(allByScanForTheOracleOnly(), ledger, clock.instant());
+        assertTrue(!expected.isEmpty(), "the seed has notices falling due in three weeks");
+        SweepWorld.invoke(handler, SCHEDULE, context("schedule-21", () -> false));
+        for (List<Message> batch = receive(); !batch.isEmpty(); batch = receive()) {
+            for (Message m : batch) {
+                SweepWorld.invoke(handler, WorkEvents.sqs(m.messageId(), m.body()), context(m.messageId(), () -> false));
+                sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+            }
+        }
+        assertEquals(expected, notices.asked.stream().sorted().toList());
     }
 
     /** The whole table, for what a sweep that read everything would ask (the test's oracle; the sweep never does this). */

@@ -17,7 +17,7 @@ class MailFeedbackTest {
 
     private static MailFeedback read(String json, MailFeedback.Kind expected) throws Exception {
         StrictObject.Problems problems = new StrictObject.Problems("test");
-        MailFeedback f = MailFeedback.fromSesEvent(StrictObject.root(JSON.readTree(json), problems), expected);
+        MailFeedback f = SesFeedbackEvent.read(StrictObject.root(JSON.readTree(json), problems), expected);
         problems.throwIfAny();
         return f;
     }

@@ -25,6 +25,7 @@ import org.appban.store.dynamo.DynamoExemptionStore;
 import org.appban.store.dynamo.DynamoLedger;
 import org.appban.store.dynamo.DynamoMemberStore;
 import org.appban.testing.AwsEmulator;
+import org.appban.testing.DynamoRequestLog;
 import org.appban.testing.TemplateTables;
 import org.appban.testing.TestClock;
 import org.appban.work.Continuation;
@@ -32,11 +33,7 @@ import org.appban.work.SqsWork;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -51,7 +48,8 @@ class NotifyRoundIT {
     private final TestClock clock = new TestClock(nz("2023-03-17T09:00"));
     private final String token = AwsEmulator.uniquePrefix("round").replaceAll("[^a-z0-9]", "");
     /** Each DynamoDB request: operation, table, index, and a Scan's segment and limit. */
-    private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
+    private final DynamoRequestLog log = new DynamoRequestLog();
+    private final List<Map<String, String>> requests = log.requests();
     private final List<String> mailed = new CopyOnWriteArrayList<>();
     private TemplateTables.Created tables;
     private DynamoDbClient dynamo;
@@ -66,21 +64,7 @@ class NotifyRoundIT {
         AwsEmulator emulator = AwsEmulator.shared();
         tables = TemplateTables.load().create(emulator.dynamoDb(), AwsEmulator.uniquePrefix("round"),
                 "MembersTable", "DevicesTable", "ExemptionsTable", "LedgerTable", "ClaimsTable");
-        dynamo = emulator.clients().configure(DynamoDbClient.builder())
-                .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
-                    @Override
-                    public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution context, ExecutionAttributes attributes) {
-                        Map<String, String> r = new TreeMap<>();
-                        r.put("operation", attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
-                        context.request().getValueForField("TableName", String.class).ifPresent(t -> r.put("table", t));
-                        context.request().getValueForField("IndexName", String.class).ifPresent(i -> r.put("index", i));
-                        if (context.request() instanceof ScanRequest s) {
-                            r.put("segment", String.valueOf(s.segment()));
-                            r.put("limit", String.valueOf(s.limit()));
-                        }
-                        requests.add(r);
-                    }
-                })).build();
+        dynamo = log.client(emulator);
         sqs = emulator.clients().sqs();
         queueUrl = sqs.createQueue(r -> r.queueName("appban-it-" + token + "-NotifyWork")).queueUrl();
         members = new DynamoMemberStore(dynamo, tables.name("MembersTable"));

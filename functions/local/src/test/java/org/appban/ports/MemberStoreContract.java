@@ -50,6 +50,24 @@ public abstract class MemberStoreContract {
     }
 
     @Test
+    void members_are_found_by_address_whatever_its_case_and_spacing_inactive_ones_too() {
+        store.save(Member.active("m-1", "Aroha Ngata", "Aroha.Ngata@Example.org", Role.MEMBER));
+        store.save(Member.active("m-2", "Shared Box", "aroha.ngata@example.org", Role.STAFF).deactivated());
+        store.save(Member.active("m-3", "Someone Else", "someone@example.org", Role.STAFF));
+        assertEquals(List.of("m-1", "m-2"), store.withAddress(" AROHA.NGATA@example.ORG ").stream().map(Member::id).toList());
+        assertEquals(List.of(), store.withAddress("nobody@example.org"));
+    }
+
+    @Test
+    void a_changed_address_finds_the_member_only_by_the_new_one() {
+        Member member = Member.active("m-1", "Aroha Ngata", "old@example.org", Role.MEMBER);
+        store.save(member);
+        store.save(new Member("m-1", "Aroha Ngata", "new@example.org", Role.MEMBER, true, false));
+        assertEquals(List.of(), store.withAddress("old@example.org"));
+        assertEquals(List.of("m-1"), store.withAddress("new@example.org").stream().map(Member::id).toList());
+    }
+
+    @Test
     void an_empty_roster_lists_nothing() {
         assertTrue(store.all().isEmpty());
     }

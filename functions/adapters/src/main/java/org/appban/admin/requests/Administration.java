@@ -298,7 +298,7 @@ public final class Administration {
     /** The function checks the request again in full; what can be checked here is, before anything is recorded. */
     private void checkManualRun(AdminRequest.ManualRun r) {
         if (r.function().equals("enforce-removal")) {
-            org.appban.enforce.EnforceRequest.parseManual(r.request());
+            org.appban.enforce.EnforceRequestJson.parseManual(r.request());
             return;
         }
         if (r.function().equals(org.appban.notice.commands.NotifyCommands.FUNCTION)) {

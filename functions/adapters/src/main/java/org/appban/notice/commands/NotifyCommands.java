@@ -11,6 +11,7 @@ import org.appban.input.InvalidInputException;
 import org.appban.input.StrictObject;
 import org.appban.inventory.DeviceStatusChanged;
 import org.appban.mail.MailFeedback;
+import org.appban.mail.SesFeedbackEvent;
 import org.appban.policy.BanPolicy;
 import org.appban.policy.NoticeStage;
 
@@ -127,7 +128,7 @@ public final class NotifyCommands {
             command = new NotifyCommand.Authorised(id, authorisation);
         } else if (SES_SOURCE.equals(source) && (SES_BOUNCE.equals(detailType) || SES_COMPLAINT.equals(detailType))) {
             MailFeedback.Kind expected = SES_BOUNCE.equals(detailType) ? MailFeedback.Kind.BOUNCE : MailFeedback.Kind.COMPLAINT;
-            MailFeedback feedback = MailFeedback.fromSesEvent(detail, expected);
+            MailFeedback feedback = SesFeedbackEvent.read(detail, expected);
             if (feedback != null) command = new NotifyCommand.FeedbackReceived(id, feedback);
         } else {
             o.problem("detail-type", "no notify-members trigger for source '" + source + "' and detail-type '" + detailType

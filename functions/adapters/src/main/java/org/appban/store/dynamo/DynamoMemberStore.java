@@ -13,8 +13,12 @@ import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
-/** The roster in DynamoDB: one item per member, keyed by {@code id}. */
+/**
+ * The roster in DynamoDB: one item per member, keyed by {@code id}; the members with an address come from the
+ * {@value #BY_ADDRESS} index (on {@link Member#addressKey}, eventually consistent).
+ */
 public final class DynamoMemberStore implements MemberStore {
+    public static final String BY_ADDRESS = "byAddress";
     private static final int BATCH = 25;
     private static final int ATTEMPTS = 8;
     private final DynamoDbClient dynamo;
@@ -56,6 +60,44 @@ public final class DynamoMemberStore implements MemberStore {
         });
         response.items().forEach(item -> page.add(MemberItems.fromItem(item, table)));
         return new Page(page, !response.hasLastEvaluatedKey() || response.lastEvaluatedKey().isEmpty());
+    }
+
+    @Override
+    public List<Member> withAddress(String address) {
+        List<Member> members = new ArrayList<>();
+        dynamo.queryPaginator(r -> r.tableName(table).indexName(BY_ADDRESS)
+                        .keyConditionExpression("#key = :key")
+                        .expressionAttributeNames(Map.of("#key", MemberItems.ADDRESS_KEY))
+                        .expressionAttributeValues(Map.of(":key", AttributeValue.fromS(Member.addressKey(address)))))
+                .items().forEach(item -> members.add(MemberItems.fromItem(item, table)));
+        members.sort(Comparator.comparing(Member::id));
+        return members;
+    }
+
+    /**
+     * The members stored without {@code addressKey} (before the index existed) get it, each by a conditional update
+     * that applies only while the address read is still the stored one (a member saved meanwhile has it already).
+     */
+    @Override
+    public int indexAddresses() {
+        int indexed = 0;
+        Map<String, String> names = Map.of("#key", MemberItems.ADDRESS_KEY, "#id", MemberItems.ID, "#email", MemberItems.EMAIL);
+        for (Map<String, AttributeValue> item : dynamo.scanPaginator(r -> r.tableName(table)
+                .filterExpression("attribute_not_exists(#key)").projectionExpression("#id, #email").expressionAttributeNames(names)).items()) {
+            AttributeValue email = item.get(MemberItems.EMAIL);
+            if (email == null || email.s() == null) continue;
+            try {
+                dynamo.updateItem(r -> r.tableName(table).key(MemberItems.key(item.get(MemberItems.ID).s()))
+                        .updateExpression("SET #key = :key")
+                        .conditionExpression("#email = :email AND attribute_not_exists(#key)")
+                        .expressionAttributeNames(Map.of("#key", MemberItems.ADDRESS_KEY, "#email", MemberItems.EMAIL))
+                        .expressionAttributeValues(Map.of(":key", AttributeValue.fromS(Member.addressKey(email.s())), ":email", email)));
+                indexed++;
+            } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException changedMeanwhile) {
+                // Saved since the read: the save wrote the key.
+            }
+        }
+        return indexed;
     }
 
     @Override

@@ -10,6 +10,8 @@ final class MemberItems {
     static final String ID = "id";
     static final String NAME = "name";
     static final String EMAIL = "email";
+    /** {@link Member#addressKey} of the address: the key of the {@code byAddress} index. */
+    static final String ADDRESS_KEY = "addressKey";
     static final String ROLE = "role";
     static final String ACTIVE = "active";
     static final String MAIL_BLOCKED = "mailBlocked";
@@ -28,6 +30,7 @@ final class MemberItems {
                 .string(ID, m.id())
                 .string(NAME, m.name())
                 .string(EMAIL, m.email())
+                .string(ADDRESS_KEY, Member.addressKey(m.email()))
                 .enumName(ROLE, m.role())
                 .bool(ACTIVE, m.active())
                 .bool(MAIL_BLOCKED, m.mailBlocked())

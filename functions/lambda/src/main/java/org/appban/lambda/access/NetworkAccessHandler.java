@@ -228,7 +228,7 @@ public final class NetworkAccessHandler extends JsonHandler {
             }
             case RunAuthorisation.DETAIL_TYPE -> {
                 // Handed on by the admin function: the request and its administrator come from the ledger, not the event.
-                RunAuthorisation.Redeemed run = function.service().redeem(event.path("detail").path("authorisation").asText(null), eventId);
+                RunAuthorisation.Redeemed run = RunAuthorisation.parsed(function.service().redeem(event.path("detail").path("authorisation").asText(null), eventId));
                 return manual(run.request(), run.actor(), runId, timeLeft);
             }
             default -> {

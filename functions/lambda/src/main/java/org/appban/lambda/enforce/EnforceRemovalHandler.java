@@ -1,8 +1,10 @@
 package org.appban.lambda.enforce;
 
 import org.appban.enforce.DeviceWork;
+import org.appban.enforce.DeviceWorkJson;
 import org.appban.enforce.EnforceRemoval;
 import org.appban.enforce.EnforceRequest;
+import org.appban.enforce.EnforceRequestJson;
 import org.appban.enforce.EnforcementReport;
 import org.appban.enforce.WorkOutcome;
 import com.amazonaws.services.lambda.runtime.Context;
@@ -91,7 +93,7 @@ public final class EnforceRemovalHandler extends JsonHandler {
         Trigger trigger = Trigger.of(event);
         if (trigger instanceof Trigger.SqsMessages) return workBatch(event.get("Records"));
         if (trigger instanceof Trigger.Schedule) {
-            EnforceRequest request = EnforceRequest.parseTrigger(event);
+            EnforceRequest request = EnforceRequestJson.parseTrigger(event);
             // A schedule's event is whatever its sender wrote: anyone who may invoke the function can send one. Its
             // confirm (a go-ahead past the blast-radius cap) is honoured only when it is the one the stack was deployed
             // with (DeadlineConfirm, chosen by whoever deployed it); any other is a decision in someone's name, which
@@ -114,11 +116,11 @@ public final class EnforceRemovalHandler extends JsonHandler {
         }
         if (trigger instanceof Trigger.EventBridgeEvent e && RunAuthorisation.DETAIL_TYPE.equals(e.detailType())) {
             // Handed on by the admin function: the request and its administrator come from the ledger, not the event.
-            RunAuthorisation.Redeemed run = service.redeem(event.path("detail").path("authorisation").asText(null), event.path("id").asText(runId));
-            return service.run(EnforceRequest.parseManual(run.request()), run.actor(), runId);
+            RunAuthorisation.Redeemed run = RunAuthorisation.parsed(service.redeem(event.path("detail").path("authorisation").asText(null), event.path("id").asText(runId)));
+            return service.run(EnforceRequestJson.parseManual(run.request()), run.actor(), runId);
         }
         if (trigger instanceof Trigger.DirectInvocation && event.has("request")) {
-            EnforceRequest request = EnforceRequest.parseManual(event);
+            EnforceRequest request = EnforceRequestJson.parseManual(event);
             // A direct invocation proves nobody (Lambda gives the function no caller; the client context is the
             // invoker's own words): it may dry-run, recorded as the unproven invoker it is; removal in someone's name
             // goes through the admin function URL (enforce.run), which hands it on authorised.
@@ -144,7 +146,7 @@ public final class EnforceRemovalHandler extends JsonHandler {
             }
             WorkOutcome outcome;
             try {
-                DeviceWork work = DeviceWork.parse(r.path("body").asText(""), "SQS message " + messageId);
+                DeviceWork work = DeviceWorkJson.parse(r.path("body").asText(""), "SQS message " + messageId);
                 outcome = service.work(work, messageId);
             } catch (InvalidInputException e) {
                 // Malformed work never becomes valid: failing it sends it to the dead-letter queue, whose alarm

@@ -199,7 +199,7 @@ public final class NotifyMembersHandler extends JsonHandler {
 
     /** A manual request handed on by the admin function: the request and its administrator come from the ledger. */
     private Map<String, Object> authorised(NotifyCommand.Authorised a, String runId) {
-        org.appban.identity.RunAuthorisation.Redeemed run = notify.redeem(a.authorisation(), a.eventId() == null ? runId : a.eventId());
+        org.appban.identity.RunAuthorisation.Redeemed run = org.appban.identity.RunAuthorisation.parsed(notify.redeem(a.authorisation(), a.eventId() == null ? runId : a.eventId()));
         return switch (commands.parseManual(run.request())) {
             case NotifyCommand.Send s -> reply("send", notify.runFor(s.members(), run.actor(), runId), false)
                     .with("authorisation", run.id()).map;

@@ -111,7 +111,7 @@ public final class RosterImportHandler extends JsonHandler {
             detail.problem("function", "'" + function + "' is not " + RosterImport.FUNCTION + ": the run was authorised for another function");
         }
         problems.throwIfAny();
-        RunAuthorisation.Redeemed run = rosterImport.redeem(authorisation, id);
+        RunAuthorisation.Redeemed run = RunAuthorisation.parsed(rosterImport.redeem(authorisation, id));
         return manual(run.request(), run.actor(), context);
     }
 

@@ -41,11 +41,11 @@ class TemplateTablesTest {
     }
 
     @Test
-    void members_are_keyed_by_id() {
+    void members_are_keyed_by_id_and_indexed_by_address() {
         CreateTableRequest t = template.createRequest("MembersTable", "t");
         assertEquals(List.of(MemberItems.ID + " HASH"), keys(t.keySchema()));
-        assertEquals(Map.of(MemberItems.ID, "S"), types(t));
-        assertEquals(Map.of(), indexes(t));
+        assertEquals(Map.of(MemberItems.ID, "S", MemberItems.ADDRESS_KEY, "S"), types(t));
+        assertEquals(Map.of(DynamoMemberStore.BY_ADDRESS, List.of(MemberItems.ADDRESS_KEY + " HASH")), indexes(t));
     }
 
     @Test

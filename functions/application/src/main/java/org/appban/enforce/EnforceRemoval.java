@@ -103,9 +103,9 @@ public final class EnforceRemoval {
         return org.appban.identity.DirectInvocation.refuse(ledger, clock.instant(), "enforce-removal", request, instead);
     }
 
-    /** The manual run an administrator authorised through the admin function URL ({@link org.appban.identity.RunAuthorisation}). */
-    public org.appban.identity.RunAuthorisation.Redeemed redeem(String authorisation, String eventId) {
-        return org.appban.identity.RunAuthorisation.redeem(ledger, clock.instant(), "enforce-removal", authorisation, eventId);
+    /** The manual run an administrator authorised through the admin function URL ({@link org.appban.identity.AuthorisedRuns}). */
+    public org.appban.identity.AuthorisedRuns.Redeemed redeem(String authorisation, String eventId) {
+        return org.appban.identity.AuthorisedRuns.redeem(ledger, clock.instant(), "enforce-removal", authorisation, eventId);
     }
 
     public BanPolicy policy() {

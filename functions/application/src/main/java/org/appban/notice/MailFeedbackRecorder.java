@@ -13,7 +13,7 @@ import org.appban.alerts.AdminAlerts;
 import org.appban.domain.Actor;
 import org.appban.domain.LedgerRecord;
 import org.appban.domain.Member;
-import org.appban.ledger.Pseudonyms;
+import org.appban.ledger.Pseudonymiser;
 import org.appban.mail.MailFeedback;
 import org.appban.ports.Ledger;
 import org.appban.ports.MemberStore;
@@ -35,7 +35,7 @@ import org.appban.ports.MemberStore;
  *
  * <h2>No address in the ledger or the report</h2>
  * The ledger cannot be edited and the function's report goes to its log, so neither holds the address: both name
- * it by its keyed hash ({@link Pseudonyms}, {@code addressHmac}), which the holder of the key can match against an
+ * it by its keyed hash ({@link Pseudonymiser}, {@code addressHmac}), which the holder of the key can match against an
  * address and nobody else can read. Only the administrators' alert (a message, not a record) carries the address,
  * because they must correct it on the roster.
  */
@@ -49,14 +49,14 @@ public final class MailFeedbackRecorder {
     private final Ledger ledger;
     private final AdminAlerts alerts;
     private final Clock clock;
-    private final Pseudonyms pseudonyms;
+    private final Pseudonymiser pseudonyms;
 
     /** The administrators' alerts: the notify function also tells them of notices it cannot honour. */
     public AdminAlerts alerts() {
         return alerts;
     }
 
-    public MailFeedbackRecorder(MemberStore members, Ledger ledger, AdminAlerts alerts, Clock clock, Pseudonyms pseudonyms) {
+    public MailFeedbackRecorder(MemberStore members, Ledger ledger, AdminAlerts alerts, Clock clock, Pseudonymiser pseudonyms) {
         this.pseudonyms = java.util.Objects.requireNonNull(pseudonyms, "pseudonyms");
         this.members = members;
         this.ledger = ledger;
@@ -70,7 +70,6 @@ public final class MailFeedbackRecorder {
 
     public List<AddressResult> record(MailFeedback feedback, Actor actor) {
         List<AddressResult> results = new ArrayList<>();
-        List<Member> roster = null;
         for (String address : feedback.recipients()) {
             List<Member> matching = new ArrayList<>();
             Optional<Member> tagged = Optional.ofNullable(feedback.tag("member")).flatMap(members::find)
@@ -78,8 +77,7 @@ public final class MailFeedbackRecorder {
             if (tagged.isPresent()) {
                 matching.add(tagged.get());
             } else {
-                if (roster == null) roster = members.all();
-                roster.stream().filter(m -> sameAddress(m, address)).forEach(matching::add);
+                members.withAddress(address).stream().filter(m -> sameAddress(m, address)).forEach(matching::add);
             }
             if (matching.isEmpty()) {
                 results.add(new AddressResult(pseudonyms.address(address), List.of(), unmatched(feedback, address, actor)));

@@ -9,28 +9,15 @@ import org.appban.input.InvalidInputException;
 import org.appban.input.StrictObject;
 import org.appban.json.Json;
 
-/**
- * One device action on its way from the run that decided it to the worker that performs it (an SQS message body,
- * or an item of the in-process queue). It carries the decision, and the worker acts on it without deciding again
- * (when the device came into scope is the plan's {@code inScopeSince}); it only checks that the decision's premises
- * still hold before it acts: the kill switch, the device, its exemptions, the app still listed.
- *
- * <pre>{"action":"sync","device":"intune:6f1...","runId":"...","actor":"schedule:deadline","day":"2023-03-31",
- *  "newRemoval":true,"inScopeSince":"2023-03-30T11:00:00Z"}</pre>
- *
- * @param day the local day the run decided on: the check-in is once per device per such day
- */
-public record DeviceWork(DeviceAction.Kind action, String device, String runId, Actor actor, LocalDate day, boolean newRemoval,
-                         Instant inScopeSince) {
-
-    public static DeviceWork of(DeviceAction a, String runId, Actor actor, LocalDate day) {
-        return new DeviceWork(a.kind(), a.device(), runId, actor, day, a.newRemoval(), a.inScopeSince());
+/** A {@link DeviceWork} as an SQS message body (the format is in its comment), written and strictly read. */
+public final class DeviceWorkJson {
+    private DeviceWorkJson() {
     }
 
-    public String toJson() {
+    public static String write(DeviceWork w) {
         ObjectNode o = Json.object();
-        o.put("action", action.wireName()).put("device", device).put("runId", runId).put("actor", actor.toString())
-                .put("day", day.toString()).put("newRemoval", newRemoval).put("inScopeSince", inScopeSince.toString());
+        o.put("action", w.action().wireName()).put("device", w.device()).put("runId", w.runId()).put("actor", w.actor().toString())
+                .put("day", w.day().toString()).put("newRemoval", w.newRemoval()).put("inScopeSince", w.inScopeSince().toString());
         return Json.write(o);
     }
 
@@ -48,7 +35,7 @@ public record DeviceWork(DeviceAction.Kind action, String device, String runId, 
         DeviceAction.Kind action = o.parsed("action", true, "sync or escalate", DeviceAction.Kind::parse);
         String device = o.text("device");
         String runId = o.text("runId");
-        Actor actor = o.parsed("actor", true, "kind:id, e.g. schedule:deadline", DeviceWork::actor);
+        Actor actor = o.parsed("actor", true, "kind:id, e.g. schedule:deadline", DeviceWorkJson::actor);
         LocalDate day = o.date("day", true);
         Boolean newRemoval = o.bool("newRemoval", false);
         Instant since = o.instant("inScopeSince", true);

@@ -22,14 +22,14 @@ import org.appban.ports.MemberStore;
  * the link was used.
  */
 public final class AttestationService {
-    private final SignedLinks links;
+    private final LinkVerifier links;
     private final MemberStore members;
     private final Ledger ledger;
     private final AttestationEvents events;
     private final BanPolicy policy;
     private final Clock clock;
 
-    public AttestationService(SignedLinks links, MemberStore members, Ledger ledger, AttestationEvents events, BanPolicy policy, Clock clock) {
+    public AttestationService(LinkVerifier links, MemberStore members, Ledger ledger, AttestationEvents events, BanPolicy policy, Clock clock) {
         this.links = links;
         this.members = members;
         this.ledger = ledger;
@@ -68,7 +68,7 @@ public final class AttestationService {
     /** GET: what the link is, without changing anything. */
     public Result check(String token) {
         Instant now = clock.instant();
-        SignedLinks.Verification v = links.verify(token, now);
+        LinkVerifier.Verification v = links.verify(token, now);
         if (!v.valid()) return invalid(v);
         Optional<Member> member = members.find(v.claims().member());
         if (member.isEmpty()) return new Result(Status.UNKNOWN_MEMBER, null, null, v.claims().expires());
@@ -80,9 +80,9 @@ public final class AttestationService {
     /** POST: records the attestation once, and announces it so the member's devices are looked at again. */
     public Result attest(String token) {
         Instant now = clock.instant();
-        SignedLinks.Verification v = links.verify(token, now);
+        LinkVerifier.Verification v = links.verify(token, now);
         if (!v.valid()) return invalid(v);
-        SignedLinks.LinkClaims c = v.claims();
+        LinkVerifier.LinkClaims c = v.claims();
         Optional<Member> member = members.find(c.member());
         if (member.isEmpty()) return new Result(Status.UNKNOWN_MEMBER, null, null, c.expires());
         Map<String, String> details = new LinkedHashMap<>();
@@ -103,12 +103,12 @@ public final class AttestationService {
         return new Result(Status.RECORDED, member.get(), now, c.expires());
     }
 
-    private static Result invalid(SignedLinks.Verification v) {
-        return new Result(v.problem() == SignedLinks.Problem.EXPIRED ? Status.EXPIRED : Status.INVALID, null, null, null);
+    private static Result invalid(LinkVerifier.Verification v) {
+        return new Result(v.problem() == LinkVerifier.Problem.EXPIRED ? Status.EXPIRED : Status.INVALID, null, null, null);
     }
 
     /** One attestation per link: the nonce, with the member it is bound to. */
-    static String key(SignedLinks.LinkClaims c) {
+    static String key(LinkVerifier.LinkClaims c) {
         return "attestation/" + c.member() + "/" + c.nonce();
     }
 }

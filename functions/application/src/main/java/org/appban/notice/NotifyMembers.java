@@ -48,7 +48,7 @@ public final class NotifyMembers {
     private final Ledger ledger;
     private final Attestations attestations;
     private final NoticePlanner planner;
-    private final NoticeComposer composer;
+    private final NoticeComposition composer;
     private final NoticeSender sender;
     private final Clock clock;
     private final int parallelism;
@@ -56,7 +56,7 @@ public final class NotifyMembers {
     /** One member at a time. */
     public NotifyMembers(BanPolicy policy, MemberStore members, DeviceStore devices, ExemptionStore exemptions,
                          Claims claims, Ledger ledger, Attestations attestations, NoticePlanner planner,
-                         NoticeComposer composer, NoticeSender sender, Clock clock) {
+                         NoticeComposition composer, NoticeSender sender, Clock clock) {
         this(policy, members, devices, exemptions, claims, ledger, attestations, planner, composer, sender, clock, 1);
     }
 
@@ -67,7 +67,7 @@ public final class NotifyMembers {
      */
     public NotifyMembers(BanPolicy policy, MemberStore members, DeviceStore devices, ExemptionStore exemptions,
                          Claims claims, Ledger ledger, Attestations attestations, NoticePlanner planner,
-                         NoticeComposer composer, NoticeSender sender, Clock clock, int parallelism) {
+                         NoticeComposition composer, NoticeSender sender, Clock clock, int parallelism) {
         if (parallelism < 1) throw new IllegalArgumentException("parallelism must be at least 1");
         this.parallelism = parallelism;
         this.policy = policy;
@@ -99,9 +99,9 @@ public final class NotifyMembers {
         return org.appban.identity.DirectInvocation.refuse(ledger, clock.instant(), FUNCTION, request, instead);
     }
 
-    /** The manual request an administrator authorised through the admin function URL ({@link org.appban.identity.RunAuthorisation}). */
-    public org.appban.identity.RunAuthorisation.Redeemed redeem(String authorisation, String eventId) {
-        return org.appban.identity.RunAuthorisation.redeem(ledger, clock.instant(), FUNCTION, authorisation, eventId);
+    /** The manual request an administrator authorised through the admin function URL ({@link org.appban.identity.AuthorisedRuns}). */
+    public org.appban.identity.AuthorisedRuns.Redeemed redeem(String authorisation, String eventId) {
+        return org.appban.identity.AuthorisedRuns.redeem(ledger, clock.instant(), FUNCTION, authorisation, eventId);
     }
 
     public BanPolicy policy() {

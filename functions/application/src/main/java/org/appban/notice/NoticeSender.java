@@ -10,7 +10,7 @@ import java.util.Optional;
 import org.appban.domain.Actor;
 import org.appban.domain.LedgerEntry;
 import org.appban.domain.LedgerRecord;
-import org.appban.ledger.Pseudonyms;
+import org.appban.ledger.Pseudonymiser;
 import org.appban.ports.Claims;
 import org.appban.ports.Ledger;
 import org.appban.mail.Mailer;
@@ -60,13 +60,13 @@ public final class NoticeSender {
     private final Mailer mailer;
     private final Clock clock;
     private final Duration lease;
-    private final Pseudonyms pseudonyms;
+    private final Pseudonymiser pseudonyms;
 
     /**
      * @param lease      how long a claim protects an unfinished send; must be longer than the function's timeout
      * @param pseudonyms the ledger names the recipient by a keyed hash of the address, never the address itself
      */
-    public NoticeSender(Claims claims, Ledger ledger, Mailer mailer, Clock clock, Duration lease, Pseudonyms pseudonyms) {
+    public NoticeSender(Claims claims, Ledger ledger, Mailer mailer, Clock clock, Duration lease, Pseudonymiser pseudonyms) {
         this.pseudonyms = Objects.requireNonNull(pseudonyms, "pseudonyms");
         this.claims = Objects.requireNonNull(claims, "claims");
         this.ledger = Objects.requireNonNull(ledger, "ledger");

@@ -38,17 +38,17 @@ public final class RosterImport {
         }
     }
 
-    private final RosterParser parser;
+    private final RosterFormat parser;
     private final MemberStore members;
     private final Ledger ledger;
     private final Clock clock;
     private final DeactivationLimit limit;
 
-    public RosterImport(RosterParser parser, MemberStore members, Ledger ledger, Clock clock) {
+    public RosterImport(RosterFormat parser, MemberStore members, Ledger ledger, Clock clock) {
         this(parser, members, ledger, clock, DeactivationLimit.DEFAULT);
     }
 
-    public RosterImport(RosterParser parser, MemberStore members, Ledger ledger, Clock clock, DeactivationLimit limit) {
+    public RosterImport(RosterFormat parser, MemberStore members, Ledger ledger, Clock clock, DeactivationLimit limit) {
         this.parser = parser;
         this.members = members;
         this.ledger = ledger;
@@ -64,9 +64,9 @@ public final class RosterImport {
         return org.appban.identity.DirectInvocation.refuse(ledger, clock.instant(), FUNCTION, request, instead);
     }
 
-    /** The import an administrator authorised through the admin function URL ({@link org.appban.identity.RunAuthorisation}). */
-    public org.appban.identity.RunAuthorisation.Redeemed redeem(String authorisation, String eventId) {
-        return org.appban.identity.RunAuthorisation.redeem(ledger, clock.instant(), FUNCTION, authorisation, eventId);
+    /** The import an administrator authorised through the admin function URL ({@link org.appban.identity.AuthorisedRuns}). */
+    public org.appban.identity.AuthorisedRuns.Redeemed redeem(String authorisation, String eventId) {
+        return org.appban.identity.AuthorisedRuns.redeem(ledger, clock.instant(), FUNCTION, authorisation, eventId);
     }
 
     public RosterImportReport importFile(String source, String contentTag, byte[] content, Actor actor, boolean dryRun) {
@@ -207,6 +207,9 @@ public final class RosterImport {
             ledger.appendAll(records);
             if (!dryRun) members.saveAll(step.stream().map(Change::member).toList());
         }
+        // Members stored before the address index existed join it (the first import after the upgrade; later ones
+        // find none). The import has just read the roster whole, so this costs it one more filtered read.
+        if (!dryRun) members.indexAddresses();
         if (held) {
             String why = "the roster would deactivate " + leaving.size() + " of " + active + " active members, over the limit of "
                     + limit.members() + " members and " + Math.round(limit.share() * 100) + "%; additions and updates were applied, "

@@ -101,9 +101,9 @@ public final class NetworkAccessService {
         return org.appban.identity.DirectInvocation.refuse(ledger, clock.instant(), "network-access", request, instead);
     }
 
-    /** The manual run an administrator authorised through the admin function URL ({@link org.appban.identity.RunAuthorisation}). */
-    public org.appban.identity.RunAuthorisation.Redeemed redeem(String authorisation, String eventId) {
-        return org.appban.identity.RunAuthorisation.redeem(ledger, clock.instant(), "network-access", authorisation, eventId);
+    /** The manual run an administrator authorised through the admin function URL ({@link org.appban.identity.AuthorisedRuns}). */
+    public org.appban.identity.AuthorisedRuns.Redeemed redeem(String authorisation, String eventId) {
+        return org.appban.identity.AuthorisedRuns.redeem(ledger, clock.instant(), "network-access", authorisation, eventId);
     }
 
     public AccessRules rules() {
