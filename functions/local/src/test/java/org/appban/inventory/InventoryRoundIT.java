@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.appban.domain.Device;
 import org.appban.domain.LedgerEntry;
 import org.appban.domain.LedgerRecord;
@@ -48,6 +47,7 @@ import org.appban.store.memory.InMemoryDeviceStore;
 import org.appban.store.memory.InMemoryLedger;
 import org.appban.store.memory.InMemoryMemberStore;
 import org.appban.testing.AwsEmulator;
+import org.appban.testing.DynamoRequestLog;
 import org.appban.testing.TemplateTables;
 import org.appban.work.Continuation;
 import org.appban.work.ContinuationGate;
@@ -56,9 +56,6 @@ import org.appban.work.WorkSteps;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -71,7 +68,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
  */
 class InventoryRoundIT {
     private static final BanPolicy POLICY = new PolicyLoader().bundled(PolicyLoader.BUNDLED);
-    private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
+    private final DynamoRequestLog log = new DynamoRequestLog();
+    private final List<Map<String, String>> requests = log.requests();
     private TemplateTables.Created tables;
     private SimulatedFleet fleet;
     private SqsClient sqs;
@@ -87,17 +85,7 @@ class InventoryRoundIT {
         String prefix = AwsEmulator.uniquePrefix("inventory-round");
         tables = TemplateTables.load().create(aws.dynamoDb(), prefix, "MembersTable", "DevicesTable", "LedgerTable", "ClaimsTable");
         fleet = SimulatedFleet.sample();
-        DynamoDbClient dynamo = aws.clients().configure(DynamoDbClient.builder())
-                .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
-                    @Override
-                    public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution context, ExecutionAttributes attributes) {
-                        Map<String, String> r = new TreeMap<>();
-                        r.put("operation", attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
-                        context.request().getValueForField("TableName", String.class).ifPresent(t -> r.put("table", t));
-                        context.request().getValueForField("IndexName", String.class).ifPresent(i -> r.put("index", i));
-                        requests.add(r);
-                    }
-                })).build();
+        DynamoDbClient dynamo = log.client(aws);
         sqs = aws.clients().sqs();
         queueUrl = sqs.createQueue(r -> r.queueName(prefix.replaceAll("[^a-zA-Z0-9-]", "") + "-InventoryWork")).queueUrl();
         var members = new DynamoMemberStore(dynamo, tables.name("MembersTable"));
@@ -156,7 +144,7 @@ class InventoryRoundIT {
         assertEquals(twin.all().size(), devices.findListed(expected.keySet(), true).size());
         assertTrue(devices.findListed(expected.keySet(), true).values().stream().allMatch(l -> l.period() > 0), "every device stamped");
 
-        List<Map<String, String>> scans = requests.stream().filter(r -> r.get("operation").equals("Scan")).toList();
+        List<Map<String, String>> scans = log.of("Scan");
         assertEquals(List.of(), scans.stream().filter(r -> !tables.name("MembersTable").equals(r.get("table"))).toList(),
                 "the hourly round scans no device (only the roster, for the owners' addresses)");
         assertTrue(requests.stream().anyMatch(r -> "bySync".equals(r.get("index"))), "the candidates come from the stamps' index");
