@@ -263,6 +263,12 @@ public final class ScaleBench implements Callable<Integer> {
                     region, stage, new TemplateResources.SimulatorPorts("127.0.0.1", sims.intune().baseUri().getPort(),
                             sims.jamf().baseUri().getPort(), sims.ise().baseUri().getPort()), Map.of());
 
+            // The Jamf fifth of the fleet is listed by Jamf Pro: a second MDM secret beside the stack's one (the init hook
+            // points that at the Intune simulator), as an organisation with two MDMs sets MDM_SECRET_ARN to both.
+            String jamfSecret = aws.clients().secretsManager().createSecret(r -> r.name("appban-" + stage + "-jamf-mdm")
+                    .secretString("{\"kind\":\"jamf\",\"url\":\"" + sims.jamf().baseUri().toString().replaceAll("/$", "")
+                            + "\",\"clientId\":\"" + Simulators.JAMF_CLIENT_ID + "\",\"clientSecret\":\"" + Simulators.JAMF_CLIENT_SECRET + "\"}")).arn();
+
             // The organisation in the stores: members written 25 a BatchWriteItem, as the roster import writes them.
             long s0 = System.nanoTime();
             Map<String, String> notifyEnv = stack.environment("NotifyMembersFunction");
@@ -302,6 +308,7 @@ public final class ScaleBench implements Callable<Integer> {
                     Map<String, String> env = new LinkedHashMap<>(stack.environment(f));
                     env.put("POLICY", policy);
                     if (env.containsKey("MAX_SEND_RATE")) env.put("MAX_SEND_RATE", fmt(sendRate));
+                    if (env.containsKey("MDM_SECRET_ARN")) env.put("MDM_SECRET_ARN", env.get("MDM_SECRET_ARN") + "," + jamfSecret);
                     return Container.start(specs.get(f), env, aws.endpoint(), region, work);
                 });
                 int exemptionCount = granted.size();

@@ -52,9 +52,20 @@ public final class ContinuationGate {
     private final Claims claims;
     private final Ledger ledger;
     private final Clock clock;
+    private final java.util.function.Function<Continuation, String> check;
 
     /** @param queue this function's own work queue (its URL): the only one whose messages it takes */
     public ContinuationGate(String kind, String queue, Claims claims, Ledger ledger, Clock clock) {
+        this(kind, queue, claims, ledger, clock, c -> null);
+    }
+
+    /**
+     * @param check what the round itself requires of a message beyond its shape (its round name, its cursor): null when
+     *              it holds, else the problem; a message that fails it is refused as malformed and recorded
+     */
+    public ContinuationGate(String kind, String queue, Claims claims, Ledger ledger, Clock clock,
+                            java.util.function.Function<Continuation, String> check) {
+        this.check = check;
         this.kind = kind;
         this.queue = queue;
         this.claims = claims;
@@ -88,6 +99,8 @@ public final class ContinuationGate {
         if (!c.queue().equals(queue)) {
             return refuse("other-stage", "handed to another queue than this stage's own", body, messageId, c);
         }
+        String problem = check.apply(c);
+        if (problem != null) return refuse("malformed", problem, body, messageId, c);
         if (c.step() > Continuation.MAX_STEPS) {
             return refuse("too-many-steps", "part " + c.part() + " of " + c.round() + " did not finish in " + Continuation.MAX_STEPS
                     + " steps: stopped", body, messageId, c);

@@ -1,6 +1,7 @@
 package org.appban.inventory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -64,6 +65,15 @@ public final class InventorySync implements DeviceRefresh {
     private final Ledger ledger;
     private final Clock clock;
     private final Optional<RegisteredDevices> registry;
+    private final Duration stampPeriod;
+
+    /**
+     * How long a source's stamp on a device lasts: a device is written at least once a period (unless it changed,
+     * when it is written anyway), and one that vanished is marked gone by the first complete listing of the next
+     * period. A day: one write a device a day instead of one an hour, and a vanished device noticed within about a
+     * day, which the campaign's steps (days apart) do not feel.
+     */
+    public static final Duration STAMP_PERIOD = Duration.ofDays(1);
 
     /** Name of the registry in the report's per-source counts and failures. */
     public static final String REGISTRY = "nac";
@@ -82,6 +92,14 @@ public final class InventorySync implements DeviceRefresh {
 
     public InventorySync(BanPolicy policy, List<FleetInventory> mdms, Optional<RegisteredDevices> registry, MemberStore members,
                          DeviceStore devices, DeviceEvents events, Ledger ledger, Clock clock) {
+        this(policy, mdms, registry, members, devices, events, ledger, clock, STAMP_PERIOD);
+    }
+
+    /** @param stampPeriod how long a stamp lasts ({@link #STAMP_PERIOD}); whole seconds, at least an hour */
+    public InventorySync(BanPolicy policy, List<FleetInventory> mdms, Optional<RegisteredDevices> registry, MemberStore members,
+                         DeviceStore devices, DeviceEvents events, Ledger ledger, Clock clock, Duration stampPeriod) {
+        if (stampPeriod.compareTo(Duration.ofHours(1)) < 0) throw new IllegalArgumentException("a stamp period under an hour: " + stampPeriod);
+        this.stampPeriod = stampPeriod;
         this.policy = policy;
         this.registry = registry;
         this.mdms = List.copyOf(mdms);
@@ -92,12 +110,38 @@ public final class InventorySync implements DeviceRefresh {
         this.clock = clock;
     }
 
+    /** The stamp period {@code at} falls in (periods counted from the epoch, so every invocation agrees). */
+    public long period(Instant at) {
+        return Math.floorDiv(at.getEpochSecond(), stampPeriod.getSeconds());
+    }
+
+    /** A run of one step of a round: its period fixed by the round, its counts the step's. */
+    Run stepRun(Actor actor, long period) {
+        return new Run(actor, false, clock.instant(), false, period);
+    }
+
+    List<FleetInventory> mdms() {
+        return mdms;
+    }
+
+    Optional<RegisteredDevices> registry() {
+        return registry;
+    }
+
+    BanPolicy policy() {
+        return policy;
+    }
+
+    DeviceStore devices() {
+        return devices;
+    }
+
     public SyncReport run(Actor actor, boolean dryRun) {
         Instant now = clock.instant();
         Map<String, String> memberByAddress = memberIndex();
         // The registry needs the MACs the MDMs report. A real run has saved them all by then, so the store has them;
         // only a dry run, which saves nothing, must remember them on the way (a map as large as the fleet).
-        Run run = new Run(actor, dryRun, now, registry.isPresent() && dryRun);
+        Run run = new Run(actor, dryRun, now, registry.isPresent() && dryRun, period(now));
         Map<MdmKind, SeenDevices> listed = new EnumMap<>(MdmKind.class);
         try {
             for (FleetInventory mdm : mdms) {
@@ -125,7 +169,8 @@ public final class InventorySync implements DeviceRefresh {
     public Optional<String> refresh(MdmKind mdm, String mdmId, Actor actor) {
         FleetInventory source = mdms.stream().filter(m -> m.mdm() == mdm).findFirst()
                 .orElseThrow(() -> new IllegalStateException("this function is not connected to " + mdm.wireName()));
-        Run run = new Run(actor, false, clock.instant(), false);
+        Instant at = clock.instant();
+        Run run = new Run(actor, false, at, false, period(at));
         Optional<InventoriedDevice> reported = source.device(policy.app(), mdmId);
         String id = mdm.wireName() + ":" + mdmId;
         if (reported.isPresent()) {
@@ -135,7 +180,7 @@ public final class InventorySync implements DeviceRefresh {
         } else {
             Optional<Device> stored = devices.find(id);
             if (stored.isEmpty()) return Optional.empty();
-            if (!stored.get().retired()) run.commit(List.of(DeviceChanges.gone(policy.id(), stored.get(), run.now)), List.of(stored.get().withRetired(true)));
+            if (!stored.get().retired()) run.commit(List.of(DeviceChanges.gone(policy.id(), stored.get(), run.now)), List.of(Save.plain(stored.get().withRetired(true))));
         }
         String changes = run.changeCounts.isEmpty() ? "none" : run.changeCounts.toString();
         return Optional.of(run.badInput.isEmpty() ? changes : changes + "; bad input: " + String.join("; ", run.badInput));
@@ -243,14 +288,14 @@ public final class InventorySync implements DeviceRefresh {
     }
 
     /** Members by the addresses an MDM may name them with (email, case-insensitively). Inactive members included. */
-    private Map<String, String> memberIndex() {
+    Map<String, String> memberIndex() {
         Map<String, String> index = new HashMap<>();
         for (Member m : members.all()) index.put(m.email().toLowerCase(Locale.ROOT), m.id());
         return index;
     }
 
     /** The state of one sync run. */
-    private final class Run {
+    final class Run {
         final Actor actor;
         final boolean dryRun;
         final Instant now;
@@ -265,31 +310,43 @@ public final class InventorySync implements DeviceRefresh {
         /** What the MDMs reported that could not be read, naming the device (kept without the field). */
         final List<String> badInput = new ArrayList<>();
         final boolean rememberMacs;
+        /** The stamp period of this run (a round's, fixed when it started, however long its steps take). */
+        final long period;
         int saved;
+        /** Writes dropped because another sync had stamped the device since it was read (left to that sync). */
+        int overtaken;
+        int gone;
+        /** Registry endpoints nobody registered in the portal (counted, not stored). */
+        int unregistered;
 
-        Run(Actor actor, boolean dryRun, Instant now, boolean rememberMacs) {
+        Run(Actor actor, boolean dryRun, Instant now, boolean rememberMacs, long period) {
             this.actor = actor;
             this.dryRun = dryRun;
             this.now = now;
             this.rememberMacs = rememberMacs;
+            this.period = period;
         }
 
         int apply(List<InventoriedDevice> batch, Map<String, String> memberByAddress, SeenDevices seen) {
             if (batch.isEmpty()) return 0;
-            Map<String, Device> stored = devices.findAll(batch.stream().map(InventoriedDevice::deviceId).toList());
+            // By key, the page in hand only; eventually consistent (half the read units): a read a moment old can
+            // only make this write again what it writes anyway.
+            Map<String, DeviceStore.Listed> stored = devices.findListed(batch.stream().map(InventoriedDevice::deviceId).toList(), false);
             List<DeviceStatusChanged> changes = new ArrayList<>();
-            List<Device> toSave = new ArrayList<>();
+            List<Save> toSave = new ArrayList<>();
             for (InventoriedDevice reported : batch) {
-                seen.add(reported.deviceId());
+                if (seen != null) seen.add(reported.deviceId());
                 MacAddress mac = reported.macAddress();
                 reported.problems().forEach(p -> badInput.add(reported.mdm().wireName() + " device " + reported.mdmId() + ": " + p));
                 String owner = owner(reported, memberByAddress);
                 if (mac != null && rememberMacs) mdmMacOwners.computeIfAbsent(mac, k -> new HashSet<>()).add(owner);
-                Optional<Device> before = Optional.ofNullable(stored.get(reported.deviceId()));
+                DeviceStore.Listed listed = stored.get(reported.deviceId());
+                Optional<Device> before = Optional.ofNullable(listed).map(DeviceStore.Listed::device);
                 Device fresh = reported.toDevice(owner, reported.lastCheckIn() != null ? reported.lastCheckIn()
                         : before.map(Device::lastSeen).orElse(now));
                 changes.addAll(DeviceChanges.between(policy.id(), before, fresh, now));
-                if (before.isEmpty() || !before.get().equals(fresh)) toSave.add(fresh);
+                Save save = Save.listed(fresh, reported.mdm().wireName(), period, listed);
+                if (before.isEmpty() || !before.get().equals(fresh) || save.restamps()) toSave.add(save);
             }
             commit(changes, toSave);
             return batch.size();
@@ -303,13 +360,13 @@ public final class InventorySync implements DeviceRefresh {
         Sweep sweep(Map<MdmKind, SeenDevices> listed, boolean forRegistry) {
             Sweep sweep = new Sweep();
             List<DeviceStatusChanged> changes = new ArrayList<>();
-            List<Device> toSave = new ArrayList<>();
+            List<Save> toSave = new ArrayList<>();
             devices.forEach(d -> {
                 if (d.retired()) return;
                 SeenDevices seen = listed.get(d.mdm());
                 if (seen != null && !seen.contains(d.id())) {
                     changes.add(DeviceChanges.gone(policy.id(), d, now));
-                    toSave.add(d.withRetired(true));
+                    toSave.add(Save.plain(d.withRetired(true)));
                     if (toSave.size() == BATCH) {
                         commit(List.copyOf(changes), List.copyOf(toSave));
                         changes.clear();
@@ -329,21 +386,83 @@ public final class InventorySync implements DeviceRefresh {
 
         void applyRegistered(List<RegisteredDevice> batch, Map<String, String> memberByAddress) {
             if (batch.isEmpty()) return;
+            applyRegistered(batch, memberByAddress, devices.findListed(batch.stream().map(e -> registryId(e.mac())).toList(), false));
+        }
+
+        /** The registry's endpoints as private unmanaged devices, compared with {@code stored} (their ids' stored devices). */
+        void applyRegistered(List<RegisteredDevice> batch, Map<String, String> memberByAddress, Map<String, DeviceStore.Listed> stored) {
+            if (batch.isEmpty()) return;
             List<String> ids = batch.stream().map(e -> registryId(e.mac())).toList();
-            Map<String, Device> stored = devices.findAll(ids);
             List<DeviceStatusChanged> changes = new ArrayList<>();
-            List<Device> toSave = new ArrayList<>();
+            List<Save> toSave = new ArrayList<>();
             for (int i = 0; i < batch.size(); i++) {
                 RegisteredDevice endpoint = batch.get(i);
                 String id = ids.get(i);
                 String owner = owner(id, endpoint.portalUser(), null, memberByAddress);
-                Optional<Device> before = Optional.ofNullable(stored.get(id));
+                DeviceStore.Listed listed = stored.get(id);
+                Optional<Device> before = Optional.ofNullable(listed).map(DeviceStore.Listed::device);
                 // The NAC says nothing of when the device was last on the network; first seen by this sync it is.
                 Device fresh = new Device(id, owner, Ownership.PRIVATE, Platform.OTHER, before.map(Device::model).orElse(null), false,
                         MdmKind.NONE, null, endpoint.mac(), AppPresence.UNKNOWN, ComplianceState.NOT_ENROLLED,
                         before.filter(d -> !d.retired()).map(Device::lastSeen).orElse(now), false);
                 changes.addAll(DeviceChanges.between(policy.id(), before, fresh, now));
-                if (before.isEmpty() || !before.get().equals(fresh)) toSave.add(fresh);
+                Save save = Save.listed(fresh, REGISTRY, period, listed);
+                if (before.isEmpty() || !before.get().equals(fresh) || save.restamps()) toSave.add(save);
+            }
+            commit(changes, toSave);
+        }
+
+        /**
+         * A page of the registry in a round, where no pass over the fleet says which MACs the MDMs account for: an
+         * endpoint's MAC is looked up in the MAC index (a Query, then the few devices by key) when its device was not
+         * yet stored and checked in this period; a device checked this period is compared as it stands. So the lookup
+         * is once a period an endpoint, not once an hour, and an MDM that enrols a registered phone takes the
+         * registry's device out of the listing within a period (it is then not stamped, and found gone).
+         */
+        void applyRegistryPage(List<RegisteredDevice> page, Map<String, String> memberByAddress) {
+            if (page.isEmpty()) return;
+            Map<String, DeviceStore.Listed> stored = devices.findListed(page.stream().map(e -> registryId(e.mac())).toList(), false);
+            List<RegisteredDevice> keep = new ArrayList<>();
+            for (RegisteredDevice endpoint : page) {
+                if (endpoint.portalUser() == null) {
+                    // Nobody registered it (a corporate device, a printer): nobody to hold to the policy.
+                    unregistered++;
+                    continue;
+                }
+                DeviceStore.Listed listed = stored.get(registryId(endpoint.mac()));
+                boolean checked = listed != null && !listed.device().retired() && listed.period() >= period;
+                if (!checked && accountedFor(mdmOwnersOf(endpoint.mac()), endpoint, memberByAddress)) continue;
+                keep.add(endpoint);
+            }
+            applyRegistered(keep, memberByAddress, stored);
+        }
+
+        /** The owners of the MDM devices (not retired) with this MAC, or null when there are none. */
+        private Set<String> mdmOwnersOf(MacAddress mac) {
+            Set<String> ids = new HashSet<>(devices.idsWithMac(mac));
+            ids.removeIf(id -> id.startsWith(REGISTRY_PREFIX));
+            if (ids.isEmpty()) return null;
+            Set<String> owners = new HashSet<>();
+            for (Device d : devices.findAll(ids).values()) if (!d.retired() && d.mdm() != MdmKind.NONE) owners.add(d.owner());
+            return owners.isEmpty() ? null : owners;
+        }
+
+        /**
+         * Candidates a source's stamps index gave as not listed since an earlier period: each read again by key,
+         * consistently, and marked gone only if it still carries that source's stamp from before this run's period and
+         * is not retired (the index lags its table; a device another sync has listed since is left alone). The write
+         * is conditional on the stamp read, so a device relisted in between is not retired either.
+         */
+        void markStale(String source, List<String> ids) {
+            if (ids.isEmpty()) return;
+            List<DeviceStatusChanged> changes = new ArrayList<>();
+            List<Save> toSave = new ArrayList<>();
+            for (DeviceStore.Listed l : devices.findListed(ids, true).values()) {
+                Device d = l.device();
+                if (d.retired() || l.period() == 0 || l.period() >= period || !source.equals(sourceOf(d))) continue;
+                changes.add(DeviceChanges.gone(policy.id(), d, now));
+                toSave.add(new Save(d.withRetired(true), source, 0, l.period()));
+                gone++;
             }
             commit(changes, toSave);
         }
@@ -352,16 +471,16 @@ public final class InventorySync implements DeviceRefresh {
         void markRegistryGone(Set<String> unseen) {
             if (unseen.isEmpty()) return;
             List<DeviceStatusChanged> changes = new ArrayList<>();
-            List<Device> toSave = new ArrayList<>();
+            List<Save> toSave = new ArrayList<>();
             for (Device d : devices.findAll(unseen).values()) {
                 if (d.retired()) continue;
                 changes.add(DeviceChanges.gone(policy.id(), d, now));
-                toSave.add(d.withRetired(true));
+                toSave.add(Save.plain(d.withRetired(true)));
             }
             commit(changes, toSave);
         }
 
-        private void commit(List<DeviceStatusChanged> changes, List<Device> toSave) {
+        private void commit(List<DeviceStatusChanged> changes, List<Save> toSave) {
             changes.forEach(c -> changeCounts.merge(c.change().wireName(), 1, Integer::sum));
             if (dryRun) return;
             recordUnknownOwners();
@@ -372,8 +491,16 @@ public final class InventorySync implements DeviceRefresh {
                         "inventory/" + c.device() + "/" + c.change().wireName() + "/" + stateKey(c),
                         details(c)));
             }
-            toSave.forEach(devices::save);
-            saved += toSave.size();
+            for (Save s : toSave) {
+                if (s.source() == null) {
+                    devices.save(s.device());
+                    saved++;
+                } else if (devices.saveListed(s.device(), s.source(), s.period(), s.storedPeriod())) {
+                    saved++;
+                } else {
+                    overtaken++;
+                }
+            }
         }
 
         private String owner(InventoriedDevice d, Map<String, String> memberByAddress) {
@@ -406,6 +533,32 @@ public final class InventorySync implements DeviceRefresh {
             for (LedgerRecord r : unrecordedOwners) if (!recorded.contains(r.idempotencyKey())) ledger.append(r);
             unrecordedOwners.clear();
         }
+    }
+
+    /**
+     * A write of one device: with its source's stamp ({@code source} set; only if the stored stamp is still
+     * {@code storedPeriod}) or plainly (a run that does not stamp: the full run's gone devices).
+     */
+    record Save(Device device, String source, long period, long storedPeriod) {
+        static Save plain(Device d) {
+            return new Save(d, null, 0, 0);
+        }
+
+        /** The device as listed in {@code period}; a stamp never goes back, so a later one stored is kept. */
+        static Save listed(Device fresh, String source, long period, DeviceStore.Listed stored) {
+            long was = stored == null ? 0 : stored.period();
+            return new Save(fresh, source, Math.max(period, was), was);
+        }
+
+        /** True when the write is due for the stamp alone: the stored one is older than the period. */
+        boolean restamps() {
+            return source != null && period != storedPeriod;
+        }
+    }
+
+    /** The source whose listing stamps a device: its MDM, or the NAC's registry for the devices only it knows. */
+    static String sourceOf(Device d) {
+        return d.id().startsWith(REGISTRY_PREFIX) ? REGISTRY : d.mdm().wireName();
     }
 
     /** Owner of a device whose MDM names nobody on the roster: kept so it is not lost, and reported. */

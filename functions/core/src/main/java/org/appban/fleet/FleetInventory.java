@@ -26,4 +26,30 @@ public interface FleetInventory {
             return all.filter(d -> d.mdmId().equals(mdmId)).findFirst();
         }
     }
+
+    /** Devices a page of {@link #listing} holds, at most. */
+    int LISTING_PAGE = 100;
+
+    /**
+     * The listing as pages a round reads across invocations, each from the cursor the previous one handed on. One
+     * {@link Listing} serves one step (an invocation): what the whole listing needs first (the app's holders) is read
+     * once per listing, not once per page. This default walks {@link #devices} to the position; adapters whose API
+     * pages by a cursor override it.
+     */
+    default Listing listing(BannedApp app) {
+        return cursor -> SourcePage.byPosition(devices(app), cursor, LISTING_PAGE);
+    }
+
+    /** One step's view of a listing. */
+    interface Listing extends AutoCloseable {
+        /**
+         * The page at {@code cursor} (null: the first). A failure surfaces as a {@link org.appban.remote.RemoteFailure};
+         * a cursor the source does not recognise as {@link IllegalArgumentException}.
+         */
+        SourcePage<InventoriedDevice> page(String cursor);
+
+        @Override
+        default void close() {
+        }
+    }
 }

@@ -13,4 +13,13 @@ public interface RegisteredDevices {
      * {@link org.appban.remote.RemoteFailure} from the stream, after the endpoints already delivered.
      */
     Stream<RegisteredDevice> registered();
+
+    /**
+     * The endpoints as pages, each from the cursor the previous one handed on (null: the first), for a sync that runs
+     * across invocations. This default walks {@link #registered} to the position; an adapter that pages by itself
+     * overrides it.
+     */
+    default org.appban.fleet.SourcePage<RegisteredDevice> page(String cursor) {
+        return org.appban.fleet.SourcePage.byPosition(registered(), cursor, 100);
+    }
 }

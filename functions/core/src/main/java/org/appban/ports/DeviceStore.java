@@ -68,4 +68,57 @@ public interface DeviceStore {
             devices = List.copyOf(devices);
         }
     }
+
+    // The inventory sync's stamps. Each sync of a source (an MDM, the NAC's registry) runs in a period (a day by
+    // default): a device the source lists carries the latest period it was listed in, and is written for that at most
+    // once a period unless it changed. After a source's listing completed in period P, its devices stamped before P
+    // are those it did not list: the candidates for "gone", found by an index of the stamps, never by reading the fleet.
+
+    /** The partitions of each source's stamps: a period's restamping spreads its writes over this many. */
+    int STAMP_SHARDS = 16;
+
+    /** The shard of a device's stamp (String.hashCode is specified, so every JVM agrees). */
+    static int stampShard(String id) {
+        return Math.floorMod(id.hashCode(), STAMP_SHARDS);
+    }
+
+    /**
+     * A stored device and the latest sync period its source listed it in.
+     *
+     * @param period 0 when it carries no stamp: retired, saved by another path than the sync, or stored before stamps
+     */
+    record Listed(Device device, long period) {
+    }
+
+    /**
+     * The stored devices among {@code ids} with their stamps. {@code consistent}: a strongly consistent read, for a
+     * decision that must see the last write (a "gone"); otherwise the store may answer from a read a moment old
+     * (cheaper: the hourly comparison tolerates it, since a stale answer only writes again what it writes anyway).
+     */
+    Map<String, Listed> findListed(Collection<String> ids, boolean consistent);
+
+    /**
+     * Saves a device its source listed in {@code period}, if its stamp is still {@code storedPeriod} (what the caller
+     * read; 0: none): a write decided on a read that another sync has overtaken since is dropped (false), so a stamp
+     * never goes back (a round of an earlier period finishing late) and a device relisted meanwhile is not marked gone
+     * on a stale read. A retired device is saved without a stamp: it leaves every source's candidates. {@link #save}
+     * also drops the stamp (the next listing stamps the device again).
+     *
+     * @return false when the stamp had moved, and nothing was written
+     */
+    boolean saveListed(Device device, String source, long period, long storedPeriod);
+
+    /**
+     * A page of the ids of the devices {@code source} stamped before period {@code before}, in one of its shards, from
+     * position {@code after} (null: the start): the devices its listings have not returned since. {@code after} is a
+     * position (the page's {@code next}), so a device restamped meanwhile does not lose the place.
+     */
+    StalePage stale(String source, int shard, long before, String after, int limit);
+
+    /** Ids of stale candidates, and where the shard goes on ({@code next}, null: the shard is done). */
+    record StalePage(List<String> ids, String next) {
+        public StalePage {
+            ids = List.copyOf(ids);
+        }
+    }
 }

@@ -63,6 +63,12 @@ final class OnFirstUse {
             public java.util.Optional<InventoriedDevice> device(BannedApp app, String mdmId) {
                 return mdm.get().device(app, mdmId);
             }
+
+            // The adapter's own paging cursor (a round's step): the default would walk the listing to the position.
+            @Override
+            public Listing listing(BannedApp app) {
+                return mdm.get().listing(app);
+            }
         };
     }
 
@@ -98,6 +104,17 @@ final class OnFirstUse {
 
     static RegisteredDevices registry(Supplier<? extends RegisteredDevices> build) {
         Supplier<? extends RegisteredDevices> registry = memoized(build);
-        return () -> registry.get().registered();
+        return new RegisteredDevices() {
+            @Override
+            public Stream<org.appban.network.RegisteredDevice> registered() {
+                return registry.get().registered();
+            }
+
+            // ERS's own page numbers (a round's step), not a walk to the position.
+            @Override
+            public org.appban.fleet.SourcePage<org.appban.network.RegisteredDevice> page(String cursor) {
+                return registry.get().page(cursor);
+            }
+        };
     }
 }

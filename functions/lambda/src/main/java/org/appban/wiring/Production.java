@@ -232,6 +232,22 @@ public final class Production {
                 clock);
     }
 
+    /**
+     * The hourly sync as a round of queued steps on the function's own queue (INVENTORY_WORK_QUEUE_URL), which invokes it
+     * again; null when no queue is configured (a local run: the sync runs whole in one call). Steps are let in by a gate
+     * that records what it refuses in the ledger, marks steps done in the claims table, and checks the round's own
+     * shape (its hour, its cursor among this function's sources).
+     */
+    public org.appban.inventory.InventoryRound inventoryRound(InventorySync sync) {
+        Optional<String> queue = settings.optional("INVENTORY_WORK_QUEUE_URL");
+        if (queue.isEmpty()) return null;
+        var claims = new DynamoClaims(dynamo(), settings.required("CLAIMS_TABLE"));
+        int sources = org.appban.inventory.InventoryRound.sources(sync);
+        var gate = new org.appban.work.ContinuationGate(org.appban.inventory.InventoryRound.KIND, queue.get(), claims,
+                new DynamoLedger(dynamo(), settings.required("LEDGER_TABLE")), clock, c -> org.appban.inventory.InventoryRound.check(c, sources));
+        return new org.appban.inventory.InventoryRound(sync, new org.appban.work.WorkSteps(gate, new org.appban.work.SqsWork(sqsClient(), queue.get())), clock);
+    }
+
     public RosterFiles rosterFiles() {
         return new S3RosterFiles(s3Client());
     }

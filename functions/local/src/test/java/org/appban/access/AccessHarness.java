@@ -56,6 +56,9 @@ final class AccessHarness {
                     org.appban.domain.ComplianceState.COMPLIANT, AccessFixtures.DEADLINE));
         }
         org.appban.ports.DeviceStore counted = new org.appban.ports.DeviceStore() {
+            @Override public Map<String, org.appban.ports.DeviceStore.Listed> findListed(java.util.Collection<String> ids, boolean consistent) { return devices.findListed(ids, consistent); }
+            @Override public boolean saveListed(Device d, String source, long period, long was) { return devices.saveListed(d, source, period, was); }
+            @Override public org.appban.ports.DeviceStore.StalePage stale(String source, int shard, long before, String after, int limit) { return devices.stale(source, shard, before, after, limit); }
             @Override
             public java.util.Optional<Device> find(String id) {
                 return devices.find(id);

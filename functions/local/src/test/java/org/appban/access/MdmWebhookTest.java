@@ -122,6 +122,9 @@ class MdmWebhookTest {
     @Test
     void whenProcessingFailsTheDeliveryIsNotRememberedSoTheMdmsRetryWorks() {
         org.appban.ports.DeviceStore broken = new org.appban.ports.DeviceStore() {
+            @Override public java.util.Map<String, org.appban.ports.DeviceStore.Listed> findListed(java.util.Collection<String> ids, boolean consistent) { throw new IllegalStateException("devices table unavailable"); }
+            @Override public boolean saveListed(Device d, String source, long period, long was) { throw new IllegalStateException("devices table unavailable"); }
+            @Override public org.appban.ports.DeviceStore.StalePage stale(String source, int shard, long before, String after, int limit) { throw new IllegalStateException("devices table unavailable"); }
             @Override
             public java.util.Optional<Device> find(String id) {
                 throw new IllegalStateException("devices table unavailable");

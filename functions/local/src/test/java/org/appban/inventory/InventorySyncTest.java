@@ -166,6 +166,9 @@ class InventorySyncTest {
             public List<Device> all() { throw new AssertionError("the sync loaded the whole devices table"); }
             public void forEach(java.util.function.Consumer<Device> action) { devices.all().forEach(action); }
             public void save(Device d) { devices.save(d); }
+            public Map<String, org.appban.ports.DeviceStore.Listed> findListed(java.util.Collection<String> ids, boolean consistent) { return devices.findListed(ids, consistent); }
+            public boolean saveListed(Device d, String source, long period, long was) { return devices.saveListed(d, source, period, was); }
+            public org.appban.ports.DeviceStore.StalePage stale(String source, int shard, long before, String after, int limit) { return devices.stale(source, shard, before, after, limit); }
         };
         InventorySync streaming = new InventorySync(POLICY, mdms, members, streamingOnly, events, ledger, fleet.sims.clock());
         fleet.sims.clock().advance(Duration.ofDays(16));
@@ -206,6 +209,9 @@ class InventorySyncTest {
             public List<Device> all() { throw new AssertionError("the sync loaded the whole devices table"); }
             public void forEach(java.util.function.Consumer<Device> action) { passes.incrementAndGet(); devices.all().forEach(action); }
             public void save(Device d) { devices.save(d); }
+            public Map<String, org.appban.ports.DeviceStore.Listed> findListed(java.util.Collection<String> ids, boolean consistent) { return devices.findListed(ids, consistent); }
+            public boolean saveListed(Device d, String source, long period, long was) { return devices.saveListed(d, source, period, was); }
+            public org.appban.ports.DeviceStore.StalePage stale(String source, int shard, long before, String after, int limit) { return devices.stale(source, shard, before, after, limit); }
         };
         fleet.sims.clock().advance(Duration.ofDays(16));
         events.clear();

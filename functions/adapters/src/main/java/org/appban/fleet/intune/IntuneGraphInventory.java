@@ -19,6 +19,8 @@ import org.appban.domain.Platform;
 import org.appban.fleet.FleetInventory;
 import org.appban.fleet.InventoriedDevice;
 import org.appban.fleet.PagePipeline;
+import org.appban.fleet.SourcePage;
+import java.net.URI;
 import org.appban.remote.RemoteFailure;
 import org.appban.policy.BannedApp;
 
@@ -112,6 +114,48 @@ public final class IntuneGraphInventory implements FleetInventory {
                 }
             }
         });
+    }
+
+    /**
+     * The listing a page at a time through one cursor (Graph's nextLink), for a round that hands the cursor on between
+     * invocations. A corporate device needs the app's holders: they are listed once per {@link FleetInventory.Listing}
+     * (one step), the first time a page holds a corporate device, and kept on local disk while it lasts. A nextLink
+     * handed back must point at this Graph (scheme, host and port): the token is never sent anywhere a message says.
+     */
+    @Override
+    public Listing listing(BannedApp app) {
+        URI base = graph.graph("/");
+        return new Listing() {
+            private Holders holders;
+
+            @Override
+            public SourcePage<InventoriedDevice> page(String cursor) {
+                String url = DEVICES + "?$top=" + PAGE;
+                if (cursor != null) {
+                    URI next;
+                    try {
+                        next = URI.create(cursor);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("not a Graph nextLink: " + e.getMessage());
+                    }
+                    if (!base.getScheme().equalsIgnoreCase(String.valueOf(next.getScheme())) || !base.getHost().equalsIgnoreCase(String.valueOf(next.getHost()))
+                            || base.getPort() != next.getPort()) {
+                        throw new IllegalArgumentException("a nextLink to another host than this Graph's");
+                    }
+                    url = cursor;
+                }
+                IntuneGraphClient.Page page = graph.page("list managed devices", url);
+                boolean corporate = page.items().stream().anyMatch(d -> "company".equals(ownerTypeOf(d)));
+                if (corporate && holders == null) holders = holders(app);
+                Holders h = holders == null ? Holders.NONE : holders;
+                return new SourcePage<>(page.items().stream().map(d -> device(d, h)).toList(), page.nextLink());
+            }
+
+            @Override
+            public void close() {
+                if (holders != null) holders.close();
+            }
+        };
     }
 
     /** One cursor's pages from {@code url} on, each checked against its partition and handed on. */

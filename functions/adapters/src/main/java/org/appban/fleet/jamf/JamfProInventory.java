@@ -21,6 +21,7 @@ import org.appban.domain.Ownership;
 import org.appban.domain.Platform;
 import org.appban.fleet.FleetInventory;
 import org.appban.fleet.InventoriedDevice;
+import org.appban.fleet.SourcePage;
 import org.appban.policy.BannedApp;
 
 /**
@@ -83,6 +84,57 @@ public final class JamfProInventory implements FleetInventory {
         try (Stream<InventoriedDevice> one = computer.isPresent() ? computers(app, "id==\"" + id + "\"") : devices(app, "mobileDeviceId==\"" + id + "\"")) {
             return one.filter(d -> d.mdmId().equals(mdmId)).findFirst();
         }
+    }
+
+    /**
+     * The listing a page at a time by Jamf's own page numbers, for a round that hands the cursor on between
+     * invocations: {@code m<n>} is page n of the mobile devices, {@code c<n>} page n of the computers (sorted by id).
+     * A mobile page's app holders are read for that page's devices only (the same filter narrowed to its ids), so a
+     * step pays for the pages it lists, not for the fleet's apps.
+     */
+    @Override
+    public Listing listing(BannedApp app) {
+        return cursor -> {
+            String at = cursor == null ? "m0" : cursor;
+            if (!at.matches("[mc]\\d{1,9}")) throw new IllegalArgumentException("not a Jamf page: '" + cursor + "'");
+            int page = Integer.parseInt(at.substring(1));
+            boolean mobile = at.charAt(0) == 'm';
+            JsonNode body = mobile
+                    ? jamf.getJson("mobile device inventory", MOBILE_DEVICES + "?section=GENERAL&section=HARDWARE&section=USER_AND_LOCATION&page=" + page + "&page-size=" + PAGE)
+                    : jamf.getJson("computer inventory", COMPUTERS + "?section=GENERAL&section=HARDWARE&section=USER_AND_LOCATION&section=APPLICATIONS&sort=id%3Aasc&page="
+                            + page + "&page-size=" + PAGE);
+            List<JsonNode> results = new ArrayList<>();
+            body.path("results").forEach(results::add);
+            boolean last = results.isEmpty() || (long) (page + 1) * PAGE >= body.path("totalCount").asLong();
+            List<InventoriedDevice> items;
+            if (mobile) {
+                Map<String, String> holders = holdersAmong(app, results);
+                items = results.stream().map(d -> device(d, holders)).toList();
+            } else {
+                items = results.stream().map(c -> computer(c, app)).toList();
+            }
+            String next = !last ? (mobile ? "m" : "c") + (page + 1) : mobile ? "c0" : null;
+            return new SourcePage<>(items, next);
+        };
+    }
+
+    /** The app holders among a page's institutional mobile devices: one request, filtered to their ids. */
+    private Map<String, String> holdersAmong(BannedApp app, List<JsonNode> page) {
+        List<String> ids = page.stream().filter(d -> d.path("general").path("deviceOwnershipType").asText("").equals("Institutional"))
+                .map(d -> d.path("mobileDeviceId").asText()).filter(id -> id.matches("\\d{1,18}")).toList();
+        Map<String, String> holders = new HashMap<>();
+        if (ids.isEmpty()) return holders;
+        String only = "mobileDeviceId=in=(" + String.join(",", ids) + ")";
+        pages(MOBILE_DEVICES, "mobile device inventory", "section=GENERAL&section=APPLICATIONS&filter=" + INSTITUTIONAL
+                + URLEncoder.encode(";" + only, StandardCharsets.UTF_8)).forEach(d -> {
+            for (JsonNode a : d.path("applications")) {
+                String identifier = a.path("identifier").asText("");
+                if (app.identifiersFor(Platform.IOS).contains(identifier) || app.matchesDisplayName(a.path("name").asText(null))) {
+                    holders.put(d.path("mobileDeviceId").asText(), "jamf applications:" + identifier + " (" + a.path("managementStatus").asText("?") + ")");
+                }
+            }
+        });
+        return holders;
     }
 
     private Stream<InventoriedDevice> devices(BannedApp app, String only) {

@@ -182,29 +182,55 @@ public final class CiscoIseNetworkAccess implements NetworkAccess, RegisteredDev
             }
 
             private void fetch() {
-                JsonNode result = get("list endpoints", "/ers/config/endpoint?page=" + page + "&size=" + PAGE).path("SearchResult");
-                java.time.Instant now = clock.instant();
-                for (JsonNode res : result.path("resources")) {
-                    String id = res.path("id").asText();
-                    String name = res.path("name").asText("");
-                    Known k = known.get(id);
-                    if (k != null && k.name().equals(name) && now.isBefore(k.readAt().plus(REGISTRY_DETAILS_TRUSTED))) {
-                        if (k.device() != null) buffer.add(k.device());
-                        continue;
-                    }
-                    JsonNode e = get("read endpoint", "/ers/config/endpoint/" + id).path("ERSEndPoint");
-                    Optional<MacAddress> mac = readMac(e.path("mac").asText(""));
-                    String user = e.path("portalUser").asText("").trim();
-                    RegisteredDevice device = mac.isPresent()
-                            ? new RegisteredDevice(mac.get(), user.isEmpty() ? null : user, e.path("id").asText(id)) : null;
-                    known.put(id, new Known(name, device, now));
-                    if (device != null) buffer.add(device);
-                }
-                more = result.has("nextPage") && !result.path("resources").isEmpty();
+                EndpointPage p = endpointPage(page);
+                buffer.addAll(p.devices());
+                more = p.more();
                 page++;
             }
         };
         return StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(pages, java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL), false);
+    }
+
+    /**
+     * The endpoints a page at a time by ERS's own page numbers (1 on), for a sync that hands the cursor on between
+     * invocations; each page costs what a page of {@link #registered} costs.
+     */
+    @Override
+    public org.appban.fleet.SourcePage<RegisteredDevice> page(String cursor) {
+        int page = 1;
+        if (cursor != null) {
+            if (!cursor.matches("\\d{1,9}") || Integer.parseInt(cursor) < 1) throw new IllegalArgumentException("not an ERS page: '" + cursor + "'");
+            page = Integer.parseInt(cursor);
+        }
+        EndpointPage p = endpointPage(page);
+        return new org.appban.fleet.SourcePage<>(p.devices(), p.more() ? Integer.toString(page + 1) : null);
+    }
+
+    private record EndpointPage(List<RegisteredDevice> devices, boolean more) {
+    }
+
+    /** One ERS page of endpoints, each read unless a recent read of it under the same name is known. */
+    private EndpointPage endpointPage(int page) {
+        JsonNode result = get("list endpoints", "/ers/config/endpoint?page=" + page + "&size=" + PAGE).path("SearchResult");
+        java.time.Instant now = clock.instant();
+        List<RegisteredDevice> out = new ArrayList<>();
+        for (JsonNode res : result.path("resources")) {
+            String id = res.path("id").asText();
+            String name = res.path("name").asText("");
+            Known k = known.get(id);
+            if (k != null && k.name().equals(name) && now.isBefore(k.readAt().plus(REGISTRY_DETAILS_TRUSTED))) {
+                if (k.device() != null) out.add(k.device());
+                continue;
+            }
+            JsonNode e = get("read endpoint", "/ers/config/endpoint/" + id).path("ERSEndPoint");
+            Optional<MacAddress> mac = readMac(e.path("mac").asText(""));
+            String user = e.path("portalUser").asText("").trim();
+            RegisteredDevice device = mac.isPresent()
+                    ? new RegisteredDevice(mac.get(), user.isEmpty() ? null : user, e.path("id").asText(id)) : null;
+            known.put(id, new Known(name, device, now));
+            if (device != null) out.add(device);
+        }
+        return new EndpointPage(out, result.has("nextPage") && !result.path("resources").isEmpty());
     }
 
     /** The ANC policy on a MAC: pages through the assignments (at most 100 a page) and reads each until found. */

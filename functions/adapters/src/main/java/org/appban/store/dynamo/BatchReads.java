@@ -30,9 +30,15 @@ final class BatchReads {
      * that asks only which of the keys hold an item.
      */
     static List<Map<String, AttributeValue>> get(DynamoDbClient dynamo, String table, List<Map<String, AttributeValue>> keys, String only) {
+        return get(dynamo, table, keys, only, true);
+    }
+
+    /** As above; {@code consistent=false} reads eventually consistently, at half the read units. */
+    static List<Map<String, AttributeValue>> get(DynamoDbClient dynamo, String table, List<Map<String, AttributeValue>> keys, String only,
+                                                 boolean consistent) {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         for (int from = 0; from < keys.size(); from += MAX_KEYS) {
-            KeysAndAttributes.Builder batch = KeysAndAttributes.builder().keys(keys.subList(from, Math.min(keys.size(), from + MAX_KEYS))).consistentRead(true);
+            KeysAndAttributes.Builder batch = KeysAndAttributes.builder().keys(keys.subList(from, Math.min(keys.size(), from + MAX_KEYS))).consistentRead(consistent);
             if (only != null) batch.projectionExpression("#only").expressionAttributeNames(Map.of("#only", only));
             Map<String, KeysAndAttributes> request = Map.of(table, batch.build());
             for (int round = 0; !request.isEmpty(); round++) {

@@ -26,6 +26,14 @@ public final class DynamoDeviceStore implements DeviceStore {
     public static final String BY_OWNER = "byOwner";
     /** Sparse (devices without a MAC are not in it), keys only: the MAC in its one normal form, and the device's id. */
     public static final String BY_MAC = "byMac";
+    /**
+     * Sparse, keys only: the inventory sync's stamps, {@value #SYNC_SHARD} ({@code <source>#<shard>}) and
+     * {@value #SYNC_PERIOD} (the latest period the source listed the device in). A Query for a shard's periods before
+     * the current one finds the devices the source has not listed since: what might be gone, and nothing else.
+     */
+    public static final String BY_SYNC = "bySync";
+    static final String SYNC_SHARD = "syncShard";
+    static final String SYNC_PERIOD = "syncPeriod";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -120,5 +128,75 @@ public final class DynamoDeviceStore implements DeviceStore {
     @Override
     public void save(Device device) {
         dynamo.putItem(r -> r.tableName(table).item(DeviceItems.toItem(device)));
+    }
+
+    @Override
+    public Map<String, Listed> findListed(Collection<String> ids, boolean consistent) {
+        Map<String, Listed> found = new HashMap<>();
+        List<Map<String, AttributeValue>> keys = new LinkedHashSet<>(ids).stream().map(DeviceItems::key).toList();
+        for (Map<String, AttributeValue> item : BatchReads.get(dynamo, table, keys, null, consistent)) {
+            Device d = DeviceItems.fromItem(item, table);
+            AttributeValue period = item.get(SYNC_PERIOD);
+            found.put(d.id(), new Listed(d, period == null || period.n() == null ? 0 : Long.parseLong(period.n())));
+        }
+        return found;
+    }
+
+    /**
+     * One conditional PutItem: the device's item with its stamp (a retired device's without, so it leaves
+     * {@value #BY_SYNC}), if the stored stamp is still the one read.
+     */
+    @Override
+    public boolean saveListed(Device device, String source, long period, long storedPeriod) {
+        Map<String, AttributeValue> item = new HashMap<>(DeviceItems.toItem(device));
+        if (!device.retired()) {
+            item.put(SYNC_SHARD, AttributeValue.fromS(shardKey(source, DeviceStore.stampShard(device.id()))));
+            item.put(SYNC_PERIOD, AttributeValue.fromN(Long.toString(period)));
+        }
+        try {
+            dynamo.putItem(r -> {
+                r.tableName(table).item(item).expressionAttributeNames(Map.of("#period", SYNC_PERIOD));
+                if (storedPeriod == 0) r.conditionExpression("attribute_not_exists(#period)");
+                else r.conditionExpression("#period = :stored").expressionAttributeValues(Map.of(":stored", AttributeValue.fromN(Long.toString(storedPeriod))));
+            });
+            return true;
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /**
+     * One Query of {@value #BY_SYNC}: the shard's stamps before {@code before}, keys only. It reads the devices not
+     * listed since, not the fleet: normally none, or the few that vanished in the last period. The position is the
+     * index's last key ({@code <period>/<id>}).
+     */
+    @Override
+    public StalePage stale(String source, int shard, long before, String after, int limit) {
+        if (limit < 1) throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        if (shard < 0 || shard >= STAMP_SHARDS) throw new IllegalArgumentException("shard " + shard + " of " + STAMP_SHARDS);
+        String shardKey = shardKey(source, shard);
+        var response = dynamo.query(r -> {
+            r.tableName(table).indexName(BY_SYNC).limit(limit)
+                    .keyConditionExpression("#shard = :shard AND #period < :before")
+                    .expressionAttributeNames(Map.of("#shard", SYNC_SHARD, "#period", SYNC_PERIOD))
+                    .expressionAttributeValues(Map.of(":shard", AttributeValue.fromS(shardKey), ":before", AttributeValue.fromN(Long.toString(before))));
+            if (after != null) {
+                int slash = after.indexOf('/');
+                if (slash < 1) throw new IllegalArgumentException("a stale position is <period>/<id>, was '" + after + "'");
+                r.exclusiveStartKey(Map.of(DeviceItems.ID, AttributeValue.fromS(after.substring(slash + 1)),
+                        SYNC_SHARD, AttributeValue.fromS(shardKey), SYNC_PERIOD, AttributeValue.fromN(Long.toString(Long.parseLong(after.substring(0, slash))))));
+            }
+        });
+        List<String> ids = response.items().stream().map(i -> i.get(DeviceItems.ID).s()).toList();
+        String next = null;
+        if (response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()) {
+            Map<String, AttributeValue> last = response.lastEvaluatedKey();
+            next = last.get(SYNC_PERIOD).n() + "/" + last.get(DeviceItems.ID).s();
+        }
+        return new StalePage(ids, next);
+    }
+
+    private static String shardKey(String source, int shard) {
+        return source + "#" + shard;
     }
 }

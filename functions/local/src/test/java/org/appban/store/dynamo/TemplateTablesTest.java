@@ -49,12 +49,13 @@ class TemplateTablesTest {
     }
 
     @Test
-    void devices_are_keyed_by_id_and_indexed_by_owner_and_by_mac() {
+    void devices_are_keyed_by_id_and_indexed_by_owner_by_mac_and_by_the_syncs_stamps() {
         CreateTableRequest t = template.createRequest("DevicesTable", "t");
         assertEquals(List.of(DeviceItems.ID + " HASH"), keys(t.keySchema()));
         assertEquals(Map.of(DynamoDeviceStore.BY_OWNER, List.of(DeviceItems.OWNER + " HASH"),
-                DynamoDeviceStore.BY_MAC, List.of(DeviceItems.MAC_ADDRESS + " HASH")), indexes(t));
-        assertEquals(Map.of(DeviceItems.ID, "S", DeviceItems.OWNER, "S", DeviceItems.MAC_ADDRESS, "S"), types(t));
+                DynamoDeviceStore.BY_MAC, List.of(DeviceItems.MAC_ADDRESS + " HASH"),
+                DynamoDeviceStore.BY_SYNC, List.of("syncShard HASH", "syncPeriod RANGE")), indexes(t));
+        assertEquals(Map.of(DeviceItems.ID, "S", DeviceItems.OWNER, "S", DeviceItems.MAC_ADDRESS, "S", "syncShard", "S", "syncPeriod", "N"), types(t));
     }
 
     @Test

@@ -260,6 +260,7 @@ public final class JamfSimulator extends SimServer {
     }
 
     private static final Pattern RSQL_EQ = Pattern.compile("^([\\w.]+)==\"?([^\";]*)\"?$");
+    private static final Pattern RSQL_IN = Pattern.compile("^([\\w.]+)=in=\\(([^;()]*)\\)$");
 
     private SimResponse inventory(SimRequest r) {
         List<String> sections = r.paramValues("section");
@@ -272,11 +273,14 @@ public final class JamfSimulator extends SimServer {
         String filter = r.param("filter").orElse(null);
         if (filter != null) {
             for (String clause : filter.split(";")) {
+                // == and =in= (a list in parentheses), as Jamf's "Filtering with RSQL" describes them.
                 Matcher f = RSQL_EQ.matcher(clause.trim());
-                if (!f.matches()) throw new HttpFailure(400, "INVALID_FILTER", "Unsupported filter: " + clause);
-                String field = f.group(1);
-                String value = f.group(2);
-                all.removeIf(d -> !value.equals(switch (field) {
+                Matcher in = RSQL_IN.matcher(clause.trim());
+                if (!f.matches() && !in.matches()) throw new HttpFailure(400, "INVALID_FILTER", "Unsupported filter: " + clause);
+                String field = f.matches() ? f.group(1) : in.group(1);
+                java.util.Set<String> values = f.matches() ? java.util.Set.of(f.group(2))
+                        : java.util.Arrays.stream(in.group(2).split(",")).map(v -> v.trim().replace("\"", "")).collect(java.util.stream.Collectors.toSet());
+                all.removeIf(d -> !values.contains(switch (field) {
                     case "general.deviceOwnershipType" -> ownershipType(d);
                     case "general.managementId" -> d.managementId();
                     case "mobileDeviceId" -> Integer.toString(d.jamfId());
