@@ -133,7 +133,8 @@ class JamfProComputersTest {
     void noMobileDeviceResourceIsEverSentAComputersNumber() {
         JamfProEnforcement enforcement = new JamfProEnforcement(client, "appban");
         EnforcementStep uninstall = enforcement.ensureUninstall(APP_ON_MACS, Set.of("1", "computer-1"), Set.of("computer-1"));
-        assertTrue(uninstall.evidence().get("kept.by").equals("0"), "a Mac is in no mobile device app scope: " + uninstall.evidence());
+        // The app's scope is the exempt static group of mobile devices; an exempt Mac is never put in it.
+        assertEquals("0", uninstall.evidence().get("exempt.added"), "a Mac is in no mobile device group: " + uninstall.evidence());
         List<SyncOutcome> synced = enforcement.sync(List.of("computer-1", "1"));
         assertEquals(SyncOutcome.Status.NOT_FOUND, synced.stream().filter(s -> s.mdmId().equals("computer-1")).findFirst().orElseThrow().status());
         assertEquals(SyncOutcome.Status.REQUESTED, synced.stream().filter(s -> s.mdmId().equals("1")).findFirst().orElseThrow().status());
