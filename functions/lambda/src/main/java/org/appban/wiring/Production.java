@@ -498,7 +498,7 @@ public final class Production {
                 CampaignPreview.standard(policy),
                 // The network-access function's own record of each device, as its ledger entries tell it.
                 NetworkAccessLookup.fromLedger(java.util.Map.of("nac.quarantined", "quarantined", "nac.released", "allowed")),
-                org.appban.admin.ManualRuns.eventBridge(eventsClient(), settings.required("EVENT_BUS_NAME")), clock,
+                new org.appban.admin.EventBridgeManualRuns(eventsClient(), settings.required("EVENT_BUS_NAME")), clock,
                 new LedgerAudit.Anchoring(new org.appban.ledger.S3DigestStore(s3Client(), settings.required("DIGEST_BUCKET")),
                         settings.required("LEDGER_TABLE")));
     }

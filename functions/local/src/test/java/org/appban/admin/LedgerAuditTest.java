@@ -54,11 +54,11 @@ class LedgerAuditTest {
         InvalidInputException notFull = assertThrows(InvalidInputException.class, () -> anchored.verify(null, "2", clock.instant()));
         assertTrue(notFull.getMessage().contains("digest 2 is incremental: a check starts from a full digest (its checkpoint is 1)"), notFull.getMessage());
 
-        AdminRequest.LedgerVerify start = (AdminRequest.LedgerVerify) AdminRequest.parse(Json.parse("{\"operation\":\"ledger.verify\",\"from\":\"start\"}"));
+        AdminRequest.LedgerVerify start = (AdminRequest.LedgerVerify) AdminRequestJson.parse(Json.parse("{\"operation\":\"ledger.verify\",\"from\":\"start\"}"));
         assertEquals("start", start.from());
-        assertEquals(null, ((AdminRequest.LedgerVerify) AdminRequest.parse(Json.parse("{\"operation\":\"ledger.verify\"}"))).from());
+        assertEquals(null, ((AdminRequest.LedgerVerify) AdminRequestJson.parse(Json.parse("{\"operation\":\"ledger.verify\"}"))).from());
         InvalidInputException bad = assertThrows(InvalidInputException.class,
-                () -> AdminRequest.parse(Json.parse("{\"operation\":\"ledger.verify\",\"from\":\"yesterday\"}")));
+                () -> AdminRequestJson.parse(Json.parse("{\"operation\":\"ledger.verify\",\"from\":\"yesterday\"}")));
         assertTrue(bad.getMessage().contains("from"), bad.getMessage());
     }
 

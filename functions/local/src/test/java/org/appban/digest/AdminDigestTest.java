@@ -190,10 +190,10 @@ class AdminDigestTest {
         String rawiri = "arn:aws:sts::111122223333:assumed-role/appban-operator/rawiri";
         JsonNode off = Json.parse("{\"operation\":\"killswitch.off\",\"reason\":\"resolved\"}");
         clock.set(nz("2023-04-07T07:00"));
-        SecondApprovals.Approval waiting = rule.request(new AdminRequest.KillSwitchSet(false, "resolved"), off,
+        SecondApprovals.Approval waiting = rule.request(new AdminRequest.KillSwitchSet(false, "resolved"), Json.write(off),
                 FunctionUrlIdentity.of(FunctionUrlEvent.signedBy(hana, "{}")));
         JsonNode other = Json.parse("{\"operation\":\"killswitch.off\",\"reason\":\"second\"}");
-        SecondApprovals.Approval approved = rule.request(new AdminRequest.KillSwitchSet(false, "second"), other,
+        SecondApprovals.Approval approved = rule.request(new AdminRequest.KillSwitchSet(false, "second"), Json.write(other),
                 FunctionUrlIdentity.of(FunctionUrlEvent.signedBy(hana, "{}")));
         rule.approve(approved.id(), FunctionUrlIdentity.of(FunctionUrlEvent.signedBy(rawiri, "{}")));
 

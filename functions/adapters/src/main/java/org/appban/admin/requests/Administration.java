@@ -1,6 +1,8 @@
 package org.appban.admin.requests;
 
 import org.appban.admin.AdminRequest;
+import org.appban.admin.AdminRequestJson;
+import org.appban.admin.AdminRequestFormat;
 import org.appban.admin.Caller;
 import org.appban.admin.CampaignStatus;
 import org.appban.admin.CountedStatus;
@@ -71,6 +73,7 @@ public final class Administration {
     private final SecondApprovals secondApprovals;
     private final ManualRuns runs;
     private final LedgerAudit.Anchoring anchoring;
+    private final AdminRequestFormat format;
 
     public Administration(BanPolicy policy, MemberStore members, DeviceStore devices, ExemptionStore exemptions,
                           Ledger ledger, ExemptionService exemptionService, KillSwitch killSwitch, Reports reports,
@@ -116,6 +119,7 @@ public final class Administration {
         this.clock = clock;
         this.anchoring = anchoring;
         this.administrators = PrincipalPattern.parseAll(policy.administration().administrators());
+        this.format = new AdminRequestJson(policy);
         this.secondApprovals = new SecondApprovals(policy.administration().secondApproval(), policy.zone(), ledger, clock);
     }
 
@@ -129,9 +133,9 @@ public final class Administration {
         Objects.requireNonNull(caller, "caller");
         Objects.requireNonNull(invocationId, "invocationId");
         Instant at = clock.instant();
-        String operation = AdminRequest.operationOf(request);
+        String operation = AdminRequestJson.operationOf(request);
         try {
-            AdminRequest parsed = AdminRequest.parse(request);
+            AdminRequest parsed = AdminRequestJson.parse(request);
             Outcome outcome = run(parsed, request, caller, invocationId);
             record(at, caller, parsed.operation(), outcome.pending() ? "pending" : "ok", invocationId, outcome.summary());
             ObjectNode report = envelope(outcome.pending() ? "pending" : "done", parsed.operation(), caller, at);
@@ -193,7 +197,7 @@ public final class Administration {
                 org.appban.domain.Exemption e = exemptions.find(g.id()).orElseThrow(() -> new InvalidInputException("exemption.grant", "id", "no exemption '" + g.id() + "'"));
                 exemptionService.rules().grant("exemption.grant", e, members.find(e.member()).orElse(null), by, g.expires(), now);
             }
-            SecondApprovals.Approval a = secondApprovals.request(request, raw, by);
+            SecondApprovals.Approval a = secondApprovals.request(request, AdminRequestJson.text(raw), by);
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("approval", a);
             result.put("waitsFor", "a second administrator, before " + a.expires() + ": approval.approve with id " + a.id()
@@ -253,7 +257,7 @@ public final class Administration {
             }
             case AdminRequest.ApprovalApprove r -> {
                 SecondApprovals.Approval a = secondApprovals.approve(r.id(), by);
-                AdminRequest original = AdminRequest.parse(a.requestJson());
+                AdminRequest original = format.read(a.request());
                 // The second approval carries the act out, in the approver's name (the proven caller of this call).
                 Outcome done = execute(original, administrator(original, Caller.proven(by)), invocationId, now);
                 Map<String, Object> result = new LinkedHashMap<>();
@@ -263,10 +267,10 @@ public final class Administration {
                 yield new Outcome(result, "approved " + a.id() + " (" + original.operation() + " asked by " + a.requestedBy() + "): " + done.summary());
             }
             case AdminRequest.ManualRun r -> {
-                checkManualRun(r);
+                format.checkManualRun(r);
                 // A request id makes a repeated call (a client retry, a re-delivery) find the same authorisation.
                 String id = "run-" + SecondApprovals.id(r.requestId() == null ? invocationId : by.person() + "\n" + r.requestId()).substring(4);
-                RunAuthorisation.authorise(ledger, now, id, r.function(), r.request(), by);
+                org.appban.identity.AuthorisedRuns.authorise(ledger, now, id, r.function(), r.request(), by);
                 runs.handOn(r.function(), id);
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("authorisation", id);
@@ -298,34 +302,6 @@ public final class Administration {
                 yield new Outcome(x, x.subject() + ": " + x.entries() + " entries to " + x.location());
             }
         };
-    }
-
-    /** The function checks the request again in full; what can be checked here is, before anything is recorded. */
-    private void checkManualRun(AdminRequest.ManualRun r) {
-        if (r.function().equals("enforce-removal")) {
-            org.appban.enforce.EnforceRequestJson.parseManual(r.request());
-            return;
-        }
-        if (r.function().equals(org.appban.notice.commands.NotifyCommands.FUNCTION)) {
-            new org.appban.notice.commands.NotifyCommands(policy).parseManual(r.request());
-            return;
-        }
-        if (r.function().equals(org.appban.roster.RosterImport.FUNCTION)) {
-            org.appban.input.StrictObject.Problems problems = new org.appban.input.StrictObject.Problems(r.operation() + " request");
-            org.appban.input.StrictObject o = org.appban.input.StrictObject.root(r.request(), problems);
-            o.text("bucket");
-            o.text("key");
-            o.bool("dryRun", true);
-            Integer confirm = o.has("confirm") ? o.integer("confirm") : null;
-            if (confirm != null && confirm < 0) o.problem("confirm", "must be a number of members, 0 or more");
-            o.rejectUnknownFields();
-            problems.throwIfAny();
-            return;
-        }
-        String action = r.request().path("action").asText("");
-        if (!List.of("reconcile", "quarantine", "release", "ingest").contains(action)) {
-            throw new InvalidInputException(r.operation(), "request.action", "'" + action + "' is not reconcile, quarantine, release or ingest");
-        }
     }
 
     private Outcome exemption(ExemptionOutcome o) {

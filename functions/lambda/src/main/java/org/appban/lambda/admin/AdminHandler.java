@@ -54,7 +54,7 @@ public final class AdminHandler extends JsonHandler {
         JsonNode event = JsonHandler.warmUp("{\"requestContext\":{\"http\":{\"method\":\"POST\"},\"authorizer\":{\"iam\":"
                 + "{\"userArn\":\"arn:aws:sts::000000000000:assumed-role/priming/priming\"}}},\"body\":\"{\\\"operation\\\":\\\"status\\\"}\"}");
         Caller caller = Caller.proven(FunctionUrlIdentity.of(event));
-        AdminRequest.parse(body(event));
+        org.appban.admin.AdminRequestJson.parse(body(event));
         response(statusOnSamples(policy, body(event), caller));
         // Not the full report (status with export): a rare request that reads the whole campaign, for which loading
         // its classes on first use is a small part; priming it would lengthen every snapshot for it.

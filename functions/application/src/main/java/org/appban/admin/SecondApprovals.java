@@ -1,7 +1,5 @@
 package org.appban.admin;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,7 +18,6 @@ import org.appban.domain.LedgerRecord;
 import org.appban.identity.Principal;
 import org.appban.identity.ProvenPrincipal;
 import org.appban.input.InvalidInputException;
-import org.appban.json.Json;
 import org.appban.policy.BanPolicy;
 import org.appban.ports.Ledger;
 
@@ -43,16 +40,13 @@ public final class SecondApprovals {
     public static final String EXPIRED = "admin.approval-expired";
     public static final List<String> STATES = List.of("pending", "approved", "expired");
 
-    /** A request that waits, or waited, for its second approval. */
+    /**
+     * A request that waits, or waited, for its second approval.
+     *
+     * @param request the request as it was sent (its wire text, read back through {@link AdminRequestFormat})
+     */
     public record Approval(String id, String operation, String requestedBy, Instant requestedAt, Instant expires,
                            String state, String approvedBy, Instant approvedAt, String request) {
-        public JsonNode requestJson() {
-            try {
-                return Json.parse(request);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("approval " + id + " holds a request that is not JSON", e);
-            }
-        }
     }
 
     private final BanPolicy.SecondApproval settings;
@@ -89,11 +83,15 @@ public final class SecondApprovals {
         };
     }
 
-    /** Records the request as pending; a retried invocation finds the same approval. */
-    public Approval request(AdminRequest request, JsonNode raw, ProvenPrincipal by) {
+    /**
+     * Records the request as pending; a retried invocation finds the same approval.
+     *
+     * @param text the request as it was sent (its wire text): what the second approval carries out, and, with who
+     *             asked, what names the approval
+     */
+    public Approval request(AdminRequest request, String text, ProvenPrincipal by) {
         Instant now = clock.instant();
         // The same person asking the same thing again while it waits (a retry, a second click) finds the same approval.
-        String text = Json.write(raw);
         int earlier = 0;
         for (Approval a : list(null)) {
             if (!Principal.samePerson(a.requestedBy(), by.arn()) || !a.request().equals(text)) continue;
