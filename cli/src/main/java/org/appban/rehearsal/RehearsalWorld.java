@@ -149,8 +149,10 @@ final class RehearsalWorld implements AutoCloseable {
 
     /** @param runs where manual runs the admin function authorised are handed on (the embedded functions) */
     Administration administration(Path reports, org.appban.admin.ManualRuns runs) {
-        return new Administration(policy, members, devices, exemptions, ledger, exemptionService(), killSwitch,
-                new FolderReports(reports), CampaignPreview.standard(policy), networkLookup(), runs, clock);
+        FolderReports folder = new FolderReports(reports);
+        return new Administration(policy, new org.appban.admin.AdminRequestJson(policy), members, devices, exemptions, ledger,
+                exemptionService(), killSwitch, new org.appban.admin.StatusExport(folder), new org.appban.admin.LedgerAudit(ledger, folder),
+                CampaignPreview.standard(policy), networkLookup(), runs, clock);
     }
 
     /** Network access of a device as the ledger records the network function's decisions. */

@@ -22,9 +22,11 @@ import org.appban.report.Reports;
  * The ledger's audit operations: verify its hash chains (all, or one) and, where the stack anchors them, the chains
  * against their anchored digests ({@link DigestVerifier}); export what it holds about one member or one device, or
  * all of it with the digests, as JSON lines ({@link LedgerJson}: every hashed field, so the export verifies on its
- * own with {@code ./appban ledger verify --file}, and with {@code --digests} against the digests).
+ * own with {@code ./appban ledger verify --file}, and with {@code --digests} against the digests). The admin service
+ * reaches it through the port {@link LedgerAuditing}, whose records ({@link LedgerAuditing.Verification},
+ * {@link LedgerAuditing.Export}, ...) are its results.
  */
-public final class LedgerAudit {
+public final class LedgerAudit implements LedgerAuditing {
     /** Where the stack's digests are, and the ledger name they must carry. */
     public record Anchoring(DigestStore store, String ledgerName) {
     }
@@ -44,29 +46,9 @@ public final class LedgerAudit {
         this.anchoring = anchoring;
     }
 
-    /**
-     * @param firstBreak the first break in chain order (chains sorted by name), or null when intact
-     * @param breaks     the first break of every broken chain
-     * @param digests    the check against the anchored digests, or null where the stack has none
-     */
-    public record Verification(int chains, int entries, boolean intact, ChainVerifier.Break firstBreak,
-                               List<ChainVerifier.Break> breaks, DigestCheck digests) {
-    }
-
-    /**
-     * @param from       where the check started: {@code every digest from number 1} or {@code from the (latest) checkpoint ...}
-     * @param digests    how many digests it read
-     * @param newest     the newest digest's number (0: none)
-     * @param unanchored entries written after the newest digest, which no digest covers yet
-     * @param problems   each problem, naming the digest and the chain or entry
-     */
-    public record DigestCheck(String from, int digests, long newest, String newestAt, int unanchored, List<String> problems) {
-    }
-
-    /**
-     * @param sha256 of the exported file, to quote when handing it on
-     */
-    public record Export(String subject, int entries, String location, String sha256) {
+    @Override
+    public boolean anchored() {
+        return anchoring != null;
     }
 
     /** {@link #verify(String, String, Instant)} from the latest checkpoint. */
@@ -82,6 +64,7 @@ public final class LedgerAudit {
      * @param from which digests: null from the latest checkpoint (the newest full digest and those after it),
      *             {@code start} every digest ever written, or a full digest's number
      */
+    @Override
     public Verification verify(String chain, String from, Instant at) {
         Verification chains = verify(chain);
         if (anchoring == null) return chains;
@@ -131,6 +114,7 @@ public final class LedgerAudit {
      * when, counts, the SHA-256 of each file). {@code ./appban ledger verify --file ledger.jsonl --digests FOLDER}
      * checks it with nothing else; the digests can also be compared with the locked originals in the digest bucket.
      */
+    @Override
     public Export exportAll(Instant at) {
         if (anchoring == null) throw new IllegalStateException("this stack anchors no digests: export a member or a device");
         String folder = "ledger/all/" + StatusExport.STAMP.format(at) + "/";
@@ -159,11 +143,13 @@ public final class LedgerAudit {
     }
 
     /** The member's chain, in order. */
+    @Override
     public Export exportMember(String memberId, Instant at) {
         return export("member", memberId, ledger.chain("member#" + memberId), at);
     }
 
     /** Every entry about the device, across chains, in the order they were decided. */
+    @Override
     public Export exportDevice(String deviceId, Instant at) {
         return export("device", deviceId, ledger.aboutDevice(deviceId), at);
     }

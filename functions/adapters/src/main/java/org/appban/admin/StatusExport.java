@@ -14,9 +14,9 @@ import org.appban.report.Reports;
 /**
  * Writes a {@link StatusReport} to the reports store as {@code status/<UTC stamp>/status.json} (the report as it
  * is) and {@code status.csv} (one row per device, members without a device on a row of their own, for a
- * spreadsheet).
+ * spreadsheet). The admin service reaches it through the port {@link StatusReportExport}.
  */
-public final class StatusExport {
+public final class StatusExport implements StatusReportExport {
     static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     static final List<String> CSV_COLUMNS = List.of("member", "name", "email", "role", "active", "device", "label",
             "ownership", "platform", "state", "appPresence", "compliance", "exemption", "exemptUntil", "networkAccess",
@@ -28,7 +28,7 @@ public final class StatusExport {
         this.reports = reports;
     }
 
-    /** @return where each file went, by format ({@code json}, {@code csv}) */
+    @Override
     public Map<String, String> export(StatusReport report) {
         String folder = "status/" + STAMP.format(report.at()) + "/";
         byte[] json = Json.pretty(report).getBytes(StandardCharsets.UTF_8);

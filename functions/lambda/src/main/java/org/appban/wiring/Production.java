@@ -492,15 +492,16 @@ public final class Production {
         DynamoExemptionStore exemptions = new DynamoExemptionStore(dynamo(), settings.required("EXEMPTIONS_TABLE"));
         DynamoLedger ledger = new DynamoLedger(dynamo(), settings.required("LEDGER_TABLE"));
         ExemptionService exemptionService = new ExemptionService(policy, members, devices, exemptions, ledger, exemptionNotices(), clock);
-        return new Administration(policy, members, devices, exemptions, ledger, exemptionService,
-                new SsmKillSwitch(ssmClient(), settings.required("KILL_SWITCH_PARAMETER")),
-                new S3Reports(s3Client(), settings.required("REPORTS_BUCKET")),
+        S3Reports reports = new S3Reports(s3Client(), settings.required("REPORTS_BUCKET"));
+        return new Administration(policy, new org.appban.admin.AdminRequestJson(policy), members, devices, exemptions, ledger,
+                exemptionService, new SsmKillSwitch(ssmClient(), settings.required("KILL_SWITCH_PARAMETER")),
+                new org.appban.admin.StatusExport(reports),
+                new LedgerAudit(ledger, reports, new LedgerAudit.Anchoring(
+                        new org.appban.ledger.S3DigestStore(s3Client(), settings.required("DIGEST_BUCKET")), settings.required("LEDGER_TABLE"))),
                 CampaignPreview.standard(policy),
                 // The network-access function's own record of each device, as its ledger entries tell it.
                 NetworkAccessLookup.fromLedger(java.util.Map.of("nac.quarantined", "quarantined", "nac.released", "allowed")),
-                new org.appban.admin.EventBridgeManualRuns(eventsClient(), settings.required("EVENT_BUS_NAME")), clock,
-                new LedgerAudit.Anchoring(new org.appban.ledger.S3DigestStore(s3Client(), settings.required("DIGEST_BUCKET")),
-                        settings.required("LEDGER_TABLE")));
+                new org.appban.admin.EventBridgeManualRuns(eventsClient(), settings.required("EVENT_BUS_NAME")), clock);
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.appban.admin;
 
 import org.appban.admin.requests.Administration;
+import org.appban.admin.requests.AdministrationJson;
 import org.appban.lambda.admin.AdminHandler;
 import org.appban.testing.TestClock;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -62,6 +63,8 @@ public final class AdminWorld {
     /** Manual runs the admin function handed on (to enforce-removal, network-access). */
     final ManualRuns.Recorded runs = new ManualRuns.Recorded();
     final Administration administration;
+    /** The service as the admin function calls it: JSON requests in, the envelope out. */
+    final AdministrationJson endpoint;
     /** The stack's anchored digests (as the digest bucket would hold them); {@link #seed} anchors the seeded ledger. */
     final org.appban.ledger.InMemoryDigestStore digests = new org.appban.ledger.InMemoryDigestStore();
     static final String LEDGER_NAME = "appban-test-LedgerTable";
@@ -75,10 +78,11 @@ public final class AdminWorld {
         this.killSwitch = killSwitch;
         this.reports = reports;
         ExemptionService service = new ExemptionService(POLICY, members, devices, exemptions, ledger, notices, clock);
-        this.administration = new Administration(POLICY, members, devices, exemptions, ledger, service, killSwitch, reports,
+        this.administration = new Administration(POLICY, new AdminRequestJson(POLICY), members, devices, exemptions, ledger, service,
+                killSwitch, new StatusExport(reports), new LedgerAudit(ledger, reports, new LedgerAudit.Anchoring(digests, LEDGER_NAME)),
                 CampaignPreview.standard(POLICY),
-                NetworkAccessLookup.fromLedger(Map.of("network.quarantined", "quarantined", "network.released", "allowed")), runs, clock,
-                new LedgerAudit.Anchoring(digests, LEDGER_NAME));
+                NetworkAccessLookup.fromLedger(Map.of("network.quarantined", "quarantined", "network.released", "allowed")), runs, clock);
+        this.endpoint = new AdministrationJson(administration);
         this.handler = new AdminHandler(administration);
     }
 

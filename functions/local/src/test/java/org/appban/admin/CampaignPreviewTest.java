@@ -84,7 +84,7 @@ class CampaignPreviewTest {
 
     @Test
     void after_a_revocation_the_device_is_exposed_again_from_the_next_run() {
-        world.administration.handle(org.appban.json.Json.object().put("operation", "exemption.revoke")
+        world.endpoint.handle(org.appban.json.Json.object().put("operation", "exemption.revoke")
                 .put("id", "ex-example-granted").put("reason", "inquiry over"), Caller.proven(org.appban.exemption.ExemptionFixtures.proven(MANAGER)), "inv-1");
         world.clock.set(nz("2023-04-20T10:00"));
         PreviewReport r = over(7);

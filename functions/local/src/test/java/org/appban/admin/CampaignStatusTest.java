@@ -115,7 +115,7 @@ class CampaignStatusTest {
 
     @Test
     void the_status_operation_answers_from_the_campaigns_counters_and_exports_nothing() throws Exception {
-        JsonNode result = world.administration.handle(Json.parse("{\"operation\":\"status\"}"), Caller.direct(), "inv-status").path("result");
+        JsonNode result = world.endpoint.handle(Json.parse("{\"operation\":\"status\"}"), Caller.direct(), "inv-status").path("result");
         JsonNode counted = result.path("counters").path("counted");
         assertEquals(status().totals().noticesSent(), counted.path("noticesSent").asInt(), result.toString());
         assertEquals(status().totals().noticesByStage().get("announcement"), counted.path("noticesByStage").path("announcement").asInt(), result.toString());
@@ -128,7 +128,7 @@ class CampaignStatusTest {
     void a_status_on_a_ledger_with_nothing_counted_says_the_counters_are_missing_rather_than_showing_zeros() throws Exception {
         AdminWorld empty = new AdminWorld(new InMemoryMemberStore(), new InMemoryDeviceStore(), new InMemoryExemptionStore(),
                 new InMemoryLedger(), new InMemoryKillSwitch(), new InMemoryReports());
-        JsonNode report = empty.administration.handle(Json.parse("{\"operation\":\"status\"}"), Caller.direct(), "inv-status");
+        JsonNode report = empty.endpoint.handle(Json.parse("{\"operation\":\"status\"}"), Caller.direct(), "inv-status");
         assertEquals("done", report.path("status").asText(), report.toString());
         assertEquals("missing", report.path("result").path("counters").path("state").asText(), report.toString());
         assertTrue(report.path("result").path("counters").path("note").asText().contains("tally.check"), report.toString());
@@ -137,7 +137,7 @@ class CampaignStatusTest {
 
     @Test
     void the_status_operation_with_export_reads_the_campaign_exports_json_and_csv_and_answers_with_totals_and_where_they_are() throws Exception {
-        JsonNode report = world.administration.handle(Json.parse("{\"operation\":\"status\",\"export\":true}"),
+        JsonNode report = world.endpoint.handle(Json.parse("{\"operation\":\"status\",\"export\":true}"),
                 Caller.direct(), "inv-status");
         JsonNode result = report.path("result");
         assertEquals(3, result.path("totals").path("members").asInt());

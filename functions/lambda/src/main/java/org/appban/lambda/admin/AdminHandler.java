@@ -2,6 +2,7 @@ package org.appban.lambda.admin;
 
 import org.appban.admin.NetworkAccessLookup;
 import org.appban.admin.requests.Administration;
+import org.appban.admin.requests.AdministrationJson;
 import org.appban.admin.AdminRequest;
 import org.appban.admin.Caller;
 import com.amazonaws.services.lambda.runtime.Context;
@@ -29,7 +30,7 @@ import org.appban.wiring.Settings;
  * as {@link Caller#direct()}, which may only read.
  */
 public final class AdminHandler extends JsonHandler {
-    private final Administration administration;
+    private final AdministrationJson administration;
 
     public AdminHandler() {
         this(new Production(Settings.fromEnvironment()));
@@ -87,12 +88,15 @@ public final class AdminHandler extends JsonHandler {
                 public void expired(org.appban.domain.Exemption exemption, java.time.Instant at) {
                 }
             };
-            Administration administration = new Administration(policy, stores.members(), stores.devices(), stores.exemptions(), stores.ledger(),
+            org.appban.report.S3Reports reports = new org.appban.report.S3Reports(s3, "priming");
+            Administration administration = new Administration(policy, new org.appban.admin.AdminRequestJson(policy), stores.members(),
+                    stores.devices(), stores.exemptions(), stores.ledger(),
                     new org.appban.exemption.ExemptionService(policy, stores.members(), stores.devices(), stores.exemptions(), stores.ledger(), silent, clock),
-                    new org.appban.safety.SsmKillSwitch(ssm, "/priming"), new org.appban.report.S3Reports(s3, "priming"),
-                    org.appban.admin.preview.CampaignPreview.standard(policy),
-                    NetworkAccessLookup.fromLedger(java.util.Map.of("nac.quarantined", "quarantined", "nac.released", "allowed")), clock);
-            return administration.handle(request, caller, "priming");
+                    new org.appban.safety.SsmKillSwitch(ssm, "/priming"), new org.appban.admin.StatusExport(reports),
+                    new org.appban.admin.LedgerAudit(stores.ledger(), reports), org.appban.admin.preview.CampaignPreview.standard(policy),
+                    NetworkAccessLookup.fromLedger(java.util.Map.of("nac.quarantined", "quarantined", "nac.released", "allowed")),
+                    org.appban.admin.ManualRuns.unavailable(), clock);
+            return new AdministrationJson(administration).handle(request, caller, "priming");
         } finally {
             for (AutoCloseable c : built) {
                 try {
@@ -122,7 +126,7 @@ public final class AdminHandler extends JsonHandler {
     }
 
     public AdminHandler(Administration administration) {
-        this.administration = administration;
+        this.administration = new AdministrationJson(administration);
     }
 
     private static final String EXPECTED = "requests through its function URL and direct invocations";

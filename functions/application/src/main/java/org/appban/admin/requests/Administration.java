@@ -1,20 +1,17 @@
 package org.appban.admin.requests;
 
 import org.appban.admin.AdminRequest;
-import org.appban.admin.AdminRequestJson;
 import org.appban.admin.AdminRequestFormat;
 import org.appban.admin.Caller;
 import org.appban.admin.CampaignStatus;
 import org.appban.admin.CountedStatus;
 import org.appban.admin.FleetSnapshot;
-import org.appban.admin.LedgerAudit;
+import org.appban.admin.LedgerAuditing;
 import org.appban.admin.ManualRuns;
 import org.appban.admin.NetworkAccessLookup;
 import org.appban.admin.SecondApprovals;
-import org.appban.admin.StatusExport;
 import org.appban.admin.StatusReport;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.appban.admin.StatusReportExport;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,8 +27,8 @@ import org.appban.exemption.ExemptionOutcome;
 import org.appban.exemption.ExemptionService;
 import org.appban.exemption.ExemptionView;
 import org.appban.exemption.SweepReport;
+import org.appban.identity.AuthorisedRuns;
 import org.appban.identity.PrincipalPattern;
-import org.appban.identity.RunAuthorisation;
 import org.appban.identity.ProvenPrincipal;
 import org.appban.input.InvalidInputException;
 import org.appban.policy.BanPolicy;
@@ -39,9 +36,7 @@ import org.appban.ports.DeviceStore;
 import org.appban.ports.ExemptionStore;
 import org.appban.ports.Ledger;
 import org.appban.ports.MemberStore;
-import org.appban.report.Reports;
 import org.appban.safety.KillSwitch;
-import org.appban.json.Json;
 
 /**
  * The administrators' operations behind the admin function (and callable in-process, e.g. by the rehearsal). Every
@@ -51,111 +46,95 @@ import org.appban.json.Json;
  * authorisation) whom the policy names as an administrator or approver; a direct invocation may only read
  * ({@link #READ_ONLY}), and anything else it asks is refused, recorded with the reason, and changes nothing.
  *
- * <p>Report: {@code {"status": "done", "operation", "caller", "callerSource", "at", "result"}}; a rejected request
- * gets {@code {"status": "rejected", "operation", "caller", "callerSource", "source", "error", "problems": [{where,
- * problem}]}}. Failures of the world (a store that does not answer) are thrown, for the platform to retry.
+ * <p>It takes typed requests ({@link AdminRequest}) and answers an {@link AdminAnswer}; their JSON (the request
+ * read strictly, the answer's envelope) is the edge's, {@code AdministrationJson} in adapters, and what the service
+ * must itself read back in a wire format (a request stored for its second approval, a manual run's request) goes
+ * through the port {@link AdminRequestFormat}. Failures of the world (a store that does not answer) are thrown, for
+ * the platform to retry.
  */
 public final class Administration {
     static final int MAX_DETAIL = 500;
 
     private final BanPolicy policy;
+    private final AdminRequestFormat format;
     private final MemberStore members;
     private final DeviceStore devices;
     private final ExemptionStore exemptions;
     private final Ledger ledger;
     private final ExemptionService exemptionService;
     private final KillSwitch killSwitch;
-    private final Reports reports;
+    private final StatusReportExport statusExport;
+    private final LedgerAuditing audit;
     private final CampaignPreview preview;
     private final NetworkAccessLookup network;
     private final Clock clock;
     private final List<PrincipalPattern> administrators;
     private final SecondApprovals secondApprovals;
     private final ManualRuns runs;
-    private final LedgerAudit.Anchoring anchoring;
-    private final AdminRequestFormat format;
-
-    public Administration(BanPolicy policy, MemberStore members, DeviceStore devices, ExemptionStore exemptions,
-                          Ledger ledger, ExemptionService exemptionService, KillSwitch killSwitch, Reports reports,
-                          CampaignPreview preview, NetworkAccessLookup network, Clock clock) {
-        this(policy, members, devices, exemptions, ledger, exemptionService, killSwitch, reports, preview, network,
-                ManualRuns.unavailable(), clock, null);
-    }
-
-    /** @param anchoring the stack's digest bucket: ledger.verify checks the chains against it, ledger.export all copies it */
-    public Administration(BanPolicy policy, MemberStore members, DeviceStore devices, ExemptionStore exemptions,
-                          Ledger ledger, ExemptionService exemptionService, KillSwitch killSwitch, Reports reports,
-                          CampaignPreview preview, NetworkAccessLookup network, Clock clock, LedgerAudit.Anchoring anchoring) {
-        this(policy, members, devices, exemptions, ledger, exemptionService, killSwitch, reports, preview, network,
-                ManualRuns.unavailable(), clock, anchoring);
-    }
-
-    /** @param runs hands manual enforce-removal and network-access runs on, authorised ({@link RunAuthorisation}) */
-    public Administration(BanPolicy policy, MemberStore members, DeviceStore devices, ExemptionStore exemptions,
-                          Ledger ledger, ExemptionService exemptionService, KillSwitch killSwitch, Reports reports,
-                          CampaignPreview preview, NetworkAccessLookup network, ManualRuns runs, Clock clock) {
-        this(policy, members, devices, exemptions, ledger, exemptionService, killSwitch, reports, preview, network, runs, clock, null);
-    }
 
     /**
-     * @param runs      hands manual enforce-removal and network-access runs on, authorised ({@link RunAuthorisation})
-     * @param anchoring the stack's digest bucket, or null (see the constructor above)
+     * @param format       reads a request stored for its second approval back, checks a manual run's request
+     * @param statusExport where a full status report is written (the reports store)
+     * @param audit        the ledger's verification and exports (with the stack's anchored digests, where it has them)
+     * @param runs         hands manual runs on to their functions, authorised ({@link AuthorisedRuns}); {@link
+     *                     ManualRuns#unavailable()} where nothing is wired to carry them out
      */
-    public Administration(BanPolicy policy, MemberStore members, DeviceStore devices, ExemptionStore exemptions,
-                          Ledger ledger, ExemptionService exemptionService, KillSwitch killSwitch, Reports reports,
-                          CampaignPreview preview, NetworkAccessLookup network, ManualRuns runs, Clock clock,
-                          LedgerAudit.Anchoring anchoring) {
-        this.runs = runs;
+    public Administration(BanPolicy policy, AdminRequestFormat format, MemberStore members, DeviceStore devices,
+                          ExemptionStore exemptions, Ledger ledger, ExemptionService exemptionService, KillSwitch killSwitch,
+                          StatusReportExport statusExport, LedgerAuditing audit, CampaignPreview preview,
+                          NetworkAccessLookup network, ManualRuns runs, Clock clock) {
         this.policy = policy;
+        this.format = format;
         this.members = members;
         this.devices = devices;
         this.exemptions = exemptions;
         this.ledger = ledger;
         this.exemptionService = exemptionService;
         this.killSwitch = killSwitch;
-        this.reports = reports;
+        this.statusExport = statusExport;
+        this.audit = audit;
         this.preview = preview;
         this.network = network;
+        this.runs = runs;
         this.clock = clock;
-        this.anchoring = anchoring;
         this.administrators = PrincipalPattern.parseAll(policy.administration().administrators());
-        this.format = new AdminRequestJson(policy);
         this.secondApprovals = new SecondApprovals(policy.administration().secondApproval(), policy.zone(), ledger, clock);
     }
 
     /**
-     * Reads, runs and records one request.
+     * Runs and records one request.
      *
+     * @param asSent       the request as it was sent (its wire text): what a pending approval keeps, to carry out later
      * @param invocationId unique per invocation (Lambda's request id): the call's ledger key, and the default request
      *                     key of an {@code exemption.request}, so a retried invocation repeats nothing
      */
-    public ObjectNode handle(JsonNode request, Caller caller, String invocationId) {
+    public AdminAnswer handle(AdminRequest request, String asSent, Caller caller, String invocationId) {
         Objects.requireNonNull(caller, "caller");
         Objects.requireNonNull(invocationId, "invocationId");
         Instant at = clock.instant();
-        String operation = AdminRequestJson.operationOf(request);
         try {
-            AdminRequest parsed = AdminRequestJson.parse(request);
-            Outcome outcome = run(parsed, request, caller, invocationId);
-            record(at, caller, parsed.operation(), outcome.pending() ? "pending" : "ok", invocationId, outcome.summary());
-            ObjectNode report = envelope(outcome.pending() ? "pending" : "done", parsed.operation(), caller, at);
-            report.set("result", Json.tree(outcome.result()));
-            return report;
+            Outcome outcome = run(request, asSent, caller, invocationId);
+            String status = outcome.pending() ? "pending" : "done";
+            record(at, caller, request.operation(), outcome.pending() ? "pending" : "ok", invocationId, outcome.summary());
+            return new AdminAnswer(status, request.operation(), caller, at, outcome.result(), null);
         } catch (InvalidInputException e) {
-            return rejected(e, operation, caller, invocationId, at);
+            return rejected(e, request.operation(), caller, invocationId, at);
         }
     }
 
-    /** Records and answers a request that could not even be read (e.g. a function URL body that is not JSON). */
-    public ObjectNode rejected(InvalidInputException e, Caller caller, String invocationId) {
-        return rejected(e, null, caller, invocationId, clock.instant());
+    /**
+     * Records and answers a request that could not be read (a function URL body that is not JSON, a request the
+     * edge refused).
+     *
+     * @param operation the operation it named, when it named one the service knows; else null
+     */
+    public AdminAnswer rejected(InvalidInputException e, String operation, Caller caller, String invocationId) {
+        return rejected(e, operation, caller, invocationId, clock.instant());
     }
 
-    private ObjectNode rejected(InvalidInputException e, String operation, Caller caller, String invocationId, Instant at) {
+    private AdminAnswer rejected(InvalidInputException e, String operation, Caller caller, String invocationId, Instant at) {
         record(at, caller, operation, "rejected", invocationId, e.getMessage());
-        ObjectNode report = envelope("rejected", operation, caller, at);
-        report.setAll((ObjectNode) Json.tree(e.rejected()));
-        return report;
+        return new AdminAnswer("rejected", operation, caller, at, null, e);
     }
 
     /** @param pending the act waits for a second administrator ({@link SecondApprovals}) */
@@ -188,7 +167,7 @@ public final class Administration {
         return p;
     }
 
-    private Outcome run(AdminRequest request, JsonNode raw, Caller caller, String invocationId) {
+    private Outcome run(AdminRequest request, String asSent, Caller caller, String invocationId) {
         Instant now = clock.instant();
         ProvenPrincipal by = READ_ONLY.contains(request.operation()) ? null : administrator(request, caller);
         if (by != null && secondApprovals.needed(request, now)) {
@@ -197,7 +176,7 @@ public final class Administration {
                 org.appban.domain.Exemption e = exemptions.find(g.id()).orElseThrow(() -> new InvalidInputException("exemption.grant", "id", "no exemption '" + g.id() + "'"));
                 exemptionService.rules().grant("exemption.grant", e, members.find(e.member()).orElse(null), by, g.expires(), now);
             }
-            SecondApprovals.Approval a = secondApprovals.request(request, AdminRequestJson.text(raw), by);
+            SecondApprovals.Approval a = secondApprovals.request(request, asSent, by);
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("approval", a);
             result.put("waitsFor", "a second administrator, before " + a.expires() + ": approval.approve with id " + a.id()
@@ -270,7 +249,7 @@ public final class Administration {
                 format.checkManualRun(r);
                 // A request id makes a repeated call (a client retry, a re-delivery) find the same authorisation.
                 String id = "run-" + SecondApprovals.id(r.requestId() == null ? invocationId : by.person() + "\n" + r.requestId()).substring(4);
-                org.appban.identity.AuthorisedRuns.authorise(ledger, now, id, r.function(), r.request(), by);
+                AuthorisedRuns.authorise(ledger, now, id, r.function(), r.request(), by);
                 runs.handOn(r.function(), id);
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("authorisation", id);
@@ -281,16 +260,15 @@ public final class Administration {
                 yield new Outcome(result, "run " + id + " handed on to " + r.function() + (r.dryRun() ? " (dry run)" : ""));
             }
             case AdminRequest.LedgerVerify r -> {
-                LedgerAudit.Verification v = new LedgerAudit(ledger, reports, anchoring).verify(r.chain(), r.from(), now);
+                LedgerAuditing.Verification v = audit.verify(r.chain(), r.from(), now);
                 yield new Outcome(v, v.intact() ? v.chains() + " chains intact" + (v.digests() == null ? "" : ", " + v.digests().digests() + " digests agree")
                         : v.firstBreak() != null ? "BROKEN: " + v.firstBreak().chain() + " at " + v.firstBreak().seq()
                         : "BROKEN: " + v.digests().problems().get(0));
             }
             case AdminRequest.LedgerExport r -> {
-                LedgerAudit audit = new LedgerAudit(ledger, reports, anchoring);
-                LedgerAudit.Export x;
+                LedgerAuditing.Export x;
                 if (r.all()) {
-                    if (anchoring == null) throw new InvalidInputException("ledger.export", "all", "this stack anchors no digests; export a member or a device");
+                    if (!audit.anchored()) throw new InvalidInputException("ledger.export", "all", "this stack anchors no digests; export a member or a device");
                     x = audit.exportAll(now);
                 } else if (r.member() != null) {
                     if (members.find(r.member()).isEmpty()) throw new InvalidInputException("ledger.export", "member", "no member '" + r.member() + "' on the roster");
@@ -327,7 +305,7 @@ public final class Administration {
             return new Outcome(result, summary);
         }
         StatusReport report = new CampaignStatus(network).build(snapshot(now));
-        Map<String, String> where = new StatusExport(reports).export(report);
+        Map<String, String> where = statusExport.export(report);
         result.put("totals", report.totals());
         result.put("reports", where);
         if (r.includeMembers()) result.put("members", report.members());
@@ -337,16 +315,6 @@ public final class Administration {
     /** The campaign as it stands, for the status report, the status page and previews. */
     public FleetSnapshot snapshot(Instant at) {
         return FleetSnapshot.load(policy, at, members, devices, exemptions, ledger);
-    }
-
-    private ObjectNode envelope(String status, String operation, Caller caller, Instant at) {
-        ObjectNode o = Json.object();
-        o.put("status", status);
-        if (operation != null) o.put("operation", operation);
-        o.put("caller", caller.identity());
-        o.put("callerSource", caller.source());
-        o.put("at", at.toString());
-        return o;
     }
 
     private void record(Instant at, Caller caller, String operation, String outcome, String invocationId, String detail) {
