@@ -160,8 +160,7 @@ class RehearsalIT {
     }
 
     private static JsonNode device(String fleetId) {
-        for (JsonNode d : report.path("devices")) if (d.path("id").asText().equals(fleetId)) return d;
-        throw new AssertionError("no device " + fleetId + " in the report");
+        return ReportReading.device(report, fleetId);
     }
 
     @Test
