@@ -119,7 +119,7 @@ class LedgerCommandTest {
         ledger.append(new LedgerRecord(clock.instant(), Actor.schedule("notify"), "m-2", null, "notice.sent", "ok", false, "k-m2", Map.of()));
         anchor.anchor();
         org.appban.admin.LedgerAudit audit = new org.appban.admin.LedgerAudit(ledger, new org.appban.report.FolderReports(dir),
-                new org.appban.admin.LedgerAudit.Anchoring(bucket, "appban-prod-LedgerTable-X"));
+                new LedgerJson(), new org.appban.admin.LedgerAudit.Anchoring(bucket, "appban-prod-LedgerTable-X", org.appban.ledger.LedgerDigestJson.JSON));
         return Path.of(audit.exportAll(clock.instant()).location()).getParent();
     }
 
@@ -193,7 +193,7 @@ class LedgerCommandTest {
         assertEquals("full", o.kind());
         assertEquals(1, o.anomalies().size(), o.anomalies().toString());
         Path export = Path.of(new org.appban.admin.LedgerAudit(forged, new org.appban.report.FolderReports(dir),
-                new org.appban.admin.LedgerAudit.Anchoring(bucket, "appban-prod-LedgerTable-X")).exportAll(clock.instant()).location()).getParent();
+                new LedgerJson(), new org.appban.admin.LedgerAudit.Anchoring(bucket, "appban-prod-LedgerTable-X", org.appban.ledger.LedgerDigestJson.JSON)).exportAll(clock.instant()).location()).getParent();
         String file = export.resolve("ledger.jsonl").toString();
 
         assertEquals(0, command.run(List.of("verify", "--file", file, "--digests", export.toString())), out());

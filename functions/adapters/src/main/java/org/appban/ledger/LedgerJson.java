@@ -12,12 +12,28 @@ import org.appban.json.Json;
 
 /**
  * The export format of ledger entries: one JSON object per entry, every field that the hash covers, so an
- * exported ledger can be verified away from the table it came from.
+ * exported ledger can be verified away from the table it came from; and the manifest of a whole-ledger export.
  */
-public final class LedgerJson {
+public final class LedgerJson implements LedgerExportFormat {
     /** The entry as one line of an export (compact JSON, no line break). */
     public String toLine(LedgerEntry e) {
         return Json.write(toJson(e));
+    }
+
+    @Override
+    public String line(LedgerEntry entry) {
+        return toLine(entry);
+    }
+
+    /** Indented JSON for a person to read, its fields in this order, and a final line break. */
+    @Override
+    public byte[] manifest(Manifest m) {
+        ObjectNode manifest = Json.object();
+        manifest.put("ledger", m.ledger()).put("exportedAt", m.exportedAt().toString()).put("chains", m.chains()).put("entries", m.entries())
+                .put("ledgerSha256", m.ledgerSha256());
+        ObjectNode digests = manifest.putObject("digests");
+        m.digests().forEach(digests::put);
+        return (Json.pretty(manifest) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     public ObjectNode toJson(LedgerEntry e) {

@@ -496,8 +496,9 @@ public final class Production {
         return new Administration(policy, new org.appban.admin.AdminRequestJson(policy), members, devices, exemptions, ledger,
                 exemptionService, new SsmKillSwitch(ssmClient(), settings.required("KILL_SWITCH_PARAMETER")),
                 new org.appban.admin.StatusExport(reports),
-                new LedgerAudit(ledger, reports, new LedgerAudit.Anchoring(
-                        new org.appban.ledger.S3DigestStore(s3Client(), settings.required("DIGEST_BUCKET")), settings.required("LEDGER_TABLE"))),
+                new LedgerAudit(ledger, reports, new org.appban.ledger.LedgerJson(), new LedgerAudit.Anchoring(
+                        new org.appban.ledger.S3DigestStore(s3Client(), settings.required("DIGEST_BUCKET")), settings.required("LEDGER_TABLE"),
+                        org.appban.ledger.LedgerDigestJson.JSON)),
                 CampaignPreview.standard(policy),
                 // The network-access function's own record of each device, as its ledger entries tell it.
                 NetworkAccessLookup.fromLedger(java.util.Map.of("nac.quarantined", "quarantined", "nac.released", "allowed")),

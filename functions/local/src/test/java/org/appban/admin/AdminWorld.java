@@ -79,7 +79,8 @@ public final class AdminWorld {
         this.reports = reports;
         ExemptionService service = new ExemptionService(POLICY, members, devices, exemptions, ledger, notices, clock);
         this.administration = new Administration(POLICY, new AdminRequestJson(POLICY), members, devices, exemptions, ledger, service,
-                killSwitch, new StatusExport(reports), new LedgerAudit(ledger, reports, new LedgerAudit.Anchoring(digests, LEDGER_NAME)),
+                killSwitch, new StatusExport(reports), new LedgerAudit(ledger, reports, new org.appban.ledger.LedgerJson(),
+                        new LedgerAudit.Anchoring(digests, LEDGER_NAME, org.appban.ledger.LedgerDigestJson.JSON)),
                 CampaignPreview.standard(POLICY),
                 NetworkAccessLookup.fromLedger(Map.of("network.quarantined", "quarantined", "network.released", "allowed")), runs, clock);
         this.endpoint = new AdministrationJson(administration);

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class LedgerAuditTest {
     private final InMemoryLedger ledger = new InMemoryLedger();
     private final InMemoryReports reports = new InMemoryReports();
-    private final LedgerAudit audit = new LedgerAudit(ledger, reports);
+    private final LedgerAudit audit = new LedgerAudit(ledger, reports, new org.appban.ledger.LedgerJson());
 
     private void fill() {
         for (int i = 1; i <= 5; i++) {
@@ -44,7 +44,7 @@ class LedgerAuditTest {
             clock.advance(java.time.Duration.ofHours(1));
             anchor.anchor();
         }
-        LedgerAudit anchored = new LedgerAudit(ledger, reports, new LedgerAudit.Anchoring(digests, "L"));
+        LedgerAudit anchored = new LedgerAudit(ledger, reports, new org.appban.ledger.LedgerJson(), new LedgerAudit.Anchoring(digests, "L", org.appban.ledger.LedgerDigestJson.JSON));
         LedgerAudit.Verification latest = anchored.verify(null, clock.instant());
         assertTrue(latest.intact(), latest.toString());
         assertEquals("from the latest checkpoint, " + org.appban.ledger.LedgerDigest.key(24), latest.digests().from());

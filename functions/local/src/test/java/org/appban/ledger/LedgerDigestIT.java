@@ -82,7 +82,7 @@ class LedgerDigestIT {
     }
 
     private LedgerAudit.Verification verify() {
-        return new LedgerAudit(ledger, new InMemoryReports(), new LedgerAudit.Anchoring(store, table)).verify(null, clock.instant());
+        return new LedgerAudit(ledger, new InMemoryReports(), new LedgerJson(), new LedgerAudit.Anchoring(store, table, LedgerDigestJson.JSON)).verify(null, clock.instant());
     }
 
     /** Deletes a chain's items, as an administrator with write access to the table can. */
@@ -179,7 +179,7 @@ class LedgerDigestIT {
         }
         S3Requests fromCheckpoint = new S3Requests();
         try (S3Client client = counted(fromCheckpoint)) {
-            LedgerAudit.Verification v = new LedgerAudit(ledger, new InMemoryReports(), new LedgerAudit.Anchoring(new S3DigestStore(() -> client, bucket), table))
+            LedgerAudit.Verification v = new LedgerAudit(ledger, new InMemoryReports(), new LedgerJson(), new LedgerAudit.Anchoring(new S3DigestStore(() -> client, bucket), table, LedgerDigestJson.JSON))
                     .verify(null, clock.instant());
             assertTrue(v.intact(), v.toString());
             assertEquals("from the latest checkpoint, " + LedgerDigest.key(24), v.digests().from());
@@ -188,7 +188,7 @@ class LedgerDigestIT {
         assertEquals(Map.of("GetObject", 4, "ListObjectsV2", 2), fromCheckpoint.requests, "the newest, then the checkpoint 24 and 25, 26");
         S3Requests everything = new S3Requests();
         try (S3Client client = counted(everything)) {
-            LedgerAudit.Verification v = new LedgerAudit(ledger, new InMemoryReports(), new LedgerAudit.Anchoring(new S3DigestStore(() -> client, bucket), table))
+            LedgerAudit.Verification v = new LedgerAudit(ledger, new InMemoryReports(), new LedgerJson(), new LedgerAudit.Anchoring(new S3DigestStore(() -> client, bucket), table, LedgerDigestJson.JSON))
                     .verify(null, "start", clock.instant());
             assertTrue(v.intact(), v.toString());
             assertEquals(26, v.digests().digests());

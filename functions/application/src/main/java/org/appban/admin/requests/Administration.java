@@ -6,7 +6,7 @@ import org.appban.admin.Caller;
 import org.appban.admin.CampaignStatus;
 import org.appban.admin.CountedStatus;
 import org.appban.admin.FleetSnapshot;
-import org.appban.admin.LedgerAuditing;
+import org.appban.admin.LedgerAudit;
 import org.appban.admin.ManualRuns;
 import org.appban.admin.NetworkAccessLookup;
 import org.appban.admin.SecondApprovals;
@@ -64,7 +64,7 @@ public final class Administration {
     private final ExemptionService exemptionService;
     private final KillSwitch killSwitch;
     private final StatusReportExport statusExport;
-    private final LedgerAuditing audit;
+    private final LedgerAudit audit;
     private final CampaignPreview preview;
     private final NetworkAccessLookup network;
     private final Clock clock;
@@ -81,7 +81,7 @@ public final class Administration {
      */
     public Administration(BanPolicy policy, AdminRequestFormat format, MemberStore members, DeviceStore devices,
                           ExemptionStore exemptions, Ledger ledger, ExemptionService exemptionService, KillSwitch killSwitch,
-                          StatusReportExport statusExport, LedgerAuditing audit, CampaignPreview preview,
+                          StatusReportExport statusExport, LedgerAudit audit, CampaignPreview preview,
                           NetworkAccessLookup network, ManualRuns runs, Clock clock) {
         this.policy = policy;
         this.format = format;
@@ -260,13 +260,13 @@ public final class Administration {
                 yield new Outcome(result, "run " + id + " handed on to " + r.function() + (r.dryRun() ? " (dry run)" : ""));
             }
             case AdminRequest.LedgerVerify r -> {
-                LedgerAuditing.Verification v = audit.verify(r.chain(), r.from(), now);
+                LedgerAudit.Verification v = audit.verify(r.chain(), r.from(), now);
                 yield new Outcome(v, v.intact() ? v.chains() + " chains intact" + (v.digests() == null ? "" : ", " + v.digests().digests() + " digests agree")
                         : v.firstBreak() != null ? "BROKEN: " + v.firstBreak().chain() + " at " + v.firstBreak().seq()
                         : "BROKEN: " + v.digests().problems().get(0));
             }
             case AdminRequest.LedgerExport r -> {
-                LedgerAuditing.Export x;
+                LedgerAudit.Export x;
                 if (r.all()) {
                     if (!audit.anchored()) throw new InvalidInputException("ledger.export", "all", "this stack anchors no digests; export a member or a device");
                     x = audit.exportAll(now);

@@ -93,7 +93,7 @@ public final class AdminHandler extends JsonHandler {
                     stores.devices(), stores.exemptions(), stores.ledger(),
                     new org.appban.exemption.ExemptionService(policy, stores.members(), stores.devices(), stores.exemptions(), stores.ledger(), silent, clock),
                     new org.appban.safety.SsmKillSwitch(ssm, "/priming"), new org.appban.admin.StatusExport(reports),
-                    new org.appban.admin.LedgerAudit(stores.ledger(), reports), org.appban.admin.preview.CampaignPreview.standard(policy),
+                    new org.appban.admin.LedgerAudit(stores.ledger(), reports, new org.appban.ledger.LedgerJson()), org.appban.admin.preview.CampaignPreview.standard(policy),
                     NetworkAccessLookup.fromLedger(java.util.Map.of("nac.quarantined", "quarantined", "nac.released", "allowed")),
                     org.appban.admin.ManualRuns.unavailable(), clock);
             return new AdministrationJson(administration).handle(request, caller, "priming");

@@ -4,50 +4,85 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.appban.domain.LedgerEntry;
 import org.appban.input.InvalidInputException;
 import org.appban.ledger.ChainVerifier;
+import org.appban.ledger.DigestFormat;
 import org.appban.ledger.DigestStore;
 import org.appban.ledger.DigestVerifier;
-import org.appban.ledger.LedgerDigestJson;
-import org.appban.ledger.LedgerJson;
+import org.appban.ledger.LedgerExportFormat;
 import org.appban.ports.Ledger;
 import org.appban.report.Reports;
 
 /**
- * The ledger's audit operations: verify its hash chains (all, or one) and, where the stack anchors them, the chains
- * against their anchored digests ({@link DigestVerifier}); export what it holds about one member or one device, or
- * all of it with the digests, as JSON lines ({@link LedgerJson}: every hashed field, so the export verifies on its
- * own with {@code ./appban ledger verify --file}, and with {@code --digests} against the digests). The admin service
- * reaches it through the port {@link LedgerAuditing}, whose records ({@link LedgerAuditing.Verification},
- * {@link LedgerAuditing.Export}, ...) are its results.
+ * The ledger's audit operations ({@code ledger.verify}, {@code ledger.export}): verify its hash chains (all, or one)
+ * and, where the stack anchors them, the chains against their anchored digests ({@link DigestVerifier}); export what
+ * it holds about one member or one device, or all of it with the digests, as lines of the export format
+ * ({@link LedgerExportFormat}, JSON lines in adapters: every hashed field, so the export verifies on its own with
+ * {@code ./appban ledger verify --file}, and with {@code --digests} against the digests).
  */
-public final class LedgerAudit implements LedgerAuditing {
-    /** Where the stack's digests are, and the ledger name they must carry. */
-    public record Anchoring(DigestStore store, String ledgerName) {
+public final class LedgerAudit {
+    /** Exports are stamped in UTC to the second, as the status reports are. */
+    static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    /**
+     * Where the stack's digests are, the ledger name they must carry, and the format they are written in.
+     */
+    public record Anchoring(DigestStore store, String ledgerName, DigestFormat format) {
+    }
+
+    /**
+     * @param firstBreak the first break in chain order (chains sorted by name), or null when intact
+     * @param breaks     the first break of every broken chain
+     * @param digests    the check against the anchored digests, or null where the stack has none
+     */
+    public record Verification(int chains, int entries, boolean intact, ChainVerifier.Break firstBreak,
+                               List<ChainVerifier.Break> breaks, DigestCheck digests) {
+    }
+
+    /**
+     * @param from       where the check started: {@code every digest from number 1} or {@code from the (latest) checkpoint ...}
+     * @param digests    how many digests it read
+     * @param newest     the newest digest's number (0: none)
+     * @param unanchored entries written after the newest digest, which no digest covers yet
+     * @param problems   each problem, naming the digest and the chain or entry
+     */
+    public record DigestCheck(String from, int digests, long newest, String newestAt, int unanchored, List<String> problems) {
+    }
+
+    /**
+     * @param sha256 of the exported file, to quote when handing it on
+     */
+    public record Export(String subject, int entries, String location, String sha256) {
     }
 
     private final Ledger ledger;
     private final Reports reports;
+    private final LedgerExportFormat format;
     private final Anchoring anchoring;
 
     /** Without anchored digests: the chains are verified on their own (the rehearsal, tests). */
-    public LedgerAudit(Ledger ledger, Reports reports) {
-        this(ledger, reports, null);
+    public LedgerAudit(Ledger ledger, Reports reports, LedgerExportFormat format) {
+        this(ledger, reports, format, null);
     }
 
-    public LedgerAudit(Ledger ledger, Reports reports, Anchoring anchoring) {
+    /** @param anchoring the stack's digest bucket: verifying checks the chains against it, exporting all copies it */
+    public LedgerAudit(Ledger ledger, Reports reports, LedgerExportFormat format, Anchoring anchoring) {
         this.ledger = ledger;
         this.reports = reports;
+        this.format = format;
         this.anchoring = anchoring;
     }
 
-    @Override
+    /** Whether the stack anchors digests: then verifying also checks them, and the whole ledger can be exported. */
     public boolean anchored() {
         return anchoring != null;
     }
@@ -65,13 +100,12 @@ public final class LedgerAudit implements LedgerAuditing {
      * @param from which digests: null from the latest checkpoint (the newest full digest and those after it),
      *             {@code start} every digest ever written, or a full digest's number
      */
-    @Override
     public Verification verify(String chain, String from, Instant at) {
         Verification chains = verify(chain);
         if (anchoring == null) return chains;
         List<String> names = chain == null ? ledger.chains() : List.of(chain);
         Map<String, List<LedgerEntry>> all = new TreeMap<>(ledger.chainsNamed(names));
-        DigestVerifier verifier = new DigestVerifier(LedgerDigestJson.JSON);
+        DigestVerifier verifier = new DigestVerifier(anchoring.format());
         DigestVerifier.Selection digests;
         if (from == null) {
             digests = verifier.latestCheckpoint(anchoring.store());
@@ -116,52 +150,45 @@ public final class LedgerAudit implements LedgerAuditing {
      * when, counts, the SHA-256 of each file). {@code ./appban ledger verify --file ledger.jsonl --digests FOLDER}
      * checks it with nothing else; the digests can also be compared with the locked originals in the digest bucket.
      */
-    @Override
     public Export exportAll(Instant at) {
         if (anchoring == null) throw new IllegalStateException("this stack anchors no digests: export a member or a device");
-        String folder = "ledger/all/" + StatusExport.STAMP.format(at) + "/";
-        LedgerJson codec = new LedgerJson();
+        String folder = "ledger/all/" + STAMP.format(at) + "/";
         StringBuilder lines = new StringBuilder();
         int entries = 0;
         List<String> names = ledger.chains();
         for (Map.Entry<String, List<LedgerEntry>> c : new TreeMap<>(ledger.chainsNamed(names)).entrySet()) {
             for (LedgerEntry e : c.getValue()) {
-                lines.append(codec.toLine(e)).append('\n');
+                lines.append(format.line(e)).append('\n');
                 entries++;
             }
         }
         byte[] content = lines.toString().getBytes(StandardCharsets.UTF_8);
         String location = reports.put(folder + "ledger.jsonl", "application/x-ndjson", content);
-        com.fasterxml.jackson.databind.node.ObjectNode manifest = org.appban.json.Json.object();
-        manifest.put("ledger", anchoring.ledgerName()).put("exportedAt", at.toString()).put("chains", names.size()).put("entries", entries)
-                .put("ledgerSha256", sha256(content));
-        com.fasterxml.jackson.databind.node.ObjectNode digests = manifest.putObject("digests");
+        Map<String, String> digests = new LinkedHashMap<>();
         for (DigestStore.Stored d : anchoring.store().all()) {
             reports.put(folder + d.key(), "application/json", d.bytes());
             digests.put(d.key(), sha256(d.bytes()));
         }
-        reports.put(folder + "manifest.json", "application/json", (org.appban.json.Json.pretty(manifest) + "\n").getBytes(StandardCharsets.UTF_8));
+        reports.put(folder + "manifest.json", "application/json", format.manifest(new LedgerExportFormat.Manifest(anchoring.ledgerName(), at,
+                names.size(), entries, sha256(content), digests)));
         return new Export("ledger " + anchoring.ledgerName(), entries, location, sha256(content));
     }
 
     /** The member's chain, in order. */
-    @Override
     public Export exportMember(String memberId, Instant at) {
         return export("member", memberId, ledger.chain("member#" + memberId), at);
     }
 
     /** Every entry about the device, across chains, in the order they were decided. */
-    @Override
     public Export exportDevice(String deviceId, Instant at) {
         return export("device", deviceId, ledger.aboutDevice(deviceId), at);
     }
 
     private Export export(String kind, String id, List<LedgerEntry> entries, Instant at) {
-        LedgerJson codec = new LedgerJson();
         StringBuilder lines = new StringBuilder();
-        for (LedgerEntry e : entries) lines.append(codec.toLine(e)).append('\n');
+        for (LedgerEntry e : entries) lines.append(format.line(e)).append('\n');
         byte[] content = lines.toString().getBytes(StandardCharsets.UTF_8);
-        String key = "ledger/" + kind + "/" + safe(id) + "/" + StatusExport.STAMP.format(at) + ".jsonl";
+        String key = "ledger/" + kind + "/" + safe(id) + "/" + STAMP.format(at) + ".jsonl";
         String location = reports.put(key, "application/x-ndjson", content);
         return new Export(kind + " " + id, entries.size(), location, sha256(content));
     }
