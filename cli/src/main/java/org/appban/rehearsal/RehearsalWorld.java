@@ -151,7 +151,8 @@ final class RehearsalWorld implements AutoCloseable {
     Administration administration(Path reports, org.appban.admin.ManualRuns runs) {
         FolderReports folder = new FolderReports(reports);
         return new Administration(policy, new org.appban.admin.AdminRequestJson(policy), members, devices, exemptions, ledger,
-                exemptionService(), killSwitch, new org.appban.admin.StatusExport(folder), new org.appban.admin.LedgerAudit(ledger, folder, new org.appban.ledger.LedgerJson()),
+                exemptionService(), killSwitch, new org.appban.admin.StatusExport(folder),
+                new org.appban.admin.LedgerAudit(ledger, folder, new org.appban.ledger.LedgerJson()),
                 CampaignPreview.standard(policy), networkLookup(), runs, clock);
     }
 
