@@ -154,8 +154,8 @@ public final class NetworkAccessHandler extends JsonHandler {
             case Trigger.EventBridgeEvent e -> eventBridge(event, runId, timeLeft);
             case Trigger.Schedule s -> schedule(event, runId, timeLeft, context);
             case Trigger.DirectInvocation direct -> manual(event, null, runId, timeLeft);
-            case Trigger.SqsMessages t when function.round() != null -> function.round().steps(event, runId,
-                    context == null ? 0 : context.getRemainingTimeInMillis(), timeLeft, line -> log(line, context));
+            case Trigger.SqsMessages t when function.round() != null -> function.round().steps(t.work(), runId,
+                    context == null ? 0 : context.getRemainingTimeInMillis(), timeLeft, line -> log(Json.write(line), context));
             case Trigger.SqsMessages t -> throw Trigger.notHandled("network-access", t, EXPECTED);
             case Trigger.StreamRecords t -> throw Trigger.notHandled("network-access", t, EXPECTED);
         };
