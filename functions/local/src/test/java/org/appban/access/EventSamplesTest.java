@@ -187,7 +187,7 @@ class EventSamplesTest {
 
     @Test
     void theSampleLogsAreWhatTheReaderReads() throws IOException {
-        TelemetryReader.Problems problems = new TelemetryReader.Problems();
+        TelemetryProblems problems = new TelemetryProblems();
         List<TelemetryRecord> records = new java.util.ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(EVENTS.resolve("network-access/logs/firewall-sample.csv"))) {
             new TelemetryReader().read(in, TelemetryReader.Format.CSV, records::add, problems);
