@@ -471,18 +471,15 @@ public final class Production {
      * it again: steps let in by a gate that records what it refuses in the ledger and marks steps done in the claims
      * table (CLAIMS_TABLE).
      */
-    public <R> R exemptionSweepWork(ExemptionSweepWorkFactory<R> work) {
+    /** The daily sweep as a round of steps on the sweep's own queue. */
+    public org.appban.exemption.ExemptionSweepRound exemptionSweepRound() {
         String queue = settings.required("EXEMPTION_SWEEP_WORK_QUEUE_URL");
         DynamoClaims claims = new DynamoClaims(dynamo(), settings.required("CLAIMS_TABLE"));
         DynamoLedger ledger = new DynamoLedger(dynamo(), settings.required("LEDGER_TABLE"));
-        return work.make(new org.appban.work.SqsWork(sqsClient(), queue),
-                kind -> new org.appban.work.ContinuationGate(kind, queue, org.appban.work.ContinuationJson.JSON, claims, ledger, clock), clock, policy().zone());
-    }
-
-    /** The sweep handler's work type, built from the parts the root owns (the root does not name the handler's package). */
-    public interface ExemptionSweepWorkFactory<R> {
-        R make(org.appban.work.SqsWork work, java.util.function.Function<String, org.appban.work.ContinuationGate> gate, Clock clock,
-               java.time.ZoneId zone);
+        org.appban.work.ContinuationGate gate = new org.appban.work.ContinuationGate(org.appban.exemption.ExemptionSweepRound.KIND, queue,
+                org.appban.work.ContinuationJson.JSON, claims, ledger, clock);
+        return new org.appban.exemption.ExemptionSweepRound(exemptionService(), new org.appban.work.WorkSteps(gate, new org.appban.work.SqsWork(sqsClient(), queue)),
+                clock, policy().zone());
     }
 
     public Administration administration() {
