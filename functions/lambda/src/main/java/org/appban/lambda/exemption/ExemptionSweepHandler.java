@@ -46,7 +46,11 @@ public final class ExemptionSweepHandler extends JsonHandler {
     }
 
     private ExemptionSweepHandler(Production production) {
-        this(production.exemptionService(), production.exemptionSweepRound());
+        this(production, production.exemptionService());
+    }
+
+    private ExemptionSweepHandler(Production production, ExemptionService service) {
+        this(service, production.exemptionSweepRound(service));
         Priming.register("exemption-sweep", ExemptionSweepHandler::warmUp);
     }
 
