@@ -126,18 +126,14 @@ class TemplateContractIT {
                     new ListedScan("DevicesTable", "(fresh-)?sqs-continuation\\.json", "ROUND",
                             "the daily round's parts: parallel-Scan segments of the devices, a page a step from a cursor"),
                     new ListedScan("DevicesTable|ExemptionsTable", "manual-reconcile-dry-run\\.json", "MANUAL",
-                            "an administrator's fleet run (access.run naming no devices or members)"),
-                    new ListedScan("DevicesTable", "(fresh-)?(device-status-changed|network-telemetry)\\.json",
-                            "NOT BOUNDED", "a run over the devices an event names or its telemetry sighted weighs a quarantine against the "
-                            + "cap's share of the whole fleet (telemetry itself is matched to devices by the MAC's index); issue 18")),
+                            "an administrator's fleet run (access.run naming no devices or members)")),
             "InventorySyncFunction", List.of(
                     new ListedScan("DevicesTable", "manual\\.json", "MANUAL",
                             "an administrator's whole sync in one invocation (a dry run compares the stored fleet whole with the "
                             + "listings); the hourly round reads devices by key and finds the vanished by the bySync index"),
-                    new ListedScan("MembersTable", "manual\\.json|(fresh-)?sqs-continuation\\.json", "NOT BOUNDED",
-                            "the MDMs name owners by address, mapped from the roster read once a step (MemberStore.withAddress, a "
-                            + "Query an address, would cost more an hour than one roster read a step at four devices a member "
-                            + "unless only new, changed or restamped devices were looked up); issue 18")),
+                    new ListedScan("MembersTable", "manual\\.json", "MANUAL",
+                            "an administrator's whole sync names every device's owner from the roster read once; the hourly round "
+                            + "asks the address index only about devices that are new, name other addresses or are due their stamp")),
             "EnforceRemovalFunction", List.of(
                     new ListedScan("DevicesTable", "(fresh-)?sqs-round-(1-survey|2-act)\\.json", "ROUND",
                             "the deciding round's parts: parallel-Scan segments of the devices, a page a step from a cursor"),
