@@ -165,7 +165,7 @@ public final class MdmWebhook {
         }
         writes.join();
         body.put("status", newer ? "applied" : "stale");
-        if (!newer) body.put("reason", "the inventory holds a newer report");
+        if (!newer) body.put("reason", "the inventory holds (or may hold) a newer report");
         body.put("decisions", report.decisions());
         body.put("actions", report.actions().stream().map(a -> a.action() + ":" + a.outcome()).toList());
         return new Answer(200, body);
