@@ -27,8 +27,9 @@ import org.appban.domain.LedgerRecord;
  *
  * <p>What it counts: every device the MDMs listed and every registry endpoint stored as a device. That is the fleet
  * the stored inventory holds, less the devices that vanished since their last listing and are not yet marked gone
- * (the stamps find those up to a day late): the count can only be smaller than the stored fleet, never larger, and a
- * smaller denominator makes the cap stricter, not looser.
+ * (the stamps find those up to a day late): when taken, the count is no larger than the stored fleet, and a smaller
+ * denominator makes the cap stricter, not looser. Over the day it lags what the inventory learns by at most a day, as
+ * "gone" itself does.
  *
  * @param devices   devices the listing held
  * @param countedAt when the listing began (its round's start): the count is no newer than that
