@@ -128,7 +128,10 @@ public final class MdmWebhook {
             return new Answer(202, body);
         }
         Device d = found.get();
-        boolean newer = d.lastSeen() == null || occurredAt.isAfter(d.lastSeen());
+        // Newer than the latest report the store may stand for: a device whose check-ins are kept coarsely
+        // (CheckIns) may have reported after its stored time, so an event in between is left to the hourly sync.
+        Instant latest = org.appban.inventory.CheckIns.latestPossible(d);
+        boolean newer = latest == null || occurredAt.isAfter(latest);
         Device judged = d;
         Alongside<Void> recorded = Alongside.done(null);
         if (newer && d.compliance() != compliance) {
@@ -162,7 +165,7 @@ public final class MdmWebhook {
         }
         writes.join();
         body.put("status", newer ? "applied" : "stale");
-        if (!newer) body.put("reason", "the inventory holds a newer report");
+        if (!newer) body.put("reason", "the inventory holds (or may hold) a newer report");
         body.put("decisions", report.decisions());
         body.put("actions", report.actions().stream().map(a -> a.action() + ":" + a.outcome()).toList());
         return new Answer(200, body);

@@ -32,6 +32,7 @@ import org.appban.ports.ExemptionStore;
 import org.appban.ports.Ledger;
 import org.appban.remote.RemoteFailure;
 import org.appban.safety.BlastRadius;
+import org.appban.safety.FleetCount;
 import org.appban.safety.KillSwitch;
 import org.appban.work.PartSlots;
 
@@ -142,9 +143,10 @@ public final class NetworkAccessService {
                              Runnable beforeActing) {
         Instant now = clock.instant();
         List<String> notFound = new ArrayList<>();
-        // A run over a few devices or members (a webhook's one device) reads theirs and the devices sharing their MACs,
-        // not the inventory whole as a fleet run does, and overlaps its reads (Facts#few).
-        boolean few = request.scope() != AccessRequest.Scope.FLEET && request.ids().size() <= LISTING_THRESHOLD;
+        // A run over devices or members (a webhook's one device, an event's, a log's sightings) reads theirs and the
+        // devices sharing their MACs, not the inventory whole as a fleet run does, and overlaps its reads (Facts#few):
+        // its reads follow the devices it names, however many, never the fleet.
+        boolean few = request.scope() != AccessRequest.Scope.FLEET;
         List<Device> all = few ? null : devices.all();
         Facts known = few ? Facts.few(this, request, notFound, read, started) : Facts.fleet(this, request, all, notFound);
         KillSwitch.State kill = known.kill();
@@ -179,10 +181,13 @@ public final class NetworkAccessService {
         boolean quarantinesAllowed = true;
         String hold = null;
         if (!quarantines.isEmpty()) {
-            // The share is of the whole fleet, which a run over a few devices reads only now that it would quarantine.
-            int inScope = (int) (all != null ? all : devices.all()).stream().filter(d -> !d.retired()).count();
-            BlastRadius.Verdict v = new BlastRadius(policy.enforcement().maxDevicesPerRun(), policy.enforcement().maxFleetShare())
-                    .check(quarantines.size(), inScope, request.confirm() != null && request.confirm() >= quarantines.size());
+            // The share is of the whole fleet: a fleet run has read it; a run over some devices weighs it against the
+            // inventory's last count (FleetCount), read only now that it would quarantine, never the fleet itself.
+            BlastRadius cap = new BlastRadius(policy.enforcement().maxDevicesPerRun(), policy.enforcement().maxFleetShare());
+            boolean confirmed = request.confirm() != null && request.confirm() >= quarantines.size();
+            BlastRadius.Verdict v = all != null
+                    ? cap.check(quarantines.size(), (int) all.stream().filter(d -> !d.retired()).count(), confirmed)
+                    : cap.check(quarantines.size(), fleetCount(now), now, confirmed);
             capVerdict = v.reason();
             if (!v.allowed()) {
                 quarantinesAllowed = false;
@@ -331,6 +336,15 @@ public final class NetworkAccessService {
             }
             return out;
         }
+    }
+
+    /** The inventory's latest count of the fleet: today's (UTC), else yesterday's; empty when neither was kept. */
+    private Optional<FleetCount> fleetCount(Instant now) {
+        for (String key : FleetCount.keysAt(now)) {
+            Optional<FleetCount> count = ledger.byIdempotencyKey(key).flatMap(e -> FleetCount.of(e.record()));
+            if (count.isPresent()) return count;
+        }
+        return Optional.empty();
     }
 
     private static String describe(KillSwitch.State kill) {

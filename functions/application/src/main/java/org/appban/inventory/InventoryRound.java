@@ -58,6 +58,8 @@ public final class InventoryRound {
     static final String SAVED = "saved";
     static final String GONE = "gone";
     static final String FAILED = "failed";
+    /** Devices the round's listings kept live: the fleet's count when every source listed completely. */
+    static final String COUNTED = "counted";
     /** Candidates read a page at a time. */
     static final int STALE_PAGE = 100;
 
@@ -138,7 +140,7 @@ public final class InventoryRound {
         Position at = Position.parse(c.cursor(), sources());
         Actor actor = Actor.schedule(c.round().substring(0, Math.max(0, c.round().indexOf('/'))));
         InventorySync.Run run = sync.stepRun(actor, period);
-        Map<String, String> memberByAddress = null;
+        InventorySync.Owners memberByAddress = null;
         List<String> failures = new ArrayList<>();
         int listed = 0;
         FleetInventory.Listing listing = null;
@@ -160,7 +162,7 @@ public final class InventoryRound {
                             : at.shard + 1 < DeviceStore.STAMP_SHARDS ? Position.sweep(at.source, at.shard + 1, null) : Position.list(at.source + 1, null);
                     continue;
                 }
-                if (memberByAddress == null) memberByAddress = sync.memberIndex();
+                if (memberByAddress == null) memberByAddress = sync.byAddress();
                 try {
                     boolean registry = at.source == sync.mdms().size();
                     String next;
@@ -195,7 +197,10 @@ public final class InventoryRound {
         } finally {
             if (listing != null) listing.close();
         }
-        return WorkSteps.Outcome.partDone(tally(c, run, listed, failures), report(run, listed, failures, null));
+        Map<String, Long> tally = tally(c, run, listed, failures);
+        // Every source listed to its end with no failure: the round's count is the fleet's (FleetCount).
+        if (tally.get(FAILED) == 0) sync.counted(tally.get(COUNTED), startOf(c.round()), actor);
+        return WorkSteps.Outcome.partDone(tally, report(run, listed, failures, null));
     }
 
     private int sources() {
@@ -212,6 +217,7 @@ public final class InventoryRound {
         t.put(SAVED, c.tally(SAVED) + run.saved);
         t.put(GONE, c.tally(GONE) + run.gone);
         t.put(FAILED, c.tally(FAILED) + failures.size());
+        t.put(COUNTED, c.tally(COUNTED) + run.counted);
         return t;
     }
 

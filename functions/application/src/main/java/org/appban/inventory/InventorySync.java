@@ -35,6 +35,7 @@ import org.appban.ports.DeviceStore;
 import org.appban.ports.Ledger;
 import org.appban.ports.MemberStore;
 import org.appban.remote.RemoteFailure;
+import org.appban.safety.FleetCount;
 
 /**
  * Brings the devices table in line with what the MDMs report, and announces each real change.
@@ -138,7 +139,9 @@ public final class InventorySync implements DeviceRefresh {
 
     public SyncReport run(Actor actor, boolean dryRun) {
         Instant now = clock.instant();
-        Map<String, String> memberByAddress = memberIndex();
+        // A manual whole sync asks the roster about every device's owner: it reads the roster whole, once (its work is
+        // the whole fleet, and an administrator may run it to bring every owner up to date at once).
+        Owners memberByAddress = roster();
         // The registry needs the MACs the MDMs report. A real run has saved them all by then, so the store has them;
         // only a dry run, which saves nothing, must remember them on the way (a map as large as the fleet).
         Run run = new Run(actor, dryRun, now, registry.isPresent() && dryRun, period(now));
@@ -155,6 +158,7 @@ public final class InventorySync implements DeviceRefresh {
             listed.values().forEach(SeenDevices::close);
         }
         String status = run.failures.isEmpty() ? "synced" : "partial";
+        if (run.failures.isEmpty() && !dryRun) counted(run.counted, now, actor);
         return new SyncReport(status, dryRun, run.perMdm, run.changeCounts, run.saved, run.unknownOwners, run.failures, run.badInput);
     }
 
@@ -175,7 +179,7 @@ public final class InventorySync implements DeviceRefresh {
         String id = mdm.wireName() + ":" + mdmId;
         if (reported.isPresent()) {
             try (SeenDevices seen = new SeenDevices()) {
-                run.apply(List.of(reported.get()), memberIndexOf(reported.get()), seen);
+                run.apply(List.of(reported.get()), byAddress(), seen);
             }
         } else {
             Optional<Device> stored = devices.find(id);
@@ -196,7 +200,7 @@ public final class InventorySync implements DeviceRefresh {
     }
 
     /** Lists one MDM into the store; false when the listing failed part-way (recorded in the run's failures). */
-    private boolean list(FleetInventory mdm, Run run, Map<String, String> memberByAddress, SeenDevices seen) {
+    private boolean list(FleetInventory mdm, Run run, Owners memberByAddress, SeenDevices seen) {
         String name = mdm.mdm().wireName();
         int count = 0;
         try (Stream<InventoriedDevice> stream = mdm.devices(policy.app())) {
@@ -226,7 +230,7 @@ public final class InventorySync implements DeviceRefresh {
      * with the same MAC is a second device on that address: it is kept, so that network access sees two devices
      * sharing one MAC and reports them instead of acting on a guess.
      */
-    private void syncRegistry(RegisteredDevices registry, Run run, Map<String, String> memberByAddress, Sweep sweep) {
+    private void syncRegistry(RegisteredDevices registry, Run run, Owners memberByAddress, Sweep sweep) {
         Map<MacAddress, Set<String>> managedMacOwners = sweep.managedMacOwners;
         run.mdmMacOwners.forEach((mac, owners) -> managedMacOwners.computeIfAbsent(mac, k -> new HashSet<>()).addAll(owners));
         Set<String> seen = new HashSet<>();
@@ -265,33 +269,65 @@ public final class InventorySync implements DeviceRefresh {
     }
 
     /** True when an MDM device with the endpoint's MAC belongs to whoever registered the endpoint (or nobody did). */
-    private static boolean accountedFor(Set<String> mdmOwners, RegisteredDevice endpoint, Map<String, String> memberByAddress) {
+    private static boolean accountedFor(Set<String> mdmOwners, RegisteredDevice endpoint, Owners memberByAddress) {
         if (mdmOwners == null) return false;
         if (endpoint.portalUser() == null) return true;
-        String registrant = memberByAddress.get(endpoint.portalUser().toLowerCase(Locale.ROOT));
+        String registrant = memberByAddress.member(endpoint.portalUser());
         return registrant == null || mdmOwners.contains(registrant);
     }
 
     /**
-     * {@link #memberIndex} for one device's addresses (its email and principal), from the members' index on their
-     * address rather than the roster read whole: a device refreshed alone (a Jamf webhook) reads its owner only. The
-     * same matches as the whole index: a member whose email is the address, case aside (the last of several, as there).
+     * Who the roster says an address names, as the sync asks it: the member whose email the address is, case aside
+     * (inactive members included; of several, the last the roster gives).
      */
-    private Map<String, String> memberIndexOf(InventoriedDevice d) {
-        Map<String, String> index = new HashMap<>();
-        for (String address : new String[] {d.ownerEmail(), d.ownerPrincipal()}) {
-            if (address == null || address.isBlank()) continue;
-            String key = address.toLowerCase(Locale.ROOT);
-            for (Member m : members.withAddress(address)) if (m.email().toLowerCase(Locale.ROOT).equals(key)) index.put(key, m.id());
-        }
-        return index;
+    public abstract static class Owners {
+        /** The member id the address names, or null when none does. */
+        abstract String member(String address);
     }
 
-    /** Members by the addresses an MDM may name them with (email, case-insensitively). Inactive members included. */
-    Map<String, String> memberIndex() {
+    /** The roster read whole, once: for a run whose work is the whole fleet (a manual sync). */
+    Owners roster() {
         Map<String, String> index = new HashMap<>();
         for (Member m : members.all()) index.put(m.email().toLowerCase(Locale.ROOT), m.id());
-        return index;
+        return new Owners() {
+            @Override
+            String member(String address) {
+                return index.get(address.toLowerCase(Locale.ROOT));
+            }
+        };
+    }
+
+    /**
+     * The roster asked an address at a time, by its address index ({@link MemberStore#withAddress}), each address once
+     * for the life of this answer (a round's step): for the hourly round, which asks only about the devices whose owner
+     * can have changed ({@link OwnerAddresses#ownerStands}), and a device refreshed alone (a Jamf webhook). An hour in
+     * which no device is new, handed to someone else or due its period's stamp asks nothing.
+     */
+    public Owners byAddress() {
+        Map<String, Optional<String>> asked = new HashMap<>();
+        return new Owners() {
+            @Override
+            String member(String address) {
+                String key = address.toLowerCase(Locale.ROOT);
+                return asked.computeIfAbsent(key, k -> {
+                    String found = null;
+                    for (Member m : members.withAddress(address)) if (m.email().toLowerCase(Locale.ROOT).equals(k)) found = m.id();
+                    return Optional.ofNullable(found);
+                }).orElse(null);
+            }
+        };
+    }
+
+    /**
+     * Keeps the fleet's size as a complete listing counted it ({@link FleetCount}), the first of each UTC day: network
+     * access weighs an event's quarantines against it instead of reading the fleet. A later listing of the same day
+     * finds the day's key used (one read) and writes nothing.
+     *
+     * @param countedAt when the listing began
+     */
+    public void counted(long devices, Instant countedAt, Actor actor) {
+        FleetCount count = new FleetCount(devices, countedAt);
+        if (ledger.usedKeys(List.of(count.key())).isEmpty()) ledger.append(count.record(clock.instant(), actor));
     }
 
     /** The state of one sync run. */
@@ -318,6 +354,8 @@ public final class InventorySync implements DeviceRefresh {
         int gone;
         /** Registry endpoints nobody registered in the portal (counted, not stored). */
         int unregistered;
+        /** Devices listed and kept as live devices (the MDMs' and the registry's stored endpoints): the fleet's count. */
+        int counted;
 
         Run(Actor actor, boolean dryRun, Instant now, boolean rememberMacs, long period) {
             this.actor = actor;
@@ -327,7 +365,7 @@ public final class InventorySync implements DeviceRefresh {
             this.period = period;
         }
 
-        int apply(List<InventoriedDevice> batch, Map<String, String> memberByAddress, SeenDevices seen) {
+        int apply(List<InventoriedDevice> batch, Owners memberByAddress, SeenDevices seen) {
             if (batch.isEmpty()) return 0;
             // By key, the page in hand only; eventually consistent (half the read units): a read a moment old can
             // only make this write again what it writes anyway.
@@ -338,17 +376,21 @@ public final class InventorySync implements DeviceRefresh {
                 if (seen != null) seen.add(reported.deviceId());
                 MacAddress mac = reported.macAddress();
                 reported.problems().forEach(p -> badInput.add(reported.mdm().wireName() + " device " + reported.mdmId() + ": " + p));
-                String owner = owner(reported, memberByAddress);
-                if (mac != null && rememberMacs) mdmMacOwners.computeIfAbsent(mac, k -> new HashSet<>()).add(owner);
                 DeviceStore.Listed listed = stored.get(reported.deviceId());
+                String addresses = OwnerAddresses.fingerprint(reported.ownerEmail(), reported.ownerPrincipal());
+                String owner = ownerOf(reported.deviceId(), reported.ownerEmail(), reported.ownerPrincipal(), addresses, listed, memberByAddress);
+                if (mac != null && rememberMacs) mdmMacOwners.computeIfAbsent(mac, k -> new HashSet<>()).add(owner);
                 Optional<Device> before = Optional.ofNullable(listed).map(DeviceStore.Listed::device);
-                Device fresh = reported.toDevice(owner, reported.lastCheckIn() != null ? reported.lastCheckIn()
+                Device reportedNow = reported.toDevice(owner, reported.lastCheckIn() != null ? reported.lastCheckIn()
                         : before.map(Device::lastSeen).orElse(now));
+                boolean writtenAnyway = Save.restampDue(period, listed) || !Save.ownerKept(listed, addresses);
+                Device fresh = CheckIns.toStore(before, reportedNow, writtenAnyway);
                 changes.addAll(DeviceChanges.between(policy.id(), before, fresh, now));
-                Save save = Save.listed(fresh, reported.mdm().wireName(), period, listed);
-                if (before.isEmpty() || !before.get().equals(fresh) || save.restamps()) toSave.add(save);
+                Save save = Save.listed(fresh, reported.mdm().wireName(), period, listed, addresses);
+                if (before.isEmpty() || !before.get().equals(fresh) || writtenAnyway) toSave.add(save);
             }
             commit(changes, toSave);
+            counted += batch.size();
             return batch.size();
         }
 
@@ -384,13 +426,13 @@ public final class InventorySync implements DeviceRefresh {
             return sweep;
         }
 
-        void applyRegistered(List<RegisteredDevice> batch, Map<String, String> memberByAddress) {
+        void applyRegistered(List<RegisteredDevice> batch, Owners memberByAddress) {
             if (batch.isEmpty()) return;
             applyRegistered(batch, memberByAddress, devices.findListed(batch.stream().map(e -> registryId(e.mac())).toList(), false));
         }
 
         /** The registry's endpoints as private unmanaged devices, compared with {@code stored} (their ids' stored devices). */
-        void applyRegistered(List<RegisteredDevice> batch, Map<String, String> memberByAddress, Map<String, DeviceStore.Listed> stored) {
+        void applyRegistered(List<RegisteredDevice> batch, Owners memberByAddress, Map<String, DeviceStore.Listed> stored) {
             if (batch.isEmpty()) return;
             List<String> ids = batch.stream().map(e -> registryId(e.mac())).toList();
             List<DeviceStatusChanged> changes = new ArrayList<>();
@@ -398,18 +440,20 @@ public final class InventorySync implements DeviceRefresh {
             for (int i = 0; i < batch.size(); i++) {
                 RegisteredDevice endpoint = batch.get(i);
                 String id = ids.get(i);
-                String owner = owner(id, endpoint.portalUser(), null, memberByAddress);
                 DeviceStore.Listed listed = stored.get(id);
+                String addresses = OwnerAddresses.fingerprint(endpoint.portalUser(), null);
+                String owner = ownerOf(id, endpoint.portalUser(), null, addresses, listed, memberByAddress);
                 Optional<Device> before = Optional.ofNullable(listed).map(DeviceStore.Listed::device);
                 // The NAC says nothing of when the device was last on the network; first seen by this sync it is.
                 Device fresh = new Device(id, owner, Ownership.PRIVATE, Platform.OTHER, before.map(Device::model).orElse(null), false,
                         MdmKind.NONE, null, endpoint.mac(), AppPresence.UNKNOWN, ComplianceState.NOT_ENROLLED,
                         before.filter(d -> !d.retired()).map(Device::lastSeen).orElse(now), false);
                 changes.addAll(DeviceChanges.between(policy.id(), before, fresh, now));
-                Save save = Save.listed(fresh, REGISTRY, period, listed);
-                if (before.isEmpty() || !before.get().equals(fresh) || save.restamps()) toSave.add(save);
+                Save save = Save.listed(fresh, REGISTRY, period, listed, addresses);
+                if (before.isEmpty() || !before.get().equals(fresh) || save.restamps() || !Save.ownerKept(listed, addresses)) toSave.add(save);
             }
             commit(changes, toSave);
+            counted += batch.size();
         }
 
         /**
@@ -419,7 +463,7 @@ public final class InventorySync implements DeviceRefresh {
          * is once a period an endpoint, not once an hour, and an MDM that enrols a registered phone takes the
          * registry's device out of the listing within a period (it is then not stamped, and found gone).
          */
-        void applyRegistryPage(List<RegisteredDevice> page, Map<String, String> memberByAddress) {
+        void applyRegistryPage(List<RegisteredDevice> page, Owners memberByAddress) {
             if (page.isEmpty()) return;
             Map<String, DeviceStore.Listed> stored = devices.findListed(page.stream().map(e -> registryId(e.mac())).toList(), false);
             List<RegisteredDevice> keep = new ArrayList<>();
@@ -431,20 +475,32 @@ public final class InventorySync implements DeviceRefresh {
                 }
                 DeviceStore.Listed listed = stored.get(registryId(endpoint.mac()));
                 boolean checked = listed != null && !listed.device().retired() && listed.period() >= period;
-                if (!checked && accountedFor(mdmOwnersOf(endpoint.mac()), endpoint, memberByAddress)) continue;
+                if (!checked && accountedForByMac(endpoint, memberByAddress)) continue;
                 keep.add(endpoint);
             }
             applyRegistered(keep, memberByAddress, stored);
         }
 
-        /** The owners of the MDM devices (not retired) with this MAC, or null when there are none. */
-        private Set<String> mdmOwnersOf(MacAddress mac) {
-            Set<String> ids = new HashSet<>(devices.idsWithMac(mac));
+        /**
+         * {@link #accountedFor} for an endpoint, by the MDM devices (not retired) holding its MAC, found by the MAC index.
+         * An endpoint registered under the email its MDM device's owner was named by is that owner's (or nobody's, as
+         * the owner is), which the devices' stored fingerprints tell without asking the roster; any other registrant is
+         * looked up.
+         */
+        private boolean accountedForByMac(RegisteredDevice endpoint, Owners roster) {
+            Set<String> ids = new HashSet<>(devices.idsWithMac(endpoint.mac()));
             ids.removeIf(id -> id.startsWith(REGISTRY_PREFIX));
-            if (ids.isEmpty()) return null;
+            if (ids.isEmpty()) return false;
             Set<String> owners = new HashSet<>();
-            for (Device d : devices.findAll(ids).values()) if (!d.retired() && d.mdm() != MdmKind.NONE) owners.add(d.owner());
-            return owners.isEmpty() ? null : owners;
+            boolean registeredByOwner = false;
+            for (DeviceStore.Listed l : devices.findListed(ids, false).values()) {
+                Device d = l.device();
+                if (d.retired() || d.mdm() == MdmKind.NONE) continue;
+                owners.add(d.owner());
+                if (OwnerAddresses.emailIs(l.owner(), endpoint.portalUser())) registeredByOwner = true;
+            }
+            if (owners.isEmpty()) return false;
+            return registeredByOwner || accountedFor(owners, endpoint, roster);
         }
 
         /**
@@ -461,7 +517,7 @@ public final class InventorySync implements DeviceRefresh {
                 Device d = l.device();
                 if (d.retired() || l.period() == 0 || l.period() >= period || !source.equals(sourceOf(d))) continue;
                 changes.add(DeviceChanges.gone(policy.id(), d, now));
-                toSave.add(new Save(d.withRetired(true), source, 0, l.period()));
+                toSave.add(new Save(d.withRetired(true), source, 0, l.period(), null));
                 gone++;
             }
             commit(changes, toSave);
@@ -495,7 +551,7 @@ public final class InventorySync implements DeviceRefresh {
                 if (s.source() == null) {
                     devices.save(s.device());
                     saved++;
-                } else if (devices.saveListed(s.device(), s.source(), s.period(), s.storedPeriod())) {
+                } else if (devices.saveListed(s.device(), s.source(), s.period(), s.storedPeriod(), s.owner())) {
                     saved++;
                 } else {
                     overtaken++;
@@ -503,14 +559,24 @@ public final class InventorySync implements DeviceRefresh {
             }
         }
 
-        private String owner(InventoriedDevice d, Map<String, String> memberByAddress) {
-            return owner(d.deviceId(), d.ownerEmail(), d.ownerPrincipal(), memberByAddress);
+        /**
+         * The device's owner: the stored device's where its owner stands ({@link OwnerAddresses#ownerStands}: same
+         * addresses, stamped this period), with no question to the roster; otherwise the roster's answer.
+         */
+        private String ownerOf(String deviceId, String email, String principal, String addresses, DeviceStore.Listed listed, Owners roster) {
+            if (listed != null && OwnerAddresses.ownerStands(listed.device(), listed.owner(), listed.period(), addresses, period)) {
+                String owner = listed.device().owner();
+                // Still reported each hour; its ledger entry was written before the device was first saved so.
+                if (owner.startsWith(UNKNOWN)) unknownOwners.add(new SyncReport.UnknownOwner(deviceId, owner.substring(UNKNOWN.length())));
+                return owner;
+            }
+            return owner(deviceId, email, principal, roster);
         }
 
-        private String owner(String deviceId, String email, String principal, Map<String, String> memberByAddress) {
+        private String owner(String deviceId, String email, String principal, Owners memberByAddress) {
             for (String address : new String[] {email, principal}) {
                 if (address == null) continue;
-                String id = memberByAddress.get(address.toLowerCase(Locale.ROOT));
+                String id = memberByAddress.member(address);
                 if (id != null) return id;
             }
             String reported = email != null ? email : principal != null ? principal : "none";
@@ -539,15 +605,29 @@ public final class InventorySync implements DeviceRefresh {
      * A write of one device: with its source's stamp ({@code source} set; only if the stored stamp is still
      * {@code storedPeriod}) or plainly (a run that does not stamp: the full run's gone devices).
      */
-    record Save(Device device, String source, long period, long storedPeriod) {
+    record Save(Device device, String source, long period, long storedPeriod, String owner) {
         static Save plain(Device d) {
-            return new Save(d, null, 0, 0);
+            return new Save(d, null, 0, 0, null);
         }
 
-        /** The device as listed in {@code period}; a stamp never goes back, so a later one stored is kept. */
-        static Save listed(Device fresh, String source, long period, DeviceStore.Listed stored) {
+        /**
+         * The device as listed in {@code period}, with the fingerprint of its owner's addresses; a stamp never goes
+         * back, so a later one stored is kept.
+         */
+        static Save listed(Device fresh, String source, long period, DeviceStore.Listed stored, String owner) {
             long was = stored == null ? 0 : stored.period();
-            return new Save(fresh, source, Math.max(period, was), was);
+            return new Save(fresh, source, Math.max(period, was), was, owner);
+        }
+
+        /** The stored stamp is older than {@code period} (or there is none): the device is written for its stamp. */
+        static boolean restampDue(long period, DeviceStore.Listed stored) {
+            long was = stored == null ? 0 : stored.period();
+            return Math.max(period, was) != was;
+        }
+
+        /** The stored device keeps the fingerprint of these addresses (else it is written to keep them). */
+        static boolean ownerKept(DeviceStore.Listed stored, String owner) {
+            return stored != null && java.util.Objects.equals(stored.owner(), owner);
         }
 
         /** True when the write is due for the stamp alone: the stored one is older than the period. */

@@ -86,8 +86,13 @@ public interface DeviceStore {
      * A stored device and the latest sync period its source listed it in.
      *
      * @param period 0 when it carries no stamp: retired, saved by another path than the sync, or stored before stamps
+     * @param owner  the fingerprint of the addresses its source named its owner by when the owner was looked up
+     *               ({@link org.appban.inventory.OwnerAddresses}), or null: none kept with the stamp
      */
-    record Listed(Device device, long period) {
+    record Listed(Device device, long period, String owner) {
+        public Listed(Device device, long period) {
+            this(device, period, null);
+        }
     }
 
     /**
@@ -107,6 +112,16 @@ public interface DeviceStore {
      * @return false when the stamp had moved, and nothing was written
      */
     boolean saveListed(Device device, String source, long period, long storedPeriod);
+
+    /**
+     * {@link #saveListed(Device, String, long, long)}, keeping with the stamp the fingerprint of the addresses the
+     * source named the owner by ({@code owner}; null: none), which {@link #findListed} gives back: the next listing
+     * then asks the roster only if they changed. Dropped with the stamp (a retired device, a plain {@link #save}).
+     * A store that keeps no fingerprint drops it: the sync then asks the roster about the device at every listing.
+     */
+    default boolean saveListed(Device device, String source, long period, long storedPeriod, String owner) {
+        return saveListed(device, source, period, storedPeriod);
+    }
 
     /**
      * A page of the ids of the devices {@code source} stamped before period {@code before}, in one of its shards, from

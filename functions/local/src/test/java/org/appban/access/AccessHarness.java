@@ -104,6 +104,26 @@ final class AccessHarness {
                 killSwitch, claims, ledger, recording, (subject, body, facts) -> alerts.add(subject + " " + facts), clock);
     }
 
+    /** Whether the inventory's count of the fleet is kept before the first run (as the hourly sync keeps it). */
+    private boolean fleetCounted = true;
+
+    /** A stack whose inventory has counted no fleet yet (a new stack, or a sync failing for days). */
+    AccessHarness uncounted() {
+        fleetCounted = false;
+        return this;
+    }
+
+    /** What the inventory sync keeps after a complete listing: the fleet's count at {@code at} (one a UTC day). */
+    void counted(long devices, Instant at) {
+        ledger.append(new org.appban.safety.FleetCount(devices, at).record(at, Actor.schedule("inventory-hourly")));
+    }
+
+    private void countOnce() {
+        if (!fleetCounted) return;
+        fleetCounted = false;
+        counted(devices.all().stream().filter(d -> !d.retired()).count(), clock.instant());
+    }
+
     AccessHarness with(Device... ds) {
         for (Device d : ds) devices.save(d);
         return this;
@@ -120,10 +140,12 @@ final class AccessHarness {
     }
 
     AccessReport schedule() {
+        countOnce();
         return service.run(AccessRequest.schedule(), Actor.schedule("test"), "run-" + (++runs));
     }
 
     AccessReport run(AccessRequest request) {
+        countOnce();
         return service.run(request, Actor.administrator("admin@example.org"), "run-" + (++runs));
     }
 

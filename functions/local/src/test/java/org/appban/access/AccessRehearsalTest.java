@@ -100,7 +100,7 @@ class AccessRehearsalTest {
                     }
                 }
                 clock.set(runAt);
-                syncInventory(fleet, devices, runAt);
+                syncInventory(fleet, devices, ledger, runAt);
                 // A quarantined device still resolves names through the logged resolvers (to reach the remediation
                 // portal), so it stays visible: a device that keeps the app stays quarantined.
                 List<String> dns = generator.dns(previous, runAt, mac -> true);
@@ -166,7 +166,7 @@ class AccessRehearsalTest {
      * would report at the device's last check-in (non-compliant while the app was there at that check-in). Never the
      * app list.
      */
-    static void syncInventory(SimulatedFleet fleet, InMemoryDeviceStore devices, Instant now) {
+    static void syncInventory(SimulatedFleet fleet, InMemoryDeviceStore devices, InMemoryLedger ledger, Instant now) {
         for (SimDevice d : fleet.sims.world().devices()) {
             FleetDevice spec = d.spec();
             if (spec.ownership() != FleetDevice.Ownership.PRIVATE || !d.present()) continue;
@@ -180,5 +180,8 @@ class AccessRehearsalTest {
                     enrolled ? mdm : MdmKind.NONE, enrolled ? SimulatedFleet.mdmId(d) : null, AccessFixtures.mac(spec.mac()), AppPresence.UNKNOWN, compliance,
                     enrolled ? d.lastCheckIn() : null, false));
         }
+        // As the real sync does after a complete listing: the fleet's count, which an event's run weighs its cap against.
+        long live = devices.all().stream().filter(d -> !d.retired()).count();
+        ledger.append(new org.appban.safety.FleetCount(live, now).record(now, Actor.schedule("inventory-hourly")));
     }
 }

@@ -65,6 +65,7 @@ class AccessRoundIT {
     private DynamoLedger ledger;
     private DynamoDeviceStore devices;
     private NetworkAccessHandler handler;
+    private NetworkAccessService service;
     private final List<String> alerts = new CopyOnWriteArrayList<>();
 
     @BeforeEach
@@ -97,7 +98,7 @@ class AccessRoundIT {
                     null, "notice.sent", "ok", false, "old/" + i, Map.of()));
         }
         var nac = NacAdapters.fromSecret(new SecretsManagerSecretSource(sm), nacArn, fleet.options);
-        var service = new NetworkAccessService(POLICY, devices, exemptions, Attestations.fromLedger(ledger), evidence, nac,
+        service = new NetworkAccessService(POLICY, devices, exemptions, Attestations.fromLedger(ledger), evidence, nac,
                 new SsmKillSwitch(aws.clients().ssm(), "/" + prefix + "kill-switch"), claims, ledger, AccessNotices.none(),
                 (subject, body, facts) -> alerts.add(subject), clock);
         var gate = new ContinuationGate(AccessRound.KIND, queueUrl, ContinuationJson.JSON, claims, ledger, clock);
@@ -157,6 +158,31 @@ class AccessRoundIT {
         requests.forEach(r -> byOperation.merge(r.get("operation"), 1L, Long::sum));
         System.out.println("[access round] " + steps + " steps (" + handedOn + " handed on), " + held + " quarantines, DynamoDB requests "
                 + byOperation);
+    }
+
+    @Test
+    void an_events_run_weighs_its_quarantine_against_the_inventorys_count_and_reads_no_fleet() {
+        String d10 = NetworkAccessEndToEndIT.id("d10-private-iphone-unmanaged");
+        // No count kept yet (a new stack): the share cannot be weighed, so the quarantine waits for the daily round.
+        AccessReport held = service.run(AccessRequest.devices("device-status-changed", List.of(d10)), org.appban.domain.Actor.event("evt-1"), "evt-1");
+        assertEquals(List.of(d10), held.devicesWith("quarantine", "held-by-cap"), held.toString());
+        assertTrue(held.cap().contains("the fleet's size is unknown"), held.cap());
+        assertEquals(0, fleet.sims.ise().requests().count(q -> q.path().endsWith("/apply")));
+        assertTrue(alerts.stream().anyMatch(a -> a.contains("blast-radius cap")), alerts.toString());
+
+        // The inventory's count of the fleet, as its hourly round keeps it (InventoryRoundIT shows the round writing it).
+        long stored = devices.page(0, 1, null, 1000).devices().stream().filter(d -> !d.retired()).count();
+        ledger.append(new org.appban.safety.FleetCount(stored, clock.instant().minus(Duration.ofHours(3)))
+                .record(clock.instant(), org.appban.domain.Actor.schedule("inventory-hourly")));
+        requests.clear();
+        AccessReport done = service.run(AccessRequest.devices("device-status-changed", List.of(d10)), org.appban.domain.Actor.event("evt-2"), "evt-2");
+        assertEquals(List.of(d10), done.devicesWith("quarantine", "quarantined"), done.toString());
+        assertEquals(List.of(), log.of("Scan"), "an event's run reads its device, the devices sharing its MAC and the count, never the fleet");
+        assertTrue(requests.stream().noneMatch(r -> tables.name("DevicesTable").equals(r.get("table")) && "Scan".equals(r.get("operation"))));
+        Map<String, Long> byOperation = new TreeMap<>();
+        requests.forEach(r -> byOperation.merge(r.get("operation") + " " + r.getOrDefault("table", "batch").replaceAll(".*?-([A-Za-z]+Table)$", "$1")
+                + (r.containsKey("index") ? "/" + r.get("index") : ""), 1L, Long::sum));
+        System.out.println("[access event run] one device quarantined, DynamoDB requests " + byOperation);
     }
 
     @Test

@@ -118,6 +118,10 @@ class NetworkAccessEndToEndIT {
         var claims = new DynamoClaims(dynamo, tables.name("ClaimsTable"));
         var evidence = new DynamoEvidenceStore(dynamo, tables.name("EvidenceTable"), Duration.ofDays(30));
         seed(members, exemptions);
+        // What the hourly inventory keeps after a complete listing: the day's count of the fleet seeded above, which a
+        // run over an event's devices weighs its quarantines against.
+        ledger.append(new org.appban.safety.FleetCount(devices.all().stream().filter(d -> !d.retired()).count(), clock.instant())
+                .record(clock.instant(), org.appban.domain.Actor.schedule("inventory-hourly")));
 
         AccessNotices recording = new AccessNotices() {
             @Override

@@ -248,13 +248,64 @@ class NetworkAccessServiceTest {
         }
 
         @Test
-        void readsTheFleetOnlyToWeighAQuarantineAgainstTheCapsShareOfIt() {
+        void weighsAQuarantineAgainstTheInventorysCountOfTheFleetWithoutReadingTheFleet() {
             AccessHarness h = new AccessHarness().with(keepsTheApp(), privateEnrolled("intune:d09", "m09", MAC9, ComplianceState.COMPLIANT, DEADLINE));
             h.run(AccessRequest.devices("webhook", List.of("intune:d09")));
-            assertEquals(0, h.fleetReads, "nothing to quarantine");
             AccessReport r = h.run(AccessRequest.devices("webhook", List.of("intune:d07")));
             assertEquals(List.of("intune:d07"), r.devicesWith("quarantine", "quarantined"));
-            assertEquals(1, h.fleetReads);
+            assertEquals(0, h.fleetReads, "the cap's share is of the inventory's count, not of a read of the fleet");
+        }
+
+        @Test
+        void aRunOverMoreDevicesThanTheNacListingThresholdStillReadsOnlyItsDevices() {
+            AccessHarness h = new AccessHarness().with(keepsTheApp());
+            List<String> ids = new java.util.ArrayList<>(List.of("intune:d07"));
+            for (int i = 0; i < AccessHarness.BYSTANDERS; i++) ids.add("bystander-" + i);
+            for (int i = 0; i < 10; i++) ids.add("unknown-" + i);
+            AccessReport r = h.run(AccessRequest.devices("telemetry", ids));
+            assertEquals(List.of("intune:d07"), r.devicesWith("quarantine", "quarantined"));
+            assertEquals(10, r.notFound().size());
+            assertEquals(0, h.fleetReads, "an event's run reads the devices it names, however many");
+        }
+
+        @Test
+        void withoutACountOfTheFleetAQuarantineIsHeldAndTheAdministratorsAreTold() {
+            AccessHarness h = new AccessHarness().uncounted().with(keepsTheApp());
+            AccessReport r = h.run(AccessRequest.devices("webhook", List.of("intune:d07")));
+            assertEquals(List.of("intune:d07"), r.devicesWith("quarantine", "held-by-cap"));
+            assertTrue(r.cap().contains("the fleet's size is unknown"), r.cap());
+            assertEquals(0, h.nac.count("quarantine"));
+            assertEquals(0, h.fleetReads, "not read instead: the daily round counts the fleet itself");
+            assertEquals(1, h.fleet("nac.quarantine-capped").size());
+            assertTrue(h.alerts.stream().anyMatch(a -> a.contains("blast-radius cap")), h.alerts.toString());
+            // The daily round decides it: it counts the fleet in its own reading of it.
+            assertEquals(List.of("intune:d07"), h.schedule().devicesWith("quarantine", "quarantined"));
+        }
+
+        @Test
+        void aCountFromBeforeYesterdayWeighsNoShare_yesterdaysDoes_andAConfirmedRequestGoesAhead() {
+            AccessHarness h = new AccessHarness().uncounted().with(keepsTheApp());
+            h.counted(1_000, h.clock.instant().minus(Duration.ofDays(1)));
+            AccessReport yesterdays = h.run(AccessRequest.devices("webhook", List.of("intune:d07")));
+            assertEquals(List.of("intune:d07"), yesterdays.devicesWith("quarantine", "quarantined"), yesterdays.cap());
+
+            h.clock.advance(Duration.ofDays(1).plusHours(1));
+            h.devices.save(privateUnmanaged("d11", "m11", "02:AB:00:00:00:11"));
+            AccessReport stale = h.run(AccessRequest.devices("webhook", List.of("d11")));
+            assertEquals(List.of("d11"), stale.devicesWith("quarantine", "held-by-cap"));
+            assertTrue(stale.cap().contains("the fleet's size is unknown"), stale.cap());
+
+            AccessReport confirmed = h.run(new AccessRequest("manual", AccessRequest.Scope.DEVICES, List.of("d11"), AccessRequest.Mode.RECONCILE, false, 1));
+            assertEquals(List.of("d11"), confirmed.devicesWith("quarantine", "quarantined"));
+        }
+
+        @Test
+        void aCountSoSmallThatOneDeviceIsOverTheShareHoldsIt() {
+            AccessHarness h = new AccessHarness().uncounted().with(keepsTheApp());
+            h.counted(1, h.clock.instant());
+            AccessReport r = h.run(AccessRequest.devices("webhook", List.of("intune:d07")));
+            assertEquals(List.of("intune:d07"), r.devicesWith("quarantine", "held-by-cap"));
+            assertTrue(r.cap().contains("1 of 1 devices"), r.cap());
         }
     }
 

@@ -74,6 +74,7 @@ class InventoryRoundIT {
     private DynamoLedger ledger;
     private DynamoDeviceStore devices;
     private InventorySyncHandler handler;
+    private InventorySync sync;
     private final RecordedDeviceEvents events = new RecordedDeviceEvents();
 
     @BeforeEach
@@ -92,7 +93,7 @@ class InventoryRoundIT {
         devices = new DynamoDeviceStore(dynamo, tables.name("DevicesTable"));
         ledger = new DynamoLedger(dynamo, tables.name("LedgerTable"));
         var claims = new DynamoClaims(dynamo, tables.name("ClaimsTable"));
-        InventorySync sync = new InventorySync(POLICY, mdms(), Optional.of(ise()), members, devices, events, ledger, fleet.sims.clock());
+        sync = new InventorySync(POLICY, mdms(), Optional.of(ise()), members, devices, events, ledger, fleet.sims.clock());
         int sources = InventoryRound.sources(sync);
         var gate = new ContinuationGate(InventoryRound.KIND, queueUrl, ContinuationJson.JSON, claims, ledger, fleet.sims.clock(), c -> InventoryRound.check(c, sources));
         handler = new InventorySyncHandler(sync, new InventoryRound(sync, new WorkSteps(gate, new SqsWork(() -> sqs, queueUrl)), fleet.sims.clock()));
@@ -141,9 +142,9 @@ class InventoryRoundIT {
         assertEquals(twin.all().size(), devices.findListed(expected.keySet(), true).size());
         assertTrue(devices.findListed(expected.keySet(), true).values().stream().allMatch(l -> l.period() > 0), "every device stamped");
 
-        List<Map<String, String>> scans = log.of("Scan");
-        assertEquals(List.of(), scans.stream().filter(r -> !tables.name("MembersTable").equals(r.get("table"))).toList(),
-                "the hourly round scans no device (only the roster, for the owners' addresses)");
+        assertEquals(List.of(), log.of("Scan"), "the hourly round scans nothing: devices by key, owners by the address index");
+        assertTrue(requests.stream().anyMatch(r -> tables.name("MembersTable").equals(r.get("table")) && "byAddress".equals(r.get("index"))),
+                "the first round asks the address index about each new device's owner");
         assertTrue(requests.stream().anyMatch(r -> "bySync".equals(r.get("index"))), "the candidates come from the stamps' index");
         Map<String, Long> byOperation = new TreeMap<>();
         requests.forEach(r -> byOperation.merge(r.get("operation") + (r.containsKey("index") ? "/" + r.get("index") : ""), 1L, Long::sum));
@@ -162,6 +163,57 @@ class InventoryRoundIT {
         assertTrue(!goneWhole.isEmpty(), "the scripted fleet has a device leave its MDM");
         assertEquals(goneWhole, goneRound);
         assertEquals(List.of(), ledger.chain("fleet").stream().map(LedgerEntry::record).filter(r -> r.action().equals(ContinuationGate.REFUSED)).toList());
+    }
+
+    @Test
+    void an_hour_of_check_ins_asks_the_roster_nothing_writes_no_device_whose_time_is_not_weighed_and_the_fleet_is_counted() {
+        round(100);
+        Map<String, Device> before = storedFleet();
+        long live = before.values().stream().filter(d -> !d.retired()).count();
+        java.time.Instant started = fleet.sims.clock().instant();
+        org.appban.safety.FleetCount count = org.appban.safety.FleetCount.keysAt(started).stream()
+                .map(k -> ledger.byIdempotencyKey(k).flatMap(e -> org.appban.safety.FleetCount.of(e.record())))
+                .flatMap(Optional::stream).findFirst().orElseThrow(() -> new AssertionError("the complete round kept no count of the fleet"));
+        assertEquals(live, count.devices(), "the round's count is the fleet it stored");
+
+        // An hour later, in the same stamp period: the simulators' devices check in on their own rhythm meanwhile.
+        long period = sync.period(started);
+        fleet.sims.clock().advance(Duration.ofHours(1));
+        assertEquals(period, sync.period(fleet.sims.clock().instant()), "the test's hour stays in one period");
+        requests.clear();
+        round(100);
+        Map<String, Device> after = storedFleet();
+
+        assertEquals(List.of(), requests.stream().filter(r -> tables.name("MembersTable").equals(r.get("table"))).toList(),
+                "no device is new, handed over or due its stamp: the roster is not asked");
+        List<String> written = after.keySet().stream().filter(id -> !after.get(id).equals(before.get(id))).toList();
+        long puts = requests.stream().filter(r -> "PutItem".equals(r.get("operation")) && tables.name("DevicesTable").equals(r.get("table"))).count();
+        assertEquals(written.size(), puts, "each device write changed the device: " + written);
+        for (String id : written) {
+            Device was = before.get(id);
+            Device now = after.get(id);
+            assertTrue(org.appban.inventory.CheckIns.exact(now) || !was.withLastSeen(now.lastSeen()).equals(now),
+                    "written for its check-in time alone although that time is not weighed: " + was + " -> " + now);
+        }
+        // The corporate devices whose MDM lists their apps and that checked in during the hour: none was written.
+        List<String> checkedIn = new java.util.ArrayList<>();
+        for (org.appban.sim.world.SimDevice d : fleet.sims.world().devices()) {
+            if (d.spec().mdm() != org.appban.sim.fleet.FleetDevice.Mdm.INTUNE || d.lastCheckIn() == null) continue;
+            Device stored = after.get("intune:" + d.intuneId());
+            if (stored == null || org.appban.inventory.CheckIns.exact(stored) || stored.lastSeen() == null) continue;
+            if (d.lastCheckIn().isAfter(stored.lastSeen())) checkedIn.add(stored.id());
+        }
+        assertTrue(!checkedIn.isEmpty(), "some corporate device checked in during the hour (d34's is hourly)");
+        assertEquals(List.of(), checkedIn.stream().filter(written::contains).toList());
+        System.out.println("[inventory round, next hour] " + checkedIn.size() + " corporate devices checked in and were not written; "
+                + written.size() + " written " + written + "; DynamoDB requests " + log.byOperation());
+    }
+
+    /** The devices table as it stands, read outside the request log. */
+    private Map<String, Device> storedFleet() {
+        Map<String, Device> out = new TreeMap<>();
+        new DynamoDeviceStore(AwsEmulator.shared().dynamoDb(), tables.name("DevicesTable")).all().forEach(d -> out.put(d.id(), d));
+        return out;
     }
 
     @Test

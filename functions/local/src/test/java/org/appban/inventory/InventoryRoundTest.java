@@ -512,8 +512,13 @@ class InventoryRoundTest {
 
         @Override
         public boolean saveListed(Device device, String source, long period, long storedPeriod) {
+            return saveListed(device, source, period, storedPeriod, null);
+        }
+
+        @Override
+        public boolean saveListed(Device device, String source, long period, long storedPeriod, String owner) {
             write();
-            return inner.saveListed(device, source, period, storedPeriod);
+            return inner.saveListed(device, source, period, storedPeriod, owner);
         }
 
         @Override

@@ -54,6 +54,22 @@ public abstract class DeviceStoreContract {
     }
 
     @Test
+    void a_listed_device_keeps_its_owners_address_fingerprint_with_its_stamp_and_loses_both_together() {
+        Device device = corporatePhone("d-9", "m-1");
+        assertTrue(store.saveListed(device, "intune", 7, 0, "0a1b2c3d.4e5f6a7b"));
+        DeviceStore.Listed listed = store.findListed(List.of("d-9"), true).get("d-9");
+        assertEquals(7, listed.period());
+        assertEquals("0a1b2c3d.4e5f6a7b", listed.owner());
+        assertTrue(store.saveListed(device, "intune", 8, 7));
+        assertEquals(null, store.findListed(List.of("d-9"), true).get("d-9").owner(), "a write without one keeps none");
+        assertTrue(store.saveListed(device, "intune", 9, 8, "0a1b2c3d.4e5f6a7b"));
+        store.save(device.withCompliance(ComplianceState.COMPLIANT));
+        DeviceStore.Listed plain = store.findListed(List.of("d-9"), true).get("d-9");
+        assertEquals(0, plain.period());
+        assertEquals(null, plain.owner(), "a plain save (the webhook's) drops the stamp and the fingerprint: the next listing asks again");
+    }
+
+    @Test
     void an_unknown_id_finds_nothing() {
         assertEquals(Optional.empty(), store.find("no-such-device"));
     }

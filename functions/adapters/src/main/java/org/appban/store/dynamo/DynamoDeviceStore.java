@@ -34,6 +34,8 @@ public final class DynamoDeviceStore implements DeviceStore {
     public static final String BY_SYNC = "bySync";
     static final String SYNC_SHARD = "syncShard";
     static final String SYNC_PERIOD = "syncPeriod";
+    /** With the stamp: the fingerprint of the addresses the source named the owner by (OwnerAddresses), never an address. */
+    static final String SYNC_OWNER = "syncOwner";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -137,7 +139,8 @@ public final class DynamoDeviceStore implements DeviceStore {
         for (Map<String, AttributeValue> item : BatchReads.get(dynamo, table, keys, null, consistent)) {
             Device d = DeviceItems.fromItem(item, table);
             AttributeValue period = item.get(SYNC_PERIOD);
-            found.put(d.id(), new Listed(d, period == null || period.n() == null ? 0 : Long.parseLong(period.n())));
+            AttributeValue owner = item.get(SYNC_OWNER);
+            found.put(d.id(), new Listed(d, period == null || period.n() == null ? 0 : Long.parseLong(period.n()), owner == null ? null : owner.s()));
         }
         return found;
     }
@@ -148,10 +151,16 @@ public final class DynamoDeviceStore implements DeviceStore {
      */
     @Override
     public boolean saveListed(Device device, String source, long period, long storedPeriod) {
+        return saveListed(device, source, period, storedPeriod, null);
+    }
+
+    @Override
+    public boolean saveListed(Device device, String source, long period, long storedPeriod, String owner) {
         Map<String, AttributeValue> item = new HashMap<>(DeviceItems.toItem(device));
         if (!device.retired()) {
             item.put(SYNC_SHARD, AttributeValue.fromS(shardKey(source, DeviceStore.stampShard(device.id()))));
             item.put(SYNC_PERIOD, AttributeValue.fromN(Long.toString(period)));
+            if (owner != null) item.put(SYNC_OWNER, AttributeValue.fromS(owner));
         }
         try {
             dynamo.putItem(r -> {

@@ -17,7 +17,7 @@ public final class InMemoryDeviceStore implements DeviceStore {
     /** The sync's stamps, as the table's {@code syncShard}/{@code syncPeriod} attributes: dropped by a plain save. */
     private final Map<String, Stamp> stamps = new ConcurrentHashMap<>();
 
-    private record Stamp(String source, long period) {
+    private record Stamp(String source, long period, String owner) {
     }
 
     @Override
@@ -50,18 +50,23 @@ public final class InMemoryDeviceStore implements DeviceStore {
             Device d = devices.get(id);
             if (d == null) continue;
             Stamp s = stamps.get(id);
-            found.put(id, new Listed(d, s == null ? 0 : s.period()));
+            found.put(id, s == null ? new Listed(d, 0) : new Listed(d, s.period(), s.owner()));
         }
         return found;
     }
 
     @Override
-    public synchronized boolean saveListed(Device device, String source, long period, long storedPeriod) {
+    public boolean saveListed(Device device, String source, long period, long storedPeriod) {
+        return saveListed(device, source, period, storedPeriod, null);
+    }
+
+    @Override
+    public synchronized boolean saveListed(Device device, String source, long period, long storedPeriod, String owner) {
         Stamp now = stamps.get(device.id());
         if ((now == null ? 0 : now.period()) != storedPeriod) return false;
         devices.put(device.id(), device);
         if (device.retired()) stamps.remove(device.id());
-        else stamps.put(device.id(), new Stamp(source, period));
+        else stamps.put(device.id(), new Stamp(source, period, owner));
         return true;
     }
 
