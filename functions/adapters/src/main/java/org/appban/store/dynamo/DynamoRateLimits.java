@@ -163,10 +163,38 @@ public final class DynamoRateLimits implements RateLimits {
         return buckets.values().stream().map(SharedBucket::stats).toList();
     }
 
+    /**
+     * One of a container's first grants of a budget, for diagnosing how a container starts: when it was asked for
+     * and answered (epoch ms), the permits and the moment their lease starts, the writes it took (and how many
+     * lost), whether it was asked for ahead of need, and whether it found the bucket full (its refill running over).
+     */
+    public record EarlyGrant(long askedAt, long answeredAt, int permits, long leaseStart, int writes, int lost, boolean ahead,
+                             boolean foundFull) {
+    }
+
+    /**
+     * How a container started on a budget: its first take (epoch ms), its first permit, its first grants, and the
+     * refill it saw run over: the time the bucket had been full when this container's grant found it so (the
+     * permits of that time were lost to everyone), summed, and how many grants found it full.
+     */
+    public record BucketStart(String label, long firstTakeAt, long firstPermitAt, List<EarlyGrant> grants, long fullMillis, int fullGrants) {
+    }
+
+    /** How this container started on every budget it has drawn on (benches and diagnosis). */
+    public List<BucketStart> starts() {
+        return buckets.values().stream().map(SharedBucket::start).toList();
+    }
+
     // --- rate budgets ------------------------------------------------------------------------------------------------
 
-    /** What a grant gave: permits and the moment their lease starts, or how long to wait before asking again. */
-    private record Grant(int permits, long at, long waitMillis) {
+    /**
+     * What a grant gave: permits and the moment their lease starts, or how long to wait before asking again; and
+     * whether the bucket had room (the permits start when asked for: no reservations ahead of them).
+     */
+    private record Grant(int permits, long at, long waitMillis, boolean room) {
+        Grant(int permits, long at, long waitMillis) {
+            this(permits, at, waitMillis, false);
+        }
     }
 
     /**
@@ -214,6 +242,8 @@ public final class DynamoRateLimits implements RateLimits {
         private int usedOfBatch;
         /** The next batch's size; 0 before the first grant (see shareAhead). */
         private int batch;
+        /** Whether the batch held found the bucket with room (see BatchPacing.nextBatch). */
+        private boolean room;
         /** Which batch the held permits belong to, and which one each caller's last permit came from (giveBack). */
         private long batchSeq;
         private final ThreadLocal<long[]> takenFrom = ThreadLocal.withInitial(() -> new long[]{-1});
@@ -228,6 +258,12 @@ public final class DynamoRateLimits implements RateLimits {
         private long askedAt;
         private Ahead ahead;
         private long usedTotal, lapsedTotal, waits, takeNanos, tableWaits, tableNanos;
+        // How the container started (diagnosis only): the first take and permit, the first grants, the overflow seen.
+        private static final int EARLY = 12;
+        private final List<EarlyGrant> early = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        private volatile long firstTakeAt = -1, firstPermitAt = -1;
+        private volatile long fullMillis;
+        private volatile int fullGrants;
 
         SharedBucket(Budget budget) {
             this.budget = budget;
@@ -247,6 +283,7 @@ public final class DynamoRateLimits implements RateLimits {
         public synchronized void take(Sleeper sleeper) throws InterruptedException {
             long start = System.nanoTime();
             askedAt = clock.millis();
+            if (firstTakeAt < 0) firstTakeAt = askedAt;
             try {
                 while (true) {
                     Grant g = useOrGrant();
@@ -276,9 +313,14 @@ public final class DynamoRateLimits implements RateLimits {
                     takeNanos / 1_000_000, prefetched, tableWaits, tableNanos / 1_000_000);
         }
 
+        synchronized BucketStart start() {
+            return new BucketStart(budget.label(), firstTakeAt, firstPermitAt, List.copyOf(early), fullMillis, fullGrants);
+        }
+
         @Override
         public synchronized boolean takeNow() {
             askedAt = clock.millis();
+            if (firstTakeAt < 0) firstTakeAt = askedAt;
             return useOrGrant() == null;
         }
 
@@ -304,12 +346,13 @@ public final class DynamoRateLimits implements RateLimits {
                     usedOfBatch++;
                     usedTotal++;
                     takenFrom.get()[0] = batchSeq;
+                    if (firstPermitAt < 0) firstPermitAt = now;
                     prefetch(now);
                     return null;
                 }
                 if (granted > 0) {
                     batch = BatchPacing.nextBatch(budget.burst(), leaseMillis, granted, granted - held,
-                            Math.min(now, leaseEnd) - leaseStart);
+                            Math.min(now, leaseEnd) - leaseStart, room);
                     lapsedTotal += held;
                     granted = 0;
                     held = 0;
@@ -319,6 +362,7 @@ public final class DynamoRateLimits implements RateLimits {
                 Grant g = next();
                 if (g.permits() == 0) return g;
                 granted = g.permits();
+                room = g.room();
                 held = granted;
                 usedOfBatch = 0;
                 batchSeq++;
@@ -361,7 +405,7 @@ public final class DynamoRateLimits implements RateLimits {
                     }
                 }
                 tableWaits++;
-                return grant(batch);
+                return grant(batch, false);
             } finally {
                 tableNanos += System.nanoTime() - t0;
             }
@@ -385,7 +429,7 @@ public final class DynamoRateLimits implements RateLimits {
                 // One ahead at most; one planned for later than the pace now says is asked for sooner instead.
                 if (ahead.askAt <= askAt || !ahead.started.compareAndSet(false, true)) return;
             }
-            ask(BatchPacing.aheadBatch(budget.burst(), leaseMillis, granted, interval), askAt, now);
+            ask(BatchPacing.aheadBatch(budget.burst(), leaseMillis, granted, interval, room), askAt, now);
         }
 
         /** Has {@code permits} asked for ahead at {@code askAt}, off the caller's thread. */
@@ -396,7 +440,7 @@ public final class DynamoRateLimits implements RateLimits {
             prefetcher.later(() -> {
                 if (!a.started.compareAndSet(false, true)) return; // the caller needed it sooner and asked itself
                 try {
-                    Grant g = grant(a.permits);
+                    Grant g = grant(a.permits, true);
                     if (g.permits() > 0) prefetched++;
                     a.answer.complete(g);
                 } catch (RuntimeException | Error e) {
@@ -473,10 +517,12 @@ public final class DynamoRateLimits implements RateLimits {
          * <p>The bound is the token bucket's: permits whose leases start in any span S are at most
          * {@code burst + perSecond * S}, so the requests in any span T are at most {@link Budget#atMostIn}(T).
          */
-        private Grant grant(int wanted) {
+        private Grant grant(int wanted, boolean ahead) {
             int n = Math.max(1, Math.min(wanted, budget.burst()));
             long cost = (long) Math.ceil(n * microsPerPermit);
             Boolean add = null; // which update: decided on the first round, the other one after a failed one
+            long askedAt = clock.millis();
+            int lost = 0;
             for (int round = 0; round < MAX_ROUNDS; round++) {
                 long now = clock.millis();
                 if (knownTat != Long.MIN_VALUE) {
@@ -495,10 +541,22 @@ public final class DynamoRateLimits implements RateLimits {
                 // or seconds on a slow table), and the ADD is right anyway.
                 if (add == null) add = knownTat == Long.MIN_VALUE || drawers > 1 || knownTat + depthMicros + leaseMillis * 1000 >= t;
                 if (add) {
-                    tat = update("SET #lim = :lim, #ws = :ws ADD tat :cost, v :one," + drawn, "tat >= :t", values);
+                    // Also the item's first write (no bucket yet: full, so the permits start now): the containers that
+                    // first draw on a new budget together all take this update, one after the other, none losing.
+                    tat = update("SET tat = if_not_exists(tat, :t) + :cost, #lim = :lim, #ws = :ws ADD v :one," + drawn,
+                            "attribute_not_exists(tat) OR tat >= :t", values);
                 } else {
-                    tat = update("SET tat = :from, #lim = :lim, #ws = :ws ADD v :one," + drawn, "attribute_not_exists(tat) OR tat < :t",
-                            Map.of(":t", values.get(":t"), ":me", values.get(":me"), ":from", AttributeValue.fromN(Long.toString(t + cost))));
+                    // The item as it was (so the time the bucket had been full is known exactly), and the tat written.
+                    Map<String, AttributeValue> was = update("SET tat = :from, #lim = :lim, #ws = :ws ADD v :one," + drawn,
+                            "attribute_not_exists(tat) OR tat < :t", Map.of(":t", values.get(":t"), ":me", values.get(":me"),
+                                    ":from", AttributeValue.fromN(Long.toString(t + cost))), ReturnValue.ALL_OLD);
+                    tat = was == null ? null : t + cost;
+                    if (was != null && was.containsKey("tat")) {
+                        // Full since tat: the refill of that time ran over (counted from this container's first take,
+                        // not over the idle time before it; an item just created counts nothing).
+                        fullMillis += Math.max(0, t / 1000 - Math.max(firstTakeAt, Long.parseLong(was.get("tat").n()) / 1000));
+                        fullGrants++;
+                    }
                 }
                 long took = clock.millis() - now;
                 writeMillis = writeMillis == 0 ? took : 0.8 * writeMillis + 0.2 * took;
@@ -506,13 +564,16 @@ public final class DynamoRateLimits implements RateLimits {
                 writeMillisTotal += took;
                 if (tat == null) {
                     lostWrites++; // the bucket was full (or busy), not as last seen: the other update, on what it is now
+                    lost++;
                     add = !add;
                     continue;
                 }
                 knownTat = tat;
                 grantedTotal += n;
-                long start = Math.max(t / 1000, Math.floorDiv(tat - depthMicros + 999, 1000));
-                return new Grant(n, start, 0);
+                long reservedFrom = Math.floorDiv(tat - depthMicros + 999, 1000);
+                long start = Math.max(t / 1000, reservedFrom);
+                if (early.size() < EARLY) early.add(new EarlyGrant(askedAt, clock.millis(), n, start, lost + 1, lost, ahead, !add));
+                return new Grant(n, start, 0, reservedFrom <= t / 1000);
             }
             return new Grant(0, clock.millis(), ThreadLocalRandom.current().nextLong(50, 200));
         }
@@ -527,15 +588,24 @@ public final class DynamoRateLimits implements RateLimits {
          * condition failed (then {@link #knownTat} is the item's as it is).
          */
         private Long update(String expression, String condition, Map<String, AttributeValue> values) {
+            Map<String, AttributeValue> item = update(expression, condition, values, ReturnValue.ALL_NEW);
+            return item == null ? null : Long.parseLong(item.get("tat").n());
+        }
+
+        /**
+         * Updates the bucket's item if {@code condition} holds: the item as {@code returned} says (after the update,
+         * or before it), or null when the condition failed (then {@link #knownTat} is the item's as it is).
+         */
+        private Map<String, AttributeValue> update(String expression, String condition, Map<String, AttributeValue> values, ReturnValue returned) {
             Map<String, AttributeValue> all = new HashMap<>(values);
             all.putAll(common());
             try {
                 var r = call(budget.label(), () -> dynamo.updateItem(b -> b.tableName(table).key(Map.of(KEY, AttributeValue.fromS(budget.key())))
                         .updateExpression(expression).conditionExpression(condition)
                         .expressionAttributeNames(Map.of("#lim", "limit", "#ws", "windowSeconds")).expressionAttributeValues(all)
-                        .returnValues(ReturnValue.ALL_NEW).returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)));
+                        .returnValues(returned).returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)));
                 see(r.attributes(), clock.millis()); // the whole item, a few hundred bytes: who draws on it now
-                return Long.parseLong(r.attributes().get("tat").n());
+                return r.attributes();
             } catch (ConditionalCheckFailedException e) {
                 Map<String, AttributeValue> old = e.hasItem() ? e.item() : Map.of();
                 knownTat = old.containsKey("tat") ? Long.parseLong(old.get("tat").n()) : 0; // no item yet: a full bucket
