@@ -233,6 +233,8 @@ public final class DynamoRateLimits implements RateLimits {
         private volatile double writeMillis;
         /** How many containers drew on this budget lately (this one included), as the item said at the first grant. */
         private volatile int drawers;
+        /** When the item last told {@link #drawers} (epoch ms). */
+        private volatile long drawersSeenAt;
         private volatile long writes, lostWrites, writeMillisTotal, grantedTotal, prefetched;
         // The caller side, under the bucket's lock.
         private int held;
@@ -459,6 +461,7 @@ public final class DynamoRateLimits implements RateLimits {
             }
             names.add(drawerName());
             drawers = names.size();
+            drawersSeenAt = now;
         }
 
         /** This container's name among a budget's drawers: short, since every grant writes it. */
@@ -539,7 +542,10 @@ public final class DynamoRateLimits implements RateLimits {
                 // The ADD unless the bucket was last seen full a while ago by a container drawing on it alone: while
                 // a budget is busy this container's last sight of it is mostly behind (its own grant, a lease ago,
                 // or seconds on a slow table), and the ADD is right anyway.
-                if (add == null) add = knownTat == Long.MIN_VALUE || drawers > 1 || knownTat + depthMicros + leaseMillis * 1000 >= t;
+                // Others drawing, as the item said within the window (older news is not: a warm container coming back
+                // after a quiet spell finds the bucket full, and its ADD would only fail first).
+                boolean others = drawers > 1 && now - drawersSeenAt < windowMillis;
+                if (add == null) add = knownTat == Long.MIN_VALUE || others || knownTat + depthMicros + leaseMillis * 1000 >= t;
                 if (add) {
                     // Also the item's first write (no bucket yet: full, so the permits start now): the containers that
                     // first draw on a new budget together all take this update, one after the other, none losing.

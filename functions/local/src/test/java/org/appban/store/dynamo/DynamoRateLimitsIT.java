@@ -269,6 +269,28 @@ class DynamoRateLimitsIT {
     }
 
     @Test
+    void a_warm_container_back_after_a_quiet_spell_finds_the_bucket_full_in_one_write() {
+        String table = tables.table("RateBudgetsTable");
+        MutableClock clock = new MutableClock();
+        Sleeper advancing = d -> clock.advance(d);
+        Budget budget = new Budget("ise/ise:9060", "ISE", 500, Duration.ofSeconds(10));
+        DynamoRateLimits a = new DynamoRateLimits(tables.dynamo(), table, clock, "a", Duration.ofSeconds(60), clock);
+        DynamoRateLimits b = new DynamoRateLimits(tables.dynamo(), table, clock, "b", Duration.ofSeconds(60), clock);
+        // Both draw together for a while: each knows the other draws on it too.
+        for (int i = 0; i < 20; i++) {
+            take(a.limit(budget), advancing);
+            take(b.limit(budget), advancing);
+            clock.advance(Duration.ofMillis(30));
+        }
+        // Then nothing for two windows: the bucket is full again, and what a learned of b is old news.
+        clock.advance(budget.window().multipliedBy(2));
+        long writes = a.stats().get(0).writes(), lost = a.stats().get(0).lostWrites();
+        take(a.limit(budget), advancing);
+        assertEquals(writes + 1, a.stats().get(0).writes(), "one write: " + a.stats().get(0));
+        assertEquals(lost, a.stats().get(0).lostWrites(), "none lost (an ADD on a full bucket fails): " + a.stats().get(0));
+    }
+
+    @Test
     void a_permit_given_back_unused_is_the_next_take_without_going_to_the_table_and_only_once() {
         String table = tables.table("RateBudgetsTable");
         MutableClock clock = new MutableClock();
