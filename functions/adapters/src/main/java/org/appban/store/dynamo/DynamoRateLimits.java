@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  *
  * <p><b>Rate budgets</b> are token buckets shaped by {@link Budget}, kept as the time the bucket is full again
  * (GCRA): a container takes a batch of permits in one update that never loses to another container's (an atomic
- * ADD; see {@code grant}), reserved ahead when the budget is busy, and may use them only within the budget's lease
+ * increment; see {@code grant}), reserved ahead when the budget is busy, and may use them only within the budget's lease
  * from their start; what it has not used by then lapses (nothing goes back to the table, so a container that dies
  * holding permits takes nothing with it: the bucket keeps refilling). So the requests of all containers in any span T are at
  * most {@code burst + rate * (T + lease)}, which is the limit for the budget's window ({@link Budget#atMostIn}). The
@@ -235,6 +235,8 @@ public final class DynamoRateLimits implements RateLimits {
         private volatile int drawers;
         /** When the item last told {@link #drawers} (epoch ms). */
         private volatile long drawersSeenAt;
+        /** The drawers sets of windows before the last that the item last showed: the next grant removes them. */
+        private volatile List<String> staleDrawers = List.of();
         private volatile long writes, lostWrites, writeMillisTotal, grantedTotal, prefetched;
         // The caller side, under the bucket's lock.
         private int held;
@@ -451,17 +453,27 @@ public final class DynamoRateLimits implements RateLimits {
             }, delay);
         }
 
-        /** Counts the containers the item names as drawing in this window and the last (this one among them). */
+        /**
+         * Counts the containers the item names as drawing in this window and the last (this one among them), and
+         * notes the sets of older windows for the next grant to remove.
+         */
         private void see(Map<String, AttributeValue> item, long now) {
             long epoch = Math.floorDiv(now, windowMillis);
             Set<String> names = new HashSet<>();
-            for (long e : new long[]{epoch, epoch - 1}) {
-                AttributeValue set = item.get(drawersAttribute(e));
-                if (set != null && set.hasSs()) names.addAll(set.ss());
+            List<String> old = new java.util.ArrayList<>();
+            for (var e : item.entrySet()) {
+                long of = drawersEpoch(e.getKey());
+                if (of == Long.MIN_VALUE) continue;
+                if (of == epoch || of == epoch - 1) {
+                    if (e.getValue().hasSs()) names.addAll(e.getValue().ss());
+                } else if (of < epoch - 1) {
+                    old.add(e.getKey());
+                }
             }
             names.add(drawerName());
             drawers = names.size();
             drawersSeenAt = now;
+            staleDrawers = List.copyOf(old);
         }
 
         /** This container's name among a budget's drawers: short, since every grant writes it. */
@@ -470,11 +482,38 @@ public final class DynamoRateLimits implements RateLimits {
         }
 
         /**
-         * The item's set of the containers that drew in the window {@code epoch} (three sets in turn: this window's,
-         * the last, and the one before, which every grant clears, so the item does not grow with containers gone).
+         * The item's set of the containers that drew in the window {@code epoch}, named by the window itself: sets
+         * named in turn by the window's number modulo three counted, after a quiet spell, names from windows long
+         * gone as drawing now, whenever nobody drew in the window before to clear them (then a new container took a
+         * share of the burst and the busy update first, on a full bucket it was alone on).
          */
         private String drawersAttribute(long epoch) {
-            return "d" + Math.floorMod(epoch, 3);
+            return "d" + epoch;
+        }
+
+        /** The window a drawers set is named for, or Long.MIN_VALUE when {@code attribute} is not one. */
+        private static long drawersEpoch(String attribute) {
+            if (attribute.length() < 2 || attribute.charAt(0) != 'd') return Long.MIN_VALUE;
+            for (int i = 1; i < attribute.length(); i++) if (!Character.isDigit(attribute.charAt(i))) return Long.MIN_VALUE;
+            try {
+                return Long.parseLong(attribute.substring(1));
+            } catch (NumberFormatException e) {
+                return Long.MIN_VALUE;
+            }
+        }
+
+        /**
+         * What a grant in the window {@code epoch} removes: the sets of the two windows before the last (so a budget
+         * drawn on steadily keeps at most three), and any older one the item last showed (so it does not grow with
+         * quiet spells either).
+         */
+        private String removedDrawers(long epoch) {
+            Set<String> removed = new java.util.LinkedHashSet<>(List.of(drawersAttribute(epoch - 2), drawersAttribute(epoch - 3)));
+            for (String stale : staleDrawers) {
+                long of = drawersEpoch(stale);
+                if (of < epoch - 1 && removed.size() < 8) removed.add(stale);
+            }
+            return String.join(", ", removed);
         }
 
         @Override
@@ -501,9 +540,11 @@ public final class DynamoRateLimits implements RateLimits {
         /**
          * One grant, one write that never loses to another container's. The item holds the bucket as the time it is
          * full again ({@code tat}, epoch µs; GCRA): taking n permits moves it n steps on from itself, or from now
-         * when it is already past (the bucket is full). Both are a single conditional update: an atomic ADD while
-         * the bucket is not full, a SET from now when it is; the condition only picks between them, so containers
-         * writing at once all succeed, one after the other, each getting the next permits in line.
+         * when it is already past (the bucket is full). Both are a single conditional update: an atomic increment
+         * while the bucket is not full (or not there yet: it is created full), a SET from now when it is; the
+         * condition only picks between them, so containers writing at once on a busy or a new bucket all succeed,
+         * one after the other, each getting the next permits in line. On a full bucket exactly one update from now
+         * can win, and the others, having lost it, take the increment (a conditional write has no max()).
          *
          * <p>When the budget is busy the permits are reserved ahead: they start when the bucket will have had them,
          * {@code tat - depth}, and the caller sleeps until then. Nobody waits for a refill and races for it (which
@@ -513,8 +554,8 @@ public final class DynamoRateLimits implements RateLimits {
          * the window: far more than a batch from every container in line) means waiting before writing. What a dead
          * container reserved lapses with its lease; the bucket keeps refilling, so nothing is held forever.
          *
-         * <p>Each grant also puts this container's name in the item's set of this window's drawers (and clears the
-         * set of the window before last), and reads the whole item back (a few hundred bytes): who draws on it lately
+         * <p>Each grant also puts this container's name in the item's set of this window's drawers (and removes the
+         * sets of older windows), and reads the whole item back (a few hundred bytes): who draws on it lately
          * sizes a new container's first batches and tells which update to try first.
          *
          * <p>The bound is the token bucket's: permits whose leases start in any span S are at most
@@ -535,7 +576,7 @@ public final class DynamoRateLimits implements RateLimits {
                 // Granted for when the write's answer is expected, so the lease is not spent waiting for the table.
                 long t = (now + Math.round(writeMillis)) * 1000;
                 long epoch = Math.floorDiv(now, windowMillis);
-                String drawn = " " + drawersAttribute(epoch) + " :me REMOVE " + drawersAttribute(epoch + 1);
+                String drawn = " " + drawersAttribute(epoch) + " :me REMOVE " + removedDrawers(epoch);
                 Map<String, AttributeValue> values = Map.of(":t", AttributeValue.fromN(Long.toString(t)),
                         ":cost", AttributeValue.fromN(Long.toString(cost)), ":me", AttributeValue.fromSs(List.of(drawerName())));
                 Long tat;

@@ -213,7 +213,7 @@ class DynamoRateLimitsIT {
         take(later.limit(budget), advancing);
         assertEquals(1, later.stats().get(0).granted());
         var item = tables.dynamo().getItem(r -> r.tableName(table).key(Map.of("budget", AttributeValue.fromS(budget.key())))).item();
-        long names = item.keySet().stream().filter(k -> k.matches("d[0-2]")).mapToLong(k -> item.get(k).ss().size()).sum();
+        long names = item.keySet().stream().filter(k -> k.matches("d\\d+")).mapToLong(k -> item.get(k).ss().size()).sum();
         assertEquals(1, names, "the gone containers' names were cleared from the item: " + item.keySet());
     }
 
@@ -288,6 +288,27 @@ class DynamoRateLimitsIT {
         take(a.limit(budget), advancing);
         assertEquals(writes + 1, a.stats().get(0).writes(), "one write: " + a.stats().get(0));
         assertEquals(lost, a.stats().get(0).lostWrites(), "none lost (an ADD on a full bucket fails): " + a.stats().get(0));
+    }
+
+    @Test
+    void after_a_quiet_spell_of_any_length_a_new_container_is_alone_on_the_budget() {
+        String table = tables.table("RateBudgetsTable");
+        MutableClock clock = new MutableClock();
+        Sleeper advancing = d -> clock.advance(d);
+        Budget budget = new Budget("ise/ise:9060", "ISE", 400, Duration.ofSeconds(20)); // burst 10
+        for (String name : List.of("a", "b", "c")) {
+            take(new DynamoRateLimits(tables.dynamo(), table, clock, name, Duration.ofSeconds(60), clock).limit(budget), advancing);
+        }
+        // Three windows of nothing, then eleven: whatever the spell's length, a, b and c drew on it long ago. (Sets named
+        // by the window modulo three counted them as drawing now after three.)
+        for (int windows : List.of(3, 11)) {
+            clock.advance(budget.window().multipliedBy(windows));
+            DynamoRateLimits later = new DynamoRateLimits(tables.dynamo(), table, clock, "new-" + windows, Duration.ofSeconds(60), clock);
+            take(later.limit(budget), advancing);
+            assertEquals(1, later.stats().get(0).granted(), "alone: one permit, no share of the burst asked for ahead: " + later.stats());
+        }
+        var item = tables.dynamo().getItem(r -> r.tableName(table).key(Map.of("budget", AttributeValue.fromS(budget.key())))).item();
+        assertTrue(item.keySet().stream().filter(k -> k.matches("d\\d+")).count() <= 3, "old windows' sets removed: " + item.keySet());
     }
 
     @Test
