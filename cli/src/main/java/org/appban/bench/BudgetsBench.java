@@ -120,6 +120,12 @@ public final class BudgetsBench implements Callable<Integer> {
         try (LocalEmulator aws = LocalEmulator.start(out);
              Simulators sims = Simulators.of(fleet, SimSettings.defaults().budgetScale(scale).latency(Duration.ofMillis(latencyMs))).start()) {
             String table = BenchTables.create(aws.clients().dynamoDb(), root, "RateBudgetsTable", "appban-bench-budgets-" + run);
+            // The NAC's budget as production finds it when a burst of work comes: drawn on before (yesterday's runs),
+            // idle since, so full. Its item exists: the containers' first grants find a full bucket, not a new one
+            // (which is cheaper: see DynamoRateLimits.grant). One permit, taken well before the containers start.
+            org.appban.store.dynamo.DynamoRateLimits.forContainer(aws.clients().dynamoDb(), table, java.time.Clock.systemUTC())
+                    .limit(new ApiBudgets(iseCallsPerSecond).ise(sims.ise().baseUri().getAuthority()).scaled(scale))
+                    .take(org.appban.remote.Sleeper.REAL);
             List<String> intuneTargets = new ArrayList<>(), jamfTargets = new ArrayList<>();
             for (SimDevice d : sims.world().devices()) {
                 if (!d.apps().contains(APP)) continue;
@@ -152,6 +158,7 @@ public final class BudgetsBench implements Callable<Integer> {
             for (int i = 0; i < accessContainers; i++) containers.add(Container.start("network-access", conf, work, platform));
             for (int i = 0; i < webhookContainers; i++) containers.add(Container.start("mdm-webhook", conf, work, platform));
             if (!platform.ready.await(5, TimeUnit.MINUTES)) throw new IllegalStateException("the containers did not start within 5 minutes");
+            long goAt = System.currentTimeMillis();
             platform.go.countDown();
             platform.start();
 
@@ -186,6 +193,7 @@ public final class BudgetsBench implements Callable<Integer> {
             out.printf(Locale.ROOT, "device events and webhooks sent: %d; wall time of the containers' work: %.0f s%n%n", sent,
                     (t1 - t0) / 1000.0);
             limiterReport(containers);
+            startReport(containers, goAt, platform);
             return report(sims, platform, containersOk) ? 0 : 1;
         }
     }
@@ -218,6 +226,62 @@ public final class BudgetsBench implements Callable<Integer> {
                 + "  waits  ms in take/used  ahead  on table (times, ms)");
         sums.forEach((k, v) -> out.printf(Locale.ROOT, "%-48s %10d  %6d  %4d  %8.1f  %7d  %6d  %6d  %5d  %15.1f  %5d  %6d %8d%n", k, v[0], v[1], v[2],
                 v[1] == 0 ? 0.0 : v[3] / (double) v[1], v[4], v[5], v[6], v[7], v[5] == 0 ? 0.0 : v[8] / (double) v[5], v[9], v[10], v[11]));
+        out.println();
+    }
+
+    /**
+     * How the containers started on each shared budget, counted from the moment they were told to go: per role, the
+     * time to each container's first permit, the writes that first grant took (and lost), the grants that found the
+     * bucket full and how long it had been full (refill that ran over, lost to everyone), and the sizes of the
+     * first grants; and per budget the permits granted in each of the first four seconds. This is where the first
+     * window's shortfall shows.
+     */
+    private void startReport(List<Container> containers, long goAt, Platform watch) throws IOException {
+        long[] nac = watch.queued("nac");
+        out.printf(Locale.ROOT, "start (from go; NAC work first seen queued %+d ms after it):%n", nac[0] == 0 ? 0 : nac[0] - goAt);
+        out.println("budget / role                                    containers  first take ms (median/max)  first permit ms (min/median/max)  first grant writes (lost)"
+                + "  grants found full  full ms  first grants' sizes (one container)");
+        Map<String, List<String[]>> byRole = new java.util.TreeMap<>();
+        Map<String, long[]> perSecond = new java.util.TreeMap<>();
+        long firstAnswer = Long.MAX_VALUE;
+        for (Container c : containers) {
+            for (String line : c.events()) {
+                String[] f = line.split(" ");
+                if (f.length < 9 || !f[1].equals("start")) continue;
+                byRole.computeIfAbsent(f[3] + " " + c.role, k -> new ArrayList<>()).add(f);
+                long[] seconds = perSecond.computeIfAbsent(f[3], k -> new long[4]);
+                if (f[8].equals("-")) continue;
+                for (String g : f[8].split(";")) {
+                    String[] v = g.split(",");
+                    long lease = Long.parseLong(v[3]) - goAt;
+                    if (lease >= 0 && lease < 4000) seconds[(int) (lease / 1000)] += Long.parseLong(v[2]);
+                    if (f[3].startsWith("ISE")) firstAnswer = Math.min(firstAnswer, Long.parseLong(v[1]));
+                }
+            }
+        }
+        byRole.forEach((k, rows) -> {
+            List<Long> firsts = rows.stream().map(f -> Long.parseLong(f[5])).filter(t -> t > 0).map(t -> t - goAt).sorted().toList();
+            List<Long> asks = rows.stream().map(f -> Long.parseLong(f[4])).filter(t -> t > 0).map(t -> t - goAt).sorted().toList();
+            long writes = 0, lost = 0, full = 0, fullMs = 0;
+            for (String[] f : rows) {
+                fullMs += Long.parseLong(f[6]);
+                full += Long.parseLong(f[7]);
+                if (!f[8].equals("-")) {
+                    String[] g = f[8].split(";")[0].split(",");
+                    writes += Long.parseLong(g[4]);
+                    lost += Long.parseLong(g[5]);
+                }
+            }
+            String sizes = rows.get(0)[8].equals("-") ? "-" : java.util.Arrays.stream(rows.get(0)[8].split(";"))
+                    .map(g -> g.split(",")).map(g -> g[2] + (g[6].equals("1") ? "a" : "") + "@" + (Long.parseLong(g[3]) - goAt)).collect(java.util.stream.Collectors.joining(" "));
+            out.printf(Locale.ROOT, "%-48s %10d  %26s  %32s  %25s  %17d  %7d  %s%n", k.replace('_', ' '), rows.size(),
+                    asks.isEmpty() ? "-" : asks.get(asks.size() / 2) + " / " + asks.get(asks.size() - 1),
+                    firsts.isEmpty() ? "-" : firsts.get(0) + " / " + firsts.get(firsts.size() / 2) + " / " + firsts.get(firsts.size() - 1),
+                    writes + " (" + lost + ")", full, fullMs, sizes);
+        });
+        perSecond.forEach((label, sec) -> out.printf(Locale.ROOT, "%s: permits granted (first grants only) whose lease starts in each of the first 4 s: %s%n",
+                label.replace('_', ' '), java.util.Arrays.toString(sec)));
+        if (firstAnswer != Long.MAX_VALUE) out.printf(Locale.ROOT, "ISE: first grant answered %d ms after go%n", firstAnswer - goAt);
         out.println();
     }
 
@@ -263,7 +327,9 @@ public final class BudgetsBench implements Callable<Integer> {
                     share = String.format(Locale.ROOT, "%.2f", min / per20);
                     if (min < TARGET * per20) ok = false;
                 }
-                timelines.add(String.format(Locale.ROOT, "%s, per 5 s while work was queued: %s", l.name(), tumbling(at, busy[0], busy[1], 5000)));
+                long firstIn = java.util.Arrays.stream(at).filter(t -> t >= busy[0]).findFirst().orElse(busy[0]) - busy[0];
+                timelines.add(String.format(Locale.ROOT, "%s, per 5 s while work was queued: %s (the first request %d ms into the first)", l.name(),
+                        tumbling(at, busy[0], busy[1], 5000), firstIn));
             } else {
                 List<Integer> windows = tumbling(at, at.length == 0 ? 0 : at[0], at.length == 0 ? 0 : at[at.length - 1], REPORT_WINDOW.toMillis());
                 busiest = windows.isEmpty() ? Integer.toString(at.length) : Integer.toString(windows.stream().mapToInt(Integer::intValue).max().orElse(0));

@@ -135,6 +135,18 @@ public final class BudgetsContainer {
                     Long.toString(b.waits()), Long.toString(b.takeMillis()), Long.toString(b.prefetched()), Long.toString(b.tableWaits()),
                     Long.toString(b.tableMillis())));
         }
+        // How it started on each: its first take and permit, its first grants (asked, answered, permits, lease start,
+        // writes, lost, ahead or not, found full) and the refill it found run over.
+        for (DynamoRateLimits.BucketStart b : limits.starts()) {
+            StringBuilder grants = new StringBuilder();
+            for (DynamoRateLimits.EarlyGrant g : b.grants()) {
+                grants.append(grants.isEmpty() ? "" : ";").append(g.askedAt()).append(',').append(g.answeredAt()).append(',').append(g.permits())
+                        .append(',').append(g.leaseStart()).append(',').append(g.writes()).append(',').append(g.lost()).append(',')
+                        .append(g.ahead() ? 1 : 0).append(',').append(g.foundFull() ? 1 : 0);
+            }
+            event("start", String.join(" ", b.label().replace(' ', '_'), Long.toString(b.firstTakeAt()), Long.toString(b.firstPermitAt()),
+                    Long.toString(b.fullMillis()), Integer.toString(b.fullGrants()), grants.isEmpty() ? "-" : grants.toString()));
+        }
         event("done", null);
     }
 

@@ -33,11 +33,18 @@ final class BatchPacing {
      * most twice the last (one quick moment is not a pace) and never beyond the burst; one that lapsed with permits
      * left shows what was used. (Doubling until a batch lapses and falling back let a third of the permits lapse
      * whenever a container's pace was below the burst per lease: a slow API, a busy machine.)
+     *
+     * <p>When the last batch found the bucket with room ({@code room}: its permits started the moment they were
+     * asked for, nobody's reservations ahead of them), the pace alone sizes the next, without the doubling's cap:
+     * a bucket with room is one whose refill runs over when nobody takes it (most of all when many containers start
+     * together on a full bucket, and each would otherwise climb 1, 2, 4, 8 with a round trip to the table each), and
+     * the pace still keeps the batch to what the container showed it uses in a lease.
      */
-    static int nextBatch(int burst, long leaseMillis, int granted, int used, long tookMillis) {
+    static int nextBatch(int burst, long leaseMillis, int granted, int used, long tookMillis, boolean room) {
         if (used < granted) return Math.max(1, used);
         long fits = (long) Math.floor(granted * (double) leaseMillis / Math.max(1, tookMillis));
-        return (int) Math.max(1, Math.min(burst, Math.min(2L * granted, fits)));
+        long most = room ? burst : 2L * granted;
+        return (int) Math.max(1, Math.min(burst, Math.min(most, fits)));
     }
 
     /**
@@ -64,11 +71,13 @@ final class BatchPacing {
 
     /**
      * The batch to ask for ahead of need: what this container takes in one lease at its pace, at most twice the
-     * current batch and never beyond the burst. A container whose takes are spaced wider than the lease gets one.
+     * current batch (or, when the current one found the bucket with room, as {@link #nextBatch} says, up to the
+     * burst) and never beyond the burst. A container whose takes are spaced wider than the lease gets one.
      */
-    static int aheadBatch(int burst, long leaseMillis, int granted, double intervalMillis) {
+    static int aheadBatch(int burst, long leaseMillis, int granted, double intervalMillis, boolean room) {
         long fits = Math.round(leaseMillis / Math.max(1, intervalMillis));
-        return (int) Math.max(1, Math.min(burst, Math.min(2L * Math.max(1, granted), fits)));
+        long most = room ? burst : 2L * Math.max(1, granted);
+        return (int) Math.max(1, Math.min(burst, Math.min(most, fits)));
     }
 
     /**

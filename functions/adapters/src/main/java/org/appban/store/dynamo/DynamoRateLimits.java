@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  *
  * <p><b>Rate budgets</b> are token buckets shaped by {@link Budget}, kept as the time the bucket is full again
  * (GCRA): a container takes a batch of permits in one update that never loses to another container's (an atomic
- * ADD; see {@code grant}), reserved ahead when the budget is busy, and may use them only within the budget's lease
+ * increment; see {@code grant}), reserved ahead when the budget is busy, and may use them only within the budget's lease
  * from their start; what it has not used by then lapses (nothing goes back to the table, so a container that dies
  * holding permits takes nothing with it: the bucket keeps refilling). So the requests of all containers in any span T are at
  * most {@code burst + rate * (T + lease)}, which is the limit for the budget's window ({@link Budget#atMostIn}). The
@@ -163,10 +163,38 @@ public final class DynamoRateLimits implements RateLimits {
         return buckets.values().stream().map(SharedBucket::stats).toList();
     }
 
+    /**
+     * One of a container's first grants of a budget, for diagnosing how a container starts: when it was asked for
+     * and answered (epoch ms), the permits and the moment their lease starts, the writes it took (and how many
+     * lost), whether it was asked for ahead of need, and whether it found the bucket full (its refill running over).
+     */
+    public record EarlyGrant(long askedAt, long answeredAt, int permits, long leaseStart, int writes, int lost, boolean ahead,
+                             boolean foundFull) {
+    }
+
+    /**
+     * How a container started on a budget: its first take (epoch ms), its first permit, its first grants, and the
+     * refill it saw run over: the time the bucket had been full when this container's grant found it so (the
+     * permits of that time were lost to everyone), summed, and how many grants found it full.
+     */
+    public record BucketStart(String label, long firstTakeAt, long firstPermitAt, List<EarlyGrant> grants, long fullMillis, int fullGrants) {
+    }
+
+    /** How this container started on every budget it has drawn on (benches and diagnosis). */
+    public List<BucketStart> starts() {
+        return buckets.values().stream().map(SharedBucket::start).toList();
+    }
+
     // --- rate budgets ------------------------------------------------------------------------------------------------
 
-    /** What a grant gave: permits and the moment their lease starts, or how long to wait before asking again. */
-    private record Grant(int permits, long at, long waitMillis) {
+    /**
+     * What a grant gave: permits and the moment their lease starts, or how long to wait before asking again; and
+     * whether the bucket had room (the permits start when asked for: no reservations ahead of them).
+     */
+    private record Grant(int permits, long at, long waitMillis, boolean room) {
+        Grant(int permits, long at, long waitMillis) {
+            this(permits, at, waitMillis, false);
+        }
     }
 
     /**
@@ -205,6 +233,10 @@ public final class DynamoRateLimits implements RateLimits {
         private volatile double writeMillis;
         /** How many containers drew on this budget lately (this one included), as the item said at the first grant. */
         private volatile int drawers;
+        /** When the item last told {@link #drawers} (epoch ms). */
+        private volatile long drawersSeenAt;
+        /** The drawers sets of windows before the last that the item last showed: the next grant removes them. */
+        private volatile List<String> staleDrawers = List.of();
         private volatile long writes, lostWrites, writeMillisTotal, grantedTotal, prefetched;
         // The caller side, under the bucket's lock.
         private int held;
@@ -214,6 +246,8 @@ public final class DynamoRateLimits implements RateLimits {
         private int usedOfBatch;
         /** The next batch's size; 0 before the first grant (see shareAhead). */
         private int batch;
+        /** Whether the batch held found the bucket with room (see BatchPacing.nextBatch). */
+        private boolean room;
         /** Which batch the held permits belong to, and which one each caller's last permit came from (giveBack). */
         private long batchSeq;
         private final ThreadLocal<long[]> takenFrom = ThreadLocal.withInitial(() -> new long[]{-1});
@@ -228,6 +262,12 @@ public final class DynamoRateLimits implements RateLimits {
         private long askedAt;
         private Ahead ahead;
         private long usedTotal, lapsedTotal, waits, takeNanos, tableWaits, tableNanos;
+        // How the container started (diagnosis only): the first take and permit, the first grants, the overflow seen.
+        private static final int EARLY = 12;
+        private final List<EarlyGrant> early = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        private volatile long firstTakeAt = -1, firstPermitAt = -1;
+        private volatile long fullMillis;
+        private volatile int fullGrants;
 
         SharedBucket(Budget budget) {
             this.budget = budget;
@@ -247,6 +287,7 @@ public final class DynamoRateLimits implements RateLimits {
         public synchronized void take(Sleeper sleeper) throws InterruptedException {
             long start = System.nanoTime();
             askedAt = clock.millis();
+            if (firstTakeAt < 0) firstTakeAt = askedAt;
             try {
                 while (true) {
                     Grant g = useOrGrant();
@@ -276,9 +317,14 @@ public final class DynamoRateLimits implements RateLimits {
                     takeNanos / 1_000_000, prefetched, tableWaits, tableNanos / 1_000_000);
         }
 
+        synchronized BucketStart start() {
+            return new BucketStart(budget.label(), firstTakeAt, firstPermitAt, List.copyOf(early), fullMillis, fullGrants);
+        }
+
         @Override
         public synchronized boolean takeNow() {
             askedAt = clock.millis();
+            if (firstTakeAt < 0) firstTakeAt = askedAt;
             return useOrGrant() == null;
         }
 
@@ -304,12 +350,13 @@ public final class DynamoRateLimits implements RateLimits {
                     usedOfBatch++;
                     usedTotal++;
                     takenFrom.get()[0] = batchSeq;
+                    if (firstPermitAt < 0) firstPermitAt = now;
                     prefetch(now);
                     return null;
                 }
                 if (granted > 0) {
                     batch = BatchPacing.nextBatch(budget.burst(), leaseMillis, granted, granted - held,
-                            Math.min(now, leaseEnd) - leaseStart);
+                            Math.min(now, leaseEnd) - leaseStart, room);
                     lapsedTotal += held;
                     granted = 0;
                     held = 0;
@@ -319,6 +366,7 @@ public final class DynamoRateLimits implements RateLimits {
                 Grant g = next();
                 if (g.permits() == 0) return g;
                 granted = g.permits();
+                room = g.room();
                 held = granted;
                 usedOfBatch = 0;
                 batchSeq++;
@@ -361,7 +409,7 @@ public final class DynamoRateLimits implements RateLimits {
                     }
                 }
                 tableWaits++;
-                return grant(batch);
+                return grant(batch, false);
             } finally {
                 tableNanos += System.nanoTime() - t0;
             }
@@ -385,7 +433,7 @@ public final class DynamoRateLimits implements RateLimits {
                 // One ahead at most; one planned for later than the pace now says is asked for sooner instead.
                 if (ahead.askAt <= askAt || !ahead.started.compareAndSet(false, true)) return;
             }
-            ask(BatchPacing.aheadBatch(budget.burst(), leaseMillis, granted, interval), askAt, now);
+            ask(BatchPacing.aheadBatch(budget.burst(), leaseMillis, granted, interval, room), askAt, now);
         }
 
         /** Has {@code permits} asked for ahead at {@code askAt}, off the caller's thread. */
@@ -396,7 +444,7 @@ public final class DynamoRateLimits implements RateLimits {
             prefetcher.later(() -> {
                 if (!a.started.compareAndSet(false, true)) return; // the caller needed it sooner and asked itself
                 try {
-                    Grant g = grant(a.permits);
+                    Grant g = grant(a.permits, true);
                     if (g.permits() > 0) prefetched++;
                     a.answer.complete(g);
                 } catch (RuntimeException | Error e) {
@@ -405,16 +453,27 @@ public final class DynamoRateLimits implements RateLimits {
             }, delay);
         }
 
-        /** Counts the containers the item names as drawing in this window and the last (this one among them). */
+        /**
+         * Counts the containers the item names as drawing in this window and the last (this one among them), and
+         * notes the sets of older windows for the next grant to remove.
+         */
         private void see(Map<String, AttributeValue> item, long now) {
             long epoch = Math.floorDiv(now, windowMillis);
             Set<String> names = new HashSet<>();
-            for (long e : new long[]{epoch, epoch - 1}) {
-                AttributeValue set = item.get(drawersAttribute(e));
-                if (set != null && set.hasSs()) names.addAll(set.ss());
+            List<String> old = new java.util.ArrayList<>();
+            for (var e : item.entrySet()) {
+                long of = drawersEpoch(e.getKey());
+                if (of == Long.MIN_VALUE) continue;
+                if (of == epoch || of == epoch - 1) {
+                    if (e.getValue().hasSs()) names.addAll(e.getValue().ss());
+                } else if (of < epoch - 1) {
+                    old.add(e.getKey());
+                }
             }
             names.add(drawerName());
             drawers = names.size();
+            drawersSeenAt = now;
+            staleDrawers = List.copyOf(old);
         }
 
         /** This container's name among a budget's drawers: short, since every grant writes it. */
@@ -423,11 +482,38 @@ public final class DynamoRateLimits implements RateLimits {
         }
 
         /**
-         * The item's set of the containers that drew in the window {@code epoch} (three sets in turn: this window's,
-         * the last, and the one before, which every grant clears, so the item does not grow with containers gone).
+         * The item's set of the containers that drew in the window {@code epoch}, named by the window itself: sets
+         * named in turn by the window's number modulo three counted, after a quiet spell, names from windows long
+         * gone as drawing now, whenever nobody drew in the window before to clear them (then a new container took a
+         * share of the burst and the busy update first, on a full bucket it was alone on).
          */
         private String drawersAttribute(long epoch) {
-            return "d" + Math.floorMod(epoch, 3);
+            return "d" + epoch;
+        }
+
+        /** The window a drawers set is named for, or Long.MIN_VALUE when {@code attribute} is not one. */
+        private static long drawersEpoch(String attribute) {
+            if (attribute.length() < 2 || attribute.charAt(0) != 'd') return Long.MIN_VALUE;
+            for (int i = 1; i < attribute.length(); i++) if (!Character.isDigit(attribute.charAt(i))) return Long.MIN_VALUE;
+            try {
+                return Long.parseLong(attribute.substring(1));
+            } catch (NumberFormatException e) {
+                return Long.MIN_VALUE;
+            }
+        }
+
+        /**
+         * What a grant in the window {@code epoch} removes: the sets of the two windows before the last (so a budget
+         * drawn on steadily keeps at most three), and any older one the item last showed (so it does not grow with
+         * quiet spells either).
+         */
+        private String removedDrawers(long epoch) {
+            Set<String> removed = new java.util.LinkedHashSet<>(List.of(drawersAttribute(epoch - 2), drawersAttribute(epoch - 3)));
+            for (String stale : staleDrawers) {
+                long of = drawersEpoch(stale);
+                if (of < epoch - 1 && removed.size() < 8) removed.add(stale);
+            }
+            return String.join(", ", removed);
         }
 
         @Override
@@ -454,9 +540,11 @@ public final class DynamoRateLimits implements RateLimits {
         /**
          * One grant, one write that never loses to another container's. The item holds the bucket as the time it is
          * full again ({@code tat}, epoch µs; GCRA): taking n permits moves it n steps on from itself, or from now
-         * when it is already past (the bucket is full). Both are a single conditional update: an atomic ADD while
-         * the bucket is not full, a SET from now when it is; the condition only picks between them, so containers
-         * writing at once all succeed, one after the other, each getting the next permits in line.
+         * when it is already past (the bucket is full). Both are a single conditional update: an atomic increment
+         * while the bucket is not full (or not there yet: it is created full), a SET from now when it is; the
+         * condition only picks between them, so containers writing at once on a busy or a new bucket all succeed,
+         * one after the other, each getting the next permits in line. On a full bucket exactly one update from now
+         * can win, and the others, having lost it, take the increment (a conditional write has no max()).
          *
          * <p>When the budget is busy the permits are reserved ahead: they start when the bucket will have had them,
          * {@code tat - depth}, and the caller sleeps until then. Nobody waits for a refill and races for it (which
@@ -466,17 +554,19 @@ public final class DynamoRateLimits implements RateLimits {
          * the window: far more than a batch from every container in line) means waiting before writing. What a dead
          * container reserved lapses with its lease; the bucket keeps refilling, so nothing is held forever.
          *
-         * <p>Each grant also puts this container's name in the item's set of this window's drawers (and clears the
-         * set of the window before last), and reads the whole item back (a few hundred bytes): who draws on it lately
+         * <p>Each grant also puts this container's name in the item's set of this window's drawers (and removes the
+         * sets of older windows), and reads the whole item back (a few hundred bytes): who draws on it lately
          * sizes a new container's first batches and tells which update to try first.
          *
          * <p>The bound is the token bucket's: permits whose leases start in any span S are at most
          * {@code burst + perSecond * S}, so the requests in any span T are at most {@link Budget#atMostIn}(T).
          */
-        private Grant grant(int wanted) {
+        private Grant grant(int wanted, boolean ahead) {
             int n = Math.max(1, Math.min(wanted, budget.burst()));
             long cost = (long) Math.ceil(n * microsPerPermit);
             Boolean add = null; // which update: decided on the first round, the other one after a failed one
+            long askedAt = clock.millis();
+            int lost = 0;
             for (int round = 0; round < MAX_ROUNDS; round++) {
                 long now = clock.millis();
                 if (knownTat != Long.MIN_VALUE) {
@@ -486,19 +576,34 @@ public final class DynamoRateLimits implements RateLimits {
                 // Granted for when the write's answer is expected, so the lease is not spent waiting for the table.
                 long t = (now + Math.round(writeMillis)) * 1000;
                 long epoch = Math.floorDiv(now, windowMillis);
-                String drawn = " " + drawersAttribute(epoch) + " :me REMOVE " + drawersAttribute(epoch + 1);
+                String drawn = " " + drawersAttribute(epoch) + " :me REMOVE " + removedDrawers(epoch);
                 Map<String, AttributeValue> values = Map.of(":t", AttributeValue.fromN(Long.toString(t)),
                         ":cost", AttributeValue.fromN(Long.toString(cost)), ":me", AttributeValue.fromSs(List.of(drawerName())));
                 Long tat;
                 // The ADD unless the bucket was last seen full a while ago by a container drawing on it alone: while
                 // a budget is busy this container's last sight of it is mostly behind (its own grant, a lease ago,
                 // or seconds on a slow table), and the ADD is right anyway.
-                if (add == null) add = knownTat == Long.MIN_VALUE || drawers > 1 || knownTat + depthMicros + leaseMillis * 1000 >= t;
+                // Others drawing, as the item said within the window (older news is not: a warm container coming back
+                // after a quiet spell finds the bucket full, and its ADD would only fail first).
+                boolean others = drawers > 1 && now - drawersSeenAt < windowMillis;
+                if (add == null) add = knownTat == Long.MIN_VALUE || others || knownTat + depthMicros + leaseMillis * 1000 >= t;
                 if (add) {
-                    tat = update("SET #lim = :lim, #ws = :ws ADD tat :cost, v :one," + drawn, "tat >= :t", values);
+                    // Also the item's first write (no bucket yet: full, so the permits start now): the containers that
+                    // first draw on a new budget together all take this update, one after the other, none losing.
+                    tat = update("SET tat = if_not_exists(tat, :t) + :cost, #lim = :lim, #ws = :ws ADD v :one," + drawn,
+                            "attribute_not_exists(tat) OR tat >= :t", values);
                 } else {
-                    tat = update("SET tat = :from, #lim = :lim, #ws = :ws ADD v :one," + drawn, "attribute_not_exists(tat) OR tat < :t",
-                            Map.of(":t", values.get(":t"), ":me", values.get(":me"), ":from", AttributeValue.fromN(Long.toString(t + cost))));
+                    // The item as it was (so the time the bucket had been full is known exactly), and the tat written.
+                    Map<String, AttributeValue> was = update("SET tat = :from, #lim = :lim, #ws = :ws ADD v :one," + drawn,
+                            "attribute_not_exists(tat) OR tat < :t", Map.of(":t", values.get(":t"), ":me", values.get(":me"),
+                                    ":from", AttributeValue.fromN(Long.toString(t + cost))), ReturnValue.ALL_OLD);
+                    tat = was == null ? null : t + cost;
+                    if (was != null && was.containsKey("tat")) {
+                        // Full since tat: the refill of that time ran over (counted from this container's first take,
+                        // not over the idle time before it; an item just created counts nothing).
+                        fullMillis += Math.max(0, t / 1000 - Math.max(firstTakeAt, Long.parseLong(was.get("tat").n()) / 1000));
+                        fullGrants++;
+                    }
                 }
                 long took = clock.millis() - now;
                 writeMillis = writeMillis == 0 ? took : 0.8 * writeMillis + 0.2 * took;
@@ -506,13 +611,16 @@ public final class DynamoRateLimits implements RateLimits {
                 writeMillisTotal += took;
                 if (tat == null) {
                     lostWrites++; // the bucket was full (or busy), not as last seen: the other update, on what it is now
+                    lost++;
                     add = !add;
                     continue;
                 }
                 knownTat = tat;
                 grantedTotal += n;
-                long start = Math.max(t / 1000, Math.floorDiv(tat - depthMicros + 999, 1000));
-                return new Grant(n, start, 0);
+                long reservedFrom = Math.floorDiv(tat - depthMicros + 999, 1000);
+                long start = Math.max(t / 1000, reservedFrom);
+                if (early.size() < EARLY) early.add(new EarlyGrant(askedAt, clock.millis(), n, start, lost + 1, lost, ahead, !add));
+                return new Grant(n, start, 0, reservedFrom <= t / 1000);
             }
             return new Grant(0, clock.millis(), ThreadLocalRandom.current().nextLong(50, 200));
         }
@@ -527,15 +635,24 @@ public final class DynamoRateLimits implements RateLimits {
          * condition failed (then {@link #knownTat} is the item's as it is).
          */
         private Long update(String expression, String condition, Map<String, AttributeValue> values) {
+            Map<String, AttributeValue> item = update(expression, condition, values, ReturnValue.ALL_NEW);
+            return item == null ? null : Long.parseLong(item.get("tat").n());
+        }
+
+        /**
+         * Updates the bucket's item if {@code condition} holds: the item as {@code returned} says (after the update,
+         * or before it), or null when the condition failed (then {@link #knownTat} is the item's as it is).
+         */
+        private Map<String, AttributeValue> update(String expression, String condition, Map<String, AttributeValue> values, ReturnValue returned) {
             Map<String, AttributeValue> all = new HashMap<>(values);
             all.putAll(common());
             try {
                 var r = call(budget.label(), () -> dynamo.updateItem(b -> b.tableName(table).key(Map.of(KEY, AttributeValue.fromS(budget.key())))
                         .updateExpression(expression).conditionExpression(condition)
                         .expressionAttributeNames(Map.of("#lim", "limit", "#ws", "windowSeconds")).expressionAttributeValues(all)
-                        .returnValues(ReturnValue.ALL_NEW).returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)));
+                        .returnValues(returned).returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)));
                 see(r.attributes(), clock.millis()); // the whole item, a few hundred bytes: who draws on it now
-                return Long.parseLong(r.attributes().get("tat").n());
+                return r.attributes();
             } catch (ConditionalCheckFailedException e) {
                 Map<String, AttributeValue> old = e.hasItem() ? e.item() : Map.of();
                 knownTat = old.containsKey("tat") ? Long.parseLong(old.get("tat").n()) : 0; // no item yet: a full bucket

@@ -23,11 +23,22 @@ class BatchPacingTest {
 
     @Test
     void a_batch_used_up_sizes_the_next_by_the_pace_it_showed_at_most_doubling_and_one_that_lapsed_by_what_was_used() {
-        assertEquals(5, BatchPacing.nextBatch(5, 500, 5, 5, 1), "used up at once: the burst");
-        assertEquals(4, BatchPacing.nextBatch(12, 500, 2, 2, 10), "used up at once: at most twice the last");
-        assertEquals(2, BatchPacing.nextBatch(12, 250, 4, 4, 500), "used up after twice the lease: half");
-        assertEquals(3, BatchPacing.nextBatch(12, 250, 8, 3, 250), "lapsed with five left: what was used");
-        assertEquals(1, BatchPacing.nextBatch(12, 250, 8, 0, 250), "never less than one");
+        assertEquals(5, BatchPacing.nextBatch(5, 500, 5, 5, 1, false), "used up at once: the burst");
+        assertEquals(4, BatchPacing.nextBatch(12, 500, 2, 2, 10, false), "used up at once: at most twice the last");
+        assertEquals(2, BatchPacing.nextBatch(12, 250, 4, 4, 500, false), "used up after twice the lease: half");
+        assertEquals(3, BatchPacing.nextBatch(12, 250, 8, 3, 250, false), "lapsed with five left: what was used");
+        assertEquals(1, BatchPacing.nextBatch(12, 250, 8, 0, 250, false), "never less than one");
+    }
+
+    @Test
+    void a_batch_that_found_the_bucket_with_room_sizes_the_next_by_the_pace_alone_up_to_the_burst() {
+        assertEquals(12, BatchPacing.nextBatch(12, 250, 1, 1, 20, true), "one used in 20 ms of a 250 ms lease: twelve fit, not two");
+        assertEquals(2, BatchPacing.nextBatch(12, 250, 1, 1, 20, false), "behind others' reservations: at most twice the last");
+        assertEquals(2, BatchPacing.nextBatch(12, 250, 1, 1, 120, true), "one in 120 ms: two fit a lease, with room or not");
+        assertEquals(1, BatchPacing.nextBatch(12, 250, 4, 1, 250, true), "lapsed with three left: what was used, room or not");
+        assertEquals(12, BatchPacing.aheadBatch(12, 250, 1, 15, true), "a take every 15 ms, the bucket with room: the burst");
+        assertEquals(2, BatchPacing.aheadBatch(12, 250, 1, 15, false));
+        assertEquals(1, BatchPacing.aheadBatch(12, 250, 1, 300, true), "slower than a lease: one, room or not");
     }
 
     @Test
@@ -48,10 +59,10 @@ class BatchPacingTest {
 
     @Test
     void a_batch_asked_for_ahead_is_what_the_container_takes_in_a_lease_at_its_pace() {
-        assertEquals(1, BatchPacing.aheadBatch(12, 250, 1, 300), "a take every 300 ms on a 250 ms lease: one");
-        assertEquals(5, BatchPacing.aheadBatch(5, 500, 5, 50), "ten a lease wanted, the burst is five");
-        assertEquals(4, BatchPacing.aheadBatch(12, 250, 2, 10), "at most twice the current");
-        assertEquals(1, BatchPacing.aheadBatch(12, 250, 0, 3000));
+        assertEquals(1, BatchPacing.aheadBatch(12, 250, 1, 300, false), "a take every 300 ms on a 250 ms lease: one");
+        assertEquals(5, BatchPacing.aheadBatch(5, 500, 5, 50, false), "ten a lease wanted, the burst is five");
+        assertEquals(4, BatchPacing.aheadBatch(12, 250, 2, 10, false), "at most twice the current");
+        assertEquals(1, BatchPacing.aheadBatch(12, 250, 0, 3000, false));
     }
 
     @Test

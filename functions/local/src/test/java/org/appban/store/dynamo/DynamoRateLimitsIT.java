@@ -213,8 +213,102 @@ class DynamoRateLimitsIT {
         take(later.limit(budget), advancing);
         assertEquals(1, later.stats().get(0).granted());
         var item = tables.dynamo().getItem(r -> r.tableName(table).key(Map.of("budget", AttributeValue.fromS(budget.key())))).item();
-        long names = item.keySet().stream().filter(k -> k.matches("d[0-2]")).mapToLong(k -> item.get(k).ss().size()).sum();
+        long names = item.keySet().stream().filter(k -> k.matches("d\\d+")).mapToLong(k -> item.get(k).ss().size()).sum();
         assertEquals(1, names, "the gone containers' names were cleared from the item: " + item.keySet());
+    }
+
+    @Test
+    void containers_drawing_on_a_new_budget_at_once_each_get_their_first_permit_in_one_write() {
+        String table = tables.table("RateBudgetsTable");
+        MutableClock clock = new MutableClock();
+        Sleeper advancing = d -> clock.advance(d);
+        Budget budget = new Budget("ise/ise:9060", "ISE", 500, Duration.ofSeconds(10)); // burst 12, a permit every 21 ms
+        // Fifteen containers at the same moment, the budget's item not there yet: the first write creates the bucket
+        // (full, so its permit starts now) and every other one queues behind it with the same update, none losing.
+        List<DynamoRateLimits> containers = new ArrayList<>();
+        long now = clock.millis();
+        for (int i = 0; i < 15; i++) {
+            DynamoRateLimits c = new DynamoRateLimits(tables.dynamo(), table, clock, "c" + i, Duration.ofSeconds(60), clock);
+            c.limit(budget).takeNow();
+            containers.add(c);
+        }
+        List<Long> leaseStarts = new ArrayList<>();
+        for (DynamoRateLimits c : containers) {
+            DynamoRateLimits.EarlyGrant first = c.starts().get(0).grants().get(0);
+            assertEquals(1, first.writes(), "one write: " + first);
+            assertEquals(0, first.lost(), "none lost: " + first);
+            assertEquals(1, first.permits());
+            leaseStarts.add(first.leaseStart() - now);
+        }
+        // In line, in the order they came: the first at once, the later ones reserved behind the others' permits
+        // (their first and the share each asked for ahead), never more than the burst at once.
+        assertEquals(0, leaseStarts.get(0));
+        assertEquals(leaseStarts.stream().sorted().toList(), leaseStarts, "in line: " + leaseStarts);
+        take(containers.get(14).limit(budget), advancing);
+        assertEquals(now + leaseStarts.get(14), clock.millis(), "the last took its permit when its lease began");
+    }
+
+    @Test
+    void a_container_starting_on_a_bucket_with_room_takes_what_its_pace_uses_in_a_lease_without_climbing_by_doubling() {
+        String table = tables.table("RateBudgetsTable");
+        MutableClock clock = new MutableClock();
+        Sleeper advancing = d -> clock.advance(d);
+        Budget budget = new Budget("ise/ise:9060", "ISE", 500, Duration.ofSeconds(10)); // burst 12, lease 250 ms
+        DynamoRateLimits limits = new DynamoRateLimits(tables.dynamo(), table, clock, "c", Duration.ofSeconds(60), clock);
+        RateLimit limit = limits.limit(budget);
+        // A request every 20 ms on an idle budget: twelve fit a lease. Climbing 1, 2, 4, 8 cost a grant (a round
+        // trip, on the caller's thread for the second) each; the pace's worth at once after the first does not.
+        for (int i = 0; i < 13; i++) {
+            take(limit, advancing);
+            clock.advance(Duration.ofMillis(20));
+        }
+        List<Integer> sizes = limits.starts().get(0).grants().stream().map(DynamoRateLimits.EarlyGrant::permits).toList();
+        assertEquals(List.of(1, 12), sizes.subList(0, 2), "first grants: " + sizes);
+        DynamoRateLimits.BucketStats s = limits.stats().get(0);
+        assertEquals(0, s.lapsed(), "the pace's worth is used: " + s);
+    }
+
+    @Test
+    void a_warm_container_back_after_a_quiet_spell_finds_the_bucket_full_in_one_write() {
+        String table = tables.table("RateBudgetsTable");
+        MutableClock clock = new MutableClock();
+        Sleeper advancing = d -> clock.advance(d);
+        Budget budget = new Budget("ise/ise:9060", "ISE", 500, Duration.ofSeconds(10));
+        DynamoRateLimits a = new DynamoRateLimits(tables.dynamo(), table, clock, "a", Duration.ofSeconds(60), clock);
+        DynamoRateLimits b = new DynamoRateLimits(tables.dynamo(), table, clock, "b", Duration.ofSeconds(60), clock);
+        // Both draw together for a while: each knows the other draws on it too.
+        for (int i = 0; i < 20; i++) {
+            take(a.limit(budget), advancing);
+            take(b.limit(budget), advancing);
+            clock.advance(Duration.ofMillis(30));
+        }
+        // Then nothing for two windows: the bucket is full again, and what a learned of b is old news.
+        clock.advance(budget.window().multipliedBy(2));
+        long writes = a.stats().get(0).writes(), lost = a.stats().get(0).lostWrites();
+        take(a.limit(budget), advancing);
+        assertEquals(writes + 1, a.stats().get(0).writes(), "one write: " + a.stats().get(0));
+        assertEquals(lost, a.stats().get(0).lostWrites(), "none lost (an ADD on a full bucket fails): " + a.stats().get(0));
+    }
+
+    @Test
+    void after_a_quiet_spell_of_any_length_a_new_container_is_alone_on_the_budget() {
+        String table = tables.table("RateBudgetsTable");
+        MutableClock clock = new MutableClock();
+        Sleeper advancing = d -> clock.advance(d);
+        Budget budget = new Budget("ise/ise:9060", "ISE", 400, Duration.ofSeconds(20)); // burst 10
+        for (String name : List.of("a", "b", "c")) {
+            take(new DynamoRateLimits(tables.dynamo(), table, clock, name, Duration.ofSeconds(60), clock).limit(budget), advancing);
+        }
+        // Three windows of nothing, then eleven: whatever the spell's length, a, b and c drew on it long ago. (Sets named
+        // by the window modulo three counted them as drawing now after three.)
+        for (int windows : List.of(3, 11)) {
+            clock.advance(budget.window().multipliedBy(windows));
+            DynamoRateLimits later = new DynamoRateLimits(tables.dynamo(), table, clock, "new-" + windows, Duration.ofSeconds(60), clock);
+            take(later.limit(budget), advancing);
+            assertEquals(1, later.stats().get(0).granted(), "alone: one permit, no share of the burst asked for ahead: " + later.stats());
+        }
+        var item = tables.dynamo().getItem(r -> r.tableName(table).key(Map.of("budget", AttributeValue.fromS(budget.key())))).item();
+        assertTrue(item.keySet().stream().filter(k -> k.matches("d\\d+")).count() <= 3, "old windows' sets removed: " + item.keySet());
     }
 
     @Test
