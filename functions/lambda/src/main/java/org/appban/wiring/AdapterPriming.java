@@ -46,6 +46,14 @@ public final class AdapterPriming {
         drain(ise().registered());
     }
 
+    /**
+     * The Jamf Pro webhook's path: one device read from Jamf Pro by its id (the listing's passes, narrowed to it), not
+     * the listings. Returns the device read, so a priming that finds nothing (and so maps nothing) shows.
+     */
+    public static java.util.Optional<org.appban.fleet.InventoriedDevice> jamfDevice() {
+        return jamfMdm().inventory().device(APP, "1");
+    }
+
     /** Consumes a listing and closes it, as the sync does: its threads end and its local files are deleted before the snapshot. */
     private static void drain(Stream<?> listing) {
         try (listing) {

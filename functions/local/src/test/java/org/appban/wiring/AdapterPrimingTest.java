@@ -48,6 +48,11 @@ class AdapterPrimingTest {
     }
 
     @Test
+    void the_jamf_webhook_path_reads_and_maps_its_one_device() {
+        assertEquals("1", AdapterPriming.jamfDevice().orElseThrow().mdmId());
+    }
+
+    @Test
     void the_enforcement_path_requests_a_check_in_through_each_mdm() {
         assertDoesNotThrow(AdapterPriming::enforcement);
     }
