@@ -59,12 +59,11 @@ public final class MdmWebhookHandler extends JsonHandler {
      * <p>Only what a restored webhook runs: every class priming loads is loaded again by each snapshot's publication
      * and by every cold start that has no snapshot to restore, so the paths this function never takes are left out
      * (the bench's count of classes the restored first invocation loads shows whether one was needed): the MDM and NAC
-     * listings (the inventory sync's), every store call of the other functions ({@code StorePriming.run}), a second
+     * listings (the inventory sync's, and the NAC's quarantine list: the delivery's run quarantines and releases), every store call of the other functions ({@code StorePriming.run}), a second
      * SSM read (the delivery's run made it), and SNS, which only an alert to the
      * administrators uses (its query protocol and an XML parser, about 400 classes): an invocation that alerts loads it.
      */
     static void warmUp(org.appban.policy.BanPolicy policy) {
-        AdapterPriming.networkAccess();
         AdapterPriming.jamfDevice();
         NetworkAccessHandler.webhookOnSamples(policy);
         // The answers' other shapes (consumed capacities, numbers, pages): the delivery's run on the priming tables
