@@ -580,6 +580,8 @@ public final class ColdStartBench implements Callable<Integer> {
         if (r.has("primeError")) return new Run(-1, r, firstLine(r.path("primeError").asText()));
         JsonNode inv = r.path("invocations").path(0);
         if (inv.has("error")) return new Run(-1, r, firstLine(inv.path("error").asText()));
+        String refused = LambdaColdStart.refusal(inv.path("response").asText());
+        if (refused != null) return new Run(-1, r, refused);
         return new Run(firstMillis, r, null, cpuMillis);
     }
 

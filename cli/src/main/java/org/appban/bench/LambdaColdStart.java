@@ -272,6 +272,7 @@ final class LambdaColdStart {
         try (LocalLambda lambda = LocalLambda.start(root, jar, config, env, name, aws, mode, work)) {
             LocalLambda.Answer a = lambda.invoke(event);
             if (a.failed()) return Run.failed(a.errorType() + ": " + a.errorMessage() + " (log " + lambda.log() + ")");
+            if (refusal(a.body()) != null) return Run.failed(refusal(a.body()));
             double cpu = lambda.functionCpu().map(d -> d.toNanos() / 1e6).orElse(-1.0);
             double invoke = lambda.lastInvocation().map(d -> d.toNanos() / 1e6).orElse(-1.0);
             double classesFirst = lambda.lastInvocationClasses().orElse(-1);
@@ -280,6 +281,21 @@ final class LambdaColdStart {
             if (b.failed()) return Run.failed("second invocation: " + b.errorType() + ": " + b.errorMessage());
             return new Run(a.elapsed().toNanos() / 1e6, cpu, invoke, restored, lambda.lastInvocation().map(d -> d.toNanos() / 1e6).orElse(-1.0),
                     classesFirst, lambda.lastInvocationClasses().orElse(-1), null);
+        }
+    }
+
+    /**
+     * Why {@code answer} (a function's output) is a refusal, or null: a function URL answer of HTTP 400 or more (a
+     * signature or a token refused, a request rejected). The bench times the work a sample asks for, so a refused sample
+     * is a failed run, not a fast one.
+     */
+    static String refusal(String answer) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer);
+            int status = json == null ? 0 : json.path("statusCode").asInt(0);
+            return status >= 400 ? "answered HTTP " + status + ": " + json.path("body").asText() : null;
+        } catch (IOException notJson) {
+            return null;
         }
     }
 
