@@ -48,8 +48,8 @@ class AdapterPrimingTest {
     }
 
     @Test
-    void the_jamf_webhook_path_reads_and_maps_its_one_device() {
-        assertEquals("1", AdapterPriming.jamfDevice().orElseThrow().mdmId());
+    void the_jamf_webhook_path_reads_and_maps_one_mobile_device_and_one_computer() {
+        assertEquals(java.util.List.of("1", "computer-1"), AdapterPriming.jamfDevices().stream().map(d -> d.mdmId()).toList());
     }
 
     @Test

@@ -53,7 +53,7 @@ public final class MdmWebhookHandler extends JsonHandler {
      * SnapStart priming: a signed delivery run to its end on sample records in memory (checked, claimed, applied, the
      * device released through the NAC on canned answers: {@link NetworkAccessHandler#webhookOnSamples}), which runs
      * the stores' calls, the kill switch's SSM read and the NAC adapter on the webhook's path; Jamf Pro's one-device
-     * read on canned answers; DynamoDB's answers, the secret's read and a bus event marshalled; a request read. Nothing received, nothing
+     * reads (a mobile device, a computer) on canned answers; DynamoDB's answers, the secret's read and a bus event marshalled; a request read. Nothing received, nothing
      * stored.
      *
      * <p>Only what a restored webhook runs: every class priming loads is loaded again by each snapshot's publication
@@ -64,7 +64,7 @@ public final class MdmWebhookHandler extends JsonHandler {
      * administrators uses (its query protocol and an XML parser, about 400 classes): an invocation that alerts loads it.
      */
     static void warmUp(org.appban.policy.BanPolicy policy) {
-        AdapterPriming.jamfDevice();
+        AdapterPriming.jamfDevices();
         NetworkAccessHandler.webhookOnSamples(policy);
         // The answers' other shapes (consumed capacities, numbers, pages): the delivery's run on the priming tables
         // does not read them, and a restored first invocation loaded 40 more classes without this.
