@@ -23,6 +23,7 @@ import org.appban.sim.Simulators;
 import org.appban.sim.fleet.FleetLoader;
 import org.appban.sim.http.SimSettings;
 import org.appban.coldstart.ServiceCosts;
+import org.appban.locallambda.FreshEvents;
 import org.appban.testing.TemplateResources;
 import software.amazon.awssdk.core.sync.RequestBody;
 import java.util.concurrent.Callable;
@@ -32,8 +33,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ./appban bench coldstart}: each function's first invocation through AWS's Runtime Interface Emulator and
- * Client, beside a baseline on the same path ({@link LambdaColdStart}, the default). With {@code --direct} (or any of
- * {@code --prime}, {@code --phases}, {@code --against}, {@code --plain-http}), the older
+ * Client, beside a baseline on the same path ({@link LambdaColdStart}, the default; {@code --against JAR} measures another
+ * build's jar alternately with this one there). With {@code --direct} (or any of {@code --prime}, {@code --phases},
+ * {@code --plain-http}), the older
  * measure described here: {@code [--runs N] [--prime] [--only FUNCTION] [--phases] [--jvm-opt OPTION]...}: each
  * handler's cold start in a plain JVM, beside a baseline handler that makes one DynamoDB GetItem and nothing else.
  *
@@ -63,7 +65,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "coldstart", description = {"Each function's first invocation in a fresh JVM, as Lambda runs it.",
             "By default through AWS's Runtime Interface Emulator and Client, against the emulator (SnapStart unless "
-                    + "--classic). --direct, or any of --prime, --phases, --against, --plain-http: each handler in a "
+                    + "--classic). --direct, or any of --prime, --phases, --plain-http: each handler in a "
                     + "plain JVM with Lambda's flags. --services: what each AWS service costs a fresh JVM the first time."})
 public final class ColdStartBench implements Callable<Integer> {
     @Option(names = "--runs", paramLabel = "N", description = "runs per function; the median is printed (default: "
@@ -81,8 +83,8 @@ public final class ColdStartBench implements Callable<Integer> {
     private boolean prime;
     @Option(names = "--phases", description = "(direct) once more with the AWS calls timed: where the time went")
     private boolean phases;
-    @Option(names = "--against", paramLabel = "JAR", description = "(direct) another build's deployable jar, measured run for "
-            + "run alternately with this one")
+    @Option(names = "--against", paramLabel = "JAR", description = "another build's deployable jar (e.g. main's), measured run for "
+            + "run alternately with this one on the same stack")
     private Path against;
     // The AWS calls in plain HTTP straight to the emulator, as the bench measured before it had a TLS front.
     @Option(names = "--plain-http", description = "(direct) AWS calls in plain HTTP to the emulator, without the TLS front")
@@ -119,6 +121,99 @@ public final class ColdStartBench implements Callable<Integer> {
             // The digest function came after these were chosen; --direct and --against stopped at it.
             Map.entry("LedgerDigestFunction", "ledger-digest/schedule.json"));
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The functions whose samples carry a signature or a signed token, made fresh for the stack (see {@link #events}). */
+    static final java.util.Set<String> SIGNED = java.util.Set.of("MdmWebhookFunction", "AttestationFunction", "ExemptionLinkFunction");
+
+    /** The event files of one run: its first invocation's and its second (warm) one's. */
+    @FunctionalInterface
+    interface Events {
+        Path[] next() throws IOException;
+    }
+
+    /**
+     * {@code function}'s events: its sample as it is, or for a signed one ({@link #SIGNED}) a new event per invocation,
+     * signed now with the stack's key: the MDM webhook a delivery of its own about a device the stack's fleet has (a
+     * replayed delivery is refused before any work, and a sample signed with another key gets a 401), the
+     * attestation link and the exemption form a fresh token for the roster's first member.
+     */
+    private static Events events(String function, String sample, org.appban.locallambda.FreshEvents fresh, EmulatedStack stack,
+                                 LocalEmulator emulator, SetUp setUp, Path work) throws IOException {
+        String signing = stack.environment("AttestationFunction").get("SIGNING_SECRET_ARN");
+        java.util.function.Supplier<String> signed = switch (function) {
+            case "MdmWebhookFunction" -> {
+                String key = stack.environment(function).get("WEBHOOK_SECRET_ARN");
+                yield () -> fresh.mdmWebhook(key, setUp.intuneDevice(emulator));
+            }
+            case "AttestationFunction" -> () -> fresh.attestationLink(signing, "m-001");
+            case "ExemptionLinkFunction" -> () -> fresh.exemptionForm(signing, "m-001");
+            default -> null;
+        };
+        if (signed == null) {
+            Path file = Files.writeString(work.resolve(function + ".json"), sample);
+            return () -> new Path[] {file, file};
+        }
+        return () -> new Path[] {Files.writeString(work.resolve(function + "-" + UUID.randomUUID() + ".json"), signed.get()),
+                Files.writeString(work.resolve(function + "-" + UUID.randomUUID() + ".json"), signed.get())};
+    }
+
+    /**
+     * Runs, once each and unmeasured, the functions whose runs leave what a signed sample needs when the bench does
+     * not measure them first: the roster import (the members the links name), the inventory's whole sync (the device
+     * the webhook's delivery names: the hourly schedule's sample only hands its round on).
+     */
+    private static final class SetUp {
+        private final EmulatedStack stack;
+        private final Map<String, String> common;
+        private final String stage;
+        private final Path jar;
+        private final List<String> extra;
+        private final Path work;
+        private final PrintStream out;
+        private String device;
+
+        SetUp(EmulatedStack stack, Map<String, String> common, String stage, Path jar, List<String> extra, Path work, PrintStream out) {
+            this.stack = stack;
+            this.common = common;
+            this.stage = stage;
+            this.jar = jar;
+            this.extra = extra;
+            this.work = work;
+            this.out = out;
+        }
+
+        void roster() throws IOException, InterruptedException {
+            run("RosterImportFunction", stack.localNames(Files.readString(LocalEmulator.root().resolve("events/roster-import/s3-object-created.json"))));
+        }
+
+        /** The mdmId of an Intune device the stack has, after syncing the fleet if it has none yet. */
+        String intuneDevice(LocalEmulator emulator) {
+            if (device != null) return device;
+            try {
+                device = LambdaColdStart.firstIntuneDevice(emulator, stack);
+            } catch (IllegalStateException none) {
+                try {
+                    run("InventorySyncFunction", "{\"trigger\": \"manual\", \"dryRun\": false}");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+                device = LambdaColdStart.firstIntuneDevice(emulator, stack);
+            }
+            return device;
+        }
+
+        private void run(String function, String event) throws IOException, InterruptedException {
+            out.printf("set-up (not measured): %s, for the signed samples%n", function);
+            Path file = Files.writeString(work.resolve("setup-" + function + ".json"), event);
+            Map<String, String> env = new LinkedHashMap<>(common);
+            env.putAll(stack.environment(function));
+            env.put("AWS_LAMBDA_FUNCTION_NAME", "appban-" + stage + "-" + function);
+            Run r = once(stack.handlers().get(function), env, () -> new Path[] {file}, jar, false, false, extra, work);
+            if (r.error != null) throw new IllegalStateException("set-up: " + function + " failed: " + r.error);
+        }
+    }
 
     public static int run(List<String> args, PrintStream out) {
         return CommandLines.call("./appban bench coldstart", new ColdStartBench(out), args, out, out);
@@ -129,9 +224,9 @@ public final class ColdStartBench implements Callable<Integer> {
         Path against = this.against == null ? null : this.against.toAbsolutePath();
         try {
             if (services) return services(runs, extra, out);
-            if (!direct && !prime && !phases && against == null && !plainHttp) {
+            if (!direct && !prime && !phases && !plainHttp) {
                 return LambdaColdStart.run(runs, only, classic ? org.appban.locallambda.LocalLambda.Mode.CLASSIC
-                        : org.appban.locallambda.LocalLambda.Mode.SNAPSTART, extra, out);
+                        : org.appban.locallambda.LocalLambda.Mode.SNAPSTART, extra, against, out);
             }
             return bench(runs, prime, phases, only, against, plainHttp, extra, out);
         } catch (java.security.GeneralSecurityException e) {
@@ -178,9 +273,16 @@ public final class ColdStartBench implements Callable<Integer> {
             Map<String, String> baselineEnv = new LinkedHashMap<>(common);
             baselineEnv.put("BASELINE_TABLE", stack.environment("AdminFunction").get("MEMBERS_TABLE"));
             baselineEnv.put("AWS_LAMBDA_FUNCTION_NAME", "baseline");
-            Path baselineEvent = Files.writeString(work.resolve("baseline.json"), "{}");
+            Path baselineFile = Files.writeString(work.resolve("baseline.json"), "{}");
+            Events baselineEvent = () -> new Path[] {baselineFile, baselineFile};
+            // The samples signed with a key (the webhook's HMAC, the members' links) are made fresh for this stack with
+            // its keys, one delivery per invocation; the events/ samples' own signatures are by keys nobody has.
+            FreshEvents fresh = new FreshEvents(root, arn -> emulator.clients().secretsManager().getSecretValue(r -> r.secretId(arn)).secretString());
+            SetUp setUp = new SetUp(stack, common, stage, jar, extra, work, out);
+            if (only != null && SIGNED.contains(stack.function(only))) setUp.roster();
             if (against != null) {
-                return compare(stack, root, common, stage, baselineEnv, baselineEvent, jar, against, only, runs, prime, extra, work, out);
+                return compare(stack, root, common, stage, baselineEnv, baselineEvent, jar, against, only, runs, prime, extra, work, fresh, emulator,
+                        setUp, out);
             }
             Result baseline = measure("baseline (one GetItem)", BaselineHandler.class.getName(), baselineEnv, baselineEvent, jar, runs, prime, phases, extra, work);
 
@@ -189,8 +291,8 @@ public final class ColdStartBench implements Callable<Integer> {
                 if (only != null && !stack.function(only).equals(f.getKey())) continue;
                 String sample = FIRST_EVENTS.get(f.getKey());
                 if (sample == null) throw new IllegalStateException("no first event chosen for " + f.getKey() + " (ColdStartBench.FIRST_EVENTS)");
-                Path event = Files.writeString(work.resolve(f.getKey() + ".json"),
-                        stack.localNames(Files.readString(root.resolve("events").resolve(sample))));
+                Events event = events(f.getKey(), stack.localNames(Files.readString(root.resolve("events").resolve(sample))), fresh, stack, emulator,
+                        setUp, work);
                 Map<String, String> env = new LinkedHashMap<>(common);
                 env.putAll(stack.environment(f.getKey()));
                 env.put("AWS_LAMBDA_FUNCTION_NAME", "appban-" + stage + "-" + f.getKey());
@@ -214,9 +316,13 @@ public final class ColdStartBench implements Callable<Integer> {
             out.printf("        the same without the invocation's warm cost (cold = first - warm; %.0f ms): %s%n", 1.5 * baseline.coldMillis,
                     coldOver.isEmpty() ? "met" : "NOT met by " + String.join(", ", coldOver));
             if (phases) {
-                out.printf("%nwhere the time goes (one more run each, its AWS calls timed by a global SDK interceptor; ms):%n");
-                out.printf("%-24s %7s %9s %6s %9s %6s %5s %8s %6s %5s  %s%n", "handler", "first", "jvm start", "init", "(aws)", "call", "(aws",
-                        "calls)", "warm", "(aws)", "AWS calls in the first invocation: count x operation = ms (first call ms)");
+                out.printf("%nwhere the time goes (one more run each, primed as SnapStart primes, its AWS calls timed by a global SDK "
+                        + "interceptor): per phase wall ms, CPU ms of the whole JVM, classes loaded. The JVM's start counts the "
+                        + "java.management classes that read these; the restore hooks are not run on this path (the Lambda path's "
+                        + "\"restored\" minus \"invoke\" is theirs).%n");
+                out.printf("%-24s %7s | %-20s | %-20s | %-20s | %-20s | %-17s | %-12s |  %s%n", "handler", "first", "JVM start: ms cpu cls",
+                        "construct: ms cpu cls", "priming: ms cpu cls", "1st call: ms cpu cls", "AWS: init 1st n", "warm (aws)",
+                        "AWS calls: count x operation = ms (first call ms)");
                 printPhases(out, baseline);
                 for (Result r : results) printPhases(out, r);
             }
@@ -246,7 +352,8 @@ public final class ColdStartBench implements Callable<Integer> {
      * a loaded machine then slows both sides alike, and the before/after figures can be set side by side.
      */
     private static int compare(EmulatedStack stack, Path root, Map<String, String> common, String stage, Map<String, String> baselineEnv,
-                               Path baselineEvent, Path after, Path before, String only, int runs, boolean prime, List<String> extra, Path work,
+                               Events baselineEvent, Path after, Path before, String only, int runs, boolean prime, List<String> extra, Path work,
+                               FreshEvents fresh, LocalEmulator emulator, SetUp setUp,
                                PrintStream out) throws IOException, InterruptedException {
         out.printf("comparing with %s (%.1f MB): median of %d alternating run(s) each, after one unmeasured run%n", before,
                 Files.size(before) / 1e6, runs);
@@ -263,8 +370,8 @@ public final class ColdStartBench implements Callable<Integer> {
             if (only != null && !stack.function(only).equals(f.getKey())) continue;
             String sample = FIRST_EVENTS.get(f.getKey());
             if (sample == null) throw new IllegalStateException("no first event chosen for " + f.getKey() + " (ColdStartBench.FIRST_EVENTS)");
-            Path event = Files.writeString(work.resolve(f.getKey() + ".json"),
-                    stack.localNames(Files.readString(root.resolve("events").resolve(sample))));
+            Events event = events(f.getKey(), stack.localNames(Files.readString(root.resolve("events").resolve(sample))), fresh, stack, emulator,
+                    setUp, work);
             Map<String, String> env = new LinkedHashMap<>(common);
             env.putAll(stack.environment(f.getKey()));
             env.put("AWS_LAMBDA_FUNCTION_NAME", "appban-" + stage + "-" + f.getKey());
@@ -295,7 +402,7 @@ public final class ColdStartBench implements Callable<Integer> {
         }
     }
 
-    private static Result[] pair(String name, String handler, String beforeHandler, Map<String, String> env, Path event, Path before,
+    private static Result[] pair(String name, String handler, String beforeHandler, Map<String, String> env, Events event, Path before,
                                  Path after, int runs, boolean prime, List<String> extra, Path work) throws IOException, InterruptedException {
         once(handler, env, event, after, false, false, extra, work);
         Path[] jars = {before, after};
@@ -346,32 +453,43 @@ public final class ColdStartBench implements Callable<Integer> {
         }
         JsonNode res = r.timed.result;
         double first = r.timed.firstMillis;
-        double untilDone = res.path("firstDoneNanos").asLong() / 1e6;
-        double init = res.path("constructNanos").asLong() / 1e6;
-        double call = res.path("invocations").path(0).path("nanos").asLong() / 1e6;
+        double jvm = first - res.path("firstDoneNanos").asLong() / 1e6;
+        double[] wall = {jvm, res.path("constructNanos").asLong() / 1e6, res.path("primeNanos").asLong() / 1e6,
+                res.path("invocations").path(0).path("nanos").asLong() / 1e6};
+        // CPU and classes at main(), constructed, primed, first answered: each phase is the difference (the JVM's start, the first).
+        JsonNode cpu = res.path("phaseCpuNanos");
+        JsonNode classes = res.path("phaseClasses");
+        StringBuilder line = new StringBuilder(String.format("%-24s %7.0f", r.name.split(" ")[0], first));
+        for (int k = 0; k < 4; k++) {
+            double c = (cpu.path(k).asLong() - (k == 0 ? 0 : cpu.path(k - 1).asLong())) / 1e6;
+            long n = classes.path(k).asLong() - (k == 0 ? 0 : classes.path(k - 1).asLong());
+            line.append(String.format(" | %6.0f %6.0f %6d", wall[k], c, n));
+        }
         double initAws = 0, callAws = 0, warmAws = 0;
-        double warm = res.path("invocations").path(1).path("nanos").asLong() / 1e6;
         long callCount = 0;
         List<String> calls = new ArrayList<>();
         for (JsonNode c : res.path("awsCalls")) {
             double ms = c.path("nanos").asLong() / 1e6;
-            if (c.path("phase").asText().equals("warm")) {
-                warmAws += ms;
-            } else if (c.path("phase").asText().equals("construct")) {
-                initAws += ms;
-                calls.add("init: " + c.path("count").asLong() + " x " + c.path("call").asText() + String.format(" = %.0f", ms));
-            } else {
-                callAws += ms;
-                callCount += c.path("count").asLong();
-                calls.add(c.path("count").asLong() + " x " + c.path("call").asText()
-                        + String.format(" = %.0f (%.0f)", ms, c.path("firstNanos").asLong() / 1e6));
+            switch (c.path("phase").asText()) {
+                case "warm" -> warmAws += ms;
+                case "construct", "priming" -> {
+                    initAws += ms;
+                    calls.add(c.path("phase").asText() + ": " + c.path("count").asLong() + " x " + c.path("call").asText() + String.format(" = %.0f", ms));
+                }
+                default -> {
+                    callAws += ms;
+                    callCount += c.path("count").asLong();
+                    calls.add(c.path("count").asLong() + " x " + c.path("call").asText()
+                            + String.format(" = %.0f (%.0f)", ms, c.path("firstNanos").asLong() / 1e6));
+                }
             }
         }
-        out.printf("%-24s %7.0f %9.0f %6.0f %9.0f %6.0f %5.0f %8d %6.0f %5.0f  %s%n", r.name.split(" ")[0], first, first - untilDone, init, initAws,
-                call, callAws, callCount, warm, warmAws, String.join(", ", calls));
+        double warm = res.path("invocations").path(1).path("nanos").asLong() / 1e6;
+        line.append(String.format(" | %5.0f %5.0f %5d | %6.0f %5.0f |  %s", initAws, callAws, callCount, warm, warmAws, String.join(", ", calls)));
+        out.println(line);
     }
 
-    private static Result measure(String name, String handler, Map<String, String> env, Path event, Path jar, int runs, boolean prime, boolean phases,
+    private static Result measure(String name, String handler, Map<String, String> env, Events event, Path jar, int runs, boolean prime, boolean phases,
             List<String> extra, Path work) throws IOException, InterruptedException {
         double[] first = new double[runs];
         double[] init = new double[runs];
@@ -396,7 +514,9 @@ public final class ColdStartBench implements Callable<Integer> {
             Run r = once(handler, env, event, jar, true, false, extra, work);
             primed = r.error != null ? -1 : r.result.path("invocations").path(0).path("nanos").asLong() / 1e6;
         }
-        Run timed = phases ? once(handler, env, event, jar, false, true, extra, work) : null;
+        // Primed, so that the SnapStart priming is a phase of its own (on this path nothing runs the restore hooks: the
+        // Lambda path's "restored" minus "invoke" is theirs).
+        Run timed = phases ? once(handler, env, event, jar, true, true, extra, work) : null;
         return new Result(name, median(first), median(init), median(call), median(warm), median(cold), classes, primed, null, timed,
                 median(cpu));
     }
@@ -408,8 +528,9 @@ public final class ColdStartBench implements Callable<Integer> {
         }
     }
 
-    private static Run once(String handler, Map<String, String> env, Path event, Path jar, boolean prime, boolean timed, List<String> extra,
+    private static Run once(String handler, Map<String, String> env, Events events, Path jar, boolean prime, boolean timed, List<String> extra,
             Path work) throws IOException, InterruptedException {
+        Path[] event = events.next();
         Path result = work.resolve(UUID.randomUUID() + ".json");
         Path log = work.resolve(UUID.randomUUID() + ".log");
         List<String> command = lambdaJvm(extra);
@@ -430,7 +551,8 @@ public final class ColdStartBench implements Callable<Integer> {
         }
         command.addAll(List.of("-cp", classpath, FirstInvocation.class.getName()));
         if (prime) command.add("--prime");
-        command.addAll(List.of("--out", result.toString(), handler, event.toString(), event.toString()));
+        command.addAll(List.of("--out", result.toString(), handler));
+        for (Path e : event) command.add(e.toString());
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("APPBAN_"));
         builder.environment().putAll(env);
@@ -458,6 +580,8 @@ public final class ColdStartBench implements Callable<Integer> {
         if (r.has("primeError")) return new Run(-1, r, firstLine(r.path("primeError").asText()));
         JsonNode inv = r.path("invocations").path(0);
         if (inv.has("error")) return new Run(-1, r, firstLine(inv.path("error").asText()));
+        String refused = LambdaColdStart.refusal(inv.path("response").asText());
+        if (refused != null) return new Run(-1, r, refused);
         return new Run(firstMillis, r, null, cpuMillis);
     }
 

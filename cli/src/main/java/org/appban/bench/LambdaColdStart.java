@@ -68,11 +68,25 @@ final class LambdaColdStart {
     }
 
     static int run(int runs, String only, LocalLambda.Mode mode, List<String> jvmOptions, PrintStream out) throws IOException, InterruptedException {
+        return run(runs, only, mode, jvmOptions, null, out);
+    }
+
+    /**
+     * @param against another build's deployable jar (e.g. main's), measured run for run beside this one on the same
+     *                stack, alternately (before, after; then after, before), each side beside a baseline made from its
+     *                own jar: a machine whose load moves then moves both alike. Null: this build alone.
+     */
+    static int run(int runs, String only, LocalLambda.Mode mode, List<String> jvmOptions, Path against, PrintStream out)
+            throws IOException, InterruptedException {
         Path root = LocalEmulator.root();
         Path jar = root.resolve("functions/target/appban-functions-lambda.jar");
         if (!Files.isRegularFile(jar)) throw new IllegalStateException(jar + " is missing: ./mvnw -B -DskipTests package");
+        if (against != null && !Files.isRegularFile(against)) throw new org.appban.cli.support.UsageException("--against " + against + ": no such jar");
         Path work = Files.createTempDirectory("appban-coldstart-lambda-");
-        Path baselineJar = baselineJar(jar, work);
+        // Side 0 is the other build (--against), side 1 this one; without --against only side 1 runs.
+        Path[] jars = {against, jar};
+        Path[] baselineJars = {against == null ? null : baselineJar(against, Files.createDirectories(work.resolve("against"))),
+                baselineJar(jar, work)};
         Map<String, FunctionConfig> functions = new LinkedHashMap<>(FunctionConfig.all(root.resolve("template.yaml")));
         // The yardstick, configured as the functions are (Globals: 1 GB, SnapStart).
         FunctionConfig any = functions.values().iterator().next();
@@ -119,6 +133,7 @@ final class LambdaColdStart {
                     + "median of %d run(s)%n", mode == LocalLambda.Mode.SNAPSTART ? "as SnapStart (hooks before the first invocation)" : "classic",
                     System.getProperty("java.vm.name"), System.getProperty("java.version"), runs);
             out.printf("machine load (1, 5, 15 min): %s%n%n", load());
+            if (against != null) out.printf("against %s (%.1f MB), run for run alternately with this build's jar%n%n", against, Files.size(against) / 1e6);
             // Round by round, every case once per round: a machine whose load changes during the bench then
             // slows the baseline and the functions alike.
             List<Case> selected = cases.stream().filter(c -> only == null || c.function().equals(BASELINE) || c.function().equals(only)
@@ -140,48 +155,65 @@ final class LambdaColdStart {
                     }
                 }
             }
-            Map<Case, List<Run>> runsOf = new LinkedHashMap<>();
-            selected.forEach(c -> runsOf.put(c, new ArrayList<>()));
+            List<Map<Case, List<Run>>> runsOf = List.of(new LinkedHashMap<>(), new LinkedHashMap<>());
+            runsOf.forEach(side -> selected.forEach(c -> side.put(c, new ArrayList<>())));
             for (int i = 0; i < runs; i++) {
                 for (Case c : selected) {
                     Map<String, String> env = new LinkedHashMap<>(c.function().equals(BASELINE)
                             ? Map.of("BASELINE_TABLE", stack.environment("AdminFunction").get("MEMBERS_TABLE"))
                             : stack.environment(c.function()));
                     if (!jvmOptions.isEmpty()) env.put("JAVA_TOOL_OPTIONS", String.join(" ", jvmOptions));
-                    runsOf.get(c).add(once(root, c.function().equals(BASELINE) ? baselineJar : jar, functions.get(c.function()), env,
-                            "appban-" + stage + "-" + c.function(), aws, mode, c, work));
+                    for (int k = 0; k < 2; k++) {
+                        int side = i % 2 == 0 ? k : 1 - k;
+                        if (jars[side] == null) continue;
+                        runsOf.get(side).get(c).add(once(root, c.function().equals(BASELINE) ? baselineJars[side] : jars[side], functions.get(c.function()),
+                                env, "appban-" + stage + "-" + c.function(), aws, mode, c, work));
+                    }
                 }
             }
-            out.printf("%-36s %9s %6s %8s %6s %9s %6s %11s %6s %9s %9s %11s %11s%n", "function (event)", "first ms", "x base", "cpu ms", "x base",
-                    "invoke ms", "x base", "restored ms", "x base", "warm ms", "cold ms", "classes 1st", "classes warm");
-            Result baseline = null;
-            List<String> over = new ArrayList<>();
-            for (Case c : selected) {
-                Result r = Result.of(runsOf.get(c));
-                if (baseline == null) baseline = r;
-                if (r.error != null) {
-                    out.printf("%-36s failed: %s%n", c.name(), r.error);
-                    if (c.interactive()) over.add(c.name());
-                    continue;
-                }
-                if (c.interactive()) {
-                    out.printf("%-36s %9.0f %6.2f %8.0f %6.2f %9.0f %6.2f %11s %6s %9.0f %9.0f %11s %11s%n", c.name(), r.first, r.first / baseline.first, r.cpu,
-                            r.cpu / baseline.cpu, r.invoke, r.invoke / baseline.invoke, count(r.restored),
-                            r.restored < 0 || baseline.restored <= 0 ? "-" : String.format("%.2f", r.restored / baseline.restored),
-                            r.warm, r.first - r.warm, count(r.classesFirst), count(r.classesWarm));
-                    if (r != baseline && r.first > 1.5 * baseline.first) over.add(c.name());
-                } else {
-                    out.printf("%-36s %9.0f %6s %8.0f %6s %9.0f %6s %11s %6s %9.0f %9.0f %11s %11s%n", c.name(), r.first, "-", r.cpu, "-", r.invoke, "-",
-                            count(r.restored), "-", r.warm, r.first - r.warm, count(r.classesFirst), count(r.classesWarm));
-                }
+            if (against != null) {
+                out.printf("BEFORE: %s%n", against);
+                table(selected, runsOf.get(0), out);
+                out.printf("%nAFTER: this build (%s)%n", jar);
             }
-            out.printf("%ntarget: the functions a person waits for answer their first invocation within 1.5x the baseline's (%.0f ms): %s%n",
-                    baseline == null ? 0 : 1.5 * baseline.first, over.isEmpty() ? "met" : "NOT met by " + String.join(", ", over));
+            List<String> over = table(selected, runsOf.get(1), out);
+            out.printf("%ntarget: the functions a person waits for answer their first invocation within 1.5x the baseline's%s: %s%n",
+                    against == null ? "" : " (this build)", over.isEmpty() ? "met" : "NOT met by " + String.join(", ", over));
             out.println("batch functions: no ratio target; cold = first - warm is what their cold start adds to a run");
             out.println("classes: loaded by the function's JVM during the invocation (the first, the warm one); counts, not times, so not"
                     + " distorted by the machine's load");
+            out.printf("machine load at the end (1, 5, 15 min): %s%n", load());
             return over.isEmpty() ? 0 : 1;
         }
+    }
+
+    /** Prints one build's medians, each function beside the baseline; returns the functions a person waits for that missed 1.5x. */
+    private static List<String> table(List<Case> selected, Map<Case, List<Run>> runsOf, PrintStream out) {
+        out.printf("%-36s %9s %6s %8s %6s %9s %6s %11s %6s %9s %9s %11s %11s%n", "function (event)", "first ms", "x base", "cpu ms", "x base",
+                "invoke ms", "x base", "restored ms", "x base", "warm ms", "cold ms", "classes 1st", "classes warm");
+        Result baseline = null;
+        List<String> over = new ArrayList<>();
+        for (Case c : selected) {
+            Result r = Result.of(runsOf.get(c));
+            if (baseline == null) baseline = r;
+            if (r.error != null) {
+                out.printf("%-36s failed: %s%n", c.name(), r.error);
+                if (c.interactive()) over.add(c.name());
+                continue;
+            }
+            if (c.interactive()) {
+                out.printf("%-36s %9.0f %6.2f %8.0f %6.2f %9.0f %6.2f %11s %6s %9.0f %9.0f %11s %11s%n", c.name(), r.first, r.first / baseline.first, r.cpu,
+                        r.cpu / baseline.cpu, r.invoke, r.invoke / baseline.invoke, count(r.restored),
+                        r.restored < 0 || baseline.restored <= 0 ? "-" : String.format("%.2f", r.restored / baseline.restored),
+                        r.warm, r.first - r.warm, count(r.classesFirst), count(r.classesWarm));
+                if (r != baseline && r.first > 1.5 * baseline.first) over.add(c.name());
+            } else {
+                out.printf("%-36s %9.0f %6s %8.0f %6s %9.0f %6s %11s %6s %9.0f %9.0f %11s %11s%n", c.name(), r.first, "-", r.cpu, "-", r.invoke, "-",
+                        count(r.restored), "-", r.warm, r.first - r.warm, count(r.classesFirst), count(r.classesWarm));
+            }
+        }
+        out.printf("1.5x the baseline's first invocation: %.0f ms%n", baseline == null ? 0 : 1.5 * baseline.first);
+        return over;
     }
 
     /**
@@ -240,6 +272,7 @@ final class LambdaColdStart {
         try (LocalLambda lambda = LocalLambda.start(root, jar, config, env, name, aws, mode, work)) {
             LocalLambda.Answer a = lambda.invoke(event);
             if (a.failed()) return Run.failed(a.errorType() + ": " + a.errorMessage() + " (log " + lambda.log() + ")");
+            if (refusal(a.body()) != null) return Run.failed(refusal(a.body()));
             double cpu = lambda.functionCpu().map(d -> d.toNanos() / 1e6).orElse(-1.0);
             double invoke = lambda.lastInvocation().map(d -> d.toNanos() / 1e6).orElse(-1.0);
             double classesFirst = lambda.lastInvocationClasses().orElse(-1);
@@ -248,6 +281,21 @@ final class LambdaColdStart {
             if (b.failed()) return Run.failed("second invocation: " + b.errorType() + ": " + b.errorMessage());
             return new Run(a.elapsed().toNanos() / 1e6, cpu, invoke, restored, lambda.lastInvocation().map(d -> d.toNanos() / 1e6).orElse(-1.0),
                     classesFirst, lambda.lastInvocationClasses().orElse(-1), null);
+        }
+    }
+
+    /**
+     * Why {@code answer} (a function's output) is a refusal, or null: a function URL answer of HTTP 400 or more (a
+     * signature or a token refused, a request rejected). The bench times the work a sample asks for, so a refused sample
+     * is a failed run, not a fast one.
+     */
+    static String refusal(String answer) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer);
+            int status = json == null ? 0 : json.path("statusCode").asInt(0);
+            return status >= 400 ? "answered HTTP " + status + ": " + json.path("body").asText() : null;
+        } catch (IOException notJson) {
+            return null;
         }
     }
 
@@ -266,7 +314,7 @@ final class LambdaColdStart {
         return cases.stream().filter(c -> needed.contains(c.function()) && !selected.contains(c)).toList();
     }
 
-    private static String firstIntuneDevice(LocalEmulator emulator, EmulatedStack stack) {
+    static String firstIntuneDevice(LocalEmulator emulator, EmulatedStack stack) {
         String table = stack.environment("NetworkAccessFunction").get("DEVICES_TABLE");
         return new org.appban.store.dynamo.DynamoDeviceStore(emulator.clients().dynamoDb(), table).all().stream()
                 .filter(d -> d.id().startsWith("intune:")).map(org.appban.domain.Device::mdmId).findFirst()

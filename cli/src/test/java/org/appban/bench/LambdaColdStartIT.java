@@ -35,6 +35,19 @@ class LambdaColdStartIT {
     }
 
     @Test
+    void theDirectMeasureTimesTheWebhookOnDeliveriesSignedWithTheStacksKeyNotARefusal() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ColdStartBench.run(List.of("--direct", "--phases", "--only", "MdmWebhookFunction", "--runs", "1"), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        // A delivery signed with another key is answered 401, which the bench reports as a failed run.
+        assertFalse(out.contains("failed"), out);
+        List<String> phases = out.lines().filter(l -> l.startsWith("MdmWebhookFunction ") && l.contains("|")).toList();
+        assertEquals(1, phases.size(), out);
+        // The delivery was checked, claimed and applied: its run read the secret and the kill switch, not one call and out.
+        assertTrue(phases.get(0).contains("SecretsManager:GetSecretValue") && phases.get(0).contains("Ssm:GetParameter"), out);
+    }
+
+    @Test
     void anUnknownFunctionIsNamedWithTheKnownOnes() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         // A usage error (exit 2 on the command line), not a bench of the baseline alone.

@@ -1,6 +1,7 @@
 package org.appban.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,5 +33,14 @@ class LambdaColdStartTest {
                     StandardCharsets.UTF_8));
         }
         assertEquals(List.of("org/appban/wiring/AwsClients.class", "org/appban/coldstart/BaselineHandler.class"), entries);
+    }
+
+    @Test
+    void a_refused_sample_is_a_failed_run_not_a_fast_one() {
+        assertEquals("answered HTTP 401: {\"status\":\"refused\",\"reason\":\"bad signature\"}", LambdaColdStart.refusal(
+                "{\"statusCode\":401,\"headers\":{},\"body\":\"{\\\"status\\\":\\\"refused\\\",\\\"reason\\\":\\\"bad signature\\\"}\"}"));
+        assertNull(LambdaColdStart.refusal("{\"statusCode\":200,\"body\":\"{}\"}"), "an answer");
+        assertNull(LambdaColdStart.refusal("{\"status\":\"done\",\"run\":\"r-1\"}"), "a function that is not behind a URL reports, with no status code");
+        assertNull(LambdaColdStart.refusal("{\"found\":true}"), "the baseline's answer");
     }
 }

@@ -38,6 +38,11 @@ public final class Priming implements Resource {
         Core.getGlobalContext().register(priming);
     }
 
+    /** The warm-ups registered so far in this JVM, by the name each was registered with, in order. */
+    public static List<String> registered() {
+        return REGISTERED.stream().map(p -> p.function).toList();
+    }
+
     /**
      * Runs every registered warm-up now, as a checkpoint would (the cold-start runner's {@code --prime}); returns
      * the functions warmed. Unlike a checkpoint, a failing warm-up is thrown, so that tests see it.

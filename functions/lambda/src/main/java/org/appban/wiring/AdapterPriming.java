@@ -46,6 +46,16 @@ public final class AdapterPriming {
         drain(ise().registered());
     }
 
+    /**
+     * The Jamf Pro webhook's path: one device read from Jamf Pro by its id (the listing's passes, narrowed to it), a
+     * mobile device and a computer, not the listings. Returns the devices read, so a priming that finds nothing (and so
+     * maps nothing) shows.
+     */
+    public static List<org.appban.fleet.InventoriedDevice> jamfDevices() {
+        var jamf = jamfMdm().inventory();
+        return Stream.of(jamf.device(APP, "1"), jamf.device(APP, "computer-1")).flatMap(java.util.Optional::stream).toList();
+    }
+
     /** Consumes a listing and closes it, as the sync does: its threads end and its local files are deleted before the snapshot. */
     private static void drain(Stream<?> listing) {
         try (listing) {

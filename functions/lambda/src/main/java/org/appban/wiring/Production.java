@@ -155,14 +155,27 @@ public final class Production {
 
     /** Services whose client is built before a SnapStart snapshot (see {@link #lazily}). */
     private final java.util.Set<String> primed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Services whose client is built on first use only, never before a snapshot (see {@link #clientsOnFirstUse}). */
+    private final java.util.Set<String> onFirstUse = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Leaves the clients of {@code services} (e.g. "sns", "s3") to be built when a run first calls them, not before a
+     * SnapStart snapshot: for a function whose person waits on its cold start and whose usual request never calls
+     * them, since each client built before the snapshot loads a few hundred classes into every publication and into
+     * every start without a snapshot. Called before the function's wiring; returns this root.
+     */
+    public Production clientsOnFirstUse(String... services) {
+        onFirstUse.addAll(List.of(services));
+        return this;
+    }
 
     /**
      * {@code client} as handed to an adapter: built on first use, and also before a SnapStart snapshot (a priming
      * resource), so a restored function does not build after the restore a client its wiring may call. Only the
-     * services a function's wiring asks for are registered.
+     * services a function's wiring asks for are registered, and not those it leaves to first use.
      */
     private <T> Supplier<T> lazily(String service, Supplier<T> client) {
-        if (primed.add(service)) org.appban.lambda.Priming.register("client " + service, client::get);
+        if (!onFirstUse.contains(service) && primed.add(service)) org.appban.lambda.Priming.register("client " + service, client::get);
         return client;
     }
 

@@ -61,6 +61,10 @@ public final class FirstInvocation {
         for (; i < args.length; i++) events.add(Path.of(args[i]));
 
         StringBuilder json = new StringBuilder("{\"handler\":").append(quote(handlerClass));
+        // With the AWS calls timed (bench coldstart --phases), the CPU and classes at each phase's end too: read through
+        // java.management, whose classes this run then counts in the JVM's start (the bench's other runs never load it).
+        Phases phases = Boolean.getBoolean(TIMED_CALLS) ? new Phases() : null;
+        if (phases != null) phases.mark();
         long t0 = System.nanoTime();
         System.setProperty(INVOCATION, "construct");
         RequestStreamHandler handler;
@@ -73,11 +77,13 @@ public final class FirstInvocation {
             return;
         }
         long constructed = System.nanoTime();
+        if (phases != null) phases.mark();
         json.append(",\"constructNanos\":").append(constructed - t0);
         if (prime) {
             System.setProperty(INVOCATION, "priming");
             try {
                 List<String> warmed = Priming.runAll();
+                if (phases != null) phases.mark();
                 json.append(",\"primeNanos\":").append(System.nanoTime() - constructed).append(",\"primed\":").append(quoteAll(warmed));
                 // What construction and priming loaded: the first invocation's own classes are those it adds (what a
                 // restored snapshot's first invocation still loads).
@@ -112,6 +118,7 @@ public final class FirstInvocation {
             json.append('}');
             // The first completed invocation is what a cold start costs: say so at once for a timing caller.
             if (n == 0) {
+                if (phases != null) phases.mark();
                 System.out.println("appban-first-invocation-done");
                 firstDone = System.nanoTime() - started;
                 System.setProperty(FIRST_DONE, "true");
@@ -123,6 +130,7 @@ public final class FirstInvocation {
         json.append(']');
         // From main() to the first completed invocation: the rest of the bench's figure is the JVM starting.
         json.append(",\"firstDoneNanos\":").append(firstDone).append(",\"classesAtFirst\":").append(classesAtFirst);
+        if (phases != null) json.append(",\"phaseCpuNanos\":").append(phases.cpu).append(",\"phaseClasses\":").append(phases.classes);
         finish(json, out, started);
     }
 
@@ -136,6 +144,20 @@ public final class FirstInvocation {
         System.out.flush();
         // Handlers may leave non-daemon threads (HTTP keep-alive, executors); a container would be frozen instead.
         System.exit(0);
+    }
+
+    /**
+     * The process's CPU time and loaded classes at each phase's end: main() reached (the JVM's start), the handler
+     * constructed, primed (with --prime), the first invocation answered. JSON arrays, in that order.
+     */
+    private static final class Phases {
+        final List<Long> cpu = new ArrayList<>();
+        final List<Long> classes = new ArrayList<>();
+
+        void mark() {
+            cpu.add(((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime());
+            classes.add(ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount());
+        }
     }
 
     private static String stackTrace(Throwable e) {

@@ -48,6 +48,11 @@ class AdapterPrimingTest {
     }
 
     @Test
+    void the_jamf_webhook_path_reads_and_maps_one_mobile_device_and_one_computer() {
+        assertEquals(java.util.List.of("1", "computer-1"), AdapterPriming.jamfDevices().stream().map(d -> d.mdmId()).toList());
+    }
+
+    @Test
     void the_enforcement_path_requests_a_check_in_through_each_mdm() {
         assertDoesNotThrow(AdapterPriming::enforcement);
     }

@@ -1,11 +1,14 @@
 package org.appban.wiring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
+import org.appban.lambda.Priming;
 import org.appban.policy.file.PolicyLoader;
 import org.junit.jupiter.api.Test;
 
@@ -45,5 +48,28 @@ class ProductionTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> new Production(new Settings(Map.of("DEADLINE_CONFIRM", "forty"))).deadlineConfirm());
         assertTrue(e.getMessage().startsWith("DEADLINE_CONFIRM is 'forty', not a number"), e.getMessage());
+    }
+
+    /** The MDM webhook's settings, as template.yaml gives them (names only: nothing here is called). */
+    private static final Map<String, String> WEBHOOK = Map.ofEntries(Map.entry("POLICY", PolicyLoader.BUNDLED),
+            Map.entry("AWS_REGION", "ap-southeast-2"), Map.entry("DEVICES_TABLE", "devices"), Map.entry("LEDGER_TABLE", "ledger"),
+            Map.entry("CLAIMS_TABLE", "claims"), Map.entry("EVIDENCE_TABLE", "evidence"), Map.entry("EXEMPTIONS_TABLE", "exemptions"),
+            Map.entry("MEMBERS_TABLE", "members"), Map.entry("RATE_BUDGETS_TABLE", "budgets"), Map.entry("EVENT_BUS_NAME", "bus"),
+            Map.entry("ADMIN_TOPIC_ARN", "arn:aws:sns:ap-southeast-2:000000000000:admin"), Map.entry("KILL_SWITCH_PARAMETER", "/kill"),
+            Map.entry("WEBHOOK_SECRET_ARN", "arn:webhook"), Map.entry("NAC_SECRET_ARN", "arn:nac"), Map.entry("MDM_SECRET_ARN", "arn:mdm"),
+            Map.entry("JAMF_WEBHOOK_SECRET_ARN", "arn:jamf"));
+
+    @Test
+    void a_client_left_to_first_use_is_not_built_before_a_snapshot_while_the_others_the_wiring_asks_for_are() {
+        int before = Priming.registered().size();
+        new Production(new Settings(WEBHOOK)).clientsOnFirstUse("sns").mdmWebhook();
+        List<String> primed = Priming.registered().subList(before, Priming.registered().size());
+        assertTrue(primed.containsAll(List.of("client secretsmanager", "client ssm", "client eventbridge")), primed.toString());
+        assertFalse(primed.contains("client sns"), "alerts only: built by the first alert, " + primed);
+
+        before = Priming.registered().size();
+        new Production(new Settings(WEBHOOK)).mdmWebhook();
+        assertTrue(Priming.registered().subList(before, Priming.registered().size()).contains("client sns"),
+                "a root that leaves nothing to first use builds every client its wiring asks for before the snapshot");
     }
 }
