@@ -115,9 +115,16 @@ public final class ScaleBench implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
     private final PrintStream out;
+    /** The real clock; the functions' and the simulators' are moved from it when a round runs later (the next hour's sync). */
+    private final java.time.Clock clock;
 
     public ScaleBench(PrintStream out) {
+        this(out, java.time.Clock.systemUTC());
+    }
+
+    ScaleBench(PrintStream out, java.time.Clock clock) {
         this.out = out;
+        this.clock = clock;
     }
 
     public static int run(List<String> args, PrintStream out) {
@@ -191,6 +198,8 @@ public final class ScaleBench implements Callable<Integer> {
         double readUnits, writeUnits;
         final Map<String, Long> requests = new TreeMap<>();
         final Map<String, String> apis = new LinkedHashMap<>();
+        /** When the round started, on the functions' clock. */
+        Instant startedAt;
         String lastAnswer = "";
         boolean apiOver, abandoned;
 
@@ -248,7 +257,7 @@ public final class ScaleBench implements Callable<Integer> {
         Path root = LocalEmulator.root();
         JsonNode template = new ObjectMapper(new YAMLFactory()).readTree(root.resolve("template.yaml").toFile());
         Map<String, FunctionSpec> specs = functions(template);
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         long t0 = System.nanoTime();
         out.printf(Locale.ROOT, "%nbench scale: %,d members, %,d devices (%s), %d exemptions, seed %d; Lambda's limit scaled to %d s an invocation;"
                         + " MAX_SEND_RATE %s/s%n", org.members(), org.devices(), mix(org), ceilDiv(org.members(), 100), seed, limitSeconds, fmt(sendRate));
@@ -318,6 +327,9 @@ public final class ScaleBench implements Callable<Integer> {
                 container.apply("NetworkAccessFunction", afterGracePolicy);
                 rounds.add(platform.round("inventory sync, first (stores the fleet)", "InventorySyncFunction", "device", org.devices(),
                         "{\"trigger\": \"schedule\", \"schedule\": \"inventory-hourly\"}"));
+                // The next hour's sync an hour after the first started, on the simulators' clock (the devices' check-ins of that
+                // hour happen) and on the functions' (their tokens, stamps and leases see the hour pass), not minutes later.
+                platform.anHourAfter(rounds.get(0));
                 rounds.add(platform.round("inventory sync, next hour", "InventorySyncFunction", "device", org.devices(),
                         "{\"trigger\": \"schedule\", \"schedule\": \"inventory-hourly\"}"));
                 rounds.add(platform.round("exemption sweep, daily", "ExemptionSweepFunction", "exemption", exemptionCount,
@@ -335,7 +347,7 @@ public final class ScaleBench implements Callable<Integer> {
             }
 
             printRounds(rounds);
-            CampaignCost.Bill bill = campaign(org, rounds, specs, plan, countSources(specs));
+            CampaignCost.Bill bill = campaign(org, rounds, specs, plan, CampaignPlan.mappedQueues(template));
             CampaignCost.Targets targets = CampaignCost.targets(bill, org.members());
             boolean clean = rounds.stream().allMatch(Round::clean);
             boolean apisOk = rounds.stream().noneMatch(r -> r.apiOver);
@@ -380,10 +392,6 @@ public final class ScaleBench implements Callable<Integer> {
         return reference;
     }
 
-    private static int countSources(Map<String, FunctionSpec> specs) {
-        return specs.values().stream().mapToInt(s -> s.sources().size()).sum();
-    }
-
     // ---------------------------------------------------------------------------------------------------------------
     // Lambda's part
     // ---------------------------------------------------------------------------------------------------------------
@@ -395,6 +403,8 @@ public final class ScaleBench implements Callable<Integer> {
         private final Map<String, FunctionSpec> specs;
         private final Map<String, Container> containers;
         private final Simulators sims;
+        /** How far the functions' clock is ahead of the real one (it only moves forward). */
+        private Duration offset = Duration.ZERO;
 
         Platform(SqsClient sqs, TemplateResources stack, Map<String, FunctionSpec> specs, Map<String, Container> containers, Simulators sims) {
             this.sqs = sqs;
@@ -408,8 +418,28 @@ public final class ScaleBench implements Callable<Integer> {
         private record Pending(String function, String event, String requestId, int attempt, Source source, List<Message> messages) {
         }
 
+        /**
+         * Moves the simulators' clock an hour on (the devices' check-ins of the hour happen) and the functions' to an hour
+         * after {@code earlier} started: the next round runs as the next hour's would, without waiting the hour.
+         */
+        void anHourAfter(Round earlier) {
+            Duration hour = Duration.ofHours(1);
+            Instant simBefore = sims.clock().instant();
+            sims.clock().advance(hour);
+            Duration wanted = Duration.between(clock.instant(), earlier.startedAt.plus(hour));
+            if (wanted.compareTo(offset) > 0) offset = wanted;
+            out.printf(Locale.ROOT, "  (an hour later: the simulators' clock %s -> %s; the functions' %s, %s after the first sync started)%n",
+                    simBefore, sims.clock().instant(), now(), Duration.between(earlier.startedAt, now()).withNanos(0));
+        }
+
+        /** The functions' clock. */
+        Instant now() {
+            return clock.instant().plus(offset);
+        }
+
         Round round(String label, String function, String itemName, int items, String event) throws IOException {
             Round round = new Round(label, function, itemName, items, specs.get(function).memoryMb());
+            round.startedAt = now();
             int[] apiMarks = {sims.intune().requests().all().size(), sims.jamf().requests().all().size(), sims.ise().requests().all().size()};
             long start = System.currentTimeMillis();
             Deque<Pending> pending = new ArrayDeque<>();
@@ -427,7 +457,7 @@ public final class ScaleBench implements Callable<Integer> {
                 FunctionSpec spec = specs.get(p.function());
                 Container c = containers.get(p.function());
                 if (c == null) throw new IllegalStateException(p.function() + " was handed work but the bench gave it no container");
-                JsonNode r = c.invoke(p.event(), p.requestId(), limitSeconds * 1000L);
+                JsonNode r = c.invoke(p.event(), p.requestId(), limitSeconds * 1000L, offset);
                 round.invocations++;
                 round.billedMillis += r.path("millis").asLong();
                 round.readUnits += r.path("readUnits").asDouble();
@@ -702,9 +732,10 @@ public final class ScaleBench implements Callable<Integer> {
             }
         }
 
-        JsonNode invoke(String event, String requestId, long limitMillis) throws IOException {
+        /** @param offset how far the functions' clock is ahead of the real one ({@link ScaleContainer.MovedClock}) */
+        JsonNode invoke(String event, String requestId, long limitMillis, Duration offset) throws IOException {
             ObjectNode ask = Json.object();
-            ask.put("requestId", requestId).put("limitMillis", limitMillis).put("event", event);
+            ask.put("requestId", requestId).put("limitMillis", limitMillis).put("clockOffsetMillis", offset.toMillis()).put("event", event);
             ObjectNode counted = Json.object();
             long deadline = System.currentTimeMillis() + limitMillis + GRACE_MILLIS;
             asks.println(Json.write(ask));
@@ -841,7 +872,9 @@ public final class ScaleBench implements Callable<Integer> {
     }
 
     /** The whole campaign: each measured round as often as the plan runs it, billed at list prices. */
-    private CampaignCost.Bill campaign(ScaleOrganisation org, List<Round> rounds, Map<String, FunctionSpec> specs, CampaignPlan plan, int queues) {
+    private CampaignCost.Bill campaign(ScaleOrganisation org, List<Round> rounds, Map<String, FunctionSpec> specs, CampaignPlan plan,
+                                       java.util.SortedSet<String> mapped) {
+        int queues = mapped.size();
         Map<String, CampaignCost.Usage> byFunction = new LinkedHashMap<>();
         // As often as the plan runs each, in the order size() measures them.
         long[] counts = {1, plan.inventoryRounds() - 1, plan.sweepRounds(), plan.stageRounds(), plan.notifyQuietRounds(),
@@ -851,8 +884,9 @@ public final class ScaleBench implements Callable<Integer> {
             byFunction.merge(r.function, r.usage(true).times(counts[i]), CampaignCost.Usage::plus);
         }
         out.printf(Locale.ROOT, "%ncampaign (%d days: announcement to %d days after the deadline): inventory sync x%d, exemption sweep x%d,"
-                        + " notify x%d (%d mailing the roster), network access x%d; Lambda's idle SQS polling of %d mapped queue(s)%n", plan.days(),
-                CampaignPlan.DAYS_AFTER_DEADLINE, plan.inventoryRounds(), plan.sweepRounds(), plan.days(), plan.stageRounds(), plan.accessDays(), queues);
+                        + " notify x%d (%d mailing the roster), network access x%d; Lambda's idle SQS polling of %d mapped queue(s) %s%n", plan.days(),
+                CampaignPlan.DAYS_AFTER_DEADLINE, plan.inventoryRounds(), plan.sweepRounds(), plan.days(), plan.stageRounds(), plan.accessDays(), queues,
+                mapped);
         out.printf(Locale.ROOT, "%-26s %10s %10s %10s %10s %10s %10s %12s%n", "cost at list prices (US$)", "Lambda", "DynamoDB", "SES", "SQS",
                 "EventBridge", "total", "per member");
         CampaignCost.Bill total = CampaignCost.Bill.ZERO;
