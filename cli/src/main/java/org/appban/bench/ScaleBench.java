@@ -95,6 +95,16 @@ public final class ScaleBench implements Callable<Integer> {
     static final int MAX_INVOCATIONS = 2000;
     /** A round Lambda gave up more often than this (each time invoked again as the next schedule) is abandoned. */
     static final int MAX_RESCHEDULES = 50;
+    /**
+     * Lambda's limit as the bench scales it down: short enough that a round of a thousand members hands on, long
+     * enough that a step works twice its function's reserve (network access and the inventory sync stop starting work
+     * with 60 s left, notify with 90 s). Scaled below the reserve, every step did only the one page or device a step
+     * always does (network access's survey: 44 steps for 4,000 devices at 30 s), and each step's own reads and writes
+     * (its gate, its message, its page read again) were counted per item as if production paid them that often.
+     */
+    static final int DEFAULT_LIMIT_SECONDS = 180;
+    /** The longest reserve of the functions this bench runs (notify's): a limit below twice it is warned about. */
+    static final int LONGEST_RESERVE_SECONDS = 90;
 
     @Option(names = "--members", paramLabel = "N[,N2]", description = "members, at one size or at several separated by commas "
             + "(default: ${DEFAULT-VALUE})")
@@ -104,8 +114,10 @@ public final class ScaleBench implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "the generated organisation's seed (default: ${DEFAULT-VALUE})")
     private long seed = 18;
     @Option(names = "--limit-seconds", paramLabel = "L", description = "Lambda's time limit as every invocation sees it, 5 to 900 "
-            + "(default: ${DEFAULT-VALUE})")
-    private int limitSeconds = 30;
+            + "(default: ${DEFAULT-VALUE}). A step stops starting work with its function's reserve left (network access and the "
+            + "inventory sync 60 s, notify 90 s), so it works L less that: at 90 a third of the invocation, at 60 or less only "
+            + "the one page or device every step does")
+    private int limitSeconds = DEFAULT_LIMIT_SECONDS;
     @Option(names = "--send-rate", paramLabel = "R", description = "notify's MAX_SEND_RATE, 0.1 to 1000 (default: ${DEFAULT-VALUE})")
     private double sendRate = 50;
     @Option(names = "--stock-moto", description = "moto as the tests run it, whose TransactWriteItems copies every table it touches "
@@ -198,8 +210,10 @@ public final class ScaleBench implements Callable<Integer> {
         double readUnits, writeUnits;
         final Map<String, Long> requests = new TreeMap<>();
         final Map<String, String> apis = new LinkedHashMap<>();
-        /** When the round started, on the functions' clock. */
-        Instant startedAt;
+        /** When the round started, on the functions' clock and on the simulators'. */
+        Instant startedAt, simStartedAt;
+        /** The queued steps by phase ("" when the round has none): steps, handed on, items done, and their invocations' ms. */
+        final Map<String, long[]> steps = new TreeMap<>();
         String lastAnswer = "";
         boolean apiOver, abandoned;
 
@@ -262,6 +276,11 @@ public final class ScaleBench implements Callable<Integer> {
         out.printf(Locale.ROOT, "%nbench scale: %,d members, %,d devices (%s), %d exemptions, seed %d; Lambda's limit scaled to %d s an invocation;"
                         + " MAX_SEND_RATE %s/s%n", org.members(), org.devices(), mix(org), ceilDiv(org.members(), 100), seed, limitSeconds, fmt(sendRate));
         out.printf(Locale.ROOT, "machine: %d cores, load average %s at the start%n", Runtime.getRuntime().availableProcessors(), load());
+        if (limitSeconds < 2 * LONGEST_RESERVE_SECONDS) {
+            out.printf(Locale.ROOT, "note: at a %d s limit a step works %d s less its function's reserve (network access and inventory 60 s, notify"
+                    + " 90 s), at least one page or device: more steps, and their own reads and writes, per item than production's 900 s%n",
+                    limitSeconds, limitSeconds);
+        }
         String fleetJson = org.fleetJson(now.minus(Duration.ofDays(1)));
         try (LocalEmulator aws = LocalEmulator.start(out, !stockMoto);
              Simulators sims = Simulators.of(new FleetLoader().parse(fleetJson, "scale-bench"), SimSettings.defaults()).start()) {
@@ -329,17 +348,19 @@ public final class ScaleBench implements Callable<Integer> {
                         "{\"trigger\": \"schedule\", \"schedule\": \"inventory-hourly\"}"));
                 // The next hour's sync an hour after the first started, on the simulators' clock (the devices' check-ins of that
                 // hour happen) and on the functions' (their tokens, stamps and leases see the hour pass), not minutes later.
-                platform.anHourAfter(rounds.get(0));
+                platform.after(rounds.get(0), Duration.ofHours(1));
                 rounds.add(platform.round("inventory sync, next hour", "InventorySyncFunction", "device", org.devices(),
                         "{\"trigger\": \"schedule\", \"schedule\": \"inventory-hourly\"}"));
                 rounds.add(platform.round("exemption sweep, daily", "ExemptionSweepFunction", "exemption", exemptionCount,
                         "{\"trigger\": \"schedule\", \"schedule\": \"exemption-sweep-daily\"}"));
                 rounds.add(platform.round("notify, announcement day", "NotifyMembersFunction", "member", org.members(),
                         "{\"trigger\": \"schedule\", \"schedule\": \"notify-daily\"}"));
+                platform.after(rounds.get(3), Duration.ofDays(1));
                 rounds.add(platform.round("notify, a day with nothing due", "NotifyMembersFunction", "member", org.members(),
                         "{\"trigger\": \"schedule\", \"schedule\": \"notify-daily\"}"));
                 rounds.add(platform.round("network access, first after grace", "NetworkAccessFunction", "device", org.devices(),
                         "{\"trigger\":\"schedule\",\"schedule\":\"network-access-daily\"}"));
+                platform.after(rounds.get(5), Duration.ofDays(1));
                 rounds.add(platform.round("network access, next day", "NetworkAccessFunction", "device", org.devices(),
                         "{\"trigger\":\"schedule\",\"schedule\":\"network-access-daily\"}"));
             } finally {
@@ -419,17 +440,19 @@ public final class ScaleBench implements Callable<Integer> {
         }
 
         /**
-         * Moves the simulators' clock an hour on (the devices' check-ins of the hour happen) and the functions' to an hour
-         * after {@code earlier} started: the next round runs as the next hour's would, without waiting the hour.
+         * Moves the simulators' clock and the functions' to {@code later} after {@code earlier} started (never back):
+         * the next round runs as the next hour's or the next day's would, without waiting for it. On the simulators the
+         * devices' check-ins of that time happen; the functions' rounds are named by their hour or day, so a round run
+         * minutes later on the real clock would be the same round, refused as a replay of its steps.
          */
-        void anHourAfter(Round earlier) {
-            Duration hour = Duration.ofHours(1);
+        void after(Round earlier, Duration later) {
             Instant simBefore = sims.clock().instant();
-            sims.clock().advance(hour);
-            Duration wanted = Duration.between(clock.instant(), earlier.startedAt.plus(hour));
+            Instant simWanted = earlier.simStartedAt.plus(later);
+            if (simWanted.isAfter(simBefore)) sims.clock().set(simWanted);
+            Duration wanted = Duration.between(clock.instant(), earlier.startedAt.plus(later));
             if (wanted.compareTo(offset) > 0) offset = wanted;
-            out.printf(Locale.ROOT, "  (an hour later: the simulators' clock %s -> %s; the functions' %s, %s after the first sync started)%n",
-                    simBefore, sims.clock().instant(), now(), Duration.between(earlier.startedAt, now()).withNanos(0));
+            out.printf(Locale.ROOT, "  (%s after \"%s\" started: the simulators' clock %s -> %s; the functions' %s, the real one %s)%n",
+                    later, earlier.label, simBefore, sims.clock().instant(), now(), clock.instant());
         }
 
         /** The functions' clock. */
@@ -440,6 +463,7 @@ public final class ScaleBench implements Callable<Integer> {
         Round round(String label, String function, String itemName, int items, String event) throws IOException {
             Round round = new Round(label, function, itemName, items, specs.get(function).memoryMb());
             round.startedAt = now();
+            round.simStartedAt = sims.clock().instant();
             int[] apiMarks = {sims.intune().requests().all().size(), sims.jamf().requests().all().size(), sims.ise().requests().all().size()};
             long start = System.currentTimeMillis();
             Deque<Pending> pending = new ArrayDeque<>();
@@ -497,12 +521,15 @@ public final class ScaleBench implements Callable<Integer> {
                         requeue(round, pending, p, p.messages());
                     }
                 } else if (p.source() != null) {
+                    // Read by the container from the whole answer (an act step's is longer than the 4 kB kept here).
                     List<String> failedIds = new ArrayList<>();
-                    try {
-                        Json.parse(round.lastAnswer.getBytes(StandardCharsets.UTF_8)).path("batchItemFailures")
-                                .forEach(f -> failedIds.add(f.path("itemIdentifier").asText()));
-                    } catch (IOException | RuntimeException notJson) {
-                        // an answer cut at 4 kB, or none: the whole batch succeeded
+                    r.path("batchItemFailures").forEach(f -> failedIds.add(f.path("itemIdentifier").asText()));
+                    for (JsonNode step : r.path("steps")) {
+                        long[] t = round.steps.computeIfAbsent(step.path("phase").asText(""), k -> new long[4]);
+                        t[0]++;
+                        if ("handed-on".equals(step.path("status").asText())) t[1]++;
+                        t[2] += step.path("items").asLong();
+                        t[3] += r.path("millis").asLong() / Math.max(1, r.path("steps").size());
                     }
                     if (!failedIds.isEmpty()) {
                         round.errors++;
@@ -863,6 +890,14 @@ public final class ScaleBench implements Callable<Integer> {
         out.println("external APIs (requests in the round; most in any window of the budget's length, against the budget):");
         for (Round r : rounds) {
             if (!r.apis.isEmpty()) out.printf(Locale.ROOT, "  %-40s %s%n", r.label, r.apis);
+        }
+        out.println("queued steps by phase (steps, handed on, items a step, seconds a step):");
+        for (Round r : rounds) {
+            if (r.steps.isEmpty()) continue;
+            StringBuilder line = new StringBuilder();
+            r.steps.forEach((phase, t) -> line.append(String.format(Locale.ROOT, "%s%s %d steps, %d handed on, %.0f %ss a step, %.1f s a step",
+                    line.isEmpty() ? "" : "; ", phase.isEmpty() ? "steps:" : phase + ":", t[0], t[1], t[2] / (double) t[0], r.itemName, t[3] / 1000.0 / t[0])));
+            out.printf(Locale.ROOT, "  %-40s %s%n", r.label, line);
         }
         out.println("DynamoDB and other AWS calls by operation:");
         for (Round r : rounds) out.printf(Locale.ROOT, "  %-40s %s%n", r.label, r.requests);

@@ -84,6 +84,7 @@ public final class ScaleContainer {
             long millis = Math.max(1, (System.nanoTime() - start + 999_999) / 1_000_000);
             String text = answer.toString(StandardCharsets.UTF_8);
             result.put("millis", millis).put("timedOut", millis > limit).put("answer", text.length() > 4096 ? text.substring(0, 4096) : text);
+            steps(text, result);
             synchronized (protocol) {
                 put(result, ScaleMeter.takeAndReset());
                 protocol.println("scale-result " + Json.write(result));
@@ -147,6 +148,33 @@ public final class ScaleContainer {
                     return self.withZone(other);
                 }
             };
+        }
+    }
+
+    /**
+     * From a queue batch's whole answer (before it is cut to 4 kB: an act step's report lists its actions), what the
+     * bench needs: the batch item failures the event source mapping gives back, and per step its status, phase and
+     * how many items it did ({@code devices}, {@code members} or {@code exemptions}), to say how much a step does
+     * before handing on.
+     */
+    static void steps(String answer, ObjectNode result) {
+        JsonNode parsed;
+        try {
+            parsed = Json.parse(answer.getBytes(StandardCharsets.UTF_8));
+        } catch (java.io.IOException | RuntimeException notJson) {
+            return;
+        }
+        if (parsed.has("batchItemFailures")) result.set("batchItemFailures", parsed.get("batchItemFailures"));
+        if (!parsed.path("steps").isArray()) return;
+        var steps = result.putArray("steps");
+        for (JsonNode step : parsed.path("steps")) {
+            ObjectNode s = steps.addObject().put("status", step.path("status").asText()).put("phase", step.path("phase").asText(""));
+            for (String items : new String[]{"devices", "members", "exemptions"}) {
+                if (step.path(items).isNumber()) {
+                    s.put("items", step.path(items).asLong());
+                    break;
+                }
+            }
         }
     }
 
