@@ -891,6 +891,13 @@ public final class ScaleBench implements Callable<Integer> {
         for (Round r : rounds) {
             if (!r.apis.isEmpty()) out.printf(Locale.ROOT, "  %-40s %s%n", r.label, r.apis);
         }
+        out.println("the emulator's pace (AWS calls the functions made a second of the round's wall time; each call is answered before the"
+                + " next of its step, so on this machine this, not the code, bounds a round's wall time, apart from an external API's budget):");
+        for (Round r : rounds) {
+            long aws = r.count(k -> true);
+            out.printf(Locale.ROOT, "  %-40s %,d AWS calls (%,d DynamoDB) in %.1f s: %.0f a second (%.0f DynamoDB)%n", r.label, aws, r.dynamoCalls(),
+                    r.wallMillis / 1000.0, aws * 1000.0 / Math.max(1, r.wallMillis), r.dynamoCalls() * 1000.0 / Math.max(1, r.wallMillis));
+        }
         out.println("queued steps by phase (steps, handed on, items a step, seconds a step):");
         for (Round r : rounds) {
             if (r.steps.isEmpty()) continue;
