@@ -7,9 +7,6 @@ import static org.appban.exemption.ExemptionFixtures.nz;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +17,6 @@ import org.appban.domain.Actor;
 import org.appban.domain.Exemption;
 import org.appban.domain.ExemptionStatus;
 import org.appban.domain.LedgerRecord;
-import org.appban.json.Json;
 import org.appban.lambda.exemption.ExemptionSweepHandler;
 import org.appban.policy.StageKind;
 import org.appban.ports.Claims;
@@ -29,6 +25,7 @@ import org.appban.ports.ExemptionStore;
 import org.appban.ports.Ledger;
 import org.appban.ports.MemberStore;
 import org.appban.work.ContinuationGate;
+import org.appban.work.WorkSteps;
 import org.appban.work.ContinuationJson;
 import org.appban.work.WorkQueue;
 
@@ -92,20 +89,14 @@ final class SweepWorld {
 
     /** The sweep function with its work on {@code work} (whose URL is {@code queueUrl}). */
     static ExemptionSweepHandler handler(ExemptionService service, WorkQueue work, String queueUrl, Claims claims, Ledger ledger, Clock clock) {
-        return new ExemptionSweepHandler(service, new ExemptionSweepHandler.Work(work,
-                new ContinuationGate(ExemptionSweepHandler.Work.KIND, queueUrl, ContinuationJson.JSON, claims, ledger, clock), clock, POLICY.zone()));
+        return new ExemptionSweepHandler(service, new ExemptionSweepRound(service, new WorkSteps(
+                new ContinuationGate(ExemptionSweepRound.KIND, queueUrl, ContinuationJson.JSON, claims, ledger, clock), work), clock, POLICY.zone()));
     }
 
     static final String SCHEDULE = "{\"trigger\":\"schedule\",\"schedule\":\"exemption-sweep-daily\"}";
 
     static JsonNode invoke(ExemptionSweepHandler handler, String event, Context context) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, context);
-            return Json.parse(out.toByteArray());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return org.appban.testing.WorkEvents.invoke(handler, event, context);
     }
 
     /** The continuations recorded as refused, by reason, in the order recorded. */
