@@ -65,4 +65,14 @@ public record CampaignPlan(int days, int stageRounds, int accessDays) {
     public long idlePolls(int queues) {
         return (long) queues * 5 * 3 * 60 * 24 * days;
     }
+
+    /**
+     * The queues template.yaml maps to a function (an event source mapping or a SAM SQS event), which Lambda polls
+     * while they are idle: {@link #idlePolls}'s count, read from the template so that it follows the stack.
+     */
+    public static java.util.SortedSet<String> mappedQueues(JsonNode template) {
+        java.util.SortedSet<String> queues = new java.util.TreeSet<>();
+        ScaleBench.functions(template).values().forEach(f -> f.sources().forEach(q -> queues.add(q.queue())));
+        return queues;
+    }
 }

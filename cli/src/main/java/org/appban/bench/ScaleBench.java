@@ -95,6 +95,16 @@ public final class ScaleBench implements Callable<Integer> {
     static final int MAX_INVOCATIONS = 2000;
     /** A round Lambda gave up more often than this (each time invoked again as the next schedule) is abandoned. */
     static final int MAX_RESCHEDULES = 50;
+    /**
+     * Lambda's limit as the bench scales it down: short enough that a round of a thousand members hands on, long
+     * enough that a step works twice its function's reserve (network access and the inventory sync stop starting work
+     * with 60 s left, notify with 90 s). Scaled below the reserve, every step did only the one page or device a step
+     * always does (network access's survey: 44 steps for 4,000 devices at 30 s), and each step's own reads and writes
+     * (its gate, its message, its page read again) were counted per item as if production paid them that often.
+     */
+    static final int DEFAULT_LIMIT_SECONDS = 180;
+    /** The longest reserve of the functions this bench runs (notify's): a limit below twice it is warned about. */
+    static final int LONGEST_RESERVE_SECONDS = 90;
 
     @Option(names = "--members", paramLabel = "N[,N2]", description = "members, at one size or at several separated by commas "
             + "(default: ${DEFAULT-VALUE})")
@@ -104,8 +114,10 @@ public final class ScaleBench implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "the generated organisation's seed (default: ${DEFAULT-VALUE})")
     private long seed = 18;
     @Option(names = "--limit-seconds", paramLabel = "L", description = "Lambda's time limit as every invocation sees it, 5 to 900 "
-            + "(default: ${DEFAULT-VALUE})")
-    private int limitSeconds = 30;
+            + "(default: ${DEFAULT-VALUE}). A step stops starting work with its function's reserve left (network access and the "
+            + "inventory sync 60 s, notify 90 s), so it works L less that: at 90 a third of the invocation, at 60 or less only "
+            + "the one page or device every step does")
+    private int limitSeconds = DEFAULT_LIMIT_SECONDS;
     @Option(names = "--send-rate", paramLabel = "R", description = "notify's MAX_SEND_RATE, 0.1 to 1000 (default: ${DEFAULT-VALUE})")
     private double sendRate = 50;
     @Option(names = "--stock-moto", description = "moto as the tests run it, whose TransactWriteItems copies every table it touches "
@@ -115,9 +127,16 @@ public final class ScaleBench implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
     private final PrintStream out;
+    /** The real clock; the functions' and the simulators' are moved from it when a round runs later (the next hour's sync). */
+    private final java.time.Clock clock;
 
     public ScaleBench(PrintStream out) {
+        this(out, java.time.Clock.systemUTC());
+    }
+
+    ScaleBench(PrintStream out, java.time.Clock clock) {
         this.out = out;
+        this.clock = clock;
     }
 
     public static int run(List<String> args, PrintStream out) {
@@ -191,6 +210,10 @@ public final class ScaleBench implements Callable<Integer> {
         double readUnits, writeUnits;
         final Map<String, Long> requests = new TreeMap<>();
         final Map<String, String> apis = new LinkedHashMap<>();
+        /** When the round started, on the functions' clock and on the simulators'. */
+        Instant startedAt, simStartedAt;
+        /** The queued steps by phase ("" when the round has none): steps, handed on, items done, and their invocations' ms. */
+        final Map<String, long[]> steps = new TreeMap<>();
         String lastAnswer = "";
         boolean apiOver, abandoned;
 
@@ -248,11 +271,16 @@ public final class ScaleBench implements Callable<Integer> {
         Path root = LocalEmulator.root();
         JsonNode template = new ObjectMapper(new YAMLFactory()).readTree(root.resolve("template.yaml").toFile());
         Map<String, FunctionSpec> specs = functions(template);
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         long t0 = System.nanoTime();
         out.printf(Locale.ROOT, "%nbench scale: %,d members, %,d devices (%s), %d exemptions, seed %d; Lambda's limit scaled to %d s an invocation;"
                         + " MAX_SEND_RATE %s/s%n", org.members(), org.devices(), mix(org), ceilDiv(org.members(), 100), seed, limitSeconds, fmt(sendRate));
         out.printf(Locale.ROOT, "machine: %d cores, load average %s at the start%n", Runtime.getRuntime().availableProcessors(), load());
+        if (limitSeconds < 2 * LONGEST_RESERVE_SECONDS) {
+            out.printf(Locale.ROOT, "note: at a %d s limit a step works %d s less its function's reserve (network access and inventory 60 s, notify"
+                    + " 90 s), at least one page or device: more steps, and their own reads and writes, per item than production's 900 s%n",
+                    limitSeconds, limitSeconds);
+        }
         String fleetJson = org.fleetJson(now.minus(Duration.ofDays(1)));
         try (LocalEmulator aws = LocalEmulator.start(out, !stockMoto);
              Simulators sims = Simulators.of(new FleetLoader().parse(fleetJson, "scale-bench"), SimSettings.defaults()).start()) {
@@ -318,16 +346,21 @@ public final class ScaleBench implements Callable<Integer> {
                 container.apply("NetworkAccessFunction", afterGracePolicy);
                 rounds.add(platform.round("inventory sync, first (stores the fleet)", "InventorySyncFunction", "device", org.devices(),
                         "{\"trigger\": \"schedule\", \"schedule\": \"inventory-hourly\"}"));
+                // The next hour's sync an hour after the first started, on the simulators' clock (the devices' check-ins of that
+                // hour happen) and on the functions' (their tokens, stamps and leases see the hour pass), not minutes later.
+                platform.after(rounds.get(0), Duration.ofHours(1));
                 rounds.add(platform.round("inventory sync, next hour", "InventorySyncFunction", "device", org.devices(),
                         "{\"trigger\": \"schedule\", \"schedule\": \"inventory-hourly\"}"));
                 rounds.add(platform.round("exemption sweep, daily", "ExemptionSweepFunction", "exemption", exemptionCount,
                         "{\"trigger\": \"schedule\", \"schedule\": \"exemption-sweep-daily\"}"));
                 rounds.add(platform.round("notify, announcement day", "NotifyMembersFunction", "member", org.members(),
                         "{\"trigger\": \"schedule\", \"schedule\": \"notify-daily\"}"));
+                platform.after(rounds.get(3), Duration.ofDays(1));
                 rounds.add(platform.round("notify, a day with nothing due", "NotifyMembersFunction", "member", org.members(),
                         "{\"trigger\": \"schedule\", \"schedule\": \"notify-daily\"}"));
                 rounds.add(platform.round("network access, first after grace", "NetworkAccessFunction", "device", org.devices(),
                         "{\"trigger\":\"schedule\",\"schedule\":\"network-access-daily\"}"));
+                platform.after(rounds.get(5), Duration.ofDays(1));
                 rounds.add(platform.round("network access, next day", "NetworkAccessFunction", "device", org.devices(),
                         "{\"trigger\":\"schedule\",\"schedule\":\"network-access-daily\"}"));
             } finally {
@@ -335,7 +368,7 @@ public final class ScaleBench implements Callable<Integer> {
             }
 
             printRounds(rounds);
-            CampaignCost.Bill bill = campaign(org, rounds, specs, plan, countSources(specs));
+            CampaignCost.Bill bill = campaign(org, rounds, specs, plan, CampaignPlan.mappedQueues(template));
             CampaignCost.Targets targets = CampaignCost.targets(bill, org.members());
             boolean clean = rounds.stream().allMatch(Round::clean);
             boolean apisOk = rounds.stream().noneMatch(r -> r.apiOver);
@@ -380,10 +413,6 @@ public final class ScaleBench implements Callable<Integer> {
         return reference;
     }
 
-    private static int countSources(Map<String, FunctionSpec> specs) {
-        return specs.values().stream().mapToInt(s -> s.sources().size()).sum();
-    }
-
     // ---------------------------------------------------------------------------------------------------------------
     // Lambda's part
     // ---------------------------------------------------------------------------------------------------------------
@@ -395,6 +424,8 @@ public final class ScaleBench implements Callable<Integer> {
         private final Map<String, FunctionSpec> specs;
         private final Map<String, Container> containers;
         private final Simulators sims;
+        /** How far the functions' clock is ahead of the real one (it only moves forward). */
+        private Duration offset = Duration.ZERO;
 
         Platform(SqsClient sqs, TemplateResources stack, Map<String, FunctionSpec> specs, Map<String, Container> containers, Simulators sims) {
             this.sqs = sqs;
@@ -408,8 +439,31 @@ public final class ScaleBench implements Callable<Integer> {
         private record Pending(String function, String event, String requestId, int attempt, Source source, List<Message> messages) {
         }
 
+        /**
+         * Moves the simulators' clock and the functions' to {@code later} after {@code earlier} started (never back):
+         * the next round runs as the next hour's or the next day's would, without waiting for it. On the simulators the
+         * devices' check-ins of that time happen; the functions' rounds are named by their hour or day, so a round run
+         * minutes later on the real clock would be the same round, refused as a replay of its steps.
+         */
+        void after(Round earlier, Duration later) {
+            Instant simBefore = sims.clock().instant();
+            Instant simWanted = earlier.simStartedAt.plus(later);
+            if (simWanted.isAfter(simBefore)) sims.clock().set(simWanted);
+            Duration wanted = Duration.between(clock.instant(), earlier.startedAt.plus(later));
+            if (wanted.compareTo(offset) > 0) offset = wanted;
+            out.printf(Locale.ROOT, "  (%s after \"%s\" started: the simulators' clock %s -> %s; the functions' %s, the real one %s)%n",
+                    later, earlier.label, simBefore, sims.clock().instant(), now(), clock.instant());
+        }
+
+        /** The functions' clock. */
+        Instant now() {
+            return clock.instant().plus(offset);
+        }
+
         Round round(String label, String function, String itemName, int items, String event) throws IOException {
             Round round = new Round(label, function, itemName, items, specs.get(function).memoryMb());
+            round.startedAt = now();
+            round.simStartedAt = sims.clock().instant();
             int[] apiMarks = {sims.intune().requests().all().size(), sims.jamf().requests().all().size(), sims.ise().requests().all().size()};
             long start = System.currentTimeMillis();
             Deque<Pending> pending = new ArrayDeque<>();
@@ -427,7 +481,7 @@ public final class ScaleBench implements Callable<Integer> {
                 FunctionSpec spec = specs.get(p.function());
                 Container c = containers.get(p.function());
                 if (c == null) throw new IllegalStateException(p.function() + " was handed work but the bench gave it no container");
-                JsonNode r = c.invoke(p.event(), p.requestId(), limitSeconds * 1000L);
+                JsonNode r = c.invoke(p.event(), p.requestId(), limitSeconds * 1000L, offset);
                 round.invocations++;
                 round.billedMillis += r.path("millis").asLong();
                 round.readUnits += r.path("readUnits").asDouble();
@@ -467,12 +521,15 @@ public final class ScaleBench implements Callable<Integer> {
                         requeue(round, pending, p, p.messages());
                     }
                 } else if (p.source() != null) {
+                    // Read by the container from the whole answer (an act step's is longer than the 4 kB kept here).
                     List<String> failedIds = new ArrayList<>();
-                    try {
-                        Json.parse(round.lastAnswer.getBytes(StandardCharsets.UTF_8)).path("batchItemFailures")
-                                .forEach(f -> failedIds.add(f.path("itemIdentifier").asText()));
-                    } catch (IOException | RuntimeException notJson) {
-                        // an answer cut at 4 kB, or none: the whole batch succeeded
+                    r.path("batchItemFailures").forEach(f -> failedIds.add(f.path("itemIdentifier").asText()));
+                    for (JsonNode step : r.path("steps")) {
+                        long[] t = round.steps.computeIfAbsent(step.path("phase").asText(""), k -> new long[4]);
+                        t[0]++;
+                        if ("handed-on".equals(step.path("status").asText())) t[1]++;
+                        t[2] += step.path("items").asLong();
+                        t[3] += r.path("millis").asLong() / Math.max(1, r.path("steps").size());
                     }
                     if (!failedIds.isEmpty()) {
                         round.errors++;
@@ -702,9 +759,10 @@ public final class ScaleBench implements Callable<Integer> {
             }
         }
 
-        JsonNode invoke(String event, String requestId, long limitMillis) throws IOException {
+        /** @param offset how far the functions' clock is ahead of the real one ({@link ScaleContainer.MovedClock}) */
+        JsonNode invoke(String event, String requestId, long limitMillis, Duration offset) throws IOException {
             ObjectNode ask = Json.object();
-            ask.put("requestId", requestId).put("limitMillis", limitMillis).put("event", event);
+            ask.put("requestId", requestId).put("limitMillis", limitMillis).put("clockOffsetMillis", offset.toMillis()).put("event", event);
             ObjectNode counted = Json.object();
             long deadline = System.currentTimeMillis() + limitMillis + GRACE_MILLIS;
             asks.println(Json.write(ask));
@@ -833,6 +891,21 @@ public final class ScaleBench implements Callable<Integer> {
         for (Round r : rounds) {
             if (!r.apis.isEmpty()) out.printf(Locale.ROOT, "  %-40s %s%n", r.label, r.apis);
         }
+        out.println("the emulator's pace (AWS calls the functions made a second of the round's wall time; each call is answered before the"
+                + " next of its step, so on this machine this, not the code, bounds a round's wall time, apart from an external API's budget):");
+        for (Round r : rounds) {
+            long aws = r.count(k -> true);
+            out.printf(Locale.ROOT, "  %-40s %,d AWS calls (%,d DynamoDB) in %.1f s: %.0f a second (%.0f DynamoDB)%n", r.label, aws, r.dynamoCalls(),
+                    r.wallMillis / 1000.0, aws * 1000.0 / Math.max(1, r.wallMillis), r.dynamoCalls() * 1000.0 / Math.max(1, r.wallMillis));
+        }
+        out.println("queued steps by phase (steps, handed on, items a step, seconds a step):");
+        for (Round r : rounds) {
+            if (r.steps.isEmpty()) continue;
+            StringBuilder line = new StringBuilder();
+            r.steps.forEach((phase, t) -> line.append(String.format(Locale.ROOT, "%s%s %d steps, %d handed on, %.0f %ss a step, %.1f s a step",
+                    line.isEmpty() ? "" : "; ", phase.isEmpty() ? "steps:" : phase + ":", t[0], t[1], t[2] / (double) t[0], r.itemName, t[3] / 1000.0 / t[0])));
+            out.printf(Locale.ROOT, "  %-40s %s%n", r.label, line);
+        }
         out.println("DynamoDB and other AWS calls by operation:");
         for (Round r : rounds) out.printf(Locale.ROOT, "  %-40s %s%n", r.label, r.requests);
         for (Round r : rounds) {
@@ -841,7 +914,9 @@ public final class ScaleBench implements Callable<Integer> {
     }
 
     /** The whole campaign: each measured round as often as the plan runs it, billed at list prices. */
-    private CampaignCost.Bill campaign(ScaleOrganisation org, List<Round> rounds, Map<String, FunctionSpec> specs, CampaignPlan plan, int queues) {
+    private CampaignCost.Bill campaign(ScaleOrganisation org, List<Round> rounds, Map<String, FunctionSpec> specs, CampaignPlan plan,
+                                       java.util.SortedSet<String> mapped) {
+        int queues = mapped.size();
         Map<String, CampaignCost.Usage> byFunction = new LinkedHashMap<>();
         // As often as the plan runs each, in the order size() measures them.
         long[] counts = {1, plan.inventoryRounds() - 1, plan.sweepRounds(), plan.stageRounds(), plan.notifyQuietRounds(),
@@ -851,8 +926,9 @@ public final class ScaleBench implements Callable<Integer> {
             byFunction.merge(r.function, r.usage(true).times(counts[i]), CampaignCost.Usage::plus);
         }
         out.printf(Locale.ROOT, "%ncampaign (%d days: announcement to %d days after the deadline): inventory sync x%d, exemption sweep x%d,"
-                        + " notify x%d (%d mailing the roster), network access x%d; Lambda's idle SQS polling of %d mapped queue(s)%n", plan.days(),
-                CampaignPlan.DAYS_AFTER_DEADLINE, plan.inventoryRounds(), plan.sweepRounds(), plan.days(), plan.stageRounds(), plan.accessDays(), queues);
+                        + " notify x%d (%d mailing the roster), network access x%d; Lambda's idle SQS polling of %d mapped queue(s) %s%n", plan.days(),
+                CampaignPlan.DAYS_AFTER_DEADLINE, plan.inventoryRounds(), plan.sweepRounds(), plan.days(), plan.stageRounds(), plan.accessDays(), queues,
+                mapped);
         out.printf(Locale.ROOT, "%-26s %10s %10s %10s %10s %10s %10s %12s%n", "cost at list prices (US$)", "Lambda", "DynamoDB", "SES", "SQS",
                 "EventBridge", "total", "per member");
         CampaignCost.Bill total = CampaignCost.Bill.ZERO;

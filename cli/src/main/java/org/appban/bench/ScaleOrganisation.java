@@ -95,10 +95,22 @@ public record ScaleOrganisation(int members, int devices, long seed) {
                     .put("model", kind == Kind.PRIVATE ? "Personal phone" : "Work phone")
                     .put("supervised", kind != Kind.PRIVATE).put("mdm", kind == Kind.INTUNE ? "intune" : kind == Kind.JAMF ? "jamf" : "none")
                     .put("mac", mac(i));
+            if (kind != Kind.PRIVATE) d.put("checkInHours", checkInHours(i));
             ArrayNode apps = d.putArray("apps");
             if (app[i]) apps.add(APP);
         }
         return Json.write(root);
+    }
+
+    /**
+     * How often MDM device {@code i} checks in: every 8 to 9 hours (Intune's rhythm is about 8), a different number of
+     * seconds for each device. The simulators stagger a device's check-ins by its id's hash modulo its interval;
+     * this fleet's ids ({@code d00000000}, ...) hash to nearly the same value, so at one interval the whole fleet
+     * checked in at one instant, hours after the start, and the bench's next hour saw no check-in at all. With the
+     * intervals spread, about an eighth of the MDMs' devices check in in any hour, as in a real fleet.
+     */
+    static double checkInHours(int i) {
+        return 8 + Math.floorMod(i * 7919L, 3600) / 3600.0;
     }
 
     /** A locally administered, unique MAC address for device {@code i}. */

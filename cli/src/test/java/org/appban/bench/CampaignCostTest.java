@@ -6,6 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.appban.bench.CampaignCost.Bill;
 import org.appban.bench.CampaignCost.Usage;
 import org.junit.jupiter.api.Test;
@@ -83,6 +91,39 @@ class CampaignCostTest {
         assertEquals(672, plan.inventoryRounds());
         assertEquals(23, plan.notifyQuietRounds());
         assertEquals(2L * 5 * 3 * 60 * 24 * 28, plan.idlePolls(2));
+    }
+
+    @Test
+    void idlePollingCountsEveryQueueTemplateYamlMapsToAFunctionEachWithAMaximumConcurrency() throws Exception {
+        JsonNode template = template();
+        assertEquals(new TreeSet<>(List.of("AccessWork", "EnforceRoundWork", "EnforceWorkQueue", "ExemptionSweepWork", "InventoryWork",
+                "NotifyWork", "RosterImportWork")), CampaignPlan.mappedQueues(template));
+        // Five pollers a queue holds only where the mapping sets a maximum concurrency (without one Lambda may scale down to two).
+        template.path("Resources").properties().forEach(r -> {
+            if (!"AWS::Lambda::EventSourceMapping".equals(r.getValue().path("Type").asText())) return;
+            String source = r.getValue().path("Properties").path("EventSourceArn").path("Fn::GetAtt").path(0).asText();
+            if (!"AWS::SQS::Queue".equals(template.path("Resources").path(source).path("Type").asText())) return;
+            assertTrue(r.getValue().path("Properties").path("ScalingConfig").path("MaximumConcurrency").isInt(),
+                    r.getKey() + " sets no MaximumConcurrency: CampaignPlan.idlePolls's five pollers would not hold for it");
+        });
+    }
+
+    @Test
+    void theReadmesFixedCostOfIdlePollingIsTheTemplatesMappedQueues() throws Exception {
+        String readme = Files.readString(LocalEmulator.root().resolve("README.md"));
+        Matcher stated = Pattern.compile("Idle polling is US\\$([0-9.]+) a campaign at any size\\. It is (\\d+) mapped queues \\(([^)]*)\\)")
+                .matcher(readme);
+        assertTrue(stated.find(), "README's Scale and cost no longer states the fixed cost of idle polling as this test reads it");
+        SortedSet<String> mapped = CampaignPlan.mappedQueues(template());
+        assertEquals(mapped.size(), Integer.parseInt(stated.group(2)), "README counts " + stated.group(2) + " mapped queues; template.yaml maps " + mapped);
+        assertEquals(mapped, new TreeSet<>(List.of(stated.group(3).split(",\\s*"))));
+        CampaignPlan plan = CampaignPlan.of(ScaleBench.bundledPolicy());
+        double polling = CampaignCost.bill(new Usage(0, 0, 0, 0, 0, 0, plan.idlePolls(mapped.size()), 0, 0)).total();
+        assertEquals(polling, Double.parseDouble(stated.group(1)), 0.00005, "README's figure for idle polling");
+    }
+
+    private static JsonNode template() throws java.io.IOException {
+        return new ObjectMapper(new YAMLFactory()).readTree(LocalEmulator.root().resolve("template.yaml").toFile());
     }
 
     @Test

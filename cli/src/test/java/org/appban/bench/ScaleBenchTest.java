@@ -22,6 +22,25 @@ class ScaleBenchTest {
     }
 
     @Test
+    void theDefaultLimitLeavesEveryRoundsStepAtLeastItsReserveToWork() throws Exception {
+        // The reserves the rounds' handlers keep back (a step starts no work with less left), read from the handlers.
+        long access = reserveMillis("org.appban.lambda.access.NetworkAccessHandler", "RESERVE_MILLIS");
+        long inventory = reserveMillis("org.appban.lambda.inventory.InventorySyncHandler", "RESERVE_MILLIS");
+        long notify = reserveMillis("org.appban.lambda.notice.NotifyMembersHandler", "SAFETY_MARGIN");
+        long longest = Math.max(access, Math.max(inventory, notify));
+        assertEquals(ScaleBench.LONGEST_RESERVE_SECONDS * 1000L, longest, "the bench's note names the longest reserve");
+        assertTrue(ScaleBench.DEFAULT_LIMIT_SECONDS * 1000L >= 2 * longest,
+                "at the default limit a step of every round works at least as long as it keeps back");
+    }
+
+    private static long reserveMillis(String handler, String field) throws Exception {
+        java.lang.reflect.Field f = Class.forName(handler).getDeclaredField(field);
+        f.setAccessible(true);
+        Object v = f.get(null);
+        return v instanceof java.time.Duration d ? d.toMillis() : ((Number) v).longValue();
+    }
+
+    @Test
     void theFunctionsComeFromTemplateYamlWithTheirMemoryRetriesAndMappedQueues() throws Exception {
         var template = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
                 .readTree(LocalEmulator.root().resolve("template.yaml").toFile());

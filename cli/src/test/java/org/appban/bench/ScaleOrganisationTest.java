@@ -44,6 +44,22 @@ class ScaleOrganisationTest {
     }
 
     @Test
+    void inAnyHourAboutAnEighthOfTheMdmsDevicesCheckIn() {
+        ScaleOrganisation organisation = new ScaleOrganisation(250, 1000, 18);
+        org.appban.sim.Simulators sims = org.appban.sim.Simulators.of(new FleetLoader().parse(organisation.fleetJson(NOW), "test"),
+                org.appban.sim.http.SimSettings.defaults());
+        int mdm = 0;
+        for (int i = 0; i < 1000; i++) if (ScaleOrganisation.kind(i) != ScaleOrganisation.Kind.PRIVATE) mdm++;
+        for (int hour = 0; hour < 12; hour++) {
+            java.util.Map<String, Instant> before = new java.util.HashMap<>();
+            sims.world().devices().forEach(d -> before.put(d.id(), d.lastCheckIn()));
+            sims.clock().advance(Duration.ofHours(1));
+            long checkedIn = sims.world().devices().stream().filter(d -> d.lastCheckIn() != null && !d.lastCheckIn().equals(before.get(d.id()))).count();
+            assertTrue(checkedIn > mdm / 12 && checkedIn < mdm / 6, "hour " + hour + ": " + checkedIn + " of " + mdm + " MDM devices checked in");
+        }
+    }
+
+    @Test
     void halfTheFleetIsInIntuneAFifthInJamfAndTheRestPrivateInAnyPrefix() {
         for (int devices : List.of(10, 1000, 100_000)) {
             int[] n = new int[3];

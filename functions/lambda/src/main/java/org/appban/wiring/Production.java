@@ -84,7 +84,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 public final class Production {
     private final Settings settings;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     /** The container's SDK clients, by type, each built when the function first asks for it (see {@link #client}). */
     private final Map<Class<?>, Object> clients = new LinkedHashMap<>();
     private AwsClients aws;
@@ -103,7 +103,16 @@ public final class Production {
      * not ask.
      */
     public Production(Settings settings) {
+        this(settings, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #Production(Settings)}, on {@code clock}: {@code ./appban bench scale} runs a container an hour later on
+     * the simulators' clock by moving the functions' clock with it (Lambda's is the system clock).
+     */
+    public Production(Settings settings, Clock clock) {
         this.settings = settings;
+        this.clock = clock;
     }
 
     /**

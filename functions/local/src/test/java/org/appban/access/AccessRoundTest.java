@@ -139,6 +139,32 @@ class AccessRoundTest {
     }
 
     @Test
+    void an_act_step_reads_the_nac_in_one_listing_however_many_devices_it_acts_on() {
+        // ISE cannot look an ANC assignment up by MAC: a read per device pages through all of them, so a step acting on
+        // k devices would cost k listings. One listing a step, taken when the step first needs the NAC.
+        AccessHarness h = world();
+        Round r = new Round(h, 1);
+        r.round.start("network-access-daily");
+        r.drain(cutAfter(100));
+        assertFinishedOnce(h, "one step a phase");
+        long actSteps = r.lines.stream().filter(l -> "act".equals(l.get("phase"))).count();
+        assertEquals(1, actSteps, r.lines.toString());
+        assertEquals(1, h.nac.count("list"), "one listing for the act step: " + h.nac.calls);
+        assertEquals(0, h.nac.count("state "), "no read per device: " + h.nac.calls);
+    }
+
+    @Test
+    void an_act_step_that_changes_nothing_does_not_read_the_nac() {
+        AccessHarness h = new AccessHarness();
+        h.with(AccessFixtures.privateEnrolled("kept", "m-50", "02:EF:00:00:00:01", ComplianceState.COMPLIANT,
+                AccessFixtures.AFTER_GRACE.minus(Duration.ofHours(1))));
+        Round r = new Round(h, 1);
+        r.round.start("network-access-daily");
+        r.drain(cutAfter(100));
+        assertEquals(List.of(), h.nac.calls, "a fleet needing nothing of the NAC costs it no call");
+    }
+
+    @Test
     void a_step_killed_after_the_nac_changed_is_run_again_and_records_the_change_once() {
         for (int kill = 1; kill <= CARRYING; kill++) {
             AccessHarness h = world();
