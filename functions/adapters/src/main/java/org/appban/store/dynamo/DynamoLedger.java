@@ -52,6 +52,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 public final class DynamoLedger implements Ledger {
     public static final String CHAIN_HEADS = "chainHeads";
     public static final String BY_DEVICE = "byDevice";
+    /** Sparse: entries of the actions {@link Ledger#FLAGGED} names, by action and {@code at} ({@link #flagged}). */
+    public static final String BY_ATTENTION = "byAttention";
     /** Chain reads in flight at once in {@link #chainsNamed}: overlaps round trips without bursting the table. */
     static final int PARALLEL_READS = 8;
     static final int DEFAULT_PAGE_SIZE = 500;
@@ -284,6 +286,29 @@ public final class DynamoLedger implements Ledger {
         return used;
     }
 
+    /**
+     * The markers of the keys in one BatchGetItem a hundred, then the entries they point at the same way, both
+     * strongly consistent (as {@link #byIdempotencyKey}): two round trips for up to a hundred keys, not two each.
+     */
+    @Override
+    public Map<String, LedgerEntry> byIdempotencyKeys(Collection<String> keys) {
+        List<Map<String, AttributeValue>> markers = new LinkedHashSet<>(keys).stream().map(LedgerItems::markerKey).toList();
+        Map<String, String> keyOfEntry = new LinkedHashMap<>();
+        List<Map<String, AttributeValue>> entryKeys = new ArrayList<>();
+        for (Map<String, AttributeValue> marker : BatchReads.get(dynamo, table, markers)) {
+            Map<String, AttributeValue> entryKey = LedgerItems.entryKeyOf(marker, table);
+            keyOfEntry.put(entryKey.get(LedgerItems.CHAIN).s() + "#" + entryKey.get(LedgerItems.SEQ).n(), LedgerItems.keyOfMarker(marker, table));
+            entryKeys.add(entryKey);
+        }
+        Map<String, LedgerEntry> found = new LinkedHashMap<>();
+        for (Map<String, AttributeValue> item : BatchReads.get(dynamo, table, entryKeys)) {
+            LedgerEntry e = LedgerItems.fromItem(item, table);
+            String key = keyOfEntry.get(e.chain() + "#" + e.seq());
+            if (key != null) found.put(key, e);
+        }
+        return found;
+    }
+
     private Map<String, AttributeValue> getItem(Map<String, AttributeValue> key) {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(key).consistentRead(true)).item();
         return item == null ? Map.of() : item;
@@ -369,6 +394,29 @@ public final class DynamoLedger implements Ledger {
         dynamo.scanPaginator(r -> r.tableName(table).indexName(CHAIN_HEADS).limit(pageSize)).items()
                 .forEach(item -> chains.add(item.get(LedgerItems.HEAD).s()));
         return List.copyOf(chains);
+    }
+
+    /**
+     * Reads the sparse {@value #BY_ATTENTION} index from {@code from} on (eventually consistent): entries come in the
+     * order they were decided. {@code at} is stored as {@link Instant#toString}, whose text leaves out a zero fraction,
+     * so text order can differ from time order within a second: the Query starts a second early and the entries are
+     * then cut at {@code from} exactly.
+     */
+    @Override
+    public List<LedgerEntry> flagged(String action, java.time.Instant from) {
+        if (!FLAGGED.contains(action)) throw new IllegalArgumentException("entries of '" + action + "' are not indexed by time: " + FLAGGED);
+        List<LedgerEntry> entries = new ArrayList<>();
+        dynamo.queryPaginator(r -> r.tableName(table).indexName(BY_ATTENTION).limit(pageSize)
+                        .keyConditionExpression("#attention = :action AND #at >= :from")
+                        .expressionAttributeNames(Map.of("#attention", LedgerItems.ATTENTION, "#at", LedgerItems.AT))
+                        .expressionAttributeValues(Map.of(":action", AttributeValue.fromS(action),
+                                ":from", AttributeValue.fromS(from.minusSeconds(1).toString()))))
+                .items().forEach(item -> {
+                    LedgerEntry e = LedgerItems.fromItem(item, table);
+                    if (!e.record().at().isBefore(from)) entries.add(e);
+                });
+        entries.sort(DECIDED_ORDER);
+        return entries;
     }
 
     /** Reads the sparse {@value #BY_DEVICE} index (eventually consistent); entries come in the order they were decided. */
