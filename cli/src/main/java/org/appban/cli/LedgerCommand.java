@@ -24,6 +24,7 @@ import org.appban.json.Json;
 import org.appban.ledger.ChainVerifier;
 import org.appban.ledger.DigestStore;
 import org.appban.ledger.DigestVerifier;
+import org.appban.ledger.LedgerDigestJson;
 import org.appban.ledger.FolderDigestStore;
 import org.appban.ledger.S3DigestStore;
 import org.appban.ledger.LedgerJson;
@@ -219,20 +220,21 @@ final class LedgerCommand implements Callable<Integer> {
         } else {
             at = chains.values().stream().flatMap(List::stream).map(e -> e.record().at()).max(Comparator.naturalOrder()).orElse(null);
         }
+        DigestVerifier verifier = new DigestVerifier(LedgerDigestJson.JSON);
         DigestVerifier.Selection selection;
         if (args.full() && args.from().isPresent()) throw new UsageException("--full and --from N are each a start: give one");
         if (args.full()) {
             selection = DigestVerifier.everything(digests);
         } else if (args.from().isPresent()) {
             try {
-                selection = DigestVerifier.fromCheckpoint(digests, args.from().get());
+                selection = verifier.fromCheckpoint(digests, args.from().get());
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException("--from", "", e.getMessage());
             }
         } else {
-            selection = DigestVerifier.latestCheckpoint(digests);
+            selection = verifier.latestCheckpoint(digests);
         }
-        DigestVerifier.Result r = new DigestVerifier().verify(selection, ledger, chains, complete, at);
+        DigestVerifier.Result r = verifier.verify(selection, ledger, chains, complete, at);
         out.printf("digests of ledger %s, %s: %d read, the newest number %d (%s); %d entries written since, not anchored yet%n",
                 r.ledger(), selection.note(), r.digests(), r.newest(), r.newestAt(), r.unanchored());
         if (r.intact()) {

@@ -126,7 +126,7 @@ class AnotherBanRehearsalIT {
     }
 
     private static Instant at(JsonNode entry) {
-        return OffsetDateTime.parse(entry.path("at").asText()).toInstant();
+        return ReportReading.at(entry);
     }
 
     /**
@@ -235,7 +235,6 @@ class AnotherBanRehearsalIT {
     }
 
     private static JsonNode device(String fleetId) {
-        for (JsonNode d : report.path("devices")) if (d.path("id").asText().equals(fleetId)) return d;
-        throw new AssertionError("no device " + fleetId + " in the report");
+        return ReportReading.device(report, fleetId);
     }
 }

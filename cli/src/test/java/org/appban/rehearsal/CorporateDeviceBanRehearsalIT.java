@@ -153,26 +153,18 @@ class CorporateDeviceBanRehearsalIT {
     }
 
     private static JsonNode email(String member, String kind) {
-        for (JsonNode e : report.path("emails")) {
-            if (e.path("member").asText().equals(member) && e.path("kind").asText().equals(kind)) return e;
-        }
-        return null;
+        return ReportReading.email(report, member, kind);
     }
 
     private static List<JsonNode> actions(String kind, String member) {
-        List<JsonNode> out = new ArrayList<>();
-        for (JsonNode a : report.path("actions")) {
-            if (a.path("kind").asText().equals(kind) && a.path("member").asText().equals(member)) out.add(a);
-        }
-        return out;
+        return ReportReading.actions(report, kind, member);
     }
 
     private static JsonNode device(String id) {
-        for (JsonNode d : report.path("devices")) if (d.path("id").asText().equals(id)) return d;
-        throw new AssertionError("no device " + id);
+        return ReportReading.device(report, id);
     }
 
     private static Instant at(JsonNode action) {
-        return OffsetDateTime.parse(action.path("at").asText()).toInstant();
+        return ReportReading.at(action);
     }
 }

@@ -114,7 +114,7 @@ class RehearsalIT {
             chains.computeIfAbsent(e.chain(), c -> new ArrayList<>()).add(e);
         }
         List<org.appban.ledger.DigestStore.Stored> digests = new org.appban.ledger.FolderDigestStore(dir).all();
-        org.appban.ledger.DigestVerifier.Result r = new org.appban.ledger.DigestVerifier().verify(digests, Rehearsal.LEDGER_NAME, chains, true,
+        org.appban.ledger.DigestVerifier.Result r = new org.appban.ledger.DigestVerifier(org.appban.ledger.LedgerDigestJson.JSON).verify(digests, Rehearsal.LEDGER_NAME, chains, true,
                 chains.values().stream().flatMap(List::stream).map(e -> e.record().at()).max(java.util.Comparator.naturalOrder()).orElseThrow());
         assertEquals(List.of(), r.problems());
         assertTrue(r.digests() >= 14, "at least one a day over the rehearsal's weeks: " + r.digests());
@@ -160,8 +160,7 @@ class RehearsalIT {
     }
 
     private static JsonNode device(String fleetId) {
-        for (JsonNode d : report.path("devices")) if (d.path("id").asText().equals(fleetId)) return d;
-        throw new AssertionError("no device " + fleetId + " in the report");
+        return ReportReading.device(report, fleetId);
     }
 
     @Test

@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.appban.domain.MacAddress;
 import org.appban.input.InputProblem;
 import org.appban.input.StrictObject;
 import org.appban.json.Json;
@@ -39,29 +41,19 @@ public final class TelemetryReader {
         return null;
     }
 
-    /** What reading a whole object found wrong: how many records were rejected, and the first few problems word for word. */
-    public static final class Problems {
-        static final int KEPT = 20;
-        private final List<String> first = new ArrayList<>();
-        private int count;
-
-        /** One rejected record (a line, a row, an element) with everything wrong with it. */
-        void add(String... problems) {
-            count++;
-            for (String p : problems) if (first.size() < KEPT) first.add(p);
-        }
-
-        /** Records rejected. */
-        public int count() {
-            return count;
-        }
-
-        public List<String> first() {
-            return List.copyOf(first);
-        }
+    /** A log object read as it streams, in the format its key names. */
+    public static TelemetryLog log(BufferedReader in, Format format) {
+        return (sink, problems) -> new TelemetryReader().read(in, format, sink, problems);
     }
 
-    public void read(BufferedReader in, Format format, Consumer<TelemetryRecord> sink, Problems problems) {
+    /** The {@code records} array of a telemetry event, each element in the JSON-lines form. */
+    public static TelemetryLog records(JsonNode records) {
+        return (sink, problems) -> {
+            for (int i = 0; i < records.size(); i++) accept(records.get(i), "records[" + i + "]", sink, problems);
+        };
+    }
+
+    public void read(BufferedReader in, Format format, Consumer<TelemetryRecord> sink, TelemetryProblems problems) {
         try {
             if (format == Format.CSV) readCsv(in, sink, problems);
             else readJsonLines(in, sink, problems);
@@ -70,7 +62,7 @@ public final class TelemetryReader {
         }
     }
 
-    private void readJsonLines(BufferedReader in, Consumer<TelemetryRecord> sink, Problems problems) throws IOException {
+    private void readJsonLines(BufferedReader in, Consumer<TelemetryRecord> sink, TelemetryProblems problems) throws IOException {
         String line;
         int n = 0;
         while ((line = in.readLine()) != null) {
@@ -87,7 +79,7 @@ public final class TelemetryReader {
         }
     }
 
-    private void readCsv(BufferedReader in, Consumer<TelemetryRecord> sink, Problems problems) throws IOException {
+    private void readCsv(BufferedReader in, Consumer<TelemetryRecord> sink, TelemetryProblems problems) throws IOException {
         String header = in.readLine();
         if (header == null) return;
         List<String> columns = splitCsv(header).stream().map(c -> c.trim().toLowerCase(Locale.ROOT)).toList();
@@ -144,13 +136,45 @@ public final class TelemetryReader {
     }
 
     /** Validates one record (a line, a CSV row, an event element) and hands it on or files its problems. */
-    public static void accept(JsonNode node, String where, Consumer<TelemetryRecord> sink, Problems problems) {
+    public static void accept(JsonNode node, String where, Consumer<TelemetryRecord> sink, TelemetryProblems problems) {
         StrictObject.Problems p = new StrictObject.Problems(where);
-        TelemetryRecord r = TelemetryRecord.read(StrictObject.root(node, p));
+        TelemetryRecord r = record(StrictObject.root(node, p));
         if (r != null) {
             sink.accept(r);
             return;
         }
         problems.add(p.list().stream().map((InputProblem ip) -> where + ": " + ip).toArray(String[]::new));
+    }
+
+    /** Reads one record strictly; null when it has problems (recorded in {@code o}'s problems). */
+    static TelemetryRecord record(StrictObject o) {
+        Sighting.Via log = o.parsed("log", true, "dns or firewall", Sighting.Via::parse);
+        Instant time = o.instant("time", true);
+        String rawMac = o.text("mac");
+        MacAddress mac = null;
+        try {
+            if (rawMac != null) mac = MacAddress.parse(rawMac);
+        } catch (MacAddress.Malformed e) {
+            o.problem("mac", e.getMessage());
+        }
+        String ip = o.optionalText("ip").orElse(null);
+        String name = null;
+        if (log == Sighting.Via.DNS) {
+            name = o.text("query");
+            o.optionalText("qtype");
+            o.optionalText("rcode");
+        } else if (log == Sighting.Via.FIREWALL) {
+            String sni = o.optionalText("sni").orElse(null);
+            String host = o.optionalText("host").orElse(null);
+            name = sni != null ? sni : host;
+            if (name == null) o.problem(null, "a firewall record needs sni or host");
+            o.optionalText("dst");
+            o.integer("port", 0);
+            o.optionalText("proto");
+            o.optionalText("action");
+        }
+        o.rejectUnknownFields();
+        if (!o.problems().isEmpty() || log == null || time == null || mac == null || name == null) return null;
+        return new TelemetryRecord(log, time, mac, ip, name);
     }
 }

@@ -14,6 +14,7 @@ import org.appban.input.InvalidInputException;
 import org.appban.ledger.ChainVerifier;
 import org.appban.ledger.DigestStore;
 import org.appban.ledger.DigestVerifier;
+import org.appban.ledger.LedgerDigestJson;
 import org.appban.ledger.LedgerJson;
 import org.appban.ports.Ledger;
 import org.appban.report.Reports;
@@ -87,19 +88,20 @@ public final class LedgerAudit {
         if (anchoring == null) return chains;
         List<String> names = chain == null ? ledger.chains() : List.of(chain);
         Map<String, List<LedgerEntry>> all = new TreeMap<>(ledger.chainsNamed(names));
+        DigestVerifier verifier = new DigestVerifier(LedgerDigestJson.JSON);
         DigestVerifier.Selection digests;
         if (from == null) {
-            digests = DigestVerifier.latestCheckpoint(anchoring.store());
+            digests = verifier.latestCheckpoint(anchoring.store());
         } else if (from.equals("start")) {
             digests = DigestVerifier.everything(anchoring.store());
         } else {
             try {
-                digests = DigestVerifier.fromCheckpoint(anchoring.store(), Long.parseLong(from));
+                digests = verifier.fromCheckpoint(anchoring.store(), Long.parseLong(from));
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException("ledger.verify", "from", e.getMessage());
             }
         }
-        DigestVerifier.Result r = new DigestVerifier().verify(digests, anchoring.ledgerName(), all, chain == null, at);
+        DigestVerifier.Result r = verifier.verify(digests, anchoring.ledgerName(), all, chain == null, at);
         DigestCheck check = new DigestCheck(digests.note(), r.digests(), r.newest(), r.newestAt() == null ? null : r.newestAt().toString(), r.unanchored(),
                 r.problems().stream().map(DigestVerifier.Problem::toString).toList());
         return new Verification(chains.chains(), chains.entries(), chains.intact() && r.intact(), chains.firstBreak(), chains.breaks(), check);

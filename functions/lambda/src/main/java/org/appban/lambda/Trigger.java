@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.appban.input.InvalidInputException;
+import org.appban.work.WorkBatch;
 
 /**
  * What invoked a function, read once at the Lambda edge from the event's envelope, one record per kind of trigger, so
@@ -36,6 +37,22 @@ public sealed interface Trigger {
     record SqsMessages(JsonNode event, List<JsonNode> records) implements Trigger {
         public String describe() {
             return "an SQS batch";
+        }
+
+        /**
+         * The batch as a round's work reads it: each record's id and body. A record read only in part is still a
+         * message, never dropped and never the whole batch's refusal (which would lose its good messages with it):
+         * without a {@code messageId} it is named by its place ({@code Records[i]}), and without a {@code body} its
+         * body is empty, so the gate refuses it as malformed and records the refusal under that name.
+         */
+        public WorkBatch work() {
+            List<WorkBatch.Message> messages = new ArrayList<>();
+            for (int i = 0; i < records.size(); i++) {
+                JsonNode record = records.get(i);
+                String id = record.path("messageId").asText("");
+                messages.add(new WorkBatch.Message(id.isBlank() ? "Records[" + i + "]" : id, record.path("body").asText("")));
+            }
+            return new WorkBatch(messages);
         }
     }
 

@@ -243,7 +243,7 @@ public final class Production {
         if (queue.isEmpty()) return null;
         var claims = new DynamoClaims(dynamo(), settings.required("CLAIMS_TABLE"));
         int sources = org.appban.inventory.InventoryRound.sources(sync);
-        var gate = new org.appban.work.ContinuationGate(org.appban.inventory.InventoryRound.KIND, queue.get(), claims,
+        var gate = new org.appban.work.ContinuationGate(org.appban.inventory.InventoryRound.KIND, queue.get(), org.appban.work.ContinuationJson.JSON, claims,
                 new DynamoLedger(dynamo(), settings.required("LEDGER_TABLE")), clock, c -> org.appban.inventory.InventoryRound.check(c, sources));
         return new org.appban.inventory.InventoryRound(sync, new org.appban.work.WorkSteps(gate, new org.appban.work.SqsWork(sqsClient(), queue.get())), clock);
     }
@@ -325,7 +325,7 @@ public final class Production {
         String queue = settings.required("ENFORCE_ROUND_QUEUE_URL");
         DynamoLedger ledger = new DynamoLedger(dynamo(), settings.required("LEDGER_TABLE"));
         var claims = new DynamoClaims(dynamo(), settings.required("CLAIMS_TABLE"));
-        var gate = new org.appban.work.ContinuationGate(org.appban.enforce.EnforcementRound.KIND, queue, claims, ledger, clock);
+        var gate = new org.appban.work.ContinuationGate(org.appban.enforce.EnforcementRound.KIND, queue, org.appban.work.ContinuationJson.JSON, claims, ledger, clock);
         return new org.appban.enforce.EnforcementRound(policy(),
                 new DynamoDeviceStore(dynamo(), settings.required("DEVICES_TABLE")),
                 new DynamoExemptionStore(dynamo(), settings.required("EXEMPTIONS_TABLE")),
@@ -402,7 +402,7 @@ public final class Production {
         String queue = settings.required("NOTIFY_WORK_QUEUE_URL");
         DynamoClaims claims = new DynamoClaims(dynamo(), settings.required("CLAIMS_TABLE"));
         return rounds.make(new org.appban.work.SqsWork(sqsClient(), queue),
-                kind -> new org.appban.work.ContinuationGate(kind, queue, claims, notifyParts().ledger(), clock), NOTIFY_ROUND_PARTS, clock);
+                kind -> new org.appban.work.ContinuationGate(kind, queue, org.appban.work.ContinuationJson.JSON, claims, notifyParts().ledger(), clock), NOTIFY_ROUND_PARTS, clock);
     }
 
     /** The handler's round type, built from the parts the root owns (the root does not name the handler's package). */
@@ -477,7 +477,7 @@ public final class Production {
         DynamoClaims claims = new DynamoClaims(dynamo(), settings.required("CLAIMS_TABLE"));
         DynamoLedger ledger = new DynamoLedger(dynamo(), settings.required("LEDGER_TABLE"));
         return work.make(new org.appban.work.SqsWork(sqsClient(), queue),
-                kind -> new org.appban.work.ContinuationGate(kind, queue, claims, ledger, clock), clock, policy().zone());
+                kind -> new org.appban.work.ContinuationGate(kind, queue, org.appban.work.ContinuationJson.JSON, claims, ledger, clock), clock, policy().zone());
     }
 
     /** The sweep handler's work type, built from the parts the root owns (the root does not name the handler's package). */
@@ -561,7 +561,7 @@ public final class Production {
     private org.appban.access.AccessRound accessRound(BanPolicy policy, NetworkAccessService service, DynamoLedger ledger) {
         String queue = settings.required("ACCESS_WORK_QUEUE_URL");
         var claims = new DynamoClaims(dynamo(), settings.required("CLAIMS_TABLE"));
-        var gate = new org.appban.work.ContinuationGate(org.appban.access.AccessRound.KIND, queue, claims, ledger, clock);
+        var gate = new org.appban.work.ContinuationGate(org.appban.access.AccessRound.KIND, queue, org.appban.work.ContinuationJson.JSON, claims, ledger, clock);
         return new org.appban.access.AccessRound(service, new org.appban.work.WorkSteps(gate, new org.appban.work.SqsWork(sqsClient(), queue)),
                 claims, ACCESS_ROUND_PARTS, policy.zone(), clock);
     }

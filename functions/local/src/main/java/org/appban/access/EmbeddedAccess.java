@@ -110,8 +110,8 @@ public final class EmbeddedAccess {
     /** A batch of telemetry lines (JSON lines, e.g. from the simulators' TelemetryGenerator), then the devices seen. */
     public Map<String, Object> telemetry(String source, List<String> jsonLines) {
         Actor actor = Actor.event("telemetry:" + source);
-        TelemetryReport report = telemetry.ingestLog(source, Integer.toHexString(jsonLines.hashCode()),
-                new BufferedReader(new StringReader(String.join("\n", jsonLines))), TelemetryReader.Format.JSON_LINES, actor, false);
+        TelemetryReport report = telemetry.ingest(source, Integer.toHexString(jsonLines.hashCode()),
+                TelemetryReader.log(new BufferedReader(new StringReader(String.join("\n", jsonLines))), TelemetryReader.Format.JSON_LINES), actor, false);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("telemetry", report);
         if (!report.devices().isEmpty()) {

@@ -41,6 +41,7 @@ import org.appban.testing.TemplateTables;
 import org.appban.testing.TestClock;
 import org.appban.work.Continuation;
 import org.appban.work.ContinuationGate;
+import org.appban.work.ContinuationJson;
 import org.appban.work.SqsWork;
 import org.appban.work.WorkSteps;
 import org.junit.jupiter.api.AfterEach;
@@ -103,7 +104,7 @@ class AccessRoundIT {
         var service = new NetworkAccessService(POLICY, devices, exemptions, Attestations.fromLedger(ledger), evidence, nac,
                 new SsmKillSwitch(aws.clients().ssm(), "/" + prefix + "kill-switch"), claims, ledger, AccessNotices.none(),
                 (subject, body, facts) -> alerts.add(subject), clock);
-        var gate = new ContinuationGate(AccessRound.KIND, queueUrl, claims, ledger, clock);
+        var gate = new ContinuationGate(AccessRound.KIND, queueUrl, ContinuationJson.JSON, claims, ledger, clock);
         var round = new AccessRound(service, new WorkSteps(gate, new SqsWork(() -> sqs, queueUrl)), claims, 2, POLICY.zone(), clock);
         handler = new NetworkAccessHandler(new AccessFunction(service, null, null, null, round));
         requests.clear();
@@ -164,7 +165,7 @@ class AccessRoundIT {
 
     @Test
     void bad_messages_are_refused_and_recorded_and_a_cursor_at_a_deleted_device_resumes_at_the_next_one() {
-        String otherStage = Continuation.start(AccessRound.KIND, queueUrl + "-prod", "network-access-daily/2023-04-08", 0, 1).toJson();
+        String otherStage = ContinuationJson.toJson(Continuation.start(AccessRound.KIND, queueUrl + "-prod", "network-access-daily/2023-04-08", 0, 1));
         JsonNode refused = invoke(sqsEvent("bad-1", otherStage), context("w1", 100));
         assertEquals("other-stage", refused.path("steps").path(0).path("reason").asText(), refused.toString());
         JsonNode malformed = invoke(sqsEvent("bad-2", "{\"continue\":\"network-access-round\"}"), context("w2", 100));
@@ -184,7 +185,7 @@ class AccessRoundIT {
         }
         String gone = order.get(4);
         dynamo.deleteItem(r -> r.tableName(tables.name("DevicesTable")).key(Map.of("id", AttributeValue.fromS(gone))));
-        String body = new Continuation(AccessRound.KIND, queueUrl, "network-access-daily/2023-04-08", 0, 1, 2, gone).toJson();
+        String body = ContinuationJson.toJson(new Continuation(AccessRound.KIND, queueUrl, "network-access-daily/2023-04-08", 0, 1, 2, gone));
         JsonNode out = invoke(sqsEvent("cursor-1", body), context("w3", 100));
         JsonNode step = out.path("steps").path(0);
         assertEquals("part-done", step.path("status").asText(), out.toString());

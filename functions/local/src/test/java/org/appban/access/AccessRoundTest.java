@@ -3,9 +3,6 @@ package org.appban.access;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -19,8 +16,11 @@ import org.appban.domain.ComplianceState;
 import org.appban.domain.Device;
 import org.appban.domain.LedgerEntry;
 import org.appban.json.Json;
+import org.appban.testing.WorkEvents;
 import org.appban.work.Continuation;
 import org.appban.work.ContinuationGate;
+import org.appban.work.ContinuationJson;
+import org.appban.work.WorkBatch;
 import org.appban.work.WorkSteps;
 import org.junit.jupiter.api.Test;
 
@@ -62,7 +62,7 @@ class AccessRoundTest {
 
         Round(AccessHarness h, int parts) {
             this.h = h;
-            ContinuationGate gate = new ContinuationGate(AccessRound.KIND, QUEUE, h.claims, h.ledger, h.clock);
+            ContinuationGate gate = new ContinuationGate(AccessRound.KIND, QUEUE, ContinuationJson.JSON, h.claims, h.ledger, h.clock);
             round = new AccessRound(h.service, new WorkSteps(gate, queue::add), h.claims, parts, AccessFixtures.POLICY.zone(), h.clock);
         }
 
@@ -82,11 +82,8 @@ class AccessRoundTest {
         }
     }
 
-    static JsonNode sqs(String body) {
-        ObjectNode event = Json.object();
-        ArrayNode records = event.putArray("Records");
-        records.addObject().put("messageId", UUID.randomUUID().toString()).put("body", body).put("eventSource", "aws:sqs");
-        return event;
+    static WorkBatch sqs(String body) {
+        return WorkEvents.batch(UUID.randomUUID().toString(), body);
     }
 
     /** A time limit reached after {@code k} looks at the clock, in every invocation. */
@@ -227,9 +224,9 @@ class AccessRoundTest {
     void bad_messages_are_refused_and_recorded_and_a_vanished_cursor_resumes_at_the_next_device() {
         AccessHarness h = world();
         Round r = new Round(h, 1);
-        String otherStage = Continuation.start(AccessRound.KIND, QUEUE.replace("appban-test", "appban-prod"), "network-access-daily/2023-04-08", 0, 1).toJson();
-        String otherKind = Continuation.start("notify-round", QUEUE, "network-access-daily/2023-04-08", 0, 1).toJson();
-        String forgedAct = Continuation.start(AccessRound.KIND, QUEUE, "network-access-daily/2023-04-08/act", 0, 1).toJson();
+        String otherStage = ContinuationJson.toJson(Continuation.start(AccessRound.KIND, QUEUE.replace("appban-test", "appban-prod"), "network-access-daily/2023-04-08", 0, 1));
+        String otherKind = ContinuationJson.toJson(Continuation.start("notify-round", QUEUE, "network-access-daily/2023-04-08", 0, 1));
+        String forgedAct = ContinuationJson.toJson(Continuation.start(AccessRound.KIND, QUEUE, "network-access-daily/2023-04-08/act", 0, 1));
         for (String bad : List.of("{not json", otherStage, otherKind)) r.round.steps(sqs(bad), "req-bad", 900_000, () -> true, l -> { });
         assertEquals(List.of("malformed", "other-stage", "other-kind"), refusals(h));
         // An act step no survey handed on fails, and is never run: its message goes to the dead-letter queue.
@@ -240,12 +237,12 @@ class AccessRoundTest {
             assertEquals(0, h.nac.count("quarantine "));
         }
         // A replay of a step done is refused.
-        String first = Continuation.start(AccessRound.KIND, QUEUE, "network-access-daily/2023-04-09", 0, 1).toJson();
+        String first = ContinuationJson.toJson(Continuation.start(AccessRound.KIND, QUEUE, "network-access-daily/2023-04-09", 0, 1));
         r.round.steps(sqs(first), "req-1", 900_000, () -> true, l -> { });
         r.round.steps(sqs(first), "req-2", 900_000, () -> true, l -> { });
         assertEquals("replayed", refusals(h).get(refusals(h).size() - 1));
         // A cursor at a device that is gone (never stored here): the survey goes on at the next device of the part.
-        String gone = new Continuation(AccessRound.KIND, QUEUE, "network-access-daily/2023-04-10", 0, 1, 2, "p-0x").toJson();
+        String gone = ContinuationJson.toJson(new Continuation(AccessRound.KIND, QUEUE, "network-access-daily/2023-04-10", 0, 1, 2, "p-0x"));
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> lines = (List<Map<String, Object>>) r.round.steps(sqs(gone), "req-gone", 900_000, () -> true, l -> { }).get("steps");
         // After "p-0x" in the part's order: p-1 ... p-8 (due), then twin-a and twin-b (sharing a MAC: not due).

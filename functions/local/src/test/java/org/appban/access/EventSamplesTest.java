@@ -27,6 +27,7 @@ import org.appban.remote.Secret;
 import org.appban.store.memory.InMemoryMemberStore;
 import org.appban.testing.AuthorisedRuns;
 import org.appban.testing.ProjectLayout;
+import org.appban.work.ContinuationJson;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -66,7 +67,7 @@ class EventSamplesTest {
         // The daily round's queue as production names it (the SQS sample's step is this stage's own).
         String queue = "https://sqs.ap-southeast-2.amazonaws.com/111122223333/appban-prod-AccessWork";
         AccessRound round = new AccessRound(h.service, new org.appban.work.WorkSteps(
-                new org.appban.work.ContinuationGate(AccessRound.KIND, queue, h.claims, h.ledger, h.clock), body -> { }),
+                new org.appban.work.ContinuationGate(AccessRound.KIND, queue, ContinuationJson.JSON, h.claims, h.ledger, h.clock), body -> { }),
                 h.claims, 4, AccessFixtures.POLICY.zone(), h.clock);
         return new NetworkAccessHandler(new AccessFunction(h.service, ingest, logs, webhook, round));
     }
@@ -186,7 +187,7 @@ class EventSamplesTest {
 
     @Test
     void theSampleLogsAreWhatTheReaderReads() throws IOException {
-        TelemetryReader.Problems problems = new TelemetryReader.Problems();
+        TelemetryProblems problems = new TelemetryProblems();
         List<TelemetryRecord> records = new java.util.ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(EVENTS.resolve("network-access/logs/firewall-sample.csv"))) {
             new TelemetryReader().read(in, TelemetryReader.Format.CSV, records::add, problems);

@@ -31,8 +31,8 @@ class TelemetryIngestTest {
     }
 
     private TelemetryReport jsonl(String source, String... lines) {
-        return ingest.ingestLog(source, "etag-1", new BufferedReader(new StringReader(String.join("\n", lines))),
-                TelemetryReader.Format.JSON_LINES, Actor.event("s3:" + source), false);
+        return ingest.ingest(source, "etag-1", TelemetryReader.log(new BufferedReader(new StringReader(String.join("\n", lines))),
+                TelemetryReader.Format.JSON_LINES), Actor.event("s3:" + source), false);
     }
 
     private static String dns(String at, String mac, String query) {
@@ -114,7 +114,7 @@ class TelemetryIngestTest {
                 + "dns," + AFTER_GRACE.minusSeconds(30) + "," + D17_MAC + ",10.1.1.1,log16-normal.tiktokv.com\n"
                 + "firewall," + AFTER_GRACE.minusSeconds(10) + "," + D17_MAC + ",,\"www.tiktok.com\"\n"
                 + "dns,yesterday," + D17_MAC + ",,tiktok.com\n";
-        TelemetryReport r = ingest.ingestLog("s3://t/1.csv", "etag", new BufferedReader(new StringReader(csv)), TelemetryReader.Format.CSV,
+        TelemetryReport r = ingest.ingest("s3://t/1.csv", "etag", TelemetryReader.log(new BufferedReader(new StringReader(csv)), TelemetryReader.Format.CSV),
                 Actor.event("test"), false);
         assertEquals(2, r.matched());
         assertEquals(1, r.invalid());
@@ -125,7 +125,7 @@ class TelemetryIngestTest {
     @Test
     void anEventsRecordsAreTheSameRecords() throws Exception {
         var records = new ObjectMapper().readTree("[" + dns(AFTER_GRACE.toString(), D17_MAC, "musical.ly") + "]");
-        TelemetryReport r = ingest.ingestRecords("event:batch-1", "batch-1", records, Actor.event("e"), false);
+        TelemetryReport r = ingest.ingest("event:batch-1", "batch-1", TelemetryReader.records(records), Actor.event("e"), false);
         assertEquals(List.of("d17"), r.devices());
         assertEquals("event:batch-1", h.evidence.latestSightings(List.of("d17")).get("d17").source());
     }
@@ -158,9 +158,9 @@ class TelemetryIngestTest {
     void aLogReadsTheDevicesOfTheMacsItNamesByTheirIndexAndNeverTheFleet() {
         TelemetryIngest counted = new TelemetryIngest(POLICY.app(), h.countedDevices, h.evidence, h.ledger, h.clock);
         String at = AFTER_GRACE.minusSeconds(60).toString();
-        TelemetryReport few = counted.ingestLog("s3://t/few.jsonl", "etag-few", new BufferedReader(new StringReader(String.join("\n",
+        TelemetryReport few = counted.ingest("s3://t/few.jsonl", "etag-few", TelemetryReader.log(new BufferedReader(new StringReader(String.join("\n",
                 dns(at, D17_MAC, "tiktok.com"), dns(at, D17_MAC, "www.tiktok.com"), dns(at, "DA:A1:19:5E:00:01", "tiktok.com"),
-                dns(at, "02:99:99:99:99:99", "tiktok.com")))), TelemetryReader.Format.JSON_LINES, Actor.event("s3:few"), false);
+                dns(at, "02:99:99:99:99:99", "tiktok.com")))), TelemetryReader.Format.JSON_LINES), Actor.event("s3:few"), false);
         assertEquals(List.of("d17"), few.devices());
         assertEquals(1, few.ambiguousAddress());
         assertEquals(1, few.unknownAddress());
@@ -169,8 +169,8 @@ class TelemetryIngestTest {
         List<String> many = new java.util.ArrayList<>();
         for (int i = 0; i <= 60; i++) many.add(dns(at, String.format("02:77:00:00:%02X:%02X", i / 256, i % 256), "tiktok.com"));
         many.add(dns(at, D17_MAC, "tiktok.com"));
-        TelemetryReport lots = counted.ingestLog("s3://t/many.jsonl", "etag-many", new BufferedReader(new StringReader(String.join("\n", many))),
-                TelemetryReader.Format.JSON_LINES, Actor.event("s3:many"), false);
+        TelemetryReport lots = counted.ingest("s3://t/many.jsonl", "etag-many", TelemetryReader.log(new BufferedReader(new StringReader(String.join("\n", many))),
+                TelemetryReader.Format.JSON_LINES), Actor.event("s3:many"), false);
         assertEquals(List.of("d17"), lots.devices());
         assertEquals(61, lots.unknownAddress());
         assertEquals(0, h.fleetReads);

@@ -81,6 +81,27 @@ class RingsTest {
                 .check(ALL);
     }
 
+    /**
+     * A round (its survey and act phases, its steps, its gate) orchestrates over the ports, so it is application's;
+     * adapters carry only its messages (the format, {@code work.ContinuationJson}; the queue, {@code work.SqsWork}) and
+     * the Lambda edge reads its batch. A round written in adapters would reach for JSON or the SDK again.
+     */
+    @Test
+    void the_rounds_are_application_and_adapters_only_carry_their_messages() {
+        DescribedPredicate<JavaClass> machinery = DescribedPredicate.describe("application's round machinery (org.appban.work)",
+                c -> APPLICATION.names.contains(c.getName()) && c.getPackageName().equals("org.appban.work"));
+        noClasses().that(ADAPTERS.member()).should().dependOnClassesThat(machinery)
+                .because("a round goes to application (ARCHITECTURE.md, \"A new round\"); adapters only write and send its messages")
+                .check(ALL);
+        List<String> rounds = ALL.stream().filter(c -> c.getSimpleName().endsWith("Round") && c.getEnclosingClass().isEmpty())
+                .map(JavaClass::getName).toList();
+        assertTrue(rounds.size() >= 3, "the rounds: " + rounds);
+        for (String round : rounds) assertTrue(APPLICATION.names.contains(round), round + " is a round outside application");
+        for (String machine : List.of("org.appban.work.WorkSteps", "org.appban.work.ContinuationGate")) {
+            assertTrue(APPLICATION.names.contains(machine), machine + " is outside application");
+        }
+    }
+
     @Test
     void no_package_depends_on_itself_through_others() {
         slices().matching("org.appban.(**)").should().beFreeOfCycles().check(ALL);

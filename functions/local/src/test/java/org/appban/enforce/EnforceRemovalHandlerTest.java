@@ -21,6 +21,7 @@ import org.appban.json.Json;
 import org.appban.sim.http.Fault;
 import org.appban.testing.AuthorisedRuns;
 import org.appban.testing.ProjectLayout;
+import org.appban.work.ContinuationJson;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,7 +39,7 @@ class EnforceRemovalHandlerTest {
     private final EnforceRemovalHandler deployed = new EnforceRemovalHandler(world.enforcement.service(), 40,
             new EnforcementRound(EnforcementWorld.POLICY, world.devices, world.exemptions, world.ledger, world.claims, world.killSwitch,
                     () -> java.util.Map.of(org.appban.domain.MdmKind.INTUNE, world.intune, org.appban.domain.MdmKind.JAMF, world.jamf),
-                    work -> { }, new org.appban.work.WorkSteps(new org.appban.work.ContinuationGate(EnforcementRound.KIND, ROUND_QUEUE, world.claims,
+                    work -> { }, new org.appban.work.WorkSteps(new org.appban.work.ContinuationGate(EnforcementRound.KIND, ROUND_QUEUE, ContinuationJson.JSON, world.claims,
                     world.ledger, world.fleet.sims.clock()), handedOn::add), 2, 40, alert -> { }, world.fleet.sims.clock()));
 
     @AfterEach

@@ -55,6 +55,7 @@ import org.appban.testing.DynamoRequestLog;
 import org.appban.testing.TemplateTables;
 import org.appban.work.Continuation;
 import org.appban.work.ContinuationGate;
+import org.appban.work.ContinuationJson;
 import org.appban.work.SqsWork;
 import org.appban.work.WorkSteps;
 import org.junit.jupiter.api.AfterEach;
@@ -111,7 +112,7 @@ class EnforcementRoundIT {
         var clock = fleet.sims.clock();
         var service = new EnforceRemoval(EnforcementWorld.POLICY, devices, exemptions, ledger, claims, killSwitch, mdms,
                 new SqsWorkQueue(sqs, workQueue), notice -> { }, clock);
-        var gate = new ContinuationGate(EnforcementRound.KIND, roundQueue, claims, ledger, clock);
+        var gate = new ContinuationGate(EnforcementRound.KIND, roundQueue, ContinuationJson.JSON, claims, ledger, clock);
         var round = new EnforcementRound(EnforcementWorld.POLICY, devices, exemptions, ledger, claims, killSwitch, () -> mdms,
                 new SqsWorkQueue(sqs, workQueue), new WorkSteps(gate, new SqsWork(() -> sqs, roundQueue)), 2, CONFIRM,
                 alert -> { throw new AssertionError("no alert expected: " + alert); }, clock, 4);
@@ -217,12 +218,12 @@ class EnforcementRoundIT {
 
     @Test
     void bad_messages_are_refused_and_recorded_and_a_cursor_at_a_deleted_device_resumes_at_the_next_one() {
-        String otherStage = Continuation.start(EnforcementRound.KIND, roundQueue + "-prod", "deadline/2023-03-31", 0, 1).toJson();
+        String otherStage = ContinuationJson.toJson(Continuation.start(EnforcementRound.KIND, roundQueue + "-prod", "deadline/2023-03-31", 0, 1));
         JsonNode refused = invoke(sqsEvent("bad-1", otherStage, roundQueue), context("w1", 100));
         assertEquals("other-stage", refused.path("steps").path(0).path("reason").asText(), refused.toString());
         JsonNode malformed = invoke(sqsEvent("bad-2", "{\"continue\":\"enforce-removal-round\"}", roundQueue), context("w2", 100));
         assertEquals("malformed", malformed.path("steps").path(0).path("reason").asText(), malformed.toString());
-        String otherKind = Continuation.start("network-access-round", roundQueue, "deadline/2023-03-31", 0, 1).toJson();
+        String otherKind = ContinuationJson.toJson(Continuation.start("network-access-round", roundQueue, "deadline/2023-03-31", 0, 1));
         JsonNode kind = invoke(sqsEvent("bad-3", otherKind, roundQueue), context("w3", 100));
         assertEquals("other-kind", kind.path("steps").path(0).path("reason").asText(), kind.toString());
         List<LedgerRecord> recorded = ledger.chain("fleet").stream().map(LedgerEntry::record)
@@ -240,7 +241,7 @@ class EnforcementRoundIT {
         }
         String gone = order.get(4);
         dynamo.deleteItem(r -> r.tableName(tables.name("DevicesTable")).key(Map.of("id", AttributeValue.fromS(gone))));
-        String body = new Continuation(EnforcementRound.KIND, roundQueue, "deadline/2023-03-31/confirm-" + CONFIRM, 0, 1, 2, gone).toJson();
+        String body = ContinuationJson.toJson(new Continuation(EnforcementRound.KIND, roundQueue, "deadline/2023-03-31/confirm-" + CONFIRM, 0, 1, 2, gone));
         JsonNode out = invoke(sqsEvent("cursor-1", body, roundQueue), context("w4", 100));
         JsonNode step = out.path("steps").path(0);
         assertEquals("part-done", step.path("status").asText(), out.toString());

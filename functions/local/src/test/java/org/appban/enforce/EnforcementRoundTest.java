@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -29,7 +26,10 @@ import org.appban.fleet.SyncOutcome;
 import org.appban.json.Json;
 import org.appban.policy.BannedApp;
 import org.appban.ports.Claims;
+import org.appban.testing.WorkEvents;
 import org.appban.work.ContinuationGate;
+import org.appban.work.ContinuationJson;
+import org.appban.work.WorkBatch;
 import org.appban.work.WorkSteps;
 import org.junit.jupiter.api.Test;
 
@@ -60,7 +60,7 @@ class EnforcementRoundTest {
 
         Round(EnforcementWorld w, int parts, Map<MdmKind, FleetEnforcement> mdms) {
             this.w = w;
-            ContinuationGate gate = new ContinuationGate(EnforcementRound.KIND, QUEUE, w.claims, w.ledger, w.fleet.sims.clock());
+            ContinuationGate gate = new ContinuationGate(EnforcementRound.KIND, QUEUE, ContinuationJson.JSON, w.claims, w.ledger, w.fleet.sims.clock());
             round = new EnforcementRound(EnforcementWorld.POLICY, w.devices, w.exemptions, w.ledger, w.claims, w.killSwitch, () -> mdms,
                     deviceWork::addAll, new WorkSteps(gate, queue::add), parts, CONFIRM, alerts, w.fleet.sims.clock(), PAGE);
         }
@@ -97,11 +97,8 @@ class EnforcementRoundTest {
         }
     }
 
-    static JsonNode sqs(String body) {
-        ObjectNode event = Json.object();
-        ArrayNode records = event.putArray("Records");
-        records.addObject().put("messageId", UUID.randomUUID().toString()).put("body", body).put("eventSource", "aws:sqs");
-        return event;
+    static WorkBatch sqs(String body) {
+        return WorkEvents.batch(UUID.randomUUID().toString(), body);
     }
 
     /** A time limit reached after {@code k} looks at the clock, in every invocation. */

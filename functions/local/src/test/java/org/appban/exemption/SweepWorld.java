@@ -29,6 +29,7 @@ import org.appban.ports.ExemptionStore;
 import org.appban.ports.Ledger;
 import org.appban.ports.MemberStore;
 import org.appban.work.ContinuationGate;
+import org.appban.work.ContinuationJson;
 import org.appban.work.WorkQueue;
 
 /**
@@ -92,7 +93,7 @@ final class SweepWorld {
     /** The sweep function with its work on {@code work} (whose URL is {@code queueUrl}). */
     static ExemptionSweepHandler handler(ExemptionService service, WorkQueue work, String queueUrl, Claims claims, Ledger ledger, Clock clock) {
         return new ExemptionSweepHandler(service, new ExemptionSweepHandler.Work(work,
-                new ContinuationGate(ExemptionSweepHandler.Work.KIND, queueUrl, claims, ledger, clock), clock, POLICY.zone()));
+                new ContinuationGate(ExemptionSweepHandler.Work.KIND, queueUrl, ContinuationJson.JSON, claims, ledger, clock), clock, POLICY.zone()));
     }
 
     static final String SCHEDULE = "{\"trigger\":\"schedule\",\"schedule\":\"exemption-sweep-daily\"}";

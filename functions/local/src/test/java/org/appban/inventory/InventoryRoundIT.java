@@ -51,6 +51,7 @@ import org.appban.testing.DynamoRequestLog;
 import org.appban.testing.TemplateTables;
 import org.appban.work.Continuation;
 import org.appban.work.ContinuationGate;
+import org.appban.work.ContinuationJson;
 import org.appban.work.SqsWork;
 import org.appban.work.WorkSteps;
 import org.junit.jupiter.api.AfterEach;
@@ -97,7 +98,7 @@ class InventoryRoundIT {
         var claims = new DynamoClaims(dynamo, tables.name("ClaimsTable"));
         InventorySync sync = new InventorySync(POLICY, mdms(), Optional.of(ise()), members, devices, events, ledger, fleet.sims.clock());
         int sources = InventoryRound.sources(sync);
-        var gate = new ContinuationGate(InventoryRound.KIND, queueUrl, claims, ledger, fleet.sims.clock(), c -> InventoryRound.check(c, sources));
+        var gate = new ContinuationGate(InventoryRound.KIND, queueUrl, ContinuationJson.JSON, claims, ledger, fleet.sims.clock(), c -> InventoryRound.check(c, sources));
         handler = new InventorySyncHandler(sync, new InventoryRound(sync, new WorkSteps(gate, new SqsWork(() -> sqs, queueUrl)), fleet.sims.clock()));
         requests.clear();
     }
@@ -170,15 +171,15 @@ class InventoryRoundIT {
     @Test
     void bad_messages_are_refused_and_recorded_without_the_body() {
         String round = "inventory-hourly/" + InventoryRound.name(fleet.sims.clock().instant());
-        String otherStage = Continuation.start(InventoryRound.KIND, queueUrl + "-prod", round, 0, 1).toJson();
+        String otherStage = ContinuationJson.toJson(Continuation.start(InventoryRound.KIND, queueUrl + "-prod", round, 0, 1));
         JsonNode refused = invoke(sqsEvent("bad-1", otherStage), context("w1", 100));
         assertEquals("other-stage", refused.path("steps").path(0).path("reason").asText(), refused.toString());
-        String badCursor = new Continuation(InventoryRound.KIND, queueUrl, round, 0, 1, 2, "7|L|https://elsewhere.example/steal").toJson();
+        String badCursor = ContinuationJson.toJson(new Continuation(InventoryRound.KIND, queueUrl, round, 0, 1, 2, "7|L|https://elsewhere.example/steal"));
         JsonNode malformed = invoke(sqsEvent("bad-2", badCursor), context("w2", 100));
         assertEquals("malformed", malformed.path("steps").path(0).path("reason").asText(), malformed.toString());
         // A Graph cursor naming another host: the Intune listing refuses to send its token there, and the round goes on
         // to the next source without marking anything of Intune gone.
-        String elsewhere = new Continuation(InventoryRound.KIND, queueUrl, round, 0, 1, 2, "0|L|https://elsewhere.example/v1.0/deviceManagement/managedDevices").toJson();
+        String elsewhere = ContinuationJson.toJson(new Continuation(InventoryRound.KIND, queueUrl, round, 0, 1, 2, "0|L|https://elsewhere.example/v1.0/deviceManagement/managedDevices"));
         JsonNode skipped = invoke(sqsEvent("bad-3", elsewhere), context("w3", 100));
         assertEquals("part-done", skipped.path("steps").path(0).path("status").asText(), skipped.toString());
         assertTrue(skipped.path("steps").path(0).path("failures").toString().contains("another host"), skipped.toString());

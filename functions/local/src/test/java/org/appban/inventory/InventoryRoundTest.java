@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +54,10 @@ import org.appban.store.memory.InMemoryClaims;
 import org.appban.store.memory.InMemoryDeviceStore;
 import org.appban.store.memory.InMemoryLedger;
 import org.appban.store.memory.InMemoryMemberStore;
+import org.appban.testing.WorkEvents;
 import org.appban.work.ContinuationGate;
+import org.appban.work.ContinuationJson;
+import org.appban.work.WorkBatch;
 import org.appban.work.WorkSteps;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -123,7 +123,7 @@ class InventoryRoundTest {
                     new Secret(Simulators.ISE_PASSWORD), "Quarantine"), fleet.options);
             InventorySync sync = new InventorySync(POLICY, sources, Optional.of(ise), members, devices, events, ledger, fleet.sims.clock());
             int n = InventoryRound.sources(sync);
-            ContinuationGate gate = new ContinuationGate(InventoryRound.KIND, QUEUE, claims, ledger, gateClock, c -> InventoryRound.check(c, n));
+            ContinuationGate gate = new ContinuationGate(InventoryRound.KIND, QUEUE, ContinuationJson.JSON, claims, ledger, gateClock, c -> InventoryRound.check(c, n));
             round = new InventoryRound(sync, new WorkSteps(gate, queue::add), fleet.sims.clock());
         }
 
@@ -191,11 +191,8 @@ class InventoryRoundTest {
         }
     }
 
-    static JsonNode sqs(String body) {
-        ObjectNode event = Json.object();
-        ArrayNode records = event.putArray("Records");
-        records.addObject().put("messageId", UUID.randomUUID().toString()).put("body", body).put("eventSource", "aws:sqs");
-        return event;
+    static WorkBatch sqs(String body) {
+        return WorkEvents.batch(UUID.randomUUID().toString(), body);
     }
 
     static Supplier<BooleanSupplier> unlimited() {

@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.appban.input.InvalidInputException;
+import org.appban.work.WorkBatch;
 import org.junit.jupiter.api.Test;
 
 /** A trigger is known by its envelope, once, at the edge; an envelope of no known kind is refused saying what it is. */
@@ -41,6 +43,19 @@ class TriggerTest {
         assertInstanceOf(Trigger.S3Objects.class, Trigger.of(json("{\"Records\":[{\"s3\":{\"bucket\":{\"name\":\"b\"}}}]}")));
         assertInstanceOf(Trigger.SqsMessages.class, Trigger.of(json("{\"Records\":[{\"messageId\":\"m\",\"body\":\"{}\"}]}")));
         assertInstanceOf(Trigger.StreamRecords.class, Trigger.of(json("{\"Records\":[{\"dynamodb\":{}}]}")));
+    }
+
+    @Test
+    void anSqsBatchIsReadAsWorkMessageByMessage_aRecordReadInPartIsStillAMessageSoTheGateRecordsItsRefusal() throws Exception {
+        Trigger t = Trigger.of(json("{\"Records\":["
+                + "{\"messageId\":\"m-1\",\"eventSource\":\"aws:sqs\",\"body\":\"{\\\"continue\\\":1}\"},"
+                + "{\"messageId\":\"m-2\",\"eventSource\":\"aws:sqs\"},"
+                + "{\"eventSource\":\"aws:sqs\",\"body\":\"unnamed\"},"
+                + "{\"messageId\":\" \",\"eventSource\":\"aws:sqs\",\"body\":{\"not\":\"text\"}}]}"));
+        WorkBatch batch = ((Trigger.SqsMessages) t).work();
+        assertEquals(List.of(new WorkBatch.Message("m-1", "{\"continue\":1}"), new WorkBatch.Message("m-2", ""),
+                new WorkBatch.Message("Records[2]", "unnamed"), new WorkBatch.Message("Records[3]", "")), batch.messages(),
+                "every record is a message in its place: none dropped, none refusing the batch");
     }
 
     @Test

@@ -63,7 +63,7 @@ class AnchoredDigestsTest {
     }
 
     private DigestVerifier.Result check(Ledger l) {
-        return new DigestVerifier().verify(digests.all(), LEDGER, chains(l), true, clock.instant());
+        return new DigestVerifier(LedgerDigestJson.JSON).verify(digests.all(), LEDGER, chains(l), true, clock.instant());
     }
 
     @Test
@@ -119,7 +119,7 @@ class AnchoredDigestsTest {
         assertEquals(DigestVerifier.Kind.DELETED_CHAIN, r.problems().get(0).kind());
         assertEquals("member#m03", r.problems().get(0).chain());
         assertTrue(r.problems().get(0).message().contains("anchored it at entry 3"), r.problems().get(0).message());
-        assertTrue(new DigestVerifier().verify(digests.all(), LEDGER, chains(forged), false, clock.instant()).intact(),
+        assertTrue(new DigestVerifier(LedgerDigestJson.JSON).verify(digests.all(), LEDGER, chains(forged), false, clock.instant()).intact(),
                 "a partial export (one member's chain) is checked for the chains it has");
     }
 

@@ -118,10 +118,10 @@ class DigestCostTest {
         Run after = campaign(LedgerAnchor.DAILY, true);
         Instant at = after.ledger.chain("fleet").get(after.ledger.chain("fleet").size() - 1).record().at().plus(Duration.ofHours(1));
         long start = after.store.read;
-        DigestVerifier.Result fromCheckpoint = new DigestVerifier().verify(DigestVerifier.latestCheckpoint(after.store), LEDGER, chains(after.ledger), true, at);
+        DigestVerifier.Result fromCheckpoint = new DigestVerifier(LedgerDigestJson.JSON).verify(new DigestVerifier(LedgerDigestJson.JSON).latestCheckpoint(after.store), LEDGER, chains(after.ledger), true, at);
         long checkpointCheck = after.store.read - start;
         start = after.store.read;
-        DigestVerifier.Result complete = new DigestVerifier().verify(DigestVerifier.everything(after.store), LEDGER, chains(after.ledger), true, at);
+        DigestVerifier.Result complete = new DigestVerifier(LedgerDigestJson.JSON).verify(DigestVerifier.everything(after.store), LEDGER, chains(after.ledger), true, at);
         long completeCheck = after.store.read - start;
         assertEquals(List.of(), fromCheckpoint.problems());
         assertEquals(List.of(), complete.problems());

@@ -112,11 +112,11 @@ class IncrementalDigestsTest {
     }
 
     private DigestVerifier.Result fromCheckpoint(Ledger l) {
-        return new DigestVerifier().verify(DigestVerifier.latestCheckpoint(digests), LEDGER, chains(l), true, clock.instant());
+        return new DigestVerifier(LedgerDigestJson.JSON).verify(new DigestVerifier(LedgerDigestJson.JSON).latestCheckpoint(digests), LEDGER, chains(l), true, clock.instant());
     }
 
     private DigestVerifier.Result complete(Ledger l) {
-        return new DigestVerifier().verify(DigestVerifier.everything(digests), LEDGER, chains(l), true, clock.instant());
+        return new DigestVerifier(LedgerDigestJson.JSON).verify(DigestVerifier.everything(digests), LEDGER, chains(l), true, clock.instant());
     }
 
     private List<LedgerDigest> parsed() {
@@ -151,7 +151,7 @@ class IncrementalDigestsTest {
         hour("m01");
         hour("m02");
         Counting counting = new Counting(digests);
-        DigestVerifier.Selection s = DigestVerifier.latestCheckpoint(counting);
+        DigestVerifier.Selection s = new DigestVerifier(LedgerDigestJson.JSON).latestCheckpoint(counting);
         assertEquals(47, s.from());
         assertEquals(4, s.stored().size(), "the checkpoint (47) and the three increments since");
         assertEquals(5, counting.objects, "the newest digest (to find its checkpoint), then 47 to 50");
@@ -160,7 +160,7 @@ class IncrementalDigestsTest {
         assertEquals(50, everything.objects);
         assertTrue(everything.bytes > 5 * counting.bytes, everything.bytes + " bytes against " + counting.bytes);
 
-        DigestVerifier.Result r = new DigestVerifier().verify(s, LEDGER, chains(ledger), true, clock.instant());
+        DigestVerifier.Result r = new DigestVerifier(LedgerDigestJson.JSON).verify(s, LEDGER, chains(ledger), true, clock.instant());
         assertEquals(List.of(), r.problems());
         assertEquals(4, r.digests());
         assertEquals(47, r.from());
@@ -342,13 +342,13 @@ class IncrementalDigestsTest {
     @Test
     void a_named_checkpoint_must_be_a_full_digest() {
         twoDays();
-        DigestVerifier.Selection s = DigestVerifier.fromCheckpoint(digests, 24);
+        DigestVerifier.Selection s = new DigestVerifier(LedgerDigestJson.JSON).fromCheckpoint(digests, 24);
         assertEquals(24, s.from());
         assertEquals(25, s.stored().size(), "digests 24 to 48");
-        assertEquals(List.of(), new DigestVerifier().verify(s, LEDGER, chains(ledger), true, clock.instant()).problems());
+        assertEquals(List.of(), new DigestVerifier(LedgerDigestJson.JSON).verify(s, LEDGER, chains(ledger), true, clock.instant()).problems());
         assertEquals("digest 25 is incremental: a check starts from a full digest (its checkpoint is 24)",
-                assertThrows(IllegalArgumentException.class, () -> DigestVerifier.fromCheckpoint(digests, 25)).getMessage());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> DigestVerifier.fromCheckpoint(digests, 99)).getMessage()
+                assertThrows(IllegalArgumentException.class, () -> new DigestVerifier(LedgerDigestJson.JSON).fromCheckpoint(digests, 25)).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new DigestVerifier(LedgerDigestJson.JSON).fromCheckpoint(digests, 99)).getMessage()
                 .startsWith("there is no digest 99"));
     }
 

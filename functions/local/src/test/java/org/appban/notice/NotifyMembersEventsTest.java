@@ -47,6 +47,7 @@ import org.appban.store.memory.InMemoryLedger;
 import org.appban.store.memory.InMemoryMemberStore;
 import org.appban.testing.ProjectLayout;
 import org.appban.testing.TestContext;
+import org.appban.work.ContinuationJson;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -494,7 +495,7 @@ class NotifyMembersEventsTest {
                 new NoticePlanner(POLICY), composer, new NoticeSender(claims, ledger, mailer, clock, Duration.ofMinutes(16), PSEUDONYMS), clock);
         return new NotifyMembersHandler(notify, new MailFeedbackRecorder(members, ledger, alerts, clock, PSEUDONYMS), null,
                 new NotifyMembersHandler.Rounds(handedOn::add,
-                        new org.appban.work.ContinuationGate(NotifyMembersHandler.Rounds.KIND, queue, claims, ledger, clock), 4, clock));
+                        new org.appban.work.ContinuationGate(NotifyMembersHandler.Rounds.KIND, queue, ContinuationJson.JSON, claims, ledger, clock), 4, clock));
     }
 
     @Test

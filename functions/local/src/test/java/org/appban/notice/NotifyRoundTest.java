@@ -26,6 +26,7 @@ import org.appban.testing.TestClock;
 import org.appban.testing.TimeLimit;
 import org.appban.work.Continuation;
 import org.appban.work.ContinuationGate;
+import org.appban.work.ContinuationJson;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -67,7 +68,7 @@ class NotifyRoundTest {
         assertEquals("handed-on", out.path("status").asText());
         assertEquals(3, queue.size());
         assertEquals(0, mailer.count());
-        Continuation first = Continuation.parse(queue.peek(), "q");
+        Continuation first = ContinuationJson.parse(queue.peek(), "q");
         assertEquals("notify-daily/2023-03-17", first.round(), "the policy's day (09:00 in Auckland is the 16th in UTC)");
         assertEquals(QUEUE, first.queue());
     }
@@ -118,11 +119,11 @@ class NotifyRoundTest {
 
     @Test
     void a_malformed_message_or_one_from_another_stage_or_kind_is_refused_and_recorded() {
-        String otherStage = Continuation.start(NotifyMembersHandler.Rounds.KIND, QUEUE.replace("appban-test", "appban-prod"),
-                "notify-daily/2023-03-16", 0, 1).toJson();
-        String otherKind = Continuation.start("roster-import", QUEUE, "notify-daily/2023-03-16", 0, 1).toJson();
-        String looping = new Continuation(NotifyMembersHandler.Rounds.KIND, QUEUE, "notify-daily/2023-03-16", 0, 1,
-                Continuation.MAX_STEPS + 1, "m-05").toJson();
+        String otherStage = ContinuationJson.toJson(Continuation.start(NotifyMembersHandler.Rounds.KIND, QUEUE.replace("appban-test", "appban-prod"),
+                "notify-daily/2023-03-16", 0, 1));
+        String otherKind = ContinuationJson.toJson(Continuation.start("roster-import", QUEUE, "notify-daily/2023-03-16", 0, 1));
+        String looping = ContinuationJson.toJson(new Continuation(NotifyMembersHandler.Rounds.KIND, QUEUE, "notify-daily/2023-03-16", 0, 1,
+                Continuation.MAX_STEPS + 1, "m-05"));
         List<String> bodies = List.of("{not json", "[]", "{\"continue\":\"notify-round\"}",
                 "{\"continue\":\"notify-round\",\"queue\":\"" + QUEUE + "\",\"round\":\"r\",\"part\":3,\"parts\":2,\"step\":1}",
                 "{\"continue\":\"notify-round\",\"queue\":\"" + QUEUE + "\",\"round\":\"r\",\"part\":0,\"parts\":1,\"step\":1,\"extra\":1}",
@@ -147,7 +148,7 @@ class NotifyRoundTest {
     void a_step_held_by_a_live_invocation_goes_back_to_the_queue_without_an_error() {
         invoke(SCHEDULE, context("s", () -> false));
         String first = queue.poll();
-        Continuation c = Continuation.parse(first, "q");
+        Continuation c = ContinuationJson.parse(first, "q");
         claims.claim("continuation/" + c.id(), "another-invocation", clock.instant(), Duration.ofMinutes(15));
         JsonNode out = invoke(sqs("msg-1", first), context("w1", () -> false));
         assertEquals("busy", out.path("steps").path(0).path("status").asText());
@@ -157,7 +158,7 @@ class NotifyRoundTest {
 
     @Test
     void a_step_the_provider_stops_goes_back_to_the_queue_and_its_redelivery_carries_on_without_mailing_anyone_twice() {
-        String body = Continuation.start(NotifyMembersHandler.Rounds.KIND, QUEUE, "notify-daily/2023-03-17", 0, 1).toJson();
+        String body = ContinuationJson.toJson(Continuation.start(NotifyMembersHandler.Rounds.KIND, QUEUE, "notify-daily/2023-03-17", 0, 1));
         int[] calls = {0};
         mailer.before = m -> {
             if (++calls[0] == 6) throw new org.appban.mail.Mailer.Throttled("Maximum sending quota exceeded", true, null);
@@ -180,7 +181,7 @@ class NotifyRoundTest {
     @Test
     void a_cursor_at_a_member_who_is_gone_resumes_at_the_next_one() {
         // m-005x never existed: the step starts with the first member of the part after it.
-        String body = new Continuation(NotifyMembersHandler.Rounds.KIND, QUEUE, "notify-daily/2023-03-16", 0, 1, 2, "m-005x").toJson();
+        String body = ContinuationJson.toJson(new Continuation(NotifyMembersHandler.Rounds.KIND, QUEUE, "notify-daily/2023-03-16", 0, 1, 2, "m-005x"));
         invoke(sqs("msg-cursor", body), context("w", () -> false));
         List<String> to = mailer.sent.stream().map(m -> m.recipient().value()).toList();
         assertEquals(ACTIVE - 6, to.size(), to.toString());

@@ -30,6 +30,7 @@ import org.appban.ports.ExemptionStore;
 import org.appban.ports.Ledger;
 import org.appban.ports.MemberStore;
 import org.appban.work.ContinuationGate;
+import org.appban.work.ContinuationJson;
 import org.appban.work.WorkQueue;
 
 /**
@@ -90,7 +91,7 @@ final class NotifyRoundWorld {
                 Attestations.fromLedger(s.ledger()), new NoticePlanner(POLICY), composer,
                 new NoticeSender(s.claims(), s.ledger(), mailer, clock, lease,
                         org.appban.ledger.Pseudonyms.withKey("test-pseudonym-key-00000000000000000000")), clock);
-        ContinuationGate gate = new ContinuationGate(NotifyMembersHandler.Rounds.KIND, queueUrl, s.claims(), s.ledger(), clock);
+        ContinuationGate gate = new ContinuationGate(NotifyMembersHandler.Rounds.KIND, queueUrl, ContinuationJson.JSON, s.claims(), s.ledger(), clock);
         return new NotifyMembersHandler(notify, null, null, new NotifyMembersHandler.Rounds(work, gate, parts, clock));
     }
 

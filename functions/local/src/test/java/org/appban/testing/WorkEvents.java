@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import org.appban.json.Json;
+import org.appban.lambda.Trigger;
+import org.appban.work.WorkBatch;
 
 /** What a function whose rounds run as work on its own queue is invoked with: the queue's messages, and a clock that runs out. */
 public final class WorkEvents {
@@ -23,6 +25,15 @@ public final class WorkEvents {
         record.put("eventSourceARN", "arn:aws:sqs:ap-southeast-2:111122223333:appban-test-Work");
         record.put("body", body);
         return Json.write(Map.of("Records", List.of(record)));
+    }
+
+    /** The messages of {@link #sqs}'s event as a round reads them: read from the event by the Lambda edge ({@link Trigger}). */
+    public static WorkBatch batch(String messageId, String body) {
+        try {
+            return ((Trigger.SqsMessages) Trigger.of(Json.parse(sqs(messageId, body)))).work();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** An invocation of 15 minutes whose time is up (1 ms left) once {@code outOfTime} says so. */

@@ -154,8 +154,8 @@ public final class NetworkAccessHandler extends JsonHandler {
             case Trigger.EventBridgeEvent e -> eventBridge(event, runId, timeLeft);
             case Trigger.Schedule s -> schedule(event, runId, timeLeft, context);
             case Trigger.DirectInvocation direct -> manual(event, null, runId, timeLeft);
-            case Trigger.SqsMessages t when function.round() != null -> function.round().steps(event, runId,
-                    context == null ? 0 : context.getRemainingTimeInMillis(), timeLeft, line -> log(line, context));
+            case Trigger.SqsMessages t when function.round() != null -> function.round().steps(t.work(), runId,
+                    context == null ? 0 : context.getRemainingTimeInMillis(), timeLeft, line -> log(Json.write(line), context));
             case Trigger.SqsMessages t -> throw Trigger.notHandled("network-access", t, EXPECTED);
             case Trigger.StreamRecords t -> throw Trigger.notHandled("network-access", t, EXPECTED);
         };
@@ -224,7 +224,7 @@ public final class NetworkAccessHandler extends JsonHandler {
                 if (hasRecords && !records.isArray()) d.problem("records", "must be a list");
                 if (!hasRecords) d.problem("records", "is required");
                 problems.throwIfAny();
-                TelemetryReport ingested = function.telemetry().ingestRecords("event:" + batch, batch, records, actor, false);
+                TelemetryReport ingested = function.telemetry().ingest("event:" + batch, batch, TelemetryReader.records(records), actor, false);
                 return telemetryRun(List.of(ingested), actor, runId, timeLeft);
             }
             case RunAuthorisation.DETAIL_TYPE -> {
@@ -266,7 +266,7 @@ public final class NetworkAccessHandler extends JsonHandler {
         TelemetryReader.Format format = TelemetryReader.formatOf(key);
         if (format == null) return TelemetryReport.failed(source, "not a log this function reads: name it .jsonl, .ndjson, .json, .log or .csv (optionally .gz)");
         try (TelemetryObjects.LogObject log = function.logs().open(bucket, key)) {
-            return function.telemetry().ingestLog(source, log.contentTag(), log.lines(), format, actor, dryRun);
+            return function.telemetry().ingest(source, log.contentTag(), TelemetryReader.log(log.lines(), format), actor, dryRun);
         } catch (InvalidInputException e) {
             return TelemetryReport.failed(source, e.getMessage());
         } catch (IOException e) {

@@ -110,10 +110,11 @@ public final class EnforceRemovalHandler extends JsonHandler {
     protected Object handle(JsonNode event, Context context) {
         String runId = context != null && context.getAwsRequestId() != null ? context.getAwsRequestId() : "local-" + UUID.randomUUID();
         Trigger trigger = Trigger.of(event);
-        if (trigger instanceof Trigger.SqsMessages) {
+        if (trigger instanceof Trigger.SqsMessages batch) {
             if (round != null && fromQueue(event.get("Records"), round.queue())) {
                 BooleanSupplier timeLeft = () -> context == null || context.getRemainingTimeInMillis() > RESERVE_MILLIS;
-                return round.steps(event, runId, context == null ? 0 : context.getRemainingTimeInMillis(), timeLeft, System.out::println);
+                return round.steps(batch.work(), runId, context == null ? 0 : context.getRemainingTimeInMillis(), timeLeft,
+                        line -> System.out.println(Json.write(line)));
             }
             return workBatch(event.get("Records"));
         }

@@ -22,6 +22,7 @@ import org.appban.wiring.Production;
 import org.appban.wiring.Settings;
 import org.appban.work.Continuation;
 import org.appban.work.ContinuationGate;
+import org.appban.work.WorkBatch;
 import org.appban.work.WorkQueue;
 import org.appban.work.WorkSteps;
 
@@ -90,8 +91,8 @@ public final class ExemptionSweepHandler extends JsonHandler {
 
     @Override
     protected Object handle(JsonNode event, Context context) {
-        if (work != null && WorkSteps.isWork(event)) return steps(event, context);
         Trigger t = Trigger.of(event);
+        if (work != null && t instanceof Trigger.SqsMessages batch) return steps(batch.work(), context);
         if (!(t instanceof Trigger.Schedule || t instanceof Trigger.DirectInvocation)) {
             throw Trigger.notHandled("exemption-sweep", t, "its daily schedule {\"trigger\": \"schedule\"}");
         }
@@ -125,10 +126,11 @@ public final class ExemptionSweepHandler extends JsonHandler {
     }
 
     /** The work queue's messages, each a step of the day's sweep (see the class comment). */
-    private Map<String, Object> steps(JsonNode event, Context context) {
+    private Map<String, Object> steps(WorkBatch batch, Context context) {
         String runId = context == null || context.getAwsRequestId() == null ? "local-" + java.util.UUID.randomUUID() : context.getAwsRequestId();
         long remaining = context == null ? 0 : context.getRemainingTimeInMillis();
-        return new WorkSteps(work.gate(), work.queue()).run(event, runId, remaining, c -> step(c, context), line -> log(line, context));
+        return new WorkSteps(work.gate(), work.queue()).run(batch, runId, remaining, c -> step(c, context),
+                line -> log(org.appban.json.Json.write(line), context));
     }
 
     /** One step: the exemptions with a notice due, from the step's cursor on, until done or short of time. */

@@ -63,10 +63,11 @@ public final class InventorySyncHandler extends JsonHandler {
     @Override
     protected Object handle(JsonNode event, Context context) {
         Trigger t = Trigger.of(event);
-        if (t instanceof Trigger.SqsMessages && round != null) {
+        if (t instanceof Trigger.SqsMessages batch && round != null) {
             String runId = context != null && context.getAwsRequestId() != null ? context.getAwsRequestId() : java.util.UUID.randomUUID().toString();
             java.util.function.BooleanSupplier timeLeft = () -> context == null || context.getRemainingTimeInMillis() > RESERVE_MILLIS;
-            return round.steps(event, runId, context == null ? 0 : context.getRemainingTimeInMillis(), timeLeft, line -> {
+            return round.steps(batch.work(), runId, context == null ? 0 : context.getRemainingTimeInMillis(), timeLeft, step -> {
+                String line = org.appban.json.Json.write(step);
                 if (context != null && context.getLogger() != null) context.getLogger().log(line + "\n");
                 else System.out.println(line);
             });

@@ -33,6 +33,7 @@ import org.appban.wiring.Production;
 import org.appban.wiring.Settings;
 import org.appban.work.Continuation;
 import org.appban.work.ContinuationGate;
+import org.appban.work.WorkBatch;
 import org.appban.work.WorkSteps;
 
 /**
@@ -153,7 +154,7 @@ public final class NotifyMembersHandler extends JsonHandler {
     @Override
     protected Object handle(JsonNode event, Context context) {
         Trigger trigger = Trigger.of(event);
-        if (trigger instanceof Trigger.SqsMessages && rounds != null) return steps(event, context);
+        if (trigger instanceof Trigger.SqsMessages batch && rounds != null) return steps(batch.work(), context);
         NotifyCommand command = command(trigger);
         String runId = runId(context);
         return switch (command) {
@@ -239,7 +240,7 @@ public final class NotifyMembersHandler extends JsonHandler {
      * quota used up, sending paused) is given back and its message returns after the queue's visibility timeout;
      * three such deliveries and it lands in NotifyMembersFailedEvents, whose alarm calls an administrator.
      */
-    private Object steps(JsonNode event, Context context) {
+    private Object steps(WorkBatch batch, Context context) {
         String runId = runId(context);
         long remaining = context == null || context.getRemainingTimeInMillis() <= 0 ? 15 * 60_000 : context.getRemainingTimeInMillis();
         // The step is held for its time left plus a notice's lease: a member it claims in its last moment stays
@@ -247,7 +248,7 @@ public final class NotifyMembersHandler extends JsonHandler {
         // and step over it, leaving them for the next day. Held, the step goes back to the queue instead (NotifyWork's
         // visibility timeout, 90 minutes, is longer than both together: NotifyRoundTest).
         long held = remaining + notify.noticeLease().toMillis();
-        return new WorkSteps(rounds.gate(), rounds.queue()).run(event, runId, held, c -> step(c, runId, context), line -> log(line, context));
+        return new WorkSteps(rounds.gate(), rounds.queue()).run(batch, runId, held, c -> step(c, runId, context), line -> log(Json.write(line), context));
     }
 
     private WorkSteps.Outcome step(Continuation c, String runId, Context context) {

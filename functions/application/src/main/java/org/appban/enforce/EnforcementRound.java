@@ -1,6 +1,5 @@
 package org.appban.enforce;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +37,7 @@ import org.appban.remote.RemoteFailure;
 import org.appban.safety.BlastRadius;
 import org.appban.safety.KillSwitch;
 import org.appban.work.Continuation;
+import org.appban.work.WorkBatch;
 import org.appban.work.WorkSteps;
 
 /**
@@ -176,8 +176,8 @@ public final class EnforcementRound {
     }
 
     /** A batch from the round's queue. */
-    public Map<String, Object> steps(JsonNode event, String runId, long remainingMillis, BooleanSupplier timeLeft, Consumer<String> log) {
-        return work.run(event, runId, remainingMillis, c -> step(c, runId, timeLeft), log);
+    public Map<String, Object> steps(WorkBatch batch, String runId, long remainingMillis, BooleanSupplier timeLeft, Consumer<Map<String, Object>> log) {
+        return work.run(batch, runId, remainingMillis, c -> step(c, runId, timeLeft), log);
     }
 
     private WorkSteps.Outcome step(Continuation c, String runId, BooleanSupplier timeLeft) {

@@ -1,6 +1,5 @@
 package org.appban.access;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -13,6 +12,7 @@ import java.util.function.Consumer;
 import org.appban.domain.Actor;
 import org.appban.ports.Claims;
 import org.appban.work.Continuation;
+import org.appban.work.WorkBatch;
 import org.appban.work.WorkSteps;
 
 /**
@@ -79,8 +79,8 @@ public final class AccessRound {
     }
 
     /** A batch from the round's queue. */
-    public Map<String, Object> steps(JsonNode event, String runId, long remainingMillis, BooleanSupplier timeLeft, Consumer<String> log) {
-        return work.run(event, runId, remainingMillis, c -> step(c, runId, timeLeft), log);
+    public Map<String, Object> steps(WorkBatch batch, String runId, long remainingMillis, BooleanSupplier timeLeft, Consumer<Map<String, Object>> log) {
+        return work.run(batch, runId, remainingMillis, c -> step(c, runId, timeLeft), log);
     }
 
     private WorkSteps.Outcome step(Continuation c, String runId, BooleanSupplier timeLeft) {

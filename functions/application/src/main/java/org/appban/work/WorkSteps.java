@@ -1,6 +1,5 @@
 package org.appban.work;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -88,40 +87,33 @@ public final class WorkSteps {
         return gate;
     }
 
-    /** True when the event is a batch from an SQS queue (the work queue's mapping), not another trigger. */
-    public static boolean isWork(JsonNode event) {
-        return "aws:sqs".equals(event.path("Records").path(0).path("eventSource").asText());
-    }
-
     /**
      * Starts a round: one message per part, each the part's first step. A second start of the same round (a schedule
      * delivered twice) sends the same steps, which the gate refuses as replays once the first ones ran.
      */
     public void start(String round, int parts) {
-        for (int part = 0; part < parts; part++) queue.send(Continuation.start(gate.kind(), gate.queue(), round, part, parts).toJson());
+        for (int part = 0; part < parts; part++) queue.send(gate.format().write(Continuation.start(gate.kind(), gate.queue(), round, part, parts)));
     }
 
     /**
      * Runs a batch of the queue's messages.
      *
+     * @param batch           the messages, as the Lambda edge read them from the queue's event
      * @param runId           this invocation (its request id): the holder of the steps it admits
      * @param remainingMillis the invocation's time left when it started (0 or less: unknown), for the steps' leases
-     * @param log             where each step's line goes (the function's log)
+     * @param log             where each step's line goes (the function's log, which writes it as one JSON line)
      */
-    public Map<String, Object> run(JsonNode event, String runId, long remainingMillis, Step step, Consumer<String> log) {
+    public Map<String, Object> run(WorkBatch batch, String runId, long remainingMillis, Step step, Consumer<Map<String, Object>> log) {
         List<Map<String, Object>> steps = new ArrayList<>();
         List<Map<String, String>> failures = new ArrayList<>();
-        JsonNode records = event.path("Records");
-        for (int i = 0; i < records.size(); i++) {
-            JsonNode record = records.get(i);
-            String messageId = record.path("messageId").asText("");
-            if (messageId.isBlank()) messageId = "Records[" + i + "]";
+        for (WorkBatch.Message message : batch.messages()) {
+            String messageId = message.id();
             // A little longer than the invocation may live: a live step is never taken over, a dead one soon is.
             Duration lease = Duration.ofMillis(remainingMillis <= 0 ? 15 * 60_000 : remainingMillis).plusSeconds(30);
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("trigger", "continuation");
             line.put("messageId", messageId);
-            switch (gate.admit(record.path("body").asText(""), messageId, runId, lease)) {
+            switch (gate.admit(message.body(), messageId, runId, lease)) {
                 case ContinuationGate.Refused r -> {
                     line.put("status", "refused");
                     line.put("reason", r.reason());
@@ -137,7 +129,7 @@ public final class WorkSteps {
                     if (Status.STOPPED.wireName().equals(line.get("status"))) failures.add(Map.of("itemIdentifier", messageId));
                 }
             }
-            log.accept(org.appban.json.Json.write(line));
+            log.accept(line);
             steps.add(line);
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -153,7 +145,7 @@ public final class WorkSteps {
             o = step.run(c);
             // The rest first, the mark after: a step that dies in between is run again (its work is idempotent),
             // never lost; one whose message cannot be sent is given back, and its redelivery runs it again.
-            if (o.status() == Status.HANDED_ON) queue.send(c.next(o.cursor(), o.tally()).toJson());
+            if (o.status() == Status.HANDED_ON) queue.send(gate.format().write(c.next(o.cursor(), o.tally())));
         } catch (RuntimeException e) {
             gate.release(a);
             throw e;

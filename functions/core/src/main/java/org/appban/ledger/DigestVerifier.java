@@ -80,13 +80,16 @@ public final class DigestVerifier {
         }
     }
 
+    private final DigestFormat format;
     private final Duration maxGap;
 
-    public DigestVerifier() {
-        this(MAX_GAP);
+    /** @param format how the digests' bytes read (the bucket's format, {@code LedgerDigestJson} in adapters) */
+    public DigestVerifier(DigestFormat format) {
+        this(format, MAX_GAP);
     }
 
-    public DigestVerifier(Duration maxGap) {
+    public DigestVerifier(DigestFormat format, Duration maxGap) {
+        this.format = Objects.requireNonNull(format, "format");
         this.maxGap = Objects.requireNonNull(maxGap, "maxGap");
     }
 
@@ -108,12 +111,12 @@ public final class DigestVerifier {
      * and those after it. When the newest digest cannot be read or names a checkpoint that is not there, the check
      * cannot start from it: then every digest is read, and the check names what is wrong.
      */
-    public static Selection latestCheckpoint(DigestStore store) {
+    public Selection latestCheckpoint(DigestStore store) {
         Optional<DigestStore.Stored> newest = store.newest();
         if (newest.isEmpty()) return new Selection(List.of(), 1, "no digest");
         LedgerDigest d;
         try {
-            d = LedgerDigestJson.parse(newest.get().bytes());
+            d = format.read(newest.get().bytes());
         } catch (LedgerDigest.Malformed e) {
             Selection all = everything(store);
             return new Selection(all.stored(), 1, "every digest from number 1 (the newest, " + newest.get().key() + ", cannot be read)");
@@ -132,13 +135,13 @@ public final class DigestVerifier {
      *
      * @throws IllegalArgumentException when there is no such digest or it is not full, naming a checkpoint to use
      */
-    public static Selection fromCheckpoint(DigestStore store, long number) {
+    public Selection fromCheckpoint(DigestStore store, long number) {
         String key = LedgerDigest.key(number);
         List<DigestStore.Stored> since = store.since(key);
         if (since.isEmpty() || !since.get(0).key().equals(key)) throw new IllegalArgumentException("there is no digest " + number + " (" + key + ")");
         LedgerDigest d;
         try {
-            d = LedgerDigestJson.parse(since.get(0).bytes());
+            d = format.read(since.get(0).bytes());
         } catch (LedgerDigest.Malformed e) {
             throw new IllegalArgumentException("digest " + number + " is malformed (" + e.getMessage() + "): a check cannot start from it");
         }
@@ -180,7 +183,7 @@ public final class DigestVerifier {
             }
             LedgerDigest d;
             try {
-                d = LedgerDigestJson.parse(s.bytes());
+                d = format.read(s.bytes());
             } catch (LedgerDigest.Malformed e) {
                 problems.add(new Problem(Kind.MALFORMED, s.key(), null, "digest " + s.key() + ": malformed: " + e.getMessage()));
                 continue;

@@ -1,7 +1,5 @@
 package org.appban.access;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +33,6 @@ public final class TelemetryIngest {
     private final EvidenceStore evidence;
     private final Ledger ledger;
     private final Clock clock;
-    private final TelemetryReader reader = new TelemetryReader();
 
     public TelemetryIngest(BannedApp app, DeviceStore devices, EvidenceStore evidence, Ledger ledger, Clock clock) {
         this.app = app;
@@ -46,22 +43,16 @@ public final class TelemetryIngest {
     }
 
     /**
-     * A log object (S3), read as it streams.
+     * A batch of telemetry: a log object (S3) or a telemetry event's records.
      *
-     * @param source     where it came from, e.g. {@code s3://bucket/key}: kept as each sighting's source
-     * @param contentTag a stable fingerprint of the content (the ETag): a re-delivered object is recorded once
+     * @param source where it came from, e.g. {@code s3://bucket/key}: kept as each sighting's source
+     * @param tag    a stable fingerprint of the content (an object's ETag, an event's batch id): a batch delivered
+     *               again is recorded once
      */
-    public TelemetryReport ingestLog(String source, String contentTag, BufferedReader in, TelemetryReader.Format format, Actor actor, boolean dryRun) {
+    public TelemetryReport ingest(String source, String tag, TelemetryLog log, Actor actor, boolean dryRun) {
         Batch batch = new Batch(source);
-        reader.read(in, format, batch::add, batch.problems);
-        return batch.finish(contentTag, actor, dryRun);
-    }
-
-    /** The {@code records} array of a telemetry event, each element in the JSON-lines form. */
-    public TelemetryReport ingestRecords(String source, String batchId, JsonNode records, Actor actor, boolean dryRun) {
-        Batch batch = new Batch(source);
-        for (int i = 0; i < records.size(); i++) TelemetryReader.accept(records.get(i), "records[" + i + "]", batch::add, batch.problems);
-        return batch.finish(batchId, actor, dryRun);
+        log.read(batch::add, batch.problems);
+        return batch.finish(tag, actor, dryRun);
     }
 
     /** The policy's domain a name belongs to (the name itself or a subdomain), if any. */
@@ -75,7 +66,7 @@ public final class TelemetryIngest {
 
     private final class Batch {
         final String source;
-        final TelemetryReader.Problems problems = new TelemetryReader.Problems();
+        final TelemetryProblems problems = new TelemetryProblems();
         final Instant now = clock.instant();
         final Map<MacAddress, List<Device>> byMac = new HashMap<>();
         final Map<String, Sighting> latest = new HashMap<>();

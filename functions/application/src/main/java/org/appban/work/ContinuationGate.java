@@ -49,25 +49,30 @@ public final class ContinuationGate {
 
     private final String kind;
     private final String queue;
+    private final ContinuationFormat format;
     private final Claims claims;
     private final Ledger ledger;
     private final Clock clock;
     private final java.util.function.Function<Continuation, String> check;
 
-    /** @param queue this function's own work queue (its URL): the only one whose messages it takes */
-    public ContinuationGate(String kind, String queue, Claims claims, Ledger ledger, Clock clock) {
-        this(kind, queue, claims, ledger, clock, c -> null);
+    /**
+     * @param queue  this function's own work queue (its URL): the only one whose messages it takes
+     * @param format how a message carries its continuation: what does not read as one is refused as malformed
+     */
+    public ContinuationGate(String kind, String queue, ContinuationFormat format, Claims claims, Ledger ledger, Clock clock) {
+        this(kind, queue, format, claims, ledger, clock, c -> null);
     }
 
     /**
      * @param check what the round itself requires of a message beyond its shape (its round name, its cursor): null when
      *              it holds, else the problem; a message that fails it is refused as malformed and recorded
      */
-    public ContinuationGate(String kind, String queue, Claims claims, Ledger ledger, Clock clock,
+    public ContinuationGate(String kind, String queue, ContinuationFormat format, Claims claims, Ledger ledger, Clock clock,
                             java.util.function.Function<Continuation, String> check) {
         this.check = check;
         this.kind = kind;
         this.queue = queue;
+        this.format = format;
         this.claims = claims;
         this.ledger = ledger;
         this.clock = clock;
@@ -81,6 +86,11 @@ public final class ContinuationGate {
         return queue;
     }
 
+    /** How this gate reads a message, and so how the round's messages are written. */
+    public ContinuationFormat format() {
+        return format;
+    }
+
     /**
      * @param messageId the queue's id of the message (what a refusal is recorded under)
      * @param holder    this invocation (its request id)
@@ -89,7 +99,7 @@ public final class ContinuationGate {
     public Verdict admit(String body, String messageId, String holder, Duration lease) {
         Continuation c;
         try {
-            c = Continuation.parse(body, "continuation " + messageId);
+            c = format.read(body, "continuation " + messageId);
         } catch (InvalidInputException e) {
             return refuse("malformed", e.problems().stream().map(InputProblem::toString).toList().toString(), body, messageId, null);
         } catch (IllegalArgumentException e) {

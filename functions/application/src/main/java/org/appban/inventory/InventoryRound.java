@@ -1,6 +1,5 @@
 package org.appban.inventory;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -21,6 +20,7 @@ import org.appban.network.RegisteredDevice;
 import org.appban.ports.DeviceStore;
 import org.appban.remote.RemoteFailure;
 import org.appban.work.Continuation;
+import org.appban.work.WorkBatch;
 import org.appban.work.WorkSteps;
 
 /**
@@ -91,8 +91,8 @@ public final class InventoryRound {
     }
 
     /** A batch from the round's queue. */
-    public Map<String, Object> steps(JsonNode event, String runId, long remainingMillis, BooleanSupplier timeLeft, Consumer<String> log) {
-        return work.run(event, runId, remainingMillis, c -> step(c, timeLeft), log);
+    public Map<String, Object> steps(WorkBatch batch, String runId, long remainingMillis, BooleanSupplier timeLeft, Consumer<Map<String, Object>> log) {
+        return work.run(batch, runId, remainingMillis, c -> step(c, timeLeft), log);
     }
 
     /** A round's start in its name: the second, UTC ({@code yyyy-MM-ddTHH:mm:ss}). */
