@@ -118,7 +118,7 @@ final class RehearsalWorld implements AutoCloseable {
                 new NoticePlanner(policy), composer, new NoticeSender(claims, ledger, faults.mailer().apply(outbox), clock, NoticeSender.DEFAULT_LEASE, pseudonyms), clock);
         this.digest = new org.appban.digest.AdminDigest(policy, devices, exemptions, ledger, claims, faults.mailer().apply(outbox),
                 new org.appban.digest.DigestMail(policy, new MimeWriter(), "../" + org.appban.admin.StatusPage.FILE),
-                new org.appban.digest.FleetChainApprovals(ledger), clock, NoticeSender.DEFAULT_LEASE);
+                org.appban.digest.FleetChainApprovals.of(policy, ledger), clock, NoticeSender.DEFAULT_LEASE);
         this.access = EmbeddedAccess.of(policy, members, devices, exemptions, ledger, claims, evidence, faults.decorators().nac(nac), killSwitch,
                 AccessNotices.asRequests(noticeRequests("appban.network")), AccessAlerts.to(alerts), clock);
         this.enforcement = EmbeddedEnforcement.of(policy, devices, exemptions, ledger, claims, killSwitch,

@@ -62,6 +62,11 @@ public abstract class ForwardingLedger implements Ledger {
     }
 
     @Override
+    public List<LedgerEntry> chainFrom(String chain, java.time.Instant from) {
+        return delegate.chainFrom(chain, from);
+    }
+
+    @Override
     public List<LedgerEntry> flagged(String action, java.time.Instant from) {
         return delegate.flagged(action, from);
     }

@@ -58,6 +58,15 @@ public interface Ledger {
         return found;
     }
 
+    /**
+     * The entries of a chain decided at or after {@code from}, in order of {@code seq}: a caller that needs a chain's
+     * recent entries only (the acts waiting for a second approval, which lapse within the policy's pendingHours) reads
+     * what the window holds, not the chain's history. Adapters read the chain from its newest entry back.
+     */
+    default List<LedgerEntry> chainFrom(String chain, java.time.Instant from) {
+        return chain(chain).stream().filter(e -> !e.record().at().isBefore(from)).toList();
+    }
+
     /** A chain in order of {@code seq}. */
     List<LedgerEntry> chain(String chain);
 

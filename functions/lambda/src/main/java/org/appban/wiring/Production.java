@@ -440,7 +440,7 @@ public final class Production {
                 new DynamoClaims(dynamo(), settings.required("CLAIMS_TABLE")),
                 new SesMailer(sesClient(), settings.optional("SES_CONFIGURATION_SET").orElse(null)),
                 new org.appban.digest.DigestMail(policy, new MimeWriter(), null),
-                new org.appban.digest.FleetChainApprovals(notifyParts().ledger()), clock, NoticeSender.DEFAULT_LEASE);
+                org.appban.digest.FleetChainApprovals.of(policy, notifyParts().ledger()), clock, NoticeSender.DEFAULT_LEASE);
     }
 
     public MailFeedbackRecorder mailFeedbackRecorder() {

@@ -122,7 +122,7 @@ class AdminDigestReadsIT {
 
         AdminDigest digest() {
             return new AdminDigest(policy, devices, exemptions, ledger, claims, mailer, new DigestMail(policy, new MimeWriter(), null),
-                    new FleetChainApprovals(ledger), clock, Duration.ofMinutes(16));
+                    FleetChainApprovals.of(policy, ledger), clock, Duration.ofMinutes(16));
         }
 
         void record(Instant at, String member, String device, String action, String outcome, Map<String, String> details) {

@@ -90,7 +90,7 @@ class AdminDigestTest {
 
     private AdminDigest digest(BanPolicy policy) {
         return new AdminDigest(policy, devices, exemptions, ledger, claims, mailer, new DigestMail(policy, new MimeWriter(), null),
-                new FleetChainApprovals(ledger), clock, Duration.ofMinutes(16));
+                FleetChainApprovals.of(policy, ledger), clock, Duration.ofMinutes(16));
     }
 
     private void record(String at, String member, String device, String action, String outcome) {

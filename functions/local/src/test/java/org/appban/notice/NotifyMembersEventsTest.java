@@ -95,7 +95,7 @@ class NotifyMembersEventsTest {
                 new NoticePlanner(policy), composer, new NoticeSender(claims, ledger, m, clock, Duration.ofMinutes(16), PSEUDONYMS), clock);
         return new NotifyMembersHandler(notify, new MailFeedbackRecorder(members, ledger, alerts, clock, PSEUDONYMS),
                 new org.appban.digest.AdminDigest(policy, devices, exemptions, ledger, claims, m, new org.appban.digest.DigestMail(policy, new MimeWriter(), null),
-                        new org.appban.digest.FleetChainApprovals(ledger), clock, Duration.ofMinutes(16)));
+                        org.appban.digest.FleetChainApprovals.of(policy, ledger), clock, Duration.ofMinutes(16)));
     }
 
     private static String sample(String name) {

@@ -323,6 +323,40 @@ public final class DynamoLedger implements Ledger {
     }
 
     /**
+     * The chain's newest entries first, a page at a time, until one decided more than {@link #CLOCK_SLACK} before
+     * {@code from}: an entry's {@code at} is its writer's clock while {@code seq} is the order appends took on the
+     * chain's tail, so within that slack an older {@code at} may follow a newer one; past it, nothing the window
+     * holds is left. One Query for a window's worth of a chain, however long its history.
+     */
+    @Override
+    public List<LedgerEntry> chainFrom(String chain, java.time.Instant from) {
+        java.time.Instant stop = from.minus(CLOCK_SLACK);
+        List<LedgerEntry> newestFirst = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest.Builder q = chainQuery(chain).scanIndexForward(false).limit(pageSize);
+            if (start != null) q.exclusiveStartKey(start);
+            var page = dynamo.query(q.build());
+            boolean past = false;
+            for (Map<String, AttributeValue> item : page.items()) {
+                LedgerEntry e = LedgerItems.fromItem(item, table);
+                if (e.record().at().isBefore(stop)) {
+                    past = true;
+                    break;
+                }
+                newestFirst.add(e);
+            }
+            start = past || !page.hasLastEvaluatedKey() || page.lastEvaluatedKey().isEmpty() ? null : page.lastEvaluatedKey();
+        } while (start != null);
+        List<LedgerEntry> entries = new ArrayList<>();
+        for (int i = newestFirst.size() - 1; i >= 0; i--) if (!newestFirst.get(i).record().at().isBefore(from)) entries.add(newestFirst.get(i));
+        return entries;
+    }
+
+    /** How far a chain's {@code at} may run behind its {@code seq}: writers' clocks, and an append's retries. */
+    static final java.time.Duration CLOCK_SLACK = java.time.Duration.ofMinutes(15);
+
+    /**
      * The chains asked for, each by a Query of its own ({@value #PARALLEL_READS} at a time): what is read follows the
      * chains asked for and their own length, never the size of the ledger. There is no Scan of the table, however
      * many are asked: a Scan reads every entry of every chain, and the whole ledger grows with every day of every
