@@ -33,6 +33,7 @@ import org.appban.ports.Ledger;
 import org.appban.remote.RemoteFailure;
 import org.appban.safety.BlastRadius;
 import org.appban.safety.KillSwitch;
+import org.appban.work.PartSlots;
 
 /**
  * The network-access function's work: load each device's facts through the ports (private and corporate alike), ask
@@ -510,7 +511,7 @@ public final class NetworkAccessService {
         NacView view = NacView.live(nac);
         Map<String, Integer> counts = new TreeMap<>();
         List<String> drift = new ArrayList<>();
-        long[] slot = {slotsTaken};
+        PartSlots slots = new PartSlots(claims, clock, CLAIM_LEASE, "nac/round-slot/" + round + "/" + part, allowance, slotsTaken);
         String cursor = after;
         int read = 0;
         boolean finished = false;
@@ -533,7 +534,7 @@ public final class NetworkAccessService {
                             run.fleetEvent("nac.quarantine-stopped", "held", "nac/kill-switch/" + round,
                                     Map.of("reason", "kill switch engaged" + (kill.by() == null ? "" : " by " + kill.by())
                                             + (kill.reason() == null ? "" : ": " + kill.reason()), "round", round));
-                        } else if (!takeSlot(round, part, allowance, slot, device.id(), runId)) {
+                        } else if (!slots.take(device.id(), runId)) {
                             // Due since the round counted (a device judged afresh): left to tomorrow's round, whose
                             // count includes it, rather than over the count the cap was checked against.
                             run.held(dd, "held-by-cap");
@@ -558,7 +559,7 @@ public final class NetworkAccessService {
                     // The NAC failing: the part ends for today (the administrators were told), as a run stops.
                     cursor = device.id();
                     read++;
-                    return new PartStep(true, cursor, read, slot[0], 0, run.stopped, stepReport(run, request, runId, now, read, counts, drift, kill, cap));
+                    return new PartStep(true, cursor, read, slots.taken(), 0, run.stopped, stepReport(run, request, runId, now, read, counts, drift, kill, cap));
                 }
                 cursor = device.id();
                 read++;
@@ -568,34 +569,13 @@ public final class NetworkAccessService {
                 break;
             }
         }
-        return new PartStep(finished, cursor, read, slot[0], 0, null, stepReport(run, request, runId, now, read, counts, drift, kill, cap));
+        return new PartStep(finished, cursor, read, slots.taken(), 0, null, stepReport(run, request, runId, now, read, counts, drift, kill, cap));
     }
 
     private AccessReport stepReport(Run run, AccessRequest request, String runId, Instant now, int read, Map<String, Integer> counts,
                                     List<String> drift, KillSwitch.State kill, RoundCap cap) {
         return new AccessReport(run.stopped == null ? "done" : "stopped", request.trigger(), runId, false, now.toString(), read, counts,
                 run.actions, run.unresolved, drift, List.of(), kill.engaged() ? describe(kill) : null, cap.reason(), run.stopped);
-    }
-
-    /**
-     * Takes the part's next free quarantine slot for {@code device} (slots 1 to {@code allowance}; a slot this device
-     * took before, in a step that died, is its own again). False when none is left.
-     */
-    private boolean takeSlot(String round, int part, long allowance, long[] slot, String device, String runId) {
-        for (long n = slot[0] + 1; n <= allowance; n++) {
-            String key = "nac/round-slot/" + round + "/" + part + "/" + n;
-            Claims.Outcome o = claims.claim(key, runId, clock.instant(), CLAIM_LEASE);
-            if (o == Claims.Outcome.CLAIMED || o == Claims.Outcome.TAKEN_OVER) {
-                claims.complete(key, runId, device, clock.instant());
-                slot[0] = Math.max(slot[0], n);
-                return true;
-            }
-            if (o == Claims.Outcome.ALREADY_DONE && claims.state(key).map(Claims.State::outcome).filter(device::equals).isPresent()) {
-                slot[0] = Math.max(slot[0], n);
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

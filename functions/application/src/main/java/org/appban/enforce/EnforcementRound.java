@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,6 +36,8 @@ import org.appban.remote.RemoteFailure;
 import org.appban.safety.BlastRadius;
 import org.appban.safety.KillSwitch;
 import org.appban.work.Continuation;
+import org.appban.work.PartSlots;
+import org.appban.work.SurveyThenAct;
 import org.appban.work.WorkBatch;
 import org.appban.work.WorkSteps;
 
@@ -49,7 +50,8 @@ import org.appban.work.WorkSteps;
  * Each page is decided by the {@link EnforcementPlanner}, the one statement of the rules (escalation included); its
  * per-device actions go to the device work queue ({@link WorkQueue}) as a run's did.
  *
- * <p>Two phases, so that the blast-radius cap holds for the round as it held for one run:
+ * <p>Two phases ({@link SurveyThenAct}, the skeleton it shares with network access's round), so that the blast-radius
+ * cap holds for the round as it held for one run:
  * <ol>
  *   <li><b>survey</b> ({@code <trigger>/<day>}): each part plans its devices and changes nothing, counting the
  *       removals it would start and the devices in scope; a part's counts are kept when its survey ends (a completed
@@ -71,10 +73,7 @@ public final class EnforcementRound {
     public static final String KIND = "enforce-removal-round";
     /** Devices a step reads at a time (one Scan page of its part). */
     public static final int PAGE = 100;
-    static final String ACT = "/act";
-    static final String SLOTS = "slots";
     static final String NEW = "removals";
-    static final String IN_SCOPE = "devices";
     /** Longer than a step can live: a dead holder's claim is taken over by its message's redelivery. */
     static final Duration LEASE = Duration.ofMinutes(16);
 
@@ -86,8 +85,7 @@ public final class EnforcementRound {
     private final KillSwitch killSwitch;
     private final Supplier<Map<MdmKind, FleetEnforcement>> mdms;
     private final WorkQueue deviceWork;
-    private final WorkSteps work;
-    private final int parts;
+    private final SurveyThenAct phases;
     private final Integer deadlineConfirm;
     private final AdminAlerts alerts;
     private final Clock clock;
@@ -115,8 +113,7 @@ public final class EnforcementRound {
                      int parts, Integer deadlineConfirm, AdminAlerts alerts, Clock clock, int page) {
         if (page < 1 || page > PAGE) throw new IllegalArgumentException("a page is 1 to " + PAGE + " devices, was " + page);
         this.pageSize = page;
-        if (parts < 1 || parts > 1000) throw new IllegalArgumentException("parts must be from 1 to 1000, was " + parts);
-        if (!work.gate().kind().equals(KIND)) throw new IllegalArgumentException("the gate lets in " + work.gate().kind() + ", not " + KIND);
+        this.phases = new SurveyThenAct(KIND, "enforce/round", NEW, work, claims, parts, LEASE, clock);
         this.policy = policy;
         this.devices = devices;
         this.exemptions = exemptions;
@@ -125,8 +122,6 @@ public final class EnforcementRound {
         this.killSwitch = killSwitch;
         this.mdms = mdms;
         this.deviceWork = deviceWork;
-        this.work = work;
-        this.parts = parts;
         this.deadlineConfirm = deadlineConfirm;
         this.alerts = alerts;
         this.clock = clock;
@@ -135,7 +130,7 @@ public final class EnforcementRound {
 
     /** The queue the round's steps come from (its URL): a batch from it is a round's, not device work. */
     public String queue() {
-        return work.gate().queue();
+        return phases.work().gate().queue();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -168,30 +163,26 @@ public final class EnforcementRound {
             out.put("message", describe(ks) + "; nothing was sent to any MDM and nothing was queued");
             return out;
         }
-        work.start(round, parts);
+        phases.start(round);
         out.put("status", "handed-on");
         out.put("phase", "survey");
-        out.put("parts", parts);
+        out.put("parts", phases.parts());
         return out;
     }
 
     /** A batch from the round's queue. */
     public Map<String, Object> steps(WorkBatch batch, String runId, long remainingMillis, BooleanSupplier timeLeft, Consumer<Map<String, Object>> log) {
-        return work.run(batch, runId, remainingMillis, c -> step(c, runId, timeLeft), log);
-    }
-
-    private WorkSteps.Outcome step(Continuation c, String runId, BooleanSupplier timeLeft) {
-        boolean act = c.round().endsWith(ACT);
-        String round = act ? c.round().substring(0, c.round().length() - ACT.length()) : c.round();
-        Actor actor = Actor.schedule(round.contains("/") ? round.substring(0, round.indexOf('/')) : round);
-        return act ? act(c, round, actor, runId, timeLeft) : survey(c, round, actor, runId, timeLeft);
+        return phases.steps(batch, runId, remainingMillis, timeLeft, log, this::survey, this::act);
     }
 
     // ---------------------------------------------------------------------------------------------------------
     // Survey
     // ---------------------------------------------------------------------------------------------------------
 
-    private WorkSteps.Outcome survey(Continuation c, String round, Actor actor, String runId, BooleanSupplier timeLeft) {
+    private WorkSteps.Outcome survey(SurveyThenAct.Step step) {
+        Continuation c = step.continuation();
+        String round = step.round();
+        Actor actor = step.actor();
         KillSwitch.State ks = killSwitch.read();
         if (ks.engaged()) {
             // The round stops where it is: this part is never counted, so the act phase never starts. Recorded once.
@@ -215,74 +206,52 @@ public final class EnforcementRound {
             read += page.devices().size();
             if (!page.devices().isEmpty()) cursor = page.devices().get(page.devices().size() - 1).id();
             last = page.last();
-        } while (!last && timeLeft.getAsBoolean());
-        Map<String, Long> tally = Map.of(NEW, c.tally(NEW) + newRemovals, IN_SCOPE, c.tally(IN_SCOPE) + inScope);
+        } while (!last && step.timeLeft().getAsBoolean());
+        Map<String, Long> tally = phases.tally(step, newRemovals, inScope);
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("phase", "survey");
         report.put("devices", read);
         report.put("newRemovals", newRemovals);
         if (!last) return WorkSteps.Outcome.handOn(cursor, tally, report);
-        // The part's counts, kept where the other parts find them. A run of this step before kept them already: they stand.
-        String key = surveyKey(round, c.part(), c.parts());
-        Claims.Outcome o = claims.claim(key, runId, clock.instant(), LEASE);
-        if (o == Claims.Outcome.CLAIMED || o == Claims.Outcome.TAKEN_OVER) {
-            claims.complete(key, runId, NEW + "=" + tally.get(NEW) + ";" + IN_SCOPE + "=" + tally.get(IN_SCOPE), clock.instant());
-        }
-        report.put("act", startActWhenCounted(round, c.parts(), actor, runId));
+        // The part's counts kept; the last part counted opens the act phase: what this step did about it is reported,
+        // nothing (a part still counting, or another step opened it), held (over the cap: recorded, nothing acted on),
+        // stopped (the kill switch) or started.
+        report.put("act", phases.surveyed(step, tally, counts -> opening(round, counts, actor, step.runId())).outcome());
         return WorkSteps.Outcome.partDone(tally, report);
     }
 
-    /**
-     * Starts the act phase once every part is counted, and only once (a claim). Returns what this step did: nothing
-     * (a part still counting, or another step started it), held (over the cap: recorded, nothing acted on) or started.
-     */
-    private String startActWhenCounted(String round, int parts, Actor actor, String runId) {
-        Counts counts = counts(round, parts);
-        if (counts == null) return "waiting";
-        String key = "enforce/round/" + round + "/act";
-        Claims.Outcome o = claims.claim(key, runId, clock.instant(), LEASE);
-        if (o != Claims.Outcome.CLAIMED && o != Claims.Outcome.TAKEN_OVER) return "started-elsewhere";
-        String outcome;
-        try {
-            BlastRadius.Verdict cap = cap(round, counts);
-            if (!cap.allowed()) {
-                Map<String, String> details = new LinkedHashMap<>();
-                details.put("reason", cap.reason());
-                details.put("acting", Long.toString(counts.newRemovals));
-                details.put("inScope", Long.toString(counts.inScope));
-                if (fleetRecord(actor, round, "enforce.stopped", "needs-confirmation", "enforce/round/" + round + "/needs-confirmation", details)) {
-                    alerts.alert(new AdminAlert("Enforcement round " + round + " stopped at the blast-radius cap",
-                            cap.reason() + ". Nothing was placed or queued. If the numbers are right, confirm by hand: "
-                                    + "./appban admin enforce --all --confirm " + counts.newRemovals + " --run (or set DeadlineConfirm for the deadline).",
-                            Map.of("round", round, "acting", Long.toString(counts.newRemovals), "inScope", Long.toString(counts.inScope))));
-                }
-                outcome = "held";
-            } else {
-                KillSwitch.State ks = killSwitch.read();
-                if (ks.engaged()) {
-                    stoppedByKillSwitch(actor, round, ks);
-                    outcome = "stopped";
-                } else {
-                    assignFleetObjects(round, actor, runId);
-                    work.start(round + ACT, parts);
-                    outcome = "started";
-                }
+    /** The act phase, decided on the whole round's counts: handed on within the cap with the kill switch released. */
+    private SurveyThenAct.Opening opening(String round, SurveyThenAct.Counts counts, Actor actor, String runId) {
+        BlastRadius.Verdict cap = cap(round, counts);
+        if (!cap.allowed()) {
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("reason", cap.reason());
+            details.put("acting", Long.toString(counts.due()));
+            details.put("inScope", Long.toString(counts.inScope()));
+            if (fleetRecord(actor, round, "enforce.stopped", "needs-confirmation", "enforce/round/" + round + "/needs-confirmation", details)) {
+                alerts.alert(new AdminAlert("Enforcement round " + round + " stopped at the blast-radius cap",
+                        cap.reason() + ". Nothing was placed or queued. If the numbers are right, confirm by hand: "
+                                + "./appban admin enforce --all --confirm " + counts.due() + " --run (or set DeadlineConfirm for the deadline).",
+                        Map.of("round", round, "acting", Long.toString(counts.due()), "inScope", Long.toString(counts.inScope()))));
             }
-        } catch (RuntimeException e) {
-            // Not started: the step is given back with it, and its next run starts the phase.
-            claims.release(key, runId);
-            throw e;
+            return new SurveyThenAct.Opening("held", false);
         }
-        claims.complete(key, runId, outcome, clock.instant());
-        return outcome;
+        KillSwitch.State ks = killSwitch.read();
+        if (ks.engaged()) {
+            stoppedByKillSwitch(actor, round, ks);
+            return new SurveyThenAct.Opening("stopped", false);
+        }
+        // The fleet-wide objects before any device is placed in a group, so a device placed is reached at once.
+        assignFleetObjects(round, actor, runId);
+        return new SurveyThenAct.Opening("started", true);
     }
 
     /** The cap on the whole round's counts, with the round's confirm honoured only when it is the stack's. */
-    private BlastRadius.Verdict cap(String round, Counts counts) {
+    private BlastRadius.Verdict cap(String round, SurveyThenAct.Counts counts) {
         Integer confirm = confirmOf(round);
-        boolean confirmed = confirm != null && confirm.equals(deadlineConfirm) && confirm >= counts.newRemovals;
+        boolean confirmed = confirm != null && confirm.equals(deadlineConfirm) && confirm >= counts.due();
         return new BlastRadius(policy.enforcement().maxDevicesPerRun(), policy.enforcement().maxFleetShare())
-                .check((int) Math.min(Integer.MAX_VALUE, counts.newRemovals), (int) Math.min(Integer.MAX_VALUE, counts.inScope), confirmed);
+                .check((int) Math.min(Integer.MAX_VALUE, counts.due()), (int) Math.min(Integer.MAX_VALUE, counts.inScope()), confirmed);
     }
 
     private static Integer confirmOf(String round) {
@@ -332,14 +301,11 @@ public final class EnforcementRound {
     // Act
     // ---------------------------------------------------------------------------------------------------------
 
-    private WorkSteps.Outcome act(Continuation c, String round, Actor actor, String runId, BooleanSupplier timeLeft) {
-        Counts counts = counts(round, c.parts());
-        if (counts == null) {
-            // Only the last survey starts this phase, so this message was not handed on by the round: thrown, the
-            // message returns and after its redeliveries lands in the dead-letter queue, whose alarm calls someone.
-            throw new IllegalStateException("act step " + c.id() + " before every part of " + round + " was surveyed");
-        }
-        long allowance = counts.byPart.get(c.part());
+    private WorkSteps.Outcome act(SurveyThenAct.Step step, SurveyThenAct.Counts counts) {
+        Continuation c = step.continuation();
+        String round = step.round();
+        Actor actor = step.actor();
+        long allowance = counts.allowance(c.part());
         KillSwitch.State ks = killSwitch.read();
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("phase", "act");
@@ -347,9 +313,9 @@ public final class EnforcementRound {
             // Acknowledged, not retried: a stop means stop, and the next round after the release decides afresh.
             stoppedByKillSwitch(actor, round, ks);
             report.put("stoppedBy", "kill switch");
-            return WorkSteps.Outcome.partDone(Map.of(SLOTS, c.tally(SLOTS)), report);
+            return WorkSteps.Outcome.partDone(Map.of(SurveyThenAct.SLOTS, c.tally(SurveyThenAct.SLOTS)), report);
         }
-        long[] slot = {c.tally(SLOTS)};
+        PartSlots slots = phases.slots(step, "enforce/round-slot", allowance);
         String cursor = c.cursor();
         int read = 0;
         Tally tally = new Tally();
@@ -357,23 +323,23 @@ public final class EnforcementRound {
         do {
             DeviceStore.Page page = devices.page(c.part(), c.parts(), cursor, pageSize);
             try {
-                actOn(page.devices(), round, c.part(), allowance, slot, actor, runId, tally);
+                actOn(page.devices(), round, slots, actor, step.runId(), tally);
             } catch (RemoteFailure f) {
                 // The MDM failing: the step is given back from its own cursor (what this page did stands, noted), and
                 // after the queue's redeliveries lands in the dead-letter queue and its alarm.
                 report.put("devices", read);
                 report.putAll(tally.report());
                 report.put("stoppedBy", f.getMessage());
-                return WorkSteps.Outcome.stopped(cursor, Map.of(SLOTS, slot[0]), report);
+                return WorkSteps.Outcome.stopped(cursor, Map.of(SurveyThenAct.SLOTS, slots.taken()), report);
             }
             read += page.devices().size();
             if (!page.devices().isEmpty()) cursor = page.devices().get(page.devices().size() - 1).id();
             last = page.last();
-        } while (!last && timeLeft.getAsBoolean());
+        } while (!last && step.timeLeft().getAsBoolean());
         report.put("devices", read);
         report.put("allowance", allowance);
         report.putAll(tally.report());
-        Map<String, Long> next = Map.of(SLOTS, slot[0]);
+        Map<String, Long> next = Map.of(SurveyThenAct.SLOTS, slots.taken());
         return last ? WorkSteps.Outcome.partDone(next, report) : WorkSteps.Outcome.handOn(cursor, next, report);
     }
 
@@ -399,7 +365,7 @@ public final class EnforcementRound {
      * a slot), then the plan's actions for the devices not held queued. The MDM before the ledger, the ledger before
      * the note: a step that dies in between runs the page again and finds the device in place.
      */
-    private void actOn(List<Device> page, String round, int part, long allowance, long[] slot, Actor actor, String runId, Tally tally) {
+    private void actOn(List<Device> page, String round, PartSlots slots, Actor actor, String runId, Tally tally) {
         if (page.isEmpty()) return;
         Page p = plan(page);
         if (p.plan.beforeDeadline()) return;
@@ -407,7 +373,7 @@ public final class EnforcementRound {
         Map<String, GroupPlacement> wanted = placements(p);
         Set<String> held = new HashSet<>();
         for (DeviceAction a : p.plan.actions()) {
-            if (a.kind() == DeviceAction.Kind.SYNC && a.newRemoval() && !takeSlot(round, part, allowance, slot, a.device(), runId)) held.add(a.device());
+            if (a.kind() == DeviceAction.Kind.SYNC && a.newRemoval() && !slots.take(a.device(), runId)) held.add(a.device());
         }
         tally.held += held.size();
         Map<String, Device> byId = new HashMap<>();
@@ -498,27 +464,6 @@ public final class EnforcementRound {
         return "enforce/placed/" + deviceId;
     }
 
-    /**
-     * Takes the part's next free slot for a removal this device starts (slots 1 to {@code allowance}; a slot the
-     * device took before, in a step that died, is its own again). False when none is left.
-     */
-    private boolean takeSlot(String round, int part, long allowance, long[] slot, String device, String runId) {
-        for (long n = slot[0] + 1; n <= allowance; n++) {
-            String key = "enforce/round-slot/" + round + "/" + part + "/" + n;
-            Claims.Outcome o = claims.claim(key, runId, clock.instant(), LEASE);
-            if (o == Claims.Outcome.CLAIMED || o == Claims.Outcome.TAKEN_OVER) {
-                claims.complete(key, runId, device, clock.instant());
-                slot[0] = Math.max(slot[0], n);
-                return true;
-            }
-            if (o == Claims.Outcome.ALREADY_DONE && claims.state(key).map(Claims.State::outcome).filter(device::equals).isPresent()) {
-                slot[0] = Math.max(slot[0], n);
-                return true;
-            }
-        }
-        return false;
-    }
-
     // ---------------------------------------------------------------------------------------------------------
     // Shared
     // ---------------------------------------------------------------------------------------------------------
@@ -538,41 +483,6 @@ public final class EnforcementRound {
         Map<String, DeviceHistory> past = history.load(page, own, policy.deadlineInstant(), now, policy.zone());
         EnforcementPlan plan = planner.plan(new EnforcementSnapshot(policy, page, own, past, mdms.get().keySet(), now), EnforcementScope.ALL);
         return new Page(page, plan);
-    }
-
-    /** Every part's survey counts, or null while a part is still counting. */
-    private Counts counts(String round, int parts) {
-        List<String> keys = new ArrayList<>();
-        for (int p = 0; p < parts; p++) keys.add(surveyKey(round, p, parts));
-        Map<String, Claims.State> states = claims.states(keys);
-        long newRemovals = 0;
-        long inScope = 0;
-        List<Long> byPart = new ArrayList<>();
-        for (String key : keys) {
-            Claims.State st = states.get(key);
-            if (st == null || !st.completed()) return null;
-            Map<String, Long> parsed = parse(st.outcome());
-            newRemovals += parsed.getOrDefault(NEW, 0L);
-            inScope += parsed.getOrDefault(IN_SCOPE, 0L);
-            byPart.add(parsed.getOrDefault(NEW, 0L));
-        }
-        return new Counts(newRemovals, inScope, byPart);
-    }
-
-    private record Counts(long newRemovals, long inScope, List<Long> byPart) {
-    }
-
-    private static Map<String, Long> parse(String outcome) {
-        Map<String, Long> out = new LinkedHashMap<>();
-        for (String pair : outcome.split(";")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) out.put(pair.substring(0, eq), Long.parseLong(pair.substring(eq + 1)));
-        }
-        return out;
-    }
-
-    static String surveyKey(String round, int part, int parts) {
-        return "enforce/round/" + round + "/survey/" + part + "-of-" + parts;
     }
 
     private void stoppedByKillSwitch(Actor actor, String round, KillSwitch.State ks) {

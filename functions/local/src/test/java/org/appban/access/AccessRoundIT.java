@@ -1,17 +1,12 @@
 package org.appban.access;
 
 import static org.appban.access.AccessFixtures.POLICY;
+import static org.appban.testing.WorkEvents.context;
+import static org.appban.testing.WorkEvents.invoke;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,6 +34,7 @@ import org.appban.testing.AwsEmulator;
 import org.appban.testing.DynamoRequestLog;
 import org.appban.testing.TemplateTables;
 import org.appban.testing.TestClock;
+import org.appban.testing.WorkEvents;
 import org.appban.work.Continuation;
 import org.appban.work.ContinuationGate;
 import org.appban.work.ContinuationJson;
@@ -119,7 +115,7 @@ class AccessRoundIT {
 
     @Test
     void a_round_cut_by_the_time_limit_goes_on_through_the_queue_acts_once_on_each_device_and_scans_nothing_but_its_device_pages() {
-        JsonNode started = invoke(Json.write(Map.of("trigger", "schedule", "schedule", "network-access-daily")), context("schedule", 100));
+        JsonNode started = invoke(handler, Json.write(Map.of("trigger", "schedule", "schedule", "network-access-daily")), context("schedule", 100));
         assertEquals("handed-on", started.path("status").asText(), started.toString());
         int steps = 0;
         int handedOn = 0;
@@ -127,7 +123,7 @@ class AccessRoundIT {
             for (Message m : batch) {
                 assertTrue(steps++ < 300, "the round does not end");
                 // Three looks at the clock an invocation: the lease's, then two devices or pages before time is up.
-                JsonNode out = invoke(sqsEvent(m.messageId(), m.body()), context("step-" + steps, 3));
+                JsonNode out = invoke(handler, WorkEvents.sqs(m.messageId(), m.body()), context("step-" + steps, 3));
                 JsonNode step = out.path("steps").path(0);
                 assertTrue(List.of("part-done", "handed-on").contains(step.path("status").asText()), out.toString());
                 assertEquals(0, out.path("batchItemFailures").size(), out.toString());
@@ -166,9 +162,9 @@ class AccessRoundIT {
     @Test
     void bad_messages_are_refused_and_recorded_and_a_cursor_at_a_deleted_device_resumes_at_the_next_one() {
         String otherStage = ContinuationJson.toJson(Continuation.start(AccessRound.KIND, queueUrl + "-prod", "network-access-daily/2023-04-08", 0, 1));
-        JsonNode refused = invoke(sqsEvent("bad-1", otherStage), context("w1", 100));
+        JsonNode refused = invoke(handler, WorkEvents.sqs("bad-1", otherStage), context("w1", 100));
         assertEquals("other-stage", refused.path("steps").path(0).path("reason").asText(), refused.toString());
-        JsonNode malformed = invoke(sqsEvent("bad-2", "{\"continue\":\"network-access-round\"}"), context("w2", 100));
+        JsonNode malformed = invoke(handler, WorkEvents.sqs("bad-2", "{\"continue\":\"network-access-round\"}"), context("w2", 100));
         assertEquals("malformed", malformed.path("steps").path(0).path("reason").asText(), malformed.toString());
         List<LedgerRecord> recorded = ledger.chain("fleet").stream().map(LedgerEntry::record)
                 .filter(r -> r.action().equals(ContinuationGate.REFUSED)).toList();
@@ -186,7 +182,7 @@ class AccessRoundIT {
         String gone = order.get(4);
         dynamo.deleteItem(r -> r.tableName(tables.name("DevicesTable")).key(Map.of("id", AttributeValue.fromS(gone))));
         String body = ContinuationJson.toJson(new Continuation(AccessRound.KIND, queueUrl, "network-access-daily/2023-04-08", 0, 1, 2, gone));
-        JsonNode out = invoke(sqsEvent("cursor-1", body), context("w3", 100));
+        JsonNode out = invoke(handler, WorkEvents.sqs("cursor-1", body), context("w3", 100));
         JsonNode step = out.path("steps").path(0);
         assertEquals("part-done", step.path("status").asText(), out.toString());
         assertEquals(order.size() - 5, step.path("devices").asInt(), "the devices after the deleted one, in the part's order: " + out);
@@ -196,46 +192,5 @@ class AccessRoundIT {
 
     private List<Message> receive() {
         return sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(1).visibilityTimeout(60)).messages();
-    }
-
-    private static String sqsEvent(String messageId, String body) {
-        Map<String, Object> record = new TreeMap<>();
-        record.put("messageId", messageId);
-        record.put("eventSource", "aws:sqs");
-        record.put("body", body);
-        return Json.write(Map.of("Records", List.of(record)));
-    }
-
-    private JsonNode invoke(String event, Context context) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, context);
-            return Json.parse(out.toByteArray());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /** A 15-minute invocation whose time is up (1 ms left) after {@code looks} looks at the clock. */
-    private static Context context(String requestId, int looks) {
-        int[] left = {looks};
-        return new Context() {
-            public String getAwsRequestId() { return requestId; }
-            public String getLogGroupName() { return "test"; }
-            public String getLogStreamName() { return "test"; }
-            public String getFunctionName() { return "network-access"; }
-            public String getFunctionVersion() { return "1"; }
-            public String getInvokedFunctionArn() { return "arn:aws:lambda:ap-southeast-2:111122223333:function:network-access"; }
-            public CognitoIdentity getIdentity() { return null; }
-            public ClientContext getClientContext() { return null; }
-            public int getRemainingTimeInMillis() { return left[0]-- > 0 ? 900_000 : 1; }
-            public int getMemoryLimitInMB() { return 1024; }
-            public LambdaLogger getLogger() {
-                return new LambdaLogger() {
-                    public void log(String message) { }
-                    public void log(byte[] message) { }
-                };
-            }
-        };
     }
 }

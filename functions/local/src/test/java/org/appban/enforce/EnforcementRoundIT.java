@@ -1,17 +1,12 @@
 package org.appban.enforce;
 
+import static org.appban.testing.WorkEvents.context;
+import static org.appban.testing.WorkEvents.invoke;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -53,6 +48,7 @@ import org.appban.store.dynamo.DynamoLedger;
 import org.appban.testing.AwsEmulator;
 import org.appban.testing.DynamoRequestLog;
 import org.appban.testing.TemplateTables;
+import org.appban.testing.WorkEvents;
 import org.appban.work.Continuation;
 import org.appban.work.ContinuationGate;
 import org.appban.work.ContinuationJson;
@@ -158,7 +154,7 @@ class EnforcementRoundIT {
 
     @Test
     void the_deadline_round_goes_on_through_the_queue_places_each_device_once_and_scans_nothing_but_device_pages() {
-        JsonNode started = invoke(Json.write(Map.of("trigger", "deadline", "confirm", CONFIRM)), context("schedule", 100));
+        JsonNode started = invoke(handler, Json.write(Map.of("trigger", "deadline", "confirm", CONFIRM)), context("schedule", 100));
         assertEquals("handed-on", started.path("status").asText(), started.toString());
         int steps = 0;
         int handedOn = 0;
@@ -166,7 +162,7 @@ class EnforcementRoundIT {
             for (Message m : batch) {
                 assertTrue(steps++ < 300, "the round does not end");
                 // Two looks at the clock an invocation: the lease's, then one page before time is up.
-                JsonNode out = invoke(sqsEvent(m.messageId(), m.body(), roundQueue), context("step-" + steps, 2));
+                JsonNode out = invoke(handler, WorkEvents.sqs(m.messageId(), m.body(), roundQueue), context("step-" + steps, 2));
                 JsonNode step = out.path("steps").path(0);
                 assertTrue(List.of("part-done", "handed-on").contains(step.path("status").asText()), out.toString());
                 assertEquals(0, out.path("batchItemFailures").size(), out.toString());
@@ -181,7 +177,7 @@ class EnforcementRoundIT {
         for (List<Message> batch = receive(workQueue); !batch.isEmpty(); batch = receive(workQueue)) {
             for (Message m : batch) {
                 items++;
-                JsonNode out = invoke(sqsEvent(m.messageId(), m.body(), workQueue), context("work-" + items, 100));
+                JsonNode out = invoke(handler, WorkEvents.sqs(m.messageId(), m.body(), workQueue), context("work-" + items, 100));
                 assertEquals(0, out.path("batchItemFailures").size(), out.toString());
                 sqs.deleteMessage(r -> r.queueUrl(workQueue).receiptHandle(m.receiptHandle()));
             }
@@ -219,12 +215,12 @@ class EnforcementRoundIT {
     @Test
     void bad_messages_are_refused_and_recorded_and_a_cursor_at_a_deleted_device_resumes_at_the_next_one() {
         String otherStage = ContinuationJson.toJson(Continuation.start(EnforcementRound.KIND, roundQueue + "-prod", "deadline/2023-03-31", 0, 1));
-        JsonNode refused = invoke(sqsEvent("bad-1", otherStage, roundQueue), context("w1", 100));
+        JsonNode refused = invoke(handler, WorkEvents.sqs("bad-1", otherStage, roundQueue), context("w1", 100));
         assertEquals("other-stage", refused.path("steps").path(0).path("reason").asText(), refused.toString());
-        JsonNode malformed = invoke(sqsEvent("bad-2", "{\"continue\":\"enforce-removal-round\"}", roundQueue), context("w2", 100));
+        JsonNode malformed = invoke(handler, WorkEvents.sqs("bad-2", "{\"continue\":\"enforce-removal-round\"}", roundQueue), context("w2", 100));
         assertEquals("malformed", malformed.path("steps").path(0).path("reason").asText(), malformed.toString());
         String otherKind = ContinuationJson.toJson(Continuation.start("network-access-round", roundQueue, "deadline/2023-03-31", 0, 1));
-        JsonNode kind = invoke(sqsEvent("bad-3", otherKind, roundQueue), context("w3", 100));
+        JsonNode kind = invoke(handler, WorkEvents.sqs("bad-3", otherKind, roundQueue), context("w3", 100));
         assertEquals("other-kind", kind.path("steps").path(0).path("reason").asText(), kind.toString());
         List<LedgerRecord> recorded = ledger.chain("fleet").stream().map(LedgerEntry::record)
                 .filter(r -> r.action().equals(ContinuationGate.REFUSED)).toList();
@@ -242,13 +238,13 @@ class EnforcementRoundIT {
         String gone = order.get(4);
         dynamo.deleteItem(r -> r.tableName(tables.name("DevicesTable")).key(Map.of("id", AttributeValue.fromS(gone))));
         String body = ContinuationJson.toJson(new Continuation(EnforcementRound.KIND, roundQueue, "deadline/2023-03-31/confirm-" + CONFIRM, 0, 1, 2, gone));
-        JsonNode out = invoke(sqsEvent("cursor-1", body, roundQueue), context("w4", 100));
+        JsonNode out = invoke(handler, WorkEvents.sqs("cursor-1", body, roundQueue), context("w4", 100));
         JsonNode step = out.path("steps").path(0);
         assertEquals("part-done", step.path("status").asText(), out.toString());
         assertEquals(order.size() - 5, step.path("devices").asInt(), "the devices after the deleted one, in the part's order: " + out);
 
         // A replay of a step done is refused and recorded too.
-        JsonNode replay = invoke(sqsEvent("cursor-2", body, roundQueue), context("w5", 100));
+        JsonNode replay = invoke(handler, WorkEvents.sqs("cursor-2", body, roundQueue), context("w5", 100));
         assertEquals("replayed", replay.path("steps").path(0).path("reason").asText(), replay.toString());
     }
 
@@ -256,48 +252,5 @@ class EnforcementRoundIT {
 
     private List<Message> receive(String queue) {
         return sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(1).visibilityTimeout(60)).messages();
-    }
-
-    /** An SQS record as the event source mapping of {@code queue} delivers it (its ARN names the queue). */
-    private static String sqsEvent(String messageId, String body, String queue) {
-        Map<String, Object> record = new TreeMap<>();
-        record.put("messageId", messageId);
-        record.put("eventSource", "aws:sqs");
-        record.put("eventSourceARN", "arn:aws:sqs:ap-southeast-2:123456789012:" + queue.substring(queue.lastIndexOf('/') + 1));
-        record.put("body", body);
-        return Json.write(Map.of("Records", List.of(record)));
-    }
-
-    private JsonNode invoke(String event, Context context) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, context);
-            return Json.parse(out.toByteArray());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /** A 15-minute invocation whose time is down to the reserve after {@code looks} looks at the clock. */
-    private static Context context(String requestId, int looks) {
-        int[] left = {looks};
-        return new Context() {
-            public String getAwsRequestId() { return requestId; }
-            public String getLogGroupName() { return "test"; }
-            public String getLogStreamName() { return "test"; }
-            public String getFunctionName() { return "enforce-removal"; }
-            public String getFunctionVersion() { return "1"; }
-            public String getInvokedFunctionArn() { return "arn:aws:lambda:ap-southeast-2:111122223333:function:enforce-removal"; }
-            public CognitoIdentity getIdentity() { return null; }
-            public ClientContext getClientContext() { return null; }
-            public int getRemainingTimeInMillis() { return left[0]-- > 0 ? 900_000 : 1; }
-            public int getMemoryLimitInMB() { return 1024; }
-            public LambdaLogger getLogger() {
-                return new LambdaLogger() {
-                    public void log(String message) { }
-                    public void log(byte[] message) { }
-                };
-            }
-        };
     }
 }

@@ -7,9 +7,6 @@ import static org.appban.exemption.ExemptionFixtures.nz;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +17,6 @@ import org.appban.domain.Actor;
 import org.appban.domain.Exemption;
 import org.appban.domain.ExemptionStatus;
 import org.appban.domain.LedgerRecord;
-import org.appban.json.Json;
 import org.appban.lambda.exemption.ExemptionSweepHandler;
 import org.appban.policy.StageKind;
 import org.appban.ports.Claims;
@@ -99,13 +95,7 @@ final class SweepWorld {
     static final String SCHEDULE = "{\"trigger\":\"schedule\",\"schedule\":\"exemption-sweep-daily\"}";
 
     static JsonNode invoke(ExemptionSweepHandler handler, String event, Context context) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, context);
-            return Json.parse(out.toByteArray());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return org.appban.testing.WorkEvents.invoke(handler, event, context);
     }
 
     /** The continuations recorded as refused, by reason, in the order recorded. */

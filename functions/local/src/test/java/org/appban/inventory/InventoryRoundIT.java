@@ -1,16 +1,11 @@
 package org.appban.inventory;
 
+import static org.appban.testing.WorkEvents.context;
+import static org.appban.testing.WorkEvents.invoke;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +44,7 @@ import org.appban.store.memory.InMemoryMemberStore;
 import org.appban.testing.AwsEmulator;
 import org.appban.testing.DynamoRequestLog;
 import org.appban.testing.TemplateTables;
+import org.appban.testing.WorkEvents;
 import org.appban.work.Continuation;
 import org.appban.work.ContinuationGate;
 import org.appban.work.ContinuationJson;
@@ -172,15 +168,15 @@ class InventoryRoundIT {
     void bad_messages_are_refused_and_recorded_without_the_body() {
         String round = "inventory-hourly/" + InventoryRound.name(fleet.sims.clock().instant());
         String otherStage = ContinuationJson.toJson(Continuation.start(InventoryRound.KIND, queueUrl + "-prod", round, 0, 1));
-        JsonNode refused = invoke(sqsEvent("bad-1", otherStage), context("w1", 100));
+        JsonNode refused = invoke(handler, WorkEvents.sqs("bad-1", otherStage), context("w1", 100));
         assertEquals("other-stage", refused.path("steps").path(0).path("reason").asText(), refused.toString());
         String badCursor = ContinuationJson.toJson(new Continuation(InventoryRound.KIND, queueUrl, round, 0, 1, 2, "7|L|https://elsewhere.example/steal"));
-        JsonNode malformed = invoke(sqsEvent("bad-2", badCursor), context("w2", 100));
+        JsonNode malformed = invoke(handler, WorkEvents.sqs("bad-2", badCursor), context("w2", 100));
         assertEquals("malformed", malformed.path("steps").path(0).path("reason").asText(), malformed.toString());
         // A Graph cursor naming another host: the Intune listing refuses to send its token there, and the round goes on
         // to the next source without marking anything of Intune gone.
         String elsewhere = ContinuationJson.toJson(new Continuation(InventoryRound.KIND, queueUrl, round, 0, 1, 2, "0|L|https://elsewhere.example/v1.0/deviceManagement/managedDevices"));
-        JsonNode skipped = invoke(sqsEvent("bad-3", elsewhere), context("w3", 100));
+        JsonNode skipped = invoke(handler, WorkEvents.sqs("bad-3", elsewhere), context("w3", 100));
         assertEquals("part-done", skipped.path("steps").path(0).path("status").asText(), skipped.toString());
         assertTrue(skipped.path("steps").path(0).path("failures").toString().contains("another host"), skipped.toString());
         List<LedgerRecord> recorded = ledger.chain("fleet").stream().map(LedgerEntry::record)
@@ -194,14 +190,14 @@ class InventoryRoundIT {
 
     /** Runs an hour's round: the schedule, then the queue's messages as the mapping delivers them. Returns the steps. */
     private int round(int looks) {
-        JsonNode started = invoke(Json.write(Map.of("trigger", "schedule", "schedule", "inventory-hourly")), context("schedule", 100));
+        JsonNode started = invoke(handler, Json.write(Map.of("trigger", "schedule", "schedule", "inventory-hourly")), context("schedule", 100));
         assertEquals("handed-on", started.path("status").asText(), started.toString());
         int steps = 0;
         int done = 0;
         for (List<Message> batch = receive(); !batch.isEmpty(); batch = receive()) {
             for (Message m : batch) {
                 assertTrue(steps++ < 300, "the round does not end");
-                JsonNode out = invoke(sqsEvent(m.messageId(), m.body()), context("step-" + steps, looks));
+                JsonNode out = invoke(handler, WorkEvents.sqs(m.messageId(), m.body()), context("step-" + steps, looks));
                 JsonNode step = out.path("steps").path(0);
                 assertTrue(List.of("part-done", "handed-on").contains(step.path("status").asText()), out.toString());
                 assertEquals(0, out.path("batchItemFailures").size(), out.toString());
@@ -215,46 +211,5 @@ class InventoryRoundIT {
 
     private List<Message> receive() {
         return sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(1).visibilityTimeout(60)).messages();
-    }
-
-    private static String sqsEvent(String messageId, String body) {
-        Map<String, Object> record = new TreeMap<>();
-        record.put("messageId", messageId);
-        record.put("eventSource", "aws:sqs");
-        record.put("body", body);
-        return Json.write(Map.of("Records", List.of(record)));
-    }
-
-    private JsonNode invoke(String event, Context context) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, context);
-            return Json.parse(out.toByteArray());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /** A 15-minute invocation whose time is up (1 ms left) after {@code looks} looks at the clock. */
-    private static Context context(String requestId, int looks) {
-        int[] left = {looks};
-        return new Context() {
-            public String getAwsRequestId() { return requestId; }
-            public String getLogGroupName() { return "test"; }
-            public String getLogStreamName() { return "test"; }
-            public String getFunctionName() { return "inventory-sync"; }
-            public String getFunctionVersion() { return "1"; }
-            public String getInvokedFunctionArn() { return "arn:aws:lambda:ap-southeast-2:111122223333:function:inventory-sync"; }
-            public CognitoIdentity getIdentity() { return null; }
-            public ClientContext getClientContext() { return null; }
-            public int getRemainingTimeInMillis() { return left[0]-- > 0 ? 900_000 : 1; }
-            public int getMemoryLimitInMB() { return 1024; }
-            public LambdaLogger getLogger() {
-                return new LambdaLogger() {
-                    public void log(String message) { }
-                    public void log(byte[] message) { }
-                };
-            }
-        };
     }
 }

@@ -5,9 +5,6 @@ import static org.appban.notice.Fixtures.corporate;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,13 +104,7 @@ final class NotifyRoundWorld {
     }
 
     static JsonNode invoke(NotifyMembersHandler handler, String event, Context context) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, context);
-            return Json.parse(out.toByteArray());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return org.appban.testing.WorkEvents.invoke(handler, event, context);
     }
 
     /** An invocation of 15 minutes whose time is up (1 ms left) once {@code outOfTime} says so. */

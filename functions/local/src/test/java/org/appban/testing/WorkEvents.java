@@ -4,6 +4,11 @@ import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,12 +24,34 @@ public final class WorkEvents {
 
     /** An SQS event of one message, as the event source mapping delivers it. */
     public static String sqs(String messageId, String body) {
+        return sqs(messageId, body, "https://sqs.ap-southeast-2.amazonaws.com/111122223333/appban-test-Work");
+    }
+
+    /** An SQS event of one message, as the event source mapping of {@code queueUrl} delivers it (its ARN names the queue). */
+    public static String sqs(String messageId, String body, String queueUrl) {
         Map<String, Object> record = new TreeMap<>();
         record.put("messageId", messageId);
         record.put("eventSource", "aws:sqs");
-        record.put("eventSourceARN", "arn:aws:sqs:ap-southeast-2:111122223333:appban-test-Work");
+        record.put("eventSourceARN", "arn:aws:sqs:ap-southeast-2:111122223333:" + queueUrl.substring(queueUrl.lastIndexOf('/') + 1));
         record.put("body", body);
         return Json.write(Map.of("Records", List.of(record)));
+    }
+
+    /** Invokes {@code handler} with {@code event} as Lambda does (bytes in, bytes out) and reads its report. */
+    public static JsonNode invoke(RequestStreamHandler handler, String event, Context context) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, context);
+            return Json.parse(out.toByteArray());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** An invocation of 15 minutes whose time is up (1 ms left) after {@code looks} looks at the clock. */
+    public static Context context(String requestId, int looks) {
+        int[] left = {looks};
+        return context(requestId, () -> left[0]-- <= 0);
     }
 
     /** The messages of {@link #sqs}'s event as a round reads them: read from the event by the Lambda edge ({@link Trigger}). */
