@@ -397,17 +397,16 @@ public final class Production {
     /**
      * The daily round as work on the function's own queue (NOTIFY_WORK_QUEUE_URL), which invokes it again: steps
      * let in by a gate that records what it refuses in the ledger and marks steps done in the claims table.
+     *
+     * @param notify the function's notifier, whose parts the steps run
      */
-    public <R> R notifyRounds(NotifyRoundsFactory<R> rounds) {
+    public org.appban.notice.NoticeRound noticeRound(NotifyMembers notify) {
         String queue = settings.required("NOTIFY_WORK_QUEUE_URL");
         DynamoClaims claims = new DynamoClaims(dynamo(), settings.required("CLAIMS_TABLE"));
-        return rounds.make(new org.appban.work.SqsWork(sqsClient(), queue),
-                kind -> new org.appban.work.ContinuationGate(kind, queue, org.appban.work.ContinuationJson.JSON, claims, notifyParts().ledger(), clock), NOTIFY_ROUND_PARTS, clock);
-    }
-
-    /** The handler's round type, built from the parts the root owns (the root does not name the handler's package). */
-    public interface NotifyRoundsFactory<R> {
-        R make(org.appban.work.SqsWork work, java.util.function.Function<String, org.appban.work.ContinuationGate> gate, int parts, Clock clock);
+        var gate = new org.appban.work.ContinuationGate(org.appban.notice.NoticeRound.KIND, queue, org.appban.work.ContinuationJson.JSON, claims,
+                notifyParts().ledger(), clock);
+        return new org.appban.notice.NoticeRound(notify, new org.appban.work.WorkSteps(gate, new org.appban.work.SqsWork(sqsClient(), queue)),
+                NOTIFY_ROUND_PARTS, clock);
     }
 
     /**
@@ -472,18 +471,15 @@ public final class Production {
      * it again: steps let in by a gate that records what it refuses in the ledger and marks steps done in the claims
      * table (CLAIMS_TABLE).
      */
-    public <R> R exemptionSweepWork(ExemptionSweepWorkFactory<R> work) {
+    /** The daily sweep as a round of steps on the sweep's own queue. */
+    public org.appban.exemption.ExemptionSweepRound exemptionSweepRound(ExemptionService service) {
         String queue = settings.required("EXEMPTION_SWEEP_WORK_QUEUE_URL");
         DynamoClaims claims = new DynamoClaims(dynamo(), settings.required("CLAIMS_TABLE"));
         DynamoLedger ledger = new DynamoLedger(dynamo(), settings.required("LEDGER_TABLE"));
-        return work.make(new org.appban.work.SqsWork(sqsClient(), queue),
-                kind -> new org.appban.work.ContinuationGate(kind, queue, org.appban.work.ContinuationJson.JSON, claims, ledger, clock), clock, policy().zone());
-    }
-
-    /** The sweep handler's work type, built from the parts the root owns (the root does not name the handler's package). */
-    public interface ExemptionSweepWorkFactory<R> {
-        R make(org.appban.work.SqsWork work, java.util.function.Function<String, org.appban.work.ContinuationGate> gate, Clock clock,
-               java.time.ZoneId zone);
+        org.appban.work.ContinuationGate gate = new org.appban.work.ContinuationGate(org.appban.exemption.ExemptionSweepRound.KIND, queue,
+                org.appban.work.ContinuationJson.JSON, claims, ledger, clock);
+        return new org.appban.exemption.ExemptionSweepRound(service, new org.appban.work.WorkSteps(gate, new org.appban.work.SqsWork(sqsClient(), queue)),
+                clock, policy().zone());
     }
 
     public Administration administration() {

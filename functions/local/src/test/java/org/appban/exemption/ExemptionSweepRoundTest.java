@@ -142,9 +142,9 @@ class ExemptionSweepRoundTest {
     void a_malformed_message_or_one_from_another_stage_or_kind_is_refused_and_recorded() {
         List<String> bodies = List.of("{not json", "[]",
                 "{\"continue\":\"exemption-sweep\",\"queue\":\"" + QUEUE + "\",\"round\":\"r\",\"part\":0,\"parts\":1,\"step\":0}",
-                ContinuationJson.toJson(Continuation.start(ExemptionSweepHandler.Work.KIND, QUEUE.replace("appban-test", "appban-prod"), "exemption-sweep-daily/2023-06-01", 0, 1)),
+                ContinuationJson.toJson(Continuation.start(ExemptionSweepRound.KIND, QUEUE.replace("appban-test", "appban-prod"), "exemption-sweep-daily/2023-06-01", 0, 1)),
                 ContinuationJson.toJson(Continuation.start("notify-round", QUEUE, "notify-daily/2023-06-01", 0, 1)),
-                ContinuationJson.toJson(new Continuation(ExemptionSweepHandler.Work.KIND, QUEUE, "exemption-sweep-daily/2023-06-01", 0, 1, Continuation.MAX_STEPS + 1, null)));
+                ContinuationJson.toJson(new Continuation(ExemptionSweepRound.KIND, QUEUE, "exemption-sweep-daily/2023-06-01", 0, 1, Continuation.MAX_STEPS + 1, null)));
         for (int i = 0; i < bodies.size(); i++) {
             JsonNode out = SweepWorld.invoke(handler, sqs("bad-" + i, bodies.get(i)), context("w" + i, () -> false));
             assertEquals("refused", out.path("steps").path(0).path("status").asText(), bodies.get(i));
@@ -159,12 +159,12 @@ class ExemptionSweepRoundTest {
         List<String> order = exemptions.noticesDue(MORNING, null, 1000).pending().stream().map(p -> p.position()).toList();
         // A position between two: the exemption it named is gone.
         String gone = order.get(9) + "-gone";
-        String body = ContinuationJson.toJson(new Continuation(ExemptionSweepHandler.Work.KIND, QUEUE, "exemption-sweep-daily/2023-06-01", 0, 1, 2, gone));
+        String body = ContinuationJson.toJson(new Continuation(ExemptionSweepRound.KIND, QUEUE, "exemption-sweep-daily/2023-06-01", 0, 1, 2, gone));
         JsonNode step = SweepWorld.invoke(handler, sqs("gone", body), context("w", () -> false)).path("steps").path(0);
         assertEquals("part-done", step.path("status").asText(), step.toString());
         assertEquals(order.size() - 10, step.path("exemptions").asInt(), "from the first after the position on");
 
-        String unreadable = ContinuationJson.toJson(new Continuation(ExemptionSweepHandler.Work.KIND, QUEUE, "exemption-sweep-daily/2023-06-01", 0, 1, 3, "no position"));
+        String unreadable = ContinuationJson.toJson(new Continuation(ExemptionSweepRound.KIND, QUEUE, "exemption-sweep-daily/2023-06-01", 0, 1, 3, "no position"));
         int asked = notices.asked.size();
         JsonNode over = SweepWorld.invoke(handler, sqs("unreadable", unreadable), context("w2", () -> false)).path("steps").path(0);
         assertEquals("part-done", over.path("status").asText(), over.toString());

@@ -25,6 +25,7 @@ import org.appban.ports.ExemptionStore;
 import org.appban.ports.Ledger;
 import org.appban.ports.MemberStore;
 import org.appban.work.ContinuationGate;
+import org.appban.work.WorkSteps;
 import org.appban.work.ContinuationJson;
 import org.appban.work.WorkQueue;
 
@@ -88,8 +89,8 @@ final class SweepWorld {
 
     /** The sweep function with its work on {@code work} (whose URL is {@code queueUrl}). */
     static ExemptionSweepHandler handler(ExemptionService service, WorkQueue work, String queueUrl, Claims claims, Ledger ledger, Clock clock) {
-        return new ExemptionSweepHandler(service, new ExemptionSweepHandler.Work(work,
-                new ContinuationGate(ExemptionSweepHandler.Work.KIND, queueUrl, ContinuationJson.JSON, claims, ledger, clock), clock, POLICY.zone()));
+        return new ExemptionSweepHandler(service, new ExemptionSweepRound(service, new WorkSteps(
+                new ContinuationGate(ExemptionSweepRound.KIND, queueUrl, ContinuationJson.JSON, claims, ledger, clock), work), clock, POLICY.zone()));
     }
 
     static final String SCHEDULE = "{\"trigger\":\"schedule\",\"schedule\":\"exemption-sweep-daily\"}";

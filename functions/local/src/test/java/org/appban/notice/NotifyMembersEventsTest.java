@@ -494,8 +494,8 @@ class NotifyMembersEventsTest {
         NotifyMembers notify = new NotifyMembers(POLICY, members, devices, exemptions, claims, ledger, Attestations.fromLedger(ledger),
                 new NoticePlanner(POLICY), composer, new NoticeSender(claims, ledger, mailer, clock, Duration.ofMinutes(16), PSEUDONYMS), clock);
         return new NotifyMembersHandler(notify, new MailFeedbackRecorder(members, ledger, alerts, clock, PSEUDONYMS), null,
-                new NotifyMembersHandler.Rounds(handedOn::add,
-                        new org.appban.work.ContinuationGate(NotifyMembersHandler.Rounds.KIND, queue, ContinuationJson.JSON, claims, ledger, clock), 4, clock));
+                new NoticeRound(notify, new org.appban.work.WorkSteps(
+                        new org.appban.work.ContinuationGate(NoticeRound.KIND, queue, ContinuationJson.JSON, claims, ledger, clock), handedOn::add), 4, clock));
     }
 
     @Test

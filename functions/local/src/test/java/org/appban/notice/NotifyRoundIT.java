@@ -152,7 +152,7 @@ class NotifyRoundIT {
         String gone = order.get(10);
         dynamo.deleteItem(r -> r.tableName(tables.name("MembersTable"))
                 .key(Map.of("id", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(gone))));
-        String body = ContinuationJson.toJson(new Continuation(NotifyMembersHandler.Rounds.KIND, queueUrl, "notify-daily/2023-03-16", 0, 1, 2, gone));
+        String body = ContinuationJson.toJson(new Continuation(NoticeRound.KIND, queueUrl, "notify-daily/2023-03-16", 0, 1, 2, gone));
         JsonNode out = invoke(sqsEvent("cursor-1", body), context("w", () -> false));
         assertEquals("part-done", out.path("steps").path(0).path("status").asText(), out.toString());
         List<String> expected = order.subList(11, order.size()).stream().filter(id -> !NotifyRoundWorld.NOT_MAILED.contains(id))

@@ -119,10 +119,10 @@ class NotifyRoundTest {
 
     @Test
     void a_malformed_message_or_one_from_another_stage_or_kind_is_refused_and_recorded() {
-        String otherStage = ContinuationJson.toJson(Continuation.start(NotifyMembersHandler.Rounds.KIND, QUEUE.replace("appban-test", "appban-prod"),
+        String otherStage = ContinuationJson.toJson(Continuation.start(NoticeRound.KIND, QUEUE.replace("appban-test", "appban-prod"),
                 "notify-daily/2023-03-16", 0, 1));
         String otherKind = ContinuationJson.toJson(Continuation.start("roster-import", QUEUE, "notify-daily/2023-03-16", 0, 1));
-        String looping = ContinuationJson.toJson(new Continuation(NotifyMembersHandler.Rounds.KIND, QUEUE, "notify-daily/2023-03-16", 0, 1,
+        String looping = ContinuationJson.toJson(new Continuation(NoticeRound.KIND, QUEUE, "notify-daily/2023-03-16", 0, 1,
                 Continuation.MAX_STEPS + 1, "m-05"));
         List<String> bodies = List.of("{not json", "[]", "{\"continue\":\"notify-round\"}",
                 "{\"continue\":\"notify-round\",\"queue\":\"" + QUEUE + "\",\"round\":\"r\",\"part\":3,\"parts\":2,\"step\":1}",
@@ -158,7 +158,7 @@ class NotifyRoundTest {
 
     @Test
     void a_step_the_provider_stops_goes_back_to_the_queue_and_its_redelivery_carries_on_without_mailing_anyone_twice() {
-        String body = ContinuationJson.toJson(Continuation.start(NotifyMembersHandler.Rounds.KIND, QUEUE, "notify-daily/2023-03-17", 0, 1));
+        String body = ContinuationJson.toJson(Continuation.start(NoticeRound.KIND, QUEUE, "notify-daily/2023-03-17", 0, 1));
         int[] calls = {0};
         mailer.before = m -> {
             if (++calls[0] == 6) throw new org.appban.mail.Mailer.Throttled("Maximum sending quota exceeded", true, null);
@@ -181,7 +181,7 @@ class NotifyRoundTest {
     @Test
     void a_cursor_at_a_member_who_is_gone_resumes_at_the_next_one() {
         // m-005x never existed: the step starts with the first member of the part after it.
-        String body = ContinuationJson.toJson(new Continuation(NotifyMembersHandler.Rounds.KIND, QUEUE, "notify-daily/2023-03-16", 0, 1, 2, "m-005x"));
+        String body = ContinuationJson.toJson(new Continuation(NoticeRound.KIND, QUEUE, "notify-daily/2023-03-16", 0, 1, 2, "m-005x"));
         invoke(sqs("msg-cursor", body), context("w", () -> false));
         List<String> to = mailer.sent.stream().map(m -> m.recipient().value()).toList();
         assertEquals(ACTIVE - 6, to.size(), to.toString());

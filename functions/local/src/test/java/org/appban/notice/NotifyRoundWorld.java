@@ -88,8 +88,8 @@ final class NotifyRoundWorld {
                 Attestations.fromLedger(s.ledger()), new NoticePlanner(POLICY), composer,
                 new NoticeSender(s.claims(), s.ledger(), mailer, clock, lease,
                         org.appban.ledger.Pseudonyms.withKey("test-pseudonym-key-00000000000000000000")), clock);
-        ContinuationGate gate = new ContinuationGate(NotifyMembersHandler.Rounds.KIND, queueUrl, ContinuationJson.JSON, s.claims(), s.ledger(), clock);
-        return new NotifyMembersHandler(notify, null, null, new NotifyMembersHandler.Rounds(work, gate, parts, clock));
+        ContinuationGate gate = new ContinuationGate(NoticeRound.KIND, queueUrl, ContinuationJson.JSON, s.claims(), s.ledger(), clock);
+        return new NotifyMembersHandler(notify, null, null, new NoticeRound(notify, new org.appban.work.WorkSteps(gate, work), parts, clock));
     }
 
     /** The continuations recorded as refused, by reason, in the order recorded. */

@@ -8,6 +8,7 @@ import org.appban.notice.MemberSnapshot;
 import org.appban.notice.NoticeDecision;
 import org.appban.notice.NoticePlanner;
 import org.appban.notice.NoticeRequest;
+import org.appban.notice.NoticeRound;
 import org.appban.notice.NotifyMembers;
 import org.appban.notice.NotifyReport;
 import org.appban.notice.RunBudget;
@@ -31,10 +32,6 @@ import org.appban.lambda.Priming;
 import org.appban.lambda.Trigger;
 import org.appban.wiring.Production;
 import org.appban.wiring.Settings;
-import org.appban.work.Continuation;
-import org.appban.work.ContinuationGate;
-import org.appban.work.WorkBatch;
-import org.appban.work.WorkSteps;
 
 /**
  * The notify-members function. One entry point for its triggers and manual requests (see {@link NotifyCommands}
@@ -52,12 +49,10 @@ import org.appban.work.WorkSteps;
  * </ul>
  *
  * <h2>A round longer than an invocation</h2>
- * With a work queue ({@link Rounds}, on AWS), the daily schedule does not send: it hands the round on as
- * {@link Rounds#parts} messages ({@link Continuation}), one per part of the roster, and the queue's workers run the
- * parts at once, sharing the account's sending rate. A worker that runs short of time hands the rest of its part on
- * as the next message, standing at the last member it finished, and ends normally: no failure, no alarm, and a
- * member already mailed meets their claim (nothing is sent twice). Every step logs what it did (members, whether
- * it handed on) and returns it, for the bench and the log's metrics.
+ * With a work queue (on AWS), the daily schedule does not send: it hands the round on ({@link NoticeRound}), and the
+ * queue's batches are its steps. A step the provider stopped (daily quota used up, sending paused) returns after the
+ * queue's visibility timeout; three such deliveries and it lands in NotifyMembersFailedEvents, whose alarm calls an
+ * administrator. Every step's line is logged.
  *
  * <h2>Failing on purpose (no work queue)</h2>
  * Without a work queue (the rehearsal), the triggers arrive as asynchronous invocations, which Lambda retries (same
@@ -72,8 +67,6 @@ public final class NotifyMembersHandler extends JsonHandler {
      * (at most a quarter of the time, for short timeouts).
      */
     static final Duration SAFETY_MARGIN = Duration.ofSeconds(90);
-    /** Most per-member lines a scheduled report carries (the counts cover everyone). */
-    static final int ATTENTION_LINES = 200;
     private static final Set<String> RETRYABLE = Set.of("throttled", "unknown", "error");
 
     private final NotifyMembers notify;
@@ -82,27 +75,18 @@ public final class NotifyMembersHandler extends JsonHandler {
     /** The administrators' digest and the day's metrics, on the {@value AdminDigest#SCHEDULE} schedule; null: none. */
     private final AdminDigest digest;
     /** Where the daily round is handed on; null: the round runs in the invocation (and fails on purpose to go on). */
-    private final Rounds rounds;
-
-    /**
-     * The daily round as work: the function's own queue, what it lets in from there, and how many parts (workers at
-     * once) a round is cut into. The account's sending rate is shared by the parts' workers.
-     */
-    public record Rounds(org.appban.work.WorkQueue queue, ContinuationGate gate, int parts, java.time.Clock clock) {
-        public static final String KIND = "notify-round";
-
-        public Rounds {
-            if (parts < 1 || parts > 1000) throw new IllegalArgumentException("parts must be from 1 to 1000, was " + parts);
-            if (!gate.kind().equals(KIND)) throw new IllegalArgumentException("the gate lets in " + gate.kind() + ", not " + KIND);
-        }
-    }
+    private final NoticeRound round;
 
     public NotifyMembersHandler() {
         this(new Production(Settings.fromEnvironment()));
     }
 
     private NotifyMembersHandler(Production production) {
-        this(production.notifyMembers(), production.mailFeedbackRecorder(), production.adminDigest(), production.notifyRounds((work, gate, parts, clock) -> new Rounds(work, gate.apply(Rounds.KIND), parts, clock)));
+        this(production, production.notifyMembers());
+    }
+
+    private NotifyMembersHandler(Production production, NotifyMembers notify) {
+        this(notify, production.mailFeedbackRecorder(), production.adminDigest(), production.noticeRound(notify));
         Priming.register("notify-members", this::warmUp);
     }
 
@@ -132,12 +116,12 @@ public final class NotifyMembersHandler extends JsonHandler {
         this(notify, feedback, digest, null);
     }
 
-    /** @param rounds the daily round's work queue, or null to run it in one invocation */
-    public NotifyMembersHandler(NotifyMembers notify, MailFeedbackRecorder feedback, AdminDigest digest, Rounds rounds) {
+    /** @param round the daily round on its work queue, or null to run it in one invocation */
+    public NotifyMembersHandler(NotifyMembers notify, MailFeedbackRecorder feedback, AdminDigest digest, NoticeRound round) {
         this.notify = notify;
         this.feedback = feedback;
         this.digest = digest;
-        this.rounds = rounds;
+        this.round = round;
         this.commands = new NotifyCommands(notify.policy());
     }
 
@@ -154,12 +138,19 @@ public final class NotifyMembersHandler extends JsonHandler {
     @Override
     protected Object handle(JsonNode event, Context context) {
         Trigger trigger = Trigger.of(event);
-        if (trigger instanceof Trigger.SqsMessages batch && rounds != null) return steps(batch.work(), context);
+        if (trigger instanceof Trigger.SqsMessages batch && round != null) {
+            long remaining = context == null || context.getRemainingTimeInMillis() <= 0 ? 15 * 60_000 : context.getRemainingTimeInMillis();
+            return round.steps(batch.work(), runId(context), remaining, continuing(context), line -> log(Json.write(line), context));
+        }
         NotifyCommand command = command(trigger);
         String runId = runId(context);
         return switch (command) {
             case NotifyCommand.Scheduled s when AdminDigest.SCHEDULE.equals(s.schedule()) -> digest(s, runId, context);
-            case NotifyCommand.Scheduled s when rounds != null -> handOnRound(s, context);
+            case NotifyCommand.Scheduled s when round != null -> {
+                Map<String, Object> out = round.start(s.schedule());
+                log(Json.write(out), context);
+                yield out;
+            }
             case NotifyCommand.Scheduled s -> triggered(reply("schedule", notify.runScheduled(Actor.schedule(s.schedule()), runId, budget(context)), true)
                     .with("schedule", s.schedule()), context);
             case NotifyCommand.DeviceChanged d -> deviceChanged(d, runId, context);
@@ -217,59 +208,6 @@ public final class NotifyMembersHandler extends JsonHandler {
     }
 
     /**
-     * The schedule's round, handed on as one message per part: the round is named by the schedule and the day, so a
-     * second delivery of the same schedule event hands on the same steps, which the gate refuses as replays.
-     */
-    private Object handOnRound(NotifyCommand.Scheduled s, Context context) {
-        // The policy's day, as its calendar counts them (a schedule delivered twice names the same day).
-        String round = s.schedule() + "/" + java.time.LocalDate.ofInstant(rounds.clock().instant(), notify.policy().zone());
-        new WorkSteps(rounds.gate(), rounds.queue()).start(round, rounds.parts());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("trigger", "schedule");
-        out.put("status", "handed-on");
-        out.put("schedule", s.schedule());
-        out.put("round", round);
-        out.put("parts", rounds.parts());
-        log(Json.write(out), context);
-        return out;
-    }
-
-    /**
-     * The work queue's messages, each one step of a part of a round ({@link WorkSteps}: let in by the gate, run until
-     * the part ends or time runs short, the rest handed on, the step marked done). A step the provider stopped (daily
-     * quota used up, sending paused) is given back and its message returns after the queue's visibility timeout;
-     * three such deliveries and it lands in NotifyMembersFailedEvents, whose alarm calls an administrator.
-     */
-    private Object steps(WorkBatch batch, Context context) {
-        String runId = runId(context);
-        long remaining = context == null || context.getRemainingTimeInMillis() <= 0 ? 15 * 60_000 : context.getRemainingTimeInMillis();
-        // The step is held for its time left plus a notice's lease: a member it claims in its last moment stays
-        // claimed that long after a kill, and a redelivery inside that window would count the member as being sent
-        // and step over it, leaving them for the next day. Held, the step goes back to the queue instead (NotifyWork's
-        // visibility timeout, 90 minutes, is longer than both together: NotifyRoundTest).
-        long held = remaining + notify.noticeLease().toMillis();
-        return new WorkSteps(rounds.gate(), rounds.queue()).run(batch, runId, held, c -> step(c, runId, context), line -> log(Json.write(line), context));
-    }
-
-    private WorkSteps.Outcome step(Continuation c, String runId, Context context) {
-        String schedule = c.round().contains("/") ? c.round().substring(0, c.round().indexOf('/')) : c.round();
-        NotifyMembers.PartResult r = notify.runPart(c.part(), c.parts(), c.cursor(), Actor.schedule(schedule), runId, continuing(context));
-        boolean handOn = !r.finished() && NotifyMembers.OUT_OF_TIME.equals(r.report().stoppedBy());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("members", r.members());
-        out.put("counts", r.report().counts());
-        if (r.report().stoppedBy() != null) out.put("stoppedBy", r.report().stoppedBy());
-        List<Map<String, Object>> attention = new ArrayList<>();
-        for (NotifyReport.MemberResult m : r.report().members()) {
-            boolean routine = m.result().equals("sent") || m.result().equals("already-sent") || m.result().startsWith("skipped:");
-            if (!routine && attention.size() < ATTENTION_LINES) attention.add(line(m));
-        }
-        if (!attention.isEmpty()) out.put("attention", attention);
-        if (r.finished()) return WorkSteps.Outcome.partDone(Map.of(), out);
-        return handOn ? WorkSteps.Outcome.handOn(r.cursor(), Map.of(), out) : WorkSteps.Outcome.stopped(r.cursor(), Map.of(), out);
-    }
-
-    /**
      * A step's budget, read from the invocation's own clock at every check (Lambda's context counts down to its
      * deadline): stop starting members with a send's worth of time left (at most a quarter of the time at the start).
      */
@@ -316,14 +254,14 @@ public final class NotifyMembersHandler extends JsonHandler {
         int omitted = 0;
         for (NotifyReport.MemberResult m : report.members()) {
             if (m.preview() == null) {
-                if (!p.members().isEmpty()) others.add(line(m));
+                if (!p.members().isEmpty()) others.add(NoticeRound.line(m));
                 continue;
             }
             if (notices.size() == p.limit()) {
                 omitted++;
                 continue;
             }
-            Map<String, Object> n = line(m);
+            Map<String, Object> n = NoticeRound.line(m);
             n.put("to", m.preview().mail().recipient().value());
             n.put("subject", m.preview().rendered().subject());
             n.put("text", m.preview().rendered().text());
@@ -376,30 +314,17 @@ public final class NotifyMembersHandler extends JsonHandler {
         boolean retry = NotifyMembers.OUT_OF_TIME.equals(report.stoppedBy());
         for (NotifyReport.MemberResult m : report.members()) {
             if (RETRYABLE.contains(m.result())) retry = true;
-            boolean routine = m.result().equals("sent") || m.result().equals("already-sent") || m.result().startsWith("skipped:");
-            if (summarise && routine) continue;
-            if (summarise && lines.size() == ATTENTION_LINES) {
+            if (summarise && NoticeRound.routine(m)) continue;
+            if (summarise && lines.size() == NoticeRound.ATTENTION_LINES) {
                 omitted++;
                 continue;
             }
-            lines.add(line(m));
+            lines.add(NoticeRound.line(m));
         }
         reply.with(summarise ? "attention" : "results", lines);
         if (omitted > 0) reply.with("attentionOmitted", omitted);
         if (retry) reply.retry = trigger + " run incomplete " + report.counts() + (report.stoppedBy() == null ? "" : ": " + report.stoppedBy());
         return reply;
-    }
-
-    private static Map<String, Object> line(NotifyReport.MemberResult m) {
-        Map<String, Object> l = new LinkedHashMap<>();
-        l.put("member", m.member());
-        if (m.stage() != null) l.put("stage", m.stage());
-        if (m.kind() != null) l.put("kind", m.kind());
-        l.put("result", m.result());
-        if (m.providerMessageId() != null) l.put("providerMessageId", m.providerMessageId());
-        if (m.takenOver()) l.put("takenOver", true);
-        if (m.detail() != null) l.put("detail", m.detail());
-        return l;
     }
 
     private static String runId(Context context) {
