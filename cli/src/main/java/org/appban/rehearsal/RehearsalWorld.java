@@ -116,8 +116,9 @@ final class RehearsalWorld implements AutoCloseable {
                 EmbeddedAccess.rehearsalLinks(policy), true);
         this.notify = new NotifyMembers(policy, members, devices, exemptions, claims, ledger, Attestations.fromLedger(ledger),
                 new NoticePlanner(policy), composer, new NoticeSender(claims, ledger, faults.mailer().apply(outbox), clock, NoticeSender.DEFAULT_LEASE, pseudonyms), clock);
-        this.digest = new org.appban.digest.AdminDigest(policy, members, devices, exemptions, ledger, claims, faults.mailer().apply(outbox),
-                new MimeWriter(), clock, NoticeSender.DEFAULT_LEASE, "../" + org.appban.admin.StatusPage.FILE);
+        this.digest = new org.appban.digest.AdminDigest(policy, devices, exemptions, ledger, claims, faults.mailer().apply(outbox),
+                new org.appban.digest.DigestMail(policy, new MimeWriter(), "../" + org.appban.admin.StatusPage.FILE),
+                org.appban.digest.FleetChainApprovals.of(policy, ledger), clock, NoticeSender.DEFAULT_LEASE);
         this.access = EmbeddedAccess.of(policy, members, devices, exemptions, ledger, claims, evidence, faults.decorators().nac(nac), killSwitch,
                 AccessNotices.asRequests(noticeRequests("appban.network")), AccessAlerts.to(alerts), clock);
         this.enforcement = EmbeddedEnforcement.of(policy, devices, exemptions, ledger, claims, killSwitch,

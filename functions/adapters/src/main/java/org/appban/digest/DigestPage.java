@@ -43,7 +43,7 @@ public final class DigestPage {
                 .append("</title></head>\n<body style=\"margin:0;padding:16px;font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#1d2733;\">\n");
         h.append("<h1 style=\"font-size:18px;margin:0 0 4px;\">").append(esc(policy.title())).append("</h1>\n");
         h.append("<p style=\"color:#5b6775;margin:0 0 16px;\">Daily digest for the administrators, ").append(esc(WHEN.format(c.until().atZone(zone))))
-                .append(". Changes since ").append(esc(WHEN.format(c.since().atZone(zone)))).append(".</p>\n");
+                .append(". ").append(esc(window(c))).append(".</p>\n");
 
         h.append("<h2 style=\"font-size:15px;margin:16px 0 6px;\">Needs a person</h2>\n");
         if (!c.needsAttention()) h.append("<p>Nothing needs a person today.</p>\n");
@@ -105,7 +105,7 @@ public final class DigestPage {
     public String text(DigestContent c, String statusLink) {
         StringBuilder t = new StringBuilder(2048);
         t.append(policy.title()).append("\nDaily digest for the administrators, ").append(WHEN.format(c.until().atZone(zone)))
-                .append(".\nChanges since ").append(WHEN.format(c.since().atZone(zone))).append(".\n\nNEEDS A PERSON\n");
+                .append(".\n").append(window(c)).append(".\n\nNEEDS A PERSON\n");
         if (!c.needsAttention()) t.append("Nothing needs a person today.\n");
         for (Map.Entry<String, List<String>> a : c.attention().entrySet()) {
             if (a.getValue().isEmpty()) continue;
@@ -123,6 +123,12 @@ public final class DigestPage {
         }
         t.append("\nThe full status report: ").append(statusLink != null ? statusLink : "the admin function's status operation").append('\n');
         return t.toString();
+    }
+
+    /** The changes' window: from the previous digest's reading of the counters, or from when they began. */
+    private String window(DigestContent c) {
+        return c.since() == null ? "Changes since the campaign's counters began (no digest in the last week)"
+                : "Changes since " + WHEN.format(c.since().atZone(zone));
     }
 
     private static String capital(String s) {

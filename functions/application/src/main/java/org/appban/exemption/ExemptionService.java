@@ -235,6 +235,9 @@ public final class ExemptionService {
         for (Exemption e : granted) {
             if (!failed.contains(e.id())) exemptions.noticeDueAt(e.id(), plan.nextDue(e, now, asked::contains).orElse(null));
         }
+        // A request stored before the digest read open requests by index is put in it by a write of itself as it is
+        // (a store writes whole items; the write applies only while it is still a request).
+        for (Exemption e : all) if (e.status() == ExemptionStatus.REQUESTED) exemptions.transition(e, e);
         int active = (int) all.stream().filter(e -> "active".equals(ExemptionView.state(e, now))).count();
         return new SweepReport(now, active, items);
     }

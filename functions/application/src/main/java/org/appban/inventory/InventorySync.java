@@ -541,11 +541,15 @@ public final class InventorySync implements DeviceRefresh {
             if (dryRun) return;
             recordUnknownOwners();
             if (!changes.isEmpty()) events.publish(changes);
+            // Each entry names its device's ownership, so that the campaign's counters can move the devices carrying
+            // the app by ownership from the entry alone (CampaignTally.CARRYING; the digest's burndown reads them).
+            Map<String, Ownership> ownership = new HashMap<>();
+            for (Save s : toSave) ownership.put(s.device().id(), s.device().ownership());
             for (DeviceStatusChanged c : changes) {
                 ledger.append(new LedgerRecord(now, actor, c.member().startsWith(UNKNOWN) ? null : c.member(), c.device(),
                         "inventory." + c.change().wireName(), "ok", false,
                         "inventory/" + c.device() + "/" + c.change().wireName() + "/" + stateKey(c),
-                        details(c)));
+                        details(c, ownership.get(c.device()))));
             }
             for (Save s : toSave) {
                 if (s.source() == null) {
@@ -651,8 +655,9 @@ public final class InventorySync implements DeviceRefresh {
                 + "@" + c.at().toString().substring(0, 13);
     }
 
-    private static Map<String, String> details(DeviceStatusChanged c) {
+    private static Map<String, String> details(DeviceStatusChanged c, Ownership ownership) {
         Map<String, String> d = new TreeMap<>();
+        if (ownership != null) d.put("ownership", ownership.name());
         if (c.before() != null) d.put("before", c.before().appPresence() + "/" + c.before().compliance());
         if (c.after() != null) d.put("after", c.after().appPresence() + "/" + c.after().compliance());
         return d;

@@ -47,8 +47,15 @@ public record TallyCheck(String result, Map<String, Long> drift, Map<String, Lon
         return result.equals(AGREES) || result.equals(REPAIRED);
     }
 
-    /** What to add to the counters when {@link #applies()}: the drift, or nothing when they agree. */
+    /**
+     * What to add to the counters when {@link #applies()}: the drift, or nothing when they agree. Each counter's
+     * drift is also added to {@code repaired.<counter>} ({@link CampaignTally#REPAIRED}), so that the digest, which
+     * reads what changed as the difference of two readings of the counters, does not take a repair for a day's work.
+     */
     public Map<String, Long> correction() {
-        return applies() ? drift : Map.of();
+        if (!applies()) return Map.of();
+        Map<String, Long> out = new java.util.TreeMap<>(drift);
+        drift.forEach((k, v) -> out.put(CampaignTally.REPAIRED + k, v));
+        return out;
     }
 }

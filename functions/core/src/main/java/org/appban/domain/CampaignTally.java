@@ -37,6 +37,25 @@ public record CampaignTally(Map<String, Long> counters, Instant checkedAt) {
     /** The exemption decisions counted, as {@code exemptions.<state>} from the {@code exemption.<state>} entries. */
     public static final List<String> EXEMPTION_STATES = List.of("requested", "granted", "refused", "revoked");
     /**
+     * Granted exemptions that ran to their end: the sweep's one {@code exemption.notice-requested} of kind
+     * {@code exemption-expired} for each (asked for once per exemption, whatever the policy sends). With granted and
+     * revoked it gives the exemptions in force ({@link #exemptionsActive}), up to the sweep's day.
+     */
+    public static final String EXEMPTIONS_EXPIRED = "exemptions.expired";
+    /**
+     * Devices carrying the app now, by ownership ({@code carrying.corporate}, {@code carrying.private}): each
+     * {@code inventory.*} entry moves its device's ownership by what it changed (carrying after less carrying
+     * before: the app present, or non-compliant with the restricted-app rule; a device gone carries nothing). An
+     * entry without the ownership its device had (written before inventory entries named it) moves nothing.
+     */
+    public static final String CARRYING = "carrying.";
+    /**
+     * What a {@code tally.check} repair added to a counter, kept beside it ({@code repaired.<counter>}) so that the
+     * digest's "what changed" between two readings leaves out a correction, which is not something that happened.
+     * Never recounted: the ledger has no entry for it.
+     */
+    public static final String REPAIRED = "repaired.";
+    /**
      * How many items the counters are spread over: a counter moved by every append of a busy day would otherwise be
      * one hot item that every concurrent appender's transaction conflicts on (DynamoDB cancels a transaction that
      * meets another on an item, and the append tries again). An entry's chain picks its shard, so one member's
@@ -80,13 +99,36 @@ public record CampaignTally(Map<String, Long> counters, Instant checkedAt) {
             case "enforce.escalated" -> {
                 if (ok) moved.put(ESCALATED, 1L);
             }
+            case "exemption.notice-requested" -> {
+                if ("exemption-expired".equals(r.details().get("kind"))) moved.put(EXEMPTIONS_EXPIRED, 1L);
+            }
             default -> {
                 if (action.startsWith("exemption.") && EXEMPTION_STATES.contains(action.substring("exemption.".length()))) {
                     moved.put(EXEMPTIONS + action.substring("exemption.".length()), 1L);
                 }
             }
         }
+        if (action.startsWith("inventory.") && r.device() != null) moved.putAll(carrying(r));
         return moved;
+    }
+
+    /** An inventory entry's move of its device's ownership's carrying counter: +1, -1, or nothing. */
+    private static Map<String, Long> carrying(LedgerRecord r) {
+        String ownership = r.details().get("ownership");
+        if (ownership == null || ownership.isBlank()) return Map.of();
+        boolean before = carries(r.details().get("before"));
+        boolean after = !r.action().equals("inventory.device-gone") && carries(r.details().get("after"));
+        if (before == after) return Map.of();
+        return Map.of(CARRYING + ownership.toLowerCase(java.util.Locale.ROOT), after ? 1L : -1L);
+    }
+
+    /** {@code PRESENT/COMPLIANT} as inventory entries write a state: the app present, or the device non-compliant. */
+    public static boolean carries(String state) {
+        if (state == null) return false;
+        int slash = state.indexOf('/');
+        String presence = slash < 0 ? state : state.substring(0, slash);
+        String compliance = slash < 0 ? "" : state.substring(slash + 1);
+        return presence.equals("PRESENT") || compliance.equals("NONCOMPLIANT");
     }
 
     /** What the counters must hold for these entries (every chain of the ledger, together): the reconciliation's side. */
@@ -103,6 +145,16 @@ public record CampaignTally(Map<String, Long> counters, Instant checkedAt) {
 
     public long get(String counter) {
         return counters.getOrDefault(counter, 0L);
+    }
+
+    /** Devices carrying the app now with this ownership ({@code corporate}, {@code private}). */
+    public long carrying(String ownership) {
+        return Math.max(0, get(CARRYING + ownership.toLowerCase(java.util.Locale.ROOT)));
+    }
+
+    /** Exemptions in force: granted, less revoked, less run to their end (as the sweep finds them, daily). */
+    public long exemptionsActive() {
+        return Math.max(0, get(EXEMPTIONS + "granted") - get(EXEMPTIONS + "revoked") - get(EXEMPTIONS_EXPIRED));
     }
 
     /** Devices off the network now: quarantines done less releases done. */
@@ -142,16 +194,26 @@ public record CampaignTally(Map<String, Long> counters, Instant checkedAt) {
             if (d != 0) drift.put(k, d);
         });
         counters.forEach((k, v) -> {
-            if (!truth.counters.containsKey(k) && v != 0) drift.put(k, -v);
+            if (!truth.counters.containsKey(k) && v != 0 && !k.startsWith(REPAIRED)) drift.put(k, -v);
         });
         return drift;
     }
 
-    /** How much each counter grew since {@code earlier} (the tally a previous digest recorded): its window's changes. */
+    /**
+     * How much each counter grew since {@code earlier} (the tally a previous digest recorded): its window's changes,
+     * less what a {@code tally.check} repair added in the window ({@link #REPAIRED}), which happened before.
+     */
     public Map<String, Long> since(Map<String, Long> earlier) {
         Map<String, Long> grown = new TreeMap<>();
         counters.forEach((k, v) -> {
-            long d = v - earlier.getOrDefault(k, 0L);
+            if (k.startsWith(REPAIRED)) return;
+            long repaired = get(REPAIRED + k) - earlier.getOrDefault(REPAIRED + k, 0L);
+            long d = v - earlier.getOrDefault(k, 0L) - repaired;
+            if (d != 0) grown.put(k, d);
+        });
+        earlier.forEach((k, v) -> {
+            if (k.startsWith(REPAIRED) || counters.containsKey(k)) return;
+            long d = -v - (get(REPAIRED + k) - earlier.getOrDefault(REPAIRED + k, 0L));
             if (d != 0) grown.put(k, d);
         });
         return grown;

@@ -46,6 +46,21 @@ public interface DeviceStore {
     void save(Device device);
 
     /**
+     * The corporate devices still carrying the app (present, or non-compliant with the restricted-app rule), not
+     * retired: what the administrators' digest lists past the deadline (escalated, or with no removal under way).
+     * Adapters keep these in a sparse index, so the read follows the devices still to clean, not the fleet.
+     */
+    default List<Device> carryingCorporate() {
+        return all().stream().filter(DeviceStore::carryingCorporate).toList();
+    }
+
+    /** Whether a device belongs in {@link #carryingCorporate()}. */
+    static boolean carryingCorporate(Device d) {
+        return d.isCorporate() && !d.retired()
+                && (d.appPresence() == org.appban.domain.AppPresence.PRESENT || d.compliance() == org.appban.domain.ComplianceState.NONCOMPLIANT);
+    }
+
+    /**
      * One page of a part of the inventory, for a round that works through the fleet across invocations and workers
      * (network access's daily run): the devices of part {@code part} of {@code parts} (disjoint, together the whole
      * inventory) that come after {@code after} (null: from the start), at most {@code limit}, in the part's order.

@@ -14,6 +14,15 @@ public interface ExemptionStore {
 
     List<Exemption> all();
 
+    /**
+     * The requests waiting for an approver's decision ({@link ExemptionStatus#REQUESTED}), in id order: what the
+     * administrators' digest lists. Adapters keep them in a sparse index, so the read follows the open requests, not
+     * the decisions on record.
+     */
+    default List<Exemption> awaitingDecision() {
+        return all().stream().filter(e -> e.status() == ExemptionStatus.REQUESTED).toList();
+    }
+
     /** Stores a new exemption; fails with {@link IllegalStateException} if one with that id exists. */
     void create(Exemption exemption);
 

@@ -57,6 +57,21 @@ public abstract class ForwardingLedger implements Ledger {
     }
 
     @Override
+    public Map<String, LedgerEntry> byIdempotencyKeys(java.util.Collection<String> keys) {
+        return delegate.byIdempotencyKeys(keys);
+    }
+
+    @Override
+    public List<LedgerEntry> chainFrom(String chain, java.time.Instant from) {
+        return delegate.chainFrom(chain, from);
+    }
+
+    @Override
+    public List<LedgerEntry> flagged(String action, java.time.Instant from) {
+        return delegate.flagged(action, from);
+    }
+
+    @Override
     public Map<String, LedgerEntry> heads() {
         return delegate.heads();
     }

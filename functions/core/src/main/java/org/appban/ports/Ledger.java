@@ -47,6 +47,26 @@ public interface Ledger {
         return used;
     }
 
+    /**
+     * The entries written with these idempotency keys, by key (a key no entry carries is left out): a caller that
+     * reads a fixed set of known entries (the digest's readings of the last fourteen days) in a few round trips
+     * instead of one lookup each. Adapters whose reads are round trips override this to read them together.
+     */
+    default Map<String, LedgerEntry> byIdempotencyKeys(Collection<String> keys) {
+        Map<String, LedgerEntry> found = new LinkedHashMap<>();
+        for (String key : keys) byIdempotencyKey(key).ifPresent(e -> found.put(key, e));
+        return found;
+    }
+
+    /**
+     * The entries of a chain decided at or after {@code from}, in order of {@code seq}: a caller that needs a chain's
+     * recent entries only (the acts waiting for a second approval, which lapse within the policy's pendingHours) reads
+     * what the window holds, not the chain's history. Adapters read the chain from its newest entry back.
+     */
+    default List<LedgerEntry> chainFrom(String chain, java.time.Instant from) {
+        return chain(chain).stream().filter(e -> !e.record().at().isBefore(from)).toList();
+    }
+
     /** A chain in order of {@code seq}. */
     List<LedgerEntry> chain(String chain);
 
@@ -73,6 +93,24 @@ public interface Ledger {
                 .sorted(DECIDED_ORDER)
                 .toList();
     }
+
+    /**
+     * The entries of one action decided at or after {@code from}, across chains, in the order they were decided: what
+     * needs a person lately (the administrators' digest lists the devices whose network identity was unresolved in
+     * the last two days). Adapters index the actions in {@link #FLAGGED} by action and time and override this full
+     * read; another action is refused, since it would need the whole ledger.
+     */
+    default List<LedgerEntry> flagged(String action, java.time.Instant from) {
+        if (!FLAGGED.contains(action)) throw new IllegalArgumentException("entries of '" + action + "' are not indexed by time: " + FLAGGED);
+        return chains().stream()
+                .flatMap(c -> chain(c).stream())
+                .filter(e -> action.equals(e.record().action()) && !e.record().at().isBefore(from))
+                .sorted(DECIDED_ORDER)
+                .toList();
+    }
+
+    /** The actions {@link #flagged} answers: few entries a day, each a thing for a person to look at. */
+    Set<String> FLAGGED = Set.of("nac.identity-unresolved");
 
     /**
      * The last entry of every chain, by chain name: what a ledger digest anchors. Adapters whose reads are round

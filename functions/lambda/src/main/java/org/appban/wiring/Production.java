@@ -455,12 +455,13 @@ public final class Production {
      */
     public org.appban.digest.AdminDigest adminDigest() {
         BanPolicy policy = notifyParts().policy();
-        return new org.appban.digest.AdminDigest(policy, notifyParts().members(),
+        return new org.appban.digest.AdminDigest(policy,
                 new DynamoDeviceStore(dynamo(), settings.required("DEVICES_TABLE")),
                 new DynamoExemptionStore(dynamo(), settings.required("EXEMPTIONS_TABLE")), notifyParts().ledger(),
                 new DynamoClaims(dynamo(), settings.required("CLAIMS_TABLE")),
-                new SesMailer(sesClient(), settings.optional("SES_CONFIGURATION_SET").orElse(null)), new MimeWriter(), clock,
-                NoticeSender.DEFAULT_LEASE, null);
+                new SesMailer(sesClient(), settings.optional("SES_CONFIGURATION_SET").orElse(null)),
+                new org.appban.digest.DigestMail(policy, new MimeWriter(), null),
+                org.appban.digest.FleetChainApprovals.of(policy, notifyParts().ledger()), clock, NoticeSender.DEFAULT_LEASE);
     }
 
     public MailFeedbackRecorder mailFeedbackRecorder() {

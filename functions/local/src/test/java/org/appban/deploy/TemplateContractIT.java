@@ -119,9 +119,7 @@ class TemplateContractIT {
             "NotifyMembersFunction", List.of(
                     new ListedScan("MembersTable", "(fresh-)?sqs-continuation\\.json", "ROUND",
                             "the daily round's parts: parallel-Scan segments of the roster, a page a step from a cursor"),
-                    new ListedScan("MembersTable", "preview-all\\.json", "MANUAL", "an administrator's preview of every member's notices"),
-                    new ListedScan("MembersTable|DevicesTable|ExemptionsTable", "schedule-admin-digest\\.json", "NOT BOUNDED",
-                            "the administrators' daily digest reads the campaign whole (FleetSnapshot); issue 18")),
+                    new ListedScan("MembersTable", "preview-all\\.json", "MANUAL", "an administrator's preview of every member's notices")),
             "NetworkAccessFunction", List.of(
                     new ListedScan("DevicesTable", "(fresh-)?sqs-continuation\\.json", "ROUND",
                             "the daily round's parts: parallel-Scan segments of the devices, a page a step from a cursor"),
@@ -165,9 +163,7 @@ class TemplateContractIT {
      * still be granted by the template (a stale entry fails), and must not have been exercised after all.
      */
     static final Map<String, Map<Grant, String>> NOT_REACHED = Map.of(
-            "InventorySyncFunction", plus(inventorySync(), Map.of(new Grant("dynamodb:UpdateItem", "LedgerTable"),
-                    "the campaign's counters move when the app disappears from a device the inventory knew (inventory.app-disappeared), "
-                    + "and the samples' sync finds every device for the first time")),
+            "InventorySyncFunction", inventorySync(),
             "EnforceRemovalFunction", plus(jamfSlot(), Map.of(
                     new Grant("sns:Publish", "AdminAlertsTopic"),
                     "a deciding round tells the administrators only when the blast-radius cap holds it, and the samples' round "

@@ -85,8 +85,12 @@ class AdminDigestTest {
     }
 
     private AdminDigest digest() {
-        return new AdminDigest(POLICY, members, devices, exemptions, ledger, claims, mailer, new MimeWriter(), clock,
-                Duration.ofMinutes(16), null);
+        return digest(POLICY);
+    }
+
+    private AdminDigest digest(BanPolicy policy) {
+        return new AdminDigest(policy, devices, exemptions, ledger, claims, mailer, new DigestMail(policy, new MimeWriter(), null),
+                FleetChainApprovals.of(policy, ledger), clock, Duration.ofMinutes(16));
     }
 
     private void record(String at, String member, String device, String action, String outcome) {
@@ -105,7 +109,7 @@ class AdminDigestTest {
                 null, null, null, null, null));
         for (String d : List.of("d-1", "d-2")) {
             ledger.append(new LedgerRecord(nz("2023-04-06T08:00"), Actor.schedule("test"), d.equals("d-1") ? "m-1" : "m-2", d,
-                    "inventory.new-device", "ok", false, "inventory/" + d, Map.of("after", "PRESENT/NONCOMPLIANT")));
+                    "inventory.new-device", "ok", false, "inventory/" + d, Map.of("after", "PRESENT/NONCOMPLIANT", "ownership", "CORPORATE")));
         }
         record("2023-04-03T06:00", "m-1", "d-1", "enforce.escalated", "ok");
         record("2023-04-06T09:00", "m-2", "<b>d-9</b>", "nac.identity-unresolved", "reported");
@@ -232,7 +236,11 @@ class AdminDigestTest {
 
     @Test
     void the_day_metrics_are_embedded_metric_format_lines() {
+        // Yesterday's reading came before the two quarantines of the 6th; today's after: they are yesterday's counts.
+        clock.set(nz("2023-04-06T08:30"));
+        digest().run(Actor.schedule("admin-digest"), "run-0");
         seed();
+        clock.set(nz("2023-04-07T08:30"));
         AdminDigest.Report r = digest().run(Actor.schedule("admin-digest"), "run-1");
         assertTrue(r.metrics().get(0).startsWith("{\"_aws\":{\"Timestamp\":" + clock.instant().toEpochMilli()), r.metrics().get(0));
         assertTrue(r.metrics().get(0).contains("\"Namespace\":\"Appban\""));
@@ -245,10 +253,9 @@ class AdminDigestTest {
     @Test
     void a_policy_without_a_digest_still_writes_the_metrics_and_sends_nothing() {
         seed();
-        AdminDigest none = new AdminDigest(BUNDLED.digest().isPresent() ? new BanPolicy(BUNDLED.id(), BUNDLED.title(), BUNDLED.organisation(),
+        AdminDigest none = digest(BUNDLED.digest().isPresent() ? new BanPolicy(BUNDLED.id(), BUNDLED.title(), BUNDLED.organisation(),
                 BUNDLED.app(), BUNDLED.zone(), BUNDLED.announcement(), BUNDLED.deadline(), BUNDLED.notices(), BUNDLED.privateDevices(),
-                BUNDLED.enforcement(), BUNDLED.exemptions(), BUNDLED.sender(), BUNDLED.contact()) : BUNDLED,
-                members, devices, exemptions, ledger, claims, mailer, new MimeWriter(), clock, Duration.ofMinutes(16), null);
+                BUNDLED.enforcement(), BUNDLED.exemptions(), BUNDLED.sender(), BUNDLED.contact()) : BUNDLED);
         AdminDigest.Report r = none.run(Actor.schedule("admin-digest"), "run-1");
         assertEquals("no-digest", r.status());
         assertTrue(mailer.sent.isEmpty());

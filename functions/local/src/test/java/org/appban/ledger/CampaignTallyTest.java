@@ -53,6 +53,38 @@ class CampaignTallyTest {
         assertEquals(Map.of("exemptions.granted", 1L), CampaignTally.effects(record("m-1", null, "exemption.granted", "ok", false, "g", Map.of())));
         assertEquals(Map.of("exemptions.requested", 1L), CampaignTally.effects(record("m-1", null, "exemption.requested", "ok", false, "q", Map.of())));
         assertEquals(Map.of(), CampaignTally.effects(record("m-1", null, "exemption.notice-requested", "ok", false, "n", Map.of())));
+        assertEquals(Map.of(), CampaignTally.effects(record("m-1", null, "exemption.notice-requested", "ok", false, "n2",
+                Map.of("exemption", "ex-1", "kind", "exemption-expiring"))));
+    }
+
+    @Test
+    void an_exemption_run_to_its_end_counts_as_expired_and_leaves_the_exemptions_in_force() {
+        assertEquals(Map.of("exemptions.expired", 1L), CampaignTally.effects(record("m-1", null, "exemption.notice-requested", "ok", false,
+                "exemption/ex-1/notice/exemption-expired", Map.of("exemption", "ex-1", "kind", "exemption-expired"))));
+        CampaignTally t = new CampaignTally(Map.of("exemptions.granted", 5L, "exemptions.revoked", 1L, "exemptions.expired", 2L), null);
+        assertEquals(2, t.exemptionsActive());
+    }
+
+    @Test
+    void an_inventory_entry_moves_the_devices_carrying_the_app_of_its_ownership_by_what_it_changed() {
+        assertEquals(Map.of("carrying.corporate", 1L), CampaignTally.effects(record("m-1", "d-1", "inventory.new-device", "ok", false, "i1",
+                Map.of("after", "PRESENT/UNKNOWN", "ownership", "CORPORATE"))));
+        assertEquals(Map.of("removed", 1L, "carrying.private", -1L), CampaignTally.effects(record("m-1", "d-1", "inventory.app-disappeared", "ok",
+                false, "i2", Map.of("before", "PRESENT/UNKNOWN", "after", "ABSENT/UNKNOWN", "ownership", "PRIVATE"))));
+        assertEquals(Map.of("carrying.corporate", -1L), CampaignTally.effects(record("m-1", "d-1", "inventory.device-gone", "ok", false, "i3",
+                Map.of("before", "ABSENT/NONCOMPLIANT", "ownership", "CORPORATE"))), "non-compliant carries; a device gone carries nothing");
+        assertEquals(Map.of(), CampaignTally.effects(record("m-1", "d-1", "inventory.compliance-changed", "ok", false, "i4",
+                Map.of("before", "PRESENT/COMPLIANT", "after", "PRESENT/NONCOMPLIANT", "ownership", "CORPORATE"))), "carrying before and after");
+        assertEquals(Map.of(), CampaignTally.effects(record("m-1", "d-1", "inventory.new-device", "ok", false, "i5", Map.of("after", "PRESENT/UNKNOWN"))),
+                "an entry written before entries named the ownership moves nothing");
+    }
+
+    @Test
+    void a_repair_between_two_readings_is_not_a_change_and_a_recount_never_holds_it() {
+        CampaignTally read = new CampaignTally(Map.of("notices", 3L), null);
+        CampaignTally repairedLater = read.plus(Map.of("notices", 10L, "repaired.notices", 10L)).plus(Map.of("notices", 1L));
+        assertEquals(Map.of("notices", 1L), repairedLater.since(read.counters()), "one notice sent; ten repaired");
+        assertEquals(Map.of(), repairedLater.driftFrom(new CampaignTally(Map.of("notices", 14L), null)), "repaired.* is not drift");
     }
 
     @Test
@@ -129,7 +161,8 @@ class CampaignTallyTest {
         assertEquals(TallyCheck.DRIFTED, TallyCheck.decide(kept, recount, kept, false, 3, 1, AT).result());
         TallyCheck repaired = TallyCheck.decide(kept, recount, kept, true, 3, 1, AT);
         assertEquals(TallyCheck.REPAIRED, repaired.result());
-        assertEquals(Map.of("notices", 2L), repaired.correction());
+        assertEquals(Map.of("notices", 2L, "repaired.notices", 2L), repaired.correction(),
+                "the repair is also kept apart, so that a digest does not count it as the day's notices");
         assertEquals(TallyCheck.AGREES, TallyCheck.decide(recount, recount, recount, false, 3, 1, AT).result());
     }
 

@@ -94,8 +94,8 @@ class NotifyMembersEventsTest {
         NotifyMembers notify = new NotifyMembers(policy, members, devices, exemptions, claims, ledger, Attestations.fromLedger(ledger),
                 new NoticePlanner(policy), composer, new NoticeSender(claims, ledger, m, clock, Duration.ofMinutes(16), PSEUDONYMS), clock);
         return new NotifyMembersHandler(notify, new MailFeedbackRecorder(members, ledger, alerts, clock, PSEUDONYMS),
-                new org.appban.digest.AdminDigest(policy, members, devices, exemptions, ledger, claims, m, new MimeWriter(), clock,
-                        Duration.ofMinutes(16), null));
+                new org.appban.digest.AdminDigest(policy, devices, exemptions, ledger, claims, m, new org.appban.digest.DigestMail(policy, new MimeWriter(), null),
+                        org.appban.digest.FleetChainApprovals.of(policy, ledger), clock, Duration.ofMinutes(16)));
     }
 
     private static String sample(String name) {

@@ -235,4 +235,35 @@ public abstract class LedgerContract {
         assertEquals(List.of(first, second, third), ledger.aboutDevice("d-1"));
         assertEquals(List.of(), ledger.aboutDevice("d-9"));
     }
+
+    @Test
+    void a_chains_entries_from_a_time_are_the_windows_in_order_and_none_older() {
+        for (int h = 0; h < 30; h++) {
+            ledger.append(new LedgerRecord(T0.plus(java.time.Duration.ofHours(h)), Actor.schedule("admin"), null, null, "admin.step", "ok",
+                    false, "step-" + h, Map.of()));
+        }
+        assertEquals(List.of("step-26", "step-27", "step-28", "step-29"), ledger.chainFrom("fleet", T0.plus(java.time.Duration.ofHours(26)))
+                .stream().map(e -> e.record().idempotencyKey()).toList());
+        assertEquals(List.of(), ledger.chainFrom("fleet", T0.plus(java.time.Duration.ofHours(31))));
+        assertEquals(30, ledger.chainFrom("fleet", T0).size());
+    }
+
+    @Test
+    void flagged_entries_are_read_by_action_from_a_time_and_an_action_not_indexed_is_refused() {
+        ledger.append(aboutDevice("m-1", "d-1", T0, "nac.identity-unresolved"));
+        ledger.append(aboutDevice("m-2", "d-2", T0.plus(java.time.Duration.ofDays(2)), "nac.identity-unresolved"));
+        ledger.append(aboutDevice("m-2", "d-3", T0.plus(java.time.Duration.ofDays(2)), "nac.quarantined"));
+        assertEquals(List.of("d-2"), ledger.flagged("nac.identity-unresolved", T0.plus(java.time.Duration.ofDays(1))).stream()
+                .map(e -> e.record().device()).toList());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ledger.flagged("nac.quarantined", T0));
+    }
+
+    @Test
+    void entries_are_read_by_their_keys_together_and_a_key_never_used_is_left_out() {
+        ledger.append(record("m-1", "notice.sent", "k-1"));
+        ledger.append(record("m-2", "notice.sent", "k-2"));
+        Map<String, org.appban.domain.LedgerEntry> found = ledger.byIdempotencyKeys(List.of("k-1", "k-2", "k-none"));
+        assertEquals(java.util.Set.of("k-1", "k-2"), found.keySet());
+        assertEquals("m-2", found.get("k-2").record().member());
+    }
 }

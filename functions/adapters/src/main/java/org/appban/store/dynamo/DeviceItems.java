@@ -25,6 +25,9 @@ final class DeviceItems {
     static final String COMPLIANCE = "compliance";
     static final String LAST_SEEN = "lastSeen";
     static final String RETIRED = "retired";
+    /** The sparse {@code byCarrying} index's key: present only on a corporate device still carrying the app. */
+    static final String CARRYING = "carrying";
+    static final String CORPORATE_CARRYING = "corporate";
 
     private DeviceItems() {
     }
@@ -48,6 +51,7 @@ final class DeviceItems {
                 .enumName(COMPLIANCE, d.compliance())
                 .instant(LAST_SEEN, d.lastSeen())
                 .bool(RETIRED, d.retired())
+                .string(CARRYING, org.appban.ports.DeviceStore.carryingCorporate(d) ? CORPORATE_CARRYING : null)
                 .build();
     }
 

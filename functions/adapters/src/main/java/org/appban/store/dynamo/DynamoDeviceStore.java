@@ -32,6 +32,12 @@ public final class DynamoDeviceStore implements DeviceStore {
      * the current one finds the devices the source has not listed since: what might be gone, and nothing else.
      */
     public static final String BY_SYNC = "bySync";
+    /**
+     * Sparse: only corporate devices still carrying the app, not retired ({@link DeviceStore#carryingCorporate}), under
+     * {@value DeviceItems#CARRYING} {@code = corporate}. Every device write is a whole item, so the attribute comes and
+     * goes with the device's state; the digest reads the devices still to clean, not the fleet.
+     */
+    public static final String BY_CARRYING = "byCarrying";
     static final String SYNC_SHARD = "syncShard";
     static final String SYNC_PERIOD = "syncPeriod";
     /** With the stamp: the fingerprint of the addresses the source named the owner by (OwnerAddresses), never an address. */
@@ -61,6 +67,18 @@ public final class DynamoDeviceStore implements DeviceStore {
             found.put(d.id(), d);
         }
         return found;
+    }
+
+    @Override
+    public List<Device> carryingCorporate() {
+        List<Device> devices = new ArrayList<>();
+        dynamo.queryPaginator(r -> r.tableName(table).indexName(BY_CARRYING)
+                        .keyConditionExpression("#carrying = :corporate")
+                        .expressionAttributeNames(Map.of("#carrying", DeviceItems.CARRYING))
+                        .expressionAttributeValues(Map.of(":corporate", AttributeValue.fromS(DeviceItems.CORPORATE_CARRYING))))
+                .items().forEach(item -> devices.add(DeviceItems.fromItem(item, table)));
+        devices.sort(java.util.Comparator.comparing(Device::id));
+        return devices;
     }
 
     @Override

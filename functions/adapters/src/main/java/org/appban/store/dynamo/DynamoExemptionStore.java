@@ -31,6 +31,12 @@ public final class DynamoExemptionStore implements ExemptionStore {
      * far below what one partition serves, and the sweep reads only those due.
      */
     static final String PENDING = "pending";
+    /**
+     * The index's other partition: requests waiting for a decision, by when they were made ({@link #awaitingDecision}).
+     * A request is in it from its creation until a decision rewrites the item (every write is a whole item), so the
+     * digest reads the open requests, never the decisions on record; the sweep reads only {@value #PENDING}.
+     */
+    static final String REQUESTED = "requested";
     private static final java.time.format.DateTimeFormatter AT =
             java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(java.time.ZoneOffset.UTC);
 
@@ -65,6 +71,21 @@ public final class DynamoExemptionStore implements ExemptionStore {
         List<Exemption> exemptions = new ArrayList<>();
         dynamo.scanPaginator(r -> r.tableName(table).consistentRead(true)).items()
                 .forEach(item -> exemptions.add(ExemptionItems.fromItem(item, table)));
+        exemptions.sort(Comparator.comparing(Exemption::id));
+        return exemptions;
+    }
+
+    @Override
+    public List<Exemption> awaitingDecision() {
+        List<Exemption> exemptions = new ArrayList<>();
+        dynamo.queryPaginator(r -> r.tableName(table).indexName(BY_NOTICE_DUE)
+                        .keyConditionExpression("#due = :requested")
+                        .expressionAttributeNames(Map.of("#due", NOTICE_DUE))
+                        .expressionAttributeValues(Map.of(":requested", AttributeValue.fromS(REQUESTED))))
+                .items().forEach(item -> exemptions.add(ExemptionItems.fromItem(item, table)));
+        // An item read from the index a moment after its decision may still say REQUESTED (eventually consistent);
+        // the digest then lists it once more, which is the digest's own slack, never a decision.
+        exemptions.removeIf(e -> e.status() != org.appban.domain.ExemptionStatus.REQUESTED);
         exemptions.sort(Comparator.comparing(Exemption::id));
         return exemptions;
     }
@@ -140,6 +161,9 @@ public final class DynamoExemptionStore implements ExemptionStore {
         if (due != null) {
             item.put(NOTICE_DUE, AttributeValue.fromS(PENDING));
             item.put(NOTICE_DUE_AT, AttributeValue.fromS(dueKey(due, e.id())));
+        } else if (e.status() == org.appban.domain.ExemptionStatus.REQUESTED) {
+            item.put(NOTICE_DUE, AttributeValue.fromS(REQUESTED));
+            item.put(NOTICE_DUE_AT, AttributeValue.fromS(dueKey(e.requestedAt() == null ? Instant.EPOCH : e.requestedAt(), e.id())));
         }
         return item;
     }

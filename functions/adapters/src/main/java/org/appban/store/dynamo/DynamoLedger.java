@@ -52,6 +52,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 public final class DynamoLedger implements Ledger {
     public static final String CHAIN_HEADS = "chainHeads";
     public static final String BY_DEVICE = "byDevice";
+    /** Sparse: entries of the actions {@link Ledger#FLAGGED} names, by action and {@code at} ({@link #flagged}). */
+    public static final String BY_ATTENTION = "byAttention";
     /** Chain reads in flight at once in {@link #chainsNamed}: overlaps round trips without bursting the table. */
     static final int PARALLEL_READS = 8;
     static final int DEFAULT_PAGE_SIZE = 500;
@@ -284,6 +286,29 @@ public final class DynamoLedger implements Ledger {
         return used;
     }
 
+    /**
+     * The markers of the keys in one BatchGetItem a hundred, then the entries they point at the same way, both
+     * strongly consistent (as {@link #byIdempotencyKey}): two round trips for up to a hundred keys, not two each.
+     */
+    @Override
+    public Map<String, LedgerEntry> byIdempotencyKeys(Collection<String> keys) {
+        List<Map<String, AttributeValue>> markers = new LinkedHashSet<>(keys).stream().map(LedgerItems::markerKey).toList();
+        Map<String, String> keyOfEntry = new LinkedHashMap<>();
+        List<Map<String, AttributeValue>> entryKeys = new ArrayList<>();
+        for (Map<String, AttributeValue> marker : BatchReads.get(dynamo, table, markers)) {
+            Map<String, AttributeValue> entryKey = LedgerItems.entryKeyOf(marker, table);
+            keyOfEntry.put(entryKey.get(LedgerItems.CHAIN).s() + "#" + entryKey.get(LedgerItems.SEQ).n(), LedgerItems.keyOfMarker(marker, table));
+            entryKeys.add(entryKey);
+        }
+        Map<String, LedgerEntry> found = new LinkedHashMap<>();
+        for (Map<String, AttributeValue> item : BatchReads.get(dynamo, table, entryKeys)) {
+            LedgerEntry e = LedgerItems.fromItem(item, table);
+            String key = keyOfEntry.get(e.chain() + "#" + e.seq());
+            if (key != null) found.put(key, e);
+        }
+        return found;
+    }
+
     private Map<String, AttributeValue> getItem(Map<String, AttributeValue> key) {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(key).consistentRead(true)).item();
         return item == null ? Map.of() : item;
@@ -296,6 +321,40 @@ public final class DynamoLedger implements Ledger {
                 .forEach(item -> entries.add(LedgerItems.fromItem(item, table)));
         return entries;
     }
+
+    /**
+     * The chain's newest entries first, a page at a time, until one decided more than {@link #CLOCK_SLACK} before
+     * {@code from}: an entry's {@code at} is its writer's clock while {@code seq} is the order appends took on the
+     * chain's tail, so within that slack an older {@code at} may follow a newer one; past it, nothing the window
+     * holds is left. One Query for a window's worth of a chain, however long its history.
+     */
+    @Override
+    public List<LedgerEntry> chainFrom(String chain, java.time.Instant from) {
+        java.time.Instant stop = from.minus(CLOCK_SLACK);
+        List<LedgerEntry> newestFirst = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest.Builder q = chainQuery(chain).scanIndexForward(false).limit(pageSize);
+            if (start != null) q.exclusiveStartKey(start);
+            var page = dynamo.query(q.build());
+            boolean past = false;
+            for (Map<String, AttributeValue> item : page.items()) {
+                LedgerEntry e = LedgerItems.fromItem(item, table);
+                if (e.record().at().isBefore(stop)) {
+                    past = true;
+                    break;
+                }
+                newestFirst.add(e);
+            }
+            start = past || !page.hasLastEvaluatedKey() || page.lastEvaluatedKey().isEmpty() ? null : page.lastEvaluatedKey();
+        } while (start != null);
+        List<LedgerEntry> entries = new ArrayList<>();
+        for (int i = newestFirst.size() - 1; i >= 0; i--) if (!newestFirst.get(i).record().at().isBefore(from)) entries.add(newestFirst.get(i));
+        return entries;
+    }
+
+    /** How far a chain's {@code at} may run behind its {@code seq}: writers' clocks, and an append's retries. */
+    static final java.time.Duration CLOCK_SLACK = java.time.Duration.ofMinutes(15);
 
     /**
      * The chains asked for, each by a Query of its own ({@value #PARALLEL_READS} at a time): what is read follows the
@@ -369,6 +428,29 @@ public final class DynamoLedger implements Ledger {
         dynamo.scanPaginator(r -> r.tableName(table).indexName(CHAIN_HEADS).limit(pageSize)).items()
                 .forEach(item -> chains.add(item.get(LedgerItems.HEAD).s()));
         return List.copyOf(chains);
+    }
+
+    /**
+     * Reads the sparse {@value #BY_ATTENTION} index from {@code from} on (eventually consistent): entries come in the
+     * order they were decided. {@code at} is stored as {@link Instant#toString}, whose text leaves out a zero fraction,
+     * so text order can differ from time order within a second: the Query starts a second early and the entries are
+     * then cut at {@code from} exactly.
+     */
+    @Override
+    public List<LedgerEntry> flagged(String action, java.time.Instant from) {
+        if (!FLAGGED.contains(action)) throw new IllegalArgumentException("entries of '" + action + "' are not indexed by time: " + FLAGGED);
+        List<LedgerEntry> entries = new ArrayList<>();
+        dynamo.queryPaginator(r -> r.tableName(table).indexName(BY_ATTENTION).limit(pageSize)
+                        .keyConditionExpression("#attention = :action AND #at >= :from")
+                        .expressionAttributeNames(Map.of("#attention", LedgerItems.ATTENTION, "#at", LedgerItems.AT))
+                        .expressionAttributeValues(Map.of(":action", AttributeValue.fromS(action),
+                                ":from", AttributeValue.fromS(from.minusSeconds(1).toString()))))
+                .items().forEach(item -> {
+                    LedgerEntry e = LedgerItems.fromItem(item, table);
+                    if (!e.record().at().isBefore(from)) entries.add(e);
+                });
+        entries.sort(DECIDED_ORDER);
+        return entries;
     }
 
     /** Reads the sparse {@value #BY_DEVICE} index (eventually consistent); entries come in the order they were decided. */

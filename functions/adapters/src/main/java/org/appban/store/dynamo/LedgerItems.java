@@ -14,7 +14,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * table alone. Two index attributes exist only where they apply (sparse indexes): {@code head} on the first entry
  * of each chain, so listing chains reads one index row per chain instead of the whole table; {@code deviceKey} on
  * entries about a device, for the per-device export (it is kept apart from {@code device} because an index key
- * cannot be an empty string, while the hashed field must round-trip whatever it held).
+ * cannot be an empty string, while the hashed field must round-trip whatever it held); {@code attention} on entries
+ * of the few actions a person looks at lately ({@code Ledger.FLAGGED}), indexed with {@code at} so that the
+ * administrators' digest reads the last days' by time. None is hashed: each follows from hashed fields.
  *
  * <p>A marker reserves an idempotency key: it lives in the same table at {@code chain = "idempotency#<key>"},
  * {@code seq = 0} and points at the entry written with it. Chains are named {@code fleet} or {@code member#...}, so
@@ -37,6 +39,8 @@ final class LedgerItems {
     static final String DETAILS = "details";
     static final String HEAD = "head";
     static final String DEVICE_KEY = "deviceKey";
+    /** The sparse {@code byAttention} index's key: the action, on entries of the actions {@code Ledger.FLAGGED} names. */
+    static final String ATTENTION = "attention";
     static final String ENTRY_CHAIN = "entryChain";
     static final String ENTRY_SEQ = "entrySeq";
 
@@ -79,6 +83,7 @@ final class LedgerItems {
                 .stringMap(DETAILS, r.details());
         if (e.seq() == 1) b.string(HEAD, e.chain());
         if (r.device() != null && !r.device().isEmpty()) b.string(DEVICE_KEY, r.device());
+        if (org.appban.ports.Ledger.FLAGGED.contains(r.action())) b.string(ATTENTION, r.action());
         return b.build();
     }
 

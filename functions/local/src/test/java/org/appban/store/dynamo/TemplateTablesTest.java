@@ -49,13 +49,15 @@ class TemplateTablesTest {
     }
 
     @Test
-    void devices_are_keyed_by_id_and_indexed_by_owner_by_mac_and_by_the_syncs_stamps() {
+    void devices_are_keyed_by_id_and_indexed_by_owner_by_mac_by_the_syncs_stamps_and_by_carrying_the_app() {
         CreateTableRequest t = template.createRequest("DevicesTable", "t");
         assertEquals(List.of(DeviceItems.ID + " HASH"), keys(t.keySchema()));
         assertEquals(Map.of(DynamoDeviceStore.BY_OWNER, List.of(DeviceItems.OWNER + " HASH"),
                 DynamoDeviceStore.BY_MAC, List.of(DeviceItems.MAC_ADDRESS + " HASH"),
-                DynamoDeviceStore.BY_SYNC, List.of("syncShard HASH", "syncPeriod RANGE")), indexes(t));
-        assertEquals(Map.of(DeviceItems.ID, "S", DeviceItems.OWNER, "S", DeviceItems.MAC_ADDRESS, "S", "syncShard", "S", "syncPeriod", "N"), types(t));
+                DynamoDeviceStore.BY_SYNC, List.of("syncShard HASH", "syncPeriod RANGE"),
+                DynamoDeviceStore.BY_CARRYING, List.of(DeviceItems.CARRYING + " HASH", DeviceItems.ID + " RANGE")), indexes(t));
+        assertEquals(Map.of(DeviceItems.ID, "S", DeviceItems.OWNER, "S", DeviceItems.MAC_ADDRESS, "S", "syncShard", "S", "syncPeriod", "N",
+                DeviceItems.CARRYING, "S"), types(t));
     }
 
     @Test
@@ -70,12 +72,14 @@ class TemplateTablesTest {
     }
 
     @Test
-    void ledger_entries_are_keyed_by_chain_and_number_with_sparse_indexes_of_chain_heads_and_devices() {
+    void ledger_entries_are_keyed_by_chain_and_number_with_sparse_indexes_of_chain_heads_devices_and_what_needs_a_person() {
         CreateTableRequest t = template.createRequest("LedgerTable", "t");
         assertEquals(List.of(LedgerItems.CHAIN + " HASH", LedgerItems.SEQ + " RANGE"), keys(t.keySchema()));
         assertEquals(Map.of(DynamoLedger.CHAIN_HEADS, List.of(LedgerItems.HEAD + " HASH"),
-                DynamoLedger.BY_DEVICE, List.of(LedgerItems.DEVICE_KEY + " HASH")), indexes(t));
-        assertEquals(Map.of(LedgerItems.CHAIN, "S", LedgerItems.SEQ, "N", LedgerItems.HEAD, "S", LedgerItems.DEVICE_KEY, "S"), types(t));
+                DynamoLedger.BY_DEVICE, List.of(LedgerItems.DEVICE_KEY + " HASH"),
+                DynamoLedger.BY_ATTENTION, List.of(LedgerItems.ATTENTION + " HASH", LedgerItems.AT + " RANGE")), indexes(t));
+        assertEquals(Map.of(LedgerItems.CHAIN, "S", LedgerItems.SEQ, "N", LedgerItems.HEAD, "S", LedgerItems.DEVICE_KEY, "S",
+                LedgerItems.ATTENTION, "S", LedgerItems.AT, "S"), types(t));
     }
 
     @Test
