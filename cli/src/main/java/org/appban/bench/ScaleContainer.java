@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
 import org.appban.json.Json;
 import org.appban.lambda.LocalContext;
 import org.appban.wiring.Production;
@@ -66,7 +67,7 @@ public final class ScaleContainer {
             if (line.isBlank()) continue;
             JsonNode ask = Json.parse(line.getBytes(StandardCharsets.UTF_8));
             long limit = ask.path("limitMillis").asLong();
-            clock.offset = Duration.ofMillis(ask.path("clockOffsetMillis").asLong());
+            clock.moveTo(Duration.ofMillis(ask.path("clockOffsetMillis").asLong()));
             long start = System.nanoTime();
             Clock real = Clock.systemUTC();
             LocalContext context = LocalContext.invocation(function).withRequestId(ask.path("requestId").asText())
@@ -117,37 +118,36 @@ public final class ScaleContainer {
      * forward between invocations, as the bench's own clock does.
      */
     static final class MovedClock extends Clock {
-        volatile Duration offset = Duration.ZERO;
+        /** Shared by every zone's view of this clock, so that all of them move together. */
+        private final AtomicReference<Duration> offset;
+        private final ZoneId zone;
+
+        MovedClock() {
+            this(new AtomicReference<>(Duration.ZERO), ZoneOffset.UTC);
+        }
+
+        private MovedClock(AtomicReference<Duration> offset, ZoneId zone) {
+            this.offset = offset;
+            this.zone = zone;
+        }
+
+        void moveTo(Duration by) {
+            offset.set(by);
+        }
 
         @Override
         public Instant instant() {
-            return Instant.now().plus(offset);
+            return Instant.now().plus(offset.get());
         }
 
         @Override
         public ZoneId getZone() {
-            return ZoneOffset.UTC;
+            return zone;
         }
 
         @Override
-        public Clock withZone(ZoneId zone) {
-            MovedClock self = this;
-            return new Clock() {
-                @Override
-                public Instant instant() {
-                    return self.instant();
-                }
-
-                @Override
-                public ZoneId getZone() {
-                    return zone;
-                }
-
-                @Override
-                public Clock withZone(ZoneId other) {
-                    return self.withZone(other);
-                }
-            };
+        public Clock withZone(ZoneId other) {
+            return new MovedClock(offset, other);
         }
     }
 
